@@ -1,0 +1,59 @@
+# Two commands do everything on a fresh machine:
+#   make demo   - create .venv, install, build the sample database, serve the dashboard
+#   make test   - create .venv if needed, install, run every test
+.DEFAULT_GOAL := test
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DATA := sample_data/demo
+DEMO_DB := build/demo.duckdb
+PORT ?= 8501
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: help demo demo-db test test-fast sample lock system-deps docs clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,pdf]'
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv and install the project with test extras
+
+demo-db: $(STAMP)  ## build the sample database into build/demo.duckdb
+	$(BIN)/equity build --data $(DEMO_DATA) --db $(DEMO_DB)
+
+demo: demo-db  ## build the sample database and serve the dashboard on 127.0.0.1:$(PORT)
+	$(BIN)/equity dashboard --db $(DEMO_DB) --port $(PORT)
+
+test: $(STAMP)  ## run all tests (pytest exit code 5 = no tests collected fails too)
+	$(BIN)/python -m pytest -n 2 -q
+
+test-fast: $(STAMP)  ## unit tests only (skip end-to-end builds)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+sample: $(STAMP)  ## regenerate the committed sample data folder
+	$(BIN)/python sample_data/regenerate.py
+
+docs: $(STAMP)  ## regenerate docs generated from the code (metric reference, data contract)
+	$(BIN)/python -m pipelines.docs
+
+lock: $(STAMP)  ## refresh constraints.txt from the current environment
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+system-deps:  ## install OS packages used by browser and PDF checks (chromium, poppler-utils)
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then \
+	  echo "system packages present"; \
+	else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium poppler-utils fonts-dejavu-core; \
+	fi
+
+clean:  ## remove build outputs (not .venv)
+	rm -rf build .pytest_cache

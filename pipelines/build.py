@@ -1,0 +1,182 @@
+"""`equity build`: CSV folder -> DuckDB file, atomically.
+
+Steps: resolve files and mapping -> read as text -> cast + quarantine (+ structural checks)
+-> SQL models (staging -> intermediate -> marts) -> Great Expectations gate -> manifest.
+Everything is written into a new file beside the target; only after every step succeeded is
+it renamed over the previous database (os.replace is atomic on one filesystem), so a failed
+or killed build leaves the last good database serving.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+import pandas as pd
+
+from . import __version__
+from .db import scalar
+from .config import config_hash, load_config
+from .errors import DataError
+from .ingest import SourceFile, load_raw, resolve_sources
+from .models import run_models
+from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
+from .sqlsafe import literal
+from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, quarantine_orphans
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB = "equity.duckdb"
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    db_path: Path
+    run_id: str
+    files: list[dict[str, Any]] = field(default_factory=list)
+    quarantined: int = 0
+    warnings: int = 0
+    models: dict[str, dict] = field(default_factory=dict)
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("EQUITY_DB", DEFAULT_DB))
+
+
+def _create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TABLE quarantine (file VARCHAR, table_name VARCHAR, line BIGINT, "
+                "column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)")
+
+
+def _window(con: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """(history_start, as_of): the span over which the HR data is complete.
+
+    as_of: configured, else the latest HR date not after today (future-dated records are
+    plans, not history). history_start: configured, else the start of the fiscal year of the
+    earliest exit, since exports usually hold only people employed since some date.
+    """
+    as_of = config.get("as_of")
+    if as_of is None:
+        as_of = scalar(con, 
+            "SELECT max(d) FROM (SELECT hire_date AS d FROM src_hr__employees UNION ALL "
+            "SELECT termination_date FROM src_hr__employees UNION ALL "
+            "SELECT effective_date FROM src_hr__job_history) WHERE d <= current_date")
+    start = config.get("history_start")
+    if start is None:
+        first = scalar(con, "SELECT coalesce(min(termination_date), min(hire_date)) "
+                            "FROM src_hr__employees")
+        if first is None:
+            raise DataError("has no rows that could be loaded", file="hr/employees.csv")
+        m = config["fiscal_year_start_month"]
+        year = first.year if first.month >= m else first.year - 1
+        start = dt.date(year, m, 1)
+    as_of, start = pd.Timestamp(as_of).date(), pd.Timestamp(start).date()
+    if start > as_of:
+        raise DataError(f"history_start {start} is after as_of {as_of}", file="equity.yml")
+    return start, as_of
+
+
+def _write_params(con, config: dict[str, Any], start: dt.date, as_of: dt.date) -> None:
+    con.execute(
+        "CREATE TABLE build_params AS SELECT "
+        f"DATE {literal(start.isoformat())} AS history_start, DATE {literal(as_of.isoformat())} AS as_of, "
+        f"{literal(config['reporting_currency'])} AS reporting_currency, "
+        f"{int(config['fiscal_year_start_month'])} AS fiscal_year_start_month, "
+        f"{literal(config['demographics']['not_disclosed'])} AS not_disclosed_label, "
+        f"{literal(config['demographics']['unknown_label'])} AS unknown_label")
+
+
+def _load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
+    rows = []
+    for name, sf in sources.items():
+        loaded = scalar(con, f"SELECT count(*) FROM src_{name}")
+        quarantined = scalar(con, "SELECT count(DISTINCT line) FROM quarantine WHERE table_name = ?",
+                                  [name])
+        if loaded + quarantined != sf.rows_in:   # the invariant nothing-dropped-silently rests on
+            raise AssertionError(f"{sf.display}: {sf.rows_in} rows in, {loaded} loaded, "
+                                 f"{quarantined} quarantined")
+        rows.append({"file": sf.display, "table_name": name, "family": sf.table.family,
+                     "sha256": sf.sha256, "size_bytes": sf.size, "rows_in": sf.rows_in,
+                     "rows_loaded": loaded, "rows_quarantined": quarantined})
+    return rows
+
+
+def _write_frame(con, name: str, frame: pd.DataFrame) -> None:
+    con.register("_frame", frame)
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")
+    con.unregister("_frame")
+
+
+def _remove_db_files(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None = None) -> BuildResult:
+    """Build the database for `data_dir` into `db_path` (atomic replace on success)."""
+    data_dir, db_path = Path(data_dir), Path(db_path or default_db_path())
+    if not data_dir.is_dir():
+        raise DataError(f"data folder {data_dir} does not exist")
+    step = progress or (lambda _msg: None)
+    started = dt.datetime.now(dt.timezone.utc)
+    config = load_config(data_dir)
+    sources = resolve_sources(data_dir, config)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    _remove_db_files(tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        _create_bookkeeping(con)
+        for sf in sources.values():
+            step(f"reading {sf.display}")
+            load_raw(con, sf)
+            check_duplicate_keys(con, sf)
+            cast_and_quarantine(con, sf, config)
+        for sf in sources.values():
+            quarantine_orphans(con, sf, sources)
+        check_fx(con, sources, config)
+        files = _load_stats(con, sources)
+        start, as_of = _window(con, config)
+        _write_params(con, config, start, as_of)
+        step("running SQL models")
+        models = run_models(con, {f"src_{n}" for n in sources} | {"build_params"},
+                            progress=lambda m: step(f"model {m}"))
+        step("data-quality checks")
+        staged = [n for n, s in models.items() if s["status"] == "built" and s["layer"] == "staging"]
+        dq = run_expectations(con, staged)
+        _write_frame(con, "dq_expectations", pd.DataFrame(dq, columns=RESULT_COLUMNS))
+        raise_on_errors(dq)
+        run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        _write_frame(con, "manifest_files", pd.DataFrame(files))
+        _write_frame(con, "manifest_models", pd.DataFrame(
+            [{"model": n, **{k: s.get(k) for k in ("layer", "status", "rows", "reason")}}
+             for n, s in models.items()]))
+        finished = dt.datetime.now(dt.timezone.utc)
+        _write_frame(con, "run_manifest", pd.DataFrame([{
+            "run_id": run_id, "tool_version": __version__, "started_at": started,
+            "finished_at": finished, "data_dir": str(data_dir.resolve()),
+            "config_hash": config_hash(config), "config_json": json.dumps(config, default=str),
+            "history_start": start, "as_of": as_of,
+            "families": ",".join(sorted({sf.table.family for sf in sources.values()})),
+        }]))
+        for name in sources:   # person-level text copies are not needed once staged
+            con.execute(f"DROP TABLE IF EXISTS raw_{name}")
+            con.execute(f"DROP TABLE IF EXISTS src_{name}")
+        quarantined = scalar(con, "SELECT count(DISTINCT (table_name, line)) FROM quarantine")
+        con.execute("CHECKPOINT")
+        con.close()
+    except BaseException:
+        con.close()
+        _remove_db_files(tmp)
+        raise
+    os.replace(tmp, db_path)
+    log.info("built %s (run %s)", db_path, run_id)
+    return BuildResult(db_path=db_path, run_id=run_id, files=files, quarantined=quarantined,
+                       warnings=sum(1 for r in dq if not r["success"]), models=models)

@@ -1,0 +1,225 @@
+"""The `equity` command line. Exit codes: 0 success, 1 data error, 2 usage error."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import EquityError
+
+log = logging.getLogger("pipelines")
+DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help="DuckDB file (default: $EQUITY_DB or ./equity.duckdb).")
+
+
+def _console():
+    from rich.console import Console
+    return Console(stderr=True)
+
+
+def handle_errors(fn):
+    """One clear sentence and the right exit code; the traceback only with --debug."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        try:
+            return fn(*args, **kwargs)
+        except EquityError as exc:
+            if ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # an unexpected failure is still one sentence by default
+            if ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+                       err=True)
+            sys.exit(1)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step.")
+@click.version_option(package_name="equity-metrics")
+@click.pass_context
+def main(ctx, debug: bool, verbose: bool):
+    """Equity metrics: build a database from CSV exports and report intersectional metrics
+    with small-group suppression."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    from rich.logging import RichHandler
+    logging.basicConfig(level=logging.INFO if verbose or debug else logging.WARNING, format="%(message)s",
+                        handlers=[RichHandler(console=_console(), show_path=False)], force=True)
+
+
+@main.command()
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the sample data into.")
+@click.option("--employees", default=2000, show_default=True, type=click.IntRange(min=50))
+@click.option("--seed", default=42, show_default=True, type=int)
+@click.option("--applications", default=None, type=click.IntRange(min=0),
+              help="Applications to generate (default 10 per employee).")
+@click.option("--spend-rows", default=None, type=click.IntRange(min=0),
+              help="Spend transactions to generate (default 100 per employee).")
+@handle_errors
+def sample(out: Path, employees: int, seed: int, applications, spend_rows):
+    """Write a deterministic, realistic sample data folder (all families)."""
+    from .sample import write_sample
+    summary = write_sample(out, employees=employees, seed=seed, applications=applications,
+                           spend_rows=spend_rows)
+    click.echo(f"Wrote sample data for {employees} employees (seed {seed}) to {out}")
+    for name, rows in (summary.get("files") or {}).items():
+        click.echo(f"  {name}: {rows} rows")
+
+
+@main.command()
+@click.option("--data", "data", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Data folder holding hr/, recruiting/, procurement/ ... and optional equity.yml.")
+@DB_OPTION
+@click.option("--quiet", is_flag=True, help="No progress display (for scripts).")
+@handle_errors
+def build(data: Path, db: Path | None, quiet: bool):
+    """Load a data folder into a new DuckDB database (replaced atomically on success)."""
+    from .build import build as run_build, default_db_path
+    db = db or default_db_path()
+    if quiet:
+        result = run_build(data, db)
+    else:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=_console(), transient=True) as bar:
+            task = bar.add_task("starting", total=None)
+            result = run_build(data, db, progress=lambda msg: bar.update(task, description=msg))
+    if not quiet:
+        files = ", ".join(f"{f['file']} {f['rows_loaded']}/{f['rows_in']}" for f in result.files)
+        click.echo(f"Built {result.db_path} (run {result.run_id}): {files}")
+        if result.quarantined:
+            click.echo(f"{result.quarantined} row(s) quarantined; see `equity quality --db {result.db_path}`")
+        if result.warnings:
+            click.echo(f"{result.warnings} data-quality warning(s); see `equity quality --db {result.db_path}`")
+
+
+@main.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@handle_errors
+def list_metrics(fmt: str):
+    """List the metric registry: name, family, title, unit."""
+    import pandas as pd
+    from .metrics import registry
+    df = pd.DataFrame([{"name": s.name, "family": s.family, "title": s.title, "unit": s.unit,
+                        "dimensions": ",".join(s.dimensions)} for s in registry().values()])
+    _emit(df if fmt != "table" else df.drop(columns="dimensions"), fmt)
+
+
+def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
+    from .errors import UsageError
+    out: dict[str, list[str]] = {}
+    for item in values:
+        dim, sep, vals = item.partition("=")
+        if not sep or not vals:
+            raise UsageError(f"--filter takes DIM=VALUE[,VALUE] (got '{item}')")
+        out.setdefault(dim.strip(), []).extend(v.strip() for v in vals.split(","))
+    return out
+
+
+@main.command()
+@click.argument("name")
+@DB_OPTION
+@click.option("--by", default="", help="Up to three dimensions, comma-separated (e.g. gender,race_ethnicity).")
+@click.option("--period", default="year", type=click.Choice(["year", "quarter", "month", "custom"]),
+              show_default=True)
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--k", type=int, default=None, help="Suppression threshold (default from config; at least 3).")
+@click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE], e.g. department=Sales.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@handle_errors
+def metrics(name, db, by, period, date_from, date_to, k, filters, fmt):
+    """Compute one registry metric as a long table (suppression applied)."""
+    from .build import default_db_path
+    from .db import connect_readonly
+    from .metrics import compute
+    con = connect_readonly(db or default_db_path())
+    df = compute(con, name, by=[d for d in by.split(",") if d.strip()], period=period,
+                 date_from=date_from.date() if date_from else None,
+                 date_to=date_to.date() if date_to else None, k=k, filters=_parse_filters(filters))
+    _emit(df, fmt)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@handle_errors
+def quality(db, fmt):
+    """Summarise quarantined rows and data-quality expectation results."""
+    from .build import default_db_path
+    from .db import connect_readonly
+    from .quality_report import quality_summary
+    con = connect_readonly(db or default_db_path())
+    for title, df in quality_summary(con).items():
+        if fmt == "table":
+            click.echo(f"\n{title}")
+        _emit(df, fmt)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--port", default=8501, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (local only by default).")
+@handle_errors
+def dashboard(db, port, host):
+    """Start the Streamlit dashboard over a built database."""
+    import os
+    import subprocess
+    from .build import default_db_path
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
+    env = dict(os.environ, EQUITY_DB=str((db or default_db_path()).resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
+           "--server.port", str(port), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    click.echo(f"Dashboard on http://{host}:{port} (Ctrl+C to stop)", err=True)
+    sys.exit(subprocess.call(cmd, env=env))
+
+
+def _emit(df, fmt: str) -> None:
+    from .export import to_csv, to_json
+    if fmt == "csv":
+        click.echo(to_csv(df), nl=False)
+    elif fmt == "json":
+        click.echo(to_json(df))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+        table = Table(show_lines=False)
+        for col in df.columns:
+            table.add_column(str(col))
+        for row in df.itertuples(index=False):
+            table.add_row(*["" if _blank(v) else _fmt(v) for v in row])
+        Console(width=max(120, Console().width)).print(table)
+
+
+def _blank(v) -> bool:
+    try:
+        import pandas as pd
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+if __name__ == "__main__":
+    main()

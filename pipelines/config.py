@@ -1,0 +1,93 @@
+"""Configuration: packaged defaults merged with the data folder's optional equity.yml.
+
+Every threshold the metrics use lives in `defaults.yml`, so a reader can find and change it
+in one place; this module only merges, validates and fingerprints.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DataError, UsageError
+
+CONFIG_FILE = "equity.yml"
+MIN_K = 3
+MIN_SURVEY_K = 5
+
+
+def default_config() -> dict[str, Any]:
+    """The packaged defaults (a fresh copy each call)."""
+    text = resources.files("pipelines").joinpath("defaults.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _merged(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_config(data_dir: Path | None) -> dict[str, Any]:
+    """Defaults overridden by `<data_dir>/equity.yml` when present; validated."""
+    config = default_config()
+    if data_dir is not None:
+        path = Path(data_dir) / CONFIG_FILE
+        if path.exists():
+            try:
+                user = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                raise DataError(f"is not valid YAML ({getattr(exc, 'problem', exc)})",
+                                file=str(path), line=mark.line + 1 if mark else None) from None
+            if not isinstance(user, dict):
+                raise DataError("must be a mapping of settings", file=str(path))
+            unknown = sorted(set(user) - set(config))
+            if unknown:
+                raise DataError(f"unknown setting(s) {', '.join(unknown)}; "
+                                f"known settings: {', '.join(sorted(config))}", file=str(path))
+            config = _merged(config, user)
+    validate_config(config, source=str(Path(data_dir) / CONFIG_FILE) if data_dir else "defaults")
+    return config
+
+
+def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:
+    """Raise DataError naming the setting when a value is out of range."""
+    k = config["privacy"]["k"]
+    if not isinstance(k, int) or k < MIN_K:
+        raise DataError(f"privacy.k must be a whole number of at least {MIN_K} (got {k!r})", file=source)
+    sk = config["privacy"]["survey_k"]
+    if not isinstance(sk, int) or sk < MIN_SURVEY_K:
+        raise DataError(f"privacy.survey_k must be a whole number of at least {MIN_SURVEY_K} "
+                        f"(got {sk!r})", file=source)
+    month = config["fiscal_year_start_month"]
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise DataError(f"fiscal_year_start_month must be 1-12 (got {month!r})", file=source)
+    cur = config["reporting_currency"]
+    if not (isinstance(cur, str) and len(cur) == 3 and cur.isalpha()):
+        raise DataError(f"reporting_currency must be a 3-letter ISO code (got {cur!r})", file=source)
+    if not isinstance(config.get("mapping") or {}, dict):
+        raise DataError("mapping must be a mapping of contract table names", file=source)
+
+
+def effective_k(config: dict[str, Any], k: int | None) -> int:
+    """The suppression threshold for a request: `k` if given, else the configured one; never < 3."""
+    value = config["privacy"]["k"] if k is None else k
+    if value < MIN_K:
+        raise UsageError(f"k must be at least {MIN_K} (got {value}); smaller groups could identify people")
+    return int(value)
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    """A stable fingerprint of the effective configuration (recorded in the run manifest)."""
+    blob = json.dumps(config, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()

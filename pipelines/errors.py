@@ -1,0 +1,30 @@
+"""Errors users see. Each carries one clear sentence; the CLI maps them to exit codes."""
+
+
+class EquityError(Exception):
+    """Base class: an expected failure with a message meant for the user."""
+
+    exit_code = 1
+
+
+class DataError(EquityError):
+    """The input data (or its config) is wrong: exit code 1.
+
+    Messages name the file, the line and the column whenever they are known.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 column: str | None = None):
+        self.file, self.line, self.column = file, line, column
+        where = ", ".join(p for p in (
+            file, f"line {line}" if line is not None else None,
+            f"column '{column}'" if column else None) if p)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class UsageError(EquityError):
+    """The command was called wrongly (unknown metric, bad option): exit code 2."""
+
+    exit_code = 2

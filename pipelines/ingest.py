@@ -1,0 +1,209 @@
+"""Ingest: find each contract file, read it as text and map it onto the contract's columns.
+
+Everything is read as VARCHAR so that no value is lost before validation decides what to do
+with it (DuckDB's `ignore_errors` would drop bad rows silently). The result of this module
+is one `raw_<table>` per present file: the contract's column names, trimmed text, blanks as
+NULL, plus `_line`, the line of the record in the source file (header = line 1).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .db import scalar
+from .contract import Table, load_contract, table_for_key
+from .errors import DataError
+from .sqlsafe import ident, literal
+
+log = logging.getLogger(__name__)
+
+_LINE_RE = re.compile(r"Line:\s*(\d+)")
+
+
+@dataclass
+class ColumnSource:
+    """Where one contract column comes from: a source column, or a constant."""
+    source: str | None = None          # header name in the file
+    constant: str | None = None        # fixed value for every row
+    values: dict[str, str] = field(default_factory=dict)   # lower-cased source value -> value
+    date_format: str | None = None
+    part: str | None = None            # "year": take the year of a date
+    two_digit_year: str | None = None  # "past": 2-digit years never land in the future
+
+
+@dataclass
+class SourceFile:
+    table: Table
+    path: Path
+    display: str                       # path as users know it (relative to the data folder)
+    header: list[str]
+    columns: dict[str, ColumnSource]   # contract column -> source (absent optional columns missing)
+    sha256: str = ""
+    size: int = 0
+    rows_in: int = 0
+
+
+def mapping_for(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """equity.yml `mapping`, keyed by contract table name; unknown keys are an error."""
+    out = {}
+    for key, spec in (config.get("mapping") or {}).items():
+        table = table_for_key(str(key))
+        if table is None:
+            known = ", ".join(t.key for t in load_contract().values())
+            raise DataError(f"mapping names '{key}', which is not a contract file; known: {known}",
+                            file="equity.yml")
+        if not isinstance(spec, dict):
+            raise DataError(f"mapping for '{key}' must be a mapping", file="equity.yml")
+        out[table.name] = spec
+    return out
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest(), path.stat().st_size
+
+
+def read_header(path: Path, display: str) -> list[str]:
+    """The header row (UTF-8, with or without BOM); a clear error when it is unreadable."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError:
+        raise DataError("is not UTF-8 text (save it as UTF-8 CSV)", file=display, line=1) from None
+    if not header or not any(h.strip() for h in header):
+        raise DataError("has no header row", file=display, line=1)
+    header = [h.strip() for h in header]
+    seen: set[str] = set()
+    for name in header:
+        if name.lower() in seen:
+            raise DataError("the header repeats a column name", file=display, line=1, column=name)
+        seen.add(name.lower())
+    return header
+
+
+def _column_source(table: Table, col: str, spec: Any, header: list[str], display: str,
+                   file_date_format: str | None) -> ColumnSource:
+    if isinstance(spec, str):
+        spec = {"column": spec}
+    if not isinstance(spec, dict):
+        raise DataError(f"mapping for column '{col}' must be a column name or a mapping",
+                        file="equity.yml")
+    if "value" in spec:
+        return ColumnSource(constant=None if spec["value"] is None else str(spec["value"]))
+    source = spec.get("column")
+    matched = _match_header(str(source), header) if source is not None else None
+    if matched is None:
+        raise DataError(f"mapping for '{table.key}.{col}' refers to column '{source}', which is not "
+                        f"in the header (header has: {', '.join(header)})", file=display, line=1)
+    values = {}
+    for k, v in (spec.get("values") or {}).items():
+        key = str(k).strip().lower()
+        if key in values:
+            raise DataError(f"value map for '{table.key}.{col}' lists '{k}' twice", file="equity.yml")
+        values[key] = "" if v is None else str(v)
+    return ColumnSource(source=matched, values=values,
+                        date_format=spec.get("date_format", file_date_format),
+                        part=spec.get("part"), two_digit_year=spec.get("two_digit_year"))
+
+
+def _match_header(name: str, header: list[str]) -> str | None:
+    """Exact header match first, then case-insensitive (exports vary in capitalisation)."""
+    if name in header:
+        return name
+    lowered = {h.lower(): h for h in header}
+    return lowered.get(name.strip().lower())
+
+
+def resolve_sources(data_dir: Path, config: dict[str, Any]) -> dict[str, SourceFile]:
+    """Every contract file present in the folder, with its column mapping resolved.
+
+    A missing required file, or a required column missing from a header, stops the build.
+    """
+    mapping = mapping_for(config)
+    found: dict[str, SourceFile] = {}
+    for table in load_contract().values():
+        spec = mapping.get(table.name, {})
+        rel = spec.get("file", table.path)
+        path = (data_dir / rel)
+        display = str(rel)
+        if not path.is_file():
+            if table.required:
+                raise DataError(f"required file is missing from {data_dir}", file=display)
+            continue
+        header = read_header(path, display)
+        col_specs = spec.get("columns") or {}
+        unknown = sorted(set(col_specs) - set(table.columns))
+        if unknown:
+            raise DataError(f"mapping for '{table.key}' names unknown column(s) {', '.join(unknown)}; "
+                            f"contract columns: {', '.join(table.columns)}", file="equity.yml")
+        columns: dict[str, ColumnSource] = {}
+        for col, contract_col in table.columns.items():
+            if col in col_specs:
+                columns[col] = _column_source(table, col, col_specs[col], header, display,
+                                              spec.get("date_format"))
+                continue
+            matched = _match_header(col, header)
+            if matched is not None:
+                columns[col] = ColumnSource(source=matched, date_format=spec.get("date_format"))
+            elif contract_col.required:
+                raise DataError(f"required column '{col}' is missing (header has: {', '.join(header)})",
+                                file=display, line=1, column=col)
+        found[table.name] = SourceFile(table=table, path=path, display=display, header=header,
+                                       columns=columns)
+    return found
+
+
+def _raw_expr(src: ColumnSource) -> str:
+    """SQL for one contract column as trimmed text (NULL when blank), value maps applied."""
+    if src.constant is not None:
+        return literal(src.constant) if src.constant != "" else "NULL"
+    col = f"nullif(trim({ident(src.source)}), '')"
+    if src.values:
+        cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in src.values.items())
+        col = f"nullif(CASE lower({col}) {cases} ELSE {col} END, '')"
+    if src.part == "year":
+        parsed = f"try_strptime({col}, {literal(src.date_format or '%Y-%m-%d')})"
+        if src.two_digit_year == "past":
+            parsed = (f"CASE WHEN {parsed} > current_date THEN {parsed} - INTERVAL 100 YEAR "
+                      f"ELSE {parsed} END")
+        col = f"coalesce(CAST(year({parsed}) AS VARCHAR), {col})"
+    return col
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
+    """Create `raw_<table>` from the file; returns the number of data rows read."""
+    cols = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in sf.header) + "}"
+    reader = (f"read_csv({literal(str(sf.path))}, header=true, auto_detect=false, columns={cols}, "
+              "delim=',', quote='\"', escape='\"', strict_mode=true, encoding='utf-8')")
+    selects = [f"{_raw_expr(src)} AS {ident(col)}" for col, src in sf.columns.items()]
+    # _line: the record's line in the file, counting the header as line 1. DuckDB keeps the
+    # file's row order (preserve_insertion_order), so row_number() over the scan is that order.
+    sql = (f"CREATE OR REPLACE TABLE raw_{sf.table.name} AS "
+           f"SELECT CAST(row_number() OVER () + 1 AS BIGINT) AS _line, {', '.join(selects)} "
+           f"FROM {reader}")
+    try:
+        con.execute(sql)
+    except duckdb.Error as exc:
+        text = str(exc)
+        match = _LINE_RE.search(text)
+        first = text.split("\n")[0].replace("Invalid Input Error: ", "")
+        reason = next((ln.strip() for ln in text.split("\n")[1:]
+                       if ln.strip() and not ln.startswith(("Original Line", "Possible", "*", "  file"))),
+                      "")
+        raise DataError(f"cannot be read as CSV: {reason or first}".rstrip(),
+                        file=sf.display, line=int(match.group(1)) if match else None) from None
+    sf.rows_in = scalar(con, f"SELECT count(*) FROM raw_{sf.table.name}")
+    sf.sha256, sf.size = file_digest(sf.path)
+    log.info("read %s: %d rows", sf.display, sf.rows_in)
+    return sf.rows_in

@@ -1,0 +1,177 @@
+"""compute(): one metric, one breakdown -> the long table, with CI and suppression applied.
+
+Long table columns (LONG_COLUMNS): metric, period_start, period_end, period, dimensions,
+group, numerator, denominator, value, ci_low, ci_high, n, suppressed, note. `dimensions` is
+e.g. `gender|race_ethnicity`, `group` e.g. `Woman|Black or African American`; the overall
+row has dimensions '' and group 'All'. Family functions may add columns after these.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ..config import effective_k
+from ..db import first_row, has_table
+from ..errors import UsageError
+from ._frame import Query, all_dimensions
+from ._periods import make_periods
+from ._registry import MetricSpec, registry
+from ._stats import poisson_rate_interval, wilson_interval
+from ._suppression import suppression_mask
+
+LONG_COLUMNS = ["metric", "period_start", "period_end", "period", "dimensions", "group",
+                "numerator", "denominator", "value", "ci_low", "ci_high", "n", "suppressed", "note"]
+MAX_DIMS = 3
+_BLANKED = ["numerator", "denominator", "value", "ci_low", "ci_high", "n"]
+
+
+class NoDataError(UsageError):
+    """The metric's family was not part of the build (its CSVs were not supplied)."""
+    exit_code = 1
+
+
+def build_context(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The config and window the database was built with (from run_manifest)."""
+    row = first_row(con, "SELECT config_json, history_start, as_of, run_id FROM run_manifest")
+    if row is None:
+        raise UsageError("the database has no run_manifest; rebuild it with `equity build`")
+    return {"config": json.loads(row[0]), "history_start": row[1], "as_of": row[2], "run_id": row[3]}
+
+
+def validate_dims(spec: MetricSpec, by: list[str] | tuple[str, ...]) -> list[str]:
+    dims = [d.strip() for d in by if d and d.strip()]
+    if len(dims) > MAX_DIMS:
+        raise UsageError(f"at most {MAX_DIMS} breakdown dimensions (got {len(dims)})")
+    if len(set(dims)) != len(dims):
+        raise UsageError("a breakdown dimension is repeated")
+    for d in dims:
+        if d not in spec.dimensions:
+            raise UsageError(f"{spec.name} cannot be broken down by '{d}'; "
+                             f"allowed: {', '.join(spec.dimensions)}")
+    return dims
+
+
+def _add_ci(df: pd.DataFrame, spec: MetricSpec) -> pd.DataFrame:
+    if "ci_low" in df and spec.ci == "custom":
+        return df
+    if spec.ci == "wilson":
+        df["ci_low"], df["ci_high"] = wilson_interval(df["numerator"], df["denominator"])
+    elif spec.ci == "poisson":
+        df["ci_low"], df["ci_high"] = poisson_rate_interval(df["numerator"], df["denominator"])
+    else:
+        df["ci_low"], df["ci_high"] = np.nan, np.nan
+    return df
+
+
+def _labels(df: pd.DataFrame, dims: list[str]) -> tuple[list[str], list[str]]:
+    dim_labels, groups = [], []
+    gid = df["_gid"].to_numpy()
+    cols = [df[d].to_numpy() for d in dims]
+    for i in range(len(df)):
+        present = [j for j in range(len(dims)) if not (int(gid[i]) >> (len(dims) - 1 - j)) & 1]
+        dim_labels.append("|".join(dims[j] for j in present))
+        # '|' separates groups, so it is replaced inside a value (documented in the contract)
+        groups.append("|".join(str(cols[j][i]).replace("|", "/") for j in present) or "All")
+    return dim_labels, groups
+
+
+def _with_overall_rows(df: pd.DataFrame, spec: MetricSpec, dims: list[str], periods) -> pd.DataFrame:
+    """Every period gets its overall row, even with nothing to count (0 hires is a result)."""
+    all_gid = (1 << len(dims)) - 1
+    have = set(pd.to_datetime(df.loc[df["_gid"] == all_gid, "period_start"]).dt.date) if len(df) else set()
+    missing = [p for p in periods if p.start not in have]
+    if not missing:
+        return df
+    zero = 0.0 if spec.unit == "count" else np.nan
+    extra = pd.DataFrame({"period_start": [p.start for p in missing], "period_end": [p.end for p in missing],
+                          "_gid": all_gid, "numerator": 0, "n": 0, "value": zero})
+    return pd.concat([df, extra], ignore_index=True) if len(df) else extra
+
+
+def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, periods,
+             suppress: bool = True) -> pd.DataFrame:
+    """CI, suppression, labels, column order, sort: the shared last step for every metric."""
+    if "_gid" not in df:
+        df["_gid"] = 0
+    df = _with_overall_rows(df, spec, dims, periods)
+    for col in ("numerator", "denominator", "value", "n", "note"):
+        if col not in df:
+            df[col] = np.nan if col != "note" else ""
+    df = _add_ci(df.reset_index(drop=True), spec)
+    if suppress:
+        df["suppressed"], reasons = suppression_mask(df, dims, k)
+    else:
+        df["suppressed"], reasons = False, [None] * len(df)
+    df["note"] = df["note"].fillna("").astype(object)
+    partial = {p.start: p for p in periods}
+    notes = []
+    for i, (note, why, start) in enumerate(zip(df["note"], reasons, df["period_start"])):
+        parts = [why] if why else []
+        p = partial.get(pd.Timestamp(start).date())
+        if p is not None and p.is_partial:
+            parts.append("partial period")
+        if note and not why:
+            parts.append(note)
+        notes.append("; ".join(parts))
+    df["note"] = notes
+    for col in _BLANKED:
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float).where(~df["suppressed"])
+    for col in ("n", "numerator"):   # counts read as whole numbers when they are whole
+        values = df[col].dropna()
+        if len(values) and (values == values.round()).all():
+            df[col] = df[col].astype("Int64")
+    df["dimensions"], df["group"] = _labels(df, dims)
+    df["metric"] = spec.name
+    labels = {p.start: p.label for p in periods}
+    df["period_start"] = pd.to_datetime(df["period_start"]).dt.date
+    df["period_end"] = pd.to_datetime(df["period_end"]).dt.date
+    df["period"] = df["period_start"].map(labels)
+    df["_level"] = df["dimensions"].map(lambda s: 0 if not s else s.count("|") + 1)
+    df = df.sort_values(["period_start", "_level", "dimensions", "group"], kind="stable")
+    extra = [c for c in df.columns if c not in LONG_COLUMNS and not c.startswith("_") and c not in dims]
+    return df[LONG_COLUMNS + extra].reset_index(drop=True)
+
+
+def compute(con: duckdb.DuckDBPyConnection, name: str, by=(), period: str = "year",
+            date_from: dt.date | None = None, date_to: dt.date | None = None, k: int | None = None,
+            filters: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """The long table for metric `name` broken down by `by` (0-3 dimensions), suppressed."""
+    return _table(con, name, by, period, date_from, date_to, k, filters, suppress=True)
+
+
+def unsuppressed_table(con: duckdb.DuckDBPyConnection, name: str, by=(), **kwargs) -> pd.DataFrame:
+    """The same table without suppression. For tests and audits only: never publish it."""
+    return _table(con, name, by, suppress=False, **{"period": "year", "date_from": None, "date_to": None,
+                                                    "k": None, "filters": None, **kwargs})
+
+
+def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool) -> pd.DataFrame:
+    specs = registry()
+    if name not in specs:
+        raise UsageError(f"unknown metric '{name}'; `equity list` shows the registry")
+    spec = specs[name]
+    dims = validate_dims(spec, list(by))
+    cur = con.cursor()   # one cursor per call: registered views stay private to this request
+    try:
+        missing = [t for t in spec.requires if not has_table(cur, t)]
+        if missing:
+            raise NoDataError(f"no data loaded for {spec.family} metrics ({', '.join(missing)} "
+                              f"not built: supply the family's CSVs and rebuild)")
+        ctx = build_context(cur)
+        config = ctx["config"]
+        for dim in (filters or {}):
+            if dim not in all_dimensions() or dim not in spec.dimensions:
+                raise UsageError(f"cannot filter {spec.name} by '{dim}'")
+        periods = make_periods(period, ctx["history_start"], ctx["as_of"],
+                               config["fiscal_year_start_month"], date_from, date_to)
+        q = Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config,
+                  params=ctx)
+        raw = spec.load_function()(q)
+        return finalize(raw, spec, dims, effective_k(config, k), periods, suppress=suppress)
+    finally:
+        cur.close()

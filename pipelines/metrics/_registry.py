@@ -1,0 +1,107 @@
+"""The metric registry: one YAML file per family (`<family>.yml` beside `<family>.py`).
+
+The CLI, the dashboard, the PDF, the methodology docs and the tests all iterate this one
+registry; a metric is defined once.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Callable
+
+import yaml
+
+from ._frame import dimension_sets
+
+UNITS = {"count", "share", "rate", "ratio", "percent", "days", "months", "currency", "score", "index"}
+CI_METHODS = {"wilson", "poisson", "none", "custom"}
+FIELDS = {"name", "family", "title", "definition", "formula", "unit", "numerator", "denominator",
+          "n", "ci", "ci_method", "higher_is_better", "dimensions", "function", "requires",
+          "references", "notes", "headline"}
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    name: str
+    family: str
+    title: str
+    definition: str
+    formula: str
+    unit: str
+    numerator: str
+    denominator: str
+    n: str
+    ci: str
+    ci_method: str
+    higher_is_better: bool | None
+    dimensions: tuple[str, ...]
+    function: str
+    requires: tuple[str, ...]
+    references: tuple[str, ...] = ()
+    notes: str = ""
+    headline: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def load_function(self) -> Callable:
+        module, _, attr = self.function.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+def _dimensions(value) -> tuple[str, ...]:
+    sets = dimension_sets()
+    names: list[str] = []
+    for item in [value] if isinstance(value, str) else list(value or []):
+        names.extend(sets[item]) if item in sets else names.append(item)
+    return tuple(dict.fromkeys(names))
+
+
+def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
+    unknown = set(entry) - FIELDS
+    if unknown:
+        raise ValueError(f"{source}: metric {entry.get('name')}: unknown field(s) {sorted(unknown)}")
+    if entry["unit"] not in UNITS:
+        raise ValueError(f"{source}: metric {entry['name']}: unit must be one of {sorted(UNITS)}")
+    if entry["ci"] not in CI_METHODS:
+        raise ValueError(f"{source}: metric {entry['name']}: ci must be one of {sorted(CI_METHODS)}")
+    return MetricSpec(
+        name=entry["name"], family=entry.get("family", family), title=entry["title"],
+        definition=entry["definition"].strip(), formula=entry["formula"].strip(), unit=entry["unit"],
+        numerator=entry.get("numerator", "") or "", denominator=entry.get("denominator", "") or "",
+        n=entry["n"], ci=entry["ci"], ci_method=entry["ci_method"].strip(),
+        higher_is_better=entry.get("higher_is_better"),
+        dimensions=_dimensions(entry.get("dimensions", [])), function=entry["function"],
+        requires=tuple(entry.get("requires", [])), references=tuple(entry.get("references", [])),
+        notes=(entry.get("notes") or "").strip(), headline=bool(entry.get("headline", False)))
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, MetricSpec]:
+    """Every registered metric, keyed by name, in family-file then file order."""
+    specs: dict[str, MetricSpec] = {}
+    folder = resources.files("pipelines.metrics")
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".yml") or entry.name == "dimensions.yml":
+            continue
+        doc = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        family = doc["family"]
+        for item in doc["metrics"]:
+            spec = _spec(item, family, entry.name)
+            if spec.name in specs:
+                raise ValueError(f"{entry.name}: metric {spec.name} is defined twice")
+            specs[spec.name] = spec
+    return specs
+
+
+@lru_cache(maxsize=1)
+def families() -> dict[str, dict[str, Any]]:
+    """{family: {title, description, order}} from the family files' headers."""
+    out = {}
+    folder = resources.files("pipelines.metrics")
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yml") and entry.name != "dimensions.yml":
+            doc = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            out[doc["family"]] = {"title": doc["title"], "description": doc.get("description", ""),
+                                  "order": doc.get("order", 99), "data_family": doc.get("data_family")}
+    return dict(sorted(out.items(), key=lambda kv: kv[1]["order"]))

@@ -1,0 +1,180 @@
+"""Small-cell suppression shared by every metric, every output (CLI, dashboard, PDF).
+
+Primary: a cell describing fewer than k people is suppressed.
+
+Complementary: a breakdown's totals are always published (the `All` row and the same metric
+by fewer dimensions: the margins of `gender|race_ethnicity` are the `gender` and the
+`race_ethnicity` breakdowns). A *line* is a set of cells that differ in one dimension only,
+together with its total (the cell with that dimension aggregated away). If a line held
+exactly one suppressed cell, subtracting the published cells from the total would reveal
+it, so the next-smallest cell of that line is suppressed too; so is it when the hidden cells
+of a line add up to fewer than k people, or to one person per hidden cell (every listed cell
+holds at least one person, so three hidden cells summing to 3 must each be 1). Lines alone are not enough
+(two suppressed blocks joined by a single cell can still be solved), so a final audit
+treats every line as a linear equation in the suppressed values and keeps suppressing
+until no suppressed value is determined by the published ones (its unit vector is outside
+the row space of the equations, i.e. its row of the null-space basis is non-zero).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+PRIMARY = "n<k"
+COMPLEMENTARY = "suppressed so that another suppressed cell cannot be recovered from totals"
+
+
+def _cell_keys(frame: pd.DataFrame, dims: list[str]) -> list[tuple]:
+    """Per row, the dimension values with None for dimensions aggregated away (from _gid)."""
+    gids = frame["_gid"].to_numpy()
+    values = [frame[d].to_numpy() for d in dims]
+    keys = []
+    for i, gid in enumerate(gids):
+        keys.append(tuple(None if (int(gid) >> (len(dims) - 1 - j)) & 1 else values[j][i]
+                          for j in range(len(dims))))
+    return keys
+
+
+def _lines(keys: list[tuple]) -> list[tuple[list[int], int | None]]:
+    """Every line: (interior cell positions, position of its total or None)."""
+    index = {key: i for i, key in enumerate(keys)}
+    members: dict[tuple, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        for j, value in enumerate(key):
+            if value is not None:
+                members[(j, key[:j] + (None,) + key[j + 1:])].append(i)
+    return [(cells, index.get(total)) for (_, total), cells in members.items()]
+
+
+def _equations(lines, sup: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    """One row per line that holds a suppressed value: cells +1, the line's total -1."""
+    col = {pos: c for c, pos in enumerate(unknown)}
+    rows = []
+    for cells, total in lines:
+        row = np.zeros(unknown.size)
+        for c in cells:
+            if sup[c]:
+                row[col[c]] = 1.0
+        if total is not None and sup[total]:
+            row[col[total]] = -1.0
+        if row.any():
+            rows.append(row)
+    return np.vstack(rows) if rows else np.zeros((0, unknown.size))
+
+
+def _pinned_at_one(matrix: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Suppressed values forced to their lower bound by the equations.
+
+    A published row holds at least one person, so a reader knows each hidden value is >= 1;
+    combined with the equations that can pin values (nine hidden cells whose sum is
+    determined as 9 are all 1). Those are the bounds that are tight everywhere on
+    {x : A x = A t, x >= 1}; each LP maximises the slack of the bounds not yet shown to be
+    loose, until no further one can be loosened.
+    """
+    from scipy.optimize import linprog
+    u = truth.size
+    loose = np.zeros(u, dtype=bool)
+    rhs = matrix @ truth
+    while True:
+        todo = ~loose
+        if not todo.any():
+            return ~loose
+        # variables [x (u), s (u)]: maximise sum(s on todo); x - s >= 1; 0 <= s <= 1
+        cost = np.concatenate([np.zeros(u), -todo.astype(float)])
+        a_ub = np.hstack([-np.eye(u), np.eye(u)])
+        res = linprog(cost, A_ub=a_ub, b_ub=-np.ones(u),
+                      A_eq=np.hstack([matrix, np.zeros_like(matrix)]), b_eq=rhs,
+                      bounds=[(None, None)] * u + [(0, 1)] * u, method="highs")
+        if not res.success:
+            return np.zeros(u, dtype=bool)   # cannot tell: treat nothing as pinned by bounds
+        newly = todo & (res.x[u:] > 1e-7)
+        if not newly.any():
+            return ~loose
+        loose |= newly
+
+
+def _determined(lines, sup: np.ndarray, n: np.ndarray) -> list[int]:
+    """Suppressed positions whose value follows from the published figures: pinned at the
+    lower bound, or fixed by the linear line equations (null-space row of zero)."""
+    unknown = np.flatnonzero(sup)
+    if unknown.size == 0:
+        return []
+    matrix = _equations(lines, sup, unknown)
+    if matrix.shape[0] == 0:
+        return []
+    truth = np.maximum(n[unknown], 1.0)
+    pinned = _pinned_at_one(matrix, truth) & (truth <= 1.0 + 1e-9)
+    free = ~pinned
+    reduced = matrix[:, free]
+    reduced = reduced[np.abs(reduced).sum(axis=1) > 0]
+    determined = list(unknown[pinned])
+    if reduced.shape[0]:
+        _, s, vt = np.linalg.svd(reduced)
+        rank = int((s > 1e-9 * max(reduced.shape)).sum())
+        null = vt[rank:].T
+        idx = unknown[free]
+        if null.shape[1] == 0:
+            determined += list(idx)
+        else:
+            determined += [p for c, p in enumerate(idx) if np.linalg.norm(null[c]) < 1e-9]
+    return [int(p) for p in determined]
+
+
+def _smallest(candidates: list[int], n: np.ndarray, labels: list[str]) -> int | None:
+    return min(candidates, key=lambda i: (n[i], labels[i])) if candidates else None
+
+
+def _protect(lines, sup, n, labels, reason, k) -> None:
+    """Add complementary suppressions until no suppressed value is recoverable."""
+    while True:
+        changed = False
+        for cells, total in lines:
+            hidden = [c for c in cells if sup[c]]
+            # one hidden cell = total minus the rest. Several hidden cells are still too
+            # narrow when together they hold fewer than k people, or exactly one person each
+            # (every listed cell holds at least one, so m cells summing to m are all 1).
+            people = sum(max(n[c], 0) for c in hidden)
+            if not hidden or (len(hidden) > 1 and people >= max(k, len(hidden) + 1)):
+                continue
+            pick = _smallest([c for c in cells if not sup[c]], n, labels)
+            if pick is None and total is not None and not sup[total]:
+                pick = total   # a one-cell line: its total equals the hidden cell
+            if pick is not None:
+                sup[pick], reason[pick], changed = True, COMPLEMENTARY, True
+        if changed:
+            continue
+        for pos in _determined(lines, sup, n):
+            touching = [(cells, total) for cells, total in lines if pos in cells or pos == total]
+            pick = _smallest([c for cells, _ in touching for c in cells if not sup[c]], n, labels)
+            if pick is None:
+                pick = _smallest([t for _, t in touching if t is not None and not sup[t]], n, labels)
+            if pick is None:   # the constraint runs through other lines: widen the frontier
+                frontier = {c for cells, total in lines if any(sup[x] for x in cells)
+                            for c in cells + ([total] if total is not None else []) if not sup[c]}
+                pick = _smallest(sorted(frontier), n, labels)
+            if pick is not None:
+                sup[pick], reason[pick], changed = True, COMPLEMENTARY, True
+                break
+        if not changed:
+            return
+
+
+def suppression_mask(frame: pd.DataFrame, dims: list[str], k: int,
+                     period_col: str = "period_start") -> tuple[np.ndarray, np.ndarray]:
+    """(suppressed, reason) arrays for the rows of `frame` (columns: period, dims, _gid, n)."""
+    n = pd.to_numeric(frame["n"], errors="coerce").to_numpy(dtype=float)
+    sup = ~(n >= k)                      # NaN n counts as too small
+    reason = np.where(sup, PRIMARY, None).astype(object)
+    if not dims or len(frame) == 0:
+        return sup, reason
+    n_filled = np.nan_to_num(n, nan=-1.0)
+    for _, positions in frame.groupby(period_col, sort=False).indices.items():
+        sub = frame.iloc[positions]
+        keys = _cell_keys(sub, dims)
+        labels = ["|".join("" if v is None else str(v) for v in key) for key in keys]
+        local_sup, local_reason = sup[positions].copy(), reason[positions].copy()
+        _protect(_lines(keys), local_sup, n_filled[positions], labels, local_reason, k)
+        sup[positions], reason[positions] = local_sup, local_reason
+    return sup, reason

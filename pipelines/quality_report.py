@@ -1,0 +1,42 @@
+"""What went wrong in a build, summarised for `equity quality` and the Data quality page."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from .db import has_table
+
+
+def files_loaded(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT file, family, rows_in, rows_loaded, rows_quarantined, size_bytes, sha256 "
+                       "FROM manifest_files ORDER BY file").df()
+
+
+def quarantine_by_reason(con: duckdb.DuckDBPyConnection, examples: int = 3) -> pd.DataFrame:
+    """One row per file x column x reason: how many rows, and a few example lines/values."""
+    return con.execute(
+        "SELECT file, column_name AS \"column\", reason, count(*) AS rows, "
+        "string_agg(format('line {}: {}', line, coalesce(raw_value, '(blank)')), '; ' ORDER BY line) "
+        "  FILTER (WHERE rn <= ?) AS examples "
+        "FROM (SELECT *, row_number() OVER (PARTITION BY file, column_name, reason ORDER BY line) AS rn "
+        "      FROM quarantine) GROUP BY ALL ORDER BY rows DESC, file, 2", [examples]).df()
+
+
+def expectation_results(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT suite, expectation, column_name AS \"column\", severity, success, "
+                       "unexpected_count, element_count, examples, description FROM dq_expectations "
+                       "ORDER BY success, severity, suite, expectation").df()
+
+
+def run_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT run_id, tool_version, started_at, finished_at, data_dir, config_hash, "
+                       "history_start, as_of, families FROM run_manifest").df()
+
+
+def quality_summary(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """Titled tables: run, files, quarantine by reason, expectation results."""
+    out = {"Run": run_summary(con), "Files": files_loaded(con),
+           "Quarantined rows by reason": quarantine_by_reason(con)}
+    if has_table(con, "dq_expectations"):
+        out["Data-quality expectations"] = expectation_results(con)
+    return out
