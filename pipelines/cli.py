@@ -183,7 +183,8 @@ def dashboard(db, port, host):
     env = dict(os.environ, EQUITY_DB=str((db or default_db_path()).resolve()))
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
            "--server.port", str(port), "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+           "--theme.base", "light", "--theme.primaryColor", "#0B5394"]
     click.echo(f"Dashboard on http://{host}:{port} (Ctrl+C to stop)", err=True)
     sys.exit(subprocess.call(cmd, env=env))
 

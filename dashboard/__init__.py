@@ -1,0 +1,1 @@
+"""Streamlit dashboard over a built equity database (see streamlit_app.py)."""

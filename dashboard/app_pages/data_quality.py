@@ -1,0 +1,45 @@
+"""Data quality: what was loaded, what was quarantined and why, expectation results."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.components import require_db
+
+version = require_db()
+st.title("Data quality")
+tables = data.quality(version)
+run = tables["Run"].iloc[0]
+st.markdown(f"Run **{run['run_id']}** built from `{run['data_dir']}` with tool version "
+            f"{run['tool_version']}; data window {run['history_start']} to {run['as_of']}.")
+
+files = tables["Files"]
+quarantined = int(files["rows_quarantined"].sum())
+c1, c2, c3 = st.columns(3)
+c1.metric("Files loaded", len(files))
+c2.metric("Rows loaded", f"{int(files['rows_loaded'].sum()):,}")
+c3.metric("Rows quarantined", f"{quarantined:,}")
+
+st.subheader("Files")
+st.caption("Every input file with its SHA-256; rows in = rows loaded + rows quarantined.")
+st.dataframe(files, hide_index=True, width="stretch")
+
+st.subheader("Quarantined rows by reason")
+reasons = tables["Quarantined rows by reason"]
+if reasons.empty:
+    st.success("No row was quarantined.")
+else:
+    st.caption("Rows with a value that could not be used; fix them at the source and rebuild.")
+    st.dataframe(reasons, hide_index=True, width="stretch")
+
+st.subheader("Data-quality expectations")
+expectations = tables.get("Data-quality expectations")
+if expectations is None or expectations.empty:
+    st.info("No expectation results recorded.")
+else:
+    failed = expectations[~expectations["success"]]
+    if failed.empty:
+        st.success(f"All {len(expectations)} expectations passed.")
+    else:
+        st.warning(f"{len(failed)} of {len(expectations)} expectations failed (warnings; errors stop the build).")
+    st.dataframe(expectations, hide_index=True, width="stretch")

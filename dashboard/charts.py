@@ -1,0 +1,118 @@
+"""Figure builders: data in, plotly figure out (no Streamlit calls), shared by the
+dashboard and the PDF snapshot.
+
+Accessibility: Okabe-Ito colours ordered so the first ones contrast with white, plus a
+distinct marker symbol and line dash per series, so no series is told by colour alone;
+markers carry a dark outline (non-text contrast); every chart has a title that states the
+finding and axis titles with units.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008), reordered: black, blue, vermillion, bluish green, reddish purple, orange,
+# sky blue, yellow
+PALETTE = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "triangle-down", "star"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
+MAX_SERIES = 8
+FONT = "DejaVu Sans, Arial, sans-serif"
+
+
+def style(i: int) -> dict:
+    return {"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)],
+            "dash": DASHES[i % len(DASHES)]}
+
+
+def axis_format(unit: str) -> dict:
+    if unit in ("share", "rate", "percent_share"):
+        return {"tickformat": ".0%"}
+    if unit == "percent":
+        return {"ticksuffix": "%"}
+    return {"tickformat": ",d"} if unit == "count" else {}
+
+
+def format_value(value: float, unit: str) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    if unit in ("share", "rate"):
+        return f"{value:.1%}"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "currency":
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def top_groups(rows: pd.DataFrame, limit: int = MAX_SERIES) -> list[str]:
+    """The groups to draw: largest first (by their largest published n), at most `limit`."""
+    if rows.empty:
+        return []
+    order = rows.groupby("group")["n"].max().fillna(-1).sort_values(ascending=False, kind="stable")
+    return list(order.index[:limit])
+
+
+def trend_figure(rows: pd.DataFrame, *, title: str, y_title: str, unit: str,
+                 events: pd.DataFrame | None = None, show_ci: bool = True) -> go.Figure:
+    """One line per group over periods (x = period end), CI as error bars, events as lines.
+
+    Suppressed points are gaps, never zeros.
+    """
+    fig = go.Figure()
+    groups = top_groups(rows)
+    for i, group in enumerate(groups):
+        g = rows[rows["group"] == group].sort_values("period_end")
+        st_ = style(i)
+        err = None
+        if show_ci and g["ci_low"].notna().any():
+            err = {"type": "data", "symmetric": False, "array": (g["ci_high"] - g["value"]).tolist(),
+                   "arrayminus": (g["value"] - g["ci_low"]).tolist(), "thickness": 1, "width": 3,
+                   "color": st_["color"]}
+        fig.add_trace(go.Scatter(
+            x=g["period_end"], y=g["value"], name=str(group), mode="lines+markers",
+            line={"color": st_["color"], "dash": st_["dash"], "width": 2},
+            marker={"symbol": st_["symbol"], "size": 8, "color": st_["color"],
+                    "line": {"color": "#000000", "width": 1}},
+            error_y=err, connectgaps=False,
+            customdata=list(zip(g["period"], g["n"].astype("string").fillna("suppressed"),
+                                g["ci_low"], g["ci_high"])),
+            hovertemplate=(f"<b>{group}</b><br>%{{customdata[0]}}: %{{y}}"
+                           "<br>95% CI %{customdata[2]:.3g}-%{customdata[3]:.3g}"
+                           "<br>n = %{customdata[1]}<extra></extra>")))
+    add_events(fig, events)
+    fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, font={"family": FONT, "size": 14},
+                      xaxis_title="Period (value at or up to its last day)", yaxis_title=y_title, hovermode="closest",
+                      legend={"title": {"text": "Group"}}, margin={"l": 60, "r": 20, "t": 70, "b": 50},
+                      plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF")
+    fig.update_yaxes(gridcolor="#DDDDDD", zerolinecolor="#999999", rangemode="tozero", **axis_format(unit))
+    ticks = rows.drop_duplicates("period_end").sort_values("period_end")
+    fig.update_xaxes(gridcolor="#EEEEEE", tickmode="array", tickvals=list(ticks["period_end"]),
+                     ticktext=list(ticks["period"]))
+    return fig
+
+
+def add_events(fig: go.Figure, events: pd.DataFrame | None) -> None:
+    """Policy events as dotted vertical lines with their label (drawn on every trend chart)."""
+    if events is None or events.empty:
+        return
+    for _, ev in events.iterrows():
+        x = pd.Timestamp(ev["event_date"])
+        fig.add_vline(x=x, line={"color": "#555555", "dash": "dot", "width": 1})
+        fig.add_annotation(x=x, y=1, yref="paper", text=str(ev["label"]), showarrow=False,
+                           xanchor="left", yanchor="bottom", font={"size": 11, "color": "#333333"})
+
+
+def sparkline(rows: pd.DataFrame, unit: str) -> go.Figure:
+    """A small trend for a KPI tile (overall row only)."""
+    rows = rows.sort_values("period_end")
+    fig = go.Figure(go.Scatter(x=rows["period_end"], y=rows["value"], mode="lines+markers",
+                               line={"color": PALETTE[1], "width": 2}, marker={"size": 4},
+                               hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>"))
+    fig.update_layout(height=90, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
+                      plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, **axis_format(unit))
+    return fig

@@ -1,0 +1,98 @@
+"""Plain-language titles, summaries and display tables for published metric rows.
+
+Shared by the dashboard and the PDF so a sentence never contradicts its table. Inputs are
+always the suppressed long table: nothing here can reveal a suppressed value.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.metrics import MetricSpec
+from pipelines.metrics._suppression import PRIMARY
+
+from .charts import format_value
+
+
+def suppressed_label(note: str, k: int) -> str:
+    """'fewer than k' for a small group; a protecting cell says why it is hidden instead."""
+    return f"fewer than {k}" if PRIMARY in (note or "") else "suppressed (protects a smaller group)"
+
+
+def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
+    if rows.empty:
+        return rows
+    last = rows["period_start"].max()
+    return rows[rows["period_start"] == last]
+
+
+def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
+    """A chart title that states the finding for the latest period."""
+    latest = latest_period(rows)
+    if latest.empty:
+        return f"{spec.title}: no data for the selected period"
+    period = latest["period"].iat[0]
+    shown = latest[~latest["suppressed"] & latest["value"].notna()]
+    if shown.empty:
+        return f"{spec.title}, {period}: every group is below the privacy threshold"
+    if len(shown) == 1 or (shown["group"] == "All").all():
+        row = shown.iloc[0]
+        return f"{spec.title} was {format_value(row['value'], spec.unit)} in {period}"
+    hi = shown.loc[shown["value"].idxmax()]
+    lo = shown.loc[shown["value"].idxmin()]
+    if spec.higher_is_better is False:
+        return (f"{spec.title}, {period}: highest for {hi['group']} ({format_value(hi['value'], spec.unit)}), "
+                f"lowest for {lo['group']} ({format_value(lo['value'], spec.unit)})")
+    return (f"{spec.title}, {period}: {hi['group']} highest ({format_value(hi['value'], spec.unit)}), "
+            f"{lo['group']} lowest ({format_value(lo['value'], spec.unit)})")
+
+
+def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k: int) -> str:
+    """Two or three sentences a screen-reader user gets instead of the chart."""
+    latest = latest_period(rows)
+    if latest.empty:
+        return "No rows for the selected period."
+    period = latest["period"].iat[0]
+    parts = []
+    ov = latest_period(overall)
+    if not ov.empty and not ov["suppressed"].iat[0]:
+        o = ov.iloc[0]
+        ci = ""
+        if pd.notna(o["ci_low"]):
+            ci = f" (95% CI {format_value(o['ci_low'], spec.unit)} to {format_value(o['ci_high'], spec.unit)})"
+        parts.append(f"Overall {spec.title.lower()} in {period}: {format_value(o['value'], spec.unit)}{ci}, "
+                     f"n = {int(o['n']):,}.")
+    shown = latest[~latest["suppressed"] & latest["value"].notna() & (latest["group"] != "All")]
+    if len(shown) > 1:
+        hi = shown.loc[shown["value"].idxmax()]
+        lo = shown.loc[shown["value"].idxmin()]
+        parts.append(f"Highest: {hi['group']} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
+                     f"lowest: {lo['group']} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,}).")
+    hidden = int(latest["suppressed"].sum())
+    if hidden:
+        parts.append(f"{hidden} group(s) not shown: fewer than {k} people, or hidden so a smaller "
+                     f"group cannot be worked out from the totals.")
+    return " ".join(parts)
+
+
+def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
+    """The table shown under a chart (and downloaded as CSV): formatted, suppression spelled out."""
+    out = pd.DataFrame({
+        "Period": rows["period"], "Breakdown": rows["dimensions"].replace("", "overall"),
+        "Group": rows["group"],
+    })
+    values, cis, ns = [], [], []
+    for _, r in rows.iterrows():
+        if r["suppressed"]:
+            values.append(suppressed_label(r["note"], k))
+            cis.append("")
+            ns.append("")
+            continue
+        values.append(format_value(r["value"], spec.unit))
+        cis.append("" if pd.isna(r["ci_low"]) else
+                   f"{format_value(r['ci_low'], spec.unit)} to {format_value(r['ci_high'], spec.unit)}")
+        ns.append("" if pd.isna(r["n"]) else f"{int(r['n']):,}")
+    out[spec.title] = values
+    out["95% CI"] = cis
+    out["n"] = ns
+    out["Note"] = rows["note"].fillna("")
+    return out.reset_index(drop=True)

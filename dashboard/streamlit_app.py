@@ -1,0 +1,38 @@
+"""Dashboard entry point: page routing and the shared sidebar only.
+
+Run with `equity dashboard --db PATH` (or `streamlit run dashboard/streamlit_app.py` with
+EQUITY_DB set). Pages live in app_pages/, one file each; a page appears when its file exists.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT.parent) not in sys.path:   # `streamlit run` puts only this folder on the path
+    sys.path.insert(0, str(ROOT.parent))
+
+from dashboard import data  # noqa: E402
+from dashboard.controls import sidebar  # noqa: E402
+
+PAGES = [
+    ("app_pages/overview.py", "Overview", ":material/dashboard:"),
+    ("app_pages/workforce.py", "Workforce", ":material/groups:"),
+    ("app_pages/retention.py", "Retention", ":material/timeline:"),
+    ("app_pages/hiring.py", "Hiring", ":material/person_search:"),
+    ("app_pages/pay.py", "Pay equity", ":material/payments:"),
+    ("app_pages/suppliers.py", "Suppliers", ":material/storefront:"),
+    ("app_pages/voice.py", "Employee voice", ":material/forum:"),
+    ("app_pages/commitments.py", "Commitments", ":material/flag:"),
+    ("app_pages/data_quality.py", "Data quality", ":material/fact_check:"),
+    ("app_pages/methodology.py", "Methodology", ":material/menu_book:"),
+]
+
+st.set_page_config(page_title="Equity metrics", page_icon=":material/balance:", layout="wide")
+pages = [st.Page(str(ROOT / path), title=title, icon=icon, default=(i == 0))
+         for i, (path, title, icon) in enumerate(PAGES) if (ROOT / path).exists()]
+navigation = st.navigation(pages)
+sidebar(data.db_version())
+navigation.run()

@@ -1,0 +1,35 @@
+"""Every registry metric computes on the sample database, returns the long table, and
+publishes nothing it suppresses."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipelines.metrics import LONG_COLUMNS, compute, registry
+
+pytestmark = pytest.mark.slow
+
+
+def test_registry_entries_are_complete():
+    for name, spec in registry().items():
+        assert spec.title and spec.definition and spec.unit and spec.n, name
+        assert callable(spec.load_function()), name
+        assert spec.dimensions, name
+
+
+@pytest.mark.parametrize("name", list(registry()))
+def test_metric_returns_long_table_with_suppression(sample_con, name):
+    spec = registry()[name]
+    by = [d for d in ("gender", "race_ethnicity") if d in spec.dimensions]
+    df = compute(sample_con, name, by=by)
+    assert list(df.columns[: len(LONG_COLUMNS)]) == LONG_COLUMNS
+    assert (df.loc[df["dimensions"] == "", "group"] == "All").all()
+    hidden = df[df["suppressed"]]
+    for col in ("value", "numerator", "denominator", "ci_low", "ci_high", "n"):
+        assert hidden[col].isna().all(), (name, col)
+    shown = df[~df["suppressed"]]
+    assert (shown["n"].astype(float) >= 5).all(), name
+    if spec.ci != "none":
+        ok = shown.dropna(subset=["value", "ci_low"])
+        assert (ok["ci_low"] <= ok["value"] + 1e-12).all() and (ok["value"] <= ok["ci_high"] + 1e-12).all()
+    assert np.isin(df["suppressed"], [True, False]).all()
