@@ -126,10 +126,12 @@ def metrics_markdown() -> str:
            "least one person) to confirm every hidden value stays undetermined.", "",
            "**Periods.** Years (fiscal-year start from config), quarters, months or one custom range, "
            "clipped to the data window; a clipped period is marked `partial period`.", ""]
-    dims = {d: desc for s in dimension_sets().values() for d, desc in s.items()}
-    out += ["## Dimensions", "", "| dimension | meaning |", "|---|---|"]
-    out += [f"| `{d}` | {_cell(desc)} |" for d, desc in dims.items()]
-    out.append("")
+    out += ["## Dimensions", "", "Each metric accepts the dimensions of its data (listed per metric "
+            "below); these are the sets.", ""]
+    for set_name, dims in dimension_sets().items():
+        out += [f"**{set_name}**", "", "| dimension | meaning |", "|---|---|"]
+        out += [f"| `{d}` | {_cell(desc)} |" for d, desc in dims.items()]
+        out.append("")
     specs = registry()
     for fam, meta in families().items():
         out += [f"## {meta['title']}", "", meta["description"], ""]

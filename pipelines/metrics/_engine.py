@@ -43,6 +43,18 @@ def build_context(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {"config": json.loads(row[0]), "history_start": row[1], "as_of": row[2], "run_id": row[3]}
 
 
+def spec_k(spec: MetricSpec, config: dict[str, Any], k: int | None) -> int:
+    """The threshold for this metric: --k if given (never below the setting's own floor),
+    else the setting the registry names (privacy.k, or privacy.survey_k for survey data)."""
+    from ..config import MIN_SURVEY_K
+    setting = spec.k_setting.split(".")[-1]
+    floor = MIN_SURVEY_K if setting == "survey_k" else None
+    value = config["privacy"][setting] if k is None else k
+    if floor is not None and value < floor:
+        raise UsageError(f"{spec.name} is survey data: k must be at least {floor} (got {value})")
+    return effective_k(config, value)
+
+
 def validate_dims(spec: MetricSpec, by: list[str] | tuple[str, ...]) -> list[str]:
     dims = [d.strip() for d in by if d and d.strip()]
     if len(dims) > MAX_DIMS:
@@ -104,7 +116,7 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
             df[col] = np.nan if col != "note" else ""
     df = _add_ci(df.reset_index(drop=True), spec)
     if suppress:
-        df["suppressed"], reasons = suppression_mask(df, dims, k)
+        df["suppressed"], reasons = suppression_mask(df, dims, k, ["period_start", *spec.keys])
     else:
         df["suppressed"], reasons = False, [None] * len(df)
     df["note"] = df["note"].fillna("").astype(object)
@@ -132,8 +144,9 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
     df["period_end"] = pd.to_datetime(df["period_end"]).dt.date
     df["period"] = df["period_start"].map(labels)
     df["_level"] = df["dimensions"].map(lambda s: 0 if not s else s.count("|") + 1)
-    df = df.sort_values(["period_start", "_level", "dimensions", "group"], kind="stable")
+    df = df.sort_values(["period_start", *spec.keys, "_level", "dimensions", "group"], kind="stable")
     extra = [c for c in df.columns if c not in LONG_COLUMNS and not c.startswith("_") and c not in dims]
+    extra = list(spec.keys) + [c for c in extra if c not in spec.keys]
     return df[LONG_COLUMNS + extra].reset_index(drop=True)
 
 
@@ -172,6 +185,6 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
         q = Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config,
                   params=ctx)
         raw = spec.load_function()(q)
-        return finalize(raw, spec, dims, effective_k(config, k), periods, suppress=suppress)
+        return finalize(raw, spec, dims, spec_k(spec, config, k), periods, suppress=suppress)
     finally:
         cur.close()

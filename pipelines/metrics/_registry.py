@@ -19,7 +19,7 @@ UNITS = {"count", "share", "rate", "ratio", "percent", "days", "months", "curren
 CI_METHODS = {"wilson", "poisson", "none", "custom"}
 FIELDS = {"name", "family", "title", "definition", "formula", "unit", "numerator", "denominator",
           "n", "ci", "ci_method", "higher_is_better", "dimensions", "function", "requires",
-          "references", "notes", "headline"}
+          "references", "notes", "headline", "keys", "k_setting"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ class MetricSpec:
     references: tuple[str, ...] = ()
     notes: str = ""
     headline: bool = False
+    keys: tuple[str, ...] = ()          # extra key columns (e.g. funnel stage): one table per key value
+    k_setting: str = "privacy.k"        # which setting gives the suppression threshold
     extra: dict[str, Any] = field(default_factory=dict)
 
     def load_function(self) -> Callable:
@@ -73,7 +75,8 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
         higher_is_better=entry.get("higher_is_better"),
         dimensions=_dimensions(entry.get("dimensions", [])), function=entry["function"],
         requires=tuple(entry.get("requires", [])), references=tuple(entry.get("references", [])),
-        notes=(entry.get("notes") or "").strip(), headline=bool(entry.get("headline", False)))
+        notes=(entry.get("notes") or "").strip(), headline=bool(entry.get("headline", False)),
+        keys=tuple(entry.get("keys", [])), k_setting=entry.get("k_setting", "privacy.k"))
 
 
 @lru_cache(maxsize=1)

@@ -162,15 +162,20 @@ def _protect(lines, sup, n, labels, reason, k) -> None:
 
 
 def suppression_mask(frame: pd.DataFrame, dims: list[str], k: int,
-                     period_col: str = "period_start") -> tuple[np.ndarray, np.ndarray]:
-    """(suppressed, reason) arrays for the rows of `frame` (columns: period, dims, _gid, n)."""
+                     partition: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(suppressed, reason) arrays for the rows of `frame` (columns: period, dims, _gid, n).
+
+    Each partition (by default each period; metrics with extra key columns such as a funnel
+    stage add them) is one separate set of tables with its own totals.
+    """
     n = pd.to_numeric(frame["n"], errors="coerce").to_numpy(dtype=float)
     sup = ~(n >= k)                      # NaN n counts as too small
     reason = np.where(sup, PRIMARY, None).astype(object)
     if not dims or len(frame) == 0:
         return sup, reason
     n_filled = np.nan_to_num(n, nan=-1.0)
-    for _, positions in frame.groupby(period_col, sort=False).indices.items():
+    keys = partition or ["period_start"]
+    for _, positions in frame.groupby(keys, sort=False, dropna=False).indices.items():
         sub = frame.iloc[positions]
         keys = _cell_keys(sub, dims)
         labels = ["|".join("" if v is None else str(v) for v in key) for key in keys]
