@@ -222,5 +222,17 @@ def _fmt(v) -> str:
     return str(v)
 
 
+def _register_family_commands() -> None:
+    """Family-specific commands live in pipelines/commands/<name>.py, each exposing
+    `register(main)`, so families add commands without editing this file."""
+    import importlib
+    import pkgutil
+    from . import commands
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{info.name}").register(main)
+
+
+_register_family_commands()
+
 if __name__ == "__main__":
     main()

@@ -19,10 +19,6 @@ import yaml
 from ..sqlsafe import ident, literal
 from ._periods import Period, snapshot_dates
 
-STORED = {"gender", "race_ethnicity", "disability", "veteran", "lgbtq", "department",
-          "job_family", "job_level", "location"}
-
-
 @lru_cache(maxsize=1)
 def dimension_sets() -> dict[str, dict[str, str]]:
     """{set name: {dimension: description}} from dimensions.yml."""
@@ -53,7 +49,7 @@ def dim_expr(dim: str, alias: str, date_expr: str, config: dict[str, Any]) -> st
     """SQL for one dimension of a row aliased `alias`, measured on `date_expr`."""
     if dim == "age_band":
         return age_band_sql(f"{alias}.birth_year", date_expr, config)
-    if dim in STORED:
+    if dim in all_dimensions():   # stored under its own name in the family's marts
         return f"{alias}.{ident(dim)}"
     raise KeyError(dim)
 

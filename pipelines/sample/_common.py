@@ -122,6 +122,12 @@ def money(amounts, mask=None) -> pa.Array:
     return fixed(np.rint(np.asarray(amounts, dtype=float) * 100), 2, mask)
 
 
+def whole_units(amounts, mask=None) -> pa.Array:
+    """Amounts rounded half-to-even to whole currency units, written without decimals (salaries
+    and bonuses are set in whole units: their cents would only be simulation noise)."""
+    return fixed(np.rint(np.asarray(amounts, dtype=float)), 0, mask)
+
+
 def booleans(values, mask=None) -> pa.Array:
     return pc.if_else(pa.array(np.asarray(values, dtype=bool), mask=mask), "true", "false")
 

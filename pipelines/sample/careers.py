@@ -16,6 +16,10 @@ from ._common import AS_OF, FIRST_MONTH, LAST_MONTH, NO_DAY, POLICY_DAY, WINDOW_
 
 HIRE, PROMOTION, PAY_CHANGE, TRANSFER = range(4)
 CHANGE_REASONS = ["hire", "promotion", "pay_change", "transfer"]
+# Job history before the observation window is kept in full for hires, promotions and transfers,
+# but the yearly April pay changes only from 2018: the 2018-04-01 row holds the pay in force on
+# 2019-01-01, and older raises are not exported (they only show as the pay on the next row).
+PAY_HISTORY_FROM = day("2018-01-01")
 
 # Exits. Monthly probability = 1 - (1 - annual)**(1/12).
 VOLUNTARY_ANNUAL = 0.10
@@ -184,6 +188,9 @@ def _job_changes(rng, ppl, history, employed, m, ms, year, month):
         ppl["pay_position"][changed] += np.log(kept / new_salary)
         ppl["salary"][changed] = kept
         reason = np.select([promoted[changed], transferred[changed]], [PROMOTION, TRANSFER], PAY_CHANGE)
+        if ms < PAY_HISTORY_FROM:   # the yearly raise happened (pay moved) but is not in the export
+            keep = reason != PAY_CHANGE
+            changed, reason = changed[keep], reason[keep]
         history.add(person=changed, day=np.full(len(changed), ms, np.int32), reason=reason.astype(np.int8),
                     dept=ppl["dept"][changed], family=ppl["family"][changed], level=ppl["level"][changed],
                     salary=ppl["salary"][changed], rating=ppl["rating"][changed])

@@ -63,7 +63,7 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
             "country": c.labels(loc[lo:hi], wf.LOCATION_COUNTRY),
             "employment_type": c.labels(p["part_time"][who].astype(np.int8), ["full_time", "part_time"]),
             "fte": c.fixed(p["fte"][who], 1),
-            "annual_base_salary": c.money(h["salary"][lo:hi]),
+            "annual_base_salary": c.whole_units(h["salary"][lo:hi]),
             "currency": c.labels(loc[lo:hi], wf.LOCATION_CURRENCY),
             # No rating before the first April review: blank (read as Unknown).
             "performance_rating": c.integers(rating, mask=rating == 0),
@@ -78,7 +78,7 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
         return {
             "employee_id": employee_ids(who, total),
             "paid_date": c.dates(b["day"][lo:hi]),
-            "amount": c.money(b["amount"][lo:hi]),
+            "amount": c.whole_units(b["amount"][lo:hi]),
             "currency": c.labels(p["location"][who], wf.LOCATION_CURRENCY),
             "bonus_type": c.labels(np.zeros(hi - lo, np.int8), ["annual"]),
         }

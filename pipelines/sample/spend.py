@@ -56,7 +56,7 @@ def write_spend(out_dir, rng: np.random.Generator, sup: Suppliers, rows: int, fx
     actual_cov, renewed_cov = diverse_coverages(sup)
     years = np.arange(1970 + c.WINDOW_MONTH // 12, 1970 + c.LAST_MONTH // 12 + 1)
     totals = {k: np.zeros(len(years)) for k in ("addressable", "diverse", "diverse_if_renewed")}
-    width = max(9, len(str(rows)))
+    width = max(6, len(str(rows)))   # T000001; wider only beyond a million rows
     written = 0
     with c.CsvTable(out_dir, "procurement__spend") as out:
         for i, m in enumerate(months):

@@ -11,20 +11,16 @@ from . import workforce as wf
 from .careers import Workforce
 from .hr import jobs_on
 
-WAVES = [("2023-inclusion", "2023-10-02"), ("2024-inclusion", "2024-10-01"), ("2025-inclusion", "2025-10-01")]
-ITEMS = [  # (item_id, text, construct, reverse_scored)
+WAVES = [("2024-inclusion", "2024-10-01"), ("2025-inclusion", "2025-10-01")]
+ITEMS = [  # (item_id, text, construct, reverse_scored): two items per construct, two reverse-scored
     ("B1", "I feel I belong at Northwind Health.", "belonging", False),
-    ("B2", "I can be my authentic self at work.", "belonging", False),
-    ("B3", "I often feel like an outsider on my team.", "belonging", True),
+    ("B2", "I often feel like an outsider on my team.", "belonging", True),
     ("F1", "Promotion decisions here are fair.", "fairness", False),
     ("F2", "People here are paid fairly for the work they do.", "fairness", False),
-    ("F3", "Everyone here has an equal chance to succeed.", "fairness", False),
     ("V1", "I can voice a contrary opinion without fear of negative consequences.", "voice", False),
-    ("V2", "My manager takes my ideas seriously.", "voice", False),
-    ("V3", "When I raise a concern, something is done about it.", "voice", False),
+    ("V2", "When I raise a concern, something is done about it.", "voice", False),
     ("P1", "It is safe to take a risk on my team.", "psychological_safety", False),
-    ("P2", "People on my team can bring up problems and tough issues.", "psychological_safety", False),
-    ("P3", "If you make a mistake on my team, it is often held against you.", "psychological_safety", True),
+    ("P2", "If you make a mistake on my team, it is often held against you.", "psychological_safety", True),
 ]
 CONSTRUCTS = ["belonging", "fairness", "voice", "psychological_safety"]
 # Chance an answer is favourable (4-5 on a normal item, 1-2 on a reverse-scored one), by construct,
@@ -36,7 +32,7 @@ RESPONSE_RATE = 0.60
 SKIP_P = 0.04                      # an item left unanswered: blank score
 EXTRA_BLANK = 0.07                 # answers left blank in the survey though known to HR
 TENURE_BANDS = ["<1 year", "1-3 years", "3-5 years", "5+ years"]
-TOKEN_HEX = 10
+TOKEN_HEX = 8
 RESPONDENTS_PER_CHUNK = 50_000
 
 
@@ -48,7 +44,7 @@ def write_items(out_dir) -> int:
 
 
 def _tokens(rng, n: int, taken: np.ndarray) -> np.ndarray:
-    """Random response ids (40-bit), unique within the file: a rare clash with this wave or an
+    """Random response ids (32-bit), unique within the file: a rare clash with this wave or an
     earlier one (`taken`) is redrawn."""
     tokens = rng.integers(0, 1 << (4 * TOKEN_HEX), n, dtype=np.uint64)
     while True:
