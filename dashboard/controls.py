@@ -30,6 +30,14 @@ class View:
     def filters_dict(self) -> dict[str, list[str]]:
         return {d: list(v) for d, v in self.filters}
 
+    def filters_for(self, spec) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The org filters that apply to a metric (a procurement metric has no department)."""
+        return tuple((d, v) for d, v in self.filters if d in spec.dimensions)
+
+    def by_for(self, spec) -> tuple[str, ...]:
+        """The breakdown dimensions that apply to a metric."""
+        return tuple(d for d in self.by if d in spec.dimensions)
+
 
 def _date(text: str | None) -> dt.date | None:
     try:
