@@ -2,7 +2,10 @@
 static report), built from the same suppressed tables and figure builders as the dashboard.
 
 A family module `dashboard/sections/<family>.py` exposes `build_section(con, k, period)`
-returning a Section, or None when its data is not loaded. Tables in blocks are display
+returning a Section, or None when its data is not loaded, and optionally
+`findings(con, k, period) -> list[str]`: flagged findings in plain language (an adverse
+impact ratio below 0.8, a pay category gap of 5% or more, an expiring certification) for
+the Overview and the executive summary. Tables in blocks are display
 tables (already suppressed and formatted); figures are plotly figures; `alt` is the
 alternative text for the figure and `summary` the sentence(s) printed under it.
 """
@@ -33,12 +36,25 @@ class Section:
     order: int = 99
 
 
+def _modules():
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        yield importlib.import_module(f"{__name__}.{info.name}")
+
+
 def family_sections(con, k: int, period: str = "year") -> list[Section]:
     """Every family's section whose data is loaded, in registry order."""
     out = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    for module in _modules():
         section = module.build_section(con, k, period)
         if section is not None:
             out.append(section)
     return sorted(out, key=lambda s: s.order)
+
+
+def family_findings(con, k: int, period: str = "year") -> list[str]:
+    """Flagged findings from every family that defines them."""
+    out: list[str] = []
+    for module in _modules():
+        if hasattr(module, "findings"):
+            out.extend(module.findings(con, k, period))
+    return out

@@ -5,13 +5,14 @@ from pipelines.db import has_table
 from pipelines.metrics import compute, families, registry
 
 from ..charts import trend_figure
+from ..kpis import full_periods
 from ..narrative import display_table, finding_title, summary_text
 from . import Block, Section
 
 
 def _block(con, name: str, by: tuple[str, ...], k: int, period: str) -> Block:
     spec = registry()[name]
-    table = compute(con, name, by=list(by), period=period)
+    table = full_periods(compute(con, name, by=list(by), period=period))   # a report compares full periods
     rows = table[table["dimensions"] == "|".join(by)]
     overall = table[table["group"] == "All"]
     title = finding_title(spec, rows)

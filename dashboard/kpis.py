@@ -1,0 +1,67 @@
+"""Headline figures shared by the Overview page and the PDF executive summary (one source,
+so the two can never disagree)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipelines.metrics import MetricSpec, compute, registry
+
+from .charts import format_value
+
+
+@dataclass
+class Headline:
+    spec: MetricSpec
+    period: str
+    value: str
+    change: str
+    n: str
+    ci: str
+    trend: pd.DataFrame      # the overall rows of every full period (for a sparkline)
+    suppressed: bool
+
+
+def full_periods(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of complete periods (a partial year is not compared with full ones)."""
+    full = rows[~rows["note"].fillna("").str.contains("partial period")]
+    return full if not full.empty else rows
+
+
+def change_text(spec: MetricSpec, latest: pd.Series, previous: pd.Series | None) -> str:
+    if previous is None or latest["suppressed"] or previous["suppressed"]:
+        return ""
+    diff = latest["value"] - previous["value"]
+    if spec.unit in ("share", "rate"):
+        return f"{diff * 100:+.1f} pts vs {previous['period']}"
+    if spec.unit == "percent":
+        return f"{diff:+.1f} pts vs {previous['period']}"
+    return f"{diff:+,.0f} vs {previous['period']}" if spec.unit == "count" else f"{diff:+.3g} vs {previous['period']}"
+
+
+def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline | None:
+    """The latest full period's overall value; None for a composition metric (its overall
+    row is 100% by definition, e.g. representation) or when there is no row."""
+    table = compute(con, spec.name, period=period, **kwargs)
+    overall = full_periods(table[table["group"] == "All"]).sort_values("period_start")
+    if overall.empty:
+        return None
+    latest = overall.iloc[-1]
+    if spec.unit == "share" and latest["numerator"] == latest["denominator"]:
+        return None
+    previous = overall.iloc[-2] if len(overall) > 1 else None
+    suppressed = bool(latest["suppressed"])
+    ci = ""
+    if not suppressed and pd.notna(latest["ci_low"]):
+        ci = f"{format_value(latest['ci_low'], spec.unit)} to {format_value(latest['ci_high'], spec.unit)}"
+    return Headline(spec=spec, period=str(latest["period"]),
+                    value="fewer than k" if suppressed else format_value(latest["value"], spec.unit),
+                    change=change_text(spec, latest, previous),
+                    n="" if suppressed else f"{int(latest['n']):,}", ci=ci, trend=overall,
+                    suppressed=suppressed)
+
+
+def headline_specs(available_tables: set[str]) -> list[MetricSpec]:
+    """Registry metrics flagged `headline: true` whose data is loaded."""
+    return [s for s in registry().values() if s.headline and set(s.requires) <= available_tables]

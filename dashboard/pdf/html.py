@@ -1,0 +1,43 @@
+"""HTML for the snapshot. Every piece of text from data passes through `esc` (a category
+value or file name is data, never markup)."""
+from __future__ import annotations
+
+import base64
+import html
+from importlib import resources
+
+import pandas as pd
+
+NUMERIC = ("n", "95% CI", "rows_in", "rows_loaded", "rows_quarantined", "size_bytes")
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+
+
+def table(df: pd.DataFrame, caption: str = "") -> str:
+    """A table with a header row repeated on every page and scoped header cells."""
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in df.columns)
+    body = []
+    for row in df.itertuples(index=False):
+        cells = "".join(f'<td class="{"num" if c in NUMERIC else ""}">{esc(v)}</td>'
+                        for c, v in zip(df.columns, row))
+        body.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def figure(svg: str | None, alt: str, caption: str) -> str:
+    if not svg:
+        return f"<p>{esc(caption)}</p>"
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{esc(alt)}">'
+            f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+
+def document(title: str, organisation: str, body: str, lang: str = "en") -> str:
+    css = resources.files("dashboard.pdf").joinpath("style.css").read_text(encoding="utf-8")
+    return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+            f"<title>{esc(title)}</title><meta name=\"author\" content=\"{esc(organisation)}\">"
+            f'<meta name="generator" content="equity-metrics"><style>{css}</style></head>'
+            f"<body>{body}</body></html>")

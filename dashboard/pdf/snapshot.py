@@ -1,0 +1,121 @@
+"""Build the leadership snapshot: cover, executive summary, one section per loaded family,
+methodology and privacy note, data-quality summary and run manifest -> PDF bytes.
+
+Everything comes from the same suppressed tables, figure builders and sentences as the
+dashboard (dashboard.kpis, dashboard.sections, dashboard.narrative).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from contextlib import nullcontext
+
+import pandas as pd
+
+from pipelines.metrics import build_context
+from pipelines.quality_report import quality_summary
+
+from ..kpis import headline, headline_specs
+from ..sections import family_findings, family_sections
+from . import html as H
+from .figures import svg_renderer
+
+log = logging.getLogger(__name__)
+
+
+class SnapshotError(RuntimeError):
+    pass
+
+
+def _tables(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def _suppressed_cells(df: pd.DataFrame) -> int:
+    text = df.astype(str)
+    return int(text.apply(lambda col: col.str.startswith(("fewer than", "suppressed"))).to_numpy().sum())
+
+
+def _summary(con, k: int, period: str) -> tuple[str, str]:
+    rows, period_label = [], ""
+    for spec in headline_specs(_tables(con)):
+        h = headline(con, spec, period=period)
+        if h is None:
+            continue
+        period_label = period_label or h.period
+        rows.append({"Measure": spec.title, "Period": h.period, "Value": h.value, "Change": h.change or "—",
+                     "n": h.n or "—", "95% CI": h.ci or "—"})
+    findings = family_findings(con, k, period)
+    items = "".join(f"<li>{H.esc(f)}</li>" for f in findings) or "<li>No findings were flagged.</li>"
+    body = (H.table(pd.DataFrame(rows), "Headline measures, latest full period") +
+            f"<h2>Flagged findings</h2><ul class=\"findings\">{items}</ul>")
+    return body, period_label
+
+
+def _quality(con) -> str:
+    q = quality_summary(con)
+    files = q["Files"][["file", "rows_in", "rows_loaded", "rows_quarantined"]]
+    reasons = q["Quarantined rows by reason"]
+    out = H.table(files, "Files loaded (rows in = rows loaded + rows quarantined)")
+    if reasons.empty:
+        out += "<p>No row was quarantined.</p>"
+    else:
+        out += H.table(reasons[["file", "column", "reason", "rows"]], "Quarantined rows by reason")
+    exp = q.get("Data-quality expectations")
+    if exp is not None and not exp.empty:
+        failed = exp[~exp["success"]]
+        out += (f"<p>{len(exp)} data-quality expectations checked; {len(failed)} failed "
+                "(warnings only: a failed error-level check stops the build).</p>")
+        if not failed.empty:
+            out += H.table(failed[["suite", "expectation", "column", "unexpected_count", "description"]],
+                           "Failed expectations")
+    return out
+
+
+def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts: bool = True) -> bytes:
+    """The snapshot as PDF bytes (PDF/UA-1 variant: tagged, with language, title and alt text)."""
+    from weasyprint import HTML
+
+    ctx = build_context(con)
+    config, k = ctx["config"], ctx["config"]["privacy"]["k"]
+    org = config.get("organisation") or "Equity metrics"
+    summary, period_label = _summary(con, k, period)
+    title = title or f"{org}: equity snapshot {period_label}".strip()
+    sections = family_sections(con, k, period)
+    renderer = svg_renderer() if charts else nullcontext(lambda fig: None)
+    suppressed = 0
+    parts = []
+    with renderer as render:
+        for section in sections:
+            parts.append(f'<h1 class="section">{H.esc(section.title)}</h1><p>{H.esc(section.intro)}</p>')
+            for block in section.blocks:
+                svg = None
+                if block.figure is not None:   # the block heading carries the title in print
+                    svg = render(block.figure.update_layout(title=None, margin={"t": 20}))
+                suppressed += _suppressed_cells(block.table)
+                parts.append(f"<h2>{H.esc(block.title)}</h2>" + H.figure(svg, block.alt, block.summary)
+                             + H.table(block.table))
+    generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    cover = (f'<section class="cover"><h1>{H.esc(title)}</h1><p class="meta">Organisation: {H.esc(org)}<br>'
+             f"Reporting period: {H.esc(period_label)} ({H.esc(period)})<br>Generated: {generated}<br>"
+             f"Data run: {H.esc(ctx['run_id'])} (data {ctx['history_start']} to {ctx['as_of']})</p></section>")
+    method = (
+        '<h1 class="section">Methodology and privacy</h1>'
+        f"<p>No figure describes fewer than {k} people: such cells read \"fewer than {k}\". Further cells "
+        "are hidden (\"suppressed (protects a smaller group)\") so that no hidden value can be worked out "
+        f"from published totals. This document hides {suppressed} table cell(s) for these reasons.</p>"
+        "<p>Rates and shares carry 95% intervals (Wilson score for shares, exact Poisson for turnover, "
+        "as listed per metric in docs/metrics.md); counts of the whole workforce are a census. Blank "
+        "demographic answers are reported as Not disclosed; Prefer not to say and Not asked are kept as "
+        "their own groups. Periods cut short by the data window are marked partial and are not used "
+        "for the headline comparison.</p>")
+    quality = '<h1 class="section">Data quality</h1>' + _quality(con)
+    files = con.execute("SELECT file, rows_in, size_bytes, sha256 FROM manifest_files ORDER BY file").df()
+    manifest = ('<h1 class="section">Run manifest</h1>'
+                f"<p>Run {H.esc(ctx['run_id'])}; configuration hash "
+                f"{H.esc(con.execute('SELECT config_hash FROM run_manifest').fetchall()[0][0])}.</p>"
+                + H.table(files, "Input files with SHA-256"))
+    body = (cover + '<h1 class="section">Executive summary</h1>' + summary + "".join(parts)
+            + method + quality + manifest)
+    document = H.document(title, org, body)
+    return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1")

@@ -1,0 +1,38 @@
+"""`equity snapshot`: the PDF snapshot for leadership (same document as the dashboard's
+download button)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+
+def register(main: click.Group) -> None:
+    from ..cli import DB_OPTION, handle_errors
+
+    @main.command()
+    @DB_OPTION
+    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="PDF file to write.")
+    @click.option("--period", default="year", type=click.Choice(["year", "quarter", "month"]),
+                  show_default=True, help="Grain of the headline comparison and trends.")
+    @click.option("--title", default=None, help="Document title (default: organisation and period).")
+    @click.option("--no-charts", is_flag=True, help="Tables only (no Chromium needed).")
+    @handle_errors
+    def snapshot(db, out, period, title, no_charts):
+        """Write the PDF snapshot: summary, one section per family, methodology, data quality."""
+        from dashboard.pdf import snapshot_pdf
+        from dashboard.pdf.figures import ChartRendererMissing
+        from ..build import default_db_path
+        from ..db import connect_readonly
+        from ..errors import UsageError
+        started = time.perf_counter()
+        con = connect_readonly(db or default_db_path())
+        try:
+            pdf = snapshot_pdf(con, period=period, title=title, charts=not no_charts)
+        except ChartRendererMissing as exc:
+            raise UsageError(str(exc)) from None
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(pdf)
+        click.echo(f"Wrote {out} ({len(pdf) / 1024:.0f} KB) in {time.perf_counter() - started:.1f} s")
