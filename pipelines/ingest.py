@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from .db import scalar
-from .contract import Table, load_contract, table_for_key
+from .contract import Column, Table, load_contract, table_for_key
 from .errors import DataError
 from .sqlsafe import ident, literal
 
@@ -80,7 +80,10 @@ def read_header(path: Path, display: str) -> list[str]:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             header = next(csv.reader(fh), None)
     except UnicodeDecodeError:
-        raise DataError("is not UTF-8 text (save it as UTF-8 CSV)", file=display, line=1) from None
+        # The text reader decodes a whole buffer (8 KB) at a time, so the bad byte may be on a
+        # data line well after the header: name the line it is really on, not always line 1.
+        raise DataError("is not UTF-8 text (save it as UTF-8 CSV)", file=display,
+                        line=_first_non_utf8_line(path)) from None
     if not header or not any(h.strip() for h in header):
         raise DataError("has no header row", file=display, line=1)
     header = [h.strip() for h in header]
@@ -92,15 +95,73 @@ def read_header(path: Path, display: str) -> list[str]:
     return header
 
 
+def _first_non_utf8_line(path: Path) -> int:
+    """The first line (1-based) that is not valid UTF-8. Checking line by line is exact:
+    the newline byte never occurs inside a multi-byte UTF-8 character."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1   # not reached when the caller saw a decoding error
+
+
+# Keys a mapping may use. Anything else is a typo that would otherwise be ignored silently
+# (e.g. `date_fromat`: every date would then be read with the wrong format and quarantined).
+TABLE_KEYS = ("file", "date_format", "columns")
+COLUMN_KEYS = ("column", "value", "values", "date_format", "part", "two_digit_year")
+
+
+def _check_keys(spec: dict, allowed: tuple[str, ...], what: str) -> None:
+    unknown = sorted(str(k) for k in spec if k not in allowed)
+    if unknown:
+        raise DataError(f"{what} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}",
+                        file="equity.yml")
+
+
+_YAML_BOOL = ("has an unquoted yes/no/true/false/on/off, which YAML reads as true/false; "
+              "quote it (e.g. \"No\")")
+
+
+def _yaml_text(value: Any, column: Column, what: str) -> str:
+    """A value-map entry or constant from equity.yml as text.
+
+    YAML 1.1 reads unquoted yes/no/on/off/true/false as booleans, so `{N: No}` would put
+    'False' in a demographic column. A boolean is kept only for a boolean contract column.
+    """
+    if isinstance(value, bool):
+        if column.type == "boolean":
+            return "true" if value else "false"
+        raise DataError(f"{what} {_YAML_BOOL}", file="equity.yml")
+    return "" if value is None else str(value)
+
+
 def _column_source(table: Table, col: str, spec: Any, header: list[str], display: str,
                    file_date_format: str | None) -> ColumnSource:
+    what = f"mapping for '{table.key}.{col}'"
+    column = table.columns[col]
     if isinstance(spec, str):
         spec = {"column": spec}
     if not isinstance(spec, dict):
         raise DataError(f"mapping for column '{col}' must be a column name or a mapping",
                         file="equity.yml")
+    _check_keys(spec, COLUMN_KEYS, what)
+    if ("value" in spec) == ("column" in spec):
+        raise DataError(f"{what} must give either column or value (not both, not neither)",
+                        file="equity.yml")
+    if spec.get("part") not in (None, "year"):
+        raise DataError(f"{what}: part must be 'year' (got {spec['part']!r})", file="equity.yml")
+    if spec.get("two_digit_year") not in (None, "past"):
+        raise DataError(f"{what}: two_digit_year must be 'past' (got {spec['two_digit_year']!r})",
+                        file="equity.yml")
+    if spec.get("two_digit_year") and spec.get("part") != "year":
+        # it is applied only when taking the year of a date (_raw_expr); elsewhere it would be
+        # ignored without a word
+        raise DataError(f"{what}: two_digit_year only applies with part: year", file="equity.yml")
     if "value" in spec:
-        return ColumnSource(constant=None if spec["value"] is None else str(spec["value"]))
+        # `value: null` or `value: ""` is a blank column (a None constant used to reach the SQL)
+        return ColumnSource(constant=_yaml_text(spec["value"], column, what))
     source = spec.get("column")
     matched = _match_header(str(source), header) if source is not None else None
     if matched is None:
@@ -108,10 +169,12 @@ def _column_source(table: Table, col: str, spec: Any, header: list[str], display
                         f"in the header (header has: {', '.join(header)})", file=display, line=1)
     values = {}
     for k, v in (spec.get("values") or {}).items():
+        if isinstance(k, bool):   # the spelling in the data (Yes? on? true?) is lost: ask for quotes
+            raise DataError(f"value map for '{table.key}.{col}' {_YAML_BOOL}", file="equity.yml")
         key = str(k).strip().lower()
         if key in values:
             raise DataError(f"value map for '{table.key}.{col}' lists '{k}' twice", file="equity.yml")
-        values[key] = "" if v is None else str(v)
+        values[key] = _yaml_text(v, column, f"value map for '{table.key}.{col}'")
     return ColumnSource(source=matched, values=values,
                         date_format=spec.get("date_format", file_date_format),
                         part=spec.get("part"), two_digit_year=spec.get("two_digit_year"))
@@ -134,6 +197,7 @@ def resolve_sources(data_dir: Path, config: dict[str, Any]) -> dict[str, SourceF
     found: dict[str, SourceFile] = {}
     for table in load_contract().values():
         spec = mapping.get(table.name, {})
+        _check_keys(spec, TABLE_KEYS, f"mapping for '{table.key}'")
         rel = spec.get("file", table.path)
         path = (data_dir / rel)
         display = str(rel)
