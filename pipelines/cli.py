@@ -163,7 +163,16 @@ def quality(db, fmt):
     from .db import connect_readonly
     from .quality_report import quality_summary
     con = connect_readonly(db or default_db_path())
-    for title, df in quality_summary(con).items():
+    sections = quality_summary(con)
+    if fmt == "json":
+        # One JSON document keyed by section title: printing one array per section produced
+        # several concatenated documents, which no JSON parser accepts.
+        import json
+        from .export import to_json
+        click.echo(json.dumps({title: json.loads(to_json(df)) for title, df in sections.items()},
+                              indent=2, ensure_ascii=False))
+        return
+    for title, df in sections.items():
         if fmt == "table":
             click.echo(f"\n{title}")
         _emit(df, fmt)
@@ -184,7 +193,8 @@ def dashboard(db, port, host):
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
            "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
-           "--theme.base", "light", "--theme.primaryColor", "#0B5394"]
+           "--theme.base", "light", "--theme.primaryColor", "#0B5394",
+           "--theme.textColor", "#000000"]
     click.echo(f"Dashboard on http://{host}:{port} (Ctrl+C to stop)", err=True)
     sys.exit(subprocess.call(cmd, env=env))
 
