@@ -1,4 +1,5 @@
-"""Overview: headline metrics with their latest full-period value, change, n and CI."""
+"""Overview, the commitment tracker: each headline metric with its latest full-period value,
+change, n, CI and trend; representation by gender; flagged findings; the PDF snapshot."""
 from __future__ import annotations
 
 import streamlit as st
@@ -7,56 +8,71 @@ from dashboard import data
 from dashboard.charts import format_value, sparkline
 from dashboard.components import require_db
 from dashboard.controls import current_view
+from dashboard.kpis import full_periods, headline, headline_specs
+from dashboard.sections import family_findings
 
 version = require_db()
 info = data.run_info(version)
 view = current_view()
 st.title(f"{info['organisation'] or 'Equity metrics'}: overview")
-st.caption(f"Data from {info['history_start']} to {info['as_of']}. Every figure shows its n; "
-           f"groups of fewer than {info['k']} people are never shown.")
+st.caption(f"Data from {info['history_start']} to {info['as_of']}. Headline figures use the latest "
+           f"full {view.period}; groups of fewer than {info['k']} people are never shown.")
 
-headlines = [s for s in data.registry().values() if s.headline]
-cols = st.columns(min(3, len(headlines)) or 1)
-for i, spec in enumerate(headlines):
-    if not data.family_loaded(version, spec.family):
-        continue
-    table = data.metric_table(version, spec.name, (), view.period, view.date_from, view.date_to,
-                              view.filters)
-    overall = table[(table["group"] == "All") & ~table["note"].str.contains("partial")]
-    if overall.empty:
-        overall = table[table["group"] == "All"]
-    with cols[i % len(cols)]:
-        with st.container(border=True):
-            if spec.name == "representation":
-                st.subheader("Representation")
-                by_gender = data.metric_table(version, "representation", ("gender",), view.period,
-                                              view.date_from, view.date_to, view.filters)
-                last = by_gender[(by_gender["dimensions"] == "gender")]
-                last = last[last["period_start"] == overall["period_start"].max()]
-                st.caption(f"Share of headcount by gender, {overall['period'].iat[-1]}")
-                for _, r in last.iterrows():
-                    shown = "fewer than k" if r["suppressed"] else \
-                        f"{format_value(r['value'], 'share')} (n = {int(r['n']):,})"
-                    st.markdown(f"- **{r['group']}**: {shown}")
-                continue
-            latest = overall.iloc[-1]
-            previous = overall.iloc[-2] if len(overall) > 1 else None
-            value = "suppressed" if latest["suppressed"] else format_value(latest["value"], spec.unit)
-            delta = None
-            if previous is not None and not (latest["suppressed"] or previous["suppressed"]):
-                diff = latest["value"] - previous["value"]
-                delta = (f"{diff * 100:+.1f} pts vs {previous['period']}" if spec.unit in ("share", "rate")
-                         else f"{diff:+,.0f} vs {previous['period']}")
-            st.metric(f"{spec.title}, {latest['period']}", value, delta,
-                      delta_color="inverse" if spec.higher_is_better is False else
-                      ("normal" if spec.higher_is_better else "off"),
-                      help=spec.definition)
-            detail = f"n = {int(latest['n']):,}" if not latest["suppressed"] else ""
-            if not latest["suppressed"] and latest["ci_low"] == latest["ci_low"]:
-                detail += (f" · 95% CI {format_value(latest['ci_low'], spec.unit)} to "
-                           f"{format_value(latest['ci_high'], spec.unit)}")
-            st.caption(detail)
-            st.plotly_chart(sparkline(overall, spec.unit), width="stretch",
-                            key=f"spark-{spec.name}", config={"displayModeBar": False})
-            st.caption(f"Trend {overall['period'].iat[0]} to {overall['period'].iat[-1]} "
-                       f"(see the {spec.family.title()} page for groups).")
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _headlines(version: data.DbVersion, period: str):
+    cur = data.cursor(version)
+    return [h for h in (headline(cur, s, period=period) for s in headline_specs(info["tables"])) if h]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _findings(version: data.DbVersion, period: str) -> list[str]:
+    return family_findings(data.cursor(version), info["k"], period)
+
+
+headlines = _headlines(version, view.period)
+cols = st.columns(max(1, min(3, len(headlines) + 1)))
+for i, h in enumerate(headlines):
+    spec = h.spec
+    with cols[i % len(cols)], st.container(border=True):
+        st.metric(f"{spec.title}, {h.period}", h.value, h.change or None,
+                  delta_color="inverse" if spec.higher_is_better is False else
+                  ("normal" if spec.higher_is_better else "off"), help=spec.definition)
+        st.caption(" · ".join(p for p in (f"n = {h.n}" if h.n else "", f"95% CI {h.ci}" if h.ci else "") if p))
+        st.plotly_chart(sparkline(h.trend, spec.unit), width="stretch", key=f"spark-{spec.name}",
+                        config={"displayModeBar": False})
+        st.caption(f"Trend {h.trend['period'].iat[0]} to {h.trend['period'].iat[-1]}: "
+                   f"{', '.join(format_value(v, spec.unit) if v == v else 'suppressed' for v in h.trend['value'])}.")
+
+if data.family_loaded(version, "workforce"):
+    with cols[len(headlines) % len(cols)], st.container(border=True):
+        table = data.metric_table(version, "representation", ("gender",), view.period)
+        rows = full_periods(table[table["dimensions"] == "gender"])
+        last = rows[rows["period_start"] == rows["period_start"].max()]
+        st.subheader("Representation by gender")
+        st.caption(f"Share of headcount, {last['period'].iat[0]}")
+        for _, r in last.iterrows():
+            shown = f"fewer than {info['k']}" if r["suppressed"] else \
+                f"{format_value(r['value'], 'share')} (n = {int(r['n']):,}; 95% CI " \
+                f"{format_value(r['ci_low'], 'share')} to {format_value(r['ci_high'], 'share')})"
+            st.markdown(f"- **{r['group']}**: {shown}")
+
+st.header("Flagged findings")
+findings = _findings(version, view.period)
+if findings:
+    st.markdown("\n".join(f"- {f}" for f in findings))
+else:
+    st.success("No findings are flagged for the latest full period.")
+
+st.header("Snapshot for leadership")
+st.markdown("The PDF has the same figures as this dashboard: summary, one section per area, "
+            "methodology and privacy note, data quality and the run manifest.")
+
+
+def _pdf() -> bytes:
+    from dashboard.pdf import snapshot_pdf
+    return snapshot_pdf(data.cursor(version), period=view.period)
+
+
+st.download_button("Download PDF snapshot", data=_pdf, file_name=f"equity-snapshot-{info['run_id']}.pdf",
+                   mime="application/pdf", key="pdf-download", on_click="ignore")
