@@ -13,7 +13,7 @@ DEMO_DB := build/demo.duckdb
 PORT ?= 8501
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help demo demo-db test test-fast sample lock system-deps docs clean
+.PHONY: help demo demo-db test test-fast sample lock system-deps browser-deps screenshots docs clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -32,8 +32,8 @@ demo-db: $(STAMP)  ## build the sample database into build/demo.duckdb
 demo: demo-db  ## build the sample database and serve the dashboard on 127.0.0.1:$(PORT)
 	$(BIN)/equity dashboard --db $(DEMO_DB) --port $(PORT)
 
-test: $(STAMP)  ## run all tests (pytest exit code 5 = no tests collected fails too)
-	$(BIN)/python -m pytest -n 2 -q
+test: $(STAMP) system-deps browser-deps  ## run all tests incl. browser, accessibility and PDF checks
+	$(BIN)/python -m pytest -n 2 -q   # exit code 5 (no tests collected) fails make too
 
 test-fast: $(STAMP)  ## unit tests only (skip end-to-end builds)
 	$(BIN)/python -m pytest -q -m "not slow"
@@ -48,12 +48,18 @@ lock: $(STAMP)  ## refresh constraints.txt from the current environment
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 system-deps:  ## install OS packages used by browser and PDF checks (chromium, poppler-utils)
-	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep -q DejaVuSans; then \
 	  echo "system packages present"; \
 	else \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium poppler-utils fonts-dejavu-core; \
 	fi
+
+browser-deps:  ## install axe-core (npm) for the accessibility checks
+	@test -f tests/browser/node_modules/axe-core/axe.min.js || (cd tests/browser && npm ci --no-audit --no-fund)
+
+screenshots: $(STAMP) system-deps  ## screenshots of every page and PDF page images into screenshots/
+	$(BIN)/python scripts/screenshots.py --out screenshots
 
 clean:  ## remove build outputs (not .venv)
 	rm -rf build .pytest_cache

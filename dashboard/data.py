@@ -18,7 +18,7 @@ import streamlit as st
 from pipelines.db import has_table
 from pipelines.metrics import NoDataError, all_dimensions, build_context, compute, families, registry
 from pipelines.quality_report import quality_summary
-from pipelines.sqlsafe import ident
+from pipelines.sqlsafe import ident, literal
 
 BUILD_HINT = "equity build --data DATA_FOLDER --db {db}"
 
@@ -46,12 +46,19 @@ def db_version() -> DbVersion | None:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(version: DbVersion) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(version.path, read_only=True)
+    # ATTACH into a private in-memory database rather than duckdb.connect(path): within one
+    # process DuckDB hands every connect(path) the instance already open for that path, so
+    # after a rebuild swapped the file we would keep reading the old one.
+    con = duckdb.connect()
+    con.execute(f"ATTACH {literal(version.path)} AS equity (READ_ONLY)")
+    return con
 
 
 def cursor(version: DbVersion) -> duckdb.DuckDBPyConnection:
     """A fresh cursor (one per request/thread) on the cached read-only connection."""
-    return _connection(version).cursor()
+    cur = _connection(version).cursor()
+    cur.execute("USE equity")
+    return cur
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -34,9 +34,13 @@ def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
     shown = latest[~latest["suppressed"] & latest["value"].notna()]
     if shown.empty:
         return f"{spec.title}, {period}: every group is below the privacy threshold"
-    if len(shown) == 1 or (shown["group"] == "All").all():
+    if (shown["group"] == "All").all():
         row = shown.iloc[0]
         return f"{spec.title} was {format_value(row['value'], spec.unit)} in {period}"
+    if len(shown) == 1:
+        row = shown.iloc[0]
+        return (f"{spec.title}, {period}: {row['group']} {format_value(row['value'], spec.unit)}; "
+                "other groups are too small to show")
     hi = shown.loc[shown["value"].idxmax()]
     lo = shown.loc[shown["value"].idxmin()]
     if spec.higher_is_better is False:

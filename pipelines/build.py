@@ -119,6 +119,14 @@ def _remove_db_files(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
+def _remove_abandoned_builds(db_path: Path) -> None:
+    """Temporary files of builds that were killed (their process is gone)."""
+    for tmp in db_path.parent.glob(f".{db_path.name}.building-*"):
+        pid = tmp.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid.isdigit() and Path("/proc").is_dir() and not Path(f"/proc/{pid}").exists():
+            tmp.unlink(missing_ok=True)
+
+
 def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None = None) -> BuildResult:
     """Build the database for `data_dir` into `db_path` (atomic replace on success)."""
     data_dir, db_path = Path(data_dir), Path(db_path or default_db_path())
@@ -130,6 +138,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     sources = resolve_sources(data_dir, config)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    _remove_abandoned_builds(db_path)
     _remove_db_files(tmp)
     con = duckdb.connect(str(tmp))
     try:

@@ -98,7 +98,9 @@ def build(data: Path, db: Path | None, quiet: bool):
             task = bar.add_task("starting", total=None)
             result = run_build(data, db, progress=lambda msg: bar.update(task, description=msg))
     if not quiet:
-        files = ", ".join(f"{f['file']} {f['rows_loaded']}/{f['rows_in']}" for f in result.files)
+        names = [f["file"] for f in result.files]   # one export may feed two contract tables
+        files = ", ".join(f"{f['file']}{' (' + f['table_name'] + ')' if names.count(f['file']) > 1 else ''} "
+                          f"{f['rows_loaded']}/{f['rows_in']}" for f in result.files)
         click.echo(f"Built {result.db_path} (run {result.run_id}): {files}")
         if result.quarantined:
             click.echo(f"{result.quarantined} row(s) quarantined; see `equity quality --db {result.db_path}`")

@@ -51,13 +51,28 @@ def load_config(data_dir: Path | None) -> dict[str, Any]:
                                 file=str(path), line=mark.line + 1 if mark else None) from None
             if not isinstance(user, dict):
                 raise DataError("must be a mapping of settings", file=str(path))
-            unknown = sorted(set(user) - set(config))
-            if unknown:
-                raise DataError(f"unknown setting(s) {', '.join(unknown)}; "
-                                f"known settings: {', '.join(sorted(config))}", file=str(path))
+            _check_known(user, config, str(path))
             config = _merged(config, user)
     validate_config(config, source=str(Path(data_dir) / CONFIG_FILE) if data_dir else "defaults")
     return config
+
+
+# sections whose keys are data (table names, groups), not settings
+_FREE_FORM = {"mapping", "reference_groups", "targets"}
+
+
+def _check_known(user: dict, defaults: dict, source: str, prefix: str = "") -> None:
+    """A misspelt setting (e.g. privacy.kk) is an error, not silently ignored."""
+    unknown = sorted(set(user) - set(defaults))
+    if unknown:
+        raise DataError(f"unknown setting(s) {', '.join(prefix + u for u in unknown)}; known: "
+                        f"{', '.join(prefix + d for d in sorted(defaults))}", file=source)
+    for key, value in user.items():
+        if key in _FREE_FORM or not isinstance(defaults.get(key), dict):
+            continue
+        if not isinstance(value, dict):
+            raise DataError(f"{prefix}{key} must be a mapping of settings", file=source)
+        _check_known(value, defaults[key], source, f"{prefix}{key}.")
 
 
 def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:

@@ -8,8 +8,8 @@ from .db import has_table
 
 
 def files_loaded(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("SELECT file, family, rows_in, rows_loaded, rows_quarantined, size_bytes, sha256 "
-                       "FROM manifest_files ORDER BY file").df()
+    return con.execute("SELECT file, table_name, family, rows_in, rows_loaded, rows_quarantined, size_bytes, "
+                       "sha256 FROM manifest_files ORDER BY file, table_name").df()
 
 
 def quarantine_by_reason(con: duckdb.DuckDBPyConnection, examples: int = 3) -> pd.DataFrame:

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..config import effective_k
-from ..db import first_row, has_table
+from ..db import first_row, has_table, scalar
+from ..sqlsafe import ident
 from ..errors import UsageError
 from ._frame import Query, all_dimensions
 from ._periods import make_periods
@@ -170,6 +171,8 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
     spec = specs[name]
     dims = validate_dims(spec, list(by))
     cur = con.cursor()   # one cursor per call: registered views stay private to this request
+    catalog = scalar(con, "SELECT current_database()")   # a cursor starts in the default catalog;
+    cur.execute(f"USE {ident(catalog)}")                   # keep the caller's (an ATTACHed DB)
     try:
         missing = [t for t in spec.requires if not has_table(cur, t)]
         if missing:
