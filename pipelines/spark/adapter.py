@@ -1,0 +1,274 @@
+"""A DuckDB-cursor look-alike over a SparkSession, so the project's SQL runs unchanged.
+
+It offers what the models, validation, quality checks and metric functions call on a DuckDB
+connection: `execute(sql, params)` returning a result with `.df()`, `.fetchall()`,
+`.fetchone()` and `.to_arrow_table()`; `register(name, frame)`/`unregister(name)`;
+`cursor()`; `close()`. Each statement is transpiled from DuckDB SQL (pipelines.spark.dialect).
+`CREATE [OR REPLACE] TABLE name AS SELECT ...` materialises the result: a cached temporary
+view by default, or a table in `database` (spark.database in equity.yml).
+
+Data crosses between Python and Spark only as Arrow (`DataFrame.toArrow()`,
+`createDataFrame(pyarrow.Table)`): PySpark's own pandas conversion is never used.
+
+Privacy guard: while `guarded_columns` is set (the build sets it while computing metrics), a
+result that would bring one of those columns (person identifiers) to the driver raises
+`DriverPrivacyError` instead. Statistical fits pull only the columns they model.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from ..errors import EquityError
+from . import dialect
+
+log = logging.getLogger(__name__)
+_SHOWN_SQL = 300   # characters of a failing statement quoted in the error
+
+
+class SparkSqlError(Exception):
+    """A statement failed on Spark (or has no Spark translation); names the statement."""
+
+
+class DriverPrivacyError(EquityError):
+    """A query would have brought person identifiers from the cluster to the driver."""
+
+
+def _spark_errors() -> tuple[type[BaseException], ...]:
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+    return (PySparkException, Py4JError)
+
+
+def duckdb_like(table: pa.Table) -> pa.Table:
+    """Arrow types as DuckDB's `.df()` presents them: DATE as a timestamp, DECIMAL as a
+    double, timestamps with a zone as local wall time (so pandas code sees the same dtypes)."""
+    for i, field in enumerate(table.schema):
+        column = table.column(i)
+        if pa.types.is_decimal(field.type):
+            column = column.cast(pa.float64())
+        elif pa.types.is_date(field.type):
+            column = column.cast(pa.timestamp("us"))
+        elif pa.types.is_timestamp(field.type) and field.type.tz:
+            column = pc.local_timestamp(column)
+        else:
+            continue
+        table = table.set_column(i, field.name, column)
+    return table
+
+
+class SparkResult:
+    """The result of one statement; a query runs on Spark when it is first fetched."""
+
+    def __init__(self, frame=None, sql: str = "", guarded: frozenset[str] = frozenset()):
+        self._frame, self._sql, self._guarded = frame, sql, guarded
+        self._table: pa.Table | None = None
+
+    def to_arrow_table(self) -> pa.Table:
+        if self._table is None:
+            if self._frame is None:
+                self._table = pa.table({})
+            else:
+                leaked = sorted(c for c in self._frame.columns if c.lower() in self._guarded)
+                if leaked:
+                    raise DriverPrivacyError(
+                        f"a metric query would return {', '.join(leaked)} to the driver; person "
+                        "identifiers stay on the cluster (aggregate in SQL, or select only the "
+                        f"columns a fit needs): {self._sql[:_SHOWN_SQL]}")
+                try:
+                    self._table = self._frame.toArrow()
+                except _spark_errors() as exc:
+                    raise SparkSqlError(f"{_first_line(exc)} in: {self._sql[:_SHOWN_SQL]}") from exc
+        return self._table
+
+    def df(self) -> pd.DataFrame:
+        return duckdb_like(self.to_arrow_table()).to_pandas()
+
+    fetchdf = df
+
+    def fetchall(self) -> list[tuple]:
+        table = self.to_arrow_table()
+        return list(zip(*(table.column(i).to_pylist() for i in range(table.num_columns))))
+
+    def fetchone(self) -> tuple | None:
+        rows = self.fetchall()
+        return rows[0] if rows else None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class SparkConnection:
+    """DuckDB-cursor methods over one SparkSession (see module docstring)."""
+
+    sql_errors: tuple[type[BaseException], ...] = (SparkSqlError,)
+
+    def __init__(self, spark, database: str | None = None, table_format: str = "parquet",
+                 guarded_columns: Iterable[str] = (), _shared: dict | None = None):
+        self.spark = spark
+        self.database = database
+        self.table_format = table_format
+        self.guarded_columns = frozenset(c.lower() for c in guarded_columns)
+        # materialised relations are shared by every cursor of one connection
+        self._shared = _shared if _shared is not None else {"cached": {}}
+        self._registered: set[str] = set()
+        self._last: SparkResult | None = None
+        if database and _shared is None:
+            self.spark.sql(f"CREATE DATABASE IF NOT EXISTS {_quote(database)}")
+            self.spark.sql(f"USE {_quote(database)}")
+
+    # -- DuckDB-cursor methods -------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> SparkResult:
+        try:
+            statements = dialect.parse(sql)
+        except (SqlglotError, dialect.UnsupportedSql) as exc:
+            raise SparkSqlError(f"cannot translate to Spark SQL ({_first_line(exc)}): "
+                                f"{sql[:_SHOWN_SQL]}") from exc
+        result = SparkResult()
+        for statement in statements:
+            result = self._run(statement, list(params or []))
+        self._last = result
+        return result
+
+    def register(self, name: str, frame) -> "SparkConnection":
+        """Expose a pandas/Arrow/Spark frame to SQL as `name` (a temporary view)."""
+        self.dataframe_from(frame).createOrReplaceTempView(name)
+        self._registered.add(name)
+        return self
+
+    def unregister(self, name: str) -> "SparkConnection":
+        self.spark.catalog.dropTempView(name)
+        self._registered.discard(name)
+        return self
+
+    def cursor(self) -> "SparkConnection":
+        """Another handle on the same session; the views it registers are dropped on close().
+        Temporary views are session-wide, so two cursors must not compute at the same time."""
+        return SparkConnection(self.spark, self.database, self.table_format, self.guarded_columns,
+                               _shared=self._shared)
+
+    def close(self) -> None:
+        for name in list(self._registered):
+            self.unregister(name)
+
+    def fetchall(self) -> list[tuple]:
+        return self._last.fetchall() if self._last else []
+
+    def df(self) -> pd.DataFrame:
+        return self._last.df() if self._last else pd.DataFrame()
+
+    # -- catalog (DuckDB answers these from information_schema) ------------------------
+    def has_table(self, name: str) -> bool:
+        return bool(self.spark.catalog.tableExists(name))
+
+    def table_names(self) -> list[str]:
+        """Temporary views and the tables of the current database."""
+        return [t.name for t in self.spark.catalog.listTables()]
+
+    def table_columns(self, name: str) -> list[str]:
+        return list(self.spark.table(name).columns)
+
+    # -- Spark-native helpers for the build -------------------------------------------
+    def dataframe_from(self, frame):
+        """A Spark DataFrame from a pandas or Arrow frame (via Arrow) or a Spark one."""
+        if isinstance(frame, pd.DataFrame):
+            frame = pa.Table.from_pandas(frame, preserve_index=False)
+        if isinstance(frame, pa.Table):
+            return self.spark.createDataFrame(frame)
+        return frame
+
+    def query(self, sql: str, params: Sequence[Any] | None = None):
+        """A DuckDB SELECT as a (lazy) Spark DataFrame."""
+        statements = dialect.parse(sql)
+        if len(statements) != 1:
+            raise SparkSqlError(f"expected one SELECT: {sql[:_SHOWN_SQL]}")
+        return self._spark_sql(dialect.render(statements[0]), list(params or []))
+
+    def materialize(self, name: str, frame, temporary: bool = False, count: bool = False) -> int | None:
+        """Store `frame` under `name` (see module docstring); its row count when `count`.
+
+        Cached views are local checkpoints: the result is computed once and its lineage cut,
+        as a DuckDB table would be (a cache that keeps the whole plan makes every later step
+        re-plan all earlier ones). `temporary`: a cached view even when a database is set
+        (build intermediates)."""
+        frame = self.dataframe_from(frame)
+        try:
+            if self.database and not temporary:
+                self._drop(name)
+                table = f"{_quote(self.database)}.{_quote(name)}"
+                frame.write.format(self.table_format).mode("overwrite").saveAsTable(table)
+                return self.spark.table(table).count() if count else None
+            frame = frame.localCheckpoint(eager=True)
+            rows = frame.count() if count else None
+        except _spark_errors() as exc:
+            raise SparkSqlError(f"{_first_line(exc)} (creating {name})") from exc
+        old = self._shared["cached"].pop(name, None)
+        frame.createOrReplaceTempView(name)
+        self._shared["cached"][name] = frame
+        if old is not None:
+            old.unpersist()
+        return rows
+
+    def drop(self, name: str) -> None:
+        self._drop(name)
+
+    def release(self) -> None:
+        """Drop every cached view and registered frame (tables in `database` stay)."""
+        self.close()
+        for name in list(self._shared["cached"]):
+            self.spark.catalog.dropTempView(name)
+            self._shared["cached"].pop(name).unpersist()
+
+    def guard(self, columns: Iterable[str]) -> None:
+        """From now on, results holding any of `columns` must not reach the driver."""
+        self.guarded_columns = frozenset(c.lower() for c in columns)
+
+    # -- internals -------------------------------------------------------------------
+    def _drop(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+        old = self._shared["cached"].pop(name, None)
+        if old is not None:
+            old.unpersist()
+        if self.database:
+            self.spark.sql(f"DROP TABLE IF EXISTS {_quote(self.database)}.{_quote(name)}")
+
+    def _run(self, statement: exp.Expression, params: list) -> SparkResult:
+        if isinstance(statement, exp.Create) and statement.expression is not None:
+            name = statement.this.name
+            select = dialect.render(statement.expression)
+            if str(statement.args.get("kind", "")).upper() == "VIEW":
+                self._spark_sql(select, params).createOrReplaceTempView(name)
+            else:
+                self.materialize(name, self._spark_sql(select, params))
+            return SparkResult()
+        if isinstance(statement, exp.Drop):
+            self._drop(statement.this.name)
+            return SparkResult()
+        if isinstance(statement, (exp.Insert, exp.Delete, exp.Update, exp.Alter, exp.Merge)):
+            raise SparkSqlError(f"{type(statement).__name__.upper()} is not supported on Spark "
+                                f"(write the step as a SELECT): {statement.sql()[:_SHOWN_SQL]}")
+        sql = dialect.render(statement)
+        frame = self._spark_sql(sql, params)
+        if isinstance(statement, exp.Query):
+            return SparkResult(frame, sql, self.guarded_columns)
+        frame.collect()   # a command (USE, SET ...): run it now, as DuckDB does
+        return SparkResult()
+
+    def _spark_sql(self, sql: str, params: list):
+        try:
+            return self.spark.sql(sql, args=params) if params else self.spark.sql(sql)
+        except _spark_errors() as exc:
+            raise SparkSqlError(f"{_first_line(exc)} in: {sql[:_SHOWN_SQL]}") from exc
+
+
+def _quote(name: str) -> str:
+    """A Spark identifier in backquotes (embedded backquotes doubled)."""
+    return "`" + str(name).replace("`", "``") + "`"
