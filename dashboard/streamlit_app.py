@@ -16,6 +16,7 @@ if str(ROOT.parent) not in sys.path:   # `streamlit run` puts only this folder o
 
 from dashboard import data  # noqa: E402
 from dashboard.controls import sidebar  # noqa: E402
+from pipelines.metrics import NotPrecomputedError  # noqa: E402
 
 PAGES = [
     ("app_pages/overview.py", "Overview", ":material/dashboard:"),
@@ -35,4 +36,7 @@ pages = [st.Page(str(ROOT / path), title=title, icon=icon, default=(i == 0))
          for i, (path, title, icon) in enumerate(PAGES) if (ROOT / path).exists()]
 navigation = st.navigation(pages)
 sidebar(data.db_version())
-navigation.run()
+try:
+    navigation.run()
+except NotPrecomputedError as exc:   # a Spark results database answers only what it holds
+    st.warning(f"This view is not available: {exc}.")

@@ -12,6 +12,7 @@ from contextlib import nullcontext
 
 import pandas as pd
 
+from pipelines.db import built_tables
 from pipelines.metrics import build_context
 from pipelines.quality_report import quality_summary
 
@@ -28,7 +29,7 @@ class SnapshotError(RuntimeError):
 
 
 def _tables(con) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return built_tables(con)
 
 
 def _suppressed_cells(df: pd.DataFrame) -> int:

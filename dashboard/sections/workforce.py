@@ -1,7 +1,7 @@
 """Workforce section of the report: representation and turnover trends."""
 from __future__ import annotations
 
-from pipelines.db import has_table
+from pipelines.db import is_built
 from pipelines.metrics import compute, families, registry
 
 from ..charts import trend_figure
@@ -23,7 +23,7 @@ def _block(con, name: str, by: tuple[str, ...], k: int, period: str) -> Block:
 
 
 def build_section(con, k: int, period: str = "year") -> Section | None:
-    if not has_table(con, "fct_employment_spells"):
+    if not is_built(con, "fct_employment_spells"):
         return None
     meta = families()["workforce"]
     return Section(family="workforce", title=meta["title"], intro=meta["description"], order=meta["order"],

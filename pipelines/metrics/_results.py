@@ -42,7 +42,10 @@ def _precomputed(con, metric: str) -> list[tuple[str, str, int]]:
 
 
 def _listing(available: list[tuple[str, str, int]]) -> str:
-    return "; ".join(f"{b.replace('|', ' x ') or 'overall'} per {g}" for b, g, _ in available) or "none"
+    grains: dict[str, list[str]] = {}
+    for breakdown, grain, _k in available:
+        grains.setdefault(grain, []).append(breakdown.replace("|", " x ") or "overall")
+    return "; ".join(f"per {g}: {', '.join(b)}" for g, b in grains.items()) or "none"
 
 
 def precomputed_table(con, spec: MetricSpec, dims: list[str], period: str, date_from: dt.date | None,
