@@ -103,7 +103,9 @@ def _with_overall_rows(df: pd.DataFrame, spec: MetricSpec, dims: list[str], peri
     zero = 0.0 if spec.unit == "count" else np.nan
     extra = pd.DataFrame({"period_start": [p.start for p in missing], "period_end": [p.end for p in missing],
                           "_gid": all_gid, "numerator": 0, "n": 0, "value": zero})
-    return pd.concat([df, extra], ignore_index=True) if len(df) else extra
+    if not len(df):   # nothing counted at all: keep the dimension columns the function returned
+        return extra.reindex(columns=list(dict.fromkeys([*df.columns, *extra.columns])))
+    return pd.concat([df, extra], ignore_index=True)
 
 
 def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, periods,
