@@ -32,8 +32,8 @@ def quarantine_by_reason(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLE
     A results database from a Spark build holds this summary (`quarantine_summary`) instead
     of the quarantined rows, which stayed on the cluster."""
     if not has_table(con, "quarantine") and has_table(con, "quarantine_summary"):
-        return con.execute("SELECT * FROM quarantine_summary ORDER BY \"rows\" DESC, file, 2").df()
-    return con.execute(f"SELECT * FROM ({quarantine_summary_sql()}) ORDER BY \"rows\" DESC, file, 2",
+        return con.execute("SELECT * FROM quarantine_summary ORDER BY \"rows\" DESC, file, 2, reason").df()
+    return con.execute(f"SELECT * FROM ({quarantine_summary_sql()}) ORDER BY \"rows\" DESC, file, 2, reason",
                        [examples]).df()
 
 
