@@ -14,6 +14,8 @@ Nothing here is imported by the DuckDB path: PySpark is an optional extra (`.[sp
 """
 from __future__ import annotations
 
+import warnings
+
 from ..errors import UsageError
 
 INSTALL_HINT = "install the Spark extra: pip install 'equity-metrics[spark]' (and Java 17)"
@@ -22,7 +24,9 @@ INSTALL_HINT = "install the Spark extra: pip install 'equity-metrics[spark]' (an
 def require_spark() -> None:
     """Raise a clear UsageError when PySpark or sqlglot is not installed."""
     try:
-        import pyspark  # noqa: F401
+        with warnings.catch_warnings():   # PySpark warns about pandas 3 on import; pandas never
+            warnings.simplefilter("ignore", FutureWarning)   # crosses into Spark here (Arrow only)
+            import pyspark  # noqa: F401
         import sqlglot  # noqa: F401
     except ImportError as exc:
         raise UsageError(f"--engine spark needs PySpark and sqlglot ({exc.name} is missing); "

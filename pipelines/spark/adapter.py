@@ -63,6 +63,23 @@ def duckdb_like(table: pa.Table) -> pa.Table:
     return table
 
 
+# DuckDB's .df() gives integer and boolean columns that hold NULLs pandas' nullable dtypes
+_NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+             pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def duckdb_like_frame(table: pa.Table) -> pd.DataFrame:
+    """A pandas frame with the dtypes DuckDB's `.df()` gives for the same result."""
+    table = duckdb_like(table)
+    if table.num_columns == 0:
+        return pd.DataFrame(index=range(table.num_rows))
+    series = []
+    for name, column in zip(table.column_names, table.columns):
+        mapper = _NULLABLE.get if column.null_count and column.type in _NULLABLE else None
+        series.append(pd.Series(column.to_pandas(types_mapper=mapper), name=name))
+    return pd.concat(series, axis=1)
+
+
 class SparkResult:
     """The result of one statement; a query runs on Spark when it is first fetched."""
 
@@ -88,7 +105,7 @@ class SparkResult:
         return self._table
 
     def df(self) -> pd.DataFrame:
-        return duckdb_like(self.to_arrow_table()).to_pandas()
+        return duckdb_like_frame(self.to_arrow_table())
 
     fetchdf = df
 
@@ -122,8 +139,8 @@ class SparkConnection:
         self._registered: set[str] = set()
         self._last: SparkResult | None = None
         if database and _shared is None:
-            self.spark.sql(f"CREATE DATABASE IF NOT EXISTS {_quote(database)}")
-            self.spark.sql(f"USE {_quote(database)}")
+            self.spark.sql(f"CREATE DATABASE IF NOT EXISTS {_qualified(database)}")
+            self.spark.sql(f"USE {_qualified(database)}")
 
     # -- DuckDB-cursor methods -------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> SparkResult:
@@ -203,7 +220,7 @@ class SparkConnection:
         try:
             if self.database and not temporary:
                 self._drop(name)
-                table = f"{_quote(self.database)}.{_quote(name)}"
+                table = f"{_qualified(self.database)}.{_quote(name)}"
                 frame.write.format(self.table_format).mode("overwrite").saveAsTable(table)
                 return self.spark.table(table).count() if count else None
             frame = frame.localCheckpoint(eager=True)
@@ -238,7 +255,7 @@ class SparkConnection:
         if old is not None:
             old.unpersist()
         if self.database:
-            self.spark.sql(f"DROP TABLE IF EXISTS {_quote(self.database)}.{_quote(name)}")
+            self.spark.sql(f"DROP TABLE IF EXISTS {_qualified(self.database)}.{_quote(name)}")
 
     def _run(self, statement: exp.Expression, params: list) -> SparkResult:
         if isinstance(statement, exp.Create) and statement.expression is not None:
@@ -250,7 +267,8 @@ class SparkConnection:
                 self.materialize(name, self._spark_sql(select, params))
             return SparkResult()
         if isinstance(statement, exp.Drop):
-            self._drop(statement.this.name)
+            for table in statement.args.get("tables") or [statement.this]:
+                self._drop(table.name)
             return SparkResult()
         if isinstance(statement, (exp.Insert, exp.Delete, exp.Update, exp.Alter, exp.Merge)):
             raise SparkSqlError(f"{type(statement).__name__.upper()} is not supported on Spark "
@@ -267,6 +285,11 @@ class SparkConnection:
             return self.spark.sql(sql, args=params) if params else self.spark.sql(sql)
         except _spark_errors() as exc:
             raise SparkSqlError(f"{_first_line(exc)} in: {sql[:_SHOWN_SQL]}") from exc
+
+
+def _qualified(name: str) -> str:
+    """A possibly qualified name (`catalog.schema`), each part quoted."""
+    return ".".join(_quote(part) for part in str(name).split("."))
 
 
 def _quote(name: str) -> str:

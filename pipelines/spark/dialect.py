@@ -8,7 +8,8 @@ subtly different from DuckDB:
   significant). Spark's `grouping()` takes one column and its `grouping_id()` refuses a
   subset of the GROUP BY columns (`GROUP BY period, CUBE(a, b)`), so the mask is spelt out
   as `grouping(a) * 2 + grouping(b)`.
-- `try_strptime` / `strptime` formats: DuckDB's %d/%m read one or two digits and %y reads
+- `try_strptime` / `strptime` formats (and their result: a time-zone-less timestamp,
+  Spark's TIMESTAMP_NTZ): DuckDB's %d/%m read one or two digits and %y reads
   00-68 as 20xx and 69-99 as 19xx; Spark's `dd`/`MM` need two digits and `yy` reads every
   two-digit year as 20xx. The formats are translated to Spark's variable-width letters and
   a %y year of 2069 or later is moved back a century.
@@ -75,7 +76,9 @@ def _parse_call(value: exp.Expression, fmt: exp.Expression, safe: bool) -> exp.E
         raise UnsupportedSql("strptime on Spark needs a literal format string")
     pattern, two_digit = java_parse_format(fmt.this)
     name = "TRY_TO_TIMESTAMP" if safe else "TO_TIMESTAMP"
-    call = exp.Anonymous(this=name, expressions=[value, exp.Literal.string(pattern)])
+    # DuckDB's TIMESTAMP has no time zone: the wall-clock value, not an instant
+    call = exp.cast(exp.Anonymous(this=name, expressions=[value, exp.Literal.string(pattern)]),
+                    "TIMESTAMP_NTZ")
     if not two_digit:
         return call
     century_back = exp.Sub(this=call.copy(), expression=exp.Interval(
