@@ -58,8 +58,11 @@ def _suite_columns(suite: dict[str, Any]) -> list[str]:
 def _without_spark_connect():
     """Hide pyspark.sql.connect while GE runs. GE probes for it when pyspark is installed,
     and that module calls sys.exit(0) when __main__ has no __file__ (python -c, notebooks),
-    which would end a build silently with success."""
+    which would end a build silently with success. A DuckDB build, which has not imported
+    PySpark, hides all of it: GE would otherwise import it (seconds, and a pandas warning)."""
     names = ("pyspark.sql.connect.dataframe", "pyspark.sql.connect.session")
+    if "pyspark" not in sys.modules:
+        names = ("pyspark", *names)
     blocked = [n for n in names if n not in sys.modules]
     for name in blocked:
         sys.modules[name] = None   # import of a None entry raises ImportError
