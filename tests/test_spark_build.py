@@ -155,3 +155,5 @@ def test_cli_builds_on_spark(spark, tmp_path):
     assert shown.exit_code == 0 and "headcount" in shown.output
     refused = CliRunner().invoke(main, ["metrics", "headcount", "--db", str(db), "--by", "gender"])
     assert refused.exit_code == 2 and "not precomputed" in refused.output
+    quality = CliRunner().invoke(main, ["quality", "--db", str(db), "--format", "json"])
+    assert quality.exit_code == 0 and "hr/employees.csv" in quality.output

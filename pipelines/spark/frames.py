@@ -1,0 +1,106 @@
+"""Results of Spark queries as DuckDB presents them, and the errors the adapter raises.
+
+A result crosses from Spark to Python once, as Arrow (`DataFrame.toArrow()`), and is then
+shaped like DuckDB's: `.df()` has the dtypes DuckDB's `.df()` has for the same query, so
+pandas code in the metric functions behaves the same on both engines.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import EquityError
+
+SHOWN_SQL = 300   # characters of a failing statement quoted in the error
+
+
+class SparkSqlError(Exception):
+    """A statement failed on Spark (or has no Spark translation); names the statement."""
+
+
+class DriverPrivacyError(EquityError):
+    """A query would have brought person identifiers from the cluster to the driver."""
+
+
+def spark_errors() -> tuple[type[BaseException], ...]:
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+    return (PySparkException, Py4JError)
+
+
+def duckdb_like(table: pa.Table) -> pa.Table:
+    """Arrow types as DuckDB's `.df()` presents them: DATE as a timestamp, DECIMAL as a
+    double, timestamps with a zone as local wall time (so pandas code sees the same dtypes)."""
+    for i, field in enumerate(table.schema):
+        column = table.column(i)
+        if pa.types.is_decimal(field.type):
+            column = column.cast(pa.float64())
+        elif pa.types.is_date(field.type):
+            column = column.cast(pa.timestamp("us"))
+        elif pa.types.is_timestamp(field.type) and field.type.tz:
+            column = pc.local_timestamp(column)
+        else:
+            continue
+        table = table.set_column(i, field.name, column)
+    return table
+
+
+# DuckDB's .df() gives integer and boolean columns that hold NULLs pandas' nullable dtypes
+_NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+             pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def duckdb_like_frame(table: pa.Table) -> pd.DataFrame:
+    """A pandas frame with the dtypes DuckDB's `.df()` gives for the same result."""
+    table = duckdb_like(table)
+    if table.num_columns == 0:
+        return pd.DataFrame(index=range(table.num_rows))
+    series = []
+    for name, column in zip(table.column_names, table.columns):
+        mapper = _NULLABLE.get if column.null_count and column.type in _NULLABLE else None
+        series.append(pd.Series(column.to_pandas(types_mapper=mapper), name=name))
+    return pd.concat(series, axis=1)
+
+
+class SparkResult:
+    """The result of one statement; a query runs on Spark when it is first fetched."""
+
+    def __init__(self, frame=None, sql: str = "", guarded: frozenset[str] = frozenset()):
+        self._frame, self._sql, self._guarded = frame, sql, guarded
+        self._table: pa.Table | None = None
+
+    def to_arrow_table(self) -> pa.Table:
+        if self._table is None:
+            if self._frame is None:
+                self._table = pa.table({})
+            else:
+                leaked = sorted(c for c in self._frame.columns if c.lower() in self._guarded)
+                if leaked:
+                    raise DriverPrivacyError(
+                        f"a metric query would return {', '.join(leaked)} to the driver; person "
+                        "identifiers stay on the cluster (aggregate in SQL, or select only the "
+                        f"columns a fit needs): {self._sql[:SHOWN_SQL]}")
+                try:
+                    self._table = self._frame.toArrow()
+                except spark_errors() as exc:
+                    raise SparkSqlError(f"{first_line(exc)} in: {self._sql[:SHOWN_SQL]}") from exc
+        return self._table
+
+    def df(self) -> pd.DataFrame:
+        return duckdb_like_frame(self.to_arrow_table())
+
+    fetchdf = df
+
+    def fetchall(self) -> list[tuple]:
+        table = self.to_arrow_table()
+        return list(zip(*(table.column(i).to_pylist() for i in range(table.num_columns))))
+
+    def fetchone(self) -> tuple | None:
+        rows = self.fetchall()
+        return rows[0] if rows else None
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
