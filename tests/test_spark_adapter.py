@@ -167,6 +167,24 @@ def test_writes_that_spark_cannot_do_in_place_are_refused(spark_con):
     spark_con.register("t", FRAME)
     with pytest.raises(SparkSqlError, match="INSERT"):
         spark_con.execute("INSERT INTO t VALUES ('e', DATE '2020-01-01', 5, 1.0, true)")
+    with pytest.raises(SparkSqlError, match="only CREATE ... AS SELECT"):
+        spark_con.execute("CREATE TABLE empty_one (a INTEGER)")
+    assert not has_table(spark_con, "empty_one")
+
+
+def test_temporary_tables_stay_temporary_with_a_database(spark, tmp_path):
+    from pipelines.spark.adapter import SparkConnection
+    con = SparkConnection(spark, database="equity_adapter_test")
+    try:
+        con.register("t", FRAME)
+        con.execute("CREATE OR REPLACE TEMP TABLE scratch AS SELECT n FROM t")
+        con.execute("CREATE OR REPLACE TABLE kept AS SELECT n FROM t")
+        assert scalar(con, "SELECT count(*) FROM scratch") == 4
+        assert not spark.catalog.tableExists("equity_adapter_test.scratch")
+        assert spark.table("equity_adapter_test.kept").count() == 4
+    finally:
+        con.release()
+        spark.sql("USE default")
 
 
 def test_a_failing_statement_names_the_statement(spark_con):

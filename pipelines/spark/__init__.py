@@ -6,7 +6,7 @@ transpiles each statement to Spark SQL with sqlglot (`dialect`). Results cross f
 Python as Arrow, never through PySpark's pandas conversion.
 
 Modules: `session` (SparkSession from equity.yml `spark:`), `dialect` (DuckDB -> Spark SQL),
-`adapter` (the connection), `ingest` (CSV files or existing tables -> raw_/src_ views with
+`adapter` (the connection), `frames` (its results shaped like DuckDB's), `ingest` (CSV files or existing tables -> raw_/src_ views with
 quarantine), `build` (the build on Spark), `results` (suppressed metric tables -> a local
 DuckDB results file).
 

@@ -169,13 +169,17 @@ class SparkConnection:
             self.spark.sql(f"DROP TABLE IF EXISTS {_qualified(self.database)}.{_quote(name)}")
 
     def _run(self, statement: exp.Expression, params: list) -> SparkResult:
-        if isinstance(statement, exp.Create) and statement.expression is not None:
+        if isinstance(statement, exp.Create):
+            if statement.expression is None:
+                raise SparkSqlError(f"only CREATE ... AS SELECT is supported on Spark: "
+                                    f"{statement.sql()[:SHOWN_SQL]}")
             name = statement.this.name
             select = dialect.render(statement.expression)
             if str(statement.args.get("kind", "")).upper() == "VIEW":
                 self._spark_sql(select, params).createOrReplaceTempView(name)
             else:
-                self.materialize(name, self._spark_sql(select, params))
+                temporary = bool(statement.find(exp.TemporaryProperty))   # never into spark.database
+                self.materialize(name, self._spark_sql(select, params), temporary=temporary)
             return SparkResult()
         if isinstance(statement, exp.Drop):
             for table in statement.args.get("tables") or [statement.this]:
