@@ -44,6 +44,7 @@ class BuildResult:
     quarantined: int = 0
     warnings: int = 0
     models: dict[str, dict] = field(default_factory=dict)
+    failed_results: list[str] = field(default_factory=list)   # Spark: metric tables not computed
 
 
 def default_db_path() -> Path:

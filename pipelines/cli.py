@@ -110,6 +110,9 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool):
             click.echo(f"{result.quarantined} row(s) quarantined; see `equity quality --db {result.db_path}`")
         if result.warnings:
             click.echo(f"{result.warnings} data-quality warning(s); see `equity quality --db {result.db_path}`")
+        if result.failed_results:
+            click.echo(f"{len(result.failed_results)} metric table(s) could not be computed on Spark "
+                       f"(the build log says why): {'; '.join(result.failed_results)}")
 
 
 @main.command("list")

@@ -15,7 +15,7 @@ from pipelines.contract import load_contract
 from pipelines.db import has_table, scalar, table_columns
 from pipelines.ingest import ColumnSource, raw_expr
 from pipelines.metrics._frame import Query
-from pipelines.spark.adapter import DriverPrivacyError, SparkSqlError
+from pipelines.spark.adapter import SparkSqlError
 from pipelines.sqlsafe import ident, literal
 from pipelines.validate import column_rule
 
@@ -193,14 +193,25 @@ def test_a_failing_statement_names_the_statement(spark_con):
         spark_con.execute("SELECT no_such_column FROM t").fetchall()
 
 
-def test_guard_keeps_person_identifiers_on_the_cluster(spark_con):
-    spark_con.register("people", pd.DataFrame({"employee_id": ["E1", "E2"], "tenure": [1.0, 2.0]}))
+def test_person_identifiers_reach_the_driver_only_as_pseudonyms(spark_con):
+    people = pd.DataFrame({"employee_id": ["E1", "E2", "E1", None], "tenure": [1.0, 2.0, 3.0, 4.0]})
+    spark_con.register("people", people)
+    before = spark_con.execute("SELECT employee_id FROM people ORDER BY tenure").fetchall()
+    assert [r[0] for r in before] == ["E1", "E2", "E1", None]   # not guarded yet (the build's checks)
     spark_con.guard(["employee_id"])
-    cur = spark_con.cursor()   # cursors inherit the guard
-    with pytest.raises(DriverPrivacyError, match="employee_id"):
-        cur.execute("SELECT employee_id, tenure FROM people").df()
-    assert cur.execute("SELECT tenure FROM people ORDER BY 1").df()["tenure"].tolist() == [1.0, 2.0]
-    assert scalar(cur, "SELECT count(DISTINCT employee_id) FROM people") == 2   # aggregates are fine
+    cur = spark_con.cursor()   # cursors share the guard
+    out = cur.execute("SELECT employee_id, tenure FROM people ORDER BY tenure").df()
+    ids = out["employee_id"].tolist()
+    assert not {"E1", "E2"} & set(ids)
+    assert ids[0] == ids[2] != ids[1]   # same person, same pseudonym; another person, another
+    assert pd.isna(ids[3])              # no id stays no id
+    assert all(len(i) == 16 and int(i, 16) >= 0 for i in ids[:3])
+    again = cur.execute("SELECT DISTINCT employee_id FROM people WHERE tenure = 1").fetchall()
+    assert again == [(ids[0],)]                                  # stable for the whole run
+    assert scalar(cur, "SELECT count(DISTINCT employee_id) FROM people") == 2   # SQL sees real ids
+    other = type(spark_con)(spark_con.spark)
+    other.guard(["employee_id"])
+    assert other.execute("SELECT employee_id FROM people ORDER BY tenure").fetchall()[0][0] != ids[0]
 
 
 def test_pandas_never_crosses_through_pyspark(spark_con, monkeypatch):

@@ -2,7 +2,8 @@
 
 Such a database holds no marts: they stayed on the cluster. For every registry metric it
 holds the suppressed long tables that were precomputed there (`metric_results` lists them:
-metric, breakdown, grain, k, rows; `metric_results__<metric>` holds the rows). compute()
+metric, breakdown, grain, k, rows, and the error when one could not be computed;
+`metric_results__<metric>` holds the rows). compute()
 answers from them when the marts are absent, exactly as it would have answered on the marts,
 or says clearly which request was not precomputed. Nothing unsuppressed is ever stored.
 """
@@ -35,15 +36,15 @@ def breakdown_key(dims: list[str] | tuple[str, ...]) -> str:
     return "|".join(dims)
 
 
-def _precomputed(con, metric: str) -> list[tuple[str, str, int]]:
+def _precomputed(con, metric: str) -> list[tuple[str, str, int, str | None]]:
     return [tuple(r) for r in con.execute(
-        f"SELECT breakdown, grain, k FROM {RESULTS_INDEX} WHERE metric = ? ORDER BY grain, breakdown",
-        [metric]).fetchall()]
+        f"SELECT breakdown, grain, k, error FROM {RESULTS_INDEX} WHERE metric = ? "
+        "ORDER BY grain, breakdown", [metric]).fetchall()]
 
 
-def _listing(available: list[tuple[str, str, int]]) -> str:
+def _listing(available: list[tuple[str, str, int, str | None]]) -> str:
     grains: dict[str, list[str]] = {}
-    for breakdown, grain, _k in available:
+    for breakdown, grain, _k, _error in available:
         grains.setdefault(grain, []).append(breakdown.replace("|", " x ") or "overall")
     return "; ".join(f"per {g}: {', '.join(b)}" for g, b in grains.items()) or "none"
 
@@ -63,24 +64,39 @@ def precomputed_table(con, spec: MetricSpec, dims: list[str], period: str, date_
     if not match:
         raise NotPrecomputedError(f"{spec.name} by {' x '.join(dims) or 'overall'} per {period} was "
                                   f"not precomputed (available: {_listing(available)}); {hint}")
-    stored_k = match[0][2]
+    stored_k, error = match[0][2], match[0][3]
+    if error:
+        raise NotPrecomputedError(f"{spec.name} by {' x '.join(dims) or 'overall'} per {period} could "
+                                  f"not be computed when the results were built ({error})")
     if k is not None and k != stored_k:
         raise NotPrecomputedError(f"results were suppressed with k={stored_k}, not {k}; {hint}")
-    periods = make_periods(period, ctx["history_start"], ctx["as_of"],
-                           ctx["config"]["fiscal_year_start_month"], date_from, date_to)
     table = con.execute(f"SELECT * FROM {ident(results_table(spec.name))} "
                         "WHERE _breakdown = ? AND _grain = ? ORDER BY _row",
                         [breakdown_key(dims), period]).df()
     for col in ("period_start", "period_end"):
         table[col] = pd.to_datetime(table[col]).dt.date
+    if date_from is not None or date_to is not None:
+        table = _within(table, period, date_from, date_to, ctx, hint)
+    return published_types(table.drop(columns=KEY_COLUMNS).reset_index(drop=True))
+
+
+def _within(table: pd.DataFrame, period: str, date_from, date_to, ctx: dict[str, Any], hint: str) -> pd.DataFrame:
+    """The stored periods a --from/--to request covers, when they are exactly what compute()
+    would have produced: whole stored calendar periods (a period cut by the dates would have
+    been recomputed on the shorter range)."""
+    fiscal = ctx["config"]["fiscal_year_start_month"]
     stored = set(zip(table["period_start"], table["period_end"]))
+    calendar = {(p.start, p.end) for p in make_periods(period, ctx["history_start"], ctx["as_of"], fiscal)}
+    if stored != calendar:   # the family replaced the periods (e.g. survey waves)
+        raise NotPrecomputedError(f"this metric's periods are not calendar {period}s; date limits "
+                                  f"need the marts; {hint}")
+    periods = make_periods(period, ctx["history_start"], ctx["as_of"], fiscal, date_from, date_to)
     for p in periods:
         if (p.start, p.end) not in stored:
             bounds = ", ".join(sorted({str(s) for s, _ in stored}))
             raise NotPrecomputedError(f"precomputed {period}s start on {bounds}; --from/--to must fall "
                                       f"on their boundaries (got {p.start} to {p.end}); {hint}")
-    table = table[table["period_start"].isin({p.start for p in periods})]
-    return published_types(table.drop(columns=KEY_COLUMNS).reset_index(drop=True))
+    return table[table["period_start"].isin({p.start for p in periods})]
 
 
 def published_types(table: pd.DataFrame) -> pd.DataFrame:

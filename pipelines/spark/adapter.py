@@ -10,13 +10,15 @@ view by default, or a table in `database` (spark.database in equity.yml).
 Data crosses between Python and Spark only as Arrow (`DataFrame.toArrow()`,
 `createDataFrame(pyarrow.Table)`): PySpark's own pandas conversion is never used.
 
-Privacy guard: while `guarded_columns` is set (the build sets it while computing metrics), a
-result that would bring one of those columns (person identifiers) to the driver raises
-`DriverPrivacyError` instead. Statistical fits pull only the columns they model.
+Person identifiers: once `guard(columns)` was called (the build does, before computing
+metrics), values of those columns reach the driver only as per-run pseudonyms
+(frames.pseudonymised), so a statistical fit that counts or groups people in pandas works
+while no real identifier leaves the cluster.
 """
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any, Iterable, Sequence
 
 import pandas as pd
@@ -25,10 +27,11 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from . import dialect
-from .frames import SHOWN_SQL, DriverPrivacyError, SparkResult, SparkSqlError, first_line, spark_errors
+from .frames import SHOWN_SQL, Guard, SparkResult, SparkSqlError, first_line, spark_errors
 
-__all__ = ["DriverPrivacyError", "SparkConnection", "SparkResult", "SparkSqlError"]
+__all__ = ["SparkConnection", "SparkResult", "SparkSqlError"]
 log = logging.getLogger(__name__)
+_SALT_BYTES = 16   # a 128-bit secret per connection for the identifier pseudonyms
 
 
 def _parse(sql: str) -> list[exp.Expression]:
@@ -45,13 +48,12 @@ class SparkConnection:
     sql_errors: tuple[type[BaseException], ...] = (SparkSqlError,)
 
     def __init__(self, spark, database: str | None = None, table_format: str = "parquet",
-                 guarded_columns: Iterable[str] = (), _shared: dict | None = None):
+                 _shared: dict | None = None):
         self.spark = spark
         self.database = database
         self.table_format = table_format
-        self.guarded_columns = frozenset(c.lower() for c in guarded_columns)
-        # materialised relations are shared by every cursor of one connection
-        self._shared = _shared if _shared is not None else {"cached": {}}
+        # materialised relations and the identifier guard are shared by every cursor
+        self._shared = _shared if _shared is not None else {"cached": {}, "guard": Guard()}
         self._registered: set[str] = set()
         self._last: SparkResult | None = None
         if database and _shared is None:
@@ -80,8 +82,7 @@ class SparkConnection:
     def cursor(self) -> "SparkConnection":
         """Another handle on the same session; the views it registers are dropped on close().
         Temporary views are session-wide, so two cursors must not compute at the same time."""
-        return SparkConnection(self.spark, self.database, self.table_format, self.guarded_columns,
-                               _shared=self._shared)
+        return SparkConnection(self.spark, self.database, self.table_format, _shared=self._shared)
 
     def close(self) -> None:
         for name in list(self._registered):
@@ -118,7 +119,7 @@ class SparkConnection:
         statements = _parse(sql)
         if len(statements) != 1:
             raise SparkSqlError(f"expected one SELECT: {sql[:SHOWN_SQL]}")
-        return self._spark_sql(dialect.render(statements[0]), list(params or []))
+        return self._spark_sql(dialect.render(statements[0], self._relation_types), list(params or []))
 
     def materialize(self, name: str, frame, temporary: bool = False, count: bool = False) -> int | None:
         """Store `frame` under `name` (see module docstring); its row count when `count`.
@@ -156,10 +157,20 @@ class SparkConnection:
             self._shared["cached"].pop(name).unpersist()
 
     def guard(self, columns: Iterable[str]) -> None:
-        """From now on, results holding any of `columns` must not reach the driver."""
-        self.guarded_columns = frozenset(c.lower() for c in columns)
+        """From now on, values of `columns` reach the driver only as pseudonyms, salted with a
+        secret drawn here for this connection (never stored)."""
+        self._shared["guard"] = Guard(frozenset(c.lower() for c in columns), secrets.token_hex(_SALT_BYTES))
 
     # -- internals -------------------------------------------------------------------
+    def _relation_types(self, name: str) -> dict[str, str] | None:
+        """{column: Spark type} of a table or view, for typed translation (None: unknown)."""
+        try:
+            if not self.spark.catalog.tableExists(name):
+                return None
+            return {f.name: f.dataType.simpleString() for f in self.spark.table(name).schema.fields}
+        except spark_errors():
+            return None
+
     def _drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
         old = self._shared["cached"].pop(name, None)
@@ -174,7 +185,7 @@ class SparkConnection:
                 raise SparkSqlError(f"only CREATE ... AS SELECT is supported on Spark: "
                                     f"{statement.sql()[:SHOWN_SQL]}")
             name = statement.this.name
-            select = dialect.render(statement.expression)
+            select = dialect.render(statement.expression, self._relation_types)
             if str(statement.args.get("kind", "")).upper() == "VIEW":
                 self._spark_sql(select, params).createOrReplaceTempView(name)
             else:
@@ -188,10 +199,10 @@ class SparkConnection:
         if isinstance(statement, (exp.Insert, exp.Delete, exp.Update, exp.Alter, exp.Merge)):
             raise SparkSqlError(f"{type(statement).__name__.upper()} is not supported on Spark "
                                 f"(write the step as a SELECT): {statement.sql()[:SHOWN_SQL]}")
-        sql = dialect.render(statement)
+        sql = dialect.render(statement, self._relation_types if isinstance(statement, exp.Query) else None)
         frame = self._spark_sql(sql, params)
         if isinstance(statement, exp.Query):
-            return SparkResult(frame, sql, self.guarded_columns)
+            return SparkResult(frame, sql, self._shared["guard"])
         frame.collect()   # a command (USE, SET ...): run it now, as DuckDB does
         return SparkResult()
 

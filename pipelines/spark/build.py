@@ -23,6 +23,7 @@ from ..build import (BuildResult, Progress, history_window, load_stats, manifest
 from ..config import load_config
 from ..db import scalar
 from ..errors import DataError
+from ..metrics._results import RESULTS_INDEX
 from ..ingest import resolve_sources
 from ..models import run_models
 from ..quality import RESULT_COLUMNS, raise_on_errors, run_expectations, whole_table_frame
@@ -93,19 +94,24 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
     con.guard(settings["guarded_columns"])
     built = {n for n, s in models.items() if s["status"] == "built"}
     dq_frame = pd.DataFrame(dq, columns=RESULT_COLUMNS)
+    results = metric_results(con, config, built, step)
+    index = results[RESULTS_INDEX]
+    failed = [f"{r.metric} by {r.breakdown.replace('|', ' x ') or 'overall'} per {r.grain}"
+              for r in index[index["error"].notna()].itertuples()]
     tables = {
         **manifest,
         "build_params": con.execute("SELECT * FROM build_params").to_arrow_table(),
         "dq_expectations": dq_frame if with_values else without_values(dq_frame, "examples", KEPT_ON_CLUSTER),
         "quarantine_summary": summary,
         **dict(copied_tables(con, SMALL_TABLES)),
-        **metric_results(con, config, built, step),
+        **results,
     }
     step("writing the results database")
     write_results_database(db_path, tables)
     log.info("built %s on Spark (run %s)", db_path, run_id)
     return BuildResult(db_path=db_path, run_id=run_id, files=files, quarantined=quarantined,
-                       warnings=sum(1 for r in dq if not r["success"]), models=models)
+                       warnings=sum(1 for r in dq if not r["success"]), models=models,
+                       failed_results=failed)
 
 
 def _expectation_frames(settings: dict[str, Any]):

@@ -17,6 +17,14 @@ subtly different from DuckDB:
 - `format('line {}: {}', ...)`: DuckDB's fmt-style placeholders; sqlglot keeps them, but
   Spark's `format_string` is printf-style, so `{}` becomes `%s` (and `%` becomes `%%`).
 
+- DuckDB functions sqlglot passes through by name: `error(msg)` (Spark: `raise_error`),
+  `list_slice(list, begin, end)` (Spark: `slice(array, start, length)`), `list_position`
+  (Spark: `array_position`), `list_intersect`, `list_has_all`, `to_months`/`to_days`/
+  `to_years` (Spark: `make_ym_interval`/`make_dt_interval`); and `&&` on lists, which
+  sqlglot keeps (Spark: `arrays_overlap`).
+- What needs the statement's scopes or types is in dialect_types: nested CTEs of the same
+  name, `date - date` and `len(list)`.
+
 Statements come back as sqlglot expressions so the adapter can treat DDL itself.
 """
 from __future__ import annotations
@@ -25,6 +33,8 @@ import re
 
 import sqlglot
 from sqlglot import exp
+
+from .dialect_types import RelationTypes, typed, unique_cte_names
 
 READ, WRITE = "duckdb", "spark"
 
@@ -109,30 +119,93 @@ def _printf_format(node: exp.Format) -> exp.Expression:
         raise UnsupportedSql("format() on Spark needs a literal format with only {} placeholders")
     printf = fmt.this.replace("%", "%%").replace("{}", "%s")
     return exp.Anonymous(this="FORMAT_STRING",
-                         expressions=[exp.Literal.string(printf), *[e.copy() for e in node.expressions]])
+                         expressions=[exp.Literal.string(printf), *[_inner(e) for e in node.expressions]])
+
+
+def _list_slice(args: list[exp.Expression]) -> exp.Expression:
+    """list_slice(l, begin, end), 1-based and inclusive -> slice(l, begin, length), where an
+    end before the beginning is an empty list in both."""
+    items, begin, end = (_inner(a) for a in args)
+    length = exp.Add(this=exp.Sub(this=exp.Paren(this=end), expression=exp.Paren(this=begin.copy())),
+                     expression=exp.Literal.number(1))
+    # sqlglot's own node (rendered SLICE(l, begin, length)), so the typed pass knows it is a list
+    return exp.ArraySlice(this=items, start=begin, is_length=True,
+                          end=exp.Greatest(this=length, expressions=[exp.Literal.number(0)]))
+
+
+def _has_all(args: list[exp.Expression]) -> exp.Expression:
+    """list_has_all(l, sub): nothing of `sub` is missing from `l`."""
+    items, wanted = (_inner(a) for a in args)
+    missing = exp.ArrayExcept(this=wanted, expression=items)
+    return exp.Paren(this=exp.EQ(this=exp.ArraySize(this=missing), expression=exp.Literal.number(0)))
+
+
+def _intersect(args: list[exp.Expression]) -> exp.Expression:
+    return exp.ArrayIntersect(expressions=[_inner(a) for a in args])
+
+
+def _interval(function: str, *fixed: int, at: int = 0):
+    """to_months(n) -> make_ym_interval(0, n) and the like: `n` goes in position `at`."""
+    def build(args: list[exp.Expression]) -> exp.Expression:
+        parts = [exp.Literal.number(v) for v in fixed]
+        parts.insert(at, _inner(args[0]))
+        return exp.Anonymous(this=function, expressions=parts)
+    return build
+
+
+# DuckDB function -> (Spark function, or a builder taking the arguments)
+_RENAMED = {"error": "RAISE_ERROR", "list_position": "ARRAY_POSITION", "list_indexof": "ARRAY_POSITION",
+            "list_slice": _list_slice, "array_slice": _list_slice, "list_intersect": _intersect,
+            "array_intersect": _intersect, "list_has_all": _has_all, "array_has_all": _has_all,
+            "to_years": _interval("MAKE_YM_INTERVAL", 0, at=0), "to_months": _interval("MAKE_YM_INTERVAL", 0, at=1),
+            "to_days": _interval("MAKE_DT_INTERVAL", at=0)}
+
+
+def _renamed(node: exp.Anonymous) -> exp.Expression:
+    target = _RENAMED[node.name.lower()]
+    if callable(target):
+        return target(node.expressions)
+    return exp.Anonymous(this=target, expressions=[_inner(e) for e in node.expressions])
 
 
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Format):
         return _printf_format(node)
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _RENAMED:
+        return _renamed(node)
+    if isinstance(node, exp.ArraySlice) and not node.args.get("is_length") and not node.args.get("step"):
+        # sqlglot renders DuckDB's array_slice(l, begin, end) as slice(l, begin, end): end is
+        # a length in Spark
+        return _list_slice([node.this, node.args["start"], node.args["end"]])
+    if isinstance(node, exp.ArrayOverlaps):   # sqlglot keeps DuckDB's `&&`, which Spark lacks
+        return exp.Anonymous(this="ARRAYS_OVERLAP", expressions=[_inner(node.this), _inner(node.expression)])
     if isinstance(node, exp.Grouping) and not isinstance(node.parent, exp.Cast):
         return _grouping_mask(node)
     if isinstance(node, exp.Anonymous) and node.name.lower() == "try_strptime":
         value, fmt = node.expressions
-        return _parse_call(value, fmt, safe=True)
+        return _parse_call(_inner(value), fmt, safe=True)
     if isinstance(node, exp.StrToTime):
-        return _parse_call(node.this, node.args["format"], safe=False)
+        return _parse_call(_inner(node.this), node.args["format"], safe=False)
     return node
+
+
+def _inner(node: exp.Expression) -> exp.Expression:
+    """A copy of an argument of a rewritten call, itself rewritten (sqlglot does not descend
+    into the node a rewrite returns)."""
+    return node.copy().transform(_rewrite)
 
 
 def parse(sql: str) -> list[exp.Expression]:
     """DuckDB statements, parsed and rewritten for Spark (not yet rendered)."""
     statements = [s for s in sqlglot.parse(sql, read=READ) if s is not None]
-    return [s.transform(_rewrite) for s in statements]
+    return [unique_cte_names(s.transform(_rewrite)) for s in statements]
 
 
-def render(statement: exp.Expression) -> str:
-    """One rewritten statement as Spark SQL."""
+def render(statement: exp.Expression, relation_types: RelationTypes | None = None) -> str:
+    """One rewritten statement as Spark SQL. With `relation_types` (column types of the
+    tables it reads), date arithmetic and list lengths are translated by type too."""
+    if relation_types is not None:
+        statement = typed(statement, relation_types)
     return statement.sql(dialect=WRITE)
 
 

@@ -6,11 +6,11 @@ pandas code in the metric functions behaves the same on both engines.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-
-from ..errors import EquityError
 
 SHOWN_SQL = 300   # characters of a failing statement quoted in the error
 
@@ -19,8 +19,36 @@ class SparkSqlError(Exception):
     """A statement failed on Spark (or has no Spark translation); names the statement."""
 
 
-class DriverPrivacyError(EquityError):
-    """A query would have brought person identifiers from the cluster to the driver."""
+# 64 bits of a SHA-256 (16 hex digits): no two of a few hundred million ids collide in practice
+PSEUDONYM_HEX = 16
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Columns whose values never reach the driver (person identifiers), and the run's
+    secret salt for the pseudonyms that replace them."""
+    columns: frozenset[str] = frozenset()
+    salt: str = ""
+
+
+def pseudonymised(frame, guard: Guard):
+    """`frame` with every guarded column replaced, on the executors, by a pseudonym: the first
+    16 hex digits of SHA-256(salt + value). The same value gets the same pseudonym for the
+    whole run (so pandas code can still count or group people); NULL stays NULL; the salt
+    lives only in the driver's memory and is never written, so a pseudonym leads nowhere."""
+    if not any(c.lower() in guard.columns for c in frame.columns):
+        return frame
+    from pyspark.sql import functions as F
+    names = list(frame.columns)
+    slots = frame.toDF(*[f"_c{i}" for i in range(len(names))])   # positions: names may repeat
+    columns = []
+    for i, name in enumerate(names):
+        column = F.col(f"_c{i}")
+        if name.lower() in guard.columns:
+            column = F.substring(F.sha2(F.concat(F.lit(guard.salt), column.cast("string")), 256),
+                                 1, PSEUDONYM_HEX)
+        columns.append(column.alias(name))
+    return slots.select(*columns)
 
 
 def spark_errors() -> tuple[type[BaseException], ...]:
@@ -66,8 +94,8 @@ def duckdb_like_frame(table: pa.Table) -> pd.DataFrame:
 class SparkResult:
     """The result of one statement; a query runs on Spark when it is first fetched."""
 
-    def __init__(self, frame=None, sql: str = "", guarded: frozenset[str] = frozenset()):
-        self._frame, self._sql, self._guarded = frame, sql, guarded
+    def __init__(self, frame=None, sql: str = "", guard: Guard = Guard()):
+        self._frame, self._sql, self._guard = frame, sql, guard
         self._table: pa.Table | None = None
 
     def to_arrow_table(self) -> pa.Table:
@@ -75,14 +103,8 @@ class SparkResult:
             if self._frame is None:
                 self._table = pa.table({})
             else:
-                leaked = sorted(c for c in self._frame.columns if c.lower() in self._guarded)
-                if leaked:
-                    raise DriverPrivacyError(
-                        f"a metric query would return {', '.join(leaked)} to the driver; person "
-                        "identifiers stay on the cluster (aggregate in SQL, or select only the "
-                        f"columns a fit needs): {self._sql[:SHOWN_SQL]}")
                 try:
-                    self._table = self._frame.toArrow()
+                    self._table = pseudonymised(self._frame, self._guard).toArrow()
                 except spark_errors() as exc:
                     raise SparkSqlError(f"{first_line(exc)} in: {self._sql[:SHOWN_SQL]}") from exc
         return self._table

@@ -65,14 +65,23 @@ def metric_results(con, config: dict[str, Any], built: set[str],
     settings = config["spark"]
     index, parts = [], {}
     for spec, dims, grain in results_plan(settings, built):
-        step(f"metric {spec.name} by {' x '.join(dims) or 'overall'} per {grain}")
-        table = compute(con, spec.name, by=list(dims), period=grain)   # suppressed
+        what = f"{spec.name} by {' x '.join(dims) or 'overall'} per {grain}"
+        step(f"metric {what}")
+        entry = {"metric": spec.name, "breakdown": breakdown_key(dims), "grain": grain,
+                 "k": spec_k(spec, config, None), "rows": 0, "error": None}
+        try:
+            table = compute(con, spec.name, by=list(dims), period=grain)   # suppressed
+        except Exception as exc:   # one failing table must not cost every other result; the
+            # index keeps the reason, which compute() then gives for this request
+            log.warning("metric %s could not be computed on Spark: %s", what, exc)
+            index.append({**entry, "error": f"{type(exc).__name__}: {exc}"})
+            continue
         table.insert(0, "_breakdown", breakdown_key(dims))
         table.insert(1, "_grain", grain)
         parts.setdefault(spec.name, []).append(table)
-        index.append({"metric": spec.name, "breakdown": breakdown_key(dims), "grain": grain,
-                      "k": spec_k(spec, config, None), "rows": len(table)})
-    frames = {RESULTS_INDEX: pd.DataFrame(index, columns=["metric", "breakdown", "grain", "k", "rows"])}
+        index.append({**entry, "rows": len(table)})
+    frames = {RESULTS_INDEX: pd.DataFrame(index, columns=["metric", "breakdown", "grain", "k", "rows", "error"])
+              .astype({"error": "string"})}
     for name, tables in parts.items():
         frame = pd.concat(tables, ignore_index=True)
         frame.insert(2, "_row", range(len(frame)))
