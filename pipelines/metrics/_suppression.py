@@ -70,28 +70,32 @@ def _pinned_at_one(matrix: np.ndarray, truth: np.ndarray) -> np.ndarray:
     A published row holds at least one person, so a reader knows each hidden value is >= 1;
     combined with the equations that can pin values (nine hidden cells whose sum is
     determined as 9 are all 1). Those are the bounds that are tight everywhere on
-    {x : A x = A t, x >= 1}; each LP maximises the slack of the bounds not yet shown to be
-    loose, until no further one can be loosened.
+    {x : A x = A t, x >= 1}. Only a value that *is* 1 can be pinned at 1 (the truth t is a
+    feasible point), so only those are candidates; each LP maximises the slack of the
+    candidates not yet shown to be loose, until no further one can be loosened.
     """
+    candidates = truth <= 1.0 + 1e-9
+    if not candidates.any():
+        return np.zeros(truth.size, dtype=bool)
     from scipy.optimize import linprog
     u = truth.size
-    loose = np.zeros(u, dtype=bool)
+    loose = ~candidates
     rhs = matrix @ truth
+    a_ub = np.hstack([-np.eye(u), np.eye(u)])
+    a_eq = np.hstack([matrix, np.zeros_like(matrix)])
     while True:
         todo = ~loose
         if not todo.any():
-            return ~loose
+            return np.zeros(u, dtype=bool)
         # variables [x (u), s (u)]: maximise sum(s on todo); x - s >= 1; 0 <= s <= 1
         cost = np.concatenate([np.zeros(u), -todo.astype(float)])
-        a_ub = np.hstack([-np.eye(u), np.eye(u)])
-        res = linprog(cost, A_ub=a_ub, b_ub=-np.ones(u),
-                      A_eq=np.hstack([matrix, np.zeros_like(matrix)]), b_eq=rhs,
+        res = linprog(cost, A_ub=a_ub, b_ub=-np.ones(u), A_eq=a_eq, b_eq=rhs,
                       bounds=[(None, None)] * u + [(0, 1)] * u, method="highs")
         if not res.success:
             return np.zeros(u, dtype=bool)   # cannot tell: treat nothing as pinned by bounds
         newly = todo & (res.x[u:] > 1e-7)
         if not newly.any():
-            return ~loose
+            return todo
         loose |= newly
 
 
@@ -105,7 +109,7 @@ def _determined(lines, sup: np.ndarray, n: np.ndarray) -> list[int]:
     if matrix.shape[0] == 0:
         return []
     truth = np.maximum(n[unknown], 1.0)
-    pinned = _pinned_at_one(matrix, truth) & (truth <= 1.0 + 1e-9)
+    pinned = _pinned_at_one(matrix, truth)
     free = ~pinned
     reduced = matrix[:, free]
     reduced = reduced[np.abs(reduced).sum(axis=1) > 0]
@@ -145,6 +149,7 @@ def _protect(lines, sup, n, labels, reason, k) -> None:
                 sup[pick], reason[pick], changed = True, COMPLEMENTARY, True
         if changed:
             continue
+        handled: set[int] = set()
         for pos in _determined(lines, sup, n):
             touching = [(cells, total) for cells, total in lines if pos in cells or pos == total]
             pick = _smallest([c for cells, _ in touching for c in cells if not sup[c]], n, labels)
@@ -154,9 +159,10 @@ def _protect(lines, sup, n, labels, reason, k) -> None:
                 frontier = {c for cells, total in lines if any(sup[x] for x in cells)
                             for c in cells + ([total] if total is not None else []) if not sup[c]}
                 pick = _smallest(sorted(frontier), n, labels)
-            if pick is not None:
+            if pick is not None and pick not in handled:
+                # one complement per determined cell, then audit again (fewer LP rounds)
                 sup[pick], reason[pick], changed = True, COMPLEMENTARY, True
-                break
+                handled.add(pick)
         if not changed:
             return
 
