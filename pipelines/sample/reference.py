@@ -69,6 +69,8 @@ history_start: "2019-01-01"      # exits are complete from here (the HRIS export
 
 privacy:
   k: 5                           # no published cell describes fewer than 5 people
+  supplier_k: 3                  # spend figures rest on at least 3 companies (business-statistics
+                                 # convention; only four primes report Tier 2 spend here)
 
 job_levels: [L1, L2, L3, L4, L5, L6]
 
