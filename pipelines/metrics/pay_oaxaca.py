@@ -76,4 +76,9 @@ def decomposition_tables(snap: PaySnapshot) -> tuple[pd.DataFrame, pd.DataFrame]
         for factor, value in res["factors"].items():
             factors.append({"group": name, "factor": factor, "explained": float(value)})
         factors.append({"group": name, "factor": "unexplained", "explained": res["unexplained"]})
-    return pd.DataFrame(summary), pd.DataFrame(factors)
+    summary, factors = pd.DataFrame(summary), pd.DataFrame(factors)
+    if len(summary):   # largest group first, in both tables
+        summary = summary.sort_values("n_group", ascending=False, kind="stable").reset_index(drop=True)
+        order = {g: i for i, g in enumerate(summary["group"])}
+        factors = factors.iloc[factors["group"].map(order).argsort(kind="stable")].reset_index(drop=True)
+    return summary, factors

@@ -49,11 +49,13 @@ def cost_curve(rem: Remediation, points: int) -> pd.DataFrame:
     Long rows: point, target_gap_pct, annual_cost, n_raised, group, gap_pct.
     """
     worst = worst_gap_pct(rem)
+    # groups paid at least as much as the reference are never raised: not on the curve
+    paid_less = [g for g in rem.targets if rem.gap_pct(g, rem.y) < 0]
     rows = []
     for i, target in enumerate(np.linspace(worst, 0.0, max(int(points), 2))):
         plan = rem.plan(float(target))
         t = total(rem, plan)
-        for g in rem.targets:
+        for g in paid_less:
             rows.append({"point": i, "target_gap_pct": float(target), "annual_cost": t["annual_cost"],
                          "n_raised": t["n_raised"], "group": rem.snap.label(g), "gap_pct": plan.gaps_pct[g]})
     return pd.DataFrame(rows, columns=["point", "target_gap_pct", "annual_cost", "n_raised", "group", "gap_pct"])

@@ -107,7 +107,7 @@ def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = 
                     date_from=date_from, date_to=date_to)
     full = "|".join(dims)
     rows = table[(table["dimensions"] == full) & ~table["suppressed"] & table["value"].notna()
-                 & (table["note"].fillna("") != "reference group")]
+                 & (table["group"] != table["reference"])]
     if rows.empty:
         return pd.DataFrame(columns=["period", "category", "component", "group", "reference", "n",
                                      "gap_pct", "exact_gap_pct", "flagged", "reason"])
