@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, add_events, style
+from .charts import FONT, MAX_SERIES, add_events, style
 
 PATTERNS = ["", "/", ".", "x", "-", "\\", "+", "|"]   # bar fills: no series told by colour alone
 MEASURE_DASH = {"adjusted": "solid", "raw": "dot"}
@@ -33,7 +33,8 @@ def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | N
     (relative = group / reference - 1 in percent; negative = paid less). Suppressed points are gaps.
     """
     fig = go.Figure()
-    groups = list(dict.fromkeys(rows.sort_values("n", ascending=False)["group"]))
+    # the largest groups only (two lines each); every group is in the data table
+    groups = list(dict.fromkeys(rows.sort_values("n", ascending=False)["group"]))[:MAX_SERIES // 2]
     for i, group in enumerate(groups):
         st_ = style(i + 1)   # style(0) is black: kept for the reference line at 0
         for measure in ("adjusted", "raw"):

@@ -157,6 +157,9 @@ def pay_gap_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
                     (suppressed_label(r["note"], k) if r["suppressed"] else r["note"] or "no gap"),
                     "95% CI": f"{r['ci_low']:+.1f}% to {r['ci_high']:+.1f}%" if shown and pd.notna(r["ci_low"]) else "",
                     "n": "" if r["suppressed"] or pd.isna(r["n"]) else f"{int(r['n']):,}",
+                    # Kennedy (1981): exp(beta - Var/2) - 1, the small-sample reading of the adjusted gap
+                    "Kennedy-corrected": f"{r['kennedy_gap']:+.1f}%" if shown and pd.notna(r.get("kennedy_gap")) else "",
+                    "p": f"{r['p_value']:.3g}" if shown and pd.notna(r.get("p_value")) else "",
                     "Note": "" if shown else (r["note"] or "")})
     return pd.DataFrame(out)
 
@@ -166,8 +169,10 @@ def art10_summary(flags: pd.DataFrame, threshold) -> str:
         return "No category of workers has two groups large enough to compare."
     flagged = flags[flags["flagged"]]
     cats = flagged["category"].nunique()
+    per = {c: flagged.loc[flagged["component"] == c, "category"].nunique() for c in ("basic", "variable")}
     return (f"{cats} of {flags['category'].nunique()} categories of workers have a gap of {threshold}% or more "
-            f"(basic or variable pay) between a published group and the reference: a joint pay assessment "
+            f"between a published group and the reference ({per['basic']} in basic pay, {per['variable']} in "
+            f"variable pay): a joint pay assessment "
             f"is needed unless objective, gender-neutral criteria justify it. Categories with a group of fewer "
             f"than k people are not assessed here.")
 

@@ -117,6 +117,7 @@ def test_planted_adjusted_gaps_are_recovered_on_the_sample(sample_con):
     covers("Woman|Black or African American", 100 * (0.95 * 0.97 - 1))
     covers("Non-binary", 0.0)
     assert latest.loc["Woman", "n"] > 900 and latest.loc["Woman", "reference"] == "Man"
+    assert latest.loc["Woman|Black or African American", "reference"] == "Man|White"
     gender_only = compute(sample_con, "adjusted_pay_gap", by=["gender"])
     woman = gender_only[(gender_only["period"] == "2025") & (gender_only["group"] == "Woman")].iloc[0]
     assert woman["ci_low"] <= -5.0 <= woman["ci_high"]

@@ -216,3 +216,26 @@ def test_gap_against_a_reference_group_below_k_is_not_shown(tmp_path):
         assert row(df, "Man")["suppressed"]
     finally:
         con.close()
+
+
+def test_department_stratifies_the_comparison(tmp_path):
+    # department A: 3 men on 20, 3 women on 18 -> Woman|A vs Man|A: (20 - 18) / 20 = 10%
+    # department B: 3 men on 40, 3 women on 30 -> Woman|B vs Man|B: (40 - 30) / 40 = 25%
+    # (against all men, mean 30, Woman|A would instead show 40%)
+    people, jobs = [], []
+    for dept, men, women in (("A", 20, 18), ("B", 40, 30)):
+        for i in range(3):
+            people += [person(f"M{dept}{i}", "Man"), person(f"W{dept}{i}", "Woman")]
+            jobs += [{**job(f"M{dept}{i}", men), "department": dept}, {**job(f"W{dept}{i}", women), "department": dept}]
+    con = build_and_open(employees_folder(tmp_path / "dept", people, jobs, config={**WINDOW, "privacy": {"k": 3}}))
+    try:
+        df = compute(con, "pay_gap_mean", by=["gender", "department"])
+        assert row(df, "Woman|A")["value"] == pytest.approx(10.0) and row(df, "Woman|A")["reference"] == "Man|A"
+        assert row(df, "Woman|B")["value"] == pytest.approx(25.0)
+        # a department margin has no group to compare: mean pay and n only
+        a = row(df, "A", dimensions="department")
+        assert a["n"] == 6 and a["numerator"] == pytest.approx(19.0) and a["value"] != a["value"]
+        # the gender margin compares across departments: women mean 24 vs men mean 30 -> 20%
+        assert row(df, "Woman", dimensions="gender")["value"] == pytest.approx(20.0)
+    finally:
+        con.close()

@@ -11,6 +11,7 @@ from pipelines.metrics import build_context, compute, families, make_periods
 from pipelines.metrics.pay_analysis import pay_snapshot
 from pipelines.metrics.pay_cohorts import cohort_review
 from pipelines.metrics.pay_oaxaca import decomposition_tables
+from pipelines.metrics.pay_regression import details
 from pipelines.metrics.pay_remediation import Remediation
 from pipelines.metrics.pay_remediation_report import cost_curve, total
 from pipelines.metrics.pay_statutory import art10_assessment, statutory_measures
@@ -51,12 +52,13 @@ def relative_pay_rows(con, by, period="year", k=None, filters=None, date_from=No
     for metric, measure, flip in (("pay_gap_mean", "raw", True), ("adjusted_pay_gap", "adjusted", False)):
         t = compute(con, metric, by=by, period=period, k=k, filters=filters, date_from=date_from, date_to=date_to)
         t = t[(t["dimensions"] == "|".join(by)) & (t["group"] != t["reference"])].copy()
+        t = details(t) if measure == "adjusted" else t.assign(p_value=float("nan"), kennedy_gap=float("nan"))
         sign = -1 if flip else 1
         t["relative"] = sign * t["value"]
         t["ci_low"], t["ci_high"] = (sign * t["ci_high"], sign * t["ci_low"]) if flip else (t["ci_low"], t["ci_high"])
         t["measure"] = measure
         parts.append(t[["period", "period_start", "period_end", "group", "reference", "measure", "relative", "ci_low", "ci_high",
-                        "n", "suppressed", "note"]])
+                        "n", "suppressed", "note", "p_value", "kennedy_gap"]])
     return pd.concat(parts, ignore_index=True)
 
 

@@ -39,6 +39,7 @@ def cohort_review(snap: PaySnapshot) -> pd.DataFrame:
     cells = published_cells(people, ["_g"], snap.k, ["cohort"])
     hidden = {(c, g) for c, g, s in cells.loc[cells["_gid"] == 0, ["cohort", "_g", "suppressed"]]
               .itertuples(index=False) if s}
+    hidden_totals = set(cells.loc[(cells["_gid"] == 1) & cells["suppressed"], "cohort"])
     rows = []
     for cohort, members in people.groupby("cohort", sort=True):
         ref = members[members["group"] == snap.reference]
@@ -72,7 +73,7 @@ def cohort_review(snap: PaySnapshot) -> pd.DataFrame:
     # flagged first, then tested, then the rest (stable within each: cohort order)
     rank = {FLAGGED: 0, TESTED: 1}
     out = out.iloc[out["status"].map(lambda s: rank.get(s, 2)).argsort(kind="stable")].reset_index(drop=True)
-    # a cohort smaller than k is itself a small group: its size is not shown either
-    out.loc[out["n_cohort"] < snap.k, "n_cohort"] = np.nan
+    # a cohort whose own total is suppressed (smaller than k) does not show its size either
+    out.loc[out["cohort"].isin(hidden_totals), "n_cohort"] = np.nan
     return out
 

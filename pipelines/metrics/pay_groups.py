@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ._suppression import suppression_mask
@@ -86,21 +85,3 @@ def published_cells(frame: pd.DataFrame, dims: list[str], k: int, partition: lis
     cells = cube_counts(frame, dims, partition)
     cells["suppressed"], cells["reason"] = suppression_mask(cells, dims, k, partition)
     return cells
-
-
-def hidden_labels(frame: pd.DataFrame, dim: str, k: int, partition: list[str] | None = None) -> set:
-    """Labels of `dim` whose cell is suppressed (per partition: {(partition values..., label)})."""
-    partition = partition or []
-    if frame.empty:
-        return set()
-    frame = frame.assign(_one=1) if not partition else frame
-    cols = partition or ["_one"]
-    cells = published_cells(frame, [dim], k, cols)
-    shown = cells[(cells["_gid"] == 0) & cells["suppressed"]]
-    if not partition:
-        return set(shown[dim].astype(str))
-    return {tuple(r) for r in shown[partition + [dim]].astype(str).itertuples(index=False)}
-
-
-def as_float(values) -> np.ndarray:
-    return np.asarray(values, dtype=float)

@@ -38,7 +38,7 @@ def extra_column(name: str) -> str:
     return f"x_{name}"
 
 
-def check_columns(columns, setting: str = "pay.worker_category") -> list[str]:
+def check_columns(columns, setting: str = "pay.worker_category / pay.cohort_columns") -> list[str]:
     columns = list(columns or [])
     unknown = [c for c in columns if c not in CATEGORICAL_FACTORS]
     if unknown:
