@@ -16,11 +16,24 @@ MEASURE_DASH = {"adjusted": "solid", "raw": "dot"}
 MEASURE_LABEL = {"adjusted": "adjusted (same factors)", "raw": "raw (mean hourly pay)"}
 
 
+def wrap(text: str, width: int = 95) -> str:
+    """A long finding title broken into lines (plotly titles do not wrap by themselves)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
+
+
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 440) -> go.Figure:
-    fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, font={"family": FONT, "size": 14},
+    text = wrap(title)
+    fig.update_layout(title={"text": text, "x": 0, "xanchor": "left"}, font={"family": FONT, "size": 14},
                       xaxis_title=x_title, yaxis_title=y_title, height=height, hovermode="closest",
-                      margin={"l": 60, "r": 20, "t": 70, "b": 50}, plot_bgcolor="#FFFFFF",
-                      paper_bgcolor="#FFFFFF")
+                      margin={"l": 60, "r": 20, "t": 70 + 20 * text.count("<br>"), "b": 50},
+                      plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF")
     fig.update_yaxes(gridcolor="#DDDDDD", zerolinecolor="#555555", zerolinewidth=1)
     fig.update_xaxes(gridcolor="#EEEEEE")
     return fig
@@ -33,8 +46,15 @@ def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | N
     (relative = group / reference - 1 in percent; negative = paid less). Suppressed points are gaps.
     """
     fig = go.Figure()
-    # the largest groups only (two lines each); every group is in the data table
-    groups = list(dict.fromkeys(rows.sort_values("n", ascending=False)["group"]))[:MAX_SERIES // 2]
+    # the group the title names (largest adjusted disadvantage, latest period) and then the
+    # largest groups, two lines each; every group is in the data table
+    groups = list(dict.fromkeys(rows.sort_values("n", ascending=False)["group"]))
+    latest = rows[(rows["period_end"] == rows["period_end"].max()) & (rows["measure"] == "adjusted")]
+    latest = latest.dropna(subset=["relative"])
+    if len(latest):
+        worst = latest.loc[latest["relative"].idxmin(), "group"]
+        groups = [worst] + [g for g in groups if g != worst]
+    groups = groups[:MAX_SERIES // 2]
     for i, group in enumerate(groups):
         st_ = style(i + 1)   # style(0) is black: kept for the reference line at 0
         for measure in ("adjusted", "raw"):
