@@ -185,9 +185,12 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
                 raise UsageError(f"cannot filter {spec.name} by '{dim}'")
         periods = make_periods(period, ctx["history_start"], ctx["as_of"],
                                config["fiscal_year_start_month"], date_from, date_to)
+        threshold = spec_k(spec, config, k)
+        # k is passed on for metrics that compare two groups (a pay gap): the reference group
+        # must reach k as well, which the function alone can check
         q = Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config,
-                  params=ctx)
+                  params={**ctx, "k": threshold})
         raw = spec.load_function()(q)
-        return finalize(raw, spec, dims, spec_k(spec, config, k), periods, suppress=suppress)
+        return finalize(raw, spec, dims, threshold, periods, suppress=suppress)
     finally:
         cur.close()
