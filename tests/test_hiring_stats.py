@@ -55,10 +55,16 @@ def test_katz_interval_with_a_zero_count_adds_one_half():
     # 0 of 20 vs 10 of 20: 0.5 added -> (0.5/20.5) / (10.5/20.5) = 0.047619;
     # SE = sqrt(1/0.5 - 1/20.5 + 1/10.5 - 1/20.5) = sqrt(2 - 0.0487805 + 0.0952381 - 0.0487805)
     #    = sqrt(1.9976771) = 1.413392
+    # upper = 0.047619 * exp(1.959964 * 1.413392) = 0.7587; the ratio itself is 0 (no selections),
+    # so the lower limit is 0: an interval must contain its estimate
     low, high, corrected = katz_interval(0, 20, 10, 20)
     assert corrected
-    assert low == pytest.approx(0.047619 * math.exp(-1.959964 * 1.413392), rel=1e-5)
     assert high == pytest.approx(0.047619 * math.exp(1.959964 * 1.413392), rel=1e-5)
+    assert low == 0.0 and impact_ratio(0, 20, 10, 20) == 0.0
+    # a zero in the reference only (group 5 of 20): corrected both ways around ln(5.5/20.5 / 0.5/20.5)
+    low, high, corrected = katz_interval(5, 20, 0, 20)
+    se = math.sqrt(1 / 5.5 - 1 / 20.5 + 1 / 0.5 - 1 / 20.5)
+    assert corrected and low == pytest.approx(11 * math.exp(-1.959964 * se), rel=1e-6)
 
 
 def test_four_fifths_is_strictly_below_and_exact():

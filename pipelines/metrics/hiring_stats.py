@@ -67,6 +67,8 @@ def katz_interval(sel: int, n: int, ref_sel: int, ref_n: int, z: float = Z95) ->
 
     A zero count makes ln RR infinite, so then 0.5 is added to both selection counts and both
     group sizes (the usual Haldane-Anscombe correction); the third value says it was applied.
+    With no selections in the group the ratio itself is 0 and nothing rules 0 out, so the lower
+    limit is 0 (the corrected interval would otherwise exclude the estimate it belongs to).
     """
     if n <= 0 or ref_n <= 0:
         return math.nan, math.nan, False
@@ -76,7 +78,8 @@ def katz_interval(sel: int, n: int, ref_sel: int, ref_n: int, z: float = Z95) ->
         a, m1, c, m2 = a + 0.5, m1 + 0.5, c + 0.5, m2 + 0.5
     log_rr = math.log((a / m1) / (c / m2))
     se = math.sqrt(max(1 / a - 1 / m1 + 1 / c - 1 / m2, 0.0))
-    return math.exp(log_rr - z * se), math.exp(log_rr + z * se), corrected
+    low = 0.0 if sel == 0 else math.exp(log_rr - z * se)
+    return low, math.exp(log_rr + z * se), corrected
 
 
 def shortfall(sel: int, n: int, ref_sel: int, ref_n: int, threshold) -> int:
