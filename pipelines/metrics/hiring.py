@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
 from ._frame import Query
 from .hiring_funnel import (OUTCOME_MEASURES, applications_sql, bottom_line_sql, grouped_by_key,
                             register_stage_order, stage_outcomes, withdrawn_counts)
@@ -129,23 +128,22 @@ def applicant_share(q: Query) -> pd.DataFrame:
 
 
 def source_mix(q: Query) -> pd.DataFrame:
-    """Within each group, the share of its applications from each source. `source` must be
-    one of the breakdown dimensions, so complementary suppression protects the line of a
-    group's sources against its total."""
-    if "source" not in q.dims:
-        raise UsageError("source_mix needs 'source' among the breakdown dimensions (e.g. --by gender,source)")
+    """Within each group, the share of its applications from each source: one table per source
+    (key), n = the group's applications, so every source table hides the same groups and a
+    hidden group's sources cannot be recovered by subtracting the others from its total."""
     register_stage_order(q)
     q.register_periods()
-    df = q.frame(q.grouped(applications_sql(q), {"numerator": "count(*)"}))
-    bit = 1 << (len(q.dims) - 1 - q.dims.index("source"))
-    others = [d for d in q.dims if d != "source"]
-    parent = df[(df["_gid"] & bit) > 0][["period_start", *others, "_gid", "numerator"]].copy()
-    parent["_gid"] = parent["_gid"] & ~bit
-    parent = parent.rename(columns={"numerator": "denominator"})
-    df = df.merge(parent, on=["period_start", *others, "_gid"], how="left")
-    has_source = (df["_gid"] & bit) == 0
-    df["denominator"] = np.where(has_source, df["denominator"], df["numerator"]).astype(float)
+    totals = q.frame(q.grouped(applications_sql(q), {"denominator": "count(*)"}))
+    counts = q.frame(grouped_by_key(q, applications_sql(q), "_source", {"numerator": "count(*)"}))
+    sources = sorted(counts["_source"].dropna().unique())
+    cells = ["period_start", "period_end", *q.dims, "_gid"]
+    # every group in every source table (0 when none came from it), so the tables line up
+    full = totals.merge(pd.DataFrame({"_source": sources}), how="cross")
+    df = full.merge(counts, on=[*cells, "_source"], how="left").rename(columns={"_source": "source"})
+    df["numerator"] = df["numerator"].fillna(0).astype(int)
+    df["denominator"] = df["denominator"].astype(float)
     df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
-    df["n"] = df["numerator"]
-    df["note"] = np.where(has_source, "", "all sources")
-    return _finish(df, q, [], [])
+    df["n"] = df["denominator"].astype(int)
+    df["note"] = ""
+    return _finish(df[["period_start", "period_end", "source", *q.dims, "_gid", "numerator",
+                       "denominator", "value", "n", "note"]], q, ["source"], [])

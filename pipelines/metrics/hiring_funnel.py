@@ -61,6 +61,7 @@ def applications_sql(q: Query) -> str:
         "  FROM fct_application_stages s JOIN q_stage_order o ON o.stage = s.stage "
         "  GROUP BY s.application_id) "
         "SELECT p.period_start, p.period_end, a.application_id, a.status, a.applied_date, "
+        "  a.source AS _source, "   # under its own name: `source` may also be a breakdown dimension
         f"  CASE WHEN a.status = 'hired' THEN {last} ELSE coalesce(r.furthest_recorded, 0) END AS furthest"
         f"{q.dim_select('a', 'p.period_end')} "
         "FROM q_periods p JOIN fct_applications a "
