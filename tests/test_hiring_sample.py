@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from statsmodels.stats.multitest import multipletests
 
 from pipelines.metrics import compute
 from pipelines.metrics.hiring_strata import stratified_impact, whole_window
@@ -44,6 +45,11 @@ def test_engineering_women_are_flagged_at_the_interview_stage(sample_con):
     assert woman["value"] == pytest.approx(expected)
     assert round(woman["value"], 2) == 0.59                      # README, planted truth 3 (demo)
     assert woman["flagged"] and woman["significant"] and woman["next_stage"] == "offer"
+    # Holm within the department (one analysis per department, all stages): second implementation
+    family = rows[(rows["stratum"] == "Engineering") & (rows["dimensions"] == "gender") & rows["p_fisher"].notna()]
+    assert family["p_holm"].to_numpy() == pytest.approx(
+        multipletests(family["p_fisher"].to_numpy(), method="holm")[1])
+    assert woman["p_holm"] < 0.05
     # flagged with its stage, group and department - and nowhere else at that stage
     flagged = rows[rows["flagged"].fillna(False).astype(bool) & rows["significant"].fillna(False).astype(bool)
                    & (rows["stage"] == "interview") & (rows["dimensions"] == "gender")]

@@ -163,3 +163,32 @@ def test_real_resume_callbacks_impact_ratio(tmp_path):
         assert black["flagged"] and black["significant"]
     finally:
         con.close()
+
+
+def test_a_group_hidden_in_one_stratum_cannot_be_recovered_from_its_pooled_total(tmp_path):
+    """Non-binary: 6 applicants in A, 2 in B (< k = 5), 8 pooled (shown). Were the per-department
+    tables suppressed separately, A's 6 would be shown and 8 - 6 would give B's 2 back: the
+    stratified view suppresses groups x departments as one table, so A's cell is hidden too."""
+    r = Recruiting(stages=["applied", "hired"])
+    for dept, nb in (("A", 6), ("B", 2)):
+        r.add(20, "Man", "hired", "hired", department=dept).add(20, "Man", "applied", "rejected", department=dept)
+        r.add(20, "Woman", "hired", "hired", department=dept).add(20, "Woman", "applied", "rejected", department=dept)
+        r.add(nb, "Non-binary", "applied", "rejected", department=dept)
+    con = build_and_open(r.write(tmp_path / "data", TWO_STAGES))
+    try:
+        result = stratified_impact(con, ["gender"], "department", period="year")
+    finally:
+        con.close()
+    pooled = result.pooled.set_index(["stage", "group"])
+    assert not pooled.loc[("bottom line", "Non-binary"), "suppressed"]          # 8 >= 5
+    strata = result.strata[result.strata["group"] != "All"]
+    nb = strata[strata["group"] == "Non-binary"].set_index(["stage", "stratum"])
+    assert "n<k" in nb.loc[("bottom line", "B"), "note"]
+    assert nb.loc[("bottom line", "A"), "suppressed"] and "cannot be recovered" in nb.loc[("bottom line", "A"), "note"]
+    # generally: no group has exactly one hidden stratum per stage while its total is shown
+    for (stage, group), rows in strata.groupby(["stage", "group"]):
+        if not pooled.loc[(stage, group), "suppressed"]:
+            assert rows["suppressed"].sum() != 1, (stage, group)
+    # and nothing of a hidden cell is published
+    hidden = strata[strata["suppressed"]]
+    assert hidden[["value", "numerator", "n", "z", "p_fisher", "shortfall"]].isna().all().all()

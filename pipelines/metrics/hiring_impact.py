@@ -11,7 +11,7 @@ everyone). With `impact_reference: reference_groups` the configured groups
 (`reference_groups`, e.g. {gender: Man}) are the reference when eligible.
 
 Holm: the family is every comparison in one breakdown and period, across all stages and the
-bottom line (many groups x stages = many tests).
+bottom line (many groups x stages = many tests); in the stratified view, within one stratum.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import pandas as pd
 
 from ._frame import Query
 from .hiring_funnel import stage_outcomes, withdrawn_counts
-from .hiring_rows import add_issue_note, blank_unpublished, published_mask
+from .hiring_rows import add_issue_note, blank_unpublished, gid_of, published_mask
 from .hiring_stats import (below_threshold, fisher_p, holm, impact_ratio, katz_interval, pooled_z,
                            shortfall)
 
@@ -93,9 +93,45 @@ def _compare(df: pd.DataFrame, i, ref, s: dict) -> tuple[dict, list[str]]:
 
 
 def adverse_impact_ratio(q: Query) -> pd.DataFrame:
+    return impact_rows(q)
+
+
+def impact_rows(q: Query, within: tuple[str, ...] | list[str] = (), outcomes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The adverse-impact rows for every breakdown of q.dims. Dimensions in `within` are strata,
+    not groups: a reference is chosen, and groups are compared, inside each of their values
+    (the stratified view: dims = groups + department, compared within each department)."""
     s = _settings(q.config)
     dims = list(q.dims)
-    df = stage_outcomes(q, include_bottom_line=True).reset_index(drop=True)
+    within = [d for d in within if d in dims]
+    df = _prepared(stage_outcomes(q, include_bottom_line=True) if outcomes is None else outcomes)
+    shown = published_mask(df, q, ["stage"])
+    notes = _exclusion_notes(df, withdrawn_counts(q.config))
+    df["pool_share"] = _pool_shares(df, dims, within)
+    for (_, _, gid), part in df.groupby(["period_start", "stage", "_gid"], sort=False):
+        kept = _kept(int(gid), dims)
+        compare = [d for d in kept if d not in within]
+        inner = [d for d in kept if d in within]
+        if not compare:       # a pool (overall, or one stratum): nothing to compare it with
+            for i in part.index:
+                notes[i].insert(0, "all applications of this pool: the groups are compared within it")
+            continue
+        for _, sub in (part.groupby(inner, sort=False, dropna=False) if inner else [(None, part)]):
+            _compare_within(df, sub, compare, shown, s, notes)
+    # Holm family: every comparison of one breakdown and period across stages - within one
+    # stratum in the stratified view, which is one analysis per department (as a job group is)
+    family = df.index[shown & df["p_fisher"].notna()]
+    keys = ["period_start", "_gid", *within]
+    for _, idx in df.loc[family].groupby(keys, dropna=False).groups.items():
+        df.loc[idx, "p_holm"] = holm(df.loc[idx, "p_fisher"])
+    df["note"] = ["; ".join(notes[i]) for i in df.index]
+    df = blank_unpublished(df, shown, EXTRAS)
+    df = df[["period_start", "period_end", "stage", "next_stage", *dims, "_gid", "numerator",
+             "denominator", "value", "ci_low", "ci_high", "n", "note", *EXTRAS]]
+    return add_issue_note(df, q)
+
+
+def _prepared(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.reset_index(drop=True)
     df["numerator"], df["denominator"], df["n"] = df["selected"], df["decided"].astype(float), df["decided"]
     df["selection_rate"] = df["selected"] / df["denominator"].where(df["denominator"] > 0)
     df["value"] = np.nan
@@ -105,56 +141,59 @@ def adverse_impact_ratio(q: Query) -> pd.DataFrame:
     df["flagged"] = pd.array([False] * len(df), dtype="boolean")
     df["significant"] = pd.array([False] * len(df), dtype="boolean")
     df["reference_group"] = None
-    shown = published_mask(df, q, ["stage"])
-    all_gid = (1 << len(dims)) - 1
-    counts_withdrawn = withdrawn_counts(q.config)
-    notes: dict[int, list[str]] = {i: [] for i in df.index}
-    for i in df.index:
-        excluded = [f"{int(df.at[i, 'open']):,} still in progress" if df.at[i, "open"] else "",
-                    f"{int(df.at[i, 'withdrawn']):,} withdrew" if df.at[i, "withdrawn"] and
-                    not counts_withdrawn else ""]
-        excluded = [e for e in excluded if e]
-        if excluded:
-            notes[i].append("not counted: " + " and ".join(excluded))
-    pools = df[df["_gid"] == all_gid].set_index(["period_start", "stage"])["decided"]
-    df["pool_share"] = [row.decided / pools.get((row.period_start, row.stage), np.nan)
-                        if pools.get((row.period_start, row.stage), 0) else np.nan
-                        for row in df.itertuples()]
-    for (_, _, gid), part in df[df["_gid"] != all_gid].groupby(["period_start", "stage", "_gid"], sort=False):
-        kept = _kept(int(gid), dims)
-        part = part.assign(value=part["selection_rate"])
-        big_enough = part["pool_share"] >= s["min_share"]
-        answered = ~part[kept].astype(str).isin(s["non_answers"]).any(axis=1)
-        eligible = pd.Series(shown[part.index], index=part.index) & big_enough & answered
-        ref, how = _pick_reference(part, eligible, kept, s)
-        for i in part.index[shown[part.index] & ~big_enough.to_numpy()]:
-            notes[i].append(f"under {s['min_share']:.0%} of the pool: shown, never the reference")
-        for i in part.index[shown[part.index] & ~answered.to_numpy()]:
-            notes[i].append("not an answer about identity: compared, never the reference")
-        if ref is None:
-            for i in part.index:
-                notes[i].insert(0, how)
-            continue
-        label = _label(df.loc[ref], kept)
-        df.loc[part.index, "reference_group"] = label
-        df.loc[part.index, "reference_rate"] = df.at[ref, "selection_rate"]
-        df.at[ref, "value"] = 1.0
-        notes[ref].insert(0, f"reference group ({how})")
-        for i in part.index[shown[part.index]]:
-            if i == ref:
-                continue
+    return df
+
+
+def _exclusion_notes(df: pd.DataFrame, counts_withdrawn: bool) -> dict[int, list[str]]:
+    notes: dict[int, list[str]] = {}
+    for i, open_, withdrew in zip(df.index, df["open"], df["withdrawn"]):
+        parts = [f"{int(open_):,} still in progress" if open_ else "",
+                 f"{int(withdrew):,} withdrew" if withdrew and not counts_withdrawn else ""]
+        parts = [p for p in parts if p]
+        notes[i] = ["not counted: " + " and ".join(parts)] if parts else []
+    return notes
+
+
+def _pool_shares(df: pd.DataFrame, dims: list[str], within: list[str]) -> list[float]:
+    """Each row's share of its pool: the stage's decided applications overall, or in its
+    stratum (the row with every compared dimension aggregated away)."""
+    records = df[["period_start", "stage", "_gid", "decided", *dims]].to_dict("records")
+    pools = {}
+    for r in records:
+        kept = _kept(int(r["_gid"]), dims)
+        if all(d in within for d in kept):
+            pools[(r["period_start"], r["stage"], int(r["_gid"]), tuple(r[d] for d in kept))] = r["decided"]
+    shares = []
+    for r in records:
+        inner = [d for d in _kept(int(r["_gid"]), dims) if d in within]
+        pool = pools.get((r["period_start"], r["stage"], gid_of(tuple(inner), dims), tuple(r[d] for d in inner)), 0)
+        shares.append(r["decided"] / pool if pool else np.nan)
+    return shares
+
+
+def _compare_within(df: pd.DataFrame, part: pd.DataFrame, compare: list[str], shown, s: dict,
+                    notes: dict[int, list[str]]) -> None:
+    """Pick the reference among `part` (one breakdown in one pool) and compare the others to it."""
+    part = part.assign(value=part["selection_rate"])
+    big_enough = part["pool_share"] >= s["min_share"]
+    answered = ~part[compare].astype(str).isin(s["non_answers"]).any(axis=1)
+    eligible = pd.Series(shown[part.index], index=part.index) & big_enough & answered
+    ref, how = _pick_reference(part, eligible, compare, s)
+    for i in part.index[shown[part.index] & ~big_enough.to_numpy()]:
+        notes[i].append(f"under {s['min_share']:.0%} of the pool: shown, never the reference")
+    for i in part.index[shown[part.index] & ~answered.to_numpy()]:
+        notes[i].append("not an answer about identity: compared, never the reference")
+    if ref is None:
+        for i in part.index:
+            notes[i].insert(0, how)
+        return
+    df.loc[part.index, "reference_group"] = _label(df.loc[ref], compare)
+    df.loc[part.index, "reference_rate"] = df.at[ref, "selection_rate"]
+    df.at[ref, "value"] = 1.0
+    notes[ref].insert(0, f"reference group ({how})")
+    for i in part.index[shown[part.index]]:
+        if i != ref:
             values, why = _compare(df, i, ref, s)
             for col, v in values.items():
                 df.at[i, col] = v
             notes[i][:0] = why
-    family = df.index[shown & df["p_fisher"].notna()]
-    for _, idx in df.loc[family].groupby(["period_start", "_gid"]).groups.items():
-        df.loc[idx, "p_holm"] = holm(df.loc[idx, "p_fisher"])
-    df["note"] = ["; ".join(notes[i]) for i in df.index]
-    df.loc[df["_gid"] == all_gid, "note"] = [
-        "; ".join(["all applications: the pool groups are compared within", *notes[i]])
-        for i in df.index[df["_gid"] == all_gid]]
-    df = blank_unpublished(df, shown, EXTRAS)
-    df = df[["period_start", "period_end", "stage", "next_stage", *dims, "_gid", "numerator",
-             "denominator", "value", "ci_low", "ci_high", "n", "note", *EXTRAS]]
-    return add_issue_note(df, q)

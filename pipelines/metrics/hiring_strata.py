@@ -8,9 +8,12 @@ departments that admitted few). So beside each pooled ratio this reports the Man
 rate ratio (the within-strata counterpart of the impact ratio), the common odds ratio and the
 CMH test, and says when the two conclusions disagree.
 
-Privacy: the pooled and per-stratum tables come from compute() (suppressed as everywhere).
-A CMH row is published only for a group whose pooled row is published, against the pooled
-reference group (itself published); the per-stratum counts behind it are used, never shown.
+Privacy: pooled and per-stratum rows come from ONE table of groups x strata with all its
+margins, suppressed together by the engine (finalize), so a group hidden in one stratum cannot
+be recovered by subtracting the strata shown from its pooled total. Within a stratum the
+reference is chosen among that stratum's published groups. A CMH row is published only for a
+group whose pooled row is published, against the pooled reference group (itself published);
+the per-stratum counts behind it are used, never shown.
 """
 from __future__ import annotations
 
@@ -18,15 +21,16 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from ..sqlsafe import ident
-from ._engine import build_context, compute, spec_k, validate_dims
+from ._engine import MAX_DIMS, build_context, finalize, spec_k, validate_dims
 from ._frame import Query
 from ._periods import make_periods
 from ._registry import registry
 from .hiring_funnel import stage_outcomes
+from .hiring_impact import impact_rows
 from .hiring_stats import exact, mantel_haenszel
 
 METRIC = "adverse_impact_ratio"
@@ -39,8 +43,8 @@ CMH_COLUMNS = ["period", "stage", "group", "reference_group", "pooled_ratio", "p
 class StratifiedImpact:
     by: list[str]
     stratify: str
-    pooled: pd.DataFrame     # compute() rows of the full breakdown (suppressed)
-    strata: pd.DataFrame     # compute() rows per stratum, with a `stratum` column (suppressed)
+    pooled: pd.DataFrame     # rows of the groups' breakdown (margin of the cross table, suppressed)
+    strata: pd.DataFrame     # rows per stratum (`stratum` column; group All = the stratum's pool)
     cmh: pd.DataFrame        # one row per period, stage and published non-reference group
 
 
@@ -48,6 +52,10 @@ def _conclusion(z: float, z_threshold: float) -> str:
     if z is None or math.isnan(z) or abs(z) < z_threshold:
         return "no significant difference"
     return "selected less often" if z > 0 else "selected more often"
+
+
+def _verdict(below: bool) -> str:
+    return "below four-fifths" if below else "at or above four-fifths"
 
 
 def whole_window(con, date_from: dt.date | None = None, date_to: dt.date | None = None):
@@ -59,64 +67,66 @@ def whole_window(con, date_from: dt.date | None = None, date_to: dt.date | None 
     return "custom", lo, hi
 
 
-def _verdict(below: bool) -> str:
-    return "below four-fifths" if below else "at or above four-fifths"
-
-
-def stratum_values(con, stratify: str) -> list[str]:
-    """Values of an allow-listed recruiting dimension (never SQL from a user)."""
-    return [r[0] for r in con.execute(
-        f"SELECT DISTINCT {ident(stratify)} FROM fct_applications WHERE {ident(stratify)} IS NOT NULL "
-        f"ORDER BY 1").fetchall()]
-
-
-def _strata_counts(con, by, stratify, period, date_from, date_to, filters, k) -> pd.DataFrame:
-    """Unsuppressed selected/decided per period, stage, group and stratum (never published)."""
-    cur = con.cursor()
-    try:
-        ctx = build_context(cur)
-        cfg = ctx["config"]
-        periods = make_periods(period, ctx["history_start"], ctx["as_of"], cfg["fiscal_year_start_month"],
-                               date_from, date_to)
-        q = Query(con=cur, dims=[*by, stratify], periods=periods, filters=dict(filters), config=cfg,
-                  params={**ctx, "k": k})
-        df = stage_outcomes(q, include_bottom_line=True)
-    finally:
-        cur.close()
-    return df[df["_gid"] == 0]
-
-
 def _label(values) -> str:
     return "|".join(str(v).replace("|", "/") for v in values)
+
+
+def _checked(spec, by, stratify: str, filters: dict) -> list[str]:
+    by = validate_dims(spec, list(by))
+    if not by:
+        raise UsageError("the stratified analysis needs at least one breakdown dimension (e.g. --by gender)")
+    if len(by) >= MAX_DIMS:
+        raise UsageError(f"the stratified analysis takes at most {MAX_DIMS - 1} breakdown dimensions "
+                         f"(with the stratification, {MAX_DIMS} in all)")
+    if stratify not in spec.dimensions or stratify in by:
+        raise UsageError(f"cannot stratify by '{stratify}': use one of "
+                         f"{', '.join(d for d in spec.dimensions if d not in by)}")
+    if stratify in filters:
+        raise UsageError(f"'{stratify}' is both a filter and the stratification")
+    for dim in filters:
+        if dim not in spec.dimensions:
+            raise UsageError(f"cannot filter {METRIC} by '{dim}'")
+    return by
 
 
 def stratified_impact(con, by, stratify: str, period: str = "year", date_from: dt.date | None = None,
                       date_to: dt.date | None = None, k: int | None = None,
                       filters: dict[str, list[str]] | None = None) -> StratifiedImpact:
     spec = registry()[METRIC]
-    by = validate_dims(spec, list(by))
-    if not by:
-        raise UsageError("the stratified analysis needs at least one breakdown dimension (e.g. --by gender)")
-    if stratify not in spec.dimensions or stratify in by:
-        raise UsageError(f"cannot stratify by '{stratify}': use one of "
-                         f"{', '.join(d for d in spec.dimensions if d not in by)}")
     filters = dict(filters or {})
-    if stratify in filters:
-        raise UsageError(f"'{stratify}' is both a filter and the stratification")
-    config = build_context(con)["config"]
-    k_eff = spec_k(spec, config, k)
-    common = {"period": period, "date_from": date_from, "date_to": date_to, "k": k}
-    pooled_all = compute(con, METRIC, by=by, filters=filters, **common)
-    dims = "|".join(by)
-    pooled = pooled_all[pooled_all["dimensions"] == dims].reset_index(drop=True)
-    strata = []
-    for value in stratum_values(con, stratify):
-        table = compute(con, METRIC, by=by, filters={**filters, stratify: [value]}, **common)
-        strata.append(table.assign(stratum=value))
-    strata_df = pd.concat(strata, ignore_index=True) if strata else pooled_all.iloc[0:0].assign(stratum="")
-    counts = _strata_counts(con, by, stratify, period, date_from, date_to, filters, k_eff)
-    cmh = _cmh_rows(pooled, counts, by, stratify, config["recruiting"])
-    return StratifiedImpact(by=list(by), stratify=stratify, pooled=pooled, strata=strata_df, cmh=cmh)
+    by = _checked(spec, by, stratify, filters)
+    dims = [*by, stratify]
+    cur = con.cursor()
+    try:
+        ctx = build_context(cur)
+        config = ctx["config"]
+        k_eff = spec_k(spec, config, k)
+        periods = make_periods(period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"],
+                               date_from, date_to)
+        q = Query(con=cur, dims=dims, periods=periods, filters=filters, config=config,
+                  params={**ctx, "k": k_eff})
+        outcomes = stage_outcomes(q, include_bottom_line=True)
+        raw = impact_rows(q, within=[stratify], outcomes=outcomes.copy())
+    finally:
+        cur.close()
+    table = finalize(raw, spec, dims, k_eff, periods)
+    pooled = table[table["dimensions"] == "|".join(by)].reset_index(drop=True)
+    cmh = _cmh_rows(pooled, outcomes[outcomes["_gid"] == 0], by, stratify, config["recruiting"])
+    return StratifiedImpact(by=list(by), stratify=stratify, pooled=pooled,
+                            strata=_strata_rows(table, by, stratify), cmh=cmh)
+
+
+def _strata_rows(table: pd.DataFrame, by: list[str], stratify: str) -> pd.DataFrame:
+    """Rows of the full cross (group within stratum) and the stratum pools, relabelled: `stratum`
+    holds the stratum, `group` the group (All for the stratum's pool), `dimensions` the groups'."""
+    cross = table[table["dimensions"] == "|".join([*by, stratify])].copy()
+    parts = cross["group"].str.rsplit("|", n=1)
+    cross["stratum"], cross["group"] = parts.str[1], parts.str[0]
+    pools = table[table["dimensions"] == stratify].copy()
+    pools["stratum"], pools["group"] = pools["group"], "All"
+    out = pd.concat([pools, cross], ignore_index=True)
+    out["dimensions"] = np.where(out["group"] == "All", "", "|".join(by))
+    return out.sort_values(["period_start", "stratum", "stage", "dimensions"], kind="stable").reset_index(drop=True)
 
 
 def _cmh_rows(pooled: pd.DataFrame, counts: pd.DataFrame, by: list[str], stratify: str, rec: dict) -> pd.DataFrame:
