@@ -77,6 +77,8 @@ def test_stratifying_by_a_breakdown_dimension_or_an_unknown_one_is_refused(simps
         stratified_impact(con, ["gender"], "gender")
     with pytest.raises(UsageError, match="cannot stratify"):
         stratified_impact(con, ["gender"], "shoe_size; DROP TABLE x")
+    with pytest.raises(UsageError, match="one breakdown dimension"):
+        stratified_impact(con, ["gender", "race_ethnicity"], "department")
 
 
 def test_cli_adverse_impact_csv_and_stratified_table(simpson_db):

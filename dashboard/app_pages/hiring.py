@@ -19,7 +19,7 @@ from pipelines.metrics.hiring_display import (cmh_display, funnel_display, funne
                                               impact_sentences, sort_stages, stage_label, time_display,
                                               time_sentences)
 from pipelines.metrics.hiring_funnel import BOTTOM_LINE, funnel_data_issues, stage_order
-from pipelines.metrics.hiring_strata import stratified_impact, whole_window
+from pipelines.metrics.hiring_strata import MAX_STRATIFIED_BY, stratified_impact, whole_window
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -102,13 +102,17 @@ chart_block(impact_figure(groups, title, threshold), impact_display(impact, k), 
             filename="adverse_impact.csv")
 
 st.header("Within departments, levels or sources")
-options = [d for d in ("department", "job_level", "source") if d not in by and d not in dict(filters)]
+strat_by = by[:MAX_STRATIFIED_BY]
+options = [d for d in ("department", "job_level", "source") if d not in strat_by and d not in dict(filters)]
 if options:
+    if len(by) > len(strat_by):
+        st.caption(f"This view compares {strat_by[0]} groups only: with {' × '.join(by)} inside each stratum "
+                   f"most cells would hold fewer than {k} people. The pooled view above keeps the full breakdown.")
     cols = st.columns(2)
     stratify = cols[0].selectbox("Compare within", options, key="hiring_stratify")
     stage_names = [*stages[:-1], BOTTOM_LINE]
-    strata, cmh = _stratified(version, by, stratify, lo, hi, filters)
-    strata = strata[strata["dimensions"] == dims]
+    strata, cmh = _stratified(version, strat_by, stratify, lo, hi, filters)
+    strata = strata[strata["dimensions"] == "|".join(strat_by)]
     # open on the stage of the strongest finding: flagged and significant after Holm first, then
     # |z| >= threshold, a stage before the bottom line (it says where the gap arises), the lowest ratio
     flagged = strata[strata["flagged"].fillna(False).astype(bool)]
