@@ -186,8 +186,8 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
         periods = make_periods(period, ctx["history_start"], ctx["as_of"],
                                config["fiscal_year_start_month"], date_from, date_to)
         threshold = spec_k(spec, config, k)
-        # k is passed on for metrics that compare two groups (a pay gap): the reference group
-        # must reach k as well, which the function alone can check
+        # k is passed on so a metric can keep groups below k out of derived values (the
+        # reference group of a gap or an impact ratio) with the same threshold finalize() uses
         q = Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config,
                   params={**ctx, "k": threshold})
         raw = spec.load_function()(q)
