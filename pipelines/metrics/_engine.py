@@ -131,6 +131,12 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
             parts.append(note)
         notes.append("; ".join(parts))
     df["note"] = notes
+    # extra columns (test statistics, reference groups ...) follow their row's suppression too
+    for col in [c for c in df.columns if c not in LONG_COLUMNS and not c.startswith("_")
+                and c not in dims and c not in spec.keys]:
+        numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
+        df[col] = df[col].where(~df["suppressed"]) if numeric else \
+            df[col].astype(object).where(~df["suppressed"], None)
     for col in _BLANKED:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float).where(~df["suppressed"])
     for col in ("n", "numerator"):   # counts read as whole numbers when they are whole
@@ -182,9 +188,12 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
                 raise UsageError(f"cannot filter {spec.name} by '{dim}'")
         periods = make_periods(period, ctx["history_start"], ctx["as_of"],
                                config["fiscal_year_start_month"], date_from, date_to)
+        k_used = spec_k(spec, config, k)
+        # k is passed on so a function publishing ratios can pick a reference group that
+        # will itself be published (a ratio to a hidden group would reveal that group)
         q = Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config,
-                  params=ctx)
+                  params={**ctx, "k": k_used})
         raw = spec.load_function()(q)
-        return finalize(raw, spec, dims, spec_k(spec, config, k), periods, suppress=suppress)
+        return finalize(raw, spec, dims, k_used, periods, suppress=suppress)
     finally:
         cur.close()
