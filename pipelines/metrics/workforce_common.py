@@ -51,18 +51,21 @@ def _natural_key(label: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", label))
 
 
-def level_ranks(q: Query) -> pd.DataFrame:
-    """job_level -> level_rank (0 = lowest): the configured `job_levels` order, else the
-    natural sort of the labels (L2 < L10). Unknown and unlisted levels get no rank, so a move
-    into or out of them is never read as a promotion."""
-    configured = q.config.get("job_levels")
+def ordered_levels(found: Iterable[str], config: dict[str, Any]) -> list[str]:
+    """Job levels low to high: the configured `job_levels`, else the natural sort of the
+    labels found (L2 < L10), without the Unknown label."""
+    configured = config.get("job_levels")
     if configured:
-        levels = [str(v) for v in configured]
-    else:
-        unknown = q.config["demographics"]["unknown_label"]
-        found = [r[0] for r in q.con.execute(
-            "SELECT DISTINCT job_level FROM stg_hr__job_history WHERE job_level IS NOT NULL").fetchall()]
-        levels = sorted((v for v in found if v != unknown), key=_natural_key)
+        return [str(v) for v in configured]
+    unknown = config["demographics"]["unknown_label"]
+    return sorted((v for v in found if v is not None and v != unknown), key=_natural_key)
+
+
+def level_ranks(q: Query) -> pd.DataFrame:
+    """job_level -> level_rank (0 = lowest). Unknown and unlisted levels get no rank, so a
+    move into or out of them is never read as a promotion."""
+    found = [r[0] for r in q.con.execute("SELECT DISTINCT job_level FROM stg_hr__job_history").fetchall()]
+    levels = ordered_levels(found, q.config)
     return pd.DataFrame({"job_level": levels, "level_rank": range(len(levels))})
 
 
