@@ -118,7 +118,8 @@ def lowest_retention_group(summary: pd.DataFrame) -> str | None:
     return None if shown.empty else str(shown.loc[shown["24m"].idxmin(), "group"])
 
 
-def retention_title(summary: pd.DataFrame, dims: tuple[str, ...]) -> str:
+def retention_title(summary: pd.DataFrame) -> str:
+    """The lowest published group's 24-month retention against everyone's."""
     overall = summary[summary["group"] == "All"]
     everyone = format_value(overall["24m"].iat[0], "share") if len(overall) and pd.notna(overall["24m"].iat[0]) else ""
     low = lowest_retention_group(summary)
@@ -126,7 +127,7 @@ def retention_title(summary: pd.DataFrame, dims: tuple[str, ...]) -> str:
         return f"{everyone or 'Retention'} still employed 24 months after hire"
     row = summary[summary["group"] == low].iloc[0]
     return (f"Still employed 24 months after hire: {low} {format_value(row['24m'], 'share')} "
-            f"vs {everyone} for everyone (lowest {' × '.join(dims)} group)")
+            f"vs {everyone} for everyone")
 
 
 def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:

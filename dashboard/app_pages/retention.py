@@ -58,7 +58,7 @@ curve_table = res.curves.assign(
         "group": "Group", "tenure_months": "Months since hire", "survival": "Still employed",
         "ci_low": "95% CI low", "ci_high": "95% CI high", "at_risk": "At risk (n)"})
 low = lowest_retention_group(summary)
-chart_block(km_figure(res.curves, title=retention_title(summary, km_by), first=[low] if low else None),
+chart_block(km_figure(res.curves, title=retention_title(summary), first=[low] if low else None),
             curve_table,
             retention_summary(summary, res.logrank, k), key="ret-km", filename="retention_curves.csv")
 with st.expander("Groups: 12- and 24-month retention and median tenure", expanded=False):

@@ -39,7 +39,7 @@ def _latest_full(table: pd.DataFrame) -> pd.DataFrame:
 def _retention_block(con, k: int) -> Block:
     res = retention_curves(con, by=["gender"], k=k)
     summary_rows = group_summary(con, res)
-    title = retention_title(summary_rows, ("gender",))
+    title = retention_title(summary_rows)
     summary = retention_summary(summary_rows, res.logrank, k)
     table = summary_rows.rename(columns={"12m": "12 months", "24m": "24 months", "median_months": "median (months)"})
     return Block(title=title, summary=summary, table=table, figure=km_figure(res.curves, title=title),
