@@ -9,6 +9,7 @@ import pandas as pd
 from pipelines.metrics import MetricSpec, compute, registry
 
 from .charts import format_value
+from .narrative import full_periods
 
 
 @dataclass
@@ -23,9 +24,10 @@ class Headline:
     suppressed: bool
 
 
-def full_periods(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows of complete periods (a partial year is not compared with full ones)."""
-    full = rows[~rows["note"].fillna("").str.contains("partial period")]
+def full_or_all_periods(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of complete periods (a partial year is not compared with full ones); all rows
+    when every period is partial (a data window shorter than one period)."""
+    full = full_periods(rows)
     return full if not full.empty else rows
 
 
@@ -44,7 +46,7 @@ def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline 
     """The latest full period's overall value; None for a composition metric (its overall
     row is 100% by definition, e.g. representation) or when there is no row."""
     table = compute(con, spec.name, period=period, **kwargs)
-    overall = full_periods(table[table["group"] == "All"]).sort_values("period_start")
+    overall = full_or_all_periods(table[table["group"] == "All"]).sort_values("period_start")
     if overall.empty:
         return None
     latest = overall.iloc[-1]

@@ -8,7 +8,7 @@ from dashboard import data
 from dashboard.charts import format_value, sparkline
 from dashboard.components import require_db
 from dashboard.controls import current_view
-from dashboard.kpis import full_periods, headline, headline_specs
+from dashboard.kpis import full_or_all_periods, headline, headline_specs
 from dashboard.sections import family_findings
 
 version = require_db()
@@ -47,7 +47,7 @@ for i, h in enumerate(headlines):
 if data.family_loaded(version, "workforce"):
     with cols[len(headlines) % len(cols)], st.container(border=True):
         table = data.metric_table(version, "representation", ("gender",), view.period)
-        rows = full_periods(table[table["dimensions"] == "gender"])
+        rows = full_or_all_periods(table[table["dimensions"] == "gender"])
         last = rows[rows["period_start"] == rows["period_start"].max()]
         st.subheader("Representation by gender")
         st.caption(f"Share of headcount, {last['period'].iat[0]}")

@@ -132,6 +132,12 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
             parts.append(note)
         notes.append("; ".join(parts))
     df["note"] = notes
+    # extra columns (test statistics, reference groups ...) follow their row's suppression too
+    for col in [c for c in df.columns if c not in LONG_COLUMNS and not c.startswith("_")
+                and c not in dims and c not in spec.keys]:
+        numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
+        df[col] = df[col].where(~df["suppressed"]) if numeric else \
+            df[col].astype(object).where(~df["suppressed"], None)
     for col in _BLANKED:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float).where(~df["suppressed"])
     for col in ("n", "numerator"):   # counts read as whole numbers when they are whole
