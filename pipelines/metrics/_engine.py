@@ -182,9 +182,12 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
                 raise UsageError(f"cannot filter {spec.name} by '{dim}'")
         periods = make_periods(period, ctx["history_start"], ctx["as_of"],
                                config["fiscal_year_start_month"], date_from, date_to)
+        threshold = spec_k(spec, config, k)
         q = Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config,
-                  params=ctx)
+                  params={**ctx, "k": threshold})
         raw = spec.load_function()(q)
-        return finalize(raw, spec, dims, spec_k(spec, config, k), periods, suppress=suppress)
+        # q.periods, not periods: a family whose periods are not calendar ranges (survey
+        # waves) replaces them, and labels/overall rows must follow the rows it returned
+        return finalize(raw, spec, dims, threshold, q.periods, suppress=suppress)
     finally:
         cur.close()
