@@ -1,10 +1,10 @@
-"""Differencing guard for survey results: refuse a filtered view that, compared with a wider
-view anyone may also request, would single out fewer than k respondents.
+"""Differencing guard for survey results: refuse a filtered view that, compared with a
+neighbouring view anyone may also request, would single out fewer than k respondents.
 
 Suppression protects the cells *within* one table. Filters make new tables, and two allowed
 tables can be subtracted: "Engineering" minus "Engineering, levels L1-L5" is Engineering's
 L6 respondents, even when both tables show only large groups. The guard checks, before a
-filtered view is published, every *neighbouring* view one step wider:
+filtered view is published, every *neighbouring* view, one step away:
 
 - the same request with one or more filter dimensions removed (its parents), and
 - the same request with one value taken out of a multi-value filter (its siblings: the
@@ -12,8 +12,11 @@ filtered view is published, every *neighbouring* view one step wider:
 
 For every cell both views publish (after their own suppression with the same k), the
 difference in respondents must be 0 or at least k; otherwise the request is refused with
-an explanation. A request without filters has no neighbours of this kind and is never
-refused: breakdowns are protected by the table's own complementary suppression.
+an explanation. A neighbour that is itself refused (by the same rule, recursively) is never
+published, so it does not count against the request: selecting every department is not
+refused because "all but one department" would be. A request without filters has no
+neighbours and is never refused: breakdowns are protected by the table's own complementary
+suppression.
 
 Limits (documented for users): the guard compares pairs of one-step neighbours, not
 arbitrary sets of three or more queries, and cells of different metrics are not compared.
@@ -41,7 +44,9 @@ def _clean(filters: Filters) -> Filters:
 
 
 def neighbour_views(filters: Filters) -> list[tuple[str, Filters]]:
-    """(what differs, filters) for every view one step wider than `filters`."""
+    """(what differs, filters) for every neighbouring view: a filter dimension (or several)
+    removed, or one value taken out of a multi-value filter. Each has fewer filter values in
+    total than `filters`, so following neighbours always ends at the unfiltered view."""
     filters = _clean(filters)
     dims = list(filters)
     out: list[tuple[str, Filters]] = []
@@ -81,26 +86,57 @@ def _filters_text(filters: Filters) -> str:
     return ", ".join(f"{d} = {', '.join(v)}" for d, v in _clean(filters).items()) or "no filter"
 
 
+class _Views:
+    """Published counts of the views reachable from one request, each computed once."""
+
+    def __init__(self, q: Query, rows_for: Callable[[Filters], pd.DataFrame], keys: list[str]):
+        self.q, self.rows_for, self.keys = q, rows_for, keys
+        self.k = int(q.params["k"])
+        self.cell = ["period_start", *keys, "_gid", *q.dims]
+        self._counts: dict[tuple, pd.DataFrame] = {}
+        self._problems: dict[tuple, str | None] = {}
+
+    @staticmethod
+    def _key(filters: Filters) -> tuple:
+        return tuple((d, tuple(sorted(v))) for d, v in _clean(filters).items())
+
+    def counts(self, filters: Filters) -> pd.DataFrame:
+        key = self._key(filters)
+        if key not in self._counts:
+            self._counts[key] = published_counts(self.rows_for(filters), self.q.dims, self.keys, self.k)
+        return self._counts[key]
+
+    def problem(self, filters: Filters) -> str | None:
+        """Why `filters` must be refused, or None. A neighbour that is itself refused is
+        never published, so a difference with it reveals nothing."""
+        key = self._key(filters)
+        if key in self._problems:
+            return self._problems[key]
+        self._problems[key] = None   # neighbours have fewer filter values: no cycles
+        for what, other in neighbour_views(filters):
+            both = self.counts(filters).merge(self.counts(other), on=self.cell, suffixes=("", "_other"))
+            gap = (both["n_other"].astype(float) - both["n"].astype(float)).abs()
+            small = both[(gap > 0) & (gap < self.k)]
+            if len(small) and self.problem(other) is None:
+                labels = {p.start: p.label for p in self.q.periods}
+                self._problems[key] = (
+                    f"refused to protect anonymity: this view ({_filters_text(filters)}) and the same "
+                    f"view {what} ({_filters_text(other)}) can both be published, and for "
+                    f"{_describe(small.iloc[0], self.q.dims, self.keys, labels)} they differ by fewer "
+                    f"than {self.k} respondents, so subtracting one from the other would reveal the "
+                    f"answers of that small group. Widen or remove that filter, or break the results "
+                    f"down by that dimension instead of filtering (small groups are then suppressed).")
+                break
+        return self._problems[key]
+
+
 def refuse_differencing(q: Query, rows_for: Callable[[Filters], pd.DataFrame], keys: list[str]) -> None:
-    """Raise DifferencingRefused if q's filtered view and a wider neighbour differ by 1..k-1
-    respondents in a cell both publish. `rows_for(filters)` returns the metric's unsuppressed
-    rows (period_start, keys, _gid, dims, n) for the same request with other filters."""
+    """Raise DifferencingRefused if q's filtered view and a neighbouring view that can itself
+    be published differ by 1..k-1 respondents in a cell both publish. `rows_for(filters)`
+    returns the metric's unsuppressed rows (period_start, keys, _gid, dims, n) for the same
+    request with other filters."""
     if not _clean(q.filters):
         return
-    k = int(q.params["k"])
-    cell = ["period_start", *keys, "_gid", *q.dims]
-    mine = published_counts(rows_for(q.filters), q.dims, keys, k)
-    labels = {p.start: p.label for p in q.periods}
-    for what, wider in neighbour_views(q.filters):
-        theirs = published_counts(rows_for(wider), q.dims, keys, k)
-        both = mine.merge(theirs, on=cell, suffixes=("", "_wider"))
-        gap = both["n_wider"].astype(float) - both["n"].astype(float)
-        small = both[(gap > 0) & (gap < k)]
-        if len(small):
-            raise DifferencingRefused(
-                f"refused to protect anonymity: this view ({_filters_text(q.filters)}) and the same "
-                f"view {what} ({_filters_text(wider)}) are both published, and for "
-                f"{_describe(small.iloc[0], q.dims, keys, labels)} they differ by fewer than {k} "
-                f"respondents, so subtracting one from the other would reveal the answers of that "
-                f"small group. Widen or remove that filter, or break the results down by that "
-                f"dimension instead of filtering (small groups are then suppressed).")
+    why = _Views(q, rows_for, keys).problem(q.filters)
+    if why:
+        raise DifferencingRefused(why)
