@@ -11,7 +11,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from pipelines.metrics import compute, registry
+from pipelines.metrics import registry
 from pipelines.metrics.voice_compare import voice_change, voice_gaps
 from pipelines.metrics.voice_outcomes import outcome_window, outcomes_side_by_side
 from pipelines.metrics.voice_stats import difference_interval, holm_adjusted, two_proportion_test

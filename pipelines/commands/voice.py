@@ -34,7 +34,8 @@ def register(main: click.Group) -> None:
     by_option = click.option("--by", default="", help="Up to three dimensions, e.g. gender,race_ethnicity.")
     filter_option = click.option("--filter", "filters", multiple=True,
                                  help="DIM=VALUE[,VALUE]; refused if it would single out a small group.")
-    k_option = click.option("--k", type=int, default=None, help="Survey threshold (default privacy.survey_k; at least 5).")
+    k_option = click.option("--k", type=int, default=None,
+                            help="Survey threshold (default privacy.survey_k; at least 5).")
     fmt_option = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 
     @main.group()

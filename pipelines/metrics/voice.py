@@ -23,7 +23,7 @@ from scipy import stats
 
 from ._frame import Query
 from ._stats import wilson_interval
-from .voice_guard import Filters, refuse_differencing
+from .voice_guard import refuse_differencing
 from .voice_sql import answers_sql, grouped, respondents_sql, use_waves, voice_settings
 
 
@@ -110,9 +110,10 @@ def inclusion_index(q: Query) -> pd.DataFrame:
 
 def _response_rows(q: Query) -> pd.DataFrame:
     answered = grouped(q, respondents_sql(q), [], {"respondents": "count(*)"})
-    invited = grouped(q, (f"SELECT w.period_start, w.period_end, i.invited{q.dim_select('i', 'w.period_end')} "
-                          f"FROM fct_survey_invitations i JOIN q_waves w ON w.survey_id = i.survey_id "
-                          f"WHERE true{q.filter_where('i', 'w.period_end')}"), [], {"invited": "CAST(sum(invited) AS BIGINT)"})
+    invitations = (f"SELECT w.period_start, w.period_end, i.invited{q.dim_select('i', 'w.period_end')} "
+                   f"FROM fct_survey_invitations i JOIN q_waves w ON w.survey_id = i.survey_id "
+                   f"WHERE true{q.filter_where('i', 'w.period_end')}")
+    invited = grouped(q, invitations, [], {"invited": "CAST(sum(invited) AS BIGINT)"})
     df = q.frame(f"SELECT {q.keys('a', 'b')}, coalesce(a.respondents, 0) AS numerator, "
                  f"b.invited AS denominator FROM ({answered}) a FULL JOIN ({invited}) b ON {q.join_on('a', 'b')}")
     # n: respondents, and never more than the people invited (a department with fewer than
@@ -131,5 +132,5 @@ def response_rate(q: Query) -> pd.DataFrame:
     return df
 
 
-__all__ = ["Filters", "favourability", "inclusion_index", "item_favourability", "respondent_interval",
+__all__ = ["favourability", "inclusion_index", "item_favourability", "respondent_interval",
            "response_rate"]
