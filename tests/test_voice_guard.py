@@ -29,10 +29,10 @@ GROUPS = [("Eng", "L1", "Man", 8), ("Eng", "L1", "Woman", 4), ("Eng", "L2", "Man
           ("Ops", "L2", "Woman", 7), ("Ops", "L3", "Man", 2), ("Ops", "L3", "Woman", 2)]
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("guard") / "data"
-    employees_folder(folder, hr_people(), config={"history_start": "2020-01-01", "as_of": "2025-12-31"})
+def guard_folder(folder, config=None):
+    """The survey above in a data folder (survey k 10, the default)."""
+    employees_folder(folder, hr_people(), config={"history_start": "2020-01-01", "as_of": "2025-12-31",
+                                                  **(config or {})})
     write_csv(folder / "voice" / "items.csv", ["item_id", "text", "construct", "reverse_scored"],
               [["B1", "I belong here.", "belonging", "false"]])
     rows, i = [], 0
@@ -44,8 +44,13 @@ def db(tmp_path_factory):
                          "item_id": "B1", "score": score, "gender": gender, "department": dept,
                          "job_level": level})
     write_csv(folder / "voice" / "survey_responses.csv", RESPONSE_COLS, rows)
-    c = build_and_open(folder)
-    c.close()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    folder = guard_folder(tmp_path_factory.mktemp("guard") / "data")
+    build_and_open(folder).close()
     return folder.parent / "data.duckdb"
 
 
@@ -127,3 +132,14 @@ def test_cli_refuses_with_the_explanation_and_exit_code_2(db):
     gaps = CliRunner().invoke(main, ["voice", "gaps", "--db", str(db), "--by", "gender",
                                      "--filter", "department=Ops"])
     assert gaps.exit_code == 2 and "refused" in gaps.output
+
+
+def test_a_filter_too_large_to_check_is_refused(tmp_path):
+    # guard_max_views 2: "Ops" needs itself and its parent (2 views) -> checked and published;
+    # "Eng, Ops" passes its parent (difference 0) but then needs its siblings "Eng" and "Ops"
+    # (views 3 and 4) -> refused as too complex to check
+    c = build_and_open(guard_folder(tmp_path / "data", {"voice": {"guard_max_views": 2}}))
+    assert overall(compute(c, "favourability", filters={"department": ["Ops"]}))["n"] == 29
+    with pytest.raises(DifferencingRefused, match="voice.guard_max_views"):
+        compute(c, "favourability", filters={"department": ["Eng", "Ops"]})
+    c.close()

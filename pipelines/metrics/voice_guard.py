@@ -10,13 +10,17 @@ filtered view is published, every *neighbouring* view, one step away:
 - the same request with one value taken out of a multi-value filter (its siblings: the
   difference is the group of that value).
 
-For every cell both views publish (after their own suppression with the same k), the
-difference in respondents must be 0 or at least k; otherwise the request is refused with
-an explanation. A neighbour that is itself refused (by the same rule, recursively) is never
+For every cell both views could publish (at least k respondents in each: complementary
+suppression may hide more, so treating those as published errs towards refusing, and keeps
+the check to one query per view), the difference in respondents must be 0 or at least k;
+otherwise the request is refused with an explanation. A neighbour that is itself refused (by the same rule, recursively) is never
 published, so it does not count against the request: selecting every department is not
 refused because "all but one department" would be. A request without filters has no
 neighbours and is never refused: breakdowns are protected by the table's own complementary
 suppression.
+
+A request whose check would need more than `voice.guard_max_views` views is refused as too
+complex to check (many filter values at once); a breakdown does the same job safely.
 
 Limits (documented for users): the guard compares pairs of one-step neighbours, not
 arbitrary sets of three or more queries, and cells of different metrics are not compared.
@@ -30,7 +34,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ._frame import Query
-from ._suppression import suppression_mask
+from .voice_sql import voice_settings
 
 Filters = dict[str, list[str]]
 
@@ -63,11 +67,12 @@ def neighbour_views(filters: Filters) -> list[tuple[str, Filters]]:
 
 
 def published_counts(rows: pd.DataFrame, dims: list[str], keys: list[str], k: int) -> pd.DataFrame:
-    """n of the cells a view publishes (after suppression with k), keyed by cell."""
+    """n of the cells a view may publish (n >= k: primary suppression only, see module doc),
+    keyed by cell."""
     if rows.empty:
         return pd.DataFrame(columns=["period_start", *keys, "_gid", *dims, "n"])
-    hidden, _ = suppression_mask(rows.reset_index(drop=True), dims, k, ["period_start", *keys])
-    shown = rows.reset_index(drop=True).loc[~hidden, ["period_start", *keys, "_gid", *dims, "n"]]
+    n = pd.to_numeric(rows["n"], errors="coerce")
+    shown = rows.loc[n >= k, ["period_start", *keys, "_gid", *dims, "n"]].copy()
     for d in dims:   # cells aggregated away on a dimension compare equal (pandas joins NaN keys)
         shown[d] = shown[d].astype(object).where(shown[d].notna(), None)
     return shown
@@ -92,6 +97,7 @@ class _Views:
     def __init__(self, q: Query, rows_for: Callable[[Filters], pd.DataFrame], keys: list[str]):
         self.q, self.rows_for, self.keys = q, rows_for, keys
         self.k = int(q.params["k"])
+        self.max_views = int(voice_settings(q.config)["guard_max_views"])
         self.cell = ["period_start", *keys, "_gid", *q.dims]
         self._counts: dict[tuple, pd.DataFrame] = {}
         self._problems: dict[tuple, str | None] = {}
@@ -103,6 +109,12 @@ class _Views:
     def counts(self, filters: Filters) -> pd.DataFrame:
         key = self._key(filters)
         if key not in self._counts:
+            if len(self._counts) >= self.max_views:
+                raise DifferencingRefused(
+                    f"refused: checking that these filters ({_filters_text(self.q.filters)}) cannot single "
+                    f"out fewer than {self.k} respondents would need more than {self.max_views} comparisons "
+                    "(voice.guard_max_views). Use fewer filter values, or break the results down by that "
+                    "dimension instead of filtering.")
             self._counts[key] = published_counts(self.rows_for(filters), self.q.dims, self.keys, self.k)
         return self._counts[key]
 

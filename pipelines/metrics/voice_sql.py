@@ -36,6 +36,10 @@ def voice_settings(config: dict[str, Any]) -> dict[str, Any]:
     alpha = settings["alpha"]
     if not (isinstance(alpha, (int, float)) and 0 < alpha < 0.5):
         raise DataError(f"voice.alpha must be between 0 and 0.5 (got {alpha!r})", file="equity.yml")
+    views = settings["guard_max_views"]
+    if not (isinstance(views, int) and views >= 1):
+        raise DataError(f"voice.guard_max_views must be a whole number of at least 1 (got {views!r})",
+                        file="equity.yml")
     months = settings["outcome_window_months"]
     if not (isinstance(months, int) and months >= 1):
         raise DataError(f"voice.outcome_window_months must be a whole number of at least 1 "
