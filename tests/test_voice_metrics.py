@@ -209,3 +209,18 @@ def test_two_surveys_starting_the_same_day_are_a_clear_error(tmp_path):
     c = build_and_open(voice_folder_a(tmp_path / "data", responses=rows))
     with pytest.raises(DataError, match="'S1' and 'S1-pulse' both start on 2024-03-01"):
         compute(c, "favourability")
+
+
+def test_waves_outside_the_data_window_are_listed_not_silently_lost(tmp_path):
+    from click.testing import CliRunner
+    from pipelines.cli import main
+    folder = voice_folder_a(tmp_path / "data", config={"as_of": "2024-12-31"})
+    build_and_open(folder).close()
+    db = str(tmp_path / "data.duckdb")
+    out = CliRunner().invoke(main, ["voice", "waves", "--db", db, "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    # S1: 12 responses (R01-R12), inside the window; S2: 11 responses, after as_of 2024-12-31
+    assert out.output.splitlines()[1:] == ["S1,2024-03-01,2024-03-01,12,True",
+                                          "S2,2025-03-01,2025-03-04,11,False"]
+    metrics = CliRunner().invoke(main, ["metrics", "favourability", "--db", db, "--format", "csv"])
+    assert ",S1," in metrics.output and ",S2," not in metrics.output

@@ -21,7 +21,7 @@ from dashboard.controls import current_view
 from dashboard.narrative import (difference_table, display_table, keyed_display_table, side_by_side_table,
                                  summary_text)
 from pipelines.errors import UsageError
-from pipelines.metrics import build_context
+from pipelines.metrics import MAX_DIMS, build_context
 from pipelines.metrics.voice_compare import change_since_previous, gaps_to_rest
 from pipelines.metrics.voice_outcomes import outcome_metrics, outcomes_side_by_side
 from pipelines.metrics.voice_sql import voice_settings
@@ -69,7 +69,7 @@ st.caption(f"From the anonymous inclusion survey; every survey wave is a period.
 left, right = st.columns(2)
 by = tuple(left.multiselect("Groups (up to 3 dimensions)", list(fav_spec.dimensions),
                             default=list(view.by_for(fav_spec) or ("gender", "race_ethnicity")),
-                            max_selections=3, key="voice_by"))
+                            max_selections=MAX_DIMS, key="voice_by"))
 levels = right.multiselect("Only these job levels (optional)", _levels(version), key="voice_levels",
                            help="Filters survey answers; refused if it would single out a small group.")
 filters = view.filters_for(fav_spec) + ((("job_level", tuple(levels)),) if levels else ())

@@ -48,15 +48,20 @@ def register(main: click.Group) -> None:
     @handle_errors
     def waves(db, fmt):
         """List the survey waves loaded (the periods of every voice metric)."""
+        import pandas as pd
         from ..metrics import build_context
         con = _open(db)
-        k = build_context(con)["config"]["privacy"]["survey_k"]
+        ctx = build_context(con)
+        k = ctx["config"]["privacy"]["survey_k"]
         df = con.execute("SELECT survey_id AS period, wave_start AS period_start, wave_end AS period_end, "
                          "responses FROM dim_survey_waves ORDER BY wave_start").df()
         for col in ("period_start", "period_end"):
             df[col] = df[col].dt.date
         # a wave's size is shown like any other count: never below the survey threshold
         df["responses"] = [str(n) if n >= k else f"fewer than {k}" for n in df["responses"]]
+        # metrics use the waves that start inside the build's data window: say which do not
+        start, end = (ctx["history_start"], ctx["as_of"])
+        df["in_data_window"] = [bool(start <= pd.Timestamp(d).date() <= end) for d in df["period_start"]]
         _emit(df, fmt)
 
     @voice.command()
