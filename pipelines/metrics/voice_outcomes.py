@@ -15,7 +15,7 @@ import datetime as dt
 import pandas as pd
 
 from ..errors import UsageError
-from ._engine import build_context, compute
+from ._engine import NoDataError, build_context, compute
 from ._registry import registry
 from .voice_sql import voice_settings
 
@@ -60,7 +60,11 @@ def outcomes_side_by_side(con, by=(), filters=None, survey_id: str | None = None
         if not usable:
             out[f"{name}_note"] = (f"{spec.title.lower()} is not available for this breakdown or filter")
             continue
-        table = compute(con, name, by=by, period="custom", date_from=start, date_to=end, filters=filters)
+        try:
+            table = compute(con, name, by=by, period="custom", date_from=start, date_to=end, filters=filters)
+        except (NoDataError, UsageError) as exc:   # e.g. its data not loaded, or window outside HR data
+            out[f"{name}_note"] = f"{spec.title.lower()} not available: {exc}"
+            continue
         out = out.merge(_side(table, name), on=["dimensions", "group"], how="left")
     out.insert(0, "survey", survey_id)
     return out.reset_index(drop=True)
