@@ -23,7 +23,9 @@ A request whose check would need more than `voice.guard_max_views` views is refu
 complex to check (many filter values at once); a breakdown does the same job safely.
 
 Limits (documented for users): the guard compares pairs of one-step neighbours, not
-arbitrary sets of three or more queries, and cells of different metrics are not compared.
+arbitrary sets of three or more queries; cells of different metrics are not compared; and a
+filtered view is not checked against the unfiltered breakdown by the filter's dimension,
+whose complementary suppression can hide a cell the filtered table shows.
 """
 from __future__ import annotations
 
