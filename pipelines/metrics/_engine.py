@@ -197,6 +197,8 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
         q = Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config,
                   params={**ctx, "k": threshold})
         raw = spec.load_function()(q)
-        return finalize(raw, spec, dims, threshold, periods, suppress=suppress)
+        # q.periods, not periods: a family whose periods are not calendar ranges (survey
+        # waves) replaces them, and labels/overall rows must follow the rows it returned
+        return finalize(raw, spec, dims, threshold, q.periods, suppress=suppress)
     finally:
         cur.close()
