@@ -12,7 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .charts import FONT, axis_format, format_value, style
-from .narrative import format_money, latest_full_period
+from .narrative import latest_full_period
+from .narrative_suppliers import format_money
 
 BASE_LABELS = {"addressable": "Share of addressable spend", "total": "Share of all spend"}
 UNION_NOTE = ("A supplier holding several certifications counts in each of its lines, so the lines can "

@@ -10,8 +10,8 @@ from dashboard import data
 from dashboard.charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
 from dashboard.components import chart_block, no_data, require_db
 from dashboard.controls import current_view
-from dashboard.narrative import (art10_summary, cost_curve_title, decomposition_title, pay_gap_summary,
-                                 pay_gap_table, pay_gap_title)
+from dashboard.narrative_pay import (art10_summary, cost_curve_title, decomposition_title,
+                                     pay_gap_summary, pay_gap_table, pay_gap_title)
 from dashboard.sections import pay as tables
 from pipelines.export import to_csv
 from pipelines.metrics.pay_groups import split_dims

@@ -10,9 +10,9 @@ from dashboard.charts import trend_figure
 from dashboard.charts_workforce import impact_figure, km_figure
 from dashboard.components import chart_block, no_data, require_db
 from dashboard.controls import current_view
-from dashboard.narrative import (display_table, finding_title, impact_sentence, impact_title,
-                                 lowest_retention_group, periods_with_values, retention_summary,
-                                 retention_title, summary_text)
+from dashboard.narrative import display_table, finding_title, periods_with_values, summary_text
+from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
+                                           retention_summary, retention_title)
 from pipelines.errors import UsageError
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
 from pipelines.metrics.workforce_impact import impact

@@ -13,7 +13,8 @@ from dashboard.charts_suppliers import (BASE_LABELS, UNION_NOTE, breakdown_figur
                                         goals_title, line_figure, tier2_figure)
 from dashboard.components import chart_block, no_data, require_db, table_block
 from dashboard.controls import current_view
-from dashboard.narrative import display_table, format_money, latest_full_period, split_share_table
+from dashboard.narrative import display_table, latest_full_period
+from dashboard.narrative_suppliers import format_money, split_share_table
 from pipelines.metrics import build_context
 from pipelines.metrics.suppliers_goals import configured_goals, goal_progress, preset_config
 from pipelines.metrics.suppliers_risk import expiring_certifications, spend_at_risk, supplier_k

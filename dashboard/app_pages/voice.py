@@ -18,8 +18,8 @@ from dashboard.charts_voice import (construct_title, gap_finding, heatmap_cells,
                                     points, published_first)
 from dashboard.components import chart_block, no_data, require_db
 from dashboard.controls import current_view
-from dashboard.narrative import (difference_table, display_table, keyed_display_table, side_by_side_table,
-                                 summary_text)
+from dashboard.narrative import display_table, summary_text
+from dashboard.narrative_voice import difference_table, keyed_display_table, side_by_side_table
 from pipelines.errors import UsageError
 from pipelines.metrics import MAX_DIMS, build_context
 from pipelines.metrics.voice_compare import change_since_previous, gaps_to_rest

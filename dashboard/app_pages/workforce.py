@@ -10,9 +10,9 @@ from dashboard.charts import trend_figure
 from dashboard.charts_workforce import flow_figure, heatmap_figure, pipeline_figure, ratio_figure, target_figure
 from dashboard.components import chart_block, no_data, require_db
 from dashboard.controls import current_view
-from dashboard.narrative import (display_table, finding_title, flow_summary, full_periods, latest_period,
-                                 pipeline_summary, pipeline_title, ratio_summary, ratio_title, summary_text,
-                                 target_sentence)
+from dashboard.narrative import display_table, finding_title, full_periods, latest_period, summary_text
+from dashboard.narrative_workforce import (flow_summary, pipeline_summary, pipeline_title,
+                                           ratio_summary, ratio_title, target_sentence)
 from pipelines.errors import DataError
 from pipelines.metrics import build_context
 from pipelines.metrics.workforce_common import ordered_levels, setting

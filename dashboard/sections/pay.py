@@ -17,8 +17,8 @@ from pipelines.metrics.pay_remediation_report import cost_curve, total
 from pipelines.metrics.pay_statutory import art10_assessment, statutory_measures
 
 from ..charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
-from ..narrative import (art10_summary, cost_curve_title, decomposition_title, pay_gap_summary, pay_gap_table,
-                         pay_gap_title)
+from ..narrative_pay import (art10_summary, cost_curve_title, decomposition_title, pay_gap_summary,
+                             pay_gap_table, pay_gap_title)
 from . import Block, Section
 
 FACTOR_WORDS = {"job_level": "job level", "job_family": "job family", "location": "location",

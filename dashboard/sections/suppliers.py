@@ -11,7 +11,8 @@ from pipelines.metrics.suppliers_risk import expiring_certifications, spend_at_r
 from ..charts_suppliers import (BASE_LABELS, UNION_NOTE, certification_summary, certification_title,
                                 diverse_share_summary, diverse_share_title, goals_figure, goals_summary,
                                 goals_title, line_figure, tier2_figure)
-from ..narrative import display_table, format_money, latest_full_period, split_share_table
+from ..narrative import display_table, latest_full_period
+from ..narrative_suppliers import format_money, split_share_table
 from . import Block, Section
 
 

@@ -15,7 +15,7 @@ from pipelines.metrics.voice_sql import voice_settings
 
 from ..charts_voice import (construct_title, gap_finding, heatmap_cells, heatmap_figure, heatmap_summary,
                             interval_figure, outcomes_figure, published_first)
-from ..narrative import difference_table, keyed_display_table, side_by_side_table
+from ..narrative_voice import difference_table, keyed_display_table, side_by_side_table
 from . import Block, Section
 
 BY = ("gender", "race_ethnicity")

@@ -13,9 +13,9 @@ from pipelines.metrics.workforce_targets import target_progress
 
 from ..charts import trend_figure
 from ..charts_workforce import km_figure, pipeline_figure, ratio_figure
-from ..narrative import (display_table, finding_title, full_periods, latest_period, pipeline_summary,
-                         pipeline_title, ratio_summary, ratio_title, retention_summary, retention_title,
-                         summary_text, target_sentence)
+from ..narrative import display_table, finding_title, full_periods, latest_period, summary_text
+from ..narrative_workforce import (pipeline_summary, pipeline_title, ratio_summary, ratio_title, retention_summary, retention_title,
+                                   target_sentence)
 from . import Block, Section
 
 
