@@ -72,3 +72,33 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     meta = families()["hiring"]
     intro = f"{meta['description']} Applications made in {chosen.label} (the latest full period)."
     return Section(family="hiring", title=meta["title"], intro=intro, blocks=blocks, order=meta["order"])
+
+
+def findings(con, k: int, period: str = "year") -> list[str]:
+    """Comparisons below four-fifths that are also significant after Holm's correction, over
+    the whole data window (as the Hiring page shows by default), pooled and within departments."""
+    if not (has_table(con, "fct_applications") and has_table(con, "fct_application_stages")):
+        return []
+    from pipelines.metrics.hiring_display import stage_label
+    ctx = build_context(con)
+    alpha = ctx["config"]["recruiting"].get("significance_alpha", 0.05)
+    window = {"period": "custom", "date_from": ctx["history_start"], "date_to": ctx["as_of"], "k": k}
+    out = []
+    for dim in ("gender", "race_ethnicity"):
+        table = compute(con, "adverse_impact_ratio", by=[dim], **window)
+        out += [_impact_finding(r, stage_label, None) for _, r in _flagged(table, dim, alpha).iterrows()]
+    strata = stratified_impact(con, ["gender"], STRATIFY, filters={}, **window).strata
+    out += [_impact_finding(r, stage_label, r["stratum"]) for _, r in _flagged(strata, "gender", alpha).iterrows()]
+    return out
+
+
+def _flagged(table, dim: str, alpha: float):
+    rows = table[(table["dimensions"] == dim) & ~table["suppressed"]]
+    return rows[rows["flagged"].fillna(False).astype(bool) & (rows["p_holm"] < alpha)]
+
+
+def _impact_finding(row, stage_label, stratum) -> str:
+    where = f" in {stratum}" if stratum else ""
+    return (f"Hiring{where}: {row['group']} applicants at {stage_label(row['stage'], row.get('next_stage'))} are "
+            f"selected at {row['value']:.2f} times the rate of {row['reference_group']} (below four-fifths; "
+            f"Holm p = {row['p_holm']:.3f}, n = {int(row['n']):,}).")

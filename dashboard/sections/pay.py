@@ -124,3 +124,26 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
                                                                         currency=config["reporting_currency"]),
                         alt="Line chart: adjusted gap falls as the raise budget grows."))
     return Section(family="pay", title=meta["title"], intro=meta["description"], order=meta["order"], blocks=blocks)
+
+
+def findings(con, k: int, period: str = "year") -> list[str]:
+    """Adjusted gaps whose 95% interval excludes zero, and the number of worker categories
+    that need a joint pay assessment (EU Art. 10), for the latest full year."""
+    if not pay_loaded(con):
+        return []
+    start, end = latest_full_year(con)
+    adjusted = compute(con, "adjusted_pay_gap", by=["gender"], period="custom", date_from=start, date_to=end, k=k)
+    factors = factors_text(build_context(con)["config"])
+    out = []
+    for _, r in adjusted[(adjusted["dimensions"] == "gender") & ~adjusted["suppressed"]].iterrows():
+        if pd.notna(r["ci_high"]) and (r["ci_high"] < 0 or r["ci_low"] > 0):
+            out.append(f"Pay {end.year}: {r['group']} paid {abs(r['value']):.1f}% {'less' if r['value'] < 0 else 'more'} "
+                       f"than {r['reference']} with the same {factors} "
+                       f"(95% CI {r['ci_low']:.1f}% to {r['ci_high']:.1f}%, n = {int(r['n']):,}).")
+    flags = art10_rows(con, k)
+    if len(flags) and flags["flagged"].any():
+        categories = flags.loc[flags["flagged"].astype(bool), "category"].nunique()
+        out.append(f"Pay {end.year}: {categories} worker categor{'y has' if categories == 1 else 'ies have'} a gap "
+                   "of 5% or more in basic or variable pay (EU Art. 10: a joint pay assessment is needed "
+                   "unless objective criteria justify it).")
+    return out

@@ -90,3 +90,23 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     blocks += ([goals] if goals else []) + [_expiring_block(con, threshold, currency)]
     return Section(family="suppliers", title=meta["title"], intro=meta["description"], order=meta["order"],
                    blocks=blocks)
+
+
+def findings(con, k: int, period: str = "year") -> list[str]:
+    """Diverse certifications about to expire, and spend booked after a certification lapsed."""
+    if not (has_table(con, "fct_spend") and has_table(con, "fct_certifications")):
+        return []
+    from pipelines.metrics.suppliers_risk import expiring_certifications, lapsed_spend
+    config = build_context(con)["config"]
+    days = config["procurement"]["expiring_days"]
+    out = []
+    expiring = expiring_certifications(con)
+    diverse = expiring[expiring["counts_as_diverse"].astype(bool)] if len(expiring) else expiring
+    if len(diverse):
+        out.append(f"Suppliers: {len(diverse)} diverse certification(s) expire in the next {days} days with no "
+                   "renewal recorded (Suppliers page: expiring certifications).")
+    lapsed = lapsed_spend(con)
+    if len(lapsed):
+        out.append(f"Suppliers: {lapsed['supplier_id'].nunique()} supplier(s) were paid after their diverse "
+                   "certification lapsed; that spend no longer counts as diverse (Data quality page).")
+    return out

@@ -80,3 +80,24 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     meta = families()["voice"]
     return Section(family="voice", title=meta["title"], intro=meta["description"], order=meta["order"],
                    blocks=blocks)
+
+
+def findings(con, k: int, period: str = "year") -> list[str]:
+    """Groups whose favourability differs from everyone else's in the latest survey, significant
+    after Holm's correction (survey threshold applies)."""
+    if not (has_table(con, "fct_survey_answers") and has_table(con, "dim_survey_waves")):
+        return []
+    from pipelines.metrics.voice_compare import voice_gaps
+    config = build_context(con)["config"]
+    voice_k = max(int(k), int(config["privacy"]["survey_k"]))
+    out = []
+    for by in (["gender"], ["race_ethnicity"], list(BY)):
+        gaps = voice_gaps(con, "favourability", by=by, k=voice_k)
+        if gaps.empty:
+            continue
+        latest = gaps[gaps["period_start"] == gaps["period_start"].max()]
+        for _, r in latest[latest["significant"].fillna(False).astype(bool)].iterrows():
+            out.append(f"Employee voice {r['period']}: {r['group']} {r['construct']} favourability "
+                       f"{r['value']:.0%} vs {r['rest_value']:.0%} for everyone else ({r['gap'] * 100:+.0f} points; "
+                       f"Holm p = {r['p_holm']:.3f}, n = {int(r['n']):,} respondents).")
+    return list(dict.fromkeys(out))

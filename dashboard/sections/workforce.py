@@ -91,3 +91,42 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     targets = _targets_block(con, k)
     return Section(family="workforce", title=meta["title"], intro=meta["description"], order=meta["order"],
                    blocks=blocks + ([targets] if targets is not None else []))
+
+
+FINDING_YEARS = 3   # turnover findings pool the last full years: one year of a small group is noise
+
+
+def findings(con, k: int, period: str = "year") -> list[str]:
+    """Groups (gender, race/ethnicity and their intersection) whose turnover over the last
+    full years is above everyone's with the whole 95% interval, and promotion impact ratios
+    clearly below four-fifths (the whole interval under the threshold)."""
+    if not has_table(con, "fct_employment_spells"):
+        return []
+    from pipelines.metrics import make_periods
+    ctx = build_context(con)
+    periods = [p for p in make_periods("year", ctx["history_start"], ctx["as_of"],
+                                       ctx["config"]["fiscal_year_start_month"]) if not p.is_partial]
+    if not periods:
+        return []
+    window = periods[-FINDING_YEARS:]
+    years = len(window)
+    span = window[0].label if years == 1 else f"{window[0].label}-{window[-1].label}"
+    table = compute(con, "turnover_rate", by=["gender", "race_ethnicity"], period="custom",
+                    date_from=window[0].start, date_to=window[-1].end, k=k)
+    overall = table[table["group"] == "All"]
+    out = []
+    if not overall.empty and not overall["suppressed"].iat[0]:
+        everyone = overall["value"].iat[0]
+        high = table[(table["dimensions"] != "") & ~table["suppressed"] & (table["ci_low"] > everyone)]
+        for _, r in high.sort_values("value", ascending=False).iterrows():
+            out.append(f"Turnover {span}: {r['group']} left at {r['value'] / years:.0%} a year against "
+                       f"{everyone / years:.0%} for everyone (the group's 95% interval is above everyone's rate; "
+                       f"n = {int(r['n']):,}).")
+    threshold = setting(ctx["config"], "impact_ratio_threshold")
+    ratios = compute(con, "promotion_impact_ratio", by=["gender"], period="custom",
+                     date_from=window[0].start, date_to=window[-1].end, k=k)
+    low = ratios[(ratios["dimensions"] == "gender") & ~ratios["suppressed"] & (ratios["ci_high"] < threshold)]
+    for _, r in low.iterrows():
+        out.append(f"Promotions {span}: {r['group']} promoted at {r['value']:.2f} times the rate of "
+                   f"{r['reference_group']} (95% CI up to {r['ci_high']:.2f}, below four-fifths; n = {int(r['n']):,}).")
+    return out

@@ -112,6 +112,9 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
     if "_gid" not in df:
         df["_gid"] = 0
     df = _with_overall_rows(df, spec, dims, periods)
+    for dim in dims:   # a function with nothing to report may return no dimension columns
+        if dim not in df:
+            df[dim] = None
     for col in ("numerator", "denominator", "value", "n", "note"):
         if col not in df:
             df[col] = np.nan if col != "note" else ""

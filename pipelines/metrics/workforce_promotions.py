@@ -95,6 +95,8 @@ def promotion_impact_ratio(q: Query) -> pd.DataFrame:
         ref = _reference(block, published[block.index], _configured_reference(q, dims, int(gid)),
                          share * float(pools.get(start, 0)))
         out.append(_ratios(block, ref))
+    if not out:   # nobody eligible in any period: no rows (the engine adds the overall rows)
+        return rates.drop(columns=["_label"])
     df = pd.concat(out).sort_index()
     return df.drop(columns=["_label"])
 
