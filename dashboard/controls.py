@@ -102,7 +102,8 @@ def sidebar(version: data.DbVersion | None) -> View:
                 filters.append((dim, tuple(st.session_state[f"ctl_{dim}"])))
         if bounds:
             st.caption(f"Data {bounds['history_start']} to {bounds['as_of']} · run {bounds['run_id']} · "
-                       f"groups under {bounds['k']} people are never shown.")
+                       f"groups under {bounds['k']} people are never shown (survey results: under "
+                       f"{bounds['survey_k']} respondents).")
     view = View(period=st.session_state["ctl_period"], date_from=st.session_state["ctl_from"],
                 date_to=st.session_state["ctl_to"], by=tuple(st.session_state["ctl_by"]),
                 filters=tuple(filters))

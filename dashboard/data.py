@@ -77,6 +77,7 @@ def run_info(version: DbVersion) -> dict:
     tables = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     return {"run_id": ctx["run_id"], "as_of": ctx["as_of"], "history_start": ctx["history_start"],
             "organisation": ctx["config"].get("organisation", ""), "k": ctx["config"]["privacy"]["k"],
+            "survey_k": ctx["config"]["privacy"]["survey_k"],
             "fiscal_year_start_month": ctx["config"]["fiscal_year_start_month"], "tables": tables,
             "reporting_currency": ctx["config"]["reporting_currency"]}
 

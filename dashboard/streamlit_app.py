@@ -15,6 +15,7 @@ if str(ROOT.parent) not in sys.path:   # `streamlit run` puts only this folder o
     sys.path.insert(0, str(ROOT.parent))
 
 from dashboard import data  # noqa: E402
+from dashboard.auth import require_sign_in  # noqa: E402
 from dashboard.controls import sidebar  # noqa: E402
 
 PAGES = [
@@ -31,6 +32,7 @@ PAGES = [
 ]
 
 st.set_page_config(page_title="Equity metrics", page_icon=":material/balance:", layout="wide")
+require_sign_in()
 pages = [st.Page(str(ROOT / path), title=title, icon=icon, default=(i == 0))
          for i, (path, title, icon) in enumerate(PAGES) if (ROOT / path).exists()]
 navigation = st.navigation(pages)

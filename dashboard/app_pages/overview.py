@@ -64,6 +64,16 @@ if findings:
 else:
     st.success("No findings are flagged for the latest full period.")
 
+if data.family_loaded(version, "workforce"):
+    by = view.by or ("gender", "race_ethnicity")
+    table = full_or_all_periods(data.metric_table(version, "headcount", by, view.period, view.date_from,
+                                                  view.date_to, view.filters))
+    latest = table[(table["period_start"] == table["period_start"].max()) & (table["dimensions"] == "|".join(by))]
+    hidden = int(latest["suppressed"].sum())
+    st.caption(f"Privacy: in the {' × '.join(by)} breakdown of headcount ({latest['period'].iat[0]}), "
+               f"{hidden} of {len(latest)} groups are hidden - fewer than {info['k']} people, or hidden so "
+               "that a smaller group cannot be worked out from the totals.")
+
 st.header("Snapshot for leadership")
 st.markdown("The PDF has the same figures as this dashboard: summary, one section per area, "
             "methodology and privacy note, data quality and the run manifest.")
