@@ -25,6 +25,18 @@ def style(i: int) -> dict:
             "dash": DASHES[i % len(DASHES)]}
 
 
+def wrap_title(text: str, width: int = 95) -> str:
+    """A long finding title broken into lines at word boundaries (plotly titles do not wrap)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
 def axis_format(unit: str) -> dict:
     if unit in ("share", "rate", "percent_share"):
         return {"tickformat": ".0%"}

@@ -11,21 +11,9 @@ import plotly.graph_objects as go
 
 from pipelines.metrics.hiring_display import stage_label
 
-from .charts import FONT, top_groups, style
+from .charts import FONT, top_groups, style, wrap_title
 
 PATTERNS = ["", "/", "\\", "x", ".", "+", "-", "|"]
-
-
-def wrap_title(title: str, width: int = 95) -> str:
-    """Plotly titles do not wrap: break a long finding into lines at word boundaries."""
-    lines, line = [], ""
-    for word in title.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
 
 
 def _pattern(i: int) -> dict:

@@ -9,27 +9,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, MAX_SERIES, add_events, style
+from .charts import FONT, MAX_SERIES, add_events, style, wrap_title
 
 PATTERNS = ["", "/", ".", "x", "-", "\\", "+", "|"]   # bar fills: no series told by colour alone
 MEASURE_DASH = {"adjusted": "solid", "raw": "dot"}
 MEASURE_LABEL = {"adjusted": "adjusted (same factors)", "raw": "raw (mean hourly pay)"}
 
 
-def wrap(text: str, width: int = 95) -> str:
-    """A long finding title broken into lines (plotly titles do not wrap by themselves)."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join(lines + [line])
-
-
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 440) -> go.Figure:
-    text = wrap(title)
+    text = wrap_title(title)
     fig.update_layout(title={"text": text, "x": 0, "xanchor": "left"}, font={"family": FONT, "size": 14},
                       xaxis_title=x_title, yaxis_title=y_title, height=height, hovermode="closest",
                       margin={"l": 60, "r": 20, "t": 70 + 20 * text.count("<br>"), "b": 50},

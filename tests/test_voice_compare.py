@@ -14,7 +14,8 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportions
 from pipelines.metrics import registry
 from pipelines.metrics.voice_compare import voice_change, voice_gaps
 from pipelines.metrics.voice_outcomes import outcome_window, outcomes_side_by_side
-from pipelines.metrics.voice_stats import difference_interval, holm_adjusted, two_proportion_test
+from pipelines.metrics._stats import holm_adjusted
+from pipelines.metrics.voice_stats import difference_interval, two_proportion_test
 from tests.helpers import build_and_open, employees_folder
 from tests.test_voice_metrics import voice_folder_a
 

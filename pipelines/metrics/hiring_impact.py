@@ -23,7 +23,8 @@ import pandas as pd
 from ._frame import Query
 from .hiring_funnel import stage_outcomes, withdrawn_counts
 from .hiring_rows import add_issue_note, blank_unpublished, gid_of, published_mask
-from .hiring_stats import (below_threshold, fisher_p, holm, impact_ratio, katz_interval, pooled_z,
+from ._stats import holm_adjusted
+from .hiring_stats import (below_threshold, fisher_p, impact_ratio, katz_interval, pooled_z,
                            shortfall)
 
 EXTRAS = ["selection_rate", "reference_group", "reference_rate", "pool_share", "z", "p_fisher",
@@ -122,7 +123,7 @@ def impact_rows(q: Query, within: tuple[str, ...] | list[str] = (), outcomes: pd
     family = df.index[shown & df["p_fisher"].notna()]
     keys = ["period_start", "_gid", *within]
     for _, idx in df.loc[family].groupby(keys, dropna=False).groups.items():
-        df.loc[idx, "p_holm"] = holm(df.loc[idx, "p_fisher"])
+        df.loc[idx, "p_holm"] = holm_adjusted(df.loc[idx, "p_fisher"])
     df["note"] = ["; ".join(notes[i]) for i in df.index]
     df = blank_unpublished(df, shown, EXTRAS)
     df = df[["period_start", "period_end", "stage", "next_stage", *dims, "_gid", "numerator",

@@ -91,23 +91,6 @@ def shortfall(sel: int, n: int, ref_sel: int, ref_n: int, threshold) -> int:
     return max(0, math.ceil(needed) - sel)
 
 
-def holm(pvalues) -> np.ndarray:
-    """Holm (1979) step-down adjusted p-values (NaN entries are left out and stay NaN).
-
-    Sorted ascending p_(1) <= ... <= p_(m): adjusted p_(i) = max_{j<=i} min(1, (m-j+1) p_(j)).
-    """
-    p = np.asarray(pvalues, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    if ok.size == 0:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    m = order.size
-    scaled = np.minimum(1.0, (m - np.arange(m)) * p[order])
-    out[order] = np.maximum.accumulate(scaled)
-    return out
-
-
 @dataclass(frozen=True)
 class MantelHaenszel:
     """Across strata, group (row 1) vs reference (row 2), selected (col 1) vs not (col 2)."""

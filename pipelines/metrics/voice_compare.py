@@ -22,7 +22,8 @@ from ..errors import UsageError
 from ._engine import build_context, compute, spec_k
 from ._registry import registry
 from .voice_sql import voice_settings
-from .voice_stats import difference_interval, holm_adjusted, two_proportion_test
+from ._stats import holm_adjusted
+from .voice_stats import difference_interval, two_proportion_test
 
 RESULT = ["estimate", "ci_low", "ci_high", "z", "p_value", "p_holm", "significant"]
 

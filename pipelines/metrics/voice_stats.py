@@ -39,16 +39,3 @@ def two_proportion_test(p1, n1, p2, n2) -> tuple[np.ndarray, np.ndarray]:
     return z, 2 * stats.norm.sf(np.abs(z))
 
 
-def holm_adjusted(pvalues) -> np.ndarray:
-    """Holm's step-down adjustment of a family of p-values (NaN stays NaN): controls the
-    chance of any false "significant" among the groups compared together."""
-    p = np.asarray(pvalues, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    if ok.size == 0:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    m = order.size
-    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out[order] = np.minimum(adjusted, 1.0)
-    return out
