@@ -115,7 +115,7 @@ with st.form("cm-review-form", clear_on_submit=True, enter_to_submit=False):
     next_step = st.text_input("Next step: who does what by when", key="cm_review_next", max_chars=1000)
     reviewed_by = st.text_input("Reviewed by (required): names or roles of the reviewers", key="cm_review_by",
                                 max_chars=200)
-    submitted = st.form_submit_button("Save review entry")
+    submitted = st.form_submit_button("Save review entry", key="cm_review_save")
 if submitted:
     recorder = (st.user.get("email") or st.user.get("name") or "signed-in user") if signed_in else "not signed in"
     try:

@@ -94,6 +94,16 @@ class _Entry:
         return DataError(f"{where}: {message}", file=self.source, line=self.line)
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit dates: `2021-13-01` stays text, so the commitment's own
+    check reports it with the id and the field instead of a bare YAML error."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def _entry_lines(text: str) -> list[int | None]:
     """Line (1-based) where each item of the `commitments` list starts, for error messages."""
     try:
@@ -119,7 +129,7 @@ def read_register(data_dir: Path) -> list[Commitment] | None:
 def parse_register(text: str, source: str = FILE_NAME) -> list[Commitment]:
     """Commitments from YAML text: `commitments: [{id, title, ...}, ...]`."""
     try:
-        doc = yaml.safe_load(text) or {}
+        doc = yaml.load(text, Loader=_Loader) or {}   # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataError(f"is not valid YAML ({getattr(exc, 'problem', exc)})", file=source,
