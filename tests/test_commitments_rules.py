@@ -186,7 +186,10 @@ def test_headline_precedence():
     flags = [rules.NO_RECENT_ACTION, rules.RETURNED]
     assert rules.headline("dropped", False, rules.MET, flags) == "dropped"
     assert rules.headline("in_progress", False, "not enough data to report", flags) == "not enough data to report"
-    assert rules.headline("in_progress", True, rules.MET, flags) == rules.MET
+    assert rules.headline("in_progress", True, rules.MET, [rules.NO_RECENT_ACTION]) == rules.MET
+    # met by the due date, but the gain was given back since: not a commitment kept
+    assert rules.headline("done", True, rules.MET, [rules.RETURNED]) == rules.AT_RISK
+    assert rules.headline("in_progress", True, rules.MET, flags) == rules.AT_RISK
     assert rules.headline("in_progress", True, rules.OFF_TRACK, flags) == rules.NO_RECENT_ACTION
     assert rules.headline("in_progress", True, rules.ON_TRACK, [rules.RETURNED]) == rules.AT_RISK
     assert rules.headline("in_progress", True, rules.OFF_TRACK, [rules.RETURNED]) == rules.OFF_TRACK
@@ -203,3 +206,32 @@ def test_months_between_counts_whole_months():
     assert months_between(D(2022, 1, 15), D(2022, 6, 30)) == 5
     assert months_between(D(2022, 1, 15), D(2022, 7, 14)) == 5
     assert months_between(D(2022, 1, 15), D(2022, 7, 15)) == 6
+
+
+def test_a_met_commitment_that_gave_its_gain_back_is_at_risk_with_that_reason_first():
+    """Assessed from hand-made published rows: met by the due date (2022: 31% >= 30%), but the
+    share over the 12 months to each checkpoint went 20% -> 28% -> 30% -> 21%, keeping 1 of the
+    best 10 points (< half): returned to baseline, so the headline is at risk."""
+    from pipelines.commitments import Commitment, assess
+    from pipelines.commitments.linked import CHECKPOINT_COLUMNS
+    from pipelines.commitments.settings import Settings
+
+    c = Commitment(id="K1", title="t", announced=D(2021, 1, 1), owner="o", metric="representation",
+                   dims=("gender",), group="Woman", baseline_period="2020", target=0.30, due=D(2022, 12, 31),
+                   status="done")
+    yearly = pd.DataFrame({"period": ["2020", "2021", "2022"],
+                           "period_start": [D(2020, 1, 1), D(2021, 1, 1), D(2022, 1, 1)],
+                           "period_end": [D(2020, 12, 31), D(2021, 12, 31), D(2022, 12, 31)],
+                           "value": [0.20, 0.30, 0.31], "ci_low": [0.16, 0.26, 0.27], "ci_high": [0.24, 0.34, 0.35],
+                           "n": [40, 60, 62], "suppressed": [False] * 3, "note": [""] * 3})
+    cps = pd.DataFrame([
+        ("announcement", 0, D(2021, 1, 1), D(2020, 1, 2), "published", 0.20, 0.16, 0.24, 40, "w"),
+        ("+6 months", 6, D(2021, 7, 1), D(2020, 7, 2), "published", 0.28, 0.24, 0.32, 56, "w"),
+        ("+12 months", 12, D(2022, 1, 1), D(2021, 1, 2), "published", 0.30, 0.26, 0.34, 60, "w"),
+        ("+24 months", 24, D(2023, 1, 1), D(2022, 1, 2), "published", 0.21, 0.17, 0.25, 42, "w"),
+    ], columns=CHECKPOINT_COLUMNS)
+    settings = Settings((6, 12, 24), 12, 6, 0.25, 0.5, 3)
+    a = assess(c, yearly, cps, [], D(2023, 1, 1), settings)
+    assert a.progress == rules.MET and a.flags == (rules.RETURNED,)
+    assert a.assessment == rules.AT_RISK
+    assert a.reasons[0].startswith("Returned to baseline: 30.0%") and a.reasons[1].startswith("Met: 31.0% in 2022")

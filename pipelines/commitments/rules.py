@@ -136,16 +136,17 @@ def returned_to_baseline(baseline: pd.Series, points: pd.DataFrame, target: floa
 
 def headline(status: str, data_ok: bool, progress_label: str, flags: list[str]) -> str:
     """One label per commitment for the Overview and the PDF, in this order of precedence:
-    dropped; not enough data to report; met; no recent action; then the progress label, an
-    on-track commitment whose early gain was given back being at risk."""
+    dropped; not enough data to report; met; no recent action; then the progress label. A met
+    or on-track commitment whose early gain was given back is at risk: holding the gain after
+    the announcement is the point of the persistence check."""
     if status == "dropped":
         return "dropped"
     if not data_ok:
         return "not enough data to report"
+    if progress_label in (MET, ON_TRACK) and RETURNED in flags:
+        return AT_RISK
     if progress_label == MET:
         return MET
     if NO_RECENT_ACTION in flags:
         return NO_RECENT_ACTION
-    if progress_label == ON_TRACK and RETURNED in flags:
-        return AT_RISK
     return progress_label

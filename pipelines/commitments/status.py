@@ -109,6 +109,8 @@ def assess(c: Commitment, yearly: pd.DataFrame, checkpoints: pd.DataFrame, revie
     reasons = [progress.reason] + extra
     if label == rules.NO_RECENT_ACTION:   # the headline's reason comes first
         reasons = extra[:1] + [progress.reason] + extra[1:]
+    elif label == rules.AT_RISK and progress.label != rules.AT_RISK:   # at risk because the gain was lost
+        reasons = extra[-1:] + [progress.reason] + extra[:-1]
     if label == "dropped":
         reasons = ["Dropped: the register marks this commitment as dropped."] + reasons
     return Assessment(commitment=c, assessment=label, progress=progress.label, flags=tuple(flags),
