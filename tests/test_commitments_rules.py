@@ -235,3 +235,20 @@ def test_a_met_commitment_that_gave_its_gain_back_is_at_risk_with_that_reason_fi
     assert a.progress == rules.MET and a.flags == (rules.RETURNED,)
     assert a.assessment == rules.AT_RISK
     assert a.reasons[0].startswith("Returned to baseline: 30.0%") and a.reasons[1].startswith("Met: 31.0% in 2022")
+
+
+@pytest.mark.parametrize("setting,value,words", [
+    ("window_months", 0, "commitments.window_months must be a whole number of at least 1"),
+    ("giveback_share", 1.5, "commitments.giveback_share must be a number above 0 and at most 1"),
+    ("projection_min_periods", 2, "at least 3"),      # two points leave no degree of freedom for the interval
+    ("checkpoint_months", [], "commitments.checkpoint_months must be a list"),
+])
+def test_out_of_range_settings_are_refused_by_name(setting, value, words):
+    from pipelines.commitments.settings import commitment_settings
+    from pipelines.config import default_config
+    from pipelines.errors import DataError
+    config = default_config()
+    config["commitments"][setting] = value
+    with pytest.raises(DataError, match=words):
+        commitment_settings(config)
+    assert commitment_settings(default_config()).checkpoint_months == (6, 12, 24)

@@ -30,7 +30,8 @@ if not assessments:
     st.stop()
 st.caption(f"Data to {info['as_of']}. Values are the latest full years, from the same published tables as "
            "every other page: a group below the privacy threshold reads \"not enough data to report\". "
-           "The rules behind each label are in docs/commitments.md.")
+           "The sidebar's period and filters do not apply here: each commitment fixes its own metric, group "
+           "and filters. The rules behind each label are in docs/commitments.md.")
 
 # --- Register --------------------------------------------------------------------------------
 st.header("Register")
