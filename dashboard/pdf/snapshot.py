@@ -68,7 +68,8 @@ def _print_cell(value: object) -> object:
 
 def _suppressed_cells(df: pd.DataFrame) -> int:
     text = df.astype(str)
-    return int(text.apply(lambda col: col.str.startswith(("fewer than", "suppressed"))).to_numpy().sum())
+    hidden = ("fewer than", "suppressed", "not enough data to report")   # the last: commitments tables
+    return int(text.apply(lambda col: col.str.startswith(hidden)).to_numpy().sum())
 
 
 def _summary(con, k: int, period: str) -> tuple[str, str]:
