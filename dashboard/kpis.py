@@ -16,6 +16,7 @@ from .narrative import full_periods
 class Headline:
     spec: MetricSpec
     period: str
+    label: str
     value: str
     change: str
     n: str
@@ -46,7 +47,13 @@ def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline 
     """The latest full period's overall value; None for a composition metric (its overall
     row is 100% by definition, e.g. representation) or when there is no row."""
     table = compute(con, spec.name, period=period, **kwargs)
-    overall = full_or_all_periods(table[table["group"] == "All"]).sort_values("period_start")
+    overall = table[table["group"] == "All"]
+    label = ""
+    for key in spec.keys:   # one series per key value (e.g. spend share of addressable vs all spend):
+        first = overall[key].dropna().iloc[0] if overall[key].notna().any() else None   # the registry's first
+        overall = overall[overall[key] == first]
+        label += f" ({first})"
+    overall = full_or_all_periods(overall).sort_values("period_start")
     if overall.empty:
         return None
     latest = overall.iloc[-1]
@@ -57,7 +64,7 @@ def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline 
     ci = ""
     if not suppressed and pd.notna(latest["ci_low"]):
         ci = f"{format_value(latest['ci_low'], spec.unit)} to {format_value(latest['ci_high'], spec.unit)}"
-    return Headline(spec=spec, period=str(latest["period"]),
+    return Headline(spec=spec, period=str(latest["period"]), label=f"{spec.title}{label}",
                     value="fewer than k" if suppressed else format_value(latest["value"], spec.unit),
                     change=change_text(spec, latest, previous),
                     n="" if suppressed else f"{int(latest['n']):,}", ci=ci, trend=overall,

@@ -38,7 +38,7 @@ cols = st.columns(max(1, min(3, len(headlines) + 1)))
 for i, h in enumerate(headlines):
     spec = h.spec
     with cols[i % len(cols)], st.container(border=True):
-        st.metric(f"{spec.title}, {h.period}", h.value, h.change or None,
+        st.metric(f"{h.label}, {h.period}", h.value, h.change or None,
                   delta_color="inverse" if spec.higher_is_better is False else
                   ("normal" if spec.higher_is_better else "off"), help=spec.definition)
         st.caption(" · ".join(p for p in (f"n = {h.n}" if h.n else "", f"95% CI {h.ci}" if h.ci else "") if p))

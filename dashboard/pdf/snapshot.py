@@ -79,7 +79,7 @@ def _summary(con, k: int, period: str) -> tuple[str, str]:
         if h is None:
             continue
         period_label = period_label or h.period
-        rows.append({"Measure": spec.title, "Period": h.period, "Value": h.value, "Change": h.change or "—",
+        rows.append({"Measure": h.label, "Period": h.period, "Value": h.value, "Change": h.change or "—",
                      "n": h.n or "—", "95% CI": h.ci or "—"})
     findings = family_findings(con, k, period)
     items = "".join(f"<li>{H.esc(f)}</li>" for f in findings) or "<li>No findings were flagged.</li>"
