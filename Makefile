@@ -13,7 +13,7 @@ DEMO_DB := build/demo.duckdb
 PORT ?= 8501
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help demo demo-db test test-fast sample lock system-deps browser-deps screenshots docs bench-spark clean
+.PHONY: help demo demo-db test test-fast sample lock system-deps browser-deps screenshots bench bench-large bench-spark docs clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,6 +40,12 @@ test-fast: $(STAMP)  ## unit tests only (skip end-to-end builds and Spark)
 
 sample: $(STAMP)  ## regenerate the committed sample data folder
 	$(BIN)/python sample_data/regenerate.py
+
+bench: $(STAMP) system-deps  ## benchmarks on the W1 workload -> benchmarks/results/latest.md (< 10 min)
+	$(BIN)/python benchmarks/run_all.py --workload W1
+
+bench-large: $(STAMP)  ## build benchmark on W2 (200k employees, 20M spend rows; several GB in a temp dir)
+	$(BIN)/python benchmarks/run_all.py --workload W2
 
 docs: $(STAMP)  ## regenerate docs generated from the code (metric reference, data contract)
 	$(BIN)/python -m pipelines.docs

@@ -25,6 +25,18 @@ def style(i: int) -> dict:
             "dash": DASHES[i % len(DASHES)]}
 
 
+def wrap_title(text: str, width: int = 95) -> str:
+    """A long finding title broken into lines at word boundaries (plotly titles do not wrap)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
 def axis_format(unit: str) -> dict:
     if unit in ("share", "rate", "percent_share"):
         return {"tickformat": ".0%"}
@@ -95,14 +107,17 @@ def trend_figure(rows: pd.DataFrame, *, title: str, y_title: str, unit: str,
 
 
 def add_events(fig: go.Figure, events: pd.DataFrame | None) -> None:
-    """Policy events as dotted vertical lines with their label (drawn on every trend chart)."""
+    """Policy events as dotted vertical lines, labelled with the event and its date; labels of
+    successive events are staggered so they do not overlap (drawn on every trend chart)."""
     if events is None or events.empty:
         return
-    for _, ev in events.iterrows():
+    for i, (_, ev) in enumerate(events.sort_values("event_date").iterrows()):
         x = pd.Timestamp(ev["event_date"])
         fig.add_vline(x=x, line={"color": "#555555", "dash": "dot", "width": 1})
-        fig.add_annotation(x=x, y=1, yref="paper", text=str(ev["label"]), showarrow=False,
-                           xanchor="left", yanchor="bottom", font={"size": 11, "color": "#333333"})
+        fig.add_annotation(x=x, y=1 - 0.07 * (i % 3), yref="paper", text=f"{ev['label']} ({x:%Y-%m-%d})",
+                           showarrow=False, xanchor="left", yanchor="bottom", bgcolor="rgba(255,255,255,0.85)",
+                           hovertext=str(ev.get("description") or ev["label"]),
+                           font={"size": 11, "color": "#333333"})
 
 
 def sparkline(rows: pd.DataFrame, unit: str) -> go.Figure:

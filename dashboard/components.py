@@ -34,3 +34,11 @@ def chart_block(fig, table: pd.DataFrame, summary: str, key: str, filename: str)
         st.dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
     st.download_button("Download this table (CSV)", data=to_csv(table), file_name=filename,
                        mime="text/csv", key=f"download-{key}")
+
+
+def table_block(table: pd.DataFrame, summary: str, key: str, filename: str) -> None:
+    """A table that is the finding itself (no chart): summary, the table, its CSV download."""
+    st.markdown(summary)
+    st.dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
+    st.download_button("Download this table (CSV)", data=to_csv(table), file_name=filename,
+                       mime="text/csv", key=f"download-{key}")

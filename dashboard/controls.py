@@ -102,7 +102,8 @@ def sidebar(version: data.DbVersion | None) -> View:
                 filters.append((dim, tuple(st.session_state[f"ctl_{dim}"])))
         if bounds:
             st.caption(f"Data {bounds['history_start']} to {bounds['as_of']} · run {bounds['run_id']} · "
-                       f"groups under {bounds['k']} people are never shown.")
+                       f"groups under {bounds['k']} people are never shown (survey results: under "
+                       f"{bounds['survey_k']} respondents).")
             if bounds["precomputed"]:
                 st.caption("Computed on Spark: this database holds only the suppressed results "
                            "precomputed there (see `spark.results` in equity.yml); filters are not "

@@ -18,7 +18,7 @@ import streamlit as st
 from pipelines.db import built_tables, has_table
 from pipelines.metrics import NoDataError, all_dimensions, build_context, compute, families, registry
 from pipelines.quality_report import quality_summary
-from pipelines.sqlsafe import ident, literal
+from pipelines.sqlsafe import ident
 
 BUILD_HINT = "equity build --data DATA_FOLDER --db {db}"
 
@@ -46,19 +46,28 @@ def db_version() -> DbVersion | None:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(version: DbVersion) -> duckdb.DuckDBPyConnection:
-    # ATTACH into a private in-memory database rather than duckdb.connect(path): within one
-    # process DuckDB hands every connect(path) the instance already open for that path, so
-    # after a rebuild swapped the file we would keep reading the old one.
-    con = duckdb.connect()
-    con.execute(f"ATTACH {literal(version.path)} AS equity (READ_ONLY)")
-    return con
+    # Within one process DuckDB hands every connect(path) the instance already open for that
+    # (canonical) path, so after a rebuild swapped the file we would keep reading the old one.
+    # Each version is opened through its own hard link beside the database (a different path
+    # to that version's file); links of older versions are removed, their open instances keep
+    # reading the file they have open until they are dropped.
+    path = Path(version.path)
+    link = path.with_name(f".{path.name}.view-{version.inode}-{version.mtime_ns}")
+    try:
+        if not link.exists():
+            os.link(path, link)
+        for old in path.parent.glob(f".{path.name}.view-*"):
+            if old != link:
+                old.unlink(missing_ok=True)
+        target = link
+    except OSError:   # read-only folder: fall back to the path (a rebuild then needs a restart)
+        target = path
+    return duckdb.connect(str(target), read_only=True)
 
 
 def cursor(version: DbVersion) -> duckdb.DuckDBPyConnection:
     """A fresh cursor (one per request/thread) on the cached read-only connection."""
-    cur = _connection(version).cursor()
-    cur.execute("USE equity")
-    return cur
+    return _connection(version).cursor()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -69,6 +78,7 @@ def run_info(version: DbVersion) -> dict:
     precomputed = has_table(cur, "metric_results")   # a results-only database from a Spark build
     return {"precomputed": precomputed,"run_id": ctx["run_id"], "as_of": ctx["as_of"], "history_start": ctx["history_start"],
             "organisation": ctx["config"].get("organisation", ""), "k": ctx["config"]["privacy"]["k"],
+            "survey_k": ctx["config"]["privacy"]["survey_k"],
             "fiscal_year_start_month": ctx["config"]["fiscal_year_start_month"], "tables": tables,
             "reporting_currency": ctx["config"]["reporting_currency"]}
 

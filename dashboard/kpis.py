@@ -9,12 +9,14 @@ import pandas as pd
 from pipelines.metrics import MetricSpec, compute, registry
 
 from .charts import format_value
+from .narrative import full_periods
 
 
 @dataclass
 class Headline:
     spec: MetricSpec
     period: str
+    label: str
     value: str
     change: str
     n: str
@@ -23,9 +25,10 @@ class Headline:
     suppressed: bool
 
 
-def full_periods(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows of complete periods (a partial year is not compared with full ones)."""
-    full = rows[~rows["note"].fillna("").str.contains("partial period")]
+def full_or_all_periods(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of complete periods (a partial year is not compared with full ones); all rows
+    when every period is partial (a data window shorter than one period)."""
+    full = full_periods(rows)
     return full if not full.empty else rows
 
 
@@ -44,7 +47,13 @@ def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline 
     """The latest full period's overall value; None for a composition metric (its overall
     row is 100% by definition, e.g. representation) or when there is no row."""
     table = compute(con, spec.name, period=period, **kwargs)
-    overall = full_periods(table[table["group"] == "All"]).sort_values("period_start")
+    overall = table[table["group"] == "All"]
+    label = ""
+    for key in spec.keys:   # one series per key value (e.g. spend share of addressable vs all spend):
+        first = overall[key].dropna().iloc[0] if overall[key].notna().any() else None   # the registry's first
+        overall = overall[overall[key] == first]
+        label += f" ({first})"
+    overall = full_or_all_periods(overall).sort_values("period_start")
     if overall.empty:
         return None
     latest = overall.iloc[-1]
@@ -55,7 +64,7 @@ def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline 
     ci = ""
     if not suppressed and pd.notna(latest["ci_low"]):
         ci = f"{format_value(latest['ci_low'], spec.unit)} to {format_value(latest['ci_high'], spec.unit)}"
-    return Headline(spec=spec, period=str(latest["period"]),
+    return Headline(spec=spec, period=str(latest["period"]), label=f"{spec.title}{label}",
                     value="fewer than k" if suppressed else format_value(latest["value"], spec.unit),
                     change=change_text(spec, latest, previous),
                     n="" if suppressed else f"{int(latest['n']):,}", ci=ci, trend=overall,

@@ -104,3 +104,23 @@ def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
     out["n"] = ns
     out["Note"] = rows["note"].fillna("")
     return out.reset_index(drop=True)
+
+
+def latest_full_period(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the latest period not cut short by the data window (else the latest period)."""
+    full = rows[~rows["note"].fillna("").str.contains("partial period")]
+    return latest_period(full if not full.empty else rows)
+
+
+def full_periods(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of periods that are not cut short by the data window (latest full year etc.)."""
+    return rows[~rows["note"].fillna("").str.contains("partial period")]
+
+
+def periods_with_values(rows: pd.DataFrame, overall: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the periods whose overall value is published (a cohort still being followed
+    up has none yet, and a title about it would say nothing)."""
+    done = overall.loc[overall["value"].notna() & ~overall["suppressed"], "period_start"]
+    return rows[rows["period_start"].isin(set(done))]
+
+

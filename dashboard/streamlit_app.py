@@ -15,8 +15,9 @@ if str(ROOT.parent) not in sys.path:   # `streamlit run` puts only this folder o
     sys.path.insert(0, str(ROOT.parent))
 
 from dashboard import data  # noqa: E402
+from dashboard.auth import require_sign_in  # noqa: E402
 from dashboard.controls import sidebar  # noqa: E402
-from pipelines.metrics import NotPrecomputedError  # noqa: E402
+from pipelines.metrics import KEPT_ON_CLUSTER, stayed_on_cluster  # noqa: E402
 
 PAGES = [
     ("app_pages/overview.py", "Overview", ":material/dashboard:"),
@@ -32,11 +33,16 @@ PAGES = [
 ]
 
 st.set_page_config(page_title="Equity metrics", page_icon=":material/balance:", layout="wide")
+require_sign_in()
 pages = [st.Page(str(ROOT / path), title=title, icon=icon, default=(i == 0))
          for i, (path, title, icon) in enumerate(PAGES) if (ROOT / path).exists()]
 navigation = st.navigation(pages)
-sidebar(data.db_version())
+version = data.db_version()
+sidebar(version)
 try:
     navigation.run()
-except NotPrecomputedError as exc:   # a Spark results database answers only what it holds
-    st.warning(f"This view is not available: {exc}.")
+except Exception as exc:   # a Spark results database answers only what it holds
+    if version is None or not stayed_on_cluster(data.cursor(version), exc):
+        raise
+    detail = str(exc) if "precomputed" in str(exc) else KEPT_ON_CLUSTER
+    st.warning(f"The rest of this page is not available from this database: {detail}.")

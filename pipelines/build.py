@@ -1,10 +1,12 @@
 """`equity build`: CSV folder -> DuckDB file, atomically.
 
 Steps: resolve files and mapping -> read as text -> cast + quarantine (+ structural checks)
--> SQL models (staging -> intermediate -> marts) -> Great Expectations gate -> manifest.
+-> SQL models (staging -> intermediate -> marts) -> Great Expectations gate -> manifest ->
+commitments register (commitments.yml, checked against the built data).
 Everything is written into a new file beside the target; only after every step succeeded is
 it renamed over the previous database (os.replace is atomic on one filesystem), so a failed
-or killed build leaves the last good database serving.
+or killed build leaves the last good database serving. Only that one file is replaced: the
+committee review log beside it (`<name>.reviews.sqlite`) is never touched by a build.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from . import __version__
 from .db import scalar
 from .config import config_hash, load_config
 from .errors import DataError, UsageError
+from .commitments.store import write_register
 from .ingest import SourceFile, load_raw, resolve_sources
 from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
@@ -113,6 +116,13 @@ def write_frame(con, name: str, frame: pd.DataFrame) -> None:
     con.register("_frame", frame)
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")
     con.unregister("_frame")
+
+
+def _append_manifest_file(con, row: dict[str, Any]) -> None:
+    """A file read outside the contract (commitments.yml) listed with the contract files."""
+    con.register("_row", pd.DataFrame([row]))
+    con.execute("INSERT INTO manifest_files BY NAME SELECT * FROM _row")
+    con.unregister("_row")
 
 
 def remove_db_files(path: Path) -> None:
@@ -207,6 +217,11 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         manifest = manifest_frames(run_id, started, data_dir, config, start, as_of, sources, files, models)
         for name, frame in manifest.items():
             write_frame(con, name, frame)
+        step("commitments register")
+        register_file = write_register(con, data_dir, db_path.name)   # None without commitments.yml
+        if register_file is not None:
+            _append_manifest_file(con, register_file)
+            files.append(register_file)
         for name in sources:   # person-level text copies are not needed once staged
             con.execute(f"DROP TABLE IF EXISTS raw_{name}")
             con.execute(f"DROP TABLE IF EXISTS src_{name}")

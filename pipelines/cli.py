@@ -195,7 +195,6 @@ def quality(db, fmt):
 def dashboard(db, port, host):
     """Start the Streamlit dashboard over a built database."""
     import os
-    import subprocess
     from .build import default_db_path
     app = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
     env = dict(os.environ, EQUITY_DB=str((db or default_db_path()).resolve()))
@@ -205,7 +204,8 @@ def dashboard(db, port, host):
            "--theme.base", "light", "--theme.primaryColor", "#0B5394",
            "--theme.textColor", "#000000"]
     click.echo(f"Dashboard on http://{host}:{port} (Ctrl+C to stop)", err=True)
-    sys.exit(subprocess.call(cmd, env=env))
+    # replace this process with Streamlit, so the PID a user (or make demo) sees is the server's
+    os.execve(sys.executable, cmd, env)
 
 
 def _emit(df, fmt: str) -> None:

@@ -84,6 +84,10 @@ def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:
     if not isinstance(sk, int) or sk < MIN_SURVEY_K:
         raise DataError(f"privacy.survey_k must be a whole number of at least {MIN_SURVEY_K} "
                         f"(got {sk!r})", file=source)
+    supplier_k = config["privacy"].get("supplier_k")
+    if supplier_k is not None and (not isinstance(supplier_k, int) or supplier_k < MIN_K):
+        raise DataError(f"privacy.supplier_k must be a whole number of at least {MIN_K} "
+                        f"(got {supplier_k!r})", file=source)
     month = config["fiscal_year_start_month"]
     if not isinstance(month, int) or not 1 <= month <= 12:
         raise DataError(f"fiscal_year_start_month must be 1-12 (got {month!r})", file=source)

@@ -18,8 +18,10 @@ CONTRACT_INTRO = """\
 # Data contract
 
 A data folder holds UTF-8 CSV files (a BOM is accepted) with a header row, in the layout
-below, plus an optional `equity.yml`. Only `hr/employees.csv` and `hr/job_history.csv` are
-required; a missing optional family shows "no data loaded" on its dashboard page.
+below, plus an optional `equity.yml` (settings) and an optional `commitments.yml` (the
+commitments register, described in [commitments.md](commitments.md)). Only `hr/employees.csv`
+and `hr/job_history.csv` are required; a missing optional family shows "no data loaded" on its
+dashboard page.
 
 How values are treated:
 

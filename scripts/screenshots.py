@@ -61,7 +61,8 @@ def main() -> int:
         from playwright.sync_api import sync_playwright
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            # Streamlit scrolls inside its own container, so a tall viewport is what captures a page
+            page = browser.new_page(viewport={"width": 1400, "height": 4000})
             for i, (path, title, _) in enumerate(PAGES):
                 if not (ROOT / "dashboard" / path).exists():
                     continue

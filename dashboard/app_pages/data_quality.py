@@ -43,3 +43,18 @@ else:
     else:
         st.warning(f"{len(failed)} of {len(expectations)} expectations failed (warnings; errors stop the build).")
     st.dataframe(expectations, hide_index=True, width="stretch")
+
+if {"fct_spend", "fct_certifications"} <= data.run_info(version)["tables"]:
+    from pipelines.metrics.suppliers_risk import lapsed_spend
+    st.subheader("Spend after a diverse certification lapsed")
+    lapsed = lapsed_spend(data.cursor(version))
+    if lapsed.empty:
+        st.success("No transaction is dated after a supplier's diverse certification lapsed.")
+    else:
+        open_ = lapsed[lapsed["status"] == "not renewed"]
+        st.warning(f"{int(lapsed['transactions_after_lapse'].sum()):,} transaction(s) with "
+                   f"{lapsed['supplier_id'].nunique()} supplier(s) are dated after their diverse certification "
+                   f"lapsed, so they are not counted as diverse; {open_['supplier_id'].nunique()} supplier(s) have "
+                   "no renewal recorded. Check procurement/certifications.csv for missing renewals "
+                   "(or set procurement.grace_days if renewals usually arrive late).")
+        st.dataframe(lapsed, hide_index=True, width="stretch")

@@ -1,14 +1,16 @@
 """Overview, the commitment tracker: each headline metric with its latest full-period value,
-change, n, CI and trend; representation by gender; flagged findings; the PDF snapshot."""
+change, n, CI and trend; representation by gender; flagged findings; each commitment's
+assessment with its reason; the PDF snapshot."""
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import commitments_data, data
 from dashboard.charts import format_value, sparkline
 from dashboard.components import require_db
 from dashboard.controls import current_view
-from dashboard.kpis import full_periods, headline, headline_specs
+from dashboard.kpis import full_or_all_periods, headline, headline_specs
+from dashboard.narrative_commitments import counts_sentence, overview_lines
 from dashboard.sections import family_findings
 
 version = require_db()
@@ -26,7 +28,8 @@ def _headlines(version: data.DbVersion, period: str):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _findings(version: data.DbVersion, period: str) -> list[str]:
+def _findings(version: data.DbVersion, period: str, review_log_stamp: int | None) -> list[str]:
+    # review_log_stamp: commitments with "no recent action" change when a review entry is saved
     return family_findings(data.cursor(version), info["k"], period)
 
 
@@ -35,7 +38,7 @@ cols = st.columns(max(1, min(3, len(headlines) + 1)))
 for i, h in enumerate(headlines):
     spec = h.spec
     with cols[i % len(cols)], st.container(border=True):
-        st.metric(f"{spec.title}, {h.period}", h.value, h.change or None,
+        st.metric(f"{h.label}, {h.period}", h.value, h.change or None,
                   delta_color="inverse" if spec.higher_is_better is False else
                   ("normal" if spec.higher_is_better else "off"), help=spec.definition)
         st.caption(" · ".join(p for p in (f"n = {h.n}" if h.n else "", f"95% CI {h.ci}" if h.ci else "") if p))
@@ -47,7 +50,7 @@ for i, h in enumerate(headlines):
 if data.family_loaded(version, "workforce"):
     with cols[len(headlines) % len(cols)], st.container(border=True):
         table = data.metric_table(version, "representation", ("gender",), view.period)
-        rows = full_periods(table[table["dimensions"] == "gender"])
+        rows = full_or_all_periods(table[table["dimensions"] == "gender"])
         last = rows[rows["period_start"] == rows["period_start"].max()]
         st.subheader("Representation by gender")
         st.caption(f"Share of headcount, {last['period'].iat[0]}")
@@ -58,11 +61,28 @@ if data.family_loaded(version, "workforce"):
             st.markdown(f"- **{r['group']}**: {shown}")
 
 st.header("Flagged findings")
-findings = _findings(version, view.period)
+findings = _findings(version, view.period, commitments_data.log_stamp(version))
 if findings:
     st.markdown("\n".join(f"- {f}" for f in findings))
 else:
     st.success("No findings are flagged for the latest full period.")
+
+if data.family_loaded(version, "workforce"):
+    by = view.by or ("gender", "race_ethnicity")
+    table = full_or_all_periods(data.metric_table(version, "headcount", by, view.period, view.date_from,
+                                                  view.date_to, view.filters))
+    latest = table[(table["period_start"] == table["period_start"].max()) & (table["dimensions"] == "|".join(by))]
+    hidden = int(latest["suppressed"].sum())
+    st.caption(f"Privacy: in the {' × '.join(by)} breakdown of headcount ({latest['period'].iat[0]}), "
+               f"{hidden} of {len(latest)} groups are hidden - fewer than {info['k']} people, or hidden so "
+               "that a smaller group cannot be worked out from the totals.")
+
+commitments = commitments_data.assessments(version)
+if commitments:
+    st.header("Commitments")
+    st.markdown(f"{counts_sentence(commitments)} Details, persistence and the committee review log are on "
+                "the Commitments page.")
+    st.markdown("\n".join(overview_lines(commitments)))
 
 st.header("Snapshot for leadership")
 st.markdown("The PDF has the same figures as this dashboard: summary, one section per area, "

@@ -8,6 +8,7 @@ from importlib import resources
 
 import pandas as pd
 
+WIDE_COLUMNS = 8   # wider tables print in a smaller type so cells do not wrap letter by letter
 NUMERIC = ("n", "95% CI", "rows_in", "rows_loaded", "rows_quarantined", "size_bytes")
 
 
@@ -24,7 +25,8 @@ def table(df: pd.DataFrame, caption: str = "") -> str:
                         for c, v in zip(df.columns, row))
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    cls = ' class="wide"' if len(df.columns) > WIDE_COLUMNS else ""
+    return f"<table{cls}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def figure(svg: str | None, alt: str, caption: str) -> str:

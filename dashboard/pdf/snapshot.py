@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from contextlib import nullcontext
 
+import numpy as np
 import pandas as pd
 
 from pipelines.db import built_tables
@@ -32,9 +33,44 @@ def _tables(con) -> set[str]:
     return built_tables(con)
 
 
+PRINT_ROWS = 30   # a leadership snapshot shows the latest picture; the dashboard has every row
+
+
+def print_table(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The table as printed: the latest period only (the chart above shows the trend) and at
+    most PRINT_ROWS rows, with a sentence saying what was left to the dashboard."""
+    note = ""
+    if "Period" in df.columns and df["Period"].nunique() > 1:
+        latest = df["Period"].iloc[-1]
+        note = f"Table shows {latest}; earlier periods are in the chart and on the dashboard."
+        df = df[df["Period"] == latest]
+    if len(df) > PRINT_ROWS:
+        note = (note + " " if note else "") + (f"First {PRINT_ROWS} of {len(df)} rows; the full table is "
+                                                "on the dashboard (CSV download).")
+        df = df.head(PRINT_ROWS)
+    return df.apply(lambda col: col.map(_print_cell)), note
+
+
+PRINT_TEXT = 90   # characters; longer explanations are on the dashboard
+
+
+def _print_cell(value: object) -> object:
+    """Numbers to 4 significant figures, yes/no for flags, long text shortened for print."""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (float, np.floating)):
+        if pd.isna(value):
+            return ""
+        return f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 1 else f"{value:.4g}"
+    if isinstance(value, str) and len(value) > PRINT_TEXT:
+        return value[:PRINT_TEXT - 1].rstrip() + "…"
+    return value
+
+
 def _suppressed_cells(df: pd.DataFrame) -> int:
     text = df.astype(str)
-    return int(text.apply(lambda col: col.str.startswith(("fewer than", "suppressed"))).to_numpy().sum())
+    hidden = ("fewer than", "suppressed", "not enough data to report")   # the last: commitments tables
+    return int(text.apply(lambda col: col.str.startswith(hidden)).to_numpy().sum())
 
 
 def _summary(con, k: int, period: str) -> tuple[str, str]:
@@ -44,7 +80,7 @@ def _summary(con, k: int, period: str) -> tuple[str, str]:
         if h is None:
             continue
         period_label = period_label or h.period
-        rows.append({"Measure": spec.title, "Period": h.period, "Value": h.value, "Change": h.change or "—",
+        rows.append({"Measure": h.label, "Period": h.period, "Value": h.value, "Change": h.change or "—",
                      "n": h.n or "—", "95% CI": h.ci or "—"})
     findings = family_findings(con, k, period)
     items = "".join(f"<li>{H.esc(f)}</li>" for f in findings) or "<li>No findings were flagged.</li>"
@@ -80,22 +116,24 @@ def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts:
     ctx = build_context(con)
     config, k = ctx["config"], ctx["config"]["privacy"]["k"]
     org = config.get("organisation") or "Equity metrics"
-    summary, period_label = _summary(con, k, period)
-    title = title or f"{org}: equity snapshot {period_label}".strip()
-    sections = family_sections(con, k, period)
+    # the chart renderer (a headless Chromium) starts in the background while the tables are
+    # computed, so its start-up overlaps the queries instead of adding to them
     renderer = svg_renderer() if charts else nullcontext(lambda fig: None)
     suppressed = 0
     parts = []
     with renderer as render:
-        for section in sections:
+        summary, period_label = _summary(con, k, period)
+        for section in family_sections(con, k, period):
             parts.append(f'<h1 class="section">{H.esc(section.title)}</h1><p>{H.esc(section.intro)}</p>')
             for block in section.blocks:
                 svg = None
                 if block.figure is not None:   # the block heading carries the title in print
                     svg = render(block.figure.update_layout(title=None, margin={"t": 20}))
-                suppressed += _suppressed_cells(block.table)
+                table, note = print_table(block.table)
+                suppressed += _suppressed_cells(table)
                 parts.append(f"<h2>{H.esc(block.title)}</h2>" + H.figure(svg, block.alt, block.summary)
-                             + H.table(block.table))
+                             + H.table(table) + (f'<p class="note">{H.esc(note)}</p>' if note else ""))
+    title = title or f"{org}: equity snapshot {period_label}".strip()
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     cover = (f'<section class="cover"><h1>{H.esc(title)}</h1><p class="meta">Organisation: {H.esc(org)}<br>'
              f"Reporting period: {H.esc(period_label)} ({H.esc(period)})<br>Generated: {generated}<br>"

@@ -114,6 +114,9 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
     if "_gid" not in df:
         df["_gid"] = 0
     df = _with_overall_rows(df, spec, dims, periods)
+    for dim in dims:   # a function with nothing to report may return no dimension columns
+        if dim not in df:
+            df[dim] = None
     for col in ("numerator", "denominator", "value", "n", "note"):
         if col not in df:
             df[col] = np.nan if col != "note" else ""
@@ -134,6 +137,12 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
             parts.append(note)
         notes.append("; ".join(parts))
     df["note"] = notes
+    # extra columns (test statistics, reference groups ...) follow their row's suppression too
+    for col in [c for c in df.columns if c not in LONG_COLUMNS and not c.startswith("_")
+                and c not in dims and c not in spec.keys]:
+        numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
+        df[col] = df[col].where(~df["suppressed"]) if numeric else \
+            df[col].astype(object).where(~df["suppressed"], None)
     for col in BLANKED:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float).where(~df["suppressed"])
     whole_counts(df)
@@ -196,9 +205,14 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
                 raise UsageError(f"cannot filter {spec.name} by '{dim}'")
         periods = make_periods(period, ctx["history_start"], ctx["as_of"],
                                config["fiscal_year_start_month"], date_from, date_to)
+        threshold = spec_k(spec, config, k)
+        # k is passed on so a metric can keep groups below k out of derived values (the
+        # reference group of a gap or an impact ratio) with the same threshold finalize() uses
         q = Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config,
-                  params=ctx)
+                  params={**ctx, "k": threshold})
         raw = spec.load_function()(q)
-        return finalize(raw, spec, dims, spec_k(spec, config, k), periods, suppress=suppress)
+        # q.periods, not periods: a family whose periods are not calendar ranges (survey
+        # waves) replaces them, and labels/overall rows must follow the rows it returned
+        return finalize(raw, spec, dims, threshold, q.periods, suppress=suppress)
     finally:
         cur.close()

@@ -83,11 +83,7 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
 def registry() -> dict[str, MetricSpec]:
     """Every registered metric, keyed by name, in family-file then file order."""
     specs: dict[str, MetricSpec] = {}
-    folder = resources.files("pipelines.metrics")
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not entry.name.endswith(".yml") or entry.name == "dimensions.yml":
-            continue
-        doc = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    for entry, doc in _family_documents():
         family = doc["family"]
         for item in doc["metrics"]:
             spec = _spec(item, family, entry.name)
@@ -100,11 +96,15 @@ def registry() -> dict[str, MetricSpec]:
 @lru_cache(maxsize=1)
 def families() -> dict[str, dict[str, Any]]:
     """{family: {title, description, order}} from the family files' headers."""
-    out = {}
+    return {doc["family"]: {"title": doc["title"], "description": doc.get("description", ""),
+                            "order": doc.get("order", 99), "data_family": doc.get("data_family")}
+            for _, doc in _family_documents()}
+
+
+@lru_cache(maxsize=1)
+def _family_documents() -> list[tuple[Any, dict[str, Any]]]:
+    """(file, parsed YAML) of every family file, in the families' display order."""
     folder = resources.files("pipelines.metrics")
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".yml") and entry.name != "dimensions.yml":
-            doc = yaml.safe_load(entry.read_text(encoding="utf-8"))
-            out[doc["family"]] = {"title": doc["title"], "description": doc.get("description", ""),
-                                  "order": doc.get("order", 99), "data_family": doc.get("data_family")}
-    return dict(sorted(out.items(), key=lambda kv: kv[1]["order"]))
+    docs = [(entry, yaml.safe_load(entry.read_text(encoding="utf-8")))
+            for entry in folder.iterdir() if entry.name.endswith(".yml") and entry.name != "dimensions.yml"]
+    return sorted(docs, key=lambda item: (item[1].get("order", 99), item[1]["family"]))

@@ -28,6 +28,19 @@ class NotPrecomputedError(UsageError):
     """The results database has no table for this request (breakdown, grain, filter, k)."""
 
 
+KEPT_ON_CLUSTER = ("it needs the person-level tables, which stay on the cluster when the database is "
+                   "built with `equity build --engine spark` (see docs/running_on_a_cluster.md)")
+
+
+def stayed_on_cluster(con, exc: BaseException) -> bool:
+    """Is `exc` a request that a results-only database cannot answer (rather than a bug)?"""
+    if isinstance(exc, NotPrecomputedError):
+        return True
+    import duckdb
+    from ..db import has_table
+    return isinstance(exc, duckdb.CatalogException) and has_table(con, RESULTS_INDEX)
+
+
 def results_table(metric: str) -> str:
     return f"{RESULTS_INDEX}__{safe_name(metric)}"
 

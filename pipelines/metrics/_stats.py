@@ -38,3 +38,18 @@ def poisson_rate_interval(events, exposure, conf: float = 0.95) -> tuple[np.ndar
         upper = stats.chi2.ppf(1 - a / 2, 2 * x + 2) / 2 / e
         bad = ~(e > 0) | np.isnan(x)
         return np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)
+
+
+def holm_adjusted(pvalues) -> np.ndarray:
+    """Holm (1979) step-down adjusted p-values for one family of comparisons (NaN entries are
+    left out and stay NaN): sorted p_(1) <= ... <= p_(m), adjusted p_(i) =
+    max_{j<=i} min(1, (m-j+1) p_(j)). Controls the chance of any false "significant"."""
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    if ok.size == 0:
+        return out
+    order = ok[np.argsort(p[ok], kind="stable")]
+    m = order.size
+    out[order] = np.minimum(np.maximum.accumulate((m - np.arange(m)) * p[order]), 1.0)
+    return out

@@ -21,6 +21,7 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 PRIMARY = "n<k"
 COMPLEMENTARY = "suppressed so that another suppressed cell cannot be recovered from totals"
@@ -69,35 +70,60 @@ def _pinned_at_one(matrix: np.ndarray, truth: np.ndarray) -> np.ndarray:
 
     A published row holds at least one person, so a reader knows each hidden value is >= 1;
     combined with the equations that can pin values (nine hidden cells whose sum is
-    determined as 9 are all 1). Those are the bounds that are tight everywhere on
-    {x : A x = A t, x >= 1}; each LP maximises the slack of the bounds not yet shown to be
-    loose, until no further one can be loosened.
+    determined as 9 are all 1). Only a value that *is* 1 can be pinned at 1 (the truth t is
+    feasible), so the question is, for each such value i, whether some direction d with
+    A d = 0 that does not push any value-1 cell below 1 (d_T >= 0) has d_i > 0. The
+    directions form a convex cone, so one direction can raise every raisable value at
+    once: a single LP maximising sum(min(d_i, 1)) over the value-1 cells finds them all.
     """
+    at_bound = truth <= 1.0 + 1e-9
+    if not at_bound.any():
+        return np.zeros(truth.size, dtype=bool)
+    from scipy import sparse
     from scipy.optimize import linprog
-    u = truth.size
-    loose = np.zeros(u, dtype=bool)
-    rhs = matrix @ truth
-    while True:
-        todo = ~loose
-        if not todo.any():
-            return ~loose
-        # variables [x (u), s (u)]: maximise sum(s on todo); x - s >= 1; 0 <= s <= 1
-        cost = np.concatenate([np.zeros(u), -todo.astype(float)])
-        a_ub = np.hstack([-np.eye(u), np.eye(u)])
-        res = linprog(cost, A_ub=a_ub, b_ub=-np.ones(u),
-                      A_eq=np.hstack([matrix, np.zeros_like(matrix)]), b_eq=rhs,
-                      bounds=[(None, None)] * u + [(0, 1)] * u, method="highs")
-        if not res.success:
-            return np.zeros(u, dtype=bool)   # cannot tell: treat nothing as pinned by bounds
-        newly = todo & (res.x[u:] > 1e-7)
-        if not newly.any():
-            return ~loose
-        loose |= newly
+    u, t = truth.size, int(at_bound.sum())
+    pick = sparse.csr_matrix((np.ones(t), (np.arange(t), np.flatnonzero(at_bound))), shape=(t, u))
+    # variables [d (u), s (t)]: maximise sum(s); s - d_T <= 0; 0 <= s <= 1; A d = 0
+    a_ub = sparse.hstack([-pick, sparse.identity(t)], format="csr")
+    a_eq = sparse.hstack([sparse.csr_matrix(matrix), sparse.csr_matrix((matrix.shape[0], t))], format="csr")
+    scale = 10.0 * u   # room for a direction that lifts every raisable value to at least 1
+    bounds = [(0, scale) if b else (-scale, scale) for b in at_bound] + [(0, 1)] * t
+    res = linprog(np.concatenate([np.zeros(u), -np.ones(t)]), A_ub=a_ub, b_ub=np.zeros(t), A_eq=a_eq,
+                  b_eq=np.zeros(matrix.shape[0]), bounds=bounds, method="highs")
+    if not res.success:
+        return np.zeros(u, dtype=bool)   # cannot tell: treat nothing as pinned by bounds
+    pinned = np.zeros(u, dtype=bool)
+    pinned[np.flatnonzero(at_bound)] = res.x[u:] < 1e-7
+    return pinned
+
+
+def _in_row_space(matrix: np.ndarray) -> np.ndarray:
+    """Per column: is that unknown fixed by the equations? (its unit vector lies in the row
+    space: the projection onto an orthonormal basis of that space has length 1)."""
+    from scipy.linalg import qr
+    if matrix.shape[0] == 0:
+        return np.zeros(matrix.shape[1], dtype=bool)
+    q, r, _ = qr(matrix.T, mode="economic", pivoting=True)
+    diag = np.abs(np.diag(r))
+    rank = int((diag > 1e-9 * max(matrix.shape) * (diag[0] if diag.size else 1.0)).sum())
+    basis = q[:, :rank]
+    return np.abs((basis * basis).sum(axis=1) - 1.0) < 1e-9
+
+
+def _components(matrix: np.ndarray) -> list[np.ndarray]:
+    """Groups of unknowns linked through shared equations (solved independently: much
+    smaller problems than the whole table)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+    incidence = csr_matrix(matrix != 0, dtype=float)
+    adjacency = incidence.T @ incidence
+    count, labels = connected_components(adjacency, directed=False)
+    return [np.flatnonzero(labels == c) for c in range(count)]
 
 
 def _determined(lines, sup: np.ndarray, n: np.ndarray) -> list[int]:
     """Suppressed positions whose value follows from the published figures: pinned at the
-    lower bound, or fixed by the linear line equations (null-space row of zero)."""
+    lower bound, or fixed by the linear line equations."""
     unknown = np.flatnonzero(sup)
     if unknown.size == 0:
         return []
@@ -105,21 +131,20 @@ def _determined(lines, sup: np.ndarray, n: np.ndarray) -> list[int]:
     if matrix.shape[0] == 0:
         return []
     truth = np.maximum(n[unknown], 1.0)
-    pinned = _pinned_at_one(matrix, truth) & (truth <= 1.0 + 1e-9)
-    free = ~pinned
-    reduced = matrix[:, free]
-    reduced = reduced[np.abs(reduced).sum(axis=1) > 0]
-    determined = list(unknown[pinned])
-    if reduced.shape[0]:
-        _, s, vt = np.linalg.svd(reduced)
-        rank = int((s > 1e-9 * max(reduced.shape)).sum())
-        null = vt[rank:].T
-        idx = unknown[free]
-        if null.shape[1] == 0:
-            determined += list(idx)
-        else:
-            determined += [p for c, p in enumerate(idx) if np.linalg.norm(null[c]) < 1e-9]
-    return [int(p) for p in determined]
+    determined: list[int] = []
+    for cols in _components(matrix):
+        rows = np.flatnonzero(np.abs(matrix[:, cols]).sum(axis=1) > 0)
+        if rows.size == 0:
+            continue   # an unknown in no equation: nothing constrains it
+        sub = matrix[np.ix_(rows, cols)]
+        pinned = _pinned_at_one(sub, truth[cols])
+        determined += [int(unknown[c]) for c in cols[pinned]]
+        free = cols[~pinned]
+        reduced = sub[:, ~pinned]
+        reduced = reduced[np.abs(reduced).sum(axis=1) > 0]
+        if reduced.shape[0]:
+            determined += [int(unknown[c]) for c in free[_in_row_space(reduced)]]
+    return determined
 
 
 def _smallest(candidates: list[int], n: np.ndarray, labels: list[str]) -> int | None:
@@ -145,6 +170,7 @@ def _protect(lines, sup, n, labels, reason, k) -> None:
                 sup[pick], reason[pick], changed = True, COMPLEMENTARY, True
         if changed:
             continue
+        handled: set[int] = set()
         for pos in _determined(lines, sup, n):
             touching = [(cells, total) for cells, total in lines if pos in cells or pos == total]
             pick = _smallest([c for cells, _ in touching for c in cells if not sup[c]], n, labels)
@@ -154,9 +180,10 @@ def _protect(lines, sup, n, labels, reason, k) -> None:
                 frontier = {c for cells, total in lines if any(sup[x] for x in cells)
                             for c in cells + ([total] if total is not None else []) if not sup[c]}
                 pick = _smallest(sorted(frontier), n, labels)
-            if pick is not None:
+            if pick is not None and pick not in handled:
+                # one complement per determined cell, then audit again (fewer LP rounds)
                 sup[pick], reason[pick], changed = True, COMPLEMENTARY, True
-                break
+                handled.add(pick)
         if not changed:
             return
 
@@ -185,13 +212,14 @@ def suppression_mask(frame: pd.DataFrame, dims: list[str], k: int,
     if not dims or len(frame) == 0:
         return sup, reason
     n_filled = np.nan_to_num(n, nan=-1.0)
-    keys = partition or ["period_start"]
-    for _, positions in frame.groupby(keys, sort=False, dropna=False).indices.items():
-        positions = _canonical_order(frame.iloc[positions], dims, positions)
-        sub = frame.iloc[positions]
-        keys = _cell_keys(sub, dims)
-        labels = ["|".join("" if v is None else str(v) for v in key) for key in keys]
-        local_sup, local_reason = sup[positions].copy(), reason[positions].copy()
-        _protect(_lines(keys), local_sup, n_filled[positions], labels, local_reason, k)
-        sup[positions], reason[positions] = local_sup, local_reason
+    groups = frame.groupby(partition or ["period_start"], sort=False, dropna=False).indices
+    # the audit solves many small dense problems: BLAS threads only add contention there
+    with threadpool_limits(limits=1):
+        for positions in groups.values():
+            positions = _canonical_order(frame.iloc[positions], dims, positions)
+            keys = _cell_keys(frame.iloc[positions], dims)
+            labels = ["|".join("" if v is None else str(v) for v in key) for key in keys]
+            local_sup, local_reason = sup[positions].copy(), reason[positions].copy()
+            _protect(_lines(keys), local_sup, n_filled[positions], labels, local_reason, k)
+            sup[positions], reason[positions] = local_sup, local_reason
     return sup, reason

@@ -1,4 +1,5 @@
-"""Workforce metrics: headcount, representation, hires, separations, turnover_rate.
+"""Workforce metrics: headcount, representation, hires, separations and the turnover rates
+(all exits, voluntary, involuntary, regretted).
 
 Each function returns unsuppressed long rows for every subset of the requested
 dimensions; the engine adds confidence intervals, suppression and labels.
@@ -19,12 +20,13 @@ def _people_on(q: Query, date_col: str, source: str = "q_periods") -> str:
             f"WHERE true{q.filter_where('s', 'p.period_end')}")
 
 
-def _events_in(q: Query, table: str) -> str:
-    """Hire/separation events dated inside each period, with the requested dimensions."""
+def _events_in(q: Query, table: str, where: str = "true") -> str:
+    """Hire/separation events dated inside each period, with the requested dimensions;
+    `where` is a fixed condition on the event row (never user text)."""
     return (f"SELECT p.period_start, p.period_end, e.employee_id{q.dim_select('e', 'p.period_end')} "
             f"FROM q_periods p JOIN {table} e "
             f"ON e.event_date BETWEEN p.period_start AND p.period_end "
-            f"WHERE true{q.filter_where('e', 'p.period_end')}")
+            f"WHERE {where}{q.filter_where('e', 'p.period_end')}")
 
 
 def headcount(q: Query) -> pd.DataFrame:
@@ -60,12 +62,15 @@ def separations(q: Query) -> pd.DataFrame:
     return _event_count(q, "fct_separations")
 
 
-def turnover_rate(q: Query) -> pd.DataFrame:
+def _turnover(q: Query, exits_where: str = "true") -> pd.DataFrame:
+    """Separations matching `exits_where` / average month-end headcount (SHRM-style). Every
+    turnover variant shares this denominator, so voluntary + involuntary = turnover_rate
+    whenever every exit has a termination type."""
     q.register_periods()
     snapshots = q.grouped(
         _people_on(q, "snap_date", source="q_snapshots"),
         {"headcount_days": "count(*)", "n": "count(DISTINCT employee_id)"})
-    exits = q.grouped(_events_in(q, "fct_separations"), {"separations": "count(*)"})
+    exits = q.grouped(_events_in(q, "fct_separations", exits_where), {"separations": "count(*)"})
     sql = (f"WITH snaps AS ({snapshots}), exits AS ({exits}), "
            f"per_period AS (SELECT period_start, count(*) AS snaps FROM q_snapshots GROUP BY 1) "
            f"SELECT {q.keys('a', 'b')}, coalesce(b.separations, 0) AS numerator, "
@@ -75,3 +80,19 @@ def turnover_rate(q: Query) -> pd.DataFrame:
     df = q.frame(sql)
     df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
     return df
+
+
+def turnover_rate(q: Query) -> pd.DataFrame:
+    return _turnover(q)
+
+
+def turnover_rate_voluntary(q: Query) -> pd.DataFrame:
+    return _turnover(q, "e.termination_type = 'voluntary'")
+
+
+def turnover_rate_involuntary(q: Query) -> pd.DataFrame:
+    return _turnover(q, "e.termination_type = 'involuntary'")
+
+
+def turnover_rate_regretted(q: Query) -> pd.DataFrame:
+    return _turnover(q, "e.is_regretted")

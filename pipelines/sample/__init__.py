@@ -1,8 +1,8 @@
 """Deterministic, realistic sample data for every table of the input contract.
 
 `write_sample(out_dir, employees, seed)` writes a complete data folder (CSV files laid out as in
-pipelines/contract.yml, plus equity.yml) for the fictional Northwind Health, 2019-01-01 to
-2026-09-30, with six planted truths documented in sample_data/README.md. The same arguments
+pipelines/contract.yml, plus equity.yml and commitments.yml) for the fictional Northwind Health,
+2019-01-01 to 2026-09-30, with six planted truths documented in sample_data/README.md. The same arguments
 always give byte-identical files.
 """
 from __future__ import annotations
@@ -40,6 +40,7 @@ def write_sample(out_dir, employees: int = 2000, seed: int = 42, applications: i
     files["reference/fx_rates.csv"] = reference.write_fx(out, fx)
     files["reference/events.csv"] = reference.write_events(out)
     reference.write_equity_yml(out)
+    reference.write_commitments_yml(out)
 
     log.info("simulating %d employees, 2005-2026", employees)
     workforce = careers.simulate(c.rng_for(seed, c.STREAM_WORKFORCE), employees)

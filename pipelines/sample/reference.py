@@ -1,4 +1,4 @@
-"""Reference files (FX rates, events) and the sample's equity.yml."""
+"""Reference files (FX rates, events), the sample's equity.yml and its commitments register."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -69,6 +69,8 @@ history_start: "2019-01-01"      # exits are complete from here (the HRIS export
 
 privacy:
   k: 5                           # no published cell describes fewer than 5 people
+  supplier_k: 3                  # spend figures rest on at least 3 companies (business-statistics
+                                 # convention; only four primes report Tier 2 spend here)
 
 job_levels: [L1, L2, L3, L4, L5, L6]
 
@@ -92,3 +94,73 @@ targets:
 
 def write_equity_yml(out_dir: Path) -> None:
     (Path(out_dir) / "equity.yml").write_text(EQUITY_YML, encoding="utf-8")
+
+
+# Three commitments whose assessment is known from the planted truths (sample_data/README.md,
+# "Commitments"): one met, one stalled after its first six months, one linked to the
+# parental-leave policy event of 2022-01-01.
+COMMITMENTS_YML = """\
+# Northwind Health's commitments register (fictional). Each commitment is linked to the registry
+# metric that shows its impact; docs/commitments.md describes every field and how the dashboard
+# and the PDF judge progress and persistence.
+
+commitments:
+  - id: C1
+    title: Women hold at least 47% of the two most senior levels by the end of 2025
+    announced: 2021-03-08
+    owner: Chief People Officer
+    metric: representation
+    dimensions: gender
+    group: Woman
+    filters: {job_level: [L5, L6]}
+    baseline_period: "2020"
+    target: 0.47
+    due: 2025-12-31
+    status: done
+    actions:
+      - {date: 2021-03-08, action: "Commitment announced on International Women's Day"}
+      - {date: 2021-06-01, action: "Sponsorship programme for L4-L5 women launched (first cohort of 24)"}
+      - {date: 2022-01-15, action: "Balanced shortlists required for every L5-L6 vacancy"}
+      - {date: 2023-02-01, action: "Second sponsorship cohort; promotion panels trained on structured criteria"}
+      - {date: 2024-03-01, action: "Succession plans for every L6 role reviewed for balance"}
+      - {date: 2025-03-08, action: "Progress reported to the board; balanced-shortlist rule made permanent"}
+
+  - id: C2
+    title: Raise diverse-supplier spend to 12% of addressable spend by the end of 2026
+    announced: 2022-01-15
+    owner: Chief Procurement Officer
+    metric: diverse_spend_share
+    keys: {spend_base: addressable}
+    baseline_period: "2021"
+    target: 0.12
+    due: 2026-12-31
+    status: in_progress
+    actions:
+      - {date: 2022-01-15, action: "Commitment announced in the annual report"}
+      - {date: 2022-03-01, action: "Supplier-diversity lead appointed (part-time)"}
+      - {date: 2022-06-30, action: "Outreach day with the regional minority supplier council"}
+
+  - id: C3
+    title: "Parental leave: 26 paid weeks for every parent, and men's uptake up to 4 in 100 a year by 2027"
+    announced: 2021-10-01
+    owner: Head of Total Rewards
+    metric: parental_leave_uptake
+    dimensions: gender
+    group: Man
+    baseline_period: "2021"
+    target: 0.04
+    due: 2027-12-31
+    status: in_progress
+    event: Parental leave 26 weeks
+    actions:
+      - {date: 2021-10-01, action: "Board approved 26 weeks of paid parental leave for all genders"}
+      - {date: 2022-01-01, action: "Policy in force for leave starting on or after this date"}
+      - {date: 2022-06-15, action: "Manager guide and return-to-work toolkit published"}
+      - {date: 2023-03-01, action: "Fathers' network launched"}
+      - {date: 2024-09-01, action: "Leave planning added to the parental-leave request form"}
+      - {date: 2026-06-01, action: "Uptake reviewed by department; campaign for new fathers in Engineering"}
+"""
+
+
+def write_commitments_yml(out_dir: Path) -> None:
+    (Path(out_dir) / "commitments.yml").write_text(COMMITMENTS_YML, encoding="utf-8")

@@ -20,6 +20,9 @@ import pandas as pd
 
 from ..build import (BuildResult, Progress, history_window, load_stats, manifest_frames, new_run_id,
                      write_params)
+from ..commitments.precomputed import linked_frames
+from ..commitments.settings import commitment_settings
+from ..commitments.store import REGISTER_TABLES, load_register, write_register
 from ..config import load_config
 from ..db import scalar
 from ..errors import DataError
@@ -37,7 +40,7 @@ from .session import get_session, spark_settings
 
 log = logging.getLogger(__name__)
 
-SMALL_TABLES = ["fct_events"]   # marts without people that the dashboard reads directly
+SMALL_TABLES = ["fct_events", *REGISTER_TABLES]   # tables without people that the dashboard reads directly
 KEPT_ON_CLUSTER = "(values kept on the cluster)"
 
 
@@ -91,6 +94,14 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
                                extra={"engine": "spark", "spark_version": con.spark.version,
                                       "spark_master": con.spark.sparkContext.master})
     con.register("run_manifest", manifest["run_manifest"])   # compute() reads the build's settings
+    step("commitments register")
+    register_file = write_register(con, data_dir, db_path.name)   # checked against the marts here
+    if register_file is not None:
+        files.append(register_file)
+        manifest["manifest_files"] = pd.DataFrame(files)
+        linked = linked_frames(con, load_register(con), start, as_of, commitment_settings(config))
+    else:
+        linked = {}
     con.guard(settings["guarded_columns"])
     built = {n for n, s in models.items() if s["status"] == "built"}
     dq_frame = pd.DataFrame(dq, columns=RESULT_COLUMNS)
@@ -105,6 +116,7 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
         "quarantine_summary": summary,
         **dict(copied_tables(con, SMALL_TABLES)),
         **results,
+        **linked,
     }
     step("writing the results database")
     write_results_database(db_path, tables)

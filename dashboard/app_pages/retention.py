@@ -1,0 +1,135 @@
+"""Retention: Kaplan-Meier curves by group with 95% bands and a log-rank test, retention
+trends over all years, parental leave, and the change in a metric at a policy event."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.charts import trend_figure
+from dashboard.charts_workforce import impact_figure, km_figure
+from dashboard.components import chart_block, no_data, require_db
+from dashboard.controls import current_view
+from dashboard.narrative import display_table, finding_title, periods_with_values, summary_text
+from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
+                                           retention_summary, retention_title)
+from pipelines.errors import UsageError
+from pipelines.metrics.workforce_curves import group_summary, retention_curves
+from pipelines.metrics.workforce_impact import impact
+
+RETENTION_METRICS = ["retention_12m", "retention_24m", "retention_rate", "first_year_turnover", "median_tenure"]
+LEAVE_METRICS = ["parental_leave_uptake", "return_after_leave_12m"]
+IMPACT_METRICS = ["parental_leave_uptake", "turnover_rate", "turnover_rate_voluntary", "retention_rate",
+                  "representation", "hires", "promotion_rate"]
+
+version = require_db()
+view = current_view()
+info = data.run_info(version)
+k = info["k"]
+st.title("Retention")
+if not data.family_loaded(version, "workforce"):
+    no_data("retention", "hr/employees.csv and hr/job_history.csv")
+    st.stop()
+specs = data.registry()
+events = data.events(version)
+filters = view.filters_dict()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def curves(v: data.DbVersion, by: tuple[str, ...], date_from, date_to, flt: tuple):
+    cur = data.cursor(v)
+    res = retention_curves(cur, by=list(by), date_from=date_from, date_to=date_to,
+                           filters={d: list(x) for d, x in flt})
+    return res, group_summary(cur, res, {d: list(x) for d, x in flt})
+
+
+# --- Kaplan-Meier curves -------------------------------------------------------------------------
+st.header("How long people stay")
+km_by = tuple(view.by) or ("gender",)
+res, summary = curves(version, km_by, view.date_from, view.date_to, view.filters)
+st.caption(f"Everyone employed between {res.window.start} and {res.window.end}, followed by months since "
+           "hire. People hired before the window enter at their tenure on its first day (their earlier "
+           f"exits are not in the data); a point is shown only when at least {k} people of the group were "
+           "at risk there.")
+curve_table = res.curves.assign(
+    survival=res.curves["survival"].map(lambda v: f"{v:.1%}" if pd.notna(v) else f"fewer than {k} at risk"),
+    ci_low=res.curves["ci_low"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
+    ci_high=res.curves["ci_high"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")).rename(columns={
+        "group": "Group", "tenure_months": "Months since hire", "survival": "Still employed",
+        "ci_low": "95% CI low", "ci_high": "95% CI high", "at_risk": "At risk (n)"})
+low = lowest_retention_group(summary)
+chart_block(km_figure(res.curves, title=retention_title(summary), first=[low] if low else None),
+            curve_table,
+            retention_summary(summary, res.logrank, k), key="ret-km", filename="retention_curves.csv")
+with st.expander("Groups: 12- and 24-month retention and median tenure", expanded=False):
+    st.dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
+
+# --- Retention trends ----------------------------------------------------------------------
+st.header("Retention over the years")
+name = st.selectbox("Metric", RETENTION_METRICS, format_func=lambda n: specs[n].title, key="ret_metric")
+spec = specs[name]
+st.caption(spec.definition)
+by = view.by_for(spec)
+table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
+rows = table[table["dimensions"] == "|".join(by)]
+overall = table[table["group"] == "All"]
+said = periods_with_values(rows, overall)   # a cohort still being followed up has no value yet
+chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
+                         unit=spec.unit, events=events),
+            display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
+            key=f"ret-{name}", filename=f"{name}.csv")
+
+# --- Parental leave ----------------------------------------------------------------------------
+st.header("Parental leave")
+if "fct_leave_spells" not in info["tables"]:
+    no_data("parental leave", "hr/leave.csv")
+else:
+    st.caption("Each leave belongs to the year it starts in, so a policy for leave starting on a date "
+               "splits the years cleanly. Returns not yet followed for 12 months are left out and noted.")
+    for name in LEAVE_METRICS:
+        spec = specs[name]
+        by = view.by_for(spec)[:1] or ("gender",)   # leave is few people: one dimension at a time
+        table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to,
+                                  view.filters_for(spec))
+        rows = table[table["dimensions"] == "|".join(by)]
+        overall = table[table["group"] == "All"]
+        said = periods_with_values(rows, overall)
+        chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
+                                 unit=spec.unit, events=events),
+                    display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
+                    key=f"ret-{name}", filename=f"{name}.csv")
+
+# --- Policy events ---------------------------------------------------------------------------
+st.header("Did a policy change anything?")
+if events.empty:
+    st.info("No events loaded: add reference/events.csv (event_date, label, description) and rebuild.")
+    st.stop()
+cols = st.columns(4)
+event = cols[0].selectbox("Event", list(events["label"]), key="ret_event")
+metric = cols[1].selectbox("Metric", IMPACT_METRICS, format_func=lambda n: specs[n].title, key="ret_impact_metric")
+dims = ["(everyone)", *specs[metric].dimensions]
+group_dim = cols[2].selectbox("Group by", dims, index=dims.index("gender") if "gender" in dims else 0,
+                              key="ret_impact_dim")
+months = cols[3].number_input("Months each side", min_value=6, max_value=60, value=36, step=6, key="ret_months")
+group = None
+if group_dim != "(everyone)":
+    options = data.metric_table(version, metric, (group_dim,), "year", None, None, view.filters_for(specs[metric]))
+    choices = sorted(set(options.loc[options["dimensions"] == group_dim, "group"]))
+    # the sample's policy is about fathers taking leave: start with the largest group's series
+    largest = options[options["dimensions"] == group_dim].groupby("group")["n"].max().idxmax()
+    group = st.selectbox("Group", choices, index=choices.index(largest), key="ret_impact_group")
+try:
+    result = impact(data.cursor(version), metric, event, months=int(months),
+                    by=[group_dim] if group else [], group=group, filters=filters)
+except UsageError as exc:
+    st.warning(str(exc))
+    st.stop()
+table = result.series.assign(t=result.series["t"].astype(int)).rename(columns={
+    "period": "Month", "t": "Months from event", "value": specs[metric].title, "n": "n",
+    "used": "Used in the fit", "reason": "Left out because"}).drop(columns=["period_start", "post"])
+fig = impact_figure(result.series, result.coefficients, result.event_date, unit=specs[metric].unit,
+                    event_label=result.event, title=impact_title(result, specs[metric].unit))
+chart_block(fig, table, impact_sentence(result, specs[metric].unit), key="ret-impact", filename="impact_series.csv")
+st.dataframe(result.coefficients, hide_index=True, width="stretch", key="ret-impact-coef")
+for note in result.notes:
+    st.caption(note)

@@ -1,0 +1,101 @@
+"""Sentences and tables for the pay-equity views (relative pay, Art. 10, decomposition, cost to close).
+
+Shared by the dashboard and the PDF; inputs are suppressed tables."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .narrative import latest_period, suppressed_label
+
+
+def _pct(value: float) -> str:
+    return f"{abs(value):.1f}%"
+
+
+def _relative_phrase(value: float, reference: str) -> str:
+    return f"paid {_pct(value)} {'less' if value < 0 else 'more'} than {reference}"
+
+
+def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
+    """Title for the raw-vs-adjusted chart: the largest adjusted disadvantage in the latest period."""
+    latest = latest_period(rows)
+    if latest.empty:
+        return "Pay gaps: no data for the selected period"
+    period = latest["period"].iat[0]
+    adjusted = latest[(latest["measure"] == "adjusted") & latest["relative"].notna()]
+    if adjusted.empty:
+        return f"Pay gaps, {period}: no group is large enough to show"
+    worst = adjusted.loc[adjusted["relative"].idxmin()]
+    return (f"Adjusted pay gap, {period}: {worst['group']} {_relative_phrase(worst['relative'], worst['reference'])} "
+            f"with the same {factors_text}")
+
+
+def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
+    """Sentences a screen-reader user gets instead of the raw-vs-adjusted chart."""
+    latest = latest_period(rows)
+    if latest.empty:
+        return "No rows for the selected period."
+    parts = []
+    for group, g in latest.groupby("group", sort=False):
+        by = {m: r for m, r in zip(g["measure"], g.to_dict("records"))}
+        raw, adj = by.get("raw"), by.get("adjusted")
+        if adj is None or pd.isna(adj["relative"]):
+            continue
+        text = (f"{group} (n = {int(adj['n']):,}): {_relative_phrase(adj['relative'], adj['reference'])} after "
+                f"legitimate factors (95% CI {adj['ci_low']:.1f}% to {adj['ci_high']:.1f}%)")
+        if raw is not None and pd.notna(raw["relative"]):
+            text += f", {_pct(raw['relative'])} {'less' if raw['relative'] < 0 else 'more'} before them"
+        parts.append(text + ".")
+    hidden = int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum())
+    if hidden:
+        parts.append(f"{hidden} group(s) not shown: fewer than {k} people, or hidden so a smaller group "
+                     "cannot be worked out from the totals.")
+    head = f"Pay relative to the reference group on {latest['period_end'].iat[0]} ({latest['period'].iat[0]}). "
+    return head + (" ".join(parts) if parts else "No group is large enough to show.")
+
+
+def pay_gap_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Display table of the raw and adjusted relative pay (suppression spelled out)."""
+    out = []
+    for _, r in rows.sort_values(["period_end", "group", "measure"]).iterrows():
+        shown = not r["suppressed"] and pd.notna(r["relative"])
+        out.append({"Period": r["period"], "Group": r["group"], "Reference": r["reference"],
+                    "Measure": r["measure"],
+                    "Pay relative to reference": f"{r['relative']:+.1f}%" if shown else
+                    (suppressed_label(r["note"], k) if r["suppressed"] else r["note"] or "no gap"),
+                    "95% CI": f"{r['ci_low']:+.1f}% to {r['ci_high']:+.1f}%" if shown and pd.notna(r["ci_low"]) else "",
+                    "n": "" if r["suppressed"] or pd.isna(r["n"]) else f"{int(r['n']):,}",
+                    # Kennedy (1981): exp(beta - Var/2) - 1, the small-sample reading of the adjusted gap
+                    "Kennedy-corrected": f"{r['kennedy_gap']:+.1f}%" if shown and pd.notna(r.get("kennedy_gap")) else "",
+                    "p": f"{r['p_value']:.3g}" if shown and pd.notna(r.get("p_value")) else "",
+                    "Note": "" if shown else (r["note"] or "")})
+    return pd.DataFrame(out)
+
+
+def art10_summary(flags: pd.DataFrame, threshold) -> str:
+    if flags.empty:
+        return "No category of workers has two groups large enough to compare."
+    flagged = flags[flags["flagged"]]
+    cats = flagged["category"].nunique()
+    per = {c: flagged.loc[flagged["component"] == c, "category"].nunique() for c in ("basic", "variable")}
+    return (f"{cats} of {flags['category'].nunique()} categories of workers have a gap of {threshold}% or more "
+            f"between a published group and the reference ({per['basic']} in basic pay, {per['variable']} in "
+            f"variable pay): a joint pay assessment "
+            f"is needed unless objective, gender-neutral criteria justify it. Categories with a group of fewer "
+            f"than k people are not assessed here.")
+
+
+def decomposition_title(summary: pd.DataFrame) -> str:
+    if summary.empty:
+        return "Decomposition: no group is large enough to show"
+    top = summary.loc[summary["n_group"].idxmax()]
+    share = top["unexplained"] / top["gap_log_points"] if top["gap_log_points"] else float("nan")
+    return (f"{share:.0%} of the {top['raw_gap_pct']:.1f}% pay gap between {top['group']} and {top['reference']} "
+            "is not explained by the legitimate factors")
+
+
+def cost_curve_title(total: dict, currency: str) -> str:
+    if total is None or pd.isna(total.get("annual_cost")):
+        return "Cost to close the adjusted gap: not shown (fewer than k people would be raised)"
+    return (f"Closing the adjusted gap to {total['target_gap_pct']:g}% costs {total['annual_cost']:,.0f} {currency} "
+            f"a year in raises for {int(total['n_raised']):,} people")

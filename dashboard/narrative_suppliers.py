@@ -1,0 +1,51 @@
+"""Money formatting and share-of-spend tables for the supplier views.
+
+Shared by the dashboard and the PDF; inputs are suppressed tables."""
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.metrics._suppression import PRIMARY
+
+from .charts import format_value
+
+
+def format_money(value: float, currency: str) -> str:
+    """A sum of money for sentences: 1.12M USD, 85.3k USD, 950 USD."""
+    if value is None or pd.isna(value):
+        return ""
+    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:,.{1 if suffix == 'k' else 2}f}{suffix} {currency}"
+    return f"{value:,.0f} {currency}"
+
+
+def split_share_table(rows: pd.DataFrame, k: int, currency: str, numerator: str,
+                      keys: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Display table for a share of spend: share, its numerator and denominator in money, and
+    n (companies); a hidden row says why and shows no amount."""
+    out = pd.DataFrame({"Period": rows["period"]})
+    for key in keys:
+        out[key.replace("_", " ").capitalize()] = rows[key].values
+    out["Breakdown"] = rows["dimensions"].replace("", "overall").values
+    out["Group"] = rows["group"].values
+    shares, nums, dens, ns = [], [], [], []
+    for _, r in rows.iterrows():
+        if r["suppressed"]:
+            label = f"fewer than {k} companies" if PRIMARY in (r["note"] or "") else \
+                "suppressed (protects a smaller cell)"
+            shares.append(label)
+            nums.append("")
+            dens.append("")
+            ns.append("")
+            continue
+        shares.append(format_value(r["value"], "share") or "no share (net spend not positive)")
+        nums.append(f"{r['numerator']:,.0f}")
+        dens.append(f"{r['denominator']:,.0f}")
+        ns.append(f"{int(r['n']):,}")
+    out["Share"] = shares
+    out[f"{numerator} ({currency})"] = nums
+    out[f"Denominator: spend ({currency})"] = dens
+    out["n (companies)"] = ns
+    out["Note"] = rows["note"].fillna("").values
+    return out.reset_index(drop=True)

@@ -1,0 +1,53 @@
+"""Commitments section of the report (and the Overview's findings): each commitment's
+headline label - met, on track, at risk, off track, no recent action - with its reason in
+plain language, the register table, and per commitment the trajectory of the linked metric
+and the persistence checkpoints. Built from the same assessments as the Commitments page."""
+from __future__ import annotations
+
+from pipelines.commitments import assess_register
+from pipelines.db import has_table
+
+from ..charts_commitments import trajectory_figure
+from ..narrative_commitments import (FLAGGED, checkpoint_table, counts_sentence, counts_text, finding_sentence,
+                                     headline_reasons, persistence_summary, register_table, trajectory_title)
+from . import Block, Section
+
+ORDER = 0   # right after the executive summary: what was promised comes before the detail
+INTRO = ("What the organisation committed to, who owns each commitment, and whether the linked metric shows "
+         "impact: values are the latest full years from the same published tables as the rest of this "
+         "document; the straight-line trend is projected to each due date. Persistence compares the metric "
+         "over the months up to each checkpoint after the announcement with the actions and committee "
+         "reviews recorded in between.")
+# each commitment's block below gives the full reasons; the table stays readable on a page
+REGISTER_COLUMNS = ["ID", "Commitment", "Owner", "Status", "Baseline", "Latest", "Target", "Due", "Assessment"]
+
+
+def _events(con):
+    if not has_table(con, "fct_events"):
+        return None
+    return con.execute("SELECT event_date, label, description FROM fct_events ORDER BY event_date").df()
+
+
+def build_section(con, k: int, period: str = "year") -> Section | None:
+    """`k` and `period` are not used: each linked metric keeps its own threshold (people,
+    companies or survey respondents) and commitments are judged on full years."""
+    assessments = assess_register(con)
+    if not assessments:
+        return None
+    blocks = [Block(title=f"Commitments: {counts_text(assessments)}", summary=f"{counts_sentence(assessments)} {headline_reasons(assessments)}",
+                    table=register_table(assessments)[REGISTER_COLUMNS])]
+    events = _events(con)
+    for a in assessments:
+        title = trajectory_title(a)
+        drawable = a.baseline is not None and a.latest is not None
+        figure = trajectory_figure(a, title=title, events=events) if drawable else None
+        blocks.append(Block(
+            title=title, summary=f"{a.reason} {persistence_summary(a)}", table=checkpoint_table(a), figure=figure,
+            alt=(f"Line chart of {a.commitment.linked_label} by year with the straight-line projection, the "
+                 f"target at the due date and the value at each checkpoint. {a.reasons[0]}") if drawable else ""))
+    return Section(family="commitments", title="Commitments", intro=INTRO, blocks=blocks, order=ORDER)
+
+
+def findings(con, k: int, period: str = "year") -> list[str]:
+    """Commitments that are at risk, off track or have seen no recent action."""
+    return [finding_sentence(a) for a in assess_register(con) if a.assessment in FLAGGED]

@@ -1,0 +1,149 @@
+"""Pay equity section of the report, and the (non-Streamlit) table builders the dashboard page
+shares with it: relative pay (raw vs adjusted) over the years, the statutory tables with Art. 10
+flags, the decomposition, the cohort review and the cost-to-close curve. Every input is a
+published (suppressed) table; individual remediation rows never appear here."""
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.db import has_table, scalar
+from pipelines.metrics import build_context, compute, families, make_periods
+from pipelines.metrics.pay_analysis import pay_snapshot
+from pipelines.metrics.pay_cohorts import cohort_review
+from pipelines.metrics.pay_oaxaca import decomposition_tables
+from pipelines.metrics.pay_regression import details
+from pipelines.metrics.pay_remediation import Remediation
+from pipelines.metrics.pay_remediation_report import cost_curve, total
+from pipelines.metrics.pay_statutory import art10_assessment, statutory_measures
+
+from ..charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
+from ..narrative_pay import (art10_summary, cost_curve_title, decomposition_title, pay_gap_summary,
+                             pay_gap_table, pay_gap_title)
+from . import Block, Section
+
+FACTOR_WORDS = {"job_level": "job level", "job_family": "job family", "location": "location",
+                "tenure_years": "tenure", "performance_rating": "performance rating", "department": "department",
+                "country": "country", "employment_type": "employment type"}
+
+
+def pay_loaded(con) -> bool:
+    """HR pay data present: the spells mart exists and someone has a salary."""
+    return has_table(con, "fct_employment_spells") and bool(
+        scalar(con, "SELECT count(*) FROM fct_employment_spells WHERE annual_base_salary > 0"))
+
+
+def factors_text(config) -> str:
+    words = [FACTOR_WORDS.get(f, f) for f in config["pay"]["legitimate_factors"]]
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else (words[0] if words else "factors")
+
+
+def latest_full_year(con) -> tuple:
+    ctx = build_context(con)
+    periods = make_periods("year", ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
+    full = [p for p in periods if not p.is_partial] or periods
+    return full[-1].start, full[-1].end
+
+
+def relative_pay_rows(con, by, period="year", k=None, filters=None, date_from=None, date_to=None) -> pd.DataFrame:
+    """Raw (mean hourly) and adjusted pay relative to the reference, per group and period:
+    relative = group / reference - 1 in % (the raw gap with its sign flipped, exp(beta) - 1)."""
+    by = list(by)
+    parts = []
+    for metric, measure, flip in (("pay_gap_mean", "raw", True), ("adjusted_pay_gap", "adjusted", False)):
+        t = compute(con, metric, by=by, period=period, k=k, filters=filters, date_from=date_from, date_to=date_to)
+        t = t[(t["dimensions"] == "|".join(by)) & (t["group"] != t["reference"])].copy()
+        t = details(t) if measure == "adjusted" else t.assign(p_value=float("nan"), kennedy_gap=float("nan"))
+        sign = -1 if flip else 1
+        t["relative"] = sign * t["value"]
+        t["ci_low"], t["ci_high"] = (sign * t["ci_high"], sign * t["ci_low"]) if flip else (t["ci_low"], t["ci_high"])
+        t["measure"] = measure
+        parts.append(t[["period", "period_start", "period_end", "group", "reference", "measure", "relative", "ci_low", "ci_high",
+                        "n", "suppressed", "note", "p_value", "kennedy_gap"]])
+    return pd.concat(parts, ignore_index=True)
+
+
+def art10_rows(con, k=None, filters=None) -> pd.DataFrame:
+    start, end = latest_full_year(con)
+    return art10_assessment(con, by=["gender"], k=k, filters=filters, date_from=start, date_to=end)
+
+
+def analysis_tables(con, by, k=None, filters=None) -> dict:
+    """Decomposition, cohort review and cost curve on the latest full year's snapshot."""
+    snap = pay_snapshot(con, list(by), None, filters, k)
+    summary, factors = decomposition_tables(snap)
+    rem = Remediation(snap)
+    target = float(snap.config["pay"]["remediation_target_pct"])
+    return {"date": snap.date, "reference": snap.label(snap.reference), "summary": summary, "factors": factors,
+            "cohorts": cohort_review(snap), "curve": cost_curve(rem, snap.config["pay"]["cost_curve_points"]),
+            "total": total(rem, rem.plan(target)), "excluded": snap.excluded}
+
+
+def _block_trend(con, k, period) -> Block:
+    config = build_context(con)["config"]
+    rows = relative_pay_rows(con, ["gender"], period, k)
+    title = pay_gap_title(rows, factors_text(config))
+    summary = pay_gap_summary(rows, k)
+    return Block(title=title, summary=summary, table=pay_gap_table(rows, k), figure=gap_trend_figure(rows, title=title),
+                 alt=f"Line chart of raw and adjusted pay relative to men, by gender, over the years. {summary}")
+
+
+def _block_quartiles(con, k) -> Block:
+    table = statutory_measures(con, "gender", k=k)
+    quart = table[table["measure"].str.startswith("Share of pay quartile") & ~table["suppressed"]].copy()
+    quart["quartile"] = quart["measure"].str.replace("Share of pay quartile: ", "", regex=False)
+    title = "Share of each hourly pay quartile by gender"
+    fig = quartile_figure(quart, title=title) if len(quart) else None
+    shown = table.assign(value=table["value"].round(4))[["period", "measure", "uk_measure", "eu_article_9_1",
+                                                         "group", "value", "n", "note"]]
+    return Block(title="UK Gender Pay Gap measures / EU Art. 9(1)(a)-(f)", summary=(
+        "Mean and median hourly and bonus gaps (positive = paid less than men), share receiving a bonus, and the "
+        "share of each pay quartile, on the last day of the latest full year."), table=shown, figure=fig,
+        alt="Stacked bar chart of each gender's share of the four hourly pay quartiles.")
+
+
+def build_section(con, k: int, period: str = "year") -> Section | None:
+    if not pay_loaded(con):
+        return None
+    meta = families()["pay"]
+    config = build_context(con)["config"]
+    blocks = [_block_trend(con, k, period), _block_quartiles(con, k)]
+    flags = art10_rows(con, k)
+    blocks.append(Block(title="EU Art. 10: categories with a gap of 5% or more",
+                        summary=art10_summary(flags, config["pay"]["category_gap_threshold_pct"]),
+                        table=flags[flags["flagged"]] if len(flags) else flags))
+    tables = analysis_tables(con, ["gender"], k)
+    if len(tables["factors"]):
+        title = decomposition_title(tables["summary"])
+        blocks.append(Block(title=title, summary="Oaxaca-Blinder (pooled twofold): explained part by factor and the "
+                            "unexplained part of the ln hourly pay gap.", table=tables["summary"],
+                            figure=decomposition_figure(tables["factors"], title=title),
+                            alt="Bar chart of each factor's contribution to the pay gap."))
+    title = cost_curve_title(tables["total"], config["reporting_currency"])
+    blocks.append(Block(title=title, summary="Annual raise budget against the adjusted gap it leaves, per group.",
+                        table=tables["curve"], figure=cost_curve_figure(tables["curve"], title=title,
+                                                                        currency=config["reporting_currency"]),
+                        alt="Line chart: adjusted gap falls as the raise budget grows."))
+    return Section(family="pay", title=meta["title"], intro=meta["description"], order=meta["order"], blocks=blocks)
+
+
+def findings(con, k: int, period: str = "year") -> list[str]:
+    """Adjusted gaps whose 95% interval excludes zero, and the number of worker categories
+    that need a joint pay assessment (EU Art. 10), for the latest full year."""
+    if not pay_loaded(con):
+        return []
+    start, end = latest_full_year(con)
+    adjusted = compute(con, "adjusted_pay_gap", by=["gender"], period="custom", date_from=start, date_to=end, k=k)
+    factors = factors_text(build_context(con)["config"])
+    out = []
+    for _, r in adjusted[(adjusted["dimensions"] == "gender") & ~adjusted["suppressed"]].iterrows():
+        if pd.notna(r["ci_high"]) and (r["ci_high"] < 0 or r["ci_low"] > 0):
+            out.append(f"Pay {end.year}: {r['group']} paid {abs(r['value']):.1f}% {'less' if r['value'] < 0 else 'more'} "
+                       f"than {r['reference']} with the same {factors} "
+                       f"(95% CI {r['ci_low']:.1f}% to {r['ci_high']:.1f}%, n = {int(r['n']):,}).")
+    flags = art10_rows(con, k)
+    if len(flags) and flags["flagged"].any():
+        categories = flags.loc[flags["flagged"].astype(bool), "category"].nunique()
+        out.append(f"Pay {end.year}: {categories} worker categor{'y has' if categories == 1 else 'ies have'} a gap "
+                   "of 5% or more in basic or variable pay (EU Art. 10: a joint pay assessment is needed "
+                   "unless objective criteria justify it).")
+    return out

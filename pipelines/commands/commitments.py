@@ -1,0 +1,51 @@
+"""`equity commitments`: the status of each commitment in the run's register (and, with
+--log, the committee review log kept beside the database)."""
+from __future__ import annotations
+
+import click
+
+# the terminal table keeps the columns a committee scans; csv/json carry every column
+TABLE_COLUMNS = ["id", "owner", "status", "assessment", "flags", "latest_period", "latest", "target", "due"]
+
+
+def _say(text: str, fmt: str) -> None:
+    """Sentences go to stderr for csv/json, so the output stays machine-readable."""
+    click.echo(text, err=fmt != "table")
+
+
+def register(main: click.Group) -> None:
+    # imported here, not at module level: `python -m pipelines.cli` imports this module while
+    # pipelines.cli itself is still loading (the same pattern as the other command modules)
+    from ..cli import DB_OPTION, _emit, handle_errors
+
+    @main.command()
+    @DB_OPTION
+    @click.option("--log", "show_log", is_flag=True,
+                  help="Print the committee review log (every entry, corrections included) instead.")
+    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+    @handle_errors
+    def commitments(db, show_log, fmt):
+        """Each commitment in commitments.yml: assessment with its reason, baseline, latest, target."""
+        from ..build import default_db_path
+        from ..commitments import ReviewLog, assess_register, review_log_path, status_table
+        from ..db import connect_readonly
+        con = connect_readonly(db or default_db_path())
+        if show_log:
+            path = review_log_path(con)
+            if path is None:
+                _say("No commitments in this build, so no review log.", fmt)
+                return
+            log = ReviewLog(path)
+            _say(f"Review log {path} (append-only; a correction supersedes an earlier entry).", fmt)
+            _emit(log.entries().drop(columns=["prev_hash", "row_hash"]), fmt)
+            for problem in log.verify():
+                _say(f"Warning: {problem}", fmt)
+            return
+        table = status_table(assess_register(con))
+        if table.empty:
+            _say("No commitments in this build: add commitments.yml to the data folder and rebuild.", fmt)
+            return
+        _emit(table[TABLE_COLUMNS] if fmt == "table" else table, fmt)
+        if fmt == "table":
+            for row in table.itertuples():
+                _say(f"{row.id}: {row.reason}", fmt)

@@ -1,0 +1,104 @@
+"""`equity hiring adverse-impact`: the four-fifths analysis per stage and for the bottom line,
+optionally stratified (Cochran-Mantel-Haenszel) - everything through suppression."""
+from __future__ import annotations
+
+import click
+
+
+def register(main: click.Group) -> None:
+    from ..cli import DB_OPTION, _emit, _parse_filters, handle_errors
+
+    @main.group()
+    def hiring():
+        """Hiring-funnel analyses beyond `equity metrics` (adverse impact, stratified view)."""
+
+    @hiring.command("adverse-impact")
+    @DB_OPTION
+    @click.option("--by", default="gender", show_default=True,
+                  help="Up to three recruiting dimensions, comma-separated (e.g. gender,race_ethnicity).")
+    @click.option("--stage", "stages", multiple=True,
+                  help="Only these stages (repeatable); 'bottom line' for hired / decided.")
+    @click.option("--stratify", default=None,
+                  help="Also compare within this dimension (e.g. department) with a CMH test.")
+    @click.option("--view", type=click.Choice(["pooled", "strata", "cmh"]), default=None,
+                  help="For csv/json: which table (default: cmh with --stratify, else pooled).")
+    @click.option("--period", default="all", show_default=True,
+                  type=click.Choice(["all", "year", "quarter", "month", "custom"]),
+                  help="'all' = every application in the data window (or --from/--to) pooled.")
+    @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
+    @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+    @click.option("--k", type=int, default=None, help="Suppression threshold (default from config; at least 3).")
+    @click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE], e.g. department=Engineering.")
+    @click.option("--flagged-only", is_flag=True, help="Only rows below four-fifths or with |z| at the threshold.")
+    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+    @handle_errors
+    def adverse_impact(db, by, stages, stratify, view, period, date_from, date_to, k, filters,
+                       flagged_only, fmt):
+        """Impact ratios with flags, z, Fisher and Holm p, Katz CI and shortfall."""
+        from ..build import default_db_path
+        from ..db import connect_readonly
+        from ..metrics import build_context, compute
+        from ..metrics.hiring_display import cmh_display, impact_display, sort_stages
+        from ..metrics.hiring_funnel import funnel_data_issues, stage_order
+        from ..metrics.hiring_strata import stratified_impact, whole_window
+        con = connect_readonly(db or default_db_path())
+        dims = [d.strip() for d in by.split(",") if d.strip()]
+        lo = date_from.date() if date_from else None
+        hi = date_to.date() if date_to else None
+        if period == "all":
+            period, lo, hi = whole_window(con, lo, hi)
+        args = {"period": period, "date_from": lo, "date_to": hi, "k": k}
+        flt = _parse_filters(filters)
+        ctx = build_context(con)
+        order = stage_order(ctx["config"])
+        k_shown = k or ctx["config"]["privacy"]["k"]
+
+        def keep(rows):
+            if stages:
+                rows = rows[rows["stage"].isin([s.lower() for s in stages])]
+            if flagged_only:
+                rows = rows[rows["flagged"].fillna(False).astype(bool) | rows["significant"].fillna(False).astype(bool)]
+            return sort_stages(rows, order)
+
+        if stratify:
+            result = stratified_impact(con, dims, stratify, filters=flt, **args)
+            pooled, strata = keep(result.pooled), keep(result.strata)
+            strata = strata[strata["dimensions"] == "|".join(dims)]
+            cmh = result.cmh[result.cmh["stage"].isin(pooled["stage"].unique())]
+        else:
+            table = compute(con, "adverse_impact_ratio", by=dims, filters=flt, **args)
+            pooled = keep(table[table["dimensions"].isin(["|".join(dims), ""])])
+            strata = cmh = None
+        if fmt != "table":
+            chosen = view or ("cmh" if stratify else "pooled")
+            if chosen != "pooled" and not stratify:
+                raise click.UsageError(f"--view {chosen} needs --stratify")
+            _emit({"pooled": pooled, "strata": strata, "cmh": cmh}[chosen].reset_index(drop=True), fmt)
+            return
+        for row in funnel_data_issues(con, ctx["config"]).itertuples():
+            click.echo(f"Note: {row.count:,} {row.issue} - {row.treatment}", err=True)
+        label = pooled["period"].iat[0] if len(pooled) and pooled["period"].nunique() == 1 else "by period"
+        click.echo(f"\nAdverse impact by {' x '.join(dims)}, applications {label} (pooled)")
+        _emit(_compact(impact_display(pooled, k_shown), pooled), "table")
+        if stratify:
+            shown = strata[strata["flagged"].fillna(False).astype(bool)]
+            click.echo(f"\nWithin each {stratify}: rows below four-fifths "
+                       f"({len(shown)} of {len(strata)}; all rows with --format csv --view strata)")
+            _emit(_compact(impact_display(shown, k_shown), shown)
+                  .assign(**{stratify: shown["stratum"].to_numpy()}), "table")
+            click.echo(f"\nPooled vs within-{stratify} (Cochran-Mantel-Haenszel)")
+            _emit(cmh_display(cmh, stratify).drop(columns=["Note", "Period"]), "table")
+            for note in cmh.loc[cmh["disagree"], "note"]:
+                click.echo(f"- {note}")
+
+
+COMPACT = ["Stage", "Group", "Selected / decided (n)", "Selection rate", "Reference", "Impact ratio",
+           "95% CI", "z", "p (Holm)", "Shortfall", "Flag"]
+
+
+def _compact(display, rows):
+    """The terminal table: the columns that decide a finding (csv/json carry every column)."""
+    out = display[COMPACT]
+    if rows["period"].nunique() > 1:
+        out = out.assign(Period=display["Period"].to_numpy())[["Period", *COMPACT]]
+    return out

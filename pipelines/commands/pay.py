@@ -1,0 +1,177 @@
+"""`equity pay ...`: pay-equity analyses beyond single registry metrics.
+
+    equity pay statutory     UK six measures / EU Art. 9 and the Art. 10 category flags
+    equity pay adjusted      adjusted gap with beta, robust SE, CI, p, R^2, n, Kennedy gap
+    equity pay decomposition Oaxaca-Blinder (twofold pooled, threefold, per factor)
+    equity pay cohorts       30/5 cohort review with t-tests and flags
+    equity pay remediation   smallest raise budget to reach a target gap; cost-to-close curve
+
+Everything printed or written goes through the same suppression as `equity metrics`;
+individual remediation rows are written only with --include-individuals.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def register(main: click.Group) -> None:
+    from ..cli import DB_OPTION, _emit, _parse_filters, handle_errors
+
+    by_option = click.option("--by", default="gender", show_default=True,
+                             help="Group dimension(s), comma-separated (e.g. gender,race_ethnicity).")
+    k_option = click.option("--k", type=int, default=None, help="Suppression threshold (default from config).")
+    filter_option = click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE].")
+    fmt_option = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+    date_option = click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                               help="Snapshot date (default: end of the latest full year).")
+    period_option = click.option("--period", default="year", show_default=True,
+                                 type=click.Choice(["year", "quarter", "month"]))
+
+    def _open(db):
+        from ..build import default_db_path
+        from ..db import connect_readonly
+        return connect_readonly(db or default_db_path())
+
+    def _dims(by: str) -> list[str]:
+        return [d.strip() for d in by.split(",") if d.strip()]
+
+    @main.group("pay")
+    def pay():
+        """Pay equity: statutory tables, adjusted gap, decomposition, cohorts, remediation."""
+
+    @pay.command("statutory")
+    @DB_OPTION
+    @by_option
+    @period_option
+    @k_option
+    @filter_option
+    @click.option("--flags-only", is_flag=True, help="Only the Art. 10 flagged categories.")
+    @fmt_option
+    @handle_errors
+    def statutory(db, by, period, k, filters, flags_only, fmt):
+        """UK Gender Pay Gap six measures and EU Art. 9(1) for the latest full period, then the
+        Art. 10 category assessment (gap >= 5%, exact arithmetic) of that period."""
+        from ..metrics.pay_statutory import art10_assessment, statutory_measures
+        con = _open(db)
+        dims = _dims(by)
+        measures = statutory_measures(con, dims[0], period=period, k=k, filters=_parse_filters(filters))
+        if not flags_only:
+            if fmt == "table":
+                click.echo("UK Gender Pay Gap / EU Art. 9(1)(a)-(f)")
+            _emit(measures, fmt)
+        latest = measures["period"].iat[0] if len(measures) else None
+        flags = art10_assessment(con, by=dims, period=period, k=k, filters=_parse_filters(filters))
+        flags = flags[flags["period"] == latest] if latest is not None else flags
+        if flags_only:
+            flags = flags[flags["flagged"]]
+        if fmt == "table":
+            click.echo(f"\nEU Art. 9(1)(g) category gaps and Art. 10 flags ({int(flags['flagged'].sum())} flagged)")
+        _emit(flags, fmt)
+
+    @pay.command("adjusted")
+    @DB_OPTION
+    @by_option
+    @period_option
+    @k_option
+    @filter_option
+    @fmt_option
+    @handle_errors
+    def adjusted(db, by, period, k, filters, fmt):
+        """Adjusted gap per group and period: beta, robust SE, 95% CI, p, R^2, n, exp(beta)-1
+        and Kennedy's exp(beta - Var/2) - 1 (published groups only)."""
+        from ..metrics import compute
+        from ..metrics.pay_regression import details
+        con = _open(db)
+        table = details(compute(con, "adjusted_pay_gap", by=_dims(by), period=period, k=k,
+                                filters=_parse_filters(filters)))
+        out = table.rename(columns={"numerator": "beta", "denominator": "se", "value": "gap_pct"})
+        _emit(out[["period", "dimensions", "group", "reference", "n", "beta", "se", "ci_low", "ci_high",
+                   "p_value", "gap_pct", "kennedy_gap", "r_squared", "suppressed", "note"]], fmt)
+
+    @pay.command("decomposition")
+    @DB_OPTION
+    @by_option
+    @date_option
+    @k_option
+    @filter_option
+    @fmt_option
+    @handle_errors
+    def decomposition(db, by, date, k, filters, fmt):
+        """Oaxaca-Blinder decomposition of the ln-pay gap of each published group against the
+        reference: twofold (pooled) and threefold, and each factor's explained part."""
+        from ..metrics.pay_analysis import pay_snapshot
+        from ..metrics.pay_oaxaca import decomposition_tables
+        snap = pay_snapshot(_open(db), _dims(by), date.date() if date else None, _parse_filters(filters), k)
+        summary, factors = decomposition_tables(snap)
+        if fmt == "table":
+            click.echo(f"Snapshot {snap.date}: gap in log points (reference {snap.label(snap.reference)})")
+        _emit(summary, fmt)
+        if fmt == "table":
+            click.echo("\nExplained part by factor (log points)")
+        _emit(factors, fmt)
+
+    @pay.command("cohorts")
+    @DB_OPTION
+    @by_option
+    @date_option
+    @k_option
+    @filter_option
+    @fmt_option
+    @handle_errors
+    def cohorts(db, by, date, k, filters, fmt):
+        """Cohort review (job family x job level by default): gap and Welch t per cohort,
+        tested only with n >= 30 and >= 5 in each group; |t| >= 2 flagged."""
+        from ..metrics.pay_analysis import pay_snapshot
+        from ..metrics.pay_cohorts import cohort_review
+        snap = pay_snapshot(_open(db), _dims(by), date.date() if date else None, _parse_filters(filters), k)
+        _emit(cohort_review(snap), fmt)
+
+    @pay.command("remediation")
+    @DB_OPTION
+    @click.option("--target-gap", "target", required=True, type=click.FloatRange(min=0, max=99),
+                  help="Target adjusted gap in percent (e.g. 0, 1, 2).")
+    @click.option("--budget", type=click.FloatRange(min=0), default=None,
+                  help="Annual budget (reporting currency): if the target costs more, the most closure it buys.")
+    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="CSV to write: the per-group plan, or individual rows with --include-individuals.")
+    @click.option("--include-individuals", is_flag=True,
+                  help="Write one row per person raised (confidential: handle as payroll data).")
+    @click.option("--curve", "curve_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Also write the cost-to-close curve to this CSV.")
+    @by_option
+    @date_option
+    @k_option
+    @filter_option
+    @handle_errors
+    def remediation(db, target, budget, out, include_individuals, curve_out, by, date, k, filters):
+        """Smallest raise budget that brings every published group's adjusted gap to the target
+        (raising members paid below their predicted pay up to a floor), and its cost curve."""
+        from ..export import to_csv
+        from ..metrics import pay_remediation_report as report
+        from ..metrics.pay_analysis import pay_snapshot
+        from ..metrics.pay_remediation import Remediation, budget_of, plan_for_budget
+        snap = pay_snapshot(_open(db), _dims(by), date.date() if date else None, _parse_filters(filters), k)
+        rem = Remediation(snap)
+        plan = rem.plan(target)
+        limited = budget is not None and budget_of(rem, plan)[0] > budget
+        if limited:
+            plan = plan_for_budget(rem, budget)
+        table = report.individual_rows(rem, plan) if include_individuals else report.summary(rem, plan)
+        out.write_text(to_csv(table), encoding="utf-8")
+        if curve_out:
+            curve_out.write_text(to_csv(report.cost_curve(rem, snap.config["pay"]["cost_curve_points"])),
+                                 encoding="utf-8")
+        tot = report.total(rem, plan)
+        cost = "not shown (fewer than k people raised)" if tot["annual_cost"] != tot["annual_cost"] \
+            else f"{tot['annual_cost']:,.0f} {snap.config['reporting_currency']} a year"
+        reach = f" (budget {budget:,.0f} reaches {plan.target_pct:.2f}%)" if limited else ""
+        click.echo(f"Snapshot {snap.date}, reference {snap.label(snap.reference)}: target {target}%{reach}")
+        click.echo(f"Cost: {cost}" + ("" if plan.reachable else
+                                       " - target not reachable by raising people up to their predicted pay"))
+        for g, gap in plan.gaps_pct.items():
+            click.echo(f"  {snap.label(g)}: adjusted gap {rem.gap_pct(g, rem.y):.2f}% -> {gap:.2f}%")
+        if rem.fte_assumed:
+            click.echo(f"{rem.fte_assumed} employee(s) without an FTE counted as full time for cost.")
+        click.echo(f"Wrote {'individual rows (confidential)' if include_individuals else 'the per-group plan'} to {out}")

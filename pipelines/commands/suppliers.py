@@ -1,0 +1,97 @@
+"""`equity suppliers ...`: certification risk, goals and the parent roll-up.
+
+Money figures here go through the same suppression as `equity metrics`; lists that name
+suppliers carry no per-supplier amounts (see pipelines/metrics/suppliers_risk.py).
+"""
+from __future__ import annotations
+
+import click
+
+from ..cli import DB_OPTION, _emit, handle_errors
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+K_OPTION = click.option("--k", type=int, default=None,
+                        help="Minimum companies behind a money figure (default privacy.supplier_k, else privacy.k).")
+
+
+def _con(db):
+    from ..build import default_db_path
+    from ..db import connect_readonly, has_table
+    from ..metrics import NoDataError
+    con = connect_readonly(db or default_db_path())
+    if not has_table(con, "fct_spend"):
+        raise NoDataError("no data loaded for supplier metrics (procurement/suppliers.csv, spend.csv and "
+                          "certifications.csv not supplied): add them and rebuild")
+    return con
+
+
+def register(main: click.Group) -> None:
+    @main.group()
+    def suppliers():
+        """Supplier diversity: expiring and lapsed certifications, goals, parent roll-up."""
+
+    @suppliers.command()
+    @DB_OPTION
+    @click.option("--days", type=click.IntRange(min=1), default=None,
+                  help="Window in days (default procurement.expiring_days, 90).")
+    @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                  help="Count from this day (default: the build's as_of).")
+    @K_OPTION
+    @FORMAT
+    @handle_errors
+    def expiring(db, days, as_of, k, fmt):
+        """Certifications expiring soon (largest trailing spend first) and the spend at risk."""
+        from ..metrics.suppliers_risk import expiring_certifications, spend_at_risk
+        con = _con(db)
+        day = as_of.date() if as_of else None
+        _emit(expiring_certifications(con, day, days), fmt)
+        risk = spend_at_risk(con, day, days, k).iloc[0]
+        if fmt == "table":
+            amount = "hidden (fewer than k companies)" if risk["suppressed"] else f"{risk['spend_at_risk']:,.2f}"
+            click.echo(f"Diverse spend at risk ({risk['trailing_from']} to {risk['as_of']}, suppliers left with no "
+                       f"diverse certification: {risk['suppliers']}, companies n = {risk['n']}): {amount}")
+
+    @suppliers.command()
+    @DB_OPTION
+    @FORMAT
+    @handle_errors
+    def lapsed(db, fmt):
+        """Transactions booked after a supplier's diverse certification lapsed (not counted as diverse)."""
+        from ..metrics.suppliers_risk import lapsed_spend
+        _emit(lapsed_spend(_con(db)), fmt)
+
+    @suppliers.command()
+    @DB_OPTION
+    @click.option("--period", default="year", type=click.Choice(["year", "quarter", "month"]), show_default=True)
+    @click.option("--preset", default=None, help="Grade against a goal preset (e.g. sba) instead of the configured goals.")
+    @K_OPTION
+    @FORMAT
+    @handle_errors
+    def goals(db, period, preset, k, fmt):
+        """Goals vs actual share per period, with achievement % and grade."""
+        from ..metrics import build_context
+        from ..metrics.suppliers_goals import goal_progress, preset_config
+        con = _con(db)
+        config = build_context(con)["config"]
+        if preset:
+            config = preset_config(config, preset)
+        table = goal_progress(con, config, period=period, k=k)
+        if table.empty and fmt == "table":
+            click.echo("No goals configured: add procurement.goals (or goal_preset: sba) to equity.yml, "
+                       "or pass --preset sba.")
+            return
+        _emit(table, fmt)
+
+    @suppliers.command()
+    @DB_OPTION
+    @FORMAT
+    @handle_errors
+    def parents(db, fmt):
+        """The parent roll-up: each ultimate parent with the suppliers that roll up to it."""
+        con = _con(db)
+        _emit(con.execute(
+            "SELECT ultimate_parent_id, any_value(ultimate_parent_name) AS ultimate_parent_name, "
+            "bool_and(ultimate_parent_in_master) AS parent_in_master, count(*) AS suppliers, "
+            "max(group_depth) AS levels, string_agg(supplier_id, ' ' ORDER BY supplier_id) AS members "
+            "FROM dim_suppliers GROUP BY 1 HAVING count(*) > 1 OR bool_or(group_depth > 0) "
+            "ORDER BY suppliers DESC, 1").df(), fmt)

@@ -1,0 +1,99 @@
+"""Shared set-up for the point-in-time pay analyses (decomposition, cohort review,
+remediation): one snapshot date, the group each person belongs to, the model inputs.
+
+The default date is the end of the latest *full* reporting year (a partial year's end is
+not a year-end snapshot); any date inside the data window can be asked for.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ..config import effective_k
+from ..errors import UsageError
+from ._engine import build_context
+from ._frame import Query, all_dimensions
+from ._periods import Period, make_periods
+from .pay_groups import reference_values, split_dims
+from .pay_regression import SEP, factor_matrix
+from .pay_snapshot import ln_pay, snapshot_frame
+
+
+def latest_full_period_end(con: duckdb.DuckDBPyConnection, period: str = "year") -> dt.date:
+    ctx = build_context(con)
+    periods = make_periods(period, ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
+    full = [p for p in periods if not p.is_partial]
+    return (full or periods)[-1].end
+
+
+@dataclass
+class PaySnapshot:
+    """Everyone with a salary on `date`, their group (`group` column) and model inputs."""
+    date: dt.date
+    people: pd.DataFrame
+    dims: list[str]
+    reference: str
+    k: int
+    config: dict[str, Any]
+    excluded: int = 0
+    factors: list[str] = field(default_factory=list)
+
+    def label(self, group: str) -> str:
+        return group.replace(SEP, "|")
+
+    def ln_pay(self):
+        return ln_pay(self.people)
+
+    def factor_matrix(self) -> pd.DataFrame:
+        return factor_matrix(self.people, self.factors)
+
+    def design_without_groups(self) -> pd.DataFrame:
+        """Constant + legitimate factors (the model remediation predicts pay from)."""
+        x = self.factor_matrix()
+        x.insert(0, "const", 1.0)
+        return x
+
+
+def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date | None = None,
+                 filters: dict[str, list[str]] | None = None, k: int | None = None,
+                 extra_columns=()) -> PaySnapshot:
+    """The pay population on `date` (default: latest full year end) grouped by `by`."""
+    ctx = build_context(con)
+    config = ctx["config"]
+    dims = [d for d in by if d]
+    compared, within = split_dims(dims, config)
+    if not compared or within:
+        raise UsageError("group the analysis by group dimensions (gender, race_ethnicity, ...); "
+                         f"narrow it to a department, family, level or location with a filter (got {dims})")
+    for d in dims + list(filters or {}):
+        if d not in all_dimensions():
+            raise UsageError(f"unknown dimension '{d}'")
+    date = date or latest_full_period_end(con)
+    if not ctx["history_start"] <= date <= ctx["as_of"]:
+        raise UsageError(f"{date} is outside the data ({ctx['history_start']} to {ctx['as_of']})")
+    threshold = effective_k(config, k)
+    factors = list(config["pay"]["legitimate_factors"])
+    q = Query(con=con.cursor(), dims=dims, periods=[Period(date, date, str(date))],
+              filters=dict(filters or {}), config=config, params={**ctx, "k": threshold})
+    # category and cohort columns always come along (Art. 9(1)(g) categories, cohort review)
+    extra = list(dict.fromkeys([*config["pay"]["worker_category"], *config["pay"]["cohort_columns"],
+                                *extra_columns]))
+    frame = snapshot_frame(q, factors=factors, extra_columns=extra)
+    refs = reference_values(frame, dims, config)
+    people = frame[frame["has_pay"]].reset_index(drop=True)
+    people["group"] = people[dims].astype(str).agg(SEP.join, axis=1)
+    return PaySnapshot(date=date, people=people, dims=dims, reference=SEP.join(refs[d] for d in dims),
+                       k=threshold, config=config, excluded=int((~frame["has_pay"]).sum()), factors=factors)
+
+
+def published_groups(snap: PaySnapshot) -> set[str]:
+    """Groups that may be shown: the cells of the breakdown that the shared suppression rule
+    (n >= k, plus complementary suppression against every margin) leaves published."""
+    from .pay_groups import published_cells
+    cells = published_cells(snap.people.assign(_period=0), snap.dims, snap.k, ["_period"])
+    full = cells[(cells["_gid"] == 0) & ~cells["suppressed"]]
+    return set(full[snap.dims].astype(str).agg(SEP.join, axis=1)) if len(full) else set()
