@@ -13,7 +13,7 @@ DEMO_DB := build/demo.duckdb
 PORT ?= 8501
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help demo demo-db test test-fast sample lock system-deps browser-deps screenshots bench bench-large docs clean
+.PHONY: help demo demo-db test test-fast sample lock system-deps browser-deps screenshots bench bench-large bench-spark docs clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,10 +21,10 @@ help:  ## list targets
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,pdf]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,pdf,spark]'
 	touch $(STAMP)
 
-venv: $(STAMP)  ## create .venv and install the project with test extras
+venv: $(STAMP)  ## create .venv and install the project with test, PDF and Spark extras
 
 demo-db: $(STAMP)  ## build the sample database into build/demo.duckdb
 	$(BIN)/equity build --data $(DEMO_DATA) --db $(DEMO_DB)
@@ -32,10 +32,10 @@ demo-db: $(STAMP)  ## build the sample database into build/demo.duckdb
 demo: demo-db  ## build the sample database and serve the dashboard on 127.0.0.1:$(PORT)
 	$(BIN)/equity dashboard --db $(DEMO_DB) --port $(PORT)
 
-test: $(STAMP) system-deps browser-deps  ## run all tests incl. browser, accessibility and PDF checks
-	$(BIN)/python -m pytest -n 2 -q   # exit code 5 (no tests collected) fails make too
+test: $(STAMP) system-deps browser-deps  ## run all tests incl. browser, accessibility, PDF and Spark parity checks
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q   # loadgroup: Spark tests share one worker and session; exit code 5 (no tests) fails make too
 
-test-fast: $(STAMP)  ## unit tests only (skip end-to-end builds)
+test-fast: $(STAMP)  ## unit tests only (skip end-to-end builds and Spark)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 sample: $(STAMP)  ## regenerate the committed sample data folder
@@ -53,12 +53,13 @@ docs: $(STAMP)  ## regenerate docs generated from the code (metric reference, da
 lock: $(STAMP)  ## refresh constraints.txt from the current environment
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
-system-deps:  ## install OS packages used by browser and PDF checks (chromium, poppler-utils)
-	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep -q DejaVuSans; then \
+system-deps:  ## install OS packages for browser, PDF and Spark checks (chromium, poppler-utils, Java 17)
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep -q DejaVuSans \
+	    && java -version 2>&1 | grep -q 'version "17'; then \
 	  echo "system packages present"; \
 	else \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium poppler-utils fonts-dejavu-core; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium poppler-utils fonts-dejavu-core openjdk-17-jre-headless; \
 	fi
 
 browser-deps:  ## install axe-core (npm) for the accessibility checks
@@ -66,6 +67,9 @@ browser-deps:  ## install axe-core (npm) for the accessibility checks
 
 screenshots: $(STAMP) system-deps  ## screenshots of every page and PDF page images into screenshots/
 	$(BIN)/python scripts/screenshots.py --out screenshots
+
+bench-spark: $(STAMP) system-deps  ## DuckDB vs local Spark on the W1 workload (10k employees; minutes)
+	$(BIN)/python benchmarks/bench_spark.py
 
 clean:  ## remove build outputs (not .venv)
 	rm -rf build .pytest_cache

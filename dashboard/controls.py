@@ -104,6 +104,10 @@ def sidebar(version: data.DbVersion | None) -> View:
             st.caption(f"Data {bounds['history_start']} to {bounds['as_of']} · run {bounds['run_id']} · "
                        f"groups under {bounds['k']} people are never shown (survey results: under "
                        f"{bounds['survey_k']} respondents).")
+            if bounds["precomputed"]:
+                st.caption("Computed on Spark: this database holds only the suppressed results "
+                           "precomputed there (see `spark.results` in equity.yml); filters are not "
+                           "available.")
     view = View(period=st.session_state["ctl_period"], date_from=st.session_state["ctl_from"],
                 date_to=st.session_state["ctl_to"], by=tuple(st.session_state["ctl_by"]),
                 filters=tuple(filters))

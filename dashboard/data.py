@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines.db import has_table
+from pipelines.db import built_tables, has_table
 from pipelines.metrics import NoDataError, all_dimensions, build_context, compute, families, registry
 from pipelines.quality_report import quality_summary
 from pipelines.sqlsafe import ident
@@ -74,8 +74,9 @@ def cursor(version: DbVersion) -> duckdb.DuckDBPyConnection:
 def run_info(version: DbVersion) -> dict:
     cur = cursor(version)
     ctx = build_context(cur)
-    tables = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    return {"run_id": ctx["run_id"], "as_of": ctx["as_of"], "history_start": ctx["history_start"],
+    tables = built_tables(cur)   # with a Spark results database: the marts built on the cluster
+    precomputed = has_table(cur, "metric_results")   # a results-only database from a Spark build
+    return {"precomputed": precomputed,"run_id": ctx["run_id"], "as_of": ctx["as_of"], "history_start": ctx["history_start"],
             "organisation": ctx["config"].get("organisation", ""), "k": ctx["config"]["privacy"]["k"],
             "survey_k": ctx["config"]["privacy"]["survey_k"],
             "fiscal_year_start_month": ctx["config"]["fiscal_year_start_month"], "tables": tables,

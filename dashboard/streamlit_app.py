@@ -17,6 +17,7 @@ if str(ROOT.parent) not in sys.path:   # `streamlit run` puts only this folder o
 from dashboard import data  # noqa: E402
 from dashboard.auth import require_sign_in  # noqa: E402
 from dashboard.controls import sidebar  # noqa: E402
+from pipelines.metrics import KEPT_ON_CLUSTER, stayed_on_cluster  # noqa: E402
 
 PAGES = [
     ("app_pages/overview.py", "Overview", ":material/dashboard:"),
@@ -36,5 +37,12 @@ require_sign_in()
 pages = [st.Page(str(ROOT / path), title=title, icon=icon, default=(i == 0))
          for i, (path, title, icon) in enumerate(PAGES) if (ROOT / path).exists()]
 navigation = st.navigation(pages)
-sidebar(data.db_version())
-navigation.run()
+version = data.db_version()
+sidebar(version)
+try:
+    navigation.run()
+except Exception as exc:   # a Spark results database answers only what it holds
+    if version is None or not stayed_on_cluster(data.cursor(version), exc):
+        raise
+    detail = str(exc) if "precomputed" in str(exc) else KEPT_ON_CLUSTER
+    st.warning(f"The rest of this page is not available from this database: {detail}.")

@@ -25,7 +25,7 @@ import pandas as pd
 from . import __version__
 from .db import scalar
 from .config import config_hash, load_config
-from .errors import DataError
+from .errors import DataError, UsageError
 from .commitments.store import write_register
 from .ingest import SourceFile, load_raw, resolve_sources
 from .models import run_models
@@ -47,6 +47,7 @@ class BuildResult:
     quarantined: int = 0
     warnings: int = 0
     models: dict[str, dict] = field(default_factory=dict)
+    failed_results: list[str] = field(default_factory=list)   # Spark: metric tables not computed
 
 
 def default_db_path() -> Path:
@@ -58,7 +59,7 @@ def _create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
                 "column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)")
 
 
-def _window(con: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> tuple[dt.date, dt.date]:
+def history_window(con: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> tuple[dt.date, dt.date]:
     """(history_start, as_of): the span over which the HR data is complete.
 
     as_of: configured, else the latest HR date not after today (future-dated records are
@@ -86,7 +87,7 @@ def _window(con: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> tuple[dt.
     return start, as_of
 
 
-def _write_params(con, config: dict[str, Any], start: dt.date, as_of: dt.date) -> None:
+def write_params(con, config: dict[str, Any], start: dt.date, as_of: dt.date) -> None:
     con.execute(
         "CREATE TABLE build_params AS SELECT "
         f"DATE {literal(start.isoformat())} AS history_start, DATE {literal(as_of.isoformat())} AS as_of, "
@@ -96,7 +97,7 @@ def _write_params(con, config: dict[str, Any], start: dt.date, as_of: dt.date) -
         f"{literal(config['demographics']['unknown_label'])} AS unknown_label")
 
 
-def _load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
+def load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
     rows = []
     for name, sf in sources.items():
         loaded = scalar(con, f"SELECT count(*) FROM src_{name}")
@@ -111,7 +112,7 @@ def _load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
     return rows
 
 
-def _write_frame(con, name: str, frame: pd.DataFrame) -> None:
+def write_frame(con, name: str, frame: pd.DataFrame) -> None:
     con.register("_frame", frame)
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")
     con.unregister("_frame")
@@ -124,12 +125,12 @@ def _append_manifest_file(con, row: dict[str, Any]) -> None:
     con.unregister("_row")
 
 
-def _remove_db_files(path: Path) -> None:
+def remove_db_files(path: Path) -> None:
     for p in (path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
 
 
-def _remove_abandoned_builds(db_path: Path) -> None:
+def remove_abandoned_builds(db_path: Path) -> None:
     """Temporary files of builds that were killed (their process is gone)."""
     for tmp in db_path.parent.glob(f".{db_path.name}.building-*"):
         pid = tmp.name.rsplit("-", 1)[-1].removesuffix(".wal")
@@ -137,8 +138,48 @@ def _remove_abandoned_builds(db_path: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None = None) -> BuildResult:
-    """Build the database for `data_dir` into `db_path` (atomic replace on success)."""
+def new_run_id(started: dt.datetime) -> str:
+    return f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
+def manifest_frames(run_id: str, started: dt.datetime, data_dir: Path, config: dict[str, Any],
+                    start: dt.date, as_of: dt.date, sources: dict[str, SourceFile],
+                    files: list[dict[str, Any]], models: dict[str, dict],
+                    extra: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+    """manifest_files, manifest_models and run_manifest (`extra`: more run columns)."""
+    finished = dt.datetime.now(dt.timezone.utc)
+    return {
+        "manifest_files": pd.DataFrame(files),
+        "manifest_models": pd.DataFrame(
+            [{"model": n, **{k: s.get(k) for k in ("layer", "status", "rows", "reason")}}
+             for n, s in models.items()]),
+        "run_manifest": pd.DataFrame([{
+            "run_id": run_id, "tool_version": __version__, "started_at": started,
+            "finished_at": finished, "data_dir": str(data_dir.resolve()),
+            "config_hash": config_hash(config), "config_json": json.dumps(config, default=str),
+            "history_start": start, "as_of": as_of,
+            "families": ",".join(sorted({sf.table.family for sf in sources.values()})),
+            **(extra or {}),
+        }]),
+    }
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None = None,
+          engine: str = "duckdb") -> BuildResult:
+    """Build the database for `data_dir` into `db_path` (atomic replace on success).
+
+    engine "spark" runs the same steps on Spark and writes a results-only database
+    (pipelines.spark.build)."""
+    if engine == "spark":
+        from .spark import require_spark
+        require_spark()
+        from .spark.build import build_on_spark
+        return build_on_spark(data_dir, db_path or default_db_path(), progress)
+    if engine != "duckdb":
+        raise UsageError(f"unknown engine '{engine}'; use one of: {', '.join(ENGINES)}")
     data_dir, db_path = Path(data_dir), Path(db_path or default_db_path())
     if not data_dir.is_dir():
         raise DataError(f"data folder {data_dir} does not exist")
@@ -148,8 +189,8 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     sources = resolve_sources(data_dir, config)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
-    _remove_abandoned_builds(db_path)
-    _remove_db_files(tmp)
+    remove_abandoned_builds(db_path)
+    remove_db_files(tmp)
     con = duckdb.connect(str(tmp))
     try:
         _create_bookkeeping(con)
@@ -161,30 +202,21 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         for sf in sources.values():
             quarantine_orphans(con, sf, sources)
         check_fx(con, sources, config)
-        files = _load_stats(con, sources)
-        start, as_of = _window(con, config)
-        _write_params(con, config, start, as_of)
+        files = load_stats(con, sources)
+        start, as_of = history_window(con, config)
+        write_params(con, config, start, as_of)
         step("running SQL models")
         models = run_models(con, {f"src_{n}" for n in sources} | {"build_params"},
                             progress=lambda m: step(f"model {m}"))
         step("data-quality checks")
         staged = [n for n, s in models.items() if s["status"] == "built" and s["layer"] == "staging"]
         dq = run_expectations(con, staged)
-        _write_frame(con, "dq_expectations", pd.DataFrame(dq, columns=RESULT_COLUMNS))
+        write_frame(con, "dq_expectations", pd.DataFrame(dq, columns=RESULT_COLUMNS))
         raise_on_errors(dq)
-        run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-        _write_frame(con, "manifest_files", pd.DataFrame(files))
-        _write_frame(con, "manifest_models", pd.DataFrame(
-            [{"model": n, **{k: s.get(k) for k in ("layer", "status", "rows", "reason")}}
-             for n, s in models.items()]))
-        finished = dt.datetime.now(dt.timezone.utc)
-        _write_frame(con, "run_manifest", pd.DataFrame([{
-            "run_id": run_id, "tool_version": __version__, "started_at": started,
-            "finished_at": finished, "data_dir": str(data_dir.resolve()),
-            "config_hash": config_hash(config), "config_json": json.dumps(config, default=str),
-            "history_start": start, "as_of": as_of,
-            "families": ",".join(sorted({sf.table.family for sf in sources.values()})),
-        }]))
+        run_id = new_run_id(started)
+        manifest = manifest_frames(run_id, started, data_dir, config, start, as_of, sources, files, models)
+        for name, frame in manifest.items():
+            write_frame(con, name, frame)
         step("commitments register")
         register_file = write_register(con, data_dir, db_path.name)   # None without commitments.yml
         if register_file is not None:
@@ -198,7 +230,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         con.close()
     except BaseException:
         con.close()
-        _remove_db_files(tmp)
+        remove_db_files(tmp)
         raise
     os.replace(tmp, db_path)
     log.info("built %s (run %s)", db_path, run_id)

@@ -83,20 +83,24 @@ def sample(out: Path, employees: int, seed: int, applications, spend_rows):
 @click.option("--data", "data", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Data folder holding hr/, recruiting/, procurement/ ... and optional equity.yml.")
 @DB_OPTION
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="spark: run the models and metrics on Spark (equity.yml `spark:` section) and "
+                   "write only suppressed results to --db.")
 @click.option("--quiet", is_flag=True, help="No progress display (for scripts).")
 @handle_errors
-def build(data: Path, db: Path | None, quiet: bool):
+def build(data: Path, db: Path | None, engine: str, quiet: bool):
     """Load a data folder into a new DuckDB database (replaced atomically on success)."""
     from .build import build as run_build, default_db_path
     db = db or default_db_path()
     if quiet:
-        result = run_build(data, db)
+        result = run_build(data, db, engine=engine)
     else:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=_console(), transient=True) as bar:
             task = bar.add_task("starting", total=None)
-            result = run_build(data, db, progress=lambda msg: bar.update(task, description=msg))
+            result = run_build(data, db, progress=lambda msg: bar.update(task, description=msg),
+                               engine=engine)
     if not quiet:
         names = [f["file"] for f in result.files]   # one export may feed two contract tables
         files = ", ".join(f"{f['file']}{' (' + f['table_name'] + ')' if names.count(f['file']) > 1 else ''} "
@@ -106,6 +110,9 @@ def build(data: Path, db: Path | None, quiet: bool):
             click.echo(f"{result.quarantined} row(s) quarantined; see `equity quality --db {result.db_path}`")
         if result.warnings:
             click.echo(f"{result.warnings} data-quality warning(s); see `equity quality --db {result.db_path}`")
+        if result.failed_results:
+            click.echo(f"{len(result.failed_results)} metric table(s) could not be computed on Spark "
+                       f"(the build log says why): {'; '.join(result.failed_results)}")
 
 
 @main.command("list")

@@ -57,8 +57,8 @@ def load_config(data_dir: Path | None) -> dict[str, Any]:
     return config
 
 
-# sections whose keys are data (table names, groups), not settings
-_FREE_FORM = {"mapping", "reference_groups", "targets"}
+# sections whose keys are data (table names, groups, Spark setting names), not settings
+_FREE_FORM = {"mapping", "reference_groups", "targets", "conf", "local_conf", "tables"}
 
 
 def _check_known(user: dict, defaults: dict, source: str, prefix: str = "") -> None:

@@ -1,4 +1,9 @@
-"""Small DuckDB helpers used everywhere (one place for connection rules)."""
+"""Small DuckDB helpers used everywhere (one place for connection rules).
+
+They also accept the Spark adapter (pipelines.spark.adapter.SparkConnection), which has no
+information_schema: where DuckDB answers from it, the adapter's own method of the same name
+is used instead (looked up by name, so this module never imports PySpark).
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,4 +35,43 @@ def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Is `name` a table or view in this database (physically present, not only recorded)?"""
+    if hasattr(con, "has_table"):
+        return con.has_table(name)
     return bool(scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]))
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """Column names of a table, in order (empty when it does not exist)."""
+    if hasattr(con, "table_columns"):
+        return con.table_columns(name) if con.has_table(name) else []
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position", [name]).fetchall()]
+
+
+def sql_errors(con) -> tuple[type[BaseException], ...]:
+    """The exception types a connection raises for a failing statement."""
+    return getattr(con, "sql_errors", (duckdb.Error,))
+
+
+def built_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Tables the build produced, wherever they live.
+
+    A DuckDB build holds them all. A results database from a Spark build (it has
+    `metric_results`) holds only small tables; its marts stayed on the cluster and are
+    listed in manifest_models with status 'built', so "is this family loaded?" is answered
+    the same way for both.
+    """
+    if hasattr(con, "table_names"):   # the Spark adapter: its catalog holds everything built
+        return set(con.table_names())
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "metric_results" in names and "manifest_models" in names:
+        names |= {r[0] for r in con.execute(
+            "SELECT model FROM manifest_models WHERE status = 'built'").fetchall()}
+    return names
+
+
+def is_built(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Was table `name` built (here, or on the cluster for a Spark results database)?"""
+    return name in built_tables(con)

@@ -41,13 +41,14 @@ class ColumnSource:
 @dataclass
 class SourceFile:
     table: Table
-    path: Path
+    path: Path | None                  # None when the rows come from an existing table
     display: str                       # path as users know it (relative to the data folder)
     header: list[str]
     columns: dict[str, ColumnSource]   # contract column -> source (absent optional columns missing)
     sha256: str = ""
     size: int = 0
     rows_in: int = 0
+    relation: str | None = None        # an existing Spark table read instead of a file
 
 
 def mapping_for(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -156,7 +157,7 @@ def _column_source(table: Table, col: str, spec: Any, header: list[str], display
         raise DataError(f"{what}: two_digit_year must be 'past' (got {spec['two_digit_year']!r})",
                         file="equity.yml")
     if spec.get("two_digit_year") and spec.get("part") != "year":
-        # it is applied only when taking the year of a date (_raw_expr); elsewhere it would be
+        # it is applied only when taking the year of a date (raw_expr); elsewhere it would be
         # ignored without a word
         raise DataError(f"{what}: two_digit_year only applies with part: year", file="equity.yml")
     if "value" in spec:
@@ -188,16 +189,25 @@ def _match_header(name: str, header: list[str]) -> str | None:
     return lowered.get(name.strip().lower())
 
 
-def resolve_sources(data_dir: Path, config: dict[str, Any]) -> dict[str, SourceFile]:
+def resolve_sources(data_dir: Path, config: dict[str, Any],
+                    relations: dict[str, tuple[str, list[str]]] | None = None) -> dict[str, SourceFile]:
     """Every contract file present in the folder, with its column mapping resolved.
 
+    `relations` ({contract table name: (relation, its columns)}) supplies tables from
+    elsewhere (existing Spark tables named in equity.yml); they are mapped like files.
     A missing required file, or a required column missing from a header, stops the build.
     """
     mapping = mapping_for(config)
+    relations = relations or {}
     found: dict[str, SourceFile] = {}
     for table in load_contract().values():
         spec = mapping.get(table.name, {})
         _check_keys(spec, TABLE_KEYS, f"mapping for '{table.key}'")
+        if table.name in relations:
+            relation, header = relations[table.name]
+            found[table.name] = source_from_header(table, spec, header, relation, path=None,
+                                                   relation=relation)
+            continue
         rel = spec.get("file", table.path)
         path = (data_dir / rel)
         display = str(rel)
@@ -206,29 +216,35 @@ def resolve_sources(data_dir: Path, config: dict[str, Any]) -> dict[str, SourceF
                 raise DataError(f"required file is missing from {data_dir}", file=display)
             continue
         header = read_header(path, display)
-        col_specs = spec.get("columns") or {}
-        unknown = sorted(set(col_specs) - set(table.columns))
-        if unknown:
-            raise DataError(f"mapping for '{table.key}' names unknown column(s) {', '.join(unknown)}; "
-                            f"contract columns: {', '.join(table.columns)}", file="equity.yml")
-        columns: dict[str, ColumnSource] = {}
-        for col, contract_col in table.columns.items():
-            if col in col_specs:
-                columns[col] = _column_source(table, col, col_specs[col], header, display,
-                                              spec.get("date_format"))
-                continue
-            matched = _match_header(col, header)
-            if matched is not None:
-                columns[col] = ColumnSource(source=matched, date_format=spec.get("date_format"))
-            elif contract_col.required:
-                raise DataError(f"required column '{col}' is missing (header has: {', '.join(header)})",
-                                file=display, line=1, column=col)
-        found[table.name] = SourceFile(table=table, path=path, display=display, header=header,
-                                       columns=columns)
+        found[table.name] = source_from_header(table, spec, header, display, path=path)
     return found
 
 
-def _raw_expr(src: ColumnSource) -> str:
+def source_from_header(table: Table, spec: dict[str, Any], header: list[str], display: str,
+                       path: Path | None, relation: str | None = None) -> SourceFile:
+    """A SourceFile: each contract column mapped onto the given header (or a constant)."""
+    col_specs = spec.get("columns") or {}
+    unknown = sorted(set(col_specs) - set(table.columns))
+    if unknown:
+        raise DataError(f"mapping for '{table.key}' names unknown column(s) {', '.join(unknown)}; "
+                        f"contract columns: {', '.join(table.columns)}", file="equity.yml")
+    columns: dict[str, ColumnSource] = {}
+    for col, contract_col in table.columns.items():
+        if col in col_specs:
+            columns[col] = _column_source(table, col, col_specs[col], header, display,
+                                          spec.get("date_format"))
+            continue
+        matched = _match_header(col, header)
+        if matched is not None:
+            columns[col] = ColumnSource(source=matched, date_format=spec.get("date_format"))
+        elif contract_col.required:
+            raise DataError(f"required column '{col}' is missing (header has: {', '.join(header)})",
+                            file=display, line=1, column=col)
+    return SourceFile(table=table, path=path, display=display, header=header, columns=columns,
+                      relation=relation)
+
+
+def raw_expr(src: ColumnSource) -> str:
     """SQL for one contract column as trimmed text (NULL when blank), value maps applied."""
     if src.constant is not None:
         return literal(src.constant) if src.constant != "" else "NULL"
@@ -250,7 +266,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
     cols = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in sf.header) + "}"
     reader = (f"read_csv({literal(str(sf.path))}, header=true, auto_detect=false, columns={cols}, "
               "delim=',', quote='\"', escape='\"', strict_mode=true, encoding='utf-8')")
-    selects = [f"{_raw_expr(src)} AS {ident(col)}" for col, src in sf.columns.items()]
+    selects = [f"{raw_expr(src)} AS {ident(col)}" for col, src in sf.columns.items()]
     # _line: the record's line in the file, counting the header as line 1. DuckDB keeps the
     # file's row order (preserve_insertion_order), so row_number() over the scan is that order.
     sql = (f"CREATE OR REPLACE TABLE raw_{sf.table.name} AS "

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from .db import scalar
+from .db import scalar, sql_errors
 from .errors import EquityError
 from .sqlsafe import safe_name
 
@@ -90,7 +90,7 @@ def run_models(con: duckdb.DuckDBPyConnection, available: set[str], progress=Non
     for model in runnable:
         try:
             con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {model.sql}")
-        except duckdb.Error as exc:
+        except sql_errors(con) as exc:   # DuckDB's, or the Spark adapter's
             raise EquityError(f"model {model.layer}/{model.name}.sql failed: {exc}") from exc
         rows = scalar(con, f"SELECT count(*) FROM {model.name}")
         status[model.name] = {"layer": model.layer, "status": "built", "rows": rows}

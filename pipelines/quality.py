@@ -16,10 +16,12 @@ import re
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
+import pandas as pd
 
+from .db import table_columns
 from .errors import DataError
 
 log = logging.getLogger(__name__)
@@ -56,8 +58,11 @@ def _suite_columns(suite: dict[str, Any]) -> list[str]:
 def _without_spark_connect():
     """Hide pyspark.sql.connect while GE runs. GE probes for it when pyspark is installed,
     and that module calls sys.exit(0) when __main__ has no __file__ (python -c, notebooks),
-    which would end a build silently with success."""
+    which would end a build silently with success. A DuckDB build, which has not imported
+    PySpark, hides all of it: GE would otherwise import it (seconds, and a pandas warning)."""
     names = ("pyspark.sql.connect.dataframe", "pyspark.sql.connect.session")
+    if "pyspark" not in sys.modules:
+        names = ("pyspark", *names)
     blocked = [n for n in names if n not in sys.modules]
     for name in blocked:
         sys.modules[name] = None   # import of a None entry raises ImportError
@@ -83,28 +88,39 @@ def _gx_context():
     return gx, context
 
 
+FrameFor = Callable[[Any, str, list[str]], pd.DataFrame]
+
+
+def whole_table_frame(con, table: str, columns: list[str]) -> pd.DataFrame:
+    """The listed columns of every row of `table` (what GE validates by default)."""
+    return con.execute(f"SELECT {', '.join(columns) or 'count(*) AS n'} FROM {table}").df()
+
+
 def run_expectations(con: duckdb.DuckDBPyConnection, tables: list[str],
-                     directory: Path | None = None) -> list[dict[str, Any]]:
-    """Validate each present staged table that has a suite; returns one row per expectation."""
+                     directory: Path | None = None, frame_for: FrameFor | None = None) -> list[dict[str, Any]]:
+    """Validate each present staged table that has a suite; returns one row per expectation.
+
+    `frame_for(con, table, columns)` gives the frame GE validates (default: the columns of
+    every row; the Spark build may pass a sampling one)."""
     suites = {name: s for name, s in load_suites(directory).items() if name in tables}
     if not suites:
         return []
     with _without_spark_connect():
-        return _validate(con, suites)
+        return _validate(con, suites, frame_for or whole_table_frame)
 
 
-def _validate(con: duckdb.DuckDBPyConnection, suites: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _validate(con: duckdb.DuckDBPyConnection, suites: dict[str, dict[str, Any]],
+              frame_for: FrameFor) -> list[dict[str, Any]]:
     gx, context = _gx_context()
     from great_expectations.core import ExpectationSuite
     rows: list[dict[str, Any]] = []
     source = context.data_sources.add_pandas("staged")
     for name, spec in suites.items():
-        present = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]).fetchall()}
+        present = set(table_columns(con, name))
         conditions = " ".join(e.get("kwargs", {}).get("row_condition", "") for e in spec["expectations"])
         wanted = [c for c in _suite_columns(spec) if c in present]
         wanted += sorted(c for c in present if c not in wanted and re.search(rf"\b{c}\b", conditions))
-        frame = con.execute(f"SELECT {', '.join(wanted) or 'count(*) AS n'} FROM {name}").df()
+        frame = frame_for(con, name, wanted)
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all") \
             .get_batch(batch_parameters={"dataframe": frame})
         suite = ExpectationSuite(name=name, expectations=[

@@ -12,14 +12,29 @@ def files_loaded(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                        "sha256 FROM manifest_files ORDER BY file, table_name").df()
 
 
-def quarantine_by_reason(con: duckdb.DuckDBPyConnection, examples: int = 3) -> pd.DataFrame:
-    """One row per file x column x reason: how many rows, and a few example lines/values."""
-    return con.execute(
-        "SELECT file, column_name AS \"column\", reason, count(*) AS rows, "
-        "string_agg(format('line {}: {}', line, coalesce(raw_value, '(blank)')), '; ' ORDER BY line) "
-        "  FILTER (WHERE rn <= ?) AS examples "
-        "FROM (SELECT *, row_number() OVER (PARTITION BY file, column_name, reason ORDER BY line) AS rn "
-        "      FROM quarantine) GROUP BY ALL ORDER BY rows DESC, file, 2", [examples]).df()
+EXAMPLES = 3   # example lines shown per file x column x reason
+
+
+def quarantine_summary_sql(with_values: bool = True) -> str:
+    """One row per file x column x reason: how many rows, and the first few lines (with the
+    raw value unless `with_values` is false). One `?` parameter: the number of examples."""
+    example = ("format('line {}: {}', line, coalesce(raw_value, '(blank)'))" if with_values
+               else "format('line {}', line)")
+    return ("SELECT file, column_name AS \"column\", reason, count(*) AS \"rows\", "
+            f"string_agg({example}, '; ' ORDER BY line) FILTER (WHERE rn <= ?) AS examples "
+            "FROM (SELECT *, row_number() OVER (PARTITION BY file, column_name, reason ORDER BY line) AS rn "
+            "      FROM quarantine) GROUP BY ALL")
+
+
+def quarantine_by_reason(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) -> pd.DataFrame:
+    """One row per file x column x reason: how many rows, and a few example lines/values.
+
+    A results database from a Spark build holds this summary (`quarantine_summary`) instead
+    of the quarantined rows, which stayed on the cluster."""
+    if not has_table(con, "quarantine") and has_table(con, "quarantine_summary"):
+        return con.execute("SELECT * FROM quarantine_summary ORDER BY \"rows\" DESC, file, 2, reason").df()
+    return con.execute(f"SELECT * FROM ({quarantine_summary_sql()}) ORDER BY \"rows\" DESC, file, 2, reason",
+                       [examples]).df()
 
 
 def expectation_results(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

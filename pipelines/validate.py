@@ -111,33 +111,55 @@ def check_duplicate_keys(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> None
                         file=sf.display, line=row[len(pk) + 1], column=pk[-1])
 
 
-def cast_and_quarantine(con: duckdb.DuckDBPyConnection, sf: SourceFile, config: dict[str, Any]) -> None:
-    """Create `src_<table>` (typed, valid rows) and add the rest to `quarantine`."""
-    t = sf.table
-    casts, reasons = [], []
-    for name, col in t.columns.items():
+def checked_sql(sf: SourceFile, config: dict[str, Any], raw: str, keep_raw: bool = False) -> str:
+    """SELECT of the raw rows (relation `raw`) cast to the contract's types, with a reason
+    column `_why_<column>` per column (NULL when the value is valid), and with `keep_raw`
+    the raw text as `_raw_<column>` (so quarantine rows need no join back to `raw`)."""
+    casts, reasons, kept = [], [], []
+    for name, col in sf.table.columns.items():
         src = sf.columns.get(name)
-        if src is None:   # optional column absent from the file: default or NULL for every row
-            con.execute(f"ALTER TABLE raw_{t.name} ADD COLUMN {ident(name)} VARCHAR")
         cast, reason = column_rule(col, src.date_format if src else None, config)
         casts.append(f"{cast} AS {ident(name)}")
         reasons.append(f"{reason} AS {ident('_why_' + name)}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE checked_{t.name} AS "
-                f"SELECT raw._line, {', '.join(casts)}, {', '.join(reasons)} FROM raw_{t.name} AS raw")
-    for name in t.columns:
-        con.execute(
-            f"INSERT INTO quarantine SELECT {literal(sf.display)}, {literal(t.name)}, c._line, "
-            f"{literal(name)}, r.{ident(name)}, c.{ident('_why_' + name)} "
-            f"FROM checked_{t.name} c JOIN raw_{t.name} r USING (_line) "
+        kept.append(f", raw.{ident(name)} AS {ident('_raw_' + name)}")
+    return (f"SELECT raw._line, {', '.join(casts)}, {', '.join(reasons)}"
+            f"{''.join(kept) if keep_raw else ''} FROM {raw} AS raw")
+
+
+def quarantine_column_sql(sf: SourceFile, name: str, checked: str, raw: str | None) -> str:
+    """Quarantine rows (file, table, line, column, raw value, reason) for one column; the
+    raw value from relation `raw`, or from `checked` itself when `raw` is None."""
+    value = f"c.{ident('_raw_' + name)}" if raw is None else f"r.{ident(name)}"
+    join = "" if raw is None else f" JOIN {raw} r USING (_line)"
+    return (f"SELECT {literal(sf.display)}, {literal(sf.table.name)}, c._line, "
+            f"{literal(name)}, {value}, c.{ident('_why_' + name)} "
+            f"FROM {checked} c{join} "
             f"WHERE c.{ident('_why_' + name)} IS NOT NULL")
-    valid = " AND ".join(f"{ident('_why_' + n)} IS NULL" for n in t.columns)
-    con.execute(f"CREATE OR REPLACE TABLE src_{t.name} AS "
-                f"SELECT _line, {', '.join(ident(n) for n in t.columns)} "
-                f"FROM checked_{t.name} WHERE {valid} ORDER BY _line")
-    _check_order(con, sf)
 
 
-def _check_order(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> None:
+def valid_sql(sf: SourceFile, checked: str) -> str:
+    """The rows of `checked` with no reason, in the contract's columns."""
+    cols = sf.table.columns
+    valid = " AND ".join(f"{ident('_why_' + n)} IS NULL" for n in cols)
+    return f"SELECT _line, {', '.join(ident(n) for n in cols)} FROM {checked} WHERE {valid}"
+
+
+def cast_and_quarantine(con: duckdb.DuckDBPyConnection, sf: SourceFile, config: dict[str, Any]) -> None:
+    """Create `src_<table>` (typed, valid rows) and add the rest to `quarantine`."""
+    t = sf.table
+    for name in t.columns:
+        if name not in sf.columns:   # optional column absent from the file: default or NULL for every row
+            con.execute(f"ALTER TABLE raw_{t.name} ADD COLUMN {ident(name)} VARCHAR")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE checked_{t.name} AS "
+                f"{checked_sql(sf, config, f'raw_{t.name}')}")
+    for name in t.columns:
+        con.execute(f"INSERT INTO quarantine "
+                    f"{quarantine_column_sql(sf, name, f'checked_{t.name}', f'raw_{t.name}')}")
+    con.execute(f"CREATE OR REPLACE TABLE src_{t.name} AS {valid_sql(sf, f'checked_{t.name}')} ORDER BY _line")
+    check_order(con, sf)
+
+
+def check_order(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> None:
     for check in sf.table.checks:
         if check["type"] != "order":
             continue
@@ -152,17 +174,31 @@ def _check_order(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> None:
 def quarantine_orphans(con: duckdb.DuckDBPyConnection, sf: SourceFile,
                        sources: dict[str, SourceFile]) -> None:
     """Rows pointing at a key that did not load (absent or quarantined) go to quarantine."""
-    for col, parent in sf.table.references.items():
-        parent_sf = sources.get(parent)
-        if parent_sf is None:
-            continue   # parent family absent: nothing to check against
-        pk = parent_sf.table.primary_key[0]
-        orphan = (f"FROM src_{sf.table.name} s WHERE s.{ident(col)} IS NOT NULL AND NOT EXISTS "
-                  f"(SELECT 1 FROM src_{parent} p WHERE p.{ident(pk)} = s.{ident(col)})")
-        con.execute(f"INSERT INTO quarantine SELECT {literal(sf.display)}, {literal(sf.table.name)}, "
-                    f"s._line, {literal(col)}, s.{ident(col)}, "
-                    f"{literal(f'{col} not found among the loaded rows of {parent_sf.display}')} {orphan}")
+    for col, parent_sf in orphan_checks(sf, sources):
+        orphan = f"FROM src_{sf.table.name} s WHERE {orphan_condition(col, parent_sf)}"
+        con.execute(f"INSERT INTO quarantine {orphan_quarantine_sql(sf, col, parent_sf)}")
         con.execute(f"DELETE FROM src_{sf.table.name} WHERE _line IN (SELECT s._line {orphan})")
+
+
+def orphan_checks(sf: SourceFile, sources: dict[str, SourceFile]) -> list[tuple[str, SourceFile]]:
+    """(column, parent source) for each reference whose parent file was supplied."""
+    # a parent family that is absent leaves nothing to check against
+    return [(col, sources[parent]) for col, parent in sf.table.references.items() if parent in sources]
+
+
+def orphan_condition(col: str, parent_sf: SourceFile) -> str:
+    """True for a row `s` whose `col` points at no loaded row of the parent."""
+    pk = parent_sf.table.primary_key[0]
+    return (f"s.{ident(col)} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM src_{parent_sf.table.name} p WHERE p.{ident(pk)} = s.{ident(col)})")
+
+
+def orphan_quarantine_sql(sf: SourceFile, col: str, parent_sf: SourceFile) -> str:
+    """Quarantine rows for the orphans of one reference column of src_<table>."""
+    reason = f"{col} not found among the loaded rows of {parent_sf.display}"
+    return (f"SELECT {literal(sf.display)}, {literal(sf.table.name)}, s._line, {literal(col)}, "
+            f"s.{ident(col)}, {literal(reason)} FROM src_{sf.table.name} s "
+            f"WHERE {orphan_condition(col, parent_sf)}")
 
 
 # (table, date column) pairs whose amounts are converted at the rate of that month

@@ -29,3 +29,52 @@ def sample_con(sample_db):
     con = duckdb.connect(str(sample_db), read_only=True)
     yield con
     con.close()
+
+
+SPARK_GROUP = "spark"   # every test that needs the SparkSession runs on one xdist worker
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """One local SparkSession per test session (JVM start-up takes seconds); builds reuse it
+    as the active session. Its warehouse (spark.database tables) is a temporary folder."""
+    from pipelines.config import default_config
+    from pipelines.spark.session import get_session
+    settings = default_config()["spark"]
+    settings = {**settings, "master": "local[2]",
+                "conf": {**settings["conf"], "spark.ui.enabled": "false",
+                         "spark.sql.warehouse.dir": str(tmp_path_factory.mktemp("spark-warehouse"))}}
+    session = get_session(settings)
+    yield session
+    session.stop()
+
+
+@pytest.fixture()
+def spark_con(spark):
+    from pipelines.spark.adapter import SparkConnection
+    con = SparkConnection(spark)
+    yield con
+    con.release()
+
+
+# What the Spark build of the sample precomputes for the tests: the parity breakdown
+# (gender x race_ethnicity, yearly) and what the dashboard's default pages and the PDF ask for.
+SPARK_SAMPLE_RESULTS = {"grains": ["year"], "breakdowns": [["gender"], ["gender", "race_ethnicity"]]}
+
+
+@pytest.fixture(scope="session")
+def spark_sample_db(spark, tmp_path_factory) -> Path:
+    """The committed sample folder built on local Spark into a results database (once)."""
+    import shutil
+
+    import yaml
+
+    from pipelines.build import build
+    folder = tmp_path_factory.mktemp("spark-sample") / "data"
+    shutil.copytree(SAMPLE_DIR, folder)
+    config = yaml.safe_load((folder / "equity.yml").read_text(encoding="utf-8"))
+    config["spark"] = {"results": SPARK_SAMPLE_RESULTS}
+    (folder / "equity.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    db = folder.parent / "results.duckdb"
+    build(folder, db, engine="spark")
+    return db

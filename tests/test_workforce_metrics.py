@@ -144,3 +144,11 @@ def test_k_below_three_is_refused(con):
     from pipelines.errors import UsageError
     with pytest.raises(UsageError, match="at least 3"):
         compute(con, "headcount", k=2)
+
+
+def test_a_period_with_nothing_to_count_still_has_its_overall_row(con):
+    # nobody was hired in 2021 Q4 (hires: E08 2021-07-01 is Q3, E11 2021-04-01 Q2, E09 Q1)
+    df = compute(con, "hires", by=["gender"], period="custom",
+                 date_from=dt.date(2021, 10, 1), date_to=dt.date(2021, 12, 31))
+    assert df["group"].tolist() == ["All"]
+    assert df["suppressed"].tolist() == [True] and df["note"].tolist() == ["n<k"]   # 0 people < k

@@ -14,7 +14,7 @@ from dashboard.controls import current_view
 from dashboard.narrative import display_table, finding_title, summary_text
 from pipelines.errors import EquityError
 from pipelines.export import to_csv
-from pipelines.metrics import build_context, dimension_sets
+from pipelines.metrics import NotPrecomputedError, build_context, dimension_sets
 from pipelines.metrics.hiring_display import (cmh_display, funnel_display, funnel_sentences, impact_display,
                                               impact_sentences, sort_stages, stage_label, time_display,
                                               time_sentences)
@@ -59,6 +59,9 @@ try:
     period, lo, hi = whole_window(data.cursor(version), view.date_from, view.date_to)
     tables = {name: data.metric_table(version, name, by, period, lo, hi, filters)
               for name in ("stage_reach_rate", "stage_pass_rate", "adverse_impact_ratio", "time_in_stage")}
+except NotPrecomputedError as exc:   # a Spark results database holds yearly tables only
+    st.warning(f"The pooled hiring view is not available from this database: {exc}.")
+    st.stop()
 except EquityError as exc:
     st.error(str(exc))
     st.stop()

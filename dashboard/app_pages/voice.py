@@ -21,7 +21,7 @@ from dashboard.controls import current_view
 from dashboard.narrative import display_table, summary_text
 from dashboard.narrative_voice import difference_table, keyed_display_table, side_by_side_table
 from pipelines.errors import UsageError
-from pipelines.metrics import MAX_DIMS, build_context
+from pipelines.metrics import MAX_DIMS, NotPrecomputedError, build_context
 from pipelines.metrics.voice_compare import change_since_previous, gaps_to_rest
 from pipelines.metrics.voice_outcomes import outcome_metrics, outcomes_side_by_side
 from pipelines.metrics.voice_sql import voice_settings
@@ -78,6 +78,9 @@ try:
     index = data.metric_table(version, "inclusion_index", by, view.period, view.date_from, view.date_to, filters)
     items = data.metric_table(version, "item_favourability", by, view.period, view.date_from, view.date_to,
                               filters)
+except NotPrecomputedError as exc:   # a Spark results database answers only what it holds
+    st.warning(f"This view is not available from this database: {exc}.")
+    st.stop()
 except UsageError as exc:   # the differencing guard's refusal, or no wave in the selected range
     st.error(f"This view is not shown. {str(exc)[0].upper()}{str(exc)[1:]}")
     st.stop()

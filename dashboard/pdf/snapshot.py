@@ -13,6 +13,7 @@ from contextlib import nullcontext
 import numpy as np
 import pandas as pd
 
+from pipelines.db import built_tables
 from pipelines.metrics import build_context
 from pipelines.quality_report import quality_summary
 
@@ -29,7 +30,7 @@ class SnapshotError(RuntimeError):
 
 
 def _tables(con) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return built_tables(con)
 
 
 PRINT_ROWS = 30   # a leadership snapshot shows the latest picture; the dashboard has every row

@@ -41,11 +41,27 @@ def _modules():
         yield importlib.import_module(f"{__name__}.{info.name}")
 
 
+def _family_meta(module) -> dict:
+    from pipelines.metrics import families
+    name = module.__name__.rsplit(".", 1)[-1]
+    return families().get(name, {"title": name.replace("_", " ").capitalize(), "order": 99})
+
+
 def family_sections(con, k: int, period: str = "year") -> list[Section]:
-    """Every family's section whose data is loaded, in registry order."""
+    """Every family's section whose data is loaded, in registry order. From a Spark results
+    database, a section that needs person-level tables says so instead of failing the report."""
+    from pipelines.metrics import KEPT_ON_CLUSTER, stayed_on_cluster
     out = []
     for module in _modules():
-        section = module.build_section(con, k, period)
+        try:
+            section = module.build_section(con, k, period)
+        except Exception as exc:
+            if not stayed_on_cluster(con, exc):
+                raise
+            meta = _family_meta(module)
+            section = Section(family=module.__name__.rsplit(".", 1)[-1], title=meta["title"],
+                              intro=f"This section is not part of this report: {KEPT_ON_CLUSTER}.",
+                              order=meta.get("order", 99))
         if section is not None:
             out.append(section)
     return sorted(out, key=lambda s: s.order)
@@ -53,8 +69,14 @@ def family_sections(con, k: int, period: str = "year") -> list[Section]:
 
 def family_findings(con, k: int, period: str = "year") -> list[str]:
     """Flagged findings from every family that defines them."""
+    from pipelines.metrics import KEPT_ON_CLUSTER, stayed_on_cluster
     out: list[str] = []
     for module in _modules():
         if hasattr(module, "findings"):
-            out.extend(module.findings(con, k, period))
+            try:
+                out.extend(module.findings(con, k, period))
+            except Exception as exc:
+                if not stayed_on_cluster(con, exc):
+                    raise
+                out.append(f"{_family_meta(module)['title']}: findings not checked here; {KEPT_ON_CLUSTER}.")
     return out

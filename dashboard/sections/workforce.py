@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.db import has_table
+from pipelines.db import has_table, is_built
 from pipelines.metrics import build_context, compute, families, registry
 from pipelines.metrics.workforce_common import ordered_levels, setting
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
@@ -82,7 +82,7 @@ def _targets_block(con, k: int) -> Block | None:
 
 
 def build_section(con, k: int, period: str = "year") -> Section | None:
-    if not has_table(con, "fct_employment_spells"):
+    if not is_built(con, "fct_employment_spells"):
         return None
     meta = families()["workforce"]
     blocks = [_block(con, "representation", ("gender",), k, period),

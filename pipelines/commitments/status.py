@@ -15,6 +15,7 @@ import pandas as pd
 from ..metrics import build_context
 from . import rules
 from .linked import NOT_ENOUGH, checkpoint_rows, yearly_rows
+from .precomputed import is_precomputed, stored_linked_values
 from .register import Commitment
 from .review_log import current_entries, review_dates, review_log_path
 from .settings import Settings, commitment_settings
@@ -122,6 +123,8 @@ def assess(c: Commitment, yearly: pd.DataFrame, checkpoints: pd.DataFrame, revie
 def linked_values(con, c: Commitment, history_start: dt.date, as_of: dt.date,
                   settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(yearly rows, checkpoint rows) of the commitment's linked metric, as published."""
+    if is_precomputed(con):   # a Spark results database: computed on the cluster
+        return stored_linked_values(con, c)
     return yearly_rows(con, c), checkpoint_rows(con, c, history_start, as_of, settings)
 
 

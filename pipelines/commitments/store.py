@@ -67,6 +67,9 @@ def check_against_data(con, c: Commitment, source: str) -> None:
             raise _error(c, source, "event", f"no event {c.event!r} in reference/events.csv; events: {_listed(labels)}")
 
 
+REGISTER_TABLES = ["commitments", "commitment_actions", "commitments_meta"]   # written below
+
+
 def write_register(con, data_dir: Path, db_name: str) -> dict | None:
     """Check `data_dir`/commitments.yml against the data being built and copy it into `con`.
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import effective_k
-from ..db import first_row, has_table, scalar
+from ..db import built_tables, first_row, has_table, scalar
 from ..sqlsafe import ident
 from ..errors import UsageError
 from ._frame import Query, all_dimensions
@@ -28,7 +28,7 @@ from ._suppression import suppression_mask
 LONG_COLUMNS = ["metric", "period_start", "period_end", "period", "dimensions", "group",
                 "numerator", "denominator", "value", "ci_low", "ci_high", "n", "suppressed", "note"]
 MAX_DIMS = 3
-_BLANKED = ["numerator", "denominator", "value", "ci_low", "ci_high", "n"]
+BLANKED = ["numerator", "denominator", "value", "ci_low", "ci_high", "n"]   # hidden when suppressed
 
 
 class NoDataError(UsageError):
@@ -103,7 +103,9 @@ def _with_overall_rows(df: pd.DataFrame, spec: MetricSpec, dims: list[str], peri
     zero = 0.0 if spec.unit == "count" else np.nan
     extra = pd.DataFrame({"period_start": [p.start for p in missing], "period_end": [p.end for p in missing],
                           "_gid": all_gid, "numerator": 0, "n": 0, "value": zero})
-    return pd.concat([df, extra], ignore_index=True) if len(df) else extra
+    if not len(df):   # nothing counted at all: keep the dimension columns the function returned
+        return extra.reindex(columns=list(dict.fromkeys([*df.columns, *extra.columns])))
+    return pd.concat([df, extra], ignore_index=True)
 
 
 def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, periods,
@@ -141,12 +143,9 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
         numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
         df[col] = df[col].where(~df["suppressed"]) if numeric else \
             df[col].astype(object).where(~df["suppressed"], None)
-    for col in _BLANKED:
+    for col in BLANKED:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float).where(~df["suppressed"])
-    for col in ("n", "numerator"):   # counts read as whole numbers when they are whole
-        values = df[col].dropna()
-        if len(values) and (values == values.round()).all():
-            df[col] = df[col].astype("Int64")
+    whole_counts(df)
     df["dimensions"], df["group"] = _labels(df, dims)
     df["metric"] = spec.name
     labels = {p.start: p.label for p in periods}
@@ -158,6 +157,14 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
     extra = [c for c in df.columns if c not in LONG_COLUMNS and not c.startswith("_") and c not in dims]
     extra = list(spec.keys) + [c for c in extra if c not in spec.keys]
     return df[LONG_COLUMNS + extra].reset_index(drop=True)
+
+
+def whole_counts(df: pd.DataFrame) -> None:
+    """Counts read as whole numbers when they are whole (in place)."""
+    for col in ("n", "numerator"):
+        values = df[col].dropna()
+        if len(values) and (values == values.round()).all():
+            df[col] = df[col].astype("Int64")
 
 
 def compute(con: duckdb.DuckDBPyConnection, name: str, by=(), period: str = "year",
@@ -184,6 +191,10 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
     cur.execute(f"USE {ident(catalog)}")                   # keep the caller's (an ATTACHed DB)
     try:
         missing = [t for t in spec.requires if not has_table(cur, t)]
+        if missing and set(missing) <= built_tables(cur):   # a results database from Spark
+            from ._results import precomputed_table
+            return precomputed_table(cur, spec, dims, period, date_from, date_to, k, filters,
+                                     build_context(cur), suppress=suppress)
         if missing:
             raise NoDataError(f"no data loaded for {spec.family} metrics ({', '.join(missing)} "
                               f"not built: supply the family's CSVs and rebuild)")

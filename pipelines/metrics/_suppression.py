@@ -188,6 +188,17 @@ def _protect(lines, sup, n, labels, reason, k) -> None:
             return
 
 
+def _canonical_order(sub: pd.DataFrame, dims: list[str], positions: np.ndarray) -> np.ndarray:
+    """`positions` sorted by cell (level, then dimension values). Where several cells tie as
+    the next complementary suppression, the first line examined wins; in a canonical order
+    the choice depends only on the table, not on the order the SQL engine returned its rows
+    (DuckDB and Spark return GROUP BY CUBE rows in different orders)."""
+    keys = _cell_keys(sub, dims)
+    rank = sorted(range(len(keys)), key=lambda i: (int(sub["_gid"].iat[i]),
+                                                   tuple("" if v is None else str(v) for v in keys[i])))
+    return np.asarray(positions)[rank]
+
+
 def suppression_mask(frame: pd.DataFrame, dims: list[str], k: int,
                      partition: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(suppressed, reason) arrays for the rows of `frame` (columns: period, dims, _gid, n).
@@ -205,6 +216,7 @@ def suppression_mask(frame: pd.DataFrame, dims: list[str], k: int,
     # the audit solves many small dense problems: BLAS threads only add contention there
     with threadpool_limits(limits=1):
         for positions in groups.values():
+            positions = _canonical_order(frame.iloc[positions], dims, positions)
             keys = _cell_keys(frame.iloc[positions], dims)
             labels = ["|".join("" if v is None else str(v) for v in key) for key in keys]
             local_sup, local_reason = sup[positions].copy(), reason[positions].copy()

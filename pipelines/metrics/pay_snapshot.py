@@ -136,7 +136,10 @@ def snapshot_frame(q: Query, factors=(), extra_columns=(), bonus: bool = False) 
             frame[col] = frame[col].astype(float)
         else:
             frame[col] = frame[col].astype(object).where(frame[col].notna(), "Unknown").astype(str)
-    return frame
+    # a total order by values (never by id: on Spark ids arrive as per-run pseudonyms), so a fit
+    # sums the same rows in the same order whichever engine returned them
+    order = [c for c in frame.columns if c != "employee_id"]
+    return frame.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)
 
 
 def hours_per_year(config) -> float:
