@@ -27,6 +27,7 @@ from .db import scalar
 from .config import config_hash, load_config
 from .errors import DataError, UsageError
 from .commitments.store import write_register
+from . import incremental
 from .ingest import SourceFile, load_raw, resolve_sources
 from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
@@ -48,6 +49,8 @@ class BuildResult:
     warnings: int = 0
     models: dict[str, dict] = field(default_factory=dict)
     failed_results: list[str] = field(default_factory=list)   # Spark: metric tables not computed
+    reused_sources: list[str] = field(default_factory=list)   # incremental: unchanged files not read
+    full_reason: str = ""                                     # why nothing was reused (if so)
 
 
 def default_db_path() -> Path:
@@ -168,11 +171,12 @@ ENGINES = ("duckdb", "spark")
 
 
 def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None = None,
-          engine: str = "duckdb") -> BuildResult:
+          engine: str = "duckdb", full: bool = False) -> BuildResult:
     """Build the database for `data_dir` into `db_path` (atomic replace on success).
 
     engine "spark" runs the same steps on Spark and writes a results-only database
-    (pipelines.spark.build)."""
+    (pipelines.spark.build). Into an existing database the build is incremental (unchanged
+    inputs and models are reused, pipelines.incremental) unless `full`."""
     if engine == "spark":
         from .spark import require_spark
         require_spark()
@@ -191,30 +195,50 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     remove_abandoned_builds(db_path)
     remove_db_files(tmp)
+    reuse_plan = incremental.plan(db_path, config, sources, full=full)
     con = duckdb.connect(str(tmp))
     try:
         _create_bookkeeping(con)
-        for sf in sources.values():
-            step(f"reading {sf.display}")
-            load_raw(con, sf)
-            check_duplicate_keys(con, sf)
-            cast_and_quarantine(con, sf, config)
-        for sf in sources.values():
-            quarantine_orphans(con, sf, sources)
-        check_fx(con, sources, config)
-        files = load_stats(con, sources)
+        if reuse_plan.active and not incremental.attach_previous(con, reuse_plan):
+            reuse_plan = incremental.Plan(why_full="previous database is open elsewhere in this process")
+        read = incremental.sources_to_read(reuse_plan, sources)
+        _read_sources(con, sources, read, config, step)
+        copied = {n: incremental.copy_source_bookkeeping(con, reuse_plan, sf)
+                  for n, sf in sources.items() if n not in read}
+        check_fx(con, {n: sf for n, sf in sources.items() if n in read}, config)
         start, as_of = history_window(con, config)
         write_params(con, config, start, as_of)
+        params = con.execute("SELECT * FROM build_params").df().iloc[0].to_dict()
+        reuse, needed = incremental.models_to_reuse(reuse_plan, sources, params)
+        extra = incremental.sources_to_read(reuse_plan, sources, needed) - read
+        if extra:   # unchanged sources that a model being rebuilt reads: read them after all
+            for n in extra:
+                copied.pop(n)
+                con.execute("DELETE FROM quarantine WHERE table_name = ?", [n])   # re-counted below
+            _read_sources(con, sources, extra, config, step)
+            read |= extra
+        files = _file_stats(con, sources, read, copied)
+        if reuse:
+            step(f"reusing {len(reuse)} unchanged model(s) from the last build")
         step("running SQL models")
         models = run_models(con, {f"src_{n}" for n in sources} | {"build_params"},
-                            progress=lambda m: step(f"model {m}"))
+                            progress=lambda m: step(f"model {m}"), reuse=reuse, copy=incremental.copy_model)
         step("data-quality checks")
         staged = [n for n, s in models.items() if s["status"] == "built" and s["layer"] == "staging"]
-        dq = run_expectations(con, staged)
-        write_frame(con, "dq_expectations", pd.DataFrame(dq, columns=RESULT_COLUMNS))
+        dq = run_expectations(con, [n for n in staged if n not in reuse])
+        dq_frame = pd.DataFrame(dq, columns=RESULT_COLUMNS)
+        if reuse_plan.active:
+            previous = incremental.previous_expectations(con, {n for n in staged if n in reuse})
+            dq_frame = pd.concat([dq_frame, previous[RESULT_COLUMNS]], ignore_index=True) if len(previous) else dq_frame
+            dq = dq_frame.to_dict("records")
+            incremental.detach_previous(con, reuse_plan)
+        write_frame(con, "dq_expectations", dq_frame)
         raise_on_errors(dq)
         run_id = new_run_id(started)
-        manifest = manifest_frames(run_id, started, data_dir, config, start, as_of, sources, files, models)
+        manifest = manifest_frames(run_id, started, data_dir, config, start, as_of, sources, files, models,
+                                   extra={"code_hash": incremental.code_hash(),
+                                          "reused_sources": ",".join(sorted(set(sources) - read)),
+                                          "reused_models": len(reuse)})
         for name, frame in manifest.items():
             write_frame(con, name, frame)
         step("commitments register")
@@ -235,4 +259,24 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     os.replace(tmp, db_path)
     log.info("built %s (run %s)", db_path, run_id)
     return BuildResult(db_path=db_path, run_id=run_id, files=files, quarantined=quarantined,
-                       warnings=sum(1 for r in dq if not r["success"]), models=models)
+                       warnings=sum(1 for r in dq if not r["success"]), models=models,
+                       reused_sources=sorted(set(sources) - read), full_reason=reuse_plan.why_full)
+
+
+def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: dict[str, Any], step) -> None:
+    """Read, cast and quarantine the sources `names`, then their orphan checks."""
+    for name, sf in sources.items():
+        if name in names:
+            step(f"reading {sf.display}")
+            load_raw(con, sf)
+            check_duplicate_keys(con, sf)
+            cast_and_quarantine(con, sf, config)
+    for name, sf in sources.items():
+        if name in names:
+            quarantine_orphans(con, sf, sources)
+
+
+def _file_stats(con, sources: dict[str, SourceFile], read: set[str], copied: dict[str, dict]) -> list[dict[str, Any]]:
+    """Manifest rows in source order: counted for sources read, copied for the others."""
+    counted = {r["table_name"]: r for r in load_stats(con, {n: sf for n, sf in sources.items() if n in read})}
+    return [counted[n] if n in counted else copied[n] for n in sources]

@@ -87,25 +87,35 @@ def sample(out: Path, employees: int, seed: int, applications, spend_rows):
               help="spark: run the models and metrics on Spark (equity.yml `spark:` section) and "
                    "write only suppressed results to --db.")
 @click.option("--quiet", is_flag=True, help="No progress display (for scripts).")
+@click.option("--full", is_flag=True, help="Rebuild everything, even inputs unchanged since the last build "
+                                          "into --db (by default those are reused).")
 @handle_errors
-def build(data: Path, db: Path | None, engine: str, quiet: bool):
-    """Load a data folder into a new DuckDB database (replaced atomically on success)."""
+def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
+    """Load a data folder into a new DuckDB database (replaced atomically on success).
+
+    Building into an existing database reuses what did not change: files with the same
+    SHA-256 are not read again and models whose inputs are unchanged are copied."""
     from .build import build as run_build, default_db_path
     db = db or default_db_path()
     if quiet:
-        result = run_build(data, db, engine=engine)
+        result = run_build(data, db, engine=engine, full=full)
     else:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=_console(), transient=True) as bar:
             task = bar.add_task("starting", total=None)
             result = run_build(data, db, progress=lambda msg: bar.update(task, description=msg),
-                               engine=engine)
+                               engine=engine, full=full)
     if not quiet:
         names = [f["file"] for f in result.files]   # one export may feed two contract tables
         files = ", ".join(f"{f['file']}{' (' + f['table_name'] + ')' if names.count(f['file']) > 1 else ''} "
                           f"{f['rows_loaded']}/{f['rows_in']}" for f in result.files)
         click.echo(f"Built {result.db_path} (run {result.run_id}): {files}")
+        reused = [m for m, s in result.models.items() if s.get("reused")]
+        if reused:
+            click.echo(f"Incremental: {len(result.reused_sources)} unchanged file(s) not read again, "
+                       f"{len(reused)} of {sum(1 for s in result.models.values() if s['status'] == 'built')} "
+                       "models reused from the last build (--full rebuilds everything).")
         if result.quarantined:
             click.echo(f"{result.quarantined} row(s) quarantined; see `equity quality --db {result.db_path}`")
         if result.warnings:
