@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from . import __version__
 from .db import scalar
 from .config import config_hash, load_config
 from .errors import DataError, UsageError
-from .commitments.store import write_register
+from .commitments.store import REGISTER_TABLES, write_register
 from . import incremental
 from .ingest import SourceFile, load_raw, resolve_sources
 from .models import run_models
@@ -92,7 +93,7 @@ def history_window(con: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> tu
 
 def write_params(con, config: dict[str, Any], start: dt.date, as_of: dt.date) -> None:
     con.execute(
-        "CREATE TABLE build_params AS SELECT "
+        "CREATE OR REPLACE TABLE build_params AS SELECT "
         f"DATE {literal(start.isoformat())} AS history_start, DATE {literal(as_of.isoformat())} AS as_of, "
         f"{literal(config['reporting_currency'])} AS reporting_currency, "
         f"{int(config['fiscal_year_start_month'])} AS fiscal_year_start_month, "
@@ -196,15 +197,16 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     remove_abandoned_builds(db_path)
     remove_db_files(tmp)
     reuse_plan = incremental.plan(db_path, config, sources, full=full)
+    if reuse_plan.active:   # start from a copy of the last good database: what is unchanged is there
+        shutil.copyfile(db_path, tmp)
     con = duckdb.connect(str(tmp))
     try:
-        _create_bookkeeping(con)
-        if reuse_plan.active and not incremental.attach_previous(con, reuse_plan):
-            reuse_plan = incremental.Plan(why_full="previous database is open elsewhere in this process")
+        if not reuse_plan.active:
+            _create_bookkeeping(con)
         read = incremental.sources_to_read(reuse_plan, sources)
+        incremental.forget_sources(con, reuse_plan, read)
         _read_sources(con, sources, read, config, step)
-        copied = {n: incremental.copy_source_bookkeeping(con, reuse_plan, sf)
-                  for n, sf in sources.items() if n not in read}
+        kept = {n: incremental.previous_file_row(reuse_plan, sf) for n, sf in sources.items() if n not in read}
         check_fx(con, {n: sf for n, sf in sources.items() if n in read}, config)
         start, as_of = history_window(con, config)
         write_params(con, config, start, as_of)
@@ -212,27 +214,22 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         reuse, needed = incremental.models_to_reuse(reuse_plan, sources, params)
         extra = incremental.sources_to_read(reuse_plan, sources, needed) - read
         if extra:   # unchanged sources that a model being rebuilt reads: read them after all
-            for n in extra:
-                copied.pop(n)
-                con.execute("DELETE FROM quarantine WHERE table_name = ?", [n])   # re-counted below
+            incremental.forget_sources(con, reuse_plan, extra)
             _read_sources(con, sources, extra, config, step)
             read |= extra
-        files = _file_stats(con, sources, read, copied)
+            kept = {n: row for n, row in kept.items() if n not in extra}
+        files = _file_stats(con, sources, read, kept)
         if reuse:
-            step(f"reusing {len(reuse)} unchanged model(s) from the last build")
+            step(f"keeping {len(reuse)} model(s) whose inputs did not change")
         step("running SQL models")
         models = run_models(con, {f"src_{n}" for n in sources} | {"build_params"},
-                            progress=lambda m: step(f"model {m}"), reuse=reuse, copy=incremental.copy_model)
+                            progress=lambda m: step(f"model {m}"), reuse=reuse, copy=incremental.kept_rows)
+        incremental.drop_unbuilt(con, reuse_plan, models)
         step("data-quality checks")
         staged = [n for n, s in models.items() if s["status"] == "built" and s["layer"] == "staging"]
-        dq = run_expectations(con, [n for n in staged if n not in reuse])
-        dq_frame = pd.DataFrame(dq, columns=RESULT_COLUMNS)
-        if reuse_plan.active:
-            previous = incremental.previous_expectations(con, {n for n in staged if n in reuse})
-            dq_frame = pd.concat([dq_frame, previous[RESULT_COLUMNS]], ignore_index=True) if len(previous) else dq_frame
-            dq = dq_frame.to_dict("records")
-            incremental.detach_previous(con, reuse_plan)
-        write_frame(con, "dq_expectations", dq_frame)
+        previous_dq = incremental.previous_expectations(con, reuse_plan, {n for n in staged if n in reuse})
+        dq = run_expectations(con, [n for n in staged if n not in reuse]) + previous_dq
+        write_frame(con, "dq_expectations", pd.DataFrame(dq, columns=RESULT_COLUMNS))
         raise_on_errors(dq)
         run_id = new_run_id(started)
         manifest = manifest_frames(run_id, started, data_dir, config, start, as_of, sources, files, models,
@@ -242,6 +239,8 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         for name, frame in manifest.items():
             write_frame(con, name, frame)
         step("commitments register")
+        for name in REGISTER_TABLES:   # a register removed since the last build must not linger
+            con.execute(f"DROP TABLE IF EXISTS {name}")
         register_file = write_register(con, data_dir, db_path.name)   # None without commitments.yml
         if register_file is not None:
             _append_manifest_file(con, register_file)
@@ -276,7 +275,7 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
             quarantine_orphans(con, sf, sources)
 
 
-def _file_stats(con, sources: dict[str, SourceFile], read: set[str], copied: dict[str, dict]) -> list[dict[str, Any]]:
-    """Manifest rows in source order: counted for sources read, copied for the others."""
+def _file_stats(con, sources: dict[str, SourceFile], read: set[str], kept: dict[str, dict]) -> list[dict[str, Any]]:
+    """Manifest rows in source order: counted for sources read, the last build's for the others."""
     counted = {r["table_name"]: r for r in load_stats(con, {n: sf for n, sf in sources.items() if n in read})}
-    return [counted[n] if n in counted else copied[n] for n in sources]
+    return [counted[n] if n in counted else kept[n] for n in sources]

@@ -1,9 +1,10 @@
 """Incremental builds: reuse what the last good database already holds.
 
 `equity build` into an existing database compares each input file's SHA-256 with the one
-recorded in that database's manifest. A source whose file is byte-identical is not read
-again (its quarantine rows and file statistics are copied), and every model whose inputs
-are all unchanged is copied instead of recomputed - provided the configuration, the tool
+recorded in that database's manifest. The new database starts as a file copy of the last
+good one (built beside it and swapped in atomically, as every build). A source whose file is
+byte-identical is not read again (its quarantine rows and file statistics stay), and every
+model whose inputs are all unchanged is kept instead of recomputed - provided the configuration, the tool
 version, the SQL models, the data contract and the expectation suites are the same (the
 `code_hash` below) and the build parameters (history window, labels) did not move.
 Anything else is rebuilt: correctness never rests on a guess, only on equal hashes.
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from . import __version__
 from .config import config_hash
@@ -33,7 +33,6 @@ from .models import Model, build_order, load_models, source_names
 log = logging.getLogger(__name__)
 
 ALWAYS_READ = ("hr__employees", "hr__job_history", "reference__fx_rates")
-PREVIOUS = "previous_build"   # the alias the last good database is attached under
 
 
 def code_hash() -> str:
@@ -159,44 +158,38 @@ def _same_params(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
     return norm(old) == norm(new)
 
 
-def attach_previous(con, p: Plan) -> bool:
-    """Attach the last good database read-only; False when it cannot be (then build fully)."""
-    try:
-        con.execute(f"ATTACH {_literal(str(p.previous))} AS {PREVIOUS} (READ_ONLY)")
-    except duckdb.Error as exc:
-        log.info("not reusing %s: %s", p.previous, exc)
-        return False
-    return True
+def forget_sources(con, p: Plan, names: set[str]) -> None:
+    """Before sources are read into a copy of the last database: drop their old quarantine rows."""
+    if p.active and names:
+        marks = ", ".join("?" for _ in names)
+        con.execute(f"DELETE FROM quarantine WHERE table_name IN ({marks})", sorted(names))
 
 
-def detach_previous(con, p: Plan) -> None:
-    if p.active:
-        con.execute(f"DETACH {PREVIOUS}")
-
-
-def copy_source_bookkeeping(con, p: Plan, sf: SourceFile) -> dict[str, Any]:
-    """Quarantine rows of an unread (unchanged) source, and its manifest row."""
-    con.execute(f"INSERT INTO quarantine SELECT * FROM {PREVIOUS}.quarantine WHERE table_name = ?",
-                [sf.table.name])
+def previous_file_row(p: Plan, sf: SourceFile) -> dict[str, Any]:
+    """The manifest row of an unread (unchanged) source; its quarantine rows stay as they are."""
     row = dict(p.files[sf.table.name])
     sf.rows_in = int(row["rows_in"])
     row["file"] = sf.display
     return row
 
 
-def copy_model(con, model: Model) -> int:
-    con.execute(f"CREATE OR REPLACE TABLE {model.name} AS SELECT * FROM {PREVIOUS}.main.{model.name}")
+def kept_rows(con, model: Model) -> int:
+    """A reused model is already in the copy: its row count."""
     return int(con.execute(f"SELECT count(*) FROM {model.name}").fetchone()[0])
 
 
-def previous_expectations(con, suites: set[str]) -> pd.DataFrame:
-    """The previous build's expectation results for staged tables that were copied."""
-    if not suites:
-        return pd.DataFrame()
+def drop_unbuilt(con, p: Plan, models: dict[str, dict]) -> None:
+    """Tables of models this build skipped (a family no longer supplied) leave the copy."""
+    if p.active:
+        for name, status in models.items():
+            if status["status"] != "built":
+                con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def previous_expectations(con, p: Plan, suites: set[str]) -> list[dict[str, Any]]:
+    """The last build's expectation results for staged tables that were kept (read before the
+    copy's dq_expectations table is replaced)."""
+    if not p.active or not suites:
+        return []
     marks = ", ".join("?" for _ in suites)
-    return con.execute(f"SELECT * FROM {PREVIOUS}.dq_expectations WHERE suite IN ({marks})",
-                       sorted(suites)).df()
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    return con.execute(f"SELECT * FROM dq_expectations WHERE suite IN ({marks})", sorted(suites)).df().to_dict("records")
