@@ -18,7 +18,8 @@ import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import duckdb
 import pandas as pd
@@ -168,6 +169,29 @@ def manifest_frames(run_id: str, started: dt.datetime, data_dir: Path, config: d
     }
 
 
+@contextmanager
+def new_database(db_path: Path, start_from: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection on a new file beside `db_path` (a copy of `start_from` when given) that
+    replaces `db_path` atomically when the block succeeds and is removed when it fails, so a
+    failed build never replaces the last good database."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    remove_abandoned_builds(db_path)
+    remove_db_files(tmp)
+    if start_from is not None:
+        shutil.copyfile(start_from, tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        yield con
+        con.execute("CHECKPOINT")
+        con.close()
+    except BaseException:
+        con.close()
+        remove_db_files(tmp)
+        raise
+    os.replace(tmp, db_path)
+
+
 ENGINES = ("duckdb", "spark")
 
 
@@ -192,15 +216,9 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     started = dt.datetime.now(dt.timezone.utc)
     config = load_config(data_dir)
     sources = resolve_sources(data_dir, config)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
-    remove_abandoned_builds(db_path)
-    remove_db_files(tmp)
     reuse_plan = incremental.plan(db_path, config, sources, full=full)
-    if reuse_plan.active:   # start from a copy of the last good database: what is unchanged is there
-        shutil.copyfile(db_path, tmp)
-    con = duckdb.connect(str(tmp))
-    try:
+    # an incremental build starts from a copy of the last good database: what is unchanged is there
+    with new_database(db_path, start_from=db_path if reuse_plan.active else None) as con:
         if not reuse_plan.active:
             _create_bookkeeping(con)
         read = incremental.sources_to_read(reuse_plan, sources)
@@ -249,13 +267,6 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             con.execute(f"DROP TABLE IF EXISTS raw_{name}")
             con.execute(f"DROP TABLE IF EXISTS src_{name}")
         quarantined = scalar(con, "SELECT count(DISTINCT (table_name, line)) FROM quarantine")
-        con.execute("CHECKPOINT")
-        con.close()
-    except BaseException:
-        con.close()
-        remove_db_files(tmp)
-        raise
-    os.replace(tmp, db_path)
     log.info("built %s (run %s)", db_path, run_id)
     return BuildResult(db_path=db_path, run_id=run_id, files=files, quarantined=quarantined,
                        warnings=sum(1 for r in dq if not r["success"]), models=models,

@@ -150,3 +150,17 @@ def test_cli_says_what_was_reused_and_full_rebuilds_all(workspace):
     out = CliRunner().invoke(main, ["build", "--data", str(data), "--db", str(db), "--full"])
     assert out.exit_code == 0, out.output
     assert "Incremental:" not in out.output
+
+
+def test_failed_incremental_build_keeps_the_last_good_database(workspace):
+    import hashlib
+    from pipelines.errors import DataError
+    data, db = workspace
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    spend = data / "procurement" / "spend.csv"
+    lines = spend.read_text(encoding="utf-8").splitlines(keepends=True)
+    spend.write_text("".join(lines + [lines[1]]), encoding="utf-8")   # a duplicate transaction id
+    with pytest.raises(DataError, match="duplicate key"):
+        build(data, db)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not list(db.parent.glob(f".{db.name}.building-*"))

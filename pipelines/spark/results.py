@@ -8,14 +8,12 @@ tables, and the build's small non-person tables, are written to the local DuckDB
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import duckdb
 import pandas as pd
 
-from ..build import remove_abandoned_builds, remove_db_files, write_frame
+from ..build import new_database, write_frame
 from ..errors import DataError
 from ..metrics import GRAINS, MAX_DIMS, compute, registry
 from ..metrics._engine import spec_k
@@ -91,21 +89,9 @@ def metric_results(con, config: dict[str, Any], built: set[str],
 
 def write_results_database(db_path: Path, tables: dict[str, Any]) -> None:
     """Write the tables into a new DuckDB file and swap it in atomically (as `equity build`)."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
-    remove_abandoned_builds(db_path)
-    remove_db_files(tmp)
-    con = duckdb.connect(str(tmp))
-    try:
+    with new_database(db_path) as con:
         for name, frame in tables.items():
             write_frame(con, name, frame)
-        con.execute("CHECKPOINT")
-        con.close()
-    except BaseException:
-        con.close()
-        remove_db_files(tmp)
-        raise
-    os.replace(tmp, db_path)
 
 
 def without_values(frame: pd.DataFrame, column: str, note: str) -> pd.DataFrame:
