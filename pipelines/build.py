@@ -222,7 +222,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         if not reuse_plan.active:
             _create_bookkeeping(con)
         read = incremental.sources_to_read(reuse_plan, sources)
-        incremental.forget_sources(con, reuse_plan, read)
+        incremental.forget_sources(con, reuse_plan, read, sources)
         _read_sources(con, sources, read, config, step)
         kept = {n: incremental.previous_file_row(reuse_plan, sf) for n, sf in sources.items() if n not in read}
         check_fx(con, {n: sf for n, sf in sources.items() if n in read}, config)

@@ -39,7 +39,8 @@ def code_hash() -> str:
     """Fingerprint of everything besides data and config that shapes the database."""
     digest = hashlib.sha256(__version__.encode())
     root = Path(str(resources.files("pipelines")))
-    for pattern in ("sql/*/*.sql", "contract.yml", "defaults.yml", "ingest.py", "validate.py"):
+    for pattern in ("sql/*/*.sql", "contract.yml", "defaults.yml", "ingest.py", "validate.py", "build.py",
+                    "quality.py"):
         for path in sorted(root.glob(pattern)):
             digest.update(path.name.encode() + path.read_bytes())
     suites = root.parent / "expectations"
@@ -158,11 +159,17 @@ def _same_params(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
     return norm(old) == norm(new)
 
 
-def forget_sources(con, p: Plan, names: set[str]) -> None:
-    """Before sources are read into a copy of the last database: drop their old quarantine rows."""
-    if p.active and names:
+def forget_sources(con, p: Plan, names: set[str], sources: dict[str, SourceFile] | None = None) -> None:
+    """Before sources are read into a copy of the last database: drop their old quarantine
+    rows, and those of files no longer in the folder (when `sources` is given)."""
+    if not p.active:
+        return
+    if names:
         marks = ", ".join("?" for _ in names)
         con.execute(f"DELETE FROM quarantine WHERE table_name IN ({marks})", sorted(names))
+    if sources is not None:
+        marks = ", ".join("?" for _ in sources)
+        con.execute(f"DELETE FROM quarantine WHERE table_name NOT IN ({marks})", sorted(sources))
 
 
 def previous_file_row(p: Plan, sf: SourceFile) -> dict[str, Any]:

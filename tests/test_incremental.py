@@ -164,3 +164,25 @@ def test_failed_incremental_build_keeps_the_last_good_database(workspace):
         build(data, db)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     assert not list(db.parent.glob(f".{db.name}.building-*"))
+
+
+def test_removed_file_leaves_no_trace(workspace, tmp_path):
+    """A family's file deleted since the last build: its tables, quarantine rows and
+    expectation results are gone, as in a full build of the folder."""
+    data, db = workspace
+    invited = data / "voice" / "invited.csv"
+    lines = invited.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = lines[1].rstrip("\n").split(",")
+    bad[1], bad[-1] = "A new department", "many"        # `invited` must be a whole number
+    invited.write_text("".join(lines + [",".join(bad) + "\n"]), encoding="utf-8")
+    build(data, db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM quarantine WHERE table_name = 'voice__invited'").fetchone()[0] == 1
+    finally:
+        con.close()
+    invited.unlink()
+    result = build(data, db)
+    assert "stg_voice__invited" not in _reused(result)
+    build(data, tmp_path / "full.duckdb", full=True)
+    assert_same_database(db, tmp_path / "full.duckdb")
