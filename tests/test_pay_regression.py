@@ -121,3 +121,20 @@ def test_planted_adjusted_gaps_are_recovered_on_the_sample(sample_con):
     gender_only = compute(sample_con, "adjusted_pay_gap", by=["gender"])
     woman = gender_only[(gender_only["period"] == "2025") & (gender_only["group"] == "Woman")].iloc[0]
     assert woman["ci_low"] <= -5.0 <= woman["ci_high"]
+
+
+def test_adjusted_gap_without_a_compared_dimension_gives_sizes_not_gaps(sample_con):
+    """Overall (no breakdown) there is no group to compare: one row per year with the number
+    of people with pay and no gap - never a crash. n is the yearly pay population, which the
+    gender breakdown of the same metric splits into groups (their sizes add up to it)."""
+    from pipelines.metrics import compute
+    overall = compute(sample_con, "adjusted_pay_gap")
+    by_gender = compute(sample_con, "adjusted_pay_gap", by=["gender"])
+    assert len(overall) == overall["period"].nunique() > 0
+    assert overall["value"].isna().all() and overall["n"].gt(0).all()
+    groups = by_gender[by_gender["dimensions"] == "gender"]
+    shown = groups.groupby("period")["suppressed"].sum() == 0
+    totals = groups.groupby("period")["n"].sum()
+    assert shown.any()
+    for period in shown[shown].index:
+        assert int(overall.set_index("period").loc[period, "n"]) == int(totals[period])

@@ -167,6 +167,9 @@ def adjusted_pay_gap(q: Query) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     if df.empty:
         return df
+    for col in ("numerator", "denominator"):   # no compared dimension requested: sizes only, no gap
+        if col not in df:
+            df[col] = np.nan
     beta, se = df["numerator"].astype(float), df["denominator"].astype(float)
     df["value"] = gap_percent(beta)
     df["ci_low"] = np.where(se.notna(), gap_percent(beta - Z95 * se), np.nan)
