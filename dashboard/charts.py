@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipelines.formatting import format_value  # noqa: F401  (the pages import it from here)
+
 # Okabe & Ito (2008), reordered: black, blue, vermillion, bluish green, reddish purple, orange,
 # sky blue, yellow
 PALETTE = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
@@ -43,20 +45,6 @@ def axis_format(unit: str) -> dict:
     if unit == "percent":
         return {"ticksuffix": "%"}
     return {"tickformat": ",d"} if unit == "count" else {}
-
-
-def format_value(value: float, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    if unit in ("share", "rate"):
-        return f"{value:.1%}"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "currency":
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
 
 
 def top_groups(rows: pd.DataFrame, limit: int = MAX_SERIES) -> list[str]:

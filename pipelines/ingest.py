@@ -284,6 +284,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
         raise DataError(f"cannot be read as CSV: {reason or first}".rstrip(),
                         file=sf.display, line=int(match.group(1)) if match else None) from None
     sf.rows_in = scalar(con, f"SELECT count(*) FROM raw_{sf.table.name}")
-    sf.sha256, sf.size = file_digest(sf.path)
+    if not sf.sha256:   # an incremental build has hashed it already
+        sf.sha256, sf.size = file_digest(sf.path)
     log.info("read %s: %d rows", sf.display, sf.rows_in)
     return sf.rows_in

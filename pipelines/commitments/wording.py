@@ -1,23 +1,9 @@
-"""Numbers in sentences: the same formats as the dashboard (dashboard.charts.format_value),
-kept here so the CLI and the reasons need no dashboard import; tests/test_commitments_rules.py
-checks that the two agree."""
+"""Words for commitment reasons: numbers in the dashboard's formats, months between dates."""
 from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
-
-def format_value(value: float | None, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    if unit in ("share", "rate"):
-        return f"{value:.1%}"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit in ("count", "currency"):
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+from ..formatting import format_value  # noqa: F401  (rules.py words its numbers with it)
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
