@@ -87,21 +87,26 @@ def _exact_sums(con, periods: list[Period], dims: list[str], filters, config, k:
 
 
 def exact_gap_flag(sum_ref: Decimal, n_ref: int, sum_grp: Decimal, n_grp: int,
-                   threshold_pct) -> tuple[bool, Decimal | None]:
-    """(|gap| >= threshold, gap %) in exact decimal arithmetic (no division for the flag)."""
+                   threshold_pct, direction: str = "either") -> tuple[bool, Decimal | None]:
+    """(|gap| >= threshold, gap %) in exact decimal arithmetic (no division for the flag).
+    direction "women_paid_less" (a member-state choice of the EU pack) flags only a group
+    paid less than the reference."""
     with localcontext() as ctx:
         ctx.prec = 80
-        left = abs(sum_ref * n_grp - sum_grp * n_ref) * 100
+        diff = sum_ref * n_grp - sum_grp * n_ref
+        left = abs(diff) * 100
         right = Decimal(str(threshold_pct)) * sum_ref * n_grp
         if sum_ref <= 0:
             return False, None
-        gap = (sum_ref * n_grp - sum_grp * n_ref) * 100 / (sum_ref * n_grp)
-        return left >= right, gap
+        gap = diff * 100 / (sum_ref * n_grp)
+        return left >= right and (direction == "either" or diff > 0), gap
 
 
 def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = None,
-                     filters: dict | None = None, date_from=None, date_to=None) -> pd.DataFrame:
-    """Every published category gap with its Art. 10 flag and the reason."""
+                     filters: dict | None = None, date_from=None, date_to=None,
+                     threshold_pct=None, direction: str = "either") -> pd.DataFrame:
+    """Every published category gap with its Art. 10 flag and the reason (threshold: the EU
+    pack's, else pay.category_gap_threshold_pct)."""
     dims = list(by)
     table = compute(con, "pay_gap_by_category", by=dims, period=period, k=k, filters=filters,
                     date_from=date_from, date_to=date_to)
@@ -113,14 +118,15 @@ def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = 
                                      "gap_pct", "exact_gap_pct", "flagged", "reason"])
     ctx = build_context(con)
     config = ctx["config"]
-    threshold = config["pay"]["category_gap_threshold_pct"]
+    threshold = config["pay"]["category_gap_threshold_pct"] if threshold_pct is None else threshold_pct
     periods = [Period(s, e, "") for s, e in rows[["period_start", "period_end"]].drop_duplicates().itertuples(index=False)]
     sums = _exact_sums(con, periods, dims, filters, config, int(k or config["privacy"]["k"]))
     out = []
     for r in rows.itertuples(index=False):
         key = (r.period_start, r.category, r.component)
         ref, grp = sums.get((*key, r.reference)), sums.get((*key, r.group))
-        flagged, gap = exact_gap_flag(ref[0], ref[1], grp[0], grp[1], threshold) if ref and grp else (False, None)
+        flagged, gap = exact_gap_flag(ref[0], ref[1], grp[0], grp[1], threshold, direction) \
+            if ref and grp else (False, None)
         direction = "below" if (gap or 0) > 0 else "above"
         reason = (f"mean {r.component} pay of {r.group} is {abs(gap):.2f}% {direction} {r.reference} in "
                   f"{r.category} (n = {int(r.n)}): a difference of {threshold}% or more needs a joint pay "
