@@ -81,18 +81,30 @@ class Indicator1:
     details: list[dict] = field(default_factory=list)
 
 
+def weighted_gap(adjusted: Decimal | None, headcount: int, valid_total: int) -> Decimal | None:
+    """A valid cell's share of the indicator: gap x cell headcount / headcount of valid cells."""
+    if adjusted is None or valid_total <= 0:
+        return None
+    return js_round(adjusted * headcount / valid_total, 6)
+
+
+def is_calculable(total: int, valid_total: int, share: Decimal = Decimal("0.4")) -> bool:
+    """Valid cells must cover at least 40% of the employees counted."""
+    return total > 0 and valid_total >= total * share
+
+
 def indicator1(cells: list[Cell], threshold: Decimal, calculable_share: Decimal, grid: list[int]) -> Indicator1:
     """Weighted sum of the valid cells' gaps after the pertinence threshold (Annexe I 1.2-1.6)."""
     total = sum(c.women + c.men for c in cells)
     valid_total = sum(c.women + c.men for c in cells if c.valid)
-    calculable = total > 0 and valid_total >= total * calculable_share
+    calculable = is_calculable(total, valid_total, calculable_share)
     weighted, details = [], []
     for c in cells:
         gap = cell_gap(c.mean_women, c.mean_men)
         adjusted = after_threshold(gap, threshold)
         share = None
         if c.valid and valid_total > 0:
-            share = None if adjusted is None else js_round(adjusted * (c.women + c.men) / valid_total, 6)
+            share = weighted_gap(adjusted, c.women + c.men, valid_total)
             weighted.append(share)
         details.append({"cell": c.key, "women": c.women, "men": c.men, "valid": c.valid, "gap": gap,
                         "after_threshold": adjusted, "weighted": share})

@@ -198,7 +198,8 @@ class GapReport:
         weights = quartile_weights(np.array([float(v) for v in pop["hourly"]]))
         cats = pop["category"].to_numpy()
         for j, band in enumerate(QUARTILES):
-            counts = {c: float(weights[cats == c, j].sum()) for c in self.order}
+            # fractional people from split ties, rounded so 70 x 1/7 counts as the 10 it is
+            counts = {c: round(float(weights[cats == c, j].sum()), 9) for c in self.order}
             shown = {c: n for c, n in counts.items() if n >= int(q.get("min_per_category") or 0) and n > 0}
             total = sum(shown.values()) if q["share_over"] == "shown_categories" else float(weights[:, j].sum())
             for c in self.order:

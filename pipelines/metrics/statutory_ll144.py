@@ -33,7 +33,8 @@ def audit_tables(pack: Pack, apps: pd.DataFrame) -> dict[str, pd.DataFrame]:
                           "race": categorise(apps["race_ethnicity"], spec["race"]),
                           "selected": apps["selected"].astype(bool).to_numpy()})
     total = len(frame)
-    frame["intersection"] = [f"{r} {s}" if r and s else None for r, s in zip(frame["race"], frame["sex"])]
+    frame["intersection"] = [f"{r} {s}" if pd.notna(r) and pd.notna(s) else None
+                             for r, s in zip(frame["race"], frame["sex"])]
     orders = {"sex": spec["sex"]["order"], "race": spec["race"]["order"],
               "intersection": [f"{r} {s}" for r in spec["race"]["order"] for s in spec["sex"]["order"]]}
     out = {}
@@ -82,6 +83,6 @@ def audit_rows(pack: Pack, apps: pd.DataFrame) -> tuple[list[dict], list[str]]:
         if excluded:
             notes.append(f"{title}: {', '.join(excluded)} left out of the impact ratios as under {share:.0%} "
                          f"of the {len(apps)} applications assessed ({pack.cite('exclusion')}).")
-        rows.append(row("Unknown category (not in the calculations)", "Unknown", tables[f"{table}_unknown"],
+        rows.append(row("Number of applicants", "Unknown (not in the calculations)", tables[f"{table}_unknown"],
                         tables[f"{table}_unknown"], pack.cite("unknown"), "count", section=title))
     return rows, notes

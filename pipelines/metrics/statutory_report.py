@@ -212,7 +212,7 @@ def long_table(report: Report) -> pd.DataFrame:
                     "n": None if n is None or r["suppressed"] and r["note"].startswith("fewer than")
                     else (round(float(n), 3) if not float(n).is_integer() else int(n)),
                     "suppressed": bool(r["suppressed"]), "note": r["note"]})
-    return pd.DataFrame(out, columns=LONG)
+    return pd.DataFrame(out, columns=LONG).astype({"n": object, "value": object})
 
 
 def _number(text: str):
