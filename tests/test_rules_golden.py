@@ -326,8 +326,12 @@ def test_ll144_rounding_as_in_the_dcwp_example():
 def test_eu_five_percent_boundary_in_exact_decimals():
     # 5 men on 40,000 and 5 women on 38,000 a year, hourly over 40 x 52.143 hours: the gap is
     # (40,000 - 38,000) / 40,000 = exactly 5 %, printed 5.00 (two decimals, the pack's rounding)
-    hours = D("40") * D("52.143")
-    pop = people([(5, "male", {"hourly": D(40000) / hours}), (5, "female", {"hourly": D(38000) / hours})])
+    from decimal import localcontext
+    with localcontext() as ctx:
+        ctx.prec = 50   # as statutory_population computes hourly pay
+        hours = D("40") * D("52.143")
+        men, women = D(40000) / hours, D(38000) / hours
+    pop = people([(5, "male", {"hourly": men}), (5, "female", {"hourly": women})])
     pack = load_pack("eu_2023_970")
     rows = [r for r in GapReport(pack, pop).rows() if r["measure"] == "(a) Gender pay gap, mean hourly basic pay"]
     assert abs(rows[0]["value"] - 5) < D("1e-40")

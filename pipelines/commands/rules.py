@@ -76,16 +76,15 @@ def register(main: click.Group) -> None:
         the authority's own layout and rounding, with the pack and its version."""
         from ..build import default_db_path
         from ..db import connect_readonly
-        from ..export import to_csv
-        from ..metrics.statutory_report import layout_tables, long_table, run_pack, withheld_reasons
+        from ..metrics.statutory_report import layout_tables, long_csv, long_table, run_pack, withheld_reasons
         con = connect_readonly(db or default_db_path())
         result = run_pack(con, name, year=year, k=k)
         table = long_table(result)
         if out:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(to_csv(table), encoding="utf-8")
+            out.write_text(long_csv(result), encoding="utf-8")
         if fmt == "csv":
-            _emit(table, "csv")
+            click.echo(long_csv(result), nl=False)
         elif fmt == "json":
             _emit(table.assign(value=[None if v is None else float(v) for v in table["value"]]), "json")
         else:

@@ -212,7 +212,15 @@ def long_table(report: Report) -> pd.DataFrame:
                     "n": None if n is None or r["suppressed"] and r["note"].startswith("fewer than")
                     else (round(float(n), 3) if not float(n).is_integer() else int(n)),
                     "suppressed": bool(r["suppressed"]), "note": r["note"]})
-    return pd.DataFrame(out, columns=LONG).astype({"n": object, "value": object})
+    return pd.DataFrame(out, columns=LONG, dtype=object)   # ints stay ints, Decimals keep their places
+
+
+def long_csv(report: Report) -> str:
+    """The long table as spreadsheet-safe CSV; counts written as whole numbers where they are
+    (the export's formula guard would otherwise turn an object column of ints into floats)."""
+    from ..export import to_csv
+    table = long_table(report)
+    return to_csv(table.assign(n=["" if v is None else str(v) for v in table["n"]]))
 
 
 def _number(text: str):
