@@ -127,8 +127,8 @@ def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = 
         ref, grp = sums.get((*key, r.reference)), sums.get((*key, r.group))
         flagged, gap = exact_gap_flag(ref[0], ref[1], grp[0], grp[1], threshold, direction) \
             if ref and grp else (False, None)
-        direction = "below" if (gap or 0) > 0 else "above"
-        reason = (f"mean {r.component} pay of {r.group} is {abs(gap):.2f}% {direction} {r.reference} in "
+        side = "below" if (gap or 0) > 0 else "above"
+        reason = (f"mean {r.component} pay of {r.group} is {abs(gap):.2f}% {side} {r.reference} in "
                   f"{r.category} (n = {int(r.n)}): a difference of {threshold}% or more needs a joint pay "
                   f"assessment unless objective, gender-neutral criteria justify it (Art. 10)") if flagged else ""
         out.append({"period": r.period, "category": r.category, "component": r.component, "group": r.group,
