@@ -147,3 +147,29 @@ def test_eu_art10_boundary_and_member_state_choice(tmp_path, women_salary, direc
     category = [r for r in rows if r["section"] == "(g) Categories of workers and Art. 10" and "basic" in r["measure"]]
     assert len(category) == 1
     assert category[0]["note"].startswith("joint pay assessment needed") is flagged
+
+
+def test_pdf_has_a_section_per_selected_pack(tmp_path):
+    # EU is produced (5 men 40,000, 5 women 38,000: 5.00%); UK cannot be (no pay periods) and
+    # the snapshot says so instead of failing
+    import shutil
+    import subprocess
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is needed to read the PDF back; make system-deps installs it")
+    from dashboard.pdf import snapshot_pdf
+    folder = tmp_path / "data"
+    spec = [(f"M{i}", "Man") for i in range(5)] + [(f"W{i}", "Woman") for i in range(5)]
+    # and a few leavers, so the workforce section's retention curves have events to compare
+    leavers = [(f"L{i}", "Man" if i % 2 else "Woman") for i in range(6)]
+    staff = _employees(spec) + [{**e, "termination_date": f"2023-0{i + 2}-28", "termination_type": "voluntary"}
+                                for i, e in enumerate(_employees(leavers))]
+    employees_folder(folder, staff, _jobs(spec + leavers, lambda s: "38000" if s[1] == "Woman" else "40000"),
+                     {**CONFIG, "reporting": ["eu_2023_970", "uk_gpg_2017"]})
+    con = build_and_open(folder, tmp_path / "pdf.duckdb")
+    pdf = tmp_path / "s.pdf"
+    pdf.write_bytes(snapshot_pdf(con, charts=False))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    statutory = text.split("Statutory reports", 1)[1]
+    assert "eu_2023_970 (pack 1, law as of 2023-05-10)" in statutory and "5.00%" in statutory
+    assert "uk_gpg_2017 (pack 1, law as of 2017-04-06): not produced" in " ".join(statutory.split())
