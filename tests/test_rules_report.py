@@ -173,3 +173,23 @@ def test_pdf_has_a_section_per_selected_pack(tmp_path):
     statutory = text.split("Statutory reports", 1)[1]
     assert "eu_2023_970 (pack 1, law as of 2023-05-10)" in statutory and "5.00%" in statutory
     assert "uk_gpg_2017 (pack 1, law as of 2017-04-06): not produced" in " ".join(statutory.split())
+
+
+def test_pay_statutory_uk_snapshot_dates():
+    import datetime as dt
+    from pipelines.errors import UsageError
+    from pipelines.metrics.pay_statutory import snapshot_window
+    as_of = dt.date(2024, 4, 1)
+    # SI 2017/172: 5 April; SI 2017/353: 31 March - the 12 months ending on the snapshot date
+    assert snapshot_window("private", 2024, as_of) == (dt.date(2023, 4, 6), dt.date(2024, 4, 5))
+    assert snapshot_window("public", 2024, as_of) == (dt.date(2023, 4, 1), dt.date(2024, 3, 31))
+    assert snapshot_window("private", None, as_of)[1] == dt.date(2023, 4, 5)   # 5 April 2024 is after as_of
+    assert snapshot_window("2024-02-29", None, as_of) == (dt.date(2023, 3, 1), dt.date(2024, 2, 29))
+    with pytest.raises(UsageError, match="private, public or YYYY-MM-DD"):
+        snapshot_window("april", None, as_of)
+
+
+def test_pay_statutory_with_a_snapshot_on_a_built_database(uk_db):
+    result = _run(uk_db, "pay", "statutory", "--snapshot", "private", "--year", "2024", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert _long(result.output)[0]["period"] == "2023-04-06 to 2024-04-05"

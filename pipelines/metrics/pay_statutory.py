@@ -31,6 +31,28 @@ MEASURES = [   # (metric, key filter, label, UK measure, EU Art. 9(1))
 ]
 
 
+UK_SNAPSHOTS = {"private": (4, 5), "public": (3, 31)}   # SI 2017/172 reg. 1(2); SI 2017/353 Sch. 1
+
+
+def snapshot_window(snapshot: str, year: int | None, as_of) -> tuple:
+    """(date_from, date_to) of the 12 months ending on the snapshot date: `private` (5 April),
+    `public` (31 March) of `year` (default: the latest on or before as_of), or YYYY-MM-DD."""
+    import datetime as dt
+    from ..errors import UsageError
+    if snapshot in UK_SNAPSHOTS:
+        month, day = UK_SNAPSHOTS[snapshot]
+        end = dt.date(year or as_of.year, month, day)
+        if year is None and end > as_of:
+            end = end.replace(year=end.year - 1)
+    else:
+        try:
+            end = dt.date.fromisoformat(snapshot)
+        except ValueError:
+            raise UsageError(f"--snapshot takes private, public or YYYY-MM-DD (got {snapshot!r})") from None
+    start = (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.DateOffset(days=1)).date()
+    return start, end
+
+
 def latest_full_period(table: pd.DataFrame) -> pd.Timestamp | None:
     """period_start of the latest period that is not partial (else the latest)."""
     overall = table[table["group"] == "All"]
@@ -40,15 +62,17 @@ def latest_full_period(table: pd.DataFrame) -> pd.Timestamp | None:
 
 
 def statutory_measures(con, dim: str = "gender", period: str = "year", k: int | None = None,
-                       filters: dict | None = None) -> pd.DataFrame:
-    """UK six measures / EU Art. 9(1)(a)-(f) for the latest full period, one row per
-    measure x group (published values only; suppressed cells say so)."""
+                       filters: dict | None = None, date_from=None, date_to=None) -> pd.DataFrame:
+    """UK six measures / EU Art. 9(1)(a)-(f) for the latest full period (or the custom period
+    date_from..date_to, whose end is the snapshot date), one row per measure x group
+    (published values only; suppressed cells say so)."""
     rows = []
     start = None
     for metric, key, title, uk, eu in MEASURES:
         if metric.startswith("bonus") and not has_table(con, "fct_bonuses"):
             continue
-        table = compute(con, metric, by=[dim], period=period, k=k, filters=filters)
+        table = compute(con, metric, by=[dim], period=period, k=k, filters=filters,
+                        date_from=date_from, date_to=date_to)
         start = start or latest_full_period(table)
         table = table[(table["period_start"] == start) & (table["dimensions"] == dim)]
         for _, r in table.iterrows():
