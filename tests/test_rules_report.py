@@ -193,3 +193,36 @@ def test_pay_statutory_with_a_snapshot_on_a_built_database(uk_db):
     result = _run(uk_db, "pay", "statutory", "--snapshot", "private", "--year", "2024", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert _long(result.output)[0]["period"] == "2023-04-06 to 2024-04-05"
+
+
+def test_egapro_report_on_a_built_database(tmp_path):
+    # the hand example of test_rules_golden: ouvriers under 30 (4 women 20,000 / 6 men 25,000),
+    # ingenieurs_cadres 50+ (3 women 50,000 / 3 men 40,000), employes 30-39 (2 women, 5 men:
+    # not valid) -> indicator 1.875% -> 1.9, 38 points. Top 10 earners: 3 women, 7 men -> 5 points.
+    # 43 of 50 calculable points: under 75, so the index is not calculable.
+    groups = [("ouvriers", 1995, "Woman", 4, "20000"), ("ouvriers", 1995, "Man", 6, "25000"),
+              ("ingenieurs_cadres", 1970, "Woman", 3, "50000"), ("ingenieurs_cadres", 1970, "Man", 3, "40000"),
+              ("employes", 1990, "Woman", 2, "30000"), ("employes", 1990, "Man", 5, "31000")]
+    staff, jobs, periods = [], [], []
+    for g, (category, born, gender, n, salary) in enumerate(groups):
+        for i in range(n):
+            eid = f"E{g}{i}"
+            staff.append({"employee_id": eid, "gender": gender, "race_ethnicity": "White", "birth_year": born,
+                          "hire_date": "2018-01-01"})
+            jobs.append({"employee_id": eid, "effective_date": "2018-01-01", "department": "Ops", "fte": "1",
+                         "annual_base_salary": salary, "currency": "GBP", "change_reason": "hire"})
+            periods.append({"employee_id": eid, "period_start": "2023-12-01", "period_end": "2023-12-31",
+                            "basic_pay": "1", "job_category": category})
+    folder = tmp_path / "data"
+    employees_folder(folder, staff, jobs, CONFIG)
+    write_csv(folder / "hr" / "pay_periods.csv", ["employee_id", "period_start", "period_end", "basic_pay",
+                                                  "job_category"], periods)
+    build_and_open(folder, tmp_path / "fr.duckdb").close()
+    result = _run(tmp_path / "fr.duckdb", "report", "fr_egapro_2019", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["measure"]: r for r in _long(result.output)}
+    assert rows["Indicator 1: pay gap (%)"]["value"] == "1.9"
+    assert "2 of 16 groups valid, covering 16 of 23 employees (in favour of men)" == rows["Indicator 1: pay gap (%)"]["note"]
+    assert rows["Indicator 1: points (of 40)"]["value"] == "38"
+    assert rows["Indicator 5: points (of 10)"]["value"] == "5"
+    assert rows["Index (of 100)"]["suppressed"] == "True" and "43 of 50 calculable points" in rows["Index (of 100)"]["note"]
