@@ -51,7 +51,11 @@ def latest_date(month_day: str, as_of: dt.date, year: int | None) -> dt.date:
 
 
 def _requirements(pack: Pack) -> dict[str, str]:
-    return {r["file"]: r["why"] for r in pack.spec["requires"]}
+    """{file: why the pack needs it}: the first (main) requirement of each file."""
+    out: dict[str, str] = {}
+    for r in pack.spec["requires"]:
+        out.setdefault(r["file"], r["why"])
+    return out
 
 
 def run_pack(con, name: str, year: int | None = None, k: int | None = None) -> Report:
