@@ -226,3 +226,33 @@ def test_egapro_report_on_a_built_database(tmp_path):
     assert rows["Indicator 1: points (of 40)"]["value"] == "38"
     assert rows["Indicator 5: points (of 10)"]["value"] == "5"
     assert rows["Index (of 100)"]["suppressed"] == "True" and "43 of 50 calculable points" in rows["Index (of 100)"]["note"]
+
+
+def test_bc_report_on_a_built_database(tmp_path):
+    # reporting year 2023: 10 men paid 2,000 for 100 hours (20.00/h) with 300 overtime pay for
+    # 10 hours; 10 women paid 1,800 for 100 hours (18.00/h) with 270 for 8 hours, and one woman
+    # on a special salary of 18.00/h. Hand results (B.C. Reg. 225/2023 s. 1(3); reference Man):
+    # hourly gap (20 - 18) / 20 = 10.0%; overtime pay gap (300 - 270) / 300 = 10.0%; overtime
+    # hours difference 8 - 10 = -2.0 h; 2 non-binary people: under 10, withheld.
+    spec = ([(f"M{i}", "Man", "2000", "100", "", "300", "10") for i in range(10)]
+            + [(f"W{i}", "Woman", "1800", "100", "", "270", "8") for i in range(10)]
+            + [("S0", "Woman", "", "", "18", "", ""), ("X0", "Non-binary", "1900", "100", "", "", ""),
+               ("X1", "Non-binary", "1900", "100", "", "", "")])
+    folder = tmp_path / "data"
+    employees_folder(folder, _employees(spec), _jobs(spec), CONFIG)
+    write_csv(folder / "hr" / "pay_periods.csv",
+              ["employee_id", "period_start", "period_end", "basic_pay", "hours_worked", "special_salary",
+               "overtime_pay", "overtime_hours", "currency"],
+              [{"employee_id": e, "period_start": "2023-12-01", "period_end": "2023-12-31", "basic_pay": pay,
+                "hours_worked": hours, "special_salary": special, "overtime_pay": ot, "overtime_hours": oth,
+                "currency": "GBP"} for e, _, pay, hours, special, ot, oth in spec])
+    build_and_open(folder, tmp_path / "bc.duckdb").close()
+    result = _run(tmp_path / "bc.duckdb", "report", "bc_ptr_2023", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {(r["measure"], r["group"]): r for r in _long(result.output)}
+    assert rows[("Mean hourly pay gap", "Women")]["value"] == "10.0"
+    assert rows[("Mean hourly pay gap", "Men")]["value"] == "0.0"
+    assert rows[("Mean overtime pay gap", "Women")]["value"] == "10.0"
+    assert rows[("Mean overtime hours difference (hours)", "Women")]["value"] == "-2.0"
+    assert rows[("Mean hourly pay gap", "Non-binary people")]["suppressed"] == "True"
+    assert rows[("Percentage receiving overtime pay", "Women")]["value"] == "90.9"   # 10 of 11
