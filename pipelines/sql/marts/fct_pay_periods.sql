@@ -10,7 +10,7 @@ select
     employee_id,
     period_start,
     period_end,
-    date_diff('day', period_start, period_end) + 1 as period_days,
+    period_end - period_start + 1 as period_days,
     date_trunc('month', period_end) as pay_month,
     basic_pay,
     coalesce(basic_pay, 0) + coalesce(allowances, 0) + coalesce(shift_premium, 0)
