@@ -58,7 +58,7 @@ def load_config(data_dir: Path | None) -> dict[str, Any]:
 
 
 # sections whose keys are data (table names, groups, Spark setting names), not settings
-_FREE_FORM = {"mapping", "reference_groups", "targets", "conf", "local_conf", "tables"}
+_FREE_FORM = {"mapping", "reference_groups", "targets", "conf", "local_conf", "tables", "rule_settings"}
 
 
 def _check_known(user: dict, defaults: dict, source: str, prefix: str = "") -> None:
@@ -96,6 +96,8 @@ def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:
         raise DataError(f"reporting_currency must be a 3-letter ISO code (got {cur!r})", file=source)
     if not isinstance(config.get("mapping") or {}, dict):
         raise DataError("mapping must be a mapping of contract table names", file=source)
+    from .rules import check_selection
+    check_selection(config, source)
 
 
 def effective_k(config: dict[str, Any], k: int | None) -> int:

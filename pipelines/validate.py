@@ -203,7 +203,7 @@ def orphan_quarantine_sql(sf: SourceFile, col: str, parent_sf: SourceFile) -> st
 
 # (table, date column) pairs whose amounts are converted at the rate of that month
 FX_DATED = {"hr__bonuses": "paid_date", "procurement__spend": "transaction_date",
-            "procurement__tier2_spend": "period_end"}
+            "procurement__tier2_spend": "period_end", "hr__pay_periods": "period_end"}
 
 
 def check_fx(con: duckdb.DuckDBPyConnection, sources: dict[str, SourceFile], config: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ from ..kpis import headline, headline_specs
 from ..sections import family_findings, family_sections
 from . import html as H
 from .figures import svg_renderer
+from .statutory import statutory_section
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,7 @@ def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts:
                 suppressed += _suppressed_cells(table)
                 parts.append(f"<h2>{H.esc(block.title)}</h2>" + H.figure(svg, block.alt, block.summary)
                              + H.table(table) + (f'<p class="note">{H.esc(note)}</p>' if note else ""))
+    parts.append(statutory_section(con, config))
     title = title or f"{org}: equity snapshot {period_label}".strip()
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     cover = (f'<section class="cover"><h1>{H.esc(title)}</h1><p class="meta">Organisation: {H.esc(org)}<br>'

@@ -48,21 +48,34 @@ def register(main: click.Group) -> None:
     @k_option
     @filter_option
     @click.option("--flags-only", is_flag=True, help="Only the Art. 10 flagged categories.")
+    @click.option("--snapshot", default=None,
+                  help="UK snapshot date: private (5 April), public (31 March) or YYYY-MM-DD; the "
+                       "figures are for the 12 months ending on it (bonus window, pay on that day).")
+    @click.option("--year", type=int, default=None, help="Year of the private/public snapshot (default: latest).")
     @fmt_option
     @handle_errors
-    def statutory(db, by, period, k, filters, flags_only, fmt):
-        """UK Gender Pay Gap six measures and EU Art. 9(1) for the latest full period, then the
-        Art. 10 category assessment (gap >= 5%, exact arithmetic) of that period."""
-        from ..metrics.pay_statutory import art10_assessment, statutory_measures
+    def statutory(db, by, period, k, filters, flags_only, snapshot, year, fmt):
+        """UK Gender Pay Gap six measures and EU Art. 9(1) for the latest full period (or the UK
+        snapshot date), then the Art. 10 category assessment (gap >= 5%, exact arithmetic) of that
+        period. Breakdowns here are suppressed; `equity report NAME` gives a rule pack's exact
+        organisation-level report."""
+        from ..metrics import build_context
+        from ..metrics.pay_statutory import art10_assessment, snapshot_window, statutory_measures
         con = _open(db)
         dims = _dims(by)
-        measures = statutory_measures(con, dims[0], period=period, k=k, filters=_parse_filters(filters))
+        window = {}
+        if snapshot:
+            start, end = snapshot_window(snapshot, year, build_context(con)["as_of"])
+            period, window = "custom", {"date_from": start, "date_to": end}
+            if fmt == "table":
+                click.echo(f"Snapshot date {end} (pay on that day, bonuses of the 12 months to it)")
+        measures = statutory_measures(con, dims[0], period=period, k=k, filters=_parse_filters(filters), **window)
         if not flags_only:
             if fmt == "table":
                 click.echo("UK Gender Pay Gap / EU Art. 9(1)(a)-(f)")
             _emit(measures, fmt)
         latest = measures["period"].iat[0] if len(measures) else None
-        flags = art10_assessment(con, by=dims, period=period, k=k, filters=_parse_filters(filters))
+        flags = art10_assessment(con, by=dims, period=period, k=k, filters=_parse_filters(filters), **window)
         flags = flags[flags["period"] == latest] if latest is not None else flags
         if flags_only:
             flags = flags[flags["flagged"]]

@@ -31,6 +31,28 @@ MEASURES = [   # (metric, key filter, label, UK measure, EU Art. 9(1))
 ]
 
 
+UK_SNAPSHOTS = {"private": (4, 5), "public": (3, 31)}   # SI 2017/172 reg. 1(2); SI 2017/353 Sch. 1
+
+
+def snapshot_window(snapshot: str, year: int | None, as_of) -> tuple:
+    """(date_from, date_to) of the 12 months ending on the snapshot date: `private` (5 April),
+    `public` (31 March) of `year` (default: the latest on or before as_of), or YYYY-MM-DD."""
+    import datetime as dt
+    from ..errors import UsageError
+    if snapshot in UK_SNAPSHOTS:
+        month, day = UK_SNAPSHOTS[snapshot]
+        end = dt.date(year or as_of.year, month, day)
+        if year is None and end > as_of:
+            end = end.replace(year=end.year - 1)
+    else:
+        try:
+            end = dt.date.fromisoformat(snapshot)
+        except ValueError:
+            raise UsageError(f"--snapshot takes private, public or YYYY-MM-DD (got {snapshot!r})") from None
+    start = (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.DateOffset(days=1)).date()
+    return start, end
+
+
 def latest_full_period(table: pd.DataFrame) -> pd.Timestamp | None:
     """period_start of the latest period that is not partial (else the latest)."""
     overall = table[table["group"] == "All"]
@@ -40,15 +62,17 @@ def latest_full_period(table: pd.DataFrame) -> pd.Timestamp | None:
 
 
 def statutory_measures(con, dim: str = "gender", period: str = "year", k: int | None = None,
-                       filters: dict | None = None) -> pd.DataFrame:
-    """UK six measures / EU Art. 9(1)(a)-(f) for the latest full period, one row per
-    measure x group (published values only; suppressed cells say so)."""
+                       filters: dict | None = None, date_from=None, date_to=None) -> pd.DataFrame:
+    """UK six measures / EU Art. 9(1)(a)-(f) for the latest full period (or the custom period
+    date_from..date_to, whose end is the snapshot date), one row per measure x group
+    (published values only; suppressed cells say so)."""
     rows = []
     start = None
     for metric, key, title, uk, eu in MEASURES:
         if metric.startswith("bonus") and not has_table(con, "fct_bonuses"):
             continue
-        table = compute(con, metric, by=[dim], period=period, k=k, filters=filters)
+        table = compute(con, metric, by=[dim], period=period, k=k, filters=filters,
+                        date_from=date_from, date_to=date_to)
         start = start or latest_full_period(table)
         table = table[(table["period_start"] == start) & (table["dimensions"] == dim)]
         for _, r in table.iterrows():
@@ -87,21 +111,26 @@ def _exact_sums(con, periods: list[Period], dims: list[str], filters, config, k:
 
 
 def exact_gap_flag(sum_ref: Decimal, n_ref: int, sum_grp: Decimal, n_grp: int,
-                   threshold_pct) -> tuple[bool, Decimal | None]:
-    """(|gap| >= threshold, gap %) in exact decimal arithmetic (no division for the flag)."""
+                   threshold_pct, direction: str = "either") -> tuple[bool, Decimal | None]:
+    """(|gap| >= threshold, gap %) in exact decimal arithmetic (no division for the flag).
+    direction "women_paid_less" (a member-state choice of the EU pack) flags only a group
+    paid less than the reference."""
     with localcontext() as ctx:
         ctx.prec = 80
-        left = abs(sum_ref * n_grp - sum_grp * n_ref) * 100
+        diff = sum_ref * n_grp - sum_grp * n_ref
+        left = abs(diff) * 100
         right = Decimal(str(threshold_pct)) * sum_ref * n_grp
         if sum_ref <= 0:
             return False, None
-        gap = (sum_ref * n_grp - sum_grp * n_ref) * 100 / (sum_ref * n_grp)
-        return left >= right, gap
+        gap = diff * 100 / (sum_ref * n_grp)
+        return left >= right and (direction == "either" or diff > 0), gap
 
 
 def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = None,
-                     filters: dict | None = None, date_from=None, date_to=None) -> pd.DataFrame:
-    """Every published category gap with its Art. 10 flag and the reason."""
+                     filters: dict | None = None, date_from=None, date_to=None,
+                     threshold_pct=None, direction: str = "either") -> pd.DataFrame:
+    """Every published category gap with its Art. 10 flag and the reason (threshold: the EU
+    pack's, else pay.category_gap_threshold_pct)."""
     dims = list(by)
     table = compute(con, "pay_gap_by_category", by=dims, period=period, k=k, filters=filters,
                     date_from=date_from, date_to=date_to)
@@ -113,16 +142,17 @@ def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = 
                                      "gap_pct", "exact_gap_pct", "flagged", "reason"])
     ctx = build_context(con)
     config = ctx["config"]
-    threshold = config["pay"]["category_gap_threshold_pct"]
+    threshold = config["pay"]["category_gap_threshold_pct"] if threshold_pct is None else threshold_pct
     periods = [Period(s, e, "") for s, e in rows[["period_start", "period_end"]].drop_duplicates().itertuples(index=False)]
     sums = _exact_sums(con, periods, dims, filters, config, int(k or config["privacy"]["k"]))
     out = []
     for r in rows.itertuples(index=False):
         key = (r.period_start, r.category, r.component)
         ref, grp = sums.get((*key, r.reference)), sums.get((*key, r.group))
-        flagged, gap = exact_gap_flag(ref[0], ref[1], grp[0], grp[1], threshold) if ref and grp else (False, None)
-        direction = "below" if (gap or 0) > 0 else "above"
-        reason = (f"mean {r.component} pay of {r.group} is {abs(gap):.2f}% {direction} {r.reference} in "
+        flagged, gap = exact_gap_flag(ref[0], ref[1], grp[0], grp[1], threshold, direction) \
+            if ref and grp else (False, None)
+        side = "below" if (gap or 0) > 0 else "above"
+        reason = (f"mean {r.component} pay of {r.group} is {abs(gap):.2f}% {side} {r.reference} in "
                   f"{r.category} (n = {int(r.n)}): a difference of {threshold}% or more needs a joint pay "
                   f"assessment unless objective, gender-neutral criteria justify it (Art. 10)") if flagged else ""
         out.append({"period": r.period, "category": r.category, "component": r.component, "group": r.group,

@@ -92,8 +92,14 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
             "leave_type": c.labels(lv["kind"][lo:hi], ["parental", "medical"]),
             "start_date": c.dates(lv["start"][lo:hi]),
             "end_date": c.dates(lv["end"][lo:hi]),
+            # parental leave on statutory (reduced) pay, medical leave on full pay: drawn from
+            # the kind, not the random stream, so every other generated value stays the same
+            "pay_during_leave": c.labels(lv["kind"][lo:hi], ["reduced", "full"]),
         }
     counts["hr/leave.csv"] = c.write_rows(out_dir, "hr__leave", len(lv["start"]), leave)
+    # Payroll detail per pay period (UK/BC/Egapro rule packs) is not modelled by the sample: the
+    # file is written with its header only, so those packs refuse on it and say why.
+    counts["hr/pay_periods.csv"] = c.write_rows(out_dir, "hr__pay_periods", 0, lambda lo, hi: {})
     return counts
 
 

@@ -7,5 +7,6 @@ select
     employee_id,
     lower(leave_type) as leave_type,
     start_date,
-    end_date
+    end_date,
+    pay_during_leave
 from source

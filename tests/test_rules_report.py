@@ -1,0 +1,258 @@
+"""`equity rules` and `equity report NAME` end to end on small built data folders: the UK
+reduced-pay leave case through hr/pay_periods.csv and pay_during_leave, the EU 5.00% boundary
+and Art. 10 member-state choice, and clear refusals when a pack's data is missing. Expected
+values are hand calculations (in the comments)."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from tests.helpers import build_and_open, employees_folder, write_config, write_csv
+
+PAY_COLS = ["employee_id", "period_start", "period_end", "basic_pay", "weekly_hours", "hours_worked", "currency"]
+LEAVE_COLS = ["employee_id", "leave_type", "start_date", "end_date", "pay_during_leave"]
+CONFIG = {"privacy": {"k": 3}, "as_of": "2024-06-30", "history_start": "2023-01-01",
+          "reporting_currency": "GBP"}
+
+
+def _employees(spec):
+    return [{"employee_id": eid, "gender": g, "race_ethnicity": "White", "birth_year": "1980",
+             "hire_date": "2018-01-01"} for eid, g, *_ in spec]
+
+
+def _jobs(spec, salary_of=lambda s: "30000"):
+    return [{"employee_id": s[0], "effective_date": "2018-01-01", "department": "Ops", "job_family": "Ops",
+             "job_level": "L1", "fte": "1", "annual_base_salary": salary_of(s), "currency": "GBP",
+             "change_reason": "hire"} for s in spec]
+
+
+def _run(db, *args):
+    return CliRunner().invoke(main, [*args, "--db", str(db)], catch_exceptions=False)
+
+
+def _long(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture(scope="module")
+def uk_db(tmp_path_factory):
+    # 12 men at 750.00 for 37.5 weekly hours (20.00 an hour) in the weekly pay period 1-7 April
+    # 2024; 9 women at 562.50 (15.00) and 3 at 487.50 (13.00) on maternity leave at reduced pay.
+    # One non-binary employee is not compared. Reg. 8: (20 - 15) / 20 = 25.0% over full-pay
+    # relevant employees (27.5% if the reduced-pay women were counted).
+    root = tmp_path_factory.mktemp("uk")
+    folder = root / "data"
+    spec = ([(f"M{i:02}", "Man", "750.00") for i in range(12)] + [(f"W{i:02}", "Woman", "562.50") for i in range(9)]
+            + [(f"R{i:02}", "Woman", "487.50") for i in range(3)] + [("N00", "Non-binary", "600.00")])
+    employees_folder(folder, _employees(spec), _jobs(spec), CONFIG)
+    write_csv(folder / "hr" / "pay_periods.csv", PAY_COLS,
+              [{"employee_id": e, "period_start": "2024-04-01", "period_end": "2024-04-07", "basic_pay": pay,
+                "weekly_hours": "37.5", "currency": "GBP"} for e, _, pay in spec])
+    leave = [{"employee_id": f"R{i:02}", "leave_type": "maternity", "start_date": "2024-03-01",
+              "end_date": "2024-06-30", "pay_during_leave": "reduced"} for i in range(3)]
+    leave.append({"employee_id": "M00", "leave_type": "annual", "start_date": "2024-04-02",
+                  "end_date": "2024-04-03", "pay_during_leave": "full"})
+    write_csv(folder / "hr" / "leave.csv", LEAVE_COLS, leave)
+    # bonuses in the 12 months to 5 April 2024: 6 men 1,000, 3 full-pay + 3 reduced-pay women 800
+    bonus = [{"employee_id": f"M{i:02}", "paid_date": "2024-03-15", "amount": "1000", "currency": "GBP"}
+             for i in range(6)] + [{"employee_id": e, "paid_date": "2024-03-15", "amount": "800", "currency": "GBP"}
+                                   for e in ["W00", "W01", "W02", "R00", "R01", "R02"]]
+    write_csv(folder / "hr" / "bonuses.csv", ["employee_id", "paid_date", "amount", "currency"], bonus)
+    con = build_and_open(folder, root / "uk.duckdb")
+    con.close()
+    return root / "uk.duckdb"
+
+
+def test_rules_list_and_show():
+    out = CliRunner().invoke(main, ["rules", "list", "--format", "csv"]).output
+    assert [r["name"] for r in _long(out)] == ["bc_ptr_2023", "eu_2023_970", "fr_egapro_2019",
+                                              "nyc_ll144_2023", "uk_gpg_2017"]
+    shown = CliRunner().invoke(main, ["rules", "show", "uk_gpg_2017"]).output
+    assert "[reg. 8]" in shown and "2017-04-06" in shown and "hr/pay_periods.csv" in shown
+
+
+def test_uk_report_full_pay_relevant_employees(uk_db):
+    result = _run(uk_db, "report", "uk_gpg_2017", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {(r["measure"], r["group"]): r for r in _long(result.output)}
+    assert {r["pack"] for r in rows.values()} == {"uk_gpg_2017"} and {r["version"] for r in rows.values()} == {"2017-04-06"}
+    assert rows[("Mean gender pay gap in hourly pay", "Women")]["value"] == "25.0"
+    assert rows[("Median gender pay gap in hourly pay", "Women")]["value"] == "25.0"
+    # bonus: means over recipients (1,000 vs 800) -> 20.0%; 6 of 12 of each sex -> 50.0%
+    assert rows[("Mean bonus gap", "Women")]["value"] == "20.0"
+    assert rows[("Percentage receiving a bonus", "Women")]["value"] == "50.0"
+    assert rows[("Percentage receiving a bonus", "Women")]["n"] == "12"
+    # quartiles of the 21 full-pay employees (6/5/5/5): Q1 = 6 of the 9 women at 15.00 ... by hand:
+    # ranks 1-9 women (15.00), 10-21 men. Q1 (6): all women; Q2 (5): 3 women, 2 men -> 60/40,
+    # but 2 men is under k = 3, and the women's 60% would give the men's 40% away: both hidden
+    q = "Percentage in each hourly pay quarter: "
+    assert rows[(q + "Q1 lower", "Women")]["value"] == "100.0"
+    assert rows[(q + "Q2 lower middle", "Men")]["suppressed"] == "True"
+    assert rows[(q + "Q2 lower middle", "Men")]["note"] == "fewer than 3 people"
+    assert rows[(q + "Q2 lower middle", "Women")]["value"] == "" and rows[(q + "Q2 lower middle", "Women")]["n"] == "3"
+    assert rows[(q + "Q4 upper", "Men")]["value"] == "100.0"
+    table = _run(uk_db, "report", "uk_gpg_2017").output
+    assert "snapshot date 2024-04-05" in table and "uk_gpg_2017 (pack 1, law as of 2017-04-06)" in table
+    assert "3 on leave at reduced pay or nil" in table and "1 employee(s) with another or no recorded gender" in table
+
+
+def test_uk_public_sector_snapshot_and_refusals(uk_db, tmp_path):
+    folder = tmp_path / "data"
+    spec = [(f"M{i}", "Man") for i in range(4)] + [(f"W{i}", "Woman") for i in range(4)]
+    employees_folder(folder, _employees(spec), _jobs(spec), CONFIG)
+    build_and_open(folder, tmp_path / "a.duckdb").close()
+    missing = _run(tmp_path / "a.duckdb", "report", "uk_gpg_2017")
+    assert missing.exit_code == 1 and "hr/pay_periods.csv: not supplied" in missing.output
+    # a leave overlapping the relevant pay period without pay_during_leave cannot be guessed
+    write_csv(folder / "hr" / "pay_periods.csv", PAY_COLS,
+              [{"employee_id": e, "period_start": "2024-03-25", "period_end": "2024-04-07", "basic_pay": "1000",
+                "weekly_hours": "35"} for e, _ in spec])
+    write_csv(folder / "hr" / "leave.csv", LEAVE_COLS[:4], [{"employee_id": "W0", "leave_type": "sick",
+                                                             "start_date": "2024-04-01", "end_date": "2024-04-02"}])
+    write_config(folder, {**CONFIG, "rule_settings": {"uk_gpg_2017": {"sector": "public"}}})
+    build_and_open(folder, tmp_path / "b.duckdb").close()
+    refused = _run(tmp_path / "b.duckdb", "report", "uk_gpg_2017")
+    assert refused.exit_code == 1
+    assert "hr/leave.csv, column 'pay_during_leave'" in refused.output and "employee W0" in refused.output
+    write_csv(folder / "hr" / "leave.csv", LEAVE_COLS, [{"employee_id": "W0", "leave_type": "sick",
+                                                         "start_date": "2024-04-01", "end_date": "2024-04-02",
+                                                         "pay_during_leave": "full"}])
+    build_and_open(folder, tmp_path / "c.duckdb").close()
+    public = _run(tmp_path / "c.duckdb", "report", "uk_gpg_2017")
+    assert public.exit_code == 0 and "snapshot date 2024-03-31" in public.output   # SI 2017/353
+
+
+@pytest.mark.parametrize("women_salary, direction, flagged, shown", [
+    ("38000", "either", True, "5.00"),             # (40,000 - 38,000) / 40,000 = exactly 5%
+    ("38000.01", "either", False, "5.00"),         # 4.999975%: prints 5.00, not a 5% gap
+    ("42000", "either", True, "-5.00"),            # women paid 5% more: flagged by default ...
+    ("42000", "women_paid_less", False, "-5.00"),  # ... not where the member state chose so
+])
+def test_eu_art10_boundary_and_member_state_choice(tmp_path, women_salary, direction, flagged, shown):
+    folder = tmp_path / "data"
+    spec = [(f"M{i}", "Man") for i in range(5)] + [(f"W{i}", "Woman") for i in range(5)]
+    config = {**CONFIG, "rule_settings": {"eu_2023_970": {"art10_direction": direction}}}
+    employees_folder(folder, _employees(spec), _jobs(spec, lambda s: "40000" if s[1] == "Man" else women_salary),
+                     config)
+    build_and_open(folder, tmp_path / "eu.duckdb").close()
+    result = _run(tmp_path / "eu.duckdb", "report", "eu_2023_970", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = _long(result.output)
+    org = [r for r in rows if r["measure"] == "(a) Gender pay gap, mean hourly basic pay"]
+    assert org[0]["value"] == shown and org[0]["group"] == "Women"
+    category = [r for r in rows if r["section"] == "(g) Categories of workers and Art. 10" and "basic" in r["measure"]]
+    assert len(category) == 1
+    assert category[0]["note"].startswith("joint pay assessment needed") is flagged
+
+
+def test_pdf_has_a_section_per_selected_pack(tmp_path):
+    # EU is produced (5 men 40,000, 5 women 38,000: 5.00%); UK cannot be (no pay periods) and
+    # the snapshot says so instead of failing
+    import shutil
+    import subprocess
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is needed to read the PDF back; make system-deps installs it")
+    from dashboard.pdf import snapshot_pdf
+    folder = tmp_path / "data"
+    spec = [(f"M{i}", "Man") for i in range(5)] + [(f"W{i}", "Woman") for i in range(5)]
+    # and a few leavers, so the workforce section's retention curves have events to compare
+    leavers = [(f"L{i}", "Man" if i % 2 else "Woman") for i in range(6)]
+    staff = _employees(spec) + [{**e, "termination_date": f"2023-0{i + 2}-28", "termination_type": "voluntary"}
+                                for i, e in enumerate(_employees(leavers))]
+    employees_folder(folder, staff, _jobs(spec + leavers, lambda s: "38000" if s[1] == "Woman" else "40000"),
+                     {**CONFIG, "reporting": ["eu_2023_970", "uk_gpg_2017"]})
+    con = build_and_open(folder, tmp_path / "pdf.duckdb")
+    pdf = tmp_path / "s.pdf"
+    pdf.write_bytes(snapshot_pdf(con, charts=False))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    statutory = text.split("Statutory reports", 1)[1]
+    assert "eu_2023_970 (pack 1, law as of 2023-05-10)" in statutory and "5.00%" in statutory
+    assert "uk_gpg_2017 (pack 1, law as of 2017-04-06): not produced" in " ".join(statutory.split())
+
+
+def test_pay_statutory_uk_snapshot_dates():
+    import datetime as dt
+    from pipelines.errors import UsageError
+    from pipelines.metrics.pay_statutory import snapshot_window
+    as_of = dt.date(2024, 4, 1)
+    # SI 2017/172: 5 April; SI 2017/353: 31 March - the 12 months ending on the snapshot date
+    assert snapshot_window("private", 2024, as_of) == (dt.date(2023, 4, 6), dt.date(2024, 4, 5))
+    assert snapshot_window("public", 2024, as_of) == (dt.date(2023, 4, 1), dt.date(2024, 3, 31))
+    assert snapshot_window("private", None, as_of)[1] == dt.date(2023, 4, 5)   # 5 April 2024 is after as_of
+    assert snapshot_window("2024-02-29", None, as_of) == (dt.date(2023, 3, 1), dt.date(2024, 2, 29))
+    with pytest.raises(UsageError, match="private, public or YYYY-MM-DD"):
+        snapshot_window("april", None, as_of)
+
+
+def test_pay_statutory_with_a_snapshot_on_a_built_database(uk_db):
+    result = _run(uk_db, "pay", "statutory", "--snapshot", "private", "--year", "2024", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert _long(result.output)[0]["period"] == "2023-04-06 to 2024-04-05"
+
+
+def test_egapro_report_on_a_built_database(tmp_path):
+    # the hand example of test_rules_golden: ouvriers under 30 (4 women 20,000 / 6 men 25,000),
+    # ingenieurs_cadres 50+ (3 women 50,000 / 3 men 40,000), employes 30-39 (2 women, 5 men:
+    # not valid) -> indicator 1.875% -> 1.9, 38 points. Top 10 earners: 3 women, 7 men -> 5 points.
+    # 43 of 50 calculable points: under 75, so the index is not calculable.
+    groups = [("ouvriers", 1995, "Woman", 4, "20000"), ("ouvriers", 1995, "Man", 6, "25000"),
+              ("ingenieurs_cadres", 1970, "Woman", 3, "50000"), ("ingenieurs_cadres", 1970, "Man", 3, "40000"),
+              ("employes", 1990, "Woman", 2, "30000"), ("employes", 1990, "Man", 5, "31000")]
+    staff, jobs, periods = [], [], []
+    for g, (category, born, gender, n, salary) in enumerate(groups):
+        for i in range(n):
+            eid = f"E{g}{i}"
+            staff.append({"employee_id": eid, "gender": gender, "race_ethnicity": "White", "birth_year": born,
+                          "hire_date": "2018-01-01"})
+            jobs.append({"employee_id": eid, "effective_date": "2018-01-01", "department": "Ops", "fte": "1",
+                         "annual_base_salary": salary, "currency": "GBP", "change_reason": "hire"})
+            periods.append({"employee_id": eid, "period_start": "2023-12-01", "period_end": "2023-12-31",
+                            "basic_pay": "1", "job_category": category})
+    folder = tmp_path / "data"
+    employees_folder(folder, staff, jobs, CONFIG)
+    write_csv(folder / "hr" / "pay_periods.csv", ["employee_id", "period_start", "period_end", "basic_pay",
+                                                  "job_category"], periods)
+    build_and_open(folder, tmp_path / "fr.duckdb").close()
+    result = _run(tmp_path / "fr.duckdb", "report", "fr_egapro_2019", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["measure"]: r for r in _long(result.output)}
+    assert rows["Indicator 1: pay gap (%)"]["value"] == "1.9"
+    assert "2 of 16 groups valid, covering 16 of 23 employees (in favour of men)" == rows["Indicator 1: pay gap (%)"]["note"]
+    assert rows["Indicator 1: points (of 40)"]["value"] == "38"
+    assert rows["Indicator 5: points (of 10)"]["value"] == "5"
+    assert rows["Index (of 100)"]["suppressed"] == "True" and "43 of 50 calculable points" in rows["Index (of 100)"]["note"]
+
+
+def test_bc_report_on_a_built_database(tmp_path):
+    # reporting year 2023: 10 men paid 2,000 for 100 hours (20.00/h) with 300 overtime pay for
+    # 10 hours; 10 women paid 1,800 for 100 hours (18.00/h) with 270 for 8 hours, and one woman
+    # on a special salary of 18.00/h. Hand results (B.C. Reg. 225/2023 s. 1(3); reference Man):
+    # hourly gap (20 - 18) / 20 = 10.0%; overtime pay gap (300 - 270) / 300 = 10.0%; overtime
+    # hours difference 8 - 10 = -2.0 h; 2 non-binary people: under 10, withheld.
+    spec = ([(f"M{i}", "Man", "2000", "100", "", "300", "10") for i in range(10)]
+            + [(f"W{i}", "Woman", "1800", "100", "", "270", "8") for i in range(10)]
+            + [("S0", "Woman", "", "", "18", "", ""), ("X0", "Non-binary", "1900", "100", "", "", ""),
+               ("X1", "Non-binary", "1900", "100", "", "", "")])
+    folder = tmp_path / "data"
+    employees_folder(folder, _employees(spec), _jobs(spec), CONFIG)
+    write_csv(folder / "hr" / "pay_periods.csv",
+              ["employee_id", "period_start", "period_end", "basic_pay", "hours_worked", "special_salary",
+               "overtime_pay", "overtime_hours", "currency"],
+              [{"employee_id": e, "period_start": "2023-12-01", "period_end": "2023-12-31", "basic_pay": pay,
+                "hours_worked": hours, "special_salary": special, "overtime_pay": ot, "overtime_hours": oth,
+                "currency": "GBP"} for e, _, pay, hours, special, ot, oth in spec])
+    build_and_open(folder, tmp_path / "bc.duckdb").close()
+    result = _run(tmp_path / "bc.duckdb", "report", "bc_ptr_2023", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {(r["measure"], r["group"]): r for r in _long(result.output)}
+    assert rows[("Mean hourly pay gap", "Women")]["value"] == "10.0"
+    assert rows[("Mean hourly pay gap", "Men")]["value"] == "0.0"
+    assert rows[("Mean overtime pay gap", "Women")]["value"] == "10.0"
+    assert rows[("Mean overtime hours difference (hours)", "Women")]["value"] == "-2.0"
+    assert rows[("Mean hourly pay gap", "Non-binary people")]["suppressed"] == "True"
+    assert rows[("Percentage receiving overtime pay", "Women")]["value"] == "90.9"   # 10 of 11
