@@ -39,7 +39,7 @@ SAFETY_LOG = 1e-6     # solve for the goal plus this (log points, 0.0001 percent
 MET_LOG = 1e-9        # a re-measured beta this close to the goal counts as meeting it
 ROUNDING_ROUNDS = 5   # re-solves for the rounding shortfall (one is almost always enough)
 LIMIT_CAP, LIMIT_MAX, LIMIT_MIN, LIMIT_PART = (
-    "predicted pay + margin", "maximum raise", "minimum raise", "part of the way: target met at least cost")
+    "predicted pay + margin", "maximum raise", "minimum raise", "partial: the least-cost plan needs no more")
 
 
 @dataclass(frozen=True)
