@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ..config import default_config
 from ..errors import UsageError
@@ -49,6 +50,7 @@ class Settings:
     max_raise_pct: float | None = None
     margin_pct: float = 0.0
     cost_tolerance: float = 0.5
+    curve_cost_tolerance: float = 5.0
 
     @classmethod
     def from_config(cls, config, **overrides) -> Settings:
@@ -66,12 +68,13 @@ class Settings:
             return float(value)
 
         out = cls(number("min_raise_pct"), number("max_raise_pct", optional=True), number("margin_pct"),
-                  number("cost_tolerance"))
+                  number("cost_tolerance"), number("curve_cost_tolerance"))
         if out.max_raise_pct is not None and out.max_raise_pct < out.min_raise_pct:
             raise UsageError(f"pay.remediation_max_raise_pct ({out.max_raise_pct:g}) is below "
                              f"pay.remediation_min_raise_pct ({out.min_raise_pct:g})")
-        if out.cost_tolerance <= 0:
-            raise UsageError("pay.remediation_cost_tolerance must be above 0")
+        for key in ("cost_tolerance", "curve_cost_tolerance"):
+            if getattr(out, key) <= 0:
+                raise UsageError(f"pay.remediation_{key} must be above 0")
         return out
 
 
@@ -111,29 +114,28 @@ class Remediation:
         if len(people) <= full.shape[1]:
             raise UsageError(f"too few people for the adjusted model on {snap.date}: {len(people)} with pay "
                              f"for {full.shape[1]} model terms (constant, groups, factor levels)")
-        pinv = np.linalg.pinv(full)
+        pinv, estimable = _pinv_and_estimable(full)
         coef = pinv @ self.y
         # predicted pay = the full model with its group terms left out: what the factors are
         # paid in the reference group (a model without group terms would absorb part of the gap)
         self.pred = x0[:, :1] @ coef[:1] + x0[:, 1:] @ coef[1 + len(others):]
-        self.skipped = self._skipped(others, full)
+        self.skipped = self._skipped(others, estimable[1:1 + len(others)])
         self.targets = [g for g in others if g not in self.skipped]
         self.W = np.array([pinv[1 + others.index(g)] for g in self.targets]).reshape(len(self.targets), -1)
         self._money(people)
         self._limits()
 
-    def _skipped(self, others, full) -> dict[str, str]:
+    def _skipped(self, others, estimable) -> dict[str, str]:
         """Groups the plan cannot assess, with the reason (too small to publish, not estimable)."""
         shown = published_groups(self.snap)
         k = self.snap.k
-        rank = np.linalg.matrix_rank(full)
         out = {}
-        for i, g in enumerate(others):
+        for g, ok in zip(others, estimable):
             if self.snap.reference not in shown:
                 out[g] = f"the reference group has fewer than {k} people: no gap to close"
             elif g not in shown:
                 out[g] = f"fewer than {k} people (or hidden to protect a smaller group): too small to assess"
-            elif np.linalg.matrix_rank(np.delete(full, 1 + i, axis=1)) == rank:
+            elif not ok:
                 out[g] = "the adjusted model cannot separate this group from the factors: no gap estimate"
         return out
 
@@ -177,8 +179,9 @@ class Remediation:
         `equity pay adjusted` fits - on the same people, factors and reference. Stops when that
         fit and the optimiser's linear model disagree (the plan would have been solved for a
         different model than the one that will re-measure it)."""
-        fit = fit_adjusted(ln_pay, self.groups, self.snap.reference, self.factors,
-                           self.snap.config["pay"]["regression_cov_type"])
+        with threadpool_limits(limits=1):   # a thin matrix: BLAS threads only contend
+            fit = fit_adjusted(ln_pay, self.groups, self.snap.reference, self.factors,
+                               self.snap.config["pay"]["regression_cov_type"])
         fitted = {g: fit["groups"][g]["beta"] for g in self.targets if g in fit["groups"]}
         mine = dict(zip(self.targets, self.betas(ln_pay)))
         worst = max([0.0, *(abs(fitted[g] - mine[g]) for g in fitted)])
@@ -227,6 +230,20 @@ class Remediation:
         return np.where(raised, out, "")
 
 
+def _pinv_and_estimable(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """X^+ (numpy's pinv cut-off) and, per column, whether its coefficient is identified: a
+    coefficient is not when the null space of X has a component along it (the column is a
+    combination of the others). One SVD, on one thread: on a busy machine BLAS threads only
+    contend for a matrix this thin."""
+    with threadpool_limits(limits=1):
+        u, sv, vt = np.linalg.svd(x, full_matrices=False)
+    keep = sv > 1e-15 * sv.max()      # the rcond of numpy's and statsmodels' pinv
+    pinv = (vt[keep].T / sv[keep]) @ u[:, keep].T
+    null = vt[sv <= sv.max() * max(x.shape) * np.finfo(float).eps]   # numpy.linalg.matrix_rank's cut-off
+    estimable = np.abs(null).max(axis=0) < 1e-8 if len(null) else np.ones(x.shape[1], bool)
+    return pinv, estimable
+
+
 def _finish(rem: Remediation, result, mode: str, target_pct: float, up: bool, refit: bool,
             budget: float | None = None) -> Plan:
     d = result.log_raise
@@ -258,14 +275,15 @@ def plan_for_target(rem: Remediation, target_pct: float, refit: bool = True) -> 
     plan solved again."""
     from . import pay_remediation_lp as lp
     goal = math.log1p(-target_pct / 100)
+    tol = rem.settings.cost_tolerance if refit else rem.settings.curve_cost_tolerance
     if np.all(rem.betas(rem.y) >= goal - MET_LOG):    # met today: nobody is raised
         return _finish(rem, lp.Result("optimal", np.zeros(len(rem.y))), "target", target_pct, up=True, refit=refit)
     extra = SAFETY_LOG
-    for _ in range(ROUNDING_ROUNDS):
-        result = lp.min_cost(rem, goal + extra)
+    for _ in range(ROUNDING_ROUNDS if refit else 1):   # a curve point is plotted where it lands
+        result = lp.min_cost(rem, goal + extra, tolerance=tol)
         if result.status == "infeasible":
-            closest = lp.max_closure(rem, goal + extra)
-            result = lp.min_cost(rem, closest.level - SAFETY_LOG)
+            closest = lp.max_closure(rem, goal + extra, tolerance=tol)
+            result = lp.min_cost(rem, closest.level - SAFETY_LOG, tolerance=tol)
             break
         short = _shortfall(rem, rem.rounded_salary(result.log_raise, up=True), goal)
         if short <= MET_LOG:
@@ -287,7 +305,9 @@ def plan_for_budget(rem: Remediation, budget: float, target_pct: float = 0.0, re
 def closest_pct(rem: Remediation) -> float:
     """The smallest worst gap (percent, >= 0) the limits allow at any cost."""
     from . import pay_remediation_lp as lp
-    return max(0.0, -100 * math.expm1(lp.max_closure(rem, 0.0).level))
+    # the level does not depend on the cost grid: the curve's (coarser, cached) programme will do
+    level = lp.max_closure(rem, 0.0, tolerance=rem.settings.curve_cost_tolerance).level
+    return max(0.0, -100 * math.expm1(level))
 
 
 def worst_gap_pct(rem: Remediation) -> float:

@@ -34,7 +34,9 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from ..errors import DataError
 
 MAX_SEGMENTS = 400       # per person; a finer grid than the tolerance needs is never built
-MIP_OPTIONS = {"mip_rel_gap": 1e-9, "time_limit": 120.0, "presolve": True}
+# presolve off: it only costs time on this shape (a few dense rows and bounds), several
+# seconds on the first solve of the demo against a tenth of a second without
+MIP_OPTIONS = {"mip_rel_gap": 1e-9, "time_limit": 120.0, "presolve": False}
 
 
 @dataclass
@@ -48,8 +50,7 @@ class Result:
 class _Programme:
     """Variable layout: [segments..., z (people with a minimum raise)..., tau?]."""
 
-    def __init__(self, rem):
-        tol = rem.settings.cost_tolerance
+    def __init__(self, rem, tol: float):
         people = np.flatnonzero(rem.eligible)
         owner, cost, length, bound = [], [], [], 0.0
         start = np.where(rem.lo > 0, rem.lo, 0.0)
@@ -146,19 +147,21 @@ def _chord_error(c: float, points: np.ndarray, slope: np.ndarray) -> float:
     return float(gap.max(initial=0.0))
 
 
-def _programme(rem) -> _Programme:
-    if getattr(rem, "_programme", None) is None:
-        rem._programme = _Programme(rem)
-    return rem._programme
+def _programme(rem, tolerance: float | None) -> _Programme:
+    """The programme of `rem` for a chord tolerance (built once: the curve solves many)."""
+    tol = float(tolerance or rem.settings.cost_tolerance)
+    cache = rem.__dict__.setdefault("_programmes", {})
+    if tol not in cache:
+        cache[tol] = _Programme(rem, tol)
+    return cache[tol]
 
 
-def min_cost(rem, goal: float, budget: float | None = None) -> Result:
+def min_cost(rem, goal: float, budget: float | None = None, tolerance: float | None = None) -> Result:
     """Cheapest raises with every targeted group's beta >= goal (and cost <= budget)."""
-    return _programme(rem).solve(goal, budget, with_tau=False)
+    return _programme(rem, tolerance).solve(goal, budget, with_tau=False)
 
 
-def max_closure(rem, goal: float, budget: float | None = None) -> Result:
+def max_closure(rem, goal: float, budget: float | None = None, tolerance: float | None = None) -> Result:
     """Raises that lift the worst targeted group's beta as high as possible (never past
     `goal`) within the budget and the limits; `level` is that beta."""
-    result = _programme(rem).solve(goal, budget, with_tau=True, tau_max=goal)
-    return result
+    return _programme(rem, tolerance).solve(goal, budget, with_tau=True, tau_max=goal)
