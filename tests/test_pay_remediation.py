@@ -241,6 +241,16 @@ def test_group_too_small_for_the_model_is_named_not_raised():
     assert any(line.startswith("  Non-binary: not assessed") for line in report.describe(rem, plan))
 
 
+def test_no_group_large_enough_gives_an_empty_plan_not_an_error():
+    people = _random_people(sizes=(("Man", 14), ("Woman", 3), ("Not disclosed", 3)))
+    rem = Remediation(snapshot(people), Settings(max_raise_pct=8))
+    assert rem.targets == [] and set(rem.skipped) == {"Woman", "Not disclosed"}
+    plan = plan_for_target(rem, 0.0)
+    assert plan.reachable and np.all(plan.new_salary == rem.salary)
+    assert report.cost_curve(rem, 5).empty and report.total(rem, plan)["n_raised"] == 0
+    assert sum("not assessed" in line for line in report.describe(rem, plan)) == 2
+
+
 def test_a_model_with_more_terms_than_people_is_refused():
     people = _water_people().iloc[[0, 5]]    # one man, one woman: constant + dummy = 2 terms
     with pytest.raises(UsageError, match="too few people for the adjusted model"):

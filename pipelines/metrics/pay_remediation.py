@@ -121,7 +121,8 @@ class Remediation:
         self.pred = x0[:, :1] @ coef[:1] + x0[:, 1:] @ coef[1 + len(others):]
         self.skipped = self._skipped(others, estimable[1:1 + len(others)])
         self.targets = [g for g in others if g not in self.skipped]
-        self.W = np.array([pinv[1 + others.index(g)] for g in self.targets]).reshape(len(self.targets), -1)
+        self.W = np.array([pinv[1 + others.index(g)] for g in self.targets]) if self.targets \
+            else np.zeros((0, len(people)))
         self._money(people)
         self._limits()
 
