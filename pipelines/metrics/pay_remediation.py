@@ -23,7 +23,7 @@ reporting currency (a blank FTE counts as full time).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from ..config import default_config
 from ..errors import UsageError
+from . import pay_remediation_lp as lp
 from .pay_analysis import PaySnapshot, published_groups
 from .pay_regression import fit_adjusted, gap_percent
 from .pay_snapshot import hours_per_year
@@ -93,7 +94,6 @@ class Plan:
     budget: float | None = None
     level_pct: float | None = None    # worst re-measured gap against the reference (percent, >= 0)
     cost_bound: float = 0.0           # the cost is at most this above the lowest possible
-    notes: list[str] = field(default_factory=list)
 
 
 class Remediation:
@@ -274,7 +274,6 @@ def plan_for_target(rem: Remediation, target_pct: float, refit: bool = True) -> 
     Rounding raises up can still leave a group short by a few millionths of a log point (a
     raise stopped at a limit is rounded down); the goal is then raised by the shortfall and the
     plan solved again."""
-    from . import pay_remediation_lp as lp
     goal = math.log1p(-target_pct / 100)
     tol = rem.settings.cost_tolerance if refit else rem.settings.curve_cost_tolerance
     if np.all(rem.betas(rem.y) >= goal - MET_LOG):    # met today: nobody is raised
@@ -296,7 +295,6 @@ def plan_for_target(rem: Remediation, target_pct: float, refit: bool = True) -> 
 def plan_for_budget(rem: Remediation, budget: float, target_pct: float = 0.0, refit: bool = True) -> Plan:
     """The smallest worst gap the budget buys (never past the target), at the least cost.
     Raises are rounded down, so the rounded plan stays within the budget."""
-    from . import pay_remediation_lp as lp
     goal = math.log1p(-target_pct / 100)
     best = lp.max_closure(rem, goal + SAFETY_LOG, budget=budget)
     result = lp.min_cost(rem, best.level - SAFETY_LOG, budget=budget)
@@ -305,7 +303,6 @@ def plan_for_budget(rem: Remediation, budget: float, target_pct: float = 0.0, re
 
 def closest_pct(rem: Remediation) -> float:
     """The smallest worst gap (percent, >= 0) the limits allow at any cost."""
-    from . import pay_remediation_lp as lp
     # the level does not depend on the cost grid: the curve's (coarser, cached) programme will do
     level = lp.max_closure(rem, 0.0, tolerance=rem.settings.curve_cost_tolerance).level
     return max(0.0, -100 * math.expm1(level))

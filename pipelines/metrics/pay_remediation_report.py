@@ -17,7 +17,7 @@ import pandas as pd
 
 from .pay_groups import published_cells
 from .pay_regression import SEP
-from .pay_remediation import (LIMIT_CAP, LIMIT_MAX, Plan, Remediation, closest_pct, plan_for_target,
+from .pay_remediation import (LIMIT_CAP, LIMIT_MAX, MET_LOG, Plan, Remediation, closest_pct, plan_for_target,
                               worst_gap_pct)
 from .pay_snapshot import factor_column
 
@@ -57,7 +57,7 @@ def summary(rem: Remediation, plan: Plan) -> pd.DataFrame:
         count = n_raised.get(g, 0)
         shown = not (isinstance(count, float) and math.isnan(count))
         after = plan.gaps_after[g]
-        met = math.log1p(after / 100) >= math.log1p(-plan.target_pct / 100) - 1e-9
+        met = math.log1p(after / 100) >= math.log1p(-plan.target_pct / 100) - MET_LOG
         note = "" if shown else f"fewer than {k} people raised (or hidden to protect a smaller count): not shown"
         rows.append({"group": rem.label(g), "reference": rem.label(rem.snap.reference),
                      "n": int((rem.groups == g).sum()), "n_below_prediction": below.get(g, 0),
@@ -91,7 +91,7 @@ def binding(rem: Remediation, plan: Plan) -> list[str]:
     s = rem.settings
     limits = pd.DataFrame({"limit": np.where(plan.log_raise >= rem.hi - 1e-7, rem.hi_limit, "below its limit")})
     for g in rem.targets:
-        if math.log1p(plan.gaps_after[g] / 100) >= math.log1p(-plan.target_pct / 100) - 1e-9:
+        if math.log1p(plan.gaps_after[g] / 100) >= math.log1p(-plan.target_pct / 100) - MET_LOG:
             continue
         members = rem.groups == g
         counts, _ = published_counts(rem, members & rem.eligible, ["limit"], limits)
