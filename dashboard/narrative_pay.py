@@ -99,3 +99,34 @@ def cost_curve_title(total: dict, currency: str) -> str:
         return "Cost to close the adjusted gap: not shown (fewer than k people would be raised)"
     return (f"Closing the adjusted gap to {total['target_gap_pct']:g}% costs {total['annual_cost']:,.0f} {currency} "
             f"a year in raises for {int(total['n_raised']):,} people")
+
+
+def remediation_table(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The published per-group plan for display: gap today -> after the raises (re-measured)."""
+    out = pd.DataFrame({
+        "group": summary["group"], "reference": summary["reference"],
+        "adjusted gap today (%)": summary["gap_before_pct"].round(2),
+        "after the raises, re-measured (%)": summary["gap_after_pct"].round(2),
+        "target (%)": summary["target_gap_pct"], "people raised": summary["n_raised"],
+        f"annual cost ({currency})": summary["annual_cost"].round(0), "note": summary["note"].fillna("")})
+    return out
+
+
+def remediation_summary(summary: pd.DataFrame, total: dict, currency: str) -> str:
+    """Before -> after per group, what the cost buys, whether the target is met."""
+    shown = summary.dropna(subset=["gap_after_pct"])
+    moves = ", ".join(f"{r.group} {r.gap_before_pct:.2f}% → {r.gap_after_pct:.2f}%" for r in shown.itertuples()
+                      if r.gap_before_pct < 0 or r.gap_after_pct < 0)
+    target = f"{-total['target_gap_pct']:g}%" if total["target_gap_pct"] else "0%"
+    text = (f"The least-cost plan for an adjusted gap of {target} or better, re-measured by refitting the adjusted "
+            f"model on the new salaries (what next year's analysis will show): {moves or 'no group is paid less'}.")
+    if not total["reachable"]:
+        text += (f" The target cannot be met within the raise limits: the closest is a worst gap of "
+                 f"-{total['level_pct']:.2f}%.")
+    if not pd.isna(total["annual_cost"]) and total["n_raised"]:
+        text += (f" Cost {total['annual_cost']:,.0f} {currency} a year (at most {total['cost_bound']:,.0f} more than "
+                 "the mathematical minimum; raises rounded up to whole currency units).")
+    skipped = summary[summary["gap_after_pct"].isna()]
+    if len(skipped):
+        text += " Not assessed: " + "; ".join(f"{r.group} ({r.note})" for r in skipped.itertuples()) + "."
+    return text

@@ -154,7 +154,24 @@ def metrics_markdown() -> str:
             for ref in spec.references:
                 out.append(f"- **Reference:** {ref}")
             out.append("")
+        out += analysis_markdown(meta.get("analyses") or [])
     return "\n".join(out).rstrip() + "\n"
+
+
+def analysis_markdown(analyses: list[dict]) -> list[str]:
+    """A family's analyses (built on its metrics): text, then the settings with their defaults."""
+    defaults = default_config()
+    out = []
+    for analysis in analyses:
+        out += [f"### {analysis['title']}", "", analysis["text"].strip(), ""]
+        rows = []
+        for key in analysis.get("settings", []):
+            section, _, name = key.rpartition(".")
+            value = (defaults[section] if section else defaults["pay"])[name]
+            rows.append(f"| `{section or 'pay'}.{name}` | {_cell(value)} |")
+        if rows:
+            out += ["| setting | default |", "|---|---|", *rows, ""]
+    return out
 
 
 README = DOCS.parent / "README.md"

@@ -34,6 +34,8 @@ def test_pay_page_shows_every_view_with_tables_and_downloads(sample_db, monkeypa
     assert any("upper pay quartile" in t for t in titles)
     assert any("not explained by the legitimate factors" in t for t in titles)
     assert any(t.startswith("Closing the adjusted gap to 0% costs") for t in titles)
+    assert any("before and after the raises (re-measured)" in h.value for h in at.subheader)
+    assert any("re-measured by refitting the adjusted model" in m.value and "→" in m.value for m in at.markdown)
     assert len(at.get("download_button")) >= 6
     headers = [h.value for h in at.subheader]
     assert any("Art. 10" in h for h in headers) and any("Cohort review" in h for h in headers)
@@ -66,10 +68,15 @@ def test_pdf_section_blocks_are_aggregated_and_suppressed(sample_db):
     finally:
         con.close()
     assert section is not None and section.family == "pay"
-    assert [b.figure is not None for b in section.blocks] == [True, True, False, True, True]
+    assert [b.figure is not None for b in section.blocks] == [True, True, False, True, True, False]
     for block in section.blocks:
         assert block.title and block.summary
         assert "employee_id" not in block.table.columns
-    curve = section.blocks[-1].table
+    curve = section.blocks[-2].table
     paid = curve[curve["annual_cost"] > 0]   # a budget is only shown when at least k people share it
     assert len(paid) and (paid["n_raised"] >= 5).all()
+    # the plan for the configured target (0%): before -> after as the refitted model measures it
+    plan = section.blocks[-1]
+    assert "re-measured" in plan.title and "Woman -5.40% → " in plan.summary
+    woman = plan.table.set_index("group").loc["Woman"]
+    assert woman["after the raises, re-measured (%)"] >= -0.005 and woman["people raised"] >= 5

@@ -8,10 +8,11 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
-from dashboard.components import chart_block, no_data, require_db
+from dashboard.components import chart_block, no_data, require_db, table_block
 from dashboard.controls import current_view
 from dashboard.narrative_pay import (art10_summary, cost_curve_title, decomposition_title,
-                                     pay_gap_summary, pay_gap_table, pay_gap_title)
+                                     pay_gap_summary, pay_gap_table, pay_gap_title, remediation_summary,
+                                     remediation_table)
 from dashboard.sections import pay as tables
 from pipelines.export import to_csv
 from pipelines.metrics.pay_groups import split_dims
@@ -125,13 +126,20 @@ st.download_button("Download the cohort review (CSV)", data=to_csv(cohorts.round
 # 4. cost to close ----------------------------------------------------------------------------
 st.header("Cost to close the adjusted gap")
 curve = results["curve"]
-c_title = cost_curve_title(results["total"], currency)
-if len(curve):
+if results["remediation_error"]:
+    st.info(f"No remediation plan: {results['remediation_error']}")
+elif len(curve):
+    c_title = cost_curve_title(results["total"], currency)
     chart_block(cost_curve_figure(curve, title=c_title, currency=currency), curve.round(4),
-                "Each point raises members of groups paid less than the reference, who are paid below the pay the "
-                "model predicts for their factors, up to a floor, for the smallest budget reaching that gap. Budgets "
-                f"over fewer than {k} raised people are not shown; individual raises are only available to HR "
-                "through `equity pay remediation --include-individuals`.",
+                "Each point is the least-cost set of raises (a linear programme) that brings every published group's "
+                "adjusted gap to that level, re-measured by refitting the adjusted model on the new salaries. "
+                f"{tables.constraints_text(results['settings'])} Budgets over fewer than {k} raised people are not "
+                "shown; individual raises are only available to the data owner through "
+                "`equity pay remediation --include-individuals`.",
                 key="pay-cost", filename="pay_cost_to_close.csv")
+    st.subheader("Remediation plan: adjusted gap before and after the raises (re-measured)")
+    table_block(remediation_table(results["plan"], currency),
+                remediation_summary(results["plan"], results["total"], currency),
+                key="pay-plan", filename="pay_remediation_plan.csv")
 else:
     st.info("No published group is paid less than the reference after legitimate factors.")

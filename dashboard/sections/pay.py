@@ -7,18 +7,20 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.db import has_table, scalar
+from pipelines.errors import UsageError
 from pipelines.metrics import build_context, compute, families, make_periods
 from pipelines.metrics.pay_analysis import pay_snapshot
 from pipelines.metrics.pay_cohorts import cohort_review
 from pipelines.metrics.pay_oaxaca import decomposition_tables
 from pipelines.metrics.pay_regression import details
-from pipelines.metrics.pay_remediation import Remediation
-from pipelines.metrics.pay_remediation_report import cost_curve, total
+from pipelines.metrics.pay_remediation import Remediation, plan_for_target
+from pipelines.metrics.pay_remediation_report import CURVE_COLUMNS, cost_curve, total
+from pipelines.metrics.pay_remediation_report import summary as plan_by_group
 from pipelines.metrics.pay_statutory import art10_assessment, statutory_measures
 
 from ..charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
 from ..narrative_pay import (art10_summary, cost_curve_title, decomposition_title, pay_gap_summary,
-                             pay_gap_table, pay_gap_title)
+                             pay_gap_table, pay_gap_title, remediation_summary, remediation_table)
 from . import Block, Section
 
 FACTOR_WORDS = {"job_level": "job level", "job_family": "job family", "location": "location",
@@ -71,11 +73,27 @@ def analysis_tables(con, by, k=None, filters=None) -> dict:
     """Decomposition, cohort review and cost curve on the latest full year's snapshot."""
     snap = pay_snapshot(con, list(by), None, filters, k)
     summary, factors = decomposition_tables(snap)
-    rem = Remediation(snap)
-    target = float(snap.config["pay"]["remediation_target_pct"])
-    return {"date": snap.date, "reference": snap.label(snap.reference), "summary": summary, "factors": factors,
-            "cohorts": cohort_review(snap), "curve": cost_curve(rem, snap.config["pay"]["cost_curve_points"]),
-            "total": total(rem, rem.plan(target)), "excluded": snap.excluded}
+    out = {"date": snap.date, "reference": snap.label(snap.reference), "summary": summary, "factors": factors,
+           "cohorts": cohort_review(snap), "excluded": snap.excluded}
+    try:
+        rem = Remediation(snap)
+    except UsageError as exc:   # e.g. a filter leaves fewer people than model terms
+        return {**out, "curve": cost_curve_frame(), "total": None, "plan": None, "settings": None,
+                "remediation_error": str(exc)}
+    plan = plan_for_target(rem, float(snap.config["pay"]["remediation_target_pct"]))
+    return {**out, "curve": cost_curve(rem, snap.config["pay"]["cost_curve_points"]), "total": total(rem, plan),
+            "plan": plan_by_group(rem, plan), "settings": rem.settings, "remediation_error": ""}
+
+
+def cost_curve_frame() -> pd.DataFrame:
+    return pd.DataFrame(columns=CURVE_COLUMNS)
+
+
+def constraints_text(settings) -> str:
+    top = "no maximum" if settings.max_raise_pct is None else f"at most {settings.max_raise_pct:g}%"
+    return (f"Only members of published groups paid below the pay the adjusted model predicts for their factors are "
+            f"raised; a raise is at least {settings.min_raise_pct:g}% and {top} of base salary and never lifts "
+            f"anyone above predicted pay + {settings.margin_pct:g}% (pay.remediation_* settings).")
 
 
 def _block_trend(con, k, period) -> Block:
@@ -118,11 +136,20 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
                             "unexplained part of the ln hourly pay gap.", table=tables["summary"],
                             figure=decomposition_figure(tables["factors"], title=title),
                             alt="Bar chart of each factor's contribution to the pay gap."))
-    title = cost_curve_title(tables["total"], config["reporting_currency"])
-    blocks.append(Block(title=title, summary="Annual raise budget against the adjusted gap it leaves, per group.",
-                        table=tables["curve"], figure=cost_curve_figure(tables["curve"], title=title,
-                                                                        currency=config["reporting_currency"]),
+    currency = config["reporting_currency"]
+    if tables["remediation_error"]:
+        blocks.append(Block(title="Cost to close the adjusted gap: no plan", summary=tables["remediation_error"],
+                            table=tables["curve"]))
+        return Section(family="pay", title=meta["title"], intro=meta["description"], order=meta["order"],
+                       blocks=blocks)
+    title = cost_curve_title(tables["total"], currency)
+    blocks.append(Block(title=title, summary="Least annual raise budget against the adjusted gap it leaves, per group, "
+                        "re-measured by refitting the model on the new salaries. " + constraints_text(tables["settings"]),
+                        table=tables["curve"], figure=cost_curve_figure(tables["curve"], title=title, currency=currency),
                         alt="Line chart: adjusted gap falls as the raise budget grows."))
+    blocks.append(Block(title="Remediation plan: adjusted gap before and after the raises (re-measured)",
+                        summary=remediation_summary(tables["plan"], tables["total"], currency),
+                        table=remediation_table(tables["plan"], currency)))
     return Section(family="pay", title=meta["title"], intro=meta["description"], order=meta["order"], blocks=blocks)
 
 

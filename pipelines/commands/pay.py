@@ -4,7 +4,7 @@
     equity pay adjusted      adjusted gap with beta, robust SE, CI, p, R^2, n, Kennedy gap
     equity pay decomposition Oaxaca-Blinder (twofold pooled, threefold, per factor)
     equity pay cohorts       30/5 cohort review with t-tests and flags
-    equity pay remediation   smallest raise budget to reach a target gap; cost-to-close curve
+    equity pay remediation   least-cost raises reaching a target adjusted gap (re-measured); cost curve
 
 Everything printed or written goes through the same suppression as `equity metrics`;
 individual remediation rows are written only with --include-individuals.
@@ -144,9 +144,15 @@ def register(main: click.Group) -> None:
     @pay.command("remediation")
     @DB_OPTION
     @click.option("--target-gap", "target", required=True, type=click.FloatRange(min=0, max=99),
-                  help="Target adjusted gap in percent (e.g. 0, 1, 2).")
+                  help="Target adjusted gap in percent (e.g. 0, 1, 2): every published group at -target or better.")
     @click.option("--budget", type=click.FloatRange(min=0), default=None,
-                  help="Annual budget (reporting currency): if the target costs more, the most closure it buys.")
+                  help="Annual budget (reporting currency): if the target costs more, the smallest worst gap it buys.")
+    @click.option("--min-raise", "min_raise", type=click.FloatRange(min=0), default=None,
+                  help="Smallest raise in % of base salary (default pay.remediation_min_raise_pct).")
+    @click.option("--max-raise", "max_raise", type=click.FloatRange(min=0), default=None,
+                  help="Largest raise in % of base salary (default pay.remediation_max_raise_pct).")
+    @click.option("--margin", type=click.FloatRange(min=0), default=None,
+                  help="Nobody is raised above predicted pay + this % (default pay.remediation_margin_pct).")
     @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
                   help="CSV to write: the per-group plan, or individual rows with --include-individuals.")
     @click.option("--include-individuals", is_flag=True,
@@ -158,33 +164,30 @@ def register(main: click.Group) -> None:
     @k_option
     @filter_option
     @handle_errors
-    def remediation(db, target, budget, out, include_individuals, curve_out, by, date, k, filters):
-        """Smallest raise budget that brings every published group's adjusted gap to the target
-        (raising members paid below their predicted pay up to a floor), and its cost curve."""
+    def remediation(db, target, budget, min_raise, max_raise, margin, out, include_individuals, curve_out, by,
+                    date, k, filters):
+        """Least-cost raises that bring every published group's adjusted gap to the target, as
+        the adjusted model re-measures it after the raises; the per-group plan (or, for the
+        data owner, one row per person raised) and the cost-to-close curve."""
         from ..export import to_csv
         from ..metrics import pay_remediation_report as report
         from ..metrics.pay_analysis import pay_snapshot
-        from ..metrics.pay_remediation import Remediation, budget_of, plan_for_budget
+        from ..metrics.pay_remediation import Remediation, Settings, plan_for_budget, plan_for_target
         snap = pay_snapshot(_open(db), _dims(by), date.date() if date else None, _parse_filters(filters), k)
-        rem = Remediation(snap)
-        plan = rem.plan(target)
-        limited = budget is not None and budget_of(rem, plan)[0] > budget
-        if limited:
-            plan = plan_for_budget(rem, budget)
+        given = {"min_raise_pct": min_raise, "max_raise_pct": max_raise, "margin_pct": margin}
+        rem = Remediation(snap, Settings.from_config(snap.config, **{key: v for key, v in given.items()
+                                                                     if v is not None}))
+        plan = plan_for_target(rem, target)
+        if budget is not None and float(rem.annual_cost(plan.new_salary).sum()) > budget:
+            plan = plan_for_budget(rem, budget, target)
         table = report.individual_rows(rem, plan) if include_individuals else report.summary(rem, plan)
         out.write_text(to_csv(table), encoding="utf-8")
+        for line in report.describe(rem, plan):
+            click.echo(line)
         if curve_out:
-            curve_out.write_text(to_csv(report.cost_curve(rem, snap.config["pay"]["cost_curve_points"])),
-                                 encoding="utf-8")
-        tot = report.total(rem, plan)
-        cost = "not shown (fewer than k people raised)" if tot["annual_cost"] != tot["annual_cost"] \
-            else f"{tot['annual_cost']:,.0f} {snap.config['reporting_currency']} a year"
-        reach = f" (budget {budget:,.0f} reaches {plan.target_pct:.2f}%)" if limited else ""
-        click.echo(f"Snapshot {snap.date}, reference {snap.label(snap.reference)}: target {target}%{reach}")
-        click.echo(f"Cost: {cost}" + ("" if plan.reachable else
-                                       " - target not reachable by raising people up to their predicted pay"))
-        for g, gap in plan.gaps_pct.items():
-            click.echo(f"  {snap.label(g)}: adjusted gap {rem.gap_pct(g, rem.y):.2f}% -> {gap:.2f}%")
-        if rem.fte_assumed:
-            click.echo(f"{rem.fte_assumed} employee(s) without an FTE counted as full time for cost.")
+            def progress(i, n):
+                click.echo(f"cost curve: {i}/{n} plans solved", err=True)
+            curve = report.cost_curve(rem, snap.config["pay"]["cost_curve_points"], progress)
+            curve_out.write_text(to_csv(curve), encoding="utf-8")
+            click.echo(f"Wrote the cost-to-close curve to {curve_out}")
         click.echo(f"Wrote {'individual rows (confidential)' if include_individuals else 'the per-group plan'} to {out}")

@@ -95,9 +95,10 @@ def registry() -> dict[str, MetricSpec]:
 
 @lru_cache(maxsize=1)
 def families() -> dict[str, dict[str, Any]]:
-    """{family: {title, description, order}} from the family files' headers."""
+    """{family: {title, description, order, data_family, analyses}} from the family files' headers."""
     return {doc["family"]: {"title": doc["title"], "description": doc.get("description", ""),
-                            "order": doc.get("order", 99), "data_family": doc.get("data_family")}
+                            "order": doc.get("order", 99), "data_family": doc.get("data_family"),
+                            "analyses": doc.get("analyses", [])}
             for _, doc in _family_documents()}
 
 
