@@ -18,15 +18,27 @@ export GX_ANALYTICS_ENABLED := false
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml constraints.txt
+# uv (from PyPI) installs in seconds what pip takes minutes for, and shows progress
+UV := $(BIN)/uv
+DEMO_STAMP := $(VENV)/.installed-demo
+UV_INSTALL = $(UV) pip install --python $(BIN)/python -c constraints.txt
+
+$(UV):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,pdf,spark]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+# the demo needs the runtime and the PDF extra only (no test tools, no PySpark)
+$(DEMO_STAMP): pyproject.toml constraints.txt | $(UV)
+	$(UV_INSTALL) -e '.[pdf]'
+	touch $(DEMO_STAMP)
+
+$(STAMP): pyproject.toml constraints.txt | $(UV)
+	$(UV_INSTALL) -e '.[test,pdf,spark]'
+	touch $(STAMP) $(DEMO_STAMP)
 
 venv: $(STAMP)  ## create .venv and install the project with test, PDF and Spark extras
 
-demo-db: $(STAMP)  ## build the sample database into build/demo.duckdb
+demo-db: $(DEMO_STAMP)  ## build the sample database into build/demo.duckdb
 	$(BIN)/equity build --data $(DEMO_DATA) --db $(DEMO_DB)
 
 demo: demo-db  ## build the sample database and serve the dashboard on 127.0.0.1:$(PORT)
