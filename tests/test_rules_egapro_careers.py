@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from pipelines.metrics.statutory_egapro import grid_score, index_score
-from pipelines.metrics.statutory_egapro_careers import (RateGroup, catch_up, indicator2_3, indicator4, rate,
+from pipelines.metrics.statutory_egapro_careers import (Ind1, RateGroup, catch_up, indicator2_3, indicator4, rate,
                                                         rate_gap, rate_indicator)
 from pipelines.rules import load_pack
 
@@ -78,10 +78,11 @@ def test_catch_up_gives_full_points():
     # calculerNote(gap, indicator 1 points, sex favoured by indicator 1, by indicator 2):
     # H = men (a positive gap), F = women (negative)
     men, women = D(1), D(-1)
-    assert not catch_up(40, women, men)            # indicator 1 at 40: no catch-up
-    assert not catch_up(36, men, men)              # same sex favoured
-    assert catch_up(39, women, men) and catch_up(36, men, women) and catch_up(0, men, women)
-    assert not catch_up(None, men, women) and not catch_up(36, men, D(0))
+    one = lambda score, gap: Ind1(score, SPEC["max_points"]["indicator1"], gap)  # noqa: E731
+    assert not catch_up(one(40, women), men)            # indicator 1 at 40: no catch-up
+    assert not catch_up(one(36, men), men)              # same sex favoured
+    assert catch_up(one(39, women), men) and catch_up(one(36, men), women) and catch_up(one(0, men), women)
+    assert not catch_up(one(None, men), women) and not catch_up(one(36, men), D(0)) and not catch_up(None, men)
 
 
 def test_indicator2_over_categories_by_hand():
@@ -95,10 +96,10 @@ def test_indicator2_over_categories_by_hand():
     assert (result.valid_total, result.total) == (70, 115)
     assert result.gap_pct == D("15.7143") and result.score == 0 and not result.correction
     # indicator 1 at 36 points in favour of women: the raises catch up -> 20 points
-    caught = rate_indicator(groups, SHARE, SPEC["indicator2_grid"], 36, D("-4.2"))
+    caught = rate_indicator(groups, SHARE, SPEC["indicator2_grid"], Ind1(36, 40, D("-4.2")))
     assert caught.score == 20 and caught.correction
     # as indicator 3 (promotions) the same counts give 0, or 15 with the catch-up
-    assert rate_indicator(groups, SHARE, SPEC["indicator3_grid"], 36, D("-4.2")).score == 15
+    assert rate_indicator(groups, SHARE, SPEC["indicator3_grid"], Ind1(36, 40, D("-4.2"))).score == 15
 
 
 def test_indicator2_3_grid_and_best_of_both():
@@ -113,8 +114,8 @@ def test_indicator2_3_grid_and_best_of_both():
     assert (r.score_pct, r.score_employees, r.score, r.correction) == (0, 25, 25, False)
     assert float(rate(2, 30)) == pytest.approx(0.06666666666666667) and float(rate(5, 28)) == pytest.approx(0.17857142857142858)
     # catch-up: indicator 1 at 39 in favour of women, raises in favour of men -> 35
-    assert indicator2_3(30, 28, 2, 5, minimum, grid, 39, D(-1)).score == 35
-    assert indicator2_3(30, 28, 2, 5, minimum, grid, 40, D(-1)).score == 25
+    assert indicator2_3(30, 28, 2, 5, minimum, grid, Ind1(39, 40, D(-1))).score == 35
+    assert indicator2_3(30, 28, 2, 5, minimum, grid, Ind1(40, 40, D(-1))).score == 25
     # fewer than 5 of a sex, or nobody raised: not calculable
     assert not indicator2_3(4, 28, 2, 5, minimum, grid).calculable
     assert not indicator2_3(30, 28, 0, 0, minimum, grid).calculable

@@ -308,3 +308,37 @@ def test_bc_report_on_a_built_database(tmp_path):
     assert rows[("Mean overtime hours difference (hours)", "Women")]["value"] == "-2.0"
     assert rows[("Mean hourly pay gap", "Non-binary people")]["suppressed"] == "True"
     assert rows[("Percentage receiving overtime pay", "Women")]["value"] == "90.9"   # 10 of 11
+
+
+def test_ll144_report_on_a_built_database(tmp_path):
+    # The DCWP's example table (6 RCNY 5-301): 92 men, 50 selected (54.3%, ratio 1.00) and 76
+    # women, 34 selected (44.7%, 34/76 / 50/92 = 0.82); 5 applicants who did not give their sex
+    # are counted as unknown. Selected = entered 'screen' (the second stage).
+    apps, stages = [], []
+    spec = [("Man", 92, 50), ("Woman", 76, 34), ("", 5, 1)]
+    for gender, n, picked in spec:
+        for i in range(n):
+            aid = f"A{gender or 'U'}{i:03}"
+            apps.append({"application_id": aid, "applied_date": "2024-03-01", "gender": gender,
+                         "race_ethnicity": "White", "status": "rejected"})
+            stages.append({"application_id": aid, "stage": "applied", "entered_date": "2024-03-01"})
+            if i < picked:
+                stages.append({"application_id": aid, "stage": "screen", "entered_date": "2024-03-10"})
+    folder = tmp_path / "data"
+    config = {**CONFIG, "rule_settings": {"nyc_ll144_2023": {"audit_date": "2024-06-15"}}}
+    employees_folder(folder, _employees([("E0", "Man")]), _jobs([("E0",)]), config)
+    write_csv(folder / "recruiting" / "applications.csv",
+              ["application_id", "applied_date", "gender", "race_ethnicity", "status"], apps)
+    write_csv(folder / "recruiting" / "application_stages.csv", ["application_id", "stage", "entered_date"], stages)
+    build_and_open(folder, tmp_path / "nyc.duckdb").close()
+    result = _run(tmp_path / "nyc.duckdb", "report", "nyc_ll144_2023", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {(r["section"], r["measure"], r["group"]): r["value"] for r in _long(result.output)}
+    assert rows[("Sex categories", "Selection rate", "Male")] == "54.3"
+    assert rows[("Sex categories", "Impact ratio", "Male")] == "1.00"
+    assert rows[("Sex categories", "Selection rate", "Female")] == "44.7"
+    assert rows[("Sex categories", "Impact ratio", "Female")] == "0.82"
+    assert rows[("Sex categories", "Number of applicants", "Unknown (not in the calculations)")] == "5"
+    table = _run(tmp_path / "nyc.duckdb", "report", "nyc_ll144_2023").output
+    assert "Date of the bias audit: 2024-06-15" in table and "Number of individuals assessed: 173" in table
+    assert "Distribution date of the tool: not given" in table

@@ -169,7 +169,7 @@ def egapro_rows(pack: Pack, pop: pd.DataFrame, returns: tuple[int, int, int]) ->
     """The declaration's indicators and index as report rows, and notes. `pop`: the employees
     counted, with remuneration, age, classification and the period's raise / promotion booleans;
     `returns`: (returns, eligible, raised) from maternity or adoption leave for indicator 4."""
-    from .statutory_egapro_careers import career_rows   # imports this module's rounding
+    from .statutory_egapro_careers import Ind1, career_rows   # it imports this module's rounding
     spec, settings = pack.spec, pack.settings
     grouping = settings["grouping"]
     column = "job_category" if grouping == "csp" else "job_coefficient"
@@ -179,10 +179,12 @@ def egapro_rows(pack: Pack, pop: pd.DataFrame, returns: tuple[int, int, int]) ->
                         int(spec["cell_min_per_sex"]))
     ind1 = indicator1(cells, Decimal(str(spec["pertinence_threshold"][grouping])),
                       Decimal(str(spec["calculable_share"])), spec["indicator1_grid"])
-    careers, career_points = career_rows(pack, pop, returns, ind1.score, ind1.gap_pct)
-    top = compared.sort_values("annual_actual", ascending=False, kind="stable").head(10)
+    careers, career_points = career_rows(pack, pop, returns,
+                                         Ind1(ind1.score, int(spec["max_points"]["indicator1"]), ind1.gap_pct))
+    size = int(spec["top_earners"])
+    top = compared.sort_values("annual_actual", ascending=False, kind="stable").head(size)
     women, men = int((top["category"] == "F").sum()), int((top["category"] == "H").sum())
-    ind5 = indicator5(women, men, spec["indicator5_grid"]) if len(top) == 10 else None
+    ind5 = indicator5(women, men, spec["indicator5_grid"]) if len(top) == size else None
     points = {"indicator1": ind1.score, "indicator5": ind5, **career_points}
     index, got, possible = index_score(points, spec["max_points"], settings["size_band"],
                                        int(spec["index_min_calculable_points"]))
@@ -196,9 +198,9 @@ def egapro_rows(pack: Pack, pop: pd.DataFrame, returns: tuple[int, int, int]) ->
             ind1.gap_pct is None),
         row("Indicator 1: points (of 40)", "All", ind1.score, ind1.total, "", "points", ind1.score is None),
         *careers,
-        row("Indicator 5: under-represented sex among the 10 highest paid", "All",
+        row(f"Indicator 5: under-represented sex among the {size} highest paid", "All",
             None if ind5 is None else min(women, men), len(top),
-            f"{women} women, {men} men" if ind5 is not None else "fewer than 10 employees compared",
+            f"{women} women, {men} men" if ind5 is not None else f"fewer than {size} employees compared",
             "count", ind5 is None),
         row("Indicator 5: points (of 10)", "All", ind5, len(top), "", "points", ind5 is None),
         row("Index (of 100)", "All", index, len(compared),

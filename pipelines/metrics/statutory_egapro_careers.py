@@ -14,7 +14,7 @@ into the Ministry's simulator give the same points.
   women and 5 men; scored on the better of the gap in points and the gap in number of employees
   (gap x the smaller headcount).
 - All three: when the raises (promotions) favour the sex paid less in indicator 1 (a catch-up
-  under way), full points, if indicator 1 itself is under 40.
+  under way), full points, if indicator 1 itself is short of its 40 points.
 - 4: 15 points if every woman back from maternity or adoption leave in the period, whose leave
   saw raises in the firm, was raised in the period; 0 otherwise; not calculable with none.
 """
@@ -75,14 +75,25 @@ def favoured(gap: Decimal | None) -> str | None:
     return "H" if gap > 0 else "F"
 
 
-def catch_up(ind1_score: int | None, ind1_gap: Decimal | None, gap: Decimal | None) -> bool:
-    """Raises (promotions) favour the sex indicator 1 shows paid less: full points (Annexes I and II)."""
-    one, this = favoured(ind1_gap), favoured(gap)
-    return ind1_score is not None and ind1_score < 40 and one is not None and this is not None and one != this
+@dataclass(frozen=True)
+class Ind1:
+    """What the catch-up rule reads of indicator 1: its points, its maximum and its signed gap."""
+    score: int | None
+    max_points: int
+    gap: Decimal | None
+
+
+def catch_up(ind1: Ind1 | None, gap: Decimal | None) -> bool:
+    """Raises (promotions) favour the sex indicator 1 shows paid less, and indicator 1 is short
+    of its maximum: full points (Annexes I and II)."""
+    if ind1 is None or ind1.score is None or ind1.score >= ind1.max_points:
+        return False
+    one, this = favoured(ind1.gap), favoured(gap)
+    return one is not None and this is not None and one != this
 
 
 def rate_indicator(groups: list[RateGroup], calculable_share: Decimal, grid: list[int],
-                   ind1_score: int | None = None, ind1_gap: Decimal | None = None) -> RateIndicator:
+                   ind1: Ind1 | None = None) -> RateIndicator:
     """Indicator 2 or 3 from the categories' headcounts and counts raised (promoted)."""
     total = sum(g.women + g.men for g in groups)
     valid_total = sum(g.women + g.men for g in groups if g.valid)
@@ -95,7 +106,7 @@ def rate_indicator(groups: list[RateGroup], calculable_share: Decimal, grid: lis
     weighted = [weighted_gap(rate_gap(rate(g.women_yes, g.women), rate(g.men_yes, g.men)),
                              g.women + g.men, valid_total) for g in groups if g.valid]
     gap_pct = js_round(100 * js_round(sum(weighted, Decimal(0)), 6), 6)
-    if catch_up(ind1_score, ind1_gap, gap_pct):
+    if catch_up(ind1, gap_pct):
         return RateIndicator(True, gap_pct, grid[0], True, valid_total, total)
     return RateIndicator(True, gap_pct, grid_score(gap_pct, grid), False, valid_total, total)
 
@@ -113,8 +124,7 @@ class SmallFirmIndicator:
 
 
 def indicator2_3(women: int, men: int, women_raised: int, men_raised: int, min_per_sex: int,
-                 grid: list[int], ind1_score: int | None = None,
-                 ind1_gap: Decimal | None = None) -> SmallFirmIndicator:
+                 grid: list[int], ind1: Ind1 | None = None) -> SmallFirmIndicator:
     """Firms of 50 to 250 (Annexe II, 2): the better of the two scores."""
     if women < min_per_sex or men < min_per_sex:
         return SmallFirmIndicator(False, None, None, None, None, None, False,
@@ -124,7 +134,7 @@ def indicator2_3(women: int, men: int, women_raised: int, men_raised: int, min_p
     gap_pct = js_round(100 * rate_gap(rate(women_raised, women), rate(men_raised, men)), 6)
     employees = js_round(abs(gap_pct) * min(women, men) / 100, 1)
     by_pct, by_employees = grid_score(gap_pct, grid), grid_score(employees, grid)
-    if catch_up(ind1_score, ind1_gap, gap_pct):
+    if catch_up(ind1, gap_pct):
         return SmallFirmIndicator(True, gap_pct, employees, by_pct, by_employees, grid[0], True)
     return SmallFirmIndicator(True, gap_pct, employees, by_pct, by_employees, max(by_pct, by_employees), False)
 
@@ -184,7 +194,7 @@ def _rate_rows(label: str, result: RateIndicator, groups: list[RateGroup], max_p
                 result.score is None)]
 
 
-def career_rows(pack, pop, returns: tuple[int, int, int], ind1_score, ind1_gap) -> tuple[list[dict], dict]:
+def career_rows(pack, pop, returns: tuple[int, int, int], ind1: Ind1) -> tuple[list[dict], dict]:
     """Rows and points of indicators 2 and 3 (or 2-3) and 4; `pop` is indicator 1's population
     with booleans raise_not_promotion, individual_raise and promotion for the period."""
     spec, small = pack.spec, pack.settings["size_band"] == "50 a 250"
@@ -194,7 +204,7 @@ def career_rows(pack, pop, returns: tuple[int, int, int], ind1_score, ind1_gap) 
     if small:
         women, men = compared[compared["category"] == "F"], compared[compared["category"] == "H"]
         r = indicator2_3(len(women), len(men), int(women["individual_raise"].sum()), int(men["individual_raise"].sum()),
-                         int(spec["indicator2_3_min_per_sex"]), spec["indicator2_3_grid"], ind1_score, ind1_gap)
+                         int(spec["indicator2_3_min_per_sex"]), spec["indicator2_3_grid"], ind1)
         cite, n = pack.cite("indicator2_3"), len(compared)
         note = (f"{len(women)} women, {len(men)} men{_direction(r.gap_pct)}" if r.calculable
                 else f"not calculable: {r.note} ({cite})")
@@ -213,7 +223,7 @@ def career_rows(pack, pop, returns: tuple[int, int, int], ind1_score, ind1_gap) 
         for key, column, label in (("indicator2", "raise_not_promotion", "Indicator 2: individual raise"),
                                    ("indicator3", "promotion", "Indicator 3: promotion")):
             groups = rate_groups(compared, column, spec["csp"], minimum)
-            result = rate_indicator(groups, share, spec[f"{key}_grid"], ind1_score, ind1_gap)
+            result = rate_indicator(groups, share, spec[f"{key}_grid"], ind1)
             rows += _rate_rows(label, result, groups, mx[key], pack.cite(key))
             points[key] = result.score
     returned, eligible, raised = returns

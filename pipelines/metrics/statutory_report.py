@@ -177,9 +177,9 @@ def _ll144_report(con, pack, config, ctx, year) -> Report:
     end = ctx["as_of"] if year is None else dt.date(year, 12, 31)
     start = P.months_before(end, int(pack.settings["window_months"]))
     apps = P.applications(con, start, end, stage)
-    report = Report(pack, f"applications {start + dt.timedelta(days=1)} to {end}, selected = entered '{stage}'")
-    report.rows, report.notes = audit_rows(pack, apps)
-    report.notes.insert(0, f"{len(apps)} applications assessed.")
+    period = f"applications {start + dt.timedelta(days=1)} to {end}, selected = entered '{stage}'"
+    report = Report(pack, period)
+    report.rows, report.notes = audit_rows(pack, apps, period)
     return report
 
 
