@@ -67,7 +67,9 @@ mapping:
 ```
 
 A value mapped to `""` becomes blank. A mapping that names a column missing from the header
-stops the build and lists the header. `examples/huebner_hr_v14/equity.yml` is a complete,
+stops the build and lists the header. Columns that no mapping names are not read at all,
+including blank or unnamed header cells (the index column pandas writes, `Unnamed: 0`): a file
+whose header is `,Unnamed: 0,vendor_id,...` loads its mapped columns unchanged. `examples/huebner_hr_v14/equity.yml` is a complete,
 commented example for a real public HR dataset.
 """
 

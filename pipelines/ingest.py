@@ -87,13 +87,25 @@ def read_header(path: Path, display: str) -> list[str]:
                         line=_first_non_utf8_line(path)) from None
     if not header or not any(h.strip() for h in header):
         raise DataError("has no header row", file=display, line=1)
-    header = [h.strip() for h in header]
+    header = unnamed_placeholders([h.strip() for h in header])
     seen: set[str] = set()
     for name in header:
         if name.lower() in seen:
             raise DataError("the header repeats a column name", file=display, line=1, column=name)
         seen.add(name.lower())
     return header
+
+
+UNNAMED = "_unnamed_column_{}"
+_UNNAMED_RE = re.compile(r"^_unnamed_column_\d+$")
+
+
+def unnamed_placeholders(header: list[str]) -> list[str]:
+    """A blank header cell (the index column pandas writes) named by its position.
+
+    The name is only for reading the file: no mapping can name a blank column, so it is never
+    loaded; an unmapped column, named or not, is simply not selected."""
+    return [h or UNNAMED.format(i) for i, h in enumerate(header, start=1)]
 
 
 def _first_non_utf8_line(path: Path) -> int:
@@ -182,7 +194,10 @@ def _column_source(table: Table, col: str, spec: Any, header: list[str], display
 
 
 def _match_header(name: str, header: list[str]) -> str | None:
-    """Exact header match first, then case-insensitive (exports vary in capitalisation)."""
+    """Exact header match first, then case-insensitive (exports vary in capitalisation).
+    A blank header cell matches nothing (its placeholder name is not a name users wrote)."""
+    if _UNNAMED_RE.match(name):
+        return None
     if name in header:
         return name
     lowered = {h.lower(): h for h in header}
