@@ -31,6 +31,7 @@ from .errors import DataError, UsageError
 from .commitments.store import REGISTER_TABLES, write_register
 from . import incremental
 from .ingest import SourceFile, load_raw, resolve_sources
+from .mapping_rows import handle_duplicates
 from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
 from .sqlsafe import literal
@@ -280,6 +281,7 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
             step(f"reading {sf.display}")
             with _in_own_file(sf):
                 load_raw(con, sf)
+                handle_duplicates(con, sf)
                 check_duplicate_keys(con, sf)
                 cast_and_quarantine(con, sf, config)
     for name, sf in sources.items():

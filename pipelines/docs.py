@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .config import default_config
 from .contract import load_contract
+from .mapping_expr import FUNCTION_NAMES
 from .metrics import dimension_sets, families, registry
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -99,6 +100,57 @@ A mapped column must be in every file (after renames): a file without it stops t
 naming that file and its header. Quarantined rows and errors name the file each row came from
 and its own line. Every path, listed or matched, must stay inside the data folder (after
 following symbolic links); anything else is refused. Stacking is read by the duckdb engine.
+
+### No id column; repeated rows
+
+`{{generated: line}}` makes an id from the file and line (`Employee_Salaries_2022.csv:2`): the
+same on every rebuild of the same file, and the same in every contract file fed from that
+export, so `hr/employees` and `hr/job_history` read from one payroll link up. (It follows the
+line: sorting the export differently gives different ids.)
+
+A row that repeats an earlier row exactly (equal in every column the mapping reads; generated
+ids are not compared) is quarantined with the reason `exact duplicate of line N`. Set
+`duplicates` per mapping to `keep` (every row counts: a payroll without ids, where two people
+can share department, grade and salary) or `error` (stop the build):
+
+```yaml
+mapping:
+  hr/employees:
+    file: Employee_Salaries_*.csv
+    duplicates: keep
+    columns:
+      employee_id: {{generated: line}}
+```
+
+On the Spark engine an exact repeat stops the build unless `duplicates: keep`.
+
+### Derived columns: `expr`
+
+`{{expr: "..."}}` computes a contract column from the source's columns, in DuckDB's SQL
+dialect. Allowed: this source's column names (double-quote names with spaces or dots:
+`"yrs.since.phd"`), literals (`DATE '2020-06-30'`), arithmetic, comparisons, `AND/OR/NOT`,
+`CASE`, `CAST` to plain types and the functions {functions}. Anything else (a subquery, another
+table, `read_csv`, `getenv`, `current_date`) is refused with the mapping key named, before
+anything is read.
+
+```yaml
+mapping:
+  hr/job_history:
+    columns:
+      annual_base_salary: {{expr: "MonthlyIncome * 12"}}                  # monthly pay
+      job_level: {{expr: "'L' || JobLevel"}}
+  hr/employees:
+    columns:
+      # hired YearsAtCompany whole years before the 2020-06-30 snapshot
+      hire_date: {{expr: "DATE '2020-06-30' - to_years(CAST(YearsAtCompany AS INTEGER))"}}
+      termination_date: {{expr: "CASE WHEN Attrition = 'Yes' THEN DATE '2020-06-30' END"}}
+```
+
+Source columns are trimmed text (blank = NULL). A column used in arithmetic, compared with a
+number or cast is converted first; a cell that does not convert gives the value
+`#cannot read <column> as <type>: <cell>`, which a number or date column quarantines with its
+file and line. A date result is written as `YYYY-MM-DD` (no `date_format` needed). Derived
+columns are read by the duckdb engine.
 """
 
 
@@ -109,7 +161,8 @@ def _cell(text: object) -> str:
 def contract_markdown() -> str:
     cfg = default_config()["demographics"]
     out = [GENERATED.format(src="pipelines/contract.yml"), "",
-           CONTRACT_INTRO.format(not_disclosed=cfg["not_disclosed"], unknown=cfg["unknown_label"])]
+           CONTRACT_INTRO.format(not_disclosed=cfg["not_disclosed"], unknown=cfg["unknown_label"],
+                                 functions=FUNCTION_NAMES)]
     for table in load_contract().values():
         out += [f"## `{table.path}`", "",
                 f"{table.description} Family: **{table.family}**; "

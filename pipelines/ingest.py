@@ -21,6 +21,8 @@ from .contract import Column, Table, load_contract, table_for_key
 from .errors import DataError
 from .csv_files import UNNAMED, file_digest, read_header   # re-exported: spark reads them here
 from .mapping_files import SourcePart, mapping_header, part_for_line, source_parts
+from .mapping_expr import Derived, parse_expr, render_expr
+from .mapping_rows import GENERATED, duplicate_policy, generated_id_sql
 from .sqlsafe import ident, literal
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,8 @@ class ColumnSource:
     date_format: str | None = None
     part: str | None = None            # "year": take the year of a date
     two_digit_year: str | None = None  # "past": 2-digit years never land in the future
+    generated: bool = False            # an id made from file and line (mapping_rows)
+    expr: Derived | None = None        # a derived column (mapping_expr)
 
 
 @dataclass
@@ -52,12 +56,14 @@ class SourceFile:
     rows_in: int = 0
     relation: str | None = None        # an existing Spark table read instead of a file
     parts: list[SourcePart] = field(default_factory=list)   # the files stacked (one, usually)
+    duplicates: str = "quarantine"     # exact repeats: quarantine | keep | error (mapping_rows)
 
     @property
     def plain(self) -> bool:
         """One file read as it is: no stacking, renames or columns from the file name."""
         return len(self.parts) <= 1 and all(
-            not p.from_name and all(k == v for k, v in p.names.items()) for p in self.parts)
+            not p.from_name and all(k == v for k, v in p.names.items()) for p in self.parts) and \
+            not any(c.generated or c.expr for c in self.columns.values())
 
     def locate(self, line: int | None) -> tuple[str, int | None]:
         """(file, that file's own line) for a line number of this source."""
@@ -96,8 +102,9 @@ def source_digest(sf: "SourceFile") -> tuple[str, int]:
 
 # Keys a mapping may use. Anything else is a typo that would otherwise be ignored silently
 # (e.g. `date_fromat`: every date would then be read with the wrong format and quarantined).
-TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "columns")
-COLUMN_KEYS = ("column", "value", "values", "date_format", "part", "two_digit_year")
+TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "duplicates", "columns")
+COLUMN_KEYS = ("column", "value", "generated", "expr", "values", "date_format", "part", "two_digit_year")
+SOURCE_KINDS = ("column", "value", "generated", "expr")   # exactly one of them per mapped column
 
 
 def _check_keys(spec: dict, allowed: tuple[str, ...], what: str) -> None:
@@ -134,9 +141,22 @@ def _column_source(table: Table, col: str, spec: Any, header: list[str], display
         raise DataError(f"mapping for column '{col}' must be a column name or a mapping",
                         file="equity.yml")
     _check_keys(spec, COLUMN_KEYS, what)
-    if ("value" in spec) == ("column" in spec):
-        raise DataError(f"{what} must give either column or value (not both, not neither)",
+    if sum(k in spec for k in SOURCE_KINDS) != 1:
+        raise DataError(f"{what} must give exactly one of {', '.join(SOURCE_KINDS)}",
                         file="equity.yml")
+    if "generated" in spec:
+        if spec["generated"] not in GENERATED:
+            raise DataError(f"{what}: generated must be one of {', '.join(GENERATED)} "
+                            f"(got {spec['generated']!r})", file="equity.yml")
+        if len(spec) > 1:
+            raise DataError(f"{what}: a generated id takes no other option", file="equity.yml")
+        return ColumnSource(generated=True)
+    if "expr" in spec:
+        if set(spec) - {"expr", "date_format"}:
+            raise DataError(f"{what}: expr takes only date_format besides (for a date it returns as "
+                            f"text; a DATE result needs none)", file="equity.yml")
+        derived = parse_expr(spec["expr"], what, lambda name: _match_header(name, header), header)
+        return ColumnSource(expr=derived, date_format=spec.get("date_format"))
     if spec.get("part") not in (None, "year"):
         raise DataError(f"{what}: part must be 'year' (got {spec['part']!r})", file="equity.yml")
     if spec.get("two_digit_year") not in (None, "past"):
@@ -206,6 +226,7 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
         found[table.name] = source_from_header(table, spec, mapping_header(parts), display,
                                                path=parts[0].path)
         found[table.name].parts = parts
+        found[table.name].duplicates = duplicate_policy(spec, f"mapping for '{table.key}'")
         _check_every_file_has(found[table.name])
     return found
 
@@ -214,9 +235,10 @@ def _check_every_file_has(sf: SourceFile) -> None:
     """Stacked files: each mapped column must be in every file (after renames); a column
     missing from one year's export would otherwise be blank for that year without a word."""
     for col, src in sf.columns.items():
-        for part in sf.parts:
-            if src.source is not None and src.source not in part.names and src.source not in part.from_name:
-                raise DataError(f"mapping for '{sf.table.key}.{col}' refers to column '{src.source}', "
+        needed = src.expr.columns if src.expr else (src.source,) if src.source is not None else ()
+        for part, name in ((p, n) for p in sf.parts for n in needed):
+            if name not in part.names and name not in part.from_name:
+                raise DataError(f"mapping for '{sf.table.key}.{col}' refers to column '{name}', "
                                 f"which this file does not have (header has: {', '.join(part.header)}); "
                                 f"add a rename for this file", file=part.display, line=1)
 
@@ -245,9 +267,14 @@ def source_from_header(table: Table, spec: dict[str, Any], header: list[str], di
                       relation=relation)
 
 
-def raw_expr(src: ColumnSource, part: SourcePart | None = None) -> str:
+def raw_expr(src: ColumnSource, part: SourcePart | None = None, line_sql: str = "") -> str:
     """SQL for one contract column as trimmed text (NULL when blank), value maps applied.
-    With `part`, a mapping name is that file's header column (or its file-name value)."""
+    With `part`, a mapping name is that file's header column (or its file-name value);
+    `line_sql` is the row's own line in its file (for generated ids)."""
+    if src.generated:
+        return generated_id_sql(part.display, line_sql)
+    if src.expr is not None:
+        return render_expr(src.expr, lambda name: _source_sql(name, part))
     if src.constant is not None:
         return literal(src.constant) if src.constant != "" else "NULL"
     col = f"nullif(trim({_source_sql(src.source, part)}), '')"
@@ -295,10 +322,11 @@ def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart,
     cols = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in part.header) + "}"
     reader = (f"read_csv({literal(str(part.path))}, header=true, auto_detect=false, columns={cols}, "
               "delim=',', quote='\"', escape='\"', strict_mode=true, encoding='utf-8')")
-    selects = [f"{raw_expr(src, part)} AS {ident(col)}" for col, src in sf.columns.items()]
     # _line: the record's line in the file, counting the header as line 1. DuckDB keeps the
     # file's row order (preserve_insertion_order), so row_number() over the scan is that order.
-    select = (f"SELECT CAST(row_number() OVER () + 1 + {int(part.base)} AS BIGINT) AS _line, "
+    line = "(row_number() OVER () + 1)"
+    selects = [f"{raw_expr(src, part, line)} AS {ident(col)}" for col, src in sf.columns.items()]
+    select = (f"SELECT CAST({line} + {int(part.base)} AS BIGINT) AS _line, "
               f"{', '.join(selects)} FROM {reader}")
     sql = (f"CREATE OR REPLACE TABLE raw_{sf.table.name} AS {select}" if create
            else f"INSERT INTO raw_{sf.table.name} {select}")

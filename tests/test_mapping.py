@@ -190,7 +190,7 @@ def test_mapped_file_missing(tmp_path):
     ('{column: End Date, date_format: "%d.%m.%Y"}',
      '{column: End Date, date_format: "%d.%m.%y", two_digit_year: past}',
      "two_digit_year only applies with part: year"),
-    ("currency: {value: USD}", "currency: {value: USD, column: Org}", "either column or value"),
+    ("currency: {value: USD}", "currency: {value: USD, column: Org}", "must give exactly one of column, value"),
 ], ids=["column-key-typo", "file-key-typo", "bad-part", "bad-two-digit-year", "two-digit-year-alone",
         "column-and-value"])
 def test_mapping_options_are_checked(tmp_path, old, new, expected):

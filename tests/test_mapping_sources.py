@@ -49,8 +49,7 @@ def test_a_blank_header_cannot_be_mapped(tmp_path):
 
 
 SUPPLIERS = [["S1", "Acme"], ["S2", "Beta"]]
-STACKED = """\
-as_of: "2021-12-31"
+STACKED = r"""as_of: "2021-12-31"
 history_start: "2020-01-01"
 mapping:
   procurement/suppliers:

@@ -28,6 +28,7 @@ from ..db import scalar
 from ..errors import DataError
 from ..metrics._results import RESULTS_INDEX
 from ..ingest import resolve_sources
+from ..mapping_rows import handle_duplicates
 from ..models import run_models
 from ..quality import RESULT_COLUMNS, raise_on_errors, run_expectations, whole_table_frame
 from ..quality_report import EXAMPLES, quarantine_summary_sql
@@ -69,6 +70,7 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
     for sf in sources.values():
         step(f"reading {sf.display}")
         load_raw(con, sf)
+        handle_duplicates(con, sf, can_quarantine=False)
         check_duplicate_keys(con, sf)
         cast_and_quarantine(con, sf, config)
     for sf in sources.values():
