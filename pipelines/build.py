@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from . import __version__
-from .db import scalar
+from .db import has_table, scalar
 from .config import config_hash, load_config
 from .errors import DataError, UsageError
 from .commitments.store import REGISTER_TABLES, write_register
@@ -34,7 +34,7 @@ from .ingest import SourceFile, load_raw, resolve_sources
 from .mapping_rows import handle_duplicates
 from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
-from .sqlsafe import literal
+from .sqlsafe import ident, literal
 from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, quarantine_orphans
 
 log = logging.getLogger(__name__)
@@ -65,32 +65,71 @@ def _create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
                 "column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)")
 
 
-def history_window(con: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> tuple[dt.date, dt.date]:
-    """(history_start, as_of): the span over which the HR data is complete.
+def history_window(con: duckdb.DuckDBPyConnection, config: dict[str, Any],
+                   families: set[str] | None = None) -> tuple[dt.date, dt.date]:
+    """(history_start, as_of): the span over which the data is complete.
 
-    as_of: configured, else the latest HR date not after today (future-dated records are
-    plans, not history). history_start: configured, else the start of the fiscal year of the
-    earliest exit, since exports usually hold only people employed since some date.
+    With HR data: as_of configured, else the latest HR date not after today (future-dated
+    records are plans, not history); history_start configured, else the start of the fiscal
+    year of the earliest exit, since exports usually hold only people employed since some date.
+    Without HR data (recruiting-only, procurement-only ...) both come from the dates of the
+    files present (window_dates), so no dummy HR file is needed to place the window.
     """
+    has_hr = families is None or "hr" in families
     as_of = config.get("as_of")
     if as_of is None:
-        as_of = scalar(con, 
-            "SELECT max(d) FROM (SELECT hire_date AS d FROM src_hr__employees UNION ALL "
-            "SELECT termination_date FROM src_hr__employees UNION ALL "
-            "SELECT effective_date FROM src_hr__job_history) WHERE d <= current_date")
+        dates = ("SELECT hire_date AS d FROM src_hr__employees UNION ALL "
+                 "SELECT termination_date FROM src_hr__employees UNION ALL "
+                 "SELECT effective_date FROM src_hr__job_history") if has_hr else window_dates(con)
+        as_of = scalar(con, f"SELECT max(d) FROM ({dates}) WHERE d <= current_date")
     start = config.get("history_start")
     if start is None:
-        first = scalar(con, "SELECT coalesce(min(termination_date), min(hire_date)) "
-                            "FROM src_hr__employees")
+        first = scalar(con, "SELECT coalesce(min(termination_date), min(hire_date)) FROM src_hr__employees") \
+            if has_hr else scalar(con, f"SELECT min(d) FROM ({window_dates(con)})")
         if first is None:
-            raise DataError("has no rows that could be loaded", file="hr/employees.csv")
+            raise DataError("has no rows that could be loaded",
+                            file="hr/employees.csv" if has_hr else "the data folder")
         m = config["fiscal_year_start_month"]
         year = first.year if first.month >= m else first.year - 1
         start = dt.date(year, m, 1)
+    if as_of is None:
+        raise DataError("has no dated rows to place the reporting window; set as_of in equity.yml",
+                        file="the data folder")
     as_of, start = pd.Timestamp(as_of).date(), pd.Timestamp(start).date()
     if start > as_of:
         raise DataError(f"history_start {start} is after as_of {as_of}", file="equity.yml")
     return start, as_of
+
+
+def window_dates(con: duckdb.DuckDBPyConnection) -> str:
+    """SELECT of every date (as `d`) in the loaded sources other than reference tables (events
+    and FX months annotate the data; they do not say what period it covers)."""
+    from .contract import load_contract
+    parts = [f"SELECT {ident(c.name)} AS d FROM src_{t.name}"
+             for t in load_contract().values() if t.family != "reference"
+             for c in t.columns.values() if c.type == "date" and has_table(con, f"src_{t.name}")]
+    return " UNION ALL ".join(parts) or "SELECT NULL::DATE AS d WHERE false"
+
+
+# An optional file whose absence should not switch off the file that needs it: applications
+# without a stage history are a one-stage funnel (applied -> status), not "no hiring data".
+STAND_INS = {"recruiting__application_stages": "recruiting__applications"}
+_SQL_TYPES = {"date": "DATE", "month": "DATE", "integer": "BIGINT", "decimal": "DOUBLE",
+              "money": "DECIMAL(18,2)", "boolean": "BOOLEAN"}
+
+
+def empty_stand_ins(con, sources: dict[str, SourceFile]) -> set[str]:
+    """Empty, typed src_ tables for STAND_INS whose parent is supplied; their names."""
+    from .contract import load_contract
+    made = set()
+    for name, parent in STAND_INS.items():
+        if name in sources or parent not in sources:
+            continue
+        cols = ", ".join(f"{ident(c.name)} {_SQL_TYPES.get(c.type, 'VARCHAR')}"
+                         for c in load_contract()[name].columns.values())
+        con.execute(f"CREATE OR REPLACE TABLE src_{name} (_line BIGINT, {cols})")
+        made.add(f"src_{name}")
+    return made
 
 
 def write_params(con, config: dict[str, Any], start: dt.date, as_of: dt.date) -> None:
@@ -217,6 +256,9 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     started = dt.datetime.now(dt.timezone.utc)
     config = load_config(data_dir)
     sources = resolve_sources(data_dir, config)
+    # without HR files the window comes from every source's dates (window_dates), and an
+    # unchanged source kept from the last build has no src_ table to read them from
+    full = full or "hr" not in {sf.table.family for sf in sources.values()}
     reuse_plan = incremental.plan(db_path, config, sources, full=full)
     # an incremental build starts from a copy of the last good database: what is unchanged is there
     with new_database(db_path, start_from=db_path if reuse_plan.active else None) as con:
@@ -227,7 +269,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         _read_sources(con, sources, read, config, step)
         kept = {n: incremental.previous_file_row(reuse_plan, sf) for n, sf in sources.items() if n not in read}
         check_fx(con, {n: sf for n, sf in sources.items() if n in read}, config)
-        start, as_of = history_window(con, config)
+        start, as_of = history_window(con, config, {sf.table.family for sf in sources.values()})
         write_params(con, config, start, as_of)
         params = con.execute("SELECT * FROM build_params").df().iloc[0].to_dict()
         reuse, needed = incremental.models_to_reuse(reuse_plan, sources, params)
@@ -241,7 +283,8 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         if reuse:
             step(f"keeping {len(reuse)} model(s) whose inputs did not change")
         step("running SQL models")
-        models = run_models(con, {f"src_{n}" for n in sources} | {"build_params"},
+        stand_ins = empty_stand_ins(con, sources)
+        models = run_models(con, {f"src_{n}" for n in sources} | stand_ins | {"build_params"},
                             progress=lambda m: step(f"model {m}"), reuse=reuse, copy=incremental.kept_rows)
         incremental.drop_unbuilt(con, reuse_plan, models)
         step("data-quality checks")
@@ -264,6 +307,8 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         if register_file is not None:
             _append_manifest_file(con, register_file)
             files.append(register_file)
+        for name in stand_ins:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
         for name in sources:   # person-level text copies are not needed once staged
             con.execute(f"DROP TABLE IF EXISTS raw_{name}")
             con.execute(f"DROP TABLE IF EXISTS src_{name}")

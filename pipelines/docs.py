@@ -20,9 +20,14 @@ CONTRACT_INTRO = """\
 
 A data folder holds UTF-8 CSV files (a BOM is accepted) with a header row, in the layout
 below, plus an optional `equity.yml` (settings) and an optional `commitments.yml` (the
-commitments register, described in [commitments.md](commitments.md)). Only `hr/employees.csv`
-and `hr/job_history.csv` are required; a missing optional family shows "no data loaded" on its
-dashboard page.
+commitments register, described in [commitments.md](commitments.md)). Any family may be
+supplied alone (only recruiting, only procurement, only voice, or HR): `hr/employees.csv` and
+`hr/job_history.csv` are required together when HR data is supplied, and an absent family shows
+"no data loaded" on its dashboard page. Without HR files the reporting window (`as_of`,
+`history_start`) comes from the dates of the files present: the latest date not after today,
+and the start of the fiscal year of the earliest. Applications without
+`recruiting/application_stages.csv` are a one-stage funnel (applied -> status); set
+`recruiting.stage_order: [applied, hired]` so no intermediate stage is assumed.
 
 How values are treated:
 

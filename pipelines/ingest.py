@@ -209,6 +209,7 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
     mapping = mapping_for(config)
     relations = relations or {}
     found: dict[str, SourceFile] = {}
+    missing_required: list[tuple[Table, str]] = []
     for table in load_contract().values():
         spec = mapping.get(table.name, {})
         _check_keys(spec, TABLE_KEYS, f"mapping for '{table.key}'")
@@ -220,15 +221,29 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
         display, parts = source_parts(data_dir, spec, table.path, f"mapping for '{table.key}'",
                                       read_header)
         if not parts:
-            if table.required:
-                raise DataError(f"required file is missing from {data_dir}", file=display)
+            missing_required.append((table, display))
             continue
         found[table.name] = source_from_header(table, spec, mapping_header(parts), display,
                                                path=parts[0].path)
         found[table.name].parts = parts
         found[table.name].duplicates = duplicate_policy(spec, f"mapping for '{table.key}'")
         _check_every_file_has(found[table.name])
+    _check_families_complete(data_dir, found, missing_required)
     return found
+
+
+def _check_families_complete(data_dir: Path, found: dict[str, SourceFile],
+                             missing: list[tuple[Table, str]]) -> None:
+    """A family may be absent as a whole (recruiting-only data needs no HR files); a required
+    file is required only when another file of its family is supplied. An empty folder stops."""
+    families = {sf.table.family for sf in found.values()}
+    for table, display in missing:
+        if table.required and table.family in families:
+            raise DataError(f"required file is missing from {data_dir}", file=display)
+    if not found:
+        keys = ", ".join(t.path for t in load_contract().values() if t.required)
+        raise DataError(f"no contract file found in {data_dir} (for HR data: {keys}; or map an "
+                        f"export in equity.yml)", file=keys.split(", ")[0])
 
 
 def _check_every_file_has(sf: SourceFile) -> None:

@@ -41,10 +41,10 @@ def _compared(sf: "SourceFile") -> list[str]:
 
 
 def _repeats_sql(sf: "SourceFile") -> str:
-    """(_line, first) for each raw row that repeats an earlier row exactly."""
+    """(_line, first_line) for each raw row that repeats an earlier row exactly."""
     cols = ", ".join(ident(c) for c in _compared(sf))
-    return (f"SELECT _line, first FROM (SELECT _line, min(_line) OVER (PARTITION BY {cols}) AS first "
-            f"FROM raw_{sf.table.name}) WHERE _line > first")
+    return (f"SELECT _line, first_line FROM (SELECT _line, min(_line) OVER (PARTITION BY {cols}) AS first_line "
+            f"FROM raw_{sf.table.name}) WHERE _line > first_line")
 
 
 def _where(sf: "SourceFile", line_sql: str) -> str:
@@ -65,7 +65,7 @@ def handle_duplicates(con, sf: "SourceFile", can_quarantine: bool = True) -> int
     if sf.duplicates == "keep" or not _compared(sf):
         return 0
     repeats = _repeats_sql(sf)
-    row = first_row(con, f"SELECT _line, first FROM ({repeats}) ORDER BY _line LIMIT 1")
+    row = first_row(con, f"SELECT _line, first_line FROM ({repeats}) ORDER BY _line LIMIT 1")
     if row is None:
         return 0
     if sf.duplicates == "error" or not can_quarantine:
@@ -73,7 +73,7 @@ def handle_duplicates(con, sf: "SourceFile", can_quarantine: bool = True) -> int
         hint = "" if can_quarantine else " (quarantining repeats is done by the duckdb engine)"
         raise DataError(f"repeats line {sf.locate(row[1])[1]} exactly; set duplicates: keep or "
                         f"quarantine for this mapping{hint}", file=file, line=line)
-    reason = f"'exact duplicate of ' || {_where(sf, 'first')}"
+    reason = f"'exact duplicate of ' || {_where(sf, 'first_line')}"
     con.execute(f"INSERT INTO quarantine SELECT {literal(sf.display)}, {literal(sf.table.name)}, _line, "
                 f"'(row)', NULL, {reason} FROM ({repeats})")
     count = con.execute(f"SELECT count(*) FROM ({repeats})").fetchone()[0]

@@ -78,7 +78,7 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
     build_quarantine(con, sources)
     check_fx(con, sources, config)
     files = load_stats(con, sources)
-    start, as_of = history_window(con, config)
+    start, as_of = history_window(con, config, {sf.table.family for sf in sources.values()})
     write_params(con, config, start, as_of)
     step("running SQL models")
     models = run_models(con, {f"src_{n}" for n in sources} | {"build_params"},

@@ -1,0 +1,70 @@
+"""The examples/<dataset>/equity.yml files against the real public datasets in
+../shared/data/real (see its README): a folder holding only the example's equity.yml and the
+dataset's unmodified CSV is built, and the headline figures are compared with values computed
+here, independently, from the raw CSV with pandas and scipy. Skipped when the data are absent."""
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipelines.metrics import compute
+from tests.conftest import REAL_DATA, ROOT
+from tests.helpers import build_and_open
+
+pytestmark = pytest.mark.slow
+
+
+def example_folder(tmp: Path, name: str) -> Path:
+    source = REAL_DATA / name
+    if not source.is_dir():
+        pytest.skip(f"real data not present at {source}")
+    folder = tmp / name
+    folder.mkdir()
+    shutil.copy(ROOT / "examples" / name / "equity.yml", folder)
+    for csv in source.glob("*.csv"):   # copied unchanged into a temporary folder only
+        shutil.copy(csv, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def resume(tmp_path_factory):
+    folder = example_folder(tmp_path_factory.mktemp("examples"), "resume_callbacks")
+    con = build_and_open(folder)
+    yield con, pd.read_csv(folder / "resume.csv")
+    con.close()
+
+
+def katz_interval(a: int, n1: int, c: int, n2: int) -> tuple[float, float, float]:
+    """Risk ratio (a/n1)/(c/n2) with the 95% Katz log interval (hand formula)."""
+    ratio = (a / n1) / (c / n2)
+    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+    return ratio, ratio * math.exp(-1.959963984540054 * se), ratio * math.exp(1.959963984540054 * se)
+
+
+@pytest.mark.parametrize("column, dimension, labels", [
+    ("race", "race_ethnicity", {"black": "Black or African American", "white": "White"}),
+    ("gender", "gender", {"f": "Woman", "m": "Man"}),
+])
+def test_resume_callback_rates_and_impact_ratio(resume, column, dimension, labels):
+    con, raw = resume
+    assert con.execute("SELECT rows_in, rows_loaded FROM manifest_files").fetchone() == (4870, 4870)
+    rates = compute(con, "selection_rate", by=[dimension]).set_index("group")
+    expected = raw.groupby(column)["received_callback"].agg(["sum", "count"])
+    for value, label in labels.items():
+        hits, n = int(expected.loc[value, "sum"]), int(expected.loc[value, "count"])
+        assert (rates.loc[label, "numerator"], rates.loc[label, "denominator"]) == (hits, n)
+        assert rates.loc[label, "value"] == pytest.approx(hits / n)
+    # the reference group is the one with the highest callback rate
+    ref = (expected["sum"] / expected["count"]).idxmax()
+    other = next(v for v in labels if v != ref)
+    ratio, low, high = katz_interval(int(expected.loc[other, "sum"]), int(expected.loc[other, "count"]),
+                                     int(expected.loc[ref, "sum"]), int(expected.loc[ref, "count"]))
+    impact = compute(con, "adverse_impact_ratio", by=[dimension])
+    row = impact[impact["group"] == labels[other]].iloc[0]
+    assert (row["value"], row["ci_low"], row["ci_high"]) == pytest.approx((ratio, low, high), rel=1e-9)
+    if column == "race":   # the published figure: 157/2435 vs 235/2435, a ratio of about 0.67
+        assert ratio == pytest.approx(0.668, abs=0.001)
