@@ -3,6 +3,8 @@ column name, a column from the file name. Every expected value is worked out by 
 rows written here."""
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,22 @@ def test_stacked_files_are_reused_until_one_changes(tmp_path):
     write_csv(folder / "pay" / "spend_2021.csv", ["date", "Amount USD", "txn", "vid"],
               [["2021-02-01", "300", "T3", "S1"]])
     assert "procurement__spend" not in build(folder, db).reused_sources
+
+
+def test_procurement_alone_builds_and_its_dates_set_the_window(tmp_path):
+    folder = stacked_folder(tmp_path, "pay/spend_*.csv")
+    shutil.rmtree(folder / "hr")
+    config = (folder / "equity.yml").read_text()
+    config = config.replace('as_of: "2021-12-31"\nhistory_start: "2020-01-01"\n', "fiscal_year_start_month: 4\n")
+    (folder / "equity.yml").write_text(config)
+    con = build_and_open(folder)
+    # latest spend 2021-06-01; earliest 2020-03-01, in the fiscal year that began 2019-04-01
+    assert con.execute("SELECT history_start, as_of FROM build_params").fetchone() == (
+        dt.date(2019, 4, 1), dt.date(2021, 6, 1))
+    assert con.execute("SELECT count(*) FROM stg_procurement__spend").fetchone()[0] == 4
+
+
+def test_an_empty_folder_says_no_contract_file(tmp_path):
+    (tmp_path / "data").mkdir()
+    with pytest.raises(DataError, match="no contract file found in"):
+        build(tmp_path / "data", tmp_path / "x.duckdb")
