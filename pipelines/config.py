@@ -76,7 +76,9 @@ def _check_known(user: dict, defaults: dict, source: str, prefix: str = "") -> N
 
 
 def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:
-    """Raise DataError naming the setting when a value is out of range."""
+    """Raise DataError naming the setting when a value has the wrong type or is out of range."""
+    from .config_checks import check_types
+    check_types(config, default_config(), source)
     k = config["privacy"]["k"]
     if not isinstance(k, int) or k < MIN_K:
         raise DataError(f"privacy.k must be a whole number of at least {MIN_K} (got {k!r})", file=source)
