@@ -20,6 +20,7 @@ import duckdb
 from .db import scalar
 from .contract import Column, Table, load_contract, table_for_key
 from .errors import DataError
+from .paths import allowed_source_dirs, resolve_source_path
 from .sqlsafe import ident, literal
 
 log = logging.getLogger(__name__)
@@ -199,6 +200,7 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
     """
     mapping = mapping_for(config)
     relations = relations or {}
+    allowed = allowed_source_dirs(data_dir, config)
     found: dict[str, SourceFile] = {}
     for table in load_contract().values():
         spec = mapping.get(table.name, {})
@@ -209,7 +211,7 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
                                                    relation=relation)
             continue
         rel = spec.get("file", table.path)
-        path = (data_dir / rel)
+        path = resolve_source_path(data_dir, rel, allowed)   # never outside the data folder
         display = str(rel)
         if not path.is_file():
             if table.required:
