@@ -21,6 +21,7 @@ from .db import scalar
 from .contract import Column, Table, load_contract, table_for_key
 from .errors import DataError
 from .paths import allowed_source_dirs, resolve_source_path
+from .record_count import check_all_records_loaded
 from .sqlsafe import ident, literal
 
 log = logging.getLogger(__name__)
@@ -286,6 +287,8 @@ def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
         raise DataError(f"cannot be read as CSV: {reason or first}".rstrip(),
                         file=sf.display, line=int(match.group(1)) if match else None) from None
     sf.rows_in = scalar(con, f"SELECT count(*) FROM raw_{sf.table.name}")
+    # a second parser's count: DuckDB drops very long records without an error
+    check_all_records_loaded(con, sf.path, sf.display, sf.header, reader, sf.rows_in)
     if not sf.sha256:   # an incremental build has hashed it already
         sf.sha256, sf.size = file_digest(sf.path)
     log.info("read %s: %d rows", sf.display, sf.rows_in)
