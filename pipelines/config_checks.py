@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any
 
-from .config import _FREE_FORM
+from .config import _FREE_FORM, shown
 from .errors import DataError
 
 # settings that count things (people, days, months, points): whole numbers only
@@ -50,10 +50,7 @@ def _is_whole(value: Any) -> bool:
 
 
 def _fail(key: str, what: str, value: Any, source: str) -> None:
-    shown = repr(value)
-    if len(shown) > 60:   # the key is what matters; never echo a long injected string whole
-        shown = shown[:57] + "..."
-    raise DataError(f"{key} must be {what} (got {shown})", file=source)
+    raise DataError(f"{key} must be {what} (got {shown(value)})", file=source)
 
 
 def _check_date(key: str, value: Any, source: str) -> None:
