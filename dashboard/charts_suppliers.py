@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, axis_format, format_value, style
+from .charts import FONT, add_events, axis_format, format_value, period_axis, style
 from .narrative import latest_full_period
 from .narrative_suppliers import format_money
 
@@ -23,18 +23,6 @@ UNION_NOTE = ("A supplier holding several certifications counts in each of its l
 def wrapped(title: str, width: int = 60) -> str:
     """A long title broken into lines (plotly does not wrap, and a half-width column cuts it off)."""
     return "<br>".join(textwrap.wrap(title, width)) or title
-
-
-def _events(fig: go.Figure, events: pd.DataFrame | None) -> None:
-    """Policy events as dotted lines; labels alternate between two heights so that events a
-    year or two apart stay readable in a narrow chart."""
-    if events is None or events.empty:
-        return
-    for i, ev in enumerate(events.itertuples()):
-        x = pd.Timestamp(ev.event_date)
-        fig.add_vline(x=x, line={"color": "#555555", "dash": "dot", "width": 1})
-        fig.add_annotation(x=x, y=1 + 0.07 * (i % 2), yref="paper", text=str(ev.label), showarrow=False,
-                           xanchor="left", yanchor="bottom", font={"size": 11, "color": "#333333"})
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str, legend: str) -> go.Figure:
@@ -64,11 +52,10 @@ def line_figure(rows: pd.DataFrame, series: str, *, title: str, y_title: str, un
             marker={"symbol": s["symbol"], "size": 8, "color": s["color"], "line": {"color": "#000000", "width": 1}},
             customdata=list(zip(g["period"], n)),
             hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: %{{y}}<br>n = %{{customdata[1]}}<extra></extra>"))
-    _events(fig, events)
-    _layout(fig, title, y_title, "Period (value for the whole period, shown at its last day)", legend)
+    add_events(fig, events)
+    _layout(fig, title, y_title, "Period (each point at its last day; events at their date)", legend)
     fig.update_yaxes(rangemode="tozero", **axis_format(unit))
-    ticks = rows.drop_duplicates("period_end").sort_values("period_end")
-    fig.update_xaxes(tickmode="array", tickvals=list(ticks["period_end"]), ticktext=list(ticks["period"]))
+    period_axis(fig, rows)
     return fig
 
 

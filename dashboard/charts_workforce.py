@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, add_events, axis_format, format_value, style, top_groups
+from .charts import FONT, add_events, axis_format, format_value, period_axis, style, top_groups
 
 LAYOUT = {"font": {"family": FONT, "size": 14}, "plot_bgcolor": "#FFFFFF", "paper_bgcolor": "#FFFFFF",
           "margin": {"l": 60, "r": 20, "t": 70, "b": 50}, "hovermode": "closest"}
@@ -176,9 +176,7 @@ def target_figure(rows: pd.DataFrame, progress: pd.Series, *, title: str, unit: 
     fig = _layout(fig, title, "Period (value on or up to its last day) and due date", unit.capitalize(),
                   legend={"title": {"text": ""}})
     fig.update_yaxes(rangemode="tozero", **axis_format(unit))
-    # points sit on period ends (31 Dec 2019 is "2019", not "2020"): label them as periods
-    fig.update_xaxes(tickmode="array", tickvals=list(pd.to_datetime(shown["period_end"])) + [due],
-                     ticktext=list(shown["period"]) + [f"due {due:%Y-%m-%d}"])
+    period_axis(fig, shown, extra={due: f"due {due:%Y-%m-%d}"})
     return fig
 
 

@@ -63,7 +63,7 @@ st.caption(f"Snapshot on each period end: employees active that day, full-time-e
 # 1. raw vs adjusted over the years -----------------------------------------------------------
 rows = _relative(version, by, view.period, filters, view.date_from, view.date_to)
 title = pay_gap_title(rows, tables.factors_text(config))
-chart_block(gap_trend_figure(rows, title=title, events=data.events(version)), pay_gap_table(rows, k),
+chart_block(gap_trend_figure(rows, title=title, events=data.events(version, "pay")), pay_gap_table(rows, k),
             pay_gap_summary(rows, k), key="pay-trend", filename="pay_gap_raw_vs_adjusted.csv")
 
 # 2. statutory tables -------------------------------------------------------------------------

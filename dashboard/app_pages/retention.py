@@ -31,7 +31,8 @@ if not data.family_loaded(version, "workforce"):
     no_data("retention", "hr/employees.csv and hr/job_history.csv")
     st.stop()
 specs = data.registry()
-events = data.events(version)
+events = data.events(version)   # every event can be tested below
+chart_events = data.events(version, "workforce")
 filters = view.filters_dict()
 
 
@@ -75,7 +76,7 @@ rows = table[table["dimensions"] == "|".join(by)]
 overall = table[table["group"] == "All"]
 said = periods_with_values(rows, overall)   # a cohort still being followed up has no value yet
 chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                         unit=spec.unit, events=events),
+                         unit=spec.unit, events=chart_events),
             display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
             key=f"ret-{name}", filename=f"{name}.csv")
 
@@ -95,14 +96,14 @@ else:
         overall = table[table["group"] == "All"]
         said = periods_with_values(rows, overall)
         chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                                 unit=spec.unit, events=events),
+                                 unit=spec.unit, events=chart_events),
                     display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
                     key=f"ret-{name}", filename=f"{name}.csv")
 
 # --- Policy events ---------------------------------------------------------------------------
 st.header("Did a policy change anything?")
 if events.empty:
-    st.info("No events loaded: add reference/events.csv (event_date, label, description) and rebuild.")
+    st.info("No events loaded: add reference/events.csv (event_date, label, description, optional family) and rebuild.")
     st.stop()
 cols = st.columns(4)
 event = cols[0].selectbox("Event", list(events["label"]), key="ret_event")

@@ -47,7 +47,7 @@ if not TIER1 <= info["tables"]:
 
 config = build_context(data.cursor(version))["config"]
 k = supplier_k(config)
-events = data.events(version)
+events = data.events(version, "suppliers")
 diverse = ", ".join(config["procurement"]["diverse_certifications"])
 st.caption(
     f"Spend counts as diverse when the supplier held a diverse certification ({diverse}) on the day it was "

@@ -33,7 +33,7 @@ if not data.family_loaded(version, "workforce"):
     no_data("the workforce", "hr/employees.csv and hr/job_history.csv")
     st.stop()
 specs = data.registry()
-events = data.events(version)
+events = data.events(version, "workforce")
 config = build_context(data.cursor(version))["config"]
 
 

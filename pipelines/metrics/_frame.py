@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-import pandas as pd
 import yaml
 
 from ..sqlsafe import ident, literal
 from ._periods import Period, snapshot_dates
+
+if TYPE_CHECKING:  # the registry imports this module; `equity list` must not load pandas or DuckDB
+    import duckdb
+    import pandas as pd
 
 @lru_cache(maxsize=1)
 def dimension_sets() -> dict[str, dict[str, str]]:
@@ -68,6 +70,7 @@ class Query:
 
     def register_periods(self) -> None:
         """Expose `q_periods` and `q_snapshots` (month-end dates per period) to SQL."""
+        import pandas as pd
         self.con.register("q_periods", pd.DataFrame(
             {"period_start": [p.start for p in self.periods], "period_end": [p.end for p in self.periods]}))
         snaps = [(p.start, p.end, d) for p in self.periods for d in snapshot_dates(p)]
