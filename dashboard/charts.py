@@ -84,14 +84,35 @@ def trend_figure(rows: pd.DataFrame, *, title: str, y_title: str, unit: str,
                            "<br>n = %{customdata[1]}<extra></extra>")))
     add_events(fig, events)
     fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, font={"family": FONT, "size": 14},
-                      xaxis_title="Period (value at or up to its last day)", yaxis_title=y_title, hovermode="closest",
+                      xaxis_title="Period (each point at its last day; events at their date)", yaxis_title=y_title, hovermode="closest",
                       legend={"title": {"text": "Group"}}, margin={"l": 60, "r": 20, "t": 70, "b": 50},
                       plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF")
     fig.update_yaxes(gridcolor="#DDDDDD", zerolinecolor="#999999", rangemode="tozero", **axis_format(unit))
-    ticks = rows.drop_duplicates("period_end").sort_values("period_end")
-    fig.update_xaxes(gridcolor="#EEEEEE", tickmode="array", tickvals=list(ticks["period_end"]),
-                     ticktext=list(ticks["period"]))
+    period_axis(fig, rows)
     return fig
+
+
+def period_axis(fig: go.Figure, rows: pd.DataFrame, extra: dict | None = None) -> None:
+    """A time axis on which each period is a band between gridlines at its first day, labelled
+    at its middle: a point (drawn at its period's last day) sits at the right edge of its band
+    and an event at its own date, so a policy of 2022-01-01 opens the 2022 band rather than
+    appearing to belong to 2021 (whose point is drawn the day before). `extra`: further
+    labelled dates (a due date) past the last band."""
+    if rows.empty:
+        return
+    extra = extra or {}
+    ends = pd.to_datetime(rows.drop_duplicates("period")["period_end"])
+    starts = pd.to_datetime(rows.drop_duplicates("period")["period_start"]) if "period_start" in rows else ends
+    spans = pd.DataFrame({"period": rows.drop_duplicates("period")["period"].to_numpy(),
+                          "start": starts.to_numpy(), "end": ends.to_numpy()}).sort_values("start")
+    middles = spans["start"] + (spans["end"] - spans["start"]) / 2
+    bounds = [*spans["start"], spans["end"].max() + pd.Timedelta(days=1)]
+    last = max([bounds[-1], *(pd.Timestamp(x) + pd.Timedelta(days=60) for x in extra)])
+    fig.update_xaxes(type="date", tickmode="array", tickvals=[*middles, *map(pd.Timestamp, extra)],
+                     ticktext=[*spans["period"], *extra.values()], showgrid=False, ticks="",
+                     range=[bounds[0] - pd.Timedelta(days=15), last],
+                     minor={"tickmode": "array", "tickvals": bounds, "showgrid": True, "gridcolor": "#DDDDDD",
+                            "ticks": "outside", "ticklen": 6})
 
 
 def add_events(fig: go.Figure, events: pd.DataFrame | None) -> None:

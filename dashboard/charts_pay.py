@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, MAX_SERIES, add_events, style, wrap_title
+from .charts import FONT, MAX_SERIES, add_events, period_axis, style, wrap_title
 
 PATTERNS = ["", "/", ".", "x", "-", "\\", "+", "|"]   # bar fills: no series told by colour alone
 MEASURE_DASH = {"adjusted": "solid", "raw": "dot"}
@@ -66,8 +66,7 @@ def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | N
     add_events(fig, events)
     _layout(fig, title, "Snapshot (period end)", "Pay relative to the reference group (%)")
     fig.update_yaxes(ticksuffix="%")
-    ticks = rows.drop_duplicates("period_end").sort_values("period_end")
-    fig.update_xaxes(tickmode="array", tickvals=list(ticks["period_end"]), ticktext=list(ticks["period"]))
+    period_axis(fig, rows)
     fig.update_layout(legend={"title": {"text": "Group, measure"}})
     return fig
 

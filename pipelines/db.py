@@ -75,3 +75,19 @@ def built_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 def is_built(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Was table `name` built (here, or on the cluster for a Spark results database)?"""
     return name in built_tables(con)
+
+
+def events_of(con: duckdb.DuckDBPyConnection, family: str | None = None) -> "pd.DataFrame":
+    """Policy events (date, label, description, family), oldest first; with `family` only the
+    events drawn on that family's charts: its own and those given no family."""
+    import pandas as pd   # imported here: the CLI's quick commands never load pandas
+    if not has_table(con, "fct_events"):
+        return pd.DataFrame(columns=["event_date", "label", "description", "family"])
+    cols = set(table_columns(con, "fct_events"))
+    # a database built before events had a family: every event is drawn on every chart
+    family_col = "family" if "family" in cols else "CAST(NULL AS VARCHAR) AS family"
+    rows = con.execute(f"SELECT event_date, label, description, {family_col} FROM fct_events "
+                       "ORDER BY event_date").df()
+    if family is None:
+        return rows
+    return rows[rows["family"].isna() | (rows["family"] == family)].reset_index(drop=True)

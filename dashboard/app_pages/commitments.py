@@ -46,7 +46,6 @@ st.download_button("Download every recorded action (CSV)",
                    file_name="commitment_actions.csv", mime="text/csv", key="download-cm-actions")
 
 # --- One section per commitment ---------------------------------------------------------------
-events = data.events(version)
 for a in assessments:
     c, unit = a.commitment, a.commitment.spec.unit
     st.header(f"{c.id}: {c.title}")
@@ -72,7 +71,7 @@ for a in assessments:
     if a.baseline is not None and a.latest is not None:
         title = trajectory_title(a)
         rows = a.yearly[~a.yearly["note"].fillna("").str.contains("partial period")]
-        chart_block(trajectory_figure(a, title=title, events=events), display_table(rows, c.spec, info["k"]),
+        chart_block(trajectory_figure(a, title=title, events=data.events(version, c.spec.family)), display_table(rows, c.spec, info["k"]),
                     f"{title}. {a.reason}", key=f"cm-trend-{c.id}", filename=f"commitment_{c.id}_yearly.csv")
     else:
         st.info(f"The linked metric is {NOT_ENOUGH} for {c.group}: no chart is drawn.")

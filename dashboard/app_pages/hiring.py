@@ -188,6 +188,6 @@ sel_spec = data.registry()["selection_rate"]
 trend = data.metric_table(version, "selection_rate", by, view.period, view.date_from, view.date_to, filters)
 rows = trend[trend["dimensions"] == dims]
 chart_block(trend_figure(rows, title=finding_title(sel_spec, rows), y_title="Selection rate (hired ÷ decided)",
-                         unit="share", events=data.events(version)),
+                         unit="share", events=data.events(version, "hiring")),
             display_table(trend, sel_spec, k), summary_text(sel_spec, rows, trend[trend["group"] == "All"], k),
             key="hiring-trend", filename="selection_rate.csv")

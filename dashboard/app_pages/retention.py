@@ -9,7 +9,7 @@ from dashboard import data
 from dashboard.charts import trend_figure
 from dashboard.charts_workforce import impact_figure, km_figure
 from dashboard.components import chart_block, no_data, require_db
-from dashboard.controls import current_view
+from dashboard.controls import by_note, current_view
 from dashboard.narrative import display_table, finding_title, periods_with_values, summary_text
 from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
                                            retention_summary, retention_title)
@@ -31,7 +31,8 @@ if not data.family_loaded(version, "workforce"):
     no_data("retention", "hr/employees.csv and hr/job_history.csv")
     st.stop()
 specs = data.registry()
-events = data.events(version)
+events = data.events(version)   # every event can be tested below
+chart_events = data.events(version, "workforce")
 filters = view.filters_dict()
 
 
@@ -75,7 +76,7 @@ rows = table[table["dimensions"] == "|".join(by)]
 overall = table[table["group"] == "All"]
 said = periods_with_values(rows, overall)   # a cohort still being followed up has no value yet
 chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                         unit=spec.unit, events=events),
+                         unit=spec.unit, events=chart_events),
             display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
             key=f"ret-{name}", filename=f"{name}.csv")
 
@@ -89,20 +90,22 @@ else:
     for name in LEAVE_METRICS:
         spec = specs[name]
         by = view.by_for(spec)[:1] or ("gender",)   # leave is few people: one dimension at a time
+        if name == LEAVE_METRICS[0] and by_note(view, by):
+            st.caption(by_note(view, by, "leave is taken by few people, so one dimension at a time"))
         table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to,
                                   view.filters_for(spec))
         rows = table[table["dimensions"] == "|".join(by)]
         overall = table[table["group"] == "All"]
         said = periods_with_values(rows, overall)
         chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                                 unit=spec.unit, events=events),
+                                 unit=spec.unit, events=chart_events),
                     display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
                     key=f"ret-{name}", filename=f"{name}.csv")
 
 # --- Policy events ---------------------------------------------------------------------------
 st.header("Did a policy change anything?")
 if events.empty:
-    st.info("No events loaded: add reference/events.csv (event_date, label, description) and rebuild.")
+    st.info("No events loaded: add reference/events.csv (event_date, label, description, optional family) and rebuild.")
     st.stop()
 cols = st.columns(4)
 event = cols[0].selectbox("Event", list(events["label"]), key="ret_event")

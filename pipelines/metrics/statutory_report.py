@@ -22,6 +22,7 @@ from ..rules import Pack, load_pack
 from . import statutory_population as P
 from ._engine import build_context
 from .statutory_egapro import egapro_rows
+from .statutory_egapro_data import mark_career_events
 from .statutory_gaps import GapReport, guard_organisation_rows, round_half_up, row
 from .statutory_ll144 import audit_rows
 
@@ -158,9 +159,10 @@ def _egapro_report(con, pack, config, ctx, year) -> Report:
                            for a, b, f in zip(pop["annual_fte"], pop["bonus"], pop["fte"])]
     pop["annual_actual"] = [float(a * f + b) if a is not None else 0.0
                             for a, b, f in zip(pop["annual_fte"], pop["bonus"], pop["fte"])]
-    pop = pop[pop["remuneration"].notna()]
+    pop = pop[pop["remuneration"].notna()].copy()
+    returns = mark_career_events(con, pack, config, pop, start, end)
     report = Report(pack, f"reference period {start + dt.timedelta(days=1)} to {end}")
-    report.rows, report.notes = egapro_rows(pack, pop)
+    report.rows, report.notes = egapro_rows(pack, pop, returns)
     for r in report.rows:
         r["section"] = "Index"
     missing = int(pop[column].isna().sum())
@@ -175,9 +177,9 @@ def _ll144_report(con, pack, config, ctx, year) -> Report:
     end = ctx["as_of"] if year is None else dt.date(year, 12, 31)
     start = P.months_before(end, int(pack.settings["window_months"]))
     apps = P.applications(con, start, end, stage)
-    report = Report(pack, f"applications {start + dt.timedelta(days=1)} to {end}, selected = entered '{stage}'")
-    report.rows, report.notes = audit_rows(pack, apps)
-    report.notes.insert(0, f"{len(apps)} applications assessed.")
+    period = f"applications {start + dt.timedelta(days=1)} to {end}, selected = entered '{stage}'"
+    report = Report(pack, period)
+    report.rows, report.notes = audit_rows(pack, apps, period)
     return report
 
 
@@ -192,6 +194,8 @@ def formatted(r: dict, pack: Pack) -> str:
         return str(round_half_up(Decimal(v), int(rounding.get("percent", 1))))
     if unit == "hours":
         return str(round_half_up(Decimal(v), int(rounding.get("hours", 1))))
+    if unit == "number":
+        return str(round_half_up(Decimal(v), int(rounding.get("number", 1))))
     if unit == "rate":
         return str(round_half_up(_dec(v) * 100, int(rounding.get("rate_percent", 1))))
     if unit == "ratio":
