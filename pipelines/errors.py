@@ -18,6 +18,7 @@ class DataError(EquityError):
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
                  column: str | None = None):
         self.file, self.line, self.column = file, line, column
+        self.reason = message
         where = ", ".join(p for p in (
             file, f"line {line}" if line is not None else None,
             f"column '{column}'" if column else None) if p)
