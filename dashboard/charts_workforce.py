@@ -67,10 +67,11 @@ def km_figure(curves: pd.DataFrame, *, title: str, first: list[str] | None = Non
             continue
         st_ = style(i)
         x = np.concatenate([[0.0], part["tenure_months"]])
-        for bound, fill in (("ci_high", None), ("ci_low", "tonexty")):   # the band: upper, then lower filled up to it
-            fig.add_trace(go.Scatter(x=x, y=np.concatenate([[1.0], part[bound]]), mode="lines", line_shape="hv",
-                                     line={"width": 0}, fill=fill, fillcolor=_rgba(st_["color"], 0.15),
-                                     connectgaps=False, hoverinfo="skip", showlegend=False, legendgroup=group))
+        for run in band_runs(part):   # the band: upper, then lower filled up to it, one run at a time
+            for bound, fill in (("ci_high", None), ("ci_low", "tonexty")):
+                fig.add_trace(go.Scatter(x=run["tenure_months"], y=run[bound], mode="lines", line_shape="hv",
+                                         line={"width": 0}, fill=fill, fillcolor=_rgba(st_["color"], 0.15),
+                                         hoverinfo="skip", showlegend=False, legendgroup=group))
         fig.add_trace(go.Scatter(
             x=x, y=np.concatenate([[1.0], part["survival"]]), name=str(group), legendgroup=group,
             mode="lines+markers", line_shape="hv", connectgaps=False,
@@ -86,6 +87,25 @@ def km_figure(curves: pd.DataFrame, *, title: str, first: list[str] | None = Non
     if months and top > months:
         fig.update_xaxes(range=[0, months])
     return fig
+
+
+def band_runs(part: pd.DataFrame) -> list[pd.DataFrame]:
+    """A group's 95% band as runs of consecutive months where both bounds are known.
+
+    A fill drawn "to the next trace" ignores gaps: one trace across months whose interval is
+    unknown (few at risk, or no exit yet so Greenwood's interval is undefined) was filled as a
+    straight diagonal from 100% at month 0 to the next known bound. Each run is its own pair
+    of traces; the first also starts at month 0 (100%, known exactly) when it begins at the
+    first month of the curve."""
+    part = part.sort_values("tenure_months").reset_index(drop=True)
+    known = part["ci_low"].notna() & part["ci_high"].notna()
+    runs = []
+    for _, idx in part[known].groupby((~known).cumsum()[known]).groups.items():
+        run = part.loc[idx, ["tenure_months", "ci_low", "ci_high"]]
+        if idx[0] == 0:
+            run = pd.concat([pd.DataFrame({"tenure_months": [0.0], "ci_low": [1.0], "ci_high": [1.0]}), run])
+        runs.append(run.reset_index(drop=True))
+    return runs
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:

@@ -342,3 +342,39 @@ def test_ll144_report_on_a_built_database(tmp_path):
     table = _run(tmp_path / "nyc.duckdb", "report", "nyc_ll144_2023").output
     assert "Date of the bias audit: 2024-06-15" in table and "Number of individuals assessed: 173" in table
     assert "Distribution date of the tool: not given" in table
+
+
+def test_uk_report_on_the_demo_equals_a_second_computation(sample_db):
+    # The committed demo carries the London staff's April 2026 payroll (equity.yml limits the UK
+    # pack to GB). Recomputed here from the CSV files with pandas: relevant employees employed on
+    # 5 April 2026 with a GB job record; hourly rate = ordinary pay x 7 / days / weekly hours;
+    # full-pay = no reduced- or nil-pay leave overlapping the period (reg. 1(2)).
+    import pandas as pd
+    from tests.conftest import SAMPLE_DIR
+    day = pd.Timestamp("2026-04-05")
+    staff = pd.read_csv(SAMPLE_DIR / "hr" / "employees.csv", parse_dates=["hire_date", "termination_date"])
+    jobs = pd.read_csv(SAMPLE_DIR / "hr" / "job_history.csv", parse_dates=["effective_date"])
+    jobs = jobs[jobs.effective_date <= day].sort_values("effective_date").groupby("employee_id").tail(1)
+    staff = staff[(staff.hire_date <= day) & (staff.termination_date.isna() | (staff.termination_date >= day))]
+    staff = staff.merge(jobs[["employee_id", "country"]], on="employee_id")
+    staff = staff[staff.country == "GB"]
+    pay = pd.read_csv(SAMPLE_DIR / "hr" / "pay_periods.csv", parse_dates=["period_start", "period_end"])
+    pay = pay[(pay.period_start <= day) & (day <= pay.period_end)]
+    ordinary = pay[["basic_pay", "allowances", "shift_premium", "piecework_pay", "leave_pay", "bonus_pay"]].fillna(0).sum(axis=1)
+    days = (pay.period_end - pay.period_start).dt.days + 1
+    pay = pay.assign(hourly=ordinary * 7 / days / pay.weekly_hours)
+    leave = pd.read_csv(SAMPLE_DIR / "hr" / "leave.csv", parse_dates=["start_date", "end_date"])
+    leave = leave[leave.pay_during_leave.isin(["reduced", "none"])].merge(pay, on="employee_id")
+    reduced = leave[(leave.start_date <= leave.period_end)
+                    & (leave.end_date.isna() | (leave.end_date >= leave.period_start))].employee_id
+    full = staff.merge(pay, on="employee_id")
+    full = full[~full.employee_id.isin(reduced)]
+    men, women = (full.loc[full.gender == g, "hourly"] for g in ("Man", "Woman"))
+    mean_gap = (men.mean() - women.mean()) / men.mean() * 100
+    median_gap = (men.median() - women.median()) / men.median() * 100
+    result = _run(sample_db, "report", "uk_gpg_2017", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["measure"]: r for r in _long(result.output)}
+    assert rows["Mean gender pay gap in hourly pay"]["value"] == f"{mean_gap:.1f}"
+    assert rows["Median gender pay gap in hourly pay"]["value"] == f"{median_gap:.1f}"
+    assert len(staff) > 300 and len(reduced) > 0

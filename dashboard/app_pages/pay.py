@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
 from dashboard.components import chart_block, no_data, require_db, table_block
-from dashboard.controls import current_view
+from dashboard.controls import by_note, current_view
 from dashboard.narrative_pay import (art10_summary, cost_curve_title, decomposition_title,
                                      pay_gap_summary, pay_gap_table, pay_gap_title, remediation_summary,
                                      remediation_table)
@@ -52,8 +52,11 @@ def _config(version):
 
 
 config = _config(version)
-compared, _ = split_dims(view.by, config)
+compared, within = split_dims(view.by, config)
 by = tuple(compared) or ("gender",)
+if within:   # a level is what the adjusted gap controls for, not a group to compare
+    st.info(by_note(view, by, f"{' and '.join(within)} is a factor the adjusted gap already controls for "
+                              "(pay.within_dimensions), not a group to compare"))
 filters = tuple((d, v) for d, v in view.filters)
 st.caption(f"Snapshot on each period end: employees active that day, full-time-equivalent base salary in "
            f"{currency} at that month's FX rate, hourly = annual / ({config['pay']['standard_weekly_hours']} h x "

@@ -9,7 +9,7 @@ from dashboard import data
 from dashboard.charts import trend_figure
 from dashboard.charts_workforce import impact_figure, km_figure
 from dashboard.components import chart_block, no_data, require_db
-from dashboard.controls import current_view
+from dashboard.controls import by_note, current_view
 from dashboard.narrative import display_table, finding_title, periods_with_values, summary_text
 from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
                                            retention_summary, retention_title)
@@ -90,6 +90,8 @@ else:
     for name in LEAVE_METRICS:
         spec = specs[name]
         by = view.by_for(spec)[:1] or ("gender",)   # leave is few people: one dimension at a time
+        if name == LEAVE_METRICS[0] and by_note(view, by):
+            st.caption(by_note(view, by, "leave is taken by few people, so one dimension at a time"))
         table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to,
                                   view.filters_for(spec))
         rows = table[table["dimensions"] == "|".join(by)]

@@ -18,6 +18,7 @@ from fractions import Fraction
 import pandas as pd
 
 from ..config import effective_k
+from ..errors import UsageError
 from ..rules import Pack, load_pack
 from . import statutory_population as P
 from ._engine import build_context
@@ -88,7 +89,11 @@ def _gap_report(con, pack, config, ctx, year, k) -> Report:
     source, reqs, cats = pack.spec["population"]["source"], _requirements(pack), pack.spec["categories"]
     if source == "relevant_pay_period":
         day = latest_date(pack.spec["snapshot"][pack.settings["sector"]], ctx["as_of"], year)
-        pop, period = P.relevant_pay_period(con, config, cats, day, reqs), f"snapshot date {day}"
+        countries = pack.settings.get("countries")
+        if countries is not None and (not isinstance(countries, list) or not countries):
+            raise UsageError(f"rule_settings.{pack.name}.countries must be a list of country codes, e.g. [GB]")
+        pop = P.relevant_pay_period(con, config, cats, day, reqs, countries)
+        period = f"snapshot date {day}" + (f", employees in {', '.join(map(str, countries))}" if countries else "")
     elif source == "reporting_year":
         end = latest_date(pack.settings["reporting_year_end"], ctx["as_of"], year)
         pop = P.reporting_year(con, config, cats, end, reqs)
