@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import commitments_data as cd
 from dashboard import data
 from dashboard.charts_commitments import trajectory_figure
-from dashboard.components import chart_block, require_db, table_block
+from dashboard.components import chart_block, require_db, table_block, safe_dataframe
 from dashboard.narrative import display_table
 from dashboard.narrative_commitments import (NOT_ENOUGH, actions_table, checkpoint_table, ci_text, counts_sentence,
                                              n_text, page_title, persistence_summary, register_table, review_table,
@@ -81,7 +81,7 @@ for a in assessments:
     table_block(checkpoint_table(a), persistence_summary(a), key=f"cm-persist-{c.id}",
                 filename=f"commitment_{c.id}_checkpoints.csv")
     st.subheader(f"{c.id}: actions recorded in the register")
-    st.dataframe(actions_table(a), hide_index=True, width="stretch", key=f"cm-actions-{c.id}")
+    safe_dataframe(actions_table(a), hide_index=True, width="stretch", key=f"cm-actions-{c.id}")
 
 # --- Committee review log ----------------------------------------------------------------------
 st.header("Committee review log")

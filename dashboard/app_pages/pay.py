@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
-from dashboard.components import chart_block, no_data, require_db, table_block
+from dashboard.components import chart_block, no_data, require_db, table_block, safe_dataframe
 from dashboard.controls import by_note, current_view
 from dashboard.narrative_pay import (art10_summary, cost_curve_title, decomposition_title,
                                      pay_gap_summary, pay_gap_table, pay_gap_title, remediation_summary,
@@ -97,7 +97,7 @@ threshold = config["pay"]["category_gap_threshold_pct"]
 st.subheader(f"EU Art. 9(1)(g) and Art. 10: categories of workers with a gap of {threshold}% or more")
 st.markdown(art10_summary(flags, threshold))
 flagged = flags[flags["flagged"]] if len(flags) else flags
-st.dataframe(flagged, hide_index=True, width="stretch", key="pay-art10")
+safe_dataframe(flagged, hide_index=True, width="stretch", key="pay-art10")
 st.download_button("Download the category assessment (CSV)", data=to_csv(flags), file_name="pay_art10_categories.csv",
                    mime="text/csv", key="download-pay-art10")
 
@@ -122,7 +122,7 @@ st.markdown(f"{int(counts.get('flagged', 0))} cohort comparison(s) flagged (|t| 
             f"{config['pay']['cohort_min_n']} people and {config['pay']['cohort_min_group_n']} in each group. "
             f"{int(cohorts['status'].str.startswith('not').sum())} comparison(s) not tested or not shown.")
 visible = cohorts[~cohorts["status"].str.startswith("not shown")]
-st.dataframe(visible.round(4), hide_index=True, width="stretch", key="pay-cohorts")
+safe_dataframe(visible.round(4), hide_index=True, width="stretch", key="pay-cohorts")
 st.download_button("Download the cohort review (CSV)", data=to_csv(cohorts.round(4)), file_name="pay_cohorts.csv",
                    mime="text/csv", key="download-pay-cohorts")
 
