@@ -31,7 +31,22 @@ def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.exists():
         raise UsageError(f"no database at {path}; build one with: equity build --data DIR --db {path}")
-    return duckdb.connect(str(path), read_only=True)
+    return lock_down(duckdb.connect(str(path), read_only=True))
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No file, URL or extension access, and no way to turn it back on, for a connection that
+    only reads the built database (metrics CLI, dashboard, PDF).
+
+    Defence in depth: settings and data are quoted or validated before they reach SQL, but
+    if an expression ever slipped through, `read_text('/etc/passwd')`, `read_csv`, `COPY TO`
+    or `INSTALL httpfs` would now fail instead of reading or writing files. The setting is
+    per database instance, i.e. for every connection to this file in the process; registered
+    pandas frames still work (they are in memory, not files).
+    """
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
