@@ -231,15 +231,20 @@ def _egapro_db(tmp_path, raised=(), leave=None, config=None):
 def test_egapro_report_on_a_built_database(tmp_path):
     # indicator 1.875% -> 1.9, 38 points. Top 10 earners: 3 women, 7 men -> 5 points. Indicators
     # 2 and 3: no category has 10 women and 10 men -> not calculable; 4: nobody back from
-    # maternity leave -> not calculable. 43 of 50 calculable points: under 75, no index.
-    result = _run(_egapro_db(tmp_path, leave=[]), "report", "fr_egapro_2019", "--format", "csv")
+    # maternity leave -> not calculable. 43 of 50 calculable points: under 75, no index. One man
+    # of the invalid employes cell (E50) on medical leave 1 Jan - 30 Sep 2023, present 92 days of
+    # 365, is left out (absent more than half the period): the valid cells cover 16 of 22.
+    leave = [{"employee_id": "E50", "leave_type": "medical", "start_date": "2023-01-01", "end_date": "2023-09-30"}]
+    result = _run(_egapro_db(tmp_path, leave=leave), "report", "fr_egapro_2019", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = {r["measure"]: r for r in _long(result.output)}
     assert rows["Indicator 1: pay gap (%)"]["value"] == "1.9"
-    assert "2 of 16 groups valid, covering 16 of 23 employees (in favour of men)" == rows["Indicator 1: pay gap (%)"]["note"]
+    assert "2 of 16 groups valid, covering 16 of 22 employees (in favour of men)" == rows["Indicator 1: pay gap (%)"]["note"]
     assert rows["Indicator 1: points (of 40)"]["value"] == "38"
     assert rows["Indicator 5: points (of 10)"]["value"] == "5"
     assert rows["Index (of 100)"]["suppressed"] == "True" and "43 of 50 calculable points" in rows["Index (of 100)"]["note"]
+    table = _run(tmp_path / "fr.duckdb", "report", "fr_egapro_2019").output
+    assert "1 employee(s) on leave for more than half the period are left out" in table
     for measure in ("Indicator 2: individual raise rate gap (percentage points)",
                     "Indicator 3: promotion rate gap (percentage points)",
                     "Indicator 4: women raised on return from maternity leave (%)"):

@@ -120,3 +120,37 @@ def mark_career_events(con, pack, config, pop: pd.DataFrame, start: dt.date, end
     women = {eid for (eid, _), code in zip(staff, codes) if code == "F"}
     return maternity_returns(con, changes, women, _string_list(pack, "maternity_leave_types"), start, end,
                              _why(pack, "hr/leave.csv", "leave_type"))
+
+
+def present_days(hired: dt.date, start: dt.date, end: dt.date,
+                 leaves: list[tuple[dt.date, dt.date | None]]) -> int:
+    """Days of (start, end] employed and not on leave (overlapping leave spells counted once)."""
+    first = max(hired, start + dt.timedelta(days=1))
+    if first > end:
+        return 0
+    spans = sorted((max(a, first), min(b or end, end)) for a, b in leaves)
+    away, reach = 0, first - dt.timedelta(days=1)
+    for a, b in spans:
+        a = max(a, reach + dt.timedelta(days=1))
+        if a <= b:
+            away += (b - a).days + 1
+            reach = b
+    return (end - first).days + 1 - away
+
+
+def drop_long_absences(con, pop: pd.DataFrame, start: dt.date, end: dt.date, months: int) -> tuple[pd.DataFrame, int]:
+    """Indicator 1-3 and 5's workforce: employees present (employed, not on leave) at least
+    `months` months of the period; the others are left out (Decret 2019-15, Annexe I, 1.1: absent
+    more than half the period). Indicator 4 still counts their returns. No leave file: unchanged
+    (mark_career_events then refuses, naming it)."""
+    if not has_table(con, "fct_leave_pay") or pop.empty:
+        return pop, 0
+    needed = (end - (pd.Timestamp(end) - pd.DateOffset(months=months)).date()).days
+    spells: dict[str, list] = {}
+    for eid, a, b in con.execute(f"SELECT employee_id, start_date, end_date FROM fct_leave_pay WHERE start_date <= "
+                                 f"{literal(end)}::DATE AND (end_date IS NULL OR end_date > {literal(start)}::DATE)"
+                                 ).fetchall():
+        spells.setdefault(eid, []).append((pd.Timestamp(a).date(), None if b is None else pd.Timestamp(b).date()))
+    keep = [present_days(pd.Timestamp(h).date(), start, end, spells.get(e, [])) >= needed
+            for e, h in zip(pop["employee_id"], pop["hire_date"])]
+    return pop[keep].copy(), len(keep) - sum(keep)

@@ -23,7 +23,7 @@ from ..rules import Pack, load_pack
 from . import statutory_population as P
 from ._engine import build_context
 from .statutory_egapro import egapro_rows
-from .statutory_egapro_data import mark_career_events
+from .statutory_egapro_data import drop_long_absences, mark_career_events
 from .statutory_gaps import GapReport, guard_organisation_rows, round_half_up, row
 from .statutory_ll144 import audit_rows
 
@@ -165,6 +165,7 @@ def _egapro_report(con, pack, config, ctx, year) -> Report:
     pop["annual_actual"] = [float(a * f + b) if a is not None else 0.0
                             for a, b, f in zip(pop["annual_fte"], pop["bonus"], pop["fte"])]
     pop = pop[pop["remuneration"].notna()].copy()
+    pop, absent = drop_long_absences(con, pop, start, end, int(pack.settings["min_presence_months"]))
     returns = mark_career_events(con, pack, config, pop, start, end)
     report = Report(pack, f"reference period {start + dt.timedelta(days=1)} to {end}")
     report.rows, report.notes = egapro_rows(pack, pop, returns)
@@ -172,6 +173,8 @@ def _egapro_report(con, pack, config, ctx, year) -> Report:
         r["section"] = "Index"
     missing = int(pop[column].isna().sum())
     report.notes += [n for n in [_excluded_note(pop, pack),
+                                 f"{absent} employee(s) on leave for more than half the period are left out "
+                                 f"({pack.cite('presence')})." if absent else "",
                                  f"{missing} employee(s) without a {column} in the period are not in indicator 1."
                                  if missing else ""] if n]
     return report
