@@ -44,8 +44,13 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     per database instance, i.e. for every connection to this file in the process; registered
     pandas frames still work (they are in memory, not files).
     """
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
+    locked, external = con.execute("SELECT current_setting('lock_configuration'), "
+                                   "current_setting('enable_external_access')").fetchall()[0]
+    if not locked:   # another connection to the same file in this process may have done it
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    elif external:
+        raise RuntimeError("this database is open with file access locked on; cannot lock it down")
     return con
 
 

@@ -125,3 +125,15 @@ def test_read_only_connections_cannot_read_files_or_unlock(tmp_path):
         con.execute("SET enable_external_access = true")
     assert not (tmp_path / "out.csv").exists()
     con.close()
+
+
+def test_a_second_read_only_connection_to_the_same_file_works(tmp_path):
+    # DuckDB shares one instance per file in a process: the lock-down must not fail the second time
+    db = tmp_path / "x.duckdb"
+    duckdb.connect(str(db)).execute("CREATE TABLE t AS SELECT 1 AS a").close()
+    first, second = connect_readonly(db), connect_readonly(db)
+    assert second.execute("SELECT a FROM t").fetchall() == [(1,)]
+    with pytest.raises(duckdb.Error):
+        second.execute(f"SELECT content FROM read_text('{db}')")
+    first.close()
+    second.close()
