@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.formatting import format_measure, format_money
+
 from .narrative import latest_period, suppressed_label
 
 
@@ -97,7 +99,7 @@ def decomposition_title(summary: pd.DataFrame) -> str:
 def cost_curve_title(total: dict, currency: str) -> str:
     if total is None or pd.isna(total.get("annual_cost")):
         return "Cost to close the adjusted gap: not shown (fewer than k people would be raised)"
-    return (f"Closing the adjusted gap to {total['target_gap_pct']:g}% costs {total['annual_cost']:,.0f} {currency} "
+    return (f"Closing the adjusted gap to {total['target_gap_pct']:g}% costs {format_money(total['annual_cost'], currency)} "
             f"a year in raises for {int(total['n_raised']):,} people")
 
 
@@ -124,9 +126,24 @@ def remediation_summary(summary: pd.DataFrame, total: dict, currency: str) -> st
         text += (f" The target cannot be met within the raise limits: the closest is a worst gap of "
                  f"-{total['level_pct']:.2f}%.")
     if not pd.isna(total["annual_cost"]) and total["n_raised"]:
-        text += (f" Cost {total['annual_cost']:,.0f} {currency} a year (at most {total['cost_bound']:,.0f} more than "
-                 "the mathematical minimum; raises rounded up to whole currency units).")
+        text += (f" Cost {format_money(total['annual_cost'], currency)} a year (at most "
+                 f"{format_money(total['cost_bound'], currency)} more than the mathematical minimum; raises "
+                 "rounded up to whole currency units).")
     skipped = summary[summary["gap_after_pct"].isna()]
     if len(skipped):
         text += " Not assessed: " + "; ".join(f"{r.group} ({r.note})" for r in skipped.itertuples()) + "."
     return text
+
+
+def statutory_table(measures: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The UK / EU Art. 9(1) measures for display (page and PDF): shares such as a quartile's
+    as percentages, gaps in percent, a hidden measure said in words."""
+    shown = measures.copy()
+    hidden = shown["suppressed"].astype(bool)
+    shown["value"] = [f"fewer than {k} (or protecting a smaller group)" if s else format_measure(v, u)
+                      for v, s, u in zip(measures["value"], hidden, measures["unit"])]
+    shown["95% CI"] = ["" if s or pd.isna(lo) else f"{format_measure(lo, u)} to {format_measure(hi, u)}"
+                       for lo, hi, s, u in zip(measures["ci_low"], measures["ci_high"], hidden, measures["unit"])]
+    # n can be fractional: people on one rate at a quartile boundary are split in proportion
+    shown["n"] = ["" if s or pd.isna(n) else f"{float(n):,.1f}".removesuffix(".0") for n, s in zip(measures["n"], hidden)]
+    return shown[["period", "measure", "uk_measure", "eu_article_9_1", "group", "value", "95% CI", "n", "note"]]

@@ -20,7 +20,8 @@ from pipelines.metrics.pay_statutory import art10_assessment, statutory_measures
 
 from ..charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
 from ..narrative_pay import (art10_summary, cost_curve_title, decomposition_title, pay_gap_summary,
-                             pay_gap_table, pay_gap_title, remediation_summary, remediation_table)
+                             pay_gap_table, pay_gap_title, remediation_summary, remediation_table,
+                             statutory_table)
 from . import Block, Section
 
 FACTOR_WORDS = {"job_level": "job level", "job_family": "job family", "location": "location",
@@ -111,8 +112,7 @@ def _block_quartiles(con, k) -> Block:
     quart["quartile"] = quart["measure"].str.replace("Share of pay quartile: ", "", regex=False)
     title = "Share of each hourly pay quartile by gender"
     fig = quartile_figure(quart, title=title) if len(quart) else None
-    shown = table.assign(value=table["value"].round(4))[["period", "measure", "uk_measure", "eu_article_9_1",
-                                                         "group", "value", "n", "note"]]
+    shown = statutory_table(table, k)
     return Block(title="UK Gender Pay Gap measures / EU Art. 9(1)(a)-(f)", summary=(
         "Mean and median hourly and bonus gaps (positive = paid less than men), share receiving a bonus, and the "
         "share of each pay quartile, on the last day of the latest full year."), table=shown, figure=fig,
