@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from pipelines.formatting import format_p
 
-from .charts import FONT, format_value, style, wrap_title
+from .charts import FONT, format_value, group_label, style, wrap_title
 
 SCALE = "cividis"
 HIDDEN_FILL = "#D9D9D9"
@@ -90,7 +90,7 @@ def heatmap_figure(cells: pd.DataFrame, *, title: str, k: int) -> go.Figure:
     fig.update_xaxes(tickmode="array", tickvals=list(range(len(measures))), side="top", tickangle=0,
                      ticktext=[m.replace(" ", "<br>") if len(m) > 12 else m for m in measures],
                      range=[-0.5, len(measures) - 0.5], title_text="Construct and inclusion index")
-    fig.update_yaxes(tickmode="array", tickvals=list(range(len(groups))), ticktext=groups,
+    fig.update_yaxes(tickmode="array", tickvals=list(range(len(groups))), ticktext=[group_label(g) for g in groups],
                      range=[len(groups) - 0.5, -0.5], title_text="Group")
     # column labels on top (read first in a tall map) under the title, which sits at the very top
     fig = _layout(fig, title, height=max(320, 170 + 42 * len(groups)), top=150)

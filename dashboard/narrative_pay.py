@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.formatting import format_measure, format_money
 
-from .narrative import latest_period, suppressed_label
+from .narrative import FINDING_MIN_N, latest_period, suppressed_label
 
 
 def _pct(value: float) -> str:
@@ -74,17 +74,37 @@ def pay_gap_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _judged(flags: pd.DataFrame) -> pd.Series:
+    """Flags whose group is large enough to judge (FINDING_MIN_N): a 5% gap between a handful
+    of people is one salary, not a pattern."""
+    return flags["flagged"].astype(bool) & (pd.to_numeric(flags["n"], errors="coerce") >= FINDING_MIN_N)
+
+
 def art10_summary(flags: pd.DataFrame, threshold) -> str:
     if flags.empty:
         return "No category of workers has two groups large enough to compare."
-    flagged = flags[flags["flagged"]]
+    flagged = flags[_judged(flags)]
+    small = flags[flags["flagged"].astype(bool) & ~_judged(flags)]["category"].nunique()
     cats = flagged["category"].nunique()
     per = {c: flagged.loc[flagged["component"] == c, "category"].nunique() for c in ("basic", "variable")}
     return (f"{cats} of {flags['category'].nunique()} categories of workers have a gap of {threshold}% or more "
-            f"between a published group and the reference ({per['basic']} in basic pay, {per['variable']} in "
-            f"variable pay): a joint pay assessment "
-            f"is needed unless objective, gender-neutral criteria justify it. Categories with a group of fewer "
-            f"than k people are not assessed here.")
+            f"between a group of at least {FINDING_MIN_N} people and the reference ({per['basic']} in basic pay, "
+            f"{per['variable']} in variable pay): a joint pay assessment is needed unless objective, "
+            f"gender-neutral criteria justify it. {small} more categor{'y is' if small == 1 else 'ies are'} "
+            f"too small to judge (a group of fewer than {FINDING_MIN_N}); categories with a group of fewer "
+            "than k people are not assessed here.")
+
+
+def art10_table(flags: pd.DataFrame) -> pd.DataFrame:
+    """The Art. 10 categories at or over the threshold, in words, each judged or "too small to judge"."""
+    shown = flags[flags["flagged"].astype(bool)] if len(flags) else flags
+    judged = _judged(shown) if len(shown) else pd.Series(dtype=bool)
+    return pd.DataFrame({
+        "Period": shown["period"], "Category": shown["category"], "Pay": shown["component"],
+        "Group": shown["group"], "Reference": shown["reference"], "n": shown["n"],
+        "Gap (%)": [f"{v:.1f}%" for v in shown["gap_pct"]],
+        "Assessment": ["joint pay assessment needed" if j else f"too small to judge (n < {FINDING_MIN_N})"
+                       for j in judged]}).reset_index(drop=True)
 
 
 def decomposition_title(summary: pd.DataFrame) -> str:

@@ -25,7 +25,7 @@ def split_share_table(rows: pd.DataFrame, k: int, currency: str, numerator: str,
     for _, r in rows.iterrows():
         if r["suppressed"]:
             label = f"fewer than {k} companies" if PRIMARY in (r["note"] or "") else \
-                "suppressed (protects a smaller cell)"
+                "suppressed (protects a smaller group)"
             shares.append(label)
             nums.append("")
             dens.append("")

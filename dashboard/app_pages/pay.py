@@ -9,7 +9,7 @@ from dashboard import data
 from dashboard.charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
 from dashboard.components import chart_block, no_data, require_db, table_block
 from dashboard.controls import by_note, current_view
-from dashboard.narrative_pay import (art10_summary, cost_curve_title, decomposition_title,
+from dashboard.narrative_pay import (art10_summary, art10_table, cost_curve_title, decomposition_title,
                                      pay_gap_summary, pay_gap_table, pay_gap_title, remediation_summary,
                                      remediation_table, statutory_table)
 from dashboard.sections import pay as tables
@@ -88,8 +88,7 @@ if len(measures):
 threshold = config["pay"]["category_gap_threshold_pct"]
 st.subheader(f"EU Art. 9(1)(g) and Art. 10: categories of workers with a gap of {threshold}% or more")
 st.markdown(art10_summary(flags, threshold))
-flagged = flags[flags["flagged"]] if len(flags) else flags
-st.dataframe(flagged, hide_index=True, width="stretch", key="pay-art10")
+st.dataframe(art10_table(flags), hide_index=True, width="stretch", key="pay-art10")
 st.download_button("Download the category assessment (CSV)", data=to_csv(flags), file_name="pay_art10_categories.csv",
                    mime="text/csv", key="download-pay-art10")
 
