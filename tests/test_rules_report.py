@@ -200,7 +200,7 @@ EGAPRO_GROUPS = [("ouvriers", 1995, "Woman", 4, "20000"), ("ouvriers", 1995, "Ma
                  ("employes", 1990, "Woman", 2, "30000"), ("employes", 1990, "Man", 5, "31000")]
 
 
-def _egapro_db(tmp_path, raised=(), leave=None, config=None, leavers=()):
+def _egapro_db(tmp_path, raised=(), leave=None, config=None, leavers=(), earlier=()):
     """The hand example of test_rules_golden (23 employees; reference year 2023). `raised`: ids
     given a raise on 2023-03-01 (hired in 2018 at 1,000 less, so the year-end pay of indicator 1
     is unchanged); `leave`: rows of hr/leave.csv (None: the file is not supplied)."""
@@ -220,6 +220,10 @@ def _egapro_db(tmp_path, raised=(), leave=None, config=None, leavers=()):
             hired = str(int(salary) - 1000) if eid in raised else salary
             jobs.append({"employee_id": eid, "effective_date": "2018-01-01", "department": "Ops", "fte": "1",
                          "annual_base_salary": hired, "currency": "GBP", "change_reason": "hire"})
+            if eid in earlier:   # raised on 2021-06-01 to a salary then kept
+                jobs[-1]["annual_base_salary"] = str(int(salary) - 500)
+                jobs.append({"employee_id": eid, "effective_date": "2021-06-01", "department": "Ops", "fte": "1",
+                             "annual_base_salary": salary, "currency": "GBP", "change_reason": "pay_change"})
             if eid in raised:
                 jobs.append({"employee_id": eid, "effective_date": "2023-03-01", "department": "Ops", "fte": "1",
                              "annual_base_salary": salary, "currency": "GBP", "change_reason": "pay_change"})
@@ -288,6 +292,19 @@ def test_egapro_small_firm_raises_and_maternity_returns(tmp_path):
     assert rows["Indicator 4: points (of 15)"]["value"] == "15"
     assert "Indicator 2: individual raise rate gap (percentage points)" not in rows
     assert rows["Index (of 100)"]["value"] == "93" and rows["Index (of 100)"]["note"] == "93 of 100 calculable points"
+    # Over 3 years (indicator2_3_years: 3) the 2021 raises of 3 more women (E03, E20, E21) count:
+    # 6/9 - 7/14 = 0.166667 in favour of women -> 16.6667 points, 1.5 employees -> 35 points; it
+    # now favours women while indicator 1 favours men, so the catch-up rule gives 35 anyway.
+    config3 = {**CONFIG, "rule_settings": {"fr_egapro_2019": {"size_band": "50 a 250", "indicator2_3_years": 3}}}
+    db = _egapro_db(tmp_path / "three", raised, leave, config3, earlier={"E03", "E20", "E21"})
+    rows = {r["measure"]: r for r in _long(_run(db, "report", "fr_egapro_2019", "--format", "csv").output)}
+    assert rows["Indicator 2-3: raise rate gap (percentage points)"]["note"].startswith(
+        "9 women, 14 men (in favour of women); full points")
+    assert rows["Indicator 2-3: raise rate gap (percentage points)"]["value"] == "16.7"
+    assert rows["Indicator 2-3: points (of 35)"]["value"] == "35"
+    bigger = {**CONFIG, "rule_settings": {"fr_egapro_2019": {"indicator2_3_years": 3}}}
+    assert "applies to size_band" in _run(_egapro_db(tmp_path / "big", leave=leave, config=bigger),
+                                          "report", "fr_egapro_2019").output
 
 
 def test_egapro_refuses_without_leave_data(tmp_path):

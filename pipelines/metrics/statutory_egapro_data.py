@@ -114,9 +114,16 @@ def mark_career_events(con, pack, config, pop: pd.DataFrame, start: dt.date, end
     if pack.settings["size_band"] != "50 a 250":
         require_values(pop, ["job_category"], "hr/pay_periods.csv", _why(pack, "hr/pay_periods.csv", "job_category",
                                                                         "size_band is not 50 a 250"))
+    years = int(pack.settings["indicator2_3_years"])
+    if years != 1 and pack.settings["size_band"] != "50 a 250":
+        raise UsageError(f"rule_settings.{pack.name}.indicator2_3_years applies to size_band \"50 a 250\" only "
+                         f"({pack.cite('indicator2_3')})")
     changes = job_changes(con, config, _string_list(pack, "general_raise_reasons"), end)
-    for column in ("raise_not_promotion", "individual_raise", "promotion"):
-        pop[column] = pop["employee_id"].isin(in_period(changes, start, end, column))
+    # a firm of 50 to 250 may count indicator 2-3's raises over 2 or 3 years, for the employees
+    # of the annual period (FAQ); everything else uses the annual reference period
+    raise_start = (pd.Timestamp(end) - pd.DateOffset(years=years)).date()
+    for column, since in (("raise_not_promotion", start), ("individual_raise", raise_start), ("promotion", start)):
+        pop[column] = pop["employee_id"].isin(in_period(changes, since, end, column))
     staff = con.execute("SELECT employee_id, gender FROM stg_hr__employees").fetchall()
     codes = categorise([g for _, g in staff], pack.spec["categories"])
     women = {eid for (eid, _), code in zip(staff, codes) if code == "F"}
