@@ -45,7 +45,7 @@ def line_figure(rows: pd.DataFrame, series: str, *, title: str, y_title: str, un
     for i, (name, g) in enumerate(rows.groupby(series, sort=False)):
         g = g.sort_values("period_end")
         s = style(i)
-        n = g["n"].astype("string").fillna("hidden")
+        n = g["n"].astype("string").fillna("suppressed")
         fig.add_trace(go.Scatter(
             x=g["period_end"], y=g["value"], name=str(name), mode="lines+markers", connectgaps=False,
             line={"color": s["color"], "dash": s["dash"], "width": 2},

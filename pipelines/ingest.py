@@ -310,7 +310,8 @@ def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart,
     # file's row order (preserve_insertion_order), so row_number() over the scan is that order.
     select = (f"SELECT CAST(row_number() OVER () + 1 + {int(part.base)} AS BIGINT) AS _line, "
               f"{', '.join(selects)} FROM {reader}")
-    sql = (f"CREATE OR REPLACE TABLE raw_{sf.table.name} AS {select}" if create
+    # TEMP: the text copy is dropped at the end of the build, so writing it to the file is waste
+    sql = (f"CREATE OR REPLACE TEMP TABLE raw_{sf.table.name} AS {select}" if create
            else f"INSERT INTO raw_{sf.table.name} {select}")
     try:
         con.execute(sql)
