@@ -45,7 +45,7 @@ def line_figure(rows: pd.DataFrame, series: str, *, title: str, y_title: str, un
     for i, (name, g) in enumerate(rows.groupby(series, sort=False)):
         g = g.sort_values("period_end")
         s = style(i)
-        n = g["n"].astype("string").fillna("hidden")
+        n = g["n"].astype("string").fillna("suppressed")
         fig.add_trace(go.Scatter(
             x=g["period_end"], y=g["value"], name=str(name), mode="lines+markers", connectgaps=False,
             line={"color": s["color"], "dash": s["dash"], "width": 2},
@@ -59,11 +59,31 @@ def line_figure(rows: pd.DataFrame, series: str, *, title: str, y_title: str, un
     return fig
 
 
-def tier2_figure(rows: pd.DataFrame, *, title: str, currency: str) -> go.Figure:
-    """Stacked bars per period: direct and indirect Tier 2 (published cells only)."""
+def tier2_bars(table: pd.DataFrame) -> pd.DataFrame:
+    """The bars of the Tier 2 chart (period, period_start, period_end, part, value, n): a period
+    whose direct and indirect parts are both published is split into them; otherwise its
+    published total is one bar "Total (split hidden)", so a year whose parts are hidden for
+    too few primes still shows the figure the title quotes."""
+    cols = ["period", "period_start", "period_end", "part", "value", "n"]
+    bars = []
+    for period, g in table.groupby("period", sort=True):
+        parts = g[(g["dimensions"] == "attribution") & ~g["suppressed"] & g["value"].notna()]
+        total = g[(g["group"] == "All") & ~g["suppressed"] & g["value"].notna()]
+        if len(parts) == len(g[g["dimensions"] == "attribution"]) and len(parts):
+            bars.append(parts.assign(part=parts["group"].str.capitalize()))
+        elif len(total):
+            bars.append(total.assign(part="Total (split hidden)"))
+    if not bars:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(bars, ignore_index=True)[cols]
+
+
+def tier2_figure(table: pd.DataFrame, *, title: str, currency: str) -> go.Figure:
+    """Stacked bars per period: direct and indirect Tier 2, or the published total when the
+    split is hidden (`table`: the published table by attribution, total rows included)."""
     fig = go.Figure()
-    shown = rows[~rows["suppressed"]]
-    for i, (name, g) in enumerate(shown.groupby("group", sort=True)):
+    bars = tier2_bars(table)
+    for i, (name, g) in enumerate(bars.groupby("part", sort=True)):
         s = style(i + 1)
         fig.add_trace(go.Bar(x=g["period"], y=g["value"], name=str(name), marker={
             "color": s["color"], "pattern": {"shape": ["", "/", "x"][i % 3]}, "line": {"color": "#000000", "width": 1}},

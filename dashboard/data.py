@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines.db import built_tables, events_of, has_table
+from pipelines.db import built_tables, events_of, has_table, lock_down
 from pipelines.metrics import NoDataError, all_dimensions, build_context, compute, families, registry
 from pipelines.quality_report import quality_summary
 from pipelines.sqlsafe import ident
@@ -62,7 +62,7 @@ def _connection(version: DbVersion) -> duckdb.DuckDBPyConnection:
         target = link
     except OSError:   # read-only folder: fall back to the path (a rebuild then needs a restart)
         target = path
-    return duckdb.connect(str(target), read_only=True)
+    return lock_down(duckdb.connect(str(target), read_only=True))   # no file access from SQL
 
 
 def cursor(version: DbVersion) -> duckdb.DuckDBPyConnection:

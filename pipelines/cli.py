@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EquityError
+from .errors import EquityError, missing_extra
 
 log = logging.getLogger("pipelines")
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -38,6 +38,10 @@ def handle_errors(fn):
         except Exception as exc:  # an unexpected failure is still one sentence by default
             if ctx.obj.get("debug"):
                 raise
+            extra = missing_extra(exc) if isinstance(exc, ImportError) else None
+            if extra is not None:   # an optional extra not installed: name it, exit 1
+                click.echo(f"Error: {extra}", err=True)
+                sys.exit(extra.exit_code)
             click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
                        err=True)
             sys.exit(1)

@@ -31,7 +31,27 @@ def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.exists():
         raise UsageError(f"no database at {path}; build one with: equity build --data DIR --db {path}")
-    return duckdb.connect(str(path), read_only=True)
+    return lock_down(duckdb.connect(str(path), read_only=True))
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No file, URL or extension access, and no way to turn it back on, for a connection that
+    only reads the built database (metrics CLI, dashboard, PDF).
+
+    Defence in depth: settings and data are quoted or validated before they reach SQL, but
+    if an expression ever slipped through, `read_text('/etc/passwd')`, `read_csv`, `COPY TO`
+    or `INSTALL httpfs` would now fail instead of reading or writing files. The setting is
+    per database instance, i.e. for every connection to this file in the process; registered
+    pandas frames still work (they are in memory, not files).
+    """
+    locked, external = con.execute("SELECT current_setting('lock_configuration'), "
+                                   "current_setting('enable_external_access')").fetchall()[0]
+    if not locked:   # another connection to the same file in this process may have done it
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    elif external:
+        raise RuntimeError("this database is open with file access locked on; cannot lock it down")
+    return con
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

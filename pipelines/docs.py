@@ -104,7 +104,7 @@ mapping:
 A mapped column must be in every file (after renames): a file without it stops the build,
 naming that file and its header. Quarantined rows and errors name the file each row came from
 and its own line. Every path, listed or matched, must stay inside the data folder (after
-following symbolic links); anything else is refused. Stacking is read by the duckdb engine.
+following symbolic links) or a folder listed under `source_dirs`; anything else is refused. Stacking is read by the duckdb engine.
 
 ### No id column; repeated rows
 

@@ -23,6 +23,8 @@ from .csv_files import UNNAMED, file_digest, read_header   # re-exported: spark 
 from .mapping_files import SourcePart, mapping_header, part_for_line, source_parts
 from .mapping_expr import Derived, parse_expr, render_expr
 from .mapping_rows import GENERATED, duplicate_policy, generated_id_sql
+from .paths import allowed_source_dirs
+from .record_count import check_all_records_loaded
 from .sqlsafe import ident, literal
 
 log = logging.getLogger(__name__)
@@ -208,6 +210,7 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
     """
     mapping = mapping_for(config)
     relations = relations or {}
+    allowed = allowed_source_dirs(data_dir, config)   # folders outside the data folder opted in
     found: dict[str, SourceFile] = {}
     missing_required: list[tuple[Table, str]] = []
     for table in load_contract().values():
@@ -219,7 +222,7 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
                                                    relation=relation)
             continue
         display, parts = source_parts(data_dir, spec, table.path, f"mapping for '{table.key}'",
-                                      read_header)
+                                      read_header, allowed)
         if not parts:
             missing_required.append((table, display))
             continue
@@ -325,6 +328,8 @@ def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
         part.base = base
         _load_part(con, sf, part, create=number == 0)
         part.rows = scalar(con, f"SELECT count(*) FROM raw_{sf.table.name}") - sum(p.rows for p in parts[:number])
+        # a second parser's count: DuckDB drops very long records without an error
+        check_all_records_loaded(con, part.path, part.display, part.header, _reader(part), part.rows)
         base += part.rows + 1
     sf.rows_in = sum(p.rows for p in parts)
     if not sf.sha256:   # an incremental build has hashed it already
@@ -333,17 +338,23 @@ def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
     return sf.rows_in
 
 
-def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart, create: bool) -> None:
+def _reader(part: SourcePart) -> str:
+    """DuckDB's read_csv of one file: every column as text, strict CSV."""
     cols = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in part.header) + "}"
-    reader = (f"read_csv({literal(str(part.path))}, header=true, auto_detect=false, columns={cols}, "
-              "delim=',', quote='\"', escape='\"', strict_mode=true, encoding='utf-8')")
+    return (f"read_csv({literal(str(part.path))}, header=true, auto_detect=false, columns={cols}, "
+            "delim=',', quote='\"', escape='\"', strict_mode=true, encoding='utf-8')")
+
+
+def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart, create: bool) -> None:
+    reader = _reader(part)
     # _line: the record's line in the file, counting the header as line 1. DuckDB keeps the
     # file's row order (preserve_insertion_order), so row_number() over the scan is that order.
     line = "(row_number() OVER () + 1)"
     selects = [f"{raw_expr(src, part, line)} AS {ident(col)}" for col, src in sf.columns.items()]
     select = (f"SELECT CAST({line} + {int(part.base)} AS BIGINT) AS _line, "
               f"{', '.join(selects)} FROM {reader}")
-    sql = (f"CREATE OR REPLACE TABLE raw_{sf.table.name} AS {select}" if create
+    # TEMP: the text copy is dropped at the end of the build, so writing it to the file is waste
+    sql = (f"CREATE OR REPLACE TEMP TABLE raw_{sf.table.name} AS {select}" if create
            else f"INSERT INTO raw_{sf.table.name} {select}")
     try:
         con.execute(sql)

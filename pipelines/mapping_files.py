@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError
+from .paths import resolve_source_path
 
 FILE_KEYS = ("file", "rename")
 
@@ -37,19 +38,10 @@ class SourcePart:
         return line - self.base
 
 
-def resolve_in_data_folder(data_dir: Path, rel: str) -> Path:
-    """`data_dir / rel`, refused unless it stays inside the data folder (after symlinks).
-
-    Kept in one function so the shared containment rule (pipelines/paths.py, issue 17) can
-    replace it without touching the callers."""
-    text = str(rel)
-    if not text.strip() or Path(text).is_absolute() or "\x00" in text:
-        raise DataError(f"file {text!r} must be a path relative to the data folder", file="equity.yml")
-    root = data_dir.resolve()
-    path = (data_dir / text).resolve()
-    if path != root and root not in path.parents:
-        raise DataError(f"file {text!r} is outside the data folder {data_dir}", file="equity.yml")
-    return path
+def resolve_in_data_folder(data_dir: Path, rel: str, allowed_dirs=()) -> Path:
+    """`data_dir / rel`, refused unless it stays inside the data folder (after symlinks) or
+    a folder listed under `source_dirs` (pipelines/paths.py)."""
+    return resolve_source_path(data_dir, rel, allowed_dirs)
 
 
 def _entries(spec: dict[str, Any], default: str, what: str) -> list[tuple[str, dict[str, str]]]:
@@ -102,7 +94,7 @@ def _is_pattern(text: str) -> bool:
 
 
 def source_parts(data_dir: Path, spec: dict[str, Any], default: str, what: str,
-                 read_header) -> tuple[str, list[SourcePart]]:
+                 read_header, allowed_dirs=()) -> tuple[str, list[SourcePart]]:
     """(display name, files) for one mapping source; no files when none exists.
 
     `read_header(path, display)` reads a header. Files are stacked in the order written, a
@@ -113,13 +105,13 @@ def source_parts(data_dir: Path, spec: dict[str, Any], default: str, what: str,
     parts: list[SourcePart] = []
     seen: set[Path] = set()
     for text, renames in entries:
-        resolve_in_data_folder(data_dir, text.split("*")[0] or ".")   # refuse ../ before globbing
+        resolve_in_data_folder(data_dir, text.split("*")[0] or ".", allowed_dirs)   # refuse ../ before globbing
         if _is_pattern(text):
             matches = sorted(globlib.glob(text, root_dir=data_dir))
         else:
             matches = [text] if (data_dir / text).is_file() else []
         for rel in matches:
-            path = resolve_in_data_folder(data_dir, rel)
+            path = resolve_in_data_folder(data_dir, rel, allowed_dirs)
             if path in seen or not path.is_file():
                 continue
             seen.add(path)

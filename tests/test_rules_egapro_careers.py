@@ -141,3 +141,19 @@ def test_index_over_the_career_indicators():
     # 50 to 250: indicator 2-3 replaces 2 and 3 (35 points); 4 not calculable -> 78 of 85 -> 92
     assert index_score({"indicator1": 38, "indicator2_3": 35, "indicator4": None, "indicator5": 5},
                        mx, "50 a 250", minimum) == (92, 78, 85)
+
+
+def test_presence_counts_days_employed_and_not_on_leave():
+    # Annexe I 1.1: employees absent more than half the period are left out. Period 2023 by hand:
+    # overlapping leave 1 Jan - 31 Mar and 1 Mar - 30 Apr = 120 days once -> 365 - 120 = 245;
+    # leave ongoing from 1 Oct -> 92 days away -> 273; hired 1 Jul -> 184 days employed
+    import datetime as dt
+    from pipelines.metrics.statutory_egapro_data import present_days
+    d = dt.date
+    start, end = d(2022, 12, 31), d(2023, 12, 31)
+    assert present_days(d(2020, 1, 1), start, end, []) == 365
+    assert present_days(d(2020, 1, 1), start, end, [(d(2023, 1, 1), d(2023, 3, 31)),
+                                                     (d(2023, 3, 1), d(2023, 4, 30))]) == 245
+    assert present_days(d(2020, 1, 1), start, end, [(d(2023, 10, 1), None)]) == 273
+    assert present_days(d(2023, 7, 1), start, end, [(d(2022, 6, 1), d(2023, 8, 1))]) == 184 - 32
+    assert present_days(d(2024, 1, 1), start, end, []) == 0

@@ -37,7 +37,9 @@ def all_dimensions() -> dict[str, str]:
 
 def age_band_sql(birth_year: str, date_expr: str, config: dict[str, Any]) -> str:
     """CASE expression for the age band on a date (age = year(date) - birth_year)."""
-    edges = list(config["demographics"]["age_bands"])
+    # int(): the edges are written into SQL as numbers; equity.yml is validated on load, and
+    # this refuses anything else again (a stored config edited by hand), so no text gets in
+    edges = [int(e) for e in config["demographics"]["age_bands"]]
     age = f"(year({date_expr}) - {birth_year})"
     parts = [f"WHEN {birth_year} IS NULL THEN {literal(config['demographics']['not_disclosed'])}",
              f"WHEN {age} < {edges[0]} THEN {literal(f'Under {edges[0]}')}"]

@@ -189,8 +189,9 @@ def _rate_rows(label: str, result: RateIndicator, groups: list[RateGroup], max_p
     else:
         note = f"not calculable: {result.note} ({cite})"
     gap = None if result.gap_pct is None else abs(result.gap_pct)
+    number = label.split(":")[0]        # "Indicator 2"
     return [row(f"{label} rate gap (percentage points)", "All", gap, result.total, note, "percent", gap is None),
-            row(f"{label} points (of {max_points})", "All", result.score, result.total, "", "points",
+            row(f"{number}: points (of {max_points})", "All", result.score, result.total, "", "points",
                 result.score is None)]
 
 

@@ -12,13 +12,15 @@ and hr/leave.csv (never published: statutory_egapro_careers.py counts them).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, localcontext
 
 import pandas as pd
 
 from ..db import has_table
 from ..errors import UsageError
 from ..sqlsafe import literal
-from .statutory_population import StatutoryDataMissing, _converter, categorise, require_values
+from .statutory_population import (PREC, StatutoryDataMissing, _bonus_by_person, _converter, categorise,
+                                   require_table, require_values)
 from .workforce_common import ordered_levels
 
 
@@ -112,11 +114,89 @@ def mark_career_events(con, pack, config, pop: pd.DataFrame, start: dt.date, end
     if pack.settings["size_band"] != "50 a 250":
         require_values(pop, ["job_category"], "hr/pay_periods.csv", _why(pack, "hr/pay_periods.csv", "job_category",
                                                                         "size_band is not 50 a 250"))
+    years = int(pack.settings["indicator2_3_years"])
+    if years != 1 and pack.settings["size_band"] != "50 a 250":
+        raise UsageError(f"rule_settings.{pack.name}.indicator2_3_years applies to size_band \"50 a 250\" only "
+                         f"({pack.cite('indicator2_3')})")
     changes = job_changes(con, config, _string_list(pack, "general_raise_reasons"), end)
-    for column in ("raise_not_promotion", "individual_raise", "promotion"):
-        pop[column] = pop["employee_id"].isin(in_period(changes, start, end, column))
+    # a firm of 50 to 250 may count indicator 2-3's raises over 2 or 3 years, for the employees
+    # of the annual period (FAQ); everything else uses the annual reference period
+    raise_start = (pd.Timestamp(end) - pd.DateOffset(years=years)).date()
+    for column, since in (("raise_not_promotion", start), ("individual_raise", raise_start), ("promotion", start)):
+        pop[column] = pop["employee_id"].isin(in_period(changes, since, end, column))
     staff = con.execute("SELECT employee_id, gender FROM stg_hr__employees").fetchall()
     codes = categorise([g for _, g in staff], pack.spec["categories"])
     women = {eid for (eid, _), code in zip(staff, codes) if code == "F"}
     return maternity_returns(con, changes, women, _string_list(pack, "maternity_leave_types"), start, end,
                              _why(pack, "hr/leave.csv", "leave_type"))
+
+
+def present_days(hired: dt.date, start: dt.date, end: dt.date,
+                 leaves: list[tuple[dt.date, dt.date | None]]) -> int:
+    """Days of (start, end] employed and not on leave (overlapping leave spells counted once)."""
+    first = max(hired, start + dt.timedelta(days=1))
+    if first > end:
+        return 0
+    spans = sorted((max(a, first), min(b or end, end)) for a, b in leaves)
+    away, reach = 0, first - dt.timedelta(days=1)
+    for a, b in spans:
+        a = max(a, reach + dt.timedelta(days=1))
+        if a <= b:
+            away += (b - a).days + 1
+            reach = b
+    return (end - first).days + 1 - away
+
+
+def drop_long_absences(con, pop: pd.DataFrame, start: dt.date, end: dt.date, months: int) -> tuple[pd.DataFrame, int]:
+    """Indicator 1-3 and 5's workforce: employees present (employed up to their `last_day`, not
+    on leave) at least `months` months of the period; the others are left out (Decret 2019-15, Annexe I, 1.1: absent
+    more than half the period). Indicator 4 still counts their returns. No leave file: unchanged
+    (mark_career_events then refuses, naming it)."""
+    if not has_table(con, "fct_leave_pay") or pop.empty:
+        return pop, 0
+    needed = (end - (pd.Timestamp(end) - pd.DateOffset(months=months)).date()).days
+    spells: dict[str, list] = {}
+    for eid, a, b in con.execute(f"SELECT employee_id, start_date, end_date FROM fct_leave_pay WHERE start_date <= "
+                                 f"{literal(end)}::DATE AND (end_date IS NULL OR end_date > {literal(start)}::DATE)"
+                                 ).fetchall():
+        spells.setdefault(eid, []).append((pd.Timestamp(a).date(), None if b is None else pd.Timestamp(b).date()))
+    keep = [present_days(pd.Timestamp(h).date(), start, last, spells.get(e, [])) >= needed
+            for e, h, last in zip(pop["employee_id"], pop["hire_date"], pop["last_day"])]
+    return pop[keep].copy(), len(keep) - sum(keep)
+
+
+def reference_population(con, config, categories: dict, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Everyone employed at some time in (start, end], as on their last day in it (the FAQ: a
+    leaver present 6 months or more is counted, with the age, classification and pay of their
+    last day): FTE annual base pay then, bonus paid in the period, `last_day`."""
+    require_table(con, "fct_employment_spells", "hr/job_history.csv", "pay needs job records")
+    rows = con.execute(
+        f"SELECT employee_id, gender, birth_year, hire_date, fte, annual_base_salary, currency, "
+        f"least(valid_to, {literal(end)}::DATE) AS last_day, lower(employment_type) FROM fct_employment_spells "
+        f"WHERE valid_from <= {literal(end)}::DATE AND valid_to > {literal(start)}::DATE "
+        f"QUALIFY row_number() OVER (PARTITION BY employee_id ORDER BY valid_from DESC) = 1 "
+        f"ORDER BY employee_id").fetchall()
+    convert = _converter(con, config)
+    bonus = _bonus_by_person(con, convert, start, end)
+    out = []
+    with localcontext() as ctx:
+        ctx.prec = PREC
+        for eid, gender, birth, hire, fte, salary, cur, last, kind in rows:
+            last = pd.Timestamp(last).date()
+            out.append({"employee_id": eid, "gender": gender, "birth_year": birth, "hire_date": hire,
+                        "last_day": last, "fte": Decimal(repr(float(fte))) if fte else Decimal(1),
+                        "annual_fte": convert(salary, cur, last, "hr/job_history.csv") if salary else None,
+                        "bonus": bonus.get(eid, Decimal(0)), "employment_type": kind})
+    frame = pd.DataFrame(out, columns=["employee_id", "gender", "birth_year", "hire_date", "last_day", "fte",
+                                       "annual_fte", "bonus", "employment_type"])
+    frame["category"] = categorise(frame["gender"], categories)
+    return frame
+
+
+def drop_excluded_types(pack, pop: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Apprentices, professionalisation contracts, temporary and expatriate staff are not in the
+    workforce counted (Annexe I, 1.1): job_history employment_type in the pack's list, on the
+    employee's last day in the period."""
+    excluded = {t.strip().lower() for t in _string_list(pack, "excluded_employment_types")}
+    keep = ~pop["employment_type"].isin(excluded)
+    return pop[keep].copy(), int((~keep).sum())

@@ -75,6 +75,9 @@ privacy:
 
 job_levels: [L1, L2, L3, L4, L5, L6]
 
+rule_settings:                   # statutory rule packs (docs/rules.md): the UK gender pay gap report
+  uk_gpg_2017: {countries: [GB]} # covers the London (GB) staff, the only ones with hr/pay_periods.csv
+
 targets:
   # Half of the two most senior levels held by women by the end of 2028.
   - metric: representation
