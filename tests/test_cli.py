@@ -74,8 +74,12 @@ def test_list_shows_every_registry_metric():
 
 
 def test_metrics_csv_is_the_long_table_with_suppressed_cells_blank(db):
-    out = cli("metrics", "turnover_rate", "--by", "gender,race_ethnicity", "--format", "csv", "--db", db)
-    assert out.splitlines()[0] == LONG_HEADER
+    out = cli("metrics", "turnover_rate", "--by", "gender,race_ethnicity", "--format", "csv", "--db", db,
+              "--exact")
+    # the data owner's exact table says on every row that it is not for publication
+    assert out.splitlines()[0] == "publication," + LONG_HEADER
+    assert all(r["publication"] == "exact figures for the data owner — not for publication"
+               for r in read_csv(out))
     rows = {(r["dimensions"], r["group"]): r for r in read_csv(out)}
     # All: separations W5 + M5 = 2; month-end headcounts: 10 people x 12 + W5 6 + M5 9 = 135,
     # average 135 / 12 = 11.25; turnover 2 / 11.25 = 0.17778; 12 distinct people
