@@ -14,7 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = {"W1": ["bench_build.py", "bench_metrics.py", "bench_dashboard.py", "bench_snapshot.py",
-                  "bench_incremental.py"],
+                  "bench_incremental.py", "bench_privacy.py"],
            "W2": ["bench_build.py"]}
 
 

@@ -9,13 +9,17 @@ import pandas as pd
 
 from pipelines.metrics import MetricSpec
 from pipelines.metrics._suppression import PRIMARY
+from pipelines.privacy.protect import PROTECTED_BELOW_K
 
 from .charts import format_value
 
 
 def suppressed_label(note: str, k: int) -> str:
     """'fewer than k' for a small group; a protecting cell says why it is hidden instead."""
-    return f"fewer than {k}" if PRIMARY in (note or "") else "suppressed (protects a smaller group)"
+    note = note or ""
+    if PRIMARY in note or PROTECTED_BELOW_K in note:
+        return f"fewer than {k}"
+    return "suppressed (protects a smaller group)"   # exact output only (complementary)
 
 
 def latest_period(rows: pd.DataFrame) -> pd.DataFrame:

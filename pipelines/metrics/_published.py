@@ -32,12 +32,17 @@ EXACT_HINT = "the data owner can ask for it with --exact (exact figures, not for
 def whole_period_range(con, period: str, date_from: dt.date | None,
                        date_to: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
     """--from/--to widened to the whole periods of the grain that contain them."""
+    from ._engine import build_context
     if period == "custom":
-        raise UsageError("published figures use whole years, quarters or months; a custom "
-                         f"range can differ from another by a single day, so {EXACT_HINT}")
+        ctx = build_context(con)
+        lo = max(date_from, ctx["history_start"]) if date_from else ctx["history_start"]
+        hi = min(date_to, ctx["as_of"]) if date_to else ctx["as_of"]
+        if (lo, hi) == (ctx["history_start"], ctx["as_of"]):
+            return date_from, date_to   # the whole data window: one fixed range, like a period
+        raise UsageError("published figures use whole years, quarters or months (or the whole data "
+                         f"window); a custom range can differ from another by a single day, so {EXACT_HINT}")
     if date_from is None and date_to is None:
         return None, None
-    from ._engine import build_context
     ctx = build_context(con)
     every = make_periods(period, ctx["history_start"], ctx["as_of"],
                          ctx["config"]["fiscal_year_start_month"])
