@@ -123,11 +123,10 @@ def assess(c: Commitment, yearly: pd.DataFrame, checkpoints: pd.DataFrame, revie
 def linked_values(con, c: Commitment, history_start: dt.date, as_of: dt.date,
                   settings: Settings, exact: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(yearly rows, checkpoint rows) of the commitment's linked metric, as published
-    (protected; `exact=True`: the data owner's exact values)."""
+    (protected), or the data owner's exact figures with `exact`."""
     if is_precomputed(con) and not exact:   # a Spark results database: computed on the cluster
         return stored_linked_values(con, c)
-    return (yearly_rows(con, c, exact=exact),
-            checkpoint_rows(con, c, history_start, as_of, settings, exact=exact))
+    return yearly_rows(con, c, exact), checkpoint_rows(con, c, history_start, as_of, settings, exact)
 
 
 def current_reviews(con) -> pd.DataFrame:
@@ -136,8 +135,8 @@ def current_reviews(con) -> pd.DataFrame:
 
 
 def assess_register(con, reviews: pd.DataFrame | None = None, exact: bool = False) -> list[Assessment]:
-    """Every commitment of the run, assessed with the review log beside its database, from
-    the published (protected) values; `exact=True` is the data owner's assessment."""
+    """Every commitment of the run, assessed with the review log beside its database, on
+    published (protected) values, or on exact ones for the data owner (`exact`)."""
     register = load_register(con)
     if not register:
         return []
@@ -146,7 +145,7 @@ def assess_register(con, reviews: pd.DataFrame | None = None, exact: bool = Fals
     reviews = current_reviews(con) if reviews is None else reviews
     out = []
     for c in register:
-        yearly, checkpoints = linked_values(con, c, ctx["history_start"], ctx["as_of"], settings, exact=exact)
+        yearly, checkpoints = linked_values(con, c, ctx["history_start"], ctx["as_of"], settings, exact)
         out.append(assess(c, yearly, checkpoints, review_dates(reviews, c.id), ctx["as_of"], settings))
     return out
 
