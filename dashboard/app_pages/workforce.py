@@ -69,8 +69,8 @@ st.header("Groups by year")
 heat_by = by if len(by) >= 2 else tuple(d for d in DEFAULT_BY if d in spec.dimensions)
 heat = table_for(name, heat_by)
 heat_rows = heat[heat["dimensions"] == "|".join(heat_by)]
-st.caption(f"{spec.title} for every {' × '.join(heat_by)} group and period. Blank cells are groups of "
-           f"fewer than {k} people, or hidden so that such a group cannot be worked out from totals.")
+st.caption(f"{spec.title} for every {' × '.join(heat_by)} group and period. Blank cells are groups whose "
+           f"protected count is below {k}.")
 chart_block(heatmap_figure(heat_rows, title=finding_title(spec, latest_full(heat_rows)), unit=spec.unit, k=k),
             display_table(heat, spec, k), summary_text(spec, latest_full(heat_rows), heat[heat["group"] == "All"], k),
             key=f"wf-heat-{name}", filename=f"{name}_by_group.csv")
