@@ -154,6 +154,8 @@ def _published_curves(con, frame: pd.DataFrame, dims: list[str], window: Period,
     parts = [protected_curve(frame, grid, k, salt, name, fixed).assign(group=OVERALL)]
     for label in shown:
         part = frame[frame["group"] == label]
+        if part.empty:
+            continue
         constraints = {**fixed, **{d: str(part[d].iat[0]) for d in dims}}
         parts.append(protected_curve(part, grid, k, salt, name, constraints).assign(group=label))
     curves = pd.concat(parts, ignore_index=True)[CURVE_COLUMNS]
