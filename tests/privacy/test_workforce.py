@@ -182,3 +182,16 @@ def test_cli_survival_is_protected_by_default_and_marks_exact_output(con):
     curves = run("--curves")
     assert "shown_as" in curves and set(curves["group"]) == {"All", "Man", "Woman"}
     assert np.isfinite(published.set_index("group").loc["Woman", "12m"])
+
+
+def test_a_group_of_seven_leavers_shows_no_single_exit(con):
+    """The issue's case: an exact curve of a small group publishes each member's exit for as
+    long as k are at risk (here the exits in months 2 and 4, each a drop of one person, 1/7)."""
+    exact = retention_curves(con, by=["race_ethnicity"], k=K, exact=True).curves
+    assert timing_attack(exact, "Asian") == {2, 4}                      # the attack works
+    drops = _drops(exact, "Asian")
+    assert (drops[2], drops[4]) == (pytest.approx(1 / 7), pytest.approx(1 / 7))   # 1 - 6/7, 6/7 - 5/7
+    published = retention_curves(con, by=["race_ethnicity"], k=K).curves
+    said = timing_attack(published, "Asian")
+    true = set(range(2, 15, 2))
+    assert said != {2, 4} and len(said & true) / max(len(said), 1) <= 0.6
