@@ -9,8 +9,7 @@ import pandas as pd
 from pipelines.db import has_table, is_built
 from pipelines.metrics import build_context, compute, families, registry
 from pipelines.metrics.workforce_common import ordered_levels, setting
-from pipelines.metrics._periods import Period
-from pipelines.metrics.workforce_curves import group_summary, retention_curves, window_table
+from pipelines.metrics.workforce_curves import group_summary, retention_curves
 from pipelines.metrics.workforce_targets import target_progress
 
 from ..charts import trend_figure
@@ -113,10 +112,8 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     window = periods[-FINDING_YEARS:]
     years = len(window)
     span = window[0].label if years == 1 else f"{window[0].label}-{window[-1].label}"
-    # the last full years as one fixed window of whole years (compute() publishes custom
-    # ranges only for the whole data window): protected cells like every other table
-    pooled = Period(window[0].start, window[-1].end, span)
-    table = window_table(con, "turnover_rate", ["gender", "race_ethnicity"], pooled, k, None)
+    table = compute(con, "turnover_rate", by=["gender", "race_ethnicity"], period="custom",
+                    date_from=window[0].start, date_to=window[-1].end, k=k)   # whole years: published
     overall = table[table["group"] == "All"]
     out = []
     if not overall.empty and not overall["suppressed"].iat[0]:
@@ -127,7 +124,8 @@ def findings(con, k: int, period: str = "year") -> list[str]:
                        f"{everyone / years:.0%} for everyone (the group's 95% interval is above everyone's rate; "
                        f"n = {int(r['n']):,}).")
     threshold = setting(ctx["config"], "impact_ratio_threshold")
-    ratios = window_table(con, "promotion_impact_ratio", ["gender"], pooled, k, None)
+    ratios = compute(con, "promotion_impact_ratio", by=["gender"], period="custom",
+                     date_from=window[0].start, date_to=window[-1].end, k=k)
     low = ratios[(ratios["dimensions"] == "gender") & ~ratios["suppressed"] & (ratios["ci_high"] < threshold)]
     for _, r in low.iterrows():
         out.append(f"Promotions {span}: {r['group']} promoted at {r['value']:.2f} times the rate of "

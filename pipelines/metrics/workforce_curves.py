@@ -21,10 +21,10 @@ import pandas as pd
 from ..config import effective_k
 from ..errors import UsageError
 from ..privacy.keys import read_salt
-from ._engine import _table, build_context, compute, validate_dims
+from ._engine import build_context, compute, validate_dims
 from ._frame import Query
 from ._periods import Period
-from ._published import whole_period_range
+from ._published import whole_years
 from ._registry import registry
 from ._suppression import suppression_mask
 from .workforce_common import cube_rows, setting
@@ -46,13 +46,13 @@ class RetentionCurves:
     exact: bool = False         # True: the data owner's exact curves, not for publication
 
 
-def _window(ctx: dict, date_from: dt.date | None, date_to: dt.date | None) -> Period:
+def _window(ctx: dict, date_from: dt.date | None, date_to: dt.date | None, exact: bool = False) -> Period:
     lo = max(ctx["history_start"], date_from) if date_from else ctx["history_start"]
     hi = min(ctx["as_of"], date_to) if date_to else ctx["as_of"]
     if lo > hi:
         raise UsageError(f"the requested range {lo} to {hi} is empty or outside the data")
-    from ._published import whole_years
-    lo, hi = whole_years(ctx, lo, hi)   # published ranges are whole years (docs/privacy.md)
+    if not exact:   # published ranges are whole years (docs/privacy.md); the owner's are as asked
+        lo, hi = whole_years(ctx, lo, hi)
     return Period(lo, hi, f"{lo} to {hi}")
 
 
@@ -80,15 +80,12 @@ def _grid(frame: pd.DataFrame, config: dict) -> np.ndarray:
 
 def window_table(con, name: str, dims: list[str], window: Period, k: int | None,
                  filters: dict[str, list[str]] | None, exact: bool = False) -> pd.DataFrame:
-    """compute()'s long table of `name` over the curves' window as one custom period. The
-    published window is whole years or the whole data window (see `retention_curves`), so
-    the protected table is asked for directly: compute() refuses other custom ranges."""
-    if exact:
-        return compute(con, name, by=dims, period="custom", date_from=window.start,
-                       date_to=window.end, k=k, filters=filters, exact=True)
-    flt = {d: [v] for d, v in one_value_filters(filters).items()}
-    return _table(con, name, dims, "custom", window.start, window.end, k, flt, suppress=False,
-                  salt=read_salt(con))
+    """compute()'s long table of `name` over the curves' window as one custom period (whole
+    years when published, as compute() requires of a custom range)."""
+    if not exact:
+        filters = {d: [v] for d, v in one_value_filters(filters).items()}
+    return compute(con, name, by=dims, period="custom", date_from=window.start,
+                   date_to=window.end, k=k, filters=filters, exact=exact)
 
 
 def retention_curves(con, by=(), date_from: dt.date | None = None, date_to: dt.date | None = None,
@@ -103,14 +100,14 @@ def retention_curves(con, by=(), date_from: dt.date | None = None, date_to: dt.d
             raise UsageError(f"cannot filter retention curves by '{dim}'")
     if not exact:
         one_value_filters(filters)
-        # whole years only: a window one day shorter would differ by one day's hires and leavers
-        date_from, date_to = whole_period_range(con, "year", date_from, date_to)
     cur = con.cursor()
     try:
         ctx = build_context(cur)
         config = ctx["config"]
         k_used = effective_k(config, k)
-        window = _window(ctx, date_from, date_to)
+        # whole years only when published: a window one day shorter would differ by one
+        # day's hires and leavers
+        window = _window(ctx, date_from, date_to, exact)
         q = Query(con=cur, dims=dims, periods=[window], filters=dict(filters or {}), config=config,
                   params={**ctx, "k": k_used})
         frame = survival_frame(q)
