@@ -240,7 +240,7 @@ def _emit(df, fmt: str, exact: bool = False) -> None:
     else:
         if exact:
             from .publication import EXACT_NOTICE
-            click.echo(EXACT_NOTICE, err=True)
+            click.echo(EXACT_NOTICE.capitalize())
         from rich.console import Console
         from rich.table import Table
         table = Table(show_lines=False)
