@@ -63,10 +63,10 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
     parts = []
     ov = latest_period(overall)
     composition = (not ov.empty and spec.unit == "share"
-                   and ov["numerator"].iat[0] == ov["denominator"].iat[0])   # shares of a whole
-    if composition and not ov["suppressed"].iat[0]:
+                   and bool((ov["numerator"] == ov["denominator"]).fillna(False).iat[0]))   # shares of a whole
+    if composition and not bool(ov["suppressed"].fillna(True).iat[0]):
         parts.append(f"{period}: shares of {int(ov['n'].iat[0]):,} people.")
-    elif not ov.empty and not ov["suppressed"].iat[0]:
+    elif not ov.empty and not bool(ov["suppressed"].fillna(True).iat[0]):
         o = ov.iloc[0]
         ci = ""
         if pd.notna(o["ci_low"]):
