@@ -11,7 +11,14 @@ from pipelines.metrics import MetricSpec
 from pipelines.metrics._suppression import PRIMARY
 from pipelines.privacy.protect import PROTECTED_BELOW_K
 
-from .charts import format_value
+from .charts import format_value, group_label
+
+
+# A headline or a flagged finding names a group only when at least this many people (or
+# respondents) are behind it; a flag on a smaller group reads "too small to judge"
+# (docs/findings.md). Privacy suppression (k) decides what may be shown at all; this decides
+# what is large enough to act on.
+FINDING_MIN_N = 30
 
 
 def suppressed_label(note: str, k: int) -> str:
@@ -89,8 +96,9 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
 def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
     """The table shown under a chart (and downloaded as CSV): formatted, suppression spelled out."""
     out = pd.DataFrame({
-        "Period": rows["period"], "Breakdown": rows["dimensions"].replace("", "overall"),
-        "Group": rows["group"],
+        "Period": rows["period"],
+        "Breakdown": rows["dimensions"].replace("", "overall").str.replace("|", " × ", regex=False),
+        "Group": rows["group"].map(group_label),
     })
     values, cis, ns = [], [], []
     for _, r in rows.iterrows():

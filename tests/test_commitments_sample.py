@@ -144,6 +144,9 @@ def test_readme_documents_each_commitment_as_assessed(assessments):
 
 def _app(db: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv("EQUITY_DB", str(db))
+    # no sign-in in these tests: review writes switched on as a trusted local dashboard would
+    # (tests/test_security_review_writes.py covers the page with writing off)
+    monkeypatch.setenv("EQUITY_REVIEW_WRITES", "anyone")
     return AppTest.from_file(ENTRY, default_timeout=120)
 
 
