@@ -58,7 +58,9 @@ filters = tuple((d, v) for d, v in view.filters)
 st.caption(f"Snapshot on each period end: employees active that day, full-time-equivalent base salary in "
            f"{currency} at that month's FX rate, hourly = annual / ({config['pay']['standard_weekly_hours']} h x "
            f"{config['pay']['weeks_per_year']} weeks). Grouped by {' × '.join(by)} (choose group dimensions in the "
-           f"sidebar); groups of fewer than {k} people are never shown. Negative = paid less than the reference.")
+           f"sidebar). Figures are protected for publication (counts, means and model results move a little, see "
+           f"Methodology); a group whose protected count is below {k} is not shown. Negative = paid less than "
+           f"the reference.")
 
 # 1. raw vs adjusted over the years -----------------------------------------------------------
 rows = _relative(version, by, view.period, filters, view.date_from, view.date_to)
@@ -133,9 +135,9 @@ elif len(curve):
     chart_block(cost_curve_figure(curve, title=c_title, currency=currency), curve.round(4),
                 "Each point is the least-cost set of raises (a linear programme) that brings every published group's "
                 "adjusted gap to that level, re-measured by refitting the adjusted model on the new salaries. "
-                f"{tables.constraints_text(results['settings'])} Budgets over fewer than {k} raised people are not "
-                "shown; individual raises are only available to the data owner through "
-                "`equity pay remediation --include-individuals`.",
+                f"{tables.constraints_text(results['settings'])} Budgets and gaps are protected figures; budgets over "
+                f"fewer than {k} raised people (protected count) are not shown; individual raises are only "
+                "available to the data owner through `equity pay remediation --include-individuals --exact`.",
                 key="pay-cost", filename="pay_cost_to_close.csv")
     st.subheader("Remediation plan: adjusted gap before and after the raises (re-measured)")
     table_block(remediation_table(results["plan"], currency),
