@@ -109,7 +109,7 @@ def _protected_review(snap: PaySnapshot) -> pd.DataFrame:
         c: snap.people[extra_column(c)].fillna(unknown).astype(str) for c in columns})
     people = snap.people.assign(cohort=cohort_labels(snap))
     keyed["cohort"] = people["cohort"].to_numpy()
-    per_group = cell_counts(prot, keyed, columns + snap.dims)
+    per_group = cell_counts(prot, keyed, snap.dims + columns)   # as `--by gender,job_family,job_level`
     per_group["group"] = per_group[snap.dims].agg(SEP.join, axis=1)
     per_group["cohort"] = _cohort_of(per_group, columns)
     n_group = {(c, g): n for c, g, n in per_group[["cohort", "group", "n_p"]].itertuples(index=False)}
