@@ -67,8 +67,9 @@ def checkpoint_rows(con, c: Commitment, history_start: dt.date, as_of: dt.date,
             # a shorter window would not be comparable with the others
             row["state"] = BEFORE_DATA
         else:
+            # the window comes from the register, not from a viewer: one fixed range per checkpoint
             table = compute(con, c.metric, by=list(c.dims), period="custom", date_from=start, date_to=day,
-                            filters=c.filters)
+                            filters=c.filters, configured_range=True)
             rows = group_rows(table, c)
             last = rows.iloc[-1] if len(rows) else None   # survey metrics: the latest wave inside the window
             if last is None or last["suppressed"] or pd.isna(last["value"]):

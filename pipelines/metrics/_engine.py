@@ -184,22 +184,26 @@ def whole_counts(df: pd.DataFrame) -> None:
 
 def compute(con: duckdb.DuckDBPyConnection, name: str, by=(), period: str = "year",
             date_from: dt.date | None = None, date_to: dt.date | None = None, k: int | None = None,
-            filters: dict[str, list[str]] | None = None, exact: bool = False) -> pd.DataFrame:
+            filters: dict[str, list[str]] | None = None, exact: bool = False,
+            configured_range: bool = False) -> pd.DataFrame:
     """The long table for metric `name` broken down by `by` (0-3 dimensions).
 
     Protected (for publication) by default. `exact=True` is the data owner's table: exact
-    figures with cells below k and their complements suppressed, not for publication."""
+    figures with cells below k and their complements suppressed, not for publication.
+    `configured_range`: the custom range comes from configuration (a commitment's checkpoint
+    window), not from a viewer, so it is one fixed range like a period."""
     if exact:
         return _table(con, name, by, period, date_from, date_to, k, filters, suppress=True)
-    return protected_table(con, name, by, period, date_from, date_to, k, filters)
+    return protected_table(con, name, by, period, date_from, date_to, k, filters, configured_range)
 
 
 def protected_table(con, name, by=(), period="year", date_from=None, date_to=None, k=None,
-                    filters=None) -> pd.DataFrame:
+                    filters=None, configured_range: bool = False) -> pd.DataFrame:
     """The published table: whole periods only, multi-value filters as sums of one-value
     parts (so every published figure is a sum of canonical cells), then protected."""
     from ._published import protected_request
-    return protected_request(con, name, list(by), period, date_from, date_to, k, dict(filters or {}), _table)
+    return protected_request(con, name, list(by), period, date_from, date_to, k, dict(filters or {}), _table,
+                             configured_range)
 
 
 def unsuppressed_table(con: duckdb.DuckDBPyConnection, name: str, by=(), **kwargs) -> pd.DataFrame:

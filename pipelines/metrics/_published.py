@@ -37,10 +37,11 @@ def whole_period_range(con, period: str, date_from: dt.date | None,
         ctx = build_context(con)
         lo = max(date_from, ctx["history_start"]) if date_from else ctx["history_start"]
         hi = min(date_to, ctx["as_of"]) if date_to else ctx["as_of"]
-        if (lo, hi) == (ctx["history_start"], ctx["as_of"]):
-            return date_from, date_to   # the whole data window: one fixed range, like a period
-        raise UsageError("published figures use whole years, quarters or months (or the whole data "
-                         f"window); a custom range can differ from another by a single day, so {EXACT_HINT}")
+        if (lo, hi) == whole_years(ctx, lo, hi):
+            return date_from, date_to   # whole (fiscal) years of the data window: fixed ranges
+        raise UsageError("published figures use whole years, quarters or months (a custom range "
+                         "must run over whole years of the data window); a range can differ from "
+                         f"another by a single day, so {EXACT_HINT}")
     if date_from is None and date_to is None:
         return None, None
     ctx = build_context(con)
@@ -56,6 +57,14 @@ def whole_period_range(con, period: str, date_from: dt.date | None,
     return first.start, last.end
 
 
+def whole_years(ctx, lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
+    """[lo, hi] widened to whole (fiscal) years, clipped to the data window."""
+    years = _unclipped("year", ctx)
+    start = next(p.start for p in years if p.start <= lo <= p.end)
+    end = next(p.end for p in years if p.start <= hi <= p.end)
+    return max(start, ctx["history_start"]), min(end, ctx["as_of"])
+
+
 def _unclipped(period: str, ctx) -> list:
     """Periods of the grain over the data window, not clipped to it (their true bounds)."""
     start, end = ctx["history_start"], ctx["as_of"]
@@ -63,12 +72,14 @@ def _unclipped(period: str, ctx) -> list:
                         ctx["config"]["fiscal_year_start_month"])
 
 
-def protected_request(con, name, by, period, date_from, date_to, k, filters, table_fn) -> pd.DataFrame:
+def protected_request(con, name, by, period, date_from, date_to, k, filters, table_fn,
+                      configured_range: bool = False) -> pd.DataFrame:
     """The protected long table for one request (see the module docstring)."""
     spec = registry().get(name)
     if spec is None:
         raise UsageError(f"unknown metric '{name}'; `equity list` shows the registry")
-    date_from, date_to = whole_period_range(con, period, date_from, date_to)
+    if not configured_range:
+        date_from, date_to = whole_period_range(con, period, date_from, date_to)
     salt = read_salt(con)
     filters = {d: sorted(dict.fromkeys(map(str, v))) for d, v in filters.items() if v}
     if all(len(v) == 1 for v in filters.values()):

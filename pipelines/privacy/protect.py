@@ -46,6 +46,25 @@ def value_rule(spec) -> str:
     return "own"
 
 
+def _canonical(column: pd.Series) -> list[str]:
+    """Cell values as text that does not depend on the engine's types (DuckDB and Spark
+    return dates, integers and decimals differently; the key must not)."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return [str(v.date()) if not pd.isna(v) else "" for v in column]
+    out = []
+    for v in column.tolist():
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            out.append("")
+        elif hasattr(v, "isoformat"):
+            out.append(v.isoformat()[:10] if not hasattr(v, "hour") or (v.hour, v.minute, v.second) == (0, 0, 0)
+                       else v.isoformat())
+        elif isinstance(v, float) and v.is_integer():
+            out.append(str(int(v)))
+        else:
+            out.append(str(v))
+    return out
+
+
 def _present(gid: int, ndims: int) -> list[int]:
     return [j for j in range(ndims) if not (gid >> (ndims - 1 - j)) & 1]
 
@@ -55,13 +74,13 @@ class _Cells:
     constraint set) to row, to find a row's smallest equivalent definition."""
 
     def __init__(self, df: pd.DataFrame, dims: list[str], key_cols: list[str]):
-        self.partition = list(zip(*[df[c].astype(str).to_numpy() for c in
+        self.partition = list(zip(*[_canonical(df[c]) for c in
                                     ["period_start", "period_end", *key_cols]])) if len(df) else []
         gids = df["_gid"].astype(int).to_numpy() if len(df) else []
-        values = [df[d].to_numpy() for d in dims]
+        values = [_canonical(df[d]) for d in dims]
         self.items: list[tuple[tuple[str, str], ...]] = []
         for i, gid in enumerate(gids):
-            self.items.append(tuple((dims[j], str(values[j][i])) for j in _present(int(gid), len(dims))))
+            self.items.append(tuple((dims[j], values[j][i]) for j in _present(int(gid), len(dims))))
         self.index = {(p, frozenset(it)): i for i, (p, it) in enumerate(zip(self.partition, self.items))}
 
     def minimal(self, column: np.ndarray) -> list[tuple[tuple[str, str], ...]]:
@@ -109,7 +128,9 @@ def protected_magnitude(salt: str, kind: str, values: np.ndarray, scale_n: np.nd
     """values x (1 + spread x u / n), u in [-1, 1) keyed by the exact value: the same figure
     gets the same noise in every view; a figure of fewer than one contributor is not shown."""
     values = np.asarray(values, dtype=float)
-    labels = [f"{kind}|{v!r}" for v in values]
+    # 10 significant digits: the same figure summed in another order (Spark, DuckDB threads)
+    # differs in the last bits and must keep its key
+    labels = [f"{kind}|{v:.10g}" for v in values]
     u = keymod.uniform(keymod.cell_keys(salt, labels))
     n = np.maximum(np.nan_to_num(np.asarray(scale_n, dtype=float), nan=1.0), 1.0)
     return values * (1.0 + spread * u / n)
