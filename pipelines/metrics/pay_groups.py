@@ -98,7 +98,8 @@ def published_cells(frame: pd.DataFrame, dims: list[str], k: int, partition: lis
         part = cells[cells["_gid"] == gid]
         table = cell_counts(protection, frame, keyed + present, counted or PEOPLE)
         lookup = {tuple(r[:-2]): r[-1] for r in table[keyed + present + ["n", "n_p"]].itertuples(index=False)}
-        protected += [lookup[tuple(str(v) for v in r)] for r in part[keyed + present].itertuples(index=False)]
+        protected += [lookup[tuple("" if pd.isna(v) else str(v) for v in r)]
+                      for r in part[keyed + present].itertuples(index=False)]
     cells = cells.sort_values("_gid", kind="stable").reset_index(drop=True)
     cells["n"] = protected
     hidden = hidden_below_k(cells["n"], k)

@@ -65,7 +65,8 @@ def cell_counts(prot: Protection, frame: pd.DataFrame, columns: list[str],
     (protected). Each cell is keyed by the smallest subset of its constraints that counts the
     same people (as compute() reduces a cell), plus the filters."""
     columns = list(columns)
-    values = frame[columns].astype(str)
+    # as compute() writes a cell's values into its key: a missing value is empty text
+    values = frame[columns].astype(object).where(frame[columns].notna(), "").astype(str)
     sizes = {sub: values.groupby([columns[j] for j in sub]).size().to_dict() if sub else {(): len(values)}
              for size in range(len(columns) + 1) for sub in combinations(range(len(columns)), size)}
     full = tuple(range(len(columns)))
@@ -104,7 +105,8 @@ def shifted(prot: Protection, kind: str, values, scale, spread: float = MAGNITUD
     largest change one person can make to the figure, so a difference of two published figures
     says next to nothing about the person who differs."""
     values = np.atleast_1d(np.asarray(values, dtype=float))
-    u = uniform(cell_keys(prot.salt, [f"{kind}|{v!r}" for v in values]))
+    # 10 significant digits, as protected_magnitude: the same figure summed in another order keeps its key
+    u = uniform(cell_keys(prot.salt, [f"{kind}|{v:.10g}" for v in values]))
     return values + spread * u * np.broadcast_to(np.asarray(scale, dtype=float), values.shape)
 
 
