@@ -14,6 +14,7 @@ from dashboard.narrative_pay import (art10_summary, cost_curve_title, decomposit
                                      pay_gap_summary, pay_gap_table, pay_gap_title, remediation_summary,
                                      remediation_table)
 from dashboard.sections import pay as tables
+from pipelines.errors import UsageError
 from pipelines.export import to_csv
 from pipelines.metrics.pay_groups import split_dims
 
@@ -63,7 +64,11 @@ st.caption(f"Snapshot on each period end: employees active that day, full-time-e
            f"the reference.")
 
 # 1. raw vs adjusted over the years -----------------------------------------------------------
-rows = _relative(version, by, view.period, filters, view.date_from, view.date_to)
+try:
+    rows = _relative(version, by, view.period, filters, view.date_from, view.date_to)
+except UsageError as exc:   # several values in one filter: pay figures take one value per filter
+    st.warning(str(exc))
+    st.stop()
 title = pay_gap_title(rows, tables.factors_text(config))
 chart_block(gap_trend_figure(rows, title=title, events=data.events(version)), pay_gap_table(rows, k),
             pay_gap_summary(rows, k), key="pay-trend", filename="pay_gap_raw_vs_adjusted.csv")

@@ -2,7 +2,8 @@
 regression extras): the same keys, perturbation table and hiding rule as the long tables.
 
 - Counts of people on the snapshot day are keyed exactly as compute() keys the `n` of
-  `pay_gap_mean` for the year ending that day (same counted name, period, constraints and
+  `pay_gap_mean`, `pay_gap_median` and `adjusted_pay_gap` (one shared count, `pay_people`) for
+  the year ending that day (same counted name, period, constraints and
   reduction to the smallest equivalent definition), so the decomposition, the cohort review and
   the pay-gap table publish one figure for the same people.
 - Means of pay are `protected_magnitude(salt, "pay.mean", mean, n)`, the long tables' kind.
@@ -29,7 +30,7 @@ from ..privacy.protect import MAGNITUDE_SPREAD, PROTECTED_BELOW_K, VALUE_SPREAD,
 from ._published import EXACT_HINT
 
 DERIVED_SPREAD = VALUE_SPREAD    # as model results: 2 x one person's largest effect
-PEOPLE = "pay_gap_mean.n"     # the people with a salary on the period end (compute()'s key)
+PEOPLE = "pay_people"     # the people with a salary on the period end (the pay metrics' shared n, pay.yml)
 
 
 @dataclass(frozen=True)

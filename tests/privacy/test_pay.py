@@ -219,6 +219,9 @@ def test_remediation_publishes_protected_costs_and_gaps_and_no_individuals(sampl
     assert woman.annual_cost != truth.annual_cost
     assert abs(woman.annual_cost - truth.annual_cost) <= 4 * truth.annual_cost / truth.n_raised
     assert abs(woman.gap_before_pct - truth.gap_before_pct) <= 2 * abs(truth.gap_before_pct) / (truth.n - 2)
+    adjusted = compute(sample_con, "adjusted_pay_gap", by=["gender"])   # the same figure as the pay tables
+    assert woman.gap_before_pct == adjusted[(adjusted["period"] == "2025") & (adjusted["group"] == "Woman")]["value"].iat[0]
+    assert woman.n == adjusted[(adjusted["period"] == "2025") & (adjusted["group"] == "Woman")]["n"].iat[0]
     t, t_exact = report.total(rem, plan), report.total(rem_exact, plan_exact)
     assert t["annual_cost"] != t_exact["annual_cost"]
     with pytest.raises(UsageError, match="--exact"):
