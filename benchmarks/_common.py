@@ -77,11 +77,33 @@ def _time(fn) -> float:
     return time.perf_counter() - start
 
 
-def emit(rows: list[Row], ratio_of: Row) -> None:
-    """Markdown rows, then the headline ratio as the last line (what make bench collects)."""
+def emit(rows: list[Row], ratio_of: Row, details: list[str] | None = None) -> None:
+    """Markdown rows, then the headline ratio as the last line (what make bench collects).
+    `details` are rows of a per-item table (e.g. per metric); run_all prints them after the
+    summary under `DETAIL` headings."""
     for row in rows:
         sys.stdout.write(row.markdown() + "\n")
+    for line in details or []:
+        sys.stdout.write(f"{DETAIL}{line}\n")
     sys.stdout.write(f"ratio {ratio_of.figure}: {ratio_of.ratio:.2f}\n")
+
+
+DETAIL = "detail"
+
+
+def built_db(args, tmp: str) -> Path:
+    """The database a script measures: `--db` when run_all built one for every script (one
+    W1 build per `make bench`, not one per script), else a fresh build in `tmp`."""
+    if getattr(args, "db", None):
+        return Path(args.db)
+    db = Path(tmp) / "bench.duckdb"
+    timed_run(EQUITY + ["build", "--data", str(workload(args.workload)), "--db", str(db), "--quiet"])
+    return db
+
+
+def add_common_options(parser) -> None:
+    parser.add_argument("--workload", default="W1", choices=sorted(WORKLOADS))
+    parser.add_argument("--db", default=None, help="An already built database of this workload.")
 
 
 def self_rss_mb() -> int:

@@ -3,7 +3,7 @@ once (`SELECT count(*)` over each file), measured in the same run.
 
 Whole-process time includes fixed start-up (imports, Great Expectations context), so a
 build of a tiny folder is timed too: marginal cost = workload build - tiny build, aimed at
-<= 2x the floor. Peak RSS of the build process is reported.
+<= 3x the floor. Peak RSS of the build process is reported.
 
     python benchmarks/bench_build.py [--workload W1|W2]
 """
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 
-from benchmarks._common import EQUITY, Row, best_of, emit, timed_run, workload  # noqa: E402
+from benchmarks._common import EQUITY, Row, add_common_options, best_of, emit, timed_run, workload  # noqa: E402
 
 
 def floor_seconds(folder: Path) -> float:
@@ -34,7 +34,7 @@ def floor_seconds(folder: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--workload", default="W1", choices=["W1", "W2"])
+    add_common_options(parser)     # --db is ignored: this script times the builds themselves
     args = parser.parse_args()
     big, tiny = workload(args.workload), workload("tiny")
     with tempfile.TemporaryDirectory() as tmp:
@@ -47,11 +47,12 @@ def main() -> int:
     build_s, rss = min(r[0] for r in runs), max(r[1] for r in runs)
     floor = floor_seconds(big)
     marginal = Row(f"build {args.workload}, marginal (minus tiny build)", build_s - tiny_s, "s", floor,
-                   "DuckDB count(*) over each CSV", "<= 2x floor")
+                   "DuckDB count(*) over each CSV", "<= 3x floor")
     rows = [Row("build start-up (tiny folder, 200 employees)", tiny_s, "s", aim="small"),
             Row(f"build {args.workload}, whole process", build_s, "s", floor, "floor"),
             marginal,
-            Row(f"build {args.workload}, peak RSS", rss, "MB", aim="< 8192 MB for W2")]
+            Row(f"build {args.workload}, peak RSS", rss, "MB", 8192 if args.workload == "W2" else None,
+                "aim", "< 8192 MB for W2")]
     emit(rows, marginal)
     return 0
 

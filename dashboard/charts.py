@@ -1,30 +1,73 @@
 """Figure builders: data in, plotly figure out (no Streamlit calls), shared by the
 dashboard and the PDF snapshot.
 
-Accessibility: Okabe-Ito colours ordered so the first ones contrast with white, plus a
-distinct marker symbol and line dash per series, so no series is told by colour alone;
+Accessibility: colours of at least 3:1 against the page, plus a marker symbol and line dash per
+series, so no series is told by colour alone; a demographic group keeps its style everywhere;
 markers carry a dark outline (non-text contrast); every chart has a title that states the
 finding and axis titles with units.
 """
 from __future__ import annotations
+
+import zlib
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines.formatting import format_value  # noqa: F401  (the pages import it from here)
 
-# Okabe & Ito (2008), reordered: black, blue, vermillion, bluish green, reddish purple, orange,
-# sky blue, yellow
-PALETTE = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+# Okabe & Ito (2008), with the three colours that fall below WCAG 1.4.11's 3:1 against the white
+# page (orange, sky blue, yellow) replaced by darker hues and reddish purple darkened; every
+# colour is checked against PAGE_BACKGROUND in tests/test_chart_style.py
+PAGE_BACKGROUND = "#FFFFFF"
+PALETTE = ["#000000", "#0072B2", "#D55E00", "#009E73", "#AA4499", "#9C6500", "#5A5AB8", "#666666"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "triangle-down", "star"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
 MAX_SERIES = 8
 FONT = "DejaVu Sans, Arial, sans-serif"
+# Demographic values in a fixed order: a value's place gives its colour and marker on every
+# chart, page, breakdown and in the PDF (a value not listed gets a place from its name)
+KNOWN_VALUES = ["woman", "man", "non-binary", "not disclosed", "prefer not to say", "not asked",
+                "white", "asian", "black or african american", "hispanic or latino", "two or more races",
+                "american indian or alaska native", "native hawaiian or other pacific islander",
+                "yes", "no"]
 
 
 def style(i: int) -> dict:
+    """The i-th style, for series that are not demographic groups (measures, denominators)."""
     return {"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)],
             "dash": DASHES[i % len(DASHES)]}
+
+
+NO_ANSWER = {"": "Not disclosed", "none": "Not disclosed", "nan": "Not disclosed"}
+
+
+def group_label(group: object) -> str:
+    """A group as a reader sees it: "Woman, Asian" for Woman|Asian; a missing value reads
+    "Not disclosed", never None."""
+    if group is None or (isinstance(group, float) and pd.isna(group)):
+        return "Not disclosed"
+    text = str(group)
+    return ", ".join(NO_ANSWER.get(v.strip().lower(), v.strip()) for v in text.split("|"))
+
+
+def _place(value: str) -> int:
+    key = value.strip().lower()
+    if key in KNOWN_VALUES:
+        return KNOWN_VALUES.index(key)
+    return len(KNOWN_VALUES) + zlib.crc32(key.encode("utf-8")) % 41   # stable across runs
+
+
+def group_style(group: object) -> dict:
+    """The style of a demographic group, the same wherever it is drawn: colour from its
+    (first) value, marker from its last value, so "Woman" and "Woman|Asian" share a colour
+    and Woman|Asian and Woman|White differ by marker. Everyone ("All") is black."""
+    values = [v for v in str(group).split("|") if v]
+    if not values or values == ["All"]:
+        return {"color": PALETTE[0], "symbol": SYMBOLS[0], "dash": DASHES[0]}
+    first, last = _place(values[0]), _place(values[-1])
+    colours = len(PALETTE) - 1          # black is kept for everyone and reference lines
+    return {"color": PALETTE[1 + first % colours], "symbol": SYMBOLS[last % len(SYMBOLS)],
+            "dash": DASHES[first % len(DASHES)]}
 
 
 def wrap_title(text: str, width: int = 95) -> str:
@@ -65,33 +108,54 @@ def trend_figure(rows: pd.DataFrame, *, title: str, y_title: str, unit: str,
     groups = top_groups(rows)
     for i, group in enumerate(groups):
         g = rows[rows["group"] == group].sort_values("period_end")
-        st_ = style(i)
+        st_ = group_style(group)
         err = None
         if show_ci and g["ci_low"].notna().any():
             err = {"type": "data", "symmetric": False, "array": (g["ci_high"] - g["value"]).tolist(),
                    "arrayminus": (g["value"] - g["ci_low"]).tolist(), "thickness": 1, "width": 3,
                    "color": st_["color"]}
         fig.add_trace(go.Scatter(
-            x=g["period_end"], y=g["value"], name=str(group), mode="lines+markers",
+            x=g["period_end"], y=g["value"], name=group_label(group), mode="lines+markers",
             line={"color": st_["color"], "dash": st_["dash"], "width": 2},
             marker={"symbol": st_["symbol"], "size": 8, "color": st_["color"],
                     "line": {"color": "#000000", "width": 1}},
             error_y=err, connectgaps=False,
             customdata=list(zip(g["period"], g["n"].astype("string").fillna("suppressed"),
                                 g["ci_low"], g["ci_high"])),
-            hovertemplate=(f"<b>{group}</b><br>%{{customdata[0]}}: %{{y}}"
+            hovertemplate=(f"<b>{group_label(group)}</b><br>%{{customdata[0]}}: %{{y}}"
                            "<br>95% CI %{customdata[2]:.3g}-%{customdata[3]:.3g}"
                            "<br>n = %{customdata[1]}<extra></extra>")))
     add_events(fig, events)
     fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, font={"family": FONT, "size": 14},
-                      xaxis_title="Period (value at or up to its last day)", yaxis_title=y_title, hovermode="closest",
+                      xaxis_title="Period (each point at its last day; events at their date)", yaxis_title=y_title, hovermode="closest",
                       legend={"title": {"text": "Group"}}, margin={"l": 60, "r": 20, "t": 70, "b": 50},
                       plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF")
     fig.update_yaxes(gridcolor="#DDDDDD", zerolinecolor="#999999", rangemode="tozero", **axis_format(unit))
-    ticks = rows.drop_duplicates("period_end").sort_values("period_end")
-    fig.update_xaxes(gridcolor="#EEEEEE", tickmode="array", tickvals=list(ticks["period_end"]),
-                     ticktext=list(ticks["period"]))
+    period_axis(fig, rows)
     return fig
+
+
+def period_axis(fig: go.Figure, rows: pd.DataFrame, extra: dict | None = None) -> None:
+    """A time axis on which each period is a band between gridlines at its first day, labelled
+    at its middle: a point (drawn at its period's last day) sits at the right edge of its band
+    and an event at its own date, so a policy of 2022-01-01 opens the 2022 band rather than
+    appearing to belong to 2021 (whose point is drawn the day before). `extra`: further
+    labelled dates (a due date) past the last band."""
+    if rows.empty:
+        return
+    extra = extra or {}
+    ends = pd.to_datetime(rows.drop_duplicates("period")["period_end"])
+    starts = pd.to_datetime(rows.drop_duplicates("period")["period_start"]) if "period_start" in rows else ends
+    spans = pd.DataFrame({"period": rows.drop_duplicates("period")["period"].to_numpy(),
+                          "start": starts.to_numpy(), "end": ends.to_numpy()}).sort_values("start")
+    middles = spans["start"] + (spans["end"] - spans["start"]) / 2
+    bounds = [*spans["start"], spans["end"].max() + pd.Timedelta(days=1)]
+    last = max([bounds[-1], *(pd.Timestamp(x) + pd.Timedelta(days=60) for x in extra)])
+    fig.update_xaxes(type="date", tickmode="array", tickvals=[*middles, *map(pd.Timestamp, extra)],
+                     ticktext=[*spans["period"], *extra.values()], showgrid=False, ticks="",
+                     range=[bounds[0] - pd.Timedelta(days=15), last],
+                     minor={"tickmode": "array", "tickvals": bounds, "showgrid": True, "gridcolor": "#DDDDDD",
+                            "ticks": "outside", "ticklen": 6})
 
 
 def add_events(fig: go.Figure, events: pd.DataFrame | None) -> None:

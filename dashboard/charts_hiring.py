@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from pipelines.metrics.hiring_display import stage_label
 
-from .charts import FONT, top_groups, style, wrap_title
+from .charts import FONT, group_label, group_style, style, top_groups, wrap_title
 
 PATTERNS = ["", "/", "\\", "x", ".", "+", "-", "|"]
 
@@ -44,14 +44,14 @@ def funnel_figure(rows: pd.DataFrame, stages: list[str], title: str) -> go.Figur
     shown = _shown(rows)
     for i, group in enumerate(top_groups(shown)):
         g = shown[shown["group"] == group].set_index("stage").reindex([s for s in stages])
-        s = style(i)
+        s = group_style(group)
         fig.add_trace(go.Scatter(
-            x=stages, y=g["value"], name=str(group), mode="lines+markers",
+            x=stages, y=g["value"], name=group_label(group), mode="lines+markers",
             line={"color": s["color"], "dash": s["dash"], "width": 2},
             marker={"symbol": s["symbol"], "size": 9, "color": s["color"], "line": {"color": "#000000", "width": 1}},
             customdata=list(zip(g["numerator"].astype("string").fillna(""), g["n"].astype("string").fillna(""),
                                 g["ci_low"], g["ci_high"])),
-            hovertemplate=(f"<b>{group}</b><br>%{{x}}: %{{y:.1%}} (%{{customdata[0]}} of %{{customdata[1]}})"
+            hovertemplate=(f"<b>{group_label(group)}</b><br>%{{x}}: %{{y:.1%}} (%{{customdata[0]}} of %{{customdata[1]}})"
                            "<br>95% CI %{customdata[2]:.1%} to %{customdata[3]:.1%}<extra></extra>")))
     _layout(fig, title, "Stage (in the configured order)", "Share of applications reaching the stage")
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
@@ -72,9 +72,9 @@ def impact_figure(rows: pd.DataFrame, title: str, threshold: float, label: str =
     order = list(dict.fromkeys(ylab))
     for i, group in enumerate(top_groups(shown)):
         g = shown[shown["group"] == group]
-        s = style(i)
+        s = group_style(group)
         fig.add_trace(go.Scatter(
-            x=g["value"], y=g["_y"], name=str(group), mode="markers", orientation="h",
+            x=g["value"], y=g["_y"], name=group_label(group), mode="markers", orientation="h",
             offsetgroup=str(i), alignmentgroup="groups",
             marker={"symbol": s["symbol"], "size": 11, "color": s["color"], "line": {"color": "#000000", "width": 1}},
             error_x={"type": "data", "symmetric": False, "array": (g["ci_high"] - g["value"]).fillna(0).tolist(),
@@ -82,7 +82,7 @@ def impact_figure(rows: pd.DataFrame, title: str, threshold: float, label: str =
                      "thickness": 1.5, "width": 4},
             customdata=list(zip(g["reference_group"], g["numerator"], g["n"], g["ci_low"], g["ci_high"],
                                 g["z"], g["p_holm"], g["shortfall"].astype("string").fillna(""))),
-            hovertemplate=(f"<b>{group}</b> at %{{y}}<br>ratio %{{x:.2f}} vs %{{customdata[0]}}"
+            hovertemplate=(f"<b>{group_label(group)}</b> at %{{y}}<br>ratio %{{x:.2f}} vs %{{customdata[0]}}"
                            "<br>95% CI %{customdata[3]:.2f} to %{customdata[4]:.2f}"
                            "<br>%{customdata[1]} selected of %{customdata[2]}; z %{customdata[5]:.2f}, "
                            "Holm p %{customdata[6]:.3f}<br>shortfall %{customdata[7]}<extra></extra>")))
@@ -113,15 +113,15 @@ def time_in_stage_figure(rows: pd.DataFrame, stages: list[str], title: str) -> g
     labels = {s: f"{s} -> {n}" for s, n in zip(stages, stages[1:])}
     for i, group in enumerate(top_groups(shown)):
         g = shown[shown["group"] == group].set_index("stage").reindex([s for s in stages[:-1]])
-        s = style(i)
+        s = group_style(group)
         fig.add_trace(go.Bar(
-            x=[labels[x] for x in g.index], y=g["value"], name=str(group),
+            x=[labels[x] for x in g.index], y=g["value"], name=group_label(group),
             marker={"color": s["color"], "line": {"color": "#000000", "width": 1}, "pattern": _pattern(i)},
             error_y={"type": "data", "symmetric": False, "array": (g["ci_high"] - g["value"]).fillna(0).tolist(),
                      "arrayminus": (g["value"] - g["ci_low"]).fillna(0).tolist(), "color": "#000000", "thickness": 1},
             customdata=list(zip(g["n"].astype("string").fillna(""), g["still_open"].astype("string").fillna(""),
                                 g["ci_low"], g["ci_high"])),
-            hovertemplate=(f"<b>{group}</b><br>%{{x}}: median %{{y:.0f}} days"
+            hovertemplate=(f"<b>{group_label(group)}</b><br>%{{x}}: median %{{y:.0f}} days"
                            "<br>95% CI %{customdata[2]:.0f} to %{customdata[3]:.0f}"
                            "<br>n = %{customdata[0]} (%{customdata[1]} still open)<extra></extra>")))
     _layout(fig, title, "Step (stage -> next stage)", "Median days (Kaplan-Meier)")
@@ -143,7 +143,7 @@ def share_comparison_figure(table: pd.DataFrame, title: str) -> go.Figure:
                      "array": (table[f"{col}_high"] - table[col]).fillna(0).tolist(),
                      "arrayminus": (table[col] - table[f"{col}_low"]).fillna(0).tolist(),
                      "color": "#000000", "thickness": 1},
-            customdata=table[f"{col}_n"].astype("string").fillna("hidden"),
+            customdata=table[f"{col}_n"].astype("string").fillna("suppressed"),
             hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:.1%}}<br>n = %{{customdata}}<extra></extra>"))
     _layout(fig, title, "Group", "Share")
     fig.update_layout(barmode="group", legend={"title": {"text": ""}})

@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, axis_format, format_value, style
+from .charts import FONT, add_events, axis_format, format_value, period_axis, style
 from .narrative import latest_full_period
 from .narrative_suppliers import format_money
 
@@ -23,18 +23,6 @@ UNION_NOTE = ("A supplier holding several certifications counts in each of its l
 def wrapped(title: str, width: int = 60) -> str:
     """A long title broken into lines (plotly does not wrap, and a half-width column cuts it off)."""
     return "<br>".join(textwrap.wrap(title, width)) or title
-
-
-def _events(fig: go.Figure, events: pd.DataFrame | None) -> None:
-    """Policy events as dotted lines; labels alternate between two heights so that events a
-    year or two apart stay readable in a narrow chart."""
-    if events is None or events.empty:
-        return
-    for i, ev in enumerate(events.itertuples()):
-        x = pd.Timestamp(ev.event_date)
-        fig.add_vline(x=x, line={"color": "#555555", "dash": "dot", "width": 1})
-        fig.add_annotation(x=x, y=1 + 0.07 * (i % 2), yref="paper", text=str(ev.label), showarrow=False,
-                           xanchor="left", yanchor="bottom", font={"size": 11, "color": "#333333"})
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, x_title: str, legend: str) -> go.Figure:
@@ -57,26 +45,45 @@ def line_figure(rows: pd.DataFrame, series: str, *, title: str, y_title: str, un
     for i, (name, g) in enumerate(rows.groupby(series, sort=False)):
         g = g.sort_values("period_end")
         s = style(i)
-        n = g["n"].astype("string").fillna("hidden")
+        n = g["n"].astype("string").fillna("suppressed")
         fig.add_trace(go.Scatter(
             x=g["period_end"], y=g["value"], name=str(name), mode="lines+markers", connectgaps=False,
             line={"color": s["color"], "dash": s["dash"], "width": 2},
             marker={"symbol": s["symbol"], "size": 8, "color": s["color"], "line": {"color": "#000000", "width": 1}},
             customdata=list(zip(g["period"], n)),
             hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: %{{y}}<br>n = %{{customdata[1]}}<extra></extra>"))
-    _events(fig, events)
-    _layout(fig, title, y_title, "Period (value for the whole period, shown at its last day)", legend)
+    add_events(fig, events)
+    _layout(fig, title, y_title, "Period (each point at its last day; events at their date)", legend)
     fig.update_yaxes(rangemode="tozero", **axis_format(unit))
-    ticks = rows.drop_duplicates("period_end").sort_values("period_end")
-    fig.update_xaxes(tickmode="array", tickvals=list(ticks["period_end"]), ticktext=list(ticks["period"]))
+    period_axis(fig, rows)
     return fig
 
 
-def tier2_figure(rows: pd.DataFrame, *, title: str, currency: str) -> go.Figure:
-    """Stacked bars per period: direct and indirect Tier 2 (published cells only)."""
+def tier2_bars(table: pd.DataFrame) -> pd.DataFrame:
+    """The bars of the Tier 2 chart (period, period_start, period_end, part, value, n): a period
+    whose direct and indirect parts are both published is split into them; otherwise its
+    published total is one bar "Total (split hidden)", so a year whose parts are hidden for
+    too few primes still shows the figure the title quotes."""
+    cols = ["period", "period_start", "period_end", "part", "value", "n"]
+    bars = []
+    for period, g in table.groupby("period", sort=True):
+        parts = g[(g["dimensions"] == "attribution") & ~g["suppressed"] & g["value"].notna()]
+        total = g[(g["group"] == "All") & ~g["suppressed"] & g["value"].notna()]
+        if len(parts) == len(g[g["dimensions"] == "attribution"]) and len(parts):
+            bars.append(parts.assign(part=parts["group"].str.capitalize()))
+        elif len(total):
+            bars.append(total.assign(part="Total (split hidden)"))
+    if not bars:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(bars, ignore_index=True)[cols]
+
+
+def tier2_figure(table: pd.DataFrame, *, title: str, currency: str) -> go.Figure:
+    """Stacked bars per period: direct and indirect Tier 2, or the published total when the
+    split is hidden (`table`: the published table by attribution, total rows included)."""
     fig = go.Figure()
-    shown = rows[~rows["suppressed"]]
-    for i, (name, g) in enumerate(shown.groupby("group", sort=True)):
+    bars = tier2_bars(table)
+    for i, (name, g) in enumerate(bars.groupby("part", sort=True)):
         s = style(i + 1)
         fig.add_trace(go.Bar(x=g["period"], y=g["value"], name=str(name), marker={
             "color": s["color"], "pattern": {"shape": ["", "/", "x"][i % 3]}, "line": {"color": "#000000", "width": 1}},

@@ -15,7 +15,9 @@ import pandas as pd
 import plotly.colors as pc
 import plotly.graph_objects as go
 
-from .charts import FONT, format_value, style
+from pipelines.formatting import format_p
+
+from .charts import FONT, format_value, group_label, style, wrap_title
 
 SCALE = "cividis"
 HIDDEN_FILL = "#D9D9D9"
@@ -88,7 +90,7 @@ def heatmap_figure(cells: pd.DataFrame, *, title: str, k: int) -> go.Figure:
     fig.update_xaxes(tickmode="array", tickvals=list(range(len(measures))), side="top", tickangle=0,
                      ticktext=[m.replace(" ", "<br>") if len(m) > 12 else m for m in measures],
                      range=[-0.5, len(measures) - 0.5], title_text="Construct and inclusion index")
-    fig.update_yaxes(tickmode="array", tickvals=list(range(len(groups))), ticktext=groups,
+    fig.update_yaxes(tickmode="array", tickvals=list(range(len(groups))), ticktext=[group_label(g) for g in groups],
                      range=[len(groups) - 0.5, -0.5], title_text="Group")
     # column labels on top (read first in a tall map) under the title, which sits at the very top
     fig = _layout(fig, title, height=max(320, 170 + 42 * len(groups)), top=150)
@@ -127,8 +129,12 @@ def interval_figure(rows: pd.DataFrame, *, title: str, x_title: str, series: str
 def outcomes_figure(table: pd.DataFrame, metrics: list[tuple[str, str, str]], *, title: str) -> go.Figure:
     """Side-by-side panels sharing the group axis: one per (column prefix, title, unit)."""
     from plotly.subplots import make_subplots
+    # panel titles wrapped to their panel's width: unwrapped they ran into each other
+    width = max(16, 84 // max(1, len(metrics)))
+    titles = [wrap_title(t, width) for _, t, _ in metrics]
+    lines = max(t.count("<br>") + 1 for t in titles) if titles else 1
     fig = make_subplots(rows=1, cols=len(metrics), shared_yaxes=True, horizontal_spacing=0.06,
-                        subplot_titles=[t for _, t, _ in metrics])
+                        subplot_titles=titles)
     for j, (prefix, name, _unit) in enumerate(metrics, start=1):
         part = table[table[f"{prefix}_value"].notna()]
         st_ = style(j)
@@ -143,7 +149,9 @@ def outcomes_figure(table: pd.DataFrame, metrics: list[tuple[str, str, str]], *,
             hovertemplate=f"%{{y}}: %{{x:.1%}} ({name})<br>n = %{{customdata}}<extra></extra>"), row=1, col=j)
         fig.update_xaxes(title_text=name, tickformat=".0%", gridcolor="#DDDDDD", row=1, col=j)
     fig.update_yaxes(autorange="reversed", type="category", title_text="Group", row=1, col=1)
-    return _layout(fig, title, height=max(300, 110 + 32 * table["group"].nunique()))
+    fig.update_annotations(font={"size": 12})
+    return _layout(fig, title, height=max(300, 110 + 18 * lines + 32 * table["group"].nunique()),
+                   top=80 + 18 * lines)
 
 
 def gap_finding(gaps: pd.DataFrame, survey: str) -> tuple[str, pd.Series | None]:
@@ -204,7 +212,7 @@ def heatmap_summary(cells: pd.DataFrame, finding: pd.Series | None, survey: str,
                      f"{format_value(finding['value'], 'share')} favourable (n = {int(finding['n']):,}) against "
                      f"{format_value(finding['rest_value'], 'share')} for everyone else, a gap of "
                      f"{abs(finding['gap']) * 100:.1f} points (95% CI {abs(finding['ci_high']) * 100:.1f} "
-                     f"to {abs(finding['ci_low']) * 100:.1f}, Holm-adjusted p = {finding['p_holm']:.3f}).")
+                     f"to {abs(finding['ci_low']) * 100:.1f}, Holm-adjusted {format_p(finding['p_holm'])}).")
     else:
         parts.append("No group differs significantly from everyone else after Holm adjustment.")
     groups = cells[cells["group"] != "All"].groupby("group")["suppressed"].all()

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, add_events, axis_format, format_value, style, top_groups
+from .charts import (FONT, add_events, axis_format, format_value, group_label, group_style, period_axis, style,
+                     top_groups)
+from .narrative import suppressed_label
 
 LAYOUT = {"font": {"family": FONT, "size": 14}, "plot_bgcolor": "#FFFFFF", "paper_bgcolor": "#FFFFFF",
           "margin": {"l": 60, "r": 20, "t": 70, "b": 50}, "hovermode": "closest"}
@@ -39,12 +41,12 @@ def heatmap_figure(rows: pd.DataFrame, *, title: str, unit: str, k: int, max_gro
             r = part.loc[p]
             if r["suppressed"]:
                 zr.append(None)
-                tr.append(f"fewer than {k}" if "n<k" in str(r["note"]) else "hidden")
+                tr.append(suppressed_label(r["note"], k))
             else:
                 zr.append(r["value"])
                 tr.append(f"{format_value(r['value'], unit)}<br>n={int(r['n']):,}" if pd.notna(r["n"]) else "")
         z.append(zr), text.append(tr)
-    fig = go.Figure(go.Heatmap(z=z, x=periods, y=groups, text=text, texttemplate="%{text}",
+    fig = go.Figure(go.Heatmap(z=z, x=periods, y=[group_label(g) for g in groups], text=text, texttemplate="%{text}",
                                colorscale=HEAT_SCALE, hoverongaps=False, xgap=2, ygap=2,
                                colorbar={"title": {"text": unit}, "tickformat": axis_format(unit).get("tickformat", "")},
                                hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
@@ -65,20 +67,21 @@ def km_figure(curves: pd.DataFrame, *, title: str, first: list[str] | None = Non
         part = curves[curves["group"] == group].sort_values("tenure_months")
         if part.empty:
             continue
-        st_ = style(i)
+        st_ = group_style(group)
         x = np.concatenate([[0.0], part["tenure_months"]])
-        for bound, fill in (("ci_high", None), ("ci_low", "tonexty")):   # the band: upper, then lower filled up to it
-            fig.add_trace(go.Scatter(x=x, y=np.concatenate([[1.0], part[bound]]), mode="lines", line_shape="hv",
-                                     line={"width": 0}, fill=fill, fillcolor=_rgba(st_["color"], 0.15),
-                                     connectgaps=False, hoverinfo="skip", showlegend=False, legendgroup=group))
+        for run in band_runs(part):   # the band: upper, then lower filled up to it, one run at a time
+            for bound, fill in (("ci_high", None), ("ci_low", "tonexty")):
+                fig.add_trace(go.Scatter(x=run["tenure_months"], y=run[bound], mode="lines", line_shape="hv",
+                                         line={"width": 0}, fill=fill, fillcolor=_rgba(st_["color"], 0.15),
+                                         hoverinfo="skip", showlegend=False, legendgroup=group))
         fig.add_trace(go.Scatter(
-            x=x, y=np.concatenate([[1.0], part["survival"]]), name=str(group), legendgroup=group,
+            x=x, y=np.concatenate([[1.0], part["survival"]]), name=group_label(group), legendgroup=group,
             mode="lines+markers", line_shape="hv", connectgaps=False,
             line={"color": st_["color"], "dash": st_["dash"], "width": 2},
             marker={"symbol": st_["symbol"], "size": 6, "color": st_["color"], "maxdisplayed": 12,
                     "line": {"color": "#000000", "width": 1}},
             customdata=np.concatenate([[np.nan], part["at_risk"]]),
-            hovertemplate=f"<b>{group}</b><br>%{{x:.0f}} months: %{{y:.1%}}<br>at risk %{{customdata}}<extra></extra>"))
+            hovertemplate=f"<b>{group_label(group)}</b><br>%{{x:.0f}} months: %{{y:.1%}}<br>at risk %{{customdata}}<extra></extra>"))
     fig = _layout(fig, title, "Months since hire", "Still employed (Kaplan-Meier, 95% band)",
                   legend={"title": {"text": "Group"}})
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
@@ -86,6 +89,25 @@ def km_figure(curves: pd.DataFrame, *, title: str, first: list[str] | None = Non
     if months and top > months:
         fig.update_xaxes(range=[0, months])
     return fig
+
+
+def band_runs(part: pd.DataFrame) -> list[pd.DataFrame]:
+    """A group's 95% band as runs of consecutive months where both bounds are known.
+
+    A fill drawn "to the next trace" ignores gaps: one trace across months whose interval is
+    unknown (few at risk, or no exit yet so Greenwood's interval is undefined) was filled as a
+    straight diagonal from 100% at month 0 to the next known bound. Each run is its own pair
+    of traces; the first also starts at month 0 (100%, known exactly) when it begins at the
+    first month of the curve."""
+    part = part.sort_values("tenure_months").reset_index(drop=True)
+    known = part["ci_low"].notna() & part["ci_high"].notna()
+    runs = []
+    for _, idx in part[known].groupby((~known).cumsum()[known]).groups.items():
+        run = part.loc[idx, ["tenure_months", "ci_low", "ci_high"]]
+        if idx[0] == 0:
+            run = pd.concat([pd.DataFrame({"tenure_months": [0.0], "ci_low": [1.0], "ci_high": [1.0]}), run])
+        runs.append(run.reset_index(drop=True))
+    return runs
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -99,15 +121,15 @@ def pipeline_figure(rows: pd.DataFrame, levels: list[str], *, title: str) -> go.
     shown = rows[rows["group"] != "All"]
     for i, group in enumerate(top_groups(shown)):
         part = shown[shown["group"] == group].set_index("job_level").reindex(levels)
-        st_ = style(i)
+        st_ = group_style(group)
         err = {"type": "data", "symmetric": False, "array": (part["ci_high"] - part["value"]).tolist(),
                "arrayminus": (part["value"] - part["ci_low"]).tolist(), "thickness": 1, "color": st_["color"]}
-        fig.add_trace(go.Scatter(x=levels, y=part["value"], name=str(group), mode="lines+markers", error_y=err,
+        fig.add_trace(go.Scatter(x=levels, y=part["value"], name=group_label(group), mode="lines+markers", error_y=err,
                                  line={"color": st_["color"], "dash": st_["dash"], "width": 2}, connectgaps=False,
                                  marker={"symbol": st_["symbol"], "size": 9, "color": st_["color"],
                                          "line": {"color": "#000000", "width": 1}},
-                                 customdata=part["n"].astype("string").fillna("hidden"),
-                                 hovertemplate=f"<b>{group}</b> at %{{x}}: %{{y:.1%}} (n = %{{customdata}})<extra></extra>"))
+                                 customdata=part["n"].astype("string").fillna("suppressed"),
+                                 hovertemplate=f"<b>{group_label(group)}</b> at %{{x}}: %{{y:.1%}} (n = %{{customdata}})<extra></extra>"))
     fig = _layout(fig, title, "Job level (lowest to highest)", "Share of the level", legend={"title": {"text": "Group"}})
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=levels)
@@ -145,7 +167,7 @@ def flow_figure(tables: dict[str, pd.DataFrame], *, title: str) -> go.Figure:
                                                                       "pattern": {"shape": ["", "/", "."][i % 3]}},
             error_y={"type": "data", "symmetric": False, "array": (shown["ci_high"] - shown["value"]).tolist(),
                      "arrayminus": (shown["value"] - shown["ci_low"]).tolist(), "color": "#333333"},
-            customdata=shown["n"].astype("string").fillna("hidden"),
+            customdata=shown["n"].astype("string").fillna("suppressed"),
             hovertemplate=f"%{{x}}, {label}: %{{y:.1%}} (n = %{{customdata}})<extra></extra>"))
     fig = _layout(fig, title, "Group", "Share", barmode="group", legend={"title": {"text": "Share of"}})
     fig.update_yaxes(tickformat=".0%")
@@ -176,9 +198,7 @@ def target_figure(rows: pd.DataFrame, progress: pd.Series, *, title: str, unit: 
     fig = _layout(fig, title, "Period (value on or up to its last day) and due date", unit.capitalize(),
                   legend={"title": {"text": ""}})
     fig.update_yaxes(rangemode="tozero", **axis_format(unit))
-    # points sit on period ends (31 Dec 2019 is "2019", not "2020"): label them as periods
-    fig.update_xaxes(tickmode="array", tickvals=list(pd.to_datetime(shown["period_end"])) + [due],
-                     ticktext=list(shown["period"]) + [f"due {due:%Y-%m-%d}"])
+    period_axis(fig, shown, extra={due: f"due {due:%Y-%m-%d}"})
     return fig
 
 

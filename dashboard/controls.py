@@ -39,6 +39,36 @@ class View:
         return tuple(d for d in self.by if d in spec.dimensions)
 
 
+GRAIN_NOUN = {"year": "year", "quarter": "quarter", "month": "month"}
+
+
+def by_note(view: View, used: tuple[str, ...], why: str = "") -> str:
+    """A sentence naming what of the sidebar breakdown a chart does not apply ('' when it
+    applies all of it), so no dimension is dropped without saying so."""
+    dropped = [d for d in view.by if d not in used]
+    if not view.by:
+        return f"No breakdown chosen in the sidebar: shown by {' × '.join(used)}." if used else ""
+    if not dropped:
+        return ""
+    reason = f" ({why})" if why else ""
+    kept = f"shown by {' × '.join(used)}" if used else "shown for everyone"
+    return f"The sidebar breakdown by {' × '.join(dropped)} is not applied here{reason}: {kept}."
+
+
+def overview_scope(view: View) -> str:
+    """What of the sidebar the Overview applies, and what it does not, in plain words."""
+    applied = [f"the {view.period} grain"]
+    if view.date_from or view.date_to:
+        applied.append(f"the range {view.date_from or 'start'} to {view.date_to or 'end'}")
+    applied += [f"{ORG_FILTERS[d].lower()} {', '.join(v)}" for d, v in view.filters]
+    ignored = ["flagged findings and commitments are for the whole organisation and every date"]
+    if view.by:
+        ignored.insert(0, f"the breakdown by {' × '.join(view.by)} is not applied to the headline figures "
+                          "(they are for everyone) but is used in the privacy count below")
+    return (f"This page applies {', '.join(applied)} to the headline figures, representation and the "
+            f"privacy count; {'; '.join(ignored)}.")
+
+
 def _date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text) if text else None

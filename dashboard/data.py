@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines.db import built_tables, has_table
+from pipelines.db import built_tables, events_of, has_table, lock_down
 from pipelines.metrics import NoDataError, all_dimensions, build_context, compute, families, registry
 from pipelines.quality_report import quality_summary
 from pipelines.sqlsafe import ident
@@ -62,7 +62,7 @@ def _connection(version: DbVersion) -> duckdb.DuckDBPyConnection:
         target = link
     except OSError:   # read-only folder: fall back to the path (a rebuild then needs a restart)
         target = path
-    return duckdb.connect(str(target), read_only=True)
+    return lock_down(duckdb.connect(str(target), read_only=True))   # no file access from SQL
 
 
 def cursor(version: DbVersion) -> duckdb.DuckDBPyConnection:
@@ -111,11 +111,10 @@ def dimension_values(version: DbVersion, dim: str) -> list[str]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def events(version: DbVersion) -> pd.DataFrame:
-    cur = cursor(version)
-    if not has_table(cur, "fct_events"):
-        return pd.DataFrame(columns=["event_date", "label", "description"])
-    return cur.execute("SELECT event_date, label, description FROM fct_events ORDER BY event_date").df()
+def events(version: DbVersion, family: str | None = None) -> pd.DataFrame:
+    """Policy events; with `family`, only those drawn on that family's charts (its own and
+    those given no family)."""
+    return events_of(cursor(version), family)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -11,7 +11,14 @@ from pipelines.metrics import MetricSpec
 from pipelines.metrics._suppression import PRIMARY
 from pipelines.privacy.protect import PROTECTED_BELOW_K
 
-from .charts import format_value
+from .charts import format_value, group_label
+
+
+# A headline or a flagged finding names a group only when at least this many people (or
+# respondents) are behind it; a flag on a smaller group reads "too small to judge"
+# (docs/findings.md). Privacy suppression (k) decides what may be shown at all; this decides
+# what is large enough to act on.
+FINDING_MIN_N = 30
 
 
 def suppressed_label(note: str, k: int) -> str:
@@ -63,10 +70,10 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
     parts = []
     ov = latest_period(overall)
     composition = (not ov.empty and spec.unit == "share"
-                   and ov["numerator"].iat[0] == ov["denominator"].iat[0])   # shares of a whole
-    if composition and not ov["suppressed"].iat[0]:
+                   and bool((ov["numerator"] == ov["denominator"]).fillna(False).iat[0]))   # shares of a whole
+    if composition and not bool(ov["suppressed"].fillna(True).iat[0]):
         parts.append(f"{period}: shares of {int(ov['n'].iat[0]):,} people.")
-    elif not ov.empty and not ov["suppressed"].iat[0]:
+    elif not ov.empty and not bool(ov["suppressed"].fillna(True).iat[0]):
         o = ov.iloc[0]
         ci = ""
         if pd.notna(o["ci_low"]):
@@ -89,8 +96,9 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
 def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
     """The table shown under a chart (and downloaded as CSV): formatted, suppression spelled out."""
     out = pd.DataFrame({
-        "Period": rows["period"], "Breakdown": rows["dimensions"].replace("", "overall"),
-        "Group": rows["group"],
+        "Period": rows["period"],
+        "Breakdown": rows["dimensions"].replace("", "overall").str.replace("|", " × ", regex=False),
+        "Group": rows["group"].map(group_label),
     })
     values, cis, ns = [], [], []
     for _, r in rows.iterrows():

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .narrative import latest_period, suppressed_label
+from pipelines.formatting import format_measure, format_money
+
+from .narrative import FINDING_MIN_N, latest_period, suppressed_label
 
 
 def _pct(value: float) -> str:
@@ -72,17 +74,37 @@ def pay_gap_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _judged(flags: pd.DataFrame) -> pd.Series:
+    """Flags whose group is large enough to judge (FINDING_MIN_N): a 5% gap between a handful
+    of people is one salary, not a pattern."""
+    return flags["flagged"].astype(bool) & (pd.to_numeric(flags["n"], errors="coerce") >= FINDING_MIN_N)
+
+
 def art10_summary(flags: pd.DataFrame, threshold) -> str:
     if flags.empty:
         return "No category of workers has two groups large enough to compare."
-    flagged = flags[flags["flagged"]]
+    flagged = flags[_judged(flags)]
+    small = flags[flags["flagged"].astype(bool) & ~_judged(flags)]["category"].nunique()
     cats = flagged["category"].nunique()
     per = {c: flagged.loc[flagged["component"] == c, "category"].nunique() for c in ("basic", "variable")}
     return (f"{cats} of {flags['category'].nunique()} categories of workers have a gap of {threshold}% or more "
-            f"between a published group and the reference ({per['basic']} in basic pay, {per['variable']} in "
-            f"variable pay): a joint pay assessment "
-            f"is needed unless objective, gender-neutral criteria justify it. Categories with a group of fewer "
-            f"than k people are not assessed here.")
+            f"between a group of at least {FINDING_MIN_N} people and the reference ({per['basic']} in basic pay, "
+            f"{per['variable']} in variable pay): a joint pay assessment is needed unless objective, "
+            f"gender-neutral criteria justify it. {small} more categor{'y is' if small == 1 else 'ies are'} "
+            f"too small to judge (a group of fewer than {FINDING_MIN_N}); categories with a group of fewer "
+            "than k people are not assessed here.")
+
+
+def art10_table(flags: pd.DataFrame) -> pd.DataFrame:
+    """The Art. 10 categories at or over the threshold, in words, each judged or "too small to judge"."""
+    shown = flags[flags["flagged"].astype(bool)] if len(flags) else flags
+    judged = _judged(shown) if len(shown) else pd.Series(dtype=bool)
+    return pd.DataFrame({
+        "Period": shown["period"], "Category": shown["category"], "Pay": shown["component"],
+        "Group": shown["group"], "Reference": shown["reference"], "n": shown["n"],
+        "Gap (%)": [f"{v:.1f}%" for v in shown["gap_pct"]],
+        "Assessment": ["joint pay assessment needed" if j else f"too small to judge (n < {FINDING_MIN_N})"
+                       for j in judged]}).reset_index(drop=True)
 
 
 def decomposition_title(summary: pd.DataFrame) -> str:
@@ -97,7 +119,7 @@ def decomposition_title(summary: pd.DataFrame) -> str:
 def cost_curve_title(total: dict, currency: str) -> str:
     if total is None or pd.isna(total.get("annual_cost")):
         return "Cost to close the adjusted gap: not shown (fewer than k people would be raised)"
-    return (f"Closing the adjusted gap to {total['target_gap_pct']:g}% costs {total['annual_cost']:,.0f} {currency} "
+    return (f"Closing the adjusted gap to {total['target_gap_pct']:g}% costs {format_money(total['annual_cost'], currency)} "
             f"a year in raises for {int(total['n_raised']):,} people")
 
 
@@ -124,9 +146,24 @@ def remediation_summary(summary: pd.DataFrame, total: dict, currency: str) -> st
         text += (f" The target cannot be met within the raise limits: the closest is a worst gap of "
                  f"-{total['level_pct']:.2f}%.")
     if not pd.isna(total["annual_cost"]) and total["n_raised"]:
-        text += (f" Cost {total['annual_cost']:,.0f} {currency} a year (at most {total['cost_bound']:,.0f} more than "
-                 "the mathematical minimum; raises rounded up to whole currency units).")
+        text += (f" Cost {format_money(total['annual_cost'], currency)} a year (at most "
+                 f"{format_money(total['cost_bound'], currency)} more than the mathematical minimum; raises "
+                 "rounded up to whole currency units).")
     skipped = summary[summary["gap_after_pct"].isna()]
     if len(skipped):
         text += " Not assessed: " + "; ".join(f"{r.group} ({r.note})" for r in skipped.itertuples()) + "."
     return text
+
+
+def statutory_table(measures: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The UK / EU Art. 9(1) measures for display (page and PDF): shares such as a quartile's
+    as percentages, gaps in percent, a hidden measure said in words."""
+    shown = measures.copy()
+    hidden = shown["suppressed"].astype(bool)
+    shown["value"] = [f"fewer than {k} (or protecting a smaller group)" if s else format_measure(v, u)
+                      for v, s, u in zip(measures["value"], hidden, measures["unit"])]
+    shown["95% CI"] = ["" if s or pd.isna(lo) else f"{format_measure(lo, u)} to {format_measure(hi, u)}"
+                       for lo, hi, s, u in zip(measures["ci_low"], measures["ci_high"], hidden, measures["unit"])]
+    # n can be fractional: people on one rate at a quartile boundary are split in proportion
+    shown["n"] = ["" if s or pd.isna(n) else f"{float(n):,.1f}".removesuffix(".0") for n, s in zip(measures["n"], hidden)]
+    return shown[["period", "measure", "uk_measure", "eu_article_9_1", "group", "value", "95% CI", "n", "note"]]

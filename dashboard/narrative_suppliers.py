@@ -7,17 +7,9 @@ import pandas as pd
 
 from pipelines.metrics._suppression import PRIMARY
 
+from pipelines.formatting import format_money  # noqa: F401  (the supplier views import it from here)
+
 from .charts import format_value
-
-
-def format_money(value: float, currency: str) -> str:
-    """A sum of money for sentences: 1.12M USD, 85.3k USD, 950 USD."""
-    if value is None or pd.isna(value):
-        return ""
-    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:,.{1 if suffix == 'k' else 2}f}{suffix} {currency}"
-    return f"{value:,.0f} {currency}"
 
 
 def split_share_table(rows: pd.DataFrame, k: int, currency: str, numerator: str,
@@ -33,7 +25,7 @@ def split_share_table(rows: pd.DataFrame, k: int, currency: str, numerator: str,
     for _, r in rows.iterrows():
         if r["suppressed"]:
             label = f"fewer than {k} companies" if PRIMARY in (r["note"] or "") else \
-                "suppressed (protects a smaller cell)"
+                "suppressed (protects a smaller group)"
             shares.append(label)
             nums.append("")
             dens.append("")

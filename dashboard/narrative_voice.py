@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.formatting import p_cell
 from pipelines.metrics import MetricSpec
 
 from .charts import format_value
@@ -33,7 +34,7 @@ def difference_table(rows: pd.DataFrame, *, first: dict[str, str], other: tuple[
     out["Difference (points)"] = [f"{d * 100:+.1f}" if ok else "" for d, ok in zip(rows[difference], shown)]
     out["95% CI (points)"] = [f"{lo * 100:+.1f} to {hi * 100:+.1f}" if ok else ""
                               for lo, hi, ok in zip(rows["ci_low"], rows["ci_high"], shown)]
-    out["p (Holm)"] = [f"{p:.3f}" if ok else "" for p, ok in zip(rows["p_holm"], shown)]
+    out["p (Holm)"] = [p_cell(p) if ok else "" for p, ok in zip(rows["p_holm"], shown)]
     out["Significant"] = [("yes" if bool(s) else "no") if ok else "" for s, ok in zip(rows["significant"], shown)]
     out["Note"] = rows["note"].fillna("").astype(str)
     return out.reset_index(drop=True)

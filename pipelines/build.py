@@ -107,7 +107,7 @@ def load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
     rows = []
     for name, sf in sources.items():
         loaded = scalar(con, f"SELECT count(*) FROM src_{name}")
-        quarantined = scalar(con, "SELECT count(DISTINCT line) FROM quarantine WHERE table_name = ?",
+        quarantined = scalar(con, "SELECT count(DISTINCT (file, line)) FROM quarantine WHERE table_name = ?",
                                   [name])
         if loaded + quarantined != sf.rows_in:   # the invariant nothing-dropped-silently rests on
             raise AssertionError(f"{sf.display}: {sf.rows_in} rows in, {loaded} loaded, "
@@ -269,7 +269,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         for name in sources:   # person-level text copies are not needed once staged
             con.execute(f"DROP TABLE IF EXISTS raw_{name}")
             con.execute(f"DROP TABLE IF EXISTS src_{name}")
-        quarantined = scalar(con, "SELECT count(DISTINCT (table_name, line)) FROM quarantine")
+        quarantined = scalar(con, "SELECT count(DISTINCT (table_name, file, line)) FROM quarantine")
     log.info("built %s (run %s)", db_path, run_id)
     return BuildResult(db_path=db_path, run_id=run_id, files=files, quarantined=quarantined,
                        warnings=sum(1 for r in dq if not r["success"]), models=models,
@@ -281,12 +281,36 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
     for name, sf in sources.items():
         if name in names:
             step(f"reading {sf.display}")
-            load_raw(con, sf)
-            check_duplicate_keys(con, sf)
-            cast_and_quarantine(con, sf, config)
+            with _in_own_file(sf):
+                load_raw(con, sf)
+                check_duplicate_keys(con, sf)
+                cast_and_quarantine(con, sf, config)
     for name, sf in sources.items():
         if name in names:
             quarantine_orphans(con, sf, sources)
+    for name, sf in sources.items():
+        if name in names and len(sf.parts) > 1:
+            stacked_quarantine_lines(con, sf)
+
+
+@contextmanager
+def _in_own_file(sf: SourceFile) -> Iterator[None]:
+    """An error on a line of stacked files names the file and its own line."""
+    try:
+        yield
+    except DataError as exc:
+        if len(sf.parts) <= 1 or exc.file != sf.display or exc.line is None:
+            raise
+        file, line = sf.locate(exc.line)
+        raise DataError(exc.reason, file=file, line=line, column=exc.column) from None
+
+
+def stacked_quarantine_lines(con, sf: SourceFile) -> None:
+    """Quarantine rows of stacked files: the file each row came from and its own line."""
+    for part in sf.parts:
+        con.execute("UPDATE quarantine SET file = ?, line = line - ? "
+                    "WHERE table_name = ? AND file = ? AND line > ? AND line <= ?",
+                    [part.display, part.base, sf.table.name, sf.display, part.base, part.base + part.rows + 1])
 
 
 def _file_stats(con, sources: dict[str, SourceFile], read: set[str], kept: dict[str, dict]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EquityError
+from .errors import EquityError, missing_extra
 
 log = logging.getLogger("pipelines")
 DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -44,6 +44,10 @@ def handle_errors(fn):
         except Exception as exc:  # an unexpected failure is still one sentence by default
             if ctx.obj.get("debug"):
                 raise
+            extra = missing_extra(exc) if isinstance(exc, ImportError) else None
+            if extra is not None:   # an optional extra not installed: name it, exit 1
+                click.echo(f"Error: {extra}", err=True)
+                sys.exit(extra.exit_code)
             click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
                        err=True)
             sys.exit(1)
@@ -136,11 +140,18 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
 @handle_errors
 def list_metrics(fmt: str):
     """List the metric registry: name, family, title, unit."""
-    import pandas as pd
+    # plain rows, not a DataFrame: this path must stay free of pandas and DuckDB (< 1 s)
+    from .export import rows_to_csv, rows_to_json
     from .metrics import registry
-    df = pd.DataFrame([{"name": s.name, "family": s.family, "title": s.title, "unit": s.unit,
-                        "dimensions": ",".join(s.dimensions)} for s in registry().values()])
-    _emit(df if fmt != "table" else df.drop(columns="dimensions"), fmt)
+    rows = [{"name": s.name, "family": s.family, "title": s.title, "unit": s.unit,
+             "dimensions": ",".join(s.dimensions)} for s in registry().values()]
+    if fmt == "csv":
+        click.echo(rows_to_csv(rows), nl=False)
+    elif fmt == "json":
+        click.echo(rows_to_json(rows))
+    else:
+        _print_table(["name", "family", "title", "unit"],
+                     [[r["name"], r["family"], r["title"], r["unit"]] for r in rows])
 
 
 def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -240,15 +251,20 @@ def _emit(df, fmt: str, exact: bool = False) -> None:
     else:
         if exact:
             from .publication import EXACT_NOTICE
-            click.echo(EXACT_NOTICE, err=True)
-        from rich.console import Console
-        from rich.table import Table
-        table = Table(show_lines=False)
-        for col in df.columns:
-            table.add_column(str(col))
-        for row in df.itertuples(index=False):
-            table.add_row(*["" if _blank(v) else _fmt(v) for v in row])
-        Console(width=max(120, Console().width)).print(table)
+            click.echo(EXACT_NOTICE.capitalize())
+        _print_table([str(c) for c in df.columns],
+                     [["" if _blank(v) else _fmt(v) for v in row] for row in df.itertuples(index=False)])
+
+
+def _print_table(columns: list[str], rows: list[list[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(show_lines=False)
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*row)
+    Console(width=max(120, Console().width)).print(table)
 
 
 def _blank(v) -> bool:

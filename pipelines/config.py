@@ -75,27 +75,36 @@ def _check_known(user: dict, defaults: dict, source: str, prefix: str = "") -> N
         _check_known(value, defaults[key], source, f"{prefix}{key}.")
 
 
+def shown(value: Any) -> str:
+    """A setting's value for an error message, cut short: the key is what matters, and an
+    injected SQL string is not echoed whole."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:
-    """Raise DataError naming the setting when a value is out of range."""
+    """Raise DataError naming the setting when a value has the wrong type or is out of range."""
     k = config["privacy"]["k"]
     if not isinstance(k, int) or k < MIN_K:
-        raise DataError(f"privacy.k must be a whole number of at least {MIN_K} (got {k!r})", file=source)
+        raise DataError(f"privacy.k must be a whole number of at least {MIN_K} (got {shown(k)})", file=source)
     sk = config["privacy"]["survey_k"]
     if not isinstance(sk, int) or sk < MIN_SURVEY_K:
         raise DataError(f"privacy.survey_k must be a whole number of at least {MIN_SURVEY_K} "
-                        f"(got {sk!r})", file=source)
+                        f"(got {shown(sk)})", file=source)
     supplier_k = config["privacy"].get("supplier_k")
     if supplier_k is not None and (not isinstance(supplier_k, int) or supplier_k < MIN_K):
         raise DataError(f"privacy.supplier_k must be a whole number of at least {MIN_K} "
-                        f"(got {supplier_k!r})", file=source)
+                        f"(got {shown(supplier_k)})", file=source)
     month = config["fiscal_year_start_month"]
     if not isinstance(month, int) or not 1 <= month <= 12:
-        raise DataError(f"fiscal_year_start_month must be 1-12 (got {month!r})", file=source)
+        raise DataError(f"fiscal_year_start_month must be 1-12 (got {shown(month)})", file=source)
     cur = config["reporting_currency"]
     if not (isinstance(cur, str) and len(cur) == 3 and cur.isalpha()):
-        raise DataError(f"reporting_currency must be a 3-letter ISO code (got {cur!r})", file=source)
+        raise DataError(f"reporting_currency must be a 3-letter ISO code (got {shown(cur)})", file=source)
     if not isinstance(config.get("mapping") or {}, dict):
         raise DataError("mapping must be a mapping of contract table names", file=source)
+    from .config_checks import check_types   # every other number, flag and date, by type
+    check_types(config, default_config(), source)
     from .rules import check_selection
     check_selection(config, source)
 

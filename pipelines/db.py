@@ -31,7 +31,27 @@ def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.exists():
         raise UsageError(f"no database at {path}; build one with: equity build --data DIR --db {path}")
-    return duckdb.connect(str(path), read_only=True)
+    return lock_down(duckdb.connect(str(path), read_only=True))
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No file, URL or extension access, and no way to turn it back on, for a connection that
+    only reads the built database (metrics CLI, dashboard, PDF).
+
+    Defence in depth: settings and data are quoted or validated before they reach SQL, but
+    if an expression ever slipped through, `read_text('/etc/passwd')`, `read_csv`, `COPY TO`
+    or `INSTALL httpfs` would now fail instead of reading or writing files. The setting is
+    per database instance, i.e. for every connection to this file in the process; registered
+    pandas frames still work (they are in memory, not files).
+    """
+    locked, external = con.execute("SELECT current_setting('lock_configuration'), "
+                                   "current_setting('enable_external_access')").fetchall()[0]
+    if not locked:   # another connection to the same file in this process may have done it
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    elif external:
+        raise RuntimeError("this database is open with file access locked on; cannot lock it down")
+    return con
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -75,3 +95,19 @@ def built_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 def is_built(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Was table `name` built (here, or on the cluster for a Spark results database)?"""
     return name in built_tables(con)
+
+
+def events_of(con: duckdb.DuckDBPyConnection, family: str | None = None) -> "pd.DataFrame":
+    """Policy events (date, label, description, family), oldest first; with `family` only the
+    events drawn on that family's charts: its own and those given no family."""
+    import pandas as pd   # imported here: the CLI's quick commands never load pandas
+    if not has_table(con, "fct_events"):
+        return pd.DataFrame(columns=["event_date", "label", "description", "family"])
+    cols = set(table_columns(con, "fct_events"))
+    # a database built before events had a family: every event is drawn on every chart
+    family_col = "family" if "family" in cols else "CAST(NULL AS VARCHAR) AS family"
+    rows = con.execute(f"SELECT event_date, label, description, {family_col} FROM fct_events "
+                       "ORDER BY event_date").df()
+    if family is None:
+        return rows
+    return rows[rows["family"].isna() | (rows["family"] == family)].reset_index(drop=True)

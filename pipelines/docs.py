@@ -67,8 +67,38 @@ mapping:
 ```
 
 A value mapped to `""` becomes blank. A mapping that names a column missing from the header
-stops the build and lists the header. `examples/huebner_hr_v14/equity.yml` is a complete,
-commented example for a real public HR dataset.
+stops the build and lists the header. Columns that no mapping names are not read at all,
+including blank or unnamed header cells (the index column pandas writes, `Unnamed: 0`): a file
+whose header is `,Unnamed: 0,vendor_id,...` loads its mapped columns unchanged. `examples/huebner_hr_v14/equity.yml` is a
+complete, commented example for a real public HR dataset; `examples/` has one per dataset.
+
+### Several files for one contract file
+
+`file` may be a list or a wildcard (`*`, `?`, `[...]`, matched in name order). The files are
+stacked by column name, so their columns may come in any order; `rename` (for every file that
+has the old name) or a per-file `rename` in the list gives drifting headers one name, and
+`from_file_name` takes a column from each file's name (the first `(...)` group of a regular
+expression, else the whole match), used like any other column:
+
+```yaml
+mapping:
+  procurement/spend:
+    file: payments/spend_*.csv                   # spend_2020.csv, spend_2021.csv, ...
+    rename: {{"Amount USD": amount_usd}}           # 2021 renamed the column
+    from_file_name: {{fiscal_year: '(\\d{{4}})'}}    # "2021" from spend_2021.csv
+    columns:
+      amount: amount_usd
+      category: fiscal_year
+  hr/job_history:
+    file:
+      - Employee_Salaries_-_2019.csv
+      - {{file: Employee_Salaries_-_2023.csv, rename: {{Base_Salary: Base Salary}}}}
+```
+
+A mapped column must be in every file (after renames): a file without it stops the build,
+naming that file and its header. Quarantined rows and errors name the file each row came from
+and its own line. Every path, listed or matched, must stay inside the data folder (after
+following symbolic links); anything else is refused. Stacking is read by the duckdb engine.
 """
 
 

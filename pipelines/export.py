@@ -1,10 +1,13 @@
 """Exports of published tables: CSV safe to open in a spreadsheet, JSON, plain tables."""
 from __future__ import annotations
 
+import csv
 import io
 import json
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # `equity list` exports plain rows and must not pay for importing pandas
+    import pandas as pd
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -19,6 +22,7 @@ def neutralise(value: object) -> object:
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Text columns neutralised; numeric columns untouched (a negative gap stays a number)."""
+    import pandas as pd
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -37,3 +41,17 @@ def to_csv(df: pd.DataFrame) -> str:
 def to_json(df: pd.DataFrame) -> str:
     records = json.loads(df.to_json(orient="records", date_format="iso"))
     return json.dumps(records, indent=2, ensure_ascii=False)
+
+
+def rows_to_csv(rows: list[dict]) -> str:
+    """CSV text of plain rows (one dict per row, same keys), neutralised like `to_csv`."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    if rows:
+        writer.writerow([neutralise(c) for c in rows[0]])
+        writer.writerows([neutralise(v) for v in row.values()] for row in rows)
+    return buf.getvalue()
+
+
+def rows_to_json(rows: list[dict]) -> str:
+    return json.dumps(rows, indent=2, ensure_ascii=False)

@@ -27,7 +27,7 @@ import duckdb
 
 from . import __version__
 from .config import config_hash
-from .ingest import SourceFile, file_digest
+from .ingest import SourceFile, source_digest
 from .models import Model, build_order, load_models, source_names
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def _compare(old, db_path: Path, config, sources: dict[str, SourceFile]) -> Plan
     for name, sf in sources.items():
         if sf.path is None or name not in files:
             continue
-        sf.sha256, sf.size = file_digest(sf.path)
+        sf.sha256, sf.size = source_digest(sf)
         if files[name]["sha256"] == sf.sha256 and int(files[name]["size_bytes"]) == sf.size:
             clean.add(name)
     params = old.execute("SELECT * FROM build_params").df().iloc[0].to_dict()

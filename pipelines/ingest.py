@@ -7,7 +7,6 @@ NULL, plus `_line`, the line of the record in the source file (header = line 1).
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 import re
@@ -20,11 +19,16 @@ import duckdb
 from .db import scalar
 from .contract import Column, Table, load_contract, table_for_key
 from .errors import DataError
+from .csv_files import UNNAMED, file_digest, read_header   # re-exported: spark reads them here
+from .mapping_files import SourcePart, mapping_header, part_for_line, source_parts
+from .paths import allowed_source_dirs
+from .record_count import check_all_records_loaded
 from .sqlsafe import ident, literal
 
 log = logging.getLogger(__name__)
 
 _LINE_RE = re.compile(r"Line:\s*(\d+)")
+_UNNAMED_RE = re.compile("^" + UNNAMED.format(r"\d+") + "$")
 
 
 @dataclass
@@ -49,6 +53,20 @@ class SourceFile:
     size: int = 0
     rows_in: int = 0
     relation: str | None = None        # an existing Spark table read instead of a file
+    parts: list[SourcePart] = field(default_factory=list)   # the files stacked (one, usually)
+
+    @property
+    def plain(self) -> bool:
+        """One file read as it is: no stacking, renames or columns from the file name."""
+        return len(self.parts) <= 1 and all(
+            not p.from_name and all(k == v for k, v in p.names.items()) for p in self.parts)
+
+    def locate(self, line: int | None) -> tuple[str, int | None]:
+        """(file, that file's own line) for a line number of this source."""
+        if line is None or len(self.parts) <= 1:
+            return self.display, line
+        part = part_for_line(self.parts, line)
+        return part.display, part.locate(line)
 
 
 def mapping_for(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -66,51 +84,21 @@ def mapping_for(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def file_digest(path: Path) -> tuple[str, int]:
-    """SHA-256 and size of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest(), path.stat().st_size
-
-
-def read_header(path: Path, display: str) -> list[str]:
-    """The header row (UTF-8, with or without BOM); a clear error when it is unreadable."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(fh), None)
-    except UnicodeDecodeError:
-        # The text reader decodes a whole buffer (8 KB) at a time, so the bad byte may be on a
-        # data line well after the header: name the line it is really on, not always line 1.
-        raise DataError("is not UTF-8 text (save it as UTF-8 CSV)", file=display,
-                        line=_first_non_utf8_line(path)) from None
-    if not header or not any(h.strip() for h in header):
-        raise DataError("has no header row", file=display, line=1)
-    header = [h.strip() for h in header]
-    seen: set[str] = set()
-    for name in header:
-        if name.lower() in seen:
-            raise DataError("the header repeats a column name", file=display, line=1, column=name)
-        seen.add(name.lower())
-    return header
-
-
-def _first_non_utf8_line(path: Path) -> int:
-    """The first line (1-based) that is not valid UTF-8. Checking line by line is exact:
-    the newline byte never occurs inside a multi-byte UTF-8 character."""
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return number
-    return 1   # not reached when the caller saw a decoding error
+def source_digest(sf: "SourceFile") -> tuple[str, int]:
+    """SHA-256 and total size of a source's files (one file: that file's own digest)."""
+    if len(sf.parts) <= 1:
+        return file_digest(sf.path)
+    digest, size = hashlib.sha256(), 0
+    for part in sf.parts:
+        one, n = file_digest(part.path)
+        digest.update(f"{part.display}\0{one}\0".encode())
+        size += n
+    return digest.hexdigest(), size
 
 
 # Keys a mapping may use. Anything else is a typo that would otherwise be ignored silently
 # (e.g. `date_fromat`: every date would then be read with the wrong format and quarantined).
-TABLE_KEYS = ("file", "date_format", "columns")
+TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "columns")
 COLUMN_KEYS = ("column", "value", "values", "date_format", "part", "two_digit_year")
 
 
@@ -182,7 +170,10 @@ def _column_source(table: Table, col: str, spec: Any, header: list[str], display
 
 
 def _match_header(name: str, header: list[str]) -> str | None:
-    """Exact header match first, then case-insensitive (exports vary in capitalisation)."""
+    """Exact header match first, then case-insensitive (exports vary in capitalisation).
+    A blank header cell matches nothing (its placeholder name is not a name users wrote)."""
+    if _UNNAMED_RE.match(name):
+        return None
     if name in header:
         return name
     lowered = {h.lower(): h for h in header}
@@ -199,6 +190,7 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
     """
     mapping = mapping_for(config)
     relations = relations or {}
+    allowed = allowed_source_dirs(data_dir, config)   # folders outside the data folder opted in
     found: dict[str, SourceFile] = {}
     for table in load_contract().values():
         spec = mapping.get(table.name, {})
@@ -208,16 +200,28 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
             found[table.name] = source_from_header(table, spec, header, relation, path=None,
                                                    relation=relation)
             continue
-        rel = spec.get("file", table.path)
-        path = (data_dir / rel)
-        display = str(rel)
-        if not path.is_file():
+        display, parts = source_parts(data_dir, spec, table.path, f"mapping for '{table.key}'",
+                                      read_header, allowed)
+        if not parts:
             if table.required:
                 raise DataError(f"required file is missing from {data_dir}", file=display)
             continue
-        header = read_header(path, display)
-        found[table.name] = source_from_header(table, spec, header, display, path=path)
+        found[table.name] = source_from_header(table, spec, mapping_header(parts), display,
+                                               path=parts[0].path)
+        found[table.name].parts = parts
+        _check_every_file_has(found[table.name])
     return found
+
+
+def _check_every_file_has(sf: SourceFile) -> None:
+    """Stacked files: each mapped column must be in every file (after renames); a column
+    missing from one year's export would otherwise be blank for that year without a word."""
+    for col, src in sf.columns.items():
+        for part in sf.parts:
+            if src.source is not None and src.source not in part.names and src.source not in part.from_name:
+                raise DataError(f"mapping for '{sf.table.key}.{col}' refers to column '{src.source}', "
+                                f"which this file does not have (header has: {', '.join(part.header)}); "
+                                f"add a rename for this file", file=part.display, line=1)
 
 
 def source_from_header(table: Table, spec: dict[str, Any], header: list[str], display: str,
@@ -244,11 +248,12 @@ def source_from_header(table: Table, spec: dict[str, Any], header: list[str], di
                       relation=relation)
 
 
-def raw_expr(src: ColumnSource) -> str:
-    """SQL for one contract column as trimmed text (NULL when blank), value maps applied."""
+def raw_expr(src: ColumnSource, part: SourcePart | None = None) -> str:
+    """SQL for one contract column as trimmed text (NULL when blank), value maps applied.
+    With `part`, a mapping name is that file's header column (or its file-name value)."""
     if src.constant is not None:
         return literal(src.constant) if src.constant != "" else "NULL"
-    col = f"nullif(trim({ident(src.source)}), '')"
+    col = f"nullif(trim({_source_sql(src.source, part)}), '')"
     if src.values:
         cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in src.values.items())
         col = f"nullif(CASE lower({col}) {cases} ELSE {col} END, '')"
@@ -261,17 +266,53 @@ def raw_expr(src: ColumnSource) -> str:
     return col
 
 
+def _source_sql(name: str, part: SourcePart | None) -> str:
+    if part is None:
+        return ident(name)
+    if name in part.from_name:
+        return literal(part.from_name[name])
+    return ident(part.names[name])
+
+
 def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
-    """Create `raw_<table>` from the file; returns the number of data rows read."""
-    cols = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in sf.header) + "}"
-    reader = (f"read_csv({literal(str(sf.path))}, header=true, auto_detect=false, columns={cols}, "
-              "delim=',', quote='\"', escape='\"', strict_mode=true, encoding='utf-8')")
-    selects = [f"{raw_expr(src)} AS {ident(col)}" for col, src in sf.columns.items()]
+    """Create `raw_<table>` from the file(s); returns the number of data rows read.
+
+    Stacked files are appended in order; each file's lines are shifted by the rows before it
+    (SourcePart.base), so `_line` stays unique and SourceFile.locate gives file and line back."""
+    parts = sf.parts or [SourcePart(path=sf.path, display=sf.display, header=sf.header,
+                                    names={h: h for h in sf.header})]
+    base = 0
+    for number, part in enumerate(parts):
+        part.base = base
+        _load_part(con, sf, part, create=number == 0)
+        part.rows = scalar(con, f"SELECT count(*) FROM raw_{sf.table.name}") - sum(p.rows for p in parts[:number])
+        # a second parser's count: DuckDB drops very long records without an error
+        check_all_records_loaded(con, part.path, part.display, part.header, _reader(part), part.rows)
+        base += part.rows + 1
+    sf.rows_in = sum(p.rows for p in parts)
+    if not sf.sha256:   # an incremental build has hashed it already
+        sf.sha256, sf.size = source_digest(sf)
+    log.info("read %s: %d rows", sf.display, sf.rows_in)
+    return sf.rows_in
+
+
+def _reader(part: SourcePart) -> str:
+    """DuckDB's read_csv of one file: every column as text, strict CSV."""
+    cols = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in part.header) + "}"
+    return (f"read_csv({literal(str(part.path))}, header=true, auto_detect=false, columns={cols}, "
+            "delim=',', quote='\"', escape='\"', strict_mode=true, encoding='utf-8')")
+
+
+def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart, create: bool) -> None:
+    reader = _reader(part)
+    selects = [f"{raw_expr(src, part)} AS {ident(col)}" for col, src in sf.columns.items()]
     # _line: the record's line in the file, counting the header as line 1. DuckDB keeps the
     # file's row order (preserve_insertion_order), so row_number() over the scan is that order.
-    sql = (f"CREATE OR REPLACE TABLE raw_{sf.table.name} AS "
-           f"SELECT CAST(row_number() OVER () + 1 AS BIGINT) AS _line, {', '.join(selects)} "
-           f"FROM {reader}")
+    select = (f"SELECT CAST(row_number() OVER () + 1 + {int(part.base)} AS BIGINT) AS _line, "
+              f"{', '.join(selects)} FROM {reader}")
+    # TEMP: the text copy is dropped at the end of the build, so writing it to the file is waste
+    sql = (f"CREATE OR REPLACE TEMP TABLE raw_{sf.table.name} AS {select}" if create
+           else f"INSERT INTO raw_{sf.table.name} {select}")
     try:
         con.execute(sql)
     except duckdb.Error as exc:
@@ -282,9 +323,4 @@ def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
                        if ln.strip() and not ln.startswith(("Original Line", "Possible", "*", "  file"))),
                       "")
         raise DataError(f"cannot be read as CSV: {reason or first}".rstrip(),
-                        file=sf.display, line=int(match.group(1)) if match else None) from None
-    sf.rows_in = scalar(con, f"SELECT count(*) FROM raw_{sf.table.name}")
-    if not sf.sha256:   # an incremental build has hashed it already
-        sf.sha256, sf.size = file_digest(sf.path)
-    log.info("read %s: %d rows", sf.display, sf.rows_in)
-    return sf.rows_in
+                        file=part.display, line=int(match.group(1)) if match else None) from None

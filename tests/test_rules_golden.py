@@ -322,6 +322,33 @@ def test_ll144_rounding_as_in_the_dcwp_example():
     assert show(sex.loc["Female", "rate"], "rate") == "44.7" and show(sex.loc["Female", "impact_ratio"], "ratio") == "0.82"
 
 
+def test_ll144_published_summary_items():
+    # 6 RCNY 5-303(a): date of the audit, source and explanation of the data, the number assessed
+    # in an unknown category (SolasAI: sex 307, race 188, intersectional 494, rows of the tables), the distribution
+    # date; 5-301(d): the excluded category's applicants and selection rate are still published
+    from pipelines.errors import UsageError
+    from pipelines.metrics.statutory_ll144 import audit_rows
+    settings = {"nyc_ll144_2023": {"audit_date": "2024-02-01", "distribution_date": "2023-07-05",
+                                   "data_explanation": "Applications to all roles in New York City"}}
+    pack = load_pack("nyc_ll144_2023", {"rule_settings": settings})
+    rows, notes = audit_rows(pack, _applications(SOLAS), "applications 2023-01-01 to 2023-12-31")
+    assert notes[0].startswith("Date of the bias audit: 2024-02-01")
+    assert notes[1] == ("Source of the data: historical data of the employer's use of the tool; applications "
+                        "2023-01-01 to 2023-12-31. Applications to all roles in New York City.")
+    assert "Number of individuals assessed: 10000" in notes[2]
+    unknown = {r["section"]: r["value"] for r in rows if r["group"] == "Unknown (not in the calculations)"}
+    assert unknown == {"Sex categories": 307, "Race/ethnicity categories": 188, "Intersectional categories": 494}
+    assert notes[3] == "Distribution date of the tool: 2023-07-05."
+    excluded = {r["measure"]: r["value"] for r in rows if r["group"] == "Native American or Alaska Native"
+                and "excluded" in r["section"]}
+    assert excluded == {"Number of applicants": 100, "Number selected": 95, "Selection rate": Fraction(95, 100)}
+    _, bare = audit_rows(load_pack("nyc_ll144_2023"), _applications(SOLAS))
+    assert "not given (rule_settings.nyc_ll144_2023.audit_date)" in bare[0]
+    bad = load_pack("nyc_ll144_2023", {"rule_settings": {"nyc_ll144_2023": {"audit_date": "01/02/2024"}}})
+    with pytest.raises(UsageError, match="audit_date must be a date"):
+        audit_rows(bad, _applications(SOLAS))
+
+
 # -- EU (Directive 2023/970) ---------------------------------------------------------------
 def test_eu_five_percent_boundary_in_exact_decimals():
     # 5 men on 40,000 and 5 women on 38,000 a year, hourly over 40 x 52.143 hours: the gap is

@@ -195,37 +195,126 @@ def test_pay_statutory_with_a_snapshot_on_a_built_database(uk_db):
     assert _long(result.output)[0]["period"] == "2023-04-06 to 2024-04-05"
 
 
-def test_egapro_report_on_a_built_database(tmp_path):
-    # the hand example of test_rules_golden: ouvriers under 30 (4 women 20,000 / 6 men 25,000),
-    # ingenieurs_cadres 50+ (3 women 50,000 / 3 men 40,000), employes 30-39 (2 women, 5 men:
-    # not valid) -> indicator 1.875% -> 1.9, 38 points. Top 10 earners: 3 women, 7 men -> 5 points.
-    # 43 of 50 calculable points: under 75, so the index is not calculable.
-    groups = [("ouvriers", 1995, "Woman", 4, "20000"), ("ouvriers", 1995, "Man", 6, "25000"),
-              ("ingenieurs_cadres", 1970, "Woman", 3, "50000"), ("ingenieurs_cadres", 1970, "Man", 3, "40000"),
-              ("employes", 1990, "Woman", 2, "30000"), ("employes", 1990, "Man", 5, "31000")]
+EGAPRO_GROUPS = [("ouvriers", 1995, "Woman", 4, "20000"), ("ouvriers", 1995, "Man", 6, "25000"),
+                 ("ingenieurs_cadres", 1970, "Woman", 3, "50000"), ("ingenieurs_cadres", 1970, "Man", 3, "40000"),
+                 ("employes", 1990, "Woman", 2, "30000"), ("employes", 1990, "Man", 5, "31000")]
+
+
+def _egapro_db(tmp_path, raised=(), leave=None, config=None, leavers=(), earlier=(), kinds=None):
+    """The hand example of test_rules_golden (23 employees; reference year 2023). `raised`: ids
+    given a raise on 2023-03-01 (hired in 2018 at 1,000 less, so the year-end pay of indicator 1
+    is unchanged); `leave`: rows of hr/leave.csv (None: the file is not supplied)."""
     staff, jobs, periods = [], [], []
-    for g, (category, born, gender, n, salary) in enumerate(groups):
+    for eid, gender, born, category, salary, left in leavers:      # employees who left in 2023
+        staff.append({"employee_id": eid, "gender": gender, "race_ethnicity": "White", "birth_year": born,
+                      "hire_date": "2018-01-01", "termination_date": left, "termination_type": "voluntary"})
+        jobs.append({"employee_id": eid, "effective_date": "2018-01-01", "department": "Ops", "fte": "1",
+                     "annual_base_salary": salary, "currency": "GBP", "change_reason": "hire"})
+        periods.append({"employee_id": eid, "period_start": left[:8] + "01", "period_end": left,
+                        "basic_pay": "1", "job_category": category})
+    for g, (category, born, gender, n, salary) in enumerate(EGAPRO_GROUPS):
         for i in range(n):
             eid = f"E{g}{i}"
             staff.append({"employee_id": eid, "gender": gender, "race_ethnicity": "White", "birth_year": born,
                           "hire_date": "2018-01-01"})
+            hired = str(int(salary) - 1000) if eid in raised else salary
             jobs.append({"employee_id": eid, "effective_date": "2018-01-01", "department": "Ops", "fte": "1",
-                         "annual_base_salary": salary, "currency": "GBP", "change_reason": "hire"})
+                         "annual_base_salary": hired, "currency": "GBP", "change_reason": "hire",
+                         "employment_type": (kinds or {}).get(eid, "full_time")})
+            if eid in earlier:   # raised on 2021-06-01 to a salary then kept
+                jobs[-1]["annual_base_salary"] = str(int(salary) - 500)
+                jobs.append({"employee_id": eid, "effective_date": "2021-06-01", "department": "Ops", "fte": "1",
+                             "annual_base_salary": salary, "currency": "GBP", "change_reason": "pay_change"})
+            if eid in raised:
+                jobs.append({"employee_id": eid, "effective_date": "2023-03-01", "department": "Ops", "fte": "1",
+                             "annual_base_salary": salary, "currency": "GBP", "change_reason": "pay_change"})
             periods.append({"employee_id": eid, "period_start": "2023-12-01", "period_end": "2023-12-31",
                             "basic_pay": "1", "job_category": category})
     folder = tmp_path / "data"
-    employees_folder(folder, staff, jobs, CONFIG)
+    employees_folder(folder, staff, jobs, config or CONFIG)
     write_csv(folder / "hr" / "pay_periods.csv", ["employee_id", "period_start", "period_end", "basic_pay",
                                                   "job_category"], periods)
+    if leave is not None:
+        write_csv(folder / "hr" / "leave.csv", LEAVE_COLS, leave)
     build_and_open(folder, tmp_path / "fr.duckdb").close()
-    result = _run(tmp_path / "fr.duckdb", "report", "fr_egapro_2019", "--format", "csv")
+    return tmp_path / "fr.duckdb"
+
+
+def test_egapro_report_on_a_built_database(tmp_path):
+    # indicator 1.875% -> 1.9, 38 points. Top 10 earners: 3 women, 7 men -> 5 points. Indicators
+    # 2 and 3: no category has 10 women and 10 men -> not calculable; 4: nobody back from
+    # maternity leave -> not calculable. 43 of 50 calculable points: under 75, no index.
+    # Presence (Annexe I 1.1 and the FAQ): E50, a man of the invalid employes cell, on medical
+    # leave 1 Jan - 30 Sep 2023 (present 92 days) is left out; L1, a man of that cell who left on
+    # 31 Oct 2023 (present 304 days) is counted, L2 who left on 28 Feb (59 days) is not. The
+    # valid cells then cover 16 of 23 (22 of the hand example - E50 + L1); E51, an apprentice in
+    # that cell, is not counted either (Annexe I 1.1): 16 of 22.
+    leave = [{"employee_id": "E50", "leave_type": "medical", "start_date": "2023-01-01", "end_date": "2023-09-30"}]
+    leavers = [("L1", "Man", 1990, "employes", "31000", "2023-10-31"),
+               ("L2", "Woman", 1990, "employes", "30000", "2023-02-28")]
+    result = _run(_egapro_db(tmp_path, leave=leave, leavers=leavers, kinds={"E51": "Apprentice"}),
+                  "report", "fr_egapro_2019", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = {r["measure"]: r for r in _long(result.output)}
     assert rows["Indicator 1: pay gap (%)"]["value"] == "1.9"
-    assert "2 of 16 groups valid, covering 16 of 23 employees (in favour of men)" == rows["Indicator 1: pay gap (%)"]["note"]
+    assert "2 of 16 groups valid, covering 16 of 22 employees (in favour of men)" == rows["Indicator 1: pay gap (%)"]["note"]
     assert rows["Indicator 1: points (of 40)"]["value"] == "38"
     assert rows["Indicator 5: points (of 10)"]["value"] == "5"
     assert rows["Index (of 100)"]["suppressed"] == "True" and "43 of 50 calculable points" in rows["Index (of 100)"]["note"]
+    table = _run(tmp_path / "fr.duckdb", "report", "fr_egapro_2019").output
+    assert "2 employee(s) present (employed, not on leave) under 6 months of the period are left out" in table
+    assert "1 employee(s) of an excluded employment_type" in table
+    for measure in ("Indicator 2: individual raise rate gap (percentage points)",
+                    "Indicator 3: promotion rate gap (percentage points)",
+                    "Indicator 4: women raised on return from maternity leave (%)"):
+        assert rows[measure]["suppressed"] == "True" and rows[measure]["note"].startswith("not calculable")
+    assert "nobody in the period" in rows["Indicator 2: individual raise rate gap (percentage points)"]["note"]
+
+
+def test_egapro_small_firm_raises_and_maternity_returns(tmp_path):
+    # size band 50 a 250. Raised on 2023-03-01: 3 of the 9 women (E00-E02) and 7 of the 14 men.
+    # Indicator 2-3 by hand: 7/14 - 3/9 = 0.5 - 0.333333 = 0.166667 -> 16.6667 points (0 points),
+    # x 9 women / 100 = 1.5 employees (35 points) -> 35. Indicator 4: E00-E02 back from maternity
+    # leave in 2023, raises (theirs) took effect during it -> 3 of 3 = 100% -> 15; E03 back from
+    # adoption leave on 2023-02-15, no raise during it -> not counted; a man's parental leave is
+    # not maternity leave. Index: 38 + 35 + 15 + 5 = 93 of 100.
+    raised = {"E00", "E01", "E02", "E10", "E11", "E12", "E13", "E14", "E15", "E50"}
+    leave = [{"employee_id": f"E0{i}", "leave_type": "maternity", "start_date": "2023-01-10",
+              "end_date": "2023-05-31", "pay_during_leave": "reduced"} for i in range(3)]
+    leave += [{"employee_id": "E03", "leave_type": "Adoption", "start_date": "2022-11-01", "end_date": "2023-02-15"},
+              {"employee_id": "E10", "leave_type": "parental", "start_date": "2023-02-01", "end_date": "2023-04-01"}]
+    config = {**CONFIG, "rule_settings": {"fr_egapro_2019": {"size_band": "50 a 250"}}}
+    result = _run(_egapro_db(tmp_path, raised, leave, config), "report", "fr_egapro_2019", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["measure"]: r for r in _long(result.output)}
+    assert rows["Indicator 1: points (of 40)"]["value"] == "38"
+    assert rows["Indicator 2-3: raise rate gap (percentage points)"]["value"] == "16.7"
+    assert rows["Indicator 2-3: raise rate gap (percentage points)"]["note"] == "9 women, 14 men (in favour of men)"
+    assert rows["Indicator 2-3: gap in number of employees"]["value"] == "1.5"
+    assert rows["Indicator 2-3: points (of 35)"]["value"] == "35"
+    assert rows["Indicator 4: women raised on return from maternity leave (%)"]["value"] == "100.0"
+    assert rows["Indicator 4: points (of 15)"]["value"] == "15"
+    assert "Indicator 2: individual raise rate gap (percentage points)" not in rows
+    assert rows["Index (of 100)"]["value"] == "93" and rows["Index (of 100)"]["note"] == "93 of 100 calculable points"
+    # Over 3 years (indicator2_3_years: 3) the 2021 raises of 3 more women (E03, E20, E21) count:
+    # 6/9 - 7/14 = 0.166667 in favour of women -> 16.6667 points, 1.5 employees -> 35 points; it
+    # now favours women while indicator 1 favours men, so the catch-up rule gives 35 anyway.
+    config3 = {**CONFIG, "rule_settings": {"fr_egapro_2019": {"size_band": "50 a 250", "indicator2_3_years": 3}}}
+    db = _egapro_db(tmp_path / "three", raised, leave, config3, earlier={"E03", "E20", "E21"})
+    rows = {r["measure"]: r for r in _long(_run(db, "report", "fr_egapro_2019", "--format", "csv").output)}
+    assert rows["Indicator 2-3: raise rate gap (percentage points)"]["note"].startswith(
+        "9 women, 14 men (in favour of women); full points")
+    assert rows["Indicator 2-3: raise rate gap (percentage points)"]["value"] == "16.7"
+    assert rows["Indicator 2-3: points (of 35)"]["value"] == "35"
+    bigger = {**CONFIG, "rule_settings": {"fr_egapro_2019": {"indicator2_3_years": 3}}}
+    assert "applies to size_band" in _run(_egapro_db(tmp_path / "big", leave=leave, config=bigger),
+                                          "report", "fr_egapro_2019").output
+
+
+def test_egapro_refuses_without_leave_data(tmp_path):
+    result = _run(_egapro_db(tmp_path), "report", "fr_egapro_2019")
+    assert result.exit_code == 1
+    assert "hr/leave.csv" in result.output and "maternity" in result.output
 
 
 def test_bc_report_on_a_built_database(tmp_path):
@@ -256,3 +345,73 @@ def test_bc_report_on_a_built_database(tmp_path):
     assert rows[("Mean overtime hours difference (hours)", "Women")]["value"] == "-2.0"
     assert rows[("Mean hourly pay gap", "Non-binary people")]["suppressed"] == "True"
     assert rows[("Percentage receiving overtime pay", "Women")]["value"] == "90.9"   # 10 of 11
+
+
+def test_ll144_report_on_a_built_database(tmp_path):
+    # The DCWP's example table (6 RCNY 5-301): 92 men, 50 selected (54.3%, ratio 1.00) and 76
+    # women, 34 selected (44.7%, 34/76 / 50/92 = 0.82); 5 applicants who did not give their sex
+    # are counted as unknown. Selected = entered 'screen' (the second stage).
+    apps, stages = [], []
+    spec = [("Man", 92, 50), ("Woman", 76, 34), ("", 5, 1)]
+    for gender, n, picked in spec:
+        for i in range(n):
+            aid = f"A{gender or 'U'}{i:03}"
+            apps.append({"application_id": aid, "applied_date": "2024-03-01", "gender": gender,
+                         "race_ethnicity": "White", "status": "rejected"})
+            stages.append({"application_id": aid, "stage": "applied", "entered_date": "2024-03-01"})
+            if i < picked:
+                stages.append({"application_id": aid, "stage": "screen", "entered_date": "2024-03-10"})
+    folder = tmp_path / "data"
+    config = {**CONFIG, "rule_settings": {"nyc_ll144_2023": {"audit_date": "2024-06-15"}}}
+    employees_folder(folder, _employees([("E0", "Man")]), _jobs([("E0",)]), config)
+    write_csv(folder / "recruiting" / "applications.csv",
+              ["application_id", "applied_date", "gender", "race_ethnicity", "status"], apps)
+    write_csv(folder / "recruiting" / "application_stages.csv", ["application_id", "stage", "entered_date"], stages)
+    build_and_open(folder, tmp_path / "nyc.duckdb").close()
+    result = _run(tmp_path / "nyc.duckdb", "report", "nyc_ll144_2023", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {(r["section"], r["measure"], r["group"]): r["value"] for r in _long(result.output)}
+    assert rows[("Sex categories", "Selection rate", "Male")] == "54.3"
+    assert rows[("Sex categories", "Impact ratio", "Male")] == "1.00"
+    assert rows[("Sex categories", "Selection rate", "Female")] == "44.7"
+    assert rows[("Sex categories", "Impact ratio", "Female")] == "0.82"
+    assert rows[("Sex categories", "Number of applicants", "Unknown (not in the calculations)")] == "5"
+    table = _run(tmp_path / "nyc.duckdb", "report", "nyc_ll144_2023").output
+    assert "Date of the bias audit: 2024-06-15" in table and "Number of individuals assessed: 173" in table
+    assert "Distribution date of the tool: not given" in table
+
+
+def test_uk_report_on_the_demo_equals_a_second_computation(sample_db):
+    # The committed demo carries the London staff's April 2026 payroll (equity.yml limits the UK
+    # pack to GB). Recomputed here from the CSV files with pandas: relevant employees employed on
+    # 5 April 2026 with a GB job record; hourly rate = ordinary pay x 7 / days / weekly hours;
+    # full-pay = no reduced- or nil-pay leave overlapping the period (reg. 1(2)).
+    import pandas as pd
+    from tests.conftest import SAMPLE_DIR
+    day = pd.Timestamp("2026-04-05")
+    staff = pd.read_csv(SAMPLE_DIR / "hr" / "employees.csv", parse_dates=["hire_date", "termination_date"])
+    jobs = pd.read_csv(SAMPLE_DIR / "hr" / "job_history.csv", parse_dates=["effective_date"])
+    jobs = jobs[jobs.effective_date <= day].sort_values("effective_date").groupby("employee_id").tail(1)
+    staff = staff[(staff.hire_date <= day) & (staff.termination_date.isna() | (staff.termination_date >= day))]
+    staff = staff.merge(jobs[["employee_id", "country"]], on="employee_id")
+    staff = staff[staff.country == "GB"]
+    pay = pd.read_csv(SAMPLE_DIR / "hr" / "pay_periods.csv", parse_dates=["period_start", "period_end"])
+    pay = pay[(pay.period_start <= day) & (day <= pay.period_end)]
+    ordinary = pay[["basic_pay", "allowances", "shift_premium", "piecework_pay", "leave_pay", "bonus_pay"]].fillna(0).sum(axis=1)
+    days = (pay.period_end - pay.period_start).dt.days + 1
+    pay = pay.assign(hourly=ordinary * 7 / days / pay.weekly_hours)
+    leave = pd.read_csv(SAMPLE_DIR / "hr" / "leave.csv", parse_dates=["start_date", "end_date"])
+    leave = leave[leave.pay_during_leave.isin(["reduced", "none"])].merge(pay, on="employee_id")
+    reduced = leave[(leave.start_date <= leave.period_end)
+                    & (leave.end_date.isna() | (leave.end_date >= leave.period_start))].employee_id
+    full = staff.merge(pay, on="employee_id")
+    full = full[~full.employee_id.isin(reduced)]
+    men, women = (full.loc[full.gender == g, "hourly"] for g in ("Man", "Woman"))
+    mean_gap = (men.mean() - women.mean()) / men.mean() * 100
+    median_gap = (men.median() - women.median()) / men.median() * 100
+    result = _run(sample_db, "report", "uk_gpg_2017", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {r["measure"]: r for r in _long(result.output)}
+    assert rows["Mean gender pay gap in hourly pay"]["value"] == f"{mean_gap:.1f}"
+    assert rows["Median gender pay gap in hourly pay"]["value"] == f"{median_gap:.1f}"
+    assert len(staff) > 300 and len(reduced) > 0

@@ -174,8 +174,8 @@ def test_exit_mix_and_events():
     voluntary = (emp.termination_type == "voluntary").sum() / emp.termination_type.notna().sum()
     assert 0.70 < voluntary < 0.82
     events = read(DEMO, "reference__events")
-    assert list(zip(events.event_date, events.label)) == [
-        ("2022-01-01", "Parental leave 26 weeks"), ("2024-01-01", "Salary ranges in job ads")]
+    assert list(zip(events.event_date, events.label, events.family)) == [
+        ("2022-01-01", "Parental leave 26 weeks", "workforce"), ("2024-01-01", "Salary ranges in job ads", "pay")]
 
 
 def test_money_precision(folder):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.charts import group_label
 from dashboard.charts_workforce import heatmap_figure, km_figure, ratio_figure
 from dashboard.sections.workforce import build_section
 from pipelines.metrics import compute
@@ -26,12 +27,13 @@ def test_heatmap_cells_of_hidden_groups_are_blank_and_labelled(sample_con):
     checked = 0
     for i, group in enumerate(heat.y):
         for j, period in enumerate(heat.x):
-            r = rows[(rows["group"] == group) & (rows["period"] == period)]
+            # the y axis shows readable labels ("Woman, Asian" for Woman|Asian)
+            r = rows[(rows["group"].map(group_label) == group) & (rows["period"] == period)]
             if r.empty:
                 continue
             if r["suppressed"].iat[0]:
                 assert heat.z[i][j] is None
-                assert heat.text[i][j] in ("fewer than 5", "hidden")
+                assert heat.text[i][j] in ("fewer than 5", "suppressed (protects a smaller group)")
                 checked += 1
             else:
                 assert heat.z[i][j] == pytest.approx(r["value"].iat[0])

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import commitments_data, data
 from dashboard.charts import format_value, sparkline
 from dashboard.components import require_db
-from dashboard.controls import current_view
+from dashboard.controls import current_view, overview_scope
 from dashboard.kpis import full_or_all_periods, headline, headline_specs
 from dashboard.narrative_commitments import counts_sentence, overview_lines
 from dashboard.sections import family_findings
@@ -19,12 +19,19 @@ view = current_view()
 st.title(f"{info['organisation'] or 'Equity metrics'}: overview")
 st.caption(f"Data from {info['history_start']} to {info['as_of']}. Headline figures use the latest "
            f"full {view.period}; groups of fewer than {info['k']} people are never shown.")
+st.info(overview_scope(view))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _headlines(version: data.DbVersion, period: str):
+def _headlines(version: data.DbVersion, period: str, date_from, date_to, filters: tuple):
     cur = data.cursor(version)
-    return [h for h in (headline(cur, s, period=period) for s in headline_specs(info["tables"])) if h]
+    out = []
+    for s in headline_specs(info["tables"]):
+        flt = {d: list(v) for d, v in filters if d in s.dimensions}
+        h = headline(cur, s, period=period, date_from=date_from, date_to=date_to, filters=flt)
+        if h:
+            out.append((h, [d for d, _ in filters if d not in s.dimensions]))
+    return out
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -33,15 +40,17 @@ def _findings(version: data.DbVersion, period: str, review_log_stamp: int | None
     return family_findings(data.cursor(version), info["k"], period)
 
 
-headlines = _headlines(version, view.period)
+headlines = _headlines(version, view.period, view.date_from, view.date_to, view.filters)
 cols = st.columns(max(1, min(3, len(headlines) + 1)))
-for i, h in enumerate(headlines):
+for i, (h, unfiltered) in enumerate(headlines):
     spec = h.spec
     with cols[i % len(cols)], st.container(border=True):
         st.metric(f"{h.label}, {h.period}", h.value, h.change or None,
                   delta_color="inverse" if spec.higher_is_better is False else
                   ("normal" if spec.higher_is_better else "off"), help=spec.definition)
-        st.caption(" · ".join(p for p in (f"n = {h.n}" if h.n else "", f"95% CI {h.ci}" if h.ci else "") if p))
+        st.caption(" · ".join(p for p in (f"n = {h.n}" if h.n else "", f"95% CI {h.ci}" if h.ci else "",
+                                          f"not filtered by {' or '.join(unfiltered)} (not recorded here)"
+                                          if unfiltered else "") if p))
         st.plotly_chart(sparkline(h.trend, spec.unit), width="stretch", key=f"spark-{spec.name}",
                         config={"displayModeBar": False})
         st.caption(f"Trend {h.trend['period'].iat[0]} to {h.trend['period'].iat[-1]}: "
@@ -49,7 +58,9 @@ for i, h in enumerate(headlines):
 
 if data.family_loaded(version, "workforce"):
     with cols[len(headlines) % len(cols)], st.container(border=True):
-        table = data.metric_table(version, "representation", ("gender",), view.period)
+        rep_spec = data.registry()["representation"]
+        table = data.metric_table(version, "representation", ("gender",), view.period, view.date_from,
+                                  view.date_to, view.filters_for(rep_spec))
         rows = full_or_all_periods(table[table["dimensions"] == "gender"])
         last = rows[rows["period_start"] == rows["period_start"].max()]
         st.subheader("Representation by gender")
@@ -70,7 +81,7 @@ else:
 if data.family_loaded(version, "workforce"):
     by = view.by or ("gender", "race_ethnicity")
     table = full_or_all_periods(data.metric_table(version, "headcount", by, view.period, view.date_from,
-                                                  view.date_to, view.filters))
+                                                  view.date_to, view.filters_for(data.registry()["headcount"])))
     latest = table[(table["period_start"] == table["period_start"].max()) & (table["dimensions"] == "|".join(by))]
     hidden = int(latest["suppressed"].sum())
     st.caption(f"Privacy: in the {' × '.join(by)} breakdown of headcount ({latest['period'].iat[0]}), "

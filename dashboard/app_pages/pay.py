@@ -3,16 +3,15 @@ flags, decomposition, cohort review and the cost-to-close curve (aggregates only
 remediation rows never appear on the dashboard)."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
-from dashboard.components import chart_block, no_data, require_db, table_block
-from dashboard.controls import current_view
-from dashboard.narrative_pay import (art10_summary, cost_curve_title, decomposition_title,
+from dashboard.components import chart_block, no_data, require_db, table_block, safe_dataframe
+from dashboard.controls import by_note, current_view
+from dashboard.narrative_pay import (art10_summary, art10_table, cost_curve_title, decomposition_title,
                                      pay_gap_summary, pay_gap_table, pay_gap_title, remediation_summary,
-                                     remediation_table)
+                                     remediation_table, statutory_table)
 from dashboard.sections import pay as tables
 from pipelines.errors import UsageError
 from pipelines.export import to_csv
@@ -53,8 +52,11 @@ def _config(version):
 
 
 config = _config(version)
-compared, _ = split_dims(view.by, config)
+compared, within = split_dims(view.by, config)
 by = tuple(compared) or ("gender",)
+if within:   # a level is what the adjusted gap controls for, not a group to compare
+    st.info(by_note(view, by, f"{' and '.join(within)} is a factor the adjusted gap already controls for "
+                              "(pay.within_dimensions), not a group to compare"))
 filters = tuple((d, v) for d, v in view.filters)
 st.caption(f"Snapshot on each period end: employees active that day, full-time-equivalent base salary in "
            f"{currency} at that month's FX rate, hourly = annual / ({config['pay']['standard_weekly_hours']} h x "
@@ -70,7 +72,7 @@ except UsageError as exc:   # several values in one filter: pay figures take one
     st.warning(str(exc))
     st.stop()
 title = pay_gap_title(rows, tables.factors_text(config))
-chart_block(gap_trend_figure(rows, title=title, events=data.events(version)), pay_gap_table(rows, k),
+chart_block(gap_trend_figure(rows, title=title, events=data.events(version, "pay")), pay_gap_table(rows, k),
             pay_gap_summary(rows, k), key="pay-trend", filename="pay_gap_raw_vs_adjusted.csv")
 
 # 2. statutory tables -------------------------------------------------------------------------
@@ -79,14 +81,7 @@ measures, flags = _statutory(version, filters)
 if len(measures):
     period = measures["period"].iat[0]
     st.subheader(f"UK Gender Pay Gap / EU Pay Transparency Art. 9(1), {period}")
-    shown = measures.copy()
-    shown["value"] = [("" if s else (f"{v:.1%}" if u == "share" else f"{v:.1f}%"))
-                      for v, s, u in zip(shown["value"], shown["suppressed"], shown["unit"])]
-    shown["95% CI"] = [("" if s or pd.isna(lo) else (f"{lo:.1%} to {hi:.1%}" if u == "share" else f"{lo:.1f}% to {hi:.1f}%"))
-                       for lo, hi, s, u in zip(measures["ci_low"], measures["ci_high"], measures["suppressed"], measures["unit"])]
-    shown["n"] = ["" if s or pd.isna(n) else f"{float(n):,.4g}" for n, s in zip(shown["n"], shown["suppressed"])]
-    shown.loc[shown["suppressed"], "value"] = f"fewer than {k} (or protecting a smaller group)"
-    shown = shown[["measure", "uk_measure", "eu_article_9_1", "group", "value", "95% CI", "n", "note"]]
+    shown = statutory_table(measures, k)
     quart = measures[measures["measure"].str.startswith("Share of pay quartile") & ~measures["suppressed"]].copy()
     quart["quartile"] = quart["measure"].str.replace("Share of pay quartile: ", "", regex=False)
     women_top = quart[(quart["group"] == "Woman") & quart["quartile"].str.contains("upper")
@@ -100,8 +95,7 @@ if len(measures):
 threshold = config["pay"]["category_gap_threshold_pct"]
 st.subheader(f"EU Art. 9(1)(g) and Art. 10: categories of workers with a gap of {threshold}% or more")
 st.markdown(art10_summary(flags, threshold))
-flagged = flags[flags["flagged"]] if len(flags) else flags
-st.dataframe(flagged, hide_index=True, width="stretch", key="pay-art10")
+safe_dataframe(art10_table(flags), hide_index=True, width="stretch", key="pay-art10")
 st.download_button("Download the category assessment (CSV)", data=to_csv(flags), file_name="pay_art10_categories.csv",
                    mime="text/csv", key="download-pay-art10")
 
@@ -126,7 +120,7 @@ st.markdown(f"{int(counts.get('flagged', 0))} cohort comparison(s) flagged (|t| 
             f"{config['pay']['cohort_min_n']} people and {config['pay']['cohort_min_group_n']} in each group. "
             f"{int(cohorts['status'].str.startswith('not').sum())} comparison(s) not tested or not shown.")
 visible = cohorts[~cohorts["status"].str.startswith("not shown")]
-st.dataframe(visible.round(4), hide_index=True, width="stretch", key="pay-cohorts")
+safe_dataframe(visible.round(4), hide_index=True, width="stretch", key="pay-cohorts")
 st.download_button("Download the cohort review (CSV)", data=to_csv(cohorts.round(4)), file_name="pay_cohorts.csv",
                    mime="text/csv", key="download-pay-cohorts")
 

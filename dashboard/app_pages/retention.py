@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts import trend_figure
 from dashboard.charts_workforce import impact_figure, km_figure
-from dashboard.components import chart_block, no_data, require_db
-from dashboard.controls import current_view
+from dashboard.components import chart_block, no_data, require_db, safe_dataframe
+from dashboard.controls import by_note, current_view
 from dashboard.narrative import display_table, finding_title, periods_with_values, summary_text
 from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
                                            retention_summary, retention_title)
@@ -31,7 +31,8 @@ if not data.family_loaded(version, "workforce"):
     no_data("retention", "hr/employees.csv and hr/job_history.csv")
     st.stop()
 specs = data.registry()
-events = data.events(version)
+events = data.events(version)   # every event can be tested below
+chart_events = data.events(version, "workforce")
 filters = view.filters_dict()
 
 
@@ -62,7 +63,7 @@ chart_block(km_figure(res.curves, title=retention_title(summary), first=[low] if
             curve_table,
             retention_summary(summary, res.logrank, k), key="ret-km", filename="retention_curves.csv")
 with st.expander("Groups: 12- and 24-month retention and median tenure", expanded=False):
-    st.dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
+    safe_dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
 
 # --- Retention trends ----------------------------------------------------------------------
 st.header("Retention over the years")
@@ -75,7 +76,7 @@ rows = table[table["dimensions"] == "|".join(by)]
 overall = table[table["group"] == "All"]
 said = periods_with_values(rows, overall)   # a cohort still being followed up has no value yet
 chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                         unit=spec.unit, events=events),
+                         unit=spec.unit, events=chart_events),
             display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
             key=f"ret-{name}", filename=f"{name}.csv")
 
@@ -89,20 +90,22 @@ else:
     for name in LEAVE_METRICS:
         spec = specs[name]
         by = view.by_for(spec)[:1] or ("gender",)   # leave is few people: one dimension at a time
+        if name == LEAVE_METRICS[0] and by_note(view, by):
+            st.caption(by_note(view, by, "leave is taken by few people, so one dimension at a time"))
         table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to,
                                   view.filters_for(spec))
         rows = table[table["dimensions"] == "|".join(by)]
         overall = table[table["group"] == "All"]
         said = periods_with_values(rows, overall)
         chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                                 unit=spec.unit, events=events),
+                                 unit=spec.unit, events=chart_events),
                     display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
                     key=f"ret-{name}", filename=f"{name}.csv")
 
 # --- Policy events ---------------------------------------------------------------------------
 st.header("Did a policy change anything?")
 if events.empty:
-    st.info("No events loaded: add reference/events.csv (event_date, label, description) and rebuild.")
+    st.info("No events loaded: add reference/events.csv (event_date, label, description, optional family) and rebuild.")
     st.stop()
 cols = st.columns(4)
 event = cols[0].selectbox("Event", list(events["label"]), key="ret_event")
@@ -130,6 +133,6 @@ table = result.series.assign(t=result.series["t"].astype(int)).rename(columns={
 fig = impact_figure(result.series, result.coefficients, result.event_date, unit=specs[metric].unit,
                     event_label=result.event, title=impact_title(result, specs[metric].unit))
 chart_block(fig, table, impact_sentence(result, specs[metric].unit), key="ret-impact", filename="impact_series.csv")
-st.dataframe(result.coefficients, hide_index=True, width="stretch", key="ret-impact-coef")
+safe_dataframe(result.coefficients, hide_index=True, width="stretch", key="ret-impact-coef")
 for note in result.notes:
     st.caption(note)

@@ -47,7 +47,7 @@ if not TIER1 <= info["tables"]:
 
 config = build_context(data.cursor(version))["config"]
 k = supplier_k(config)
-events = data.events(version)
+events = data.events(version, "suppliers")
 diverse = ", ".join(config["procurement"]["diverse_certifications"])
 st.caption(
     f"Spend counts as diverse when the supplier held a diverse certification ({diverse}) on the day it was "
@@ -86,13 +86,12 @@ with right:
             t2_title = f"Tier 2 spend is not shown for the latest full period: fewer than {k} primes report"
         else:
             t2_title = f"Tier 2 spend attributed to us was {format_money(t2_all['value'].iat[0], currency)} in {t2_all['period'].iat[0]}"
-        t2_rows = tier2[tier2["dimensions"] == "attribution"]
         summary = t2_title + f". Each figure needs at least {k} primes (companies) behind it; n = primes."
         t2_table = display_table(tier2, data.registry()["tier2_spend"], k)
         if tier2["suppressed"].all():   # an empty chart says nothing: the table shows what is hidden and why
             table_block(t2_table, summary, key="sup-tier2", filename="tier2_spend.csv")
         else:
-            chart_block(tier2_figure(t2_rows, title=t2_title, currency=currency), t2_table, summary,
+            chart_block(tier2_figure(tier2, title=t2_title, currency=currency), t2_table, summary,
                         key="sup-tier2", filename="tier2_spend.csv")
 
 # --- per certification -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dashboard import data
 from dashboard.charts import trend_figure
 from dashboard.charts_workforce import flow_figure, heatmap_figure, pipeline_figure, ratio_figure, target_figure
 from dashboard.components import chart_block, no_data, require_db
-from dashboard.controls import current_view
+from dashboard.controls import GRAIN_NOUN, by_note, current_view
 from dashboard.narrative import display_table, finding_title, full_periods, latest_period, summary_text
 from dashboard.narrative_workforce import (flow_summary, pipeline_summary, pipeline_title,
                                            ratio_summary, ratio_title, target_sentence)
@@ -33,7 +33,7 @@ if not data.family_loaded(version, "workforce"):
     no_data("the workforce", "hr/employees.csv and hr/job_history.csv")
     st.stop()
 specs = data.registry()
-events = data.events(version)
+events = data.events(version, "workforce")
 config = build_context(data.cursor(version))["config"]
 
 
@@ -65,12 +65,13 @@ chart_block(fig, display_table(table, spec, k), summary_text(spec, rows, table[t
             key=f"wf-{name}", filename=f"{name}.csv")
 
 # --- Intersectional heat map --------------------------------------------------------------
-st.header("Groups by year")
+st.header(f"Groups by {GRAIN_NOUN[view.period]}")
 heat_by = by if len(by) >= 2 else tuple(d for d in DEFAULT_BY if d in spec.dimensions)
 heat = table_for(name, heat_by)
 heat_rows = heat[heat["dimensions"] == "|".join(heat_by)]
-st.caption(f"{spec.title} for every {' × '.join(heat_by)} group and period. Blank cells are groups of "
-           f"fewer than {k} people, or hidden so that such a group cannot be worked out from totals.")
+st.caption(f"{spec.title} for every {' × '.join(heat_by)} group and {GRAIN_NOUN[view.period]}. Blank cells are "
+           f"groups of fewer than {k} people, or hidden so that such a group cannot be worked out from totals. "
+           + by_note(view, heat_by, "the heat map crosses two or more dimensions"))
 chart_block(heatmap_figure(heat_rows, title=finding_title(spec, latest_full(heat_rows)), unit=spec.unit, k=k),
             display_table(heat, spec, k), summary_text(spec, latest_full(heat_rows), heat[heat["group"] == "All"], k),
             key=f"wf-heat-{name}", filename=f"{name}_by_group.csv")
@@ -83,7 +84,7 @@ flows = {label: latest_full(table_for(m, flow_by)) for label, m in
 flows = {label: t[t["dimensions"] == flow_by[0]] for label, t in flows.items()}
 period = flows["headcount"]["period"].iat[0] if len(flows["headcount"]) else ""
 st.caption("A group whose share of exits is above its share of headcount is shrinking unless its share "
-           "of hires makes up for it.")
+           "of hires makes up for it. " + by_note(view, flow_by, "the three shares are compared one dimension at a time"))
 flow_table = pd.concat([display_table(t, specs[m], k) for t, m in
                         zip(flows.values(), ("representation", "hire_share", "exit_share"))], ignore_index=True)
 flow_table.insert(1, "Share of", sum(([lbl] * len(t) for lbl, t in flows.items()), []))
@@ -98,7 +99,8 @@ rep = latest_full(table_for("representation_by_level", level_by))
 index = latest_full(table_for("pipeline_index", level_by))
 rep_rows = rep[rep["dimensions"] == level_by[0]]
 st.caption("Each group's share of every level; the pipeline index divides a level's share by the share "
-           "one level down (below 1: the group thins out going up).")
+           "one level down (below 1: the group thins out going up). "
+           + by_note(view, level_by, "levels are the x axis, compared one dimension at a time"))
 pipe_table = pd.concat([display_table(rep, specs["representation_by_level"], k).assign(Level=rep["job_level"].values),
                         display_table(index, specs["pipeline_index"], k).assign(Level=index["job_level"].values)],
                        ignore_index=True)

@@ -13,6 +13,14 @@ import shutil
 
 log = logging.getLogger(__name__)
 WIDTH, HEIGHT = 900, 420
+MAX_HEIGHT = 1200   # px at WIDTH: a little under the printable height of an A4 page
+
+
+def print_height(fig: dict) -> int:
+    """The figure's own height (a heat map of 38 groups asks for room) within one page; the
+    default height for a figure that sets none."""
+    asked = (fig.get("layout") or {}).get("height")
+    return int(min(max(asked or HEIGHT, HEIGHT), MAX_HEIGHT))
 
 
 class ChartRendererMissing(RuntimeError):
@@ -40,7 +48,7 @@ def svg_renderer():
     try:
         def render(fig) -> str:
             fig = fig.to_dict() if hasattr(fig, "to_dict") else fig
-            data = kaleido.calc_fig_sync(fig, opts={"format": "svg", "width": WIDTH, "height": HEIGHT})
+            data = kaleido.calc_fig_sync(fig, opts={"format": "svg", "width": WIDTH, "height": print_height(fig)})
             return data.decode("utf-8") if isinstance(data, bytes) else data
         yield render
     finally:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from importlib import resources
 
 import pandas as pd
 
 WIDE_COLUMNS = 8   # wider tables print in a smaller type so cells do not wrap letter by letter
+HASH = re.compile(r"^[0-9A-Fa-f]{32,}$")
 NUMERIC = ("n", "95% CI", "rows_in", "rows_loaded", "rows_quarantined", "size_bytes")
 
 
@@ -21,12 +23,19 @@ def table(df: pd.DataFrame, caption: str = "") -> str:
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in df.columns)
     body = []
     for row in df.itertuples(index=False):
-        cells = "".join(f'<td class="{"num" if c in NUMERIC else ""}">{esc(v)}</td>'
-                        for c, v in zip(df.columns, row))
+        cells = "".join(f'<td class="{cell_class(c, v)}">{esc(v)}</td>' for c, v in zip(df.columns, row))
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     cls = ' class="wide"' if len(df.columns) > WIDE_COLUMNS else ""
     return f"<table{cls}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def cell_class(column: str, value: object) -> str:
+    """num: right-aligned figures; hash: a long unbroken token (a SHA-256) set small and
+    allowed to break anywhere, so it wraps inside its column instead of running off the page."""
+    if isinstance(value, str) and HASH.match(value):
+        return "hash"
+    return "num" if column in NUMERIC else ""
 
 
 def figure(svg: str | None, alt: str, caption: str) -> str:

@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 from contextlib import nullcontext
 
-import numpy as np
 import pandas as pd
 
 from pipelines.db import built_tables
@@ -21,6 +20,7 @@ from pipelines.quality_report import quality_summary
 from ..kpis import headline, headline_specs
 from ..sections import family_findings, family_sections
 from . import html as H
+from .cells import print_frame
 from .figures import svg_renderer
 from .statutory import statutory_section
 
@@ -50,23 +50,17 @@ def print_table(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         note = (note + " " if note else "") + (f"First {PRINT_ROWS} of {len(df)} rows; the full table is "
                                                 "on the dashboard (CSV download).")
         df = df.head(PRINT_ROWS)
-    return df.apply(lambda col: col.map(_print_cell)), note
+    return print_frame(df), note
 
 
-PRINT_TEXT = 90   # characters; longer explanations are on the dashboard
-
-
-def _print_cell(value: object) -> object:
-    """Numbers to 4 significant figures, yes/no for flags, long text shortened for print."""
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, (float, np.floating)):
-        if pd.isna(value):
-            return ""
-        return f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 1 else f"{value:.4g}"
-    if isinstance(value, str) and len(value) > PRINT_TEXT:
-        return value[:PRINT_TEXT - 1].rstrip() + "…"
-    return value
+def without_title(fig):
+    """The figure for print: its title is the block heading, so the title and the top margin
+    it took are removed; what else sits above the plot (axis labels on top, panel titles)
+    keeps its room."""
+    title = (fig.layout.title.text or "") if fig.layout.title else ""
+    lines = title.count("<br>") + 1 if title else 0
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
+    return fig.update_layout(title=None, margin={"t": max(20, int(top) - 24 * lines - 20)})
 
 
 def _suppressed_cells(df: pd.DataFrame) -> int:
@@ -130,7 +124,7 @@ def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts:
             for block in section.blocks:
                 svg = None
                 if block.figure is not None:   # the block heading carries the title in print
-                    svg = render(block.figure.update_layout(title=None, margin={"t": 20}))
+                    svg = render(without_title(block.figure))
                 table, note = print_table(block.table)
                 suppressed += _suppressed_cells(table)
                 parts.append(f"<h2>{H.esc(block.title)}</h2>" + H.figure(svg, block.alt, block.summary)

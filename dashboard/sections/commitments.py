@@ -5,7 +5,7 @@ and the persistence checkpoints. Built from the same assessments as the Commitme
 from __future__ import annotations
 
 from pipelines.commitments import assess_register
-from pipelines.db import has_table
+from pipelines.db import events_of
 
 from ..charts_commitments import trajectory_figure
 from ..narrative_commitments import (FLAGGED, checkpoint_table, counts_sentence, counts_text, finding_sentence,
@@ -22,12 +22,6 @@ INTRO = ("What the organisation committed to, who owns each commitment, and whet
 REGISTER_COLUMNS = ["ID", "Commitment", "Owner", "Status", "Baseline", "Latest", "Target", "Due", "Assessment"]
 
 
-def _events(con):
-    if not has_table(con, "fct_events"):
-        return None
-    return con.execute("SELECT event_date, label, description FROM fct_events ORDER BY event_date").df()
-
-
 def build_section(con, k: int, period: str = "year") -> Section | None:
     """`k` and `period` are not used: each linked metric keeps its own threshold (people,
     companies or survey respondents) and commitments are judged on full years."""
@@ -36,11 +30,10 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
         return None
     blocks = [Block(title=f"Commitments: {counts_text(assessments)}", summary=f"{counts_sentence(assessments)} {headline_reasons(assessments)}",
                     table=register_table(assessments)[REGISTER_COLUMNS])]
-    events = _events(con)
     for a in assessments:
         title = trajectory_title(a)
         drawable = a.baseline is not None and a.latest is not None
-        figure = trajectory_figure(a, title=title, events=events) if drawable else None
+        figure = trajectory_figure(a, title=title, events=events_of(con, a.commitment.spec.family)) if drawable else None
         blocks.append(Block(
             title=title, summary=f"{a.reason} {persistence_summary(a)}", table=checkpoint_table(a), figure=figure,
             alt=(f"Line chart of {a.commitment.linked_label} by year with the straight-line projection, the "

@@ -3,6 +3,7 @@ within-department view and time in stage, by gender, for the latest full period.
 from __future__ import annotations
 
 from pipelines.db import has_table
+from pipelines.formatting import format_p
 from pipelines.metrics import build_context, compute, families, make_periods
 from pipelines.metrics.hiring_display import (cmh_display, funnel_display, funnel_sentences, impact_display,
                                               impact_sentences, sort_stages, time_display, time_sentences)
@@ -101,4 +102,4 @@ def _impact_finding(row, stage_label, stratum) -> str:
     where = f" in {stratum}" if stratum else ""
     return (f"Hiring{where}: {row['group']} applicants at {stage_label(row['stage'], row.get('next_stage'))} are "
             f"selected at {row['value']:.2f} times the rate of {row['reference_group']} (below four-fifths; "
-            f"Holm p = {row['p_holm']:.3f}, n = {int(row['n']):,}).")
+            f"Holm {format_p(row['p_holm'])}, n = {int(row['n']):,}).")

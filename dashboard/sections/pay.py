@@ -21,8 +21,10 @@ from pipelines.metrics.pay_statutory import art10_assessment, statutory_measures
 from pipelines.privacy.keys import read_salt
 
 from ..charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
-from ..narrative_pay import (art10_summary, cost_curve_title, decomposition_title, pay_gap_summary,
-                             pay_gap_table, pay_gap_title, remediation_summary, remediation_table)
+from ..narrative import FINDING_MIN_N
+from ..narrative_pay import (art10_summary, art10_table, cost_curve_title, decomposition_title, pay_gap_summary,
+                             pay_gap_table, pay_gap_title, remediation_summary, remediation_table,
+                             statutory_table)
 from . import Block, Section
 
 FACTOR_WORDS = {"job_level": "job level", "job_family": "job family", "location": "location",
@@ -114,8 +116,7 @@ def _block_quartiles(con, k) -> Block:
     quart["quartile"] = quart["measure"].str.replace("Share of pay quartile: ", "", regex=False)
     title = "Share of each hourly pay quartile by gender"
     fig = quartile_figure(quart, title=title) if len(quart) else None
-    shown = table.assign(value=table["value"].round(4))[["period", "measure", "uk_measure", "eu_article_9_1",
-                                                         "group", "value", "n", "note"]]
+    shown = statutory_table(table, k)
     return Block(title="UK Gender Pay Gap measures / EU Art. 9(1)(a)-(f)", summary=(
         "Mean and median hourly and bonus gaps (positive = paid less than men), share receiving a bonus, and the "
         "share of each pay quartile, on the last day of the latest full year."), table=shown, figure=fig,
@@ -131,7 +132,7 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     flags = art10_rows(con, k)
     blocks.append(Block(title="EU Art. 10: categories with a gap of 5% or more",
                         summary=art10_summary(flags, config["pay"]["category_gap_threshold_pct"]),
-                        table=flags[flags["flagged"]] if len(flags) else flags))
+                        table=art10_table(flags)))
     tables = analysis_tables(con, ["gender"], k)
     if len(tables["factors"]):
         title = decomposition_title(tables["summary"])
@@ -172,9 +173,11 @@ def findings(con, k: int, period: str = "year") -> list[str]:
                        f"than {r['reference']} with the same {factors} "
                        f"(95% CI {r['ci_low']:.1f}% to {r['ci_high']:.1f}%, n = {int(r['n']):,}).")
     flags = art10_rows(con, k)
-    if len(flags) and flags["flagged"].any():
-        categories = flags.loc[flags["flagged"].astype(bool), "category"].nunique()
+    judged = art10_table(flags)
+    judged = judged[judged["Assessment"] == "joint pay assessment needed"] if len(judged) else judged
+    if len(judged):
+        categories = judged["Category"].nunique()
         out.append(f"Pay {end.year}: {categories} worker categor{'y has' if categories == 1 else 'ies have'} a gap "
-                   "of 5% or more in basic or variable pay (EU Art. 10: a joint pay assessment is needed "
-                   "unless objective criteria justify it).")
+                   f"of 5% or more in basic or variable pay for a group of at least {FINDING_MIN_N} people "
+                   "(EU Art. 10: a joint pay assessment is needed unless objective criteria justify it).")
     return out

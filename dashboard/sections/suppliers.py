@@ -50,9 +50,10 @@ def _tier2_block(con, k: int, currency: str, period: str) -> Block:
     else:
         title = f"Tier 2 spend attributed to us: {format_money(total['value'].iat[0], currency)} in {total['period'].iat[0]}"
     summary = f"{title}. Tier 2 is reported beside the Tier 1 share, never added to it; n = primes."
-    fig = tier2_figure(table[table["dimensions"] == "attribution"], title=title, currency=currency)
+    fig = tier2_figure(table, title=title, currency=currency)
     return Block(title=title, summary=summary, figure=fig, table=display_table(latest, registry()["tier2_spend"], k),
-                 alt=f"Stacked bar chart of direct and indirect Tier 2 spend by period. {summary}")
+                 alt=("Bar chart of Tier 2 spend by period, split into direct and indirect where both parts are "
+                      f"published and otherwise the total. {summary}"))
 
 
 def _goals_block(con, config, period: str) -> Block | None:

@@ -8,6 +8,7 @@ is built with the (lower) HR k; a stricter k passed in is honoured.
 from __future__ import annotations
 
 from pipelines.db import has_table
+from pipelines.formatting import format_p
 from pipelines.metrics import build_context, compute, families, registry
 from pipelines.metrics.voice_compare import gaps_to_rest
 from pipelines.metrics.voice_outcomes import outcome_metrics, outcomes_side_by_side
@@ -99,5 +100,5 @@ def findings(con, k: int, period: str = "year") -> list[str]:
         for _, r in latest[latest["significant"].fillna(False).astype(bool)].iterrows():
             out.append(f"Employee voice {r['period']}: {r['group']} {r['construct']} favourability "
                        f"{r['value']:.0%} vs {r['rest_value']:.0%} for everyone else ({r['gap'] * 100:+.0f} points; "
-                       f"Holm p = {r['p_holm']:.3f}, n = {int(r['n']):,} respondents).")
+                       f"Holm {format_p(r['p_holm'])}, n = {int(r['n']):,} respondents).")
     return list(dict.fromkeys(out))

@@ -19,6 +19,7 @@ import yaml
 
 from ..errors import DataError
 from ..metrics import MAX_DIMS, MetricSpec, registry
+from ..paths import resolve_source_path
 
 FILE_NAME = "commitments.yml"
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -121,6 +122,7 @@ def _entry_lines(text: str) -> list[int | None]:
 def read_register(data_dir: Path) -> list[Commitment] | None:
     """The parsed register of `data_dir`, or None when the folder has no commitments.yml."""
     path = Path(data_dir) / FILE_NAME
+    resolve_source_path(data_dir, FILE_NAME)   # a symlink out of the data folder is refused
     if not path.exists():
         return None
     return parse_register(path.read_text(encoding="utf-8-sig"), source=str(path))

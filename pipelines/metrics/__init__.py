@@ -6,14 +6,34 @@
 
 `compute()` returns the long table (LONG_COLUMNS) with suppression applied; `MetricFrame`
 wraps it with fairlearn-style views.
-"""
-from ._engine import LONG_COLUMNS, MAX_DIMS, NoDataError, build_context, compute
-from ._frame import all_dimensions, dimension_sets
-from ._periods import GRAINS, Period, make_periods
-from ._registry import MetricSpec, families, registry
-from ._results import KEPT_ON_CLUSTER, NotPrecomputedError, stayed_on_cluster
-from ._view import MetricFrame, metric_frame
 
-__all__ = ["LONG_COLUMNS", "MAX_DIMS", "GRAINS", "MetricFrame", "MetricSpec", "NoDataError", "NotPrecomputedError", "KEPT_ON_CLUSTER", "stayed_on_cluster", "Period",
-           "all_dimensions", "build_context", "compute", "dimension_sets", "families",
-           "make_periods", "metric_frame", "registry"]
+Names are imported on first use (PEP 562): the engine pulls in DuckDB, pandas and SciPy
+(seconds), and `equity list` / `--help` need only the registry, which reads YAML.
+"""
+from __future__ import annotations
+
+import importlib
+
+_SOURCES = {
+    "LONG_COLUMNS": "_engine", "MAX_DIMS": "_engine", "NoDataError": "_engine",
+    "build_context": "_engine", "compute": "_engine",
+    "all_dimensions": "_frame", "dimension_sets": "_frame",
+    "GRAINS": "_periods", "Period": "_periods", "make_periods": "_periods",
+    "MetricSpec": "_registry", "families": "_registry", "registry": "_registry",
+    "KEPT_ON_CLUSTER": "_results", "NotPrecomputedError": "_results", "stayed_on_cluster": "_results",
+    "MetricFrame": "_view", "metric_frame": "_view",
+}
+__all__ = sorted(_SOURCES)
+
+
+def __getattr__(name: str):
+    source = _SOURCES.get(name)
+    if source is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{source}"), name)
+    globals()[name] = value          # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_SOURCES))

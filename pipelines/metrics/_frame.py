@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-import pandas as pd
 import yaml
 
 from ..sqlsafe import ident, literal
 from ._periods import Period, snapshot_dates
+
+if TYPE_CHECKING:  # the registry imports this module; `equity list` must not load pandas or DuckDB
+    import duckdb
+    import pandas as pd
 
 @lru_cache(maxsize=1)
 def dimension_sets() -> dict[str, dict[str, str]]:
@@ -35,7 +37,9 @@ def all_dimensions() -> dict[str, str]:
 
 def age_band_sql(birth_year: str, date_expr: str, config: dict[str, Any]) -> str:
     """CASE expression for the age band on a date (age = year(date) - birth_year)."""
-    edges = list(config["demographics"]["age_bands"])
+    # int(): the edges are written into SQL as numbers; equity.yml is validated on load, and
+    # this refuses anything else again (a stored config edited by hand), so no text gets in
+    edges = [int(e) for e in config["demographics"]["age_bands"]]
     age = f"(year({date_expr}) - {birth_year})"
     parts = [f"WHEN {birth_year} IS NULL THEN {literal(config['demographics']['not_disclosed'])}",
              f"WHEN {age} < {edges[0]} THEN {literal(f'Under {edges[0]}')}"]
@@ -66,6 +70,7 @@ class Query:
 
     def register_periods(self) -> None:
         """Expose `q_periods` and `q_snapshots` (month-end dates per period) to SQL."""
+        import pandas as pd
         self.con.register("q_periods", pd.DataFrame(
             {"period_start": [p.start for p in self.periods], "period_end": [p.end for p in self.periods]}))
         snaps = [(p.start, p.end, d) for p in self.periods for d in snapshot_dates(p)]

@@ -110,6 +110,8 @@ def families() -> dict[str, dict[str, Any]]:
 def _family_documents() -> list[tuple[Any, dict[str, Any]]]:
     """(file, parsed YAML) of every family file, in the families' display order."""
     folder = resources.files("pipelines.metrics")
-    docs = [(entry, yaml.safe_load(entry.read_text(encoding="utf-8")))
+    # libyaml's loader when present: the pure-Python one takes ~0.2 s here, most of `equity list`
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    docs = [(entry, yaml.load(entry.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506 (safe loader)
             for entry in folder.iterdir() if entry.name.endswith(".yml") and entry.name != "dimensions.yml"]
     return sorted(docs, key=lambda item: (item[1].get("order", 99), item[1]["family"]))

@@ -2,7 +2,8 @@
 
 Indicator 1 (pay gap, 40 points) by cells of socio-professional category (or coefficient
 level) x age band, indicator 5 (under-represented sex among the 10 highest paid, 10 points),
-and the index over the calculable indicators. Every threshold, grid and band comes from the
+and the index over the calculable indicators; indicators 2, 3, 2-3 and 4 (raises, promotions,
+return from maternity leave) are in statutory_egapro_careers.py. Every threshold, grid and band comes from the
 pack (fr_egapro_2019.yml); the rounding reproduces the Ministry's simulator, which rounds to
 6 decimals at each step half towards +infinity (JavaScript Math.round).
 
@@ -164,8 +165,11 @@ def band_label(i: int, edges: list[int]) -> str:
     return f"{edges[i - 1]}-{edges[i] - 1}"
 
 
-def egapro_rows(pack: Pack, pop: pd.DataFrame) -> tuple[list[dict], list[str]]:
-    """The declaration's indicators and index as report rows, and notes."""
+def egapro_rows(pack: Pack, pop: pd.DataFrame, returns: tuple[int, int, int]) -> tuple[list[dict], list[str]]:
+    """The declaration's indicators and index as report rows, and notes. `pop`: the employees
+    counted, with remuneration, age, classification and the period's raise / promotion booleans;
+    `returns`: (returns, eligible, raised) from maternity or adoption leave for indicator 4."""
+    from .statutory_egapro_careers import Ind1, career_rows   # it imports this module's rounding
     spec, settings = pack.spec, pack.settings
     grouping = settings["grouping"]
     column = "job_category" if grouping == "csp" else "job_coefficient"
@@ -175,10 +179,13 @@ def egapro_rows(pack: Pack, pop: pd.DataFrame) -> tuple[list[dict], list[str]]:
                         int(spec["cell_min_per_sex"]))
     ind1 = indicator1(cells, Decimal(str(spec["pertinence_threshold"][grouping])),
                       Decimal(str(spec["calculable_share"])), spec["indicator1_grid"])
-    top = compared.sort_values("annual_actual", ascending=False, kind="stable").head(10)
+    careers, career_points = career_rows(pack, pop, returns,
+                                         Ind1(ind1.score, int(spec["max_points"]["indicator1"]), ind1.gap_pct))
+    size = int(spec["top_earners"])
+    top = compared.sort_values("annual_actual", ascending=False, kind="stable").head(size)
     women, men = int((top["category"] == "F").sum()), int((top["category"] == "H").sum())
-    ind5 = indicator5(women, men, spec["indicator5_grid"]) if len(top) == 10 else None
-    points = {"indicator1": ind1.score, "indicator5": ind5}
+    ind5 = indicator5(women, men, spec["indicator5_grid"]) if len(top) == size else None
+    points = {"indicator1": ind1.score, "indicator5": ind5, **career_points}
     index, got, possible = index_score(points, spec["max_points"], settings["size_band"],
                                        int(spec["index_min_calculable_points"]))
     favour = "" if ind1.gap_pct in (None, 0) else (" (in favour of men)" if ind1.gap_pct > 0 else " (in favour of women)")
@@ -190,9 +197,10 @@ def egapro_rows(pack: Pack, pop: pd.DataFrame) -> tuple[list[dict], list[str]]:
             f"{float(spec['calculable_share']):.0%}) ({pack.cite('calculability')})", "percent",
             ind1.gap_pct is None),
         row("Indicator 1: points (of 40)", "All", ind1.score, ind1.total, "", "points", ind1.score is None),
-        row("Indicator 5: under-represented sex among the 10 highest paid", "All",
+        *careers,
+        row(f"Indicator 5: under-represented sex among the {size} highest paid", "All",
             None if ind5 is None else min(women, men), len(top),
-            f"{women} women, {men} men" if ind5 is not None else "fewer than 10 employees compared",
+            f"{women} women, {men} men" if ind5 is not None else f"fewer than {size} employees compared",
             "count", ind5 is None),
         row("Indicator 5: points (of 10)", "All", ind5, len(top), "", "points", ind5 is None),
         row("Index (of 100)", "All", index, len(compared),
@@ -200,9 +208,7 @@ def egapro_rows(pack: Pack, pop: pd.DataFrame) -> tuple[list[dict], list[str]]:
                                                           f"; not calculable under {spec['index_min_calculable_points']}"),
             "points", index is None),
     ]
-    notes = ["Indicators 2 (raises), 3 (promotions), 2-3 and 4 (raises after maternity leave) are not "
-             "implemented (docs/rules.md); they count as not calculable, so the index needs them supplied "
-             "elsewhere to reach 75 calculable points."]
+    notes = []
     if index is not None:
         t = spec["thresholds"]
         if index < t["corrective_measures"]:

@@ -11,10 +11,12 @@ These are the law's own organisation-level tables. The product's k applies on to
 """
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import pandas as pd
 
+from ..errors import UsageError
 from ..rules import Pack
 from .statutory_gaps import row
 
@@ -62,10 +64,37 @@ TITLES = {"sex": "Sex categories", "race": "Race/ethnicity categories",
           "intersection": "Intersectional categories"}
 
 
-def audit_rows(pack: Pack, apps: pd.DataFrame) -> tuple[list[dict], list[str]]:
+SOURCES = {"historical": "historical data of the employer's use of the tool",
+           "test": "test data (not enough historical data of the employer's use of the tool)"}
+
+
+def _date_setting(pack: Pack, key: str) -> str:
+    value = pack.settings[key]
+    if value is None:
+        return f"not given (rule_settings.{pack.name}.{key})"
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise UsageError(f"rule_settings.{pack.name}.{key} must be a date YYYY-MM-DD (got {value!r})") from None
+
+
+def summary_lines(pack: Pack, assessed: int, period: str) -> list[str]:
+    """The published summary's items that are not in the tables (6 RCNY 5-303(a)), in its order."""
+    source = SOURCES[pack.settings["data_source"]]
+    explanation = pack.settings.get("data_explanation")
+    return [f"Date of the bias audit: {_date_setting(pack, 'audit_date')} ({pack.cite('summary')}).",
+            f"Source of the data: {source}; {period}" + (f". {explanation}" if explanation else "") + ".",
+            # the unknown counts are rows of the tables, so the product's k guards them there
+            f"Number of individuals assessed: {assessed}; the number in an unknown category, not in the "
+            f"calculations, is the last row of each table ({pack.cite('unknown')}).",
+            f"Distribution date of the tool: {_date_setting(pack, 'distribution_date')}."]
+
+
+def audit_rows(pack: Pack, apps: pd.DataFrame, period: str = "") -> tuple[list[dict], list[str]]:
+    """The tables as report rows, and the notes: the published summary's other items first."""
     tables = audit_tables(pack, apps)
     share = float(pack.settings["exclude_below_share"])
-    rows, notes = [], []
+    rows, notes = [], summary_lines(pack, len(apps), period)
     for table, title in TITLES.items():
         df = tables[table]
         for r in df.itertuples(index=False):

@@ -87,17 +87,19 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return (pd.Timestamp(day) - pd.DateOffset(months=months)).date()
 
 
-def relevant_pay_period(con, config, categories: dict, snapshot: dt.date, reqs: dict) -> pd.DataFrame:
-    """UK: relevant employees (employed on the snapshot date) with the hourly rate of the pay
-    period containing that date (regs. 5-7) and full-pay status (reg. 1(2))."""
+def relevant_pay_period(con, config, categories: dict, snapshot: dt.date, reqs: dict,
+                        countries: list[str] | None = None) -> pd.DataFrame:
+    """UK: relevant employees (employed on the snapshot date, in `countries` when given) with the
+    hourly rate of the pay period containing that date (regs. 5-7) and full-pay status (reg. 1(2))."""
     require_table(con, "fct_pay_periods", "hr/pay_periods.csv", reqs["hr/pay_periods.csv"])
     day = literal(snapshot)
+    where = f" AND s.country IN ({', '.join(literal(str(c)) for c in countries)})" if countries else ""
     people = con.execute(
         f"SELECT s.employee_id, s.gender, p.period_start, p.period_end, p.period_days, p.ordinary_pay, "
         f"p.bonus_pay, p.weekly_hours, p.hours_worked, p.currency, p.basic_pay "
         f"FROM fct_employment_spells s LEFT JOIN fct_pay_periods p ON p.employee_id = s.employee_id "
         f"AND p.period_start <= {day}::DATE AND {day}::DATE <= p.period_end "
-        f"WHERE s.valid_from <= {day}::DATE AND {day}::DATE <= s.valid_to ORDER BY 1").df()
+        f"WHERE s.valid_from <= {day}::DATE AND {day}::DATE <= s.valid_to{where} ORDER BY 1").df()
     if people["employee_id"].duplicated().any():
         eid = people.loc[people["employee_id"].duplicated(), "employee_id"].iat[0]
         raise DataError(f"employee {eid} has two pay periods containing {snapshot}", file="hr/pay_periods.csv",

@@ -18,10 +18,13 @@ from fractions import Fraction
 import pandas as pd
 
 from ..config import effective_k
+from ..errors import UsageError
 from ..rules import Pack, load_pack
 from . import statutory_population as P
 from ._engine import build_context
 from .statutory_egapro import egapro_rows
+from .statutory_egapro_data import (drop_excluded_types, drop_long_absences, mark_career_events,
+                                   reference_population)
 from .statutory_gaps import GapReport, guard_organisation_rows, round_half_up, row
 from .statutory_ll144 import audit_rows
 
@@ -87,7 +90,11 @@ def _gap_report(con, pack, config, ctx, year, k) -> Report:
     source, reqs, cats = pack.spec["population"]["source"], _requirements(pack), pack.spec["categories"]
     if source == "relevant_pay_period":
         day = latest_date(pack.spec["snapshot"][pack.settings["sector"]], ctx["as_of"], year)
-        pop, period = P.relevant_pay_period(con, config, cats, day, reqs), f"snapshot date {day}"
+        countries = pack.settings.get("countries")
+        if countries is not None and (not isinstance(countries, list) or not countries):
+            raise UsageError(f"rule_settings.{pack.name}.countries must be a list of country codes, e.g. [GB]")
+        pop = P.relevant_pay_period(con, config, cats, day, reqs, countries)
+        period = f"snapshot date {day}" + (f", employees in {', '.join(map(str, countries))}" if countries else "")
     elif source == "reporting_year":
         end = latest_date(pack.settings["reporting_year_end"], ctx["as_of"], year)
         pop = P.reporting_year(con, config, cats, end, reqs)
@@ -143,9 +150,7 @@ def _art10_rows(con, pack, config, ctx, year, k) -> list[dict]:
 def _egapro_report(con, pack, config, ctx, year) -> Report:
     end = latest_date(pack.settings["reference_year_end"], ctx["as_of"], year)
     start = P.months_before(end, 12)
-    pop = P.snapshot_population(con, config, pack.spec["categories"], end)
-    presence = P.months_before(end, int(pack.settings["min_presence_months"]))
-    pop = pop[pd.to_datetime(pop["hire_date"]) <= pd.Timestamp(presence)].copy()
+    pop, excluded = drop_excluded_types(pack, reference_population(con, config, pack.spec["categories"], start, end))
     classes = P.latest_classification(con, start, end)
     pop = pop.merge(classes, on="employee_id", how="left")
     column = "job_category" if pack.settings["grouping"] == "csp" else "job_coefficient"
@@ -153,18 +158,27 @@ def _egapro_report(con, pack, config, ctx, year) -> Report:
     if pop["birth_year"].isna().all():
         raise P.StatutoryDataMissing("has no birth_year; Egapro cells use age bands", file="hr/employees.csv",
                                      column="birth_year")
-    pop["age"] = [end.year - int(b) if not pd.isna(b) else 0 for b in pop["birth_year"]]
+    pop["age"] = [d.year - int(b) if not pd.isna(b) else 0 for d, b in zip(pop["last_day"], pop["birth_year"])]
     pop["remuneration"] = [a + b / f if a is not None else None
                            for a, b, f in zip(pop["annual_fte"], pop["bonus"], pop["fte"])]
     pop["annual_actual"] = [float(a * f + b) if a is not None else 0.0
                             for a, b, f in zip(pop["annual_fte"], pop["bonus"], pop["fte"])]
-    pop = pop[pop["remuneration"].notna()]
+    pop = pop[pop["remuneration"].notna()].copy()
+    # present 6 months: hired in time, still there or left after 6, not on leave half the period
+    pop, absent = drop_long_absences(con, pop, start, end, int(pack.settings["min_presence_months"]))
+    returns = mark_career_events(con, pack, config, pop, start, end)
     report = Report(pack, f"reference period {start + dt.timedelta(days=1)} to {end}")
-    report.rows, report.notes = egapro_rows(pack, pop)
+    report.rows, report.notes = egapro_rows(pack, pop, returns)
     for r in report.rows:
         r["section"] = "Index"
     missing = int(pop[column].isna().sum())
     report.notes += [n for n in [_excluded_note(pop, pack),
+                                 f"{absent} employee(s) present (employed, not on leave) under "
+                                 f"{pack.settings['min_presence_months']} months of the period are left out "
+                                 f"({pack.cite('presence')})." if absent else "",
+                                 f"{excluded} employee(s) of an excluded employment_type "
+                                 f"({', '.join(pack.settings['excluded_employment_types'])}) are left out "
+                                 f"({pack.cite('presence')})." if excluded else "",
                                  f"{missing} employee(s) without a {column} in the period are not in indicator 1."
                                  if missing else ""] if n]
     return report
@@ -175,9 +189,9 @@ def _ll144_report(con, pack, config, ctx, year) -> Report:
     end = ctx["as_of"] if year is None else dt.date(year, 12, 31)
     start = P.months_before(end, int(pack.settings["window_months"]))
     apps = P.applications(con, start, end, stage)
-    report = Report(pack, f"applications {start + dt.timedelta(days=1)} to {end}, selected = entered '{stage}'")
-    report.rows, report.notes = audit_rows(pack, apps)
-    report.notes.insert(0, f"{len(apps)} applications assessed.")
+    period = f"applications {start + dt.timedelta(days=1)} to {end}, selected = entered '{stage}'"
+    report = Report(pack, period)
+    report.rows, report.notes = audit_rows(pack, apps, period)
     return report
 
 
@@ -192,6 +206,8 @@ def formatted(r: dict, pack: Pack) -> str:
         return str(round_half_up(Decimal(v), int(rounding.get("percent", 1))))
     if unit == "hours":
         return str(round_half_up(Decimal(v), int(rounding.get("hours", 1))))
+    if unit == "number":
+        return str(round_half_up(Decimal(v), int(rounding.get("number", 1))))
     if unit == "rate":
         return str(round_half_up(_dec(v) * 100, int(rounding.get("rate_percent", 1))))
     if unit == "ratio":

@@ -69,6 +69,9 @@ def share_rows(df: pd.DataFrame) -> pd.DataFrame:
     df["denominator"] = pd.to_numeric(df["denominator"]).fillna(0.0).astype(float)
     positive = df["denominator"] > 0
     df["value"] = (df["numerator"] / df["denominator"].where(positive)).astype(float)
+    # sums of converted amounts carry float noise (19720559.130000006): money is published in cents,
+    # the share above is taken before the rounding
+    df["numerator"], df["denominator"] = df["numerator"].round(2), df["denominator"].round(2)
     df["n"] = smaller_side(df["n_in"], df["n_out"])
     has_rows = (df["n_in"] + df["n_out"]) > 0
     df["note"] = np.where(~positive & has_rows, NOT_POSITIVE, "")

@@ -45,6 +45,6 @@ def tier2_spend(q: Query) -> pd.DataFrame:
              f"ON a.period_start <= p.period_end AND a.period_end >= p.period_start "
              f"WHERE true{q.filter_where('a', 'p.period_end')}")
     df = q.frame(q.grouped(inner, {"numerator": "sum(amount)", "n": "count(DISTINCT prime_parent_id)"}))
-    df["numerator"] = df["numerator"].astype(float)
+    df["numerator"] = df["numerator"].astype(float).round(2)   # money in cents, without float noise
     df["value"] = df["numerator"]
     return df

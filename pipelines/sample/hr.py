@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _common as c
-from . import careers
+from . import careers, payroll
 from . import workforce as wf
 from .careers import Workforce
 
@@ -97,9 +97,12 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
             "pay_during_leave": c.labels(lv["kind"][lo:hi], ["reduced", "full"]),
         }
     counts["hr/leave.csv"] = c.write_rows(out_dir, "hr__leave", len(lv["start"]), leave)
-    # Payroll detail per pay period (UK/BC/Egapro rule packs) is not modelled by the sample: the
-    # file is written with its header only, so those packs refuse on it and say why.
-    counts["hr/pay_periods.csv"] = c.write_rows(out_dir, "hr__pay_periods", 0, lambda lo, hi: {})
+    # Monthly payroll for the statutory packs' periods (payroll.py), from the simulated people
+    # without random draws, so no other file changes
+    pp = payroll.pay_periods(w)
+    counts["hr/pay_periods.csv"] = c.write_rows(
+        out_dir, "hr__pay_periods", len(pp["person"]),
+        lambda lo, hi: payroll.columns(pp, lo, hi, lambda who: employee_ids(who, total)))
     return counts
 
 

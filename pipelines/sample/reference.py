@@ -41,18 +41,19 @@ def write_fx(out_dir: Path, fx: dict) -> int:
     return out.rows
 
 
+# (date, label, description, family): each event is drawn only on the charts of its family
 EVENTS = [
     ("2022-01-01", "Parental leave 26 weeks",
-     "Paid parental leave extended from 12 to 26 weeks for all genders."),
+     "Paid parental leave extended from 12 to 26 weeks for all genders.", "workforce"),
     ("2024-01-01", "Salary ranges in job ads",
-     "Every job advertisement publishes its salary range."),
+     "Every job advertisement publishes its salary range.", "pay"),
 ]
 
 
 def write_events(out_dir: Path) -> int:
     with c.CsvTable(out_dir, "reference__events") as out:
         out.write({"event_date": c.text([e[0] for e in EVENTS]), "label": c.text([e[1] for e in EVENTS]),
-                   "description": c.text([e[2] for e in EVENTS])})
+                   "description": c.text([e[2] for e in EVENTS]), "family": c.text([e[3] for e in EVENTS])})
     return out.rows
 
 
@@ -73,6 +74,9 @@ privacy:
                                  # convention; only four primes report Tier 2 spend here)
 
 job_levels: [L1, L2, L3, L4, L5, L6]
+
+rule_settings:                   # statutory rule packs (docs/rules.md): the UK gender pay gap report
+  uk_gpg_2017: {countries: [GB]} # covers the London (GB) staff, the only ones with hr/pay_periods.csv
 
 targets:
   # Half of the two most senior levels held by women by the end of 2028.

@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import warnings
 
-from ..errors import UsageError
+from ..errors import MissingExtra
 
 INSTALL_HINT = "install the Spark extra: pip install 'equity-metrics[spark]' (and Java 17)"
 
 
 def require_spark() -> None:
-    """Raise a clear UsageError when PySpark or sqlglot is not installed."""
+    """Raise a clear MissingExtra (exit code 1) when PySpark or sqlglot is not installed."""
     try:
         with warnings.catch_warnings():   # PySpark warns about pandas 3 on import; pandas never
             warnings.simplefilter("ignore", FutureWarning)   # crosses into Spark here (Arrow only)
             import pyspark  # noqa: F401
         import sqlglot  # noqa: F401
     except ImportError as exc:
-        raise UsageError(f"--engine spark needs PySpark and sqlglot ({exc.name} is missing); "
+        raise MissingExtra(f"--engine spark needs PySpark and sqlglot ({exc.name} is missing); "
                          f"{INSTALL_HINT}") from None

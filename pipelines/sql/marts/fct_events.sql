@@ -1,3 +1,4 @@
 -- One row per policy change or other event, for markers on trend charts.
-select event_date, label, description
+-- family: the metric family whose charts draw it (NULL = every family's).
+select event_date, label, description, family
 from stg_reference__events

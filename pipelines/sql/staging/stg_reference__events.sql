@@ -6,5 +6,6 @@ with source as (
 select
     event_date,
     label,
-    description
+    description,
+    family
 from source
