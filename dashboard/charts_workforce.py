@@ -80,8 +80,9 @@ def km_figure(curves: pd.DataFrame, *, title: str, first: list[str] | None = Non
             line={"color": st_["color"], "dash": st_["dash"], "width": 2},
             marker={"symbol": st_["symbol"], "size": 6, "color": st_["color"], "maxdisplayed": 12,
                     "line": {"color": "#000000", "width": 1}},
-            customdata=np.concatenate([[np.nan], part["at_risk"]]),
-            hovertemplate=f"<b>{group_label(group)}</b><br>%{{x:.0f}} months: %{{y:.1%}}<br>at risk %{{customdata}}<extra></extra>"))
+            # published curves show the at-risk count at their steps only (docs/privacy.md)
+            customdata=np.concatenate([[""], [f"<br>at risk {v:,.0f}" if pd.notna(v) else "" for v in part["at_risk"]]]),
+            hovertemplate=f"<b>{group_label(group)}</b><br>%{{x:.0f}} months: %{{y:.1%}}%{{customdata}}<extra></extra>"))
     fig = _layout(fig, title, "Months since hire", "Still employed (Kaplan-Meier, 95% band)",
                   legend={"title": {"text": "Group"}})
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")

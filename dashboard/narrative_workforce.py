@@ -45,7 +45,7 @@ def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:
                      f"chi-square {logrank.statistic:.1f} on {logrank.df} df, p = {logrank.p_value:.2g}).")
     hidden = int(summary["suppressed"].sum())
     if hidden:
-        parts.append(f"{hidden} group(s) not shown: fewer than {k} people, or hidden to protect one.")
+        parts.append(f"{hidden} group(s) not shown: fewer than {k} people (protected count).")
     return " ".join(parts)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .config_checks import _FREE_FORM, check_types, shown
 from .errors import DataError, UsageError
 
 CONFIG_FILE = "equity.yml"
@@ -57,10 +58,6 @@ def load_config(data_dir: Path | None) -> dict[str, Any]:
     return config
 
 
-# sections whose keys are data (table names, groups, Spark setting names), not settings
-_FREE_FORM = {"mapping", "reference_groups", "targets", "conf", "local_conf", "tables", "rule_settings"}
-
-
 def _check_known(user: dict, defaults: dict, source: str, prefix: str = "") -> None:
     """A misspelt setting (e.g. privacy.kk) is an error, not silently ignored."""
     unknown = sorted(set(user) - set(defaults))
@@ -73,13 +70,6 @@ def _check_known(user: dict, defaults: dict, source: str, prefix: str = "") -> N
         if not isinstance(value, dict):
             raise DataError(f"{prefix}{key} must be a mapping of settings", file=source)
         _check_known(value, defaults[key], source, f"{prefix}{key}.")
-
-
-def shown(value: Any) -> str:
-    """A setting's value for an error message, cut short: the key is what matters, and an
-    injected SQL string is not echoed whole."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:
@@ -103,7 +93,6 @@ def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:
         raise DataError(f"reporting_currency must be a 3-letter ISO code (got {shown(cur)})", file=source)
     if not isinstance(config.get("mapping") or {}, dict):
         raise DataError("mapping must be a mapping of contract table names", file=source)
-    from .config_checks import check_types   # every other number, flag and date, by type
     check_types(config, default_config(), source)
     from .rules import check_selection
     check_selection(config, source)

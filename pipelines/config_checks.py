@@ -13,8 +13,17 @@ import math
 import re
 from typing import Any
 
-from .config import _FREE_FORM, shown
 from .errors import DataError
+
+# sections whose keys are data (table names, groups, Spark setting names), not settings
+_FREE_FORM = {"mapping", "reference_groups", "targets", "conf", "local_conf", "tables", "rule_settings"}
+
+
+def shown(value: Any) -> str:
+    """A setting's value for an error message, cut short: the key is what matters, and an
+    injected SQL string is not echoed whole."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 # settings that count things (people, days, months, points): whole numbers only
 WHOLE_NUMBERS = {

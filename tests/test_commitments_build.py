@@ -207,10 +207,10 @@ def test_progress_on_the_database_equals_statsmodels(at_end):
 def test_cli_prints_the_status_table(at_end):
     db = at_end[1]
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "commitments", "--db", str(db), "--format", "json",
-                           "--exact"],
-                          capture_output=True, text=True)
+                           "--exact"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     rows = {r["id"]: r for r in json.loads(done.stdout)}
+    assert "not for publication" in rows["W1"]["publication"]
     assert rows["W1"]["assessment"] == "no recent action" and rows["W1"]["baseline"] == pytest.approx(W_BEFORE)
     assert rows["NB"]["assessment"] == "not enough data to report" and rows["NB"]["baseline"] is None
     table = subprocess.run([sys.executable, "-m", "pipelines.cli", "commitments", "--db", str(db)],

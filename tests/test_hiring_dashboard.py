@@ -41,7 +41,10 @@ def test_hiring_page_shows_funnel_impact_strata_and_time_with_tables(page):
     # every summary gives n; the stratified view opens on planted truth 3
     assert any("n = " in m.value for m in page.markdown)
     strata = [t for t in titles if t.startswith("Within each department")]
-    assert strata and "Woman at interview -> offer in Engineering" in strata[0] and "0.59" in strata[0]
+    assert strata and "Woman at interview -> offer in Engineering" in strata[0]
+    # planted ratio 0.59; published from protected counts, it moves by a few hundredths
+    ratio = float(strata[0].split("impact ratio ")[1][:4])
+    assert abs(ratio - 0.59) <= 0.05
 
 
 def test_bottom_line_toggle_switches_the_impact_view(page):

@@ -65,7 +65,7 @@ def test_holm_adjustment_matches_statsmodels():
 
 
 def test_gap_to_everyone_else_on_the_hand_example(con):
-    df = voice_gaps(con, "favourability", by=["gender"])
+    df = voice_gaps(con, "favourability", by=["gender"], exact=True)
     women = pick(df, "Woman", period="S1", construct="belonging")
     # women 6/10 answers favourable, 6 respondents; All 11/20, 11 respondents
     # rest = (11 - 6) / (20 - 10) = 0.5 over 11 - 6 = 5 respondents; gap = 0.6 - 0.5 = 0.1
@@ -87,7 +87,7 @@ def test_gap_to_everyone_else_on_the_hand_example(con):
 
 
 def test_change_since_the_previous_wave(con):
-    df = voice_change(con, "favourability", by=["gender"])
+    df = voice_change(con, "favourability", by=["gender"], exact=True)
     assert set(df["period"]) == {"S2"} and set(df["previous_period"]) == {"S1"}
     women = pick(df, "Woman", construct="belonging")
     # S2 women: B1 5,5,5,5,5,2 -> 5/6 (6 respondents); S1: 0.6 (6 respondents)
@@ -96,18 +96,18 @@ def test_change_since_the_previous_wave(con):
     assert (women["ci_low"], women["ci_high"]) == (pytest.approx(lo), pytest.approx(hi))
     z, p = proportions_ztest([5, 3.6], [6, 6])
     assert (women["z"], women["p_value"]) == (pytest.approx(z), pytest.approx(p))
-    index = pick(voice_change(con, "inclusion_index"), "All")
+    index = pick(voice_change(con, "inclusion_index", exact=True), "All")
     # index S1 0.525 (11 respondents); S2: belonging 7/11 (B1 fav R21-R25, R27, R28), fairness 1
     assert index["change"] == pytest.approx((7 / 11 + 1) / 2 - 0.525)
 
 
 def test_comparisons_of_suppressed_rows_are_suppressed(con):
     # k = 6: men (5) are hidden in S1 and S2, so women are hidden as their complement
-    df = voice_change(con, "favourability", by=["gender"], k=6)
+    df = voice_change(con, "favourability", by=["gender"], k=6, exact=True)
     women = pick(df, "Woman", construct="belonging")
     assert np.isnan(women["change"]) and np.isnan(women["ci_low"]) and np.isnan(women["p_value"])
     assert women["note"].startswith("suppressed")
-    gaps = voice_gaps(con, "favourability", by=["gender"], k=6)
+    gaps = voice_gaps(con, "favourability", by=["gender"], k=6, exact=True)
     assert gaps["gap"].isna().all() and (gaps["note"] == "group suppressed").all()
 
 
@@ -122,7 +122,7 @@ def test_outcome_window_is_the_months_before_the_survey():
 
 
 def test_outcomes_side_by_side_on_the_hand_example(con):
-    df = outcomes_side_by_side(con, by=["gender"], survey_id="S1")
+    df = outcomes_side_by_side(con, by=["gender"], survey_id="S1", exact=True)
     women = pick(df, "Woman")
     assert women["inclusion_index_value"] == pytest.approx(0.5)       # test_voice_metrics
     # turnover over 2023-03-01 .. 2024-02-29: 12 month ends; women 6 on Mar-Aug, 5 on Sep-Feb
@@ -147,7 +147,7 @@ def test_outcome_sides_keep_their_own_suppression(tmp_path):
     employees_folder(folder, HR, config={"history_start": "2020-01-01", "as_of": "2025-12-31",
                                          "privacy": {"k": 3, "survey_k": 6}})
     c = build_and_open(folder)
-    df = outcomes_side_by_side(c, by=["gender"], survey_id="S1")
+    df = outcomes_side_by_side(c, by=["gender"], survey_id="S1", exact=True)
     men, women = pick(df, "Man"), pick(df, "Woman")
     assert men["inclusion_index_suppressed"] and men["inclusion_index_note"] == "n<k"
     assert women["inclusion_index_suppressed"] and np.isnan(women["inclusion_index_value"])

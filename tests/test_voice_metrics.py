@@ -218,10 +218,16 @@ def test_waves_outside_the_data_window_are_listed_not_silently_lost(tmp_path):
     folder = voice_folder_a(tmp_path / "data", config={"as_of": "2024-12-31"})
     build_and_open(folder).close()
     db = str(tmp_path / "data.duckdb")
-    out = CliRunner().invoke(main, ["voice", "waves", "--db", db, "--format", "csv"])
+    out = CliRunner().invoke(main, ["voice", "waves", "--db", db, "--format", "csv", "--exact"])
     assert out.exit_code == 0, out.output
     # S1: 12 responses (R01-R12), inside the window; S2: 11 responses, after as_of 2024-12-31
-    assert out.output.splitlines()[1:] == ["S1,2024-03-01,2024-03-01,12,True",
-                                          "S2,2025-03-01,2025-03-04,11,False"]
+    notice = "exact figures for the data owner — not for publication"
+    assert out.output.splitlines()[1:] == [f"{notice},S1,2024-03-01,2024-03-01,12,True",
+                                          f"{notice},S2,2025-03-01,2025-03-04,11,False"]
+    # published: both waves listed, each size protected (within 2 of the truth, never below k)
+    out = CliRunner().invoke(main, ["voice", "waves", "--db", db, "--format", "csv"])
+    sizes = [int(line.split(",")[3]) for line in out.output.splitlines()[1:]]
+    assert [line.split(",")[0] for line in out.output.splitlines()[1:]] == ["S1", "S2"]
+    assert abs(sizes[0] - 12) <= 2 and abs(sizes[1] - 11) <= 2
     metrics = CliRunner().invoke(main, ["metrics", "favourability", "--db", db, "--format", "csv"])
     assert ",S1," in metrics.output and ",S2," not in metrics.output

@@ -62,7 +62,7 @@ def impact_con(tmp_path_factory):
 
 
 def test_impact_on_a_database_series_recovers_the_known_level_change(impact_con):
-    res = impact(impact_con, "headcount", "policy x", months=12)
+    res = impact(impact_con, "headcount", "policy x", months=12, exact=True)
     assert res.event_date == dt.date(2022, 1, 1)
     assert (res.months_before, res.months_after) == (12, 12)
     # second method: the series written down from the construction, fitted by statsmodels

@@ -111,13 +111,13 @@ def test_truth1_km_retention_matches_statsmodels_and_black_women_stay_less(sampl
 
 
 def test_truth1_log_rank_by_gender_equals_statsmodels(sample_con):
-    res = retention_curves(sample_con, by=["gender"], date_to=TO_2025)
+    res = retention_curves(sample_con, by=["gender"], date_to=TO_2025, exact=True)
     times = _window_times(res.window.start, res.window.end)
     keep = times["gender"].isin(res.logrank.groups)
     chisq, _ = survdiff(times.loc[keep, "exit"].to_numpy(), times.loc[keep, "event"].to_numpy(),
                         times.loc[keep, "gender"].to_numpy(), entry=times.loc[keep, "entry"].to_numpy())
     assert res.logrank.statistic == pytest.approx(chisq, rel=1e-9)
-    inter = retention_curves(sample_con, by=["gender", "race_ethnicity"], date_to=TO_2025)
+    inter = retention_curves(sample_con, by=["gender", "race_ethnicity"], date_to=TO_2025, exact=True)
     assert inter.logrank.p_value < 1e-6       # the intersectional groups differ clearly
 
 
@@ -148,7 +148,7 @@ def test_truth5_women_still_employed_after_leave_rises_from_80_to_92(sample_con)
 
 def test_truth5_policy_event_raises_mens_uptake_level(sample_con):
     res = impact(sample_con, "parental_leave_uptake", "Parental leave 26 weeks", months=36,
-                 by=["gender"], group="Man")
+                 by=["gender"], group="Man", exact=True)
     level = res.coefficients.set_index("term").loc["level change at event"]
     assert level["ci_low"] > 0
     assert res.months_before == 36 and res.months_after == 36

@@ -19,7 +19,8 @@ from pipelines.metrics.hiring_display import (cmh_display, funnel_display, funne
                                               impact_sentences, sort_stages, stage_label, time_display,
                                               time_sentences)
 from pipelines.metrics.hiring_funnel import BOTTOM_LINE, funnel_data_issues, stage_order
-from pipelines.metrics.hiring_strata import MAX_STRATIFIED_BY, stratified_impact, whole_window
+from pipelines.db import has_table
+from pipelines.metrics.hiring_strata import MAX_STRATIFIED_BY, published_impact, stratified_impact, whole_window
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -30,6 +31,17 @@ def _settings(version: data.DbVersion) -> dict:
 @st.cache_data(max_entries=8, show_spinner=False)
 def _issues(version: data.DbVersion) -> pd.DataFrame:
     return funnel_data_issues(data.cursor(version), _settings(version))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _impact(version, by, period, lo, hi, filters) -> pd.DataFrame:
+    """Adverse impact computed from the protected counts (a results database from Spark has
+    no application rows: its precomputed table then)."""
+    cur = data.cursor(version)
+    if not has_table(cur, "fct_applications"):
+        return data.metric_table(version, "adverse_impact_ratio", by, period, lo, hi, filters)
+    return published_impact(cur, list(by), period=period, date_from=lo, date_to=hi,
+                            filters={d: list(v) for d, v in filters})
 
 
 @st.cache_data(max_entries=32, show_spinner="Comparing within each stratum...")
@@ -58,7 +70,8 @@ dims = "|".join(by)
 try:
     period, lo, hi = whole_window(data.cursor(version), view.date_from, view.date_to)
     tables = {name: data.metric_table(version, name, by, period, lo, hi, filters)
-              for name in ("stage_reach_rate", "stage_pass_rate", "adverse_impact_ratio", "time_in_stage")}
+              for name in ("stage_reach_rate", "stage_pass_rate", "time_in_stage")}
+    tables["adverse_impact_ratio"] = _impact(version, by, period, lo, hi, filters)
 except NotPrecomputedError as exc:   # a Spark results database holds yearly tables only
     st.warning(f"The pooled hiring view is not available from this database: {exc}.")
     st.stop()

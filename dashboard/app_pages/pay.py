@@ -13,6 +13,7 @@ from dashboard.narrative_pay import (art10_summary, art10_table, cost_curve_titl
                                      pay_gap_summary, pay_gap_table, pay_gap_title, remediation_summary,
                                      remediation_table, statutory_table)
 from dashboard.sections import pay as tables
+from pipelines.errors import UsageError
 from pipelines.export import to_csv
 from pipelines.metrics.pay_groups import split_dims
 
@@ -60,10 +61,16 @@ filters = tuple((d, v) for d, v in view.filters)
 st.caption(f"Snapshot on each period end: employees active that day, full-time-equivalent base salary in "
            f"{currency} at that month's FX rate, hourly = annual / ({config['pay']['standard_weekly_hours']} h x "
            f"{config['pay']['weeks_per_year']} weeks). Grouped by {' × '.join(by)} (choose group dimensions in the "
-           f"sidebar); groups of fewer than {k} people are never shown. Negative = paid less than the reference.")
+           f"sidebar). Figures are protected for publication (counts, means and model results move a little, see "
+           f"Methodology); a group whose protected count is below {k} is not shown. Negative = paid less than "
+           f"the reference.")
 
 # 1. raw vs adjusted over the years -----------------------------------------------------------
-rows = _relative(version, by, view.period, filters, view.date_from, view.date_to)
+try:
+    rows = _relative(version, by, view.period, filters, view.date_from, view.date_to)
+except UsageError as exc:   # several values in one filter: pay figures take one value per filter
+    st.warning(str(exc))
+    st.stop()
 title = pay_gap_title(rows, tables.factors_text(config))
 chart_block(gap_trend_figure(rows, title=title, events=data.events(version, "pay")), pay_gap_table(rows, k),
             pay_gap_summary(rows, k), key="pay-trend", filename="pay_gap_raw_vs_adjusted.csv")
@@ -127,9 +134,9 @@ elif len(curve):
     chart_block(cost_curve_figure(curve, title=c_title, currency=currency), curve.round(4),
                 "Each point is the least-cost set of raises (a linear programme) that brings every published group's "
                 "adjusted gap to that level, re-measured by refitting the adjusted model on the new salaries. "
-                f"{tables.constraints_text(results['settings'])} Budgets over fewer than {k} raised people are not "
-                "shown; individual raises are only available to the data owner through "
-                "`equity pay remediation --include-individuals`.",
+                f"{tables.constraints_text(results['settings'])} Budgets and gaps are protected figures; budgets over "
+                f"fewer than {k} raised people (protected count) are not shown; individual raises are only "
+                "available to the data owner through `equity pay remediation --include-individuals --exact`.",
                 key="pay-cost", filename="pay_cost_to_close.csv")
     st.subheader("Remediation plan: adjusted gap before and after the raises (re-measured)")
     table_block(remediation_table(results["plan"], currency),

@@ -1,5 +1,6 @@
 """Retention: Kaplan-Meier curves by group with 95% bands and a log-rank test, retention
-trends over all years, parental leave, and the change in a metric at a policy event."""
+trends over all years, parental leave, and the change in a metric at a policy event. Every
+figure is published (protected) output: the page never asks for exact figures."""
 from __future__ import annotations
 
 import pandas as pd
@@ -47,23 +48,30 @@ def curves(v: data.DbVersion, by: tuple[str, ...], date_from, date_to, flt: tupl
 # --- Kaplan-Meier curves -------------------------------------------------------------------------
 st.header("How long people stay")
 km_by = tuple(view.by) or ("gender",)
-res, summary = curves(version, km_by, view.date_from, view.date_to, view.filters)
-st.caption(f"Everyone employed between {res.window.start} and {res.window.end}, followed by months since "
-           "hire. People hired before the window enter at their tenure on its first day (their earlier "
-           f"exits are not in the data); a point is shown only when at least {k} people of the group were "
-           "at risk there.")
-curve_table = res.curves.assign(
-    survival=res.curves["survival"].map(lambda v: f"{v:.1%}" if pd.notna(v) else f"fewer than {k} at risk"),
-    ci_low=res.curves["ci_low"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
-    ci_high=res.curves["ci_high"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")).rename(columns={
-        "group": "Group", "tenure_months": "Months since hire", "survival": "Still employed",
-        "ci_low": "95% CI low", "ci_high": "95% CI high", "at_risk": "At risk (n)"})
-low = lowest_retention_group(summary)
-chart_block(km_figure(res.curves, title=retention_title(summary), first=[low] if low else None),
-            curve_table,
-            retention_summary(summary, res.logrank, k), key="ret-km", filename="retention_curves.csv")
-with st.expander("Groups: 12- and 24-month retention and median tenure", expanded=False):
-    safe_dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
+try:
+    res, summary = curves(version, km_by, view.date_from, view.date_to, view.filters)
+except UsageError as exc:   # e.g. several values of one filter: a curve does not add up over them
+    st.warning(str(exc))
+    res = summary = None
+if res is not None:
+    st.caption(f"Everyone employed between {res.window.start} and {res.window.end} (whole years), followed by "
+               "months since hire. People hired before the window enter at their tenure on its first day (their "
+               "earlier exits are not in the data). To protect individuals a curve steps only at whole quarters "
+               f"of tenure and only once at least {k} people of the group have left since its last step; "
+               f"between steps it is interpolated, and a point is blank when fewer than {k} are at risk.")
+    curve_table = res.curves.assign(
+        survival=res.curves["survival"].map(lambda v: f"{v:.1%}" if pd.notna(v) else "not shown"),
+        ci_low=res.curves["ci_low"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
+        ci_high=res.curves["ci_high"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")).rename(columns={
+            "group": "Group", "tenure_months": "Months since hire", "survival": "Still employed",
+            "ci_low": "95% CI low", "ci_high": "95% CI high", "at_risk": "At risk (n, at steps)",
+            "shown_as": "Point"})
+    low = lowest_retention_group(summary)
+    chart_block(km_figure(res.curves, title=retention_title(summary), first=[low] if low else None),
+                curve_table,
+                retention_summary(summary, res.logrank, k), key="ret-km", filename="retention_curves.csv")
+    with st.expander("Groups: 12- and 24-month retention and median tenure", expanded=False):
+        safe_dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
 
 # --- Retention trends ----------------------------------------------------------------------
 st.header("Retention over the years")

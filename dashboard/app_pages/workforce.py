@@ -70,7 +70,7 @@ heat_by = by if len(by) >= 2 else tuple(d for d in DEFAULT_BY if d in spec.dimen
 heat = table_for(name, heat_by)
 heat_rows = heat[heat["dimensions"] == "|".join(heat_by)]
 st.caption(f"{spec.title} for every {' × '.join(heat_by)} group and {GRAIN_NOUN[view.period]}. Blank cells are "
-           f"groups of fewer than {k} people, or hidden so that such a group cannot be worked out from totals. "
+           f"groups whose protected count is below {k}. "
            + by_note(view, heat_by, "the heat map crosses two or more dimensions"))
 chart_block(heatmap_figure(heat_rows, title=finding_title(spec, latest_full(heat_rows)), unit=spec.unit, k=k),
             display_table(heat, spec, k), summary_text(spec, latest_full(heat_rows), heat[heat["group"] == "All"], k),

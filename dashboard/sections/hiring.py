@@ -8,7 +8,7 @@ from pipelines.metrics import build_context, compute, families, make_periods
 from pipelines.metrics.hiring_display import (cmh_display, funnel_display, funnel_sentences, impact_display,
                                               impact_sentences, sort_stages, time_display, time_sentences)
 from pipelines.metrics.hiring_funnel import stage_order
-from pipelines.metrics.hiring_strata import stratified_impact
+from pipelines.metrics.hiring_strata import published_impact, stratified_impact
 
 from ..charts_hiring import funnel_figure, impact_figure, time_in_stage_figure
 from . import Block, Section
@@ -36,7 +36,8 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     stages, rec = stage_order(config), config["recruiting"]
     threshold, alpha = rec["adverse_impact_threshold"], rec.get("significance_alpha", 0.05)
     chosen = latest_full_period(con, period)
-    window = {"period": "custom", "date_from": chosen.start, "date_to": chosen.end, "k": k}
+    # the chosen period itself (published figures take whole periods, never a custom range)
+    window = {"period": period, "date_from": chosen.start, "date_to": chosen.end, "k": k}
     blocks = []
 
     reach = _rows(compute(con, "stage_reach_rate", by=list(BY), **window))
@@ -46,7 +47,7 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
                         figure=funnel_figure(reach, stages, title),
                         alt=f"Line chart: share of applications reaching each stage, by gender. {summary}"))
 
-    impact = sort_stages(_rows(compute(con, "adverse_impact_ratio", by=list(BY), **window)), stages)
+    impact = sort_stages(_rows(published_impact(con, list(BY), **window)), stages)
     groups = impact[impact["group"] != "All"]
     title, summary = impact_sentences(groups, k, threshold, alpha)
     blocks.append(Block(title=title, summary=summary, table=impact_display(impact, k),
@@ -86,7 +87,7 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     window = {"period": "custom", "date_from": ctx["history_start"], "date_to": ctx["as_of"], "k": k}
     out = []
     for dim in ("gender", "race_ethnicity"):
-        table = compute(con, "adverse_impact_ratio", by=[dim], **window)
+        table = published_impact(con, [dim], **window)
         out += [_impact_finding(r, stage_label, None) for _, r in _flagged(table, dim, alpha).iterrows()]
     strata = stratified_impact(con, ["gender"], STRATIFY, filters={}, **window).strata
     out += [_impact_finding(r, stage_label, r["stratum"]) for _, r in _flagged(strata, "gender", alpha).iterrows()]

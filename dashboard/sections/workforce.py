@@ -1,6 +1,7 @@
 """Workforce section of the report: representation and turnover trends, retention curves,
-the leaky pipeline, promotion impact ratios and targets - each from the same suppressed
-tables and figure builders as the dashboard, for the latest full period where it is one."""
+the leaky pipeline, promotion impact ratios and targets - each from the same published
+(protected) tables and figure builders as the dashboard, for the latest full period where
+it is one. The report never asks for exact figures."""
 from __future__ import annotations
 
 import pandas as pd
@@ -112,7 +113,7 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     years = len(window)
     span = window[0].label if years == 1 else f"{window[0].label}-{window[-1].label}"
     table = compute(con, "turnover_rate", by=["gender", "race_ethnicity"], period="custom",
-                    date_from=window[0].start, date_to=window[-1].end, k=k)
+                    date_from=window[0].start, date_to=window[-1].end, k=k)   # whole years: published
     overall = table[table["group"] == "All"]
     out = []
     if not overall.empty and not overall["suppressed"].iat[0]:

@@ -1,12 +1,13 @@
 """`equity hiring adverse-impact`: the four-fifths analysis per stage and for the bottom line,
-optionally stratified (Cochran-Mantel-Haenszel) - everything through suppression."""
+optionally stratified (Cochran-Mantel-Haenszel). Published figures are computed from protected
+counts; --exact gives the data owner's exact figures (marked not for publication)."""
 from __future__ import annotations
 
 import click
 
 
 def register(main: click.Group) -> None:
-    from ..cli import DB_OPTION, _emit, _parse_filters, handle_errors
+    from ..cli import DB_OPTION, EXACT_OPTION, _emit, _parse_filters, handle_errors
 
     @main.group()
     def hiring():
@@ -31,16 +32,17 @@ def register(main: click.Group) -> None:
     @click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE], e.g. department=Engineering.")
     @click.option("--flagged-only", is_flag=True, help="Only rows below four-fifths or with |z| at the threshold.")
     @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+    @EXACT_OPTION
     @handle_errors
     def adverse_impact(db, by, stages, stratify, view, period, date_from, date_to, k, filters,
-                       flagged_only, fmt):
+                       flagged_only, fmt, exact):
         """Impact ratios with flags, z, Fisher and Holm p, Katz CI and shortfall."""
         from ..build import default_db_path
         from ..db import connect_readonly
         from ..metrics import build_context, compute
         from ..metrics.hiring_display import cmh_display, impact_display, sort_stages
         from ..metrics.hiring_funnel import funnel_data_issues, stage_order
-        from ..metrics.hiring_strata import stratified_impact, whole_window
+        from ..metrics.hiring_strata import published_impact, stratified_impact, whole_window
         con = connect_readonly(db or default_db_path())
         dims = [d.strip() for d in by.split(",") if d.strip()]
         lo = date_from.date() if date_from else None
@@ -61,33 +63,34 @@ def register(main: click.Group) -> None:
             return sort_stages(rows, order)
 
         if stratify:
-            result = stratified_impact(con, dims, stratify, filters=flt, **args)
+            result = stratified_impact(con, dims, stratify, filters=flt, exact=exact, **args)
             pooled, strata = keep(result.pooled), keep(result.strata)
             strata = strata[strata["dimensions"] == "|".join(dims)]
             cmh = result.cmh[result.cmh["stage"].isin(pooled["stage"].unique())]
         else:
-            table = compute(con, "adverse_impact_ratio", by=dims, filters=flt, **args)
+            table = compute(con, "adverse_impact_ratio", by=dims, filters=flt, exact=True, **args) if exact \
+                else published_impact(con, dims, filters=flt, **args)
             pooled = keep(table[table["dimensions"].isin(["|".join(dims), ""])])
             strata = cmh = None
         if fmt != "table":
             chosen = view or ("cmh" if stratify else "pooled")
             if chosen != "pooled" and not stratify:
                 raise click.UsageError(f"--view {chosen} needs --stratify")
-            _emit({"pooled": pooled, "strata": strata, "cmh": cmh}[chosen].reset_index(drop=True), fmt)
+            _emit({"pooled": pooled, "strata": strata, "cmh": cmh}[chosen].reset_index(drop=True), fmt, exact)
             return
         for row in funnel_data_issues(con, ctx["config"]).itertuples():
             click.echo(f"Note: {row.count:,} {row.issue} - {row.treatment}", err=True)
         label = pooled["period"].iat[0] if len(pooled) and pooled["period"].nunique() == 1 else "by period"
         click.echo(f"\nAdverse impact by {' x '.join(dims)}, applications {label} (pooled)")
-        _emit(_compact(impact_display(pooled, k_shown), pooled), "table")
+        _emit(_compact(impact_display(pooled, k_shown), pooled), "table", exact)
         if stratify:
             shown = strata[strata["flagged"].fillna(False).astype(bool)]
             click.echo(f"\nWithin each {stratify}: rows below four-fifths "
                        f"({len(shown)} of {len(strata)}; all rows with --format csv --view strata)")
             _emit(_compact(impact_display(shown, k_shown), shown)
-                  .assign(**{stratify: shown["stratum"].to_numpy()}), "table")
+                  .assign(**{stratify: shown["stratum"].to_numpy()}), "table", exact)
             click.echo(f"\nPooled vs within-{stratify} (Cochran-Mantel-Haenszel)")
-            _emit(cmh_display(cmh, stratify).drop(columns=["Note", "Period"]), "table")
+            _emit(cmh_display(cmh, stratify).drop(columns=["Note", "Period"]), "table", exact)
             for note in cmh.loc[cmh["disagree"], "note"]:
                 click.echo(f"- {note}")
 

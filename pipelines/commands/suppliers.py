@@ -1,13 +1,14 @@
 """`equity suppliers ...`: certification risk, goals and the parent roll-up.
 
-Money figures here go through the same suppression as `equity metrics`; lists that name
-suppliers carry no per-supplier amounts (see pipelines/metrics/suppliers_risk.py).
+Money figures here are protected as in `equity metrics` (--exact: the data owner's exact
+figures, marked not for publication); lists that name suppliers carry no per-supplier amounts
+(see pipelines/metrics/suppliers_risk.py).
 """
 from __future__ import annotations
 
 import click
 
-from ..cli import DB_OPTION, _emit, handle_errors
+from ..cli import DB_OPTION, EXACT_OPTION, _emit, handle_errors
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 K_OPTION = click.option("--k", type=int, default=None,
@@ -38,14 +39,15 @@ def register(main: click.Group) -> None:
                   help="Count from this day (default: the build's as_of).")
     @K_OPTION
     @FORMAT
+    @EXACT_OPTION
     @handle_errors
-    def expiring(db, days, as_of, k, fmt):
+    def expiring(db, days, as_of, k, fmt, exact):
         """Certifications expiring soon (largest trailing spend first) and the spend at risk."""
         from ..metrics.suppliers_risk import expiring_certifications, spend_at_risk
         con = _con(db)
         day = as_of.date() if as_of else None
-        _emit(expiring_certifications(con, day, days), fmt)
-        risk = spend_at_risk(con, day, days, k).iloc[0]
+        _emit(expiring_certifications(con, day, days), fmt, exact)
+        risk = spend_at_risk(con, day, days, k, exact=exact).iloc[0]
         if fmt == "table":
             amount = "hidden (fewer than k companies)" if risk["suppressed"] else f"{risk['spend_at_risk']:,.2f}"
             click.echo(f"Diverse spend at risk ({risk['trailing_from']} to {risk['as_of']}, suppliers left with no "
@@ -66,8 +68,9 @@ def register(main: click.Group) -> None:
     @click.option("--preset", default=None, help="Grade against a goal preset (e.g. sba) instead of the configured goals.")
     @K_OPTION
     @FORMAT
+    @EXACT_OPTION
     @handle_errors
-    def goals(db, period, preset, k, fmt):
+    def goals(db, period, preset, k, fmt, exact):
         """Goals vs actual share per period, with achievement % and grade."""
         from ..metrics import build_context
         from ..metrics.suppliers_goals import goal_progress, preset_config
@@ -75,12 +78,12 @@ def register(main: click.Group) -> None:
         config = build_context(con)["config"]
         if preset:
             config = preset_config(config, preset)
-        table = goal_progress(con, config, period=period, k=k)
+        table = goal_progress(con, config, period=period, k=k, exact=exact)
         if table.empty and fmt == "table":
             click.echo("No goals configured: add procurement.goals (or goal_preset: sba) to equity.yml, "
                        "or pass --preset sba.")
             return
-        _emit(table, fmt)
+        _emit(table, fmt, exact)
 
     @suppliers.command()
     @DB_OPTION

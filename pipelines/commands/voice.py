@@ -5,8 +5,9 @@
     equity voice change --metric inclusion_index --by gender
     equity voice outcomes --by gender                    # inclusion index beside turnover
 
-Every figure comes from the published (suppressed) tables; filtered requests pass the
-differencing guard exactly as `equity metrics` does.
+Every figure comes from the published (protected) tables, and filtered requests pass the
+differencing guard, exactly as `equity metrics` does; --exact gives the data owner's exact
+figures, marked not for publication.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ METRICS = click.Choice(["favourability", "item_favourability", "inclusion_index"
 
 
 def register(main: click.Group) -> None:
-    from ..cli import DB_OPTION, _emit, _parse_filters, handle_errors
+    from ..cli import DB_OPTION, EXACT_OPTION, _emit, _parse_filters, handle_errors
 
     def _open(db):
         from ..build import default_db_path
@@ -45,8 +46,9 @@ def register(main: click.Group) -> None:
     @voice.command()
     @DB_OPTION
     @fmt_option
+    @EXACT_OPTION
     @handle_errors
-    def waves(db, fmt):
+    def waves(db, fmt, exact):
         """List the survey waves loaded (the periods of every voice metric)."""
         import pandas as pd
         from ..metrics import build_context
@@ -57,12 +59,17 @@ def register(main: click.Group) -> None:
                          "responses FROM dim_survey_waves ORDER BY wave_start").df()
         for col in ("period_start", "period_end"):
             df[col] = df[col].dt.date
-        # a wave's size is shown like any other count: never below the survey threshold
-        df["responses"] = [str(n) if n >= k else f"fewer than {k}" for n in df["responses"]]
+        # a wave's size is shown like any other count: protected, never below the survey threshold
+        n = df["responses"].to_numpy()
+        if not exact:
+            from ..privacy.cells import definition, protected_counts, read_salt
+            n = protected_counts(read_salt(con), "voice.responses",
+                                 [definition("", str(w)) for w in df["period"]], n).astype(int)
+        df["responses"] = [str(v) if v >= k else f"fewer than {k}" for v in n]
         # metrics use the waves that start inside the build's data window: say which do not
         start, end = (ctx["history_start"], ctx["as_of"])
         df["in_data_window"] = [bool(start <= pd.Timestamp(d).date() <= end) for d in df["period_start"]]
-        _emit(df, fmt)
+        _emit(df, fmt, exact)
 
     @voice.command()
     @DB_OPTION
@@ -73,12 +80,13 @@ def register(main: click.Group) -> None:
     @k_option
     @click.option("--significant", is_flag=True, help="Only gaps significant after Holm adjustment.")
     @fmt_option
+    @EXACT_OPTION
     @handle_errors
-    def gaps(db, metric, by, filters, k, significant, fmt):
+    def gaps(db, metric, by, filters, k, significant, fmt, exact):
         """Each group's favourability minus everyone else's, per wave, with a 95% CI and test."""
         from ..metrics.voice_compare import voice_gaps
-        df = voice_gaps(_open(db), metric, by=_by(by), filters=_parse_filters(filters), k=k)
-        _emit(df[df["significant"].eq(True)] if significant else df, fmt)
+        df = voice_gaps(_open(db), metric, by=_by(by), filters=_parse_filters(filters), k=k, exact=exact)
+        _emit(df[df["significant"].eq(True)] if significant else df, fmt, exact)
 
     @voice.command()
     @DB_OPTION
@@ -87,11 +95,13 @@ def register(main: click.Group) -> None:
     @filter_option
     @k_option
     @fmt_option
+    @EXACT_OPTION
     @handle_errors
-    def change(db, metric, by, filters, k, fmt):
+    def change(db, metric, by, filters, k, fmt, exact):
         """Change of each group since the previous survey wave, with a 95% CI and test."""
         from ..metrics.voice_compare import voice_change
-        _emit(voice_change(_open(db), metric, by=_by(by), filters=_parse_filters(filters), k=k), fmt)
+        _emit(voice_change(_open(db), metric, by=_by(by), filters=_parse_filters(filters), k=k, exact=exact),
+              fmt, exact)
 
     @voice.command()
     @DB_OPTION
@@ -99,9 +109,10 @@ def register(main: click.Group) -> None:
     @filter_option
     @click.option("--survey", default=None, help="survey_id (default: the latest wave).")
     @fmt_option
+    @EXACT_OPTION
     @handle_errors
-    def outcomes(db, by, filters, survey, fmt):
+    def outcomes(db, by, filters, survey, fmt, exact):
         """Inclusion index per group beside turnover (and promotion) rate, aggregated only."""
         from ..metrics.voice_outcomes import outcomes_side_by_side
         _emit(outcomes_side_by_side(_open(db), by=_by(by), filters=_parse_filters(filters),
-                                    survey_id=survey), fmt)
+                                    survey_id=survey, exact=exact), fmt, exact)

@@ -1,8 +1,12 @@
 """The linked metric's published values for a commitment: yearly rows (baseline, latest,
 projection) and checkpoint windows (announcement, +6, +12, +24 months, now).
 
-Every value comes from `compute()`, so protection is exactly that of the metric's own
-table: a hidden group yields no value here, never a number.
+Every value comes from `compute()`, protected as on the metric's own page: the same group and
+period has the same published value here, and a hidden group yields no value, never a number.
+Published checkpoints cover whole periods, as every published figure does: the last whole
+year (quarter or month, for a `window_months` under 12 or under 3) ending by the checkpoint's
+date, so each checkpoint value is one of the values the metric's page shows. `exact=True`
+(the data owner's) keeps the rolling `window_months` up to each checkpoint.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..metrics import compute
+from ..metrics import build_context, compute, make_periods
 from .register import Commitment
 from .settings import Settings
 
@@ -53,12 +57,26 @@ def checkpoint_dates(announced: dt.date, as_of: dt.date, months: tuple[int, ...]
     return points
 
 
+def whole_window(con, day: dt.date, months: int) -> tuple[str, dt.date, dt.date] | None:
+    """(grain, first day, last day) of the last whole period ending by `day` of the grain
+    nearest `months` (year from 12, quarter from 3, else month); None before the data."""
+    ctx = build_context(con)
+    grain = "year" if months >= 12 else "quarter" if months >= 3 else "month"
+    periods = make_periods(grain, ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
+    done = [p for p in periods if p.end <= day and not p.is_partial]
+    return (grain, done[-1].start, done[-1].end) if done else None
+
+
 def checkpoint_rows(con, c: Commitment, history_start: dt.date, as_of: dt.date,
                     settings: Settings, exact: bool = False) -> pd.DataFrame:
-    """One row per checkpoint: the metric over the `window_months` up to it, or why there is none."""
+    """One row per checkpoint: the metric over the window up to it (see the module docstring),
+    or why there is none."""
     out = []
     for label, months, day in checkpoint_dates(c.announced, as_of, settings.checkpoint_months):
-        start = add_months(day, -settings.window_months) + dt.timedelta(days=1)
+        grain, start, end = "custom", add_months(day, -settings.window_months) + dt.timedelta(days=1), day
+        if not exact and day <= as_of:
+            window = whole_window(con, day, settings.window_months)
+            grain, start, end = window if window else (grain, history_start - dt.timedelta(days=1), day)
         row = {"checkpoint": label, "months": months, "date": day, "window_start": start, "state": "published",
                "value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": pd.NA, "period": ""}
         if day > as_of:
@@ -67,9 +85,8 @@ def checkpoint_rows(con, c: Commitment, history_start: dt.date, as_of: dt.date,
             # a shorter window would not be comparable with the others
             row["state"] = BEFORE_DATA
         else:
-            # the window comes from the register, not from a viewer: one fixed range per checkpoint
-            table = compute(con, c.metric, by=list(c.dims), period="custom", date_from=start, date_to=day,
-                            filters=c.filters, configured_range=True, exact=exact)
+            table = compute(con, c.metric, by=list(c.dims), period=grain, date_from=start, date_to=end,
+                            filters=c.filters, exact=exact)
             rows = group_rows(table, c)
             last = rows.iloc[-1] if len(rows) else None   # survey metrics: the latest wave inside the window
             if last is None or last["suppressed"] or pd.isna(last["value"]):

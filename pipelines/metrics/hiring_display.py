@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from ..privacy.protect import PROTECTED_BELOW_K
 from ._suppression import PRIMARY
 from .hiring_funnel import stage_sort_key
 
@@ -23,7 +24,9 @@ def _p(value) -> str:
 
 
 def hidden_label(note: str, k: int) -> str:
-    return f"fewer than {k}" if PRIMARY in (note or "") else "suppressed (protects a smaller group)"
+    # a protected row is hidden for its own (protected) count: never to protect another group
+    own = PRIMARY in (note or "") or PROTECTED_BELOW_K in (note or "")
+    return f"fewer than {k}" if own else "suppressed (protects a smaller group)"
 
 
 def stage_label(stage: str, next_stage: str | None) -> str:

@@ -97,15 +97,18 @@ def adverse_impact_ratio(q: Query) -> pd.DataFrame:
     return impact_rows(q)
 
 
-def impact_rows(q: Query, within: tuple[str, ...] | list[str] = (), outcomes: pd.DataFrame | None = None) -> pd.DataFrame:
+def impact_rows(q: Query, within: tuple[str, ...] | list[str] = (), outcomes: pd.DataFrame | None = None,
+                shown: np.ndarray | None = None) -> pd.DataFrame:
     """The adverse-impact rows for every breakdown of q.dims. Dimensions in `within` are strata,
     not groups: a reference is chosen, and groups are compared, inside each of their values
-    (the stratified view: dims = groups + department, compared within each department)."""
+    (the stratified view: dims = groups + department, compared within each department).
+    `shown`: the rows that will be published, when not the exact path's suppression mask
+    (the protected path passes its own: protected n >= k, hiring_published)."""
     s = _settings(q.config)
     dims = list(q.dims)
     within = [d for d in within if d in dims]
     df = _prepared(stage_outcomes(q, include_bottom_line=True) if outcomes is None else outcomes)
-    shown = published_mask(df, q, ["stage"])
+    shown = published_mask(df, q, ["stage"]) if shown is None else np.asarray(shown, dtype=bool)
     notes = _exclusion_notes(df, withdrawn_counts(q.config))
     df["pool_share"] = _pool_shares(df, dims, within)
     for (_, _, gid), part in df.groupby(["period_start", "stage", "_gid"], sort=False):

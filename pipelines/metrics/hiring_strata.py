@@ -9,8 +9,11 @@ rate ratio (the within-strata counterpart of the impact ratio), the common odds 
 CMH test, and says when the two conclusions disagree.
 
 Privacy: pooled and per-stratum rows come from ONE table of groups x strata with all its
-margins, suppressed together by the engine (finalize), so a group hidden in one stratum cannot
-be recovered by subtracting the strata shown from its pooled total. Within a stratum the
+margins. Published (default): its counts are protected (cell-key) and every ratio, test and
+the CMH statistics are computed from the protected counts (hiring_published), so subtracting
+the strata shown from a pooled total, or solving the CMH figures for the strata behind them,
+gives protected counts, not exact ones. Exact (`exact=True`, the data owner's): the table is
+suppressed together by the engine (finalize, complementary suppression). Within a stratum the
 reference is chosen among that stratum's published groups. A CMH row is published only for a
 group whose pooled row is published, against the pooled reference group (itself published);
 the per-stratum counts behind it are used, never shown.
@@ -30,7 +33,9 @@ from ._frame import Query
 from ._periods import make_periods
 from ._registry import registry
 from .hiring_funnel import stage_outcomes
+from ._published import whole_period_range
 from .hiring_impact import impact_rows
+from .hiring_published import impact_from_protected, one_value_filters
 from .hiring_stats import exact, mantel_haenszel
 
 METRIC = "adverse_impact_ratio"
@@ -97,11 +102,15 @@ def _checked(spec, by, stratify: str, filters: dict) -> list[str]:
 
 def stratified_impact(con, by, stratify: str, period: str = "year", date_from: dt.date | None = None,
                       date_to: dt.date | None = None, k: int | None = None,
-                      filters: dict[str, list[str]] | None = None) -> StratifiedImpact:
+                      filters: dict[str, list[str]] | None = None, exact: bool = False) -> StratifiedImpact:
+    """Published (protected) by default: every figure from protected counts (hiring_published);
+    `exact=True` is the data owner's view (exact counts, suppressed together by finalize)."""
     spec = registry()[METRIC]
-    filters = dict(filters or {})
+    filters = dict(filters or {}) if exact else one_value_filters(filters or {})
     by = _checked(spec, by, stratify, filters)
     dims = [*by, stratify]
+    if not exact:
+        date_from, date_to = whole_period_range(con, period, date_from, date_to)
     cur = con.cursor()
     try:
         ctx = build_context(cur)
@@ -112,14 +121,42 @@ def stratified_impact(con, by, stratify: str, period: str = "year", date_from: d
         q = Query(con=cur, dims=dims, periods=periods, filters=filters, config=config,
                   params={**ctx, "k": k_eff})
         outcomes = stage_outcomes(q, include_bottom_line=True)
-        raw = impact_rows(q, within=[stratify], outcomes=outcomes.copy())
+        if exact:
+            table = finalize(impact_rows(q, within=[stratify], outcomes=outcomes.copy()), spec, dims, k_eff, periods)
+        else:   # the CMH below then reads the protected counts of every stratum, hidden ones too
+            table, outcomes = impact_from_protected(q, outcomes, [stratify], spec)
     finally:
         cur.close()
-    table = finalize(raw, spec, dims, k_eff, periods)
     pooled = table[table["dimensions"] == "|".join(by)].reset_index(drop=True)
     cmh = _cmh_rows(pooled, outcomes[outcomes["_gid"] == 0], by, stratify, config["recruiting"])
     return StratifiedImpact(by=list(by), stratify=stratify, pooled=pooled,
                             strata=_strata_rows(table, by, stratify), cmh=cmh)
+
+
+def published_impact(con, by, period: str = "year", date_from: dt.date | None = None,
+                     date_to: dt.date | None = None, k: int | None = None,
+                     filters: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """adverse_impact_ratio's long table for publication, every statistic computed from the
+    protected counts (hiring_published); compute(..., exact=True) is the data owner's."""
+    spec = registry()[METRIC]
+    filters = one_value_filters(filters or {})
+    dims = validate_dims(spec, list(by))
+    for dim in filters:
+        if dim not in spec.dimensions:
+            raise UsageError(f"cannot filter {METRIC} by '{dim}'")
+    date_from, date_to = whole_period_range(con, period, date_from, date_to)   # whole periods only
+    cur = con.cursor()
+    try:
+        ctx = build_context(cur)
+        config = ctx["config"]
+        periods = make_periods(period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"],
+                               date_from, date_to)
+        q = Query(con=cur, dims=dims, periods=periods, filters=filters, config=config,
+                  params={**ctx, "k": spec_k(spec, config, k)})
+        table, _ = impact_from_protected(q, stage_outcomes(q, include_bottom_line=True), [], spec)
+    finally:
+        cur.close()
+    return table
 
 
 def _strata_rows(table: pd.DataFrame, by: list[str], stratify: str) -> pd.DataFrame:

@@ -68,17 +68,18 @@ def organisation_level(filters: dict | None) -> bool:
 
 
 def statutory_measures(con, dim: str = "gender", period: str = "year", k: int | None = None,
-                       filters: dict | None = None, date_from=None, date_to=None) -> pd.DataFrame:
+                       filters: dict | None = None, date_from=None, date_to=None, exact: bool = False) -> pd.DataFrame:
     """UK six measures / EU Art. 9(1)(a)-(f) for the latest full period (or the custom period
     date_from..date_to, whose end is the snapshot date), one row per measure x group
-    (published values only; suppressed cells say so)."""
+    (published values only; suppressed cells say so). Exact at organisation level, as the law
+    publishes it, protected below it unless `exact` (the data owner's --exact)."""
     rows = []
     start = None
     for metric, key, title, uk, eu in MEASURES:
         if metric.startswith("bonus") and not has_table(con, "fct_bonuses"):
             continue
         table = compute(con, metric, by=[dim], period=period, k=k, filters=filters,
-                        date_from=date_from, date_to=date_to, exact=organisation_level(filters))
+                        date_from=date_from, date_to=date_to, exact=exact or organisation_level(filters))
         start = start or latest_full_period(table)
         table = table[(table["period_start"] == start) & (table["dimensions"] == dim)]
         for _, r in table.iterrows():
@@ -134,11 +135,11 @@ def exact_gap_flag(sum_ref: Decimal, n_ref: int, sum_grp: Decimal, n_grp: int,
 
 def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = None,
                      filters: dict | None = None, date_from=None, date_to=None,
-                     threshold_pct=None, direction: str = "either") -> pd.DataFrame:
+                     threshold_pct=None, direction: str = "either", exact: bool = False) -> pd.DataFrame:
     """Every published category gap with its Art. 10 flag and the reason (threshold: the EU
     pack's, else pay.category_gap_threshold_pct)."""
     dims = list(by)
-    exact = organisation_level(filters)
+    exact = exact or organisation_level(filters)   # --exact, or the organisation's own figures
     table = compute(con, "pay_gap_by_category", by=dims, period=period, k=k, filters=filters,
                     date_from=date_from, date_to=date_to, exact=exact)
     full = "|".join(dims)

@@ -13,23 +13,14 @@ published by the report (only the count of valid cells and their coverage are).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal, localcontext
+from decimal import Decimal, localcontext
 
 import pandas as pd
 
 from ..rules import Pack
+from .statutory_egapro_careers import Ind1, career_rows
+from .statutory_egapro_grid import PREC, grid_score, is_calculable, js_round, weighted_gap  # noqa: F401
 from .statutory_gaps import ORGANISATION_LEVEL, row
-
-PREC = 50
-
-
-def js_round(value: Decimal, places: int) -> Decimal:
-    """Math.round(value x 10^places) / 10^places: halves go towards +infinity (as the simulator)."""
-    with localcontext() as ctx:
-        ctx.prec = PREC
-        scale = Decimal(10) ** places
-        return (Decimal(value) * scale + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR) / scale
-
 
 def cell_gap(mean_women: Decimal, mean_men: Decimal) -> Decimal | None:
     """(men - women) / men to 6 decimals; undefined unless both means are positive (Annexe I 1.4)."""
@@ -46,14 +37,6 @@ def after_threshold(gap: Decimal | None, threshold: Decimal) -> Decimal | None:
         return None
     sign = 1 if gap > 0 else -1 if gap < 0 else 0
     return js_round(sign * max(Decimal(0), abs(gap) - threshold), 6)
-
-
-def grid_score(gap_pct: Decimal, grid: list[int]) -> int:
-    """Indicator 1 points: the absolute gap rounded to one decimal, then each started point
-    of gap moves one step down the grid (0 -> 40, up to 1 -> 39, ... over 20 -> 0)."""
-    rounded = js_round(abs(Decimal(gap_pct)), 1)
-    step = int(rounded.to_integral_value(rounding="ROUND_CEILING")) if rounded > 0 else 0
-    return grid[min(len(grid) - 1, step)]
 
 
 @dataclass
@@ -80,18 +63,6 @@ class Indicator1:
     gap_pct: Decimal | None         # signed: > 0 in favour of men
     score: int | None
     details: list[dict] = field(default_factory=list)
-
-
-def weighted_gap(adjusted: Decimal | None, headcount: int, valid_total: int) -> Decimal | None:
-    """A valid cell's share of the indicator: gap x cell headcount / headcount of valid cells."""
-    if adjusted is None or valid_total <= 0:
-        return None
-    return js_round(adjusted * headcount / valid_total, 6)
-
-
-def is_calculable(total: int, valid_total: int, share: Decimal = Decimal("0.4")) -> bool:
-    """Valid cells must cover at least 40% of the employees counted."""
-    return total > 0 and valid_total >= total * share
 
 
 def indicator1(cells: list[Cell], threshold: Decimal, calculable_share: Decimal, grid: list[int]) -> Indicator1:
@@ -169,7 +140,6 @@ def egapro_rows(pack: Pack, pop: pd.DataFrame, returns: tuple[int, int, int]) ->
     """The declaration's indicators and index as report rows, and notes. `pop`: the employees
     counted, with remuneration, age, classification and the period's raise / promotion booleans;
     `returns`: (returns, eligible, raised) from maternity or adoption leave for indicator 4."""
-    from .statutory_egapro_careers import Ind1, career_rows   # it imports this module's rounding
     spec, settings = pack.spec, pack.settings
     grouping = settings["grouping"]
     column = "job_category" if grouping == "csp" else "job_coefficient"

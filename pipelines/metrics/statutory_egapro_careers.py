@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from .statutory_egapro import PREC, grid_score, is_calculable, js_round, weighted_gap
+from .statutory_egapro_grid import PREC, grid_score, is_calculable, js_round, weighted_gap
 from .statutory_gaps import row
 
 

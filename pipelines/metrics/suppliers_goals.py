@@ -149,13 +149,13 @@ def _actual_rows(con, goal: Goal, **kwargs) -> pd.DataFrame:
 
 
 def goal_progress(con, config: dict[str, Any], period: str = "year", date_from=None, date_to=None,
-                  k: int | None = None) -> pd.DataFrame:
+                  k: int | None = None, exact: bool = False) -> pd.DataFrame:
     """One row per goal x period: the published share, achievement % and grade (blank when the
     share is suppressed or undefined)."""
     goals, bands = configured_goals(config), grade_scale(config)
     out = []
     for goal in goals:
-        rows = _actual_rows(con, goal, period=period, date_from=date_from, date_to=date_to, k=k)
+        rows = _actual_rows(con, goal, period=period, date_from=date_from, date_to=date_to, k=k, exact=exact)
         for r in rows.itertuples():
             shown = not r.suppressed and pd.notna(r.value)
             pct = achievement_pct(r.value, goal.target) if shown else None

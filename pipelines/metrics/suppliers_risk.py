@@ -3,9 +3,12 @@ after a diverse certification lapsed (a data-quality warning: often a renewal th
 recorded in procurement/certifications.csv).
 
 These are operational lists that name suppliers, so they carry no per-supplier amounts: the
-only money figure is the total across the listed suppliers, published through the same
-suppression as every metric (hidden when fewer than k companies make it up). Certification
-status and expiry dates are public directory information.
+only money figure is the total across the listed suppliers. Published (default), it is
+protected like every figure: the companies behind it (n) and the suppliers losing their
+status are protected counts, the amount a protected magnitude (up to 4/n of itself, keyed by
+the exact amount), hidden when the protected n is below k. `exact=True` (the data owner's):
+exact figures, hidden when fewer than k companies make it up. Certification status and
+expiry dates are public directory information.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import pandas as pd
 from ..config import effective_k
 from ..errors import DataError
 from ._engine import build_context
+from ..privacy.cells import definition, hidden_below_k, protected_counts, protected_magnitude, read_salt
 from ._suppression import suppression_mask
 from .suppliers_sql import SETTINGS_FILE, held_on_date_condition, spend_lines_sql, supplier_settings, text_list
 
@@ -74,7 +78,8 @@ def _trailing_start(config: dict[str, Any], as_of: dt.date) -> dt.date:
     return (pd.Timestamp(as_of) - pd.DateOffset(months=months)).date()
 
 
-def spend_at_risk(con, as_of: dt.date | None = None, days: int | None = None, k: int | None = None) -> pd.DataFrame:
+def spend_at_risk(con, as_of: dt.date | None = None, days: int | None = None, k: int | None = None,
+                  exact: bool = False) -> pd.DataFrame:
     """One row: trailing diverse spend with suppliers that would hold no diverse certification
     once their expiring ones end (counted once), the number of those suppliers, and the
     companies behind the sum (n); the amount is hidden when n < k."""
@@ -98,11 +103,21 @@ def spend_at_risk(con, as_of: dt.date | None = None, days: int | None = None, k:
     ).fetchone()
     out = pd.DataFrame([{"as_of": as_of, "days": int(days), "trailing_from": start, "suppliers": int(row[0]),
                          "n": int(row[1]), "spend_at_risk": float(row[2])}])
-    out["_gid"] = 0
-    suppressed, _ = suppression_mask(out, [], supplier_k(config, k))
-    out["suppressed"] = suppressed
+    threshold = supplier_k(config, k)
+    if exact:
+        out["_gid"] = 0
+        suppressed, _ = suppression_mask(out, [], threshold)
+        out["suppressed"] = suppressed
+        out.loc[out["suppressed"], "spend_at_risk"] = None
+        return out.drop(columns="_gid")
+    salt = read_salt(con)
+    cell = [definition("", f"{start}|{as_of}|{int(days)}")]
+    for col in ("suppliers", "n"):
+        out[col] = protected_counts(salt, f"suppliers.at_risk.{col}", cell, out[col]).astype(int)
+    out["spend_at_risk"] = protected_magnitude(salt, "suppliers.spend", out["spend_at_risk"], out["n"])
+    out["suppressed"] = hidden_below_k(out["n"], threshold)
     out.loc[out["suppressed"], "spend_at_risk"] = None
-    return out.drop(columns="_gid")
+    return out
 
 
 def lapsed_spend(con) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Comparisons of survey results, computed from the *published* (suppressed) tables only:
+"""Comparisons of survey results, computed from the *published* tables only (protected by
+default: the rest and every test follow from protected counts; exact=True for the data owner):
 
 - each group's gap to everyone else in the same wave: the rest is the overall row minus the
   group (numerator, denominator and respondents all subtract), so it adds nothing a reader
@@ -9,7 +10,7 @@ Both come with a Newcombe interval for the difference and a pooled two-proportio
 with n = respondents on both sides (as for the published intervals: conservative when
 answers of one person are correlated), and Holm-adjusted p-values within each family of
 groups compared together (one wave, one construct or item, one breakdown). A comparison
-involving a suppressed row is itself suppressed.
+involving a hidden row is itself hidden.
 """
 from __future__ import annotations
 
@@ -112,16 +113,22 @@ def _settings(con, metric: str, k: int | None) -> tuple[int, float]:
 
 
 def voice_gaps(con, metric: str = "favourability", by=(), filters=None, k: int | None = None,
-               date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
-    """gaps_to_rest over the published table compute() returns for this request."""
+               date_from: dt.date | None = None, date_to: dt.date | None = None,
+               exact: bool = False) -> pd.DataFrame:
+    """gaps_to_rest over the published (protected) table compute() returns for this request
+    (`exact=True`: over the data owner's exact table)."""
     threshold, alpha = _settings(con, metric, k)
-    table = compute(con, metric, by=list(by), k=k, filters=filters, date_from=date_from, date_to=date_to)
+    table = compute(con, metric, by=list(by), k=k, filters=filters, date_from=date_from, date_to=date_to,
+                    exact=exact)
     return gaps_to_rest(table, threshold, alpha)
 
 
 def voice_change(con, metric: str = "favourability", by=(), filters=None, k: int | None = None,
-                 date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
-    """change_since_previous over the published table compute() returns for this request."""
+                 date_from: dt.date | None = None, date_to: dt.date | None = None,
+                 exact: bool = False) -> pd.DataFrame:
+    """change_since_previous over the published (protected) table compute() returns for this
+    request (`exact=True`: over the data owner's exact table)."""
     _, alpha = _settings(con, metric, k)
-    table = compute(con, metric, by=list(by), k=k, filters=filters, date_from=date_from, date_to=date_to)
+    table = compute(con, metric, by=list(by), k=k, filters=filters, date_from=date_from, date_to=date_to,
+                    exact=exact)
     return change_since_previous(table, alpha)

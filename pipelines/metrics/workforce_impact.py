@@ -8,7 +8,9 @@ and post = 1 from that month on:
 
 b2 is the level change at the event and b3 the change in slope per month, each with a 95%
 interval from ordinary least squares (t distribution, n - 4 df). Only published monthly
-values are used (the series comes from compute(), so suppressed months are gaps); partial
+values are used (the series comes from compute(), so hidden months are gaps); published
+results (the default) are fitted to the protected monthly values, so the coefficients are
+derived from protected figures only, and `exact=True` fits the data owner's exact series; partial
 months and a month the event splits are left out. Adjacent months are not independent and
 other things change at the same time, so the result is a description, never causal proof.
 """
@@ -76,11 +78,13 @@ def segmented_regression(t: np.ndarray, post: np.ndarray, y: np.ndarray) -> tupl
     return table, y - design @ fit.coef
 
 
-def _series(con, metric: str, by: list[str], group: str, when: dt.date, months: int, k, filters):
+def _series(con, metric: str, by: list[str], group: str, when: dt.date, months: int, k, filters,
+            exact: bool = False):
     start = _add_months(dt.date(when.year, when.month, 1), -months)
     end = _add_months(dt.date(when.year, when.month, 1), months + (0 if when.day == 1 else 1)) \
         - dt.timedelta(days=1)
-    table = compute(con, metric, by=by, period="month", date_from=start, date_to=end, k=k, filters=filters)
+    table = compute(con, metric, by=by, period="month", date_from=start, date_to=end, k=k, filters=filters,
+                    exact=exact)
     rows = table[(table["dimensions"] == "|".join(by)) & (table["group"] == group)].copy()
     if rows.empty:
         raise UsageError(f"no group '{group}' in {metric} by {'|'.join(by) or 'overall'}")
@@ -98,7 +102,8 @@ def _series(con, metric: str, by: list[str], group: str, when: dt.date, months: 
 
 
 def impact(con, metric: str, event: str, months: int | None = None, by=(), group: str | None = None,
-           k: int | None = None, filters: dict[str, list[str]] | None = None) -> ImpactResult:
+           k: int | None = None, filters: dict[str, list[str]] | None = None,
+           exact: bool = False) -> ImpactResult:
     spec = registry().get(metric)
     if spec is None:
         raise UsageError(f"unknown metric '{metric}'; `equity list` shows the registry")
@@ -110,7 +115,7 @@ def impact(con, metric: str, event: str, months: int | None = None, by=(), group
     config = build_context(con)["config"]
     months = int(months or setting(config, "impact_months"))
     when = event_date(con, event)
-    series = _series(con, metric, by, group or "All", when, months, k, filters)
+    series = _series(con, metric, by, group or "All", when, months, k, filters, exact)
     used = series[series["used"]]
     before, after = int((used["post"] == 0).sum()), int((used["post"] == 1).sum())
     need = int(setting(config, "impact_min_months"))

@@ -5,6 +5,9 @@ lists for an intersectional group). Progress uses the metric's published yearly 
 full periods (suppressed years are gaps, never zeros). The projection is the least-squares
 line through those values against time, evaluated at the due date, with the 95%
 confidence interval of the line there; it needs `workforce.target_min_periods` years.
+Published progress (the default) uses the protected yearly values, so the baseline, latest
+value and projection are derived from protected figures only; `exact=True` is the data
+owner's exact series.
 """
 from __future__ import annotations
 
@@ -72,9 +75,10 @@ def parse_targets(config: dict) -> list[Target]:
     return out
 
 
-def target_series(con, target: Target, k: int | None = None) -> pd.DataFrame:
-    """The target group's yearly rows (suppressed ones included, as published)."""
-    table = compute(con, target.metric, by=list(target.dims), period="year", k=k, filters=target.filters)
+def target_series(con, target: Target, k: int | None = None, exact: bool = False) -> pd.DataFrame:
+    """The target group's yearly rows (hidden ones included, as published)."""
+    table = compute(con, target.metric, by=list(target.dims), period="year", k=k, filters=target.filters,
+                    exact=exact)
     rows = table[(table["dimensions"] == "|".join(target.dims)) & (table["group"] == target.group)]
     return rows.reset_index(drop=True)
 
@@ -115,13 +119,13 @@ def _status(target: Target, shown: pd.DataFrame, proj: dict | None, as_of: dt.da
     return "on track" if meets(proj["projected"]) else "off track"
 
 
-def target_progress(con, k: int | None = None) -> pd.DataFrame:
+def target_progress(con, k: int | None = None, exact: bool = False) -> pd.DataFrame:
     """One row per configured target: baseline, latest, projection at the due date, status."""
     ctx = build_context(con)
     as_of, need = ctx["as_of"], int(setting(ctx["config"], "target_min_periods"))
     rows = []
     for target in parse_targets(ctx["config"]):
-        series = target_series(con, target, k)
+        series = target_series(con, target, k, exact)
         full = series[~series["note"].str.contains("partial period")]
         shown = full[~full["suppressed"] & full["value"].notna()]
         row = {"target": target.label, "metric": target.metric, "group": target.group,

@@ -1,0 +1,133 @@
+"""The import rules of docs/architecture.md, checked over the source tree (issue 21):
+
+- `pipelines` (computing) never imports `dashboard` (showing) or streamlit;
+- the engine (`pipelines/metrics/_*.py`, `pipelines/privacy/`) never imports a family module;
+- module-level imports form no cycle.
+
+Imports are read with `ast` from every file, including those inside functions (an import
+placed in a function still couples the modules), so a rule cannot be dodged by moving an
+import into a function. The cycle check covers module-level imports; the three cycles that
+remain through function-level imports are listed in KNOWN_CYCLES until their families move
+(issue 21), and a new one fails.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FAMILIES = ("workforce", "hiring", "pay", "suppliers", "voice", "statutory")
+KNOWN_CYCLES = {
+    frozenset({"pipelines.build", "pipelines.spark.build"}),     # --engine spark dispatch
+    frozenset({"pipelines.metrics._engine", "pipelines.metrics._results"}),   # results databases
+    frozenset({"pipelines.cli", "pipelines.commands"}),          # family commands register themselves
+}
+# `equity snapshot` renders the PDF, which lives with the dashboard's figure builders; until
+# the PDF moves beside the families' blocks (issue 21) this is the one computing -> showing edge
+SHOWING_ALLOWED = {"pipelines/commands/snapshot.py"}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def imports(path: Path, top_level_only: bool = False) -> set[str]:
+    """Modules imported by the file (relative imports resolved)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = module_name(path).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    out: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            out |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            mod = ".".join(base + ([node.module] if node.module else []))
+            out.add(mod)
+            out |= {f"{mod}.{alias.name}" for alias in node.names}
+    return out
+
+
+def graph(top_level_only: bool) -> dict[str, set[str]]:
+    files = list((ROOT / "pipelines").rglob("*.py")) + list((ROOT / "dashboard").rglob("*.py"))
+    names = {module_name(f) for f in files}
+    out = {}
+    for f in files:
+        me = module_name(f)
+        # a module importing its own package (`from . import x`, `from .. import __version__`) is
+        # how Python packages work, not a cycle between modules
+        found = {m for m in imports(f, top_level_only) if m in names and not me.startswith(m + ".")}
+        out[me] = found - {me}
+    return out
+
+
+def cycles(g: dict[str, set[str]]) -> list[set[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on, result, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in g.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = set()
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.add(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                result.append(comp)
+
+    for v in list(g):
+        if v not in index:
+            visit(v)
+    return result
+
+
+def test_computing_never_imports_showing():
+    for f in (ROOT / "pipelines").rglob("*.py"):
+        allowed = ("dashboard",) if str(f.relative_to(ROOT)) in SHOWING_ALLOWED else ()
+        bad = {m for m in imports(f) if m.split(".")[0] in ("dashboard", "streamlit")
+               and m.split(".")[0] not in allowed}
+        assert not bad, f"{f.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def test_engine_never_imports_a_family():
+    engine = list((ROOT / "pipelines" / "metrics").glob("_*.py")) + list((ROOT / "pipelines" / "privacy").glob("*.py"))
+    for f in engine:
+        bad = {m for m in imports(f) if m.startswith("pipelines.metrics.")
+               and m.split(".")[2].split("_")[0] in FAMILIES and not m.split(".")[2].startswith("_")}
+        assert not bad, f"{f.relative_to(ROOT)} imports family modules {sorted(bad)}"
+
+
+def test_no_module_level_cycles():
+    assert cycles(graph(top_level_only=True)) == []
+
+
+def test_no_new_cycles_through_function_level_imports():
+    found = cycles(graph(top_level_only=False))
+    new = [c for c in found if not any(known <= c for known in KNOWN_CYCLES)]
+    assert not new, f"new import cycles: {new}"
+
+
+def test_the_cycle_check_finds_a_deliberate_cycle():
+    g = graph(top_level_only=True)
+    g["pipelines.sqlsafe"] = g.get("pipelines.sqlsafe", set()) | {"pipelines.build"}   # build imports sqlsafe
+    assert any({"pipelines.sqlsafe", "pipelines.build"} <= c for c in cycles(g))
+    with pytest.raises(AssertionError):
+        assert cycles(g) == []
