@@ -42,7 +42,7 @@ demo-db: $(DEMO_STAMP)  ## build the sample database into build/demo.duckdb
 	$(BIN)/equity build --data $(DEMO_DATA) --db $(DEMO_DB)
 
 demo: demo-db  ## build the sample database and serve the dashboard on 127.0.0.1:$(PORT)
-	$(BIN)/equity dashboard --db $(DEMO_DB) --port $(PORT)
+	EQUITY_REVIEW_WRITES=anyone $(BIN)/equity dashboard --db $(DEMO_DB) --port $(PORT)   # local demo: review entries on without sign-in
 
 test: $(STAMP) system-deps browser-deps  ## run all tests incl. browser, accessibility, PDF and Spark parity checks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q   # loadgroup: Spark tests share one worker and session; exit code 5 (no tests) fails make too

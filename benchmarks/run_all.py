@@ -24,7 +24,7 @@ from benchmarks._common import DETAIL, EQUITY, timed_run, workload  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = {"W1": ["bench_cli.py", "bench_build.py", "bench_incremental.py", "bench_metrics.py",
-                  "bench_dashboard.py", "bench_snapshot.py"],
+                  "bench_dashboard.py", "bench_snapshot.py", "bench_privacy.py"],
            "W2": ["bench_build.py"],
            "tiny": ["bench_cli.py", "bench_metrics.py", "bench_dashboard.py", "bench_snapshot.py"]}
 READS_DB = {"bench_metrics.py", "bench_dashboard.py", "bench_snapshot.py"}

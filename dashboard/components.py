@@ -1,12 +1,44 @@
 """Streamlit building blocks shared by the pages."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
-from pipelines.export import to_csv
+from pipelines.export import neutralise, to_csv
 
 from . import data
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*%?$")
+
+
+def _display_safe(value: object) -> object:
+    """A cell as Streamlit may export it: formula-like text neutralised like our own CSVs, but
+    a signed plain number ("-3.1%") kept as it is shown (a spreadsheet reads it as a number)."""
+    if isinstance(value, str) and _PLAIN_NUMBER.match(value):
+        return value
+    return neutralise(value)
+
+
+def display_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with every text cell and column name passed through _display_safe."""
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_display_safe)
+    out.columns = [_display_safe(c) for c in out.columns]
+    return out
+
+
+def safe_dataframe(table: pd.DataFrame, **kwargs):
+    """st.dataframe for any table a visitor sees. Streamlit's toolbar offers "Download as CSV"
+    of exactly the data sent, quoting only , " and newlines, and 1.67 has no option to turn
+    it off; so the data sent is neutralised (=WEBSERVICE(...) -> '=WEBSERVICE(...)), like the
+    project's own download buttons. Pages never call st.dataframe directly
+    (tests/test_security_downloads.py checks)."""
+    return st.dataframe(display_frame(pd.DataFrame(table)), **kwargs)
 
 
 def require_db() -> data.DbVersion:
@@ -31,7 +63,7 @@ def chart_block(fig, table: pd.DataFrame, summary: str, key: str, filename: str)
                     config={"displaylogo": False})
     st.markdown(summary)
     with st.expander("Data table", expanded=False):
-        st.dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
+        safe_dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
     st.download_button("Download this table (CSV)", data=to_csv(table), file_name=filename,
                        mime="text/csv", key=f"download-{key}")
 
@@ -39,6 +71,6 @@ def chart_block(fig, table: pd.DataFrame, summary: str, key: str, filename: str)
 def table_block(table: pd.DataFrame, summary: str, key: str, filename: str) -> None:
     """A table that is the finding itself (no chart): summary, the table, its CSV download."""
     st.markdown(summary)
-    st.dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
+    safe_dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
     st.download_button("Download this table (CSV)", data=to_csv(table), file_name=filename,
                        mime="text/csv", key=f"download-{key}")

@@ -132,8 +132,9 @@ def sidebar(version: data.DbVersion | None) -> View:
                 filters.append((dim, tuple(st.session_state[f"ctl_{dim}"])))
         if bounds:
             st.caption(f"Data {bounds['history_start']} to {bounds['as_of']} · run {bounds['run_id']} · "
-                       f"groups under {bounds['k']} people are never shown (survey results: under "
-                       f"{bounds['survey_k']} respondents).")
+                       f"figures are protected (counts within ±2, pay within a few per cent of "
+                       f"small groups; see Methodology) and groups under {bounds['k']} are not shown "
+                       f"(survey results: under {bounds['survey_k']} respondents).")
             if bounds["precomputed"]:
                 st.caption("Computed on Spark: this database holds only the suppressed results "
                            "precomputed there (see `spark.results` in equity.yml); filters are not "

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipelines.metrics import MetricSpec
 from pipelines.metrics._suppression import PRIMARY
+from pipelines.privacy.protect import PROTECTED_BELOW_K
 
 from .charts import format_value, group_label
 
@@ -22,7 +23,10 @@ FINDING_MIN_N = 30
 
 def suppressed_label(note: str, k: int) -> str:
     """'fewer than k' for a small group; a protecting cell says why it is hidden instead."""
-    return f"fewer than {k}" if PRIMARY in (note or "") else "suppressed (protects a smaller group)"
+    note = note or ""
+    if PRIMARY in note or PROTECTED_BELOW_K in note:
+        return f"fewer than {k}"
+    return "suppressed (protects a smaller group)"   # exact output only (complementary)
 
 
 def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
@@ -66,10 +70,10 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
     parts = []
     ov = latest_period(overall)
     composition = (not ov.empty and spec.unit == "share"
-                   and ov["numerator"].iat[0] == ov["denominator"].iat[0])   # shares of a whole
-    if composition and not ov["suppressed"].iat[0]:
+                   and bool((ov["numerator"] == ov["denominator"]).fillna(False).iat[0]))   # shares of a whole
+    if composition and not bool(ov["suppressed"].fillna(True).iat[0]):
         parts.append(f"{period}: shares of {int(ov['n'].iat[0]):,} people.")
-    elif not ov.empty and not ov["suppressed"].iat[0]:
+    elif not ov.empty and not bool(ov["suppressed"].fillna(True).iat[0]):
         o = ov.iloc[0]
         ci = ""
         if pd.notna(o["ci_low"]):

@@ -33,6 +33,7 @@ from . import incremental
 from .ingest import SourceFile, load_raw, resolve_sources
 from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
+from .privacy.keys import choose_salt, write_salt
 from .sqlsafe import literal
 from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, quarantine_orphans
 
@@ -256,6 +257,8 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
                                           "reused_models": len(reuse)})
         for name, frame in manifest.items():
             write_frame(con, name, frame)
+        # the secret that keys every published cell's perturbation (kept across rebuilds)
+        write_salt(con, choose_salt(db_path))
         step("commitments register")
         for name in REGISTER_TABLES:   # a register removed since the last build must not linger
             con.execute(f"DROP TABLE IF EXISTS {name}")

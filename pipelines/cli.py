@@ -21,6 +21,12 @@ def _console():
     return Console(stderr=True)
 
 
+# the data owner's exact figures (person-level database in hand); never for publication
+EXACT_OPTION = click.option("--exact", is_flag=True, default=False,
+                            help="Exact figures for the data owner (n<k and complementary suppression "
+                                 "instead of protection). Not for publication.")
+
+
 def handle_errors(fn):
     """One clear sentence and the right exit code; the traceback only with --debug."""
     @functools.wraps(fn)
@@ -170,17 +176,20 @@ def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--k", type=int, default=None, help="Suppression threshold (default from config; at least 3).")
 @click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE], e.g. department=Sales.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@EXACT_OPTION
 @handle_errors
-def metrics(name, db, by, period, date_from, date_to, k, filters, fmt):
-    """Compute one registry metric as a long table (suppression applied)."""
+def metrics(name, db, by, period, date_from, date_to, k, filters, fmt, exact):
+    """Compute one registry metric as a long table (protected for publication; --exact for
+    the data owner)."""
     from .build import default_db_path
     from .db import connect_readonly
     from .metrics import compute
     con = connect_readonly(db or default_db_path())
     df = compute(con, name, by=[d for d in by.split(",") if d.strip()], period=period,
                  date_from=date_from.date() if date_from else None,
-                 date_to=date_to.date() if date_to else None, k=k, filters=_parse_filters(filters))
-    _emit(df, fmt)
+                 date_to=date_to.date() if date_to else None, k=k, filters=_parse_filters(filters),
+                 exact=exact)
+    _emit(df, fmt, exact)
 
 
 @main.command()
@@ -229,13 +238,20 @@ def dashboard(db, port, host):
     os.execve(sys.executable, cmd, env)
 
 
-def _emit(df, fmt: str) -> None:
+def _emit(df, fmt: str, exact: bool = False) -> None:
+    """Print a table; exact (data owner's) figures say so in every format."""
     from .export import to_csv, to_json
+    if exact:
+        from .publication import mark_exact
+        df = mark_exact(df)
     if fmt == "csv":
         click.echo(to_csv(df), nl=False)
     elif fmt == "json":
         click.echo(to_json(df))
     else:
+        if exact:
+            from .publication import EXACT_NOTICE
+            click.echo(EXACT_NOTICE.capitalize())
         _print_table([str(c) for c in df.columns],
                      [["" if _blank(v) else _fmt(v) for v in row] for row in df.itertuples(index=False)])
 

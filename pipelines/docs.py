@@ -141,6 +141,8 @@ def contract_markdown() -> str:
 
 
 def metrics_markdown() -> str:
+    from .privacy import wording
+    from .privacy.protect import value_rule
     k = default_config()["privacy"]["k"]
     out = [GENERATED.format(src="the metric registry (pipelines/metrics/*.yml)"), "",
            "# Metric reference", "",
@@ -148,16 +150,15 @@ def metrics_markdown() -> str:
            "dimensions, group, numerator, denominator, value, ci_low, ci_high, n, suppressed, note`. "
            "The overall row has `dimensions = ''` and `group = 'All'`; a breakdown by up to three "
            "dimensions also returns every coarser breakdown (its margins).", "",
-           f"**Suppression (every metric, every output).** A cell describing fewer than k people "
-           f"(default k = {k}, configurable, never below 3) is published with value, numerator, "
-           "denominator, n and interval blank, `suppressed = true` and note `n<k`. Complementary "
-           "suppression then hides further cells until no hidden value can be worked out from "
-           "published totals: no line of cells (differing in one dimension) hides exactly one "
-           "cell or hidden cells holding fewer than k people in total, and an audit solves the "
-           "published totals as equations (with the knowledge that each listed group has at "
-           "least one person) to confirm every hidden value stays undetermined.", "",
-           "**Periods.** Years (fiscal-year start from config), quarters, months or one custom range, "
-           "clipped to the data window; a clipped period is marked `partial period`.", ""]
+           f"**Protection (every published output).** {wording.summary(k)} The rule each metric's "
+           "value follows is listed per metric (`count`: the protected count; `ratio`: protected "
+           "numerator over protected denominator; `gap`: the gap of protected means; `own`: the "
+           "figure itself perturbed as a magnitude). Details and limits: [privacy.md](privacy.md). "
+           "With `--exact` the data owner gets exact figures with n<k and complementary suppression "
+           "(cells hidden until no hidden value can be worked out from the totals of that table).", "",
+           "**Periods.** Years (fiscal-year start from config), quarters or months, clipped to the data "
+           "window; a clipped period is marked `partial period`. Published output uses whole periods "
+           "(or the whole data window); custom ranges are for `--exact`.", ""]
     out += ["## Dimensions", "", "Each metric accepts the dimensions of its data (listed per metric "
             "below); these are the sets.", ""]
     for set_name, dims in dimension_sets().items():
@@ -176,7 +177,8 @@ def metrics_markdown() -> str:
                 out.append(f"- **Numerator:** {spec.numerator}")
             if spec.denominator:
                 out.append(f"- **Denominator:** {spec.denominator}")
-            out += [f"- **n (for suppression):** {spec.n}",
+            out += [f"- **n (hidden below k):** {spec.n}",
+                    f"- **Protected value:** `{value_rule(spec)}`",
                     f"- **Uncertainty:** {spec.ci_method}",
                     f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}"]
             if spec.notes:

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("EQUITY_RECORD_KEY_SALT", "tests-fixed-salt")   # protected figures repeatable across runs
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data" / "demo"

@@ -52,3 +52,11 @@ def build_and_open(folder: Path, db: Path | None = None) -> duckdb.DuckDBPyConne
     db = db or folder.parent / f"{folder.name}.duckdb"
     build(folder, db)
     return duckdb.connect(str(db), read_only=True)
+
+
+def compute_exact(con, name, *args, **kwargs):
+    """The data owner's exact table (`--exact`): tests that check a metric's arithmetic
+    against an independent computation compare exact figures; published (protected)
+    figures are checked in tests/privacy/."""
+    from pipelines.metrics import compute
+    return compute(con, name, *args, exact=True, **kwargs)

@@ -74,8 +74,12 @@ def test_list_shows_every_registry_metric():
 
 
 def test_metrics_csv_is_the_long_table_with_suppressed_cells_blank(db):
-    out = cli("metrics", "turnover_rate", "--by", "gender,race_ethnicity", "--format", "csv", "--db", db)
-    assert out.splitlines()[0] == LONG_HEADER
+    out = cli("metrics", "turnover_rate", "--by", "gender,race_ethnicity", "--format", "csv", "--db", db,
+              "--exact")
+    # the data owner's exact table says on every row that it is not for publication
+    assert out.splitlines()[0] == "publication," + LONG_HEADER
+    assert all(r["publication"] == "exact figures for the data owner — not for publication"
+               for r in read_csv(out))
     rows = {(r["dimensions"], r["group"]): r for r in read_csv(out)}
     # All: separations W5 + M5 = 2; month-end headcounts: 10 people x 12 + W5 6 + M5 9 = 135,
     # average 135 / 12 = 11.25; turnover 2 / 11.25 = 0.17778; 12 distinct people
@@ -100,8 +104,8 @@ def test_metrics_csv_is_the_long_table_with_suppressed_cells_blank(db):
 
 
 def test_metrics_json_parses(db):
-    records = json.loads(cli("metrics", "headcount", "--by", "gender", "--format", "json", "--db", db))
-    assert all(list(r)[:14] == LONG_HEADER.split(",") for r in records)
+    records = json.loads(cli("metrics", "headcount", "--by", "gender", "--format", "json", "--db", db, "--exact"))
+    assert all(list(r)[1:15] == LONG_HEADER.split(",") for r in records)
     by_group = {r["group"]: r for r in records}
     # active on 2021-12-31: W1-W4 and B1 (5 women), M1-M4 and A1 (5 men; M5 left): 10 in all
     assert by_group["All"]["value"] == 10 and by_group["Woman"]["value"] == 5 and by_group["Man"]["value"] == 5
@@ -110,7 +114,7 @@ def test_metrics_json_parses(db):
 
 def test_filter_restricts_to_the_department(db):
     rows = {r["group"]: r for r in read_csv(cli("metrics", "headcount", "--by", "gender", "--format", "csv",
-                                                "--filter", "department=Sales", "--db", db))}
+                                                "--filter", "department=Sales", "--db", db, "--exact"))}
     # Sales on 2021-12-31: W1 W2 B1 (women) and M1 M2 (men; M5 left on 2021-09-30)
     assert rows["All"]["value"] == "5.0"
     # Man (2) is below k = 3; Woman (3) is then suppressed too, or 5 - 3 would give Man away
@@ -118,12 +122,12 @@ def test_filter_restricts_to_the_department(db):
     assert rows["Man"]["value"] == rows["Woman"]["value"] == ""
     # without the filter: 10 active (W1-W4, B1, M1-M4, A1)
     everyone = {r["group"]: r for r in read_csv(cli("metrics", "headcount", "--by", "gender", "--format",
-                                                    "csv", "--db", db))}
+                                                    "csv", "--db", db, "--exact"))}
     assert everyone["All"]["value"] == "10.0"
     # Ops on 2021-12-31: W3 W4 (women) and M3 M4 A1 (men) = 5; Woman (2) is below k, so Man (3)
     # is suppressed too and only the total is published
     ops = {r["group"]: r for r in read_csv(cli("metrics", "headcount", "--by", "gender", "--format", "csv",
-                                               "--filter", "department=Ops", "--db", db))}
+                                               "--filter", "department=Ops", "--db", db, "--exact"))}
     assert ops["All"]["value"] == "5.0"
     assert ops["Woman"]["suppressed"] == ops["Man"]["suppressed"] == "True"
 
@@ -145,7 +149,7 @@ def hostile_db(tmp_path_factory):
 
 
 def test_formula_like_categories_are_quoted_in_csv(hostile_db):
-    out = cli("metrics", "representation", "--by", "gender", "--format", "csv", "--db", hostile_db)
+    out = cli("metrics", "representation", "--by", "gender", "--format", "csv", "--db", hostile_db, "--exact")
     rows = read_csv(out)
     groups = {r["group"] for r in rows if r["dimensions"] == "gender"}
     assert groups == {"'" + g for g in HOSTILE}
@@ -159,6 +163,21 @@ def test_formula_like_categories_are_quoted_in_csv(hostile_db):
 def test_json_keeps_the_values_as_they_are(hostile_db):
     records = json.loads(cli("metrics", "headcount", "--by", "gender", "--format", "json", "--db", hostile_db))
     assert {r["group"] for r in records if r["dimensions"] == "gender"} == set(HOSTILE)
+
+
+def test_published_output_is_protected_by_default_and_exact_output_says_so(db):
+    """Without --exact the CLI prints what may be published: no publication column, counts
+    within the perturbation table's range of the exact ones, the same table on every run."""
+    published = read_csv(cli("metrics", "headcount", "--by", "gender", "--format", "csv", "--db", db))
+    again = read_csv(cli("metrics", "headcount", "--by", "gender", "--format", "csv", "--db", db))
+    exact = {(r["period"], r["group"]): r for r in read_csv(cli("metrics", "headcount", "--by", "gender",
+                                                                "--format", "csv", "--db", db, "--exact"))}
+    assert published == again and "publication" not in published[0]
+    overall = [r for r in published if r["group"] == "All"]
+    assert overall and all(abs(float(r["value"]) - float(exact[(r["period"], "All")]["value"])) <= 2
+                           for r in overall)
+    table = cli("metrics", "headcount", "--db", db, "--exact")
+    assert table.startswith("Exact figures for the data owner — not for publication")
 
 
 def test_negative_numbers_are_not_quoted_but_text_is():

@@ -97,7 +97,7 @@ def assessed(tmp_path: Path, as_of: str, name: str = "equity"):
     build(folder(tmp_path / f"data-{name}", as_of), db)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {a.commitment.id: a for a in assess_register(con)}, db
+        return {a.commitment.id: a for a in assess_register(con, exact=True)}, db
     finally:
         con.close()
 
@@ -168,7 +168,7 @@ def test_the_review_log_survives_a_rebuild_and_counts_as_activity(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     path = review_log_path(con)
     assert path == tmp_path / "equity.reviews.sqlite"
-    before = {a.commitment.id: a for a in assess_register(con)}
+    before = {a.commitment.id: a for a in assess_register(con, exact=True)}
     con.close()
     assert before["W1"].assessment == "no recent action"
     ReviewLog(path).append("W1", dt.date.today(), "Restart the campaign", "DEI committee", "not signed in")
@@ -179,7 +179,7 @@ def test_the_review_log_survives_a_rebuild_and_counts_as_activity(tmp_path):
         assert review_log_path(con) == path          # ... the log beside it is not
         entries = ReviewLog(path).entries()
         assert list(entries["decision"]) == ["Restart the campaign"] and ReviewLog(path).verify() == []
-        w1 = {a.commitment.id: a for a in assess_register(con)}["W1"]
+        w1 = {a.commitment.id: a for a in assess_register(con, exact=True)}["W1"]
         run = con.execute("SELECT run_id FROM run_manifest").fetchone()[0]
     finally:
         con.close()
@@ -206,7 +206,8 @@ def test_progress_on_the_database_equals_statsmodels(at_end):
 
 def test_cli_prints_the_status_table(at_end):
     db = at_end[1]
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "commitments", "--db", str(db), "--format", "json"],
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "commitments", "--db", str(db), "--format", "json",
+                           "--exact"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     rows = {r["id"]: r for r in json.loads(done.stdout)}
@@ -298,7 +299,7 @@ def test_a_folder_without_a_register_builds_as_before(tmp_path):
     assert "commitments.yml" not in [r["file"] for r in result.files]
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert assess_register(con) == [] and review_log_path(con) is None
+        assert assess_register(con, exact=True) == [] and review_log_path(con) is None
     finally:
         con.close()
     assert not list(tmp_path.glob("*.reviews.sqlite"))

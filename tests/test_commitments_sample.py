@@ -31,6 +31,17 @@ def assessments(sample_db):
     import duckdb
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
+        return {a.commitment.id: a for a in assess_register(con, exact=True)}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def published(sample_db):
+    """The assessments as published (protected figures): what the page and the PDF must show."""
+    import duckdb
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
         return {a.commitment.id: a for a in assess_register(con)}
     finally:
         con.close()
@@ -138,6 +149,9 @@ def test_readme_documents_each_commitment_as_assessed(assessments):
 
 def _app(db: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv("EQUITY_DB", str(db))
+    # no sign-in in these tests: review writes switched on as a trusted local dashboard would
+    # (tests/test_security_review_writes.py covers the page with writing off)
+    monkeypatch.setenv("EQUITY_REVIEW_WRITES", "anyone")
     return AppTest.from_file(ENTRY, default_timeout=120)
 
 
@@ -146,17 +160,20 @@ def _assessment_column(at) -> dict[str, str]:
     return dict(zip(register["ID"], register["Assessment"]))
 
 
-def test_page_shows_the_three_commitments_and_saves_a_review(private_db, monkeypatch):
+def test_page_shows_the_three_commitments_and_saves_a_review(private_db, monkeypatch, published):
     at = _app(private_db, monkeypatch).run()
     at.switch_page("app_pages/commitments.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Commitments: 2 of 3 need attention"
     assert _assessment_column(at) == {"C1": "met, not yet certain", "C2": "no recent action", "C3": "at risk"}
     text = " ".join(m.value for m in at.markdown)
-    assert "Returned to baseline: 10.7%" in text and "nothing was recorded in the 6 months to 2026-09-30" in text
+    # the figures are the published (protected) ones; their exact values are checked above
+    assert re.search(r"Returned to baseline: \d+\.\d%", text)
+    assert "nothing was recorded in the 6 months to 2026-09-30" in text
     assert "Around the policy event 'Parental leave 26 weeks'" in text
     metrics = {(m.label, m.value) for m in at.metric}
-    assert ("Latest, 2025", "48.5%") in metrics and ("Target by 2027-12-31", "4.0%") in metrics
+    latest = f"{published['C1'].latest['value']:.1%}"
+    assert ("Latest, 2025", latest) in metrics and ("Target by 2027-12-31", "4.0%") in metrics
     assert len(at.get("plotly_chart")) == 3 and at.get("download_button")
 
     # a committee review of C2, entered through the form: it is activity, so C2 is no longer
@@ -199,7 +216,7 @@ def test_overview_lists_each_commitment_with_its_label(private_db, monkeypatch):
         assert re.search(rf"\*\*{cid}\*\* .*?: \*\*{label}\*\*", text), cid
 
 
-def test_pdf_has_a_commitments_section_and_flags_two(private_db, tmp_path):
+def test_pdf_has_a_commitments_section_and_flags_two(private_db, tmp_path, published):
     pdf = tmp_path / "snapshot.pdf"
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "snapshot", "--db", str(private_db), "--out",
                            str(pdf), "--no-charts"], capture_output=True, text=True)
@@ -209,9 +226,11 @@ def test_pdf_has_a_commitments_section_and_flags_two(private_db, tmp_path):
     summary = text.split("Flagged findings", 1)[1].split("Methodology and privacy")[0]
     assert "Commitment C2" in summary and "Commitment C3" in summary and "Commitment C1" not in summary
     assert "Commitments: 1 met, not yet certain, 1 at risk, 1 no recent action" in text
-    for expected in ("C1 (met, not yet certain): Met, not yet certain: 48.5% in 2025", "C2 (no recent action): No recent action: the last action",
-                     "C3 (at risk): At risk: the straight-line trend of 2021 to 2025 reaches 3.8%"):
+    latest = f"{published['C1'].latest['value']:.1%}"
+    for expected in (f"C1 (met, not yet certain): Met, not yet certain: {latest} in 2025",
+                     "C2 (no recent action): No recent action: the last action"):
         assert expected in text, expected
+    assert re.search(r"C3 \(at risk\): At risk: the straight-line trend of 2021 to 2025 reaches \d+\.\d%", text)
     # the Commitments section comes before the first metric family's section
     workforce_intro = " ".join(families()["workforce"]["description"].split())[:60]
     assert text.index("Commitments: 1 met") < text.index(workforce_intro)

@@ -11,6 +11,7 @@ from statsmodels.stats.multitest import multipletests
 from pipelines.metrics import compute
 from pipelines.metrics.hiring_strata import stratified_impact, whole_window
 from tests.conftest import SAMPLE_DIR
+from tests.helpers import compute_exact
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +60,7 @@ def test_engineering_women_are_flagged_at_the_interview_stage(sample_con):
 def test_other_departments_show_no_interview_gap_for_women(sample_con):
     # Sales, per the README, is about 1 (0.97 there); the generator plants nothing outside Engineering
     period, lo, hi = whole_window(sample_con)
-    df = compute(sample_con, "adverse_impact_ratio", by=["gender"], period=period, date_from=lo,
+    df = compute_exact(sample_con, "adverse_impact_ratio", by=["gender"], period=period, date_from=lo,
                  date_to=hi, filters={"department": ["Sales"]})
     woman = df[(df["stage"] == "interview") & (df["group"] == "Woman")].iloc[0]
     truth = _interview_outcomes("Sales")
@@ -71,7 +72,7 @@ def test_other_departments_show_no_interview_gap_for_women(sample_con):
 def test_time_in_stage_on_the_sample_is_within_the_generator_delays(sample_con):
     # the generator draws each step's delay uniformly from DELAY_DAYS: interview -> offer 5-20 days
     period, lo, hi = whole_window(sample_con)
-    df = compute(sample_con, "time_in_stage", by=["gender"], period=period, date_from=lo, date_to=hi)
+    df = compute_exact(sample_con, "time_in_stage", by=["gender"], period=period, date_from=lo, date_to=hi)
     interview = df[(df["stage"] == "interview") & ~df["suppressed"]]
     assert interview["value"].between(5, 20).all() and len(interview) >= 3
     # open applications are censored, not dropped: the overall row says how many

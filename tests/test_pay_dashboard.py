@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.sections.pay import build_section
+from pipelines.metrics import compute
 from tests.helpers import build_and_open, employees_folder
 
 pytestmark = pytest.mark.slow
@@ -65,8 +66,10 @@ def test_pdf_section_blocks_are_aggregated_and_suppressed(sample_db):
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         section = build_section(con, 5)
+        adjusted = compute(con, "adjusted_pay_gap", by=["gender"])   # the published (protected) table
     finally:
         con.close()
+    woman_today = adjusted[(adjusted["period"] == "2025") & (adjusted["group"] == "Woman")]["value"].iat[0]
     assert section is not None and section.family == "pay"
     assert [b.figure is not None for b in section.blocks] == [True, True, False, True, True, False]
     for block in section.blocks:
@@ -75,8 +78,10 @@ def test_pdf_section_blocks_are_aggregated_and_suppressed(sample_db):
     curve = section.blocks[-2].table
     paid = curve[curve["annual_cost"] > 0]   # a budget is only shown when at least k people share it
     assert len(paid) and (paid["n_raised"] >= 5).all()
-    # the plan for the configured target (0%): before -> after as the refitted model measures it
+    # the plan for the configured target (0%): before -> after as the refitted model measures it;
+    # "before" is the published adjusted gap (the same protected figure as the Pay tables)
     plan = section.blocks[-1]
-    assert "re-measured" in plan.title and "Woman -5.40% → " in plan.summary
+    assert round(woman_today, 2) == pytest.approx(-5.40, abs=0.02)   # exact -5.40, moved by at most 2/n
+    assert "re-measured" in plan.title and f"Woman {woman_today:.2f}% → " in plan.summary
     woman = plan.table.set_index("group").loc["Woman"]
     assert woman["after the raises, re-measured (%)"] >= -0.005 and woman["people raised"] >= 5

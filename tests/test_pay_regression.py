@@ -13,6 +13,7 @@ import statsmodels.formula.api as smf
 from pipelines.metrics import compute
 from pipelines.metrics.pay_regression import details, fit_adjusted, gap_percent, kennedy_percent
 from tests.helpers import build_and_open, employees_folder
+from tests.helpers import compute_exact
 
 SNAPSHOT = dt.date(2024, 12, 31)
 
@@ -78,7 +79,7 @@ def built(tmp_path_factory):
 
 def test_adjusted_pay_gap_metric_matches_a_direct_fit_on_the_same_data(built):
     con, df = built
-    table = details(compute(con, "adjusted_pay_gap", by=["gender"]))
+    table = details(compute_exact(con, "adjusted_pay_gap", by=["gender"]))
     ref = _direct_fit(df)   # location is constant here, so the default factors reduce to these
     for group in ("Woman", "Non-binary"):
         name = f"C(gender, Treatment('Man'))[T.{group}]"
@@ -96,7 +97,7 @@ def test_adjusted_pay_gap_metric_matches_a_direct_fit_on_the_same_data(built):
 
 def test_small_group_coefficients_are_suppressed(built):
     con, _ = built
-    table = compute(con, "adjusted_pay_gap", by=["gender"], k=10)   # 8 non-binary people < 10
+    table = compute_exact(con, "adjusted_pay_gap", by=["gender"], k=10)   # 8 non-binary people < 10
     nb = table[table["group"] == "Non-binary"].iloc[0]
     assert nb["suppressed"] and nb[["value", "numerator", "denominator", "ci_low", "n"]].isna().all()
 
@@ -105,7 +106,7 @@ def test_small_group_coefficients_are_suppressed(built):
 def test_planted_adjusted_gaps_are_recovered_on_the_sample(sample_con):
     # sample_data/README.md, planted truth 2: Woman ln(0.95) -> -5.0%; Black or African
     # American ln(0.97) -> -3.0%; both together x0.9215 -> -7.85%; nobody else has an effect.
-    table = compute(sample_con, "adjusted_pay_gap", by=["gender", "race_ethnicity"])
+    table = compute_exact(sample_con, "adjusted_pay_gap", by=["gender", "race_ethnicity"])
     latest = table[table["period"] == "2025"].set_index("group")   # employees on 2025-12-31
 
     def covers(group, truth):
@@ -118,7 +119,7 @@ def test_planted_adjusted_gaps_are_recovered_on_the_sample(sample_con):
     covers("Non-binary", 0.0)
     assert latest.loc["Woman", "n"] > 900 and latest.loc["Woman", "reference"] == "Man"
     assert latest.loc["Woman|Black or African American", "reference"] == "Man|White"
-    gender_only = compute(sample_con, "adjusted_pay_gap", by=["gender"])
+    gender_only = compute_exact(sample_con, "adjusted_pay_gap", by=["gender"])
     woman = gender_only[(gender_only["period"] == "2025") & (gender_only["group"] == "Woman")].iloc[0]
     assert woman["ci_low"] <= -5.0 <= woman["ci_high"]
 
@@ -128,8 +129,8 @@ def test_adjusted_gap_without_a_compared_dimension_gives_sizes_not_gaps(sample_c
     of people with pay and no gap - never a crash. n is the yearly pay population, which the
     gender breakdown of the same metric splits into groups (their sizes add up to it)."""
     from pipelines.metrics import compute
-    overall = compute(sample_con, "adjusted_pay_gap")
-    by_gender = compute(sample_con, "adjusted_pay_gap", by=["gender"])
+    overall = compute_exact(sample_con, "adjusted_pay_gap")
+    by_gender = compute_exact(sample_con, "adjusted_pay_gap", by=["gender"])
     assert len(overall) == overall["period"].nunique() > 0
     assert overall["value"].isna().all() and overall["n"].gt(0).all()
     groups = by_gender[by_gender["dimensions"] == "gender"]

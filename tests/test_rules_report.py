@@ -200,7 +200,7 @@ EGAPRO_GROUPS = [("ouvriers", 1995, "Woman", 4, "20000"), ("ouvriers", 1995, "Ma
                  ("employes", 1990, "Woman", 2, "30000"), ("employes", 1990, "Man", 5, "31000")]
 
 
-def _egapro_db(tmp_path, raised=(), leave=None, config=None, leavers=(), earlier=()):
+def _egapro_db(tmp_path, raised=(), leave=None, config=None, leavers=(), earlier=(), kinds=None):
     """The hand example of test_rules_golden (23 employees; reference year 2023). `raised`: ids
     given a raise on 2023-03-01 (hired in 2018 at 1,000 less, so the year-end pay of indicator 1
     is unchanged); `leave`: rows of hr/leave.csv (None: the file is not supplied)."""
@@ -219,7 +219,8 @@ def _egapro_db(tmp_path, raised=(), leave=None, config=None, leavers=(), earlier
                           "hire_date": "2018-01-01"})
             hired = str(int(salary) - 1000) if eid in raised else salary
             jobs.append({"employee_id": eid, "effective_date": "2018-01-01", "department": "Ops", "fte": "1",
-                         "annual_base_salary": hired, "currency": "GBP", "change_reason": "hire"})
+                         "annual_base_salary": hired, "currency": "GBP", "change_reason": "hire",
+                         "employment_type": (kinds or {}).get(eid, "full_time")})
             if eid in earlier:   # raised on 2021-06-01 to a salary then kept
                 jobs[-1]["annual_base_salary"] = str(int(salary) - 500)
                 jobs.append({"employee_id": eid, "effective_date": "2021-06-01", "department": "Ops", "fte": "1",
@@ -246,20 +247,23 @@ def test_egapro_report_on_a_built_database(tmp_path):
     # Presence (Annexe I 1.1 and the FAQ): E50, a man of the invalid employes cell, on medical
     # leave 1 Jan - 30 Sep 2023 (present 92 days) is left out; L1, a man of that cell who left on
     # 31 Oct 2023 (present 304 days) is counted, L2 who left on 28 Feb (59 days) is not. The
-    # valid cells then cover 16 of 23 (22 of the hand example - E50 + L1).
+    # valid cells then cover 16 of 23 (22 of the hand example - E50 + L1); E51, an apprentice in
+    # that cell, is not counted either (Annexe I 1.1): 16 of 22.
     leave = [{"employee_id": "E50", "leave_type": "medical", "start_date": "2023-01-01", "end_date": "2023-09-30"}]
     leavers = [("L1", "Man", 1990, "employes", "31000", "2023-10-31"),
                ("L2", "Woman", 1990, "employes", "30000", "2023-02-28")]
-    result = _run(_egapro_db(tmp_path, leave=leave, leavers=leavers), "report", "fr_egapro_2019", "--format", "csv")
+    result = _run(_egapro_db(tmp_path, leave=leave, leavers=leavers, kinds={"E51": "Apprentice"}),
+                  "report", "fr_egapro_2019", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = {r["measure"]: r for r in _long(result.output)}
     assert rows["Indicator 1: pay gap (%)"]["value"] == "1.9"
-    assert "2 of 16 groups valid, covering 16 of 23 employees (in favour of men)" == rows["Indicator 1: pay gap (%)"]["note"]
+    assert "2 of 16 groups valid, covering 16 of 22 employees (in favour of men)" == rows["Indicator 1: pay gap (%)"]["note"]
     assert rows["Indicator 1: points (of 40)"]["value"] == "38"
     assert rows["Indicator 5: points (of 10)"]["value"] == "5"
     assert rows["Index (of 100)"]["suppressed"] == "True" and "43 of 50 calculable points" in rows["Index (of 100)"]["note"]
     table = _run(tmp_path / "fr.duckdb", "report", "fr_egapro_2019").output
     assert "2 employee(s) present (employed, not on leave) under 6 months of the period are left out" in table
+    assert "1 employee(s) of an excluded employment_type" in table
     for measure in ("Indicator 2: individual raise rate gap (percentage points)",
                     "Indicator 3: promotion rate gap (percentage points)",
                     "Indicator 4: women raised on return from maternity leave (%)"):

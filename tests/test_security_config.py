@@ -137,3 +137,18 @@ def test_a_second_read_only_connection_to_the_same_file_works(tmp_path):
         second.execute(f"SELECT content FROM read_text('{db}')")
     first.close()
     second.close()
+
+
+def test_the_dashboard_connection_is_locked_down(tmp_path, monkeypatch):
+    from dashboard import data
+    db = tmp_path / "d.duckdb"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the secret")
+    duckdb.connect(str(db)).execute("CREATE TABLE t AS SELECT 1 AS a").close()
+    monkeypatch.setenv("EQUITY_DB", str(db))
+    cur = data.cursor(data.db_version())
+    assert cur.execute("SELECT a FROM t").fetchall() == [(1,)]   # reading the database works
+    with pytest.raises(duckdb.Error):
+        cur.execute(f"SELECT content FROM read_text('{secret}')").fetchall()
+    with pytest.raises(duckdb.Error, match="locked"):
+        cur.execute("SET enable_external_access = true")

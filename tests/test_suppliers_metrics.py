@@ -11,6 +11,7 @@ import pytest
 from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from tests.helpers import build_and_open, employees_folder, write_csv
+from tests.helpers import compute_exact
 
 SUPPLIER_COLS = ["supplier_id", "supplier_name", "parent_supplier_id", "country"]
 CERT_COLS = ["supplier_id", "certification", "certifying_body", "valid_from", "valid_to"]
@@ -100,13 +101,13 @@ def test_n_counts_companies_on_the_smaller_side_and_suppresses_below_k(union_con
     df = unsuppressed_table(union_con, "diverse_spend_share")
     # diverse side A, B = 2 companies; the rest C, D, E = 3 -> n = 2
     assert only(df, group="All", spend_base="total")["n"] == 2
-    published = compute(union_con, "diverse_spend_share")           # k = 3 in this folder
+    published = compute_exact(union_con, "diverse_spend_share")           # k = 3 in this folder
     row = only(published, group="All", spend_base="total")
     assert row["suppressed"] and row["note"] == "n<k"
     assert row[["value", "numerator", "denominator", "n"]].isna().all()
     # a line nobody holds (WOSB, named by the SBA goal preset) has an empty certified side:
     # n is the other side, A..E = 5 companies, so its 0% is published at k = 3
-    wosb = only(compute(union_con, "certified_spend_share"), group="All", spend_base="total", certification="WOSB")
+    wosb = only(compute_exact(union_con, "certified_spend_share"), group="All", spend_base="total", certification="WOSB")
     assert not wosb["suppressed"] and wosb["value"] == 0 and wosb["n"] == 5
 
 

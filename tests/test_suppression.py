@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 
 from pipelines.metrics._suppression import COMPLEMENTARY, PRIMARY, suppression_mask
+from tests.helpers import compute_exact
 
 DIMS = ["gender", "race"]
 
 
 def lattice(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
-    """All cells of a 2-D count table plus both margins and the total, as compute() returns
+    """All cells of a 2-D count table plus both margins and the total, as compute_exact() returns
     them (_gid bit set = dimension aggregated away)."""
     rows = []
     for (g, r), n in counts.items():

@@ -30,6 +30,7 @@ from statsmodels.stats.proportion import proportion_confint
 from pipelines.errors import DataError, EquityError, UsageError
 from pipelines.metrics import compute
 from tests.helpers import build_and_open, employees_folder, write_csv
+from tests.helpers import compute_exact
 
 RESPONSE_COLS = ["response_id", "survey_id", "survey_date", "item_id", "score", "gender", "race_ethnicity",
                  "disability", "lgbtq", "department", "job_level", "tenure_band"]
@@ -93,7 +94,7 @@ def row(df, group, **keys):
 
 
 def test_waves_are_the_periods(con):
-    df = compute(con, "favourability")
+    df = compute_exact(con, "favourability")
     waves = df.drop_duplicates("period")[["period", "period_start", "period_end"]]
     assert list(waves["period"]) == ["S1", "S2"]
     assert list(waves["period_start"]) == [dt.date(2024, 3, 1), dt.date(2025, 3, 1)]
@@ -102,7 +103,7 @@ def test_waves_are_the_periods(con):
 
 
 def test_favourability_flips_reverse_scored_items_and_leaves_out_skips(con):
-    df = compute(con, "favourability", by=["gender"])
+    df = compute_exact(con, "favourability", by=["gender"])
     women = row(df, "Woman", period="S1", construct="belonging")
     # B1 favourable: R01 R02 R05 (3 of 5 answered, R06 skipped); B2 flipped favourable
     # (scores 1-2): R01 R02 R05 (3 of 5 answered, R04 skipped) -> 6 / 10. Unflipped it would be
@@ -121,7 +122,7 @@ def test_favourability_flips_reverse_scored_items_and_leaves_out_skips(con):
 
 
 def test_interval_uses_respondents_as_the_sample_size(con):
-    women = row(compute(con, "favourability", by=["gender"]), "Woman", period="S1", construct="belonging")
+    women = row(compute_exact(con, "favourability", by=["gender"]), "Woman", period="S1", construct="belonging")
     # p = 0.6 over n = 6 respondents: Wilson for 3.6 "successes" in 6 (statsmodels as second method)
     lo, hi = proportion_confint(0.6 * 6, 6, alpha=0.05, method="wilson")
     assert women["ci_low"] == pytest.approx(lo, abs=1e-9)
@@ -129,7 +130,7 @@ def test_interval_uses_respondents_as_the_sample_size(con):
 
 
 def test_item_favourability_is_the_drill_down(con):
-    df = compute(con, "item_favourability")
+    df = compute_exact(con, "item_favourability")
     b1 = row(df, "All", period="S1", item_id="B1")
     # B1 favourable: R01 R02 R05 R07 R08 R10 = 6 of the 10 who answered (R06, R12 skipped)
     assert (b1["numerator"], b1["denominator"], b1["n"]) == (6, 10, 10)
@@ -142,7 +143,7 @@ def test_item_favourability_is_the_drill_down(con):
 
 
 def test_inclusion_index_is_the_mean_of_construct_favourabilities(con):
-    df = compute(con, "inclusion_index", by=["gender"])
+    df = compute_exact(con, "inclusion_index", by=["gender"])
     # women: belonging 0.6, fairness 0.4 -> 0.5; men: 0.5 and F1 R07 R08 R10 = 0.6 -> 0.55;
     # all: belonging 11/20 = 0.55, fairness 5/10 = 0.5 -> 0.525 (not 16/30: constructs weigh equally)
     assert row(df, "Woman", period="S1")["value"] == pytest.approx(0.5)
@@ -154,7 +155,7 @@ def test_inclusion_index_is_the_mean_of_construct_favourabilities(con):
 
 
 def test_response_rate_uses_invited_counts_and_suppresses_small_departments(con):
-    df = compute(con, "response_rate", by=["department"])
+    df = compute_exact(con, "response_rate", by=["department"])
     # S1 responses: Ops R01 R02 R03 R07 R08 R09 R12 = 7 of 10 invited (R12 skipped every item
     # but did respond); Lab R04 R05 R06 R10 R11 = 5 of 8; all 12 of 10 + 8 + 3 invited.
     overall = row(df, "All", period="S1")
@@ -172,15 +173,15 @@ def test_response_rate_uses_invited_counts_and_suppresses_small_departments(con)
 
 
 def test_from_and_to_select_waves(con):
-    df = compute(con, "favourability", date_from=dt.date(2025, 1, 1))
+    df = compute_exact(con, "favourability", date_from=dt.date(2025, 1, 1))
     assert set(df["period"]) == {"S2"}
     with pytest.raises(UsageError, match="no survey wave"):
-        compute(con, "favourability", date_from=dt.date(2025, 6, 1), date_to=dt.date(2025, 12, 31))
+        compute_exact(con, "favourability", date_from=dt.date(2025, 6, 1), date_to=dt.date(2025, 12, 31))
 
 
 def test_survey_k_cannot_go_below_five(con):
     with pytest.raises(UsageError, match="at least 5"):
-        compute(con, "favourability", k=4)
+        compute_exact(con, "favourability", k=4)
 
 
 def test_a_response_whose_rows_disagree_stops_the_build(tmp_path):
@@ -208,7 +209,7 @@ def test_two_surveys_starting_the_same_day_are_a_clear_error(tmp_path):
                              "item_id": "B1", "score": 4, "gender": "Woman"}]
     c = build_and_open(voice_folder_a(tmp_path / "data", responses=rows))
     with pytest.raises(DataError, match="'S1' and 'S1-pulse' both start on 2024-03-01"):
-        compute(c, "favourability")
+        compute_exact(c, "favourability")
 
 
 def test_waves_outside_the_data_window_are_listed_not_silently_lost(tmp_path):

@@ -19,6 +19,7 @@ from pipelines.metrics._suppression import COMPLEMENTARY, PRIMARY
 from dashboard.narrative import suppressed_label
 from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.test_voice_metrics import RESPONSE_COLS, hr_people
+from tests.helpers import compute_exact
 
 GROUPS = [("Woman", 14, 9), ("Man", 12, 6), ("", 11, 5), ("Prefer not to say", 6, 3), ("Non-binary", 3, 2)]
 
@@ -46,14 +47,14 @@ def by_group(df):
 
 
 def test_survey_threshold_is_ten_not_the_hr_five(con):
-    df = by_group(compute(con, "favourability", by=["gender"]))
+    df = by_group(compute_exact(con, "favourability", by=["gender"]))
     # Prefer not to say (6) would be shown under privacy.k = 5; voice uses survey_k = 10
     assert df.loc["Prefer not to say", "suppressed"] and df.loc["Prefer not to say", "note"] == PRIMARY
     assert df.loc["Non-binary", "suppressed"] and df.loc["Non-binary", "note"] == PRIMARY
 
 
 def test_complementary_cell_hides_the_next_smallest_group(con):
-    df = by_group(compute(con, "favourability", by=["gender"]))
+    df = by_group(compute_exact(con, "favourability", by=["gender"]))
     # the two primary cells hold 3 + 6 = 9 < 10 people: All - Woman - Man - Not disclosed
     # would give them away as one group of 9, so Not disclosed (11, the smallest shown) goes too
     assert df.loc["Not disclosed", "suppressed"] and df.loc["Not disclosed", "note"] == COMPLEMENTARY
@@ -68,12 +69,12 @@ def test_complementary_cell_hides_the_next_smallest_group(con):
 
 
 def test_dashboard_says_fewer_than_k_or_protects_never_zero(con):
-    df = by_group(compute(con, "favourability", by=["gender"]))
+    df = by_group(compute_exact(con, "favourability", by=["gender"]))
     assert suppressed_label(df.loc["Non-binary", "note"], 10) == "fewer than 10"
     assert suppressed_label(df.loc["Not disclosed", "note"], 10) == "suppressed (protects a smaller group)"
 
 
 def test_a_stricter_k_is_honoured(con):
-    df = by_group(compute(con, "favourability", by=["gender"], k=13))
+    df = by_group(compute_exact(con, "favourability", by=["gender"], k=13))
     assert df.loc["Man", "suppressed"] and df.loc["Man", "note"] == PRIMARY   # 12 < 13
     assert not df.loc["Woman", "suppressed"]                                 # 14 >= 13

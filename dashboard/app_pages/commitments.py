@@ -12,11 +12,13 @@ import streamlit as st
 from dashboard import commitments_data as cd
 from dashboard import data
 from dashboard.charts_commitments import trajectory_figure
-from dashboard.components import chart_block, require_db, table_block
+from dashboard.components import chart_block, require_db, table_block, safe_dataframe
 from dashboard.narrative import display_table
 from dashboard.narrative_commitments import (NOT_ENOUGH, actions_table, checkpoint_table, ci_text, counts_sentence,
                                              n_text, page_title, persistence_summary, register_table, review_table,
                                              trajectory_title, value_text)
+from dashboard.auth import auth_configured
+from dashboard.review_access import write_access
 from pipelines.commitments import ReviewLogError, status_table
 from pipelines.export import to_csv
 
@@ -81,53 +83,61 @@ for a in assessments:
     table_block(checkpoint_table(a), persistence_summary(a), key=f"cm-persist-{c.id}",
                 filename=f"commitment_{c.id}_checkpoints.csv")
     st.subheader(f"{c.id}: actions recorded in the register")
-    st.dataframe(actions_table(a), hide_index=True, width="stretch", key=f"cm-actions-{c.id}")
+    safe_dataframe(actions_table(a), hide_index=True, width="stretch", key=f"cm-actions-{c.id}")
 
 # --- Committee review log ----------------------------------------------------------------------
 st.header("Committee review log")
 log = cd.review_log(version)
 entries = log.entries()
 signed_in = bool(getattr(st.user, "is_logged_in", False))
+access = write_access(auth_configured(), signed_in,
+                      (st.user.get("email") or st.user.get("name")) if signed_in else None)
 st.markdown(f"Entries are stored in `{log.path.name}` beside the database and survive every rebuild. The log "
             "is append-only: a correction is a new entry that replaces the one it corrects, which stays "
-            "visible. Review entries count as activity for \"no recent action\".")
-if not signed_in:
+            "visible. Review entries count as activity for \"no recent action\". An entry can only be "
+            "corrected by whoever recorded it.")
+if access.allowed and not access.verified:
     st.caption("No sign-in is configured: the names typed under \"Reviewed by\" are recorded as given and "
                "cannot be verified; each entry is marked \"not signed in\" with the time it was saved.")
 saved = st.session_state.pop("cm_saved", None)
 if saved:
     st.success(saved)
-ids = [a.commitment.id for a in assessments]
-titles = {a.commitment.id: a.commitment.title for a in assessments}
-chosen = st.selectbox("Commitment reviewed", ids, format_func=lambda i: f"{i}: {titles[i]}", key="cm_review_id")
-in_force = entries[entries["current"] & (entries["commitment_id"] == chosen)]
-with st.form("cm-review-form", clear_on_submit=True, enter_to_submit=False):
-    corrects = st.selectbox(
-        "Correct an earlier entry (optional)", [None] + [int(e) for e in in_force["entry_id"]],
-        format_func=lambda e: "No: a new entry" if e is None else
-        f"Entry {e}: {in_force.loc[in_force['entry_id'] == e, 'review_date'].iat[0]}, "
-        f"{in_force.loc[in_force['entry_id'] == e, 'decision'].iat[0][:60]}", key="cm_review_corrects")
-    when = st.date_input("Review date", value=dt.date.today(), max_value=dt.date.today(), format="YYYY-MM-DD",
-                         key="cm_review_date")
-    # labels carry the hints (no help icons: each would be one more stop for keyboard users)
-    decision = st.text_area("Decision (required): continue, change course, escalate, close ...",
-                            key="cm_review_decision", max_chars=2000)
-    next_step = st.text_input("Next step: who does what by when", key="cm_review_next", max_chars=1000)
-    reviewed_by = st.text_input("Reviewed by (required): names or roles of the reviewers", key="cm_review_by",
-                                max_chars=200)
-    submitted = st.form_submit_button("Save review entry", key="cm_review_save")
-if submitted:
-    recorder = (st.user.get("email") or st.user.get("name") or "signed-in user") if signed_in else "not signed in"
-    try:
-        entry = log.append(chosen, when, decision, reviewed_by, recorder, next_step=next_step,
-                           identity_verified=signed_in, supersedes=corrects)
-    except ReviewLogError as exc:
-        st.error(f"Not saved: {exc}.")
-    except sqlite3.Error as exc:   # e.g. a read-only folder
-        st.error(f"Not saved: the review log at {log.path} cannot be written ({exc}).")
-    else:
-        st.session_state["cm_saved"] = f"Saved entry {entry} for {chosen}."
-        st.rerun()   # the assessments above count the new entry as activity
+if not access.allowed:
+    st.info(access.reason)
+else:
+    ids = [a.commitment.id for a in assessments]
+    titles = {a.commitment.id: a.commitment.title for a in assessments}
+    chosen = st.selectbox("Commitment reviewed", ids, format_func=lambda i: f"{i}: {titles[i]}", key="cm_review_id")
+    # only this visitor's own entries can be corrected (the log refuses the others anyway)
+    in_force = entries[entries["current"] & (entries["commitment_id"] == chosen)
+                       & (entries["recorded_by"] == access.recorder)
+                       & (entries["identity_verified"].astype(bool) == access.verified)]
+    with st.form("cm-review-form", clear_on_submit=True, enter_to_submit=False):
+        corrects = st.selectbox(
+            "Correct an earlier entry you recorded (optional)", [None] + [int(e) for e in in_force["entry_id"]],
+            format_func=lambda e: "No: a new entry" if e is None else
+            f"Entry {e}: {in_force.loc[in_force['entry_id'] == e, 'review_date'].iat[0]}, "
+            f"{in_force.loc[in_force['entry_id'] == e, 'decision'].iat[0][:60]}", key="cm_review_corrects")
+        when = st.date_input("Review date", value=dt.date.today(), max_value=dt.date.today(), format="YYYY-MM-DD",
+                             key="cm_review_date")
+        # labels carry the hints (no help icons: each would be one more stop for keyboard users)
+        decision = st.text_area("Decision (required): continue, change course, escalate, close ...",
+                                key="cm_review_decision", max_chars=2000)
+        next_step = st.text_input("Next step: who does what by when", key="cm_review_next", max_chars=1000)
+        reviewed_by = st.text_input("Reviewed by (required): names or roles of the reviewers", key="cm_review_by",
+                                    max_chars=200)
+        submitted = st.form_submit_button("Save review entry", key="cm_review_save")
+    if submitted:
+        try:
+            entry = log.append(chosen, when, decision, reviewed_by, access.recorder, next_step=next_step,
+                               identity_verified=access.verified, supersedes=corrects)
+        except ReviewLogError as exc:
+            st.error(f"Not saved: {exc}.")
+        except sqlite3.Error as exc:   # e.g. a read-only folder
+            st.error(f"Not saved: the review log at {log.path} cannot be written ({exc}).")
+        else:
+            st.session_state["cm_saved"] = f"Saved entry {entry} for {chosen}."
+            st.rerun()   # the assessments above count the new entry as activity
 shown = review_table(entries)
 table_block(shown, f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in the log, "
                    f"{int(entries['current'].sum()) if len(entries) else 0} in force.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import require_db
+from dashboard.components import require_db, safe_dataframe
 
 version = require_db()
 st.title("Data quality")
@@ -22,7 +22,7 @@ c3.metric("Rows quarantined", f"{quarantined:,}")
 
 st.subheader("Files")
 st.caption("Every input file with its SHA-256; rows in = rows loaded + rows quarantined.")
-st.dataframe(files, hide_index=True, width="stretch")
+safe_dataframe(files, hide_index=True, width="stretch")
 
 st.subheader("Quarantined rows by reason")
 reasons = tables["Quarantined rows by reason"]
@@ -30,7 +30,7 @@ if reasons.empty:
     st.success("No row was quarantined.")
 else:
     st.caption("Rows with a value that could not be used; fix them at the source and rebuild.")
-    st.dataframe(reasons, hide_index=True, width="stretch")
+    safe_dataframe(reasons, hide_index=True, width="stretch")
 
 st.subheader("Data-quality expectations")
 expectations = tables.get("Data-quality expectations")
@@ -42,7 +42,7 @@ else:
         st.success(f"All {len(expectations)} expectations passed.")
     else:
         st.warning(f"{len(failed)} of {len(expectations)} expectations failed (warnings; errors stop the build).")
-    st.dataframe(expectations, hide_index=True, width="stretch")
+    safe_dataframe(expectations, hide_index=True, width="stretch")
 
 if {"fct_spend", "fct_certifications"} <= data.run_info(version)["tables"]:
     from pipelines.metrics.suppliers_risk import lapsed_spend
@@ -57,4 +57,4 @@ if {"fct_spend", "fct_certifications"} <= data.run_info(version)["tables"]:
                    f"lapsed, so they are not counted as diverse; {open_['supplier_id'].nunique()} supplier(s) have "
                    "no renewal recorded. Check procurement/certifications.csv for missing renewals "
                    "(or set procurement.grace_days if renewals usually arrive late).")
-        st.dataframe(lapsed, hide_index=True, width="stretch")
+        safe_dataframe(lapsed, hide_index=True, width="stretch")

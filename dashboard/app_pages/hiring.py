@@ -9,7 +9,7 @@ from dashboard import data
 from dashboard.charts import trend_figure
 from dashboard.charts_hiring import (funnel_figure, impact_figure, share_comparison_figure,
                                      time_in_stage_figure)
-from dashboard.components import chart_block, no_data, require_db
+from dashboard.components import chart_block, no_data, require_db, safe_dataframe
 from dashboard.controls import current_view
 from dashboard.narrative import display_table, finding_title, summary_text
 from pipelines.errors import EquityError
@@ -139,7 +139,7 @@ if options:
     for note in cmh.loc[cmh["disagree"], "note"].head(5):
         st.warning(note)
     shown = cmh_display(sort_stages(cmh, stages), stratify)
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"table-hiring-cmh-{stratify}")
+    safe_dataframe(shown, hide_index=True, width="stretch", key=f"table-hiring-cmh-{stratify}")
     st.download_button("Download this table (CSV)", data=to_csv(shown), file_name=f"cmh_by_{stratify}.csv",
                        mime="text/csv", key=f"download-hiring-cmh-{stratify}")
 else:

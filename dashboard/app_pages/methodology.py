@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import data
 from pipelines.metrics import dimension_sets
+from pipelines.privacy import wording
 
 st.title("Methodology")
 version = data.db_version()
@@ -13,18 +14,14 @@ st.markdown(
     "Every figure in this dashboard is computed from the metric registry below; the same "
     "definitions drive the command line (`equity metrics`) and the PDF snapshot.")
 
-st.header("Privacy and suppression")
+st.header("Privacy: how published figures are protected")
 st.markdown(
-    f"- A cell describing **fewer than {k} people** is never shown: its value, n and interval are "
-    "blank and it reads \"fewer than k\" (k is configurable, never below 3; survey results use a "
-    "stricter threshold).\n"
-    "- Totals are always published (the overall row and every coarser breakdown), so further cells "
-    "are hidden until no hidden value can be worked out by subtracting published figures from "
-    "published totals; an audit solves the totals as equations to confirm it. Hidden for this "
-    "reason reads \"suppressed (protects a smaller group)\".\n"
+    f"- {wording.summary(k)}\n"
+    "- A hidden figure reads \"fewer than k\"; its value, n and interval are blank.\n"
+    f"- {wording.intervals_note()}\n"
     "- Blank answers are their own group, *Not disclosed*; *Prefer not to say* and *Not asked* stay "
     "distinct; non-binary and other genders are their own groups.\n"
-    "- Downloads contain exactly what is shown, with suppression applied; text cells that a "
+    "- Downloads contain exactly what is shown (protected figures); text cells that a "
     "spreadsheet would run as a formula are prefixed with `'`.")
 
 st.header("Periods and uncertainty")
@@ -50,8 +47,8 @@ for family, meta in data.families().items():
             rows = {"Formula": spec.formula, "Unit": spec.unit, "Numerator": spec.numerator,
                     "Denominator": spec.denominator, "n (for suppression)": spec.n,
                     "Uncertainty": spec.ci_method,
-                    "Suppression": f"fewer than k people in a cell (setting `{spec.k_setting}`), "
-                                   "plus complementary suppression",
+                    "Protection": f"protected counts and figures; hidden when the protected count "
+                                  f"is below k (setting `{spec.k_setting}`)",
                     "Breakdowns": ", ".join(spec.dimensions)}
             if spec.higher_is_better is not None:
                 rows["Direction"] = "higher is better" if spec.higher_is_better else "lower is better"

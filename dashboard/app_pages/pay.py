@@ -7,12 +7,13 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
-from dashboard.components import chart_block, no_data, require_db, table_block
+from dashboard.components import chart_block, no_data, require_db, table_block, safe_dataframe
 from dashboard.controls import by_note, current_view
 from dashboard.narrative_pay import (art10_summary, art10_table, cost_curve_title, decomposition_title,
                                      pay_gap_summary, pay_gap_table, pay_gap_title, remediation_summary,
                                      remediation_table, statutory_table)
 from dashboard.sections import pay as tables
+from pipelines.errors import UsageError
 from pipelines.export import to_csv
 from pipelines.metrics.pay_groups import split_dims
 
@@ -60,10 +61,16 @@ filters = tuple((d, v) for d, v in view.filters)
 st.caption(f"Snapshot on each period end: employees active that day, full-time-equivalent base salary in "
            f"{currency} at that month's FX rate, hourly = annual / ({config['pay']['standard_weekly_hours']} h x "
            f"{config['pay']['weeks_per_year']} weeks). Grouped by {' × '.join(by)} (choose group dimensions in the "
-           f"sidebar); groups of fewer than {k} people are never shown. Negative = paid less than the reference.")
+           f"sidebar). Figures are protected for publication (counts, means and model results move a little, see "
+           f"Methodology); a group whose protected count is below {k} is not shown. Negative = paid less than "
+           f"the reference.")
 
 # 1. raw vs adjusted over the years -----------------------------------------------------------
-rows = _relative(version, by, view.period, filters, view.date_from, view.date_to)
+try:
+    rows = _relative(version, by, view.period, filters, view.date_from, view.date_to)
+except UsageError as exc:   # several values in one filter: pay figures take one value per filter
+    st.warning(str(exc))
+    st.stop()
 title = pay_gap_title(rows, tables.factors_text(config))
 chart_block(gap_trend_figure(rows, title=title, events=data.events(version, "pay")), pay_gap_table(rows, k),
             pay_gap_summary(rows, k), key="pay-trend", filename="pay_gap_raw_vs_adjusted.csv")
@@ -88,7 +95,7 @@ if len(measures):
 threshold = config["pay"]["category_gap_threshold_pct"]
 st.subheader(f"EU Art. 9(1)(g) and Art. 10: categories of workers with a gap of {threshold}% or more")
 st.markdown(art10_summary(flags, threshold))
-st.dataframe(art10_table(flags), hide_index=True, width="stretch", key="pay-art10")
+safe_dataframe(art10_table(flags), hide_index=True, width="stretch", key="pay-art10")
 st.download_button("Download the category assessment (CSV)", data=to_csv(flags), file_name="pay_art10_categories.csv",
                    mime="text/csv", key="download-pay-art10")
 
@@ -113,7 +120,7 @@ st.markdown(f"{int(counts.get('flagged', 0))} cohort comparison(s) flagged (|t| 
             f"{config['pay']['cohort_min_n']} people and {config['pay']['cohort_min_group_n']} in each group. "
             f"{int(cohorts['status'].str.startswith('not').sum())} comparison(s) not tested or not shown.")
 visible = cohorts[~cohorts["status"].str.startswith("not shown")]
-st.dataframe(visible.round(4), hide_index=True, width="stretch", key="pay-cohorts")
+safe_dataframe(visible.round(4), hide_index=True, width="stretch", key="pay-cohorts")
 st.download_button("Download the cohort review (CSV)", data=to_csv(cohorts.round(4)), file_name="pay_cohorts.csv",
                    mime="text/csv", key="download-pay-cohorts")
 
@@ -127,9 +134,9 @@ elif len(curve):
     chart_block(cost_curve_figure(curve, title=c_title, currency=currency), curve.round(4),
                 "Each point is the least-cost set of raises (a linear programme) that brings every published group's "
                 "adjusted gap to that level, re-measured by refitting the adjusted model on the new salaries. "
-                f"{tables.constraints_text(results['settings'])} Budgets over fewer than {k} raised people are not "
-                "shown; individual raises are only available to the data owner through "
-                "`equity pay remediation --include-individuals`.",
+                f"{tables.constraints_text(results['settings'])} Budgets and gaps are protected figures; budgets over "
+                f"fewer than {k} raised people (protected count) are not shown; individual raises are only "
+                "available to the data owner through `equity pay remediation --include-individuals --exact`.",
                 key="pay-cost", filename="pay_cost_to_close.csv")
     st.subheader("Remediation plan: adjusted gap before and after the raises (re-measured)")
     table_block(remediation_table(results["plan"], currency),

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts import trend_figure
 from dashboard.charts_workforce import impact_figure, km_figure
-from dashboard.components import chart_block, no_data, require_db
+from dashboard.components import chart_block, no_data, require_db, safe_dataframe
 from dashboard.controls import by_note, current_view
 from dashboard.narrative import display_table, finding_title, periods_with_values, summary_text
 from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
@@ -63,7 +63,7 @@ chart_block(km_figure(res.curves, title=retention_title(summary), first=[low] if
             curve_table,
             retention_summary(summary, res.logrank, k), key="ret-km", filename="retention_curves.csv")
 with st.expander("Groups: 12- and 24-month retention and median tenure", expanded=False):
-    st.dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
+    safe_dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
 
 # --- Retention trends ----------------------------------------------------------------------
 st.header("Retention over the years")
@@ -133,6 +133,6 @@ table = result.series.assign(t=result.series["t"].astype(int)).rename(columns={
 fig = impact_figure(result.series, result.coefficients, result.event_date, unit=specs[metric].unit,
                     event_label=result.event, title=impact_title(result, specs[metric].unit))
 chart_block(fig, table, impact_sentence(result, specs[metric].unit), key="ret-impact", filename="impact_series.csv")
-st.dataframe(result.coefficients, hide_index=True, width="stretch", key="ret-impact-coef")
+safe_dataframe(result.coefficients, hide_index=True, width="stretch", key="ret-impact-coef")
 for note in result.notes:
     st.caption(note)

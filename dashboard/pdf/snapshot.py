@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipelines.db import built_tables
 from pipelines.metrics import build_context
+from pipelines.privacy import wording
 from pipelines.quality_report import quality_summary
 
 from ..kpis import headline, headline_specs
@@ -168,9 +169,8 @@ def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts:
                f'<h1>{H.esc(title)}</h1><p class="meta">{meta}</p><h2>Executive summary</h2>')
     method = (
         '<h1 class="section">Methodology and privacy</h1>'
-        f"<p>No figure describes fewer than {k} people: such cells read \"fewer than {k}\". Further cells "
-        "are hidden (\"suppressed (protects a smaller group)\") so that no hidden value can be worked out "
-        f"from published totals. This document hides {suppressed} table cell(s) for these reasons.</p>"
+        f"<p>{H.esc(wording.summary(k))} Hidden cells read \"fewer than {k}\"; this document hides "
+        f"{suppressed} table cell(s).</p><p>{H.esc(wording.intervals_note())}</p>"
         "<p>Rates and shares carry 95% intervals (Wilson score for shares, exact Poisson for turnover, "
         "as listed per metric in docs/metrics.md); counts of the whole workforce are a census. Blank "
         "demographic answers are reported as Not disclosed; Prefer not to say and Not asked are kept as "

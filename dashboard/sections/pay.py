@@ -1,7 +1,8 @@
 """Pay equity section of the report, and the (non-Streamlit) table builders the dashboard page
 shares with it: relative pay (raw vs adjusted) over the years, the statutory tables with Art. 10
 flags, the decomposition, the cohort review and the cost-to-close curve. Every input is a
-published (suppressed) table; individual remediation rows never appear here."""
+published (protected) table - the analyses' default, never exact=True; individual remediation
+rows never appear here."""
 from __future__ import annotations
 
 import pandas as pd
@@ -17,6 +18,7 @@ from pipelines.metrics.pay_remediation import Remediation, plan_for_target
 from pipelines.metrics.pay_remediation_report import CURVE_COLUMNS, cost_curve, total
 from pipelines.metrics.pay_remediation_report import summary as plan_by_group
 from pipelines.metrics.pay_statutory import art10_assessment, statutory_measures
+from pipelines.privacy.keys import read_salt
 
 from ..charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
 from ..narrative import FINDING_MIN_N
@@ -56,7 +58,7 @@ def relative_pay_rows(con, by, period="year", k=None, filters=None, date_from=No
     for metric, measure, flip in (("pay_gap_mean", "raw", True), ("adjusted_pay_gap", "adjusted", False)):
         t = compute(con, metric, by=by, period=period, k=k, filters=filters, date_from=date_from, date_to=date_to)
         t = t[(t["dimensions"] == "|".join(by)) & (t["group"] != t["reference"])].copy()
-        t = details(t) if measure == "adjusted" else t.assign(p_value=float("nan"), kennedy_gap=float("nan"))
+        t = details(t, read_salt(con)) if measure == "adjusted" else t.assign(p_value=float("nan"), kennedy_gap=float("nan"))
         sign = -1 if flip else 1
         t["relative"] = sign * t["value"]
         t["ci_low"], t["ci_high"] = (sign * t["ci_high"], sign * t["ci_low"]) if flip else (t["ci_low"], t["ci_high"])
@@ -72,7 +74,8 @@ def art10_rows(con, k=None, filters=None) -> pd.DataFrame:
 
 
 def analysis_tables(con, by, k=None, filters=None) -> dict:
-    """Decomposition, cohort review and cost curve on the latest full year's snapshot."""
+    """Decomposition, cohort review and cost curve on the latest full year's snapshot
+    (protected: pay_snapshot's default)."""
     snap = pay_snapshot(con, list(by), None, filters, k)
     summary, factors = decomposition_tables(snap)
     out = {"date": snap.date, "reference": snap.label(snap.reference), "summary": summary, "factors": factors,
@@ -160,7 +163,8 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     if not pay_loaded(con):
         return []
     start, end = latest_full_year(con)
-    adjusted = compute(con, "adjusted_pay_gap", by=["gender"], period="custom", date_from=start, date_to=end, k=k)
+    # the latest full year as a whole period (published figures never use custom ranges)
+    adjusted = compute(con, "adjusted_pay_gap", by=["gender"], period="year", date_from=start, date_to=end, k=k)
     factors = factors_text(build_context(con)["config"])
     out = []
     for _, r in adjusted[(adjusted["dimensions"] == "gender") & ~adjusted["suppressed"]].iterrows():

@@ -16,15 +16,16 @@ def _say(text: str, fmt: str) -> None:
 def register(main: click.Group) -> None:
     # imported here, not at module level: `python -m pipelines.cli` imports this module while
     # pipelines.cli itself is still loading (the same pattern as the other command modules)
-    from ..cli import DB_OPTION, _emit, handle_errors
+    from ..cli import DB_OPTION, EXACT_OPTION, _emit, handle_errors
 
     @main.command()
     @DB_OPTION
     @click.option("--log", "show_log", is_flag=True,
                   help="Print the committee review log (every entry, corrections included) instead.")
     @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+    @EXACT_OPTION
     @handle_errors
-    def commitments(db, show_log, fmt):
+    def commitments(db, show_log, fmt, exact):
         """Each commitment in commitments.yml: assessment with its reason, baseline, latest, target."""
         from ..build import default_db_path
         from ..commitments import ReviewLog, assess_register, review_log_path, status_table
@@ -41,11 +42,11 @@ def register(main: click.Group) -> None:
             for problem in log.verify():
                 _say(f"Warning: {problem}", fmt)
             return
-        table = status_table(assess_register(con))
+        table = status_table(assess_register(con, exact=exact))
         if table.empty:
             _say("No commitments in this build: add commitments.yml to the data folder and rebuild.", fmt)
             return
-        _emit(table[TABLE_COLUMNS] if fmt == "table" else table, fmt)
+        _emit(table[TABLE_COLUMNS] if fmt == "table" else table, fmt, exact)
         if fmt == "table":
             for row in table.itertuples():
                 _say(f"{row.id}: {row.reason}", fmt)

@@ -1,7 +1,7 @@
 """The linked metric's published values for a commitment: yearly rows (baseline, latest,
 projection) and checkpoint windows (announcement, +6, +12, +24 months, now).
 
-Every value comes from `compute()`, so suppression is exactly that of the metric's own
+Every value comes from `compute()`, so protection is exactly that of the metric's own
 table: a hidden group yields no value here, never a number.
 """
 from __future__ import annotations
@@ -35,9 +35,9 @@ def group_rows(table: pd.DataFrame, c: Commitment) -> pd.DataFrame:
     return rows.sort_values("period_start", kind="stable").reset_index(drop=True)
 
 
-def yearly_rows(con, c: Commitment) -> pd.DataFrame:
+def yearly_rows(con, c: Commitment, exact: bool = False) -> pd.DataFrame:
     """The group's rows of every year (or survey wave) as published, partial ones included."""
-    table = compute(con, c.metric, by=list(c.dims), period="year", filters=c.filters)
+    table = compute(con, c.metric, by=list(c.dims), period="year", filters=c.filters, exact=exact)
     return group_rows(table, c)
 
 
@@ -54,7 +54,7 @@ def checkpoint_dates(announced: dt.date, as_of: dt.date, months: tuple[int, ...]
 
 
 def checkpoint_rows(con, c: Commitment, history_start: dt.date, as_of: dt.date,
-                    settings: Settings) -> pd.DataFrame:
+                    settings: Settings, exact: bool = False) -> pd.DataFrame:
     """One row per checkpoint: the metric over the `window_months` up to it, or why there is none."""
     out = []
     for label, months, day in checkpoint_dates(c.announced, as_of, settings.checkpoint_months):
@@ -67,8 +67,9 @@ def checkpoint_rows(con, c: Commitment, history_start: dt.date, as_of: dt.date,
             # a shorter window would not be comparable with the others
             row["state"] = BEFORE_DATA
         else:
+            # the window comes from the register, not from a viewer: one fixed range per checkpoint
             table = compute(con, c.metric, by=list(c.dims), period="custom", date_from=start, date_to=day,
-                            filters=c.filters)
+                            filters=c.filters, configured_range=True, exact=exact)
             rows = group_rows(table, c)
             last = rows.iloc[-1] if len(rows) else None   # survey metrics: the latest wave inside the window
             if last is None or last["suppressed"] or pd.isna(last["value"]):

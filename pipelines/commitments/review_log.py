@@ -10,7 +10,8 @@ moment are stored one after the other, never lost.
 Append-only: this API has no update or delete, and triggers stored in the file refuse UPDATE
 and DELETE from any client. An edit is a new row whose `supersedes` names the entry it
 corrects; an entry can be superseded once, so a second edit made from a stale screen is
-refused instead of silently replacing a correction its author has not seen. Each row carries
+refused instead of silently replacing a correction its author has not seen, and only by the
+identity that recorded it (same `recorded_by` and `identity_verified`). Each row carries
 a SHA-256 over its content and the previous row's hash; `verify()` recomputes the chain and
 reports rows changed or removed by editing the file around the triggers.
 """
@@ -59,6 +60,11 @@ CREATE TRIGGER IF NOT EXISTS review_entries_same_commitment BEFORE INSERT ON rev
 WHEN NEW.supersedes IS NOT NULL AND NOT EXISTS (
     SELECT 1 FROM review_entries WHERE entry_id = NEW.supersedes AND commitment_id = NEW.commitment_id)
 BEGIN SELECT RAISE(ABORT, 'an entry can only supersede an earlier entry of the same commitment'); END;
+CREATE TRIGGER IF NOT EXISTS review_entries_same_identity BEFORE INSERT ON review_entries
+WHEN NEW.supersedes IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM review_entries WHERE entry_id = NEW.supersedes AND recorded_by = NEW.recorded_by
+    AND identity_verified = NEW.identity_verified)
+BEGIN SELECT RAISE(ABORT, 'an entry can only supersede one recorded by the same identity'); END;
 """
 
 
@@ -158,10 +164,16 @@ class ReviewLog:
     def _check_supersedes(con: sqlite3.Connection, row: dict) -> None:
         if row["supersedes"] is None:
             return
-        old = con.execute("SELECT commitment_id FROM review_entries WHERE entry_id = ?",
-                          [row["supersedes"]]).fetchone()
+        old = con.execute("SELECT commitment_id, recorded_by, identity_verified FROM review_entries "
+                          "WHERE entry_id = ?", [row["supersedes"]]).fetchone()
         if old is None or old[0] != row["commitment_id"]:
             raise ReviewLogError(f"entry {row['supersedes']} is not an entry of commitment {row['commitment_id']}")
+        # a correction replaces the entry in force, so only its author may make one: otherwise
+        # anyone (or an anonymous visitor) could overwrite a signed-in reviewer's record
+        if (old[1], int(old[2])) != (row["recorded_by"], row["identity_verified"]):
+            raise ReviewLogError(f"entry {row['supersedes']} was recorded by "
+                                 f"{old[1]}{'' if old[2] else ' (not signed in)'}; only they can correct it "
+                                 f"- add a new entry instead")
         newer = con.execute("SELECT entry_id, recorded_by, recorded_at FROM review_entries WHERE supersedes = ?",
                             [row["supersedes"]]).fetchone()
         if newer is not None:

@@ -121,11 +121,12 @@ def assess(c: Commitment, yearly: pd.DataFrame, checkpoints: pd.DataFrame, revie
 
 
 def linked_values(con, c: Commitment, history_start: dt.date, as_of: dt.date,
-                  settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(yearly rows, checkpoint rows) of the commitment's linked metric, as published."""
-    if is_precomputed(con):   # a Spark results database: computed on the cluster
+                  settings: Settings, exact: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(yearly rows, checkpoint rows) of the commitment's linked metric, as published
+    (protected), or the data owner's exact figures with `exact`."""
+    if is_precomputed(con) and not exact:   # a Spark results database: computed on the cluster
         return stored_linked_values(con, c)
-    return yearly_rows(con, c), checkpoint_rows(con, c, history_start, as_of, settings)
+    return yearly_rows(con, c, exact), checkpoint_rows(con, c, history_start, as_of, settings, exact)
 
 
 def current_reviews(con) -> pd.DataFrame:
@@ -133,8 +134,9 @@ def current_reviews(con) -> pd.DataFrame:
     return current_entries(review_log_path(con))
 
 
-def assess_register(con, reviews: pd.DataFrame | None = None) -> list[Assessment]:
-    """Every commitment of the run, assessed with the review log beside its database."""
+def assess_register(con, reviews: pd.DataFrame | None = None, exact: bool = False) -> list[Assessment]:
+    """Every commitment of the run, assessed with the review log beside its database, on
+    published (protected) values, or on exact ones for the data owner (`exact`)."""
     register = load_register(con)
     if not register:
         return []
@@ -143,7 +145,7 @@ def assess_register(con, reviews: pd.DataFrame | None = None) -> list[Assessment
     reviews = current_reviews(con) if reviews is None else reviews
     out = []
     for c in register:
-        yearly, checkpoints = linked_values(con, c, ctx["history_start"], ctx["as_of"], settings)
+        yearly, checkpoints = linked_values(con, c, ctx["history_start"], ctx["as_of"], settings, exact)
         out.append(assess(c, yearly, checkpoints, review_dates(reviews, c.id), ctx["as_of"], settings))
     return out
 

@@ -24,6 +24,7 @@ from ._periods import make_periods
 from ._registry import MetricSpec, registry
 from ._stats import poisson_rate_interval, wilson_interval
 from ._suppression import suppression_mask
+from ..privacy.protect import PROTECTED_BELOW_K, protect_table
 
 LONG_COLUMNS = ["metric", "period_start", "period_end", "period", "dimensions", "group",
                 "numerator", "denominator", "value", "ci_low", "ci_high", "n", "suppressed", "note"]
@@ -109,8 +110,12 @@ def _with_overall_rows(df: pd.DataFrame, spec: MetricSpec, dims: list[str], peri
 
 
 def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, periods,
-             suppress: bool = True) -> pd.DataFrame:
-    """CI, suppression, labels, column order, sort: the shared last step for every metric."""
+             suppress: bool = True, salt: str | None = None,
+             filters: dict[str, list[str]] | None = None, hide: bool = True) -> pd.DataFrame:
+    """CI, protection or suppression, labels, column order, sort: the shared last step for
+    every metric. With `salt` the table is protected (published figures: perturbed, hidden
+    below k); without it, `suppress` gives the data owner's exact table with n<k and
+    complementary suppression (or nothing hidden at all for audits)."""
     if "_gid" not in df:
         df["_gid"] = 0
     df = _with_overall_rows(df, spec, dims, periods)
@@ -120,8 +125,16 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
     for col in ("numerator", "denominator", "value", "n", "note"):
         if col not in df:
             df[col] = np.nan if col != "note" else ""
-    df = _add_ci(df.reset_index(drop=True), spec)
-    if suppress:
+    df = df.reset_index(drop=True)
+    hidden = None
+    if salt is not None:
+        df, hidden = protect_table(df, spec, dims, k, salt, dict(filters or {}))
+    df = _add_ci(df, spec)
+    if hidden is not None:
+        hidden = hidden & hide   # hide=False: parts of a multi-value filter, hidden once summed
+        df["suppressed"] = hidden
+        reasons = np.where(hidden, PROTECTED_BELOW_K, None).astype(object)
+    elif suppress:
         df["suppressed"], reasons = suppression_mask(df, dims, k, ["period_start", *spec.keys])
     else:
         df["suppressed"], reasons = False, [None] * len(df)
@@ -156,7 +169,9 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
     df = df.sort_values(["period_start", *spec.keys, "_level", "dimensions", "group"], kind="stable")
     extra = [c for c in df.columns if c not in LONG_COLUMNS and not c.startswith("_") and c not in dims]
     extra = list(spec.keys) + [c for c in extra if c not in spec.keys]
-    return df[LONG_COLUMNS + extra].reset_index(drop=True)
+    out = df[LONG_COLUMNS + extra].reset_index(drop=True)
+    out.attrs["k"] = k
+    return out
 
 
 def whole_counts(df: pd.DataFrame) -> None:
@@ -169,9 +184,26 @@ def whole_counts(df: pd.DataFrame) -> None:
 
 def compute(con: duckdb.DuckDBPyConnection, name: str, by=(), period: str = "year",
             date_from: dt.date | None = None, date_to: dt.date | None = None, k: int | None = None,
-            filters: dict[str, list[str]] | None = None) -> pd.DataFrame:
-    """The long table for metric `name` broken down by `by` (0-3 dimensions), suppressed."""
-    return _table(con, name, by, period, date_from, date_to, k, filters, suppress=True)
+            filters: dict[str, list[str]] | None = None, exact: bool = False,
+            configured_range: bool = False) -> pd.DataFrame:
+    """The long table for metric `name` broken down by `by` (0-3 dimensions).
+
+    Protected (for publication) by default. `exact=True` is the data owner's table: exact
+    figures with cells below k and their complements suppressed, not for publication.
+    `configured_range`: the custom range comes from configuration (a commitment's checkpoint
+    window), not from a viewer, so it is one fixed range like a period."""
+    if exact:
+        return _table(con, name, by, period, date_from, date_to, k, filters, suppress=True)
+    return protected_table(con, name, by, period, date_from, date_to, k, filters, configured_range)
+
+
+def protected_table(con, name, by=(), period="year", date_from=None, date_to=None, k=None,
+                    filters=None, configured_range: bool = False) -> pd.DataFrame:
+    """The published table: whole periods only, multi-value filters as sums of one-value
+    parts (so every published figure is a sum of canonical cells), then protected."""
+    from ._published import protected_request
+    return protected_request(con, name, list(by), period, date_from, date_to, k, dict(filters or {}), _table,
+                             configured_range)
 
 
 def unsuppressed_table(con: duckdb.DuckDBPyConnection, name: str, by=(), **kwargs) -> pd.DataFrame:
@@ -180,7 +212,8 @@ def unsuppressed_table(con: duckdb.DuckDBPyConnection, name: str, by=(), **kwarg
                                                     "k": None, "filters": None, **kwargs})
 
 
-def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool) -> pd.DataFrame:
+def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool,
+           salt: str | None = None, hide: bool = True) -> pd.DataFrame:
     specs = registry()
     if name not in specs:
         raise UsageError(f"unknown metric '{name}'; `equity list` shows the registry")
@@ -194,7 +227,7 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
         if missing and set(missing) <= built_tables(cur):   # a results database from Spark
             from ._results import precomputed_table
             return precomputed_table(cur, spec, dims, period, date_from, date_to, k, filters,
-                                     build_context(cur), suppress=suppress)
+                                     build_context(cur), suppress=suppress or salt is not None)
         if missing:
             raise NoDataError(f"no data loaded for {spec.family} metrics ({', '.join(missing)} "
                               f"not built: supply the family's CSVs and rebuild)")
@@ -213,6 +246,7 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
         raw = spec.load_function()(q)
         # q.periods, not periods: a family whose periods are not calendar ranges (survey
         # waves) replaces them, and labels/overall rows must follow the rows it returned
-        return finalize(raw, spec, dims, threshold, q.periods, suppress=suppress)
+        return finalize(raw, spec, dims, threshold, q.periods, suppress=suppress, salt=salt,
+                        filters=filters, hide=hide)
     finally:
         cur.close()

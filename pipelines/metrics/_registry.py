@@ -19,7 +19,8 @@ UNITS = {"count", "share", "rate", "ratio", "percent", "days", "months", "curren
 CI_METHODS = {"wilson", "poisson", "none", "custom"}
 FIELDS = {"name", "family", "title", "definition", "formula", "unit", "numerator", "denominator",
           "n", "ci", "ci_method", "higher_is_better", "dimensions", "function", "requires",
-          "references", "notes", "headline", "keys", "k_setting"}
+          "references", "notes", "headline", "keys", "k_setting", "protection", "counts"}
+PROTECTION_RULES = {"count", "ratio", "gap", "own"}   # how a protected value follows from its parts
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
         raise ValueError(f"{source}: metric {entry.get('name')}: unknown field(s) {sorted(unknown)}")
     if entry["unit"] not in UNITS:
         raise ValueError(f"{source}: metric {entry['name']}: unit must be one of {sorted(UNITS)}")
+    if entry.get("protection", "count") not in PROTECTION_RULES:
+        raise ValueError(f"{source}: metric {entry['name']}: protection must be one of {sorted(PROTECTION_RULES)}")
     if entry["ci"] not in CI_METHODS:
         raise ValueError(f"{source}: metric {entry['name']}: ci must be one of {sorted(CI_METHODS)}")
     return MetricSpec(
@@ -76,7 +79,8 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
         dimensions=_dimensions(entry.get("dimensions", [])), function=entry["function"],
         requires=tuple(entry.get("requires", [])), references=tuple(entry.get("references", [])),
         notes=(entry.get("notes") or "").strip(), headline=bool(entry.get("headline", False)),
-        keys=tuple(entry.get("keys", [])), k_setting=entry.get("k_setting", "privacy.k"))
+        keys=tuple(entry.get("keys", [])), k_setting=entry.get("k_setting", "privacy.k"),
+        extra={key: entry[key] for key in ("protection", "counts") if key in entry})
 
 
 @lru_cache(maxsize=1)

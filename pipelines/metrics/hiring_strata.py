@@ -79,6 +79,9 @@ def whole_window(con, date_from: dt.date | None = None, date_to: dt.date | None 
     ctx = build_context(con)
     lo = max(ctx["history_start"], date_from) if date_from else ctx["history_start"]
     hi = min(ctx["as_of"], date_to) if date_to else ctx["as_of"]
+    from ._published import whole_years
+    if lo <= hi:
+        lo, hi = whole_years(ctx, lo, hi)   # published ranges are whole years (docs/privacy.md)
     return "custom", lo, hi
 
 

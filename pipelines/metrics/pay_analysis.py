@@ -3,6 +3,11 @@ remediation): one snapshot date, the group each person belongs to, the model inp
 
 The default date is the end of the latest *full* reporting year (a partial year's end is
 not a year-end snapshot); any date inside the data window can be asked for.
+
+Published by default: `pay_snapshot(..., exact=False)` attaches a Protection (pay_protect), and
+every analysis built on the snapshot publishes protected counts and figures. `exact=True` (the
+data owner's `--exact`) leaves `protection` None: exact figures, n < k and complementary
+suppression, not for publication.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from ._engine import build_context
 from ._frame import Query, all_dimensions
 from ._periods import Period, make_periods
 from .pay_groups import reference_values, split_dims
+from .pay_protect import Protection, protection_for
 from .pay_regression import SEP, factor_matrix
 from .pay_snapshot import ln_pay, snapshot_frame
 
@@ -41,6 +47,11 @@ class PaySnapshot:
     config: dict[str, Any]
     excluded: int = 0
     factors: list[str] = field(default_factory=list)
+    protection: Protection | None = None   # None: the data owner's exact figures
+
+    @property
+    def exact(self) -> bool:
+        return self.protection is None
 
     def label(self, group: str) -> str:
         return group.replace(SEP, "|")
@@ -60,8 +71,9 @@ class PaySnapshot:
 
 def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date | None = None,
                  filters: dict[str, list[str]] | None = None, k: int | None = None,
-                 extra_columns=()) -> PaySnapshot:
-    """The pay population on `date` (default: latest full year end) grouped by `by`."""
+                 extra_columns=(), exact: bool = False) -> PaySnapshot:
+    """The pay population on `date` (default: latest full year end) grouped by `by`;
+    protected for publication unless `exact`."""
     ctx = build_context(con)
     config = ctx["config"]
     dims = [d for d in by if d]
@@ -76,6 +88,7 @@ def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date |
     if not ctx["history_start"] <= date <= ctx["as_of"]:
         raise UsageError(f"{date} is outside the data ({ctx['history_start']} to {ctx['as_of']})")
     threshold = effective_k(config, k)
+    protection = None if exact else protection_for(con, date, filters)
     factors = list(config["pay"]["legitimate_factors"])
     q = Query(con=con.cursor(), dims=dims, periods=[Period(date, date, str(date))],
               filters=dict(filters or {}), config=config, params={**ctx, "k": threshold})
@@ -87,13 +100,28 @@ def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date |
     people = frame[frame["has_pay"]].reset_index(drop=True)
     people["group"] = people[dims].astype(str).agg(SEP.join, axis=1)
     return PaySnapshot(date=date, people=people, dims=dims, reference=SEP.join(refs[d] for d in dims),
-                       k=threshold, config=config, excluded=int((~frame["has_pay"]).sum()), factors=factors)
+                       k=threshold, config=config, excluded=int((~frame["has_pay"]).sum()), factors=factors,
+                       protection=protection)
+
+
+def group_cells(snap: PaySnapshot) -> pd.DataFrame:
+    """The breakdown's cells (`_gid` 0) with `n` (protected unless exact) and `suppressed`:
+    exact path n >= k plus complementary suppression against every margin; protected path
+    hidden iff the protected n is below k."""
+    from .pay_groups import published_cells
+    cells = published_cells(snap.people.assign(_period=0), snap.dims, snap.k, ["_period"], snap.protection)
+    full = cells[cells["_gid"] == 0].copy()
+    full["group"] = full[snap.dims].astype(str).agg(SEP.join, axis=1) if len(full) else []
+    return full
 
 
 def published_groups(snap: PaySnapshot) -> set[str]:
-    """Groups that may be shown: the cells of the breakdown that the shared suppression rule
-    (n >= k, plus complementary suppression against every margin) leaves published."""
-    from .pay_groups import published_cells
-    cells = published_cells(snap.people.assign(_period=0), snap.dims, snap.k, ["_period"])
-    full = cells[(cells["_gid"] == 0) & ~cells["suppressed"]]
-    return set(full[snap.dims].astype(str).agg(SEP.join, axis=1)) if len(full) else set()
+    """Groups that may be shown (see group_cells)."""
+    full = group_cells(snap)
+    return set(full.loc[~full["suppressed"], "group"])
+
+
+def published_n(snap: PaySnapshot) -> dict[str, float]:
+    """{group: the n to publish} (protected unless exact)."""
+    full = group_cells(snap)
+    return dict(zip(full["group"], full["n"].astype(float)))

@@ -12,13 +12,20 @@ reference first) so the two can be checked against each other:
 Each factor's contribution to the explained part is the sum over its columns (all the dummies
 of job_level together), so no single small category is described on its own. Regressions use
 the minimum-norm least-squares solution, like statsmodels' pinv, when a group lacks a level.
+
+Published (protected) tables: the groups shown and their n are the protected counts (hidden iff
+below k); every part moves by up to twice the largest change one person can make to the gap
+(max |ln pay - group mean| / n over the two groups), keyed by the exact part, with the
+identities kept (unexplained = gap - explained, interaction = gap - endowments - coefficients,
+factor parts summing to the explained part). The exact path is the data owner's `--exact`.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .pay_analysis import PaySnapshot, published_groups
+from .pay_analysis import PaySnapshot, published_groups, published_n
+from .pay_protect import DERIVED_SPREAD, one_person_scale, shifted
 
 
 def _ols(y: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -56,6 +63,7 @@ def decomposition_tables(snap: PaySnapshot) -> tuple[pd.DataFrame, pd.DataFrame]
         return pd.DataFrame(), pd.DataFrame()
     summary, factors = [], []
     people = snap.people
+    shown_n = published_n(snap)
     for group in sorted(shown - {snap.reference}):
         pair = people[people["group"].isin([snap.reference, group])].reset_index(drop=True)
         x = pd.DataFrame({"const": 1.0}, index=pair.index)
@@ -63,7 +71,12 @@ def decomposition_tables(snap: PaySnapshot) -> tuple[pd.DataFrame, pd.DataFrame]
                                       factors=snap.factors).factor_matrix()], axis=1)
         if len(pair) <= x.shape[1]:
             continue
-        res = decompose(np.log(pair["hourly_pay"].to_numpy(float)), x, pair["group"] == group)
+        ln_y = np.log(pair["hourly_pay"].to_numpy(float))
+        res = decompose(ln_y, x, pair["group"] == group)
+        if not snap.exact:
+            in_b = (pair["group"] == group).to_numpy()
+            res = _protected(snap, res, one_person_scale(ln_y[~in_b], ln_y[in_b]))
+            res["n_a"], res["n_b"] = shown_n[snap.reference], shown_n[group]
         name = snap.label(group)
         gap = res["gap"]
         summary.append({"group": name, "reference": snap.label(snap.reference), "n_reference": res["n_a"],
@@ -77,8 +90,34 @@ def decomposition_tables(snap: PaySnapshot) -> tuple[pd.DataFrame, pd.DataFrame]
             factors.append({"group": name, "factor": factor, "explained": float(value)})
         factors.append({"group": name, "factor": "unexplained", "explained": res["unexplained"]})
     summary, factors = pd.DataFrame(summary), pd.DataFrame(factors)
+    if len(summary) and not snap.exact:
+        for col in ("n_reference", "n_group"):
+            summary[col] = summary[col].round().astype("Int64")
     if len(summary):   # largest group first, in both tables
         summary = summary.sort_values("n_group", ascending=False, kind="stable").reset_index(drop=True)
         order = {g: i for i, g in enumerate(summary["group"])}
         factors = factors.iloc[factors["group"].map(order).argsort(kind="stable")].reset_index(drop=True)
     return summary, factors
+
+
+def _protected(snap: PaySnapshot, res: dict, scale: float) -> dict:
+    """The parts of one decomposition as published: each moved by up to `scale` (one
+    person's largest effect on the gap) x DERIVED_SPREAD, keyed by the exact part; the identities
+    kept."""
+    prot = snap.protection
+
+    def move(kind, value):
+        return float(shifted(prot, f"pay.oaxaca.{kind}", [value], scale, DERIVED_SPREAD)[0])
+
+    out = dict(res)
+    out["gap"] = move("gap", res["gap"])
+    out["explained"] = move("explained", res["explained"])
+    out["unexplained"] = out["gap"] - out["explained"]
+    out["endowments"] = move("endowments", res["endowments"])
+    out["coefficients"] = move("coefficients", res["coefficients"])
+    out["interaction"] = out["gap"] - out["endowments"] - out["coefficients"]
+    parts = res["factors"]
+    if len(parts):
+        moved = pd.Series(shifted(prot, "pay.oaxaca.factor", parts.to_numpy(float), scale, DERIVED_SPREAD), index=parts.index)
+        out["factors"] = moved + (out["explained"] - moved.sum()) / len(moved)
+    return out

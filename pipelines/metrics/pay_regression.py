@@ -85,14 +85,25 @@ def kennedy_percent(beta, se) -> np.ndarray:
     return 100 * np.expm1(beta - se * se / 2)
 
 
-def details(table: pd.DataFrame) -> pd.DataFrame:
+def details(table: pd.DataFrame, salt: str | None = None) -> pd.DataFrame:
     """p-value and Kennedy gap for *published* adjusted-gap rows, from numerator (beta) and
-    denominator (robust SE); a suppressed row stays blank."""
+    denominator (robust SE) - protected ones in a protected table, so both follow from the
+    protected estimates; a suppressed row stays blank. With `salt` (a protected table) the
+    model's R^2, which compute() carries through exactly, is published as a protected model
+    result too (up to 2/n of itself, n the largest group of its model, keyed by the exact R^2)."""
     out = table.copy()
     beta, se = out["numerator"].astype(float), out["denominator"].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["p_value"] = 2 * stats.norm.sf(np.abs(beta / se))
     out["kennedy_gap"] = kennedy_percent(beta, se)
+    if salt is not None and "r_squared" in out:
+        from ..privacy.protect import VALUE_SPREAD, protected_magnitude
+        r2 = pd.to_numeric(out["r_squared"], errors="coerce").astype(float)
+        n = pd.to_numeric(out["n"], errors="coerce").astype(float)
+        model_n = n.groupby(r2).transform("max") if r2.notna().any() else n
+        out["r_squared"] = np.where(r2.notna(), protected_magnitude(salt, "adjusted_pay_gap.r_squared",
+                                                                    r2.to_numpy(), model_n.to_numpy(),
+                                                                    VALUE_SPREAD), np.nan)
     return out
 
 

@@ -1,12 +1,15 @@
 """Views of a remediation plan: the per-group summary, the total, the cost-to-close curve and
 what binds (published), and the per-person rows (confidential).
 
-Published counts and costs go through the shared suppression path (pay_groups.published_cells:
-the n >= k rule plus complementary suppression against every margin), applied to the people
-each count is about - the people raised, the people paid below prediction - so a group's
-count cannot be worked out from the total and the other groups. A cost is shown only with its
-published count. The per-person rows are only built on explicit request (the data owner's
-`--include-individuals`), never for the dashboard or the PDF.
+The optimiser works on exact data; only group-level figures are published. Published counts
+are about the people each count names - the people raised, the people paid below prediction -
+and go through pay_groups.published_cells: protected counts hidden iff below k by default, the
+n >= k rule plus complementary suppression on the data owner's exact path (`--exact`). A cost
+is shown only with its published count; on the protected path costs are protected magnitudes
+(up to 4/n of themselves, n the people raised) and adjusted gaps before and after move like
+the long tables' adjusted gap (up to 2/n of themselves). The per-person rows are only built on
+explicit request on the exact path (`--include-individuals --exact`), never for the dashboard
+or the PDF.
 """
 from __future__ import annotations
 
@@ -15,6 +18,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..errors import UsageError
+from ..privacy.protect import VALUE_SPREAD, protected_magnitude
+from .pay_analysis import published_n
 from .pay_groups import published_cells
 from .pay_regression import SEP
 from .pay_remediation import (LIMIT_CAP, LIMIT_MAX, MET_LOG, Plan, Remediation, closest_pct, plan_for_target,
@@ -25,14 +31,16 @@ CURVE_COLUMNS = ["point", "target_gap_pct", "annual_cost", "n_raised", "group", 
 
 
 def published_counts(rem: Remediation, mask: np.ndarray, dims: list[str] | None = None,
-                     values=None) -> tuple[dict, float]:
+                     values=None, counted: str = "pay.remediation.raised") -> tuple[dict, float]:
     """({cell: count or NaN when suppressed}, total or NaN) of the people in `mask`, by the
-    snapshot's groups (or by `dims` of `values`, a frame aligned with the people)."""
+    snapshot's groups (or by `dims` of `values`, a frame aligned with the people); `counted`
+    names who they are (their key on the protected path)."""
     frame = (rem.snap.people if values is None else values).loc[mask]
     dims = list(dims or rem.snap.dims)
     if frame.empty:
         return {}, 0
-    cells = published_cells(frame.assign(_period=0), dims, rem.snap.k, ["_period"])
+    cells = published_cells(frame.assign(_period=0), dims, rem.snap.k, ["_period"], rem.snap.protection,
+                            counted=counted)
     inner = cells[cells["_gid"] == 0]
     counts = {SEP.join(str(v) for v in row[dims]): (np.nan if row["suppressed"] else int(row["n"]))
               for _, row in inner.iterrows()}
@@ -44,13 +52,36 @@ def _raised(rem: Remediation, plan: Plan) -> np.ndarray:
     return plan.new_salary > rem.salary
 
 
+def _raised_counted(plan: Plan) -> str:
+    """Who the raised people are: the plan's raises depend on its target (or budget)."""
+    goal = f"budget={plan.budget!r}" if plan.mode == "budget" else f"target={plan.target_pct!r}"
+    return f"pay.remediation.raised|{goal}"
+
+
+def _cost(rem: Remediation, cost: float, n: int) -> float:
+    """A published cost: exact on the exact path, else a protected magnitude of n people."""
+    if rem.snap.exact or not math.isfinite(cost):
+        return cost
+    return float(protected_magnitude(rem.snap.protection.salt, "pay.remediation.cost", np.array([cost]),
+                                     np.array([max(n, 1)]))[0])
+
+
+def _gap(rem: Remediation, kind: str, gap: float, n: int) -> float:
+    """A published adjusted gap: moved like the long tables' adjusted gap (2/n of itself)."""
+    if rem.snap.exact or not math.isfinite(gap):
+        return gap
+    return float(protected_magnitude(rem.snap.protection.salt, kind, np.array([gap]), np.array([max(n, 1)]),
+                                     VALUE_SPREAD)[0])
+
+
 def summary(rem: Remediation, plan: Plan) -> pd.DataFrame:
     """Per group of the breakdown: n, people below predicted pay, people raised, annual cost,
     adjusted gap today and after the raises (re-measured), the target, whether it is met."""
     raised = _raised(rem, plan)
     cost = rem.annual_cost(plan.new_salary)
-    below, _ = published_counts(rem, rem.below)
-    n_raised, _ = published_counts(rem, raised)
+    below, _ = published_counts(rem, rem.below, counted="pay.remediation.below")
+    n_raised, _ = published_counts(rem, raised, counted=_raised_counted(plan))
+    sizes = published_n(rem.snap)
     k = rem.snap.k
     rows = []
     for g in rem.targets:
@@ -59,10 +90,14 @@ def summary(rem: Remediation, plan: Plan) -> pd.DataFrame:
         after = plan.gaps_after[g]
         met = math.log1p(after / 100) >= math.log1p(-plan.target_pct / 100) - MET_LOG
         note = "" if shown else f"fewer than {k} people raised (or hidden to protect a smaller count): not shown"
+        mine = raised & (rem.groups == g)
+        n_g = int((rem.groups == g).sum())
         rows.append({"group": rem.label(g), "reference": rem.label(rem.snap.reference),
-                     "n": int((rem.groups == g).sum()), "n_below_prediction": below.get(g, 0),
-                     "n_raised": count, "annual_cost": float(cost[raised & (rem.groups == g)].sum()) if shown else np.nan,
-                     "gap_before_pct": plan.gaps_before[g], "gap_after_pct": after,
+                     "n": int(sizes[g]), "n_below_prediction": below.get(g, 0),
+                     "n_raised": count,
+                     "annual_cost": _cost(rem, float(cost[mine].sum()), int(mine.sum())) if shown else np.nan,
+                     "gap_before_pct": _gap(rem, "adjusted_pay_gap.value", plan.gaps_before[g], n_g),
+                     "gap_after_pct": _gap(rem, "pay.remediation.gap_after", after, n_g),
                      "target_gap_pct": -plan.target_pct, "meets_target": met, "note": note})
     for g, reason in rem.skipped.items():
         rows.append({"group": rem.label(g), "reference": rem.label(rem.snap.reference), "n": np.nan,
@@ -76,12 +111,16 @@ def summary(rem: Remediation, plan: Plan) -> pd.DataFrame:
 def total(rem: Remediation, plan: Plan) -> dict:
     """The plan's headline: cost and people raised (published or NaN), target, reachability."""
     raised = _raised(rem, plan)
-    _, n_raised = published_counts(rem, raised)
+    _, n_raised = published_counts(rem, raised, counted=_raised_counted(plan))
     shown = not (isinstance(n_raised, float) and math.isnan(n_raised))
-    return {"mode": plan.mode, "target_gap_pct": plan.target_pct, "level_pct": plan.level_pct,
-            "annual_cost": float(rem.annual_cost(plan.new_salary).sum()) if shown else np.nan,
+    n = int(raised.sum())
+    worst = min(plan.gaps_after, key=plan.gaps_after.get) if plan.gaps_after else None
+    n_worst = int((rem.groups == worst).sum()) if worst is not None else 1
+    return {"mode": plan.mode, "target_gap_pct": plan.target_pct,
+            "level_pct": _gap(rem, "pay.remediation.level", plan.level_pct, n_worst),
+            "annual_cost": _cost(rem, float(rem.annual_cost(plan.new_salary).sum()), n) if shown else np.nan,
             "n_raised": n_raised, "reachable": plan.reachable, "budget": plan.budget,
-            "cost_bound": plan.cost_bound if shown else np.nan,
+            "cost_bound": _cost(rem, plan.cost_bound, n) if shown else np.nan,
             "currency": rem.snap.config["reporting_currency"]}
 
 
@@ -94,12 +133,14 @@ def binding(rem: Remediation, plan: Plan) -> list[str]:
         if math.log1p(plan.gaps_after[g] / 100) >= math.log1p(-plan.target_pct / 100) - MET_LOG:
             continue
         members = rem.groups == g
-        counts, _ = published_counts(rem, members & rem.eligible, ["limit"], limits)
+        counts, _ = published_counts(rem, members & rem.eligible, ["limit"], limits,
+                                     counted=f"pay.remediation.at_limit|{g}|{_raised_counted(plan)}")
         at = {name: counts.get(name, 0) for name in (LIMIT_CAP, LIMIT_MAX)}
         words = [f"{_count(at[LIMIT_CAP], rem.snap.k)} to predicted pay + {s.margin_pct:g}%",
                  f"{_count(at[LIMIT_MAX], rem.snap.k)} by the maximum raise of {s.max_raise_pct:g}%"
                  if s.max_raise_pct is not None else ""]
-        text = (f"{rem.label(g)}: {plan.gaps_after[g]:.2f}% at best - every member paid below predicted pay is "
+        best = _gap(rem, "pay.remediation.gap_after", plan.gaps_after[g], int(members.sum()))
+        text = (f"{rem.label(g)}: {best:.2f}% at best - every member paid below predicted pay is "
                 f"raised to a limit ({', '.join(w for w in words if w)}); members at or above predicted pay are "
                 "never raised")
         if (members & rem.below & ~rem.eligible).any():
@@ -125,8 +166,9 @@ def cost_curve(rem: Remediation, points: int, progress=None) -> pd.DataFrame:
         plan = plan_for_target(rem, float(target), refit=False)
         t = total(rem, plan)
         for g in paid_less:
+            gap = _gap(rem, "pay.remediation.gap_after", plan.gaps_after[g], int((rem.groups == g).sum()))
             rows.append({"point": i, "target_gap_pct": float(target), "annual_cost": t["annual_cost"],
-                         "n_raised": t["n_raised"], "group": rem.label(g), "gap_pct": plan.gaps_after[g]})
+                         "n_raised": t["n_raised"], "group": rem.label(g), "gap_pct": gap})
         if progress:
             progress(i + 1, len(targets))
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)
@@ -135,7 +177,10 @@ def cost_curve(rem: Remediation, points: int, progress=None) -> pd.DataFrame:
 def individual_rows(rem: Remediation, plan: Plan) -> pd.DataFrame:
     """Confidential: one row per person raised - why (gap to predicted pay, factors, the limit
     the raise stops at) and what to enter in the HR system (new FTE base salary in the
-    person's own currency; raises rounded to whole units)."""
+    person's own currency; raises rounded to whole units). Exact path only."""
+    if not rem.snap.exact:
+        raise UsageError("individual remediation rows are payroll data for the data owner: ask for them with "
+                         "--include-individuals --exact (not for publication)")
     raised = _raised(rem, plan)
     people = rem.snap.people
     predicted = np.exp(rem.pred) * rem.hours / rem.rate
@@ -166,7 +211,7 @@ def describe(rem: Remediation, plan: Plan) -> list[str]:
              f"{s.min_raise_pct:g}% and {top} of base salary, and never above predicted pay + {s.margin_pct:g}%."]
     if plan.mode == "budget":
         lines.append(f"Budget {plan.budget:,.0f} {cur} a year: the worst adjusted gap it buys is "
-                     f"-{plan.level_pct:.2f}% (target -{plan.target_pct:g}%).")
+                     f"-{t['level_pct']:.2f}% (target -{plan.target_pct:g}%).")
     if math.isnan(t["annual_cost"]):
         lines.append(f"Cost: not shown (fewer than {snap.k} people raised).")
     else:
@@ -176,7 +221,7 @@ def describe(rem: Remediation, plan: Plan) -> list[str]:
                      "currency.")
     if plan.mode == "target" and not plan.reachable:
         lines.append(f"Target -{plan.target_pct:g}% not reachable under these constraints: the closest is a worst "
-                     f"gap of -{plan.level_pct:.2f}%.")
+                     f"gap of -{t['level_pct']:.2f}%.")
     lines.append("Adjusted gap today -> after the raises (the model refitted on the new salaries, as "
                  "`equity pay adjusted` will measure it):")
     for _, row in summary(rem, plan).iterrows():

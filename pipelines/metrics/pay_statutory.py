@@ -1,4 +1,4 @@
-"""Statutory views built from the published (suppressed) metric tables: the UK Gender Pay Gap
+"""Statutory views built from the metric tables (exact at organisation level, protected below it): the UK Gender Pay Gap
 six measures, EU Pay Transparency Art. 9(1)(a)-(g), and the Art. 10 joint-pay-assessment flags.
 
 Art. 10 flag: a category of workers whose gap between a group and the reference is at least
@@ -61,18 +61,25 @@ def latest_full_period(table: pd.DataFrame) -> pd.Timestamp | None:
     return pick["period_start"].max() if len(pick) else None
 
 
+def organisation_level(filters: dict | None) -> bool:
+    """The law publishes the organisation's figures exactly (UK six measures, EU Art. 9 and the
+    Art. 10 flags); a filtered view is below organisation level and is protected like the rest."""
+    return not any((filters or {}).values())
+
+
 def statutory_measures(con, dim: str = "gender", period: str = "year", k: int | None = None,
-                       filters: dict | None = None, date_from=None, date_to=None) -> pd.DataFrame:
+                       filters: dict | None = None, date_from=None, date_to=None, exact: bool = False) -> pd.DataFrame:
     """UK six measures / EU Art. 9(1)(a)-(f) for the latest full period (or the custom period
     date_from..date_to, whose end is the snapshot date), one row per measure x group
-    (published values only; suppressed cells say so)."""
+    (published values only; suppressed cells say so). Exact at organisation level, as the law
+    publishes it, protected below it unless `exact` (the data owner's --exact)."""
     rows = []
     start = None
     for metric, key, title, uk, eu in MEASURES:
         if metric.startswith("bonus") and not has_table(con, "fct_bonuses"):
             continue
         table = compute(con, metric, by=[dim], period=period, k=k, filters=filters,
-                        date_from=date_from, date_to=date_to)
+                        date_from=date_from, date_to=date_to, exact=exact or organisation_level(filters))
         start = start or latest_full_period(table)
         table = table[(table["period_start"] == start) & (table["dimensions"] == dim)]
         for _, r in table.iterrows():
@@ -128,12 +135,13 @@ def exact_gap_flag(sum_ref: Decimal, n_ref: int, sum_grp: Decimal, n_grp: int,
 
 def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = None,
                      filters: dict | None = None, date_from=None, date_to=None,
-                     threshold_pct=None, direction: str = "either") -> pd.DataFrame:
+                     threshold_pct=None, direction: str = "either", exact: bool = False) -> pd.DataFrame:
     """Every published category gap with its Art. 10 flag and the reason (threshold: the EU
     pack's, else pay.category_gap_threshold_pct)."""
     dims = list(by)
+    exact = exact or organisation_level(filters)   # --exact, or the organisation's own figures
     table = compute(con, "pay_gap_by_category", by=dims, period=period, k=k, filters=filters,
-                    date_from=date_from, date_to=date_to)
+                    date_from=date_from, date_to=date_to, exact=exact)
     full = "|".join(dims)
     rows = table[(table["dimensions"] == full) & ~table["suppressed"] & table["value"].notna()
                  & (table["group"] != table["reference"])]
@@ -144,18 +152,22 @@ def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = 
     config = ctx["config"]
     threshold = config["pay"]["category_gap_threshold_pct"] if threshold_pct is None else threshold_pct
     periods = [Period(s, e, "") for s, e in rows[["period_start", "period_end"]].drop_duplicates().itertuples(index=False)]
-    sums = _exact_sums(con, periods, dims, filters, config, int(k or config["privacy"]["k"]))
+    sums = _exact_sums(con, periods, dims, filters, config, int(k or config["privacy"]["k"])) if exact else {}
     out = []
     for r in rows.itertuples(index=False):
         key = (r.period_start, r.category, r.component)
         ref, grp = sums.get((*key, r.reference)), sums.get((*key, r.group))
-        flagged, gap = exact_gap_flag(ref[0], ref[1], grp[0], grp[1], threshold, direction) \
-            if ref and grp else (False, None)
+        if exact:
+            flagged, gap = exact_gap_flag(ref[0], ref[1], grp[0], grp[1], threshold, direction) \
+                if ref and grp else (False, None)
+        else:   # below organisation level the published (protected) gap decides, nothing exact is shown
+            gap = Decimal(str(round(float(r.value), 6)))
+            flagged = abs(gap) >= Decimal(str(threshold)) and (direction == "either" or gap > 0)
         side = "below" if (gap or 0) > 0 else "above"
         reason = (f"mean {r.component} pay of {r.group} is {abs(gap):.2f}% {side} {r.reference} in "
                   f"{r.category} (n = {int(r.n)}): a difference of {threshold}% or more needs a joint pay "
                   f"assessment unless objective, gender-neutral criteria justify it (Art. 10)") if flagged else ""
         out.append({"period": r.period, "category": r.category, "component": r.component, "group": r.group,
                     "reference": r.reference, "n": int(r.n), "gap_pct": float(r.value),
-                    "exact_gap_pct": None if gap is None else f"{gap:.4f}", "flagged": flagged, "reason": reason})
+                    "exact_gap_pct": None if gap is None or not exact else f"{gap:.4f}", "flagged": flagged, "reason": reason})
     return pd.DataFrame(out)

@@ -172,7 +172,7 @@ def reference_population(con, config, categories: dict, start: dt.date, end: dt.
     require_table(con, "fct_employment_spells", "hr/job_history.csv", "pay needs job records")
     rows = con.execute(
         f"SELECT employee_id, gender, birth_year, hire_date, fte, annual_base_salary, currency, "
-        f"least(valid_to, {literal(end)}::DATE) AS last_day FROM fct_employment_spells "
+        f"least(valid_to, {literal(end)}::DATE) AS last_day, lower(employment_type) FROM fct_employment_spells "
         f"WHERE valid_from <= {literal(end)}::DATE AND valid_to > {literal(start)}::DATE "
         f"QUALIFY row_number() OVER (PARTITION BY employee_id ORDER BY valid_from DESC) = 1 "
         f"ORDER BY employee_id").fetchall()
@@ -181,13 +181,22 @@ def reference_population(con, config, categories: dict, start: dt.date, end: dt.
     out = []
     with localcontext() as ctx:
         ctx.prec = PREC
-        for eid, gender, birth, hire, fte, salary, cur, last in rows:
+        for eid, gender, birth, hire, fte, salary, cur, last, kind in rows:
             last = pd.Timestamp(last).date()
             out.append({"employee_id": eid, "gender": gender, "birth_year": birth, "hire_date": hire,
                         "last_day": last, "fte": Decimal(repr(float(fte))) if fte else Decimal(1),
                         "annual_fte": convert(salary, cur, last, "hr/job_history.csv") if salary else None,
-                        "bonus": bonus.get(eid, Decimal(0))})
+                        "bonus": bonus.get(eid, Decimal(0)), "employment_type": kind})
     frame = pd.DataFrame(out, columns=["employee_id", "gender", "birth_year", "hire_date", "last_day", "fte",
-                                       "annual_fte", "bonus"])
+                                       "annual_fte", "bonus", "employment_type"])
     frame["category"] = categorise(frame["gender"], categories)
     return frame
+
+
+def drop_excluded_types(pack, pop: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Apprentices, professionalisation contracts, temporary and expatriate staff are not in the
+    workforce counted (Annexe I, 1.1): job_history employment_type in the pack's list, on the
+    employee's last day in the period."""
+    excluded = {t.strip().lower() for t in _string_list(pack, "excluded_employment_types")}
+    keep = ~pop["employment_type"].isin(excluded)
+    return pop[keep].copy(), int((~keep).sum())

@@ -23,7 +23,8 @@ from ..rules import Pack, load_pack
 from . import statutory_population as P
 from ._engine import build_context
 from .statutory_egapro import egapro_rows
-from .statutory_egapro_data import drop_long_absences, mark_career_events, reference_population
+from .statutory_egapro_data import (drop_excluded_types, drop_long_absences, mark_career_events,
+                                   reference_population)
 from .statutory_gaps import GapReport, guard_organisation_rows, round_half_up, row
 from .statutory_ll144 import audit_rows
 
@@ -149,7 +150,7 @@ def _art10_rows(con, pack, config, ctx, year, k) -> list[dict]:
 def _egapro_report(con, pack, config, ctx, year) -> Report:
     end = latest_date(pack.settings["reference_year_end"], ctx["as_of"], year)
     start = P.months_before(end, 12)
-    pop = reference_population(con, config, pack.spec["categories"], start, end)
+    pop, excluded = drop_excluded_types(pack, reference_population(con, config, pack.spec["categories"], start, end))
     classes = P.latest_classification(con, start, end)
     pop = pop.merge(classes, on="employee_id", how="left")
     column = "job_category" if pack.settings["grouping"] == "csp" else "job_coefficient"
@@ -175,6 +176,9 @@ def _egapro_report(con, pack, config, ctx, year) -> Report:
                                  f"{absent} employee(s) present (employed, not on leave) under "
                                  f"{pack.settings['min_presence_months']} months of the period are left out "
                                  f"({pack.cite('presence')})." if absent else "",
+                                 f"{excluded} employee(s) of an excluded employment_type "
+                                 f"({', '.join(pack.settings['excluded_employment_types'])}) are left out "
+                                 f"({pack.cite('presence')})." if excluded else "",
                                  f"{missing} employee(s) without a {column} in the period are not in indicator 1."
                                  if missing else ""] if n]
     return report

@@ -61,7 +61,9 @@ def outcomes_side_by_side(con, by=(), filters=None, survey_id: str | None = None
             out[f"{name}_note"] = (f"{spec.title.lower()} is not available for this breakdown or filter")
             continue
         try:
-            table = compute(con, name, by=by, period="custom", date_from=start, date_to=end, filters=filters)
+            # the outcome window follows from the wave and a setting, not from a viewer
+            table = compute(con, name, by=by, period="custom", date_from=start, date_to=end, filters=filters,
+                            configured_range=True)
         except (NoDataError, UsageError) as exc:   # e.g. its data not loaded, or window outside HR data
             out[f"{name}_note"] = f"{spec.title.lower()} not available: {exc}"
             continue

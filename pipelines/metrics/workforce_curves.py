@@ -46,6 +46,8 @@ def _window(ctx: dict, date_from: dt.date | None, date_to: dt.date | None) -> Pe
     hi = min(ctx["as_of"], date_to) if date_to else ctx["as_of"]
     if lo > hi:
         raise UsageError(f"the requested range {lo} to {hi} is empty or outside the data")
+    from ._published import whole_years
+    lo, hi = whole_years(ctx, lo, hi)   # published ranges are whole years (docs/privacy.md)
     return Period(lo, hi, f"{lo} to {hi}")
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..privacy.keys import SALT_TABLE, choose_salt
+
 from ..build import (BuildResult, Progress, history_window, load_stats, manifest_frames, new_run_id,
                      write_params)
 from ..commitments.precomputed import linked_frames
@@ -94,6 +96,8 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
                                extra={"engine": "spark", "spark_version": con.spark.version,
                                       "spark_master": con.spark.sparkContext.master})
     con.register("run_manifest", manifest["run_manifest"])   # compute() reads the build's settings
+    salt = choose_salt(db_path)   # protected results are keyed by it; stored with them
+    con.register(SALT_TABLE, pd.DataFrame({"salt": [salt]}))
     step("commitments register")
     register_file = write_register(con, data_dir, db_path.name)   # checked against the marts here
     if register_file is not None:
@@ -112,6 +116,7 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
     tables = {
         **manifest,
         "build_params": con.execute("SELECT * FROM build_params").to_arrow_table(),
+        SALT_TABLE: pd.DataFrame({"salt": [salt]}),
         "dq_expectations": dq_frame if with_values else without_values(dq_frame, "examples", KEPT_ON_CLUSTER),
         "quarantine_summary": summary,
         **dict(copied_tables(con, SMALL_TABLES)),
