@@ -13,7 +13,7 @@ from .charts import format_value
 
 NOT_ENOUGH = "not enough data to report"
 # the order in which the Overview and the PDF count the headline labels
-LABELS = ["met", "on track", "at risk", "off track", "no recent action", "too early to project",
+LABELS = ["met", "met, not yet certain", "on track", "at risk", "off track", "no recent action", "too early to project",
           NOT_ENOUGH, "dropped"]
 FLAGGED = {"at risk", "off track", "no recent action"}
 

@@ -112,8 +112,15 @@ def decomposition_title(summary: pd.DataFrame) -> str:
         return "Decomposition: no group is large enough to show"
     top = summary.loc[summary["n_group"].idxmax()]
     share = top["unexplained"] / top["gap_log_points"] if top["gap_log_points"] else float("nan")
-    return (f"{share:.0%} of the {top['raw_gap_pct']:.1f}% pay gap between {top['group']} and {top['reference']} "
-            "is not explained by the legitimate factors")
+    pair = f"{top['group']} and {top['reference']}"
+    if 0 <= share <= 1:
+        return (f"{share:.0%} of the {top['raw_gap_pct']:.1f}% pay gap between {pair} "
+                "is not explained by the legitimate factors")
+    # a share outside 0-100% ("239% of the gap") reads as nonsense: the parts in points instead
+    # (log points x 100, close to percentage points for gaps of this size)
+    explained = top["gap_log_points"] - top["unexplained"]
+    return (f"Pay gap between {pair} of {top['raw_gap_pct']:.1f}%: the legitimate factors account for "
+            f"{explained * 100:+.1f} points and {top['unexplained'] * 100:+.1f} points are not explained by them")
 
 
 def cost_curve_title(total: dict, currency: str) -> str:

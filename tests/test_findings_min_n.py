@@ -38,3 +38,52 @@ def test_summary_counts_only_judged_categories():
     assert text.startswith("2 of 3 categories of workers have a gap of 5% or more")
     assert "(1 in basic pay, 1 in variable pay)" in text
     assert "1 more category is too small to judge" in text
+
+
+def test_significance_follows_the_holm_adjusted_p():
+    from pipelines.metrics.hiring_display import significance_flag
+    # a raw |z| over the threshold but Holm p = 0.13 (the case): not significant
+    assert significance_flag({"p_holm": 0.13, "significant": True}) == "not significant after Holm"
+    assert significance_flag({"p_holm": 0.0004, "significant": True}) == "significant after Holm"
+    assert significance_flag({"p_holm": 0.049, "significant": False}) == "significant after Holm"
+    assert significance_flag({"p_holm": 0.2, "significant": False}) == ""
+    assert significance_flag({"p_holm": 0.03, "significant": True}, alpha=0.01) == "not significant after Holm"
+
+
+def test_a_share_of_the_gap_outside_0_to_100_is_phrased_in_points():
+    from dashboard.narrative_pay import decomposition_title
+    # ln gap 0.026 of which 0.0621 unexplained: 239% of the gap (the case); the factors
+    # then account for 0.026 - 0.0621 = -0.0361, i.e. -3.6 points
+    odd = pd.DataFrame({"n_group": [100], "group": ["Woman"], "reference": ["Man"], "raw_gap_pct": [2.6],
+                        "gap_log_points": [0.026], "unexplained": [0.0621]})
+    title = decomposition_title(odd)
+    assert "239%" not in title and "-3.6 points" in title and "+6.2 points are not explained" in title
+    usual = odd.assign(raw_gap_pct=8.9, gap_log_points=0.0931, unexplained=0.0554)
+    assert decomposition_title(usual).startswith("60% of the 8.9% pay gap between Woman and Man")
+
+
+def test_no_simpson_warning_when_neither_view_is_significant():
+    from pipelines.metrics.hiring_strata import views_disagree
+    none = "no significant difference"
+    # the case: pooled 0.79 (below four-fifths), stratified 0.82, both not significant
+    assert not views_disagree(none, none, True, False, 0.82)
+    assert views_disagree("selected less often", none, True, False, 0.82)           # conclusions differ
+    assert views_disagree("selected less often", "selected less often", True, False, 0.82)  # significant, flags differ
+    assert not views_disagree("selected less often", "selected less often", True, True, 0.7)
+
+
+def test_met_needs_the_interval():
+    import datetime as dt
+
+    from pipelines.commitments import rules
+    shown = pd.DataFrame({"period": ["2025"], "period_start": [dt.date(2025, 1, 1)],
+                          "period_end": [dt.date(2025, 12, 31)], "value": [0.485], "ci_low": [0.426],
+                          "ci_high": [0.545]})
+    args = (0.47, dt.date(2025, 12, 31), dt.date(2026, 6, 30), +1, "share", 3)
+    uncertain = rules.progress(shown, *args)       # the C1: 48.5% vs 47%, CI 42.6% to 54.5%
+    assert uncertain.label == "met, not yet certain"
+    assert "95% CI (42.6% to 54.5%)" in uncertain.reason
+    certain = rules.progress(shown.assign(ci_low=0.471), *args)
+    assert certain.label == rules.MET
+    census = rules.progress(shown.assign(ci_low=float("nan"), ci_high=float("nan")), *args)
+    assert census.label == rules.MET                # a count without an interval is its own figure

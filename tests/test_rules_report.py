@@ -167,7 +167,7 @@ def test_pdf_has_a_section_per_selected_pack(tmp_path):
                      {**CONFIG, "reporting": ["eu_2023_970", "uk_gpg_2017"]})
     con = build_and_open(folder, tmp_path / "pdf.duckdb")
     pdf = tmp_path / "s.pdf"
-    pdf.write_bytes(snapshot_pdf(con, charts=False))
+    pdf.write_bytes(snapshot_pdf(con, charts=False, detail=True))   # statutory reports: detail
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     statutory = text.split("Statutory reports", 1)[1]

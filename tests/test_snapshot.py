@@ -76,6 +76,31 @@ def test_document_is_tagged_titled_paged_and_embeds_fonts(sample_pdf):
         assert section in text
 
 
+def _pages(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def test_leadership_pdf_is_at_most_12_pages_and_opens_with_the_summary(sample_pdf):
+    assert _pages(sample_pdf) <= 12
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(sample_pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Executive summary" in first and "Headline measures" in first
+
+
+def test_detail_document_keeps_every_table(sample_db, sample_pdf, tmp_path):
+    from dashboard.pdf import snapshot_pdf
+    from pipelines.db import connect_readonly
+    con = connect_readonly(sample_db)
+    detail = tmp_path / "detail.pdf"
+    detail.write_bytes(snapshot_pdf(con, charts=False, detail=True))
+    con.close()
+    text = _pdf_text(detail)
+    assert "Input files with SHA-256" in text and "Run manifest" in text
+    assert "Input files with SHA-256" not in _pdf_text(sample_pdf)
+    assert _pages(detail) > _pages(sample_pdf)
+
+
 def test_suppressed_values_never_appear(tmp_path):
     # 20 women, 20 men, 2 non-binary people, 1 blank gender: the two smallest groups are
     # below k=5; with the blank one they total 3 < k, so a complement is hidden as well.

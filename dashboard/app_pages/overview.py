@@ -96,8 +96,9 @@ if commitments:
     st.markdown("\n".join(overview_lines(commitments)))
 
 st.header("Snapshot for leadership")
-st.markdown("The PDF has the same figures as this dashboard: summary, one section per area, "
-            "methodology and privacy note, data quality and the run manifest.")
+st.markdown("The PDF has the same figures as this dashboard: a summary page, commitments, one page per "
+            "area with its key chart, methodology and privacy, data quality and the run. The detail PDF adds "
+            "every table, the statutory reports and the input files' SHA-256.")
 
 
 def _pdf() -> bytes:
@@ -105,5 +106,14 @@ def _pdf() -> bytes:
     return snapshot_pdf(data.cursor(version), period=view.period)
 
 
-st.download_button("Download PDF snapshot", data=_pdf, file_name=f"equity-snapshot-{info['run_id']}.pdf",
-                   mime="application/pdf", key="pdf-download", on_click="ignore")
+def _detail_pdf() -> bytes:
+    from dashboard.pdf import snapshot_pdf
+    return snapshot_pdf(data.cursor(version), period=view.period, detail=True)
+
+
+st.download_button("Download PDF snapshot (leadership, a few pages)", data=_pdf,
+                   file_name=f"equity-snapshot-{info['run_id']}.pdf", mime="application/pdf",
+                   key="pdf-download", on_click="ignore")
+st.download_button("Download the detail PDF (every table, statutory reports, file hashes)", data=_detail_pdf,
+                   file_name=f"equity-detail-{info['run_id']}.pdf", mime="application/pdf",
+                   key="pdf-detail-download", on_click="ignore")

@@ -13,7 +13,7 @@ import shutil
 
 log = logging.getLogger(__name__)
 WIDTH, HEIGHT = 900, 420
-MAX_HEIGHT = 1200   # px at WIDTH: a little under the printable height of an A4 page
+MAX_HEIGHT = 1000   # px at WIDTH (about 200 mm): with its heading a figure still fits one A4 page
 
 
 def print_height(fig: dict) -> int:

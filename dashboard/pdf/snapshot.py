@@ -38,7 +38,7 @@ def _tables(con) -> set[str]:
 PRINT_ROWS = 30   # a leadership snapshot shows the latest picture; the dashboard has every row
 
 
-def print_table(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def print_table(df: pd.DataFrame, rows: int = PRINT_ROWS) -> tuple[pd.DataFrame, str]:
     """The table as printed: the latest period only (the chart above shows the trend) and at
     most PRINT_ROWS rows, with a sentence saying what was left to the dashboard."""
     note = ""
@@ -46,10 +46,10 @@ def print_table(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         latest = df["Period"].iloc[-1]
         note = f"Table shows {latest}; earlier periods are in the chart and on the dashboard."
         df = df[df["Period"] == latest]
-    if len(df) > PRINT_ROWS:
-        note = (note + " " if note else "") + (f"First {PRINT_ROWS} of {len(df)} rows; the full table is "
+    if len(df) > rows:
+        note = (note + " " if note else "") + (f"First {rows} of {len(df)} rows; the full table is "
                                                 "on the dashboard (CSV download).")
-        df = df.head(PRINT_ROWS)
+        df = df.head(rows)
     return print_frame(df), note
 
 
@@ -69,7 +69,7 @@ def _suppressed_cells(df: pd.DataFrame) -> int:
     return int(text.apply(lambda col: col.str.startswith(hidden)).to_numpy().sum())
 
 
-def _summary(con, k: int, period: str) -> tuple[str, str]:
+def _summary(con, k: int, period: str, limit: int | None = None) -> tuple[str, str]:
     rows, period_label = [], ""
     for spec in headline_specs(_tables(con)):
         h = headline(con, spec, period=period)
@@ -79,7 +79,10 @@ def _summary(con, k: int, period: str) -> tuple[str, str]:
         rows.append({"Measure": h.label, "Period": h.period, "Value": h.value, "Change": h.change or "—",
                      "n": h.n or "—", "95% CI": h.ci or "—"})
     findings = family_findings(con, k, period)
-    items = "".join(f"<li>{H.esc(f)}</li>" for f in findings) or "<li>No findings were flagged.</li>"
+    more = len(findings) - limit if limit is not None and len(findings) > limit else 0
+    items = "".join(f"<li>{H.esc(f)}</li>" for f in findings[:limit]) or "<li>No findings were flagged.</li>"
+    if more:
+        items += f"<li>{more} more finding(s) in the detail document and on the Overview page.</li>"
     body = (H.table(pd.DataFrame(rows), "Headline measures, latest full period") +
             f"<h2>Flagged findings</h2><ul class=\"findings\">{items}</ul>")
     return body, period_label
@@ -105,8 +108,43 @@ def _quality(con) -> str:
     return out
 
 
-def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts: bool = True) -> bytes:
-    """The snapshot as PDF bytes (PDF/UA-1 variant: tagged, with language, title and alt text)."""
+LEADERSHIP_ROWS = 6       # rows of a family's key table in the leadership document
+LEADERSHIP_FINDINGS = 6   # findings on the summary page; the detail document lists them all
+
+
+def _family_pages(sections, render, detail: bool) -> tuple[list[str], int]:
+    """HTML of the family sections and the number of hidden cells printed. The leadership
+    document keeps one page per family (its first block: key chart, its sentence and the top
+    of its table); the detail document every block and table."""
+    parts, suppressed = [], 0
+    for section in sections:
+        parts.append(f'<h1 class="section">{H.esc(section.title)}</h1><p>{H.esc(section.intro)}</p>')
+        # commitments are the decisions already taken: each keeps its block in both documents
+        keep = section.blocks if detail or section.family == "commitments" else section.blocks[:1]
+        for i, block in enumerate(keep):
+            svg = None
+            # leadership: a commitment's own block is its sentence and checkpoints (the chart is
+            # on the Commitments page and in the detail document)
+            drawn = detail or section.family != "commitments" or i == 0
+            if block.figure is not None and drawn:   # the block heading carries the title in print
+                svg = render(without_title(block.figure))
+            table, note = print_table(block.table, PRINT_ROWS if detail else LEADERSHIP_ROWS)
+            suppressed += _suppressed_cells(table)
+            parts.append(f"<h2>{H.esc(block.title)}</h2>" + H.figure(svg, block.alt, block.summary)
+                         + H.table(table) + (f'<p class="note">{H.esc(note)}</p>' if note else ""))
+        if len(keep) < len(section.blocks):
+            parts.append(f'<p class="note">{len(section.blocks) - 1} more view(s) of {H.esc(section.title)} '
+                         "are in the detail document and on the dashboard.</p>")
+    return parts, suppressed
+
+
+def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts: bool = True,
+                 detail: bool = False) -> bytes:
+    """The snapshot as PDF bytes (PDF/UA-1 variant: tagged, with language, title and alt text).
+
+    By default the leadership document: a summary page, commitments, one page per family,
+    methodology, data quality and the run (about ten pages for the demo data). `detail`: every
+    block with its table, the statutory reports and the input files' SHA-256."""
     from weasyprint import HTML
 
     ctx = build_context(con)
@@ -115,26 +153,20 @@ def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts:
     # the chart renderer (a headless Chromium) starts in the background while the tables are
     # computed, so its start-up overlaps the queries instead of adding to them
     renderer = svg_renderer() if charts else nullcontext(lambda fig: None)
-    suppressed = 0
-    parts = []
     with renderer as render:
-        summary, period_label = _summary(con, k, period)
-        for section in family_sections(con, k, period):
-            parts.append(f'<h1 class="section">{H.esc(section.title)}</h1><p>{H.esc(section.intro)}</p>')
-            for block in section.blocks:
-                svg = None
-                if block.figure is not None:   # the block heading carries the title in print
-                    svg = render(without_title(block.figure))
-                table, note = print_table(block.table)
-                suppressed += _suppressed_cells(table)
-                parts.append(f"<h2>{H.esc(block.title)}</h2>" + H.figure(svg, block.alt, block.summary)
-                             + H.table(table) + (f'<p class="note">{H.esc(note)}</p>' if note else ""))
-    parts.append(statutory_section(con, config))
+        summary, period_label = _summary(con, k, period, None if detail else LEADERSHIP_FINDINGS)
+        parts, suppressed = _family_pages(family_sections(con, k, period), render, detail)
+    if detail:
+        parts.append(statutory_section(con, config))
     title = title or f"{org}: equity snapshot {period_label}".strip()
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    cover = (f'<section class="cover"><h1>{H.esc(title)}</h1><p class="meta">Organisation: {H.esc(org)}<br>'
-             f"Reporting period: {H.esc(period_label)} ({H.esc(period)})<br>Generated: {generated}<br>"
-             f"Data run: {H.esc(ctx['run_id'])} (data {ctx['history_start']} to {ctx['as_of']})</p></section>")
+    meta = (f"Organisation: {H.esc(org)} · reporting period: {H.esc(period_label)} ({H.esc(period)}) · "
+            f"generated {generated} · data run {H.esc(ctx['run_id'])} (data {ctx['history_start']} to "
+            f"{ctx['as_of']})")
+    cover = (f'<section class="cover"><h1>{H.esc(title)}</h1><p class="meta">{meta.replace(" · ", "<br>")}'
+             "</p></section>") if detail else ""
+    opening = (f'<h1 class="section">Executive summary</h1>' if detail else
+               f'<h1>{H.esc(title)}</h1><p class="meta">{meta}</p><h2>Executive summary</h2>')
     method = (
         '<h1 class="section">Methodology and privacy</h1>'
         f"<p>{H.esc(wording.summary(k))} Hidden cells read \"fewer than {k}\"; this document hides "
@@ -146,11 +178,11 @@ def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts:
         "for the headline comparison.</p>")
     quality = '<h1 class="section">Data quality</h1>' + _quality(con)
     files = con.execute("SELECT file, rows_in, size_bytes, sha256 FROM manifest_files ORDER BY file").df()
-    manifest = ('<h1 class="section">Run manifest</h1>'
-                f"<p>Run {H.esc(ctx['run_id'])}; configuration hash "
-                f"{H.esc(con.execute('SELECT config_hash FROM run_manifest').fetchall()[0][0])}.</p>"
-                + H.table(files, "Input files with SHA-256"))
-    body = (cover + '<h1 class="section">Executive summary</h1>' + summary + "".join(parts)
-            + method + quality + manifest)
+    manifest = ((f'<h1 class="section">Run manifest</h1>' if detail else "<h2>Run manifest</h2>")
+                + f"<p>Run {H.esc(ctx['run_id'])}; configuration hash "
+                f"{H.esc(con.execute('SELECT config_hash FROM run_manifest').fetchall()[0][0])}"
+                + (".</p>" + H.table(files, "Input files with SHA-256") if detail else
+                   f"; {len(files)} input files (their SHA-256 are in the detail document).</p>"))
+    body = cover + opening + summary + "".join(parts) + method + quality + manifest
     document = H.document(title, org, body)
     return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1")

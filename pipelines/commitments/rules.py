@@ -20,6 +20,7 @@ from .linked import add_months
 from .wording import format_value, months_between
 
 MET, ON_TRACK, AT_RISK, OFF_TRACK = "met", "on track", "at risk", "off track"
+MET_UNCERTAIN = "met, not yet certain"   # the value reaches the target, its 95% interval does not
 TOO_EARLY = "too early to project"
 NO_RECENT_ACTION = "no recent action"
 RETURNED = "returned to baseline"
@@ -45,6 +46,21 @@ def meets(value: float, target: float, sign: int) -> bool:
     return sign * (value - target) >= 0
 
 
+def certain(row: pd.Series, target: float, sign: int) -> bool:
+    """Does the value's whole 95% interval reach the target? (A census count has no interval:
+    its value is the figure.)"""
+    far = row.get("ci_low") if sign > 0 else row.get("ci_high")
+    return far is None or pd.isna(far) or meets(far, target, sign)
+
+
+def _met(row: pd.Series, target: float, sign: int, fmt, text: str) -> Progress:
+    if certain(row, target, sign):
+        return Progress(MET, text)
+    return Progress(MET_UNCERTAIN, text.replace("Met", "Met, not yet certain", 1).rstrip(".")
+                    + f", but its 95% CI ({fmt(row['ci_low'])} to {fmt(row['ci_high'])}) still reaches "
+                    "past the target.")
+
+
 def progress(shown: pd.DataFrame, target: float, due: dt.date, as_of: dt.date, sign: int, unit: str,
              min_periods: int) -> Progress:
     """`shown`: the published full periods from the baseline on (period, period_start,
@@ -54,14 +70,14 @@ def progress(shown: pd.DataFrame, target: float, due: dt.date, as_of: dt.date, s
     if due <= as_of:   # judged on the period holding the due date (or the last one before it)
         by_due = shown[pd.to_datetime(shown["period_start"]).dt.date <= due].iloc[-1]
         if meets(by_due["value"], target, sign):
-            return Progress(MET, f"Met: {fmt(by_due['value'])} in {by_due['period']}, the period of the "
-                                 f"due date {due}, against {goal}.")
+            return _met(by_due, target, sign, fmt, f"Met: {fmt(by_due['value'])} in {by_due['period']}, the period "
+                                                   f"of the due date {due}, against {goal}.")
         return Progress(OFF_TRACK, f"Missed: the due date {due} has passed and {by_due['period']} was at "
                                    f"{fmt(by_due['value'])}, short of {goal}.")
     latest = shown.iloc[-1]
     if meets(latest["value"], target, sign):
-        return Progress(MET, f"Met early: {fmt(latest['value'])} in {latest['period']} already reaches "
-                             f"{goal} due {due}.")
+        return _met(latest, target, sign, fmt, f"Met early: {fmt(latest['value'])} in {latest['period']} already "
+                                               f"reaches {goal} due {due}.")
     if len(shown) < min_periods:
         return Progress(TOO_EARLY, f"Too early to project: {len(shown)} published full period(s) from the "
                                    f"baseline on; the straight-line trend needs {min_periods}.")
@@ -143,10 +159,10 @@ def headline(status: str, data_ok: bool, progress_label: str, flags: list[str]) 
         return "dropped"
     if not data_ok:
         return "not enough data to report"
-    if progress_label in (MET, ON_TRACK) and RETURNED in flags:
+    if progress_label in (MET, MET_UNCERTAIN, ON_TRACK) and RETURNED in flags:
         return AT_RISK
-    if progress_label == MET:
-        return MET
+    if progress_label in (MET, MET_UNCERTAIN):
+        return progress_label
     if NO_RECENT_ACTION in flags:
         return NO_RECENT_ACTION
     return progress_label

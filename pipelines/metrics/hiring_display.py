@@ -43,7 +43,19 @@ def sort_stages(rows: pd.DataFrame, stages: list[str]) -> pd.DataFrame:
     return rows.sort_values("stage", key=key, kind="stable")
 
 
-def impact_display(rows: pd.DataFrame, k: int) -> pd.DataFrame:
+def significance_flag(row, alpha: float = 0.05) -> str:
+    """What may be said of significance: only Holm's adjusted p decides (a raw |z| over the
+    threshold with Holm p = 0.13 is not significant once every comparison is counted)."""
+    p_holm = row.get("p_holm")
+    if p_holm is not None and not pd.isna(p_holm):
+        if p_holm < alpha:
+            return "significant after Holm"
+        raw = row.get("significant")
+        return "not significant after Holm" if raw is not None and not pd.isna(raw) and bool(raw) else ""
+    return ""
+
+
+def impact_display(rows: pd.DataFrame, k: int, alpha: float = 0.05) -> pd.DataFrame:
     """One line per adverse-impact row: counts, rates, ratio with CI, z, p (raw and Holm),
     shortfall, flag and the reason. Suppressed rows say why, never a number."""
     out = []
@@ -55,7 +67,7 @@ def impact_display(rows: pd.DataFrame, k: int) -> pd.DataFrame:
             continue
         is_all = r["group"] == "All"
         flagged = bool(r["flagged"]) if r["flagged"] is not pd.NA and not pd.isna(r["flagged"]) else False
-        significant = bool(r["significant"]) if not pd.isna(r["significant"]) else False
+        significance = significance_flag(r, alpha)
         out.append({
             **base,
             "Selected / decided (n)": f"{int(r['numerator']):,} / {int(r['n']):,}",
@@ -68,7 +80,7 @@ def impact_display(rows: pd.DataFrame, k: int) -> pd.DataFrame:
             "p (Fisher)": _p(r["p_fisher"]),
             "p (Holm)": _p(r["p_holm"]),
             "Shortfall": "" if pd.isna(r["shortfall"]) else f"{int(r['shortfall']):,}",
-            "Flag": "; ".join(f for f, on in (("below 4/5", flagged), ("significant", significant)) if on),
+            "Flag": "; ".join(f for f in ("below 4/5" if flagged else "", significance) if f),
             "Note": r["note"],
         })
     cols = ["Period", "Stage", "Group", "Selected / decided (n)", "Selection rate", "Reference",

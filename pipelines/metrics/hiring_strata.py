@@ -54,10 +54,24 @@ class StratifiedImpact:
     cmh: pd.DataFrame        # one row per period, stage and published non-reference group
 
 
+NO_DIFFERENCE = "no significant difference"
+
+
 def _conclusion(z: float, z_threshold: float) -> str:
     if z is None or math.isnan(z) or abs(z) < z_threshold:
-        return "no significant difference"
+        return NO_DIFFERENCE
     return "selected less often" if z > 0 else "selected more often"
+
+
+def views_disagree(pooled: str, stratified: str, pooled_flag: bool, mh_flag: bool, mh_ratio: float) -> bool:
+    """Worth a Simpson's-paradox warning: the two views reach different conclusions, or fall
+    either side of four-fifths while at least one of them is significant. Ratios either side
+    of 0.8 with no significant difference in either view (pooled 0.79, stratified 0.82) are
+    noise around the line, not a paradox."""
+    if pooled != stratified:
+        return True
+    either_significant = NO_DIFFERENCE not in (pooled, stratified)
+    return pooled_flag != mh_flag and not math.isnan(mh_ratio) and either_significant
 
 
 def _verdict(below: bool) -> str:
@@ -193,7 +207,7 @@ def _cmh_rows(pooled: pd.DataFrame, counts: pd.DataFrame, by: list[str], stratif
         mh = mantel_haenszel(tables)
         pooled_c, strat_c = _conclusion(r.z, z_thr), _conclusion(mh.z, z_thr)
         mh_flag = (not math.isnan(mh.rate_ratio)) and mh.rate_ratio < float(exact(threshold))
-        disagree = pooled_c != strat_c or (bool(r.flagged) != mh_flag and not math.isnan(mh.rate_ratio))
+        disagree = views_disagree(pooled_c, strat_c, bool(r.flagged), mh_flag, mh.rate_ratio)
         note = ""
         if disagree:
             note = (f"pooled and within-{stratify} views disagree (Simpson's paradox check): pooled, "
