@@ -159,7 +159,8 @@ def protect_table(df: pd.DataFrame, spec, dims: list[str], k: int, salt: str,
             else:
                 out[col] = _protect_counts(salt, shared.get(col, f"{spec.name}.{col}"), v, cells, filters)
         else:   # means, medians, spend, coefficients: magnitudes of the cell
-            scale = _reference_n(v, counts["numerator"], n_exact) if col == "denominator" else n_exact
+            scale = (_reference_n(v, counts["numerator"], n_exact) if rule == "gap" else _base_n(v, n_exact)) \
+                if col == "denominator" else n_exact
             out[col] = protected_magnitude(salt, f"{spec.family}.{col if rule != 'gap' else 'mean'}", v, scale)
     value = counts["value"]
     if rule == "count":
@@ -177,16 +178,80 @@ def protect_table(df: pd.DataFrame, spec, dims: list[str], k: int, salt: str,
             new_value = 100.0 * (out["denominator"] - out["numerator"]) / out["denominator"]
         new_value = np.where(np.isfinite(value), new_value, np.nan)
     else:
-        new_value = protected_magnitude(salt, f"{spec.name}.value", value, n_exact, VALUE_SPREAD)
-    shift = new_value - value
+        new_value = _own_value(salt, spec, df, value, n_exact)
     for col in ("numerator", "denominator", "n"):
         df[col] = out[col]
     df["value"] = new_value
     if spec.ci not in ("wilson", "poisson") and "ci_low" in df:
-        for col in ("ci_low", "ci_high"):   # the interval moves with its estimate
-            df[col] = pd.to_numeric(df[col], errors="coerce") + np.nan_to_num(shift)
+        _protected_interval(salt, spec, df, value, new_value, counts, out, n_exact, rule)
+    _protect_extras(salt, spec, df, dims, n_exact)
     hidden = ~(out["n"] >= k)
     return df, hidden
+
+
+def _half_widths(df: pd.DataFrame, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lo = pd.to_numeric(df["ci_low"], errors="coerce").to_numpy(dtype=float)
+    hi = pd.to_numeric(df["ci_high"], errors="coerce").to_numpy(dtype=float)
+    return value - lo, hi - value
+
+
+def _own_value(salt, spec, df, value, n_exact) -> np.ndarray:
+    """A model result moves by up to VALUE_SPREAD / n of itself, keyed by the exact figure
+    (the same rule family analyses use for the same figure, e.g. remediation's gap before)."""
+    return protected_magnitude(salt, f"{spec.name}.value", value, n_exact, VALUE_SPREAD)
+
+
+def _protected_interval(salt, spec, df, value, new_value, counts, out, n_exact, rule) -> None:
+    """Intervals the engine does not compute itself. Shifting an exact interval would keep its
+    exact half-widths, from which the exact estimate can be worked back (a Wilson interval's
+    ends determine p and n). So: a share of counts gets a Wilson interval of its protected
+    counts, widened by the metric's own design effect rounded to one decimal; any other
+    interval keeps its shape with each half-width moved like a magnitude."""
+    below, above = _half_widths(df, value)
+    if rule == "ratio" and np.isfinite(counts["denominator"]).any():
+        from ..metrics._stats import wilson_interval
+        num, den = counts["numerator"], counts["denominator"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w_lo, w_hi = (np.asarray(a, dtype=float) for a in wilson_interval(pd.Series(num), pd.Series(den)))
+            deff = np.round(np.nan_to_num((below + above) / (w_hi - w_lo), nan=1.0), 1)
+            deff = np.where(np.isfinite(deff) & (deff > 0), deff, 1.0) ** 2
+            p_lo, p_hi = wilson_interval(pd.Series(out["numerator"] / deff), pd.Series(out["denominator"] / deff))
+        df["ci_low"], df["ci_high"] = np.asarray(p_lo, dtype=float), np.asarray(p_hi, dtype=float)
+        return
+    n = np.nan_to_num(n_exact, nan=1.0)
+    lo_w = protected_magnitude(salt, f"{spec.name}.ci_low", below, n)
+    hi_w = protected_magnitude(salt, f"{spec.name}.ci_high", above, n)
+    df["ci_low"], df["ci_high"] = new_value - lo_w, new_value + hi_w
+
+
+def _protect_extras(salt, spec, df, dims, n_exact) -> None:
+    """Extra numeric columns a metric adds (selection rates, z, p, R²...) are exact statistics
+    of the cell: they move like model results, so they cannot be inverted to exact counts or
+    pay. Whole-number columns stay whole numbers."""
+    skip = set(LONG) | set(dims) | set(spec.keys) | {"_gid", "_level"}
+    for col in [c for c in df.columns if c not in skip and not str(c).startswith("_")]:
+        series = df[col]
+        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        v = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        moved = protected_magnitude(salt, f"{spec.name}.{col}", v, n_exact, VALUE_SPREAD)
+        if _is_count(v):
+            moved = np.round(moved)
+        df[col] = moved
+
+
+LONG = ["metric", "period_start", "period_end", "period", "dimensions", "group", "numerator",
+        "denominator", "value", "ci_low", "ci_high", "n", "suppressed", "note"]
+
+
+def _base_n(den: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """For a share's denominator (a total such as all spend): the largest n among the rows
+    sharing it, i.e. the n of the population it is the total of, not of the row's group."""
+    largest: dict[float, float] = {}
+    for value, count in zip(den, n):
+        if np.isfinite(value):
+            largest[value] = max(largest.get(value, 0.0), count if np.isfinite(count) else 0.0)
+    return np.array([largest.get(v, c) for v, c in zip(den, n)], dtype=float)
 
 
 def _reference_n(den: np.ndarray, num: np.ndarray, n: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ def test_goal_actuals_are_the_pages_protected_shares_and_exact_only_for_the_data
     for r in goals[goals["actual"].notna()].itertuples():
         expected = diverse[(r.period, r.spend_base)] if r.certification == "DIVERSE" else \
             page[(r.period, r.certification, r.spend_base)]
-        assert r.actual == expected
+        assert r.actual == pytest.approx(expected, rel=1e-12)
         truth = exact[(r.goal, r.period)]
         # numerator and denominator each move by up to 4/n of themselves (n: the row's
         # companies, a protected count within 2 of the true one), so the share by at most
