@@ -13,7 +13,7 @@ DEMO_DB := build/demo.duckdb
 PORT ?= 8501
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help demo demo-db test test-fast sample lock system-deps browser-deps screenshots bench bench-large bench-spark docs clean
+.PHONY: help demo demo-db test test-fast lint sample lock system-deps browser-deps screenshots bench bench-large bench-spark docs clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -46,6 +46,10 @@ demo: demo-db  ## build the sample database and serve the dashboard on 127.0.0.1
 
 test: $(STAMP) system-deps browser-deps  ## run all tests incl. browser, accessibility, PDF and Spark parity checks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q   # loadgroup: Spark tests share one worker and session; exit code 5 (no tests) fails make too
+
+lint: $(STAMP)  ## the fast first tier: ruff (bug-class rules) and the import contract
+	$(BIN)/ruff check pipelines dashboard tests benchmarks sample_data scripts
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_import_contract.py
 
 test-fast: $(STAMP)  ## unit tests only (skip end-to-end builds and Spark)
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -7,9 +7,12 @@ is used instead (looked up by name, so this module never imports PySpark).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import duckdb
+
+if TYPE_CHECKING:   # a type only: this module must not import pandas (equity list stays fast)
+    import pandas as pd
 
 
 def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None):

@@ -9,7 +9,6 @@ turns its pages into PNGs with pdftoppm. The output folder is ignored by git.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import socket
 import subprocess

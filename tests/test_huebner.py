@@ -17,7 +17,6 @@ import duckdb
 import pytest
 
 from pipelines.build import build
-from pipelines.metrics import compute
 from tests.helpers import compute_exact
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -41,7 +41,9 @@ def imports(path: Path, top_level_only: bool = False) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     here = module_name(path).split(".")
     package = here if path.name == "__init__.py" else here[:-1]
+    typing_only = {id(n) for node in ast.walk(tree) if _is_type_checking(node) for n in ast.walk(node)}
     nodes = tree.body if top_level_only else list(ast.walk(tree))
+    nodes = [n for n in nodes if id(n) not in typing_only]   # `if TYPE_CHECKING:` never runs
     out: set[str] = set()
     for node in nodes:
         if isinstance(node, ast.Import):
@@ -52,6 +54,10 @@ def imports(path: Path, top_level_only: bool = False) -> set[str]:
             out.add(mod)
             out |= {f"{mod}.{alias.name}" for alias in node.names}
     return out
+
+
+def _is_type_checking(node) -> bool:
+    return isinstance(node, ast.If) and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
 
 
 def graph(top_level_only: bool) -> dict[str, set[str]]:

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from pipelines.metrics import compute
 from tests.conftest import REAL_DATA
 from tests.helpers import build_and_open, employees_folder
 from tests.helpers import compute_exact

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from pipelines.metrics import compute
 from pipelines.metrics.pay_regression import details, fit_adjusted, gap_percent, kennedy_percent
 from tests.helpers import build_and_open, employees_folder
 from tests.helpers import compute_exact
@@ -128,7 +127,6 @@ def test_adjusted_gap_without_a_compared_dimension_gives_sizes_not_gaps(sample_c
     """Overall (no breakdown) there is no group to compare: one row per year with the number
     of people with pay and no gap - never a crash. n is the yearly pay population, which the
     gender breakdown of the same metric splits into groups (their sizes add up to it)."""
-    from pipelines.metrics import compute
     overall = compute_exact(sample_con, "adjusted_pay_gap")
     by_gender = compute_exact(sample_con, "adjusted_pay_gap", by=["gender"])
     assert len(overall) == overall["period"].nunique() > 0

@@ -18,7 +18,6 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.metrics import compute
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.helpers import compute_exact

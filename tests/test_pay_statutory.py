@@ -8,7 +8,6 @@ import random
 import pytest
 
 from pipelines.errors import DataError
-from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from pipelines.metrics.pay_statutory import statutory_measures
 from tests.helpers import build_and_open, employees_folder, write_csv

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipelines.metrics import LONG_COLUMNS, build_context, compute, registry
+from pipelines.metrics import LONG_COLUMNS, build_context, registry
 from tests.helpers import compute_exact
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,6 @@ import pytest
 
 from pipelines.errors import UsageError
 from tests.helpers import employees_folder
-from tests.helpers import compute_exact
 
 
 def test_a_duckdb_build_and_the_dashboard_data_never_import_pyspark(tmp_path):

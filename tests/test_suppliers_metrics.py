@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.helpers import compute_exact

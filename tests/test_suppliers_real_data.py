@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from tests.conftest import REAL_DATA
 from tests.helpers import build_and_open, employees_folder

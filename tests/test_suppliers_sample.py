@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from pipelines.config import default_config
-from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import build_and_open

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from pipelines.metrics._suppression import COMPLEMENTARY, PRIMARY, suppression_mask
-from tests.helpers import compute_exact
 
 DIMS = ["gender", "race"]
 

@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.metrics import compute
 from pipelines.metrics.voice_guard import DifferencingRefused, neighbour_views
 from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.test_voice_metrics import RESPONSE_COLS, hr_people

@@ -28,7 +28,6 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from pipelines.errors import DataError, EquityError, UsageError
-from pipelines.metrics import compute
 from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.helpers import compute_exact
 

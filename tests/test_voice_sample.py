@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.metrics import compute
 from pipelines.metrics.voice_compare import voice_gaps
 from tests.helpers import compute_exact
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.metrics import compute
 from pipelines.metrics._suppression import COMPLEMENTARY, PRIMARY
 from dashboard.narrative import suppressed_label
 from tests.helpers import build_and_open, employees_folder, write_csv

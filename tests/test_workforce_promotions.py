@@ -10,7 +10,6 @@ import pytest
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
-from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from tests.helpers import build_and_open, employees_folder
 from tests.helpers import compute_exact

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from pipelines.metrics import compute
 from pipelines.metrics.workforce_curves import retention_curves
 from tests.helpers import build_and_open, employees_folder
 from tests.helpers import compute_exact

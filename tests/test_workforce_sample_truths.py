@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from pipelines.metrics.workforce_curves import retention_curves
 from pipelines.metrics.workforce_impact import impact

@@ -7,7 +7,6 @@ import pytest
 from scipy import optimize, stats
 from statsmodels.stats.proportion import proportion_confint
 
-from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from tests.helpers import build_and_open, employees_folder
 from tests.helpers import compute_exact

@@ -9,7 +9,6 @@ the engine will suppress (hiring_rows.published_mask).
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ._frame import Query

@@ -34,7 +34,7 @@ from ..privacy.cells import definition, hidden_below_k, protected_counts, protec
 from ..privacy.protect import VALUE_SPREAD
 from ._published import EXACT_HINT
 from .workforce_retention import DAYS_PER_MONTH
-from .workforce_survival import LogRank, at_risk_counts, kaplan_meier, logrank_test
+from .workforce_survival import LogRank, kaplan_meier, logrank_test
 
 CURVE_COLUMNS = ["group", "tenure_months", "survival", "ci_low", "ci_high", "at_risk", "shown_as"]
 STEP, BETWEEN = "step of at least k exits", "interpolated between steps"

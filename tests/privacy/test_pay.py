@@ -13,7 +13,6 @@ counts bury the person's pay in noise of several times the average pay.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -25,7 +24,7 @@ from pipelines.metrics import compute
 from pipelines.metrics import pay_remediation_report as report
 from pipelines.metrics.pay_analysis import pay_snapshot
 from pipelines.metrics.pay_cohorts import cohort_labels, cohort_review
-from pipelines.metrics.pay_oaxaca import decompose, decomposition_tables
+from pipelines.metrics.pay_oaxaca import decomposition_tables
 from pipelines.metrics.pay_protect import Protection, one_person_scale
 from pipelines.metrics.pay_regression import details
 from pipelines.metrics.pay_remediation import Remediation, plan_for_target
