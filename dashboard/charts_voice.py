@@ -217,6 +217,6 @@ def heatmap_summary(cells: pd.DataFrame, finding: pd.Series | None, survey: str,
         parts.append("No group differs significantly from everyone else after Holm adjustment.")
     groups = cells[cells["group"] != "All"].groupby("group")["suppressed"].all()
     if groups.any():
-        parts.append(f"{int(groups.sum())} of {len(groups)} groups are not shown: fewer than {k} "
-                     "respondents, or hidden so that a smaller group cannot be worked out.")
+        parts.append(f"{int(groups.sum())} of {len(groups)} groups are not shown: their protected "
+                     f"count of respondents is below {k}.")
     return " ".join(parts)

@@ -88,8 +88,7 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
                      f"lowest: {lo['group']} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,}).")
     hidden = int(latest["suppressed"].sum())
     if hidden:
-        parts.append(f"{hidden} group(s) not shown: fewer than {k} people, or hidden so a smaller "
-                     f"group cannot be worked out from the totals.")
+        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
     return " ".join(parts)
 
 

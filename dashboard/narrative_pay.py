@@ -50,8 +50,7 @@ def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
         parts.append(text + ".")
     hidden = int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum())
     if hidden:
-        parts.append(f"{hidden} group(s) not shown: fewer than {k} people, or hidden so a smaller group "
-                     "cannot be worked out from the totals.")
+        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
     head = f"Pay relative to the reference group on {latest['period_end'].iat[0]} ({latest['period'].iat[0]}). "
     return head + (" ".join(parts) if parts else "No group is large enough to show.")
 

@@ -85,8 +85,8 @@ if data.family_loaded(version, "workforce"):
     latest = table[(table["period_start"] == table["period_start"].max()) & (table["dimensions"] == "|".join(by))]
     hidden = int(latest["suppressed"].sum())
     st.caption(f"Privacy: in the {' × '.join(by)} breakdown of headcount ({latest['period'].iat[0]}), "
-               f"{hidden} of {len(latest)} groups are hidden - fewer than {info['k']} people, or hidden so "
-               "that a smaller group cannot be worked out from the totals.")
+               f"{hidden} of {len(latest)} groups are hidden: their protected count is below {info['k']} "
+               "(every figure shown is protected; see Methodology).")
 
 commitments = commitments_data.assessments(version)
 if commitments:

@@ -76,7 +76,7 @@ def _not_enough_reason(c: Commitment, baseline: pd.Series | None, latest: pd.Ser
     which = f"the baseline period {c.baseline_period}" if not _published(baseline) else \
         f"the latest full period {latest['period'] if latest is not None else ''}".strip()
     return (f"Not enough data to report: {c.group} is below the privacy threshold in {which} (too few people "
-            f"or companies, or hidden so that such a group cannot be worked out from the totals).")
+            f"or companies once the figures are protected).")
 
 
 def assess(c: Commitment, yearly: pd.DataFrame, checkpoints: pd.DataFrame, reviews: list[dt.date],
