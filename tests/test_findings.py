@@ -38,8 +38,21 @@ def test_lapsed_certifications_are_flagged(findings):            # truth 4
     assert _having(findings, "Suppliers", "paid after their diverse certification lapsed")
 
 
-def test_planted_belonging_gap_for_asian_women(findings):        # truth 6
-    assert _having(findings, "Employee voice", "Woman|Asian", "belonging")
+def test_planted_belonging_gap_for_asian_women(findings, sample_db):        # truth 6
+    # ~70 respondents, a planted gap near Holm's threshold: on protected counts it is flagged for
+    # some salts and not others, so the published findings may only ever name this gap, and the
+    # data owner's exact comparison always finds it (tests/test_voice_sample.py checks the sizes)
+    import duckdb
+    from pipelines.metrics.voice_compare import voice_gaps
+    voice = _having(findings, "Employee voice")
+    assert all("belonging" in f and "Asian" in f for f in voice), voice
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        exact = voice_gaps(con, "favourability", by=["gender", "race_ethnicity"], exact=True)
+    finally:
+        con.close()
+    flagged = exact[exact["significant"].eq(True)]
+    assert ((flagged["group"] == "Woman|Asian") & (flagged["construct"] == "belonging")).any()
     assert not _having(findings, "Employee voice", "fairness")
 
 

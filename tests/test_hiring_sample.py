@@ -36,7 +36,9 @@ def test_engineering_women_are_flagged_at_the_interview_stage(sample_con):
     expected = (truth.loc["Woman", "passed"] / truth.loc["Woman", "decided"]) / \
                (truth.loc["Man", "passed"] / truth.loc["Man", "decided"])
     period, lo, hi = whole_window(sample_con)
-    result = stratified_impact(sample_con, ["gender"], "department", period=period, date_from=lo, date_to=hi)
+    # the data owner's exact figures (the published ones are protected: tests/privacy/test_hiring.py)
+    result = stratified_impact(sample_con, ["gender"], "department", period=period, date_from=lo, date_to=hi,
+                               exact=True)
     rows = result.strata
     woman = rows[(rows["stratum"] == "Engineering") & (rows["stage"] == "interview")
                  & (rows["group"] == "Woman")].iloc[0]

@@ -127,7 +127,12 @@ def protected_logrank(frame: pd.DataFrame, shown: list[str], groups: pd.DataFram
     if (n_p < 2 * k).any():
         return None
     people = frame[frame["group"].isin(shown)]
-    test = logrank_test(people["entry"], people["exit"], people["event"], people["group"])
+    if not people["event"].astype(bool).any():
+        return None   # no exits at all: nothing to compare (the variance matrix is singular)
+    try:
+        test = logrank_test(people["entry"], people["exit"], people["event"], people["group"])
+    except np.linalg.LinAlgError:   # too few exits to separate the groups
+        return None
     stat = float(protected_magnitude(salt, "retention.logrank", np.array([test.statistic]),
                                      np.array([float(n_p.sum())]), VALUE_SPREAD)[0])
     exits_p = groups.set_index("group").loc[test.groups, "exits"].to_numpy(float)
