@@ -94,13 +94,15 @@ def test_every_registry_metric_equals_duckdb(engines, name):
         # and every estimate within the protection's bound (2 x 4/n of itself) of the other
         estimates = [c for c in expected.columns if c in ("numerator", "denominator", "value", "ci_low", "ci_high")
                      or (pd.api.types.is_float_dtype(expected[c]) and c not in ("n",))]
-        n = expected["n"].astype(float).to_numpy()
+        n = np.maximum(expected["n"].astype(float).fillna(1).to_numpy(), 1)
+        both = pd.concat([expected[estimates].abs(), got[estimates].abs()], axis=1).astype(float)
+        scale = both.max(axis=1).fillna(0).to_numpy()   # the row's largest figure (an interval end can be ~0)
         for col in estimates:
             d, g = expected[col].astype(float).to_numpy(), got[col].astype(float).to_numpy()
             shown = ~np.isnan(d)
             assert (np.isnan(d) == np.isnan(g)).all(), f"{name}: {col} blank in different rows"
-            bound = 2 * 4.0 / np.maximum(n[shown], 1) * np.maximum(np.abs(d[shown]), np.abs(g[shown])) + 1e-6
-            assert (np.abs(d[shown] - g[shown]) <= bound * 4).all(), f"{name}: {col} beyond the protection bound"
+            bound = 4 * 2 * 4.0 / n[shown] * scale[shown] + 1e-6
+            assert (np.abs(d[shown] - g[shown]) <= bound).all(), f"{name}: {col} beyond the protection bound"
         expected, got = expected.drop(columns=estimates), got.drop(columns=estimates)
     assert_same_table(expected, got, f"{name} by {by}", spec.unit)
     assert expected["suppressed"].tolist() == got["suppressed"].tolist()
