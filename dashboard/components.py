@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pipelines.export import neutralise, to_csv
+from pipelines.export import neutralise, safe_frame, to_csv
 
 from . import data
 
@@ -24,12 +24,7 @@ def _display_safe(value: object) -> object:
 
 def display_frame(table: pd.DataFrame) -> pd.DataFrame:
     """`table` with every text cell and column name passed through _display_safe."""
-    out = table.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_display_safe)
-    out.columns = [_display_safe(c) for c in out.columns]
-    return out
+    return safe_frame(table, cell=_display_safe)
 
 
 def safe_dataframe(table: pd.DataFrame, **kwargs):

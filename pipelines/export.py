@@ -20,14 +20,16 @@ def neutralise(value: object) -> object:
     return value
 
 
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Text columns neutralised; numeric columns untouched (a negative gap stays a number)."""
+def safe_frame(df: pd.DataFrame, cell=None) -> pd.DataFrame:
+    """Text columns and names passed through `cell` (default: neutralise); numeric columns
+    untouched (a negative gap stays a number)."""
     import pandas as pd
+    cell = cell or neutralise
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
-    out.columns = [neutralise(c) for c in out.columns]
+            out[col] = out[col].map(cell)
+    out.columns = [cell(c) for c in out.columns]
     return out
 
 
