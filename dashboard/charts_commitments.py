@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines.commitments import Assessment
+from pipelines.metrics import full_period_rows
 
 from .charts import style
 from .charts_workforce import target_figure
@@ -15,7 +16,7 @@ from .charts_workforce import target_figure
 
 def trajectory_figure(a: Assessment, *, title: str, events: pd.DataFrame | None = None) -> go.Figure:
     c = a.commitment
-    rows = a.yearly[~a.yearly["note"].fillna("").str.contains("partial period")]
+    rows = full_period_rows(a.yearly)
     rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= pd.Timestamp(a.baseline["period_start"]).date()] \
         if a.baseline is not None else rows
     projection = a.projection or {}

@@ -77,7 +77,7 @@ def run_info(version: DbVersion) -> dict:
     tables = built_tables(cur)   # with a Spark results database: the marts built on the cluster
     precomputed = has_table(cur, "metric_results")   # a results-only database from a Spark build
     return {"precomputed": precomputed,"run_id": ctx["run_id"], "as_of": ctx["as_of"], "history_start": ctx["history_start"],
-            "organisation": ctx["config"].get("organisation", ""), "k": ctx["config"]["privacy"]["k"],
+            "organisation": ctx["config"]["organisation"], "k": ctx["config"]["privacy"]["k"],
             "survey_k": ctx["config"]["privacy"]["survey_k"],
             "fiscal_year_start_month": ctx["config"]["fiscal_year_start_month"], "tables": tables,
             "reporting_currency": ctx["config"]["reporting_currency"]}

@@ -9,22 +9,18 @@ from pathlib import Path
 
 import click
 
+from .cli_options import (by_option, database_path, date_range_options, day, db_option, exact_option, filter_option,
+                          format_option, k_option, open_database, parse_filters, period_option, split_dims)
 from .errors import EquityError, missing_extra
 
 log = logging.getLogger("pipelines")
-DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                         help="DuckDB file (default: $EQUITY_DB or ./equity.duckdb).")
+# the names commands used before pipelines/cli_options.py (one definition, two names)
+DB_OPTION, EXACT_OPTION, _parse_filters = db_option, exact_option, parse_filters
 
 
 def _console():
     from rich.console import Console
     return Console(stderr=True)
-
-
-# the data owner's exact figures (person-level database in hand); never for publication
-EXACT_OPTION = click.option("--exact", is_flag=True, default=False,
-                            help="Exact figures for the data owner (n<k and complementary suppression "
-                                 "instead of protection). Not for publication.")
 
 
 def handle_errors(fn):
@@ -92,7 +88,7 @@ def sample(out: Path, employees: int, seed: int, applications, spend_rows):
 @main.command()
 @click.option("--data", "data", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Data folder holding hr/, recruiting/, procurement/ ... and optional equity.yml.")
-@DB_OPTION
+@db_option
 @click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
               help="spark: run the models and metrics on Spark (equity.yml `spark:` section) and "
                    "write only suppressed results to --db.")
@@ -105,8 +101,8 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
 
     Building into an existing database reuses what did not change: files with the same
     SHA-256 are not read again and models whose inputs are unchanged are copied."""
-    from .build import build as run_build, default_db_path
-    db = db or default_db_path()
+    from .build import build as run_build
+    db = database_path(db)
     if quiet:
         result = run_build(data, db, engine=engine, full=full)
     else:
@@ -136,7 +132,7 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
 
 
 @main.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@format_option
 @handle_errors
 def list_metrics(fmt: str):
     """List the metric registry: name, family, title, unit."""
@@ -154,54 +150,34 @@ def list_metrics(fmt: str):
                      [[r["name"], r["family"], r["title"], r["unit"]] for r in rows])
 
 
-def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
-    from .errors import UsageError
-    out: dict[str, list[str]] = {}
-    for item in values:
-        dim, sep, vals = item.partition("=")
-        if not sep or not vals:
-            raise UsageError(f"--filter takes DIM=VALUE[,VALUE] (got '{item}')")
-        out.setdefault(dim.strip(), []).extend(v.strip() for v in vals.split(","))
-    return out
-
-
 @main.command()
 @click.argument("name")
-@DB_OPTION
-@click.option("--by", default="", help="Up to three dimensions, comma-separated (e.g. gender,race_ethnicity).")
-@click.option("--period", default="year", type=click.Choice(["year", "quarter", "month", "custom"]),
-              show_default=True)
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--k", type=int, default=None, help="Suppression threshold (default from config; at least 3).")
-@click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE], e.g. department=Sales.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-@EXACT_OPTION
+@db_option
+@by_option()
+@period_option()
+@date_range_options
+@k_option()
+@filter_option()
+@format_option
+@exact_option
 @handle_errors
 def metrics(name, db, by, period, date_from, date_to, k, filters, fmt, exact):
     """Compute one registry metric as a long table (protected for publication; --exact for
     the data owner)."""
-    from .build import default_db_path
-    from .db import connect_readonly
     from .metrics import compute
-    con = connect_readonly(db or default_db_path())
-    df = compute(con, name, by=[d for d in by.split(",") if d.strip()], period=period,
-                 date_from=date_from.date() if date_from else None,
-                 date_to=date_to.date() if date_to else None, k=k, filters=_parse_filters(filters),
-                 exact=exact)
+    df = compute(open_database(db), name, by=split_dims(by), period=period, date_from=day(date_from),
+                 date_to=day(date_to), k=k, filters=parse_filters(filters), exact=exact)
     _emit(df, fmt, exact)
 
 
 @main.command()
-@DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@db_option
+@format_option
 @handle_errors
 def quality(db, fmt):
     """Summarise quarantined rows and data-quality expectation results."""
-    from .build import default_db_path
-    from .db import connect_readonly
     from .quality_report import quality_summary
-    con = connect_readonly(db or default_db_path())
+    con = open_database(db)
     sections = quality_summary(con)
     if fmt == "json":
         # One JSON document keyed by section title: printing one array per section produced
@@ -218,16 +194,15 @@ def quality(db, fmt):
 
 
 @main.command()
-@DB_OPTION
+@db_option
 @click.option("--port", default=8501, show_default=True, type=int)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (local only by default).")
 @handle_errors
 def dashboard(db, port, host):
     """Start the Streamlit dashboard over a built database."""
     import os
-    from .build import default_db_path
     app = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
-    env = dict(os.environ, EQUITY_DB=str((db or default_db_path()).resolve()))
+    env = dict(os.environ, EQUITY_DB=str(database_path(db).resolve()))
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
            "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",

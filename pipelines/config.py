@@ -6,6 +6,7 @@ in one place; this module only merges, validates and fingerprints.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 from importlib import resources
@@ -24,8 +25,19 @@ MIN_SURVEY_K = 5
 
 def default_config() -> dict[str, Any]:
     """The packaged defaults (a fresh copy each call)."""
+    return copy.deepcopy(_packaged_defaults())
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_defaults() -> dict[str, Any]:
     text = resources.files("pipelines").joinpath("defaults.yml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
+
+
+def with_defaults(stored: dict[str, Any]) -> dict[str, Any]:
+    """A database's stored config with any setting it lacks taken from defaults.yml (a database
+    built before the setting existed): the one fallback, so no default is repeated in code."""
+    return _merged(_packaged_defaults(), stored)
 
 
 def _merged(base: dict, override: dict) -> dict:

@@ -20,6 +20,7 @@ from dashboard.narrative_commitments import (NOT_ENOUGH, actions_table, checkpoi
 from dashboard.auth import auth_configured
 from dashboard.review_access import write_access
 from pipelines.commitments import ReviewLogError, status_table
+from pipelines.metrics import full_period_rows
 from pipelines.export import to_csv
 
 version = require_db()
@@ -72,7 +73,7 @@ for a in assessments:
                    f"{value_text({'value': p['projected_high']}, unit)}" if p else f"not projected: {a.progress}")
     if a.baseline is not None and a.latest is not None:
         title = trajectory_title(a)
-        rows = a.yearly[~a.yearly["note"].fillna("").str.contains("partial period")]
+        rows = full_period_rows(a.yearly)
         chart_block(trajectory_figure(a, title=title, events=data.events(version, c.spec.family)), display_table(rows, c.spec, info["k"]),
                     f"{title}. {a.reason}", key=f"cm-trend-{c.id}", filename=f"commitment_{c.id}_yearly.csv")
     else:

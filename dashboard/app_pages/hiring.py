@@ -100,7 +100,7 @@ chart_block(funnel_figure(reach, stages, title), funnel_display(reach, passing, 
             key="hiring-funnel", filename="hiring_funnel.csv")
 
 st.header("Adverse impact (four-fifths rule)")
-threshold, alpha = rec["adverse_impact_threshold"], rec.get("significance_alpha", 0.05)
+threshold, alpha = rec["adverse_impact_threshold"], rec["significance_alpha"]
 st.caption(f"Impact ratio = a group's selection rate ÷ the reference group's rate (the highest rate among "
            f"groups shown, with at least {rec['reference_min_share']:.0%} of the pool and an actual identity "
            f"answer). Flagged when strictly below {threshold}. Beside each ratio: its 95% Katz interval, the "

@@ -10,11 +10,11 @@ from dashboard.charts import trend_figure
 from dashboard.charts_workforce import flow_figure, heatmap_figure, pipeline_figure, ratio_figure, target_figure
 from dashboard.components import chart_block, no_data, require_db
 from dashboard.controls import GRAIN_NOUN, by_note, current_view
-from dashboard.narrative import display_table, finding_title, full_periods, latest_period, summary_text
+from dashboard.narrative import display_table, finding_title, summary_text
 from dashboard.narrative_workforce import (flow_summary, pipeline_summary, pipeline_title,
                                            ratio_summary, ratio_title, target_sentence)
 from pipelines.errors import DataError
-from pipelines.metrics import build_context
+from pipelines.metrics import build_context, full_period_rows, latest_full_period_rows
 from pipelines.metrics.workforce_common import ordered_levels, setting
 from pipelines.metrics.workforce_targets import parse_targets, target_progress, target_series
 
@@ -44,11 +44,6 @@ def table_for(name: str, by: tuple[str, ...]) -> pd.DataFrame:
                              view.filters_for(spec))
 
 
-def latest_full(rows: pd.DataFrame) -> pd.DataFrame:
-    full = full_periods(rows)
-    return latest_period(full if not full.empty else rows)
-
-
 # --- Trends over all years -------------------------------------------------------------
 st.header("Trends")
 name = st.selectbox("Metric", TREND_METRICS, format_func=lambda n: specs[n].title, key="wf_metric")
@@ -72,14 +67,14 @@ heat_rows = heat[heat["dimensions"] == "|".join(heat_by)]
 st.caption(f"{spec.title} for every {' × '.join(heat_by)} group and {GRAIN_NOUN[view.period]}. Blank cells are "
            f"groups whose protected count is below {k}. "
            + by_note(view, heat_by, "the heat map crosses two or more dimensions"))
-chart_block(heatmap_figure(heat_rows, title=finding_title(spec, latest_full(heat_rows)), unit=spec.unit, k=k),
-            display_table(heat, spec, k), summary_text(spec, latest_full(heat_rows), heat[heat["group"] == "All"], k),
+chart_block(heatmap_figure(heat_rows, title=finding_title(spec, latest_full_period_rows(heat_rows)), unit=spec.unit, k=k),
+            display_table(heat, spec, k), summary_text(spec, latest_full_period_rows(heat_rows), heat[heat["group"] == "All"], k),
             key=f"wf-heat-{name}", filename=f"{name}_by_group.csv")
 
 # --- Who joins and who leaves ------------------------------------------------------------
 st.header("Who joins and who leaves")
 flow_by = by[:1] or ("gender",)
-flows = {label: latest_full(table_for(m, flow_by)) for label, m in
+flows = {label: latest_full_period_rows(table_for(m, flow_by)) for label, m in
          (("headcount", "representation"), ("hires", "hire_share"), ("exits", "exit_share"))}
 flows = {label: t[t["dimensions"] == flow_by[0]] for label, t in flows.items()}
 period = flows["headcount"]["period"].iat[0] if len(flows["headcount"]) else ""
@@ -95,8 +90,8 @@ chart_block(flow_figure(flows, title=f"Share of headcount, hires and exits by {f
 st.header("Representation by level")
 level_by = tuple(d for d in by if d != "job_level")[:1] or ("gender",)
 levels = ordered_levels(data.dimension_values(version, "job_level"), config)
-rep = latest_full(table_for("representation_by_level", level_by))
-index = latest_full(table_for("pipeline_index", level_by))
+rep = latest_full_period_rows(table_for("representation_by_level", level_by))
+index = latest_full_period_rows(table_for("pipeline_index", level_by))
 rep_rows = rep[rep["dimensions"] == level_by[0]]
 st.caption("Each group's share of every level; the pipeline index divides a level's share by the share "
            "one level down (below 1: the group thins out going up). "
@@ -111,7 +106,7 @@ chart_block(pipeline_figure(rep_rows, levels, title=pipeline_title(rep_rows, lev
 st.header("Promotions")
 threshold = float(setting(config, "impact_ratio_threshold"))
 promo_by = by or ("gender",)
-ratios = latest_full(table_for("promotion_impact_ratio", promo_by))
+ratios = latest_full_period_rows(table_for("promotion_impact_ratio", promo_by))
 ratio_rows = ratios[ratios["dimensions"] == "|".join(promo_by)]
 st.caption(specs["promotion_impact_ratio"].definition)
 ratio_display = display_table(ratios, specs["promotion_impact_ratio"], k).assign(
@@ -139,7 +134,7 @@ if progress.empty:
     st.info("No targets configured. Add `targets:` to equity.yml (metric, dimensions, group, value, due).")
 for i, (row, rows_t) in enumerate(zip(progress.to_dict("records"), series)):
     t_spec = specs[row["metric"]]
-    shown = full_periods(rows_t)
+    shown = full_period_rows(rows_t)
     fig = target_figure(shown, pd.Series(row), title=f"{row['target']}: {row['status']}", unit=t_spec.unit,
                         events=events)
     chart_block(fig, display_table(shown, t_spec, k), target_sentence(pd.Series(row)),

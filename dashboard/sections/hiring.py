@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipelines.db import has_table
 from pipelines.formatting import format_p
-from pipelines.metrics import build_context, compute, families, make_periods
+from pipelines.metrics import build_context, compute, families, latest_full_data_period
 from pipelines.metrics.hiring_display import (cmh_display, funnel_display, funnel_sentences, impact_display,
                                               impact_sentences, sort_stages, time_display, time_sentences)
 from pipelines.metrics.hiring_funnel import stage_order
@@ -17,14 +17,6 @@ BY = ("gender",)
 STRATIFY = "department"
 
 
-def latest_full_period(con, period: str):
-    """The last period not cut short by the data window (the latest one if all are partial)."""
-    ctx = build_context(con)
-    periods = make_periods(period, ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
-    full = [p for p in periods if not p.is_partial]
-    return (full or periods)[-1]
-
-
 def _rows(table):
     return table[table["dimensions"].isin(["|".join(BY), ""])].reset_index(drop=True)
 
@@ -34,8 +26,8 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
         return None
     config = build_context(con)["config"]
     stages, rec = stage_order(config), config["recruiting"]
-    threshold, alpha = rec["adverse_impact_threshold"], rec.get("significance_alpha", 0.05)
-    chosen = latest_full_period(con, period)
+    threshold, alpha = rec["adverse_impact_threshold"], rec["significance_alpha"]
+    chosen = latest_full_data_period(con, period)
     # the chosen period itself (published figures take whole periods, never a custom range)
     window = {"period": period, "date_from": chosen.start, "date_to": chosen.end, "k": k}
     blocks = []
@@ -83,7 +75,7 @@ def findings(con, k: int, period: str = "year") -> list[str]:
         return []
     from pipelines.metrics.hiring_display import stage_label
     ctx = build_context(con)
-    alpha = ctx["config"]["recruiting"].get("significance_alpha", 0.05)
+    alpha = ctx["config"]["recruiting"]["significance_alpha"]
     window = {"period": "custom", "date_from": ctx["history_start"], "date_to": ctx["as_of"], "k": k}
     out = []
     for dim in ("gender", "race_ethnicity"):

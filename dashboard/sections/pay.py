@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipelines.db import has_table, scalar
 from pipelines.errors import UsageError
-from pipelines.metrics import build_context, compute, families, make_periods
+from pipelines.metrics import build_context, compute, families, latest_full_data_period
 from pipelines.metrics.pay_analysis import pay_snapshot
 from pipelines.metrics.pay_cohorts import cohort_review
 from pipelines.metrics.pay_oaxaca import decomposition_tables
@@ -44,10 +44,8 @@ def factors_text(config) -> str:
 
 
 def latest_full_year(con) -> tuple:
-    ctx = build_context(con)
-    periods = make_periods("year", ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
-    full = [p for p in periods if not p.is_partial] or periods
-    return full[-1].start, full[-1].end
+    year = latest_full_data_period(con, "year")
+    return year.start, year.end
 
 
 def relative_pay_rows(con, by, period="year", k=None, filters=None, date_from=None, date_to=None) -> pd.DataFrame:

@@ -4,17 +4,17 @@ the leaky pipeline, promotion impact ratios and targets - each from the same pub
 it is one. The report never asks for exact figures."""
 from __future__ import annotations
 
-import pandas as pd
 
 from pipelines.db import has_table, is_built
-from pipelines.metrics import build_context, compute, families, registry
+from pipelines.metrics import (build_context, compute, data_periods, families, full_period_rows, full_periods,
+                               latest_full_period_rows, registry)
 from pipelines.metrics.workforce_common import ordered_levels, setting
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
 from pipelines.metrics.workforce_targets import target_progress
 
 from ..charts import trend_figure
 from ..charts_workforce import km_figure, pipeline_figure, ratio_figure
-from ..narrative import display_table, finding_title, full_periods, latest_period, summary_text
+from ..narrative import display_table, finding_title, summary_text
 from ..narrative_workforce import (pipeline_summary, pipeline_title, ratio_summary, ratio_title, retention_summary, retention_title,
                                    target_sentence)
 from . import Block, Section
@@ -22,19 +22,14 @@ from . import Block, Section
 
 def _block(con, name: str, by: tuple[str, ...], k: int, period: str) -> Block:
     spec = registry()[name]
-    table = full_periods(compute(con, name, by=list(by), period=period))   # a report compares full periods
+    table = full_period_rows(compute(con, name, by=list(by), period=period))   # a report compares full periods
     rows = table[table["dimensions"] == "|".join(by)]
     overall = table[table["group"] == "All"]
-    title = finding_title(spec, full_periods(rows))
-    summary = summary_text(spec, full_periods(rows), full_periods(overall), k)
+    title = finding_title(spec, full_period_rows(rows))
+    summary = summary_text(spec, full_period_rows(rows), full_period_rows(overall), k)
     fig = trend_figure(rows, title=title, y_title=f"{spec.title} ({spec.unit})", unit=spec.unit)
     return Block(title=title, summary=summary, table=display_table(rows, spec, k), figure=fig,
                  alt=f"Line chart of {spec.title.lower()} by {' and '.join(by) or 'period'}. {summary}")
-
-
-def _latest_full(table: pd.DataFrame) -> pd.DataFrame:
-    full = full_periods(table)
-    return latest_period(full if not full.empty else table)
 
 
 def _retention_block(con, k: int) -> Block:
@@ -49,7 +44,7 @@ def _retention_block(con, k: int) -> Block:
 
 def _pipeline_block(con, k: int, period: str) -> Block:
     spec = registry()["representation_by_level"]
-    rows = _latest_full(compute(con, spec.name, by=["gender"], period=period))
+    rows = latest_full_period_rows(compute(con, spec.name, by=["gender"], period=period))
     levels = ordered_levels(rows["job_level"].unique(), build_context(con)["config"])
     by_gender = rows[rows["dimensions"] == "gender"]
     title = pipeline_title(by_gender, levels)
@@ -61,7 +56,7 @@ def _pipeline_block(con, k: int, period: str) -> Block:
 
 def _promotion_block(con, k: int, period: str) -> Block:
     spec = registry()["promotion_impact_ratio"]
-    rows = _latest_full(compute(con, spec.name, by=["gender"], period=period))
+    rows = latest_full_period_rows(compute(con, spec.name, by=["gender"], period=period))
     by_gender = rows[rows["dimensions"] == "gender"]
     threshold = float(setting(build_context(con)["config"], "impact_ratio_threshold"))
     title = ratio_title(by_gender, threshold)
@@ -103,10 +98,8 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     clearly below four-fifths (the whole interval under the threshold)."""
     if not has_table(con, "fct_employment_spells"):
         return []
-    from pipelines.metrics import make_periods
     ctx = build_context(con)
-    periods = [p for p in make_periods("year", ctx["history_start"], ctx["as_of"],
-                                       ctx["config"]["fiscal_year_start_month"]) if not p.is_partial]
+    periods = full_periods(data_periods(con, "year", ctx))
     if not periods:
         return []
     window = periods[-FINDING_YEARS:]

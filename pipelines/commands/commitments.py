@@ -16,21 +16,20 @@ def _say(text: str, fmt: str) -> None:
 def register(main: click.Group) -> None:
     # imported here, not at module level: `python -m pipelines.cli` imports this module while
     # pipelines.cli itself is still loading (the same pattern as the other command modules)
-    from ..cli import DB_OPTION, EXACT_OPTION, _emit, handle_errors
+    from ..cli import _emit, handle_errors
+    from ..cli_options import db_option, exact_option, format_option, open_database
 
     @main.command()
-    @DB_OPTION
+    @db_option
     @click.option("--log", "show_log", is_flag=True,
                   help="Print the committee review log (every entry, corrections included) instead.")
-    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-    @EXACT_OPTION
+    @format_option
+    @exact_option
     @handle_errors
     def commitments(db, show_log, fmt, exact):
         """Each commitment in commitments.yml: assessment with its reason, baseline, latest, target."""
-        from ..build import default_db_path
         from ..commitments import ReviewLog, assess_register, review_log_path, status_table
-        from ..db import connect_readonly
-        con = connect_readonly(db or default_db_path())
+        con = open_database(db)
         if show_log:
             path = review_log_path(con)
             if path is None:

@@ -7,50 +7,46 @@ import click
 
 
 def register(main: click.Group) -> None:
-    from ..cli import DB_OPTION, EXACT_OPTION, _emit, _parse_filters, handle_errors
+    from ..cli import _emit, handle_errors
+    from ..cli_options import (by_option, date_range_options, day, db_option, exact_option, filter_option,
+                               format_option, k_option, open_database, parse_filters, period_option, split_dims)
 
     @main.group()
     def hiring():
         """Hiring-funnel analyses beyond `equity metrics` (adverse impact, stratified view)."""
 
     @hiring.command("adverse-impact")
-    @DB_OPTION
-    @click.option("--by", default="gender", show_default=True,
-                  help="Up to three recruiting dimensions, comma-separated (e.g. gender,race_ethnicity).")
+    @db_option
+    @by_option("gender", "Up to three recruiting dimensions, comma-separated (e.g. gender,race_ethnicity).")
     @click.option("--stage", "stages", multiple=True,
                   help="Only these stages (repeatable); 'bottom line' for hired / decided.")
     @click.option("--stratify", default=None,
                   help="Also compare within this dimension (e.g. department) with a CMH test.")
     @click.option("--view", type=click.Choice(["pooled", "strata", "cmh"]), default=None,
                   help="For csv/json: which table (default: cmh with --stratify, else pooled).")
-    @click.option("--period", default="all", show_default=True,
-                  type=click.Choice(["all", "year", "quarter", "month", "custom"]),
-                  help="'all' = every application in the data window (or --from/--to) pooled.")
-    @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
-    @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None)
-    @click.option("--k", type=int, default=None, help="Suppression threshold (default from config; at least 3).")
-    @click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE], e.g. department=Engineering.")
+    @period_option(("all", "year", "quarter", "month", "custom"), "all",
+                   "'all' = every application in the data window (or --from/--to) pooled.")
+    @date_range_options
+    @k_option()
+    @filter_option("DIM=VALUE[,VALUE], e.g. department=Engineering.")
     @click.option("--flagged-only", is_flag=True, help="Only rows below four-fifths or with |z| at the threshold.")
-    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-    @EXACT_OPTION
+    @format_option
+    @exact_option
     @handle_errors
     def adverse_impact(db, by, stages, stratify, view, period, date_from, date_to, k, filters,
                        flagged_only, fmt, exact):
         """Impact ratios with flags, z, Fisher and Holm p, Katz CI and shortfall."""
-        from ..build import default_db_path
-        from ..db import connect_readonly
         from ..metrics import build_context, compute
         from ..metrics.hiring_display import cmh_display, impact_display, sort_stages
         from ..metrics.hiring_funnel import funnel_data_issues, stage_order
         from ..metrics.hiring_strata import published_impact, stratified_impact, whole_window
-        con = connect_readonly(db or default_db_path())
-        dims = [d.strip() for d in by.split(",") if d.strip()]
-        lo = date_from.date() if date_from else None
-        hi = date_to.date() if date_to else None
+        con = open_database(db)
+        dims = split_dims(by)
+        lo, hi = day(date_from), day(date_to)
         if period == "all":
             period, lo, hi = whole_window(con, lo, hi)
         args = {"period": period, "date_from": lo, "date_to": hi, "k": k}
-        flt = _parse_filters(filters)
+        flt = parse_filters(filters)
         ctx = build_context(con)
         order = stage_order(ctx["config"])
         k_shown = k or ctx["config"]["privacy"]["k"]

@@ -19,43 +19,32 @@ import click
 
 
 def register(main: click.Group) -> None:
-    from ..cli import DB_OPTION, EXACT_OPTION, _emit, _parse_filters, handle_errors
+    from ..cli import _emit, handle_errors
+    from ..cli_options import (by_option, day, db_option, exact_option, filter_option, format_option,
+                               k_option, open_database, parse_filters, period_option, split_dims)
 
-    by_option = click.option("--by", default="gender", show_default=True,
-                             help="Group dimension(s), comma-separated (e.g. gender,race_ethnicity).")
-    k_option = click.option("--k", type=int, default=None, help="Suppression threshold (default from config).")
-    filter_option = click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE].")
-    fmt_option = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+    by_gender = by_option("gender", "Group dimension(s), comma-separated (e.g. gender,race_ethnicity).")
+    grain = period_option(("year", "quarter", "month"))
     date_option = click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
                                help="Snapshot date (default: end of the latest full year).")
-    period_option = click.option("--period", default="year", show_default=True,
-                                 type=click.Choice(["year", "quarter", "month"]))
-
-    def _open(db):
-        from ..build import default_db_path
-        from ..db import connect_readonly
-        return connect_readonly(db or default_db_path())
-
-    def _dims(by: str) -> list[str]:
-        return [d.strip() for d in by.split(",") if d.strip()]
 
     @main.group("pay")
     def pay():
         """Pay equity: statutory tables, adjusted gap, decomposition, cohorts, remediation."""
 
     @pay.command("statutory")
-    @DB_OPTION
-    @by_option
-    @period_option
-    @k_option
-    @filter_option
+    @db_option
+    @by_gender
+    @grain
+    @k_option()
+    @filter_option()
     @click.option("--flags-only", is_flag=True, help="Only the Art. 10 flagged categories.")
     @click.option("--snapshot", default=None,
                   help="UK snapshot date: private (5 April), public (31 March) or YYYY-MM-DD; the "
                        "figures are for the 12 months ending on it (bonus window, pay on that day).")
     @click.option("--year", type=int, default=None, help="Year of the private/public snapshot (default: latest).")
-    @fmt_option
-    @EXACT_OPTION
+    @format_option
+    @exact_option
     @handle_errors
     def statutory(db, by, period, k, filters, flags_only, snapshot, year, fmt, exact):
         """UK Gender Pay Gap six measures and EU Art. 9(1) for the latest full period (or the UK
@@ -65,22 +54,22 @@ def register(main: click.Group) -> None:
         organisation-level report."""
         from ..metrics import build_context
         from ..metrics.pay_statutory import art10_assessment, snapshot_window, statutory_measures
-        con = _open(db)
-        dims = _dims(by)
+        con = open_database(db)
+        dims = split_dims(by)
         window = {}
         if snapshot:
             start, end = snapshot_window(snapshot, year, build_context(con)["as_of"])
             period, window = "custom", {"date_from": start, "date_to": end}
             if fmt == "table":
                 click.echo(f"Snapshot date {end} (pay on that day, bonuses of the 12 months to it)")
-        measures = statutory_measures(con, dims[0], period=period, k=k, filters=_parse_filters(filters),
+        measures = statutory_measures(con, dims[0], period=period, k=k, filters=parse_filters(filters),
                                       exact=exact, **window)
         if not flags_only:
             if fmt == "table":
                 click.echo("UK Gender Pay Gap / EU Art. 9(1)(a)-(f)")
             _emit(measures, fmt, exact)
         latest = measures["period"].iat[0] if len(measures) else None
-        flags = art10_assessment(con, by=dims, period=period, k=k, filters=_parse_filters(filters), exact=exact,
+        flags = art10_assessment(con, by=dims, period=period, k=k, filters=parse_filters(filters), exact=exact,
                                  **window)
         flags = flags[flags["period"] == latest] if latest is not None else flags
         if flags_only:
@@ -90,13 +79,13 @@ def register(main: click.Group) -> None:
         _emit(flags, fmt, exact)
 
     @pay.command("adjusted")
-    @DB_OPTION
-    @by_option
-    @period_option
-    @k_option
-    @filter_option
-    @fmt_option
-    @EXACT_OPTION
+    @db_option
+    @by_gender
+    @grain
+    @k_option()
+    @filter_option()
+    @format_option
+    @exact_option
     @handle_errors
     def adjusted(db, by, period, k, filters, fmt, exact):
         """Adjusted gap per group and period: beta, robust SE, 95% CI, p, R^2, n, exp(beta)-1
@@ -104,29 +93,29 @@ def register(main: click.Group) -> None:
         from ..metrics import compute
         from ..metrics.pay_regression import details
         from ..privacy.keys import read_salt
-        con = _open(db)
-        table = details(compute(con, "adjusted_pay_gap", by=_dims(by), period=period, k=k,
-                                filters=_parse_filters(filters), exact=exact),
+        con = open_database(db)
+        table = details(compute(con, "adjusted_pay_gap", by=split_dims(by), period=period, k=k,
+                                filters=parse_filters(filters), exact=exact),
                         None if exact else read_salt(con))
         out = table.rename(columns={"numerator": "beta", "denominator": "se", "value": "gap_pct"})
         _emit(out[["period", "dimensions", "group", "reference", "n", "beta", "se", "ci_low", "ci_high",
                    "p_value", "gap_pct", "kennedy_gap", "r_squared", "suppressed", "note"]], fmt, exact)
 
     @pay.command("decomposition")
-    @DB_OPTION
-    @by_option
+    @db_option
+    @by_gender
     @date_option
-    @k_option
-    @filter_option
-    @fmt_option
-    @EXACT_OPTION
+    @k_option()
+    @filter_option()
+    @format_option
+    @exact_option
     @handle_errors
     def decomposition(db, by, date, k, filters, fmt, exact):
         """Oaxaca-Blinder decomposition of the ln-pay gap of each published group against the
         reference: twofold (pooled) and threefold, and each factor's explained part."""
         from ..metrics.pay_analysis import pay_snapshot
         from ..metrics.pay_oaxaca import decomposition_tables
-        snap = pay_snapshot(_open(db), _dims(by), date.date() if date else None, _parse_filters(filters), k,
+        snap = pay_snapshot(open_database(db), split_dims(by), day(date), parse_filters(filters), k,
                             exact=exact)
         summary, factors = decomposition_tables(snap)
         if fmt == "table":
@@ -137,25 +126,25 @@ def register(main: click.Group) -> None:
         _emit(factors, fmt, exact)
 
     @pay.command("cohorts")
-    @DB_OPTION
-    @by_option
+    @db_option
+    @by_gender
     @date_option
-    @k_option
-    @filter_option
-    @fmt_option
-    @EXACT_OPTION
+    @k_option()
+    @filter_option()
+    @format_option
+    @exact_option
     @handle_errors
     def cohorts(db, by, date, k, filters, fmt, exact):
         """Cohort review (job family x job level by default): gap and Welch t per cohort,
         tested only with n >= 30 and >= 5 in each group; |t| >= 2 flagged."""
         from ..metrics.pay_analysis import pay_snapshot
         from ..metrics.pay_cohorts import cohort_review
-        snap = pay_snapshot(_open(db), _dims(by), date.date() if date else None, _parse_filters(filters), k,
+        snap = pay_snapshot(open_database(db), split_dims(by), day(date), parse_filters(filters), k,
                             exact=exact)
         _emit(cohort_review(snap), fmt, exact)
 
     @pay.command("remediation")
-    @DB_OPTION
+    @db_option
     @click.option("--target-gap", "target", required=True, type=click.FloatRange(min=0, max=99),
                   help="Target adjusted gap in percent (e.g. 0, 1, 2): every published group at -target or better.")
     @click.option("--budget", type=click.FloatRange(min=0), default=None,
@@ -172,11 +161,11 @@ def register(main: click.Group) -> None:
                   help="Write one row per person raised (confidential: handle as payroll data; needs --exact).")
     @click.option("--curve", "curve_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Also write the cost-to-close curve to this CSV.")
-    @by_option
+    @by_gender
     @date_option
-    @k_option
-    @filter_option
-    @EXACT_OPTION
+    @k_option()
+    @filter_option()
+    @exact_option
     @handle_errors
     def remediation(db, target, budget, min_raise, max_raise, margin, out, include_individuals, curve_out, by,
                     date, k, filters, exact):
@@ -192,7 +181,7 @@ def register(main: click.Group) -> None:
         if include_individuals and not exact:
             raise UsageError("--include-individuals writes payroll data for the data owner: add --exact "
                              "(exact figures, not for publication)")
-        snap = pay_snapshot(_open(db), _dims(by), date.date() if date else None, _parse_filters(filters), k,
+        snap = pay_snapshot(open_database(db), split_dims(by), day(date), parse_filters(filters), k,
                             exact=exact)
         given = {"min_raise_pct": min_raise, "max_raise_pct": max_raise, "margin_pct": margin}
         rem = Remediation(snap, Settings.from_config(snap.config, **{key: v for key, v in given.items()

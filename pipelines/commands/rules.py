@@ -15,14 +15,15 @@ import click
 
 
 def register(main: click.Group) -> None:
-    from ..cli import DB_OPTION, _emit, handle_errors
+    from ..cli import _emit, handle_errors
+    from ..cli_options import db_option, format_option, k_option, open_database
 
     @main.group("rules")
     def rules():
         """Statutory rule packs: list them, or show what one decides."""
 
     @rules.command("list")
-    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+    @format_option
     @handle_errors
     def list_packs(fmt):
         """Every rule pack: name, jurisdiction, law, version date, pack version."""
@@ -63,21 +64,19 @@ def register(main: click.Group) -> None:
 
     @main.command("report")
     @click.argument("name")
-    @DB_OPTION
+    @db_option
     @click.option("--year", type=int, default=None,
                   help="Reporting year (default: the latest snapshot or year end on or before the data's as_of).")
-    @click.option("--k", type=int, default=None, help="Privacy threshold on top of the pack's rules (default from config).")
-    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+    @k_option("Privacy threshold on top of the pack's rules (default privacy.k)")
+    @format_option
     @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Also write the long table as CSV to this file.")
     @handle_errors
     def report(name, db, year, k, fmt, out):
         """A statutory report (rule pack NAME, see `equity rules list`) for the whole organisation:
         the authority's own layout and rounding, with the pack and its version."""
-        from ..build import default_db_path
-        from ..db import connect_readonly
         from ..metrics.statutory_report import layout_tables, long_csv, long_table, run_pack, withheld_reasons
-        con = connect_readonly(db or default_db_path())
+        con = open_database(db)
         result = run_pack(con, name, year=year, k=k)
         table = long_table(result)
         if out:

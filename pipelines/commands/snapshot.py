@@ -9,14 +9,14 @@ import click
 
 
 def register(main: click.Group) -> None:
-    from ..cli import DB_OPTION, handle_errors
+    from ..cli import handle_errors
+    from ..cli_options import db_option, open_database, period_option
 
     @main.command()
-    @DB_OPTION
+    @db_option
     @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
                   help="PDF file to write.")
-    @click.option("--period", default="year", type=click.Choice(["year", "quarter", "month"]),
-                  show_default=True, help="Grain of the headline comparison and trends.")
+    @period_option(("year", "quarter", "month"), help="Grain of the headline comparison and trends.")
     @click.option("--title", default=None, help="Document title (default: organisation and period).")
     @click.option("--no-charts", is_flag=True, help="Tables only (no Chromium needed).")
     @handle_errors
@@ -24,11 +24,9 @@ def register(main: click.Group) -> None:
         """Write the PDF snapshot: summary, one section per family, methodology, data quality."""
         from dashboard.pdf import snapshot_pdf
         from dashboard.pdf.figures import ChartRendererMissing
-        from ..build import default_db_path
-        from ..db import connect_readonly
         from ..errors import UsageError
         started = time.perf_counter()
-        con = connect_readonly(db or default_db_path())
+        con = open_database(db)
         try:
             pdf = snapshot_pdf(con, period=period, title=title, charts=not no_charts)
         except ChartRendererMissing as exc:

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import click
 
-from ..cli import DB_OPTION, EXACT_OPTION, _emit, handle_errors
+from ..cli import _emit, handle_errors
+from ..cli_options import day, db_option, exact_option, format_option, k_option, open_database, period_option
 
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-K_OPTION = click.option("--k", type=int, default=None,
-                        help="Minimum companies behind a money figure (default privacy.supplier_k, else privacy.k).")
+K_OPTION = k_option("Minimum companies behind a money figure (default privacy.supplier_k, else privacy.k)")
 
 
 def _con(db):
-    from ..build import default_db_path
-    from ..db import connect_readonly, has_table
-    from ..metrics import NoDataError
-    con = connect_readonly(db or default_db_path())
-    if not has_table(con, "fct_spend"):
-        raise NoDataError("no data loaded for supplier metrics (procurement/suppliers.csv, spend.csv and "
-                          "certifications.csv not supplied): add them and rebuild")
-    return con
+    return open_database(db, requires="fct_spend",
+                         missing="no data loaded for supplier metrics (procurement/suppliers.csv, spend.csv and "
+                                 "certifications.csv not supplied): add them and rebuild")
 
 
 def register(main: click.Group) -> None:
@@ -32,30 +26,30 @@ def register(main: click.Group) -> None:
         """Supplier diversity: expiring and lapsed certifications, goals, parent roll-up."""
 
     @suppliers.command()
-    @DB_OPTION
+    @db_option
     @click.option("--days", type=click.IntRange(min=1), default=None,
                   help="Window in days (default procurement.expiring_days, 90).")
     @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
                   help="Count from this day (default: the build's as_of).")
     @K_OPTION
-    @FORMAT
-    @EXACT_OPTION
+    @format_option
+    @exact_option
     @handle_errors
     def expiring(db, days, as_of, k, fmt, exact):
         """Certifications expiring soon (largest trailing spend first) and the spend at risk."""
         from ..metrics.suppliers_risk import expiring_certifications, spend_at_risk
         con = _con(db)
-        day = as_of.date() if as_of else None
-        _emit(expiring_certifications(con, day, days), fmt, exact)
-        risk = spend_at_risk(con, day, days, k, exact=exact).iloc[0]
+        as_of_day = day(as_of)
+        _emit(expiring_certifications(con, as_of_day, days), fmt, exact)
+        risk = spend_at_risk(con, as_of_day, days, k, exact=exact).iloc[0]
         if fmt == "table":
             amount = "hidden (fewer than k companies)" if risk["suppressed"] else f"{risk['spend_at_risk']:,.2f}"
             click.echo(f"Diverse spend at risk ({risk['trailing_from']} to {risk['as_of']}, suppliers left with no "
                        f"diverse certification: {risk['suppliers']}, companies n = {risk['n']}): {amount}")
 
     @suppliers.command()
-    @DB_OPTION
-    @FORMAT
+    @db_option
+    @format_option
     @handle_errors
     def lapsed(db, fmt):
         """Transactions booked after a supplier's diverse certification lapsed (not counted as diverse)."""
@@ -63,12 +57,12 @@ def register(main: click.Group) -> None:
         _emit(lapsed_spend(_con(db)), fmt)
 
     @suppliers.command()
-    @DB_OPTION
-    @click.option("--period", default="year", type=click.Choice(["year", "quarter", "month"]), show_default=True)
+    @db_option
+    @period_option(("year", "quarter", "month"))
     @click.option("--preset", default=None, help="Grade against a goal preset (e.g. sba) instead of the configured goals.")
     @K_OPTION
-    @FORMAT
-    @EXACT_OPTION
+    @format_option
+    @exact_option
     @handle_errors
     def goals(db, period, preset, k, fmt, exact):
         """Goals vs actual share per period, with achievement % and grade."""
@@ -86,8 +80,8 @@ def register(main: click.Group) -> None:
         _emit(table, fmt, exact)
 
     @suppliers.command()
-    @DB_OPTION
-    @FORMAT
+    @db_option
+    @format_option
     @handle_errors
     def parents(db, fmt):
         """The parent roll-up: each ultimate parent with the suppliers that roll up to it."""

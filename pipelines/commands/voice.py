@@ -17,36 +17,28 @@ METRICS = click.Choice(["favourability", "item_favourability", "inclusion_index"
 
 
 def register(main: click.Group) -> None:
-    from ..cli import DB_OPTION, EXACT_OPTION, _emit, _parse_filters, handle_errors
+    from ..cli import _emit, handle_errors
+    from ..cli_options import (by_option, db_option, exact_option, filter_option, format_option, k_option,
+                               open_database, parse_filters, split_dims)
+    from ..config import MIN_SURVEY_K
 
     def _open(db):
-        from ..build import default_db_path
-        from ..db import connect_readonly, has_table
-        from ..metrics import NoDataError
-        con = connect_readonly(db or default_db_path())
-        if not has_table(con, "dim_survey_waves"):
-            raise NoDataError("no data loaded for voice (add voice/survey_responses.csv and "
-                              "voice/items.csv to the data folder and rebuild)")
-        return con
+        return open_database(db, requires="dim_survey_waves",
+                             missing="no data loaded for voice (add voice/survey_responses.csv and "
+                                     "voice/items.csv to the data folder and rebuild)")
 
-    def _by(text: str) -> list[str]:
-        return [d.strip() for d in text.split(",") if d.strip()]
-
-    by_option = click.option("--by", default="", help="Up to three dimensions, e.g. gender,race_ethnicity.")
-    filter_option = click.option("--filter", "filters", multiple=True,
-                                 help="DIM=VALUE[,VALUE]; refused if it would single out a small group.")
-    k_option = click.option("--k", type=int, default=None,
-                            help="Survey threshold (default privacy.survey_k; at least 5).")
-    fmt_option = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+    by_dims = by_option()
+    filter_guarded = filter_option("DIM=VALUE[,VALUE]; refused if it would single out a small group.")
+    survey_k = k_option("Survey threshold (default privacy.survey_k)", minimum=MIN_SURVEY_K)
 
     @main.group()
     def voice():
         """Employee voice: survey gaps, change between waves, outcomes side by side."""
 
     @voice.command()
-    @DB_OPTION
-    @fmt_option
-    @EXACT_OPTION
+    @db_option
+    @format_option
+    @exact_option
     @handle_errors
     def waves(db, fmt, exact):
         """List the survey waves loaded (the periods of every voice metric)."""
@@ -72,47 +64,47 @@ def register(main: click.Group) -> None:
         _emit(df, fmt, exact)
 
     @voice.command()
-    @DB_OPTION
+    @db_option
     @click.option("--metric", type=click.Choice(["favourability", "item_favourability"]), default="favourability",
                   show_default=True)
-    @by_option
-    @filter_option
-    @k_option
+    @by_dims
+    @filter_guarded
+    @survey_k
     @click.option("--significant", is_flag=True, help="Only gaps significant after Holm adjustment.")
-    @fmt_option
-    @EXACT_OPTION
+    @format_option
+    @exact_option
     @handle_errors
     def gaps(db, metric, by, filters, k, significant, fmt, exact):
         """Each group's favourability minus everyone else's, per wave, with a 95% CI and test."""
         from ..metrics.voice_compare import voice_gaps
-        df = voice_gaps(_open(db), metric, by=_by(by), filters=_parse_filters(filters), k=k, exact=exact)
+        df = voice_gaps(_open(db), metric, by=split_dims(by), filters=parse_filters(filters), k=k, exact=exact)
         _emit(df[df["significant"].eq(True)] if significant else df, fmt, exact)
 
     @voice.command()
-    @DB_OPTION
+    @db_option
     @click.option("--metric", type=METRICS, default="favourability", show_default=True)
-    @by_option
-    @filter_option
-    @k_option
-    @fmt_option
-    @EXACT_OPTION
+    @by_dims
+    @filter_guarded
+    @survey_k
+    @format_option
+    @exact_option
     @handle_errors
     def change(db, metric, by, filters, k, fmt, exact):
         """Change of each group since the previous survey wave, with a 95% CI and test."""
         from ..metrics.voice_compare import voice_change
-        _emit(voice_change(_open(db), metric, by=_by(by), filters=_parse_filters(filters), k=k, exact=exact),
+        _emit(voice_change(_open(db), metric, by=split_dims(by), filters=parse_filters(filters), k=k, exact=exact),
               fmt, exact)
 
     @voice.command()
-    @DB_OPTION
-    @by_option
-    @filter_option
+    @db_option
+    @by_dims
+    @filter_guarded
     @click.option("--survey", default=None, help="survey_id (default: the latest wave).")
-    @fmt_option
-    @EXACT_OPTION
+    @format_option
+    @exact_option
     @handle_errors
     def outcomes(db, by, filters, survey, fmt, exact):
         """Inclusion index per group beside turnover (and promotion) rate, aggregated only."""
         from ..metrics.voice_outcomes import outcomes_side_by_side
-        _emit(outcomes_side_by_side(_open(db), by=_by(by), filters=_parse_filters(filters),
+        _emit(outcomes_side_by_side(_open(db), by=split_dims(by), filters=parse_filters(filters),
                                     survey_id=survey, exact=exact), fmt, exact)

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..cli import DB_OPTION, EXACT_OPTION, _emit, _parse_filters, handle_errors
-
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-K_OPTION = click.option("--k", type=int, default=None,
-                        help="Privacy threshold: groups below it are hidden (default from config; at least 3).")
-
-
-def _connect(db):
-    from ..build import default_db_path
-    from ..db import connect_readonly
-    return connect_readonly(db or default_db_path())
-
-
-def _dims(by: str) -> list[str]:
-    return [d.strip() for d in by.split(",") if d.strip()]
+from ..cli import _emit, handle_errors
+from ..cli_options import (by_option, date_range_options, day, db_option, exact_option, filter_option,
+                           format_option, k_option, open_database, parse_filters, split_dims)
 
 
 def _say(text: str, fmt: str) -> None:
@@ -31,20 +19,20 @@ def _say(text: str, fmt: str) -> None:
 @click.option("--event", required=True, help="Label of an event in reference/events.csv.")
 @click.option("--months", type=click.IntRange(min=1), default=None,
               help="Months of the monthly series on each side (default workforce.impact_months).")
-@click.option("--by", default="", help="Breakdown of the group to analyse, e.g. gender.")
+@by_option(help="Breakdown of the group to analyse, e.g. gender.")
 @click.option("--group", default=None, help="The group within --by, e.g. Man (default: everyone).")
-@click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE], e.g. department=Sales.")
-@K_OPTION
-@DB_OPTION
-@FORMAT
-@EXACT_OPTION
+@filter_option()
+@k_option()
+@db_option
+@format_option
+@exact_option
 @handle_errors
 def impact(metric, event, months, by, group, filters, k, db, fmt, exact):
     """Level and slope change of METRIC's monthly series at a policy event (segmented regression),
     fitted to the published (protected) series; --exact for the data owner."""
     from ..metrics.workforce_impact import impact as run
-    res = run(_connect(db), metric, event, months=months, by=_dims(by), group=group, k=k,
-              filters=_parse_filters(filters), exact=exact)
+    res = run(open_database(db), metric, event, months=months, by=split_dims(by), group=group, k=k,
+              filters=parse_filters(filters), exact=exact)
     _say(f"{metric} for {res.group} around '{res.event}' ({res.event_date}): "
          f"{res.months_before} month(s) before, {res.months_after} after.", fmt)
     _emit(res.coefficients, fmt, exact)
@@ -55,23 +43,22 @@ def impact(metric, event, months, by, group, filters, k, db, fmt, exact):
 
 
 @click.command()
-@click.option("--by", default="", help="Up to three dimensions, e.g. gender,race_ethnicity.")
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--filter", "filters", multiple=True, help="DIM=VALUE[,VALUE], e.g. department=Sales.")
+@by_option()
+@date_range_options
+@filter_option()
 @click.option("--curves", is_flag=True, help="Print the curve points instead of the group summary.")
-@K_OPTION
-@DB_OPTION
-@FORMAT
-@EXACT_OPTION
+@k_option()
+@db_option
+@format_option
+@exact_option
 @handle_errors
 def survival(by, date_from, date_to, filters, curves, k, db, fmt, exact):
     """Kaplan-Meier retention by group over the whole window (or the whole years of --from/--to),
     with a log-rank test; protected for publication, --exact for the data owner."""
     from ..metrics.workforce_curves import group_summary, retention_curves
-    con, wanted = _connect(db), _parse_filters(filters)
-    res = retention_curves(con, by=_dims(by), date_from=date_from.date() if date_from else None,
-                           date_to=date_to.date() if date_to else None, k=k, filters=wanted, exact=exact)
+    con, wanted = open_database(db), parse_filters(filters)
+    res = retention_curves(con, by=split_dims(by), date_from=day(date_from), date_to=day(date_to), k=k,
+                           filters=wanted, exact=exact)
     hidden = "groups under" if exact else "groups whose protected count is under"
     _say(f"Window {res.window.start} to {res.window.end}; {hidden} {res.k} people are not shown.", fmt)
     _emit(res.curves if curves else group_summary(con, res, wanted), fmt, exact)
@@ -85,16 +72,16 @@ def survival(by, date_from, date_to, filters, curves, k, db, fmt, exact):
 
 
 @click.command()
-@K_OPTION
-@DB_OPTION
-@FORMAT
-@EXACT_OPTION
+@k_option()
+@db_option
+@format_option
+@exact_option
 @handle_errors
 def targets(k, db, fmt, exact):
     """Progress towards the targets in equity.yml, with a straight-line projection to each due date
     (from the published yearly values; --exact for the data owner)."""
     from ..metrics.workforce_targets import target_progress
-    table = target_progress(_connect(db), k=k, exact=exact)
+    table = target_progress(open_database(db), k=k, exact=exact)
     if table.empty:
         _say("No targets configured (add `targets:` to equity.yml).", fmt)
         return

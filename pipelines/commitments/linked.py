@@ -15,7 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..metrics import build_context, compute, make_periods
+from ..metrics import compute, data_periods, full_periods
 from .register import Commitment
 from .settings import Settings
 
@@ -60,10 +60,8 @@ def checkpoint_dates(announced: dt.date, as_of: dt.date, months: tuple[int, ...]
 def whole_window(con, day: dt.date, months: int) -> tuple[str, dt.date, dt.date] | None:
     """(grain, first day, last day) of the last whole period ending by `day` of the grain
     nearest `months` (year from 12, quarter from 3, else month); None before the data."""
-    ctx = build_context(con)
     grain = "year" if months >= 12 else "quarter" if months >= 3 else "month"
-    periods = make_periods(grain, ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
-    done = [p for p in periods if p.end <= day and not p.is_partial]
+    done = [p for p in full_periods(data_periods(con, grain)) if p.end <= day]
     return (grain, done[-1].start, done[-1].end) if done else None
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..metrics import build_context
+from ..metrics import build_context, full_period_rows
 from . import rules
 from .linked import NOT_ENOUGH, checkpoint_rows, yearly_rows
 from .precomputed import is_precomputed, stored_linked_values
@@ -43,10 +43,6 @@ class Assessment:
 
 def _published(row: pd.Series | None) -> bool:
     return row is not None and not bool(row["suppressed"]) and pd.notna(row["value"])
-
-
-def _full(yearly: pd.DataFrame) -> pd.DataFrame:
-    return yearly[~yearly["note"].fillna("").str.contains("partial period")]
 
 
 def with_activity(checkpoints: pd.DataFrame, c: Commitment, reviews: list[dt.date]) -> pd.DataFrame:
@@ -83,7 +79,7 @@ def assess(c: Commitment, yearly: pd.DataFrame, checkpoints: pd.DataFrame, revie
            as_of: dt.date, settings: Settings) -> Assessment:
     """The assessment from published values and dates only (see rules.py for each rule)."""
     spec = c.spec
-    full = _full(yearly)
+    full = full_period_rows(yearly)
     base_rows = full[full["period"] == c.baseline_period]
     baseline = base_rows.iloc[0] if len(base_rows) else None
     latest = full.iloc[-1] if len(full) else None

@@ -16,9 +16,11 @@ import importlib
 
 _SOURCES = {
     "LONG_COLUMNS": "_engine", "MAX_DIMS": "_engine", "NoDataError": "_engine",
-    "build_context": "_engine", "compute": "_engine",
+    "build_context": "_engine", "compute": "_engine", "data_periods": "_engine",
+    "latest_full_data_period": "_engine",
     "all_dimensions": "_frame", "dimension_sets": "_frame",
-    "GRAINS": "_periods", "Period": "_periods", "make_periods": "_periods",
+    "GRAINS": "_periods", "Period": "_periods", "make_periods": "_periods", "full_periods": "_periods",
+    "latest_full_period": "_periods", "full_period_rows": "_periods", "latest_full_period_rows": "_periods",
     "MetricSpec": "_registry", "families": "_registry", "registry": "_registry",
     "KEPT_ON_CLUSTER": "_results", "NotPrecomputedError": "_results", "stayed_on_cluster": "_results",
     "MetricFrame": "_view", "metric_frame": "_view",

@@ -15,12 +15,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ..config import effective_k
+from ..config import effective_k, with_defaults
 from ..db import built_tables, first_row, has_table, scalar
 from ..sqlsafe import ident
 from ..errors import UsageError
 from ._frame import Query, all_dimensions
-from ._periods import make_periods
+from ._periods import PARTIAL_NOTE, Period, latest_full_period, make_periods
 from ._registry import MetricSpec, registry
 from ._stats import poisson_rate_interval, wilson_interval
 from ._suppression import suppression_mask
@@ -38,11 +38,27 @@ class NoDataError(UsageError):
 
 
 def build_context(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """The config and window the database was built with (from run_manifest)."""
+    """The config and window the database was built with (from run_manifest). A setting the
+    stored config lacks (a database built before the setting existed) comes from the packaged
+    defaults.yml, so code reads every setting by its key and never repeats a default."""
     row = first_row(con, "SELECT config_json, history_start, as_of, run_id FROM run_manifest")
     if row is None:
         raise UsageError("the database has no run_manifest; rebuild it with `equity build`")
-    return {"config": json.loads(row[0]), "history_start": row[1], "as_of": row[2], "run_id": row[3]}
+    return {"config": with_defaults(json.loads(row[0])), "history_start": row[1], "as_of": row[2],
+            "run_id": row[3]}
+
+
+def data_periods(con: duckdb.DuckDBPyConnection, grain: str = "year",
+                 ctx: dict[str, Any] | None = None) -> list[Period]:
+    """The periods of `grain` over the build's whole data window (fiscal-year aware)."""
+    ctx = ctx or build_context(con)
+    return make_periods(grain, ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
+
+
+def latest_full_data_period(con: duckdb.DuckDBPyConnection, grain: str = "year",
+                            ctx: dict[str, Any] | None = None) -> Period:
+    """The latest full period of the build's data window (the rule in _periods.py)."""
+    return latest_full_period(data_periods(con, grain, ctx))
 
 
 def spec_k(spec: MetricSpec, config: dict[str, Any], k: int | None) -> int:
@@ -145,7 +161,7 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
         parts = [why] if why else []
         p = partial.get(pd.Timestamp(start).date())
         if p is not None and p.is_partial:
-            parts.append("partial period")
+            parts.append(PARTIAL_NOTE)
         if note and not why:
             parts.append(note)
         notes.append("; ".join(parts))

@@ -89,18 +89,21 @@ class Query:
                 out.append(f" AND {dim_expr(dim, alias, date_expr, self.config)} IN ({vals})")
         return "".join(out)
 
-    def grouped(self, inner_sql: str, measures: dict[str, str]) -> str:
+    def grouped(self, inner_sql: str, measures: dict[str, str], keys: tuple[str, ...] | list[str] = ()) -> str:
         """Aggregate `inner_sql` per period over every subset of the dimensions.
 
-        `_gid` is GROUPING(dims...): bit i (from the left) set = dimension i aggregated away.
+        `keys` (a metric's registry `keys`, e.g. stage or spend_base) are grouped plainly, in
+        every grouping set: one table per key value. `_gid` is GROUPING(dims...): bit i (from
+        the left) set = dimension i aggregated away; keys never count in it.
         """
         meas = ", ".join(f"{expr} AS {ident(name)}" for name, expr in measures.items())
+        key_cols = "".join(f", {ident(k)}" for k in keys)
         if not self.dims:
-            return (f"SELECT period_start, period_end, 0 AS _gid, {meas} FROM ({inner_sql}) "
-                    f"GROUP BY period_start, period_end")
+            return (f"SELECT period_start, period_end{key_cols}, 0 AS _gid, {meas} FROM ({inner_sql}) "
+                    f"GROUP BY period_start, period_end{key_cols}")
         cols = ", ".join(ident(d) for d in self.dims)
-        return (f"SELECT period_start, period_end, {cols}, GROUPING({cols}) AS _gid, {meas} "
-                f"FROM ({inner_sql}) GROUP BY period_start, period_end, CUBE({cols})")
+        return (f"SELECT period_start, period_end{key_cols}, {cols}, GROUPING({cols}) AS _gid, {meas} "
+                f"FROM ({inner_sql}) GROUP BY period_start, period_end{key_cols}, CUBE({cols})")
 
     def join_on(self, left: str, right: str) -> str:
         """Null-safe join condition between two `grouped` results."""

@@ -78,3 +78,37 @@ def snapshot_dates(period: Period) -> list[dt.date]:
             dates.append(d)
         d = _add_months(d + dt.timedelta(days=1), 1) - dt.timedelta(days=1)
     return dates or [period.end]
+
+
+# --- the one latest-full-period rule -------------------------------------------------------
+# A figure shown on its own (a headline, a statutory table, a snapshot date, a target's latest
+# value) is for the latest period not cut short by the data window, so a half year is never set
+# against full ones; only when every period is partial (a window shorter than one period) is the
+# latest partial period used. Every family, the commitments and the dashboard use these.
+
+PARTIAL_NOTE = "partial period"   # finalize()'s note on a row of a clipped period
+
+
+def full_periods(periods: list[Period]) -> list[Period]:
+    """The periods not cut short by the data window or by --from/--to."""
+    return [p for p in periods if not p.is_partial]
+
+
+def latest_full_period(periods: list[Period]) -> Period:
+    """The latest full period (the latest period when every one is partial)."""
+    if not periods:
+        raise UsageError("no reporting period in the data window")
+    return (full_periods(periods) or periods)[-1]
+
+
+def full_period_rows(rows):
+    """Rows of a long table (a DataFrame) whose period is not partial."""
+    return rows[~rows["note"].fillna("").astype(str).str.contains(PARTIAL_NOTE, regex=False)]
+
+
+def latest_full_period_rows(rows):
+    """Rows of the latest full period of a long table (the latest period when every one is
+    partial); empty rows stay empty."""
+    full = full_period_rows(rows)
+    pick = full if len(full) else rows
+    return pick[pick["period_start"] == pick["period_start"].max()] if len(pick) else pick

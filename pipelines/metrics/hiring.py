@@ -12,8 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._frame import Query
-from .hiring_funnel import (OUTCOME_MEASURES, applications_sql, bottom_line_sql, grouped_by_key,
-                            register_stage_order, stage_outcomes, withdrawn_counts)
+from .hiring_funnel import (OUTCOME_MEASURES, applications_sql, bottom_line_sql, register_stage_order, stage_outcomes, withdrawn_counts)
 from .hiring_rows import add_issue_note, blank_unpublished, published_mask
 
 
@@ -70,7 +69,7 @@ def stage_reach_rate(q: Query) -> pd.DataFrame:
     q.register_periods()
     inner = (f"SELECT a.*, o.stage FROM ({applications_sql(q)}) a "
              f"JOIN q_stage_order o ON o.position <= a.furthest")
-    reached = q.frame(grouped_by_key(q, inner, "stage", {"reached": "count(*)"}))
+    reached = q.frame(q.grouped(inner, {"reached": "count(*)"}, keys=["stage"]))
     apps = q.frame(q.grouped(applications_sql(q), {"applications": "count(*)",
                                                    "in_progress": "count_if(status = 'in_progress')"}))
     df = reached.merge(apps, on=["period_start", "period_end", *q.dims, "_gid"], how="left")
@@ -133,7 +132,7 @@ def source_mix(q: Query) -> pd.DataFrame:
     register_stage_order(q)
     q.register_periods()
     totals = q.frame(q.grouped(applications_sql(q), {"denominator": "count(*)"}))
-    counts = q.frame(grouped_by_key(q, applications_sql(q), "_source", {"numerator": "count(*)"}))
+    counts = q.frame(q.grouped(applications_sql(q), {"numerator": "count(*)"}, keys=["_source"]))
     sources = sorted(counts["_source"].dropna().unique())
     cells = ["period_start", "period_end", *q.dims, "_gid"]
     # every group in every source table (0 when none came from it), so the tables line up

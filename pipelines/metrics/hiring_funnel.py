@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import DataError
-from ..sqlsafe import ident, literal
+from ..sqlsafe import literal
 from ._frame import Query
 
 BOTTOM_LINE = "bottom line"   # the `stage` key of hired / applied rows
@@ -40,7 +40,7 @@ def stage_order(config: dict) -> list[str]:
 
 
 def withdrawn_counts(config: dict) -> bool:
-    value = config["recruiting"].get("withdrawn_counts_as_rejected", False)
+    value = config["recruiting"]["withdrawn_counts_as_rejected"]
     if not isinstance(value, bool):
         raise DataError(f"recruiting.withdrawn_counts_as_rejected must be true or false (got {value!r})",
                         file="equity.yml")
@@ -102,18 +102,6 @@ def bottom_line_sql(q: Query) -> str:
             f"FROM ({applications_sql(q)}) a")
 
 
-def grouped_by_key(q: Query, inner_sql: str, key: str, measures: dict[str, str]) -> str:
-    """Like Query.grouped, with one extra key column (e.g. stage) kept in every grouping set."""
-    meas = ", ".join(f"{expr} AS {ident(name)}" for name, expr in measures.items())
-    k = ident(key)
-    if not q.dims:
-        return (f"SELECT period_start, period_end, {k}, 0 AS _gid, {meas} FROM ({inner_sql}) "
-                f"GROUP BY period_start, period_end, {k}")
-    cols = ", ".join(ident(d) for d in q.dims)
-    return (f"SELECT period_start, period_end, {k}, {cols}, GROUPING({cols}) AS _gid, {meas} "
-            f"FROM ({inner_sql}) GROUP BY period_start, period_end, {k}, CUBE({cols})")
-
-
 OUTCOME_MEASURES = {
     "selected": "count_if(passed)",
     "decided": f"count_if({decided_expr()})",
@@ -127,10 +115,10 @@ def stage_outcomes(q: Query, include_bottom_line: bool = False) -> pd.DataFrame:
     """Per period, stage (and optionally the bottom line) and CUBE(dims): outcome counts."""
     stages = register_stage_order(q)
     q.register_periods()
-    df = q.frame(grouped_by_key(q, stage_rows_sql(q), "stage", OUTCOME_MEASURES))
+    df = q.frame(q.grouped(stage_rows_sql(q), OUTCOME_MEASURES, keys=["stage"]))
     if include_bottom_line:
         inner = f"SELECT *, {literal(BOTTOM_LINE)} AS stage FROM ({bottom_line_sql(q)})"
-        df = pd.concat([df, q.frame(grouped_by_key(q, inner, "stage", OUTCOME_MEASURES))],
+        df = pd.concat([df, q.frame(q.grouped(inner, OUTCOME_MEASURES, keys=["stage"]))],
                        ignore_index=True)
     nxt = dict(zip(stages, stages[1:]))
     df["next_stage"] = df["stage"].map(nxt).fillna(stages[-1])

@@ -34,8 +34,7 @@ EXTRAS = ["selection_rate", "reference_group", "reference_rate", "pool_share", "
 def _settings(config: dict) -> dict:
     rec = config["recruiting"]
     return {"threshold": rec["adverse_impact_threshold"], "min_share": rec["reference_min_share"],
-            "z": rec.get("significance_z", 2.0), "alpha": rec.get("significance_alpha", 0.05),
-            "mode": rec.get("impact_reference", "highest_rate"),
+            "z": rec["significance_z"], "alpha": rec["significance_alpha"], "mode": rec["impact_reference"],
             "fixed": config.get("reference_groups") or {},
             "non_answers": {str(v) for v in [*(rec.get("never_reference") or []),
                                              config["demographics"]["not_disclosed"],

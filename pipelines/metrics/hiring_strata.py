@@ -187,7 +187,7 @@ def _strata_rows(table: pd.DataFrame, by: list[str], stratify: str) -> pd.DataFr
 
 
 def _cmh_rows(pooled: pd.DataFrame, counts: pd.DataFrame, by: list[str], stratify: str, rec: dict) -> pd.DataFrame:
-    z_thr, threshold = float(rec.get("significance_z", 2.0)), rec["adverse_impact_threshold"]
+    z_thr, threshold = float(rec["significance_z"]), rec["adverse_impact_threshold"]
     counts = counts.assign(_group=[_label(v) for v in counts[by].itertuples(index=False)])
     counts["_start"] = pd.to_datetime(counts["period_start"]).dt.date
     rows = []

@@ -20,20 +20,13 @@ import pandas as pd
 
 from ..config import effective_k
 from ..errors import UsageError
-from ._engine import build_context
+from ._engine import build_context, latest_full_data_period
 from ._frame import Query, all_dimensions
-from ._periods import Period, make_periods
+from ._periods import Period
 from .pay_groups import reference_values, split_dims
 from .pay_protect import Protection, protection_for
 from .pay_regression import SEP, factor_matrix
 from .pay_snapshot import ln_pay, snapshot_frame
-
-
-def latest_full_period_end(con: duckdb.DuckDBPyConnection, period: str = "year") -> dt.date:
-    ctx = build_context(con)
-    periods = make_periods(period, ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
-    full = [p for p in periods if not p.is_partial]
-    return (full or periods)[-1].end
 
 
 @dataclass
@@ -84,7 +77,7 @@ def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date |
     for d in dims + list(filters or {}):
         if d not in all_dimensions():
             raise UsageError(f"unknown dimension '{d}'")
-    date = date or latest_full_period_end(con)
+    date = date or latest_full_data_period(con, "year").end
     if not ctx["history_start"] <= date <= ctx["as_of"]:
         raise UsageError(f"{date} is outside the data ({ctx['history_start']} to {ctx['as_of']})")
     threshold = effective_k(config, k)

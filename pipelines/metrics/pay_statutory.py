@@ -17,7 +17,7 @@ import pandas as pd
 from ..db import has_table
 from ._engine import build_context, compute
 from ._frame import Query
-from ._periods import Period
+from ._periods import Period, latest_full_period_rows
 from .pay import BASIC, VARIABLE, category_frame
 from .pay_snapshot import exact_bonus, exact_pay, snapshot_sql
 
@@ -53,14 +53,6 @@ def snapshot_window(snapshot: str, year: int | None, as_of) -> tuple:
     return start, end
 
 
-def latest_full_period(table: pd.DataFrame) -> pd.Timestamp | None:
-    """period_start of the latest period that is not partial (else the latest)."""
-    overall = table[table["group"] == "All"]
-    full = overall[~overall["note"].fillna("").str.contains("partial period")]
-    pick = full if len(full) else overall
-    return pick["period_start"].max() if len(pick) else None
-
-
 def organisation_level(filters: dict | None) -> bool:
     """The law publishes the organisation's figures exactly (UK six measures, EU Art. 9 and the
     Art. 10 flags); a filtered view is below organisation level and is protected like the rest."""
@@ -80,7 +72,9 @@ def statutory_measures(con, dim: str = "gender", period: str = "year", k: int | 
             continue
         table = compute(con, metric, by=[dim], period=period, k=k, filters=filters,
                         date_from=date_from, date_to=date_to, exact=exact or organisation_level(filters))
-        start = start or latest_full_period(table)
+        if start is None:   # every measure is for the first measure's latest full period
+            latest = latest_full_period_rows(table[table["group"] == "All"])
+            start = latest["period_start"].max() if len(latest) else None
         table = table[(table["period_start"] == start) & (table["dimensions"] == dim)]
         for _, r in table.iterrows():
             label = f"{title}: {r[key]}" if key else title

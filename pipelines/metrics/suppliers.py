@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..sqlsafe import literal
 from ._frame import Query
-from .suppliers_sql import (SPEND_BASES, contributors_sql, grouped_by_keys, period_cells_sql,
+from .suppliers_sql import (SPEND_BASES, contributors_sql, period_cells_sql,
                             spend_lines_sql, supplier_settings, text_list)
 
 NOT_POSITIVE = "net spend in this cell is not positive (credits exceed payments): no share"
@@ -86,7 +86,7 @@ def _split_measures(flag: str) -> dict[str, str]:
 def diverse_spend_share(q: Query) -> pd.DataFrame:
     q.register_periods()
     cells = period_cells_sql(q, spend_lines_sql(q.con, q.config))
-    df = q.frame(grouped_by_keys(q, cells, ("spend_base",), _split_measures("is_diverse")))
+    df = q.frame(q.grouped(cells, _split_measures("is_diverse"), keys=["spend_base"]))
     return share_rows(with_overall_rows(df, q, {"spend_base": list(SPEND_BASES)}))
 
 
@@ -121,7 +121,7 @@ def certified_spend_share(q: Query) -> pd.DataFrame:
     keys = certification_lines(q, lines)
     inner = (f"SELECT c.*, k.certification, list_has_all(c.held, k.members) AS holds "
              f"FROM ({period_cells_sql(q, lines)}) c CROSS JOIN {_lines_values(keys)}")
-    df = q.frame(grouped_by_keys(q, inner, ("certification", "spend_base"), _split_measures("holds")))
+    df = q.frame(q.grouped(inner, _split_measures("holds"), keys=["certification", "spend_base"]))
     df = share_rows(with_overall_rows(df, q, {"certification": list(keys["certification"]),
                                               "spend_base": list(SPEND_BASES)}))
     df["counts_as_diverse"] = df["certification"].map(dict(zip(keys["certification"], keys["counts_as_diverse"])))

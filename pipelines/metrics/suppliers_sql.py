@@ -31,8 +31,8 @@ class SupplierSettings:
 
 def supplier_settings(config: dict[str, Any]) -> SupplierSettings:
     """The validated `procurement` settings the metrics need (a clear error naming the setting)."""
-    proc = config.get("procurement") or {}
-    grace = proc.get("grace_days", 0)
+    proc = config["procurement"]
+    grace = proc["grace_days"]
     if isinstance(grace, bool) or not isinstance(grace, int) or grace < 0:
         raise DataError(f"procurement.grace_days must be a whole number of days, 0 or more (got {grace!r})",
                         file=SETTINGS_FILE)
@@ -111,18 +111,6 @@ def period_cells_sql(q, lines: str, extra: tuple[str, ...] = ()) -> str:
             f"ON t.transaction_date BETWEEN p.period_start AND p.period_end "
             f"JOIN {bases_sql()} ON b.spend_base = 'total' OR t.is_addressable "
             f"WHERE true{q.filter_where('t', 'p.period_end')} GROUP BY ALL")
-
-
-def grouped_by_keys(q, inner: str, keys: tuple[str, ...], measures: dict[str, str]) -> str:
-    """Like Query.grouped, with key columns (one table per key value) kept in every grouping set."""
-    meas = ", ".join(f"{expr} AS {ident(name)}" for name, expr in measures.items())
-    key_cols = "".join(f", {ident(k)}" for k in keys)
-    if not q.dims:
-        return (f"SELECT period_start, period_end{key_cols}, 0 AS _gid, {meas} FROM ({inner}) "
-                f"GROUP BY period_start, period_end{key_cols}")
-    cols = ", ".join(ident(d) for d in q.dims)
-    return (f"SELECT period_start, period_end{key_cols}, {cols}, GROUPING({cols}) AS _gid, {meas} "
-            f"FROM ({inner}) GROUP BY period_start, period_end{key_cols}, CUBE({cols})")
 
 
 def contributors_sql(flag: str) -> dict[str, str]:

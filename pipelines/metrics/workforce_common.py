@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from ..db import has_table
-from ..sqlsafe import ident, literal
+from ..sqlsafe import literal
 from ._engine import NoDataError
 from ._frame import Query
 
@@ -28,18 +28,6 @@ def require_table(q: Query, table: str, files: str) -> None:
     """NoDataError naming the CSV to supply when an optional mart was not built."""
     if not has_table(q.con, table):
         raise NoDataError(f"no data loaded for this metric ({files} not supplied; add it and rebuild)")
-
-
-def grouped_with_keys(q: Query, inner_sql: str, keys: list[str], measures: dict[str, str]) -> str:
-    """Like Query.grouped, with extra key columns grouped plainly (one table per key value)."""
-    meas = ", ".join(f"{expr} AS {ident(name)}" for name, expr in measures.items())
-    key_cols = ", ".join(ident(k) for k in keys)
-    if not q.dims:
-        return (f"SELECT period_start, period_end, {key_cols}, 0 AS _gid, {meas} FROM ({inner_sql}) "
-                f"GROUP BY period_start, period_end, {key_cols}")
-    cols = ", ".join(ident(d) for d in q.dims)
-    return (f"SELECT period_start, period_end, {key_cols}, {cols}, GROUPING({cols}) AS _gid, {meas} "
-            f"FROM ({inner_sql}) GROUP BY period_start, period_end, {key_cols}, CUBE({cols})")
 
 
 def in_list(values: Iterable[Any]) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ._frame import Query
 from ._suppression import suppression_mask
-from .workforce_common import grouped_with_keys, register_level_ranks
+from .workforce_common import register_level_ranks
 
 KEYS = ["job_level"]
 
@@ -19,7 +19,7 @@ def representation_by_level(q: Query) -> pd.DataFrame:
              f"{q.dim_select('s', 'p.period_end')} FROM q_periods p JOIN fct_employment_spells s "
              f"ON s.valid_from <= p.period_end AND p.period_end <= s.valid_to "
              f"WHERE true{q.filter_where('s', 'p.period_end')}")
-    df = q.frame(grouped_with_keys(q, inner, KEYS, {"numerator": "count(*)"}))
+    df = q.frame(q.grouped(inner, {"numerator": "count(*)"}, keys=KEYS))
     all_gid = (1 << len(q.dims)) - 1
     totals = df[df["_gid"] == all_gid].set_index(["period_start", "job_level"])["numerator"]
     df["denominator"] = [float(totals.get((p, lvl), np.nan)) for p, lvl in zip(df["period_start"], df["job_level"])]

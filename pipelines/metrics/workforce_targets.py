@@ -20,6 +20,7 @@ from scipy import stats
 
 from ..errors import DataError
 from ._engine import build_context, compute
+from ._periods import full_period_rows
 from ._registry import registry
 from .workforce_common import setting
 from .workforce_stats import ols
@@ -126,7 +127,7 @@ def target_progress(con, k: int | None = None, exact: bool = False) -> pd.DataFr
     rows = []
     for target in parse_targets(ctx["config"]):
         series = target_series(con, target, k, exact)
-        full = series[~series["note"].str.contains("partial period")]
+        full = full_period_rows(series)
         shown = full[~full["suppressed"] & full["value"].notna()]
         row = {"target": target.label, "metric": target.metric, "group": target.group,
                "target_value": target.value, "due": target.due}

@@ -1,0 +1,105 @@
+"""The options every `equity` command shares, defined once (issue 21), and the one way a command
+opens the built database.
+
+A command takes the decorators it needs (`@db_option`, `@k_option()`, `@filter_option()`,
+`@period_option()`, `@date_range_options`, `@format_option`, `@exact_option`) and turns their
+values into engine arguments with `open_database`, `parse_filters`, `split_dims` and `day`.
+Only click is imported here: `equity --help` and `equity list` must stay free of pandas and
+DuckDB (tests/test_cli_startup.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .config import MIN_K
+
+FORMATS = ("table", "csv", "json")
+GRAINS = ("year", "quarter", "month", "custom")   # the engine's grains (metrics._periods.GRAINS)
+
+db_option = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help="DuckDB file (default: $EQUITY_DB or ./equity.duckdb).")
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
+
+# the data owner's exact figures (person-level database in hand); never for publication
+exact_option = click.option("--exact", is_flag=True, default=False,
+                            help="Exact figures for the data owner (n<k and complementary suppression "
+                                 "instead of protection). Not for publication.")
+
+
+def k_option(help: str = "Privacy threshold: groups below it are hidden (default privacy.k)",
+             minimum: int = MIN_K):
+    """`--k`, refused below `minimum` before anything is read (a smaller k could identify
+    people); the engine checks the configured floor again for callers outside the CLI."""
+    def check(ctx, param, value):
+        if value is not None and value < minimum:
+            # one sentence and exit 2, like every other usage error (handle_errors' format)
+            click.echo(f"Error: k must be at least {minimum} (got {value}); smaller groups could "
+                       "identify people", err=True)
+            ctx.exit(2)
+        return value
+    return click.option("--k", type=int, default=None, callback=check, help=f"{help}; at least {minimum}.")
+
+
+def filter_option(help: str = "DIM=VALUE[,VALUE], e.g. department=Sales (repeatable)."):
+    return click.option("--filter", "filters", multiple=True, help=help)
+
+
+def by_option(default: str = "", help: str = "Up to three dimensions, comma-separated (e.g. gender,race_ethnicity)."):
+    return click.option("--by", default=default, show_default=bool(default), help=help)
+
+
+def period_option(choices: tuple[str, ...] = GRAINS, default: str = "year", help: str | None = None):
+    return click.option("--period", default=default, type=click.Choice(list(choices)), show_default=True, help=help)
+
+
+def date_range_options(fn):
+    """`--from` and `--to` (YYYY-MM-DD): a custom range, or the whole years inside it."""
+    fn = click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                      help="Last day (YYYY-MM-DD).")(fn)
+    return click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                        help="First day (YYYY-MM-DD).")(fn)
+
+
+def day(value: dt.datetime | None) -> dt.date | None:
+    """A click DateTime value as the date the engine takes."""
+    return value.date() if value else None
+
+
+def split_dims(by: str) -> list[str]:
+    """`--by gender,race_ethnicity` as a list (blanks dropped; the engine validates names)."""
+    return [d.strip() for d in by.split(",") if d.strip()]
+
+
+def parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
+    """`--filter DIM=V1,V2` (repeatable) as {dim: [values]}; a malformed one is a usage error."""
+    from .errors import UsageError
+    out: dict[str, list[str]] = {}
+    for item in values:
+        dim, sep, vals = item.partition("=")
+        if not sep or not vals:
+            raise UsageError(f"--filter takes DIM=VALUE[,VALUE] (got '{item}')")
+        out.setdefault(dim.strip(), []).extend(v.strip() for v in vals.split(","))
+    return out
+
+
+def database_path(db: Path | None) -> Path:
+    """--db, else $EQUITY_DB, else ./equity.duckdb."""
+    from .build import default_db_path
+    return db or default_db_path()
+
+
+def open_database(db: Path | None, requires: str | None = None, missing: str = ""):
+    """The built database, read-only and locked down (pipelines.db.connect_readonly). With
+    `requires`, a family's table that must have been built: its absence is a NoDataError
+    saying which CSVs to supply (`missing`)."""
+    from .db import connect_readonly, has_table
+    con = connect_readonly(database_path(db))
+    if requires is not None and not has_table(con, requires):
+        from .metrics import NoDataError
+        con.close()
+        raise NoDataError(missing or f"no data loaded for this command ({requires} not built)")
+    return con
