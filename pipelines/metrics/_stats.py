@@ -8,20 +8,19 @@ Z95 = 1.959963984540054
 
 
 def wilson_interval(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a proportion successes/trials (Wilson 1927).
+    """Wilson score interval for a proportion successes/trials (Wilson 1927), by statsmodels'
+    proportion_confint(method="wilson").
 
-    Well behaved at 0 and 1 and for small n, unlike the normal (Wald) interval.
-    Returns NaN where trials is 0 or missing.
+    Well behaved at 0 and 1 and for small n, unlike the normal (Wald) interval. Counts may be
+    fractional (effective sizes after a design effect). Returns NaN where trials is 0 or missing.
     """
+    from statsmodels.stats.proportion import proportion_confint
     x = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
+    bad = ~(n > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = x / n
-        denom = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-        bad = ~(n > 0)
-        return np.where(bad, np.nan, centre - half), np.where(bad, np.nan, centre + half)
+        low, high = proportion_confint(x, np.where(bad, 1.0, n), alpha=2 * stats.norm.sf(z), method="wilson")
+    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
 def poisson_rate_interval(events, exposure, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -41,15 +40,13 @@ def poisson_rate_interval(events, exposure, conf: float = 0.95) -> tuple[np.ndar
 
 
 def holm_adjusted(pvalues) -> np.ndarray:
-    """Holm (1979) step-down adjusted p-values for one family of comparisons (NaN entries are
-    left out and stay NaN): sorted p_(1) <= ... <= p_(m), adjusted p_(i) =
-    max_{j<=i} min(1, (m-j+1) p_(j)). Controls the chance of any false "significant"."""
+    """Holm (1979) step-down adjusted p-values for one family of comparisons, by statsmodels'
+    multipletests(method="holm"); NaN entries are left out of the family and stay NaN.
+    Controls the chance of any false "significant"."""
+    from statsmodels.stats.multitest import multipletests
     p = np.asarray(pvalues, dtype=float)
     out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    if ok.size == 0:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    m = order.size
-    out[order] = np.minimum(np.maximum.accumulate((m - np.arange(m)) * p[order]), 1.0)
+    ok = ~np.isnan(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], method="holm")[1]
     return out

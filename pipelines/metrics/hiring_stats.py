@@ -112,28 +112,24 @@ def mantel_haenszel(tables) -> MantelHaenszel:
     nan = MantelHaenszel(int(len(t)), *([math.nan] * 7))
     if len(t) == 0:
         return nan
+    from statsmodels.stats.contingency_tables import StratifiedTable
     a, b, c, d = t[:, 0, 0], t[:, 0, 1], t[:, 1, 0], t[:, 1, 1]
     n = a + b + c + d
     r, s = np.sum(a * d / n), np.sum(b * c / n)
-    odds = r / s if s > 0 else math.nan
-    lo = hi = math.nan
-    if r > 0 and s > 0:   # Robins, Breslow & Greenland (1986) variance of ln OR_MH
-        p_, q_ = (a + d) / n, (b + c) / n
-        var = (np.sum(p_ * a * d / n) / (2 * r * r)
-               + np.sum((p_ * b * c / n) + (q_ * a * d / n)) / (2 * r * s)
-               + np.sum(q_ * b * c / n) / (2 * s * s))
-        lo, hi = (math.exp(math.log(odds) + sign * Z95 * math.sqrt(var)) for sign in (-1, 1))
-    rr_den = np.sum(c * (a + b) / n)
-    rate = float(np.sum(a * (c + d) / n) / rr_den) if rr_den > 0 else math.nan
-    expected = (a + b) * (a + c) / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        st = StratifiedTable(t.transpose(1, 2, 0))   # statsmodels wants 2 x 2 x K
+        odds = float(st.oddsratio_pooled) if s > 0 else math.nan
+        lo = hi = math.nan
+        if r > 0 and s > 0:   # Robins, Breslow & Greenland (1986) interval of ln OR_MH
+            lo, hi = (float(v) for v in st.oddsratio_pooled_confint(alpha=2 * stats.norm.sf(Z95)))
+        rate = float(st.riskratio_pooled) if np.sum(c * (a + b) / n) > 0 else math.nan
     variance = np.sum((a + b) * (c + d) * (a + c) * (b + d) / (n * n * (n - 1)))
     if variance <= 0:
         return MantelHaenszel(int(len(t)), odds, lo, hi, rate, math.nan, math.nan, math.nan)
-    diff = float(np.sum(expected) - np.sum(a))
-    chi2 = diff * diff / variance
-    return MantelHaenszel(int(len(t)), float(odds), lo, hi, rate, float(chi2),
-                          math.copysign(math.sqrt(chi2), diff) if diff else 0.0,
-                          float(stats.chi2.sf(chi2, 1)))
+    test = st.test_null_odds(correction=False)   # CMH without continuity correction, 1 df
+    diff = float(np.sum((a + b) * (a + c) / n) - np.sum(a))   # its sign: selected less than expected
+    return MantelHaenszel(int(len(t)), odds, lo, hi, rate, float(test.statistic),
+                          math.copysign(math.sqrt(test.statistic), diff) if diff else 0.0, float(test.pvalue))
 
 
 def km_median(days, advanced, z: float = Z95) -> tuple[float, float, float]:
@@ -145,32 +141,18 @@ def km_median(days, advanced, z: float = Z95) -> tuple[float, float, float]:
     scale with Greenwood's variance; the upper limit is NaN when it is not reached, and the
     interval is [median, median] when the estimate crosses one half within a single day.
     """
+    from statsmodels.duration.survfunc import SurvfuncRight
     t = np.asarray(days, dtype=float)
     e = np.asarray(advanced, dtype=float)
-    if t.size == 0:
+    if t.size == 0 or not (e > 0).any():
         return math.nan, math.nan, math.nan
-    times, inverse = np.unique(t, return_inverse=True)
-    deaths = np.bincount(inverse, weights=e, minlength=times.size)
-    at_risk = np.cumsum(np.bincount(inverse, minlength=times.size)[::-1])[::-1].astype(float)
-    keep = deaths > 0
-    if not keep.any():
-        return math.nan, math.nan, math.nan
-    times, deaths, at_risk = times[keep], deaths[keep], at_risk[keep]
-    surv = np.cumprod(1 - deaths / at_risk)
-    below = np.flatnonzero(surv < 0.5)
-    median = float(times[below[0]]) if below.size else math.nan
+    fit = SurvfuncRight(t, e)
+    median = float(fit.quantile(0.5))
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(at_risk > deaths, deaths / (at_risk * (at_risk - deaths)), np.nan)
-        se = surv * np.sqrt(np.cumsum(terms))             # Greenwood; NaN once everyone has advanced
-        g = np.log(-np.log(surv)) - math.log(-math.log(0.5))
-        r = g / (-1 / (surv * np.log(surv)) * se)
-    inside = np.flatnonzero(np.abs(r) <= z)
-    if inside.size == 0:
-        # The share waiting jumps from significantly above one half to significantly below it
-        # on the median day itself (many ties on a day grid): the median is pinned to that day.
-        # statsmodels returns no interval here; [median, median] is what the same inversion
-        # gives once "not significantly above one half" is read as including the jump day.
+        low, high = (float(v) for v in fit.quantile_ci(0.5, alpha=2 * stats.norm.sf(z), method="cloglog"))
+    if math.isnan(low) and math.isnan(high):
+        # Own rule (statsmodels returns no interval here): the share waiting jumps from
+        # significantly above one half to significantly below it on the median day itself
+        # (many ties on a day grid), so the median is pinned to that day.
         return median, median, median
-    low = float(times[inside[0]])
-    high = float(times[inside[-1] + 1]) if inside[-1] + 1 < times.size else math.nan
-    return median, low, high
+    return median, low, (math.nan if math.isinf(high) else high)

@@ -1,6 +1,12 @@
 """Kaplan-Meier survival with right censoring and left truncation, Greenwood variance,
 log-log ("exponential Greenwood") intervals, the median with its Brookmeyer-Crowley
-interval, and the k-group log-rank test. Pure numpy: no survival library at runtime.
+interval, and the k-group log-rank test.
+
+The curve, its Greenwood errors and the Brookmeyer-Crowley interval are statsmodels'
+SurvfuncRight (with `entry`). Own code stays for two things statsmodels does differently:
+the median is the first time S(t) <= 0.5 (statsmodels, like SAS, takes S(t) < 0.5), and the
+log-rank test returns observed and expected exits per group (statsmodels' survdiff gives
+only the statistic), which the retention pages show.
 
 Conventions (as in statsmodels' SurvfuncRight and lifelines): subject i is at risk at time
 t when entry_i < t <= exit_i; `event` says whether exit_i was an exit (1) or the end of
@@ -8,7 +14,7 @@ observation (0, censored). Times here are days of tenure.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
@@ -23,6 +29,7 @@ class KaplanMeier:
     events: np.ndarray      # exits at each time
     survival: np.ndarray    # S(t) just after each time
     greenwood: np.ndarray   # cumulative sum d / (r (r - d)) up to each time
+    fit: object = field(default=None, compare=False, repr=False)   # statsmodels SurvfuncRight
 
     def _index(self, t: float) -> int:
         """Position of the last event time <= t (-1 when none)."""
@@ -53,24 +60,20 @@ class KaplanMeier:
 
     def median(self) -> float:
         """Smallest event time with S(t) <= 0.5 (NaN when the curve never gets there)."""
-        hit = np.flatnonzero(self.survival <= 0.5)
+        # statsmodels forms S as exp(sum log(1 - d/r)): an exact one half can come out a
+        # rounding error above it (0.5000000000000001), so "at or below" allows for that
+        hit = np.flatnonzero(self.survival <= 0.5 + 1e-12)
         return float(self.times[hit[0]]) if hit.size else float("nan")
 
     def median_ci(self, z: float = Z95) -> tuple[float, float]:
-        """Brookmeyer-Crowley interval with the log(-log) transform: the event times t where
-        |g(S(t)) - g(0.5)| / (g'(S(t)) se(t)) <= z, g(x) = log(-log x). The upper limit is
-        the event time after the last such time (infinite when there is none)."""
-        s = self.survival
-        with np.errstate(divide="ignore", invalid="ignore"):
-            se = s * np.sqrt(self.greenwood)
-            g = np.log(-np.log(s))
-            gprime = -1 / (s * np.log(s))
-            r = (g - np.log(-np.log(0.5))) / (gprime * se)
-        ok = np.flatnonzero(np.abs(r) <= z)
-        if ok.size == 0:
+        """Brookmeyer-Crowley interval with the log(-log) transform (statsmodels' quantile_ci):
+        the event times t where |g(S(t)) - g(0.5)| / (g'(S(t)) se(t)) <= z, g(x) = log(-log x).
+        The upper limit is the event time after the last such time (infinite when there is none)."""
+        if self.fit is None or not len(self.times):
             return float("nan"), float("nan")
-        upper = float("inf") if ok[-1] == len(self.times) - 1 else float(self.times[ok[-1] + 1])
-        return float(self.times[ok[0]]), upper
+        with np.errstate(divide="ignore", invalid="ignore"):
+            low, high = self.fit.quantile_ci(0.5, alpha=2 * stats.norm.sf(z), method="cloglog")
+        return float(low), float(high)
 
 
 def at_risk_counts(entry: np.ndarray, exit_: np.ndarray, times: np.ndarray) -> np.ndarray:
@@ -81,16 +84,20 @@ def at_risk_counts(entry: np.ndarray, exit_: np.ndarray, times: np.ndarray) -> n
 
 
 def kaplan_meier(entry, exit_, event) -> KaplanMeier:
+    """The curve of people at risk while entry < t <= exit (statsmodels SurvfuncRight)."""
+    from statsmodels.duration.survfunc import SurvfuncRight
     entry, exit_ = np.asarray(entry, float), np.asarray(exit_, float)
     event = np.asarray(event, bool)
-    times, events = np.unique(exit_[event], return_counts=True)
-    at_risk = at_risk_counts(entry, exit_, times)
+    if not event.any():   # no exit yet: the curve stays at 1 (statsmodels returns no times)
+        empty = np.array([], float)
+        return KaplanMeier(times=empty, at_risk=empty.astype(int), events=empty, survival=empty, greenwood=empty)
+    fit = SurvfuncRight(exit_, event.astype(int), entry=entry)
+    survival, se = np.asarray(fit.surv_prob, float), np.asarray(fit.surv_prob_se, float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        factor = 1 - events / at_risk
-        survival = np.cumprod(factor)
-        terms = np.where(at_risk > events, events / (at_risk * (at_risk - events)), np.inf)
-    return KaplanMeier(times=times, at_risk=at_risk, events=events, survival=survival,
-                       greenwood=np.cumsum(terms))
+        # Greenwood's sum back from its standard error S sqrt(sum); infinite once S reaches 0
+        greenwood = np.where(survival > 0, (se / survival) ** 2, np.inf)
+    return KaplanMeier(times=np.asarray(fit.surv_times, float), at_risk=np.asarray(fit.n_risk),
+                       events=np.asarray(fit.n_events, float), survival=survival, greenwood=greenwood, fit=fit)
 
 
 @dataclass(frozen=True)
