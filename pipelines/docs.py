@@ -10,6 +10,7 @@ from pathlib import Path
 from .config import default_config
 from .contract import load_contract
 from .mapping_expr import FUNCTION_NAMES
+from .mapping_weight import MAX_RECORDS, MAX_WEIGHT, weighted_keys
 from .metrics import dimension_sets, families, registry
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -158,6 +159,47 @@ file and line. A date result is written as `YYYY-MM-DD` (no `date_format` needed
 columns are read by the duckdb engine.
 """
 
+# its own constant, not part of CONTRACT_INTRO: the mapping features are documented by
+# several hands at once, and one section per feature keeps their edits apart
+WEIGHT_SECTION = """\
+### Aggregated rows: `weight`
+
+An export that holds counts instead of people (one row per Admit x Gender x Dept with the
+number of applicants, as `UCBAdmissions.csv`) names its count column as the mapping's
+`weight`. Each row is **expanded at ingest into `weight` records**, before any metric runs, so
+every count (applications, selection rates, impact ratios, Mantel-Haenszel strata, funnels)
+counts people, and published figures are protected exactly as for individual rows (the
+cell-key perturbation and the k rule apply to the counts of people; see privacy.md):
+
+```yaml
+mapping:
+  recruiting/applications:
+    file: UCBAdmissions.csv
+    weight: Freq                     # or {{column: Freq, max: 500000}}
+    columns:
+      application_id: {{generated: line}}   # UCBAdmissions.csv:2#1 ... UCBAdmissions.csv:2#512
+      status: {{column: Admit, values: {{Admitted: hired, Rejected: rejected}}}}
+```
+
+- The weight must be a whole number of at least 0 (`12`, or `12.0` as R and pandas write
+  counts). A blank, negative, fractional or non-numeric weight, or one above the limit
+  (`max`, default {max_weight:,} per row), sends the row to quarantine with file, line, the
+  weight column and the reason. A row of weight 0 loads and stands for nobody. Weights adding
+  up to more than {max_records:,} records in one source stop the build.
+- The copies of a row share its line (a quarantine or error names the row of the export) and
+  every value. Their ids ({weight_ids}) get `#1` ... `#n` appended: unique, and the same on
+  every rebuild of the same file. The run manifest counts rows (`rows_in = rows_loaded +
+  rows_quarantined`) and, in `records_loaded`, the records they stand for.
+- Two rows with the same labels and different counts are two rows; an exact repeat (count
+  included) is a duplicate as usual.
+- Rows may carry a weight in: {weighted}. Every other contract file refuses `weight` with a
+  configuration error: pay regressions, survival and tenure, spend and survey scores need one
+  row per person or transaction, and copies of an aggregated row would invent them. A metric
+  that needs each application's own dates (`time_in_stage`) stops with a message naming the
+  weighted file instead of computing from copies.
+- Weighted rows are expanded by the duckdb engine; the Spark engine refuses them.
+"""
+
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
@@ -167,7 +209,10 @@ def contract_markdown() -> str:
     cfg = default_config()["demographics"]
     out = [GENERATED.format(src="pipelines/contract.yml"), "",
            CONTRACT_INTRO.format(not_disclosed=cfg["not_disclosed"], unknown=cfg["unknown_label"],
-                                 functions=FUNCTION_NAMES)]
+                                 functions=FUNCTION_NAMES),
+           WEIGHT_SECTION.format(max_weight=MAX_WEIGHT, max_records=MAX_RECORDS, weighted=", ".join(
+               f"`{k}`" for k in weighted_keys()), weight_ids=", ".join(
+               f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ())))]
     for table in load_contract().values():
         out += [f"## `{table.path}`", "",
                 f"{table.description} Family: **{table.family}**; "
@@ -241,6 +286,10 @@ def metrics_markdown() -> str:
                     f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}"]
             if spec.notes:
                 out.append(f"- **Notes:** {spec.notes}")
+            if spec.extra.get("needs_individual_rows"):
+                files = ", ".join(f"`{t}`" for t in spec.extra["needs_individual_rows"])
+                out.append(f"- **Needs one row per person:** refused when {files} was read from "
+                           "aggregated rows (`weight` in the mapping, [data_contract.md](data_contract.md)).")
             for ref in spec.references:
                 out.append(f"- **Reference:** {ref}")
             out.append("")
