@@ -13,7 +13,7 @@ DEMO_DB := build/demo.duckdb
 PORT ?= 8501
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help demo demo-db test test-fast lint sample lock system-deps browser-deps screenshots bench bench-large bench-spark docs clean
+.PHONY: help demo demo-db test test-fast test-slow lint sample lock system-deps browser-deps screenshots bench bench-large bench-spark docs clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,8 +51,11 @@ lint: $(STAMP)  ## the fast first tier: ruff (bug-class rules) and the import co
 	$(BIN)/ruff check pipelines dashboard tests benchmarks sample_data scripts
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_import_contract.py
 
-test-fast: $(STAMP)  ## unit tests only (skip end-to-end builds and Spark)
-	$(BIN)/python -m pytest -q -m "not slow"
+test-fast: $(STAMP)  ## the fast tier: every test not marked slow (no sample build, browser or Spark; no system packages)
+	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider -m "not slow"
+
+test-slow: $(STAMP) system-deps browser-deps  ## the slow tier: sample builds, browser, PDF and Spark (what test-fast skips)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider -m slow   # loadgroup: Spark tests share one worker
 
 sample: $(STAMP)  ## regenerate the committed sample data folder
 	$(BIN)/python sample_data/regenerate.py

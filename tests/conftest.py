@@ -79,3 +79,16 @@ def spark_sample_db(spark, tmp_path_factory) -> Path:
     db = folder.parent / "results.duckdb"
     build(folder, db, engine="spark")
     return db
+
+
+# fixtures that make a test slow: the fast CI tier (-m "not slow") must never build the sample
+# or start Spark, so a test needing one without the `slow` mark is an error, not a slow fast tier
+SLOW_FIXTURES = {"sample_db", "spark", "spark_sample_db"}
+
+
+def pytest_collection_modifyitems(config, items):
+    unmarked = [item.nodeid for item in items
+                if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None]
+    if unmarked:
+        raise pytest.UsageError("tests using the sample build or Spark must be marked slow "
+                                f"(pytest.mark.slow): {', '.join(unmarked)}")

@@ -123,6 +123,7 @@ def test_planted_adjusted_gaps_are_recovered_on_the_sample(sample_con):
     assert woman["ci_low"] <= -5.0 <= woman["ci_high"]
 
 
+@pytest.mark.slow
 def test_adjusted_gap_without_a_compared_dimension_gives_sizes_not_gaps(sample_con):
     """Overall (no breakdown) there is no group to compare: one row per year with the number
     of people with pay and no gap - never a crash. n is the yearly pay population, which the

@@ -149,6 +149,7 @@ def test_eu_art10_boundary_and_member_state_choice(tmp_path, women_salary, direc
     assert category[0]["note"].startswith("joint pay assessment needed") is flagged
 
 
+@pytest.mark.slow
 def test_pdf_has_a_section_per_selected_pack(tmp_path):
     # EU is produced (5 men 40,000, 5 women 38,000: 5.00%); UK cannot be (no pay periods) and
     # the snapshot says so instead of failing
@@ -381,6 +382,7 @@ def test_ll144_report_on_a_built_database(tmp_path):
     assert "Distribution date of the tool: not given" in table
 
 
+@pytest.mark.slow
 def test_uk_report_on_the_demo_equals_a_second_computation(sample_db):
     # The committed demo carries the London staff's April 2026 payroll (equity.yml limits the UK
     # pack to GB). Recomputed here from the CSV files with pandas: relevant employees employed on

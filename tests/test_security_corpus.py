@@ -91,6 +91,7 @@ def test_an_injected_expression_cannot_read_files_on_a_read_only_connection(host
         con.close()
 
 
+@pytest.mark.slow
 def test_dashboard_tables_carry_no_live_formula(hostile_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("EQUITY_DB", str(hostile_db))

@@ -95,6 +95,7 @@ def test_the_file_itself_refuses_a_cross_identity_correction(log):
 
 # --- the dashboard page ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_page_offers_no_form_without_sign_in_or_the_switch(sample_db, tmp_path, monkeypatch):
     import shutil
     from pathlib import Path
