@@ -10,6 +10,7 @@ from pathlib import Path
 from .config import default_config
 from .contract import load_contract
 from .mapping_expr import FUNCTION_NAMES
+from .mapping_inspect import SAMPLE_ROWS
 from .mapping_weight import MAX_RECORDS, MAX_WEIGHT, weighted_keys
 from .metrics import dimension_sets, families, registry
 
@@ -157,6 +158,37 @@ number or cast is converted first; a cell that does not convert gives the value
 `#cannot read <column> as <type>: <cell>`, which a number or date column quarantines with its
 file and line. A date result is written as `YYYY-MM-DD` (no `date_format` needed). Derived
 columns are read by the duckdb engine.
+
+### A first draft: `equity map`
+
+`equity map --data FOLDER` reads the CSV files inside FOLDER (never a file a symbolic link
+takes outside it; at most the first {sample_rows} rows of each) and writes a draft
+`FOLDER/equity.yml` for a person to review. It never overwrites a file: an existing
+`equity.yml` is an error, and `--out PATH` writes the draft elsewhere (file names in it stay
+relative to FOLDER). The draft lists, as comments:
+
+- each file's encoding (UTF-8, with or without BOM), delimiter and rows read; the build reads
+  comma-separated UTF-8 only, so a `;`-separated or non-UTF-8 file gets a `TODO` to re-save it;
+- for each contract file it proposes, the export columns chosen (by header name and by the
+  shape of the values: dates, numbers, small value sets) with their strptime `date_format`
+  (`%m/%d/%Y` ...), and a `TODO` where a match is only likely, dates read two ways
+  (05/06/2019), or a required column has no candidate (with an `expr` example when a header
+  such as `YearsAtCompany` suggests one);
+- value maps onto the project's labels for spellings of the same answer (`F`/`Female` ->
+  `Woman`, `M` -> `Man`, `white` -> `White`; status words such as `Admitted` -> `hired`). Every
+  other demographic answer (`Prefer not to say`, `Not disclosed`, `Non-binary` ...) is kept as
+  given and listed;
+- yearly files named alike (`Employee_Salaries_2019.csv` ...) as one wildcard source with
+  `rename` for drifting headers and the year from the file name; a `{{generated: line}}` id
+  (with `duplicates: keep`) when no id column exists;
+- at the end, every column no mapping reads, with its shape (the values only for small value
+  sets, so names and ids are not copied), and counts such as `Freq` flagged as aggregated rows.
+
+Header names and cells are treated as hostile: the YAML is written by a safe dumper (a value
+with a line break or control character is one escaped, quoted line), comments escape every
+non-printable character, and the text is read back and compared before it is written. The
+draft loads with the config loader as written; once its `TODO`s are settled `equity build`
+reads it.
 """
 
 # its own constant, not part of CONTRACT_INTRO: the mapping features are documented by
@@ -209,7 +241,7 @@ def contract_markdown() -> str:
     cfg = default_config()["demographics"]
     out = [GENERATED.format(src="pipelines/contract.yml"), "",
            CONTRACT_INTRO.format(not_disclosed=cfg["not_disclosed"], unknown=cfg["unknown_label"],
-                                 functions=FUNCTION_NAMES),
+                                 functions=FUNCTION_NAMES, sample_rows=SAMPLE_ROWS),
            WEIGHT_SECTION.format(max_weight=MAX_WEIGHT, max_records=MAX_RECORDS, weighted=", ".join(
                f"`{k}`" for k in weighted_keys()), weight_ids=", ".join(
                f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ())))]
