@@ -32,6 +32,7 @@ from .commitments.store import REGISTER_TABLES, write_register
 from . import incremental
 from .ingest import SourceFile, load_raw, resolve_sources
 from .mapping_rows import handle_duplicates
+from .mapping_weight import expand_weighted, quarantine_bad_weights, write_weighted_sources
 from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
 from .privacy.keys import choose_salt, write_salt
@@ -146,7 +147,9 @@ def write_params(con, config: dict[str, Any], start: dt.date, as_of: dt.date) ->
 def load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
     rows = []
     for name, sf in sources.items():
-        loaded = scalar(con, f"SELECT count(*) FROM src_{name}")
+        records = scalar(con, f"SELECT count(*) FROM src_{name}")
+        # weighted rows were expanded into records (mapping_weight): the invariant counts rows
+        loaded = records if sf.rows_loaded is None else sf.rows_loaded
         quarantined = scalar(con, "SELECT count(DISTINCT (file, line)) FROM quarantine WHERE table_name = ?",
                                   [name])
         if loaded + quarantined != sf.rows_in:   # the invariant nothing-dropped-silently rests on
@@ -154,7 +157,7 @@ def load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
                                  f"{quarantined} quarantined")
         rows.append({"file": sf.display, "table_name": name, "family": sf.table.family,
                      "sha256": sf.sha256, "size_bytes": sf.size, "rows_in": sf.rows_in,
-                     "rows_loaded": loaded, "rows_quarantined": quarantined})
+                     "rows_loaded": loaded, "rows_quarantined": quarantined, "records_loaded": records})
     return rows
 
 
@@ -281,6 +284,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             read |= extra
             kept = {n: row for n, row in kept.items() if n not in extra}
         files = _file_stats(con, sources, read, kept)
+        write_weighted_sources(con, sources)
         if reuse:
             step(f"keeping {len(reuse)} model(s) whose inputs did not change")
         step("running SQL models")
@@ -329,9 +333,11 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
             step(f"reading {sf.display}")
             with _in_own_file(sf):
                 load_raw(con, sf)
+                quarantine_bad_weights(con, sf)
                 handle_duplicates(con, sf)
                 check_duplicate_keys(con, sf)
                 cast_and_quarantine(con, sf, config)
+                expand_weighted(con, sf)
     for name, sf in sources.items():
         if name in names:
             quarantine_orphans(con, sf, sources)

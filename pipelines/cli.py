@@ -115,7 +115,7 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
     if not quiet:
         names = [f["file"] for f in result.files]   # one export may feed two contract tables
         files = ", ".join(f"{f['file']}{' (' + f['table_name'] + ')' if names.count(f['file']) > 1 else ''} "
-                          f"{f['rows_loaded']}/{f['rows_in']}" for f in result.files)
+                          f"{f['rows_loaded']}/{f['rows_in']}{_records(f)}" for f in result.files)
         click.echo(f"Built {result.db_path} (run {result.run_id}): {files}")
         reused = [m for m, s in result.models.items() if s.get("reused")]
         if reused:
@@ -266,6 +266,14 @@ def _register_family_commands() -> None:
     from . import commands
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"{commands.__name__}.{info.name}").register(main)
+
+
+def _records(row: dict) -> str:
+    """' (4526 records)' when weighted rows stood for more records than rows (mapping_weight)."""
+    records = row.get("records_loaded")
+    if records is None or records != records or int(records) == int(row["rows_loaded"]):
+        return ""
+    return f" ({int(records)} records)"
 
 
 _register_family_commands()

@@ -38,6 +38,7 @@ class Table:
     primary_key: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)
     checks: tuple[dict[str, Any], ...] = ()
+    weight_ids: tuple[str, ...] | None = None   # None: rows may not carry a weight (mapping_weight)
 
     @property
     def key(self) -> str:
@@ -68,7 +69,8 @@ def load_contract() -> dict[str, Table]:
             columns={c: _column(c, s) for c, s in spec["columns"].items()},
             primary_key=tuple(spec.get("primary_key", ())),
             references=dict(spec.get("references", {})),
-            checks=tuple(spec.get("checks", ())))
+            checks=tuple(spec.get("checks", ())),
+            weight_ids=tuple(spec["weight_ids"]) if "weight_ids" in spec else None)
     return tables
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from .config import default_config
 from .contract import load_contract
 from .mapping_expr import FUNCTION_NAMES
+from .mapping_inspect import SAMPLE_ROWS
+from .mapping_weight import MAX_RECORDS, MAX_WEIGHT, weighted_keys
 from .metrics import dimension_sets, families, registry
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -156,6 +158,78 @@ number or cast is converted first; a cell that does not convert gives the value
 `#cannot read <column> as <type>: <cell>`, which a number or date column quarantines with its
 file and line. A date result is written as `YYYY-MM-DD` (no `date_format` needed). Derived
 columns are read by the duckdb engine.
+
+### A first draft: `equity map`
+
+`equity map --data FOLDER` reads the CSV files inside FOLDER (never a file a symbolic link
+takes outside it; at most the first {sample_rows} rows of each) and writes a draft
+`FOLDER/equity.yml` for a person to review. It never overwrites a file: an existing
+`equity.yml` is an error, and `--out PATH` writes the draft elsewhere (file names in it stay
+relative to FOLDER). The draft lists, as comments:
+
+- each file's encoding (UTF-8, with or without BOM), delimiter and rows read; the build reads
+  comma-separated UTF-8 only, so a `;`-separated or non-UTF-8 file gets a `TODO` to re-save it;
+- for each contract file it proposes, the export columns chosen (by header name and by the
+  shape of the values: dates, numbers, small value sets) with their strptime `date_format`
+  (`%m/%d/%Y` ...), and a `TODO` where a match is only likely, dates read two ways
+  (05/06/2019), or a required column has no candidate (with an `expr` example when a header
+  such as `YearsAtCompany` suggests one);
+- value maps onto the project's labels for spellings of the same answer (`F`/`Female` ->
+  `Woman`, `M` -> `Man`, `white` -> `White`; status words such as `Admitted` -> `hired`). Every
+  other demographic answer (`Prefer not to say`, `Not disclosed`, `Non-binary` ...) is kept as
+  given and listed;
+- yearly files named alike (`Employee_Salaries_2019.csv` ...) as one wildcard source with
+  `rename` for drifting headers and the year from the file name; a `{{generated: line}}` id
+  (with `duplicates: keep`) when no id column exists;
+- at the end, every column no mapping reads, with its shape (the values only for small value
+  sets, so names and ids are not copied), and counts such as `Freq` flagged as aggregated rows.
+
+Header names and cells are treated as hostile: the YAML is written by a safe dumper (a value
+with a line break or control character is one escaped, quoted line), comments escape every
+non-printable character, and the text is read back and compared before it is written. The
+draft loads with the config loader as written; once its `TODO`s are settled `equity build`
+reads it.
+"""
+
+# its own constant, not part of CONTRACT_INTRO: the mapping features are documented by
+# several hands at once, and one section per feature keeps their edits apart
+WEIGHT_SECTION = """\
+### Aggregated rows: `weight`
+
+An export that holds counts instead of people (one row per Admit x Gender x Dept with the
+number of applicants, as `UCBAdmissions.csv`) names its count column as the mapping's
+`weight`. Each row is **expanded at ingest into `weight` records**, before any metric runs, so
+every count (applications, selection rates, impact ratios, Mantel-Haenszel strata, funnels)
+counts people, and published figures are protected exactly as for individual rows (the
+cell-key perturbation and the k rule apply to the counts of people; see privacy.md):
+
+```yaml
+mapping:
+  recruiting/applications:
+    file: UCBAdmissions.csv
+    weight: Freq                     # or {{column: Freq, max: 500000}}
+    columns:
+      application_id: {{generated: line}}   # UCBAdmissions.csv:2#1 ... UCBAdmissions.csv:2#512
+      status: {{column: Admit, values: {{Admitted: hired, Rejected: rejected}}}}
+```
+
+- The weight must be a whole number of at least 0 (`12`, or `12.0` as R and pandas write
+  counts). A blank, negative, fractional or non-numeric weight, or one above the limit
+  (`max`, default {max_weight:,} per row), sends the row to quarantine with file, line, the
+  weight column and the reason. A row of weight 0 loads and stands for nobody. Weights adding
+  up to more than {max_records:,} records in one source stop the build.
+- The copies of a row share its line (a quarantine or error names the row of the export) and
+  every value. Their ids ({weight_ids}) get `#1` ... `#n` appended: unique, and the same on
+  every rebuild of the same file. The run manifest counts rows (`rows_in = rows_loaded +
+  rows_quarantined`) and, in `records_loaded`, the records they stand for.
+- Two rows with the same labels and different counts are two rows; an exact repeat (count
+  included) is a duplicate as usual.
+- Rows may carry a weight in: {weighted}. Every other contract file refuses `weight` with a
+  configuration error: pay regressions, survival and tenure, spend and survey scores need one
+  row per person or transaction, and copies of an aggregated row would invent them. A metric
+  that needs each application's own dates (`time_in_stage`) stops with a message naming the
+  weighted file instead of computing from copies.
+- Weighted rows are expanded by the duckdb engine; the Spark engine refuses them.
 """
 
 
@@ -167,7 +241,10 @@ def contract_markdown() -> str:
     cfg = default_config()["demographics"]
     out = [GENERATED.format(src="pipelines/contract.yml"), "",
            CONTRACT_INTRO.format(not_disclosed=cfg["not_disclosed"], unknown=cfg["unknown_label"],
-                                 functions=FUNCTION_NAMES)]
+                                 functions=FUNCTION_NAMES, sample_rows=SAMPLE_ROWS),
+           WEIGHT_SECTION.format(max_weight=MAX_WEIGHT, max_records=MAX_RECORDS, weighted=", ".join(
+               f"`{k}`" for k in weighted_keys()), weight_ids=", ".join(
+               f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ())))]
     for table in load_contract().values():
         out += [f"## `{table.path}`", "",
                 f"{table.description} Family: **{table.family}**; "
@@ -241,6 +318,10 @@ def metrics_markdown() -> str:
                     f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}"]
             if spec.notes:
                 out.append(f"- **Notes:** {spec.notes}")
+            if spec.extra.get("needs_individual_rows"):
+                files = ", ".join(f"`{t}`" for t in spec.extra["needs_individual_rows"])
+                out.append(f"- **Needs one row per person:** refused when {files} was read from "
+                           "aggregated rows (`weight` in the mapping, [data_contract.md](data_contract.md)).")
             for ref in spec.references:
                 out.append(f"- **Reference:** {ref}")
             out.append("")

@@ -176,6 +176,8 @@ def previous_file_row(p: Plan, sf: SourceFile) -> dict[str, Any]:
     """The manifest row of an unread (unchanged) source; its quarantine rows stay as they are."""
     row = dict(p.files[sf.table.name])
     sf.rows_in = int(row["rows_in"])
+    if row.get("records_loaded") is None or row["records_loaded"] != row["records_loaded"]:   # NaN: older build
+        row["records_loaded"] = row["rows_loaded"]
     row["file"] = sf.display
     return row
 

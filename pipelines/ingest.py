@@ -23,6 +23,7 @@ from .csv_files import UNNAMED, file_digest, read_header   # re-exported: spark 
 from .mapping_files import SourcePart, mapping_header, part_for_line, source_parts
 from .mapping_expr import Derived, parse_expr, render_expr
 from .mapping_rows import GENERATED, duplicate_policy, generated_id_sql
+from .mapping_weight import Weight, weight_spec
 from .paths import allowed_source_dirs
 from .record_count import check_all_records_loaded
 from .sqlsafe import ident, literal
@@ -59,6 +60,9 @@ class SourceFile:
     relation: str | None = None        # an existing Spark table read instead of a file
     parts: list[SourcePart] = field(default_factory=list)   # the files stacked (one, usually)
     duplicates: str = "quarantine"     # exact repeats: quarantine | keep | error (mapping_rows)
+    weight: Weight | None = None       # aggregated rows: the count column (mapping_weight)
+    rows_loaded: int | None = None     # weighted: rows loaded before expansion into records
+    records: int | None = None         # weighted: records after expansion
 
     @property
     def plain(self) -> bool:
@@ -104,7 +108,7 @@ def source_digest(sf: "SourceFile") -> tuple[str, int]:
 
 # Keys a mapping may use. Anything else is a typo that would otherwise be ignored silently
 # (e.g. `date_fromat`: every date would then be read with the wrong format and quarantined).
-TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "duplicates", "columns")
+TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "duplicates", "weight", "columns")
 COLUMN_KEYS = ("column", "value", "generated", "expr", "values", "date_format", "part", "two_digit_year")
 SOURCE_KINDS = ("column", "value", "generated", "expr")   # exactly one of them per mapped column
 
@@ -220,6 +224,8 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
             relation, header = relations[table.name]
             found[table.name] = source_from_header(table, spec, header, relation, path=None,
                                                    relation=relation)
+            found[table.name].weight = weight_spec(spec, table, lambda n, h=header: _match_header(n, h),
+                                                   header, relation)
             continue
         display, parts = source_parts(data_dir, spec, table.path, f"mapping for '{table.key}'",
                                       read_header, allowed)
@@ -230,6 +236,9 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
                                                path=parts[0].path)
         found[table.name].parts = parts
         found[table.name].duplicates = duplicate_policy(spec, f"mapping for '{table.key}'")
+        header = mapping_header(parts)
+        found[table.name].weight = weight_spec(spec, table, lambda n, h=header: _match_header(n, h),
+                                               header, display)
         _check_every_file_has(found[table.name])
     _check_families_complete(data_dir, found, missing_required)
     return found
@@ -252,8 +261,11 @@ def _check_families_complete(data_dir: Path, found: dict[str, SourceFile],
 def _check_every_file_has(sf: SourceFile) -> None:
     """Stacked files: each mapped column must be in every file (after renames); a column
     missing from one year's export would otherwise be blank for that year without a word."""
-    for col, src in sf.columns.items():
-        needed = src.expr.columns if src.expr else (src.source,) if src.source is not None else ()
+    needs = [(col, src.expr.columns if src.expr else (src.source,) if src.source is not None else ())
+             for col, src in sf.columns.items()]
+    if sf.weight is not None:
+        needs.append(("weight", (sf.weight.column,)))
+    for col, needed in needs:
         for part, name in ((p, n) for p in sf.parts for n in needed):
             if name not in part.names and name not in part.from_name:
                 raise DataError(f"mapping for '{sf.table.key}.{col}' refers to column '{name}', "
@@ -351,6 +363,8 @@ def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart,
     # file's row order (preserve_insertion_order), so row_number() over the scan is that order.
     line = "(row_number() OVER () + 1)"
     selects = [f"{raw_expr(src, part, line)} AS {ident(col)}" for col, src in sf.columns.items()]
+    if sf.weight is not None:   # the count stays text here; mapping_weight checks and applies it
+        selects.append(f"{raw_expr(ColumnSource(source=sf.weight.column), part)} AS _weight")
     select = (f"SELECT CAST({line} + {int(part.base)} AS BIGINT) AS _line, "
               f"{', '.join(selects)} FROM {reader}")
     # TEMP: the text copy is dropped at the end of the build, so writing it to the file is waste

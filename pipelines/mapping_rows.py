@@ -37,7 +37,10 @@ def generated_id_sql(display: str, line_sql: str) -> str:
 
 
 def _compared(sf: "SourceFile") -> list[str]:
-    return [c for c, src in sf.columns.items() if not src.generated]
+    # a weighted row's count is part of it: two cells with the same labels and different
+    # counts are two rows, not a repeat (mapping_weight)
+    return [c for c, src in sf.columns.items() if not src.generated] + \
+        (["_weight"] if sf.weight is not None else [])
 
 
 def _repeats_sql(sf: "SourceFile") -> str:

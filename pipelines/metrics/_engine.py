@@ -37,6 +37,21 @@ class NoDataError(UsageError):
     exit_code = 1
 
 
+def refuse_weighted(con, spec) -> None:
+    """A metric that needs one row per person (`needs_individual_rows` in its registry entry:
+    the contract files whose rows must each be one person) stops when one of them was read from
+    aggregated, weighted rows: the copies of a row share every value (pipelines/mapping_weight.py)."""
+    tables = tuple(t.replace("/", "__") for t in spec.extra.get("needs_individual_rows", ()))
+    if not tables or not has_table(con, "weighted_sources"):
+        return
+    row = con.execute("SELECT file, weight_column FROM weighted_sources WHERE list_contains(?, table_name) "
+                      "ORDER BY 1 LIMIT 1", [list(tables)]).fetchone()
+    if row:
+        raise NoDataError(f"{spec.name} needs one row per person, but {row[0]} holds aggregated counts "
+                          f"(weight: {row[1]}) whose copies share every value and have no dates of their "
+                          f"own; the counts, rates and ratios of this family use them, {spec.name} cannot")
+
+
 def build_context(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The config and window the database was built with (from run_manifest). A setting the
     stored config lacks (a database built before the setting existed) comes from the packaged
@@ -247,6 +262,7 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
         if missing:
             raise NoDataError(f"no data loaded for {spec.family} metrics ({', '.join(missing)} "
                               f"not built: supply the family's CSVs and rebuild)")
+        refuse_weighted(cur, spec)
         ctx = build_context(cur)
         config = ctx["config"]
         for dim in (filters or {}):

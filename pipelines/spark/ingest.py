@@ -102,6 +102,9 @@ def _numbered(spark, frame):
 def load_raw(con: SparkConnection, sf: SourceFile) -> int:
     """Create `raw_<table>` (contract columns as trimmed text, `_line`); returns rows read."""
     name = sf.table.name
+    if sf.weight is not None:
+        raise DataError(f"weighted rows (weight: {sf.weight.column}) are expanded by the duckdb engine "
+                        "only (build with --engine duckdb)", file=sf.display)
     if not sf.plain:
         raise DataError("several files, renames and columns from the file name are read by the "
                         "duckdb engine only (build with --engine duckdb)", file=sf.display)

@@ -1,0 +1,279 @@
+"""`equity map`'s guesses: which contract columns each source column may hold (by its name and
+the shape of its values), which contract files a source feeds, and value maps onto the
+project's labels.
+
+A guess is never a decision: weak matches, ambiguous dates and unknown values are marked for
+a person (ColumnChoice.todo). Demographic answers stay data: only spellings of the same answer
+are mapped (F -> Woman); "Prefer not to say", "Not disclosed", non-binary and any other answer
+are kept as given.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .contract import Column, Table
+from .mapping_inspect import ColumnProfile
+
+STRONG, WEAK, LISTED = 0.75, 0.5, 0.3     # choose / choose with a TODO / only list
+
+# normalised header names (lower case, letters and digits only) that mean a contract column;
+# WEAK_NAMES are plausible but need a person's look (a monthly amount, a hire date used as the
+# date of a job record)
+NAMES = {
+    "employee_id": "empid employeeid employeenumber empno employeeno staffid personid workerid personnelnumber",
+    "gender": "sex gender genderidentity",
+    "race_ethnicity": "race ethnicity racedesc raceethnicity ethnicgroup",
+    "birth_year": "birthyear yearofbirth dob dateofbirth birthdate",
+    "hire_date": "hiredate dateofhire datehired startdate originalhiredate employmentstartdate",
+    "termination_date": "terminationdate dateoftermination termdate separationdate exitdate leavingdate enddate",
+    "termination_type": "terminationtype termtype separationtype exittype employmentstatus",
+    "termination_reason": "terminationreason termreason separationreason exitreason leavingreason",
+    "regretted": "regretted regrettable regrettedloss",
+    "disability": "disability disabled disabilitystatus",
+    "veteran": "veteran veteranstatus protectedveteran",
+    "lgbtq": "lgbtq lgbt lgbtqstatus sexualorientation",
+    "effective_date": "effectivedate effdate asofdate recorddate",
+    "department": "department dept departmentname deptname",
+    "job_family": "jobfamily jobfunction jobrole",
+    "job_level": "joblevel level grade paygrade band rank jobgrade",
+    "location": "location office site worklocation",
+    "country": "country countrycode",
+    "employment_type": "employmenttype emptype contracttype",
+    "fte": "fte fulltimeequivalent",
+    "annual_base_salary": "annualbasesalary basesalary salary annualsalary basepay",
+    "currency": "currency currencycode",
+    "performance_rating": "performancerating performancescore rating perfrating",
+    "change_reason": "changereason actionreason",
+    "application_id": "applicationid appid",
+    "candidate_id": "candidateid applicantid",
+    "requisition_id": "requisitionid reqid jobid jobadid postingid",
+    "applied_date": "applieddate applicationdate dateapplied",
+    "source": "source recruitmentsource candidatesource channel",
+    "status": "status outcome decision admit admitted hired receivedcallback callback applicationstatus",
+    "stage": "stage",
+    "entered_date": "entereddate stagedate",
+    "supplier_id": "supplierid vendorid vendornum vendornumber supplierno",
+    "supplier_name": "suppliername vendorname companyname businessname",
+    "parent_supplier_id": "parentsupplierid parentvendorid",
+    "certification": "certification certificationtype certtype",
+    "certifying_body": "certifyingbody certifier agency",
+    "valid_from": "validfrom certificationdate certdate",
+    "valid_to": "validto expirationdate expirydate expiration",
+    "transaction_id": "transactionid invoiceid paymentid invoicenumber",
+    "transaction_date": "transactiondate paymentdate invoicedate",
+    "amount": "amount dollaramount paymentamount spend",
+    "category": "category spendcategory expendituretype",
+    "business_unit": "businessunit",
+}
+WEAK_NAMES = {
+    "employee_id": "rownames id", "application_id": "rownames id", "effective_date": "dateofhire hiredate startdate",
+    "department": "division discipline departmentcode", "job_family": "position jobtitle title role",
+    "location": "state city", "annual_base_salary": "monthlyincome income pay",
+    "supplier_id": "certificationnumber companyid", "supplier_name": "name",
+    "transaction_id": "idnumber", "business_unit": "departmentname department",
+}
+# hints for a required column nothing matched: header words that suggest a derivation
+HINTS = {
+    "hire_date": ("yearsatcompany yrsservice yearsofservice tenure tenureyears",
+                  'hire_date: {expr: "DATE \'YYYY-MM-DD\' - to_years(CAST(\\"{col}\\" AS INTEGER))"} '
+                  "(hired that many years before the snapshot date)"),
+    "termination_date": ("attrition terminated termd left exited", 'termination_date: {expr: "CASE WHEN '
+                         '\\"{col}\\" = \'Yes\' THEN DATE \'YYYY-MM-DD\' END"} (an exit flag: left by the snapshot date)'),
+}
+WOMAN, MAN, NON_BINARY = "Woman", "Man", "Non-binary"
+VALUE_LABELS = {
+    "gender": {"f": WOMAN, "female": WOMAN, "w": WOMAN, "woman": WOMAN, "women": WOMAN, "m": MAN,
+               "male": MAN, "man": MAN, "men": MAN, "nonbinary": NON_BINARY, "nb": NON_BINARY},
+    "race_ethnicity": {
+        "white": "White", "caucasian": "White", "black": "Black or African American",
+        "africanamerican": "Black or African American", "blackorafricanamerican": "Black or African American",
+        "asian": "Asian", "hispanic": "Hispanic or Latino", "latino": "Hispanic or Latino",
+        "hispanicorlatino": "Hispanic or Latino", "hispaniclatino": "Hispanic or Latino",
+        "americanindianoralaskanative": "American Indian or Alaska Native",
+        "nativeamerican": "American Indian or Alaska Native",
+        "nativehawaiianorotherpacificislander": "Native Hawaiian or Other Pacific Islander",
+        "twoormoreraces": "Two or more races", "multiracial": "Two or more races"},
+}
+YES_NO = {"y": "Yes", "yes": "Yes", "true": "Yes", "n": "No", "no": "No", "false": "No"}
+TRUTHY = {"1", "yes", "y", "true", "t"}
+# enum values by keyword (checked in order: "involuntary" contains "voluntary")
+ENUM_WORDS = {
+    "status": [("withdr", "withdrawn"), ("reject", "rejected"), ("declin", "rejected"), ("notselected", "rejected"),
+               ("hire", "hired"), ("admit", "hired"), ("accept", "hired"), ("callback", "hired"),
+               ("progress", "in_progress"), ("pending", "in_progress"), ("open", "in_progress")],
+    "termination_type": [("involunt", "involuntary"), ("cause", "involuntary"), ("dismiss", "involuntary"),
+                         ("layoff", "involuntary"), ("volunt", "voluntary"), ("resign", "voluntary"),
+                         ("active", ""), ("stillemployed", "")],
+}
+MAX_MAPPED = 50        # a column with more distinct values gets no value map
+
+
+def norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _words(spec: dict, name: str) -> set[str]:
+    return set(spec.get(name, "").split())
+
+
+def name_score(header: str, column: str) -> float:
+    """1 for the contract name or a known synonym, WEAK for a plausible one, less for a
+    header that contains the contract name's words."""
+    n = norm(header)
+    if not n:
+        return 0.0
+    if n == norm(column) or n in _words(NAMES, column):
+        return 1.0
+    if n in _words(WEAK_NAMES, column):
+        return WEAK
+    wanted = [w for w in column.split("_") if w != "id"] or ["id"]
+    if all(w in n for w in wanted) and len(n) <= 3 * len(norm(column)):
+        return 0.6
+    if any(len(s) >= 6 and s in n for s in _words(NAMES, column) | _words(WEAK_NAMES, column)):
+        return WEAK
+    return 0.0
+
+
+def _known_share(profile: ColumnProfile, labels: dict[str, str]) -> float:
+    values = [v for v in profile.values if not profile.overflow]
+    return sum(norm(v) in labels for v in values) / len(values) if values else 0.0
+
+
+def shape_fit(profile: ColumnProfile, column: Column) -> float:
+    """How well the sampled values fit the contract column's type (0 = they cannot)."""
+    if profile.filled == 0:
+        return 0.3
+    kind, few = column.type, not profile.overflow and profile.distinct <= MAX_MAPPED
+    if column.name in VALUE_LABELS:
+        return 1.0 if _known_share(profile, VALUE_LABELS[column.name]) >= 0.5 else 0.4
+    if kind == "date":
+        return 1.0 if profile.date_formats() else 0.0
+    if kind == "integer" and column.name == "birth_year":
+        in_range = profile.integer and 1900 <= (profile.low or 0) and (profile.high or 0) <= 2100
+        return 1.0 if in_range or profile.date_formats() else 0.0
+    if kind in ("integer", "decimal", "money"):
+        return 1.0 if (profile.integer if kind == "integer" else profile.numeric) else 0.0
+    if kind == "boolean":
+        return 1.0 if profile.boolean else 0.2
+    if kind == "currency":
+        return 1.0 if all(len(v) == 3 and v.isalpha() for v in profile.values) else 0.0
+    if kind == "month":
+        return 1.0 if all(re.match(r"^\d{4}-\d{2}$", v) for v in profile.values) else 0.0
+    if kind in ("category", "enum"):
+        return 1.0 if few and not profile.numeric else 0.6 if few else 0.2
+    if kind == "label":
+        return 1.0 if profile.distinct <= 500 else 0.5
+    if column.name.endswith("_id"):
+        return 1.0 if profile.unique else 0.7
+    return 1.0
+
+
+def candidates(columns: dict[str, ColumnProfile], column: Column) -> list[tuple[float, str]]:
+    """(score, header name) of every source column that may hold `column`, best first."""
+    out = []
+    for name, profile in columns.items():
+        score = name_score(name, column.name) * shape_fit(profile, column)
+        if column.name in VALUE_LABELS and _known_share(profile, VALUE_LABELS[column.name]) >= 0.8:
+            score = max(score, 0.7)     # the answers themselves say what the column is
+        if score >= LISTED:
+            out.append((round(score, 2), name))
+    return sorted(out, key=lambda c: -c[0])
+
+
+@dataclass
+class ColumnChoice:
+    """What the draft says for one contract column."""
+    column: str
+    spec: object = None            # the mapping value; None = left for a person (commented)
+    todo: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    source: str | None = None      # the source column read, when one is
+
+
+def date_choice(profile: ColumnProfile) -> tuple[str | None, list[str]]:
+    """(strptime format, TODO notes) for a date column."""
+    formats = profile.date_formats()
+    if not formats:
+        return None, ["no date format reads every sampled value"]
+    differing = [f for f in formats[1:] if not profile.same_dates(formats[0], f)]
+    todo = [f"the dates read as {formats[0]} or as {differing[0]}: check which"] if differing else []
+    return formats[0], todo
+
+
+def value_map(column: Column, profile: ColumnProfile) -> tuple[dict[str, str], list[str], list[str]]:
+    """(value map, notes, TODO notes) onto the project's labels for a category or enum column."""
+    if profile.overflow or profile.distinct > MAX_MAPPED:
+        return {}, [], [f"{profile.distinct}+ distinct values: no value map proposed"]
+    out: dict[str, str] = {}
+    kept, unknown = [], []
+    values = sorted(profile.values, key=lambda v: -profile.values[v])
+    labels = VALUE_LABELS.get(column.name, YES_NO if column.name in ("disability", "veteran", "lgbtq") else None)
+    for value in values:
+        if value.lower() in {k.lower() for k in out}:
+            continue           # the build matches values case-insensitively: one entry each
+        target = None
+        if labels is not None:
+            target = labels.get(norm(value), labels.get(value.lower()))
+            if target is None or target == value:
+                kept.append(value)
+                continue
+        elif column.type == "enum":
+            target = _enum_value(column, value, profile)
+            if target is None:
+                unknown.append(value)
+                continue
+            if target == value:
+                continue
+        if target is not None:
+            out[value] = target
+    notes = [f"kept as given: {', '.join(kept)}"] if kept and labels is not None else []
+    todo = [f"values with no {column.name} meaning yet (map them, or rows are quarantined): "
+            f"{', '.join(unknown)}"] if unknown else []
+    if column.type == "enum" and out and any(v == "" for v in out.values()):
+        notes.append('"" = blank (no value for these rows)')
+    return out, notes, todo
+
+
+def _enum_value(column: Column, value: str, profile: ColumnProfile) -> str | None:
+    if value.lower() in column.values:
+        return value
+    if column.name == "status" and profile.boolean:
+        return "hired" if value.lower() in TRUTHY else "rejected"
+    for word, target in ENUM_WORDS.get(column.name, []):
+        if word in norm(value):
+            return target
+    return None
+
+
+def hint(column: str, columns: dict[str, ColumnProfile]) -> str | None:
+    """An example derivation for a required column nothing matched, from a telling header."""
+    if column not in HINTS:
+        return None
+    words, example = HINTS[column]
+    for name in columns:
+        if norm(name) in words.split():
+            return example.replace("{col}", name)
+    return None
+
+
+def table_matches(table: Table, columns: dict[str, ColumnProfile]) -> dict[str, list[tuple[float, str]]]:
+    """contract column -> its candidates in this source (only columns with one)."""
+    found = {name: candidates(columns, col) for name, col in table.columns.items()}
+    return {k: v for k, v in found.items() if v}
+
+
+def assign(table: Table, matches: dict[str, list[tuple[float, str]]]) -> dict[str, tuple[float, str]]:
+    """One source column per contract column (best scores first, each read once per table)."""
+    pairs = sorted(((s, c, h) for c, cands in matches.items() for s, h in cands),
+                   key=lambda p: (-p[0], list(table.columns).index(p[1])))
+    chosen: dict[str, tuple[float, str]] = {}
+    used: set[str] = set()
+    for score, col, header in pairs:
+        if col in chosen or header in used:
+            continue
+        if score < WEAK and not table.columns[col].required:
+            continue
+        chosen[col] = (score, header)
+        used.add(header)
+    return chosen
