@@ -64,6 +64,16 @@ def date_range_options(fn):
                         help="First day (YYYY-MM-DD).")(fn)
 
 
+def combined(*decorators):
+    """One decorator applying `decorators` as if stacked in this order (commands that take the
+    same set of options say it once)."""
+    def apply(fn):
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+    return apply
+
+
 def day(value: dt.datetime | None) -> dt.date | None:
     """A click DateTime value as the date the engine takes."""
     return value.date() if value else None

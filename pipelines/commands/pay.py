@@ -20,13 +20,16 @@ import click
 
 def register(main: click.Group) -> None:
     from ..cli import _emit, handle_errors
-    from ..cli_options import (by_option, day, db_option, exact_option, filter_option, format_option,
+    from ..cli_options import (by_option, combined, day, db_option, exact_option, filter_option, format_option,
                                k_option, open_database, parse_filters, period_option, split_dims)
 
     by_gender = by_option("gender", "Group dimension(s), comma-separated (e.g. gender,race_ethnicity).")
     grain = period_option(("year", "quarter", "month"))
     date_option = click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
                                help="Snapshot date (default: end of the latest full year).")
+    # the analyses of one pay snapshot (decomposition, cohorts) take the same options
+    snapshot_options = combined(db_option, by_gender, date_option, k_option(), filter_option(), format_option,
+                                exact_option)
 
     @main.group("pay")
     def pay():
@@ -102,13 +105,7 @@ def register(main: click.Group) -> None:
                    "p_value", "gap_pct", "kennedy_gap", "r_squared", "suppressed", "note"]], fmt, exact)
 
     @pay.command("decomposition")
-    @db_option
-    @by_gender
-    @date_option
-    @k_option()
-    @filter_option()
-    @format_option
-    @exact_option
+    @snapshot_options
     @handle_errors
     def decomposition(db, by, date, k, filters, fmt, exact):
         """Oaxaca-Blinder decomposition of the ln-pay gap of each published group against the
@@ -126,13 +123,7 @@ def register(main: click.Group) -> None:
         _emit(factors, fmt, exact)
 
     @pay.command("cohorts")
-    @db_option
-    @by_gender
-    @date_option
-    @k_option()
-    @filter_option()
-    @format_option
-    @exact_option
+    @snapshot_options
     @handle_errors
     def cohorts(db, by, date, k, filters, fmt, exact):
         """Cohort review (job family x job level by default): gap and Welch t per cohort,
