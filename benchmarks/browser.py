@@ -41,20 +41,20 @@ PAGES = {"": "Overview", "workforce": "Workforce", "pay": "Pay equity"}
 THREE = ["gender", "race_ethnicity", "age_band"]
 TIMEOUT_MS = 300_000
 
-# Resolves once the run that follows this call has finished: the script state has been
-# "running" (or still is) and is back to "notRunning". Armed before the change, so a run
-# that starts and ends between two polls is not missed.
-ARM = """() => { window.__runDone = new Promise(resolve => {
+# Sets window.__runDone once the run that follows this call has finished: the script state
+# has been "running" and is back to "notRunning". Armed before the change, so a run that
+# starts and ends between two polls is not missed.
+ARM = """() => { window.__runDone = false; {
   const app = document.querySelector('[data-testid="stApp"]');
   let seen = false;
   const check = () => {
     const state = app.getAttribute('data-test-script-state');
     if (state === 'running') seen = true;
-    else if (seen && state === 'notRunning') { observer.disconnect(); resolve(); }
+    else if (seen && state === 'notRunning') { observer.disconnect(); window.__runDone = true; }
   };
   const observer = new MutationObserver(check);
   observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}); }"""
+} }"""
 SETTLED = """() => { const app = document.querySelector('[data-testid="stApp"]');
   return app && app.getAttribute('data-test-script-state') === 'notRunning'
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
@@ -104,8 +104,8 @@ def timed_change(page, act) -> float:
     page.evaluate(ARM)
     start = time.perf_counter()
     act()
-    page.evaluate("() => window.__runDone")
-    page.wait_for_function(NO_STALE, timeout=TIMEOUT_MS, polling=50)
+    page.wait_for_function("() => window.__runDone", timeout=TIMEOUT_MS, polling=20)
+    page.wait_for_function(NO_STALE, timeout=TIMEOUT_MS, polling=20)
     return time.perf_counter() - start
 
 
