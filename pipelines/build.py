@@ -43,6 +43,7 @@ from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, quara
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "equity.duckdb"
+DEMO_DB = "build/demo.duckdb"   # where `make demo` builds the sample database (Makefile DEMO_DB)
 Progress = Callable[[str], None]
 
 
