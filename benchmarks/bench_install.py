@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,15 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import HEADER, ROOT, Row  # noqa: E402
+from benchmarks._common import HEADER, ROOT, Row, free_port  # noqa: E402
 
 TIMEOUT_S = 900
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _size_mb(folder: Path) -> float:
@@ -40,7 +33,7 @@ def _size_mb(folder: Path) -> float:
 
 def make_demo_until_healthy(clone: Path, caches: Path) -> tuple[float, str]:
     """(seconds from `make demo` to a healthy dashboard, the tail of its output)."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, UV_CACHE_DIR=str(caches / "uv"), PIP_NO_CACHE_DIR="1",
                PIP_CACHE_DIR=str(caches / "pip"))
     log = clone / "make-demo.log"
