@@ -105,6 +105,9 @@ def load_raw(con: SparkConnection, sf: SourceFile) -> int:
     if sf.weight is not None:
         raise DataError(f"weighted rows (weight: {sf.weight.column}) are expanded by the duckdb engine "
                         "only (build with --engine duckdb)", file=sf.display)
+    if sf.name_columns or sf.parent_by_name:
+        raise DataError("suppliers matched by name (supplier_by_name, parent_by_name) are matched by the "
+                        "duckdb engine only (build with --engine duckdb)", file=sf.display)
     if not sf.plain:
         raise DataError("several files, renames and columns from the file name are read by the "
                         "duckdb engine only (build with --engine duckdb)", file=sf.display)
