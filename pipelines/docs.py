@@ -11,6 +11,7 @@ from .config import default_config
 from .contract import load_contract
 from .mapping_expr import FUNCTION_NAMES
 from .mapping_inspect import SAMPLE_ROWS
+from .supplier_names import LEGAL_SUFFIXES
 from .mapping_weight import MAX_RECORDS, MAX_WEIGHT, weighted_keys
 from .metrics import dimension_sets, families, registry
 
@@ -232,6 +233,53 @@ mapping:
 - Weighted rows are expanded by the duckdb engine; the Spark engine refuses them.
 """
 
+NAMES_SECTION = """\
+### Certification lists with other ids: `supplier_by_name`, `parent_by_name`
+
+A certification list (a city's MBE list, a state directory) numbers firms its own way, so its
+ids never meet the vendor ids of the payments. `supplier_by_name` on the
+`procurement/certifications` mapping names the list's name column(s) instead of a
+`supplier_id`; each row certifies the suppliers whose **normalised name** equals one of its
+names. `parent_by_name: true` on `procurement/suppliers` makes vendor ids with one normalised
+name one company (the first id in sort order becomes the parent of the others, where they have
+no `parent_supplier_id`):
+
+```yaml
+mapping:
+  procurement/suppliers:
+    file: payments_*.csv                 # the vendors, from the payments themselves
+    parent_by_name: true                 # ZONES LLC under three vendor ids is one company
+    columns: {{supplier_id: vendor_id, supplier_name: vendor_name}}
+  procurement/certifications:
+    file: mbe_list.csv
+    supplier_by_name: [company_name, dba_name]    # any of them may match
+    columns:
+      certification: {{value: MBE}}
+      valid_from: {{value: "2019-07-01"}}        # the list has no dates: a person decides
+```
+
+- Normalising: accents, case and punctuation are dropped (`L.L.C.` = `LLC`, `O'Brien` =
+  `OBrien`), `&` is `and`, a leading `The` and trailing legal forms ({suffixes}) are removed,
+  repeatedly. "Vanir Construction Management, Inc." = "VANIR CONSTRUCTION MANAGEMENT INC".
+  There is no fuzzy matching: "VALLE GRANDE" does not match "VALLE GRANDE CONSTRUCTION".
+- A row whose names meet **one** supplier name certifies every vendor id with that name
+  (the manifest counts the row once in `rows_loaded`, its copies in `records_loaded`).
+- A row whose names meet **no** supplier name is **unmatched**; one whose names meet two or
+  more different supplier names (legal name one vendor, DBA another) is **ambiguous**. Both
+  are quarantined with the reason and the name (ambiguous: the names and ids it met), so
+  nothing is guessed and nothing is dropped silently. Two list rows matching one supplier
+  with the same values are an exact duplicate (quarantined as usual).
+- Where to see it: `equity build` prints the quarantined rows as for any file; `equity quality`
+  and the Data quality page list them by reason with example names, and a *Supplier name
+  matching* table counts the rows per file and outcome (matched, unmatched, ambiguous, and
+  the vendor ids grouped as one company). The database keeps every outcome in
+  `supplier_name_matches` (file, line, name, normalised name, outcome, supplier ids).
+- Privacy: spend figures and supplier counts test k on **companies** (ultimate parents), so
+  a company paid under three vendor ids is one contributor, never three.
+- A build that matches by name reads every source again (no incremental reuse). Matching by
+  name is done by the duckdb engine; the Spark engine refuses it.
+"""
+
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
@@ -244,7 +292,8 @@ def contract_markdown() -> str:
                                  functions=FUNCTION_NAMES, sample_rows=SAMPLE_ROWS),
            WEIGHT_SECTION.format(max_weight=MAX_WEIGHT, max_records=MAX_RECORDS, weighted=", ".join(
                f"`{k}`" for k in weighted_keys()), weight_ids=", ".join(
-               f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ())))]
+               f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ()))),
+           NAMES_SECTION.format(suffixes=", ".join(sorted(LEGAL_SUFFIXES)))]
     for table in load_contract().values():
         out += [f"## `{table.path}`", "",
                 f"{table.description} Family: **{table.family}**; "
@@ -318,6 +367,10 @@ def metrics_markdown() -> str:
                     f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}"]
             if spec.notes:
                 out.append(f"- **Notes:** {spec.notes}")
+            if spec.display:
+                out.append(f"- **Shown:** {spec.display.page.replace('_', ' ').capitalize()} page, "
+                           f"\"{spec.display.section}\" ({spec.display.chart} chart, from its registry "
+                           "`display:` hint)")
             if spec.extra.get("needs_individual_rows"):
                 files = ", ".join(f"`{t}`" for t in spec.extra["needs_individual_rows"])
                 out.append(f"- **Needs one row per person:** refused when {files} was read from "

@@ -68,3 +68,38 @@ def test_resume_callback_rates_and_impact_ratio(resume, column, dimension, label
     assert (row["value"], row["ci_low"], row["ci_high"]) == pytest.approx((ratio, low, high), rel=1e-9)
     if column == "race":   # the published figure: 157/2435 vs 235/2435, a ratio of about 0.67
         assert ratio == pytest.approx(0.668, abs=0.001)
+
+
+# --- IBM HR attrition: one snapshot with an attrition flag -------------------------------------
+
+@pytest.fixture(scope="module")
+def ibm(tmp_path_factory):
+    folder = example_folder(tmp_path_factory.mktemp("examples"), "ibm_hr_attrition")
+    con = build_and_open(folder)
+    yield con, pd.read_csv(folder / "WA_Fn-UseC_-HR-Employee-Attrition.csv", encoding="utf-8-sig")
+    con.close()
+
+
+@pytest.mark.parametrize("column, dimension, labels", [
+    ("Gender", "gender", {"Male": "Man", "Female": "Woman"}),
+    ("Department", "department", None),
+])
+def test_ibm_attrition_rate_by_group(ibm, column, dimension, labels):
+    """Attrition = Yes is an exit within the observation year and everybody in the file was
+    employed at its start, so the year's turnover rate is the attrition share of pandas."""
+    con, raw = ibm
+    rates = compute(con, "turnover_rate", by=[dimension], exact=True).set_index("group")
+    left = raw["Attrition"].eq("Yes").groupby(raw[column]).agg(["sum", "count"])
+    assert len(rates) == len(left) + 1     # every group plus All
+    for value, (exits, n) in left.iterrows():
+        row = rates.loc[(labels or {}).get(value, value)]
+        assert (row["numerator"], row["denominator"]) == (exits, n)
+        assert row["value"] == pytest.approx(exits / n)
+    assert rates.loc["All", "value"] == pytest.approx(237 / 1470)   # the data owner's 237 leavers
+
+
+def test_ibm_pay_is_annual(ibm):
+    """MonthlyIncome * 12 (an expr): the pay population's mean annual pay is 12x the CSV's."""
+    con, raw = ibm
+    mean = con.execute("SELECT avg(annual_base_salary) FROM fct_employment_spells").fetchone()[0]
+    assert mean == pytest.approx(raw["MonthlyIncome"].mean() * 12)

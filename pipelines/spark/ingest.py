@@ -109,6 +109,9 @@ def load_raw(con: SparkConnection, sf: SourceFile) -> int:
     if extra_names(sf.table):
         raise DataError("extra_columns are read by the duckdb engine only (build with --engine duckdb)",
                         file=sf.display)
+    if sf.name_columns or sf.parent_by_name:
+        raise DataError("suppliers matched by name (supplier_by_name, parent_by_name) are matched by the "
+                        "duckdb engine only (build with --engine duckdb)", file=sf.display)
     if not sf.plain:
         raise DataError("several files, renames and columns from the file name are read by the "
                         "duckdb engine only (build with --engine duckdb)", file=sf.display)
