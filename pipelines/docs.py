@@ -367,6 +367,10 @@ def metrics_markdown() -> str:
                     f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}"]
             if spec.notes:
                 out.append(f"- **Notes:** {spec.notes}")
+            if spec.display:
+                out.append(f"- **Shown:** {spec.display.page.replace('_', ' ').capitalize()} page, "
+                           f"\"{spec.display.section}\" ({spec.display.chart} chart, from its registry "
+                           "`display:` hint)")
             if spec.extra.get("needs_individual_rows"):
                 files = ", ".join(f"`{t}`" for t in spec.extra["needs_individual_rows"])
                 out.append(f"- **Needs one row per person:** refused when {files} was read from "
