@@ -21,6 +21,7 @@ from .contract import Column, Table, load_contract, table_for_key
 from .errors import DataError
 from .csv_files import UNNAMED, file_digest, read_header   # re-exported: spark reads them here
 from .mapping_files import SourcePart, mapping_header, part_for_line, source_parts
+from .mapping_extra import with_extra_columns
 from .mapping_expr import Derived, parse_expr, render_expr
 from .mapping_rows import GENERATED, duplicate_policy, generated_id_sql
 from .mapping_weight import Weight, weight_spec
@@ -112,7 +113,7 @@ def source_digest(sf: "SourceFile") -> tuple[str, int]:
 # Keys a mapping may use. Anything else is a typo that would otherwise be ignored silently
 # (e.g. `date_fromat`: every date would then be read with the wrong format and quarantined).
 TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "duplicates", "weight", "columns",
-              "supplier_by_name", "parent_by_name")
+              "supplier_by_name", "parent_by_name", "extra_columns")
 COLUMN_KEYS = ("column", "value", "generated", "expr", "values", "date_format", "part", "two_digit_year")
 SOURCE_KINDS = ("column", "value", "generated", "expr")   # exactly one of them per mapped column
 
@@ -280,8 +281,10 @@ def _check_every_file_has(sf: SourceFile) -> None:
 
 def source_from_header(table: Table, spec: dict[str, Any], header: list[str], display: str,
                        path: Path | None, relation: str | None = None) -> SourceFile:
-    """A SourceFile: each contract column mapped onto the given header (or a constant)."""
-    col_specs = spec.get("columns") or {}
+    """A SourceFile: each contract column mapped onto the given header (or a constant), and
+    the mapping's extra columns (mapping_extra), which extend the table."""
+    table, extra_specs = with_extra_columns(table, spec)
+    col_specs = {**(spec.get("columns") or {}), **extra_specs}
     unknown = sorted(set(col_specs) - set(table.columns))
     if unknown:
         raise DataError(f"mapping for '{table.key}' names unknown column(s) {', '.join(unknown)}; "
