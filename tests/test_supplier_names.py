@@ -200,3 +200,15 @@ def test_the_data_quality_page_counts_the_name_matches(tmp_path, monkeypatch):
     table = next(df for df in shown if list(df.columns) == ["file", "outcome", "rows"])
     assert dict(zip(table["outcome"], table["rows"])) == {"ambiguous": 1, "matched": 4, "one company": 1,
                                                          "unmatched": 1}
+
+
+def test_the_draft_suggests_matching_by_name(tmp_path):
+    from pipelines.mapping_draft import draft_config
+    folder = names_folder(tmp_path)
+    (folder / "equity.yml").unlink()
+    text = draft_config(folder).path.read_text(encoding="utf-8")
+    # mbe_list.csv has no certification or date column, so no contract file takes it: the draft
+    # says what it may be, with its name columns (list_id is not a name)
+    assert "a list of certified firms?" in text
+    assert "supplier_by_name: [company, dba]" in " ".join(text.replace("#", " ").split())
+    assert "parent_by_name: true" in text
