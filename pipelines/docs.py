@@ -225,6 +225,40 @@ with a line break or control character is one escaped, quoted line), comments es
 non-printable character, and the text is read back and compared before it is written. The
 draft loads with the config loader as written; once its `TODO`s are settled `equity build`
 reads it.
+
+For example, on a folder holding only `UCBAdmissions.csv` (24 rows of counts:
+`rownames,Admit,Gender,Dept,Freq`), `equity map --data ucb` reports
+`1 contract file(s) (recruiting/applications), 2 TODO decision(s), 1 note(s) on what was not
+matched` and writes (comments shortened):
+
+```yaml
+# no stages file was found: a one-stage funnel (applied -> status)
+recruiting:
+  stage_order: [applied, hired]
+mapping:
+  recruiting/applications:
+    file: UCBAdmissions.csv
+    columns:
+      # TODO application_id: a likely match (0.50): check that 'rownames' holds application_id
+      application_id: rownames
+      # TODO applied_date: required, and no column was found: map one, or derive it with expr
+      #   or value (docs/data_contract.md)
+      # applied_date:
+      department: Dept
+      gender: {{column: Gender, values: {{Male: Man, Female: Woman}}}}
+      status: {{column: Admit, values: {{Admitted: hired}}}}     # Rejected is `rejected` as it is
+# Not matched: what no mapping above reads (the build ignores it).
+#   UCBAdmissions.csv
+#     Freq: whole numbers 8 to 512 (a count? if each row stands for several applications, add
+#       `weight: Freq` to recruiting/applications; docs/data_contract.md, Aggregated rows)
+```
+
+A person then decides what the file cannot say: the rows are counts (`weight: Freq`, below),
+the applications date from 1973 (`applied_date: {{value: "1973-01-01"}}` with `as_of:
+"1973-12-31"`), and `rownames` may stay the id. Each `examples/<dataset>/README.md` lists, under
+"Starting from `equity map`", the edits that turn the draft for that real dataset into its
+`equity.yml`; tests/test_example_map_drafts.py runs `equity map` on the raw folders and fails
+when the draft and the example differ anywhere else.
 """
 
 # its own constant, not part of CONTRACT_INTRO: the mapping features are documented by
@@ -248,6 +282,14 @@ mapping:
       application_id: {{generated: line}}   # UCBAdmissions.csv:2#1 ... UCBAdmissions.csv:2#512
       status: {{column: Admit, values: {{Admitted: hired, Rejected: rejected}}}}
 ```
+
+With `weight: Freq`, the 24 rows of `UCBAdmissions.csv` load as 4526 applications: row 3,
+`3,Admitted,Female,A,89`, is 89 admitted women in department A (ids `3#1` ... `3#89` when
+`application_id: rownames`). `equity metrics selection_rate --by gender --exact` then gives
+557 of 1835 women and 1198 of 2691 men admitted (30.4% and 44.5%, the published figures), and
+`equity hiring adverse-impact --by gender --stratify department` compares them within the six
+departments (examples/ucb_admissions is the complete example; without the weight the same
+file reports 24 "applications").
 
 - The weight must be a whole number of at least 0 (`12`, or `12.0` as R and pandas write
   counts). A blank, negative, fractional or non-numeric weight, or one above the limit

@@ -187,3 +187,16 @@ def test_bad_name_settings_stop_the_build_naming_the_mapping(tmp_path, change, m
     (folder / "equity.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     with pytest.raises(EquityError, match=message):
         build_and_open(folder)
+
+
+@pytest.mark.slow
+def test_the_data_quality_page_counts_the_name_matches(tmp_path, monkeypatch):
+    from tests.test_suppliers_outputs import _page
+    folder = names_folder(tmp_path)
+    build_and_open(folder).close()
+    at = _page(folder.parent / "data.duckdb", "app_pages/data_quality.py", monkeypatch)
+    assert "Supplier name matching" in [s.value for s in at.subheader]
+    shown = [d.value for d in at.dataframe]
+    table = next(df for df in shown if list(df.columns) == ["file", "outcome", "rows"])
+    assert dict(zip(table["outcome"], table["rows"])) == {"ambiguous": 1, "matched": 4, "one company": 1,
+                                                         "unmatched": 1}
