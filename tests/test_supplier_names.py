@@ -212,3 +212,22 @@ def test_the_draft_suggests_matching_by_name(tmp_path):
     assert "a list of certified firms?" in text
     assert "supplier_by_name: [company, dba]" in " ".join(text.replace("#", " ").split())
     assert "parent_by_name: true" in text
+
+
+def test_a_rebuild_matches_again_when_only_the_vendor_master_changed(tmp_path):
+    """The list did not change, the vendors did: the match must follow the new master (a build
+    that kept the list's last match would leave V9 uncertified)."""
+    folder = names_folder(tmp_path)
+    db = tmp_path / "names.duckdb"
+    build_and_open(folder, db).close()
+    write_csv(folder / "vendors.csv", ["vendor_id", "vendor_name"],
+              [list(v) if v[0] != "V9" else ["V9", "Zones Inc"] for v in VENDORS])
+    con = build_and_open(folder, db)
+    try:
+        certified = [r[0] for r in con.execute("SELECT DISTINCT supplier_id FROM fct_certifications ORDER BY 1").fetchall()]
+        assert certified == ["V1", "V2", "V3", "V4", "V5", "V9"]
+        # the report is this build's alone: L1 matched once, now with four ids
+        rows = con.execute("SELECT supplier_ids FROM supplier_name_matches WHERE name = 'Zones, Inc.'").fetchall()
+        assert rows == [("V1, V2, V3, V9",)]
+    finally:
+        con.close()
