@@ -1,4 +1,4 @@
-"""Supplier name matching (pipelines/supplier_names.py) on hand-made folders: the normaliser,
+"""Supplier name matching (pipelines/mapping_names.py) on hand-made folders: the normaliser,
 a certification list joined to vendors by name when the ids differ, the report of unmatched
 and ambiguous names, and several vendor ids of one company counted once by the k rule.
 
@@ -14,7 +14,7 @@ from pipelines.errors import EquityError
 from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from pipelines.quality_report import quality_summary
-from pipelines.supplier_names import normalised_name
+from pipelines.mapping_names import normalised_name
 from tests.helpers import build_and_open, write_csv
 
 
