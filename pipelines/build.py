@@ -32,12 +32,13 @@ from .commitments.store import REGISTER_TABLES, write_register
 from . import incremental
 from .ingest import SourceFile, load_raw, resolve_sources
 from .mapping_rows import handle_duplicates
+from .mapping_snapshot import collapse_snapshots, quarantine_bad_snapshot_dates, write_snapshot_sources
 from .mapping_weight import expand_weighted, quarantine_bad_weights, write_weighted_sources
 from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
 from .privacy.keys import choose_salt, write_salt
 from .sqlsafe import ident, literal
-from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, quarantine_orphans
+from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, check_order, quarantine_orphans
 
 log = logging.getLogger(__name__)
 
@@ -285,6 +286,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             kept = {n: row for n, row in kept.items() if n not in extra}
         files = _file_stats(con, sources, read, kept)
         write_weighted_sources(con, sources)
+        write_snapshot_sources(con, sources)
         if reuse:
             step(f"keeping {len(reuse)} model(s) whose inputs did not change")
         step("running SQL models")
@@ -334,10 +336,13 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
             with _in_own_file(sf):
                 load_raw(con, sf)
                 quarantine_bad_weights(con, sf)
+                quarantine_bad_snapshot_dates(con, sf)
                 handle_duplicates(con, sf)
                 check_duplicate_keys(con, sf)
                 cast_and_quarantine(con, sf, config)
                 expand_weighted(con, sf)
+                collapse_snapshots(con, sf)
+                check_order(con, sf)   # again: hire and exit dates were derived
     for name, sf in sources.items():
         if name in names:
             quarantine_orphans(con, sf, sources)

@@ -20,7 +20,7 @@ CI_METHODS = {"wilson", "poisson", "none", "custom"}
 FIELDS = {"name", "family", "title", "definition", "formula", "unit", "numerator", "denominator",
           "n", "ci", "ci_method", "higher_is_better", "dimensions", "function", "requires",
           "references", "notes", "headline", "keys", "k_setting", "protection", "counts",
-          "needs_individual_rows"}
+          "needs_individual_rows", "from_snapshots"}
 PROTECTION_RULES = {"count", "ratio", "gap", "own"}   # how a protected value follows from its parts
 
 
@@ -81,7 +81,7 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
         requires=tuple(entry.get("requires", [])), references=tuple(entry.get("references", [])),
         notes=(entry.get("notes") or "").strip(), headline=bool(entry.get("headline", False)),
         keys=tuple(entry.get("keys", [])), k_setting=entry.get("k_setting", "privacy.k"),
-        extra={key: entry[key] for key in ("protection", "counts", "needs_individual_rows") if key in entry})
+        extra={key: entry[key] for key in ("protection", "counts", "needs_individual_rows", "from_snapshots") if key in entry})
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ from ..db import has_table
 from ..errors import DataError, UsageError
 from ..sqlsafe import ident, literal
 from ._frame import Query
+from ._snapshots import refuse_tenure_factor
 
 # Columns of fct_employment_spells a legitimate factor may name (categorical), and the derived
 # numeric ones. Anything else in pay.legitimate_factors is a usage error, never SQL.
@@ -122,6 +123,8 @@ def snapshot_frame(q: Query, factors=(), extra_columns=(), bonus: bool = False) 
     if bonus and not has_table(q.con, "fct_bonuses"):
         raise UsageError("bonus measures need hr/bonuses.csv; none was loaded")
     factors = check_factors(factors)
+    if "tenure_years" in factors:
+        refuse_tenure_factor(q.con)
     frame = q.frame(snapshot_sql(q, factors, extra_columns, bonus))
     _raise_missing_rates(frame, q.config["reporting_currency"])
     salary = pd.to_numeric(frame["salary"], errors="coerce").astype(float)

@@ -105,6 +105,9 @@ def load_raw(con: SparkConnection, sf: SourceFile) -> int:
     if sf.weight is not None:
         raise DataError(f"weighted rows (weight: {sf.weight.column}) are expanded by the duckdb engine "
                         "only (build with --engine duckdb)", file=sf.display)
+    if sf.snapshot is not None:
+        raise DataError("snapshot rows are collapsed into people by the duckdb engine only "
+                        "(build with --engine duckdb)", file=sf.display)
     if not sf.plain:
         raise DataError("several files, renames and columns from the file name are read by the "
                         "duckdb engine only (build with --engine duckdb)", file=sf.display)
