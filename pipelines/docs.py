@@ -11,6 +11,7 @@ from .config import default_config
 from .contract import load_contract
 from .mapping_expr import FUNCTION_NAMES
 from .mapping_inspect import SAMPLE_ROWS
+from .supplier_names import LEGAL_SUFFIXES
 from .mapping_weight import MAX_RECORDS, MAX_WEIGHT, weighted_keys
 from .metrics import dimension_sets, families, registry
 
@@ -159,6 +160,41 @@ number or cast is converted first; a cell that does not convert gives the value
 file and line. A date result is written as `YYYY-MM-DD` (no `date_format` needed). Derived
 columns are read by the duckdb engine.
 
+### Columns the contract has no place for: `extra_columns`
+
+A pay model may need to control for something the contract has no column for (years since a
+PhD, a pay-scale step, a union code). `extra_columns` on the `hr/job_history` mapping brings
+such columns in, mapped like contract columns (`column`, `values`, `expr`, `value`) with a
+`type`: `number` (a cell that is not a number is quarantined with file, line and column) or
+`label` (the default; a blank becomes `Unknown`). They are kept effective-dated with the job
+record they come from, in the table `job_extra_columns`, and a pay-model factor in
+`pay.legitimate_factors` can then name them (docs/metrics.md, `adjusted_pay_gap`):
+
+```yaml
+mapping:
+  hr/job_history:
+    file: Salaries.csv
+    columns:
+      job_level: rank
+      department: discipline
+    extra_columns:
+      yrs_since_phd: {{column: yrs.since.phd, type: number}}
+      yrs_service: {{column: yrs.service, type: number}}
+      union: {{column: Union Code, values: {{N/A: ""}}}}        # a label
+pay:
+  legitimate_factors:
+    - job_level                                   # categorical: a dummy per level
+    - department
+    - {{column: yrs_since_phd, type: numeric}}      # linear
+    - {{column: union, type: categorical}}
+```
+
+A name is lower-case letters, digits and `_`, and may not be a column of an HR contract file
+or of the pay population (`tenure_years`, `salary`, ...): a bad name, an unknown `type`,
+`extra_columns` on another file, or a source column missing from the header stops the build
+naming the mapping key. Extra columns are read by the duckdb engine (the Spark engine refuses
+them) and are used only by the pay models; no dashboard breakdown uses them.
+
 ### A first draft: `equity map`
 
 `equity map --data FOLDER` reads the CSV files inside FOLDER (never a file a symbolic link
@@ -189,6 +225,40 @@ with a line break or control character is one escaped, quoted line), comments es
 non-printable character, and the text is read back and compared before it is written. The
 draft loads with the config loader as written; once its `TODO`s are settled `equity build`
 reads it.
+
+For example, on a folder holding only `UCBAdmissions.csv` (24 rows of counts:
+`rownames,Admit,Gender,Dept,Freq`), `equity map --data ucb` reports
+`1 contract file(s) (recruiting/applications), 2 TODO decision(s), 1 note(s) on what was not
+matched` and writes (comments shortened):
+
+```yaml
+# no stages file was found: a one-stage funnel (applied -> status)
+recruiting:
+  stage_order: [applied, hired]
+mapping:
+  recruiting/applications:
+    file: UCBAdmissions.csv
+    columns:
+      # TODO application_id: a likely match (0.50): check that 'rownames' holds application_id
+      application_id: rownames
+      # TODO applied_date: required, and no column was found: map one, or derive it with expr
+      #   or value (docs/data_contract.md)
+      # applied_date:
+      department: Dept
+      gender: {{column: Gender, values: {{Male: Man, Female: Woman}}}}
+      status: {{column: Admit, values: {{Admitted: hired}}}}     # Rejected is `rejected` as it is
+# Not matched: what no mapping above reads (the build ignores it).
+#   UCBAdmissions.csv
+#     Freq: whole numbers 8 to 512 (a count? if each row stands for several applications, add
+#       `weight: Freq` to recruiting/applications; docs/data_contract.md, Aggregated rows)
+```
+
+A person then decides what the file cannot say: the rows are counts (`weight: Freq`, below),
+the applications date from 1973 (`applied_date: {{value: "1973-01-01"}}` with `as_of:
+"1973-12-31"`), and `rownames` may stay the id. Each `examples/<dataset>/README.md` lists, under
+"Starting from `equity map`", the edits that turn the draft for that real dataset into its
+`equity.yml`; tests/test_example_map_drafts.py runs `equity map` on the raw folders and fails
+when the draft and the example differ anywhere else.
 """
 
 # its own constant, not part of CONTRACT_INTRO: the mapping features are documented by
@@ -213,6 +283,14 @@ mapping:
       status: {{column: Admit, values: {{Admitted: hired, Rejected: rejected}}}}
 ```
 
+With `weight: Freq`, the 24 rows of `UCBAdmissions.csv` load as 4526 applications: row 3,
+`3,Admitted,Female,A,89`, is 89 admitted women in department A (ids `3#1` ... `3#89` when
+`application_id: rownames`). `equity metrics selection_rate --by gender --exact` then gives
+557 of 1835 women and 1198 of 2691 men admitted (30.4% and 44.5%, the published figures), and
+`equity hiring adverse-impact --by gender --stratify department` compares them within the six
+departments (examples/ucb_admissions is the complete example; without the weight the same
+file reports 24 "applications").
+
 - The weight must be a whole number of at least 0 (`12`, or `12.0` as R and pandas write
   counts). A blank, negative, fractional or non-numeric weight, or one above the limit
   (`max`, default {max_weight:,} per row), sends the row to quarantine with file, line, the
@@ -230,6 +308,56 @@ mapping:
   that needs each application's own dates (`time_in_stage`) stops with a message naming the
   weighted file instead of computing from copies.
 - Weighted rows are expanded by the duckdb engine; the Spark engine refuses them.
+"""
+
+NAMES_SECTION = """\
+### Certification lists with other ids: `supplier_by_name`, `parent_by_name`
+
+A certification list (a city's MBE list, a state directory) numbers firms its own way, so its
+ids never meet the vendor ids of the payments. `supplier_by_name` on the
+`procurement/certifications` mapping names the list's name column(s) instead of a
+`supplier_id`; each row certifies the suppliers whose **normalised name** equals one of its
+names. `parent_by_name: true` on `procurement/suppliers` makes vendor ids with one normalised
+name one company (the first id in sort order becomes the parent of the others, where they have
+no `parent_supplier_id`):
+
+```yaml
+mapping:
+  procurement/suppliers:
+    file: payments_*.csv                 # the vendors, from the payments themselves
+    parent_by_name: true                 # ZONES LLC under three vendor ids is one company
+    columns: {{supplier_id: vendor_id, supplier_name: vendor_name}}
+  procurement/certifications:
+    file: mbe_list.csv
+    supplier_by_name: [company_name, dba_name]    # any of them may match
+    columns:
+      certification: {{value: MBE}}
+      valid_from: {{value: "2019-07-01"}}        # the list has no dates: a person decides
+```
+
+- Normalising: accents, case and punctuation are dropped (`L.L.C.` = `LLC`, `O'Brien` =
+  `OBrien`), `&` is `and`, a leading `The` and trailing legal forms ({suffixes}) are removed,
+  repeatedly. "Vanir Construction Management, Inc." = "VANIR CONSTRUCTION MANAGEMENT INC".
+  There is no fuzzy matching: "VALLE GRANDE" does not match "VALLE GRANDE CONSTRUCTION".
+- A row whose names meet **one** supplier name certifies every vendor id with that name
+  (the manifest counts the row once in `rows_loaded`, its copies in `records_loaded`).
+- A row whose names meet **no** supplier name is **unmatched**; one whose names meet two or
+  more different supplier names (legal name one vendor, DBA another) is **ambiguous**. Both
+  are quarantined with the reason and the name (ambiguous: the names and ids it met), so
+  nothing is guessed and nothing is dropped silently. Two list rows matching one supplier
+  with the same values are an exact duplicate (quarantined as usual).
+- Where to see it: `equity build` prints the quarantined rows as for any file; `equity quality`
+  and the Data quality page list them by reason with example names, and a *Supplier name
+  matching* table counts the rows per file and outcome (matched, unmatched, ambiguous, and
+  the vendor ids grouped as one company). The database keeps every outcome in
+  `supplier_name_matches` (file, line, name, normalised name, outcome, supplier ids).
+- Privacy: spend figures and supplier counts test k on **companies** (ultimate parents), so
+  a company paid under three vendor ids is one contributor, never three.
+- `equity map` suggests both in its draft: `supplier_by_name` (with the name columns) for a
+  certification list without a supplier id, or for a file of firm names that matched no
+  contract file, and `parent_by_name` on a supplier master without parents.
+- A build that matches by name reads every source again (no incremental reuse). Matching by
+  name is done by the duckdb engine; the Spark engine refuses it.
 """
 
 
@@ -328,6 +456,7 @@ def contract_markdown() -> str:
            WEIGHT_SECTION.format(max_weight=MAX_WEIGHT, max_records=MAX_RECORDS, weighted=", ".join(
                f"`{k}`" for k in weighted_keys()), weight_ids=", ".join(
                f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ()))),
+           NAMES_SECTION.format(suffixes=", ".join(sorted(LEGAL_SUFFIXES))),
            SNAPSHOT_SECTION.format(**{k: _snapshot_metrics(k) for k in ("stock", "exits", "hires", "changes")})]
     for table in load_contract().values():
         out += [f"## `{table.path}`", "",
@@ -402,6 +531,10 @@ def metrics_markdown() -> str:
                     f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}"]
             if spec.notes:
                 out.append(f"- **Notes:** {spec.notes}")
+            if spec.display:
+                out.append(f"- **Shown:** {spec.display.page.replace('_', ' ').capitalize()} page, "
+                           f"\"{spec.display.section}\" ({spec.display.chart} chart, from its registry "
+                           "`display:` hint)")
             if spec.extra.get("needs_individual_rows"):
                 files = ", ".join(f"`{t}`" for t in spec.extra["needs_individual_rows"])
                 out.append(f"- **Needs one row per person:** refused when {files} was read from "

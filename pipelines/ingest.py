@@ -21,11 +21,13 @@ from .contract import Column, Table, load_contract, table_for_key
 from .errors import DataError
 from .csv_files import UNNAMED, file_digest, read_header   # re-exported: spark reads them here
 from .mapping_files import SourcePart, mapping_header, part_for_line, source_parts
+from .mapping_extra import with_extra_columns
 from .mapping_expr import Derived, parse_expr, render_expr
 from .mapping_rows import GENERATED, duplicate_policy, generated_id_sql
 from .mapping_snapshot import DATE_COLUMN, Snapshot, snapshot_spec
 from .mapping_weight import Weight, weight_spec
 from .paths import allowed_source_dirs
+from .supplier_names import NAME_COLUMN, by_name_columns, parent_by_name
 from .record_count import check_all_records_loaded
 from .sqlsafe import ident, literal
 
@@ -65,6 +67,8 @@ class SourceFile:
     snapshot: Snapshot | None = None   # one row per person per snapshot date (mapping_snapshot)
     rows_loaded: int | None = None     # weighted: rows loaded before expansion into records
     records: int | None = None         # weighted: records after expansion
+    name_columns: list[str] = field(default_factory=list)   # supplier_by_name (supplier_names)
+    parent_by_name: bool = False       # vendor ids of one name are one company (supplier_names)
 
     @property
     def plain(self) -> bool:
@@ -110,7 +114,8 @@ def source_digest(sf: "SourceFile") -> tuple[str, int]:
 
 # Keys a mapping may use. Anything else is a typo that would otherwise be ignored silently
 # (e.g. `date_fromat`: every date would then be read with the wrong format and quarantined).
-TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "duplicates", "weight", "snapshot", "columns")
+TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "duplicates", "weight", "columns",
+              "supplier_by_name", "parent_by_name", "extra_columns", "snapshot")
 COLUMN_KEYS = ("column", "value", "generated", "expr", "values", "date_format", "part", "two_digit_year")
 SOURCE_KINDS = ("column", "value", "generated", "expr")   # exactly one of them per mapped column
 
@@ -277,6 +282,7 @@ def _check_every_file_has(sf: SourceFile) -> None:
     missing from one year's export would otherwise be blank for that year without a word."""
     needs = [(col, src.expr.columns if src.expr else (src.source,) if src.source is not None else ())
              for col, src in sf.columns.items()]
+    needs += [("supplier_by_name", (name,)) for name in sf.name_columns]
     if sf.weight is not None:
         needs.append(("weight", (sf.weight.column,)))
     if sf.snapshot is not None:
@@ -292,14 +298,19 @@ def _check_every_file_has(sf: SourceFile) -> None:
 
 def source_from_header(table: Table, spec: dict[str, Any], header: list[str], display: str,
                        path: Path | None, relation: str | None = None) -> SourceFile:
-    """A SourceFile: each contract column mapped onto the given header (or a constant)."""
-    col_specs = spec.get("columns") or {}
+    """A SourceFile: each contract column mapped onto the given header (or a constant), and
+    the mapping's extra columns (mapping_extra), which extend the table."""
+    table, extra_specs = with_extra_columns(table, spec)
+    col_specs = {**(spec.get("columns") or {}), **extra_specs}
     unknown = sorted(set(col_specs) - set(table.columns))
     if unknown:
         raise DataError(f"mapping for '{table.key}' names unknown column(s) {', '.join(unknown)}; "
                         f"contract columns: {', '.join(table.columns)}", file="equity.yml")
-    columns: dict[str, ColumnSource] = {}
+    names = by_name_columns(table, spec, lambda n: _match_header(n, header), header, display)
+    columns: dict[str, ColumnSource] = {"supplier_id": ColumnSource(constant="")} if names else {}
     for col, contract_col in table.columns.items():
+        if col in columns:
+            continue
         if col in col_specs:
             columns[col] = _column_source(table, col, col_specs[col], header, display,
                                           spec.get("date_format"))
@@ -311,7 +322,8 @@ def source_from_header(table: Table, spec: dict[str, Any], header: list[str], di
             raise DataError(f"required column '{col}' is missing (header has: {', '.join(header)})",
                             file=display, line=1, column=col)
     return SourceFile(table=table, path=path, display=display, header=header, columns=columns,
-                      relation=relation)
+                      relation=relation, name_columns=names,
+                      parent_by_name=parent_by_name(table, spec, f"mapping for '{table.key}'"))
 
 
 def raw_expr(src: ColumnSource, part: SourcePart | None = None, line_sql: str = "") -> str:
@@ -384,6 +396,8 @@ def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart,
         selects.append(f"{raw_expr(ColumnSource(source=sf.weight.column), part)} AS _weight")
     if sf.snapshot is not None:   # parsed and checked by mapping_snapshot
         selects.append(f"{raw_expr(sf.snapshot.date, part, line)} AS {DATE_COLUMN}")
+    selects += [f"{raw_expr(ColumnSource(source=name), part)} AS {NAME_COLUMN.format(i)}"
+                for i, name in enumerate(sf.name_columns)]
     select = (f"SELECT CAST({line} + {int(part.base)} AS BIGINT) AS _line, "
               f"{', '.join(selects)} FROM {reader}")
     # TEMP: the text copy is dropped at the end of the build, so writing it to the file is waste
