@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dashboard.hinted import CHART_WORDS, hinted_block, hinted_by
 from pipelines.metrics import DISPLAY_CHARTS, Display, compute, registry
@@ -134,3 +135,13 @@ def test_the_report_section_carries_the_hinted_blocks_of_its_page(con):
     men = mix.table[(mix.table["Group"] == "Man") & (mix.table["Source"] == "Referral")]
     assert men["Period"].tolist() == ["2024"]
     assert _close_to_hand(float(men["Source mix"].iat[0].rstrip("%")) / 100, 20, 82, rounding=0.0005)
+
+
+def test_the_walkthrough_shows_the_hint_the_registry_holds():
+    # docs/adding_a_metric.md quotes source_mix's display: block; the quote must stay the entry
+    text = (Path(__file__).resolve().parent.parent / "docs" / "adding_a_metric.md").read_text(encoding="utf-8")
+    quoted = re.search(r"    display:\n((?:      .*\n)+)", text).group(1)
+    hint = yaml.safe_load("\n".join(line[6:] for line in quoted.splitlines()))
+    expected = registry()["source_mix"].display
+    assert hint == {"page": expected.page, "chart": expected.chart, "section": expected.section,
+                    "axis": expected.axis}
