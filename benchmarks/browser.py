@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import EQUITY, ROOT, Row, add_common_options, built_db, emit, p95  # noqa: E402
+from benchmarks._common import EQUITY, ROOT, Row, add_common_options, built_db, emit, free_port, p95  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -63,15 +62,9 @@ SETTLED = """() => { const app = document.querySelector('[data-testid="stApp"]')
 NO_STALE = "() => !document.querySelector('[data-stale=\"true\"]')"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(db: Path) -> tuple[subprocess.Popen, str, float]:
     """(process, base URL, perf_counter when its health check first answered)."""
-    port = _free_port()
+    port = free_port()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(EQUITY + ["dashboard", "--db", str(db), "--port", str(port)], cwd=ROOT,
                             env=dict(os.environ, EQUITY_DB=str(db)), stdout=log, stderr=subprocess.STDOUT)

@@ -38,13 +38,18 @@ SEPARATE = [("build W2 (200k employees, 20M spend rows), peak RSS", "< 8192 MB",
 
 
 def separate_rows() -> list[str]:
-    """One summary row per SEPARATE figure: pointing at its results file when it has been
-    measured, else saying it was not measured, so the table lists every figure of the issue."""
+    """The SEPARATE figures: the summary rows of their results file, each marked with that
+    file, when it has been measured; else one row saying it was not, so the table lists
+    every figure of the issue."""
     rows = []
     for figure, aim, how, name in SEPARATE:
-        done = (HERE / "results" / name).exists()
-        where = f"separate run: `benchmarks/results/{name}`" if done else f"not measured in this run (`{how}`)"
-        rows.append(f"| {figure} | {where} | | | {aim} |")
+        path = HERE / "results" / name
+        if not path.exists():
+            rows.append(f"| {figure} | not measured (`{how}`) | | | {aim} |")
+            continue
+        summary = path.read_text(encoding="utf-8").split("\n## ", 1)[0].splitlines()
+        rows += [ln.replace("| ", f"| (separate run, `{name}`) ", 1) for ln in summary
+                 if ln.startswith("| ") and not ln.startswith(("| figure |", "|---"))]
     return rows
 
 

@@ -160,6 +160,41 @@ number or cast is converted first; a cell that does not convert gives the value
 file and line. A date result is written as `YYYY-MM-DD` (no `date_format` needed). Derived
 columns are read by the duckdb engine.
 
+### Columns the contract has no place for: `extra_columns`
+
+A pay model may need to control for something the contract has no column for (years since a
+PhD, a pay-scale step, a union code). `extra_columns` on the `hr/job_history` mapping brings
+such columns in, mapped like contract columns (`column`, `values`, `expr`, `value`) with a
+`type`: `number` (a cell that is not a number is quarantined with file, line and column) or
+`label` (the default; a blank becomes `Unknown`). They are kept effective-dated with the job
+record they come from, in the table `job_extra_columns`, and a pay-model factor in
+`pay.legitimate_factors` can then name them (docs/metrics.md, `adjusted_pay_gap`):
+
+```yaml
+mapping:
+  hr/job_history:
+    file: Salaries.csv
+    columns:
+      job_level: rank
+      department: discipline
+    extra_columns:
+      yrs_since_phd: {{column: yrs.since.phd, type: number}}
+      yrs_service: {{column: yrs.service, type: number}}
+      union: {{column: Union Code, values: {{N/A: ""}}}}        # a label
+pay:
+  legitimate_factors:
+    - job_level                                   # categorical: a dummy per level
+    - department
+    - {{column: yrs_since_phd, type: numeric}}      # linear
+    - {{column: union, type: categorical}}
+```
+
+A name is lower-case letters, digits and `_`, and may not be a column of an HR contract file
+or of the pay population (`tenure_years`, `salary`, ...): a bad name, an unknown `type`,
+`extra_columns` on another file, or a source column missing from the header stops the build
+naming the mapping key. Extra columns are read by the duckdb engine (the Spark engine refuses
+them) and are used only by the pay models; no dashboard breakdown uses them.
+
 ### A first draft: `equity map`
 
 `equity map --data FOLDER` reads the CSV files inside FOLDER (never a file a symbolic link
@@ -318,6 +353,9 @@ mapping:
   `supplier_name_matches` (file, line, name, normalised name, outcome, supplier ids).
 - Privacy: spend figures and supplier counts test k on **companies** (ultimate parents), so
   a company paid under three vendor ids is one contributor, never three.
+- `equity map` suggests both in its draft: `supplier_by_name` (with the name columns) for a
+  certification list without a supplier id, or for a file of firm names that matched no
+  contract file, and `parent_by_name` on a supplier master without parents.
 - A build that matches by name reads every source again (no incremental reuse). Matching by
   name is done by the duckdb engine; the Spark engine refuses it.
 """
