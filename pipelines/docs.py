@@ -353,6 +353,9 @@ mapping:
   `supplier_name_matches` (file, line, name, normalised name, outcome, supplier ids).
 - Privacy: spend figures and supplier counts test k on **companies** (ultimate parents), so
   a company paid under three vendor ids is one contributor, never three.
+- `equity map` suggests both in its draft: `supplier_by_name` (with the name columns) for a
+  certification list without a supplier id, or for a file of firm names that matched no
+  contract file, and `parent_by_name` on a supplier master without parents.
 - A build that matches by name reads every source again (no incremental reuse). Matching by
   name is done by the duckdb engine; the Spark engine refuses it.
 """
