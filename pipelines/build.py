@@ -32,6 +32,7 @@ from .commitments.store import REGISTER_TABLES, write_register
 from . import incremental
 from .ingest import SourceFile, load_raw, resolve_sources
 from .mapping_rows import handle_duplicates
+from .mapping_snapshot import collapse_snapshots, quarantine_bad_snapshot_dates, write_snapshot_sources
 from .mapping_extra import write_extra_columns
 from .mapping_weight import expand_weighted, quarantine_bad_weights, write_weighted_sources
 from .models import run_models
@@ -39,7 +40,7 @@ from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
 from .privacy.keys import choose_salt, write_salt
 from .sqlsafe import ident, literal
 from .mapping_names import REPORT as NAME_REPORT, group_suppliers_by_name, lines_loaded, match_certifications, uses_names
-from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, quarantine_orphans
+from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, check_order, quarantine_orphans
 
 log = logging.getLogger(__name__)
 
@@ -291,6 +292,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             kept = {n: row for n, row in kept.items() if n not in extra}
         files = _file_stats(con, sources, read, kept)
         write_weighted_sources(con, sources)
+        write_snapshot_sources(con, sources)
         write_extra_columns(con, sources, read)
         if reuse:
             step(f"keeping {len(reuse)} model(s) whose inputs did not change")
@@ -342,11 +344,14 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
                 load_raw(con, sf)
                 match_certifications(con, sf, sources)
                 quarantine_bad_weights(con, sf)
+                quarantine_bad_snapshot_dates(con, sf)
                 handle_duplicates(con, sf)
                 check_duplicate_keys(con, sf)
                 cast_and_quarantine(con, sf, config)
                 group_suppliers_by_name(con, sf)
                 expand_weighted(con, sf)
+                collapse_snapshots(con, sf)
+                check_order(con, sf)   # again: hire and exit dates were derived
     for name, sf in sources.items():
         if name in names:
             quarantine_orphans(con, sf, sources)
