@@ -32,12 +32,15 @@ from .commitments.store import REGISTER_TABLES, write_register
 from . import incremental
 from .ingest import SourceFile, load_raw, resolve_sources
 from .mapping_rows import handle_duplicates
+from .mapping_snapshot import collapse_snapshots, quarantine_bad_snapshot_dates, write_snapshot_sources
+from .mapping_extra import write_extra_columns
 from .mapping_weight import expand_weighted, quarantine_bad_weights, write_weighted_sources
 from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
 from .privacy.keys import choose_salt, write_salt
 from .sqlsafe import ident, literal
-from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, quarantine_orphans
+from .supplier_names import REPORT as NAME_REPORT, group_suppliers_by_name, lines_loaded, match_certifications, uses_names
+from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, check_order, quarantine_orphans
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +267,8 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     # without HR files the window comes from every source's dates (window_dates), and an
     # unchanged source kept from the last build has no src_ table to read them from
     full = full or "hr" not in {sf.table.family for sf in sources.values()}
+    # a name match depends on the supplier master and the list together (supplier_names)
+    full = full or uses_names(config)
     reuse_plan = incremental.plan(db_path, config, sources, full=full)
     # an incremental build starts from a copy of the last good database: what is unchanged is there
     with new_database(db_path, start_from=db_path if reuse_plan.active else None) as con:
@@ -271,6 +276,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             _create_bookkeeping(con)
         read = incremental.sources_to_read(reuse_plan, sources)
         incremental.forget_sources(con, reuse_plan, read, sources)
+        con.execute(f"DROP TABLE IF EXISTS {NAME_REPORT}")   # rewritten by every read (uses_names: all)
         _read_sources(con, sources, read, config, step)
         kept = {n: incremental.previous_file_row(reuse_plan, sf) for n, sf in sources.items() if n not in read}
         check_fx(con, {n: sf for n, sf in sources.items() if n in read}, config)
@@ -286,6 +292,8 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             kept = {n: row for n, row in kept.items() if n not in extra}
         files = _file_stats(con, sources, read, kept)
         write_weighted_sources(con, sources)
+        write_snapshot_sources(con, sources)
+        write_extra_columns(con, sources, read)
         if reuse:
             step(f"keeping {len(reuse)} model(s) whose inputs did not change")
         step("running SQL models")
@@ -334,14 +342,20 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
             step(f"reading {sf.display}")
             with _in_own_file(sf):
                 load_raw(con, sf)
+                match_certifications(con, sf, sources)
                 quarantine_bad_weights(con, sf)
+                quarantine_bad_snapshot_dates(con, sf)
                 handle_duplicates(con, sf)
                 check_duplicate_keys(con, sf)
                 cast_and_quarantine(con, sf, config)
+                group_suppliers_by_name(con, sf)
                 expand_weighted(con, sf)
+                collapse_snapshots(con, sf)
+                check_order(con, sf)   # again: hire and exit dates were derived
     for name, sf in sources.items():
         if name in names:
             quarantine_orphans(con, sf, sources)
+            lines_loaded(con, sf)
     for name, sf in sources.items():
         if name in names and len(sf.parts) > 1:
             stacked_quarantine_lines(con, sf)

@@ -31,6 +31,18 @@ ALWAYS = {"hr": ("hr__employees", "hr__job_history"), "recruiting": ("recruiting
 COUNT_NAMES = {"freq", "frequency", "count", "n", "weight", "headcount", "number"}
 
 
+_BY_NAME = "match the suppliers by name: supplier_by_name: [{}] (docs/data_contract.md)"
+_PERSON_NAMES = {"firstname", "lastname", "middlename", "fullname", "filename", "username", "employeename"}
+
+
+def name_columns(source: Source) -> list[str]:
+    """Columns of a source that look like company names (for supplier_by_name)."""
+    def looks_like(key: str) -> bool:
+        return (any(w in key for w in ("name", "dba", "company", "business", "firm"))
+                and not key.endswith(("id", "number", "code")) and key not in _PERSON_NAMES)
+    return [name for name in source.columns if looks_like(norm(name)) and not name.startswith("_unnamed_column_")]
+
+
 @dataclass
 class TableDraft:
     """One `mapping:` entry of the draft."""
@@ -138,6 +150,9 @@ def _draft(table: Table, source: Source, score: float, found: dict[str, tuple[fl
                 example = hint(name, source.columns)
                 if example:
                     choice.todo.append(f"for instance {example}")
+                if table.name == "procurement__certifications" and name == "supplier_id" and name_columns(source):
+                    choice.todo.append("if this list's ids are not the vendor ids, "
+                                       + _BY_NAME.format(", ".join(name_columns(source))))
             draft.choices.append(choice)
     formats = Counter(c.spec.get("date_format") for c in draft.choices
                       if isinstance(c.spec, dict) and "part" not in c.spec and c.spec.get("date_format"))
@@ -155,6 +170,9 @@ def _draft(table: Table, source: Source, score: float, found: dict[str, tuple[fl
     missing = [n for n, c in table.columns.items() if n not in found and not c.required]
     if missing:
         draft.notes.append(f"not found (left blank): {', '.join(missing)}")
+    if table.name == "procurement__suppliers" and "parent_supplier_id" not in found:
+        draft.notes.append("one company under several vendor ids? parent_by_name: true makes the ids of one "
+                           "name one company (docs/data_contract.md, supplier_by_name)")
     if not source.readable_by_build:
         draft.todo.insert(0, "the build reads comma-separated UTF-8 files only: save "
                           f"{source.display} as UTF-8 CSV with commas before building")
@@ -216,6 +234,9 @@ def _unmatched(sources: list[Source], drafts: list[TableDraft]) -> dict[str, lis
         notes = []
         if not any(d.source is source for d in drafts):
             notes.append("no contract file matched this file")
+            if name_columns(source):   # a list of firms: certifications joined by name
+                notes.append("a list of certified firms? map it as procurement/certifications and "
+                             + _BY_NAME.format(", ".join(name_columns(source))))
         for name, profile in source.columns.items():
             if name in used or name.startswith("_unnamed_column_"):
                 continue
