@@ -39,7 +39,7 @@ from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
 from .privacy.keys import choose_salt, write_salt
 from .sqlsafe import ident, literal
-from .supplier_names import REPORT as NAME_REPORT, group_suppliers_by_name, lines_loaded, match_certifications, uses_names
+from .mapping_names import REPORT as NAME_REPORT, group_suppliers_by_name, lines_loaded, match_certifications, uses_names
 from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, check_order, quarantine_orphans
 
 log = logging.getLogger(__name__)
@@ -267,7 +267,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     # without HR files the window comes from every source's dates (window_dates), and an
     # unchanged source kept from the last build has no src_ table to read them from
     full = full or "hr" not in {sf.table.family for sf in sources.values()}
-    # a name match depends on the supplier master and the list together (supplier_names)
+    # a name match depends on the supplier master and the list together (mapping_names)
     full = full or uses_names(config)
     reuse_plan = incremental.plan(db_path, config, sources, full=full)
     # an incremental build starts from a copy of the last good database: what is unchanged is there

@@ -11,7 +11,7 @@ from .config import default_config
 from .contract import load_contract
 from .mapping_expr import FUNCTION_NAMES
 from .mapping_inspect import SAMPLE_ROWS
-from .supplier_names import LEGAL_SUFFIXES
+from .mapping_names import LEGAL_SUFFIXES
 from .mapping_weight import MAX_RECORDS, MAX_WEIGHT, weighted_keys
 from .metrics import dimension_sets, families, registry
 

@@ -1,4 +1,4 @@
-"""Supplier name matching (pipelines/supplier_names.py) on hand-made folders: the normaliser,
+"""Supplier name matching (pipelines/mapping_names.py) on hand-made folders: the normaliser,
 a certification list joined to vendors by name when the ids differ, the report of unmatched
 and ambiguous names, and several vendor ids of one company counted once by the k rule.
 
@@ -14,7 +14,7 @@ from pipelines.errors import EquityError
 from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from pipelines.quality_report import quality_summary
-from pipelines.supplier_names import normalised_name
+from pipelines.mapping_names import normalised_name
 from tests.helpers import build_and_open, write_csv
 
 
@@ -229,5 +229,29 @@ def test_a_rebuild_matches_again_when_only_the_vendor_master_changed(tmp_path):
         # the report is this build's alone: L1 matched once, now with four ids
         rows = con.execute("SELECT supplier_ids FROM supplier_name_matches WHERE name = 'Zones, Inc.'").fetchall()
         assert rows == [("V1, V2, V3, V9",)]
+    finally:
+        con.close()
+
+
+def test_hostile_names_are_data_not_sql(tmp_path):
+    """Names reach the database as values only: quotes, a statement, a line break and control
+    characters end up as the quarantined raw value, and the build goes on."""
+    folder = names_folder(tmp_path)
+    hostile = ["x'); DROP TABLE quarantine; --", 'Zones "LLC"\nInc', "\x07\x1b[31mAcme\x00"[:-1]]
+    write_csv(folder / "mbe_list.csv", ["list_id", "company", "dba"],
+              [list(r) for r in LIST] + [[f"H{i}", name, ""] for i, name in enumerate(hostile)])
+    con = build_and_open(folder)
+    try:
+        rows = dict(con.execute("SELECT raw_value, reason FROM quarantine WHERE table_name = "
+                                "'procurement__certifications' AND line > 7").fetchall())
+        assert rows[hostile[0]].startswith("no supplier")
+        # the escape sequence leaves "31macme", which is nobody's name
+        assert rows[hostile[2]].startswith("no supplier")
+        # quotes and the line break are punctuation and LLC, Inc legal forms: Zones again, the
+        # same match as L1 on line 2, so an exact duplicate of it
+        assert normalised_name(hostile[1]) == "zones"
+        assert con.execute("SELECT reason FROM quarantine WHERE table_name = 'procurement__certifications' "
+                           "AND line = 9").fetchone() == ("exact duplicate of line 2",)
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] > 0     # the table survived
     finally:
         con.close()
