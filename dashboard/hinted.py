@@ -12,13 +12,15 @@ import dataclasses
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.metrics import MetricSpec, registry
+from pipelines.db import events_of, has_table
+from pipelines.metrics import MetricSpec, compute, latest_full_data_period, registry
 
 from .charts import FONT, axis_format, format_value, group_label, group_style, top_groups, trend_figure
 from .narrative import display_table, finding_title, latest_full_period, summary_text
 from .sections import Block
 
 CHART_WORDS = {"trend": "Line chart", "bar": "Bar chart"}   # one builder per registry DISPLAY_CHARTS kind
+REPORT_BY = ("gender",)   # the report sections' breakdown (as their own blocks)
 
 
 def hinted_specs(page: str) -> list[MetricSpec]:
@@ -55,6 +57,24 @@ def hinted_block(spec: MetricSpec, table: pd.DataFrame, by: tuple[str, ...], k: 
             shown_table.insert(3 + i, key.replace("_", " ").capitalize(), kept[key].to_numpy())
     alt = f"{CHART_WORDS[hint.chart]}: {spec.title.lower()} by {' × '.join(by)}. {summary}"
     return Block(title=title, summary=summary, table=shown_table, figure=figure, alt=alt)
+
+
+def section_blocks(con, page: str, k: int, period: str = "year") -> list[Block]:
+    """The PDF section's blocks for the metrics hinted to `page` (the section of the same
+    family): a trend over every period of the grain, a bar chart of the latest full period,
+    by REPORT_BY, from the published table. A metric whose marts are not built is left out
+    (its section says nothing of it, as the page does)."""
+    chosen = latest_full_data_period(con, period)
+    blocks = []
+    for spec in hinted_specs(page):
+        if not all(has_table(con, table) for table in spec.requires):
+            continue
+        by = hinted_by(spec, REPORT_BY)
+        trend = spec.display.chart == "trend"
+        window = {} if trend else {"date_from": chosen.start, "date_to": chosen.end}
+        table = compute(con, spec.name, by=list(by), period=period, k=k, **window)
+        blocks.append(hinted_block(spec, table, by, k, events_of(con, spec.family) if trend else None))
+    return blocks
 
 
 def _key_label(row) -> str:

@@ -19,7 +19,7 @@ DEFAULT_WIDTH = 80
 MAX_CELL = 28          # a longer cell wraps inside its column; the column is planned at this width
 LONG_COLUMNS = {"group", "value", "ci_low", "ci_high", "n", "suppressed", "metric"}
 # header words a reader knows, for the raw names that are not plain English with underscores
-HEADERS = {"n": "n", "p_holm": "Holm p", "p_value": "p"}
+HEADERS = {"n": "n", "p_holm": "Holm p", "p_value": "p", "suppressed": "Hidden"}
 WORDS = {"pct": "%", "ci": "CI", "usd": "USD", "eur": "EUR", "gbp": "GBP", "id": "ID"}
 
 
@@ -75,13 +75,24 @@ def _long_table(df, k: int | None):
 
 
 def _any_table(df):
+    """Every column formatted by its kind; a ci_low/ci_high pair as one interval column; columns
+    that hold one value on every row offered last when not all fit (they tell a reader least)."""
     import numpy as np
     import pandas as pd
 
-    from .formatting import breakdown_label, column_kind, group_label, print_number
-    cols = {}
+    from .formatting import breakdown_label, column_kind, group_label, interval_cell, print_number
+    cols, pairs = {}, _interval_pairs(list(df.columns))
     for col in df.columns:
         values = df[col]
+        if col in pairs.values():
+            continue
+        if col in pairs:
+            kind = column_kind(col, pd.concat([values, df[pairs[col]]]).dropna())
+            prefix = col[: -len("ci_low")].rstrip("_")
+            cols[f"{header(prefix)} 95% CI".strip()] = [
+                interval_cell(print_number(lo, kind), print_number(hi, kind))
+                for lo, hi in zip(pd.to_numeric(values, errors="coerce"), pd.to_numeric(df[pairs[col]], errors="coerce"))]
+            continue
         if col in ("group", "reference") and not pd.api.types.is_numeric_dtype(values):
             cols[header(col)] = values.map(group_label)
             continue
@@ -91,7 +102,16 @@ def _any_table(df):
         is_float = values.map(lambda v: isinstance(v, (float, np.floating)) and not isinstance(v, bool))
         kind = column_kind(col, values[is_float]) if is_float.any() else "number"
         cols[header(col)] = [print_number(float(v), kind) if f else _other(v) for v, f in zip(values, is_float)]
-    return pd.DataFrame(cols, index=df.index)
+    out = pd.DataFrame(cols, index=df.index)
+    varying = [c for c in out.columns if out[c].nunique(dropna=False) > 1]
+    out.attrs["first"] = tuple(varying) if len(out) > 1 else ()
+    return out
+
+
+def _interval_pairs(columns: list[str]) -> dict[str, str]:
+    """{x_ci_low: x_ci_high} for each interval the table carries as two columns."""
+    return {c: c.replace("ci_low", "ci_high") for c in columns
+            if c.endswith("ci_low") and c.replace("ci_low", "ci_high") in columns}
 
 
 def _other(value) -> str:
@@ -147,3 +167,15 @@ def print_table(columns: list[str], rows: list[list[str]], width: int | None = N
                 "Use --format csv or json for every column, or set COLUMNS wider.")
         for line in textwrap.wrap(note, width):
             console.print(line, markup=False, highlight=False)
+
+
+def say(text: str, fmt: str = "table") -> None:
+    """A sentence around a table: wrapped to the table's width for a person; for csv/json it
+    goes, whole, to stderr, so the output stays machine-readable."""
+    import click
+    if fmt != "table":
+        click.echo(text, err=True)
+        return
+    width = table_width()
+    for paragraph in text.split("\n"):
+        click.echo("\n".join(textwrap.wrap(paragraph, width, subsequent_indent="  ")) if paragraph.strip() else "")

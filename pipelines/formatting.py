@@ -83,9 +83,15 @@ def format_ci(low: float | None, high: float | None, unit: str) -> str:
     """An interval as one cell: "42.6–54.5%" (the unit once, after the upper bound)."""
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return ""
-    a, b = format_value(low, unit), format_value(high, unit)
-    suffix = "%" if a.endswith("%") and b.endswith("%") else ""
-    return f"{a.removesuffix(suffix)}–{b}"
+    return interval_cell(format_value(low, unit), format_value(high, unit))
+
+
+def interval_cell(low: str, high: str) -> str:
+    """Two formatted bounds as one cell, "42.6–54.5%" (a shared % written once); blank if either is."""
+    if not low or not high:
+        return ""
+    suffix = "%" if low.endswith("%") and high.endswith("%") else ""
+    return f"{low.removesuffix(suffix)}–{high}"
 
 
 def column_kind(name: str, values: pd.Series) -> str:

@@ -152,3 +152,15 @@ def test_an_existing_default_database_is_used(small_db, tmp_path, monkeypatch):
 def test_the_demo_path_is_the_makefiles():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^DEMO_DB := (\S+)", makefile, re.M).group(1) == DEMO_DB == "build/demo.duckdb"
+
+
+def test_an_interval_given_as_two_columns_prints_as_one_and_constant_columns_give_way(capsys):
+    df = pd.DataFrame({"metric": ["retention", "retention"], "group": ["Woman", "Man"], "12m": [0.847, 0.86],
+                       "12m_ci_low": [0.833, 0.845], "12m_ci_high": [0.861, 0.874], "suppressed": [False, False]})
+    shown = readable_frame(df)
+    assert list(shown.columns) == ["Metric", "Group", "12m", "12m 95% CI", "Hidden"]
+    assert shown["12m 95% CI"].tolist() == ["83.3–86.1%", "84.5–87.4%"]
+    # at 40 characters the varying columns are kept and the constant ones named as left out
+    print_table(list(shown.columns), [list(r) for r in shown.itertuples(index=False)], 40, shown.attrs["first"])
+    out = capsys.readouterr().out
+    assert "Woman" in out and "83.3–86.1%" in out and "not shown" in out and "Metric" in out.split("not shown")[1]

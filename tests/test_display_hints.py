@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dashboard.hinted import CHART_WORDS, hinted_block, hinted_by
 from pipelines.metrics import DISPLAY_CHARTS, Display, compute, registry
@@ -66,11 +67,12 @@ def con(tmp_path_factory):
     c.close()
 
 
-def _close_to_hand(published: float, numerator: int, n: int) -> bool:
-    """A protected share is a ratio of protected counts, each within MAX_PERTURBATION of the truth."""
+def _close_to_hand(published: float, numerator: int, n: int, rounding: float = 0.0) -> bool:
+    """A protected share is a ratio of protected counts, each within MAX_PERTURBATION of the
+    truth (`rounding`: half the last digit of a share read back from its text)."""
     lo = max(numerator - MAX_PERTURBATION, 0) / (n + MAX_PERTURBATION)
     hi = (numerator + MAX_PERTURBATION) / (n - MAX_PERTURBATION)
-    return lo <= published <= hi
+    return lo - rounding <= published <= hi + rounding
 
 
 def test_trend_block_draws_the_published_rates_of_each_group(con):
@@ -118,3 +120,28 @@ def test_the_breakdown_never_uses_a_key_column_and_falls_back_to_the_first_dimen
     spec = registry()["source_mix"]
     assert hinted_by(spec, ("gender", "source")) == ("gender",)
     assert hinted_by(spec, ("source",)) == (spec.dimensions[0],)
+
+
+def test_the_report_section_carries_the_hinted_blocks_of_its_page(con):
+    from dashboard.hinted import section_blocks
+    from dashboard.sections.hiring import build_section
+    hinted = [s for s in HINTED if s.display.page == "hiring"]
+    blocks = section_blocks(con, "hiring", 5)
+    assert [b.title.split(",")[0] for b in blocks] == [s.title for s in hinted]
+    section = build_section(con, 5)
+    assert [b.title for b in section.blocks[-len(blocks):]] == [b.title for b in blocks]
+    # the latest full year (2024, the whole window here) by gender: men's referral share from 20 of 82
+    mix = next(b for b, s in zip(blocks, hinted) if s.name == "source_mix")
+    men = mix.table[(mix.table["Group"] == "Man") & (mix.table["Source"] == "Referral")]
+    assert men["Period"].tolist() == ["2024"]
+    assert _close_to_hand(float(men["Source mix"].iat[0].rstrip("%")) / 100, 20, 82, rounding=0.0005)
+
+
+def test_the_walkthrough_shows_the_hint_the_registry_holds():
+    # docs/adding_a_metric.md quotes source_mix's display: block; the quote must stay the entry
+    text = (Path(__file__).resolve().parent.parent / "docs" / "adding_a_metric.md").read_text(encoding="utf-8")
+    quoted = re.search(r"    display:\n((?:      .*\n)+)", text).group(1)
+    hint = yaml.safe_load("\n".join(line[6:] for line in quoted.splitlines()))
+    expected = registry()["source_mix"].display
+    assert hint == {"page": expected.page, "chart": expected.chart, "section": expected.section,
+                    "axis": expected.axis}

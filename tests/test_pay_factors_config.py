@@ -171,3 +171,20 @@ def test_a_blank_numeric_factor_leaves_the_person_out_and_says_so(tmp_path):
         assert "blank numeric factor" in row["note"]
     finally:
         con.close()
+
+
+def test_a_rebuild_into_the_same_database_keeps_the_extra_columns(tmp_path):
+    """An incremental rebuild (same config) gives the same job_extra_columns and gap."""
+    frame = _export()
+    folder = _folder(tmp_path, frame, ["job_level", "step"])
+    db = tmp_path / "one.duckdb"
+    for _ in range(2):
+        build(folder, db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        steps = con.execute("SELECT employee_id, step FROM job_extra_columns ORDER BY employee_id").fetchall()
+        assert steps == [(i, float(s)) for i, s in zip(frame["id"], frame["step"])]
+        ref = smf.ols(f"{MODEL} + step", data=frame).fit(cov_type="HC1")
+        assert _woman(con)["numerator"] == pytest.approx(ref.params["C(sex, Treatment('M'))[T.F]"], abs=1e-10)
+    finally:
+        con.close()

@@ -21,7 +21,7 @@ CI_METHODS = {"wilson", "poisson", "none", "custom"}
 FIELDS = {"name", "family", "title", "definition", "formula", "unit", "numerator", "denominator",
           "n", "ci", "ci_method", "higher_is_better", "dimensions", "function", "requires",
           "references", "notes", "headline", "keys", "k_setting", "protection", "counts",
-          "needs_individual_rows", "display"}
+          "needs_individual_rows", "display", "from_snapshots"}
 PROTECTION_RULES = {"count", "ratio", "gap", "own"}   # how a protected value follows from its parts
 # A registry `display:` hint lets a page draw the metric with no page code of its own
 # (dashboard/hinted.py draws each chart kind; docs/adding_a_metric.md walks through one)
@@ -128,7 +128,7 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
         notes=(entry.get("notes") or "").strip(), headline=bool(entry.get("headline", False)),
         keys=tuple(entry.get("keys", [])), k_setting=entry.get("k_setting", "privacy.k"),
         display=_display(entry, source),
-        extra={key: entry[key] for key in ("protection", "counts", "needs_individual_rows") if key in entry})
+        extra={key: entry[key] for key in ("protection", "counts", "needs_individual_rows", "from_snapshots") if key in entry})
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ from ..db import has_table
 from ..errors import DataError, UsageError
 from ..sqlsafe import ident, literal
 from ._frame import Query
+from ._snapshots import refuse_tenure_factor
 from .pay_factors import SPELL_FACTORS, Factor, extra_join, factor_select, resolve_factors, typed_factor
 
 # Columns of fct_employment_spells a category or cohort column may name (pay_factors.py says
@@ -112,6 +113,8 @@ def snapshot_frame(q: Query, factors=(), extra_columns=(), bonus: bool = False) 
     if bonus and not has_table(q.con, "fct_bonuses"):
         raise UsageError("bonus measures need hr/bonuses.csv; none was loaded")
     factors = resolve_factors(q.con, q.config, factors)
+    if any(f.origin == "tenure" for f in factors):
+        refuse_tenure_factor(q.con)
     frame = q.frame(snapshot_sql(q, factors, extra_columns, bonus))
     _raise_missing_rates(frame, q.config["reporting_currency"])
     salary = pd.to_numeric(frame["salary"], errors="coerce").astype(float)

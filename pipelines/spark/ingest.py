@@ -106,6 +106,9 @@ def load_raw(con: SparkConnection, sf: SourceFile) -> int:
     if sf.weight is not None:
         raise DataError(f"weighted rows (weight: {sf.weight.column}) are expanded by the duckdb engine "
                         "only (build with --engine duckdb)", file=sf.display)
+    if sf.snapshot is not None:
+        raise DataError("snapshot rows are collapsed into people by the duckdb engine only "
+                        "(build with --engine duckdb)", file=sf.display)
     if extra_names(sf.table):
         raise DataError("extra_columns are read by the duckdb engine only (build with --engine duckdb)",
                         file=sf.display)

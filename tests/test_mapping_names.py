@@ -1,4 +1,4 @@
-"""Supplier name matching (pipelines/supplier_names.py) on hand-made folders: the normaliser,
+"""Supplier name matching (pipelines/mapping_names.py) on hand-made folders: the normaliser,
 a certification list joined to vendors by name when the ids differ, the report of unmatched
 and ambiguous names, and several vendor ids of one company counted once by the k rule.
 
@@ -14,7 +14,7 @@ from pipelines.errors import EquityError
 from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from pipelines.quality_report import quality_summary
-from pipelines.supplier_names import normalised_name
+from pipelines.mapping_names import normalised_name
 from tests.helpers import build_and_open, write_csv
 
 
@@ -200,3 +200,69 @@ def test_the_data_quality_page_counts_the_name_matches(tmp_path, monkeypatch):
     table = next(df for df in shown if list(df.columns) == ["file", "outcome", "rows"])
     assert dict(zip(table["outcome"], table["rows"])) == {"ambiguous": 1, "matched": 4, "one company": 1,
                                                          "unmatched": 1}
+
+
+def test_the_draft_suggests_matching_by_name(tmp_path):
+    from pipelines.mapping_draft import draft_config
+    folder = names_folder(tmp_path)
+    (folder / "equity.yml").unlink()
+    text = draft_config(folder).path.read_text(encoding="utf-8")
+    # mbe_list.csv has no certification or date column, so no contract file takes it: the draft
+    # says what it may be, with its name columns (list_id is not a name)
+    assert "a list of certified firms?" in text
+    assert "supplier_by_name: [company, dba]" in " ".join(text.replace("#", " ").split())
+    assert "parent_by_name: true" in text
+
+
+def test_a_rebuild_matches_again_when_only_the_vendor_master_changed(tmp_path):
+    """The list did not change, the vendors did: the match must follow the new master (a build
+    that kept the list's last match would leave V9 uncertified)."""
+    folder = names_folder(tmp_path)
+    db = tmp_path / "names.duckdb"
+    build_and_open(folder, db).close()
+    write_csv(folder / "vendors.csv", ["vendor_id", "vendor_name"],
+              [list(v) if v[0] != "V9" else ["V9", "Zones Inc"] for v in VENDORS])
+    con = build_and_open(folder, db)
+    try:
+        certified = [r[0] for r in con.execute("SELECT DISTINCT supplier_id FROM fct_certifications ORDER BY 1").fetchall()]
+        assert certified == ["V1", "V2", "V3", "V4", "V5", "V9"]
+        # the report is this build's alone: L1 matched once, now with four ids
+        rows = con.execute("SELECT supplier_ids FROM supplier_name_matches WHERE name = 'Zones, Inc.'").fetchall()
+        assert rows == [("V1, V2, V3, V9",)]
+    finally:
+        con.close()
+
+
+def test_hostile_names_are_data_not_sql(tmp_path):
+    """Names reach the database as values only: quotes, a statement, a line break and control
+    characters end up as the quarantined raw value, and the build goes on."""
+    folder = names_folder(tmp_path)
+    hostile = ["x'); DROP TABLE quarantine; --", 'Zones "LLC"\nInc', "\x07\x1b[31mAcme\x00"[:-1]]
+    write_csv(folder / "mbe_list.csv", ["list_id", "company", "dba"],
+              [list(r) for r in LIST] + [[f"H{i}", name, ""] for i, name in enumerate(hostile)])
+    con = build_and_open(folder)
+    try:
+        rows = dict(con.execute("SELECT raw_value, reason FROM quarantine WHERE table_name = "
+                                "'procurement__certifications' AND line > 7").fetchall())
+        assert rows[hostile[0]].startswith("no supplier")
+        # the escape sequence leaves "31macme", which is nobody's name
+        assert rows[hostile[2]].startswith("no supplier")
+        # quotes and the line break are punctuation and LLC, Inc legal forms: Zones again, the
+        # same match as L1 on line 2, so an exact duplicate of it
+        assert normalised_name(hostile[1]) == "zones"
+        assert con.execute("SELECT reason FROM quarantine WHERE table_name = 'procurement__certifications' "
+                           "AND line = 9").fetchone() == ("exact duplicate of line 2",)
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] > 0     # the table survived
+    finally:
+        con.close()
+
+
+def test_the_build_output_says_how_the_names_matched(tmp_path):
+    from click.testing import CliRunner
+    from pipelines.cli import main
+    folder = names_folder(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--data", str(folder), "--db", str(tmp_path / "out.duckdb")])
+    assert result.exit_code == 0, result.output
+    # L1, L2, L3, L6 matched, L4 unmatched, L5 ambiguous; Zones is the one name with several ids
+    assert ("Supplier names matched (mbe_list.csv: 1 ambiguous, 4 list row(s) matched, 1 unmatched; vendors.csv: "
+            "1 name(s) held by several vendor ids, one company each)") in " ".join(result.output.split())
