@@ -215,7 +215,10 @@ relative to FOLDER). The draft lists, as comments:
   other demographic answer (`Prefer not to say`, `Not disclosed`, `Non-binary` ...) is kept as
   given and listed;
 - yearly files named alike (`Employee_Salaries_2019.csv` ...) as one wildcard source with
-  `rename` for drifting headers and the year from the file name; a `{{generated: line}}` id
+  `rename` for drifting headers and the year from the file name; HR files without hire or job
+  dates read as snapshots (`snapshot` on the last day of each file's year, the job history
+  dated the same; a `TODO` naming `snapshot` when no year is in the name), never a generated
+  id in a date column; a `{{generated: line}}` id
   (with `duplicates: keep`) when no id column exists;
 - at the end, every column no mapping reads, with its shape (the values only for small value
   sets, so names and ids are not copied), and counts such as `Freq` flagged as aggregated rows.
