@@ -27,7 +27,7 @@ from .mapping_rows import GENERATED, duplicate_policy, generated_id_sql
 from .mapping_snapshot import DATE_COLUMN, Snapshot, snapshot_spec
 from .mapping_weight import Weight, weight_spec
 from .paths import allowed_source_dirs
-from .supplier_names import NAME_COLUMN, by_name_columns, parent_by_name
+from .mapping_names import NAME_COLUMN, by_name_columns, parent_by_name
 from .record_count import check_all_records_loaded
 from .sqlsafe import ident, literal
 
@@ -67,8 +67,8 @@ class SourceFile:
     snapshot: Snapshot | None = None   # one row per person per snapshot date (mapping_snapshot)
     rows_loaded: int | None = None     # weighted: rows loaded before expansion into records
     records: int | None = None         # weighted: records after expansion
-    name_columns: list[str] = field(default_factory=list)   # supplier_by_name (supplier_names)
-    parent_by_name: bool = False       # vendor ids of one name are one company (supplier_names)
+    name_columns: list[str] = field(default_factory=list)   # supplier_by_name (mapping_names)
+    parent_by_name: bool = False       # vendor ids of one name are one company (mapping_names)
 
     @property
     def plain(self) -> bool:

@@ -49,7 +49,7 @@ def run_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def name_matches(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) -> pd.DataFrame:
-    """Supplier name matching (supplier_names.py): rows per file x outcome, with a few names."""
+    """Supplier name matching (mapping_names.py): rows per file x outcome, with a few names."""
     return con.execute("SELECT file, outcome, count(*) AS \"rows\", string_agg(coalesce(name, '(blank)'), '; ' "
                        "ORDER BY line) FILTER (WHERE rn <= ?) AS examples FROM (SELECT *, row_number() OVER "
                        "(PARTITION BY file, outcome ORDER BY line, name) AS rn FROM supplier_name_matches) "

@@ -4,6 +4,7 @@ dataset's unmodified CSV is built, and the headline figures are compared with va
 here, independently, from the raw CSV with pandas and scipy. Skipped when the data are absent."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 import shutil
 from pathlib import Path
@@ -97,6 +98,17 @@ def test_ibm_attrition_rate_by_group(ibm, column, dimension, labels):
         assert (row["numerator"], row["denominator"]) == (exits, n)
         assert row["value"] == pytest.approx(exits / n)
     assert rates.loc["All", "value"] == pytest.approx(237 / 1470)   # the data owner's 237 leavers
+
+
+def test_ibm_snapshot_refuses_what_it_cannot_date(ibm):
+    """One snapshot without hire dates: nobody is a hire, and tenure has no start."""
+    con, _ = ibm
+    assert con.execute("SELECT history_start, as_of FROM run_manifest").fetchone() == (
+        dt.date(2015, 1, 1), dt.date(2015, 12, 31))
+    for metric, why in (("hires", "one snapshot with no hire date mapped"),
+                        ("median_tenure", "needs the day of each hire and exit")):
+        with pytest.raises(NoDataError, match=why):
+            compute(con, metric, exact=True)
 
 
 def test_ibm_pay_is_annual(ibm):
