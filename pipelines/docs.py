@@ -215,7 +215,10 @@ relative to FOLDER). The draft lists, as comments:
   other demographic answer (`Prefer not to say`, `Not disclosed`, `Non-binary` ...) is kept as
   given and listed;
 - yearly files named alike (`Employee_Salaries_2019.csv` ...) as one wildcard source with
-  `rename` for drifting headers and the year from the file name; a `{{generated: line}}` id
+  `rename` for drifting headers and the year from the file name; HR files without hire or job
+  dates read as snapshots (`snapshot` on the last day of each file's year, the job history
+  dated the same; a `TODO` naming `snapshot` when no year is in the name), never a generated
+  id in a date column; a `{{generated: line}}` id
   (with `duplicates: keep`) when no id column exists;
 - at the end, every column no mapping reads, with its shape (the values only for small value
   sets, so names and ids are not copied), and counts such as `Freq` flagged as aggregated rows.
@@ -346,7 +349,9 @@ mapping:
   are quarantined with the reason and the name (ambiguous: the names and ids it met), so
   nothing is guessed and nothing is dropped silently. Two list rows matching one supplier
   with the same values are an exact duplicate (quarantined as usual).
-- Where to see it: `equity build` prints the quarantined rows as for any file; `equity quality`
+- Where to see it: `equity build` prints one line per build (`Supplier names matched
+  (mbe_list.csv: 91 list row(s) matched, 2004 unmatched; ...)`) and counts the quarantined
+  rows as for any file; `equity quality`
   and the Data quality page list them by reason with example names, and a *Supplier name
   matching* table counts the rows per file and outcome (matched, unmatched, ambiguous, and
   the vendor ids grouped as one company). The database keeps every outcome in

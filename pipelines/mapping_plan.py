@@ -52,6 +52,7 @@ class TableDraft:
     choices: list[ColumnChoice] = field(default_factory=list)
     date_format: str | None = None
     duplicates: str | None = None
+    snapshot: dict | None = None        # hr/employees read as snapshots (mapping_snapshot)
     notes: list[str] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
 
@@ -138,6 +139,8 @@ def _draft(table: Table, source: Source, score: float, found: dict[str, tuple[fl
     for name, column in table.columns.items():
         if name in found:
             draft.choices.append(_choice(table, name, *found[name], source))
+        elif column.required and table.family == "hr" and column.type == "date":
+            draft.choices.append(_snapshot_choice(draft, name))
         elif column.required:
             choice = ColumnChoice(name)
             if name in table.primary_key:
@@ -177,6 +180,35 @@ def _draft(table: Table, source: Source, score: float, found: dict[str, tuple[fl
         draft.todo.insert(0, "the build reads comma-separated UTF-8 files only: save "
                           f"{source.display} as UTF-8 CSV with commas before building")
     return draft
+
+
+_SNAPSHOT = ("docs/data_contract.md, Snapshot-shaped HR input: people of the first snapshot are "
+             "present at start, people missing from a later one left in between")
+
+
+def _snapshot_choice(draft: TableDraft, name: str) -> ColumnChoice:
+    """An HR file without hire or job dates is read as snapshots: yearly files on the last day
+    of the year in their name, any other file on a date a person gives (never an invented id)."""
+    choice, year = ColumnChoice(name), draft.source.year_column
+    date = {"expr": f"make_date(CAST({year} AS INTEGER), 12, 31)"} if year else None
+    if name == "hire_date" and date:
+        draft.snapshot = {"date": date}
+        choice.todo.append(f"no hire date: each file is read as a snapshot on the last day of the year "
+                           f"in its name (snapshot: above; check that day); hire_date stays unmapped ({_SNAPSHOT})")
+    elif name == "hire_date":
+        choice.todo += ["required, and no column was found: map one, or derive it with expr "
+                        "(docs/data_contract.md)",
+                        "if each row is a person on a snapshot date (a payroll or headcount file), "
+                        "leave hire_date out and add snapshot: {date: {value: 'YYYY-MM-DD'}} (" + _SNAPSHOT + ")"]
+        example = hint(name, draft.source.columns)
+        if example:
+            choice.todo.append(f"for instance {example}")
+    else:
+        choice.spec = date
+        choice.todo.append("the snapshot date of each file, as in hr/employees' snapshot" if date else
+                           "no date found: the day each row's job holds from; for a snapshot file, a "
+                           "day on or before its snapshot date, e.g. {value: 'YYYY-MM-DD'}")
+    return choice
 
 
 def _choice(table: Table, name: str, score: float, header: str, source: Source) -> ColumnChoice:
@@ -267,6 +299,8 @@ def table_spec(draft: TableDraft) -> dict:
         spec["date_format"] = draft.date_format
     if draft.duplicates:
         spec["duplicates"] = draft.duplicates
+    if draft.snapshot:
+        spec["snapshot"] = draft.snapshot
     columns = {c.column: c.spec for c in draft.choices if c.spec is not None}
     if columns:
         spec["columns"] = columns

@@ -231,3 +231,49 @@ def test_a_rebuild_matches_again_when_only_the_vendor_master_changed(tmp_path):
         assert rows == [("V1, V2, V3, V9",)]
     finally:
         con.close()
+
+
+def test_hostile_names_are_data_not_sql(tmp_path):
+    """Names reach the database as values only: quotes, a statement, a line break and control
+    characters end up as the quarantined raw value, and the build goes on."""
+    folder = names_folder(tmp_path)
+    hostile = ["x'); DROP TABLE quarantine; --", 'Zones "LLC"\nInc', "\x07\x1b[31mAcme\x00"[:-1]]
+    write_csv(folder / "mbe_list.csv", ["list_id", "company", "dba"],
+              [list(r) for r in LIST] + [[f"H{i}", name, ""] for i, name in enumerate(hostile)])
+    con = build_and_open(folder)
+    try:
+        rows = dict(con.execute("SELECT raw_value, reason FROM quarantine WHERE table_name = "
+                                "'procurement__certifications' AND line > 7").fetchall())
+        assert rows[hostile[0]].startswith("no supplier")
+        # the escape sequence leaves "31macme", which is nobody's name
+        assert rows[hostile[2]].startswith("no supplier")
+        # quotes and the line break are punctuation and LLC, Inc legal forms: Zones again, the
+        # same match as L1 on line 2, so an exact duplicate of it
+        assert normalised_name(hostile[1]) == "zones"
+        assert con.execute("SELECT reason FROM quarantine WHERE table_name = 'procurement__certifications' "
+                           "AND line = 9").fetchone() == ("exact duplicate of line 2",)
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] > 0     # the table survived
+    finally:
+        con.close()
+
+
+def test_the_build_output_says_how_the_names_matched(tmp_path):
+    from click.testing import CliRunner
+    from pipelines.cli import main
+    folder = names_folder(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--data", str(folder), "--db", str(tmp_path / "out.duckdb")])
+    assert result.exit_code == 0, result.output
+    # L1, L2, L3, L6 matched, L4 unmatched, L5 ambiguous; Zones is the one name with several ids
+    assert ("Supplier names matched (mbe_list.csv: 1 ambiguous, 4 list row(s) matched, 1 unmatched; vendors.csv: "
+            "1 name(s) held by several vendor ids, one company each)") in " ".join(result.output.split())
+
+
+def test_the_spark_engine_refuses_name_matching_instead_of_ignoring_it(tmp_path):
+    from pipelines.config import load_config
+    from pipelines.ingest import resolve_sources
+    from pipelines.spark.ingest import load_raw as spark_load_raw
+    folder = names_folder(tmp_path)
+    sources = resolve_sources(folder, load_config(folder))
+    for name in ("procurement__suppliers", "procurement__certifications"):
+        with pytest.raises(EquityError, match="duckdb engine only"):
+            spark_load_raw(None, sources[name])    # refused before the connection is used
