@@ -46,15 +46,15 @@ def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
         return f"{spec.title} was {format_value(row['value'], spec.unit)} in {period}"
     if len(shown) == 1:
         row = shown.iloc[0]
-        return (f"{spec.title}, {period}: {row['group']} {format_value(row['value'], spec.unit)}; "
+        return (f"{spec.title}, {period}: {group_label(row['group'])} {format_value(row['value'], spec.unit)}; "
                 "other groups are too small to show")
     hi = shown.loc[shown["value"].idxmax()]
     lo = shown.loc[shown["value"].idxmin()]
     if spec.higher_is_better is False:
-        return (f"{spec.title}, {period}: highest for {hi['group']} ({format_value(hi['value'], spec.unit)}), "
-                f"lowest for {lo['group']} ({format_value(lo['value'], spec.unit)})")
-    return (f"{spec.title}, {period}: {hi['group']} highest ({format_value(hi['value'], spec.unit)}), "
-            f"{lo['group']} lowest ({format_value(lo['value'], spec.unit)})")
+        return (f"{spec.title}, {period}: highest for {group_label(hi['group'])} ({format_value(hi['value'], spec.unit)}), "
+                f"lowest for {group_label(lo['group'])} ({format_value(lo['value'], spec.unit)})")
+    return (f"{spec.title}, {period}: {group_label(hi['group'])} highest ({format_value(hi['value'], spec.unit)}), "
+            f"{group_label(lo['group'])} lowest ({format_value(lo['value'], spec.unit)})")
 
 
 def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k: int) -> str:
@@ -80,8 +80,8 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
     if len(shown) > 1:
         hi = shown.loc[shown["value"].idxmax()]
         lo = shown.loc[shown["value"].idxmin()]
-        parts.append(f"Highest: {hi['group']} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
-                     f"lowest: {lo['group']} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,}).")
+        parts.append(f"Highest: {group_label(hi['group'])} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
+                     f"lowest: {group_label(lo['group'])} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,}).")
     hidden = int(latest["suppressed"].sum())
     if hidden:
         parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")

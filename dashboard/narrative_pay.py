@@ -8,6 +8,7 @@ import pandas as pd
 from pipelines.formatting import format_measure, format_money
 
 from .narrative import FINDING_MIN_N, latest_period, suppressed_label
+from pipelines.formatting import group_label
 
 
 def _pct(value: float) -> str:
@@ -28,7 +29,7 @@ def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
     if adjusted.empty:
         return f"Pay gaps, {period}: no group is large enough to show"
     worst = adjusted.loc[adjusted["relative"].idxmin()]
-    return (f"Adjusted pay gap, {period}: {worst['group']} {_relative_phrase(worst['relative'], worst['reference'])} "
+    return (f"Adjusted pay gap, {period}: {group_label(worst['group'])} {_relative_phrase(worst['relative'], worst['reference'])} "
             f"with the same {factors_text}")
 
 
@@ -111,7 +112,7 @@ def decomposition_title(summary: pd.DataFrame) -> str:
         return "Decomposition: no group is large enough to show"
     top = summary.loc[summary["n_group"].idxmax()]
     share = top["unexplained"] / top["gap_log_points"] if top["gap_log_points"] else float("nan")
-    pair = f"{top['group']} and {top['reference']}"
+    pair = f"{group_label(top['group'])} and {group_label(top['reference'])}"
     if 0 <= share <= 1:
         return (f"{share:.0%} of the {top['raw_gap_pct']:.1f}% pay gap between {pair} "
                 "is not explained by the legitimate factors")
@@ -143,7 +144,7 @@ def remediation_table(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
 def remediation_summary(summary: pd.DataFrame, total: dict, currency: str) -> str:
     """Before -> after per group, what the cost buys, whether the target is met."""
     shown = summary.dropna(subset=["gap_after_pct"])
-    moves = ", ".join(f"{r.group} {r.gap_before_pct:.2f}% → {r.gap_after_pct:.2f}%" for r in shown.itertuples()
+    moves = ", ".join(f"{group_label(r.group)} {r.gap_before_pct:.2f}% → {r.gap_after_pct:.2f}%" for r in shown.itertuples()
                       if r.gap_before_pct < 0 or r.gap_after_pct < 0)
     target = f"{-total['target_gap_pct']:g}%" if total["target_gap_pct"] else "0%"
     text = (f"The least-cost plan for an adjusted gap of {target} or better, re-measured by refitting the adjusted "
@@ -157,7 +158,7 @@ def remediation_summary(summary: pd.DataFrame, total: dict, currency: str) -> st
                  "rounded up to whole currency units).")
     skipped = summary[summary["gap_after_pct"].isna()]
     if len(skipped):
-        text += " Not assessed: " + "; ".join(f"{r.group} ({r.note})" for r in skipped.itertuples()) + "."
+        text += " Not assessed: " + "; ".join(f"{group_label(r.group)} ({r.note})" for r in skipped.itertuples()) + "."
     return text
 
 

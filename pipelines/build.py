@@ -39,7 +39,8 @@ from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
 from .privacy.keys import choose_salt, write_salt
 from .sqlsafe import ident, literal
-from .mapping_names import REPORT as NAME_REPORT, group_suppliers_by_name, lines_loaded, match_certifications, uses_names
+from .mapping_names import (REPORT as NAME_REPORT, group_suppliers_by_name, lines_loaded, match_certifications,
+                            name_match_line, uses_names)
 from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, check_order, quarantine_orphans
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class BuildResult:
     failed_results: list[str] = field(default_factory=list)   # Spark: metric tables not computed
     reused_sources: list[str] = field(default_factory=list)   # incremental: unchanged files not read
     full_reason: str = ""                                     # why nothing was reused (if so)
+    name_matches: str = ""                                    # supplier name matching, one line (mapping_names)
 
 
 def default_db_path() -> Path:
@@ -329,10 +331,12 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             con.execute(f"DROP TABLE IF EXISTS raw_{name}")
             con.execute(f"DROP TABLE IF EXISTS src_{name}")
         quarantined = scalar(con, "SELECT count(DISTINCT (table_name, file, line)) FROM quarantine")
+        name_line = name_match_line(con)
     log.info("built %s (run %s)", db_path, run_id)
     return BuildResult(db_path=db_path, run_id=run_id, files=files, quarantined=quarantined,
                        warnings=sum(1 for r in dq if not r["success"]), models=models,
-                       reused_sources=sorted(set(sources) - read), full_reason=reuse_plan.why_full)
+                       reused_sources=sorted(set(sources) - read), full_reason=reuse_plan.why_full,
+                       name_matches=name_line)
 
 
 def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: dict[str, Any], step) -> None:

@@ -121,6 +121,9 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
             click.echo(f"Incremental: {len(result.reused_sources)} unchanged file(s) not read again, "
                        f"{len(reused)} of {sum(1 for s in result.models.values() if s['status'] == 'built')} "
                        "models reused from the last build (--full rebuilds everything).")
+        if result.name_matches:   # unmatched and ambiguous list rows are in the quarantine below
+            click.echo(f"Supplier names matched ({result.name_matches}); unmatched and ambiguous names are "
+                       f"listed by `equity quality`")
         if result.quarantined:
             click.echo(f"{result.quarantined} row(s) quarantined; see `equity quality --db {result.db_path}`")
         if result.warnings:

@@ -349,7 +349,9 @@ mapping:
   are quarantined with the reason and the name (ambiguous: the names and ids it met), so
   nothing is guessed and nothing is dropped silently. Two list rows matching one supplier
   with the same values are an exact duplicate (quarantined as usual).
-- Where to see it: `equity build` prints the quarantined rows as for any file; `equity quality`
+- Where to see it: `equity build` prints one line per build (`Supplier names matched
+  (mbe_list.csv: 91 list row(s) matched, 2004 unmatched; ...)`) and counts the quarantined
+  rows as for any file; `equity quality`
   and the Data quality page list them by reason with example names, and a *Supplier name
   matching* table counts the rows per file and outcome (matched, unmatched, ambiguous, and
   the vendor ids grouped as one company). The database keeps every outcome in

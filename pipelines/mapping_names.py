@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
 
+from .db import has_table
 from .errors import DataError
 from .sqlsafe import ident, literal
 
@@ -205,3 +206,16 @@ def lines_loaded(con, sf: "SourceFile") -> None:
     counts rows (rows_in = rows_loaded + rows_quarantined), the copies in records_loaded."""
     if sf.name_columns:
         sf.rows_loaded = con.execute(f"SELECT count(DISTINCT _line) FROM src_{CERTIFICATIONS}").fetchone()[0]
+
+
+def name_match_line(con) -> str:
+    """The build's one-line account ("" without name matching): per file, rows per outcome."""
+    if not has_table(con, REPORT):
+        return ""
+    rows = con.execute(f"SELECT file, outcome, count(*) FROM {REPORT} GROUP BY ALL ORDER BY file, outcome").fetchall()
+    phrases = {"matched": "{} list row(s) matched", "unmatched": "{} unmatched", "ambiguous": "{} ambiguous",
+               "one company": "{} name(s) held by several vendor ids, one company each"}
+    by_file: dict[str, list[str]] = {}
+    for file, outcome, count in rows:
+        by_file.setdefault(file, []).append(phrases[outcome].format(count))
+    return "; ".join(f"{file}: {', '.join(parts)}" for file, parts in by_file.items())

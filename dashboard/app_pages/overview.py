@@ -12,6 +12,7 @@ from dashboard.controls import current_view, overview_scope
 from dashboard.kpis import full_or_all_periods, headline, headline_specs
 from dashboard.narrative_commitments import counts_sentence, overview_lines
 from dashboard.sections import family_findings
+from pipelines.formatting import group_label
 
 version = require_db()
 info = data.run_info(version)
@@ -69,7 +70,7 @@ if data.family_loaded(version, "workforce"):
             shown = f"fewer than {info['k']}" if r["suppressed"] else \
                 f"{format_value(r['value'], 'share')} (n = {int(r['n']):,}; 95% CI " \
                 f"{format_value(r['ci_low'], 'share')} to {format_value(r['ci_high'], 'share')})"
-            st.markdown(f"- **{r['group']}**: {shown}")
+            st.markdown(f"- **{group_label(r['group'])}**: {shown}")
 
 st.header("Flagged findings")
 findings = _findings(version, view.period, commitments_data.log_stamp(version))

@@ -13,6 +13,7 @@ from pipelines.metrics.hiring_strata import published_impact, stratified_impact
 from ..charts_hiring import funnel_figure, impact_figure, time_in_stage_figure
 from ..hinted import section_blocks
 from . import Block, Section
+from pipelines.formatting import group_label
 
 BY = ("gender",)
 STRATIFY = "department"
@@ -96,6 +97,6 @@ def _flagged(table, dim: str, alpha: float):
 
 def _impact_finding(row, stage_label, stratum) -> str:
     where = f" in {stratum}" if stratum else ""
-    return (f"Hiring{where}: {row['group']} applicants at {stage_label(row['stage'], row.get('next_stage'))} are "
+    return (f"Hiring{where}: {group_label(row['group'])} applicants at {stage_label(row['stage'], row.get('next_stage'))} are "
             f"selected at {row['value']:.2f} times the rate of {row['reference_group']} (below four-fifths; "
             f"Holm {format_p(row['p_holm'])}, n = {int(row['n']):,}).")

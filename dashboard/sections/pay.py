@@ -27,6 +27,7 @@ from ..narrative_pay import (art10_summary, art10_table, cost_curve_title, decom
                              pay_gap_table, pay_gap_title, remediation_summary, remediation_table,
                              statutory_table)
 from . import Block, Section
+from pipelines.formatting import group_label
 
 FACTOR_WORDS = {"job_level": "job level", "job_family": "job family", "location": "location",
                 "tenure_years": "tenure", "performance_rating": "performance rating", "department": "department",
@@ -168,8 +169,8 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     out = []
     for _, r in adjusted[(adjusted["dimensions"] == "gender") & ~adjusted["suppressed"]].iterrows():
         if pd.notna(r["ci_high"]) and (r["ci_high"] < 0 or r["ci_low"] > 0):
-            out.append(f"Pay {end.year}: {r['group']} paid {abs(r['value']):.1f}% {'less' if r['value'] < 0 else 'more'} "
-                       f"than {r['reference']} with the same {factors} "
+            out.append(f"Pay {end.year}: {group_label(r['group'])} paid {abs(r['value']):.1f}% {'less' if r['value'] < 0 else 'more'} "
+                       f"than {group_label(r['reference'])} with the same {factors} "
                        f"(95% CI {r['ci_low']:.1f}% to {r['ci_high']:.1f}%, n = {int(r['n']):,}).")
     flags = art10_rows(con, k)
     judged = art10_table(flags)

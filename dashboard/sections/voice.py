@@ -18,6 +18,7 @@ from ..charts_voice import (construct_title, gap_finding, heatmap_cells, heatmap
                             interval_figure, outcomes_figure, published_first)
 from ..narrative_voice import difference_table, keyed_display_table, side_by_side_table
 from . import Block, Section
+from pipelines.formatting import group_label
 
 BY = ("gender", "race_ethnicity")
 
@@ -98,7 +99,7 @@ def findings(con, k: int, period: str = "year") -> list[str]:
             continue
         latest = gaps[gaps["period_start"] == gaps["period_start"].max()]
         for _, r in latest[latest["significant"].fillna(False).astype(bool)].iterrows():
-            out.append(f"Employee voice {r['period']}: {r['group']} {r['construct']} favourability "
+            out.append(f"Employee voice {r['period']}: {group_label(r['group'])} {r['construct']} favourability "
                        f"{r['value']:.0%} vs {r['rest_value']:.0%} for everyone else ({r['gap'] * 100:+.0f} points; "
                        f"Holm {format_p(r['p_holm'])}, n = {int(r['n']):,} respondents).")
     return list(dict.fromkeys(out))

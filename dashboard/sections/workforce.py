@@ -18,6 +18,7 @@ from ..narrative import display_table, finding_title, summary_text
 from ..narrative_workforce import (pipeline_summary, pipeline_title, ratio_summary, ratio_title, retention_summary, retention_title,
                                    target_sentence)
 from . import Block, Section
+from pipelines.formatting import group_label
 
 
 def _block(con, name: str, by: tuple[str, ...], k: int, period: str) -> Block:
@@ -131,12 +132,12 @@ def findings(con, k: int, period: str = "year") -> list[str]:
         everyone = overall["value"].iat[0]
         high = table[(table["dimensions"] != "") & ~table["suppressed"] & (table["ci_low"] > everyone)]
         for _, r in high.sort_values("value", ascending=False).iterrows():
-            out.append(f"Turnover {span}: {r['group']} left at {r['value'] / years:.0%} a year against "
+            out.append(f"Turnover {span}: {group_label(r['group'])} left at {r['value'] / years:.0%} a year against "
                        f"{everyone / years:.0%} for everyone (the group's 95% interval is above everyone's rate; "
                        f"n = {int(r['n']):,}).")
     threshold = setting(ctx["config"], "impact_ratio_threshold")
     low = ratios[(ratios["dimensions"] == "gender") & ~ratios["suppressed"] & (ratios["ci_high"] < threshold)]
     for _, r in low.iterrows():
-        out.append(f"Promotions {span}: {r['group']} promoted at {r['value']:.2f} times the rate of "
+        out.append(f"Promotions {span}: {group_label(r['group'])} promoted at {r['value']:.2f} times the rate of "
                    f"{r['reference_group']} (95% CI up to {r['ci_high']:.2f}, below four-fifths; n = {int(r['n']):,}).")
     return out

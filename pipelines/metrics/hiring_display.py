@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..formatting import hidden_label
 from .hiring_funnel import stage_sort_key
+from ..formatting import group_label
 
 
 def _num(value, fmt: str) -> str:
@@ -127,13 +128,13 @@ def funnel_sentences(rows: pd.DataFrame, stages: list[str], k: int) -> tuple[str
     title = f"{o['value']:.1%} of {int(o['n']):,} applications reached '{last}'"
     if len(groups) > 1:
         hi, lo = groups.loc[groups["value"].idxmax()], groups.loc[groups["value"].idxmin()]
-        title += f": from {lo['group']} {lo['value']:.1%} to {hi['group']} {hi['value']:.1%}"
+        title += f": from {group_label(lo['group'])} {lo['value']:.1%} to {group_label(hi['group'])} {hi['value']:.1%}"
     steps = [f"{s} {overall.loc[s, 'value']:.0%} ({int(overall.loc[s, 'numerator']):,})"
              for s in stages if s in overall.index]
     summary = "Share of all applications reaching each stage: " + ", ".join(steps) + "."
     if len(groups) > 1:
-        summary += (f" Reaching '{last}': highest {hi['group']} {hi['value']:.1%} (n = {int(hi['n']):,}), "
-                    f"lowest {lo['group']} {lo['value']:.1%} (n = {int(lo['n']):,}).")
+        summary += (f" Reaching '{last}': highest {group_label(hi['group'])} {hi['value']:.1%} (n = {int(hi['n']):,}), "
+                    f"lowest {group_label(lo['group'])} {lo['value']:.1%} (n = {int(lo['n']):,}).")
     return title, summary + _hidden_sentence(rows, k)
 
 
@@ -157,17 +158,17 @@ def impact_sentences(rows: pd.DataFrame, k: int, threshold: float, alpha: float,
         worst = flagged.iloc[0]
         sig = ("not statistically significant" if not worst["significant"] else
                f"|z| = {abs(worst['z']):.1f}, Holm p = {worst['p_holm']:.3f}")
-        title = (f"{worst['group']} at {stage_label(worst['stage'], worst.get('next_stage'))}{where(worst)}: impact ratio "
+        title = (f"{group_label(worst['group'])} at {stage_label(worst['stage'], worst.get('next_stage'))}{where(worst)}: impact ratio "
                  f"{worst['value']:.2f} vs {worst['reference_group']}, below four-fifths ({sig})")
     else:
         low = compared.loc[compared["value"].idxmin()]
-        title = (f"No group below four-fifths; lowest {low['group']} at "
+        title = (f"No group below four-fifths; lowest {group_label(low['group'])} at "
                  f"{stage_label(low['stage'], low.get('next_stage'))} ({low['value']:.2f})")
     summary = (f"{len(flagged)} of {len(compared)} comparisons fall below {threshold} (four-fifths rule); "
                f"{len(significant)} have a two-proportion |z| at or above the threshold; {len(after_holm)} "
                f"stay significant after Holm's correction (p < {alpha}).")
     for _, r in flagged.head(3).iterrows():
-        summary += (f" {r['group']} at {stage_label(r['stage'], r.get('next_stage'))}{where(r)}: {r['selection_rate']:.1%} "
+        summary += (f" {group_label(r['group'])} at {stage_label(r['stage'], r.get('next_stage'))}{where(r)}: {r['selection_rate']:.1%} "
                     f"of {int(r['n']):,} vs {r['reference_group']} {r['reference_rate']:.1%}, ratio "
                     f"{r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}), "
                     f"{int(r['shortfall']):,} more selection(s) would reach {threshold}.")
@@ -188,7 +189,7 @@ def time_sentences(rows: pd.DataFrame, stages: list[str], k: int) -> tuple[str, 
     summary = "Median days to the next stage (Kaplan-Meier; open applications censored): " + "; ".join(parts) + "."
     if len(groups) > 1:
         hi, lo = groups.loc[groups["value"].idxmax()], groups.loc[groups["value"].idxmin()]
-        summary += (f" At {slowest}: longest {hi['group']} {hi['value']:.0f} days, shortest {lo['group']} "
+        summary += (f" At {slowest}: longest {group_label(hi['group'])} {hi['value']:.0f} days, shortest {group_label(lo['group'])} "
                     f"{lo['value']:.0f} days.")
     return title, summary + _hidden_sentence(rows, k)
 
