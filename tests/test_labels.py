@@ -30,6 +30,7 @@ def test_an_interval_is_one_cell():
     assert format_ci(0.426, 0.545, "share") == "42.6–54.5%"
     assert format_ci(1962228.0, 2539000.0, "currency") == "1,962,228–2,539,000"
     assert format_ci(None, 0.5, "share") == ""
+    assert format_ci(-1.23, 8.5, "percent") == "-1.2% to 8.5%"   # a dash beside a minus would be misread
 
 
 def test_a_hidden_figure_has_one_wording():
