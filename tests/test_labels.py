@@ -82,3 +82,15 @@ def test_no_view_prints_a_raw_group_key_or_another_word_for_hidden():
             found += [f"{f.relative_to(ROOT)}: {m.group(0)}" for m in RAW_GROUP.finditer(text)]
             found += [f"{f.relative_to(ROOT)}: {m.group(0)}" for m in OTHER_WORDS.finditer(text)]
     assert found == []
+
+
+def test_voice_tables_show_groups_and_breakdowns_in_words():
+    from dashboard.narrative_voice import difference_table
+    rows = pd.DataFrame({"period": ["2025"], "dimensions": ["gender|race_ethnicity"], "group": ["Woman|None"],
+                         "value": [0.7], "n": [40], "rest": [0.6], "rest_n": [400], "gap": [0.1], "ci_low": [0.02],
+                         "ci_high": [0.18], "p_holm": [0.04], "significant": [True], "note": [None]})
+    out = difference_table(rows, first={"Survey": "period", "Breakdown": "dimensions", "Group": "group"},
+                           other=("Everyone else", "rest", "rest_n"), difference="gap")
+    assert out.loc[0, ["Survey", "Breakdown", "Group"]].tolist() == ["2025", "gender × race ethnicity",
+                                                                       "Woman, Not disclosed"]
+    assert out.loc[0, "95% CI (points)"] == "+2.0 to +18.0"
