@@ -177,3 +177,19 @@ def test_tenure_pay_factor_is_refused_without_hire_dates(tmp_path):
     con = build_and_open(yearly_folder(tmp_path))
     with pytest.raises(NoDataError, match="tenure_years needs hire dates"):
         compute_exact(con, "adjusted_pay_gap", by=["gender"])
+
+
+def test_report_says_what_unlinked_snapshots_cannot_show(tmp_path):
+    """The PDF's workforce section and the headlines keep going: a refused metric is a block
+    saying why (and no headline), never a failed report."""
+    from dashboard.kpis import headline
+    from dashboard.sections.workforce import build_section, findings
+    from pipelines.metrics import registry
+    con = build_and_open(yearly_folder(tmp_path, "{generated: line}"))
+    blocks = {b.title: b for b in build_section(con, k=3).blocks}
+    refused = blocks["Turnover rate: not available from this data"]
+    assert "cannot be linked from one snapshot to the next" in refused.summary and refused.table.empty
+    assert "Retention at 12 months of tenure: not available from this data" in blocks
+    assert findings(con, k=3) == []
+    assert headline(con, registry()["turnover_rate"]) is None
+    assert headline(con, registry()["headcount"]) is not None
