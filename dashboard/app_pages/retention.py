@@ -15,6 +15,7 @@ from dashboard.narrative import display_table, finding_title, periods_with_value
 from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
                                            retention_summary, retention_title)
 from pipelines.errors import UsageError
+from pipelines.formatting import group_label
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
 from pipelines.metrics.workforce_impact import impact
 
@@ -62,6 +63,7 @@ if res is not None:
                f"of tenure and only once at least {k} people of the group have left since its last step; "
                f"between steps it is interpolated, and a point is blank when fewer than {k} are at risk.")
     curve_table = res.curves.assign(
+        group=res.curves["group"].map(group_label),
         survival=res.curves["survival"].map(lambda v: f"{v:.1%}" if pd.notna(v) else "not shown"),
         ci_low=res.curves["ci_low"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
         ci_high=res.curves["ci_high"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")).rename(columns={
