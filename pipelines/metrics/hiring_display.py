@@ -199,6 +199,17 @@ def _count(v) -> str:
     return "" if v is None or pd.isna(v) else f"{int(v):,}"
 
 
+def _share_cells(r: pd.Series, suffix: str, labels: tuple[str, str, str], k: int) -> dict[str, str]:
+    """The count, share and interval cells of one proportion in a funnel row (`suffix` picks
+    reach's columns or pass-through's); a suppressed proportion shows only why it is hidden."""
+    count, share, ci = labels
+    if r["suppressed" + suffix]:
+        return {count: hidden_label(r["note" + suffix], k)}
+    return {count: f"{_count(r['numerator' + suffix])} / {_count(r['n' + suffix])}",
+            share: f"{r['value' + suffix]:.1%}",
+            ci: f"{r['ci_low' + suffix]:.1%} to {r['ci_high' + suffix]:.1%}"}
+
+
 def funnel_display(reach: pd.DataFrame, passing: pd.DataFrame, stages: list[str], k: int) -> pd.DataFrame:
     """The funnel table: per stage and group, how many reached it (of all applications) and
     how many of those who finished it went on (pass-through), with intervals."""
@@ -208,19 +219,10 @@ def funnel_display(reach: pd.DataFrame, passing: pd.DataFrame, stages: list[str]
     out = []
     for _, r in sort_stages(merged, stages).iterrows():
         line = {"Stage": r["stage"], "Group": group_label(r["group"])}
-        if r["suppressed"]:
-            line["Reached / applications"] = hidden_label(r["note"], k)
-        else:
-            line.update({"Reached / applications": f"{_count(r['numerator'])} / {_count(r['n'])}",
-                         "Share reaching": f"{r['value']:.1%}",
-                         "95% CI": f"{r['ci_low']:.1%} to {r['ci_high']:.1%}"})
+        line.update(_share_cells(r, "", ("Reached / applications", "Share reaching", "95% CI"), k))
         if pd.notna(r.get("suppressed_pass")):
-            if r["suppressed_pass"]:
-                line["Passed on / finished"] = hidden_label(r["note_pass"], k)
-            else:
-                line.update({"Passed on / finished": f"{_count(r['numerator_pass'])} / {_count(r['n_pass'])}",
-                             "Pass-through rate": f"{r['value_pass']:.1%}",
-                             "Pass-through 95% CI": f"{r['ci_low_pass']:.1%} to {r['ci_high_pass']:.1%}"})
+            line.update(_share_cells(r, "_pass", ("Passed on / finished", "Pass-through rate",
+                                                  "Pass-through 95% CI"), k))
         line["Note"] = r["note_pass"] if isinstance(r.get("note_pass"), str) and r["note_pass"] else r["note"]
         out.append(line)
     cols = ["Stage", "Group", "Reached / applications", "Share reaching", "95% CI", "Passed on / finished",
