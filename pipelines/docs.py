@@ -220,6 +220,11 @@ relative to FOLDER). The draft lists, as comments:
   dated the same; a `TODO` naming `snapshot` when no year is in the name), never a generated
   id in a date column; a `{{generated: line}}` id
   (with `duplicates: keep`) when no id column exists;
+- under `hr/job_history`, commented out, an `extra_columns` entry of `type: number` for each
+  numeric column of its file that nothing reads (not a column of whole numbers all different,
+  an id, nor a count): `#   yrs_since_phd: {{column: yrs.since.phd, type: number}}`. Which
+  are legitimate pay factors is a policy choice, so a person uncomments the ones
+  `pay.legitimate_factors` names;
 - at the end, every column no mapping reads, with its shape (the values only for small value
   sets, so names and ids are not copied), and counts such as `Freq` flagged as aggregated rows.
 
