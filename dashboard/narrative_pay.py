@@ -61,7 +61,7 @@ def pay_gap_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
     out = []
     for _, r in rows.sort_values(["period_end", "group", "measure"]).iterrows():
         shown = not r["suppressed"] and pd.notna(r["relative"])
-        out.append({"Period": r["period"], "Group": r["group"], "Reference": r["reference"],
+        out.append({"Period": r["period"], "Group": group_label(r["group"]), "Reference": "" if pd.isna(r["reference"]) else group_label(r["reference"]),
                     "Measure": r["measure"],
                     "Pay relative to reference": f"{r['relative']:+.1f}%" if shown else
                     (suppressed_label(r["note"], k) if r["suppressed"] else r["note"] or "no gap"),

@@ -94,3 +94,14 @@ def test_voice_tables_show_groups_and_breakdowns_in_words():
     assert out.loc[0, ["Survey", "Breakdown", "Group"]].tolist() == ["2025", "gender × race ethnicity",
                                                                        "Woman, Not disclosed"]
     assert out.loc[0, "95% CI (points)"] == "+2.0 to +18.0"
+
+
+def test_hiring_tables_show_groups_in_words():
+    from pipelines.metrics.hiring_display import impact_display
+    row = {"period": "2025", "stage": "screen", "next_stage": "interview", "group": "Woman|Asian", "suppressed": False,
+           "note": "", "flagged": True, "p_holm": 0.13, "significant": True, "numerator": 12, "n": 40,
+           "selection_rate": 0.3, "reference_group": "Man|White", "reference_rate": 0.45, "value": 0.667,
+           "ci_low": 0.42, "ci_high": 1.05, "z": -2.1, "p_fisher": 0.04, "shortfall": 6}
+    out = impact_display(pd.DataFrame([row]), 5)
+    assert out.loc[0, "Group"] == "Woman, Asian" and out.loc[0, "Reference"] == "Man, White"
+    assert out.loc[0, "Flag"] == "below 4/5; not significant after Holm"
