@@ -87,9 +87,12 @@ def format_ci(low: float | None, high: float | None, unit: str) -> str:
 
 
 def interval_cell(low: str, high: str) -> str:
-    """Two formatted bounds as one cell, "42.6–54.5%" (a shared % written once); blank if either is."""
+    """Two formatted bounds as one cell, "42.6–54.5%" (a shared % written once); blank if either
+    is. A negative bound reads "-1.2% to 8.5%": a dash beside a minus sign would be misread."""
     if not low or not high:
         return ""
+    if low.startswith("-") or high.startswith("-"):
+        return f"{low} to {high}"
     suffix = "%" if low.endswith("%") and high.endswith("%") else ""
     return f"{low.removesuffix(suffix)}–{high}"
 

@@ -30,6 +30,7 @@ def test_an_interval_is_one_cell():
     assert format_ci(0.426, 0.545, "share") == "42.6–54.5%"
     assert format_ci(1962228.0, 2539000.0, "currency") == "1,962,228–2,539,000"
     assert format_ci(None, 0.5, "share") == ""
+    assert format_ci(-1.23, 8.5, "percent") == "-1.2% to 8.5%"   # a dash beside a minus would be misread
 
 
 def test_a_hidden_figure_has_one_wording():
@@ -81,3 +82,26 @@ def test_no_view_prints_a_raw_group_key_or_another_word_for_hidden():
             found += [f"{f.relative_to(ROOT)}: {m.group(0)}" for m in RAW_GROUP.finditer(text)]
             found += [f"{f.relative_to(ROOT)}: {m.group(0)}" for m in OTHER_WORDS.finditer(text)]
     assert found == []
+
+
+def test_voice_tables_show_groups_and_breakdowns_in_words():
+    from dashboard.narrative_voice import difference_table
+    rows = pd.DataFrame({"period": ["2025"], "dimensions": ["gender|race_ethnicity"], "group": ["Woman|None"],
+                         "value": [0.7], "n": [40], "rest": [0.6], "rest_n": [400], "gap": [0.1], "ci_low": [0.02],
+                         "ci_high": [0.18], "p_holm": [0.04], "significant": [True], "note": [None]})
+    out = difference_table(rows, first={"Survey": "period", "Breakdown": "dimensions", "Group": "group"},
+                           other=("Everyone else", "rest", "rest_n"), difference="gap")
+    assert out.loc[0, ["Survey", "Breakdown", "Group"]].tolist() == ["2025", "gender × race ethnicity",
+                                                                       "Woman, Not disclosed"]
+    assert out.loc[0, "95% CI (points)"] == "+2.0 to +18.0"
+
+
+def test_hiring_tables_show_groups_in_words():
+    from pipelines.metrics.hiring_display import impact_display
+    row = {"period": "2025", "stage": "screen", "next_stage": "interview", "group": "Woman|Asian", "suppressed": False,
+           "note": "", "flagged": True, "p_holm": 0.13, "significant": True, "numerator": 12, "n": 40,
+           "selection_rate": 0.3, "reference_group": "Man|White", "reference_rate": 0.45, "value": 0.667,
+           "ci_low": 0.42, "ci_high": 1.05, "z": -2.1, "p_fisher": 0.04, "shortfall": 6}
+    out = impact_display(pd.DataFrame([row]), 5)
+    assert out.loc[0, "Group"] == "Woman, Asian" and out.loc[0, "Reference"] == "Man, White"
+    assert out.loc[0, "Flag"] == "below 4/5; not significant after Holm"

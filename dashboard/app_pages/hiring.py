@@ -173,7 +173,7 @@ if set(by) <= people:
     rep = _rows(data.metric_table(version, "representation", by, period, lo, hi, filters), overall=False)
     both = apps.merge(rep, on="group", how="outer", suffixes=("_a", "_w"))
     table = pd.DataFrame({"group": both["group"]})
-    shown_table = pd.DataFrame({"Group": both["group"]})
+    shown_table = pd.DataFrame({"Group": both["group"].map(group_label)})
     for col, sfx, label in (("applicants", "_a", "Applicants"), ("workforce", "_w", f"Workforce on {hi}")):
         hidden = both[f"suppressed{sfx}"].fillna(True).astype(bool)
         for part, src in (("", "value"), ("_low", "ci_low"), ("_high", "ci_high"), ("_n", "n")):

@@ -176,6 +176,8 @@ def protect_table(df: pd.DataFrame, spec, dims: list[str], k: int, salt: str,
     value = counts["value"]
     if rule == "count":
         new_value = np.where(np.isfinite(out["numerator"]), out["numerator"], out["n"])
+        # a count the metric leaves without a value (nothing to count) stays without one
+        new_value = np.where(np.isfinite(value), new_value, np.nan)
     elif rule == "ratio":
         num, den = counts["numerator"], counts["denominator"]
         with np.errstate(divide="ignore", invalid="ignore"):
