@@ -53,3 +53,11 @@ def test_figures_of_separate_runs_come_from_their_files_or_say_not_measured(tmp_
     assert run_all.separate_rows() == [
         "| W2 peak RSS | not measured (`make bench-large`) | | | < 8192 MB |",
         "| (separate run, `install.md`) make demo | 80 s | 90 s (aim) | 0.89 | < 90 s |"]
+
+
+def test_readme_performance_table_is_the_committed_latest_results():
+    # `make bench-readme` writes it; a hand edit of the README table or a new run whose
+    # latest.md was not copied fails here
+    results = run_all.HERE / "results" / "latest.md"
+    _, block, _ = run_all.readme_parts(run_all.README.read_text(encoding="utf-8"))
+    assert block == run_all.readme_block(results.read_text(encoding="utf-8"), "benchmarks/results/latest.md")
