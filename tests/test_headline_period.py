@@ -38,3 +38,22 @@ def test_a_window_of_only_partial_periods_is_named_partial():
     rows = _rows([(2026, "partial period", 0.503, 0.497)])
     title = finding_title(spec, rows[rows["group"] != "All"])
     assert title.startswith(f"{spec.title}, 2026 (partial period):") and "50.3%" in title
+
+
+def _pay_rows():
+    """Raw and adjusted pay of women relative to men: 2025 full (adjusted -5.4%), 2026 partial (-5.3%)."""
+    out = []
+    for year, note, adjusted, raw in ((2025, "", -5.4, -8.8), (2026, "partial period", -5.3, -7.9)):
+        for measure, value in (("adjusted", adjusted), ("raw", raw)):
+            out.append({"period": str(year), "period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31),
+                        "group": "Woman", "reference": "Man", "measure": measure, "relative": value,
+                        "ci_low": value - 1, "ci_high": value + 1, "n": 900, "suppressed": False, "note": note})
+    return pd.DataFrame(out)
+
+
+def test_pay_gap_title_and_summary_use_the_latest_full_year():
+    from dashboard.narrative_pay import pay_gap_summary, pay_gap_title
+    title = pay_gap_title(_pay_rows(), "job level")
+    assert title == "Adjusted pay gap, 2025: Woman paid 5.4% less than Man with the same job level"
+    summary = pay_gap_summary(_pay_rows(), 5)
+    assert "(2025)" in summary and "8.8% less before them" in summary and "2026" not in summary
