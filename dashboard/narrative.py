@@ -25,6 +25,12 @@ FINDING_MIN_N = 30
 suppressed_label = hidden_label
 
 
+def groups_not_shown(hidden: int, k: int) -> list[str]:
+    """The sentence counting a summary's hidden groups (none when nothing is hidden), worded
+    once for every page and report section that uses it."""
+    return [f"{hidden} group(s) not shown: their protected count is below {k}."] if hidden else []
+
+
 def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return rows
@@ -92,9 +98,7 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
         lo = shown.loc[shown["value"].idxmin()]
         parts.append(f"Highest: {group_label(hi['group'])} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
                      f"lowest: {group_label(lo['group'])} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,}).")
-    hidden = int(latest["suppressed"].sum())
-    if hidden:
-        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
+    parts += groups_not_shown(int(latest["suppressed"].sum()), k)
     return " ".join(parts)
 
 

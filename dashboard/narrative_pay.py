@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.formatting import format_measure, format_money
 
-from .narrative import FINDING_MIN_N, headline_period, suppressed_label
+from .narrative import FINDING_MIN_N, groups_not_shown, headline_period, suppressed_label
 from pipelines.formatting import group_label
 
 
@@ -49,9 +49,7 @@ def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
         if raw is not None and pd.notna(raw["relative"]):
             text += f", {_pct(raw['relative'])} {'less' if raw['relative'] < 0 else 'more'} before them"
         parts.append(text + ".")
-    hidden = int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum())
-    if hidden:
-        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
+    parts += groups_not_shown(int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum()), k)
     head = f"Pay relative to the reference group on {latest['period_end'].iat[0]} ({period}). "
     return head + (" ".join(parts) if parts else "No group is large enough to show.")
 

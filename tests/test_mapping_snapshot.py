@@ -69,6 +69,8 @@ def test_linked_snapshots_become_hires_exits_and_censored_people(tmp_path):
         "P5": (d(2022, 12, 31), None),             # first seen in the last snapshot
         "P6": (d(2020, 12, 30), None),             # missing in 2021, back in 2022: one spell
     }
+    # P6's gap is bridged, and counted
+    assert con.execute("SELECT snapshots, linked, people_with_gaps FROM snapshot_sources").fetchone() == (3, True, 1)
     # 11 rows loaded, describing 6 people
     assert con.execute("SELECT rows_in, rows_loaded, rows_quarantined, records_loaded FROM manifest_files "
                        "WHERE table_name = 'hr__employees'").fetchone() == (11, 11, 0, 6)
