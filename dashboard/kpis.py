@@ -24,6 +24,12 @@ class Headline:
     trend: pd.DataFrame      # the overall rows of every full period (for a sparkline)
     suppressed: bool
 
+    @property
+    def n_text(self) -> str:
+        """'n = 2,491 (what it counts)': headcount's n (people on one day) and turnover's n
+        (everyone employed in the period) sit side by side and differ, so each says what it counts."""
+        return f"n = {self.n} ({self.spec.n})" if self.n else ""
+
 
 def full_or_all_periods(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows of complete periods (a partial year is not compared with full ones); all rows

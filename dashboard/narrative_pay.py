@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.formatting import format_measure, format_money
 
-from .narrative import FINDING_MIN_N, latest_period, suppressed_label
+from .narrative import FINDING_MIN_N, groups_not_shown, headline_period, suppressed_label
 from pipelines.formatting import group_label
 
 
@@ -20,11 +20,11 @@ def _relative_phrase(value: float, reference: str) -> str:
 
 
 def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
-    """Title for the raw-vs-adjusted chart: the largest adjusted disadvantage in the latest period."""
-    latest = latest_period(rows)
+    """Title for the raw-vs-adjusted chart: the largest adjusted disadvantage in the latest full
+    period (the Overview's and the PDF's)."""
+    latest, period = headline_period(rows)
     if latest.empty:
         return "Pay gaps: no data for the selected period"
-    period = latest["period"].iat[0]
     adjusted = latest[(latest["measure"] == "adjusted") & latest["relative"].notna()]
     if adjusted.empty:
         return f"Pay gaps, {period}: no group is large enough to show"
@@ -34,8 +34,8 @@ def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
 
 
 def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
-    """Sentences a screen-reader user gets instead of the raw-vs-adjusted chart."""
-    latest = latest_period(rows)
+    """Sentences a screen-reader user gets instead of the raw-vs-adjusted chart (the title's period)."""
+    latest, period = headline_period(rows)
     if latest.empty:
         return "No rows for the selected period."
     parts = []
@@ -49,10 +49,8 @@ def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
         if raw is not None and pd.notna(raw["relative"]):
             text += f", {_pct(raw['relative'])} {'less' if raw['relative'] < 0 else 'more'} before them"
         parts.append(text + ".")
-    hidden = int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum())
-    if hidden:
-        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
-    head = f"Pay relative to the reference group on {latest['period_end'].iat[0]} ({latest['period'].iat[0]}). "
+    parts += groups_not_shown(int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum()), k)
+    head = f"Pay relative to the reference group on {latest['period_end'].iat[0]} ({period}). "
     return head + (" ".join(parts) if parts else "No group is large enough to show.")
 
 

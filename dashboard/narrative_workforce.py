@@ -31,9 +31,12 @@ def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:
     overall = summary[summary["group"] == "All"]
     if not overall.empty and pd.notna(overall["12m"].iat[0]):
         o = overall.iloc[0]
-        parts.append(f"Overall, {format_value(o['12m'], 'share')} stay 12 months (95% CI "
-                     f"{format_value(o['12m_ci_low'], 'share')} to {format_value(o['12m_ci_high'], 'share')}) and "
-                     f"{format_value(o['24m'], 'share')} stay 24 months; n = {int(o['n']):,}.")
+        # the headline "Retention at 12 months" is one year at a time: this pooled figure is a
+        # different estimate and says so, or a reader meets two 12-month retentions for one firm
+        parts.append(f"Pooled over every year of the window, {format_value(o['12m'], 'share')} stay 12 months "
+                     f"(95% CI {format_value(o['12m_ci_low'], 'share')} to {format_value(o['12m_ci_high'], 'share')}) "
+                     f"and {format_value(o['24m'], 'share')} stay 24 months; n = {int(o['n']):,}. The yearly "
+                     "\"Retention at 12 months\" figures (Overview, trends below) measure one year at a time.")
     shown = summary[~summary["suppressed"] & (summary["group"] != "All") & summary["24m"].notna()]
     if len(shown) > 1:
         lo = shown.loc[shown["24m"].idxmin()]

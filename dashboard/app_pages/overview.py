@@ -49,7 +49,7 @@ for i, (h, unfiltered) in enumerate(headlines):
         st.metric(f"{h.label}, {h.period}", h.value, h.change or None,
                   delta_color="inverse" if spec.higher_is_better is False else
                   ("normal" if spec.higher_is_better else "off"), help=spec.definition)
-        st.caption(" · ".join(p for p in (f"n = {h.n}" if h.n else "", f"95% CI {h.ci}" if h.ci else "",
+        st.caption(" · ".join(p for p in (h.n_text, f"95% CI {h.ci}" if h.ci else "",
                                           f"not filtered by {' or '.join(unfiltered)} (not recorded here)"
                                           if unfiltered else "") if p))
         st.plotly_chart(sparkline(h.trend, spec.unit), width="stretch", key=f"spark-{spec.name}",

@@ -33,6 +33,8 @@ if not data.family_loaded(version, "workforce"):
     no_data("retention", "hr/employees.csv and hr/job_history.csv")
     st.stop()
 specs = data.registry()
+RETENTION_METRICS = [m for m in RETENTION_METRICS if data.unsupported(version, m) is None]
+IMPACT_METRICS = [m for m in IMPACT_METRICS if data.unsupported(version, m) is None]
 events = data.events(version)   # every event can be tested below
 chart_events = data.events(version, "workforce")
 filters = view.filters_dict()
@@ -77,18 +79,21 @@ if res is not None:
 
 # --- Retention trends ----------------------------------------------------------------------
 st.header("Retention over the years")
-name = st.selectbox("Metric", RETENTION_METRICS, format_func=lambda n: specs[n].title, key="ret_metric")
-spec = specs[name]
-st.caption(spec.definition)
-by = view.by_for(spec)
-table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
-rows = table[table["dimensions"] == "|".join(by)]
-overall = table[table["group"] == "All"]
-said = periods_with_values(rows, overall)   # a cohort still being followed up has no value yet
-chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                         unit=spec.unit, events=chart_events),
-            display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
-            key=f"ret-{name}", filename=f"{name}.csv")
+if not RETENTION_METRICS:   # snapshots record hires and exits only to their interval
+    st.info(data.unsupported(version, "retention_12m"))
+else:
+    name = st.selectbox("Metric", RETENTION_METRICS, format_func=lambda n: specs[n].title, key="ret_metric")
+    spec = specs[name]
+    st.caption(spec.definition)
+    by = view.by_for(spec)
+    table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
+    rows = table[table["dimensions"] == "|".join(by)]
+    overall = table[table["group"] == "All"]
+    said = periods_with_values(rows, overall)   # a cohort still being followed up has no value yet
+    chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
+                             unit=spec.unit, events=chart_events),
+                display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
+                key=f"ret-{name}", filename=f"{name}.csv")
 
 # --- Parental leave ----------------------------------------------------------------------------
 st.header("Parental leave")

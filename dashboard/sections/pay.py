@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipelines.db import has_table, scalar
 from pipelines.errors import UsageError
-from pipelines.metrics import build_context, compute, families, latest_full_data_period
+from pipelines.metrics import NoDataError, build_context, compute, families, latest_full_data_period
 from pipelines.metrics.pay_analysis import pay_snapshot
 from pipelines.metrics.pay_factors import factor_names
 from pipelines.metrics.pay_cohorts import cohort_review
@@ -164,7 +164,10 @@ def findings(con, k: int, period: str = "year") -> list[str]:
         return []
     start, end = latest_full_year(con)
     # the latest full year as a whole period (published figures never use custom ranges)
-    adjusted = compute(con, "adjusted_pay_gap", by=["gender"], period="year", date_from=start, date_to=end, k=k)
+    try:
+        adjusted = compute(con, "adjusted_pay_gap", by=["gender"], period="year", date_from=start, date_to=end, k=k)
+    except NoDataError:   # e.g. tenure_years as a factor of snapshots without hire dates: no model
+        adjusted = pd.DataFrame(columns=["dimensions", "suppressed"])
     factors = factors_text(build_context(con)["config"])
     out = []
     for _, r in adjusted[(adjusted["dimensions"] == "gender") & ~adjusted["suppressed"]].iterrows():
