@@ -18,7 +18,7 @@ from dashboard.charts_voice import (construct_title, gap_finding, heatmap_cells,
                                     heatmap_figure, heatmap_summary, interval_figure, outcomes_figure,
                                     points, published_first)
 from dashboard.components import chart_block, no_data, require_db
-from dashboard.controls import current_view
+from dashboard.controls import by_note, current_view, filters_note
 from dashboard.narrative import display_table, summary_text
 from dashboard.narrative_voice import difference_table, keyed_display_table, side_by_side_table
 from pipelines.errors import UsageError
@@ -74,6 +74,9 @@ by = tuple(left.multiselect("Groups (up to 3 dimensions)", list(fav_spec.dimensi
 levels = right.multiselect("Only these job levels (optional)", _levels(version), key="voice_levels",
                            help="Filters survey answers; refused if it would single out a small group.")
 filters = view.filters_for(fav_spec) + ((("job_level", tuple(levels)),) if levels else ())
+if dropped := " ".join(n for n in (by_note(view, by, "chosen above") if view.by else "",
+                                   filters_note(view, fav_spec, "survey answers")) if n):
+    st.caption(dropped)
 try:
     fav = data.metric_table(version, "favourability", by, view.period, view.date_from, view.date_to, filters)
     index = data.metric_table(version, "inclusion_index", by, view.period, view.date_from, view.date_to, filters)
