@@ -25,7 +25,7 @@ def _pct(value: float) -> str:
 
 
 def _relative_phrase(value: float, reference: str) -> str:
-    return f"paid {_pct(value)} {'less' if value < 0 else 'more'} than {reference}"
+    return f"paid {_pct(value)} {'less' if value < 0 else 'more'} than {group_label(reference)}"
 
 
 def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
@@ -53,7 +53,7 @@ def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
         raw, adj = by.get("raw"), by.get("adjusted")
         if adj is None or pd.isna(adj["relative"]):
             continue
-        text = (f"{group} (n = {int(adj['n']):,}): {_relative_phrase(adj['relative'], adj['reference'])} after "
+        text = (f"{group_label(group)} (n = {int(adj['n']):,}): {_relative_phrase(adj['relative'], adj['reference'])} after "
                 f"legitimate factors (95% CI {adj['ci_low']:.1f}% to {adj['ci_high']:.1f}%)")
         if raw is not None and pd.notna(raw["relative"]):
             text += f", {_pct(raw['relative'])} {'less' if raw['relative'] < 0 else 'more'} before them"

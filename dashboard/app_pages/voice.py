@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from pipelines.formatting import group_label
 from dashboard.charts import trend_figure
 from dashboard.charts_voice import (construct_title, gap_finding, heatmap_cells,
                                     heatmap_figure, heatmap_summary, interval_figure, outcomes_figure,
@@ -135,7 +136,7 @@ item_rows = items[(items["period"] == survey) & (items["construct"] == construct
 item_rows["item"] = item_rows["item_id"] + ": " + item_rows["item_text"]
 lowest = item_rows[~item_rows["suppressed"] & (item_rows["group"] != "All")]
 item_title = (f"{name} items, {survey}: lowest is {lowest.loc[lowest['value'].idxmin(), 'item_id']} for "
-              f"{lowest.loc[lowest['value'].idxmin(), 'group']} ({lowest['value'].min():.1%})"
+              f"{group_label(lowest.loc[lowest['value'].idxmin(), 'group'])} ({lowest['value'].min():.1%})"
               if len(lowest) else f"{name} items, {survey}: every group is below the privacy threshold")
 chart_block(interval_figure(item_rows, title=item_title, x_title="Favourable answers (%)", series="item"),
             keyed_display_table(item_rows, specs["item_favourability"], k, "item", "Item"),
@@ -169,8 +170,8 @@ if "fct_survey_invitations" in info["tables"]:
                               view.date_to, rate_filters)
     rates = rates[rates["period"] == survey]
     shown = rates[~rates["suppressed"] & rates["value"].notna() & (rates["group"] != "All")]
-    rate_title = (f"Response rate, {survey}: lowest {shown.loc[shown['value'].idxmin(), 'group']} "
-                  f"({shown['value'].min():.1%}), highest {shown.loc[shown['value'].idxmax(), 'group']} "
+    rate_title = (f"Response rate, {survey}: lowest {group_label(shown.loc[shown['value'].idxmin(), 'group'])} "
+                  f"({shown['value'].min():.1%}), highest {group_label(shown.loc[shown['value'].idxmax(), 'group'])} "
                   f"({shown['value'].max():.1%})" if len(shown) > 1 else f"Response rate, {survey}")
     if levels:
         st.caption("Invitations are counted per department only, so the job-level filter does not apply here.")
@@ -193,7 +194,7 @@ sides = [("inclusion_index", "Inclusion index", "share", k)] + [
 periods = [side[f"{s.name}_period"].dropna() for s in hr_specs if f"{s.name}_period" in side]
 window = periods[0].iat[0] if periods and len(periods[0]) else ""
 low = side[side["inclusion_index_value"].notna() & (side["group"] != "All")]
-side_title = (f"{survey}: lowest inclusion index {low.loc[low['inclusion_index_value'].idxmin(), 'group']} "
+side_title = (f"{survey}: lowest inclusion index {group_label(low.loc[low['inclusion_index_value'].idxmin(), 'group'])} "
               f"({low['inclusion_index_value'].min():.1%}); outcomes over {window}"
               if len(low) else f"Inclusion index and outcomes, {survey}")
 st.caption("The chart shows the groups whose inclusion index is published; the table lists every group.")
