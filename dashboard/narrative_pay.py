@@ -11,6 +11,15 @@ from .narrative import FINDING_MIN_N, groups_not_shown, headline_period, suppres
 from pipelines.formatting import group_label
 
 
+# One page shows three raw gaps (statutory mean, relative pay, decomposition) with two signs; a
+# reader comparing 8.8%, -8.8% and 8.9% needs the rules stated once, in one place
+RAW_GAPS_NOTE = (
+    "How the gaps on this page are signed and measured: relative pay and the adjusted gap are the group's "
+    "pay against the reference, so negative = paid less; the statutory measures follow the law, "
+    "(men - group) / men x 100, so positive = paid less; the decomposition's raw gap compares geometric "
+    "means (ln hourly pay), so it differs slightly from the statutory mean gap of arithmetic means.")
+
+
 def _pct(value: float) -> str:
     return f"{abs(value):.1f}%"
 
