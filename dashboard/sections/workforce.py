@@ -139,5 +139,5 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     low = ratios[(ratios["dimensions"] == "gender") & ~ratios["suppressed"] & (ratios["ci_high"] < threshold)]
     for _, r in low.iterrows():
         out.append(f"Promotions {span}: {group_label(r['group'])} promoted at {r['value']:.2f} times the rate of "
-                   f"{r['reference_group']} (95% CI up to {r['ci_high']:.2f}, below four-fifths; n = {int(r['n']):,}).")
+                   f"{group_label(r['reference_group'])} (95% CI up to {r['ci_high']:.2f}, below four-fifths; n = {int(r['n']):,}).")
     return out
