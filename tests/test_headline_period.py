@@ -74,3 +74,11 @@ def test_highest_and_lowest_are_named_among_groups_large_enough_to_judge():
     small = rows.assign(n=[8, 20, 25])
     assert finding_title(spec, small) == (f"{spec.title}, 2025: no two groups are large enough to compare "
                                           "(n of at least 30)")
+
+
+def test_pay_gap_title_names_only_a_group_large_enough_to_judge():
+    from dashboard.narrative_pay import pay_gap_title
+    small = _pay_rows().assign(group="Non-binary", n=12)        # -5.4% on 12 people: under FINDING_MIN_N 30
+    rows = pd.concat([_pay_rows().assign(relative=lambda d: d["relative"] / 2), small], ignore_index=True)
+    assert pay_gap_title(rows, "job level") == "Adjusted pay gap, 2025: Woman paid 2.7% less than Man with the same job level"
+    assert pay_gap_title(small, "job level") == "Pay gaps, 2025: no group is large enough to judge (n of at least 30)"
