@@ -89,12 +89,8 @@ def test_leadership_pdf_is_at_most_12_pages_and_opens_with_the_summary(sample_pd
 
 
 def test_detail_document_keeps_every_table(sample_db, sample_pdf, tmp_path):
-    from dashboard.pdf import snapshot_pdf
-    from pipelines.db import connect_readonly
-    con = connect_readonly(sample_db)
     detail = tmp_path / "detail.pdf"
-    detail.write_bytes(snapshot_pdf(con, charts=False, detail=True))
-    con.close()
+    _run("snapshot", "--db", str(sample_db), "--out", str(detail), "--detail", "--no-charts")
     text = _pdf_text(detail)
     assert "Input files with SHA-256" in text and "Run manifest" in text
     assert "Input files with SHA-256" not in _pdf_text(sample_pdf)
