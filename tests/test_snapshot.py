@@ -89,7 +89,7 @@ def test_leadership_pdf_is_at_most_12_pages_and_opens_with_the_summary(sample_pd
     assert "Executive summary" in first and "Headline measures" in first
     # the ranked findings (docs/findings.md): the planted turnover of Black women, 1.9 times everyone's
     # rate with a 95% interval far above it, is the largest of the strong findings
-    assert "Findings ranked by size and certainty" in first
+    assert "Flagged findings, ranked by size and certainty" in first
     assert re.search(r"^\s*1\s+Turnover 20\d\d-20\d\d:", first, re.M), first
     owners = default_config()["leadership"]["owners"]
     assert f"{owners['workforce']}:" in first and f"{owners['pay']}:" in first   # each row names its owner
@@ -102,7 +102,7 @@ def test_detail_document_keeps_every_table(sample_db, sample_pdf, tmp_path):
     _run("snapshot", "--db", str(sample_db), "--out", str(detail), "--detail", "--no-charts")
     text = _pdf_text(detail)
     assert "Input files with SHA-256" in text and "Run manifest" in text
-    assert "Findings ranked by size and certainty" in text and "more finding(s)" not in text   # every finding
+    assert "Flagged findings, ranked by size and certainty" in text and "more finding(s)" not in text   # every finding
     assert "Input files with SHA-256" not in _pdf_text(sample_pdf)
     assert _pages(detail) > _pages(sample_pdf)
 

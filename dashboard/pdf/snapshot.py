@@ -75,7 +75,7 @@ def _ranked_findings(con, k: int, period: str, config: dict, limit: int | None) 
     (dashboard.finding.ranked), each with its owner and the decision it asks for."""
     findings = ranked(family_findings(con, k, period))
     if not findings:
-        return "<h2>Findings</h2><p>No findings were flagged.</p>"
+        return "<h2>Flagged findings</h2><p>No findings were flagged.</p>"
     rows = []
     for i, f in enumerate(findings[:limit], start=1):
         owner, decision = owner_and_decision(f, config)
@@ -84,7 +84,7 @@ def _ranked_findings(con, k: int, period: str, config: dict, limit: int | None) 
     more = len(findings) - len(rows)
     note = (f'<p class="note">{more} more finding(s), smaller or less certain, are in the detail document '
             "(equity snapshot --detail) and on the Overview page.</p>") if more else ""
-    return ("<h2>Findings ranked by size and certainty</h2>"
+    return ("<h2>Flagged findings, ranked by size and certainty</h2>"
             "<p class=\"note\">Strongest evidence first (adjusted p below 0.001, or counted from the records), "
             "then by size: the distance from parity in percent. Commitment forecasts come last; the "
             "commitments follow on the next page.</p>" + H.table(pd.DataFrame(rows), css="ranked") + note)
