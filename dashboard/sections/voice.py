@@ -14,6 +14,7 @@ from pipelines.metrics.voice_compare import gaps_to_rest
 from pipelines.metrics.voice_outcomes import outcome_metrics, outcomes_side_by_side
 from pipelines.metrics.voice_sql import voice_settings
 
+from ..charts import group_label
 from ..charts_voice import (construct_title, gap_finding, heatmap_cells, heatmap_figure, heatmap_summary,
                             interval_figure, outcomes_figure, published_first)
 from ..finding import Finding, by_p
@@ -101,7 +102,7 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
         latest = gaps[gaps["period_start"] == gaps["period_start"].max()]
         large = latest["n"] >= FINDING_MIN_N   # respondents enough to act on (docs/findings.md)
         for _, r in latest[latest["significant"].fillna(False).astype(bool) & large].iterrows():
-            text = (f"Employee voice {r['period']}: {r['group']} {r['construct']} favourability "
+            text = (f"Employee voice {r['period']}: {group_label(r['group'])} {r['construct']} favourability "
                     f"{r['value']:.0%} vs {r['rest_value']:.0%} for everyone else ({r['gap'] * 100:+.0f} points; "
                     f"Holm {format_p(r['p_holm'])}, n = {int(r['n']):,} respondents).")
             out.append(by_p(text, "voice", size=abs(r["gap"]) / max(r["rest_value"], 0.01) * 100,   # % of everyone else's

@@ -12,7 +12,7 @@ from pipelines.metrics.workforce_common import ordered_levels, setting
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
 from pipelines.metrics.workforce_targets import target_progress
 
-from ..charts import trend_figure
+from ..charts import group_label, trend_figure
 from ..charts_workforce import km_figure, pipeline_figure, ratio_figure
 from ..finding import Finding, by_interval
 from ..narrative import FINDING_MIN_N, display_table, finding_title, summary_text
@@ -115,7 +115,7 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
         large = table["n"] >= FINDING_MIN_N   # a group large enough to act on (docs/findings.md)
         high = table[(table["dimensions"] != "") & ~table["suppressed"] & large & (table["ci_low"] > everyone)]
         for _, r in high.sort_values("value", ascending=False).iterrows():
-            text = (f"Turnover {span}: {r['group']} left at {r['value'] / years:.0%} a year against "
+            text = (f"Turnover {span}: {group_label(r['group'])} left at {r['value'] / years:.0%} a year against "
                     f"{everyone / years:.0%} for everyone (the group's 95% interval is above everyone's rate; "
                     f"n = {int(r['n']):,}).")
             out.append(by_interval(text, "workforce", size=(r["value"] / everyone - 1) * 100,
@@ -127,7 +127,7 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
     low = ratios[(ratios["dimensions"] == "gender") & ~ratios["suppressed"] & (ratios["n"] >= FINDING_MIN_N)
                  & (ratios["ci_high"] < threshold)]
     for _, r in low.iterrows():
-        text = (f"Promotions {span}: {r['group']} promoted at {r['value']:.2f} times the rate of "
+        text = (f"Promotions {span}: {group_label(r['group'])} promoted at {r['value']:.2f} times the rate of "
                 f"{r['reference_group']} (95% CI up to {r['ci_high']:.2f}, below four-fifths; n = {int(r['n']):,}).")
         out.append(by_interval(text, "workforce", size=(1 - r["value"]) * 100,
                                size_text=f"{1 - r['value']:.0%} lower promotion rate", value=r["value"],
