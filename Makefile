@@ -13,7 +13,7 @@ DEMO_DB := build/demo.duckdb
 PORT ?= 8501
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help demo demo-db test test-fast test-slow lint sample lock system-deps browser-deps screenshots bench bench-large bench-spark docs clean
+.PHONY: help demo demo-db test test-fast test-slow lint sample lock system-deps browser-deps screenshots bench bench-readme bench-large bench-spark docs clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -60,8 +60,12 @@ test-slow: $(STAMP) system-deps browser-deps  ## the slow tier: sample builds, b
 sample: $(STAMP)  ## regenerate the committed sample data folder
 	$(BIN)/python sample_data/regenerate.py
 
-bench: $(STAMP) system-deps  ## benchmarks on the W1 workload -> benchmarks/results/latest.md (< 10 min)
+bench: $(STAMP) system-deps  ## benchmarks on the W1 workload -> benchmarks/results/latest.md and the README table
 	$(BIN)/python benchmarks/run_all.py --workload W1
+	$(BIN)/python benchmarks/run_all.py --readme
+
+bench-readme: $(STAMP)  ## copy the summary of benchmarks/results/latest.md into the README Performance table
+	$(BIN)/python benchmarks/run_all.py --readme
 
 bench-large: $(STAMP)  ## build benchmark on W2 (200k employees, 20M spend rows; several GB in a temp dir)
 	$(BIN)/python benchmarks/run_all.py --workload W2

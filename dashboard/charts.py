@@ -13,7 +13,7 @@ import zlib
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.formatting import format_value  # noqa: F401  (the pages import it from here)
+from pipelines.formatting import HIDDEN, format_value, group_label  # noqa: F401  (the pages import them from here)
 
 # Okabe & Ito (2008), with the three colours that fall below WCAG 1.4.11's 3:1 against the white
 # page (orange, sky blue, yellow) replaced by darker hues and reddish purple darkened; every
@@ -36,18 +36,6 @@ def style(i: int) -> dict:
     """The i-th style, for series that are not demographic groups (measures, denominators)."""
     return {"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)],
             "dash": DASHES[i % len(DASHES)]}
-
-
-NO_ANSWER = {"": "Not disclosed", "none": "Not disclosed", "nan": "Not disclosed"}
-
-
-def group_label(group: object) -> str:
-    """A group as a reader sees it: "Woman, Asian" for Woman|Asian; a missing value reads
-    "Not disclosed", never None."""
-    if group is None or (isinstance(group, float) and pd.isna(group)):
-        return "Not disclosed"
-    text = str(group)
-    return ", ".join(NO_ANSWER.get(v.strip().lower(), v.strip()) for v in text.split("|"))
 
 
 def _place(value: str) -> int:
@@ -120,7 +108,7 @@ def trend_figure(rows: pd.DataFrame, *, title: str, y_title: str, unit: str,
             marker={"symbol": st_["symbol"], "size": 8, "color": st_["color"],
                     "line": {"color": "#000000", "width": 1}},
             error_y=err, connectgaps=False,
-            customdata=list(zip(g["period"], g["n"].astype("string").fillna("suppressed"),
+            customdata=list(zip(g["period"], g["n"].astype("string").fillna(HIDDEN),
                                 g["ci_low"], g["ci_high"])),
             hovertemplate=(f"<b>{group_label(group)}</b><br>%{{customdata[0]}}: %{{y}}"
                            "<br>95% CI %{customdata[2]:.3g}-%{customdata[3]:.3g}"

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from pipelines.metrics.hiring_display import stage_label
 
-from .charts import FONT, group_label, group_style, style, top_groups, wrap_title
+from .charts import FONT, HIDDEN, group_label, group_style, style, top_groups, wrap_title
 
 PATTERNS = ["", "/", "\\", "x", ".", "+", "-", "|"]
 
@@ -143,7 +143,7 @@ def share_comparison_figure(table: pd.DataFrame, title: str) -> go.Figure:
                      "array": (table[f"{col}_high"] - table[col]).fillna(0).tolist(),
                      "arrayminus": (table[col] - table[f"{col}_low"]).fillna(0).tolist(),
                      "color": "#000000", "thickness": 1},
-            customdata=table[f"{col}_n"].astype("string").fillna("suppressed"),
+            customdata=table[f"{col}_n"].astype("string").fillna(HIDDEN),
             hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:.1%}}<br>n = %{{customdata}}<extra></extra>"))
     _layout(fig, title, "Group", "Share")
     fig.update_layout(barmode="group", legend={"title": {"text": ""}})

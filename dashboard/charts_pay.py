@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, MAX_SERIES, add_events, group_label, group_style, period_axis, wrap_title
+from .charts import FONT, HIDDEN, MAX_SERIES, add_events, group_label, group_style, period_axis, wrap_title
 
 PATTERNS = ["", "/", ".", "x", "-", "\\", "+", "|"]   # bar fills: no series told by colour alone
 MEASURE_DASH = {"adjusted": "solid", "raw": "dot"}
@@ -58,7 +58,7 @@ def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | N
                 line={"color": st_["color"], "dash": MEASURE_DASH[measure], "width": 2},
                 marker={"symbol": st_["symbol"], "size": 8, "color": st_["color"] if measure == "adjusted" else "#FFFFFF",
                         "line": {"color": st_["color"] if measure == "raw" else "#000000", "width": 2 if measure == "raw" else 1}},
-                customdata=list(zip(g["period"], g["n"].astype("string").fillna("suppressed"), g["ci_low"], g["ci_high"])),
+                customdata=list(zip(g["period"], g["n"].astype("string").fillna(HIDDEN), g["ci_low"], g["ci_high"])),
                 hovertemplate=(f"<b>{group_label(group)}</b> {measure}<br>%{{customdata[0]}}: %{{y:.1f}}%"
                                "<br>95% CI %{customdata[2]:.1f}% to %{customdata[3]:.1f}%"
                                "<br>n = %{customdata[1]}<extra></extra>")))

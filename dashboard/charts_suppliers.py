@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, add_events, axis_format, format_value, period_axis, style
+from .charts import FONT, HIDDEN, add_events, axis_format, format_value, period_axis, style
 from .narrative import latest_full_period
 from .narrative_suppliers import format_money
 
@@ -45,7 +45,7 @@ def line_figure(rows: pd.DataFrame, series: str, *, title: str, y_title: str, un
     for i, (name, g) in enumerate(rows.groupby(series, sort=False)):
         g = g.sort_values("period_end")
         s = style(i)
-        n = g["n"].astype("string").fillna("suppressed")
+        n = g["n"].astype("string").fillna(HIDDEN)
         fig.add_trace(go.Scatter(
             x=g["period_end"], y=g["value"], name=str(name), mode="lines+markers", connectgaps=False,
             line={"color": s["color"], "dash": s["dash"], "width": 2},

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import (FONT, add_events, axis_format, format_value, group_label, group_style, period_axis, style,
+from .charts import (FONT, HIDDEN, add_events, axis_format, format_value, group_label, group_style, period_axis, style,
                      top_groups)
 from .narrative import suppressed_label
 
@@ -129,7 +129,7 @@ def pipeline_figure(rows: pd.DataFrame, levels: list[str], *, title: str) -> go.
                                  line={"color": st_["color"], "dash": st_["dash"], "width": 2}, connectgaps=False,
                                  marker={"symbol": st_["symbol"], "size": 9, "color": st_["color"],
                                          "line": {"color": "#000000", "width": 1}},
-                                 customdata=part["n"].astype("string").fillna("suppressed"),
+                                 customdata=part["n"].astype("string").fillna(HIDDEN),
                                  hovertemplate=f"<b>{group_label(group)}</b> at %{{x}}: %{{y:.1%}} (n = %{{customdata}})<extra></extra>"))
     fig = _layout(fig, title, "Job level (lowest to highest)", "Share of the level", legend={"title": {"text": "Group"}})
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
@@ -168,7 +168,7 @@ def flow_figure(tables: dict[str, pd.DataFrame], *, title: str) -> go.Figure:
                                                                       "pattern": {"shape": ["", "/", "."][i % 3]}},
             error_y={"type": "data", "symmetric": False, "array": (shown["ci_high"] - shown["value"]).tolist(),
                      "arrayminus": (shown["value"] - shown["ci_low"]).tolist(), "color": "#333333"},
-            customdata=shown["n"].astype("string").fillna("suppressed"),
+            customdata=shown["n"].astype("string").fillna(HIDDEN),
             hovertemplate=f"%{{x}}, {label}: %{{y:.1%}} (n = %{{customdata}})<extra></extra>"))
     fig = _layout(fig, title, "Group", "Share", barmode="group", legend={"title": {"text": "Share of"}})
     fig.update_yaxes(tickformat=".0%")

@@ -6,9 +6,11 @@ import re
 import pandas as pd
 import streamlit as st
 
+from pipelines.errors import EquityError
 from pipelines.export import neutralise, safe_frame, to_csv
 
 from . import data
+from .hinted import hinted_block, hinted_by, hinted_specs
 
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*%?$")
@@ -69,3 +71,29 @@ def table_block(table: pd.DataFrame, summary: str, key: str, filename: str) -> N
     safe_dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
     st.download_button("Download this table (CSV)", data=to_csv(table), file_name=filename,
                        mime="text/csv", key=f"download-{key}")
+
+
+def hinted_sections(version: data.DbVersion, page: str, view, by: tuple[str, ...],
+                    snapshot: tuple) -> None:
+    """Every metric whose registry `display:` hint names `page`, under its own heading, from
+    the published table like every other block: a trend over the sidebar's grain and From/To,
+    a bar chart over the page's `snapshot` window (period, from, to)."""
+    info = data.run_info(version)
+    k, tables = info["k"], info["tables"]
+    for spec in hinted_specs(page):
+        st.header(spec.display.section)
+        missing = sorted(set(spec.requires) - set(tables))
+        if missing:
+            st.info(f"{spec.title} needs {', '.join(missing)}, which this build does not have.")
+            continue
+        by_ = hinted_by(spec, by)
+        window = (view.period, view.date_from, view.date_to) if spec.display.chart == "trend" else snapshot
+        try:
+            table = data.metric_table(version, spec.name, by_, *window, view.filters_for(spec))
+        except EquityError as exc:   # e.g. a Spark results database without this window
+            st.info(f"{spec.title} is not available here: {exc}.")
+            continue
+        events = data.events(version, spec.family) if spec.display.chart == "trend" else None
+        block = hinted_block(spec, table, by_, k, events)
+        chart_block(block.figure, block.table, block.summary, key=f"{page}-{spec.name}",
+                    filename=f"{spec.name}.csv")

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.metrics import MetricSpec
-from pipelines.metrics._suppression import PRIMARY
-from pipelines.privacy.protect import PROTECTED_BELOW_K
+from pipelines.formatting import breakdown_label, hidden_label
 
 from .charts import format_value, group_label
 
@@ -21,12 +20,9 @@ from .charts import format_value, group_label
 FINDING_MIN_N = 30
 
 
-def suppressed_label(note: str, k: int) -> str:
-    """'fewer than k' for a small group; a protecting cell says why it is hidden instead."""
-    note = note or ""
-    if PRIMARY in note or PROTECTED_BELOW_K in note:
-        return f"fewer than {k}"
-    return "suppressed (protects a smaller group)"   # exact output only (complementary)
+# 'fewer than k' for a small group; a protecting cell says why it is hidden (one wording for
+# dashboard, PDF and CLI: pipelines/formatting.py)
+suppressed_label = hidden_label
 
 
 def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
@@ -96,7 +92,7 @@ def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
     """The table shown under a chart (and downloaded as CSV): formatted, suppression spelled out."""
     out = pd.DataFrame({
         "Period": rows["period"],
-        "Breakdown": rows["dimensions"].replace("", "overall").str.replace("|", " × ", regex=False),
+        "Breakdown": rows["dimensions"].map(breakdown_label),
         "Group": rows["group"].map(group_label),
     })
     values, cis, ns = [], [], []

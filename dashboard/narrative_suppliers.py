@@ -7,6 +7,7 @@ import pandas as pd
 
 from pipelines.metrics._suppression import PRIMARY
 
+from pipelines.formatting import HIDDEN_TO_PROTECT, breakdown_label, group_label
 from pipelines.formatting import format_money  # noqa: F401  (the supplier views import it from here)
 
 from .charts import format_value
@@ -19,13 +20,12 @@ def split_share_table(rows: pd.DataFrame, k: int, currency: str, numerator: str,
     out = pd.DataFrame({"Period": rows["period"]})
     for key in keys:
         out[key.replace("_", " ").capitalize()] = rows[key].values
-    out["Breakdown"] = rows["dimensions"].replace("", "overall").values
-    out["Group"] = rows["group"].values
+    out["Breakdown"] = rows["dimensions"].map(breakdown_label).values
+    out["Group"] = rows["group"].map(group_label).values
     shares, nums, dens, ns = [], [], [], []
     for _, r in rows.iterrows():
         if r["suppressed"]:
-            label = f"fewer than {k} companies" if PRIMARY in (r["note"] or "") else \
-                "suppressed (protects a smaller group)"
+            label = f"fewer than {k} companies" if PRIMARY in (r["note"] or "") else HIDDEN_TO_PROTECT
             shares.append(label)
             nums.append("")
             dens.append("")

@@ -32,16 +32,21 @@ from .commitments.store import REGISTER_TABLES, write_register
 from . import incremental
 from .ingest import SourceFile, load_raw, resolve_sources
 from .mapping_rows import handle_duplicates
+from .mapping_snapshot import collapse_snapshots, quarantine_bad_snapshot_dates, write_snapshot_sources
+from .mapping_extra import write_extra_columns
 from .mapping_weight import expand_weighted, quarantine_bad_weights, write_weighted_sources
 from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
 from .privacy.keys import choose_salt, write_salt
 from .sqlsafe import ident, literal
-from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, quarantine_orphans
+from .mapping_names import (REPORT as NAME_REPORT, group_suppliers_by_name, lines_loaded, match_certifications,
+                            name_match_line, uses_names)
+from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, check_order, quarantine_orphans
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "equity.duckdb"
+DEMO_DB = "build/demo.duckdb"   # where `make demo` builds the sample database (Makefile DEMO_DB)
 Progress = Callable[[str], None]
 
 
@@ -56,6 +61,7 @@ class BuildResult:
     failed_results: list[str] = field(default_factory=list)   # Spark: metric tables not computed
     reused_sources: list[str] = field(default_factory=list)   # incremental: unchanged files not read
     full_reason: str = ""                                     # why nothing was reused (if so)
+    name_matches: str = ""                                    # supplier name matching, one line (mapping_names)
 
 
 def default_db_path() -> Path:
@@ -263,6 +269,8 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     # without HR files the window comes from every source's dates (window_dates), and an
     # unchanged source kept from the last build has no src_ table to read them from
     full = full or "hr" not in {sf.table.family for sf in sources.values()}
+    # a name match depends on the supplier master and the list together (mapping_names)
+    full = full or uses_names(config)
     reuse_plan = incremental.plan(db_path, config, sources, full=full)
     # an incremental build starts from a copy of the last good database: what is unchanged is there
     with new_database(db_path, start_from=db_path if reuse_plan.active else None) as con:
@@ -270,6 +278,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             _create_bookkeeping(con)
         read = incremental.sources_to_read(reuse_plan, sources)
         incremental.forget_sources(con, reuse_plan, read, sources)
+        con.execute(f"DROP TABLE IF EXISTS {NAME_REPORT}")   # rewritten by every read (uses_names: all)
         _read_sources(con, sources, read, config, step)
         kept = {n: incremental.previous_file_row(reuse_plan, sf) for n, sf in sources.items() if n not in read}
         check_fx(con, {n: sf for n, sf in sources.items() if n in read}, config)
@@ -285,6 +294,8 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             kept = {n: row for n, row in kept.items() if n not in extra}
         files = _file_stats(con, sources, read, kept)
         write_weighted_sources(con, sources)
+        write_snapshot_sources(con, sources)
+        write_extra_columns(con, sources, read)
         if reuse:
             step(f"keeping {len(reuse)} model(s) whose inputs did not change")
         step("running SQL models")
@@ -320,10 +331,12 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             con.execute(f"DROP TABLE IF EXISTS raw_{name}")
             con.execute(f"DROP TABLE IF EXISTS src_{name}")
         quarantined = scalar(con, "SELECT count(DISTINCT (table_name, file, line)) FROM quarantine")
+        name_line = name_match_line(con)
     log.info("built %s (run %s)", db_path, run_id)
     return BuildResult(db_path=db_path, run_id=run_id, files=files, quarantined=quarantined,
                        warnings=sum(1 for r in dq if not r["success"]), models=models,
-                       reused_sources=sorted(set(sources) - read), full_reason=reuse_plan.why_full)
+                       reused_sources=sorted(set(sources) - read), full_reason=reuse_plan.why_full,
+                       name_matches=name_line)
 
 
 def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: dict[str, Any], step) -> None:
@@ -333,14 +346,20 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
             step(f"reading {sf.display}")
             with _in_own_file(sf):
                 load_raw(con, sf)
+                match_certifications(con, sf, sources)
                 quarantine_bad_weights(con, sf)
+                quarantine_bad_snapshot_dates(con, sf)
                 handle_duplicates(con, sf)
                 check_duplicate_keys(con, sf)
                 cast_and_quarantine(con, sf, config)
+                group_suppliers_by_name(con, sf)
                 expand_weighted(con, sf)
+                collapse_snapshots(con, sf)
+                check_order(con, sf)   # again: hire and exit dates were derived
     for name, sf in sources.items():
         if name in names:
             quarantine_orphans(con, sf, sources)
+            lines_loaded(con, sf)
     for name, sf in sources.items():
         if name in names and len(sf.parts) > 1:
             stacked_quarantine_lines(con, sf)

@@ -1,7 +1,6 @@
 """The `equity` command line. Exit codes: 0 success, 1 data error, 2 usage error."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import sys
@@ -122,6 +121,9 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
             click.echo(f"Incremental: {len(result.reused_sources)} unchanged file(s) not read again, "
                        f"{len(reused)} of {sum(1 for s in result.models.values() if s['status'] == 'built')} "
                        "models reused from the last build (--full rebuilds everything).")
+        if result.name_matches:   # unmatched and ambiguous list rows are in the quarantine below
+            click.echo(f"Supplier names matched ({result.name_matches}); unmatched and ambiguous names are "
+                       f"listed by `equity quality`")
         if result.quarantined:
             click.echo(f"{result.quarantined} row(s) quarantined; see `equity quality --db {result.db_path}`")
         if result.warnings:
@@ -167,7 +169,7 @@ def metrics(name, db, by, period, date_from, date_to, k, filters, fmt, exact):
     from .metrics import compute
     df = compute(open_database(db), name, by=split_dims(by), period=period, date_from=day(date_from),
                  date_to=day(date_to), k=k, filters=parse_filters(filters), exact=exact)
-    _emit(df, fmt, exact)
+    _emit(df, fmt, exact, k=df.attrs.get("k", k))
 
 
 @main.command()
@@ -213,49 +215,29 @@ def dashboard(db, port, host):
     os.execve(sys.executable, cmd, env)
 
 
-def _emit(df, fmt: str, exact: bool = False) -> None:
-    """Print a table; exact (data owner's) figures say so in every format."""
+def _emit(df, fmt: str, exact: bool = False, k: int | None = None) -> None:
+    """Print a table: csv and json are the full table for machines; the table view is the
+    readable subset that fits the terminal (pipelines/cli_table.py). Exact (data owner's)
+    figures say so in every format."""
     from .export import to_csv, to_json
-    if exact:
-        from .publication import mark_exact
-        df = mark_exact(df)
-    if fmt == "csv":
-        click.echo(to_csv(df), nl=False)
-    elif fmt == "json":
-        click.echo(to_json(df))
-    else:
+    if fmt in ("csv", "json"):
         if exact:
-            from .publication import EXACT_NOTICE
-            click.echo(EXACT_NOTICE.capitalize())
-        _print_table([str(c) for c in df.columns],
-                     [["" if _blank(v) else _fmt(v) for v in row] for row in df.itertuples(index=False)])
+            from .publication import mark_exact
+            df = mark_exact(df)
+        click.echo(to_csv(df) if fmt == "csv" else to_json(df), nl=fmt == "json")
+        return
+    from .cli_table import readable_frame
+    if exact:
+        from .publication import EXACT_NOTICE
+        click.echo(EXACT_NOTICE.capitalize())
+    shown = readable_frame(df, k)
+    _print_table([str(c) for c in shown.columns], [list(row) for row in shown.itertuples(index=False)],
+                 shown.attrs.get("first", ()))
 
 
-def _print_table(columns: list[str], rows: list[list[str]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    table = Table(show_lines=False)
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*row)
-    Console(width=max(120, Console().width)).print(table)
-
-
-def _blank(v) -> bool:
-    try:
-        import pandas as pd
-        return v is None or bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
-def _fmt(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)
+def _print_table(columns: list[str], rows: list[list[str]], first: tuple[str, ...] = ()) -> None:
+    from .cli_table import print_table
+    print_table(columns, rows, first=first)
 
 
 def _register_family_commands() -> None:

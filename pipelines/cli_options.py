@@ -102,11 +102,27 @@ def database_path(db: Path | None) -> Path:
     return db or default_db_path()
 
 
+def missing_default_database() -> None:
+    """Without --db, a default database that does not exist is a usage error naming both ways
+    on: building one, or the sample database `make demo` builds (and whether it is there)."""
+    from .build import DEMO_DB
+    from .errors import UsageError
+    path = database_path(None)
+    if path.exists():
+        return
+    demo = (f"the sample database from `make demo` is at {DEMO_DB}: add --db {DEMO_DB}" if Path(DEMO_DB).exists()
+            else f"`make demo-db` builds the sample database at {DEMO_DB} (then add --db {DEMO_DB})")
+    raise UsageError(f"no database at {path} (the default without --db or $EQUITY_DB); build one with "
+                     f"`equity build --data DIR --db {path}`, or {demo}")
+
+
 def open_database(db: Path | None, requires: str | None = None, missing: str = ""):
     """The built database, read-only and locked down (pipelines.db.connect_readonly). With
     `requires`, a family's table that must have been built: its absence is a NoDataError
     saying which CSVs to supply (`missing`)."""
     from .db import connect_readonly, has_table
+    if db is None:
+        missing_default_database()
     con = connect_readonly(database_path(db))
     if requires is not None and not has_table(con, requires):
         from .metrics import NoDataError

@@ -11,6 +11,7 @@ from .config import default_config
 from .contract import load_contract
 from .mapping_expr import FUNCTION_NAMES
 from .mapping_inspect import SAMPLE_ROWS
+from .mapping_names import LEGAL_SUFFIXES
 from .mapping_weight import MAX_RECORDS, MAX_WEIGHT, weighted_keys
 from .metrics import dimension_sets, families, registry
 
@@ -159,6 +160,41 @@ number or cast is converted first; a cell that does not convert gives the value
 file and line. A date result is written as `YYYY-MM-DD` (no `date_format` needed). Derived
 columns are read by the duckdb engine.
 
+### Columns the contract has no place for: `extra_columns`
+
+A pay model may need to control for something the contract has no column for (years since a
+PhD, a pay-scale step, a union code). `extra_columns` on the `hr/job_history` mapping brings
+such columns in, mapped like contract columns (`column`, `values`, `expr`, `value`) with a
+`type`: `number` (a cell that is not a number is quarantined with file, line and column) or
+`label` (the default; a blank becomes `Unknown`). They are kept effective-dated with the job
+record they come from, in the table `job_extra_columns`, and a pay-model factor in
+`pay.legitimate_factors` can then name them (docs/metrics.md, `adjusted_pay_gap`):
+
+```yaml
+mapping:
+  hr/job_history:
+    file: Salaries.csv
+    columns:
+      job_level: rank
+      department: discipline
+    extra_columns:
+      yrs_since_phd: {{column: yrs.since.phd, type: number}}
+      yrs_service: {{column: yrs.service, type: number}}
+      union: {{column: Union Code, values: {{N/A: ""}}}}        # a label
+pay:
+  legitimate_factors:
+    - job_level                                   # categorical: a dummy per level
+    - department
+    - {{column: yrs_since_phd, type: numeric}}      # linear
+    - {{column: union, type: categorical}}
+```
+
+A name is lower-case letters, digits and `_`, and may not be a column of an HR contract file
+or of the pay population (`tenure_years`, `salary`, ...): a bad name, an unknown `type`,
+`extra_columns` on another file, or a source column missing from the header stops the build
+naming the mapping key. Extra columns are read by the duckdb engine (the Spark engine refuses
+them) and are used only by the pay models; no dashboard breakdown uses them.
+
 ### A first draft: `equity map`
 
 `equity map --data FOLDER` reads the CSV files inside FOLDER (never a file a symbolic link
@@ -179,7 +215,10 @@ relative to FOLDER). The draft lists, as comments:
   other demographic answer (`Prefer not to say`, `Not disclosed`, `Non-binary` ...) is kept as
   given and listed;
 - yearly files named alike (`Employee_Salaries_2019.csv` ...) as one wildcard source with
-  `rename` for drifting headers and the year from the file name; a `{{generated: line}}` id
+  `rename` for drifting headers and the year from the file name; HR files without hire or job
+  dates read as snapshots (`snapshot` on the last day of each file's year, the job history
+  dated the same; a `TODO` naming `snapshot` when no year is in the name), never a generated
+  id in a date column; a `{{generated: line}}` id
   (with `duplicates: keep`) when no id column exists;
 - at the end, every column no mapping reads, with its shape (the values only for small value
   sets, so names and ids are not copied), and counts such as `Freq` flagged as aggregated rows.
@@ -189,6 +228,40 @@ with a line break or control character is one escaped, quoted line), comments es
 non-printable character, and the text is read back and compared before it is written. The
 draft loads with the config loader as written; once its `TODO`s are settled `equity build`
 reads it.
+
+For example, on a folder holding only `UCBAdmissions.csv` (24 rows of counts:
+`rownames,Admit,Gender,Dept,Freq`), `equity map --data ucb` reports
+`1 contract file(s) (recruiting/applications), 2 TODO decision(s), 1 note(s) on what was not
+matched` and writes (comments shortened):
+
+```yaml
+# no stages file was found: a one-stage funnel (applied -> status)
+recruiting:
+  stage_order: [applied, hired]
+mapping:
+  recruiting/applications:
+    file: UCBAdmissions.csv
+    columns:
+      # TODO application_id: a likely match (0.50): check that 'rownames' holds application_id
+      application_id: rownames
+      # TODO applied_date: required, and no column was found: map one, or derive it with expr
+      #   or value (docs/data_contract.md)
+      # applied_date:
+      department: Dept
+      gender: {{column: Gender, values: {{Male: Man, Female: Woman}}}}
+      status: {{column: Admit, values: {{Admitted: hired}}}}     # Rejected is `rejected` as it is
+# Not matched: what no mapping above reads (the build ignores it).
+#   UCBAdmissions.csv
+#     Freq: whole numbers 8 to 512 (a count? if each row stands for several applications, add
+#       `weight: Freq` to recruiting/applications; docs/data_contract.md, Aggregated rows)
+```
+
+A person then decides what the file cannot say: the rows are counts (`weight: Freq`, below),
+the applications date from 1973 (`applied_date: {{value: "1973-01-01"}}` with `as_of:
+"1973-12-31"`), and `rownames` may stay the id. Each `examples/<dataset>/README.md` lists, under
+"Starting from `equity map`", the edits that turn the draft for that real dataset into its
+`equity.yml`; tests/test_example_map_drafts.py runs `equity map` on the raw folders and fails
+when the draft and the example differ anywhere else.
 """
 
 # its own constant, not part of CONTRACT_INTRO: the mapping features are documented by
@@ -213,6 +286,14 @@ mapping:
       status: {{column: Admit, values: {{Admitted: hired, Rejected: rejected}}}}
 ```
 
+With `weight: Freq`, the 24 rows of `UCBAdmissions.csv` load as 4526 applications: row 3,
+`3,Admitted,Female,A,89`, is 89 admitted women in department A (ids `3#1` ... `3#89` when
+`application_id: rownames`). `equity metrics selection_rate --by gender --exact` then gives
+557 of 1835 women and 1198 of 2691 men admitted (30.4% and 44.5%, the published figures), and
+`equity hiring adverse-impact --by gender --stratify department` compares them within the six
+departments (examples/ucb_admissions is the complete example; without the weight the same
+file reports 24 "applications").
+
 - The weight must be a whole number of at least 0 (`12`, or `12.0` as R and pandas write
   counts). A blank, negative, fractional or non-numeric weight, or one above the limit
   (`max`, default {max_weight:,} per row), sends the row to quarantine with file, line, the
@@ -232,6 +313,141 @@ mapping:
 - Weighted rows are expanded by the duckdb engine; the Spark engine refuses them.
 """
 
+NAMES_SECTION = """\
+### Certification lists with other ids: `supplier_by_name`, `parent_by_name`
+
+A certification list (a city's MBE list, a state directory) numbers firms its own way, so its
+ids never meet the vendor ids of the payments. `supplier_by_name` on the
+`procurement/certifications` mapping names the list's name column(s) instead of a
+`supplier_id`; each row certifies the suppliers whose **normalised name** equals one of its
+names. `parent_by_name: true` on `procurement/suppliers` makes vendor ids with one normalised
+name one company (the first id in sort order becomes the parent of the others, where they have
+no `parent_supplier_id`):
+
+```yaml
+mapping:
+  procurement/suppliers:
+    file: payments_*.csv                 # the vendors, from the payments themselves
+    parent_by_name: true                 # ZONES LLC under three vendor ids is one company
+    columns: {{supplier_id: vendor_id, supplier_name: vendor_name}}
+  procurement/certifications:
+    file: mbe_list.csv
+    supplier_by_name: [company_name, dba_name]    # any of them may match
+    columns:
+      certification: {{value: MBE}}
+      valid_from: {{value: "2019-07-01"}}        # the list has no dates: a person decides
+```
+
+- Normalising: accents, case and punctuation are dropped (`L.L.C.` = `LLC`, `O'Brien` =
+  `OBrien`), `&` is `and`, a leading `The` and trailing legal forms ({suffixes}) are removed,
+  repeatedly. "Vanir Construction Management, Inc." = "VANIR CONSTRUCTION MANAGEMENT INC".
+  There is no fuzzy matching: "VALLE GRANDE" does not match "VALLE GRANDE CONSTRUCTION".
+- A row whose names meet **one** supplier name certifies every vendor id with that name
+  (the manifest counts the row once in `rows_loaded`, its copies in `records_loaded`).
+- A row whose names meet **no** supplier name is **unmatched**; one whose names meet two or
+  more different supplier names (legal name one vendor, DBA another) is **ambiguous**. Both
+  are quarantined with the reason and the name (ambiguous: the names and ids it met), so
+  nothing is guessed and nothing is dropped silently. Two list rows matching one supplier
+  with the same values are an exact duplicate (quarantined as usual).
+- Where to see it: `equity build` prints one line per build (`Supplier names matched
+  (mbe_list.csv: 91 list row(s) matched, 2004 unmatched; ...)`) and counts the quarantined
+  rows as for any file; `equity quality`
+  and the Data quality page list them by reason with example names, and a *Supplier name
+  matching* table counts the rows per file and outcome (matched, unmatched, ambiguous, and
+  the vendor ids grouped as one company). The database keeps every outcome in
+  `supplier_name_matches` (file, line, name, normalised name, outcome, supplier ids).
+- Privacy: spend figures and supplier counts test k on **companies** (ultimate parents), so
+  a company paid under three vendor ids is one contributor, never three.
+- `equity map` suggests both in its draft: `supplier_by_name` (with the name columns) for a
+  certification list without a supplier id, or for a file of firm names that matched no
+  contract file, and `parent_by_name` on a supplier master without parents.
+- A build that matches by name reads every source again (no incremental reuse). Matching by
+  name is done by the duckdb engine; the Spark engine refuses it.
+"""
+
+
+SNAPSHOT_SECTION = """\
+### Snapshot-shaped HR input: `snapshot`
+
+Some HR exports hold one row per person **per snapshot date** instead of one row per person
+with hire and exit dates: yearly payroll files (who was paid what each year), or one headcount
+file with an attrition flag and tenure in years. `snapshot` in the `hr/employees` mapping
+gives each row its snapshot date (a column, an `expr` or a `value`, like a mapped column);
+the rows are read, checked and quarantined as usual, then each person's rows are collapsed
+into the contract's one row per person by these rules, which never invent a day:
+
+- **Present at start (left-censored).** A person in the first snapshot was employed when
+  observation began; the hire date is not known. Unless a hire date is mapped, it is recorded
+  as the day before `observed_from` (default: the first snapshot date), outside the window,
+  so nobody is counted as a hire for being there already.
+- **Hire in an interval.** A person first seen in a later snapshot was hired since the
+  previous one, recorded on the snapshot date they first appear.
+- **Exit in an interval.** A person missing from a later snapshot left since the last one
+  they are in, recorded on the day before the first snapshot they are missing from (the last
+  day the exit can have happened). A mapped `termination_date` wins: an attrition flag is
+  `{{expr: "CASE WHEN Attrition = 'Yes' THEN DATE '2020-12-31' END"}}`, an exit within the
+  observation year recorded on its last day.
+- **Censored.** A person in the last snapshot is still employed.
+- A person missing from one snapshot and back in a later one is taken as employed
+  throughout (the contract holds one employment spell per person). The person's attributes
+  are those of their latest snapshot; `hr/job_history` keeps one row per snapshot
+  (`effective_date` = the snapshot date), so pay and job are those of each snapshot.
+- A derived hire date (`hire_date: {{expr: "DATE '2020-12-31' - to_years(CAST(YearsAtCompany
+  AS INTEGER))"}}`) is used only when mapped, and then says so in equity.yml: for a leaver,
+  years at the company is the tenure at an exit whose day is unknown.
+
+```yaml
+mapping:
+  hr/employees:
+    file: Employee_Salaries_*.csv                     # one file per year
+    from_file_name: {{file_year: '((?:19|20)\\d\\d)'}}
+    snapshot:
+      date: {{expr: "make_date(CAST(file_year AS INTEGER), 12, 31)"}}
+      observed_from: "2019-01-01"                     # optional
+    columns:
+      employee_id: {{generated: line}}                # no id: rows are not linked (below)
+  hr/job_history:
+    file: Employee_Salaries_*.csv
+    from_file_name: {{file_year: '((?:19|20)\\d\\d)'}}
+    columns:
+      employee_id: {{generated: line}}
+      effective_date: {{expr: "make_date(CAST(file_year AS INTEGER), 12, 31)"}}
+```
+
+**Linking people across snapshots** needs a person id. Without one (`{{generated: line}}`, as
+in the Montgomery County payroll files, which have no names or ids), a row cannot be found
+again in the next snapshot: each row is a person seen on its snapshot date only. Matching
+rows across years on department, grade, gender and salary would pair different people
+(thousands share them) and miss everyone who got a raise, so it is not attempted.
+
+What a snapshot source supports (the `from_snapshots` entry of each workforce metric; a
+metric that is not supported stops with a message naming the file, never a figure such as
+the 100% turnover of unlinked rows):
+
+| | linked rows (a person id) | rows without a person id |
+|---|---|---|
+| pay metrics and {stock} | yes, per snapshot date | yes, per snapshot date |
+| {exits} | exits per interval: with a mapped exit (flag) or a second snapshot | no |
+| {hires} | hires per interval: with a mapped hire date or a second snapshot | no |
+| {changes} | job changes between snapshots: with a second snapshot | no |
+| every other workforce metric (tenure, retention, time to exit, leave) | only with mapped hire and exit dates | no |
+| the pay factor `tenure_years` | only with a mapped hire date | only with a mapped hire date |
+
+Turnover from snapshots counts the exits of an interval over the average month-end headcount
+(as always); with exits dated on the interval's last days, that is the exits over the people
+employed in the interval. The build records what it read in the `snapshot_sources` table
+(file, linked, number of snapshots, first and last date, whether hire and exit dates were
+mapped), the run manifest counts the rows read and, in `records_loaded`, the people. Two rows
+of one person in one snapshot stop the build (duplicate key); a row whose snapshot date is
+missing or not a date is quarantined (column `snapshot.date`). `snapshot` applies to
+`hr/employees` only, and the duckdb engine collapses it (the Spark engine refuses it).
+"""
+
+
+def _snapshot_metrics(kind: str) -> str:
+    from .metrics._registry import registry
+    return ", ".join(f"`{m.name}`" for m in registry().values() if m.extra.get("from_snapshots") == kind)
+
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
@@ -244,7 +460,9 @@ def contract_markdown() -> str:
                                  functions=FUNCTION_NAMES, sample_rows=SAMPLE_ROWS),
            WEIGHT_SECTION.format(max_weight=MAX_WEIGHT, max_records=MAX_RECORDS, weighted=", ".join(
                f"`{k}`" for k in weighted_keys()), weight_ids=", ".join(
-               f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ())))]
+               f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ()))),
+           NAMES_SECTION.format(suffixes=", ".join(sorted(LEGAL_SUFFIXES))),
+           SNAPSHOT_SECTION.format(**{k: _snapshot_metrics(k) for k in ("stock", "exits", "hires", "changes")})]
     for table in load_contract().values():
         out += [f"## `{table.path}`", "",
                 f"{table.description} Family: **{table.family}**; "
@@ -318,6 +536,10 @@ def metrics_markdown() -> str:
                     f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}"]
             if spec.notes:
                 out.append(f"- **Notes:** {spec.notes}")
+            if spec.display:
+                out.append(f"- **Shown:** {spec.display.page.replace('_', ' ').capitalize()} page, "
+                           f"\"{spec.display.section}\" ({spec.display.chart} chart, from its registry "
+                           "`display:` hint)")
             if spec.extra.get("needs_individual_rows"):
                 files = ", ".join(f"`{t}`" for t in spec.extra["needs_individual_rows"])
                 out.append(f"- **Needs one row per person:** refused when {files} was read from "

@@ -1,8 +1,26 @@
 """How a metric value reads in text: one format per unit, shared by the dashboard, the PDF,
-the CLI and the commitment reasons (which must not import the dashboard)."""
+the CLI and the commitment reasons (which must not import the dashboard).
+
+A table cell follows its column's kind (`column_kind`): one column never mixes 2.539e+05 with
+1,962,228, a share never prints as 0.5578 beside percentages, a p-value below a thousandth
+reads "< 0.001". The PDF tables and the CLI table view both print cells with `print_number`."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+
+_MONEY = re.compile(r"cost|spend|amount|salary|budget|revenue|\([A-Z]{3}\)")
+_PERCENT = re.compile(r"%|pct|percent")
+_P_VALUE = re.compile(r"(^|[\s_(])p($|[\s_)])|p_value|p_holm")
+_LOG_POINTS = re.compile(r"log|explained|endowments|coefficients|interaction")   # Oaxaca parts, in ln points
+NOT_DISCLOSED = "Not disclosed"
+# the one word for a figure that is not shown, in every view (dashboard, PDF, CLI): "hidden"; its
+# cell says why ("fewer than 5", or that it protects a smaller group), never "suppressed",
+# "withheld" or a blank that could be read as zero
+HIDDEN = "hidden"
+HIDDEN_TO_PROTECT = f"{HIDDEN} (protects a smaller group)"
+_NO_ANSWER = {"": NOT_DISCLOSED, "none": NOT_DISCLOSED, "nan": NOT_DISCLOSED}
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -45,3 +63,81 @@ def format_measure(value: float | None, unit: str) -> str:
     if value is None or pd.isna(value):
         return ""
     return f"{value:.1%}" if unit == "share" else f"{value:.1f}%"
+
+
+def group_label(group: object) -> str:
+    """A group as a reader sees it: "Woman, Asian" for Woman|Asian; a missing value reads
+    "Not disclosed", never None."""
+    if group is None or (isinstance(group, float) and pd.isna(group)):
+        return NOT_DISCLOSED
+    return ", ".join(_NO_ANSWER.get(v.strip().lower(), v.strip()) for v in str(group).split("|"))
+
+
+def breakdown_label(dimensions: object) -> str:
+    """The dimensions of a breakdown as words: "gender × race ethnicity"; none is "overall"."""
+    text = "" if dimensions is None or (isinstance(dimensions, float) and pd.isna(dimensions)) else str(dimensions)
+    return " × ".join(d.replace("_", " ") for d in text.split("|") if d) or "overall"
+
+
+def format_ci(low: float | None, high: float | None, unit: str) -> str:
+    """An interval as one cell: "42.6–54.5%" (the unit once, after the upper bound)."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return ""
+    return interval_cell(format_value(low, unit), format_value(high, unit))
+
+
+def interval_cell(low: str, high: str) -> str:
+    """Two formatted bounds as one cell, "42.6–54.5%" (a shared % written once); blank if either is."""
+    if not low or not high:
+        return ""
+    suffix = "%" if low.endswith("%") and high.endswith("%") else ""
+    return f"{low.removesuffix(suffix)}–{high}"
+
+
+def column_kind(name: str, values: pd.Series) -> str:
+    """money | percent | p | share | log_points | number, from the column name (and, for
+    shares, values that all lie in 0-1 in a column that is none of the others)."""
+    lower = str(name).lower()
+    if _P_VALUE.search(lower):
+        return "p"
+    if _PERCENT.search(lower):
+        return "percent"
+    if _MONEY.search(str(name)) or _MONEY.search(lower):
+        return "money"
+    if _LOG_POINTS.search(lower):
+        return "log_points"
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if len(numbers) and not all(float(v).is_integer() for v in numbers) and numbers.between(0, 1).all():
+        return "share"
+    return "number"
+
+
+def print_number(value: float, kind: str) -> str:
+    """A number in a table cell by its column's kind (see `column_kind`)."""
+    if pd.isna(value):
+        return ""
+    if kind == "p":
+        return p_cell(value)
+    if kind == "percent":
+        return f"{value:,.1f}%"
+    if kind == "share":
+        return f"{value:.1%}"
+    if kind == "money":
+        return f"{value:,.0f}"
+    if kind == "log_points":
+        return f"{value:.3f}"
+    if float(value).is_integer() or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) >= 0.001 else "0"
+
+
+def hidden_label(note: object, k: int | None) -> str:
+    """What a hidden figure's cell reads: "fewer than k" (k the threshold) when the group's own
+    (protected) count is below k; a figure hidden to protect another group (the data owner's
+    exact output, complementary suppression) says so."""
+    from .metrics._suppression import PRIMARY
+    from .privacy.protect import PROTECTED_BELOW_K
+    text = "" if note is None or (isinstance(note, float) and pd.isna(note)) else str(note)
+    if PRIMARY in text or PROTECTED_BELOW_K in text:
+        return f"fewer than {k if k is not None else 'k'}"
+    return HIDDEN_TO_PROTECT

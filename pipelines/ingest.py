@@ -21,10 +21,13 @@ from .contract import Column, Table, load_contract, table_for_key
 from .errors import DataError
 from .csv_files import UNNAMED, file_digest, read_header   # re-exported: spark reads them here
 from .mapping_files import SourcePart, mapping_header, part_for_line, source_parts
+from .mapping_extra import with_extra_columns
 from .mapping_expr import Derived, parse_expr, render_expr
 from .mapping_rows import GENERATED, duplicate_policy, generated_id_sql
+from .mapping_snapshot import DATE_COLUMN, Snapshot, snapshot_spec
 from .mapping_weight import Weight, weight_spec
 from .paths import allowed_source_dirs
+from .mapping_names import NAME_COLUMN, by_name_columns, parent_by_name
 from .record_count import check_all_records_loaded
 from .sqlsafe import ident, literal
 
@@ -61,15 +64,18 @@ class SourceFile:
     parts: list[SourcePart] = field(default_factory=list)   # the files stacked (one, usually)
     duplicates: str = "quarantine"     # exact repeats: quarantine | keep | error (mapping_rows)
     weight: Weight | None = None       # aggregated rows: the count column (mapping_weight)
+    snapshot: Snapshot | None = None   # one row per person per snapshot date (mapping_snapshot)
     rows_loaded: int | None = None     # weighted: rows loaded before expansion into records
     records: int | None = None         # weighted: records after expansion
+    name_columns: list[str] = field(default_factory=list)   # supplier_by_name (mapping_names)
+    parent_by_name: bool = False       # vendor ids of one name are one company (mapping_names)
 
     @property
     def plain(self) -> bool:
         """One file read as it is: no stacking, renames or columns from the file name."""
         return len(self.parts) <= 1 and all(
             not p.from_name and all(k == v for k, v in p.names.items()) for p in self.parts) and \
-            not any(c.generated or c.expr for c in self.columns.values())
+            not any(c.generated or c.expr for c in self.columns.values()) and self.snapshot is None
 
     def locate(self, line: int | None) -> tuple[str, int | None]:
         """(file, that file's own line) for a line number of this source."""
@@ -108,7 +114,8 @@ def source_digest(sf: "SourceFile") -> tuple[str, int]:
 
 # Keys a mapping may use. Anything else is a typo that would otherwise be ignored silently
 # (e.g. `date_fromat`: every date would then be read with the wrong format and quarantined).
-TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "duplicates", "weight", "columns")
+TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "duplicates", "weight", "columns",
+              "supplier_by_name", "parent_by_name", "extra_columns", "snapshot")
 COLUMN_KEYS = ("column", "value", "generated", "expr", "values", "date_format", "part", "two_digit_year")
 SOURCE_KINDS = ("column", "value", "generated", "expr")   # exactly one of them per mapped column
 
@@ -138,8 +145,9 @@ def _yaml_text(value: Any, column: Column, what: str) -> str:
 
 
 def _column_source(table: Table, col: str, spec: Any, header: list[str], display: str,
-                   file_date_format: str | None) -> ColumnSource:
-    what = f"mapping for '{table.key}.{col}'"
+                   file_date_format: str | None, label: str | None = None) -> ColumnSource:
+    """`label` names a setting that is not a contract column (snapshot.date, read as `col`)."""
+    what = f"mapping for '{table.key}.{label or col}'"
     column = table.columns[col]
     if isinstance(spec, str):
         spec = {"column": spec}
@@ -237,11 +245,22 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
         found[table.name].parts = parts
         found[table.name].duplicates = duplicate_policy(spec, f"mapping for '{table.key}'")
         header = mapping_header(parts)
+        _add_snapshot(found[table.name], spec, header)
         found[table.name].weight = weight_spec(spec, table, lambda n, h=header: _match_header(n, h),
                                                header, display)
         _check_every_file_has(found[table.name])
     _check_families_complete(data_dir, found, missing_required)
     return found
+
+
+def _add_snapshot(sf: SourceFile, spec: dict[str, Any], header: list[str]) -> None:
+    """`snapshot:` (mapping_snapshot). Without a mapped hire_date the rows carry the snapshot
+    date there until they are collapsed into people, so the required-date check holds."""
+    sf.snapshot = snapshot_spec(spec, sf.table.name, sf.table.key, lambda s: _column_source(
+        sf.table, "hire_date", s, header, sf.display, spec.get("date_format"), label="snapshot.date"))
+    if sf.snapshot is not None and "hire_date" not in sf.columns:
+        sf.columns["hire_date"] = sf.snapshot.date
+        sf.snapshot.hire_mapped = False
 
 
 def _check_families_complete(data_dir: Path, found: dict[str, SourceFile],
@@ -263,8 +282,12 @@ def _check_every_file_has(sf: SourceFile) -> None:
     missing from one year's export would otherwise be blank for that year without a word."""
     needs = [(col, src.expr.columns if src.expr else (src.source,) if src.source is not None else ())
              for col, src in sf.columns.items()]
+    needs += [("supplier_by_name", (name,)) for name in sf.name_columns]
     if sf.weight is not None:
         needs.append(("weight", (sf.weight.column,)))
+    if sf.snapshot is not None:
+        date = sf.snapshot.date
+        needs.append(("snapshot.date", date.expr.columns if date.expr else (date.source,) if date.source else ()))
     for col, needed in needs:
         for part, name in ((p, n) for p in sf.parts for n in needed):
             if name not in part.names and name not in part.from_name:
@@ -275,14 +298,19 @@ def _check_every_file_has(sf: SourceFile) -> None:
 
 def source_from_header(table: Table, spec: dict[str, Any], header: list[str], display: str,
                        path: Path | None, relation: str | None = None) -> SourceFile:
-    """A SourceFile: each contract column mapped onto the given header (or a constant)."""
-    col_specs = spec.get("columns") or {}
+    """A SourceFile: each contract column mapped onto the given header (or a constant), and
+    the mapping's extra columns (mapping_extra), which extend the table."""
+    table, extra_specs = with_extra_columns(table, spec)
+    col_specs = {**(spec.get("columns") or {}), **extra_specs}
     unknown = sorted(set(col_specs) - set(table.columns))
     if unknown:
         raise DataError(f"mapping for '{table.key}' names unknown column(s) {', '.join(unknown)}; "
                         f"contract columns: {', '.join(table.columns)}", file="equity.yml")
-    columns: dict[str, ColumnSource] = {}
+    names = by_name_columns(table, spec, lambda n: _match_header(n, header), header, display)
+    columns: dict[str, ColumnSource] = {"supplier_id": ColumnSource(constant="")} if names else {}
     for col, contract_col in table.columns.items():
+        if col in columns:
+            continue
         if col in col_specs:
             columns[col] = _column_source(table, col, col_specs[col], header, display,
                                           spec.get("date_format"))
@@ -290,11 +318,12 @@ def source_from_header(table: Table, spec: dict[str, Any], header: list[str], di
         matched = _match_header(col, header)
         if matched is not None:
             columns[col] = ColumnSource(source=matched, date_format=spec.get("date_format"))
-        elif contract_col.required:
+        elif contract_col.required and not (col == "hire_date" and spec.get("snapshot")):
             raise DataError(f"required column '{col}' is missing (header has: {', '.join(header)})",
                             file=display, line=1, column=col)
     return SourceFile(table=table, path=path, display=display, header=header, columns=columns,
-                      relation=relation)
+                      relation=relation, name_columns=names,
+                      parent_by_name=parent_by_name(table, spec, f"mapping for '{table.key}'"))
 
 
 def raw_expr(src: ColumnSource, part: SourcePart | None = None, line_sql: str = "") -> str:
@@ -365,6 +394,10 @@ def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart,
     selects = [f"{raw_expr(src, part, line)} AS {ident(col)}" for col, src in sf.columns.items()]
     if sf.weight is not None:   # the count stays text here; mapping_weight checks and applies it
         selects.append(f"{raw_expr(ColumnSource(source=sf.weight.column), part)} AS _weight")
+    if sf.snapshot is not None:   # parsed and checked by mapping_snapshot
+        selects.append(f"{raw_expr(sf.snapshot.date, part, line)} AS {DATE_COLUMN}")
+    selects += [f"{raw_expr(ColumnSource(source=name), part)} AS {NAME_COLUMN.format(i)}"
+                for i, name in enumerate(sf.name_columns)]
     select = (f"SELECT CAST({line} + {int(part.base)} AS BIGINT) AS _line, "
               f"{', '.join(selects)} FROM {reader}")
     # TEMP: the text copy is dropped at the end of the build, so writing it to the file is waste

@@ -24,7 +24,7 @@ from .mapping_plan import Plan, TableDraft, make_plan, table_spec
 from .mapping_sources import group_sources
 
 WIDTH = 100
-TABLE_ORDER = ("file", "rename", "from_file_name", "date_format", "duplicates")
+TABLE_ORDER = ("file", "rename", "from_file_name", "date_format", "duplicates", "snapshot")
 
 
 class _Dumper(yaml.SafeDumper):

@@ -31,6 +31,18 @@ ALWAYS = {"hr": ("hr__employees", "hr__job_history"), "recruiting": ("recruiting
 COUNT_NAMES = {"freq", "frequency", "count", "n", "weight", "headcount", "number"}
 
 
+_BY_NAME = "match the suppliers by name: supplier_by_name: [{}] (docs/data_contract.md)"
+_PERSON_NAMES = {"firstname", "lastname", "middlename", "fullname", "filename", "username", "employeename"}
+
+
+def name_columns(source: Source) -> list[str]:
+    """Columns of a source that look like company names (for supplier_by_name)."""
+    def looks_like(key: str) -> bool:
+        return (any(w in key for w in ("name", "dba", "company", "business", "firm"))
+                and not key.endswith(("id", "number", "code")) and key not in _PERSON_NAMES)
+    return [name for name in source.columns if looks_like(norm(name)) and not name.startswith("_unnamed_column_")]
+
+
 @dataclass
 class TableDraft:
     """One `mapping:` entry of the draft."""
@@ -40,6 +52,7 @@ class TableDraft:
     choices: list[ColumnChoice] = field(default_factory=list)
     date_format: str | None = None
     duplicates: str | None = None
+    snapshot: dict | None = None        # hr/employees read as snapshots (mapping_snapshot)
     notes: list[str] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
 
@@ -126,6 +139,8 @@ def _draft(table: Table, source: Source, score: float, found: dict[str, tuple[fl
     for name, column in table.columns.items():
         if name in found:
             draft.choices.append(_choice(table, name, *found[name], source))
+        elif column.required and table.family == "hr" and column.type == "date":
+            draft.choices.append(_snapshot_choice(draft, name))
         elif column.required:
             choice = ColumnChoice(name)
             if name in table.primary_key:
@@ -138,6 +153,9 @@ def _draft(table: Table, source: Source, score: float, found: dict[str, tuple[fl
                 example = hint(name, source.columns)
                 if example:
                     choice.todo.append(f"for instance {example}")
+                if table.name == "procurement__certifications" and name == "supplier_id" and name_columns(source):
+                    choice.todo.append("if this list's ids are not the vendor ids, "
+                                       + _BY_NAME.format(", ".join(name_columns(source))))
             draft.choices.append(choice)
     formats = Counter(c.spec.get("date_format") for c in draft.choices
                       if isinstance(c.spec, dict) and "part" not in c.spec and c.spec.get("date_format"))
@@ -155,10 +173,42 @@ def _draft(table: Table, source: Source, score: float, found: dict[str, tuple[fl
     missing = [n for n, c in table.columns.items() if n not in found and not c.required]
     if missing:
         draft.notes.append(f"not found (left blank): {', '.join(missing)}")
+    if table.name == "procurement__suppliers" and "parent_supplier_id" not in found:
+        draft.notes.append("one company under several vendor ids? parent_by_name: true makes the ids of one "
+                           "name one company (docs/data_contract.md, supplier_by_name)")
     if not source.readable_by_build:
         draft.todo.insert(0, "the build reads comma-separated UTF-8 files only: save "
                           f"{source.display} as UTF-8 CSV with commas before building")
     return draft
+
+
+_SNAPSHOT = ("docs/data_contract.md, Snapshot-shaped HR input: people of the first snapshot are "
+             "present at start, people missing from a later one left in between")
+
+
+def _snapshot_choice(draft: TableDraft, name: str) -> ColumnChoice:
+    """An HR file without hire or job dates is read as snapshots: yearly files on the last day
+    of the year in their name, any other file on a date a person gives (never an invented id)."""
+    choice, year = ColumnChoice(name), draft.source.year_column
+    date = {"expr": f"make_date(CAST({year} AS INTEGER), 12, 31)"} if year else None
+    if name == "hire_date" and date:
+        draft.snapshot = {"date": date}
+        choice.todo.append(f"no hire date: each file is read as a snapshot on the last day of the year "
+                           f"in its name (snapshot: above; check that day); hire_date stays unmapped ({_SNAPSHOT})")
+    elif name == "hire_date":
+        choice.todo += ["required, and no column was found: map one, or derive it with expr "
+                        "(docs/data_contract.md)",
+                        "if each row is a person on a snapshot date (a payroll or headcount file), "
+                        "leave hire_date out and add snapshot: {date: {value: 'YYYY-MM-DD'}} (" + _SNAPSHOT + ")"]
+        example = hint(name, draft.source.columns)
+        if example:
+            choice.todo.append(f"for instance {example}")
+    else:
+        choice.spec = date
+        choice.todo.append("the snapshot date of each file, as in hr/employees' snapshot" if date else
+                           "no date found: the day each row's job holds from; for a snapshot file, a "
+                           "day on or before its snapshot date, e.g. {value: 'YYYY-MM-DD'}")
+    return choice
 
 
 def _choice(table: Table, name: str, score: float, header: str, source: Source) -> ColumnChoice:
@@ -216,6 +266,9 @@ def _unmatched(sources: list[Source], drafts: list[TableDraft]) -> dict[str, lis
         notes = []
         if not any(d.source is source for d in drafts):
             notes.append("no contract file matched this file")
+            if name_columns(source):   # a list of firms: certifications joined by name
+                notes.append("a list of certified firms? map it as procurement/certifications and "
+                             + _BY_NAME.format(", ".join(name_columns(source))))
         for name, profile in source.columns.items():
             if name in used or name.startswith("_unnamed_column_"):
                 continue
@@ -246,6 +299,8 @@ def table_spec(draft: TableDraft) -> dict:
         spec["date_format"] = draft.date_format
     if draft.duplicates:
         spec["duplicates"] = draft.duplicates
+    if draft.snapshot:
+        spec["snapshot"] = draft.snapshot
     columns = {c.column: c.spec for c in draft.choices if c.spec is not None}
     if columns:
         spec["columns"] = columns

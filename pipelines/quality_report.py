@@ -48,10 +48,20 @@ def run_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                        "history_start, as_of, families FROM run_manifest").df()
 
 
+def name_matches(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) -> pd.DataFrame:
+    """Supplier name matching (mapping_names.py): rows per file x outcome, with a few names."""
+    return con.execute("SELECT file, outcome, count(*) AS \"rows\", string_agg(coalesce(name, '(blank)'), '; ' "
+                       "ORDER BY line) FILTER (WHERE rn <= ?) AS examples FROM (SELECT *, row_number() OVER "
+                       "(PARTITION BY file, outcome ORDER BY line, name) AS rn FROM supplier_name_matches) "
+                       "GROUP BY ALL ORDER BY file, outcome", [examples]).df()
+
+
 def quality_summary(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """Titled tables: run, files, quarantine by reason, expectation results."""
     out = {"Run": run_summary(con), "Files": files_loaded(con),
            "Quarantined rows by reason": quarantine_by_reason(con)}
+    if has_table(con, "supplier_name_matches"):
+        out["Supplier name matching"] = name_matches(con)
     if has_table(con, "dq_expectations"):
         out["Data-quality expectations"] = expectation_results(con)
     return out

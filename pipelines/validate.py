@@ -96,6 +96,8 @@ def column_rule(col: Column, src_date_format: str | None, config: dict[str, Any]
 def check_duplicate_keys(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> None:
     """Stop on a repeated primary key, naming both lines."""
     pk = [c for c in sf.table.primary_key if c in sf.columns]
+    if pk and getattr(sf, "snapshot", None) is not None:   # one row per person per snapshot
+        pk.append("_snapshot_date")
     if not pk:
         return
     cols = ", ".join(ident(c) for c in pk)

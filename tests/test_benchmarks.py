@@ -40,3 +40,16 @@ def test_readme_table_is_replaced_between_the_markers_only(tmp_path, monkeypatch
         "| figure | value | floor / baseline | ratio | aim |\n|---|---|---|---|---|\n"
         "| equity list | 0.6 s | 1 s (aim) | 0.60 | < 1 s |\n"
         "<!-- bench:end -->\n\nWhere the time goes\n")
+
+
+def test_figures_of_separate_runs_come_from_their_files_or_say_not_measured(tmp_path, monkeypatch):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "install.md").write_text(
+        "# Demo install\n\nMeasured today.\n\n| figure | value | floor / baseline | ratio | aim |\n"
+        "|---|---|---|---|---|\n| make demo | 80 s | 90 s (aim) | 0.89 | < 90 s |\n", encoding="utf-8")
+    monkeypatch.setattr(run_all, "HERE", tmp_path)
+    monkeypatch.setattr(run_all, "SEPARATE", [("W2 peak RSS", "< 8192 MB", "make bench-large", "latest-W2.md"),
+                                              ("demo install", "< 90 s", "bench_install.py", "install.md")])
+    assert run_all.separate_rows() == [
+        "| W2 peak RSS | not measured (`make bench-large`) | | | < 8192 MB |",
+        "| (separate run, `install.md`) make demo | 80 s | 90 s (aim) | 0.89 | < 90 s |"]

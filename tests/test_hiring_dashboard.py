@@ -79,6 +79,7 @@ def test_no_recruiting_files_shows_no_data(tmp_path, monkeypatch):
 
 
 def test_report_section_uses_the_latest_full_period(sample_db):
+    from dashboard.hinted import hinted_specs
     from dashboard.sections.hiring import build_section
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
@@ -87,7 +88,8 @@ def test_report_section_uses_the_latest_full_period(sample_db):
         con.close()
     # the sample runs to 2026-09-30, so 2025 is the latest full year
     assert section is not None and "2025" in section.intro
-    assert len(section.blocks) == 4
+    # the four hiring views, then the metrics hinted to the Hiring page (dashboard/hinted.py)
+    assert len(section.blocks) == 4 + len(hinted_specs("hiring"))
     for block in section.blocks:
         assert block.title and block.summary and block.alt and not block.table.empty
         # display tables never print a number for a hidden row

@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from pipelines import mapping_inspect
+from pipelines.build import build
 from pipelines.config import _merged, default_config, load_config, validate_config
 from pipelines.errors import UsageError
 from pipelines.ingest import resolve_sources
@@ -247,3 +248,25 @@ def test_real_montgomery_prof_and_suppliers(tmp_path):
     assert spend["date_format"] == "%Y-%m-%dT%H:%M:%S.%f"
     assert spend["columns"]["amount"] == "dollar_amount" and spend["columns"]["supplier_id"] == "vendor_id"
     assert "Certification Date" in str(sup["mapping"]["procurement/certifications"]["columns"]["valid_from"])
+
+
+def test_hr_files_without_dates_are_drafted_as_snapshots(tmp_path):
+    """Yearly payroll files without hire dates: each file a snapshot on the last day of its
+    year, the job history dated the same; a file without a year gets TODOs, never an id as a date."""
+    write_csv(tmp_path / "Salaries_2021.csv", ["Gender", "Base Salary"], [("F", "50000"), ("M", "51000")])
+    write_csv(tmp_path / "Salaries_2022.csv", ["Gender", "Base Salary"], [("M", "52000"), ("F", "53000")])
+    text, doc = draft(tmp_path)
+    year = {"expr": "make_date(CAST(file_year AS INTEGER), 12, 31)"}
+    assert doc["mapping"]["hr/employees"]["snapshot"] == {"date": year}
+    assert "hire_date" not in doc["mapping"]["hr/employees"]["columns"]
+    assert doc["mapping"]["hr/job_history"]["columns"]["effective_date"] == year
+    load_config(tmp_path)
+    build(tmp_path, tmp_path / "draft.duckdb")    # builds as drafted: two snapshots of two people
+
+    one = tmp_path / "one"
+    one.mkdir()
+    write_csv(one / "people.csv", ["EmployeeNumber", "Gender", "Attrition"], [("1", "F", "No"), ("2", "M", "Yes")])
+    text, doc = draft(one)
+    assert "snapshot" not in doc["mapping"]["hr/employees"]
+    assert "effective_date" not in doc["mapping"]["hr/job_history"]["columns"]
+    assert "add snapshot: {date: {value: 'YYYY-MM-DD'}}" in text

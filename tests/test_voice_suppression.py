@@ -70,7 +70,7 @@ def test_complementary_cell_hides_the_next_smallest_group(con):
 def test_dashboard_says_fewer_than_k_or_protects_never_zero(con):
     df = by_group(compute_exact(con, "favourability", by=["gender"]))
     assert suppressed_label(df.loc["Non-binary", "note"], 10) == "fewer than 10"
-    assert suppressed_label(df.loc["Not disclosed", "note"], 10) == "suppressed (protects a smaller group)"
+    assert suppressed_label(df.loc["Not disclosed", "note"], 10) == "hidden (protects a smaller group)"
 
 
 def test_a_stricter_k_is_honoured(con):

@@ -33,7 +33,7 @@ def test_heatmap_cells_of_hidden_groups_are_blank_and_labelled(sample_con):
                 continue
             if r["suppressed"].iat[0]:
                 assert heat.z[i][j] is None
-                assert heat.text[i][j] in ("fewer than 5", "suppressed (protects a smaller group)")
+                assert heat.text[i][j] in ("fewer than 5", "hidden (protects a smaller group)")
                 checked += 1
             else:
                 assert heat.z[i][j] == pytest.approx(r["value"].iat[0])

@@ -32,6 +32,15 @@ else:
     st.caption("Rows with a value that could not be used; fix them at the source and rebuild.")
     safe_dataframe(reasons, hide_index=True, width="stretch")
 
+matching = tables.get("Supplier name matching")
+if matching is not None:
+    st.subheader("Supplier name matching")
+    st.caption("Certification-list rows matched to suppliers by normalised name (supplier_by_name), and "
+               "vendor ids grouped as one company (parent_by_name). Unmatched and ambiguous rows are in the "
+               "quarantine above with their reason; `equity quality` lists example names.")
+    # counts only: the names stay in the data owner's `equity quality` report
+    safe_dataframe(matching[["file", "outcome", "rows"]], hide_index=True, width="stretch")
+
 st.subheader("Data-quality expectations")
 expectations = tables.get("Data-quality expectations")
 if expectations is None or expectations.empty:

@@ -6,12 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts import trend_figure
 from dashboard.charts_hiring import (funnel_figure, impact_figure, share_comparison_figure,
                                      time_in_stage_figure)
-from dashboard.components import chart_block, no_data, require_db, safe_dataframe
+from dashboard.components import chart_block, hinted_sections, no_data, require_db, safe_dataframe
 from dashboard.controls import current_view
-from dashboard.narrative import display_table, finding_title, summary_text
 from pipelines.errors import EquityError
 from pipelines.export import to_csv
 from pipelines.metrics import NotPrecomputedError, build_context, dimension_sets
@@ -196,11 +194,5 @@ if set(by) <= people:
     chart_block(share_comparison_figure(table, title), shown_table, summary,
                 key="hiring-share", filename="applicants_vs_workforce.csv")
 
-st.header("Selection rate over time")
-sel_spec = data.registry()["selection_rate"]
-trend = data.metric_table(version, "selection_rate", by, view.period, view.date_from, view.date_to, filters)
-rows = trend[trend["dimensions"] == dims]
-chart_block(trend_figure(rows, title=finding_title(sel_spec, rows), y_title="Selection rate (hired ÷ decided)",
-                         unit="share", events=data.events(version, "hiring")),
-            display_table(trend, sel_spec, k), summary_text(sel_spec, rows, trend[trend["group"] == "All"], k),
-            key="hiring-trend", filename="selection_rate.csv")
+# metrics with a registry `display:` hint for this page (docs/adding_a_metric.md)
+hinted_sections(version, "hiring", view, by, (period, lo, hi))

@@ -170,5 +170,6 @@ count_title = (f"{int(last['value'].iat[0])} diverse suppliers were paid in {las
 chart_block(line_figure(counts, "series", title=count_title, y_title="Suppliers", unit="count", events=events,
                         legend="Count"),
             display_table(counts, data.registry()["diverse_supplier_count"], k).assign(Metric=counts["series"].values),
-            f"{count_title}. A count below {k} is not shown; new = first paid as a diverse supplier in the period.",
+            f"{count_title}. A count resting on fewer than {k} companies (a group or one company under several "
+            f"vendor ids is one) is not shown; new = first paid as a diverse supplier in the period.",
             key="sup-counts", filename="diverse_supplier_counts.csv")

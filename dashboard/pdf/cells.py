@@ -1,56 +1,15 @@
 """How a table cell prints in the PDF: one rule per kind of column, so one column never mixes
 2.539e+05 with 1,962,228, a share never prints as 0.5578 beside percentages and a p-value
-below a thousandth reads "< 0.001" (never 0.000)."""
+below a thousandth reads "< 0.001" (never 0.000). The rule itself is pipelines/formatting.py's
+(the CLI table view uses it too)."""
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pandas as pd
 
-from pipelines.formatting import p_cell
+from pipelines.formatting import column_kind, print_number   # one rule, shared with the CLI table view
 
 PRINT_TEXT = 90   # characters; longer explanations are on the dashboard
-_MONEY = re.compile(r"cost|spend|amount|salary|budget|revenue|\([A-Z]{3}\)")
-_PERCENT = re.compile(r"%|pct|percent")
-_P_VALUE = re.compile(r"(^|[\s_(])p($|[\s_)])|p_value|p_holm")
-_LOG_POINTS = re.compile(r"log|explained|endowments|coefficients|interaction")   # Oaxaca parts, in ln points
-
-
-def column_kind(name: str, values: pd.Series) -> str:
-    """money | percent | p | share | log_points | number, from the column name (and, for
-    shares, values that all lie in 0-1 in a column that is none of the others)."""
-    lower = str(name).lower()
-    if _P_VALUE.search(lower):
-        return "p"
-    if _PERCENT.search(lower):
-        return "percent"
-    if _MONEY.search(str(name)) or _MONEY.search(lower):
-        return "money"
-    if _LOG_POINTS.search(lower):
-        return "log_points"
-    numbers = pd.to_numeric(values, errors="coerce").dropna()
-    if len(numbers) and not all(float(v).is_integer() for v in numbers) and numbers.between(0, 1).all():
-        return "share"
-    return "number"
-
-
-def print_number(value: float, kind: str) -> str:
-    if pd.isna(value):
-        return ""
-    if kind == "p":
-        return p_cell(value)
-    if kind == "percent":
-        return f"{value:,.1f}%"
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "money":
-        return f"{value:,.0f}"
-    if kind == "log_points":
-        return f"{value:.3f}"
-    if float(value).is_integer() or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}" if abs(value) >= 0.001 else "0"
 
 
 def print_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from pipelines.metrics.hiring_strata import published_impact, stratified_impact
 
 from ..charts_hiring import funnel_figure, impact_figure, time_in_stage_figure
 from ..finding import Finding, by_p
+from ..hinted import section_blocks
 from ..narrative import FINDING_MIN_N
 from . import Block, Section
 
@@ -64,6 +65,8 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     blocks.append(Block(title=title, summary=summary, table=time_display(times, stages, k),
                         figure=time_in_stage_figure(times, stages, title),
                         alt=f"Bar chart: median days per step and gender with 95% intervals. {summary}"))
+
+    blocks += section_blocks(con, "hiring", k, period)   # metrics with a registry display: hint
 
     meta = families()["hiring"]
     intro = f"{meta['description']} Applications made in {chosen.label} (the latest full period)."

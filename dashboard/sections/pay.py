@@ -11,6 +11,7 @@ from pipelines.db import has_table, scalar
 from pipelines.errors import UsageError
 from pipelines.metrics import build_context, compute, families, latest_full_data_period
 from pipelines.metrics.pay_analysis import pay_snapshot
+from pipelines.metrics.pay_factors import factor_names
 from pipelines.metrics.pay_cohorts import cohort_review
 from pipelines.metrics.pay_oaxaca import decomposition_tables
 from pipelines.metrics.pay_regression import details
@@ -40,7 +41,7 @@ def pay_loaded(con) -> bool:
 
 
 def factors_text(config) -> str:
-    words = [FACTOR_WORDS.get(f, f) for f in config["pay"]["legitimate_factors"]]
+    words = [FACTOR_WORDS.get(f, f.replace("_", " ")) for f in factor_names(config)]
     return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else (words[0] if words else "factors")
 
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import click
 
+from ..cli_table import say as _say   # wrapped for a person, stderr for csv/json
+
 # the terminal table keeps the columns a committee scans; csv/json carry every column
 TABLE_COLUMNS = ["id", "owner", "status", "assessment", "flags", "latest_period", "latest", "target", "due"]
-
-
-def _say(text: str, fmt: str) -> None:
-    """Sentences go to stderr for csv/json, so the output stays machine-readable."""
-    click.echo(text, err=fmt != "table")
 
 
 def register(main: click.Group) -> None:

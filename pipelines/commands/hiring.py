@@ -8,6 +8,7 @@ import click
 
 def register(main: click.Group) -> None:
     from ..cli import _emit, handle_errors
+    from ..cli_table import say
     from ..cli_options import (by_option, date_range_options, day, db_option, exact_option, filter_option,
                                format_option, k_option, open_database, parse_filters, period_option, split_dims)
 
@@ -81,14 +82,14 @@ def register(main: click.Group) -> None:
         _emit(_compact(impact_display(pooled, k_shown), pooled), "table", exact)
         if stratify:
             shown = strata[strata["flagged"].fillna(False).astype(bool)]
-            click.echo(f"\nWithin each {stratify}: rows below four-fifths "
+            say(f"\nWithin each {stratify}: rows below four-fifths "
                        f"({len(shown)} of {len(strata)}; all rows with --format csv --view strata)")
             _emit(_compact(impact_display(shown, k_shown), shown)
                   .assign(**{stratify: shown["stratum"].to_numpy()}), "table", exact)
             click.echo(f"\nPooled vs within-{stratify} (Cochran-Mantel-Haenszel)")
             _emit(cmh_display(cmh, stratify).drop(columns=["Note", "Period"]), "table", exact)
             for note in cmh.loc[cmh["disagree"], "note"]:
-                click.echo(f"- {note}")
+                say(f"- {note}")
 
 
 COMPACT = ["Stage", "Group", "Selected / decided (n)", "Selection rate", "Reference", "Impact ratio",

@@ -10,6 +10,7 @@ import click
 
 from ..cli import _emit, handle_errors
 from ..cli_options import day, db_option, exact_option, format_option, k_option, open_database, period_option
+from ..cli_table import say
 
 K_OPTION = k_option("Minimum companies behind a money figure (default privacy.supplier_k, else privacy.k)")
 
@@ -37,14 +38,15 @@ def register(main: click.Group) -> None:
     @handle_errors
     def expiring(db, days, as_of, k, fmt, exact):
         """Certifications expiring soon (largest trailing spend first) and the spend at risk."""
+        from ..formatting import HIDDEN
         from ..metrics.suppliers_risk import expiring_certifications, spend_at_risk
         con = _con(db)
         as_of_day = day(as_of)
         _emit(expiring_certifications(con, as_of_day, days), fmt, exact)
         risk = spend_at_risk(con, as_of_day, days, k, exact=exact).iloc[0]
         if fmt == "table":
-            amount = "hidden (fewer than k companies)" if risk["suppressed"] else f"{risk['spend_at_risk']:,.2f}"
-            click.echo(f"Diverse spend at risk ({risk['trailing_from']} to {risk['as_of']}, suppliers left with no "
+            amount = f"{HIDDEN} (fewer than k companies)" if risk["suppressed"] else f"{risk['spend_at_risk']:,.0f}"
+            say(f"Diverse spend at risk ({risk['trailing_from']} to {risk['as_of']}, suppliers left with no "
                        f"diverse certification: {risk['suppliers']}, companies n = {risk['n']}): {amount}")
 
     @suppliers.command()

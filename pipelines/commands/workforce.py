@@ -7,11 +7,7 @@ import click
 from ..cli import _emit, handle_errors
 from ..cli_options import (by_option, date_range_options, day, db_option, exact_option, filter_option,
                            format_option, k_option, open_database, parse_filters, split_dims)
-
-
-def _say(text: str, fmt: str) -> None:
-    """Sentences around a table go to stderr for csv/json, so the output stays machine-readable."""
-    click.echo(text, err=fmt != "table")
+from ..cli_table import say as _say   # wrapped for a person, stderr for csv/json
 
 
 @click.command()

@@ -21,7 +21,7 @@ _SOURCES = {
     "all_dimensions": "_frame", "dimension_sets": "_frame",
     "GRAINS": "_periods", "Period": "_periods", "make_periods": "_periods", "full_periods": "_periods",
     "latest_full_period": "_periods", "full_period_rows": "_periods", "latest_full_period_rows": "_periods",
-    "MetricSpec": "_registry", "families": "_registry", "registry": "_registry",
+    "DISPLAY_CHARTS": "_registry", "Display": "_registry", "MetricSpec": "_registry", "families": "_registry", "registry": "_registry",
     "KEPT_ON_CLUSTER": "_results", "NotPrecomputedError": "_results", "stayed_on_cluster": "_results",
     "MetricFrame": "_view", "metric_frame": "_view",
 }

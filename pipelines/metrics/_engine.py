@@ -22,6 +22,7 @@ from ..errors import UsageError
 from ._frame import Query, all_dimensions
 from ._periods import PARTIAL_NOTE, Period, latest_full_period, make_periods
 from ._registry import MetricSpec, registry
+from ._snapshots import refuse_snapshot
 from ._stats import poisson_rate_interval, wilson_interval
 from ._suppression import suppression_mask
 from ..privacy.protect import PROTECTED_BELOW_K, protect_table
@@ -263,6 +264,7 @@ def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool
             raise NoDataError(f"no data loaded for {spec.family} metrics ({', '.join(missing)} "
                               f"not built: supply the family's CSVs and rebuild)")
         refuse_weighted(cur, spec)
+        refuse_snapshot(cur, spec)
         ctx = build_context(cur)
         config = ctx["config"]
         for dim in (filters or {}):

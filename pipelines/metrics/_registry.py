@@ -6,6 +6,7 @@ registry; a metric is defined once.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -20,8 +21,26 @@ CI_METHODS = {"wilson", "poisson", "none", "custom"}
 FIELDS = {"name", "family", "title", "definition", "formula", "unit", "numerator", "denominator",
           "n", "ci", "ci_method", "higher_is_better", "dimensions", "function", "requires",
           "references", "notes", "headline", "keys", "k_setting", "protection", "counts",
-          "needs_individual_rows"}
+          "needs_individual_rows", "display", "from_snapshots"}
 PROTECTION_RULES = {"count", "ratio", "gap", "own"}   # how a protected value follows from its parts
+# A registry `display:` hint lets a page draw the metric with no page code of its own
+# (dashboard/hinted.py draws each chart kind; docs/adding_a_metric.md walks through one)
+DISPLAY_CHARTS = {"trend", "bar"}
+DISPLAY_FIELDS = {"page", "chart", "section", "format", "axis"}
+_PAGE_NAME = re.compile(r"^[a-z][a-z_]*$")   # a file name in dashboard/app_pages/ (checked by the tests)
+
+
+@dataclass(frozen=True)
+class Display:
+    """Where and how a page shows a metric: `page` (its file in dashboard/app_pages/), `chart`
+    (trend: one line per group over the periods; bar: the groups' values in one period, one
+    bar group per key value), `section` (the heading above it), `format` (a unit whose number
+    format the values and axis take) and `axis` (the value axis title)."""
+    page: str
+    chart: str
+    section: str
+    format: str
+    axis: str
 
 
 @dataclass(frozen=True)
@@ -46,6 +65,7 @@ class MetricSpec:
     headline: bool = False
     keys: tuple[str, ...] = ()          # extra key columns (e.g. funnel stage): one table per key value
     k_setting: str = "privacy.k"        # which setting gives the suppression threshold
+    display: Display | None = None      # a page draws it from this hint alone (no page code)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def load_function(self) -> Callable:
@@ -59,6 +79,32 @@ def _dimensions(value) -> tuple[str, ...]:
     for item in [value] if isinstance(value, str) else list(value or []):
         names.extend(sets[item]) if item in sets else names.append(item)
     return tuple(dict.fromkeys(names))
+
+
+def _display(entry: dict[str, Any], source: str) -> Display | None:
+    hint = entry.get("display")
+    if hint is None:
+        return None
+    where = f"{source}: metric {entry['name']}: display"
+    if not isinstance(hint, dict):
+        raise ValueError(f"{where} must be a mapping of {sorted(DISPLAY_FIELDS)}")
+    unknown = set(hint) - DISPLAY_FIELDS
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
+    if not _PAGE_NAME.match(str(hint.get("page", ""))):
+        raise ValueError(f"{where}: page must name a dashboard page (e.g. hiring)")
+    if hint.get("chart") not in DISPLAY_CHARTS:
+        raise ValueError(f"{where}: chart must be one of {sorted(DISPLAY_CHARTS)}")
+    if hint["chart"] == "trend" and entry.get("keys"):
+        # one table per key value: a line per group and key would not read; a bar chart does
+        raise ValueError(f"{where}: a metric with keys ({', '.join(entry['keys'])}) is drawn as a bar chart")
+    if not str(hint.get("section") or "").strip():
+        raise ValueError(f"{where}: section (the heading shown above the chart) is required")
+    fmt = hint.get("format", entry["unit"])
+    if fmt not in UNITS:
+        raise ValueError(f"{where}: format must be one of {sorted(UNITS)}")
+    return Display(page=hint["page"], chart=hint["chart"], section=str(hint["section"]).strip(), format=fmt,
+                   axis=str(hint.get("axis") or entry["title"]).strip())
 
 
 def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
@@ -81,7 +127,8 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
         requires=tuple(entry.get("requires", [])), references=tuple(entry.get("references", [])),
         notes=(entry.get("notes") or "").strip(), headline=bool(entry.get("headline", False)),
         keys=tuple(entry.get("keys", [])), k_setting=entry.get("k_setting", "privacy.k"),
-        extra={key: entry[key] for key in ("protection", "counts", "needs_individual_rows") if key in entry})
+        display=_display(entry, source),
+        extra={key: entry[key] for key in ("protection", "counts", "needs_individual_rows", "from_snapshots") if key in entry})
 
 
 @lru_cache(maxsize=1)

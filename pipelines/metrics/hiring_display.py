@@ -6,8 +6,7 @@ import math
 
 import pandas as pd
 
-from ..privacy.protect import PROTECTED_BELOW_K
-from ._suppression import PRIMARY
+from ..formatting import hidden_label
 from .hiring_funnel import stage_sort_key
 
 
@@ -21,12 +20,6 @@ def _p(value) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return "<0.0001" if value < 0.0001 else f"{value:.4f}"
-
-
-def hidden_label(note: str, k: int) -> str:
-    # a protected row is hidden for its own (protected) count: never to protect another group
-    own = PRIMARY in (note or "") or PROTECTED_BELOW_K in (note or "")
-    return f"fewer than {k}" if own else "suppressed (protects a smaller group)"
 
 
 def stage_label(stage: str, next_stage: str | None) -> str:

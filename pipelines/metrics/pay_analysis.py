@@ -25,6 +25,7 @@ from ._frame import Query, all_dimensions
 from ._periods import Period
 from .pay_groups import reference_values, split_dims
 from .pay_protect import Protection, protection_for
+from .pay_factors import factor_names
 from .pay_regression import SEP, factor_matrix
 from .pay_snapshot import ln_pay, snapshot_frame
 
@@ -82,7 +83,7 @@ def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date |
         raise UsageError(f"{date} is outside the data ({ctx['history_start']} to {ctx['as_of']})")
     threshold = effective_k(config, k)
     protection = None if exact else protection_for(con, date, filters)
-    factors = list(config["pay"]["legitimate_factors"])
+    factors = factor_names(config)
     q = Query(con=con.cursor(), dims=dims, periods=[Period(date, date, str(date))],
               filters=dict(filters or {}), config=config, params={**ctx, "k": threshold})
     # category and cohort columns always come along (Art. 9(1)(g) categories, cohort review)
@@ -90,10 +91,11 @@ def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date |
                                 *extra_columns]))
     frame = snapshot_frame(q, factors=factors, extra_columns=extra)
     refs = reference_values(frame, dims, config)
-    people = frame[frame["has_pay"]].reset_index(drop=True)
+    people = frame[frame["has_pay"] & frame["has_factors"]].reset_index(drop=True)
     people["group"] = people[dims].astype(str).agg(SEP.join, axis=1)
     return PaySnapshot(date=date, people=people, dims=dims, reference=SEP.join(refs[d] for d in dims),
-                       k=threshold, config=config, excluded=int((~frame["has_pay"]).sum()), factors=factors,
+                       k=threshold, config=config, factors=factors,
+                       excluded=int((~(frame["has_pay"] & frame["has_factors"])).sum()),
                        protection=protection)
 
 

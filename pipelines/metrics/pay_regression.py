@@ -26,18 +26,21 @@ from scipy import stats
 from ._frame import Query
 from ._stats import Z95
 from .pay_groups import label, reference_values, split_dims, subsets
-from .pay_snapshot import NUMERIC_FACTORS, factor_column, ln_pay, snapshot_frame
+from .pay_factors import factor_names
+from .pay_snapshot import factor_column, ln_pay, snapshot_frame
 
+BLANK_FACTOR_NOTE = "employees with a blank numeric factor are not in the model"
 SEP = "\x1f"   # joins a person's compared-dimension values into one group key (never in data)
 
 
 def factor_matrix(frame: pd.DataFrame, factors) -> pd.DataFrame:
     """Columns for the legitimate factors: dummies `factor=level` (first sorted level left out)
-    for categorical ones, the value for numeric ones; constant columns are dropped."""
+    for categorical ones, the value for numeric ones (snapshot_frame gives those as floats, the
+    categorical ones as text); constant columns are dropped."""
     parts = []
     for f in factors:
         col = frame[factor_column(f)]
-        if f in NUMERIC_FACTORS:
+        if col.dtype.kind == "f":
             parts.append(col.astype(float).rename(f).reset_index(drop=True))
             continue
         levels = sorted(col.astype(str).unique())
@@ -154,7 +157,7 @@ def _model_rows(paid: pd.DataFrame, present: list[str], compared: list[str], ref
 
 
 def adjusted_pay_gap(q: Query) -> pd.DataFrame:
-    factors = list(q.config["pay"]["legitimate_factors"])
+    factors = factor_names(q.config)
     frame = snapshot_frame(q, factors=factors)
     refs = reference_values(frame, q.dims, q.config)
     compared_all, _ = split_dims(q.dims, q.config)
@@ -162,7 +165,10 @@ def adjusted_pay_gap(q: Query) -> pd.DataFrame:
     cov_type = q.config["pay"]["regression_cov_type"]
     rows = []
     for (start, end), period in frame.groupby(["period_start", "period_end"], sort=True):
-        paid = period[period["has_pay"]]
+        paid = period[period["has_pay"] & period["has_factors"]]
+        # people whose numeric factor is blank cannot enter the fit; said (not counted: a count
+        # of a few people beside protected cells would tell more than the cells do)
+        unfactored = bool((period["has_pay"] & ~period["has_factors"]).any())
         for gid, present in subsets(q.dims):
             compared = [d for d in present if d in compared_all]
             base = {"period_start": start, "period_end": end, "_gid": gid, **{d: None for d in q.dims}}
@@ -174,6 +180,8 @@ def adjusted_pay_gap(q: Query) -> pd.DataFrame:
                 continue
             controls = [d for d in compared_all if d not in compared]
             for row in _model_rows(paid, present, compared, refs, k, factors, cov_type, controls):
+                if unfactored:
+                    row["note"] = "; ".join(filter(None, [row["note"], BLANK_FACTOR_NOTE]))
                 rows.append({**base, **row})
     df = pd.DataFrame(rows)
     if df.empty:

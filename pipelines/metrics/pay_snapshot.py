@@ -19,12 +19,12 @@ from ..db import has_table
 from ..errors import DataError, UsageError
 from ..sqlsafe import ident, literal
 from ._frame import Query
+from ._snapshots import refuse_tenure_factor
+from .pay_factors import SPELL_FACTORS, Factor, extra_join, factor_select, resolve_factors, typed_factor
 
-# Columns of fct_employment_spells a legitimate factor may name (categorical), and the derived
-# numeric ones. Anything else in pay.legitimate_factors is a usage error, never SQL.
-CATEGORICAL_FACTORS = ("job_level", "job_family", "location", "department", "country",
-                       "employment_type", "performance_rating")
-NUMERIC_FACTORS = ("tenure_years",)
+# Columns of fct_employment_spells a category or cohort column may name (pay_factors.py says
+# what a legitimate factor may be). Anything else is a usage error, never SQL.
+CATEGORICAL_FACTORS = SPELL_FACTORS
 NO_RATES = "(SELECT NULL::VARCHAR AS currency, NULL::DATE AS month_start, NULL::DOUBLE AS rate_to_reporting WHERE false)"
 
 
@@ -47,15 +47,6 @@ def check_columns(columns, setting: str = "pay.worker_category / pay.cohort_colu
     return columns
 
 
-def check_factors(factors) -> list[str]:
-    factors = list(factors or [])
-    unknown = [f for f in factors if f not in CATEGORICAL_FACTORS + NUMERIC_FACTORS]
-    if unknown:
-        raise UsageError(f"pay.legitimate_factors: unknown factor(s) {', '.join(map(repr, unknown))}; "
-                         f"known: {', '.join(CATEGORICAL_FACTORS + NUMERIC_FACTORS)}")
-    return factors
-
-
 def _rates(q: Query) -> str:
     return "dim_fx_rates" if has_table(q.con, "dim_fx_rates") else NO_RATES
 
@@ -73,13 +64,12 @@ def _bonus_sql(q: Query, reporting: str) -> str:
             f"GROUP BY 1, 2")
 
 
-def snapshot_sql(q: Query, factors=(), extra_columns=(), bonus: bool = False) -> str:
-    """SELECT of the pay population for every period of `q` (q.register_periods() first)."""
+def snapshot_sql(q: Query, factors: list[Factor] = (), extra_columns=(), bonus: bool = False) -> str:
+    """SELECT of the pay population for every period of `q` (q.register_periods() first);
+    `factors` as resolve_factors returns them."""
     reporting = literal(q.config["reporting_currency"])
     cur = f"coalesce(s.currency, {reporting})"
-    factor_sql = "".join(
-        f", date_diff('day', s.hire_date, p.period_end) / 365.25 AS {ident(factor_column(f))}"
-        if f == "tenure_years" else f", s.{ident(f)} AS {ident(factor_column(f))}" for f in factors)
+    factor_sql = "".join(f", {factor_select(f, factor_column(f.name))}" for f in factors)
     extra_sql = "".join(f", s.{ident(c)} AS {ident(extra_column(c))}" for c in check_columns(extra_columns))
     bonus_join = bonus_cols = ""
     if bonus:
@@ -94,7 +84,7 @@ def snapshot_sql(q: Query, factors=(), extra_columns=(), bonus: bool = False) ->
             f"ON s.valid_from <= p.period_end AND p.period_end <= s.valid_to "
             f"LEFT JOIN {_rates(q)} fx ON fx.currency = s.currency "
             f"AND fx.month_start = date_trunc('month', p.period_end)"
-            f"{bonus_join} WHERE true{q.filter_where('s', 'p.period_end')}")
+            f"{extra_join(factors)}{bonus_join} WHERE true{q.filter_where('s', 'p.period_end')}")
 
 
 def _raise_missing_rates(frame: pd.DataFrame, reporting: str) -> None:
@@ -117,11 +107,14 @@ def _raise_missing_rates(frame: pd.DataFrame, reporting: str) -> None:
 
 
 def snapshot_frame(q: Query, factors=(), extra_columns=(), bonus: bool = False) -> pd.DataFrame:
-    """The pay population as a DataFrame, with `annual_pay`, `hourly_pay`, `has_pay`."""
+    """The pay population as a DataFrame, with `annual_pay`, `hourly_pay`, `has_pay` and
+    `has_factors` (false when a numeric factor is blank: such people stay out of the models)."""
     q.register_periods()
     if bonus and not has_table(q.con, "fct_bonuses"):
         raise UsageError("bonus measures need hr/bonuses.csv; none was loaded")
-    factors = check_factors(factors)
+    factors = resolve_factors(q.con, q.config, factors)
+    if any(f.origin == "tenure" for f in factors):
+        refuse_tenure_factor(q.con)
     frame = q.frame(snapshot_sql(q, factors, extra_columns, bonus))
     _raise_missing_rates(frame, q.config["reporting_currency"])
     salary = pd.to_numeric(frame["salary"], errors="coerce").astype(float)
@@ -130,12 +123,11 @@ def snapshot_frame(q: Query, factors=(), extra_columns=(), bonus: bool = False) 
     frame["hourly_pay"] = frame["annual_pay"] / hours_per_year(q.config)
     if bonus:
         frame["bonus"] = frame["bonus"].astype(float)
+    unknown = q.config["demographics"]["unknown_label"]
     for f in factors:
-        col = factor_column(f)
-        if f in NUMERIC_FACTORS:
-            frame[col] = frame[col].astype(float)
-        else:
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), "Unknown").astype(str)
+        frame[factor_column(f.name)] = typed_factor(frame[factor_column(f.name)], f, unknown)
+    numeric = [factor_column(f.name) for f in factors if f.numeric]
+    frame["has_factors"] = frame[numeric].notna().all(axis=1) if numeric else True
     # a total order by values (never by id: on Spark ids arrive as per-run pseudonyms), so a fit
     # sums the same rows in the same order whichever engine returned them
     order = [c for c in frame.columns if c != "employee_id"]

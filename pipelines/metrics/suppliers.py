@@ -130,9 +130,11 @@ def certified_spend_share(q: Query) -> pd.DataFrame:
 
 def _supplier_count(q: Query, condition: str, lines: str, extra: tuple[str, ...] = ()) -> pd.DataFrame:
     inner = f"SELECT * FROM ({period_cells_sql(q, lines, extra)}) WHERE spend_base = 'total'"
-    df = q.frame(q.grouped(inner, {"numerator": f"count(DISTINCT supplier_id) FILTER (WHERE {condition})"}))
+    # the count is of suppliers; n (what the k rule tests) of companies, so one company under
+    # several vendor ids or a group of subsidiaries is one contributor
+    df = q.frame(q.grouped(inner, {"numerator": f"count(DISTINCT supplier_id) FILTER (WHERE {condition})",
+                                   "n": f"count(DISTINCT ultimate_parent_id) FILTER (WHERE {condition})"}))
     df["value"] = df["numerator"].astype(float)
-    df["n"] = df["numerator"]
     return df
 
 

@@ -22,6 +22,7 @@ from ..config import effective_k
 from ..errors import UsageError
 from ..privacy.keys import read_salt
 from ._engine import build_context, compute, validate_dims
+from ._snapshots import refuse_snapshot
 from ._frame import Query
 from ._periods import Period
 from ._published import whole_years
@@ -102,6 +103,7 @@ def retention_curves(con, by=(), date_from: dt.date | None = None, date_to: dt.d
         one_value_filters(filters)
     cur = con.cursor()
     try:
+        refuse_snapshot(cur, spec)
         ctx = build_context(cur)
         config = ctx["config"]
         k_used = effective_k(config, k)

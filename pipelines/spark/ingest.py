@@ -17,6 +17,7 @@ import pyarrow as pa
 from ..contract import load_contract, table_for_key
 from ..errors import DataError
 from ..ingest import SourceFile, file_digest, raw_expr
+from ..mapping_extra import extra_names
 from ..sqlsafe import ident, safe_name
 from ..validate import (check_order, checked_sql, orphan_checks, orphan_quarantine_sql, quarantine_column_sql, valid_sql)
 from .adapter import SparkConnection, SparkSqlError
@@ -105,6 +106,15 @@ def load_raw(con: SparkConnection, sf: SourceFile) -> int:
     if sf.weight is not None:
         raise DataError(f"weighted rows (weight: {sf.weight.column}) are expanded by the duckdb engine "
                         "only (build with --engine duckdb)", file=sf.display)
+    if sf.snapshot is not None:
+        raise DataError("snapshot rows are collapsed into people by the duckdb engine only "
+                        "(build with --engine duckdb)", file=sf.display)
+    if extra_names(sf.table):
+        raise DataError("extra_columns are read by the duckdb engine only (build with --engine duckdb)",
+                        file=sf.display)
+    if sf.name_columns or sf.parent_by_name:
+        raise DataError("suppliers matched by name (supplier_by_name, parent_by_name) are matched by the "
+                        "duckdb engine only (build with --engine duckdb)", file=sf.display)
     if not sf.plain:
         raise DataError("several files, renames and columns from the file name are read by the "
                         "duckdb engine only (build with --engine duckdb)", file=sf.display)
