@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from .charts import FONT, HIDDEN, add_events, axis_format, format_value, period_axis, style
 from .narrative import latest_full_period
 from .narrative_suppliers import format_money
+from pipelines.formatting import group_label
 
 BASE_LABELS = {"addressable": "Share of addressable spend", "total": "Share of all spend"}
 UNION_NOTE = ("A supplier holding several certifications counts in each of its lines, so the lines can "
@@ -197,14 +198,14 @@ def breakdown_title(rows: pd.DataFrame, dim_label: str) -> str:
     if shown.empty:
         return f"Diverse share by {dim_label}: no group can be shown"
     hi, lo = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]
-    return (f"Diverse share by {dim_label}, {hi['period']}: highest in {hi['group']} ({format_value(hi['value'], 'share')}), "
-            f"lowest in {lo['group']} ({format_value(lo['value'], 'share')})")
+    return (f"Diverse share by {dim_label}, {hi['period']}: highest in {group_label(hi['group'])} ({format_value(hi['value'], 'share')}), "
+            f"lowest in {group_label(lo['group'])} ({format_value(lo['value'], 'share')})")
 
 
 def breakdown_summary(rows: pd.DataFrame, dim_label: str, k: int) -> str:
     groups = rows[rows["group"] != "All"]
     shown = _shown(groups).sort_values("value", ascending=False)
-    listed = "; ".join(f"{r['group']} {format_value(r['value'], 'share')} (n = {int(r['n'])})" for _, r in shown.iterrows())
+    listed = "; ".join(f"{group_label(r['group'])} {format_value(r['value'], 'share')} (n = {int(r['n'])})" for _, r in shown.iterrows())
     hidden = int(groups["suppressed"].sum())
     text = f"By {dim_label}: {listed or 'no group can be shown'}."
     if hidden:

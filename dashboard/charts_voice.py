@@ -76,7 +76,7 @@ def heatmap_figure(cells: pd.DataFrame, *, title: str, k: int) -> go.Figure:
             z[i][j] = c["value"]
             text = f"{format_value(c['value'], 'share')}<br>n = {int(c['n']):,}"
             colour = text_colour((c["value"] - lo) / (hi - lo))
-        hover[i][j] = f"{c['group']} · {c['measure']}: {label if grey[i][j] else text.replace('<br>', ', ')}"
+        hover[i][j] = f"{group_label(c['group'])} · {c['measure']}: {label if grey[i][j] else text.replace('<br>', ', ')}"
         notes.append({"x": j, "y": i, "text": text, "showarrow": False, "font": {"color": colour, "size": 11}})
     fig.add_trace(go.Heatmap(z=grey, x=list(range(len(measures))), y=list(range(len(groups))),
                              colorscale=[[0, HIDDEN_FILL], [1, HIDDEN_FILL]], showscale=False,
@@ -165,7 +165,7 @@ def gap_finding(gaps: pd.DataFrame, survey: str) -> tuple[str, pd.Series | None]
     top = rows[depth == depth.max()]
     row = top.loc[top["gap"].idxmin()]
     key = construct_title(row.get("construct", row.get("item_id", "")))
-    return (f"{key}, {survey}: {row['group']} {format_value(row['value'], 'share')} favourable, "
+    return (f"{key}, {survey}: {group_label(row['group'])} {format_value(row['value'], 'share')} favourable, "
             f"{abs(row['gap']) * 100:.1f} points below everyone else "
             f"(95% CI {abs(row['ci_high']) * 100:.1f} to {abs(row['ci_low']) * 100:.1f})"), row
 
@@ -207,7 +207,7 @@ def heatmap_summary(cells: pd.DataFrame, finding: pd.Series | None, survey: str,
                            for _, r in overall.iterrows())
         parts.append(f"Survey {survey}, everyone (n = {int(overall['n'].max()):,}): {values}.")
     if finding is not None:
-        parts.append(f"Largest significant shortfall: {finding['group']} on "
+        parts.append(f"Largest significant shortfall: {group_label(finding['group'])} on "
                      f"{construct_title(finding['construct']).lower()}, "
                      f"{format_value(finding['value'], 'share')} favourable (n = {int(finding['n']):,}) against "
                      f"{format_value(finding['rest_value'], 'share')} for everyone else, a gap of "

@@ -13,6 +13,7 @@ from . import data
 from .hinted import hinted_block, hinted_by, hinted_specs
 
 
+GLOSSARY_SEEN = "glossary_seen"   # session key: terms already linked on this page view (streamlit_app resets it)
 _PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*%?$")
 
 
@@ -54,11 +55,18 @@ def no_data(family_title: str, files: str) -> None:
             "with `equity build`.")
 
 
+def glossary_linked(text: str) -> str:
+    """`text` with each statistic's first use on this page linked to the Methodology glossary
+    (the set of terms already linked is reset on every run of the app, i.e. per page view)."""
+    from .glossary import link_first_uses
+    return link_first_uses(text, st.session_state.setdefault(GLOSSARY_SEEN, set()))
+
+
 def chart_block(fig, table: pd.DataFrame, summary: str, key: str, filename: str) -> None:
     """Chart, its text summary, its data table and a CSV of exactly the table shown."""
     st.plotly_chart(fig, width="stretch", key=f"chart-{key}",
                     config={"displaylogo": False})
-    st.markdown(summary)
+    st.markdown(glossary_linked(summary))
     with st.expander("Data table", expanded=False):
         safe_dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
     st.download_button("Download this table (CSV)", data=to_csv(table), file_name=filename,
@@ -67,7 +75,7 @@ def chart_block(fig, table: pd.DataFrame, summary: str, key: str, filename: str)
 
 def table_block(table: pd.DataFrame, summary: str, key: str, filename: str) -> None:
     """A table that is the finding itself (no chart): summary, the table, its CSV download."""
-    st.markdown(summary)
+    st.markdown(glossary_linked(summary))
     safe_dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
     st.download_button("Download this table (CSV)", data=to_csv(table), file_name=filename,
                        mime="text/csv", key=f"download-{key}")

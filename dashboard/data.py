@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.db import built_tables, events_of, has_table, lock_down
+from pipelines.metrics._snapshots import snapshot_refusal
 from pipelines.metrics import NoDataError, all_dimensions, build_context, compute, families, registry
 from pipelines.quality_report import quality_summary
 from pipelines.sqlsafe import ident
@@ -83,6 +84,13 @@ def run_info(version: DbVersion) -> dict:
             "reporting_currency": ctx["config"]["reporting_currency"]}
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def unsupported(version: DbVersion, name: str) -> str | None:
+    """Why metric `name` cannot be computed from this build (a snapshot source without person
+    ids has no turnover: pipelines/metrics/_snapshots.py); None when it can."""
+    return snapshot_refusal(cursor(version), registry()[name])
+
+
 def family_loaded(version: DbVersion, family: str) -> bool:
     """Are all marts a family's metrics need present in this build?"""
     needs = {t for s in registry().values() if s.family == family for t in s.requires}
@@ -123,4 +131,4 @@ def quality(version: DbVersion) -> dict[str, pd.DataFrame]:
 
 
 __all__ = ["BUILD_HINT", "DbVersion", "NoDataError", "cursor", "db_path", "db_version", "events",
-           "families", "family_loaded", "metric_table", "quality", "registry", "run_info"]
+           "families", "family_loaded", "unsupported", "metric_table", "quality", "registry", "run_info"]

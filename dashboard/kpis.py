@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipelines.metrics import MetricSpec, compute, registry
+from pipelines.metrics import MetricSpec, NoDataError, compute, registry
 
 from .charts import format_value
 from .narrative import full_periods
@@ -23,6 +23,12 @@ class Headline:
     ci: str
     trend: pd.DataFrame      # the overall rows of every full period (for a sparkline)
     suppressed: bool
+
+    @property
+    def n_text(self) -> str:
+        """'n = 2,491 (what it counts)': headcount's n (people on one day) and turnover's n
+        (everyone employed in the period) sit side by side and differ, so each says what it counts."""
+        return f"n = {self.n} ({self.spec.n})" if self.n else ""
 
 
 def full_or_all_periods(rows: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +52,10 @@ def change_text(spec: MetricSpec, latest: pd.Series, previous: pd.Series | None)
 def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline | None:
     """The latest full period's overall value; None for a composition metric (its overall
     row is 100% by definition, e.g. representation) or when there is no row."""
-    table = compute(con, spec.name, period=period, **kwargs)
+    try:
+        table = compute(con, spec.name, period=period, **kwargs)
+    except NoDataError:   # a metric the data cannot support (e.g. turnover from unlinked snapshots)
+        return None
     overall = table[table["group"] == "All"]
     label = ""
     for key in spec.keys:   # one series per key value (e.g. spend share of addressable vs all spend):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.metrics import MetricSpec
+from pipelines.metrics import MetricSpec, full_period_rows, latest_full_period_rows
 from pipelines.formatting import breakdown_label, hidden_label
 
 from .charts import format_value, group_label
@@ -25,6 +25,12 @@ FINDING_MIN_N = 30
 suppressed_label = hidden_label
 
 
+def groups_not_shown(hidden: int, k: int) -> list[str]:
+    """The sentence counting a summary's hidden groups (none when nothing is hidden), worded
+    once for every page and report section that uses it."""
+    return [f"{hidden} group(s) not shown: their protected count is below {k}."] if hidden else []
+
+
 def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return rows
@@ -32,12 +38,22 @@ def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["period_start"] == last]
 
 
+def headline_period(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows a title or summary speaks of and how it names their period: the latest full
+    period, as the Overview and the PDF use (a partial 2026 beside a full 2025 is not the
+    headline); when every period is partial, the latest one, named as partial."""
+    latest = latest_full_period_rows(rows)
+    if latest.empty:
+        return latest, ""
+    partial = len(full_period_rows(latest)) < len(latest)
+    return latest, f"{latest['period'].iat[0]}{' (partial period)' if partial else ''}"
+
+
 def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
-    """A chart title that states the finding for the latest period."""
-    latest = latest_period(rows)
+    """A chart title that states the finding for the latest full period."""
+    latest, period = headline_period(rows)
     if latest.empty:
         return f"{spec.title}: no data for the selected period"
-    period = latest["period"].iat[0]
     shown = latest[~latest["suppressed"] & latest["value"].notna()]
     if shown.empty:
         return f"{spec.title}, {period}: every group is below the privacy threshold"
@@ -46,25 +62,25 @@ def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
         return f"{spec.title} was {format_value(row['value'], spec.unit)} in {period}"
     if len(shown) == 1:
         row = shown.iloc[0]
-        return (f"{spec.title}, {period}: {row['group']} {format_value(row['value'], spec.unit)}; "
+        return (f"{spec.title}, {period}: {group_label(row['group'])} {format_value(row['value'], spec.unit)}; "
                 "other groups are too small to show")
     hi = shown.loc[shown["value"].idxmax()]
     lo = shown.loc[shown["value"].idxmin()]
     if spec.higher_is_better is False:
-        return (f"{spec.title}, {period}: highest for {hi['group']} ({format_value(hi['value'], spec.unit)}), "
-                f"lowest for {lo['group']} ({format_value(lo['value'], spec.unit)})")
-    return (f"{spec.title}, {period}: {hi['group']} highest ({format_value(hi['value'], spec.unit)}), "
-            f"{lo['group']} lowest ({format_value(lo['value'], spec.unit)})")
+        return (f"{spec.title}, {period}: highest for {group_label(hi['group'])} ({format_value(hi['value'], spec.unit)}), "
+                f"lowest for {group_label(lo['group'])} ({format_value(lo['value'], spec.unit)})")
+    return (f"{spec.title}, {period}: {group_label(hi['group'])} highest ({format_value(hi['value'], spec.unit)}), "
+            f"{group_label(lo['group'])} lowest ({format_value(lo['value'], spec.unit)})")
 
 
 def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k: int) -> str:
-    """Two or three sentences a screen-reader user gets instead of the chart."""
-    latest = latest_period(rows)
+    """Two or three sentences a screen-reader user gets instead of the chart, of the same
+    period as its title."""
+    latest, period = headline_period(rows)
     if latest.empty:
         return "No rows for the selected period."
-    period = latest["period"].iat[0]
     parts = []
-    ov = latest_period(overall)
+    ov = overall[overall["period_start"] == latest["period_start"].iat[0]] if len(overall) else overall
     composition = (not ov.empty and spec.unit == "share"
                    and bool((ov["numerator"] == ov["denominator"]).fillna(False).iat[0]))   # shares of a whole
     if composition and not bool(ov["suppressed"].fillna(True).iat[0]):
@@ -80,11 +96,9 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
     if len(shown) > 1:
         hi = shown.loc[shown["value"].idxmax()]
         lo = shown.loc[shown["value"].idxmin()]
-        parts.append(f"Highest: {hi['group']} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
-                     f"lowest: {lo['group']} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,}).")
-    hidden = int(latest["suppressed"].sum())
-    if hidden:
-        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
+        parts.append(f"Highest: {group_label(hi['group'])} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
+                     f"lowest: {group_label(lo['group'])} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,}).")
+    parts += groups_not_shown(int(latest["suppressed"].sum()), k)
     return " ".join(parts)
 
 

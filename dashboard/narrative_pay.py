@@ -7,7 +7,8 @@ import pandas as pd
 
 from pipelines.formatting import format_measure, format_money
 
-from .narrative import FINDING_MIN_N, latest_period, suppressed_label
+from .narrative import FINDING_MIN_N, groups_not_shown, headline_period, suppressed_label
+from pipelines.formatting import group_label
 
 
 def _pct(value: float) -> str:
@@ -19,22 +20,22 @@ def _relative_phrase(value: float, reference: str) -> str:
 
 
 def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
-    """Title for the raw-vs-adjusted chart: the largest adjusted disadvantage in the latest period."""
-    latest = latest_period(rows)
+    """Title for the raw-vs-adjusted chart: the largest adjusted disadvantage in the latest full
+    period (the Overview's and the PDF's)."""
+    latest, period = headline_period(rows)
     if latest.empty:
         return "Pay gaps: no data for the selected period"
-    period = latest["period"].iat[0]
     adjusted = latest[(latest["measure"] == "adjusted") & latest["relative"].notna()]
     if adjusted.empty:
         return f"Pay gaps, {period}: no group is large enough to show"
     worst = adjusted.loc[adjusted["relative"].idxmin()]
-    return (f"Adjusted pay gap, {period}: {worst['group']} {_relative_phrase(worst['relative'], worst['reference'])} "
+    return (f"Adjusted pay gap, {period}: {group_label(worst['group'])} {_relative_phrase(worst['relative'], worst['reference'])} "
             f"with the same {factors_text}")
 
 
 def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
-    """Sentences a screen-reader user gets instead of the raw-vs-adjusted chart."""
-    latest = latest_period(rows)
+    """Sentences a screen-reader user gets instead of the raw-vs-adjusted chart (the title's period)."""
+    latest, period = headline_period(rows)
     if latest.empty:
         return "No rows for the selected period."
     parts = []
@@ -48,10 +49,8 @@ def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
         if raw is not None and pd.notna(raw["relative"]):
             text += f", {_pct(raw['relative'])} {'less' if raw['relative'] < 0 else 'more'} before them"
         parts.append(text + ".")
-    hidden = int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum())
-    if hidden:
-        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
-    head = f"Pay relative to the reference group on {latest['period_end'].iat[0]} ({latest['period'].iat[0]}). "
+    parts += groups_not_shown(int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum()), k)
+    head = f"Pay relative to the reference group on {latest['period_end'].iat[0]} ({period}). "
     return head + (" ".join(parts) if parts else "No group is large enough to show.")
 
 
@@ -60,7 +59,7 @@ def pay_gap_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
     out = []
     for _, r in rows.sort_values(["period_end", "group", "measure"]).iterrows():
         shown = not r["suppressed"] and pd.notna(r["relative"])
-        out.append({"Period": r["period"], "Group": r["group"], "Reference": r["reference"],
+        out.append({"Period": r["period"], "Group": group_label(r["group"]), "Reference": "" if pd.isna(r["reference"]) else group_label(r["reference"]),
                     "Measure": r["measure"],
                     "Pay relative to reference": f"{r['relative']:+.1f}%" if shown else
                     (suppressed_label(r["note"], k) if r["suppressed"] else r["note"] or "no gap"),
@@ -111,7 +110,7 @@ def decomposition_title(summary: pd.DataFrame) -> str:
         return "Decomposition: no group is large enough to show"
     top = summary.loc[summary["n_group"].idxmax()]
     share = top["unexplained"] / top["gap_log_points"] if top["gap_log_points"] else float("nan")
-    pair = f"{top['group']} and {top['reference']}"
+    pair = f"{group_label(top['group'])} and {group_label(top['reference'])}"
     if 0 <= share <= 1:
         return (f"{share:.0%} of the {top['raw_gap_pct']:.1f}% pay gap between {pair} "
                 "is not explained by the legitimate factors")
@@ -143,7 +142,7 @@ def remediation_table(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
 def remediation_summary(summary: pd.DataFrame, total: dict, currency: str) -> str:
     """Before -> after per group, what the cost buys, whether the target is met."""
     shown = summary.dropna(subset=["gap_after_pct"])
-    moves = ", ".join(f"{r.group} {r.gap_before_pct:.2f}% → {r.gap_after_pct:.2f}%" for r in shown.itertuples()
+    moves = ", ".join(f"{group_label(r.group)} {r.gap_before_pct:.2f}% → {r.gap_after_pct:.2f}%" for r in shown.itertuples()
                       if r.gap_before_pct < 0 or r.gap_after_pct < 0)
     target = f"{-total['target_gap_pct']:g}%" if total["target_gap_pct"] else "0%"
     text = (f"The least-cost plan for an adjusted gap of {target} or better, re-measured by refitting the adjusted "
@@ -157,7 +156,7 @@ def remediation_summary(summary: pd.DataFrame, total: dict, currency: str) -> st
                  "rounded up to whole currency units).")
     skipped = summary[summary["gap_after_pct"].isna()]
     if len(skipped):
-        text += " Not assessed: " + "; ".join(f"{r.group} ({r.note})" for r in skipped.itertuples()) + "."
+        text += " Not assessed: " + "; ".join(f"{group_label(r.group)} ({r.note})" for r in skipped.itertuples()) + "."
     return text
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.formatting import p_cell
+from pipelines.formatting import breakdown_label, group_label, p_cell
 from pipelines.metrics import MetricSpec
 
 from .charts import format_value
 from .narrative import display_table, suppressed_label
+
+
+# key columns shown as words: groups as "Woman, Asian", breakdowns as "gender × race ethnicity"
+READABLE = {"group": group_label, "dimensions": breakdown_label}
 
 
 def difference_table(rows: pd.DataFrame, *, first: dict[str, str], other: tuple[str, str, str],
@@ -19,7 +23,8 @@ def difference_table(rows: pd.DataFrame, *, first: dict[str, str], other: tuple[
     Holm-adjusted p and a plain-language verdict. `first` maps leading output columns to row
     columns; `other` is (title, value column, n column). A row without a difference keeps its
     note (e.g. "group suppressed") and shows no figures."""
-    out = pd.DataFrame({title: rows[col].fillna("").astype(str) for title, col in first.items()})
+    out = pd.DataFrame({title: rows[col].map(READABLE[col]) if col in READABLE else rows[col].fillna("").astype(str)
+                        for title, col in first.items()})
     title, value_col, n_col = other
     shown = rows[difference].notna()
 
@@ -55,7 +60,7 @@ def side_by_side_table(table: pd.DataFrame, sides: list[tuple[str, str, str, int
     """Groups with several metrics side by side. `sides`: (column prefix, title, unit, k);
     each side shows its own value, CI, n and suppression wording ("fewer than k" with its
     own k), or "no data" when the group does not exist on that side."""
-    out = pd.DataFrame({"Breakdown": table["dimensions"].replace("", "overall"), "Group": table["group"]})
+    out = pd.DataFrame({"Breakdown": table["dimensions"].map(breakdown_label), "Group": table["group"].map(group_label)})
     for prefix, title, unit, k in sides:
         values, cis, ns = [], [], []
         for _, r in table.iterrows():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .charts import format_value
+from pipelines.formatting import group_label
 
 
 def lowest_retention_group(summary: pd.DataFrame) -> str | None:
@@ -30,13 +31,16 @@ def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:
     overall = summary[summary["group"] == "All"]
     if not overall.empty and pd.notna(overall["12m"].iat[0]):
         o = overall.iloc[0]
-        parts.append(f"Overall, {format_value(o['12m'], 'share')} stay 12 months (95% CI "
-                     f"{format_value(o['12m_ci_low'], 'share')} to {format_value(o['12m_ci_high'], 'share')}) and "
-                     f"{format_value(o['24m'], 'share')} stay 24 months; n = {int(o['n']):,}.")
+        # the headline "Retention at 12 months" is one year at a time: this pooled figure is a
+        # different estimate and says so, or a reader meets two 12-month retentions for one firm
+        parts.append(f"Pooled over every year of the window, {format_value(o['12m'], 'share')} stay 12 months "
+                     f"(95% CI {format_value(o['12m_ci_low'], 'share')} to {format_value(o['12m_ci_high'], 'share')}) "
+                     f"and {format_value(o['24m'], 'share')} stay 24 months; n = {int(o['n']):,}. The yearly "
+                     "\"Retention at 12 months\" figures (Overview, trends below) measure one year at a time.")
     shown = summary[~summary["suppressed"] & (summary["group"] != "All") & summary["24m"].notna()]
     if len(shown) > 1:
         lo = shown.loc[shown["24m"].idxmin()]
-        parts.append(f"Lowest 24-month retention: {lo['group']} {format_value(lo['24m'], 'share')} "
+        parts.append(f"Lowest 24-month retention: {group_label(lo['group'])} {format_value(lo['24m'], 'share')} "
                      f"(95% CI {format_value(lo['24m_ci_low'], 'share')} to "
                      f"{format_value(lo['24m_ci_high'], 'share')}, n = {int(lo['n']):,}).")
     if logrank is not None:
@@ -60,7 +64,7 @@ def ratio_title(rows: pd.DataFrame, threshold: float) -> str:
     clear = shown[shown["ci_high"] < threshold]
     if not clear.empty:
         lo = clear.loc[clear["value"].idxmin()]
-        return (f"{lo['group']} promoted at {lo['value']:.2f} times the rate of {ref} (95% CI up to "
+        return (f"{group_label(lo['group'])} promoted at {lo['value']:.2f} times the rate of {ref} (95% CI up to "
                 f"{lo['ci_high']:.2f}); {len(clear)} group(s) clearly below {threshold}")
     return f"No group is clearly promoted less than {threshold} times as often as {ref}"
 
@@ -69,7 +73,7 @@ def ratio_summary(rows: pd.DataFrame, k: int) -> str:
     shown = rows[~rows["suppressed"] & rows["value"].notna() & (rows["group"] != "All")]
     if shown.empty:
         return "No group has enough people to be compared."
-    parts = [f"{r['group']}: {r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, "
+    parts = [f"{group_label(r['group'])}: {r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, "
              f"Fisher p = {r['p_value_fisher']:.2g}, n = {int(r['n']):,})"
              for _, r in shown.iterrows() if r["note"] != "reference group"]
     ref = shown["reference_group"].dropna()
@@ -115,7 +119,7 @@ def impact_sentence(result, unit: str) -> str:
     level, slope = coef.loc["level change at event"], coef.loc["slope change per month"]
     fmt = (lambda v: f"{v * 100:+.2g} points") if unit in ("share", "rate") else (lambda v: f"{v:+.3g}")
     return (f"At '{result.event}' ({result.event_date}) the monthly {result.metric.replace('_', ' ')} "
-            f"for {result.group} changed in level by {fmt(level['estimate'])} (95% CI "
+            f"for {group_label(result.group)} changed in level by {fmt(level['estimate'])} (95% CI "
             f"{fmt(level['ci_low'])} to {fmt(level['ci_high'])}) and in slope by {fmt(slope['estimate'])} "
             f"per month (95% CI {fmt(slope['ci_low'])} to {fmt(slope['ci_high'])}), from "
             f"{result.months_before} months before and {result.months_after} after. {result.caution}")
@@ -160,7 +164,7 @@ def pipeline_summary(rows: pd.DataFrame, levels: list[str], k: int, limit: int =
 def impact_title(result, unit: str) -> str:
     """States whether the level changed at the event beyond its 95% interval."""
     level = result.coefficients.set_index("term").loc["level change at event"]
-    what = f"{result.metric.replace('_', ' ')} for {result.group}"
+    what = f"{result.metric.replace('_', ' ')} for {group_label(result.group)}"
     if level["ci_low"] > 0 or level["ci_high"] < 0:
         direction = "rose" if level["estimate"] > 0 else "fell"
         size = f"{level['estimate'] * 100:+.2g} points" if unit in ("share", "rate") else f"{level['estimate']:+.3g}"

@@ -16,6 +16,7 @@ if str(ROOT.parent) not in sys.path:   # `streamlit run` puts only this folder o
 
 from dashboard import data  # noqa: E402
 from dashboard.auth import require_sign_in  # noqa: E402
+from dashboard.components import GLOSSARY_SEEN  # noqa: E402
 from dashboard.controls import sidebar  # noqa: E402
 from pipelines.metrics import KEPT_ON_CLUSTER, stayed_on_cluster  # noqa: E402
 
@@ -39,6 +40,7 @@ pages = [st.Page(str(ROOT / path), title=title, icon=icon, default=(i == 0))
 navigation = st.navigation(pages)
 version = data.db_version()
 sidebar(version)
+st.session_state[GLOSSARY_SEEN] = set()   # each page view links a statistic's first use to the glossary
 try:
     navigation.run()
 except Exception as exc:   # a Spark results database answers only what it holds

@@ -20,7 +20,7 @@ MAX_CELL = 28          # a longer cell wraps inside its column; the column is pl
 LONG_COLUMNS = {"group", "value", "ci_low", "ci_high", "n", "suppressed", "metric"}
 # header words a reader knows, for the raw names that are not plain English with underscores
 HEADERS = {"n": "n", "p_holm": "Holm p", "p_value": "p", "suppressed": "Hidden"}
-WORDS = {"pct": "%", "ci": "CI", "usd": "USD", "eur": "EUR", "gbp": "GBP", "id": "ID"}
+WORDS = {"pct": "%", "ci": "CI", "usd": "USD", "eur": "EUR", "gbp": "GBP", "id": "ID", "eu": "EU", "uk": "UK", "se": "SE"}
 
 
 def table_width() -> int:

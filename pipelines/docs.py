@@ -220,6 +220,11 @@ relative to FOLDER). The draft lists, as comments:
   dated the same; a `TODO` naming `snapshot` when no year is in the name), never a generated
   id in a date column; a `{{generated: line}}` id
   (with `duplicates: keep`) when no id column exists;
+- under `hr/job_history`, commented out, an `extra_columns` entry of `type: number` for each
+  numeric column of its file that nothing reads (not a column of whole numbers all different,
+  an id, nor a count): `#   yrs_since_phd: {{column: yrs.since.phd, type: number}}`. Which
+  are legitimate pay factors is a policy choice, so a person uncomments the ones
+  `pay.legitimate_factors` names;
 - at the end, every column no mapping reads, with its shape (the values only for small value
   sets, so names and ids are not copied), and counts such as `Freq` flagged as aggregated rows.
 
@@ -389,7 +394,8 @@ into the contract's one row per person by these rules, which never invent a day:
   observation year recorded on its last day.
 - **Censored.** A person in the last snapshot is still employed.
 - A person missing from one snapshot and back in a later one is taken as employed
-  throughout (the contract holds one employment spell per person). The person's attributes
+  throughout (the contract holds one employment spell per person); how many people that
+  bridges is recorded (`snapshot_sources.people_with_gaps`). The person's attributes
   are those of their latest snapshot; `hr/job_history` keeps one row per snapshot
   (`effective_date` = the snapshot date), so pay and job are those of each snapshot.
 - A derived hire date (`hire_date: {{expr: "DATE '2020-12-31' - to_years(CAST(YearsAtCompany
@@ -437,10 +443,12 @@ Turnover from snapshots counts the exits of an interval over the average month-e
 (as always); with exits dated on the interval's last days, that is the exits over the people
 employed in the interval. The build records what it read in the `snapshot_sources` table
 (file, linked, number of snapshots, first and last date, whether hire and exit dates were
-mapped), the run manifest counts the rows read and, in `records_loaded`, the people. Two rows
+mapped, people with gaps), the run manifest counts the rows read and, in `records_loaded`, the people. Two rows
 of one person in one snapshot stop the build (duplicate key); a row whose snapshot date is
 missing or not a date is quarantined (column `snapshot.date`). `snapshot` applies to
-`hr/employees` only, and the duckdb engine collapses it (the Spark engine refuses it).
+`hr/employees` only, and the duckdb engine collapses it (the Spark engine refuses it). The
+dashboard pages and the PDF report show what is supported and say, in place of the rest, why
+it cannot be computed from this data.
 """
 
 

@@ -16,8 +16,8 @@ _P_VALUE = re.compile(r"(^|[\s_(])p($|[\s_)])|p_value|p_holm")
 _LOG_POINTS = re.compile(r"log|explained|endowments|coefficients|interaction")   # Oaxaca parts, in ln points
 NOT_DISCLOSED = "Not disclosed"
 # the one word for a figure that is not shown, in every view (dashboard, PDF, CLI): "hidden"; its
-# cell says why ("fewer than 5", or that it protects a smaller group), never "suppressed",
-# "withheld" or a blank that could be read as zero
+# cell says why ("fewer than 5", or that it protects a smaller group), never another word for
+# it or a blank that could be read as zero
 HIDDEN = "hidden"
 HIDDEN_TO_PROTECT = f"{HIDDEN} (protects a smaller group)"
 _NO_ANSWER = {"": NOT_DISCLOSED, "none": NOT_DISCLOSED, "nan": NOT_DISCLOSED}
@@ -87,9 +87,12 @@ def format_ci(low: float | None, high: float | None, unit: str) -> str:
 
 
 def interval_cell(low: str, high: str) -> str:
-    """Two formatted bounds as one cell, "42.6–54.5%" (a shared % written once); blank if either is."""
+    """Two formatted bounds as one cell, "42.6–54.5%" (a shared % written once); blank if either
+    is. A negative bound reads "-1.2% to 8.5%": a dash beside a minus sign would be misread."""
     if not low or not high:
         return ""
+    if low.startswith("-") or high.startswith("-"):
+        return f"{low} to {high}"
     suffix = "%" if low.endswith("%") and high.endswith("%") else ""
     return f"{low.removesuffix(suffix)}–{high}"
 

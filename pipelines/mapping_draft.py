@@ -40,9 +40,10 @@ def _text(dumper: yaml.SafeDumper, value: str):
 _Dumper.add_representer(str, _text)
 
 
-def _dump(obj: dict, indent: int) -> list[str]:
+def _dump(obj: dict, indent: int, flow: bool | None = False) -> list[str]:
+    """Block YAML lines; flow=None writes innermost mappings on one line ({column: x, type: number})."""
     text = yaml.dump(obj, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10 ** 9,
-                     default_flow_style=False)
+                     default_flow_style=flow)
     return [" " * indent + line for line in text.splitlines()]
 
 
@@ -123,6 +124,13 @@ def _table_lines(draft: TableDraft) -> list[str]:
             lines += _comment(f"{choice.column}: ", 6)
         else:
             lines += _dump({choice.column: choice.spec}, 6)
+    if draft.extra:
+        # commented out: a pay factor is a policy choice (docs/data_contract.md, extra_columns)
+        lines += _comment("numbers no column reads; to control for some in the pay model "
+                          "(pay.legitimate_factors), uncomment them:", 4, "TODO: ")
+        block = _dump({"extra_columns": {name: {"column": header, "type": "number"}
+                                         for name, header in draft.extra.items()}}, 0, flow=None)
+        lines += ["    # " + line for line in block]
     return lines
 
 

@@ -34,7 +34,8 @@ _RESERVED = {"valid_from", "valid_to", "period_start", "period_end", "salary", "
              "hourly_pay", "has_pay", "bonus", "tenure_years"}
 
 
-def _reserved() -> set[str]:
+def reserved_names() -> set[str]:
+    """Names an extra column may not take: every HR contract column and the pay marts' own."""
     tables = load_contract()
     return _RESERVED | {c for t in tables.values() if t.family == "hr" for c in t.columns}
 
@@ -53,7 +54,7 @@ def with_extra_columns(table: Table, spec: dict[str, Any]) -> tuple[Table, dict[
         raise DataError(f"{what}: extra_columns must map new column names to a source column or "
                         f"{{column|expr|value: ..., type: number|label}}", file="equity.yml")
     columns, specs = dict(table.columns), {}
-    reserved = _reserved()
+    reserved = reserved_names()
     for name, col_spec in raw.items():
         name = str(name)
         key = f"{what}: extra_columns.{name}"

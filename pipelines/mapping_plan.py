@@ -5,12 +5,14 @@ point a person must decide.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .contract import Table, load_contract
 from .mapping_guess import (STRONG, WEAK, ColumnChoice, assign, date_choice, hint, norm,
                             table_matches, value_map)
+from .mapping_extra import reserved_names as extra_reserved
 from .mapping_sources import YEAR_PATTERN, Source
 
 ISO = "%Y-%m-%d"
@@ -53,6 +55,7 @@ class TableDraft:
     date_format: str | None = None
     duplicates: str | None = None
     snapshot: dict | None = None        # hr/employees read as snapshots (mapping_snapshot)
+    extra: dict[str, str] = field(default_factory=dict)   # proposed extra_columns: name -> numeric column
     notes: list[str] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
 
@@ -126,11 +129,33 @@ def make_plan(sources: list[Source]) -> Plan:
             if others.get(name):
                 draft.notes.append(f"also possible from: {'; '.join(others[name])}")
             drafts.append(draft)
+    for draft in drafts:
+        if draft.table.name == "hr__job_history":
+            draft.extra = extra_candidates(draft.source, drafts)
     plan = Plan(tables=drafts, unmatched=_unmatched(sources, drafts))
     if "recruiting__applications" in best and "recruiting__application_stages" not in best:
         plan.settings["recruiting"] = {"stage_order": ["applied", "hired"]}
         plan.setting_notes.append("no stages file was found: a one-stage funnel (applied -> status)")
     return plan
+
+
+def extra_candidates(source: Source, drafts: list[TableDraft]) -> dict[str, str]:
+    """Numeric columns of the job history's source that no mapping reads, by the extra_columns
+    name proposed for each: pay factors the contract has no column for (years since a PhD).
+    Only proposed, commented out: which are legitimate factors is a policy choice, and a number
+    column quarantines a row whose cell is not a number."""
+    used, reserved = set().union(*(d.used for d in drafts if d.source is source)), extra_reserved()
+    out: dict[str, str] = {}
+    for header, profile in source.columns.items():
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", header)     # DistanceFromHome -> Distance_From_Home
+        name = re.sub(r"[^a-z0-9]+", "_", snake.lower()).strip("_")
+        name = (name if name[:1].isalpha() else f"x_{name}")[:63]
+        if (header in used or header.startswith("_unnamed_column_") or not profile.numeric
+                or (profile.unique and profile.integer) or norm(header) in COUNT_NAMES
+                or name in reserved or name in out):
+            continue        # an id, a count (weight) or a name the build refuses is no pay factor
+        out[name] = header
+    return out
 
 
 def _draft(table: Table, source: Source, score: float, found: dict[str, tuple[float, str]]) -> TableDraft:
@@ -208,6 +233,9 @@ def _snapshot_choice(draft: TableDraft, name: str) -> ColumnChoice:
         choice.todo.append("the snapshot date of each file, as in hr/employees' snapshot" if date else
                            "no date found: the day each row's job holds from; for a snapshot file, a "
                            "day on or before its snapshot date, e.g. {value: 'YYYY-MM-DD'}")
+        example = None if date else hint(name, draft.source.columns)
+        if example:
+            choice.todo.append(f"or, with hire_date derived from years of service, {example}")
     return choice
 
 

@@ -48,6 +48,7 @@ class Snapshot:
     count: int | None = None              # distinct snapshot dates read (set by collapse)
     first: dt.date | None = None
     last: dt.date | None = None
+    gaps: int | None = None               # linked people missing from a snapshot between two they are in
 
 
 def snapshot_spec(spec: dict[str, Any], table_name: str, key: str, parse_date) -> Snapshot | None:
@@ -136,6 +137,12 @@ def collapse_snapshots(con, sf: "SourceFile") -> None:
         raise DataError(f"snapshot.observed_from {snap.observed_from} is after the first snapshot "
                         f"date {snap.first}", file="equity.yml")
     observed = (snap.observed_from or snap.first).isoformat()
+    if linked(sf):   # bridged into one spell (the contract holds one per person): counted, not hidden
+        snap.gaps = scalar(con, f"WITH r AS (SELECT s.employee_id, w._snapshot_date AS d FROM src_{name} s "
+                                f"JOIN raw_{name} w USING (_line)), dates AS (SELECT DISTINCT d FROM r), "
+                                f"p AS (SELECT employee_id, min(d) AS f, max(d) AS l, count(DISTINCT d) AS n "
+                                f"FROM r GROUP BY 1) SELECT count(*) FROM p "
+                                f"WHERE n < (SELECT count(*) FROM dates WHERE dates.d BETWEEN p.f AND p.l)")
     sf.rows_loaded = scalar(con, f"SELECT count(*) FROM src_{name}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE people_{name} AS {_collapsed_sql(sf, observed)}")
     con.execute(f"DROP TABLE src_{name}")
@@ -148,11 +155,11 @@ def write_snapshot_sources(con, sources: dict[str, "SourceFile"]) -> None:
     by the metrics that refuse what a snapshot cannot give (pipelines/metrics/_snapshots.py)."""
     con.execute("CREATE OR REPLACE TABLE snapshot_sources (table_name VARCHAR, file VARCHAR, "
                 "linked BOOLEAN, snapshots INTEGER, first_date DATE, last_date DATE, "
-                "hire_dates_mapped BOOLEAN, exits_mapped BOOLEAN)")
+                "hire_dates_mapped BOOLEAN, exits_mapped BOOLEAN, people_with_gaps INTEGER)")
     for name, sf in sources.items():
         snap = getattr(sf, "snapshot", None)
         if snap is None:
             continue
-        con.execute("INSERT INTO snapshot_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO snapshot_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [name, sf.display, linked(sf), snap.count, snap.first, snap.last,
-                     snap.hire_mapped, "termination_date" in sf.columns])
+                     snap.hire_mapped, "termination_date" in sf.columns, snap.gaps])

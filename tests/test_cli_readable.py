@@ -81,8 +81,8 @@ def test_any_table_formats_each_column_by_its_kind():
 
 
 def test_headers_are_words():
-    assert [header(c) for c in ("gap_pct", "ci_low", "n", "n_reference", "annual_cost_usd")] == \
-        ["Gap %", "CI low", "n", "N reference", "Annual cost USD"]
+    assert [header(c) for c in ("gap_pct", "ci_low", "n", "n_reference", "annual_cost_usd", "uk_measure", "se")] == \
+        ["Gap %", "CI low", "n", "N reference", "Annual cost USD", "UK measure", "SE"]
 
 
 def test_exact_table_says_so_above_the_readable_table(capsys, monkeypatch):

@@ -9,9 +9,7 @@ import re
 
 import pandas as pd
 import pytest
-import yaml
 
-from pipelines.mapping_draft import draft_config
 from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
 from tests.helpers import build_and_open
@@ -134,33 +132,3 @@ def test_diverse_spend_by_department_matches_pandas(lacity, payments):
         want = expected.loc[(row.period[2:], row.group)]
         assert want["n"] >= K and row.numerator == pytest.approx(want["numerator"], abs=0.005)
 
-
-def test_the_readme_edits_turn_the_equity_map_draft_into_the_example(tmp_path):
-    """README.md, "Starting from `equity map`": the draft for the raw folder plus exactly the
-    edits listed there is the example's equity.yml."""
-    folder = example_folder(tmp_path, "supplier_certified")
-    example = yaml.safe_load((folder / "equity.yml").read_text(encoding="utf-8"))
-    draft = yaml.safe_load(draft_config(folder, out=tmp_path / "draft.yml").path.read_text(encoding="utf-8"))
-    mapping = draft["mapping"]
-    suppliers, spend = mapping["procurement/suppliers"], mapping["procurement/spend"]
-    # the draft reads the vendors and the payments from both years' files, as the example does
-    assert suppliers["file"] == spend["file"] == "filtered_echeckbook_*.csv"
-    assert suppliers["columns"]["supplier_id"] == spend["columns"]["supplier_id"] == "vendor_id"
-    # 1. no year from the file name is needed
-    suppliers.pop("from_file_name"), spend.pop("from_file_name")
-    # 2. vendor ids of one name are one company; US and USA one country
-    suppliers["parent_by_name"] = True
-    suppliers["columns"]["country"] = {"column": "supplier_country", "values": {"USA": "US"}}
-    # 3. the City's MBE list, matched by name, instead of the proposed Maryland directory
-    assert "Minority_Business_Enterprise" in mapping["procurement/certifications"]["file"]
-    mapping["procurement/certifications"] = {
-        "file": "final_mbe.csv", "supplier_by_name": MBE_NAMES, "columns": {
-            "certification": {"value": "MBE"}, "certifying_body": {"value": "City of Los Angeles"},
-            "valid_from": {"value": "2019-07-01"}}}
-    # 4. one id per payment line
-    assert spend["columns"]["transaction_id"] == "transaction_id"
-    spend["columns"]["transaction_id"] = "id_number"
-    # 5. the settings
-    draft.update(organisation=example["organisation"], fiscal_year_start_month=7, reporting_currency="USD",
-                 privacy={"k": K})
-    assert draft == example

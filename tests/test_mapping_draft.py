@@ -6,6 +6,7 @@ that. Real datasets: the key detections a person would otherwise make by hand.""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,35 @@ def test_hr_files_without_dates_are_drafted_as_snapshots(tmp_path):
     assert "snapshot" not in doc["mapping"]["hr/employees"]
     assert "effective_date" not in doc["mapping"]["hr/job_history"]["columns"]
     assert "add snapshot: {date: {value: 'YYYY-MM-DD'}}" in text
+
+
+def test_a_dateless_file_gets_no_generated_date_and_commented_extra_columns(tmp_path):
+    """One row per professor, no dates (as carData `Salaries`): the id is the row number column,
+    the job history's date is a TODO (never `{generated: line}`, which makes ids), and the two
+    numeric columns nothing reads are proposed, commented out, as extra_columns; the row number
+    (an id) and the free text are not."""
+    write_csv(tmp_path / "faculty.csv", ["rownames", "sex", "rank", "salary", "yrs.since.phd", "YearsService", "Notes"],
+              [("1", "Male", "Prof", "139750", "19", "18", "a"), ("2", "Female", "AsstProf", "79750", "4", "3", "b"),
+               ("3", "Male", "Prof", "115000", "19", "18", "c")])
+    text, doc = draft(tmp_path)
+    jobs = doc["mapping"]["hr/job_history"]
+    assert jobs["columns"]["employee_id"] == "rownames" and "effective_date" not in jobs["columns"]
+    assert "duplicates" not in jobs and "extra_columns" not in jobs      # proposed in comments only
+    flat = re.sub(r"\n\s*#\s+", " ", text)          # the comments unwrapped
+    assert "TODO effective_date: no date found" in flat
+    # years of service suggest the hire date, and the job record starting on it, by the same expr
+    years_before = 'DATE \'YYYY-MM-DD\' - to_years(CAST(\\"YearsService\\" AS INTEGER))'
+    assert f'hire_date: {{expr: "{years_before}"}}' in flat
+    assert f'effective_date: {{expr: "{years_before}"}}' in flat
+    block = text[text.index("    # extra_columns:"):].split("\n\n")[0].splitlines()
+    assert yaml.safe_load("\n".join(line.removeprefix("    # ") for line in block)) == {"extra_columns": {
+        "yrs_since_phd": {"column": "yrs.since.phd", "type": "number"},
+        "years_service": {"column": "YearsService", "type": "number"}}}
+
+    no_id = tmp_path / "no_id"
+    no_id.mkdir()
+    write_csv(no_id / "pay.csv", ["Gender", "Base Salary"], [("F", "50000"), ("M", "51000")])
+    _, doc = draft(no_id)
+    jobs = doc["mapping"]["hr/job_history"]
+    # an id column is generated from file and line; the date column is not
+    assert jobs["columns"]["employee_id"] == {"generated": "line"} and "effective_date" not in jobs["columns"]

@@ -266,3 +266,14 @@ def test_the_build_output_says_how_the_names_matched(tmp_path):
     # L1, L2, L3, L6 matched, L4 unmatched, L5 ambiguous; Zones is the one name with several ids
     assert ("Supplier names matched (mbe_list.csv: 1 ambiguous, 4 list row(s) matched, 1 unmatched; vendors.csv: "
             "1 name(s) held by several vendor ids, one company each)") in " ".join(result.output.split())
+
+
+def test_the_spark_engine_refuses_name_matching_instead_of_ignoring_it(tmp_path):
+    from pipelines.config import load_config
+    from pipelines.ingest import resolve_sources
+    from pipelines.spark.ingest import load_raw as spark_load_raw
+    folder = names_folder(tmp_path)
+    sources = resolve_sources(folder, load_config(folder))
+    for name in ("procurement__suppliers", "procurement__certifications"):
+        with pytest.raises(EquityError, match="duckdb engine only"):
+            spark_load_raw(None, sources[name])    # refused before the connection is used

@@ -69,6 +69,8 @@ def test_linked_snapshots_become_hires_exits_and_censored_people(tmp_path):
         "P5": (d(2022, 12, 31), None),             # first seen in the last snapshot
         "P6": (d(2020, 12, 30), None),             # missing in 2021, back in 2022: one spell
     }
+    # P6's gap is bridged, and counted
+    assert con.execute("SELECT snapshots, linked, people_with_gaps FROM snapshot_sources").fetchone() == (3, True, 1)
     # 11 rows loaded, describing 6 people
     assert con.execute("SELECT rows_in, rows_loaded, rows_quarantined, records_loaded FROM manifest_files "
                        "WHERE table_name = 'hr__employees'").fetchone() == (11, 11, 0, 6)
@@ -177,3 +179,40 @@ def test_tenure_pay_factor_is_refused_without_hire_dates(tmp_path):
     con = build_and_open(yearly_folder(tmp_path))
     with pytest.raises(NoDataError, match="tenure_years needs hire dates"):
         compute_exact(con, "adjusted_pay_gap", by=["gender"])
+
+
+def test_report_says_what_unlinked_snapshots_cannot_show(tmp_path):
+    """The PDF's workforce section and the headlines keep going: a refused metric is a block
+    saying why (and no headline), never a failed report."""
+    from dashboard.kpis import headline
+    from dashboard.sections.workforce import build_section, findings
+    from pipelines.metrics import registry
+    con = build_and_open(yearly_folder(tmp_path, "{generated: line}"))
+    blocks = {b.title: b for b in build_section(con, k=3).blocks}
+    refused = blocks["Turnover rate: not available from this data"]
+    assert "cannot be linked from one snapshot to the next" in refused.summary and refused.table.empty
+    assert "Retention at 12 months of tenure: not available from this data" in blocks
+    assert findings(con, k=3) == []
+    assert headline(con, registry()["turnover_rate"]) is None
+    assert headline(con, registry()["headcount"]) is not None
+    from dashboard.sections import family_sections   # default pay factors include tenure_years
+    pay = next(s for s in family_sections(con, k=3) if s.family == "pay")
+    assert "tenure_years needs hire dates" in pay.intro and "pay.legitimate_factors" in pay.intro
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page, said", [
+    ("app_pages/workforce.py", "hire_share follows each person"),
+    ("app_pages/retention.py", "retention_12m needs the day of each hire and exit"),
+    ("app_pages/overview.py", None), ("app_pages/pay.py", None)])
+def test_dashboard_pages_say_what_unlinked_snapshots_cannot_show(tmp_path, monkeypatch, page, said):
+    from streamlit.testing.v1 import AppTest
+    from tests.conftest import ROOT
+    db = tmp_path / "snapshots.duckdb"
+    build_and_open(yearly_folder(tmp_path, "{generated: line}"), db).close()
+    monkeypatch.setenv("EQUITY_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "streamlit_app.py"), default_timeout=120).run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    if said:
+        assert any(said in i.value for i in at.info), [i.value for i in at.info]

@@ -11,8 +11,7 @@ import yaml
 
 from pipelines.metrics._engine import unsuppressed_table
 from tests.conftest import REAL_DATA
-from tests.helpers import build_and_open, employees_folder
-from tests.helpers import compute_exact
+from tests.helpers import build_and_open, compute_exact
 
 SOURCE = REAL_DATA / "supplier_certified" / "filtered_echeckbook_2020.csv"
 pytestmark = [pytest.mark.slow,
@@ -25,8 +24,8 @@ COLUMNS = ["id_number", "vendor_id", "vendor_name", "transaction_date", "dollar_
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
     payments = pd.read_csv(SOURCE, dtype=str, keep_default_na=False)[COLUMNS].sample(400, random_state=7)
-    folder = employees_folder(tmp_path_factory.mktemp("lacity") / "data",
-                              [{"employee_id": "E1", "gender": "Woman", "hire_date": "2010-01-01"}])
+    folder = tmp_path_factory.mktemp("lacity") / "data"      # procurement alone: no HR files
+    folder.mkdir()
     payments.to_csv(folder / "payments.csv", index=False)
     payments[["vendor_id", "vendor_name"]].drop_duplicates("vendor_id").to_csv(folder / "vendors.csv", index=False)
     config = {

@@ -22,6 +22,7 @@ from dashboard.review_access import write_access
 from pipelines.commitments import ReviewLogError, status_table
 from pipelines.metrics import full_period_rows
 from pipelines.export import to_csv
+from pipelines.formatting import group_label
 
 version = require_db()
 info = data.run_info(version)
@@ -77,7 +78,7 @@ for a in assessments:
         chart_block(trajectory_figure(a, title=title, events=data.events(version, c.spec.family)), display_table(rows, c.spec, info["k"]),
                     f"{title}. {a.reason}", key=f"cm-trend-{c.id}", filename=f"commitment_{c.id}_yearly.csv")
     else:
-        st.info(f"The linked metric is {NOT_ENOUGH} for {c.group}: no chart is drawn.")
+        st.info(f"The linked metric is {NOT_ENOUGH} for {group_label(c.group)}: no chart is drawn.")
     if c.event:
         st.markdown(f"**Around the policy event '{c.event}':** {cd.impact_text(version, c)}")
     st.subheader(f"{c.id}: persistence after the announcement")

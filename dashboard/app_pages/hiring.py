@@ -19,6 +19,7 @@ from pipelines.metrics.hiring_display import (cmh_display, funnel_display, funne
 from pipelines.metrics.hiring_funnel import BOTTOM_LINE, funnel_data_issues, stage_order
 from pipelines.db import has_table
 from pipelines.metrics.hiring_strata import MAX_STRATIFIED_BY, published_impact, stratified_impact, whole_window
+from pipelines.formatting import group_label
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -172,7 +173,7 @@ if set(by) <= people:
     rep = _rows(data.metric_table(version, "representation", by, period, lo, hi, filters), overall=False)
     both = apps.merge(rep, on="group", how="outer", suffixes=("_a", "_w"))
     table = pd.DataFrame({"group": both["group"]})
-    shown_table = pd.DataFrame({"Group": both["group"]})
+    shown_table = pd.DataFrame({"Group": both["group"].map(group_label)})
     for col, sfx, label in (("applicants", "_a", "Applicants"), ("workforce", "_w", f"Workforce on {hi}")):
         hidden = both[f"suppressed{sfx}"].fillna(True).astype(bool)
         for part, src in (("", "value"), ("_low", "ci_low"), ("_high", "ci_high"), ("_n", "n")):
@@ -185,11 +186,11 @@ if set(by) <= people:
     gap = table.assign(diff=table["applicants"] - table["workforce"]).dropna(subset=["diff"])
     if len(gap):
         g = gap.loc[gap["diff"].abs().idxmax()]
-        title = (f"{g['group']}: {g['applicants']:.1%} of applicants vs {g['workforce']:.1%} of the workforce "
+        title = (f"{group_label(g['group'])}: {g['applicants']:.1%} of applicants vs {g['workforce']:.1%} of the workforce "
                  f"on {hi}")
     else:
         title = "Applicants and workforce: no group can be compared"
-    summary = "; ".join(f"{r.group}: applicants {r.applicants:.1%} (n = {int(r.applicants_n):,}), workforce "
+    summary = "; ".join(f"{group_label(r.group)}: applicants {r.applicants:.1%} (n = {int(r.applicants_n):,}), workforce "
                         f"{r.workforce:.1%} (n = {int(r.workforce_n):,})" for r in gap.itertuples()) + "."
     chart_block(share_comparison_figure(table, title), shown_table, summary,
                 key="hiring-share", filename="applicants_vs_workforce.csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
+from dashboard.glossary import TERMS
 from pipelines.metrics import dimension_sets
 from pipelines.privacy import wording
 
@@ -29,6 +30,12 @@ st.markdown(
     "Trends run over all years by default (fiscal years when configured). A period cut short by "
     "the data window is marked *partial period*. Rates and shares carry 95% intervals — the method "
     "for each metric is listed below; counts of the whole workforce are a census and carry none.")
+
+st.header("Glossary", anchor="glossary")
+st.caption("The statistics the pages use, in plain words; the first use of each on a page links here.")
+for term in TERMS:
+    st.subheader(term.title, anchor=term.anchor)
+    st.markdown(term.meaning)
 
 st.header("Dimensions")
 for set_name, dims in dimension_sets().items():

@@ -14,6 +14,7 @@ from dashboard.narrative_commitments import counts_sentence, overview_lines
 from dashboard.finding import owner_and_decision, ranked
 from dashboard.sections import family_findings
 from pipelines.metrics import build_context
+from pipelines.formatting import group_label
 
 version = require_db()
 info = data.run_info(version)
@@ -54,7 +55,7 @@ for i, (h, unfiltered) in enumerate(headlines):
         st.metric(f"{h.label}, {h.period}", h.value, h.change or None,
                   delta_color="inverse" if spec.higher_is_better is False else
                   ("normal" if spec.higher_is_better else "off"), help=spec.definition)
-        st.caption(" · ".join(p for p in (f"n = {h.n}" if h.n else "", f"95% CI {h.ci}" if h.ci else "",
+        st.caption(" · ".join(p for p in (h.n_text, f"95% CI {h.ci}" if h.ci else "",
                                           f"not filtered by {' or '.join(unfiltered)} (not recorded here)"
                                           if unfiltered else "") if p))
         st.plotly_chart(sparkline(h.trend, spec.unit), width="stretch", key=f"spark-{spec.name}",
@@ -75,7 +76,7 @@ if data.family_loaded(version, "workforce"):
             shown = f"fewer than {info['k']}" if r["suppressed"] else \
                 f"{format_value(r['value'], 'share')} (n = {int(r['n']):,}; 95% CI " \
                 f"{format_value(r['ci_low'], 'share')} to {format_value(r['ci_high'], 'share')})"
-            st.markdown(f"- **{r['group']}**: {shown}")
+            st.markdown(f"- **{group_label(r['group'])}**: {shown}")
 
 st.header("Flagged findings")
 findings = _findings(version, view.period, commitments_data.log_stamp(version))

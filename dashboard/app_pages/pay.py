@@ -16,6 +16,7 @@ from dashboard.sections import pay as tables
 from pipelines.errors import UsageError
 from pipelines.export import to_csv
 from pipelines.metrics.pay_groups import split_dims
+from pipelines.formatting import group_label
 
 version = require_db()
 view = current_view()
@@ -106,7 +107,7 @@ if len(results["factors"]):
     d_title = decomposition_title(results["summary"])
     chart_block(decomposition_figure(results["factors"], title=d_title), results["summary"].round(4),
                 "Oaxaca-Blinder decomposition of the ln hourly pay gap against "
-                f"{results['reference']} (pooled twofold; threefold columns in the table). Each bar is how much a "
+                f"{group_label(results['reference'])} (pooled twofold; threefold columns in the table). Each bar is how much a "
                 "legitimate factor explains; 'unexplained' is what remains with the same factors.",
                 key="pay-decomposition", filename="pay_decomposition.csv")
 else:

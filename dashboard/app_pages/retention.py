@@ -15,6 +15,7 @@ from dashboard.narrative import display_table, finding_title, periods_with_value
 from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
                                            retention_summary, retention_title)
 from pipelines.errors import UsageError
+from pipelines.formatting import group_label
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
 from pipelines.metrics.workforce_impact import impact
 
@@ -32,6 +33,8 @@ if not data.family_loaded(version, "workforce"):
     no_data("retention", "hr/employees.csv and hr/job_history.csv")
     st.stop()
 specs = data.registry()
+RETENTION_METRICS = [m for m in RETENTION_METRICS if data.unsupported(version, m) is None]
+IMPACT_METRICS = [m for m in IMPACT_METRICS if data.unsupported(version, m) is None]
 events = data.events(version)   # every event can be tested below
 chart_events = data.events(version, "workforce")
 filters = view.filters_dict()
@@ -60,6 +63,7 @@ if res is not None:
                f"of tenure and only once at least {k} people of the group have left since its last step; "
                f"between steps it is interpolated, and a point is blank when fewer than {k} are at risk.")
     curve_table = res.curves.assign(
+        group=res.curves["group"].map(group_label),
         survival=res.curves["survival"].map(lambda v: f"{v:.1%}" if pd.notna(v) else "not shown"),
         ci_low=res.curves["ci_low"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
         ci_high=res.curves["ci_high"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")).rename(columns={
@@ -75,18 +79,21 @@ if res is not None:
 
 # --- Retention trends ----------------------------------------------------------------------
 st.header("Retention over the years")
-name = st.selectbox("Metric", RETENTION_METRICS, format_func=lambda n: specs[n].title, key="ret_metric")
-spec = specs[name]
-st.caption(spec.definition)
-by = view.by_for(spec)
-table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
-rows = table[table["dimensions"] == "|".join(by)]
-overall = table[table["group"] == "All"]
-said = periods_with_values(rows, overall)   # a cohort still being followed up has no value yet
-chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                         unit=spec.unit, events=chart_events),
-            display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
-            key=f"ret-{name}", filename=f"{name}.csv")
+if not RETENTION_METRICS:   # snapshots record hires and exits only to their interval
+    st.info(data.unsupported(version, "retention_12m"))
+else:
+    name = st.selectbox("Metric", RETENTION_METRICS, format_func=lambda n: specs[n].title, key="ret_metric")
+    spec = specs[name]
+    st.caption(spec.definition)
+    by = view.by_for(spec)
+    table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
+    rows = table[table["dimensions"] == "|".join(by)]
+    overall = table[table["group"] == "All"]
+    said = periods_with_values(rows, overall)   # a cohort still being followed up has no value yet
+    chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
+                             unit=spec.unit, events=chart_events),
+                display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
+                key=f"ret-{name}", filename=f"{name}.csv")
 
 # --- Parental leave ----------------------------------------------------------------------------
 st.header("Parental leave")

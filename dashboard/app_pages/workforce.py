@@ -33,6 +33,7 @@ if not data.family_loaded(version, "workforce"):
     no_data("the workforce", "hr/employees.csv and hr/job_history.csv")
     st.stop()
 specs = data.registry()
+TREND_METRICS = [m for m in TREND_METRICS if data.unsupported(version, m) is None]   # e.g. no flows from snapshots
 events = data.events(version, "workforce")
 config = build_context(data.cursor(version))["config"]
 
@@ -73,18 +74,22 @@ chart_block(heatmap_figure(heat_rows, title=finding_title(spec, latest_full_peri
 
 # --- Who joins and who leaves ------------------------------------------------------------
 st.header("Who joins and who leaves")
-flow_by = by[:1] or ("gender",)
-flows = {label: latest_full_period_rows(table_for(m, flow_by)) for label, m in
-         (("headcount", "representation"), ("hires", "hire_share"), ("exits", "exit_share"))}
-flows = {label: t[t["dimensions"] == flow_by[0]] for label, t in flows.items()}
-period = flows["headcount"]["period"].iat[0] if len(flows["headcount"]) else ""
-st.caption("A group whose share of exits is above its share of headcount is shrinking unless its share "
-           "of hires makes up for it. " + by_note(view, flow_by, "the three shares are compared one dimension at a time"))
-flow_table = pd.concat([display_table(t, specs[m], k) for t, m in
-                        zip(flows.values(), ("representation", "hire_share", "exit_share"))], ignore_index=True)
-flow_table.insert(1, "Share of", sum(([lbl] * len(t) for lbl, t in flows.items()), []))
-chart_block(flow_figure(flows, title=f"Share of headcount, hires and exits by {flow_by[0]}, {period}"),
-            flow_table, flow_summary(flows), key="wf-flow", filename="net_flow.csv")
+flow_refused = next((why for why in (data.unsupported(version, m) for m in ("hire_share", "exit_share")) if why), None)
+if flow_refused:
+    st.info(flow_refused)
+else:
+    flow_by = by[:1] or ("gender",)
+    flows = {label: latest_full_period_rows(table_for(m, flow_by)) for label, m in
+             (("headcount", "representation"), ("hires", "hire_share"), ("exits", "exit_share"))}
+    flows = {label: t[t["dimensions"] == flow_by[0]] for label, t in flows.items()}
+    period = flows["headcount"]["period"].iat[0] if len(flows["headcount"]) else ""
+    st.caption("A group whose share of exits is above its share of headcount is shrinking unless its share "
+               "of hires makes up for it. " + by_note(view, flow_by, "the three shares are compared one dimension at a time"))
+    flow_table = pd.concat([display_table(t, specs[m], k) for t, m in
+                            zip(flows.values(), ("representation", "hire_share", "exit_share"))], ignore_index=True)
+    flow_table.insert(1, "Share of", sum(([lbl] * len(t) for lbl, t in flows.items()), []))
+    chart_block(flow_figure(flows, title=f"Share of headcount, hires and exits by {flow_by[0]}, {period}"),
+                flow_table, flow_summary(flows), key="wf-flow", filename="net_flow.csv")
 
 # --- Leaky pipeline --------------------------------------------------------------------------
 st.header("Representation by level")
@@ -104,16 +109,20 @@ chart_block(pipeline_figure(rep_rows, levels, title=pipeline_title(rep_rows, lev
 
 # --- Promotions ------------------------------------------------------------------------------
 st.header("Promotions")
-threshold = float(setting(config, "impact_ratio_threshold"))
-promo_by = by or ("gender",)
-ratios = latest_full_period_rows(table_for("promotion_impact_ratio", promo_by))
-ratio_rows = ratios[ratios["dimensions"] == "|".join(promo_by)]
-st.caption(specs["promotion_impact_ratio"].definition)
-ratio_display = display_table(ratios, specs["promotion_impact_ratio"], k).assign(
-    Reference=ratios["reference_group"].fillna("").values,
-    **{"Fisher p": ratios["p_value_fisher"].map(lambda v: "" if pd.isna(v) else f"{v:.3g}").values})
-chart_block(ratio_figure(ratio_rows, title=ratio_title(ratio_rows, threshold), threshold=threshold),
-            ratio_display, ratio_summary(ratio_rows, k), key="wf-ratio", filename="promotion_impact_ratio.csv")
+promo_refused = data.unsupported(version, "promotion_impact_ratio")
+if promo_refused:
+    st.info(promo_refused)
+else:
+    threshold = float(setting(config, "impact_ratio_threshold"))
+    promo_by = by or ("gender",)
+    ratios = latest_full_period_rows(table_for("promotion_impact_ratio", promo_by))
+    ratio_rows = ratios[ratios["dimensions"] == "|".join(promo_by)]
+    st.caption(specs["promotion_impact_ratio"].definition)
+    ratio_display = display_table(ratios, specs["promotion_impact_ratio"], k).assign(
+        Reference=ratios["reference_group"].fillna("").values,
+        **{"Fisher p": ratios["p_value_fisher"].map(lambda v: "" if pd.isna(v) else f"{v:.3g}").values})
+    chart_block(ratio_figure(ratio_rows, title=ratio_title(ratio_rows, threshold), threshold=threshold),
+                ratio_display, ratio_summary(ratio_rows, k), key="wf-ratio", filename="promotion_impact_ratio.csv")
 
 
 # --- Targets -------------------------------------------------------------------------------

@@ -53,17 +53,19 @@ def _family_meta(module) -> dict:
 def family_sections(con, k: int, period: str = "year") -> list[Section]:
     """Every family's section whose data is loaded, in registry order. From a Spark results
     database, a section that needs person-level tables says so instead of failing the report."""
-    from pipelines.metrics import KEPT_ON_CLUSTER, stayed_on_cluster
+    from pipelines.metrics import KEPT_ON_CLUSTER, NoDataError, stayed_on_cluster
     out = []
     for module in _modules():
         try:
             section = module.build_section(con, k, period)
         except Exception as exc:
-            if not stayed_on_cluster(con, exc):
+            # a metric the data cannot support (pipelines/metrics/_snapshots.py) says why
+            why = str(exc) if isinstance(exc, NoDataError) else None
+            if why is None and not stayed_on_cluster(con, exc):
                 raise
             meta = _family_meta(module)
             section = Section(family=module.__name__.rsplit(".", 1)[-1], title=meta["title"],
-                              intro=f"This section is not part of this report: {KEPT_ON_CLUSTER}.",
+                              intro=f"This section is not part of this report: {why or KEPT_ON_CLUSTER}.",
                               order=meta.get("order", 99))
         if section is not None:
             out.append(section)

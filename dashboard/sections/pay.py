@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipelines.db import has_table, scalar
 from pipelines.errors import UsageError
-from pipelines.metrics import build_context, compute, families, latest_full_data_period
+from pipelines.metrics import NoDataError, build_context, compute, families, latest_full_data_period
 from pipelines.metrics.pay_analysis import pay_snapshot
 from pipelines.metrics.pay_factors import factor_names
 from pipelines.metrics.pay_cohorts import cohort_review
@@ -28,6 +28,7 @@ from ..narrative_pay import (art10_summary, art10_table, cost_curve_title, decom
                              pay_gap_table, pay_gap_title, remediation_summary, remediation_table,
                              statutory_table)
 from . import Block, Section
+from pipelines.formatting import group_label
 
 FACTOR_WORDS = {"job_level": "job level", "job_family": "job family", "location": "location",
                 "tenure_years": "tenure", "performance_rating": "performance rating", "department": "department",
@@ -164,13 +165,17 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
         return []
     start, end = latest_full_year(con)
     # the latest full year as a whole period (published figures never use custom ranges)
-    adjusted = compute(con, "adjusted_pay_gap", by=["gender"], period="year", date_from=start, date_to=end, k=k)
+    try:
+        adjusted = compute(con, "adjusted_pay_gap", by=["gender"], period="year", date_from=start, date_to=end, k=k)
+    except NoDataError:   # e.g. tenure_years as a factor of snapshots without hire dates: no model
+        adjusted = pd.DataFrame(columns=["dimensions", "suppressed"])
     factors = factors_text(build_context(con)["config"])
     out = []
     for _, r in adjusted[(adjusted["dimensions"] == "gender") & ~adjusted["suppressed"]].iterrows():
         if pd.notna(r["ci_high"]) and (r["ci_high"] < 0 or r["ci_low"] > 0):
             less = "less" if r["value"] < 0 else "more"
-            text = (f"Pay {end.year}: {r['group']} paid {abs(r['value']):.1f}% {less} than {r['reference']} "
+            text = (f"Pay {end.year}: {group_label(r['group'])} paid {abs(r['value']):.1f}% {less} than "
+                    f"{group_label(r['reference'])} "
                     f"with the same {factors} (95% CI {r['ci_low']:.1f}% to {r['ci_high']:.1f}%, n = {int(r['n']):,}).")
             out.append(by_interval(text, "pay", size=abs(r["value"]), size_text=f"{abs(r['value']):.1f}% {less} pay",
                                    value=r["value"], low=r["ci_low"], high=r["ci_high"], boundary=0))

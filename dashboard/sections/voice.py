@@ -14,13 +14,13 @@ from pipelines.metrics.voice_compare import gaps_to_rest
 from pipelines.metrics.voice_outcomes import outcome_metrics, outcomes_side_by_side
 from pipelines.metrics.voice_sql import voice_settings
 
-from ..charts import group_label
 from ..charts_voice import (construct_title, gap_finding, heatmap_cells, heatmap_figure, heatmap_summary,
                             interval_figure, outcomes_figure, published_first)
 from ..finding import Finding, by_p
 from ..narrative import FINDING_MIN_N
 from ..narrative_voice import difference_table, keyed_display_table, side_by_side_table
 from . import Block, Section
+from pipelines.formatting import group_label
 
 BY = ("gender", "race_ethnicity")
 

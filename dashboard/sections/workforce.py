@@ -3,22 +3,23 @@ the leaky pipeline, promotion impact ratios and targets - each from the same pub
 (protected) tables and figure builders as the dashboard, for the latest full period where
 it is one. The report never asks for exact figures."""
 from __future__ import annotations
-
+import pandas as pd
 
 from pipelines.db import has_table, is_built
-from pipelines.metrics import (build_context, compute, data_periods, families, full_period_rows, full_periods,
+from pipelines.metrics import (NoDataError, build_context, compute, data_periods, families, full_period_rows, full_periods,
                                latest_full_period_rows, registry)
 from pipelines.metrics.workforce_common import ordered_levels, setting
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
 from pipelines.metrics.workforce_targets import target_progress
 
-from ..charts import group_label, trend_figure
+from ..charts import trend_figure
 from ..charts_workforce import km_figure, pipeline_figure, ratio_figure
 from ..finding import Finding, by_interval
 from ..narrative import FINDING_MIN_N, display_table, finding_title, summary_text
 from ..narrative_workforce import (pipeline_summary, pipeline_title, ratio_summary, ratio_title, retention_summary, retention_title,
                                    target_sentence)
 from . import Block, Section
+from pipelines.formatting import group_label
 
 
 def _block(con, name: str, by: tuple[str, ...], k: int, period: str) -> Block:
@@ -78,13 +79,26 @@ def _targets_block(con, k: int) -> Block | None:
                  table=progress[cols])
 
 
+def _or_refused(make, name: str) -> Block:
+    """A metric the data cannot support (a snapshot source without person ids has no turnover:
+    pipelines/metrics/_snapshots.py) is a block saying why, not a report that fails."""
+    try:
+        return make()
+    except NoDataError as exc:
+        return Block(title=f"{registry()[name].title}: not available from this data", summary=str(exc),
+                     table=pd.DataFrame())
+
+
 def build_section(con, k: int, period: str = "year") -> Section | None:
     if not is_built(con, "fct_employment_spells"):
         return None
     meta = families()["workforce"]
-    blocks = [_block(con, "representation", ("gender",), k, period),
-              _block(con, "turnover_rate", ("gender",), k, period),
-              _retention_block(con, k), _pipeline_block(con, k, period), _promotion_block(con, k, period)]
+    blocks = [_or_refused(make, name) for make, name in (
+        (lambda: _block(con, "representation", ("gender",), k, period), "representation"),
+        (lambda: _block(con, "turnover_rate", ("gender",), k, period), "turnover_rate"),
+        (lambda: _retention_block(con, k), "retention_12m"),
+        (lambda: _pipeline_block(con, k, period), "representation_by_level"),
+        (lambda: _promotion_block(con, k, period), "promotion_impact_ratio"))]
     targets = _targets_block(con, k)
     return Section(family="workforce", title=meta["title"], intro=meta["description"], order=meta["order"],
                    blocks=blocks + ([targets] if targets is not None else []))
@@ -106,8 +120,13 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
     window = periods[-FINDING_YEARS:]
     years = len(window)
     span = window[0].label if years == 1 else f"{window[0].label}-{window[-1].label}"
-    table = compute(con, "turnover_rate", by=["gender", "race_ethnicity"], period="custom",
-                    date_from=window[0].start, date_to=window[-1].end, k=k)   # whole years: published
+    try:
+        table = compute(con, "turnover_rate", by=["gender", "race_ethnicity"], period="custom",
+                        date_from=window[0].start, date_to=window[-1].end, k=k)   # whole years: published
+        ratios = compute(con, "promotion_impact_ratio", by=["gender"], period="custom",
+                         date_from=window[0].start, date_to=window[-1].end, k=k)
+    except NoDataError:   # snapshots without person ids: no flows to find anything in
+        return []
     overall = table[table["group"] == "All"]
     out = []
     if not overall.empty and not overall["suppressed"].iat[0]:
@@ -122,8 +141,6 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
                                    size_text=f"{r['value'] / everyone:.1f} times everyone's turnover",
                                    value=r["value"], low=r["ci_low"], high=r["ci_high"], boundary=everyone))
     threshold = setting(ctx["config"], "impact_ratio_threshold")
-    ratios = compute(con, "promotion_impact_ratio", by=["gender"], period="custom",
-                     date_from=window[0].start, date_to=window[-1].end, k=k)
     low = ratios[(ratios["dimensions"] == "gender") & ~ratios["suppressed"] & (ratios["n"] >= FINDING_MIN_N)
                  & (ratios["ci_high"] < threshold)]
     for _, r in low.iterrows():

@@ -9,10 +9,15 @@ from __future__ import annotations
 import click
 
 from ..cli import _emit, handle_errors
-from ..cli_options import day, db_option, exact_option, format_option, k_option, open_database, period_option
+from ..cli_options import (combined, day, db_option, exact_option, format_option, k_option, open_database,
+                           period_option)
 from ..cli_table import say
 
 K_OPTION = k_option("Minimum companies behind a money figure (default privacy.supplier_k, else privacy.k)")
+# money figures: protected unless the data owner asks for --exact
+PROTECTED_OUTPUT = combined(K_OPTION, format_option, exact_option, handle_errors)
+# lists that name suppliers but carry no per-supplier amounts: nothing to protect
+LISTING = combined(db_option, format_option, handle_errors)
 
 
 def _con(db):
@@ -32,10 +37,7 @@ def register(main: click.Group) -> None:
                   help="Window in days (default procurement.expiring_days, 90).")
     @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
                   help="Count from this day (default: the build's as_of).")
-    @K_OPTION
-    @format_option
-    @exact_option
-    @handle_errors
+    @PROTECTED_OUTPUT
     def expiring(db, days, as_of, k, fmt, exact):
         """Certifications expiring soon (largest trailing spend first) and the spend at risk."""
         from ..formatting import HIDDEN
@@ -50,9 +52,7 @@ def register(main: click.Group) -> None:
                        f"diverse certification: {risk['suppliers']}, companies n = {risk['n']}): {amount}")
 
     @suppliers.command()
-    @db_option
-    @format_option
-    @handle_errors
+    @LISTING
     def lapsed(db, fmt):
         """Transactions booked after a supplier's diverse certification lapsed (not counted as diverse)."""
         from ..metrics.suppliers_risk import lapsed_spend
@@ -62,10 +62,7 @@ def register(main: click.Group) -> None:
     @db_option
     @period_option(("year", "quarter", "month"))
     @click.option("--preset", default=None, help="Grade against a goal preset (e.g. sba) instead of the configured goals.")
-    @K_OPTION
-    @format_option
-    @exact_option
-    @handle_errors
+    @PROTECTED_OUTPUT
     def goals(db, period, preset, k, fmt, exact):
         """Goals vs actual share per period, with achievement % and grade."""
         from ..metrics import build_context
@@ -82,9 +79,7 @@ def register(main: click.Group) -> None:
         _emit(table, fmt, exact)
 
     @suppliers.command()
-    @db_option
-    @format_option
-    @handle_errors
+    @LISTING
     def parents(db, fmt):
         """The parent roll-up: each ultimate parent with the suppliers that roll up to it."""
         con = _con(db)

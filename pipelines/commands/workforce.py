@@ -26,10 +26,11 @@ from ..cli_table import say as _say   # wrapped for a person, stderr for csv/jso
 def impact(metric, event, months, by, group, filters, k, db, fmt, exact):
     """Level and slope change of METRIC's monthly series at a policy event (segmented regression),
     fitted to the published (protected) series; --exact for the data owner."""
+    from ..formatting import group_label
     from ..metrics.workforce_impact import impact as run
     res = run(open_database(db), metric, event, months=months, by=split_dims(by), group=group, k=k,
               filters=parse_filters(filters), exact=exact)
-    _say(f"{metric} for {res.group} around '{res.event}' ({res.event_date}): "
+    _say(f"{metric} for {group_label(res.group)} around '{res.event}' ({res.event_date}): "
          f"{res.months_before} month(s) before, {res.months_after} after.", fmt)
     _emit(res.coefficients, fmt, exact)
     for note in res.notes:

@@ -20,6 +20,7 @@ import yaml
 from ..errors import DataError
 from ..metrics import MAX_DIMS, MetricSpec, registry
 from ..paths import resolve_source_path
+from ..formatting import group_label
 
 FILE_NAME = "commitments.yml"
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -63,10 +64,10 @@ class Commitment:
     @property
     def linked_label(self) -> str:
         """'Representation, Woman (job_level in L5, L6)': the metric, group and selection."""
-        where = [f"{d} in {', '.join(v)}" for d, v in self.filters.items()]
+        where = [f"{d.replace('_', ' ')} in {', '.join(v)}" for d, v in self.filters.items()]
         where += [f"{k} = {v}" for k, v in self.keys.items()]
         selection = f" ({'; '.join(where)})" if where else ""
-        return f"{self.spec.title}, {self.group}{selection}"
+        return f"{self.spec.title}, {group_label(self.group)}{selection}"
 
 
 def _as_list(value: Any) -> list[str]:

@@ -20,6 +20,7 @@ from .register import Commitment
 from .review_log import current_entries, review_dates, review_log_path
 from .settings import Settings, commitment_settings
 from .store import load_register
+from ..formatting import group_label
 
 
 @dataclass
@@ -71,7 +72,7 @@ def with_activity(checkpoints: pd.DataFrame, c: Commitment, reviews: list[dt.dat
 def _not_enough_reason(c: Commitment, baseline: pd.Series | None, latest: pd.Series | None) -> str:
     which = f"the baseline period {c.baseline_period}" if not _published(baseline) else \
         f"the latest full period {latest['period'] if latest is not None else ''}".strip()
-    return (f"Not enough data to report: {c.group} is below the privacy threshold in {which} (too few people "
+    return (f"Not enough data to report: {group_label(c.group)} is below the privacy threshold in {which} (too few people "
             f"or companies once the figures are protected).")
 
 

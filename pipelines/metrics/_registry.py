@@ -21,7 +21,7 @@ CI_METHODS = {"wilson", "poisson", "none", "custom"}
 FIELDS = {"name", "family", "title", "definition", "formula", "unit", "numerator", "denominator",
           "n", "ci", "ci_method", "higher_is_better", "dimensions", "function", "requires",
           "references", "notes", "headline", "keys", "k_setting", "protection", "counts",
-          "needs_individual_rows", "display", "from_snapshots"}
+          "needs_individual_rows", "display", "from_snapshots", "same_people_across"}
 PROTECTION_RULES = {"count", "ratio", "gap", "own"}   # how a protected value follows from its parts
 # A registry `display:` hint lets a page draw the metric with no page code of its own
 # (dashboard/hinted.py draws each chart kind; docs/adding_a_metric.md walks through one)
@@ -107,6 +107,23 @@ def _display(entry: dict[str, Any], source: str) -> Display | None:
                    axis=str(hint.get("axis") or entry["title"]).strip())
 
 
+def _check_same_people(entry: dict[str, Any], source: str) -> None:
+    """`same_people_across: {n: [source]}` says a count holds the same people in every table of
+    those keys (source_mix's n is the group's applications whatever the source): its noise is
+    drawn once for all of them, or the tables would publish independent draws to average."""
+    declared = entry.get("same_people_across")
+    if declared is None:
+        return
+    where = f"{source}: metric {entry.get('name')}: same_people_across"
+    if not isinstance(declared, dict):
+        raise ValueError(f"{where} must map a count column to a list of key columns")
+    for column, keys in declared.items():
+        if column not in ("n", "numerator", "denominator"):
+            raise ValueError(f"{where}: {column!r} is not a count column (n, numerator, denominator)")
+        if not isinstance(keys, list) or not keys or any(k not in entry.get("keys", []) for k in keys):
+            raise ValueError(f"{where}: {column} must list some of the metric's keys {entry.get('keys', [])}")
+
+
 def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
     unknown = set(entry) - FIELDS
     if unknown:
@@ -117,6 +134,7 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
         raise ValueError(f"{source}: metric {entry['name']}: protection must be one of {sorted(PROTECTION_RULES)}")
     if entry["ci"] not in CI_METHODS:
         raise ValueError(f"{source}: metric {entry['name']}: ci must be one of {sorted(CI_METHODS)}")
+    _check_same_people(entry, source)
     return MetricSpec(
         name=entry["name"], family=entry.get("family", family), title=entry["title"],
         definition=entry["definition"].strip(), formula=entry["formula"].strip(), unit=entry["unit"],
@@ -128,7 +146,8 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
         notes=(entry.get("notes") or "").strip(), headline=bool(entry.get("headline", False)),
         keys=tuple(entry.get("keys", [])), k_setting=entry.get("k_setting", "privacy.k"),
         display=_display(entry, source),
-        extra={key: entry[key] for key in ("protection", "counts", "needs_individual_rows", "from_snapshots") if key in entry})
+        extra={key: entry[key] for key in ("protection", "counts", "needs_individual_rows", "from_snapshots",
+                                           "same_people_across") if key in entry})
 
 
 @lru_cache(maxsize=1)

@@ -25,17 +25,25 @@ WHAT = {"exits": "follows each person from one snapshot to the next to find who 
 def refuse_snapshot(con, spec) -> None:
     """Stop with a message naming the file when `spec` cannot be computed from the snapshots."""
     from ._engine import NoDataError   # defined beside the other refusals; _engine imports this module
+    why = snapshot_refusal(con, spec)
+    if why:
+        raise NoDataError(why)
+
+
+def snapshot_refusal(con, spec) -> str | None:
+    """Why `spec` cannot be computed from this build's snapshot source; None when it can (or
+    the HR data is not snapshot-shaped). Pages ask before drawing, so they can say it."""
     if spec.family != "workforce" or not has_table(con, "snapshot_sources"):
-        return
+        return None
     row = first_row(con, "SELECT file, linked, snapshots, hire_dates_mapped, exits_mapped "
                          "FROM snapshot_sources WHERE table_name = 'hr__employees'")
     if row is None:
-        return
+        return None
     file, linked, count, hires, exits = row
     need = spec.extra.get("from_snapshots")
     several = count is None or count > 1
     if need == "stock":
-        return
+        return None
     if not linked:
         why = (f"the rows of {file} cannot be linked from one snapshot to the next (no person id: "
                f"generated ids), so each row is a person seen once")
@@ -46,12 +54,12 @@ def refuse_snapshot(con, spec) -> None:
     elif need == "changes" and not several:
         why = f"{file} is one snapshot"
     elif need in ("exits", "hires", "changes") or (hires and exits):
-        return
+        return None
     else:
         why = f"{file} is snapshot-shaped (docs/data_contract.md, Snapshot-shaped HR input)"
-    raise NoDataError(f"{spec.name} {WHAT.get(need, WHAT[None])}, but {why}. Supported here: "
-                      f"headcount, representation and the pay metrics per snapshot date"
-                      + ("" if not linked else "; see docs/data_contract.md for turnover from snapshots"))
+    return (f"{spec.name} {WHAT.get(need, WHAT[None])}, but {why}. Supported here: "
+            f"headcount, representation and the pay metrics per snapshot date"
+            + ("" if not linked else "; see docs/data_contract.md for turnover from snapshots"))
 
 
 def refuse_tenure_factor(con) -> None:
@@ -64,4 +72,5 @@ def refuse_tenure_factor(con) -> None:
                          "AND NOT hire_dates_mapped")
     if row:
         raise NoDataError(f"the pay factor tenure_years needs hire dates, but {row[0]} is snapshot-shaped "
-                          f"without a mapped hire_date (docs/data_contract.md, Snapshot-shaped HR input)")
+                          f"without a mapped hire_date; set pay.legitimate_factors without it in equity.yml "
+                          f"(docs/data_contract.md, Snapshot-shaped HR input)")

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..formatting import hidden_label
 from .hiring_funnel import stage_sort_key
+from ..formatting import group_label
 
 
 def _num(value, fmt: str) -> str:
@@ -54,7 +55,7 @@ def impact_display(rows: pd.DataFrame, k: int, alpha: float = 0.05) -> pd.DataFr
     out = []
     for _, r in rows.iterrows():
         base = {"Period": r["period"], "Stage": stage_label(r["stage"], r.get("next_stage")),
-                "Group": r["group"]}
+                "Group": group_label(r["group"])}
         if r["suppressed"]:
             out.append({**base, "Selected / decided (n)": hidden_label(r["note"], k), "Note": ""})
             continue
@@ -65,7 +66,8 @@ def impact_display(rows: pd.DataFrame, k: int, alpha: float = 0.05) -> pd.DataFr
             **base,
             "Selected / decided (n)": f"{int(r['numerator']):,} / {int(r['n']):,}",
             "Selection rate": _num(r["selection_rate"], ".1%"),
-            "Reference": "" if is_all else (r["reference_group"] or ""),
+            "Reference": "" if is_all or pd.isna(r["reference_group"]) or not r["reference_group"]
+            else group_label(r["reference_group"]),
             "Reference rate": "" if is_all else _num(r["reference_rate"], ".1%"),
             "Impact ratio": _num(r["value"], ".2f"),
             "95% CI": "" if pd.isna(r["ci_low"]) else f"{r['ci_low']:.2f} to {r['ci_high']:.2f}",
@@ -87,8 +89,8 @@ def cmh_display(cmh: pd.DataFrame, stratify: str) -> pd.DataFrame:
     return pd.DataFrame({
         "Period": cmh["period"],
         "Stage": cmh["stage"],
-        "Group": cmh["group"],
-        "Reference": cmh["reference_group"],
+        "Group": cmh["group"].map(group_label),
+        "Reference": cmh["reference_group"].map(lambda g: "" if pd.isna(g) else group_label(g)),
         "Pooled ratio": [_num(v, ".2f") for v in cmh["pooled_ratio"]],
         "Pooled z": [_num(v, ".2f") for v in cmh["pooled_z"]],
         f"Within-{stratify} ratio (MH)": [_num(v, ".2f") for v in cmh["mh_rate_ratio"]],
@@ -127,13 +129,13 @@ def funnel_sentences(rows: pd.DataFrame, stages: list[str], k: int) -> tuple[str
     title = f"{o['value']:.1%} of {int(o['n']):,} applications reached '{last}'"
     if len(groups) > 1:
         hi, lo = groups.loc[groups["value"].idxmax()], groups.loc[groups["value"].idxmin()]
-        title += f": from {lo['group']} {lo['value']:.1%} to {hi['group']} {hi['value']:.1%}"
+        title += f": from {group_label(lo['group'])} {lo['value']:.1%} to {group_label(hi['group'])} {hi['value']:.1%}"
     steps = [f"{s} {overall.loc[s, 'value']:.0%} ({int(overall.loc[s, 'numerator']):,})"
              for s in stages if s in overall.index]
     summary = "Share of all applications reaching each stage: " + ", ".join(steps) + "."
     if len(groups) > 1:
-        summary += (f" Reaching '{last}': highest {hi['group']} {hi['value']:.1%} (n = {int(hi['n']):,}), "
-                    f"lowest {lo['group']} {lo['value']:.1%} (n = {int(lo['n']):,}).")
+        summary += (f" Reaching '{last}': highest {group_label(hi['group'])} {hi['value']:.1%} (n = {int(hi['n']):,}), "
+                    f"lowest {group_label(lo['group'])} {lo['value']:.1%} (n = {int(lo['n']):,}).")
     return title, summary + _hidden_sentence(rows, k)
 
 
@@ -157,17 +159,17 @@ def impact_sentences(rows: pd.DataFrame, k: int, threshold: float, alpha: float,
         worst = flagged.iloc[0]
         sig = ("not statistically significant" if not worst["significant"] else
                f"|z| = {abs(worst['z']):.1f}, Holm p = {worst['p_holm']:.3f}")
-        title = (f"{worst['group']} at {stage_label(worst['stage'], worst.get('next_stage'))}{where(worst)}: impact ratio "
-                 f"{worst['value']:.2f} vs {worst['reference_group']}, below four-fifths ({sig})")
+        title = (f"{group_label(worst['group'])} at {stage_label(worst['stage'], worst.get('next_stage'))}{where(worst)}: impact ratio "
+                 f"{worst['value']:.2f} vs {group_label(worst['reference_group'])}, below four-fifths ({sig})")
     else:
         low = compared.loc[compared["value"].idxmin()]
-        title = (f"No group below four-fifths; lowest {low['group']} at "
+        title = (f"No group below four-fifths; lowest {group_label(low['group'])} at "
                  f"{stage_label(low['stage'], low.get('next_stage'))} ({low['value']:.2f})")
     summary = (f"{len(flagged)} of {len(compared)} comparisons fall below {threshold} (four-fifths rule); "
                f"{len(significant)} have a two-proportion |z| at or above the threshold; {len(after_holm)} "
                f"stay significant after Holm's correction (p < {alpha}).")
     for _, r in flagged.head(3).iterrows():
-        summary += (f" {r['group']} at {stage_label(r['stage'], r.get('next_stage'))}{where(r)}: {r['selection_rate']:.1%} "
+        summary += (f" {group_label(r['group'])} at {stage_label(r['stage'], r.get('next_stage'))}{where(r)}: {r['selection_rate']:.1%} "
                     f"of {int(r['n']):,} vs {r['reference_group']} {r['reference_rate']:.1%}, ratio "
                     f"{r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}), "
                     f"{int(r['shortfall']):,} more selection(s) would reach {threshold}.")
@@ -188,13 +190,24 @@ def time_sentences(rows: pd.DataFrame, stages: list[str], k: int) -> tuple[str, 
     summary = "Median days to the next stage (Kaplan-Meier; open applications censored): " + "; ".join(parts) + "."
     if len(groups) > 1:
         hi, lo = groups.loc[groups["value"].idxmax()], groups.loc[groups["value"].idxmin()]
-        summary += (f" At {slowest}: longest {hi['group']} {hi['value']:.0f} days, shortest {lo['group']} "
+        summary += (f" At {slowest}: longest {group_label(hi['group'])} {hi['value']:.0f} days, shortest {group_label(lo['group'])} "
                     f"{lo['value']:.0f} days.")
     return title, summary + _hidden_sentence(rows, k)
 
 
 def _count(v) -> str:
     return "" if v is None or pd.isna(v) else f"{int(v):,}"
+
+
+def _share_cells(r: pd.Series, suffix: str, labels: tuple[str, str, str], k: int) -> dict[str, str]:
+    """The count, share and interval cells of one proportion in a funnel row (`suffix` picks
+    reach's columns or pass-through's); a suppressed proportion shows only why it is hidden."""
+    count, share, ci = labels
+    if r["suppressed" + suffix]:
+        return {count: hidden_label(r["note" + suffix], k)}
+    return {count: f"{_count(r['numerator' + suffix])} / {_count(r['n' + suffix])}",
+            share: f"{r['value' + suffix]:.1%}",
+            ci: f"{r['ci_low' + suffix]:.1%} to {r['ci_high' + suffix]:.1%}"}
 
 
 def funnel_display(reach: pd.DataFrame, passing: pd.DataFrame, stages: list[str], k: int) -> pd.DataFrame:
@@ -205,20 +218,11 @@ def funnel_display(reach: pd.DataFrame, passing: pd.DataFrame, stages: list[str]
                          on=keys, how="left", suffixes=("", "_pass"))
     out = []
     for _, r in sort_stages(merged, stages).iterrows():
-        line = {"Stage": r["stage"], "Group": r["group"]}
-        if r["suppressed"]:
-            line["Reached / applications"] = hidden_label(r["note"], k)
-        else:
-            line.update({"Reached / applications": f"{_count(r['numerator'])} / {_count(r['n'])}",
-                         "Share reaching": f"{r['value']:.1%}",
-                         "95% CI": f"{r['ci_low']:.1%} to {r['ci_high']:.1%}"})
+        line = {"Stage": r["stage"], "Group": group_label(r["group"])}
+        line.update(_share_cells(r, "", ("Reached / applications", "Share reaching", "95% CI"), k))
         if pd.notna(r.get("suppressed_pass")):
-            if r["suppressed_pass"]:
-                line["Passed on / finished"] = hidden_label(r["note_pass"], k)
-            else:
-                line.update({"Passed on / finished": f"{_count(r['numerator_pass'])} / {_count(r['n_pass'])}",
-                             "Pass-through rate": f"{r['value_pass']:.1%}",
-                             "Pass-through 95% CI": f"{r['ci_low_pass']:.1%} to {r['ci_high_pass']:.1%}"})
+            line.update(_share_cells(r, "_pass", ("Passed on / finished", "Pass-through rate",
+                                                  "Pass-through 95% CI"), k))
         line["Note"] = r["note_pass"] if isinstance(r.get("note_pass"), str) and r["note_pass"] else r["note"]
         out.append(line)
     cols = ["Stage", "Group", "Reached / applications", "Share reaching", "95% CI", "Passed on / finished",
@@ -231,7 +235,7 @@ def time_display(rows: pd.DataFrame, stages: list[str], k: int) -> pd.DataFrame:
     nxt = dict(zip(stages, stages[1:]))
     out = []
     for _, r in sort_stages(rows, stages).iterrows():
-        line = {"Step": f"{r['stage']} -> {nxt.get(r['stage'], '')}", "Group": r["group"]}
+        line = {"Step": f"{r['stage']} -> {nxt.get(r['stage'], '')}", "Group": group_label(r["group"])}
         if r["suppressed"]:
             line["Median days"] = hidden_label(r["note"], k)
         else:

@@ -37,6 +37,7 @@ from ._published import whole_period_range
 from .hiring_impact import impact_rows
 from .hiring_published import impact_from_protected, one_value_filters
 from .hiring_stats import exact, mantel_haenszel
+from ..formatting import group_label
 
 METRIC = "adverse_impact_ratio"
 MAX_STRATIFIED_BY = 1
@@ -211,7 +212,7 @@ def _cmh_rows(pooled: pd.DataFrame, counts: pd.DataFrame, by: list[str], stratif
         note = ""
         if disagree:
             note = (f"pooled and within-{stratify} views disagree (Simpson's paradox check): pooled, "
-                    f"{r.group} {pooled_c}, ratio {r.value:.2f} ({_verdict(bool(r.flagged))}); within "
+                    f"{group_label(r.group)} {pooled_c}, ratio {r.value:.2f} ({_verdict(bool(r.flagged))}); within "
                     f"each {stratify}, {strat_c}, Mantel-Haenszel ratio {mh.rate_ratio:.2f} "
                     f"({_verdict(mh_flag)}). Which {stratify}s people applied to explains or hides "
                     f"part of the pooled gap: read both.")

@@ -26,6 +26,7 @@ from .pay_regression import SEP
 from .pay_remediation import (LIMIT_CAP, LIMIT_MAX, MET_LOG, Plan, Remediation, closest_pct, plan_for_target,
                               worst_gap_pct)
 from .pay_snapshot import factor_column
+from ..formatting import group_label
 
 CURVE_COLUMNS = ["point", "target_gap_pct", "annual_cost", "n_raised", "group", "gap_pct"]
 
@@ -226,10 +227,10 @@ def describe(rem: Remediation, plan: Plan) -> list[str]:
                  "`equity pay adjusted` will measure it):")
     for _, row in summary(rem, plan).iterrows():
         if pd.isna(row["gap_before_pct"]):
-            lines.append(f"  {row['group']}: not assessed - {row['note']}")
+            lines.append(f"  {group_label(row['group'])}: not assessed - {row['note']}")
             continue
         extra = "" if row["meets_target"] else " (target not met)"
-        lines.append(f"  {row['group']}: {row['gap_before_pct']:.2f}% -> {row['gap_after_pct']:.2f}%{extra}")
+        lines.append(f"  {group_label(row['group'])}: {row['gap_before_pct']:.2f}% -> {row['gap_after_pct']:.2f}%{extra}")
     lines += [f"  {text}" for text in binding(rem, plan)]
     if rem.fte_assumed:
         lines.append(f"{rem.fte_assumed} employee(s) without an FTE counted as full time for cost.")

@@ -20,6 +20,7 @@ from ._frame import Query
 from ._periods import Period, latest_full_period_rows
 from .pay import BASIC, VARIABLE, category_frame
 from .pay_snapshot import exact_bonus, exact_pay, snapshot_sql
+from ..formatting import group_label
 
 MEASURES = [   # (metric, key filter, label, UK measure, EU Art. 9(1))
     ("pay_gap_mean", None, "Mean hourly pay gap", "1", "(a)"),
@@ -158,7 +159,7 @@ def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = 
             gap = Decimal(str(round(float(r.value), 6)))
             flagged = abs(gap) >= Decimal(str(threshold)) and (direction == "either" or gap > 0)
         side = "below" if (gap or 0) > 0 else "above"
-        reason = (f"mean {r.component} pay of {r.group} is {abs(gap):.2f}% {side} {r.reference} in "
+        reason = (f"mean {r.component} pay of {group_label(r.group)} is {abs(gap):.2f}% {side} {group_label(r.reference)} in "
                   f"{r.category} (n = {int(r.n)}): a difference of {threshold}% or more needs a joint pay "
                   f"assessment unless objective, gender-neutral criteria justify it (Art. 10)") if flagged else ""
         out.append({"period": r.period, "category": r.category, "component": r.component, "group": r.group,

@@ -27,6 +27,7 @@ from .statutory_egapro_data import (drop_excluded_types, drop_long_absences, mar
                                    reference_population)
 from .statutory_gaps import GapReport, guard_organisation_rows, round_half_up, row
 from .statutory_ll144 import audit_rows
+from ..formatting import HIDDEN, group_label
 
 BREAKDOWN_LEVEL = "breakdown"
 LONG = ["pack", "version", "section", "measure", "group", "value", "n", "suppressed", "note"]
@@ -133,7 +134,7 @@ def _art10_rows(con, pack, config, ctx, year, k) -> list[dict]:
     for r in table.itertuples(index=False):
         exact = None if r.exact_gap_pct is None else Decimal(r.exact_gap_pct)
         note = ("joint pay assessment needed unless justified: " if r.flagged else "") + (r.reason or "")
-        out = row(f"{r.category} ({r.component} pay): gap vs {r.reference}", r.group, exact, r.n,
+        out = row(f"{r.category} ({r.component} pay): gap vs {group_label(r.reference)}", r.group, exact, r.n,
                   note or f"under {pack.settings['art10_threshold_pct']}%", "percent",
                   section="(g) Categories of workers and Art. 10")
         out["level"] = BREAKDOWN_LEVEL
@@ -274,7 +275,7 @@ def layout_tables(report: Report) -> list[tuple[str, pd.DataFrame]]:
 
 def _shown(r: dict, pack: Pack) -> str:
     if r["suppressed"]:
-        return r["note"] if r["note"].startswith("fewer than") else "withheld"
+        return r["note"] if r["note"].startswith("fewer than") else HIDDEN
     text = formatted(r, pack)
     return text + SUFFIX.get(r["unit"], "") if text else ""
 

@@ -24,7 +24,8 @@ from .suppliers_sql import (SPEND_BASES, contributors_sql, period_cells_sql,
                             spend_lines_sql, supplier_settings, text_list)
 
 NOT_POSITIVE = "net spend in this cell is not positive (credits exceed payments): no share"
-FIRST_PERIOD = "spend data begin in this period, so every supplier paid in it counts as new"
+FIRST_PERIOD = ("spend data begin in this period, so no supplier paid in it can be told new from one paid "
+                "before the data: not counted")
 COMBINATION_JOIN = " + "
 
 
@@ -157,5 +158,9 @@ def new_diverse_suppliers(q: Query) -> pd.DataFrame:
     first = q.con.execute("SELECT min(transaction_date) FROM fct_spend").fetchone()[0]
     if first is not None and len(df):
         starts = pd.to_datetime(df["period_start"]).dt.date
-        df["note"] = np.where(starts <= first, FIRST_PERIOD, "")
+        opening = (starts <= first).to_numpy()
+        df["note"] = np.where(opening, FIRST_PERIOD, "")
+        # every supplier paid in the first period would count as new ("17 new diverse suppliers"
+        # in the first year of data): that count says nothing, so it is not published at all
+        df.loc[opening, ["numerator", "value"]] = np.nan
     return df

@@ -70,11 +70,18 @@ def gaps_to_rest(table: pd.DataFrame, k: int, alpha: float) -> pd.DataFrame:
     out["note"] = np.select([groups["suppressed"], small_rest, ~ok],
                             ["group suppressed", f"everyone else is fewer than {k} respondents",
                              "overall row suppressed"], "")
-    out["rest_value"] = out["rest_value"].where(ok)
-    out["rest_n"] = out["rest_n"].where(ok).astype("Int64")
     cols = ["metric", "period", "period_start", "period_end", *keys, "dimensions", "group", "value", "n",
             "rest_value", "rest_n", *RESULT, "note"]
-    return out[cols].rename(columns={"estimate": "gap"}).reset_index(drop=True)
+    return _published(out, ok, ("rest_value", "rest_n"), ("rest_value", "rest_n"), cols, "gap")
+
+
+def _published(out: pd.DataFrame, ok: pd.Series, compared: tuple[str, str], shown: tuple[str, str],
+               cols: list[str], estimate: str) -> pd.DataFrame:
+    """The comparison table: the value and n compared against appear only where the comparison
+    could be made (`ok`), so a hidden row never leaks through its comparator's columns."""
+    out[shown[0]] = out[compared[0]].where(ok)
+    out[shown[1]] = out[compared[1]].where(ok).astype("Int64")
+    return out[cols].rename(columns={"estimate": estimate}).reset_index(drop=True)
 
 
 def change_since_previous(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
@@ -97,11 +104,10 @@ def change_since_previous(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
     out["note"] = np.select([missing, pairs["suppressed"], hidden],
                             ["group not in the previous wave", "suppressed in this wave",
                              "suppressed in the previous wave"], "")
-    out["previous_value"] = out["value_previous"].where(ok)
-    out["previous_n"] = out["n_previous"].where(ok).astype("Int64")
     cols = ["metric", "period", "previous_period", "period_start", *keys, "dimensions", "group", "value", "n",
             "previous_value", "previous_n", *RESULT, "note"]
-    return out[cols].rename(columns={"estimate": "change"}).reset_index(drop=True)
+    return _published(out, ok, ("value_previous", "n_previous"), ("previous_value", "previous_n"), cols,
+                      "change")
 
 
 def _settings(con, metric: str, k: int | None) -> tuple[int, float]:

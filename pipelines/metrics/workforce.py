@@ -62,24 +62,31 @@ def separations(q: Query) -> pd.DataFrame:
     return _event_count(q, "fct_separations")
 
 
+def per_average_headcount(q: Query, events_inner: str) -> pd.DataFrame:
+    """Rows of `events_inner` (one per event, with period and group keys) counted per period and
+    group / that group's average month-end headcount; `n` is the people in those snapshots.
+    Turnover and parental-leave uptake share this denominator so their rates compare."""
+    snapshots = q.grouped(
+        _people_on(q, "snap_date", source="q_snapshots"),
+        {"headcount_days": "count(*)", "n": "count(DISTINCT employee_id)"})
+    events = q.grouped(events_inner, {"events": "count(*)"})
+    sql = (f"WITH snaps AS ({snapshots}), events AS ({events}), "
+           f"per_period AS (SELECT period_start, count(*) AS snaps FROM q_snapshots GROUP BY 1) "
+           f"SELECT {q.keys('a', 'b')}, coalesce(b.events, 0) AS numerator, "
+           f"coalesce(a.headcount_days, 0) / pp.snaps AS denominator, coalesce(a.n, 0) AS n "
+           f"FROM snaps a FULL JOIN events b ON {q.join_on('a', 'b')} "
+           f"JOIN per_period pp ON pp.period_start = coalesce(a.period_start, b.period_start)")
+    df = q.frame(sql)
+    df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
+    return df
+
+
 def _turnover(q: Query, exits_where: str = "true") -> pd.DataFrame:
     """Separations matching `exits_where` / average month-end headcount (SHRM-style). Every
     turnover variant shares this denominator, so voluntary + involuntary = turnover_rate
     whenever every exit has a termination type."""
     q.register_periods()
-    snapshots = q.grouped(
-        _people_on(q, "snap_date", source="q_snapshots"),
-        {"headcount_days": "count(*)", "n": "count(DISTINCT employee_id)"})
-    exits = q.grouped(_events_in(q, "fct_separations", exits_where), {"separations": "count(*)"})
-    sql = (f"WITH snaps AS ({snapshots}), exits AS ({exits}), "
-           f"per_period AS (SELECT period_start, count(*) AS snaps FROM q_snapshots GROUP BY 1) "
-           f"SELECT {q.keys('a', 'b')}, coalesce(b.separations, 0) AS numerator, "
-           f"coalesce(a.headcount_days, 0) / pp.snaps AS denominator, coalesce(a.n, 0) AS n "
-           f"FROM snaps a FULL JOIN exits b ON {q.join_on('a', 'b')} "
-           f"JOIN per_period pp ON pp.period_start = coalesce(a.period_start, b.period_start)")
-    df = q.frame(sql)
-    df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
-    return df
+    return per_average_headcount(q, _events_in(q, "fct_separations", exits_where))
 
 
 def turnover_rate(q: Query) -> pd.DataFrame:

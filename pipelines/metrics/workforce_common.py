@@ -82,3 +82,12 @@ def cube_rows(frame: pd.DataFrame, dims: list[str], by: list[str],
                 row.update(summarise(part))
                 rows.append(row)
     return pd.DataFrame(rows)
+
+
+def flagged_share(q: Query, inner: str, flag: str) -> pd.DataFrame:
+    """Share of the rows of `inner` (one per person and period, with group keys) whose boolean
+    column `flag` is true: retention, first-year turnover and promotion rates are all this."""
+    df = q.frame(q.grouped(inner, {"numerator": f"count(*) FILTER (WHERE {flag})",
+                                   "denominator": "count(*)", "n": "count(*)"}))
+    df["value"] = df["numerator"] / df["denominator"]
+    return df

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ._frame import Query
-from .workforce_common import setting
-from .workforce import _events_in
+from .workforce import _event_count
+from .workforce_common import flagged_share, setting
 
 
 def retention_rate(q: Query) -> pd.DataFrame:
@@ -23,10 +23,7 @@ def retention_rate(q: Query) -> pd.DataFrame:
              f"FROM q_periods p JOIN fct_employment_spells s "
              f"ON s.valid_from <= p.period_start AND p.period_start <= s.valid_to "
              f"WHERE true{q.filter_where('s', 'p.period_end')}")
-    df = q.frame(q.grouped(inner, {"numerator": "count(*) FILTER (WHERE stayed)",
-                                   "denominator": "count(*)", "n": "count(*)"}))
-    df["value"] = df["numerator"] / df["denominator"]
-    return df
+    return flagged_share(q, inner, "stayed")
 
 
 def first_year_turnover(q: Query) -> pd.DataFrame:
@@ -41,12 +38,11 @@ def first_year_turnover(q: Query) -> pd.DataFrame:
              f"FROM q_periods p JOIN fct_hires e ON e.event_date BETWEEN p.period_start AND p.period_end "
              f"JOIN stg_hr__employees x ON x.employee_id = e.employee_id "
              f"WHERE true{q.filter_where('e', 'p.period_end')}")
-    df = q.frame(q.grouped(inner, {"numerator": "count(*) FILTER (WHERE left_early)",
-                                   "denominator": "count(*)", "n": "count(*)"}))
+    df = flagged_share(q, inner, "left_early")
     as_of = pd.Timestamp(q.params["as_of"]).date()
     needed = pd.to_datetime(df["period_end"]).dt.date.map(lambda end: end + dt.timedelta(days=days - 1))
     complete = needed <= as_of
-    df["value"] = (df["numerator"] / df["denominator"]).where(complete)
+    df["value"] = df["value"].where(complete)
     df["numerator"] = df["numerator"].astype(float).where(complete)
     df["note"] = np.where(complete, "", [f"incomplete follow-up: a full year of data for this cohort "
                                          f"runs to {d}" for d in needed])
@@ -54,13 +50,12 @@ def first_year_turnover(q: Query) -> pd.DataFrame:
 
 
 def _event_share(q: Query, table: str) -> pd.DataFrame:
-    q.register_periods()
-    df = q.frame(q.grouped(_events_in(q, table), {"numerator": "count(*)"}))
+    """Each group's events / all events in the period (the row with every dimension rolled up)."""
+    df = _event_count(q, table)
     all_gid = (1 << len(q.dims)) - 1
     totals = df[df["_gid"] == all_gid].set_index("period_start")["numerator"]
     df["denominator"] = df["period_start"].map(totals).astype(float)
     df["value"] = df["numerator"] / df["denominator"]
-    df["n"] = df["numerator"]
     return df
 
 

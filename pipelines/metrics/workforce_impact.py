@@ -95,7 +95,7 @@ def _series(con, metric: str, by: list[str], group: str, when: dt.date, months: 
     reasons = np.select(
         [rows["suppressed"], rows["note"].str.contains("partial period"), rows["value"].isna(),
          (when.day != 1) & (starts.dt.year * 12 + starts.dt.month - 1 == event_month)],
-        ["suppressed (small group)", "partial month", "no value", "month split by the event"], "")
+        ["hidden (small group)", "partial month", "no value", "month split by the event"], "")
     rows["reason"] = reasons
     rows["used"] = rows["reason"] == ""
     return rows[["period", "period_start", "t", "post", "value", "n", "used", "reason"]].reset_index(drop=True)

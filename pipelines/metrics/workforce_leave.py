@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..sqlsafe import literal
 from ._frame import Query
-from .workforce import _people_on
+from .workforce import per_average_headcount
 from .workforce_common import in_list, require_table, setting
 
 LEAVE_FILE = "hr/leave.csv"
@@ -24,22 +24,11 @@ def parental_leave_uptake(q: Query) -> pd.DataFrame:
     starts per 100 employees); the count of starts is the numerator."""
     require_table(q, "fct_leave_spells", LEAVE_FILE)
     q.register_periods()
-    heads = q.grouped(_people_on(q, "snap_date", source="q_snapshots"),
-                      {"headcount_days": "count(*)", "n": "count(DISTINCT employee_id)"})
     starts_inner = (f"SELECT p.period_start, p.period_end, l.employee_id{q.dim_select('l', 'p.period_end')} "
                     f"FROM q_periods p JOIN fct_leave_spells l "
                     f"ON l.start_date BETWEEN p.period_start AND p.period_end "
                     f"WHERE {_parental(q)}{q.filter_where('l', 'p.period_end')}")
-    starts = q.grouped(starts_inner, {"starts": "count(*)"})
-    sql = (f"WITH heads AS ({heads}), starts AS ({starts}), "
-           f"per_period AS (SELECT period_start, count(*) AS snaps FROM q_snapshots GROUP BY 1) "
-           f"SELECT {q.keys('a', 'b')}, coalesce(b.starts, 0) AS numerator, "
-           f"coalesce(a.headcount_days, 0) / pp.snaps AS denominator, coalesce(a.n, 0) AS n "
-           f"FROM heads a FULL JOIN starts b ON {q.join_on('a', 'b')} "
-           f"JOIN per_period pp ON pp.period_start = coalesce(a.period_start, b.period_start)")
-    df = q.frame(sql)
-    df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
-    return df
+    return per_average_headcount(q, starts_inner)
 
 
 def return_after_leave_12m(q: Query) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ._frame import Query
 from ._suppression import suppression_mask
-from .workforce_common import register_level_ranks, setting
+from .workforce_common import flagged_share, register_level_ranks, setting
 from .workforce_stats import fisher_exact_p, risk_ratio_ci, two_proportion_z
 
 
@@ -40,10 +40,7 @@ def promotion_rate(q: Query) -> pd.DataFrame:
     inner = (f"SELECT e.*, (pr.employee_id IS NOT NULL) AS was_promoted FROM ({eligible}) e "
              f"LEFT JOIN ({promoted}) pr ON pr.period_start = e.period_start "
              f"AND pr.employee_id = e.employee_id")
-    df = q.frame(q.grouped(inner, {"numerator": "count(*) FILTER (WHERE was_promoted)",
-                                   "denominator": "count(*)", "n": "count(*)"}))
-    df["value"] = df["numerator"] / df["denominator"]
-    return df
+    return flagged_share(q, inner, "was_promoted")
 
 
 def _label(row: pd.Series, dims: list[str]) -> str:

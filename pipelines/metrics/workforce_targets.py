@@ -24,6 +24,7 @@ from ._periods import full_period_rows
 from ._registry import registry
 from .workforce_common import setting
 from .workforce_stats import ols
+from ..formatting import group_label
 
 SOURCE = "equity.yml"
 
@@ -40,8 +41,8 @@ class Target:
 
     @property
     def label(self) -> str:
-        where = "; ".join(f"{d} in {', '.join(map(str, v))}" for d, v in self.filters.items())
-        return f"{registry()[self.metric].title}, {self.group}{f' ({where})' if where else ''}"
+        where = "; ".join(f"{d.replace('_', ' ')} in {', '.join(map(str, v))}" for d, v in self.filters.items())
+        return f"{registry()[self.metric].title}, {group_label(self.group)}{f' ({where})' if where else ''}"
 
 
 def _as_list(value) -> list[str]:

@@ -123,6 +123,15 @@ def _protect_counts(salt, counted, column, cells, filters) -> np.ndarray:
     return perturbed_counts(column, keymod.cell_keys(salt, labels).astype(np.uint64) % np.uint64(256))
 
 
+def _cells_for(col: str, spec, df: pd.DataFrame, dims: list[str], cells: _Cells) -> _Cells:
+    """The cells a count's noise is keyed by: without the key columns the registry says it does
+    not depend on (`same_people_across`), so every key table publishes one draw of it."""
+    ignored = set((spec.extra or {}).get("same_people_across", {}).get(col, ()))
+    if not ignored:
+        return cells
+    return _Cells(df, dims, [k for k in spec.keys if k not in ignored])
+
+
 def protected_magnitude(salt: str, kind: str, values: np.ndarray, scale_n: np.ndarray,
                         spread: float = MAGNITUDE_SPREAD) -> np.ndarray:
     """values x (1 + spread x u / n), u in [-1, 1) keyed by the exact value: the same figure
@@ -148,7 +157,8 @@ def protect_table(df: pd.DataFrame, spec, dims: list[str], k: int, salt: str,
     shared = spec.extra.get("counts", {}) if spec.extra else {}
     out = {}
     n_exact = counts["n"]
-    out["n"] = _protect_counts(salt, shared.get("n", f"{spec.name}.n"), n_exact, cells, filters)
+    out["n"] = _protect_counts(salt, shared.get("n", f"{spec.name}.n"), n_exact,
+                               _cells_for("n", spec, df, dims, cells), filters)
     for col in ("numerator", "denominator"):
         v = counts[col]
         if not np.isfinite(v).any():
@@ -157,7 +167,8 @@ def protect_table(df: pd.DataFrame, spec, dims: list[str], k: int, salt: str,
             if np.array_equal(v, n_exact, equal_nan=True) and col not in shared:
                 out[col] = out["n"]                  # the same people as n: one published figure
             else:
-                out[col] = _protect_counts(salt, shared.get(col, f"{spec.name}.{col}"), v, cells, filters)
+                out[col] = _protect_counts(salt, shared.get(col, f"{spec.name}.{col}"), v,
+                                           _cells_for(col, spec, df, dims, cells), filters)
         else:   # means, medians, spend, coefficients: magnitudes of the cell
             scale = (_reference_n(v, counts["numerator"], n_exact) if rule == "gap" else _base_n(v, n_exact)) \
                 if col == "denominator" else n_exact
@@ -165,6 +176,8 @@ def protect_table(df: pd.DataFrame, spec, dims: list[str], k: int, salt: str,
     value = counts["value"]
     if rule == "count":
         new_value = np.where(np.isfinite(out["numerator"]), out["numerator"], out["n"])
+        # a count the metric leaves without a value (nothing to count) stays without one
+        new_value = np.where(np.isfinite(value), new_value, np.nan)
     elif rule == "ratio":
         num, den = counts["numerator"], counts["denominator"]
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -29,6 +29,23 @@ per_response as (
         count(distinct tenure_band) as tenure_bands
     from answers
     group by response_id
+),
+
+-- the first attribute column whose values disagree within the response (null when all agree):
+-- one check names whichever column it is, instead of a copy of the check per column
+conflicts as (
+    select
+        *,
+        case
+            when genders > 1 then 'gender'
+            when race_ethnicities > 1 then 'race_ethnicity'
+            when disabilities > 1 then 'disability'
+            when lgbtqs > 1 then 'lgbtq'
+            when departments > 1 then 'department'
+            when job_levels > 1 then 'job_level'
+            when tenure_bands > 1 then 'tenure_band'
+        end as conflicting_column
+    from per_response
 )
 
 select
@@ -38,32 +55,14 @@ select
         || ''' has rows in different surveys; a response belongs to one survey'
     ) else survey_id end as survey_id,
     response_date,
-    case when genders > 1 then error(
-        'voice/survey_responses.csv, column ''gender'': response_id ''' || response_id
+    case when conflicting_column is not null then error(
+        'voice/survey_responses.csv, column ''' || conflicting_column || ''': response_id ''' || response_id
         || ''' has different values on its rows; every row of a response describes the same person'
     ) else gender end as gender,
-    case when race_ethnicities > 1 then error(
-        'voice/survey_responses.csv, column ''race_ethnicity'': response_id ''' || response_id
-        || ''' has different values on its rows; every row of a response describes the same person'
-    ) else race_ethnicity end as race_ethnicity,
-    case when disabilities > 1 then error(
-        'voice/survey_responses.csv, column ''disability'': response_id ''' || response_id
-        || ''' has different values on its rows; every row of a response describes the same person'
-    ) else disability end as disability,
-    case when lgbtqs > 1 then error(
-        'voice/survey_responses.csv, column ''lgbtq'': response_id ''' || response_id
-        || ''' has different values on its rows; every row of a response describes the same person'
-    ) else lgbtq end as lgbtq,
-    case when departments > 1 then error(
-        'voice/survey_responses.csv, column ''department'': response_id ''' || response_id
-        || ''' has different values on its rows; every row of a response describes the same person'
-    ) else department end as department,
-    case when job_levels > 1 then error(
-        'voice/survey_responses.csv, column ''job_level'': response_id ''' || response_id
-        || ''' has different values on its rows; every row of a response describes the same person'
-    ) else job_level end as job_level,
-    case when tenure_bands > 1 then error(
-        'voice/survey_responses.csv, column ''tenure_band'': response_id ''' || response_id
-        || ''' has different values on its rows; every row of a response describes the same person'
-    ) else tenure_band end as tenure_band
-from per_response
+    race_ethnicity,
+    disability,
+    lgbtq,
+    department,
+    job_level,
+    tenure_band
+from conflicts

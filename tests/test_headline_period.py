@@ -1,0 +1,59 @@
+"""A chart title and its summary speak of the latest full period, as the Overview and the PDF
+do (issue 19: the Overview said Man 50.8% for 2025 while the page title gave the partial
+2026's 50.3%, unmarked); when every period is partial the title says so."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboard.narrative import finding_title, summary_text
+from pipelines.metrics import registry
+
+
+def _rows(periods):
+    out = []
+    for year, note, man, woman in periods:
+        start = dt.date(year, 1, 1)
+        for group, value, n in (("All", 1.0, 200), ("Man", man, 101), ("Woman", woman, 99)):
+            out.append({"period": str(year), "period_start": start, "period_end": dt.date(year, 12, 31),
+                        "dimensions": "" if group == "All" else "gender", "group": group, "value": value,
+                        "ci_low": float("nan"), "ci_high": float("nan"), "n": n, "numerator": n,
+                        "denominator": 200, "suppressed": False, "note": note})
+    return pd.DataFrame(out)
+
+
+def test_title_and_summary_use_the_latest_full_year_not_the_partial_one():
+    spec = registry()["representation"]
+    rows = _rows([(2025, "", 0.508, 0.492), (2026, "partial period", 0.503, 0.497)])
+    groups, overall = rows[rows["group"] != "All"], rows[rows["group"] == "All"]
+    title = finding_title(spec, groups)
+    assert "2025" in title and "50.8%" in title and "2026" not in title and "50.3%" not in title
+    summary = summary_text(spec, groups, overall, 5)
+    assert "2025" in summary and "50.8%" in summary and "2026" not in summary
+
+
+def test_a_window_of_only_partial_periods_is_named_partial():
+    spec = registry()["representation"]
+    rows = _rows([(2026, "partial period", 0.503, 0.497)])
+    title = finding_title(spec, rows[rows["group"] != "All"])
+    assert title.startswith(f"{spec.title}, 2026 (partial period):") and "50.3%" in title
+
+
+def _pay_rows():
+    """Raw and adjusted pay of women relative to men: 2025 full (adjusted -5.4%), 2026 partial (-5.3%)."""
+    out = []
+    for year, note, adjusted, raw in ((2025, "", -5.4, -8.8), (2026, "partial period", -5.3, -7.9)):
+        for measure, value in (("adjusted", adjusted), ("raw", raw)):
+            out.append({"period": str(year), "period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31),
+                        "group": "Woman", "reference": "Man", "measure": measure, "relative": value,
+                        "ci_low": value - 1, "ci_high": value + 1, "n": 900, "suppressed": False, "note": note})
+    return pd.DataFrame(out)
+
+
+def test_pay_gap_title_and_summary_use_the_latest_full_year():
+    from dashboard.narrative_pay import pay_gap_summary, pay_gap_title
+    title = pay_gap_title(_pay_rows(), "job level")
+    assert title == "Adjusted pay gap, 2025: Woman paid 5.4% less than Man with the same job level"
+    summary = pay_gap_summary(_pay_rows(), 5)
+    assert "(2025)" in summary and "8.8% less before them" in summary and "2026" not in summary
