@@ -11,12 +11,21 @@ from .narrative import FINDING_MIN_N, groups_not_shown, headline_period, suppres
 from pipelines.formatting import group_label
 
 
+# One page shows three raw gaps (statutory mean, relative pay, decomposition) with two signs; a
+# reader comparing 8.8%, -8.8% and 8.9% needs the rules stated once, in one place
+RAW_GAPS_NOTE = (
+    "How the gaps on this page are signed and measured: relative pay and the adjusted gap are the group's "
+    "pay against the reference, so negative = paid less; the statutory measures follow the law, "
+    "(men - group) / men x 100, so positive = paid less; the decomposition's raw gap compares geometric "
+    "means (ln hourly pay), so it differs slightly from the statutory mean gap of arithmetic means.")
+
+
 def _pct(value: float) -> str:
     return f"{abs(value):.1f}%"
 
 
 def _relative_phrase(value: float, reference: str) -> str:
-    return f"paid {_pct(value)} {'less' if value < 0 else 'more'} than {reference}"
+    return f"paid {_pct(value)} {'less' if value < 0 else 'more'} than {group_label(reference)}"
 
 
 def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
@@ -44,7 +53,7 @@ def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
         raw, adj = by.get("raw"), by.get("adjusted")
         if adj is None or pd.isna(adj["relative"]):
             continue
-        text = (f"{group} (n = {int(adj['n']):,}): {_relative_phrase(adj['relative'], adj['reference'])} after "
+        text = (f"{group_label(group)} (n = {int(adj['n']):,}): {_relative_phrase(adj['relative'], adj['reference'])} after "
                 f"legitimate factors (95% CI {adj['ci_low']:.1f}% to {adj['ci_high']:.1f}%)")
         if raw is not None and pd.notna(raw["relative"]):
             text += f", {_pct(raw['relative'])} {'less' if raw['relative'] < 0 else 'more'} before them"

@@ -9,7 +9,7 @@ from dashboard import data
 from dashboard.charts_hiring import (funnel_figure, impact_figure, share_comparison_figure,
                                      time_in_stage_figure)
 from dashboard.components import chart_block, hinted_sections, no_data, require_db, safe_dataframe
-from dashboard.controls import current_view
+from dashboard.controls import by_note, current_view, filters_note
 from pipelines.errors import EquityError
 from pipelines.export import to_csv
 from pipelines.metrics import NotPrecomputedError, build_context, dimension_sets
@@ -80,7 +80,9 @@ except EquityError as exc:
 
 st.caption(f"All applications made from {lo} to {hi}, pooled (set From/To in the sidebar to narrow). "
            f"Broken down by {' × '.join(by)}{'' if view.by_for(spec) else ' (the default; choose others in the sidebar)'}. "
-           f"Groups of fewer than {k} people are never shown; every rate comes with its n and 95% interval.")
+           f"Groups of fewer than {k} people are never shown; every rate comes with its n and 95% interval. "
+           + (by_note(view, by, "applications do not record it") + " " if view.by else "")
+           + filters_note(view, spec, "applications"))
 issues = _issues(version)
 if not issues.empty:
     st.info("How the data was read: " + "; ".join(f"{r.count:,} {r.issue} ({r.treatment})"

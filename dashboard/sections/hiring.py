@@ -101,7 +101,7 @@ def _flagged(table, dim: str, alpha: float):
 def _impact_finding(row, stage_label, stratum) -> Finding:
     where = f" in {stratum}" if stratum else ""
     text = (f"Hiring{where}: {group_label(row['group'])} applicants at {stage_label(row['stage'], row.get('next_stage'))} are "
-            f"selected at {row['value']:.2f} times the rate of {row['reference_group']} (below four-fifths; "
+            f"selected at {row['value']:.2f} times the rate of {group_label(row['reference_group'])} (below four-fifths; "
             f"Holm {format_p(row['p_holm'])}, n = {int(row['n']):,}).")
     return by_p(text, "hiring", size=(1 - row["value"]) * 100, p=row["p_holm"],
                 size_text=f"{1 - row['value']:.0%} lower selection rate")

@@ -145,7 +145,8 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
                  & (ratios["ci_high"] < threshold)]
     for _, r in low.iterrows():
         text = (f"Promotions {span}: {group_label(r['group'])} promoted at {r['value']:.2f} times the rate of "
-                f"{r['reference_group']} (95% CI up to {r['ci_high']:.2f}, below four-fifths; n = {int(r['n']):,}).")
+                f"{group_label(r['reference_group'])} (95% CI up to {r['ci_high']:.2f}, below four-fifths; "
+                f"n = {int(r['n']):,}).")
         out.append(by_interval(text, "workforce", size=(1 - r["value"]) * 100,
                                size_text=f"{1 - r['value']:.0%} lower promotion rate", value=r["value"],
                                low=r["ci_low"], high=r["ci_high"], boundary=threshold))

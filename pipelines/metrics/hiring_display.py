@@ -170,7 +170,7 @@ def impact_sentences(rows: pd.DataFrame, k: int, threshold: float, alpha: float,
                f"stay significant after Holm's correction (p < {alpha}).")
     for _, r in flagged.head(3).iterrows():
         summary += (f" {group_label(r['group'])} at {stage_label(r['stage'], r.get('next_stage'))}{where(r)}: {r['selection_rate']:.1%} "
-                    f"of {int(r['n']):,} vs {r['reference_group']} {r['reference_rate']:.1%}, ratio "
+                    f"of {int(r['n']):,} vs {group_label(r['reference_group'])} {r['reference_rate']:.1%}, ratio "
                     f"{r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}), "
                     f"{int(r['shortfall']):,} more selection(s) would reach {threshold}.")
     return title, summary + _hidden_sentence(rows, k)
