@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts_hiring import (funnel_figure, impact_figure, share_comparison_figure,
                                      time_in_stage_figure)
-from dashboard.components import chart_block, hinted_sections, no_data, require_db, safe_dataframe
-from dashboard.controls import by_note, current_view, filters_note
+from dashboard.components import chart_block, family_page, hinted_sections, safe_dataframe
+from dashboard.controls import by_note, filters_note
 from pipelines.errors import EquityError
 from pipelines.export import to_csv
 from pipelines.metrics import NotPrecomputedError, build_context, dimension_sets
@@ -50,14 +50,9 @@ def _stratified(version, by, stratify, lo, hi, filters) -> tuple[pd.DataFrame, p
     return result.strata, result.cmh
 
 
-version = require_db()
-view = current_view()
-info = data.run_info(version)
+version, view, info = family_page("Hiring", "hiring", "the hiring funnel",
+                                   "recruiting/applications.csv and recruiting/application_stages.csv")
 k = info["k"]
-st.title("Hiring")
-if not data.family_loaded(version, "hiring"):
-    no_data("the hiring funnel", "recruiting/applications.csv and recruiting/application_stages.csv")
-    st.stop()
 
 config = _settings(version)
 rec = config["recruiting"]

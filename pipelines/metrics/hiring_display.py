@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from ..formatting import hidden_label
+from ..formatting import format_p, hidden_label
 from .hiring_funnel import stage_sort_key
 from ..formatting import group_label
 
@@ -157,8 +157,10 @@ def impact_sentences(rows: pd.DataFrame, k: int, threshold: float, alpha: float,
     after_holm = compared[compared["p_holm"] < alpha]
     if len(flagged):
         worst = flagged.iloc[0]
-        sig = ("not statistically significant" if not worst["significant"] else
-               f"|z| = {abs(worst['z']):.1f}, Holm p = {worst['p_holm']:.3f}")
+        # only Holm's p may call it significant: "|z| = 2.1, Holm p = 0.130" alone reads as a finding
+        holm = significance_flag(worst, alpha)
+        sig = (f"{holm}: |z| = {abs(worst['z']):.1f}, {format_p(worst['p_holm'], 'Holm p')}" if holm
+               else "not statistically significant")
         title = (f"{group_label(worst['group'])} at {stage_label(worst['stage'], worst.get('next_stage'))}{where(worst)}: impact ratio "
                  f"{worst['value']:.2f} vs {group_label(worst['reference_group'])}, below four-fifths ({sig})")
     else:
