@@ -89,6 +89,15 @@ def test_met_needs_the_interval():
     assert census.label == rules.MET                # a count without an interval is its own figure
 
 
+def test_hiring_findings_need_a_group_of_the_minimum():
+    # the demo's 8 American Indian or Alaska Native offers made a "finding" at Holm p < 0.001
+    from dashboard.sections.hiring import _flagged
+    table = pd.DataFrame({"dimensions": ["race_ethnicity"] * 3, "suppressed": [False] * 3,
+                          "n": [8, FINDING_MIN_N, 123], "flagged": [True, True, True],
+                          "p_holm": [0.0001, 0.01, 0.2]})
+    assert list(_flagged(table, "race_ethnicity", 0.05)["n"]) == [FINDING_MIN_N]
+
+
 def _impact_row(p_holm: float, z: float, significant: bool) -> dict:
     return {"period": "2025", "stage": "interview", "next_stage": "offer", "group": "Woman", "reference_group": "Man",
             "dimensions": "gender", "value": 0.74, "ci_low": 0.55, "ci_high": 0.99, "z": z, "p_holm": p_holm,
