@@ -18,6 +18,7 @@ from pipelines.privacy import wording
 from pipelines.quality_report import quality_summary
 
 from ..finding import owner_and_decision, ranked
+from ..glossary import TERMS
 from ..kpis import headline, headline_specs
 from ..sections import family_findings, family_sections
 from . import html as H
@@ -99,8 +100,11 @@ def _summary(con, k: int, period: str, config: dict, limit: int | None = None) -
         period_label = period_label or h.period
         rows.append({"Measure": h.label, "Period": h.period, "Value": h.value, "Change": h.change or "—",
                      "n": h.n or "—", "95% CI": h.ci or "—"})
+    # headcount's n and turnover's n sit in one column and differ: say once what n counts
+    n_meaning = next(t.meaning for t in TERMS if t.anchor == "n")
     body = (_ranked_findings(con, k, period, config, limit)
-            + H.table(pd.DataFrame(rows), "Headline measures, latest full period"))
+            + H.table(pd.DataFrame(rows), "Headline measures, latest full period")
+            + f'<p class="note">n: {H.esc(n_meaning)}</p>')
     return body, period_label
 
 
