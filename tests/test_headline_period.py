@@ -74,3 +74,23 @@ def test_highest_and_lowest_are_named_among_groups_large_enough_to_judge():
     small = rows.assign(n=[8, 20, 25])
     assert finding_title(spec, small) == (f"{spec.title}, 2025: no two groups are large enough to compare "
                                           "(n of at least 30)")
+
+
+def test_pay_gap_title_names_only_a_group_large_enough_to_judge():
+    from dashboard.narrative_pay import pay_gap_title
+    small = _pay_rows().assign(group="Non-binary", n=12)        # -5.4% on 12 people: under FINDING_MIN_N 30
+    rows = pd.concat([_pay_rows().assign(relative=lambda d: d["relative"] / 2), small], ignore_index=True)
+    assert pay_gap_title(rows, "job level") == "Adjusted pay gap, 2025: Woman paid 2.7% less than Man with the same job level"
+    assert pay_gap_title(small, "job level") == "Pay gaps, 2025: no group is large enough to judge (n of at least 30)"
+
+
+def test_bar_titles_compare_only_groups_large_enough_to_judge():
+    from dashboard.hinted import bar_sentences
+    spec = registry()["stage_pass_rate"]                   # keyed by stage
+    rows = pd.DataFrame([{"period": "2025", "stage": "interview", "group": g, "value": v, "n": n,
+                          "suppressed": False, "dimensions": "gender"}
+                         for g, v, n in (("Non-binary", 0.90, 6), ("Woman", 0.40, 300), ("Man", 0.50, 320))])
+    title, summary = bar_sentences(spec, rows.iloc[0:0], rows, 5)
+    # Non-binary's 90% of 6 people is not compared: Man 50% highest, Woman 40% lowest
+    assert title == f"{spec.title}, 2025, interview: Man highest (50.0%), Woman lowest (40.0%)"
+    assert "Non-binary" not in summary
