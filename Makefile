@@ -88,8 +88,8 @@ system-deps:  ## install OS packages for browser, PDF and Spark checks (chromium
 browser-deps:  ## install axe-core (npm) for the accessibility checks
 	@test -f tests/browser/node_modules/axe-core/axe.min.js || (cd tests/browser && npm ci --no-audit --no-fund)
 
-screenshots: $(STAMP) system-deps  ## screenshots of every page and PDF page images into screenshots/
-	$(BIN)/python scripts/screenshots.py --out screenshots
+screenshots: $(STAMP) system-deps  ## every page and PDF page into screenshots/; the README's images into docs/images/
+	$(BIN)/python scripts/screenshots.py --out screenshots --readme docs/images
 
 bench-spark: $(STAMP) system-deps  ## DuckDB vs local Spark on the W1 workload (10k employees; minutes)
 	$(BIN)/python benchmarks/bench_spark.py

@@ -10,6 +10,7 @@ from pipelines.errors import EquityError
 from pipelines.export import neutralise, safe_frame, to_csv
 
 from . import data
+from .controls import current_view
 from .hinted import hinted_block, hinted_by, hinted_specs
 
 
@@ -53,6 +54,20 @@ def require_db() -> data.DbVersion:
 def no_data(family_title: str, files: str) -> None:
     st.info(f"No data loaded for {family_title}. Add {files} to the data folder and rebuild "
             "with `equity build`.")
+
+
+def family_page(title: str, family: str, family_title: str, files: str):
+    """The top of a family's page: the database version, the sidebar's view and the run's info
+    (k, as_of, tables), after the title; when the family's files were not loaded, a clear
+    "no data loaded" naming `files`, and the page stops there."""
+    version = require_db()
+    view = current_view()
+    info = data.run_info(version)
+    st.title(title)
+    if not data.family_loaded(version, family):
+        no_data(family_title, files)
+        st.stop()
+    return version, view, info
 
 
 def glossary_linked(text: str) -> str:

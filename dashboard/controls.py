@@ -55,6 +55,17 @@ def by_note(view: View, used: tuple[str, ...], why: str = "") -> str:
     return f"The sidebar breakdown by {' × '.join(dropped)} is not applied here{reason}: {kept}."
 
 
+def filters_note(view: View, spec, what: str) -> str:
+    """A sentence naming the sidebar filters a page's metric cannot apply ('' when it applies
+    all of them): applications and survey answers record no location, so a location filter
+    would otherwise vanish without a word."""
+    dropped = [d for d, _ in view.filters if d not in spec.dimensions]
+    if not dropped:
+        return ""
+    names = " and ".join(f"{ORG_FILTERS.get(d, d).lower()} filter" for d in dropped)
+    return f"The sidebar's {names} {'does' if len(dropped) == 1 else 'do'} not apply here: {what} record no {' or '.join(dropped)}."
+
+
 def overview_scope(view: View) -> str:
     """What of the sidebar the Overview applies, and what it does not, in plain words."""
     applied = [f"the {view.period} grain"]

@@ -16,7 +16,7 @@ from pipelines.db import events_of, has_table
 from pipelines.metrics import MetricSpec, compute, latest_full_data_period, registry
 
 from .charts import FONT, axis_format, format_value, group_label, group_style, top_groups, trend_figure
-from .narrative import display_table, finding_title, latest_full_period, summary_text
+from .narrative import display_table, finding_title, groups_not_shown, large_enough, latest_full_period, summary_text
 from .sections import Block
 
 CHART_WORDS = {"trend": "Line chart", "bar": "Bar chart"}   # one builder per registry DISPLAY_CHARTS kind
@@ -94,7 +94,8 @@ def bar_sentences(spec: MetricSpec, table: pd.DataFrame, rows: pd.DataFrame, k: 
     parts, widest = [], None
     for key, part in rows.groupby(keys, sort=True):
         label = _key_label(key)
-        visible = part[~part["suppressed"].astype(bool) & part["value"].notna() & (part["group"] != "All")]
+        # highest and lowest only among groups large enough to judge (FINDING_MIN_N)
+        visible = large_enough(part[~part["suppressed"].astype(bool) & part["value"].notna() & (part["group"] != "All")])
         text = f"{label}:"
         whole = overall.get(label)
         if whole is not None and not bool(whole["suppressed"]):
@@ -108,8 +109,7 @@ def bar_sentences(spec: MetricSpec, table: pd.DataFrame, rows: pd.DataFrame, k: 
                 widest = (spread, label, hi, lo)
         parts.append(text + ".")
     hidden = rows.loc[rows["suppressed"].astype(bool) & (rows["group"] != "All"), "group"].nunique()
-    if hidden:
-        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
+    parts += groups_not_shown(hidden, k)
     if widest is None:
         title = f"{spec.title}, {period}: no two groups can be compared"
     else:

@@ -25,11 +25,22 @@ FINDING_MIN_N = 30
 suppressed_label = hidden_label
 
 
+def groups_not_shown(hidden: int, k: int) -> list[str]:
+    """The sentence counting a summary's hidden groups (none when nothing is hidden), worded
+    once for every page and report section that uses it."""
+    return [f"{hidden} group(s) not shown: their protected count is below {k}."] if hidden else []
+
+
 def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return rows
     last = rows["period_start"].max()
     return rows[rows["period_start"] == last]
+
+
+def large_enough(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose group has at least FINDING_MIN_N people: the ones a headline may name."""
+    return rows[pd.to_numeric(rows["n"], errors="coerce") >= FINDING_MIN_N]
 
 
 def headline_period(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -58,8 +69,14 @@ def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
         row = shown.iloc[0]
         return (f"{spec.title}, {period}: {group_label(row['group'])} {format_value(row['value'], spec.unit)}; "
                 "other groups are too small to show")
-    hi = shown.loc[shown["value"].idxmax()]
-    lo = shown.loc[shown["value"].idxmin()]
+    # "Prefer not to say highest (37.5%)" on n = 8 is noise, not a finding: highest and lowest
+    # are named among groups large enough to judge
+    judged = large_enough(shown)
+    if len(judged) < 2:
+        return (f"{spec.title}, {period}: {'no two groups are' if judged.empty else 'only one group is'} "
+                f"large enough to compare (n of at least {FINDING_MIN_N})")
+    hi = judged.loc[judged["value"].idxmax()]
+    lo = judged.loc[judged["value"].idxmin()]
     if spec.higher_is_better is False:
         return (f"{spec.title}, {period}: highest for {group_label(hi['group'])} ({format_value(hi['value'], spec.unit)}), "
                 f"lowest for {group_label(lo['group'])} ({format_value(lo['value'], spec.unit)})")
@@ -87,14 +104,15 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
         parts.append(f"Overall {spec.title.lower()} in {period}: {format_value(o['value'], spec.unit)}{ci}, "
                      f"n = {int(o['n']):,}.")
     shown = latest[~latest["suppressed"] & latest["value"].notna() & (latest["group"] != "All")]
-    if len(shown) > 1:
-        hi = shown.loc[shown["value"].idxmax()]
-        lo = shown.loc[shown["value"].idxmin()]
+    judged = large_enough(shown)
+    if len(judged) > 1:
+        hi = judged.loc[judged["value"].idxmax()]
+        lo = judged.loc[judged["value"].idxmin()]
         parts.append(f"Highest: {group_label(hi['group'])} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
                      f"lowest: {group_label(lo['group'])} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,}).")
-    hidden = int(latest["suppressed"].sum())
-    if hidden:
-        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
+    if small := len(shown) - len(judged):
+        parts.append(f"{small} group(s) of fewer than {FINDING_MIN_N} people are drawn but too small to judge.")
+    parts += groups_not_shown(int(latest["suppressed"].sum()), k)
     return " ".join(parts)
 
 

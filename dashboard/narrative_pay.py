@@ -7,8 +7,17 @@ import pandas as pd
 
 from pipelines.formatting import format_measure, format_money
 
-from .narrative import FINDING_MIN_N, headline_period, suppressed_label
+from .narrative import FINDING_MIN_N, groups_not_shown, headline_period, large_enough, suppressed_label
 from pipelines.formatting import group_label
+
+
+# One page shows three raw gaps (statutory mean, relative pay, decomposition) with two signs; a
+# reader comparing 8.8%, -8.8% and 8.9% needs the rules stated once, in one place
+RAW_GAPS_NOTE = (
+    "How the gaps on this page are signed and measured: relative pay and the adjusted gap are the group's "
+    "pay against the reference, so negative = paid less; the statutory measures follow the law, "
+    "(men - group) / men x 100, so positive = paid less; the decomposition's raw gap compares geometric "
+    "means (ln hourly pay), so it differs slightly from the statutory mean gap of arithmetic means.")
 
 
 def _pct(value: float) -> str:
@@ -16,7 +25,7 @@ def _pct(value: float) -> str:
 
 
 def _relative_phrase(value: float, reference: str) -> str:
-    return f"paid {_pct(value)} {'less' if value < 0 else 'more'} than {reference}"
+    return f"paid {_pct(value)} {'less' if value < 0 else 'more'} than {group_label(reference)}"
 
 
 def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
@@ -25,9 +34,9 @@ def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
     latest, period = headline_period(rows)
     if latest.empty:
         return "Pay gaps: no data for the selected period"
-    adjusted = latest[(latest["measure"] == "adjusted") & latest["relative"].notna()]
+    adjusted = large_enough(latest[(latest["measure"] == "adjusted") & latest["relative"].notna()])
     if adjusted.empty:
-        return f"Pay gaps, {period}: no group is large enough to show"
+        return f"Pay gaps, {period}: no group is large enough to judge (n of at least {FINDING_MIN_N})"
     worst = adjusted.loc[adjusted["relative"].idxmin()]
     return (f"Adjusted pay gap, {period}: {group_label(worst['group'])} {_relative_phrase(worst['relative'], worst['reference'])} "
             f"with the same {factors_text}")
@@ -44,14 +53,12 @@ def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
         raw, adj = by.get("raw"), by.get("adjusted")
         if adj is None or pd.isna(adj["relative"]):
             continue
-        text = (f"{group} (n = {int(adj['n']):,}): {_relative_phrase(adj['relative'], adj['reference'])} after "
+        text = (f"{group_label(group)} (n = {int(adj['n']):,}): {_relative_phrase(adj['relative'], adj['reference'])} after "
                 f"legitimate factors (95% CI {adj['ci_low']:.1f}% to {adj['ci_high']:.1f}%)")
         if raw is not None and pd.notna(raw["relative"]):
             text += f", {_pct(raw['relative'])} {'less' if raw['relative'] < 0 else 'more'} before them"
         parts.append(text + ".")
-    hidden = int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum())
-    if hidden:
-        parts.append(f"{hidden} group(s) not shown: their protected count is below {k}.")
+    parts += groups_not_shown(int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum()), k)
     head = f"Pay relative to the reference group on {latest['period_end'].iat[0]} ({period}). "
     return head + (" ".join(parts) if parts else "No group is large enough to show.")
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pandas as pd
 
 from .charts import format_value
+from .narrative import large_enough
 from pipelines.formatting import group_label
 
 
 def lowest_retention_group(summary: pd.DataFrame) -> str | None:
-    shown = summary[~summary["suppressed"] & (summary["group"] != "All") & summary["24m"].notna()]
+    """The group the title names: lowest 24-month retention among groups large enough to judge."""
+    shown = large_enough(summary[~summary["suppressed"] & (summary["group"] != "All") & summary["24m"].notna()])
     return None if shown.empty else str(shown.loc[shown["24m"].idxmin(), "group"])
 
 
@@ -37,7 +39,7 @@ def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:
                      f"(95% CI {format_value(o['12m_ci_low'], 'share')} to {format_value(o['12m_ci_high'], 'share')}) "
                      f"and {format_value(o['24m'], 'share')} stay 24 months; n = {int(o['n']):,}. The yearly "
                      "\"Retention at 12 months\" figures (Overview, trends below) measure one year at a time.")
-    shown = summary[~summary["suppressed"] & (summary["group"] != "All") & summary["24m"].notna()]
+    shown = large_enough(summary[~summary["suppressed"] & (summary["group"] != "All") & summary["24m"].notna()])
     if len(shown) > 1:
         lo = shown.loc[shown["24m"].idxmin()]
         parts.append(f"Lowest 24-month retention: {group_label(lo['group'])} {format_value(lo['24m'], 'share')} "

@@ -20,7 +20,8 @@ FORMATS = ("table", "csv", "json")
 GRAINS = ("year", "quarter", "month", "custom")   # the engine's grains (metrics._periods.GRAINS)
 
 db_option = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                         help="DuckDB file (default: $EQUITY_DB or ./equity.duckdb).")
+                         help="DuckDB file (default: $EQUITY_DB or ./equity.duckdb; "
+                              "`make demo-db` builds a sample one at build/demo.duckdb).")
 
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
 

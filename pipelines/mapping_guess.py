@@ -74,10 +74,12 @@ WEAK_NAMES = {
     "transaction_id": "idnumber", "business_unit": "departmentname department",
 }
 # hints for a required column nothing matched: header words that suggest a derivation
+_SERVICE_YEARS = "yearsatcompany yrsservice yearsservice yearsofservice tenure tenureyears"
+_YEARS_BEFORE = '{expr: "DATE \'YYYY-MM-DD\' - to_years(CAST(\\"{col}\\" AS INTEGER))"}'
 HINTS = {
-    "hire_date": ("yearsatcompany yrsservice yearsofservice tenure tenureyears",
-                  'hire_date: {expr: "DATE \'YYYY-MM-DD\' - to_years(CAST(\\"{col}\\" AS INTEGER))"} '
-                  "(hired that many years before the snapshot date)"),
+    "hire_date": (_SERVICE_YEARS, "hire_date: " + _YEARS_BEFORE + " (hired that many years before the snapshot date)"),
+    "effective_date": (_SERVICE_YEARS, "effective_date: " + _YEARS_BEFORE
+                       + " (the one job record starts on the hire date derived the same way)"),
     "termination_date": ("attrition terminated termd left exited", 'termination_date: {expr: "CASE WHEN '
                          '\\"{col}\\" = \'Yes\' THEN DATE \'YYYY-MM-DD\' END"} (an exit flag: left by the snapshot date)'),
 }

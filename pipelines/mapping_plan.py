@@ -233,6 +233,9 @@ def _snapshot_choice(draft: TableDraft, name: str) -> ColumnChoice:
         choice.todo.append("the snapshot date of each file, as in hr/employees' snapshot" if date else
                            "no date found: the day each row's job holds from; for a snapshot file, a "
                            "day on or before its snapshot date, e.g. {value: 'YYYY-MM-DD'}")
+        example = None if date else hint(name, draft.source.columns)
+        if example:
+            choice.todo.append(f"or, with hire_date derived from years of service, {example}")
     return choice
 
 

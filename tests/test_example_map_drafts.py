@@ -18,8 +18,8 @@ from pipelines.config import with_defaults
 from pipelines.mapping_draft import draft_config
 from tests.conftest import REAL_DATA, ROOT
 
-EXAMPLES = ["huebner_hr_v14", "ibm_hr_attrition", "prof_salaries", "resume_callbacks", "supplier_certified",
-            "ucb_admissions"]
+EXAMPLES = ["huebner_hr_v14", "ibm_hr_attrition", "montgomery_salaries", "prof_salaries", "resume_callbacks",
+            "supplier_certified", "ucb_admissions"]
 SECTION = "## Starting from `equity map`"
 
 

@@ -87,3 +87,30 @@ def test_met_needs_the_interval():
     assert certain.label == rules.MET
     census = rules.progress(shown.assign(ci_low=float("nan"), ci_high=float("nan")), *args)
     assert census.label == rules.MET                # a count without an interval is its own figure
+
+
+def test_hiring_findings_need_a_group_of_the_minimum():
+    # the demo's 8 American Indian or Alaska Native offers made a "finding" at Holm p < 0.001
+    from dashboard.sections.hiring import _flagged
+    table = pd.DataFrame({"dimensions": ["race_ethnicity"] * 3, "suppressed": [False] * 3,
+                          "n": [8, FINDING_MIN_N, 123], "flagged": [True, True, True],
+                          "p_holm": [0.0001, 0.01, 0.2]})
+    assert list(_flagged(table, "race_ethnicity", 0.05)["n"]) == [FINDING_MIN_N]
+
+
+def _impact_row(p_holm: float, z: float, significant: bool) -> dict:
+    return {"period": "2025", "stage": "interview", "next_stage": "offer", "group": "Woman", "reference_group": "Man",
+            "dimensions": "gender", "value": 0.74, "ci_low": 0.55, "ci_high": 0.99, "z": z, "p_holm": p_holm,
+            "significant": significant, "flagged": True, "suppressed": False, "n": 120, "selection_rate": 0.30,
+            "reference_rate": 0.405, "shortfall": 8, "note": ""}
+
+
+def test_impact_title_states_significance_by_the_holm_p():
+    from pipelines.metrics.hiring_display import impact_sentences
+    # |z| = 2.1 is over the raw threshold, but Holm p = 0.13: the title must not read as significant
+    title, _ = impact_sentences(pd.DataFrame([_impact_row(0.13, -2.1, True)]), 5, 0.8, 0.05)
+    assert title.endswith("below four-fifths (not significant after Holm: |z| = 2.1, Holm p = 0.130)")
+    title, _ = impact_sentences(pd.DataFrame([_impact_row(0.0004, -3.6, True)]), 5, 0.8, 0.05)
+    assert title.endswith("below four-fifths (significant after Holm: |z| = 3.6, Holm p < 0.001)")
+    title, _ = impact_sentences(pd.DataFrame([_impact_row(0.4, -0.9, False)]), 5, 0.8, 0.05)
+    assert title.endswith("below four-fifths (not statistically significant)")

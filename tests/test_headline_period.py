@@ -57,3 +57,40 @@ def test_pay_gap_title_and_summary_use_the_latest_full_year():
     assert title == "Adjusted pay gap, 2025: Woman paid 5.4% less than Man with the same job level"
     summary = pay_gap_summary(_pay_rows(), 5)
     assert "(2025)" in summary and "8.8% less before them" in summary and "2026" not in summary
+
+
+def test_highest_and_lowest_are_named_among_groups_large_enough_to_judge():
+    spec = registry()["turnover_rate"]        # lower is better: "highest for", "lowest for"
+    rows = pd.DataFrame([{"period": "2025", "period_start": dt.date(2025, 1, 1), "period_end": dt.date(2025, 12, 31),
+                          "dimensions": "gender", "group": g, "value": v, "ci_low": float("nan"),
+                          "ci_high": float("nan"), "n": n, "suppressed": False, "note": ""}
+                         for g, v, n in (("Prefer not to say", 0.375, 8), ("Woman", 0.16, 900), ("Man", 0.12, 1100))])
+    # the case: "Prefer not to say highest (37.5%)" on n = 8; FINDING_MIN_N is 30
+    title = finding_title(spec, rows)
+    assert title == f"{spec.title}, 2025: highest for Woman (16.0%), lowest for Man (12.0%)"
+    summary = summary_text(spec, rows, rows.iloc[0:0], 5)
+    assert "Highest: Woman 16.0% (n = 900); lowest: Man 12.0% (n = 1,100)." in summary
+    assert "1 group(s) of fewer than 30 people are drawn but too small to judge." in summary
+    small = rows.assign(n=[8, 20, 25])
+    assert finding_title(spec, small) == (f"{spec.title}, 2025: no two groups are large enough to compare "
+                                          "(n of at least 30)")
+
+
+def test_pay_gap_title_names_only_a_group_large_enough_to_judge():
+    from dashboard.narrative_pay import pay_gap_title
+    small = _pay_rows().assign(group="Non-binary", n=12)        # -5.4% on 12 people: under FINDING_MIN_N 30
+    rows = pd.concat([_pay_rows().assign(relative=lambda d: d["relative"] / 2), small], ignore_index=True)
+    assert pay_gap_title(rows, "job level") == "Adjusted pay gap, 2025: Woman paid 2.7% less than Man with the same job level"
+    assert pay_gap_title(small, "job level") == "Pay gaps, 2025: no group is large enough to judge (n of at least 30)"
+
+
+def test_bar_titles_compare_only_groups_large_enough_to_judge():
+    from dashboard.hinted import bar_sentences
+    spec = registry()["stage_pass_rate"]                   # keyed by stage
+    rows = pd.DataFrame([{"period": "2025", "stage": "interview", "group": g, "value": v, "n": n,
+                          "suppressed": False, "dimensions": "gender"}
+                         for g, v, n in (("Non-binary", 0.90, 6), ("Woman", 0.40, 300), ("Man", 0.50, 320))])
+    title, summary = bar_sentences(spec, rows.iloc[0:0], rows, 5)
+    # Non-binary's 90% of 6 people is not compared: Man 50% highest, Woman 40% lowest
+    assert title == f"{spec.title}, 2025, interview: Man highest (50.0%), Woman lowest (40.0%)"
+    assert "Non-binary" not in summary

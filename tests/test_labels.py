@@ -70,7 +70,8 @@ def test_a_target_label_names_group_and_filter_in_words():
 
 
 # an f-string field that prints a raw group key ({r['group']}, {row.reference}) instead of group_label(...)
-RAW_GROUP = re.compile(r"""(?<!- )\{\w+(\[['"](group|reference)['"]\]|\.(group|reference))\}""")
+RAW_GROUP = re.compile(r"""(?<!- )\{\w+(\[['"](group|reference|reference_group)['"]\]|\.(group|reference))\}"""
+                       r"""|\{\w+\.loc\[.*?, ['"](group|reference)['"]\]\}""")
 OTHER_WORDS = re.compile(r"""["']suppressed \(|fillna\(["']suppressed["']\)|["']withheld["']""")
 
 

@@ -6,6 +6,7 @@ that. Real datasets: the key detections a person would otherwise make by hand.""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -284,7 +285,12 @@ def test_a_dateless_file_gets_no_generated_date_and_commented_extra_columns(tmp_
     jobs = doc["mapping"]["hr/job_history"]
     assert jobs["columns"]["employee_id"] == "rownames" and "effective_date" not in jobs["columns"]
     assert "duplicates" not in jobs and "extra_columns" not in jobs      # proposed in comments only
-    assert "TODO effective_date: no date found" in text
+    flat = re.sub(r"\n\s*#\s+", " ", text)          # the comments unwrapped
+    assert "TODO effective_date: no date found" in flat
+    # years of service suggest the hire date, and the job record starting on it, by the same expr
+    years_before = 'DATE \'YYYY-MM-DD\' - to_years(CAST(\\"YearsService\\" AS INTEGER))'
+    assert f'hire_date: {{expr: "{years_before}"}}' in flat
+    assert f'effective_date: {{expr: "{years_before}"}}' in flat
     block = text[text.index("    # extra_columns:"):].split("\n\n")[0].splitlines()
     assert yaml.safe_load("\n".join(line.removeprefix("    # ") for line in block)) == {"extra_columns": {
         "yrs_since_phd": {"column": "yrs.since.phd", "type": "number"},

@@ -51,3 +51,13 @@ def test_scope_and_breakdown_notes_name_what_is_not_applied():
         "The sidebar breakdown by race_ethnicity × job_level is not applied here (one at a time): shown by gender.")
     assert by_note(view, ("gender", "race_ethnicity", "job_level")) == ""
     assert by_note(View(), ("gender",)) == "No breakdown chosen in the sidebar: shown by gender."
+
+
+def test_a_filter_the_metric_cannot_apply_is_named():
+    from dashboard.controls import filters_note
+    from pipelines.metrics import registry
+    hiring = registry()["adverse_impact_ratio"]          # applications record department, not location
+    view = View(filters=(("department", ("Engineering",)), ("location", ("Berlin",))))
+    assert filters_note(view, hiring, "applications") == (
+        "The sidebar's location filter does not apply here: applications record no location.")
+    assert filters_note(View(filters=(("department", ("Engineering",)),)), hiring, "applications") == ""

@@ -15,3 +15,11 @@ def test_pooled_retention_names_itself_apart_from_the_yearly_headline():
     text = retention_summary(summary, None, 5)
     assert text.startswith("Pooled over every year of the window, 84.7% stay 12 months (95% CI 83.0% to 86.2%)")
     assert "n = 2,491" in text and "one year at a time" in text
+
+
+def test_the_retention_title_names_the_lowest_group_large_enough_to_judge():
+    from dashboard.narrative_workforce import retention_title
+    # Non-binary's 40% rests on 9 people (FINDING_MIN_N is 30): the title names Woman's 68% instead
+    summary = pd.DataFrame({"group": ["All", "Non-binary", "Woman", "Man"], "24m": [0.72, 0.40, 0.68, 0.75],
+                            "n": [2491, 9, 1200, 1282], "suppressed": [False] * 4})
+    assert retention_title(summary) == "Still employed 24 months after hire: Woman 68.0% vs 72.0% for everyone"

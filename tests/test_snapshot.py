@@ -11,6 +11,7 @@ import zlib
 
 import pytest
 
+from pipelines.config import default_config
 from pipelines.metrics._engine import unsuppressed_table
 from tests.helpers import build_and_open, employees_folder
 
@@ -86,17 +87,22 @@ def test_leadership_pdf_is_at_most_12_pages_and_opens_with_the_summary(sample_pd
     first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(sample_pdf), "-"],
                            capture_output=True, text=True, check=True).stdout
     assert "Executive summary" in first and "Headline measures" in first
+    # the ranked findings (docs/findings.md): the planted turnover of Black women, 1.9 times everyone's
+    # rate with a 95% interval far above it, is the largest of the strong findings
+    assert "Flagged findings, ranked by size and certainty" in first
+    assert re.search(r"^\s*1\s+Turnover 20\d\d-20\d\d:", first, re.M), first
+    owners = default_config()["leadership"]["owners"]
+    assert f"{owners['workforce']}:" in first and f"{owners['pay']}:" in first   # each row names its owner
+    ranks = [int(m) for m in re.findall(r"^\s*(\d)\s{2,}\S", first.split("Owner: decision", 1)[1], re.M)]
+    assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) <= 6, ranks
 
 
 def test_detail_document_keeps_every_table(sample_db, sample_pdf, tmp_path):
-    from dashboard.pdf import snapshot_pdf
-    from pipelines.db import connect_readonly
-    con = connect_readonly(sample_db)
     detail = tmp_path / "detail.pdf"
-    detail.write_bytes(snapshot_pdf(con, charts=False, detail=True))
-    con.close()
+    _run("snapshot", "--db", str(sample_db), "--out", str(detail), "--detail", "--no-charts")
     text = _pdf_text(detail)
     assert "Input files with SHA-256" in text and "Run manifest" in text
+    assert "Flagged findings, ranked by size and certainty" in text and "more finding(s)" not in text   # every finding
     assert "Input files with SHA-256" not in _pdf_text(sample_pdf)
     assert _pages(detail) > _pages(sample_pdf)
 

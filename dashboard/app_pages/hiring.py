@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts_hiring import (funnel_figure, impact_figure, share_comparison_figure,
                                      time_in_stage_figure)
-from dashboard.components import chart_block, hinted_sections, no_data, require_db, safe_dataframe
-from dashboard.controls import current_view
+from dashboard.components import chart_block, family_page, hinted_sections, safe_dataframe
+from dashboard.controls import by_note, filters_note
 from pipelines.errors import EquityError
 from pipelines.export import to_csv
 from pipelines.metrics import NotPrecomputedError, build_context, dimension_sets
@@ -50,14 +50,9 @@ def _stratified(version, by, stratify, lo, hi, filters) -> tuple[pd.DataFrame, p
     return result.strata, result.cmh
 
 
-version = require_db()
-view = current_view()
-info = data.run_info(version)
+version, view, info = family_page("Hiring", "hiring", "the hiring funnel",
+                                   "recruiting/applications.csv and recruiting/application_stages.csv")
 k = info["k"]
-st.title("Hiring")
-if not data.family_loaded(version, "hiring"):
-    no_data("the hiring funnel", "recruiting/applications.csv and recruiting/application_stages.csv")
-    st.stop()
 
 config = _settings(version)
 rec = config["recruiting"]
@@ -80,7 +75,9 @@ except EquityError as exc:
 
 st.caption(f"All applications made from {lo} to {hi}, pooled (set From/To in the sidebar to narrow). "
            f"Broken down by {' × '.join(by)}{'' if view.by_for(spec) else ' (the default; choose others in the sidebar)'}. "
-           f"Groups of fewer than {k} people are never shown; every rate comes with its n and 95% interval.")
+           f"Groups of fewer than {k} people are never shown; every rate comes with its n and 95% interval. "
+           + (by_note(view, by, "applications do not record it") + " " if view.by else "")
+           + filters_note(view, spec, "applications"))
 issues = _issues(version)
 if not issues.empty:
     st.info("How the data was read: " + "; ".join(f"{r.count:,} {r.issue} ({r.treatment})"

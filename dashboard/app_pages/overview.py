@@ -11,7 +11,9 @@ from dashboard.components import require_db
 from dashboard.controls import current_view, overview_scope
 from dashboard.kpis import full_or_all_periods, headline, headline_specs
 from dashboard.narrative_commitments import counts_sentence, overview_lines
+from dashboard.finding import owner_and_decision, ranked
 from dashboard.sections import family_findings
+from pipelines.metrics import build_context
 from pipelines.formatting import group_label
 
 version = require_db()
@@ -36,9 +38,13 @@ def _headlines(version: data.DbVersion, period: str, date_from, date_to, filters
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _findings(version: data.DbVersion, period: str, review_log_stamp: int | None) -> list[str]:
+def _findings(version: data.DbVersion, period: str, review_log_stamp: int | None) -> list[tuple[str, str, str]]:
+    """(sentence, certainty, owner: decision) in the order of the PDF's summary page."""
     # review_log_stamp: commitments with "no recent action" change when a review entry is saved
-    return family_findings(data.cursor(version), info["k"], period)
+    cur = data.cursor(version)
+    config = build_context(cur)["config"]
+    return [(str(f), f.certainty_text, ": ".join(owner_and_decision(f, config)))
+            for f in ranked(family_findings(cur, info["k"], period))]
 
 
 headlines = _headlines(version, view.period, view.date_from, view.date_to, view.filters)
@@ -75,7 +81,10 @@ if data.family_loaded(version, "workforce"):
 st.header("Flagged findings")
 findings = _findings(version, view.period, commitments_data.log_stamp(version))
 if findings:
-    st.markdown("\n".join(f"- {f}" for f in findings))
+    st.caption("Ranked as on the PDF's summary page: strongest evidence first, then the largest distance "
+               "from parity (Methodology; docs/findings.md).")
+    st.markdown("\n".join(f"- {f}" + (f" *{certainty}.*" if certainty else "") + f" Owner: {owner}."
+                           for f, certainty, owner in findings))
 else:
     st.success("No findings are flagged for the latest full period.")
 

@@ -9,7 +9,7 @@ from dashboard import data
 from dashboard.charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
 from dashboard.components import chart_block, no_data, require_db, table_block, safe_dataframe
 from dashboard.controls import by_note, current_view
-from dashboard.narrative_pay import (art10_summary, art10_table, cost_curve_title, decomposition_title,
+from dashboard.narrative_pay import (RAW_GAPS_NOTE, art10_summary, art10_table, cost_curve_title, decomposition_title,
                                      pay_gap_summary, pay_gap_table, pay_gap_title, remediation_summary,
                                      remediation_table, statutory_table)
 from dashboard.sections import pay as tables
@@ -63,8 +63,7 @@ st.caption(f"Snapshot on each period end: employees active that day, full-time-e
            f"{currency} at that month's FX rate, hourly = annual / ({config['pay']['standard_weekly_hours']} h x "
            f"{config['pay']['weeks_per_year']} weeks). Grouped by {' × '.join(by)} (choose group dimensions in the "
            f"sidebar). Figures are protected for publication (counts, means and model results move a little, see "
-           f"Methodology); a group whose protected count is below {k} is not shown. Negative = paid less than "
-           f"the reference.")
+           f"Methodology); a group whose protected count is below {k} is not shown. {RAW_GAPS_NOTE}")
 
 # 1. raw vs adjusted over the years -----------------------------------------------------------
 try:

@@ -9,8 +9,8 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts import trend_figure
 from dashboard.charts_workforce import impact_figure, km_figure
-from dashboard.components import chart_block, no_data, require_db, safe_dataframe
-from dashboard.controls import by_note, current_view
+from dashboard.components import chart_block, family_page, no_data, safe_dataframe
+from dashboard.controls import by_note
 from dashboard.narrative import display_table, finding_title, periods_with_values, summary_text
 from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
                                            retention_summary, retention_title)
@@ -24,14 +24,8 @@ LEAVE_METRICS = ["parental_leave_uptake", "return_after_leave_12m"]
 IMPACT_METRICS = ["parental_leave_uptake", "turnover_rate", "turnover_rate_voluntary", "retention_rate",
                   "representation", "hires", "promotion_rate"]
 
-version = require_db()
-view = current_view()
-info = data.run_info(version)
+version, view, info = family_page("Retention", "workforce", "retention", "hr/employees.csv and hr/job_history.csv")
 k = info["k"]
-st.title("Retention")
-if not data.family_loaded(version, "workforce"):
-    no_data("retention", "hr/employees.csv and hr/job_history.csv")
-    st.stop()
 specs = data.registry()
 RETENTION_METRICS = [m for m in RETENTION_METRICS if data.unsupported(version, m) is None]
 IMPACT_METRICS = [m for m in IMPACT_METRICS if data.unsupported(version, m) is None]

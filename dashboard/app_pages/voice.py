@@ -12,12 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from pipelines.formatting import group_label
 from dashboard.charts import trend_figure
 from dashboard.charts_voice import (construct_title, gap_finding, heatmap_cells,
                                     heatmap_figure, heatmap_summary, interval_figure, outcomes_figure,
                                     points, published_first)
 from dashboard.components import chart_block, no_data, require_db
-from dashboard.controls import current_view
+from dashboard.controls import by_note, current_view, filters_note
 from dashboard.narrative import display_table, summary_text
 from dashboard.narrative_voice import difference_table, keyed_display_table, side_by_side_table
 from pipelines.errors import UsageError
@@ -73,6 +74,9 @@ by = tuple(left.multiselect("Groups (up to 3 dimensions)", list(fav_spec.dimensi
 levels = right.multiselect("Only these job levels (optional)", _levels(version), key="voice_levels",
                            help="Filters survey answers; refused if it would single out a small group.")
 filters = view.filters_for(fav_spec) + ((("job_level", tuple(levels)),) if levels else ())
+if dropped := " ".join(n for n in (by_note(view, by, "chosen above") if view.by else "",
+                                   filters_note(view, fav_spec, "survey answers")) if n):
+    st.caption(dropped)
 try:
     fav = data.metric_table(version, "favourability", by, view.period, view.date_from, view.date_to, filters)
     index = data.metric_table(version, "inclusion_index", by, view.period, view.date_from, view.date_to, filters)
@@ -132,7 +136,7 @@ item_rows = items[(items["period"] == survey) & (items["construct"] == construct
 item_rows["item"] = item_rows["item_id"] + ": " + item_rows["item_text"]
 lowest = item_rows[~item_rows["suppressed"] & (item_rows["group"] != "All")]
 item_title = (f"{name} items, {survey}: lowest is {lowest.loc[lowest['value'].idxmin(), 'item_id']} for "
-              f"{lowest.loc[lowest['value'].idxmin(), 'group']} ({lowest['value'].min():.1%})"
+              f"{group_label(lowest.loc[lowest['value'].idxmin(), 'group'])} ({lowest['value'].min():.1%})"
               if len(lowest) else f"{name} items, {survey}: every group is below the privacy threshold")
 chart_block(interval_figure(item_rows, title=item_title, x_title="Favourable answers (%)", series="item"),
             keyed_display_table(item_rows, specs["item_favourability"], k, "item", "Item"),
@@ -166,8 +170,8 @@ if "fct_survey_invitations" in info["tables"]:
                               view.date_to, rate_filters)
     rates = rates[rates["period"] == survey]
     shown = rates[~rates["suppressed"] & rates["value"].notna() & (rates["group"] != "All")]
-    rate_title = (f"Response rate, {survey}: lowest {shown.loc[shown['value'].idxmin(), 'group']} "
-                  f"({shown['value'].min():.1%}), highest {shown.loc[shown['value'].idxmax(), 'group']} "
+    rate_title = (f"Response rate, {survey}: lowest {group_label(shown.loc[shown['value'].idxmin(), 'group'])} "
+                  f"({shown['value'].min():.1%}), highest {group_label(shown.loc[shown['value'].idxmax(), 'group'])} "
                   f"({shown['value'].max():.1%})" if len(shown) > 1 else f"Response rate, {survey}")
     if levels:
         st.caption("Invitations are counted per department only, so the job-level filter does not apply here.")
@@ -190,7 +194,7 @@ sides = [("inclusion_index", "Inclusion index", "share", k)] + [
 periods = [side[f"{s.name}_period"].dropna() for s in hr_specs if f"{s.name}_period" in side]
 window = periods[0].iat[0] if periods and len(periods[0]) else ""
 low = side[side["inclusion_index_value"].notna() & (side["group"] != "All")]
-side_title = (f"{survey}: lowest inclusion index {low.loc[low['inclusion_index_value'].idxmin(), 'group']} "
+side_title = (f"{survey}: lowest inclusion index {group_label(low.loc[low['inclusion_index_value'].idxmin(), 'group'])} "
               f"({low['inclusion_index_value'].min():.1%}); outcomes over {window}"
               if len(low) else f"Inclusion index and outcomes, {survey}")
 st.caption("The chart shows the groups whose inclusion index is published; the table lists every group.")

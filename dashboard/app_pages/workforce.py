@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts import trend_figure
 from dashboard.charts_workforce import flow_figure, heatmap_figure, pipeline_figure, ratio_figure, target_figure
-from dashboard.components import chart_block, no_data, require_db
-from dashboard.controls import GRAIN_NOUN, by_note, current_view
+from dashboard.components import chart_block, family_page
+from dashboard.controls import GRAIN_NOUN, by_note
 from dashboard.narrative import display_table, finding_title, summary_text
 from dashboard.narrative_workforce import (flow_summary, pipeline_summary, pipeline_title,
                                            ratio_summary, ratio_title, target_sentence)
@@ -24,14 +24,9 @@ TREND_METRICS = ["representation", "headcount", "turnover_rate", "turnover_rate_
 DEFAULT_BY = ("gender", "race_ethnicity")
 SHARES = {"representation", "hire_share", "exit_share"}   # a share of everyone is 100%: default to gender
 
-version = require_db()
-view = current_view()
-info = data.run_info(version)
+version, view, info = family_page("Workforce", "workforce", "the workforce",
+                                   "hr/employees.csv and hr/job_history.csv")
 k = info["k"]
-st.title("Workforce")
-if not data.family_loaded(version, "workforce"):
-    no_data("the workforce", "hr/employees.csv and hr/job_history.csv")
-    st.stop()
 specs = data.registry()
 TREND_METRICS = [m for m in TREND_METRICS if data.unsupported(version, m) is None]   # e.g. no flows from snapshots
 events = data.events(version, "workforce")

@@ -18,7 +18,7 @@ def esc(value: object) -> str:
     return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
 
 
-def table(df: pd.DataFrame, caption: str = "") -> str:
+def table(df: pd.DataFrame, caption: str = "", css: str = "") -> str:
     """A table with a header row repeated on every page and scoped header cells."""
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in df.columns)
     body = []
@@ -26,7 +26,8 @@ def table(df: pd.DataFrame, caption: str = "") -> str:
         cells = "".join(f'<td class="{cell_class(c, v)}">{esc(v)}</td>' for c, v in zip(df.columns, row))
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    cls = ' class="wide"' if len(df.columns) > WIDE_COLUMNS else ""
+    classes = " ".join(c for c in (css, "wide" if len(df.columns) > WIDE_COLUMNS else "") if c)
+    cls = f' class="{classes}"' if classes else ""
     return f"<table{cls}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 

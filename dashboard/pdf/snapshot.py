@@ -17,6 +17,8 @@ from pipelines.metrics import build_context
 from pipelines.privacy import wording
 from pipelines.quality_report import quality_summary
 
+from ..finding import owner_and_decision, ranked
+from ..glossary import TERMS
 from ..kpis import headline, headline_specs
 from ..sections import family_findings, family_sections
 from . import html as H
@@ -69,7 +71,27 @@ def _suppressed_cells(df: pd.DataFrame) -> int:
     return int(text.apply(lambda col: col.str.startswith(hidden)).to_numpy().sum())
 
 
-def _summary(con, k: int, period: str, limit: int | None = None) -> tuple[str, str]:
+def _ranked_findings(con, k: int, period: str, config: dict, limit: int | None) -> str:
+    """The summary page's table: the flagged findings ranked by certainty and size
+    (dashboard.finding.ranked), each with its owner and the decision it asks for."""
+    findings = ranked(family_findings(con, k, period))
+    if not findings:
+        return "<h2>Flagged findings</h2><p>No findings were flagged.</p>"
+    rows = []
+    for i, f in enumerate(findings[:limit], start=1):
+        owner, decision = owner_and_decision(f, config)
+        rows.append({"#": i, "Finding": str(f), "Size": f.size_text or "—", "Certainty": f.certainty_text or "—",
+                     "Owner: decision": f"{owner}: {decision}"})
+    more = len(findings) - len(rows)
+    note = (f'<p class="note">{more} more finding(s), smaller or less certain, are in the detail document '
+            "(equity snapshot --detail) and on the Overview page.</p>") if more else ""
+    return ("<h2>Flagged findings, ranked by size and certainty</h2>"
+            "<p class=\"note\">Strongest evidence first (adjusted p below 0.001, or counted from the records), "
+            "then by size: the distance from parity in percent. Commitment forecasts come last; the "
+            "commitments follow on the next page.</p>" + H.table(pd.DataFrame(rows), css="ranked") + note)
+
+
+def _summary(con, k: int, period: str, config: dict, limit: int | None = None) -> tuple[str, str]:
     rows, period_label = [], ""
     for spec in headline_specs(_tables(con)):
         h = headline(con, spec, period=period)
@@ -78,13 +100,11 @@ def _summary(con, k: int, period: str, limit: int | None = None) -> tuple[str, s
         period_label = period_label or h.period
         rows.append({"Measure": h.label, "Period": h.period, "Value": h.value, "Change": h.change or "—",
                      "n": h.n or "—", "95% CI": h.ci or "—"})
-    findings = family_findings(con, k, period)
-    more = len(findings) - limit if limit is not None and len(findings) > limit else 0
-    items = "".join(f"<li>{H.esc(f)}</li>" for f in findings[:limit]) or "<li>No findings were flagged.</li>"
-    if more:
-        items += f"<li>{more} more finding(s) in the detail document and on the Overview page.</li>"
-    body = (H.table(pd.DataFrame(rows), "Headline measures, latest full period") +
-            f"<h2>Flagged findings</h2><ul class=\"findings\">{items}</ul>")
+    # headcount's n and turnover's n sit in one column and differ: say once what n counts
+    n_meaning = next(t.meaning for t in TERMS if t.anchor == "n")
+    body = (_ranked_findings(con, k, period, config, limit)
+            + H.table(pd.DataFrame(rows), "Headline measures, latest full period")
+            + f'<p class="note">n: {H.esc(n_meaning)}</p>')
     return body, period_label
 
 
@@ -154,7 +174,7 @@ def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts:
     # computed, so its start-up overlaps the queries instead of adding to them
     renderer = svg_renderer() if charts else nullcontext(lambda fig: None)
     with renderer as render:
-        summary, period_label = _summary(con, k, period, None if detail else LEADERSHIP_FINDINGS)
+        summary, period_label = _summary(con, k, period, config, None if detail else LEADERSHIP_FINDINGS)
         parts, suppressed = _family_pages(family_sections(con, k, period), render, detail)
     if detail:
         parts.append(statutory_section(con, config))

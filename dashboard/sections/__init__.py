@@ -3,9 +3,10 @@ static report), built from the same suppressed tables and figure builders as the
 
 A family module `dashboard/sections/<family>.py` exposes `build_section(con, k, period)`
 returning a Section, or None when its data is not loaded, and optionally
-`findings(con, k, period) -> list[str]`: flagged findings in plain language (an adverse
+`findings(con, k, period) -> list[Finding]`: flagged findings in plain language (an adverse
 impact ratio below 0.8, a pay category gap of 5% or more, an expiring certification) for
-the Overview and the executive summary. Tables in blocks are display
+the Overview and the executive summary (dashboard/finding.py: each with its size and certainty,
+by which the PDF's summary page ranks them). Tables in blocks are display
 tables (already suppressed and formatted); figures are plotly figures; `alt` is the
 alternative text for the figure and `summary` the sentence(s) printed under it.
 """
@@ -16,6 +17,8 @@ import pkgutil
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from ..finding import Finding
 
 
 @dataclass
@@ -69,16 +72,18 @@ def family_sections(con, k: int, period: str = "year") -> list[Section]:
     return sorted(out, key=lambda s: s.order)
 
 
-def family_findings(con, k: int, period: str = "year") -> list[str]:
-    """Flagged findings from every family that defines them."""
+def family_findings(con, k: int, period: str = "year") -> list[Finding]:
+    """Flagged findings from every family that defines them, family by family."""
     from pipelines.metrics import KEPT_ON_CLUSTER, stayed_on_cluster
-    out: list[str] = []
+    out: list[Finding] = []
     for module in _modules():
         if hasattr(module, "findings"):
+            family = module.__name__.rsplit(".", 1)[-1]
             try:
-                out.extend(module.findings(con, k, period))
+                out.extend(f if isinstance(f, Finding) else Finding(f, family) for f in module.findings(con, k, period))
             except Exception as exc:
                 if not stayed_on_cluster(con, exc):
                     raise
-                out.append(f"{_family_meta(module)['title']}: findings not checked here; {KEPT_ON_CLUSTER}.")
+                out.append(Finding(f"{_family_meta(module)['title']}: findings not checked here; {KEPT_ON_CLUSTER}.",
+                                   family))
     return out

@@ -10,6 +10,7 @@ from pipelines.db import events_of
 from ..charts_commitments import trajectory_figure
 from ..narrative_commitments import (FLAGGED, checkpoint_table, counts_sentence, counts_text, finding_sentence,
                                      headline_reasons, persistence_summary, register_table, trajectory_title)
+from ..finding import Finding, counted
 from . import Block, Section
 
 ORDER = 0   # right after the executive summary: what was promised comes before the detail
@@ -41,6 +42,12 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     return Section(family="commitments", title="Commitments", intro=INTRO, blocks=blocks, order=ORDER)
 
 
-def findings(con, k: int, period: str = "year") -> list[str]:
-    """Commitments that are at risk, off track or have seen no recent action."""
-    return [finding_sentence(a) for a in assess_register(con) if a.assessment in FLAGGED]
+def findings(con, k: int, period: str = "year") -> list[Finding]:
+    """Commitments that are at risk, off track or have seen no recent action. "No recent action"
+    is counted from the recorded actions and reviews; at risk and off track rest on the projected
+    trend (a forecast)."""
+    return [counted(finding_sentence(a), "commitments", size_text=a.assessment, owner=a.commitment.owner,
+                    certainty="counted" if a.assessment == "no recent action" else "forecast",
+                    basis="actions and reviews recorded" if a.assessment == "no recent action" else
+                    "projected trend")
+            for a in assess_register(con) if a.assessment in FLAGGED]

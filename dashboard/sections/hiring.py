@@ -11,7 +11,9 @@ from pipelines.metrics.hiring_funnel import stage_order
 from pipelines.metrics.hiring_strata import published_impact, stratified_impact
 
 from ..charts_hiring import funnel_figure, impact_figure, time_in_stage_figure
+from ..finding import Finding, by_p
 from ..hinted import section_blocks
+from ..narrative import FINDING_MIN_N
 from . import Block, Section
 from pipelines.formatting import group_label
 
@@ -72,7 +74,7 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     return Section(family="hiring", title=meta["title"], intro=intro, blocks=blocks, order=meta["order"])
 
 
-def findings(con, k: int, period: str = "year") -> list[str]:
+def findings(con, k: int, period: str = "year") -> list[Finding]:
     """Comparisons below four-fifths that are also significant after Holm's correction, over
     the whole data window (as the Hiring page shows by default), pooled and within departments."""
     if not (has_table(con, "fct_applications") and has_table(con, "fct_application_stages")):
@@ -91,12 +93,15 @@ def findings(con, k: int, period: str = "year") -> list[str]:
 
 
 def _flagged(table, dim: str, alpha: float):
-    rows = table[(table["dimensions"] == dim) & ~table["suppressed"]]
+    # a group large enough to act on (docs/findings.md): 8 people decided at a stage make no finding
+    rows = table[(table["dimensions"] == dim) & ~table["suppressed"] & (table["n"] >= FINDING_MIN_N)]
     return rows[rows["flagged"].fillna(False).astype(bool) & (rows["p_holm"] < alpha)]
 
 
-def _impact_finding(row, stage_label, stratum) -> str:
+def _impact_finding(row, stage_label, stratum) -> Finding:
     where = f" in {stratum}" if stratum else ""
-    return (f"Hiring{where}: {group_label(row['group'])} applicants at {stage_label(row['stage'], row.get('next_stage'))} are "
-            f"selected at {row['value']:.2f} times the rate of {row['reference_group']} (below four-fifths; "
+    text = (f"Hiring{where}: {group_label(row['group'])} applicants at {stage_label(row['stage'], row.get('next_stage'))} are "
+            f"selected at {row['value']:.2f} times the rate of {group_label(row['reference_group'])} (below four-fifths; "
             f"Holm {format_p(row['p_holm'])}, n = {int(row['n']):,}).")
+    return by_p(text, "hiring", size=(1 - row["value"]) * 100, p=row["p_holm"],
+                size_text=f"{1 - row['value']:.0%} lower selection rate")

@@ -22,6 +22,7 @@ from pipelines.metrics.pay_statutory import art10_assessment, statutory_measures
 from pipelines.privacy.keys import read_salt
 
 from ..charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
+from ..finding import Finding, by_interval, counted
 from ..narrative import FINDING_MIN_N
 from ..narrative_pay import (art10_summary, art10_table, cost_curve_title, decomposition_title, pay_gap_summary,
                              pay_gap_table, pay_gap_title, remediation_summary, remediation_table,
@@ -157,7 +158,7 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     return Section(family="pay", title=meta["title"], intro=meta["description"], order=meta["order"], blocks=blocks)
 
 
-def findings(con, k: int, period: str = "year") -> list[str]:
+def findings(con, k: int, period: str = "year") -> list[Finding]:
     """Adjusted gaps whose 95% interval excludes zero, and the number of worker categories
     that need a joint pay assessment (EU Art. 10), for the latest full year."""
     if not pay_loaded(con):
@@ -172,15 +173,20 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     out = []
     for _, r in adjusted[(adjusted["dimensions"] == "gender") & ~adjusted["suppressed"]].iterrows():
         if pd.notna(r["ci_high"]) and (r["ci_high"] < 0 or r["ci_low"] > 0):
-            out.append(f"Pay {end.year}: {group_label(r['group'])} paid {abs(r['value']):.1f}% {'less' if r['value'] < 0 else 'more'} "
-                       f"than {group_label(r['reference'])} with the same {factors} "
-                       f"(95% CI {r['ci_low']:.1f}% to {r['ci_high']:.1f}%, n = {int(r['n']):,}).")
+            less = "less" if r["value"] < 0 else "more"
+            text = (f"Pay {end.year}: {group_label(r['group'])} paid {abs(r['value']):.1f}% {less} than "
+                    f"{group_label(r['reference'])} "
+                    f"with the same {factors} (95% CI {r['ci_low']:.1f}% to {r['ci_high']:.1f}%, n = {int(r['n']):,}).")
+            out.append(by_interval(text, "pay", size=abs(r["value"]), size_text=f"{abs(r['value']):.1f}% {less} pay",
+                                   value=r["value"], low=r["ci_low"], high=r["ci_high"], boundary=0))
     flags = art10_rows(con, k)
     judged = art10_table(flags)
     judged = judged[judged["Assessment"] == "joint pay assessment needed"] if len(judged) else judged
     if len(judged):
         categories = judged["Category"].nunique()
-        out.append(f"Pay {end.year}: {categories} worker categor{'y has' if categories == 1 else 'ies have'} a gap "
-                   f"of 5% or more in basic or variable pay for a group of at least {FINDING_MIN_N} people "
-                   "(EU Art. 10: a joint pay assessment is needed unless objective criteria justify it).")
+        text = (f"Pay {end.year}: {categories} worker categor{'y has' if categories == 1 else 'ies have'} a gap "
+                f"of 5% or more in basic or variable pay for a group of at least {FINDING_MIN_N} people "
+                "(EU Art. 10: a joint pay assessment is needed unless objective criteria justify it).")
+        out.append(counted(text, "pay", size_text=f"{categories} worker categor{'y' if categories == 1 else 'ies'}",
+                           basis="exact pay records"))
     return out

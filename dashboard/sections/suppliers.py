@@ -11,6 +11,7 @@ from pipelines.metrics.suppliers_risk import expiring_certifications, spend_at_r
 from ..charts_suppliers import (BASE_LABELS, UNION_NOTE, certification_summary, certification_title,
                                 diverse_share_summary, diverse_share_title, goals_figure, goals_summary,
                                 goals_title, line_figure, tier2_figure)
+from ..finding import Finding, counted
 from ..narrative import display_table, latest_full_period
 from ..narrative_suppliers import format_money, split_share_table
 from . import Block, Section
@@ -93,7 +94,7 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
                    blocks=blocks)
 
 
-def findings(con, k: int, period: str = "year") -> list[str]:
+def findings(con, k: int, period: str = "year") -> list[Finding]:
     """Diverse certifications about to expire, and spend booked after a certification lapsed."""
     if not (has_table(con, "fct_spend") and has_table(con, "fct_certifications")):
         return []
@@ -104,10 +105,13 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     expiring = expiring_certifications(con)
     diverse = expiring[expiring["counts_as_diverse"].astype(bool)] if len(expiring) else expiring
     if len(diverse):
-        out.append(f"Suppliers: {len(diverse)} diverse certification(s) expire in the next {days} days with no "
-                   "renewal recorded (Suppliers page: expiring certifications).")
+        out.append(counted(f"Suppliers: {len(diverse)} diverse certification(s) expire in the next {days} days "
+                           "with no renewal recorded (Suppliers page: expiring certifications).", "suppliers",
+                           size_text=f"{len(diverse)} certification(s)"))
     lapsed = lapsed_spend(con)
     if len(lapsed):
-        out.append(f"Suppliers: {lapsed['supplier_id'].nunique()} supplier(s) were paid after their diverse "
-                   "certification lapsed; that spend no longer counts as diverse (Data quality page).")
+        paid = lapsed["supplier_id"].nunique()
+        out.append(counted(f"Suppliers: {paid} supplier(s) were paid after their diverse certification lapsed; "
+                           "that spend no longer counts as diverse (Data quality page).", "suppliers",
+                           size_text=f"{paid} supplier(s)"))
     return out

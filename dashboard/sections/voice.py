@@ -16,6 +16,8 @@ from pipelines.metrics.voice_sql import voice_settings
 
 from ..charts_voice import (construct_title, gap_finding, heatmap_cells, heatmap_figure, heatmap_summary,
                             interval_figure, outcomes_figure, published_first)
+from ..finding import Finding, by_p
+from ..narrative import FINDING_MIN_N
 from ..narrative_voice import difference_table, keyed_display_table, side_by_side_table
 from . import Block, Section
 from pipelines.formatting import group_label
@@ -84,7 +86,7 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
                    blocks=blocks)
 
 
-def findings(con, k: int, period: str = "year") -> list[str]:
+def findings(con, k: int, period: str = "year") -> list[Finding]:
     """Groups whose favourability differs from everyone else's in the latest survey, significant
     after Holm's correction (survey threshold applies)."""
     if not (has_table(con, "fct_survey_answers") and has_table(con, "dim_survey_waves")):
@@ -98,8 +100,12 @@ def findings(con, k: int, period: str = "year") -> list[str]:
         if gaps.empty:
             continue
         latest = gaps[gaps["period_start"] == gaps["period_start"].max()]
-        for _, r in latest[latest["significant"].fillna(False).astype(bool)].iterrows():
-            out.append(f"Employee voice {r['period']}: {group_label(r['group'])} {r['construct']} favourability "
-                       f"{r['value']:.0%} vs {r['rest_value']:.0%} for everyone else ({r['gap'] * 100:+.0f} points; "
-                       f"Holm {format_p(r['p_holm'])}, n = {int(r['n']):,} respondents).")
+        large = latest["n"] >= FINDING_MIN_N   # respondents enough to act on (docs/findings.md)
+        for _, r in latest[latest["significant"].fillna(False).astype(bool) & large].iterrows():
+            text = (f"Employee voice {r['period']}: {group_label(r['group'])} {r['construct']} favourability "
+                    f"{r['value']:.0%} vs {r['rest_value']:.0%} for everyone else ({r['gap'] * 100:+.0f} points; "
+                    f"Holm {format_p(r['p_holm'])}, n = {int(r['n']):,} respondents).")
+            out.append(by_p(text, "voice", size=abs(r["gap"]) / max(r["rest_value"], 0.01) * 100,   # % of everyone else's
+                            p=r["p_holm"],
+                            size_text=f"{r['gap'] * 100:+.0f} points"))
     return list(dict.fromkeys(out))

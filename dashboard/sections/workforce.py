@@ -14,7 +14,8 @@ from pipelines.metrics.workforce_targets import target_progress
 
 from ..charts import trend_figure
 from ..charts_workforce import km_figure, pipeline_figure, ratio_figure
-from ..narrative import display_table, finding_title, summary_text
+from ..finding import Finding, by_interval
+from ..narrative import FINDING_MIN_N, display_table, finding_title, summary_text
 from ..narrative_workforce import (pipeline_summary, pipeline_title, ratio_summary, ratio_title, retention_summary, retention_title,
                                    target_sentence)
 from . import Block, Section
@@ -106,7 +107,7 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
 FINDING_YEARS = 3   # turnover findings pool the last full years: one year of a small group is noise
 
 
-def findings(con, k: int, period: str = "year") -> list[str]:
+def findings(con, k: int, period: str = "year") -> list[Finding]:
     """Groups (gender, race/ethnicity and their intersection) whose turnover over the last
     full years is above everyone's with the whole 95% interval, and promotion impact ratios
     clearly below four-fifths (the whole interval under the threshold)."""
@@ -130,14 +131,23 @@ def findings(con, k: int, period: str = "year") -> list[str]:
     out = []
     if not overall.empty and not overall["suppressed"].iat[0]:
         everyone = overall["value"].iat[0]
-        high = table[(table["dimensions"] != "") & ~table["suppressed"] & (table["ci_low"] > everyone)]
+        large = table["n"] >= FINDING_MIN_N   # a group large enough to act on (docs/findings.md)
+        high = table[(table["dimensions"] != "") & ~table["suppressed"] & large & (table["ci_low"] > everyone)]
         for _, r in high.sort_values("value", ascending=False).iterrows():
-            out.append(f"Turnover {span}: {group_label(r['group'])} left at {r['value'] / years:.0%} a year against "
-                       f"{everyone / years:.0%} for everyone (the group's 95% interval is above everyone's rate; "
-                       f"n = {int(r['n']):,}).")
+            text = (f"Turnover {span}: {group_label(r['group'])} left at {r['value'] / years:.0%} a year against "
+                    f"{everyone / years:.0%} for everyone (the group's 95% interval is above everyone's rate; "
+                    f"n = {int(r['n']):,}).")
+            out.append(by_interval(text, "workforce", size=(r["value"] / everyone - 1) * 100,
+                                   size_text=f"{r['value'] / everyone:.1f} times everyone's turnover",
+                                   value=r["value"], low=r["ci_low"], high=r["ci_high"], boundary=everyone))
     threshold = setting(ctx["config"], "impact_ratio_threshold")
-    low = ratios[(ratios["dimensions"] == "gender") & ~ratios["suppressed"] & (ratios["ci_high"] < threshold)]
+    low = ratios[(ratios["dimensions"] == "gender") & ~ratios["suppressed"] & (ratios["n"] >= FINDING_MIN_N)
+                 & (ratios["ci_high"] < threshold)]
     for _, r in low.iterrows():
-        out.append(f"Promotions {span}: {group_label(r['group'])} promoted at {r['value']:.2f} times the rate of "
-                   f"{r['reference_group']} (95% CI up to {r['ci_high']:.2f}, below four-fifths; n = {int(r['n']):,}).")
+        text = (f"Promotions {span}: {group_label(r['group'])} promoted at {r['value']:.2f} times the rate of "
+                f"{group_label(r['reference_group'])} (95% CI up to {r['ci_high']:.2f}, below four-fifths; "
+                f"n = {int(r['n']):,}).")
+        out.append(by_interval(text, "workforce", size=(1 - r["value"]) * 100,
+                               size_text=f"{1 - r['value']:.0%} lower promotion rate", value=r["value"],
+                               low=r["ci_low"], high=r["ci_high"], boundary=threshold))
     return out

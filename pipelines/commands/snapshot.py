@@ -19,16 +19,20 @@ def register(main: click.Group) -> None:
     @period_option(("year", "quarter", "month"), help="Grain of the headline comparison and trends.")
     @click.option("--title", default=None, help="Document title (default: organisation and period).")
     @click.option("--no-charts", is_flag=True, help="Tables only (no Chromium needed).")
+    @click.option("--detail", is_flag=True,
+                  help="The detail document: every view and table, the statutory reports and the input "
+                       "files' SHA-256 (default: the leadership document of about a dozen pages).")
     @handle_errors
-    def snapshot(db, out, period, title, no_charts):
-        """Write the PDF snapshot: summary, one section per family, methodology, data quality."""
+    def snapshot(db, out, period, title, no_charts, detail):
+        """Write the PDF snapshot: a ranked summary page, commitments, one page per family,
+        methodology, data quality (--detail: every table)."""
         from dashboard.pdf import snapshot_pdf
         from dashboard.pdf.figures import ChartRendererMissing
         from ..errors import UsageError
         started = time.perf_counter()
         con = open_database(db)
         try:
-            pdf = snapshot_pdf(con, period=period, title=title, charts=not no_charts)
+            pdf = snapshot_pdf(con, period=period, title=title, charts=not no_charts, detail=detail)
         except ChartRendererMissing as exc:
             raise UsageError(str(exc)) from None
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from ..formatting import hidden_label
+from ..formatting import format_p, hidden_label
 from .hiring_funnel import stage_sort_key
 from ..formatting import group_label
 
@@ -157,8 +157,10 @@ def impact_sentences(rows: pd.DataFrame, k: int, threshold: float, alpha: float,
     after_holm = compared[compared["p_holm"] < alpha]
     if len(flagged):
         worst = flagged.iloc[0]
-        sig = ("not statistically significant" if not worst["significant"] else
-               f"|z| = {abs(worst['z']):.1f}, Holm p = {worst['p_holm']:.3f}")
+        # only Holm's p may call it significant: "|z| = 2.1, Holm p = 0.130" alone reads as a finding
+        holm = significance_flag(worst, alpha)
+        sig = (f"{holm}: |z| = {abs(worst['z']):.1f}, {format_p(worst['p_holm'], 'Holm p')}" if holm
+               else "not statistically significant")
         title = (f"{group_label(worst['group'])} at {stage_label(worst['stage'], worst.get('next_stage'))}{where(worst)}: impact ratio "
                  f"{worst['value']:.2f} vs {group_label(worst['reference_group'])}, below four-fifths ({sig})")
     else:
@@ -170,7 +172,7 @@ def impact_sentences(rows: pd.DataFrame, k: int, threshold: float, alpha: float,
                f"stay significant after Holm's correction (p < {alpha}).")
     for _, r in flagged.head(3).iterrows():
         summary += (f" {group_label(r['group'])} at {stage_label(r['stage'], r.get('next_stage'))}{where(r)}: {r['selection_rate']:.1%} "
-                    f"of {int(r['n']):,} vs {r['reference_group']} {r['reference_rate']:.1%}, ratio "
+                    f"of {int(r['n']):,} vs {group_label(r['reference_group'])} {r['reference_rate']:.1%}, ratio "
                     f"{r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}), "
                     f"{int(r['shortfall']):,} more selection(s) would reach {threshold}.")
     return title, summary + _hidden_sentence(rows, k)
