@@ -47,8 +47,9 @@ demo: demo-db  ## build the sample database and serve the dashboard on 127.0.0.1
 test: $(STAMP) system-deps browser-deps  ## run all tests incl. browser, accessibility, PDF and Spark parity checks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q   # loadgroup: Spark tests share one worker and session; exit code 5 (no tests) fails make too
 
-lint: $(STAMP)  ## the fast first tier: ruff (bug-class rules) and the import contract
+lint: $(STAMP)  ## the fast first tier: ruff (bug-class rules), ruff format --check and the import contract
 	$(BIN)/ruff check pipelines dashboard tests benchmarks sample_data scripts
+	$(BIN)/ruff format --check pipelines dashboard tests benchmarks sample_data scripts   # `ruff format` fixes it
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_import_contract.py
 
 test-fast: $(STAMP)  ## the fast tier: every test not marked slow (no sample build, browser or Spark; no system packages)

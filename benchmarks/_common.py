@@ -1,5 +1,6 @@
 """Shared benchmark plumbing: generated workloads (cached in a temp dir, never the repo),
 timing, peak memory of child processes, and the results table."""
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUITY = [sys.executable, "-m", "pipelines.cli"]
-WORKLOADS = {"tiny": 200, "W1": 10_000, "W2": 200_000}   # employees; volumes scale with them
+WORKLOADS = {"tiny": 200, "W1": 10_000, "W2": 200_000}  # employees; volumes scale with them
 CACHE = Path(os.environ.get("EQUITY_BENCH_DIR", Path(tempfile.gettempdir()) / "equity-bench"))
 
 
@@ -46,8 +47,11 @@ def workload(name: str) -> Path:
     folder = CACHE / name
     if not (folder / "hr" / "employees.csv").exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(EQUITY + ["sample", "--out", str(folder), "--employees", str(WORKLOADS[name])],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            EQUITY + ["sample", "--out", str(folder), "--employees", str(WORKLOADS[name])],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return folder
 
 

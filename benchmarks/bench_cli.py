@@ -5,6 +5,7 @@ Aim: each under 1 s, which holds only while none of them imports pandas, DuckDB 
 
     python benchmarks/bench_cli.py
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,6 +24,7 @@ def subcommands() -> list[list[str]]:
         for name, sub in sorted(getattr(cmd, "commands", {}).items()):
             yield path + [name]
             yield from walk(sub, path + [name])
+
     return list(walk(main, []))
 
 
@@ -32,15 +34,23 @@ def best(cmd: list[str], repeat: int = 3) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    add_common_options(parser)     # accepted for run_all; the registry does not depend on data
+    add_common_options(parser)  # accepted for run_all; the registry does not depend on data
     parser.parse_args()
     listing = best(EQUITY + ["list"])
     helps = {" ".join(path): best(EQUITY + path + ["--help"], repeat=1) for path in subcommands()}
     slowest = max(helps, key=helps.get)
-    rows = [Row("equity list", listing, "s", 1, "aim", "< 1 s"),
-            Row("equity --help", best(EQUITY + ["--help"]), "s", 1, "aim", "< 1 s"),
-            Row(f"slowest subcommand --help of {len(helps)} (equity {slowest} --help)",
-                best(EQUITY + slowest.split() + ["--help"]), "s", 1, "aim", "< 1 s")]
+    rows = [
+        Row("equity list", listing, "s", 1, "aim", "< 1 s"),
+        Row("equity --help", best(EQUITY + ["--help"]), "s", 1, "aim", "< 1 s"),
+        Row(
+            f"slowest subcommand --help of {len(helps)} (equity {slowest} --help)",
+            best(EQUITY + slowest.split() + ["--help"]),
+            "s",
+            1,
+            "aim",
+            "< 1 s",
+        ),
+    ]
     emit(rows, rows[0])
     return 0
 

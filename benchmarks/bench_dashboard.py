@@ -11,6 +11,7 @@ A browser (Playwright) adds the websocket and rendering on top; these are the se
 
     python benchmarks/bench_dashboard.py [--workload W1] [--db built.duckdb]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._common import Row, add_common_options, built_db, emit, p95  # noqa: E402
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGES = {"app_pages/overview.py": "Overview", "app_pages/workforce.py": "Workforce",
-         "app_pages/pay.py": "Pay equity"}
+PAGES = {"app_pages/overview.py": "Overview", "app_pages/workforce.py": "Workforce", "app_pages/pay.py": "Pay equity"}
 THREE = ["gender", "race_ethnicity", "age_band"]
 ERRORS: list[str] = []
 
@@ -35,12 +35,18 @@ def changes(at) -> list[tuple[str, str, object]]:
     """(label, widget key, value) of the sidebar changes, ending back at the default view."""
     department = at.multiselect(key="ctl_department").options[:1]
     lo = at.date_input(key="ctl_from").min
-    return [("grain quarter", "ctl_period", "quarter"), ("grain year", "ctl_period", "year"),
-            ("from date", "ctl_from", lo.replace(year=lo.year + 1) if lo else None),
-            ("no from date", "ctl_from", None),
-            ("department filter", "ctl_department", department), ("no filter", "ctl_department", []),
-            ("by 1 dimension", "ctl_by", THREE[:1]), ("by 2 dimensions", "ctl_by", THREE[:2]),
-            ("by 3 dimensions", "ctl_by", THREE), ("no breakdown", "ctl_by", [])]
+    return [
+        ("grain quarter", "ctl_period", "quarter"),
+        ("grain year", "ctl_period", "year"),
+        ("from date", "ctl_from", lo.replace(year=lo.year + 1) if lo else None),
+        ("no from date", "ctl_from", None),
+        ("department filter", "ctl_department", department),
+        ("no filter", "ctl_department", []),
+        ("by 1 dimension", "ctl_by", THREE[:1]),
+        ("by 2 dimensions", "ctl_by", THREE[:2]),
+        ("by 3 dimensions", "ctl_by", THREE),
+        ("no breakdown", "ctl_by", []),
+    ]
 
 
 def apply(at, page: str, key: str, value) -> float:
@@ -50,7 +56,7 @@ def apply(at, page: str, key: str, value) -> float:
     at.run()
     elapsed = time.perf_counter() - start
     sys.stderr.write(f"  {key}={value!r}: {elapsed:.2f} s\n")
-    if at.exception:           # a failing view is a finding to report, not a reason to stop
+    if at.exception:  # a failing view is a finding to report, not a reason to stop
         ERRORS.append(f"{page}, {key}={value!r}: {at.exception[0].message}")
     return elapsed
 
@@ -60,6 +66,7 @@ def main() -> int:
     add_common_options(parser)
     args = parser.parse_args()
     from streamlit.testing.v1 import AppTest
+
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["EQUITY_DB"] = str(built_db(args, tmp))
         start = time.perf_counter()
@@ -78,25 +85,57 @@ def main() -> int:
             warm = {label: apply(at, title, key, value) for label, key, value in steps}
             cold_all += cold.values()
             warm_all += warm.values()
-            details += [f"| {title} | {label} | {cold[label]:.2f} s | {warm[label] * 1000:.0f} ms |"
-                        for label in cold]
+            details += [f"| {title} | {label} | {cold[label]:.2f} s | {warm[label] * 1000:.0f} ms |" for label in cold]
             details.insert(len(details) - len(cold), f"| {title} | first visit | {visit:.2f} s | |")
             if page.endswith("pay.py"):
-                rows += [Row(f"Pay page, 3 breakdown dimensions, cold ({args.workload})",
-                             cold["by 3 dimensions"], "s", 3, "aim", "< 3 s"),
-                         Row(f"Pay page, 3 breakdown dimensions, warm ({args.workload})",
-                             warm["by 3 dimensions"] * 1000, "ms", 1000, "aim", "< 1000 ms")]
-    worst_cold = Row(f"dashboard sidebar change, slowest cold ({len(cold_all)} changes on {len(PAGES)} pages, "
-                     f"{args.workload})", max(cold_all), "s", 3, "aim", "< 3 s")
-    warm = Row(f"dashboard sidebar change, p95 warm ({args.workload})", p95(warm_all) * 1000, "ms", 1000,
-               "aim", "< 1000 ms")
+                rows += [
+                    Row(
+                        f"Pay page, 3 breakdown dimensions, cold ({args.workload})",
+                        cold["by 3 dimensions"],
+                        "s",
+                        3,
+                        "aim",
+                        "< 3 s",
+                    ),
+                    Row(
+                        f"Pay page, 3 breakdown dimensions, warm ({args.workload})",
+                        warm["by 3 dimensions"] * 1000,
+                        "ms",
+                        1000,
+                        "aim",
+                        "< 1000 ms",
+                    ),
+                ]
+    worst_cold = Row(
+        f"dashboard sidebar change, slowest cold ({len(cold_all)} changes on {len(PAGES)} pages, {args.workload})",
+        max(cold_all),
+        "s",
+        3,
+        "aim",
+        "< 3 s",
+    )
+    warm = Row(
+        f"dashboard sidebar change, p95 warm ({args.workload})", p95(warm_all) * 1000, "ms", 1000, "aim", "< 1000 ms"
+    )
     if ERRORS:
         details += ["", f"Views that raised an error ({len(ERRORS)}):", "", *[f"- {e}" for e in ERRORS]]
-    emit([Row(f"dashboard first render ({args.workload})", first, "s", 2, "aim", "< 2 s"),
-          warm, worst_cold, *rows,
-          Row(f"dashboard views that raised an error ({args.workload})", len(ERRORS), "", aim="0")], warm,
-         details=["## Dashboard, per page and sidebar change", "",
-                  "| page | change | cold cache | warm cache |", "|---|---|---|---|", *details])
+    emit(
+        [
+            Row(f"dashboard first render ({args.workload})", first, "s", 2, "aim", "< 2 s"),
+            warm,
+            worst_cold,
+            *rows,
+            Row(f"dashboard views that raised an error ({args.workload})", len(ERRORS), "", aim="0"),
+        ],
+        warm,
+        details=[
+            "## Dashboard, per page and sidebar change",
+            "",
+            "| page | change | cold cache | warm cache |",
+            "|---|---|---|---|",
+            *details,
+        ],
+    )
     return 0
 
 

@@ -4,6 +4,7 @@ into the same database (incremental) is timed against `equity build --full`. Aim
 
     python benchmarks/bench_incremental.py [--workload W1|W2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,14 +30,14 @@ def _touch_spend(folder: Path, n: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    add_common_options(parser)     # --db is ignored: this script builds its own copy of the folder
+    add_common_options(parser)  # --db is ignored: this script builds its own copy of the folder
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
         shutil.copytree(workload(args.workload), folder)
         db = Path(tmp) / "bench.duckdb"
         build = EQUITY + ["build", "--data", str(folder), "--db", str(db), "--quiet"]
-        timed_run(build)                       # the previous good database
+        timed_run(build)  # the previous good database
         incremental, full = [], []
         for n in range(2):
             _touch_spend(folder, 2 * n)
@@ -44,8 +45,14 @@ def main() -> int:
             _touch_spend(folder, 2 * n + 1)
             full.append(timed_run(build + ["--full"])[0])
     inc_s, full_s = min(incremental), min(full)
-    ratio_row = Row(f"rebuild {args.workload} after spend changed (incremental)", inc_s, "s", full_s,
-                    "full build, same change", "<= 0.3x full")
+    ratio_row = Row(
+        f"rebuild {args.workload} after spend changed (incremental)",
+        inc_s,
+        "s",
+        full_s,
+        "full build, same change",
+        "<= 0.3x full",
+    )
     emit([ratio_row], ratio_row)
     return 0
 

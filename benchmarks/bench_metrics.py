@@ -7,6 +7,7 @@ taken over the metrics that have a baseline.
 
     python benchmarks/bench_metrics.py [--workload W1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,9 @@ BY = ["gender", "race_ethnicity"]
 
 
 def _load(con) -> dict[str, pd.DataFrame]:
-    return {t: con.execute(f"SELECT * FROM {t}").df()
-            for t in ("fct_employment_spells", "fct_hires", "fct_separations")}
+    return {
+        t: con.execute(f"SELECT * FROM {t}").df() for t in ("fct_employment_spells", "fct_hires", "fct_separations")
+    }
 
 
 def pandas_baseline(con) -> dict[str, pd.DataFrame]:
@@ -93,21 +95,43 @@ def main() -> int:
         ours_s = time.perf_counter() - start
         everything = [n for n, s in registry().items() if all(d in s.dimensions for d in BY)]
         per_metric = {}
-        for name in everything:        # timed one by one: the per-metric table says where it goes
+        for name in everything:  # timed one by one: the per-metric table says where it goes
             start = time.perf_counter()
             compute(con, name, by=BY)
             per_metric[name] = time.perf_counter() - start
         con.close()
     all_s = sum(per_metric.values())
-    ratio = Row(f"metrics with a pandas baseline ({len(names)}; yearly, gender x race_ethnicity, {args.workload})",
-                ours_s, "s", pandas_s, "pandas", "<= 0.1 (>= 10x faster)")
-    whole = Row(f"whole registry ({len(everything)} metrics; yearly, gender x race_ethnicity, {args.workload})",
-                all_s, "s", 5, "aim", "< 5 s")
-    details = [f"| {name} | {registry()[name].family} | {sec * 1000:.0f} ms | {sec / all_s:.0%} |"
-               for name, sec in sorted(per_metric.items(), key=lambda kv: -kv[1])]
-    emit([whole, ratio], whole,
-         details=["## Whole registry, per metric (slowest first)", "",
-                  "| metric | family | time | share of the registry |", "|---|---|---|---|", *details])
+    ratio = Row(
+        f"metrics with a pandas baseline ({len(names)}; yearly, gender x race_ethnicity, {args.workload})",
+        ours_s,
+        "s",
+        pandas_s,
+        "pandas",
+        "<= 0.1 (>= 10x faster)",
+    )
+    whole = Row(
+        f"whole registry ({len(everything)} metrics; yearly, gender x race_ethnicity, {args.workload})",
+        all_s,
+        "s",
+        5,
+        "aim",
+        "< 5 s",
+    )
+    details = [
+        f"| {name} | {registry()[name].family} | {sec * 1000:.0f} ms | {sec / all_s:.0%} |"
+        for name, sec in sorted(per_metric.items(), key=lambda kv: -kv[1])
+    ]
+    emit(
+        [whole, ratio],
+        whole,
+        details=[
+            "## Whole registry, per metric (slowest first)",
+            "",
+            "| metric | family | time | share of the registry |",
+            "|---|---|---|---|",
+            *details,
+        ],
+    )
     return 0
 
 

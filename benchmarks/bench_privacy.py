@@ -10,6 +10,7 @@ the demo data, in one run:
 
     python benchmarks/bench_privacy.py [--workload W1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,12 +49,30 @@ def readability(con, label: str) -> list[Row]:
             published += int((~big["suppressed_p"]).sum())
             large = merged[(merged["n_x"] >= 50) & merged["n_p"].notna()]
             errors += list((large["n_p"] - large["n_x"]).abs() / large["n_x"])
-        rows.append(Row(f"cells with true n >= 2k published, {ways}-way ({label})",
-                        100.0 * published / max(total, 1), "%", aim="100%"))
-    rows.append(Row(f"median relative error of published counts, true n >= 50 ({label})",
-                    100.0 * float(np.median(errors)), "%", aim="<= 2%"))
-    rows.append(Row(f"95th-percentile relative error, true n >= 50 ({label})",
-                    100.0 * float(np.quantile(errors, 0.95)), "%", aim="<= 5%"))
+        rows.append(
+            Row(
+                f"cells with true n >= 2k published, {ways}-way ({label})",
+                100.0 * published / max(total, 1),
+                "%",
+                aim="100%",
+            )
+        )
+    rows.append(
+        Row(
+            f"median relative error of published counts, true n >= 50 ({label})",
+            100.0 * float(np.median(errors)),
+            "%",
+            aim="<= 2%",
+        )
+    )
+    rows.append(
+        Row(
+            f"95th-percentile relative error, true n >= 50 ({label})",
+            100.0 * float(np.quantile(errors, 0.95)),
+            "%",
+            aim="<= 5%",
+        )
+    )
     return rows
 
 
@@ -80,8 +99,14 @@ def main() -> int:
             if label == args.workload:
                 exact_s = registry_time(con, exact=True)
                 protected_s = registry_time(con, exact=False)
-                timing = Row(f"whole registry protected (yearly, gender x race_ethnicity, {label})",
-                             protected_s, "s", exact_s, "exact + suppression audit", "<= 1")
+                timing = Row(
+                    f"whole registry protected (yearly, gender x race_ethnicity, {label})",
+                    protected_s,
+                    "s",
+                    exact_s,
+                    "exact + suppression audit",
+                    "<= 1",
+                )
                 rows.append(timing)
             con.close()
     emit(rows, timing)

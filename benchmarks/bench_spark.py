@@ -11,6 +11,7 @@ are compared, so a fast wrong answer cannot win.
 
 Prints one Markdown row per engine and, as the last line, the Spark/DuckDB ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,11 +45,19 @@ class Phases:
         self.seconds = dict.fromkeys(PHASES, 0.0)
 
     def __call__(self, message: str) -> None:
-        phase = ("read + validate" if message.startswith("reading") else
-                 "models" if message.startswith(("running SQL", "model ")) else
-                 "data quality" if message.startswith("data-quality") else
-                 "metrics" if message.startswith(("metric ", "writing")) else
-                 "start-up" if message.startswith("starting") else self.current)
+        phase = (
+            "read + validate"
+            if message.startswith("reading")
+            else "models"
+            if message.startswith(("running SQL", "model "))
+            else "data quality"
+            if message.startswith("data-quality")
+            else "metrics"
+            if message.startswith(("metric ", "writing"))
+            else "start-up"
+            if message.startswith("starting")
+            else self.current
+        )
         self.switch(phase)
 
     def switch(self, phase: str) -> None:
@@ -66,8 +75,7 @@ def run_duckdb(folder: Path, db: Path, plan) -> tuple[Phases, dict]:
     build(folder, db, progress=phases)
     phases.switch("metrics")
     con = duckdb.connect(str(db), read_only=True)
-    tables = {(s.name, dims, grain): compute(con, s.name, by=list(dims), period=grain)
-              for s, dims, grain in plan}
+    tables = {(s.name, dims, grain): compute(con, s.name, by=list(dims), period=grain) for s, dims, grain in plan}
     con.close()
     phases.total()
     return phases, tables
@@ -78,14 +86,14 @@ def run_spark(folder: Path, db: Path, plan) -> tuple[Phases, dict]:
     build(folder, db, progress=phases, engine="spark")
     phases.total()
     con = duckdb.connect(str(db), read_only=True)
-    tables = {(s.name, dims, grain): compute(con, s.name, by=list(dims), period=grain)
-              for s, dims, grain in plan}
+    tables = {(s.name, dims, grain): compute(con, s.name, by=list(dims), period=grain) for s, dims, grain in plan}
     con.close()
     return phases, tables
 
 
 def same_results(left: dict, right: dict) -> bool:
     import numpy as np
+
     for key, a in left.items():
         b = right[key]
         if list(a.columns) != list(b.columns) or len(a) != len(b):
@@ -115,7 +123,7 @@ def main() -> None:
             (folder / "equity.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
         config = load_config(folder)
         duck_db = Path(tmp) / "duck.duckdb"
-        build(folder, duck_db)   # warm-up: file cache, imports (not timed)
+        build(folder, duck_db)  # warm-up: file cache, imports (not timed)
         con = duckdb.connect(str(duck_db), read_only=True)
         built = {r[0] for r in con.execute("SELECT model FROM manifest_models WHERE status = 'built'").fetchall()}
         con.close()

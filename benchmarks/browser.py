@@ -16,6 +16,7 @@ The running indicator (`stStatusWidget`) appears only after a delay, so it misse
 
     python benchmarks/browser.py [--workload W1] [--db built.duckdb] [--repeat 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._common import EQUITY, ROOT, Row, add_common_options, built_db, emit, free_port, p95  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VIEWPORT = {"width": 1400, "height": 6000}
 PAGES = {"": "Overview", "workforce": "Workforce", "pay": "Pay equity"}
 THREE = ["gender", "race_ethnicity", "age_band"]
@@ -66,8 +73,13 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str, float]:
     """(process, base URL, perf_counter when its health check first answered)."""
     port = free_port()
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(EQUITY + ["dashboard", "--db", str(db), "--port", str(port)], cwd=ROOT,
-                            env=dict(os.environ, EQUITY_DB=str(db)), stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        EQUITY + ["dashboard", "--db", str(db), "--port", str(port)],
+        cwd=ROOT,
+        env=dict(os.environ, EQUITY_DB=str(db)),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 180
     while time.time() < deadline and proc.poll() is None:
@@ -104,36 +116,44 @@ def timed_change(page, act) -> float:
 
 def _widget(page, label: str):
     sidebar = page.locator('[data-testid="stSidebar"]')
-    return sidebar.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(
-        has=page.get_by_text(label, exact=True)).first
+    return (
+        sidebar.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]')
+        .filter(has=page.get_by_text(label, exact=True))
+        .first
+    )
 
 
 def _choose(page, label: str, option: str):
     """Open the sidebar selectbox/multiselect `label` and pick `option` (by its shown text)."""
+
     def act():
         _widget(page, label).locator("input").click()
         page.get_by_role("option", name=option, exact=True).click()
-        page.keyboard.press("Escape")       # close the list so the next action starts clean
+        page.keyboard.press("Escape")  # close the list so the next action starts clean
+
     return act
 
 
 def _clear(page, label: str):
     def act():
         _widget(page, label).get_by_role("button", name="Clear all").click()
+
     return act
 
 
 def changes(page) -> list[tuple[str, object]]:
     """(label, action) of the sidebar changes, ending back at the default view."""
     department = _first_option(page, "Department")
-    return [("grain quarter", _choose(page, "Period grain", "quarter")),
-            ("grain year", _choose(page, "Period grain", "year")),
-            ("department filter", _choose(page, "Department", department)),
-            ("no filter", _clear(page, "Department")),
-            ("by 1 dimension", _choose(page, "Break down by (up to 3)", THREE[0])),
-            ("by 2 dimensions", _choose(page, "Break down by (up to 3)", THREE[1])),
-            ("by 3 dimensions", _choose(page, "Break down by (up to 3)", THREE[2])),
-            ("no breakdown", _clear(page, "Break down by (up to 3)"))]
+    return [
+        ("grain quarter", _choose(page, "Period grain", "quarter")),
+        ("grain year", _choose(page, "Period grain", "year")),
+        ("department filter", _choose(page, "Department", department)),
+        ("no filter", _clear(page, "Department")),
+        ("by 1 dimension", _choose(page, "Break down by (up to 3)", THREE[0])),
+        ("by 2 dimensions", _choose(page, "Break down by (up to 3)", THREE[1])),
+        ("by 3 dimensions", _choose(page, "Break down by (up to 3)", THREE[2])),
+        ("no breakdown", _clear(page, "Break down by (up to 3)")),
+    ]
 
 
 def _first_option(page, label: str) -> str:
@@ -179,6 +199,7 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Chromium missing at {CHROMIUM}: run `make system-deps`")
     from playwright.sync_api import sync_playwright
+
     runs = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         db = built_db(args, tmp)
@@ -190,23 +211,67 @@ def main() -> int:
 
     def all_of(suffix: str) -> list[float]:
         return [s for (_, what), values in samples.items() if what.endswith(suffix) for s in values]
+
     w = args.workload
-    first = Row(f"browser: first render after server start, p95 of {args.repeat} ({w})",
-                p95(samples[("Overview", "first render after server start")]), "s", 2, "aim", "< 2 s")
-    warm = Row(f"browser: sidebar change, p95 warm ({len(all_of('warm'))} changes, {w})",
-               p95(all_of("warm")) * 1000, "ms", 1000, "aim", "< 1000 ms")
-    rows = [first, warm,
-            Row(f"browser: sidebar change, slowest cold ({len(all_of('cold'))} changes, {w})",
-                max(all_of("cold")), "s", 3, "aim", "< 3 s"),
-            Row(f"browser: page first visit, slowest ({w})", max(all_of("first visit")), "s", 3, "aim", "< 3 s"),
-            Row(f"browser: Pay page, 3 breakdown dimensions, cold, p95 ({w})",
-                p95(samples[("Pay equity", "by 3 dimensions, cold")]), "s", 3, "aim", "< 3 s"),
-            Row(f"browser: Pay page, 3 breakdown dimensions, warm, p95 ({w})",
-                p95(samples[("Pay equity", "by 3 dimensions, warm")]) * 1000, "ms", 1000, "aim", "< 1000 ms")]
-    details = [f"| {page} | {what} | {p95(values):.2f} s | {min(values):.2f} s |"
-               for (page, what), values in samples.items()]
-    emit(rows, warm, details=[f"## Browser, per page and sidebar change ({args.repeat} fresh servers)", "",
-                              "| page | what | p95 | best |", "|---|---|---|---|", *details])
+    first = Row(
+        f"browser: first render after server start, p95 of {args.repeat} ({w})",
+        p95(samples[("Overview", "first render after server start")]),
+        "s",
+        2,
+        "aim",
+        "< 2 s",
+    )
+    warm = Row(
+        f"browser: sidebar change, p95 warm ({len(all_of('warm'))} changes, {w})",
+        p95(all_of("warm")) * 1000,
+        "ms",
+        1000,
+        "aim",
+        "< 1000 ms",
+    )
+    rows = [
+        first,
+        warm,
+        Row(
+            f"browser: sidebar change, slowest cold ({len(all_of('cold'))} changes, {w})",
+            max(all_of("cold")),
+            "s",
+            3,
+            "aim",
+            "< 3 s",
+        ),
+        Row(f"browser: page first visit, slowest ({w})", max(all_of("first visit")), "s", 3, "aim", "< 3 s"),
+        Row(
+            f"browser: Pay page, 3 breakdown dimensions, cold, p95 ({w})",
+            p95(samples[("Pay equity", "by 3 dimensions, cold")]),
+            "s",
+            3,
+            "aim",
+            "< 3 s",
+        ),
+        Row(
+            f"browser: Pay page, 3 breakdown dimensions, warm, p95 ({w})",
+            p95(samples[("Pay equity", "by 3 dimensions, warm")]) * 1000,
+            "ms",
+            1000,
+            "aim",
+            "< 1000 ms",
+        ),
+    ]
+    details = [
+        f"| {page} | {what} | {p95(values):.2f} s | {min(values):.2f} s |" for (page, what), values in samples.items()
+    ]
+    emit(
+        rows,
+        warm,
+        details=[
+            f"## Browser, per page and sidebar change ({args.repeat} fresh servers)",
+            "",
+            "| page | what | p95 | best |",
+            "|---|---|---|---|",
+            *details,
+        ],
+    )
     return 0
 
 

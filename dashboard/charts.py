@@ -6,6 +6,7 @@ series, so no series is told by colour alone; a demographic group keeps its styl
 markers carry a dark outline (non-text contrast); every chart has a title that states the
 finding and axis titles with units.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -26,23 +27,35 @@ MAX_SERIES = 8
 FONT = "DejaVu Sans, Arial, sans-serif"
 # Demographic values in a fixed order: a value's place gives its colour and marker on every
 # chart, page, breakdown and in the PDF (a value not listed gets a place from its name)
-KNOWN_VALUES = ["woman", "man", "non-binary", "not disclosed", "prefer not to say", "not asked",
-                "white", "asian", "black or african american", "hispanic or latino", "two or more races",
-                "american indian or alaska native", "native hawaiian or other pacific islander",
-                "yes", "no"]
+KNOWN_VALUES = [
+    "woman",
+    "man",
+    "non-binary",
+    "not disclosed",
+    "prefer not to say",
+    "not asked",
+    "white",
+    "asian",
+    "black or african american",
+    "hispanic or latino",
+    "two or more races",
+    "american indian or alaska native",
+    "native hawaiian or other pacific islander",
+    "yes",
+    "no",
+]
 
 
 def style(i: int) -> dict:
     """The i-th style, for series that are not demographic groups (measures, denominators)."""
-    return {"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)],
-            "dash": DASHES[i % len(DASHES)]}
+    return {"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)], "dash": DASHES[i % len(DASHES)]}
 
 
 def _place(value: str) -> int:
     key = value.strip().lower()
     if key in KNOWN_VALUES:
         return KNOWN_VALUES.index(key)
-    return len(KNOWN_VALUES) + zlib.crc32(key.encode("utf-8")) % 41   # stable across runs
+    return len(KNOWN_VALUES) + zlib.crc32(key.encode("utf-8")) % 41  # stable across runs
 
 
 def group_style(group: object) -> dict:
@@ -53,9 +66,12 @@ def group_style(group: object) -> dict:
     if not values or values == ["All"]:
         return {"color": PALETTE[0], "symbol": SYMBOLS[0], "dash": DASHES[0]}
     first, last = _place(values[0]), _place(values[-1])
-    colours = len(PALETTE) - 1          # black is kept for everyone and reference lines
-    return {"color": PALETTE[1 + first % colours], "symbol": SYMBOLS[last % len(SYMBOLS)],
-            "dash": DASHES[first % len(DASHES)]}
+    colours = len(PALETTE) - 1  # black is kept for everyone and reference lines
+    return {
+        "color": PALETTE[1 + first % colours],
+        "symbol": SYMBOLS[last % len(SYMBOLS)],
+        "dash": DASHES[first % len(DASHES)],
+    }
 
 
 def wrap_title(text: str, width: int = 95) -> str:
@@ -86,8 +102,9 @@ def top_groups(rows: pd.DataFrame, limit: int = MAX_SERIES) -> list[str]:
     return list(order.index[:limit])
 
 
-def trend_figure(rows: pd.DataFrame, *, title: str, y_title: str, unit: str,
-                 events: pd.DataFrame | None = None, show_ci: bool = True) -> go.Figure:
+def trend_figure(
+    rows: pd.DataFrame, *, title: str, y_title: str, unit: str, events: pd.DataFrame | None = None, show_ci: bool = True
+) -> go.Figure:
     """One line per group over periods (x = period end), CI as error bars, events as lines.
 
     Suppressed points are gaps, never zeros.
@@ -99,25 +116,50 @@ def trend_figure(rows: pd.DataFrame, *, title: str, y_title: str, unit: str,
         st_ = group_style(group)
         err = None
         if show_ci and g["ci_low"].notna().any():
-            err = {"type": "data", "symmetric": False, "array": (g["ci_high"] - g["value"]).tolist(),
-                   "arrayminus": (g["value"] - g["ci_low"]).tolist(), "thickness": 1, "width": 3,
-                   "color": st_["color"]}
-        fig.add_trace(go.Scatter(
-            x=g["period_end"], y=g["value"], name=group_label(group), mode="lines+markers",
-            line={"color": st_["color"], "dash": st_["dash"], "width": 2},
-            marker={"symbol": st_["symbol"], "size": 8, "color": st_["color"],
-                    "line": {"color": "#000000", "width": 1}},
-            error_y=err, connectgaps=False,
-            customdata=list(zip(g["period"], g["n"].astype("string").fillna(HIDDEN),
-                                g["ci_low"], g["ci_high"])),
-            hovertemplate=(f"<b>{group_label(group)}</b><br>%{{customdata[0]}}: %{{y}}"
-                           "<br>95% CI %{customdata[2]:.3g}-%{customdata[3]:.3g}"
-                           "<br>n = %{customdata[1]}<extra></extra>")))
+            err = {
+                "type": "data",
+                "symmetric": False,
+                "array": (g["ci_high"] - g["value"]).tolist(),
+                "arrayminus": (g["value"] - g["ci_low"]).tolist(),
+                "thickness": 1,
+                "width": 3,
+                "color": st_["color"],
+            }
+        fig.add_trace(
+            go.Scatter(
+                x=g["period_end"],
+                y=g["value"],
+                name=group_label(group),
+                mode="lines+markers",
+                line={"color": st_["color"], "dash": st_["dash"], "width": 2},
+                marker={
+                    "symbol": st_["symbol"],
+                    "size": 8,
+                    "color": st_["color"],
+                    "line": {"color": "#000000", "width": 1},
+                },
+                error_y=err,
+                connectgaps=False,
+                customdata=list(zip(g["period"], g["n"].astype("string").fillna(HIDDEN), g["ci_low"], g["ci_high"])),
+                hovertemplate=(
+                    f"<b>{group_label(group)}</b><br>%{{customdata[0]}}: %{{y}}"
+                    "<br>95% CI %{customdata[2]:.3g}-%{customdata[3]:.3g}"
+                    "<br>n = %{customdata[1]}<extra></extra>"
+                ),
+            )
+        )
     add_events(fig, events)
-    fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, font={"family": FONT, "size": 14},
-                      xaxis_title="Period (each point at its last day; events at their date)", yaxis_title=y_title, hovermode="closest",
-                      legend={"title": {"text": "Group"}}, margin={"l": 60, "r": 20, "t": 70, "b": 50},
-                      plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF")
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT, "size": 14},
+        xaxis_title="Period (each point at its last day; events at their date)",
+        yaxis_title=y_title,
+        hovermode="closest",
+        legend={"title": {"text": "Group"}},
+        margin={"l": 60, "r": 20, "t": 70, "b": 50},
+        plot_bgcolor="#FFFFFF",
+        paper_bgcolor="#FFFFFF",
+    )
     fig.update_yaxes(gridcolor="#DDDDDD", zerolinecolor="#999999", rangemode="tozero", **axis_format(unit))
     period_axis(fig, rows)
     return fig
@@ -134,16 +176,33 @@ def period_axis(fig: go.Figure, rows: pd.DataFrame, extra: dict | None = None) -
     extra = extra or {}
     ends = pd.to_datetime(rows.drop_duplicates("period")["period_end"])
     starts = pd.to_datetime(rows.drop_duplicates("period")["period_start"]) if "period_start" in rows else ends
-    spans = pd.DataFrame({"period": rows.drop_duplicates("period")["period"].to_numpy(),
-                          "start": starts.to_numpy(), "end": ends.to_numpy()}).sort_values("start")
+    spans = pd.DataFrame(
+        {
+            "period": rows.drop_duplicates("period")["period"].to_numpy(),
+            "start": starts.to_numpy(),
+            "end": ends.to_numpy(),
+        }
+    ).sort_values("start")
     middles = spans["start"] + (spans["end"] - spans["start"]) / 2
     bounds = [*spans["start"], spans["end"].max() + pd.Timedelta(days=1)]
     last = max([bounds[-1], *(pd.Timestamp(x) + pd.Timedelta(days=60) for x in extra)])
-    fig.update_xaxes(type="date", tickmode="array", tickvals=[*middles, *map(pd.Timestamp, extra)],
-                     ticktext=[*spans["period"], *extra.values()], showgrid=False, ticks="",
-                     range=[bounds[0] - pd.Timedelta(days=15), last],
-                     minor={"tickmode": "array", "tickvals": bounds, "showgrid": True, "gridcolor": "#DDDDDD",
-                            "ticks": "outside", "ticklen": 6})
+    fig.update_xaxes(
+        type="date",
+        tickmode="array",
+        tickvals=[*middles, *map(pd.Timestamp, extra)],
+        ticktext=[*spans["period"], *extra.values()],
+        showgrid=False,
+        ticks="",
+        range=[bounds[0] - pd.Timedelta(days=15), last],
+        minor={
+            "tickmode": "array",
+            "tickvals": bounds,
+            "showgrid": True,
+            "gridcolor": "#DDDDDD",
+            "ticks": "outside",
+            "ticklen": 6,
+        },
+    )
 
 
 def add_events(fig: go.Figure, events: pd.DataFrame | None) -> None:
@@ -154,20 +213,40 @@ def add_events(fig: go.Figure, events: pd.DataFrame | None) -> None:
     for i, (_, ev) in enumerate(events.sort_values("event_date").iterrows()):
         x = pd.Timestamp(ev["event_date"])
         fig.add_vline(x=x, line={"color": "#555555", "dash": "dot", "width": 1})
-        fig.add_annotation(x=x, y=1 - 0.07 * (i % 3), yref="paper", text=f"{ev['label']} ({x:%Y-%m-%d})",
-                           showarrow=False, xanchor="left", yanchor="bottom", bgcolor="rgba(255,255,255,0.85)",
-                           hovertext=str(ev.get("description") or ev["label"]),
-                           font={"size": 11, "color": "#333333"})
+        fig.add_annotation(
+            x=x,
+            y=1 - 0.07 * (i % 3),
+            yref="paper",
+            text=f"{ev['label']} ({x:%Y-%m-%d})",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            bgcolor="rgba(255,255,255,0.85)",
+            hovertext=str(ev.get("description") or ev["label"]),
+            font={"size": 11, "color": "#333333"},
+        )
 
 
 def sparkline(rows: pd.DataFrame, unit: str) -> go.Figure:
     """A small trend for a KPI tile (overall row only)."""
     rows = rows.sort_values("period_end")
-    fig = go.Figure(go.Scatter(x=rows["period_end"], y=rows["value"], mode="lines+markers",
-                               line={"color": PALETTE[1], "width": 2}, marker={"size": 4},
-                               hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>"))
-    fig.update_layout(height=90, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
-                      plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF")
+    fig = go.Figure(
+        go.Scatter(
+            x=rows["period_end"],
+            y=rows["value"],
+            mode="lines+markers",
+            line={"color": PALETTE[1], "width": 2},
+            marker={"size": 4},
+            hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=90,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        showlegend=False,
+        plot_bgcolor="#FFFFFF",
+        paper_bgcolor="#FFFFFF",
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, **axis_format(unit))
     return fig

@@ -2,6 +2,7 @@
 projection and the target (charts_workforce.target_figure, shared with the workforce
 targets), plus the value over the months up to each persistence checkpoint and the date the
 commitment was announced. No Streamlit calls, so the PDF reuses it."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,27 +18,56 @@ from .charts_workforce import target_figure
 def trajectory_figure(a: Assessment, *, title: str, events: pd.DataFrame | None = None) -> go.Figure:
     c = a.commitment
     rows = full_period_rows(a.yearly)
-    rows = rows[pd.to_datetime(rows["period_start"]).dt.date >= pd.Timestamp(a.baseline["period_start"]).date()] \
-        if a.baseline is not None else rows
+    rows = (
+        rows[pd.to_datetime(rows["period_start"]).dt.date >= pd.Timestamp(a.baseline["period_start"]).date()]
+        if a.baseline is not None
+        else rows
+    )
     projection = a.projection or {}
-    progress = pd.Series({"due": c.due, "target_value": c.target, "projected": projection.get("projected"),
-                          "projected_low": projection.get("projected_low"),
-                          "projected_high": projection.get("projected_high")})
+    progress = pd.Series(
+        {
+            "due": c.due,
+            "target_value": c.target,
+            "projected": projection.get("projected"),
+            "projected_low": projection.get("projected_low"),
+            "projected_high": projection.get("projected_high"),
+        }
+    )
     fig = target_figure(rows, progress, title=title, unit=c.spec.unit, events=events)
     points = a.checkpoints[a.checkpoints["state"] == "published"]
     if not points.empty:
         s = style(4)
         has_ci = points["ci_low"].notna().any()
-        fig.add_trace(go.Scatter(
-            x=pd.to_datetime(points["date"]), y=points["value"], name="Months up to each checkpoint",
-            mode="markers", marker={"symbol": "diamond", "size": 11, "color": s["color"],
-                                    "line": {"color": "#000000", "width": 1}},
-            error_y={"type": "data", "symmetric": False, "color": s["color"],
-                     "array": (points["ci_high"] - points["value"]).tolist(),
-                     "arrayminus": (points["value"] - points["ci_low"]).tolist()} if has_ci else None,
-            customdata=points["checkpoint"], hovertemplate="%{customdata}: %{y}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(points["date"]),
+                y=points["value"],
+                name="Months up to each checkpoint",
+                mode="markers",
+                marker={"symbol": "diamond", "size": 11, "color": s["color"], "line": {"color": "#000000", "width": 1}},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "color": s["color"],
+                    "array": (points["ci_high"] - points["value"]).tolist(),
+                    "arrayminus": (points["value"] - points["ci_low"]).tolist(),
+                }
+                if has_ci
+                else None,
+                customdata=points["checkpoint"],
+                hovertemplate="%{customdata}: %{y}<extra></extra>",
+            )
+        )
     announced = pd.Timestamp(c.announced)
     fig.add_vline(x=announced, line={"color": "#000000", "dash": "dash", "width": 1})
-    fig.add_annotation(x=announced, y=0, yref="paper", text="Announced", showarrow=False, xanchor="left",
-                       yanchor="bottom", font={"size": 11, "color": "#000000"})
+    fig.add_annotation(
+        x=announced,
+        y=0,
+        yref="paper",
+        text="Announced",
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font={"size": 11, "color": "#000000"},
+    )
     return fig

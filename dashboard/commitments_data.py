@@ -1,6 +1,7 @@
 """Commitments data for the dashboard: the linked metric's values are cached per database
 version (they only change with a rebuild); the review log is read fresh on every rerun, so
 an entry saved by another committee member shows up at once."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pipelines.commitments import (Assessment, Commitment, ReviewLog, assess, linked_values, load_register,
-                                   review_log_path)
+from pipelines.commitments import (
+    Assessment,
+    Commitment,
+    ReviewLog,
+    assess,
+    linked_values,
+    load_register,
+    review_log_path,
+)
 from pipelines.commitments.review_log import current_entries, review_dates
 from pipelines.commitments.settings import commitment_settings
 from pipelines.errors import UsageError
@@ -56,16 +64,24 @@ def assessments(version: data.DbVersion) -> list[Assessment]:
         return []
     current = current_entries(log_path(version))
     settings = commitment_settings(ctx["config"])
-    return [assess(c, yearly, checkpoints, review_dates(current, c.id), ctx["as_of"], settings)
-            for c, (yearly, checkpoints) in zip(register, values)]
+    return [
+        assess(c, yearly, checkpoints, review_dates(current, c.id), ctx["as_of"], settings)
+        for c, (yearly, checkpoints) in zip(register, values)
+    ]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def impact_text(version: data.DbVersion, c: Commitment) -> str:
     """The segmented regression of the linked metric around the commitment's policy event."""
     try:
-        result = impact(data.cursor(version), c.metric, c.event, by=list(c.dims),
-                        group=c.group if c.dims else None, filters=c.filters)
+        result = impact(
+            data.cursor(version),
+            c.metric,
+            c.event,
+            by=list(c.dims),
+            group=c.group if c.dims else None,
+            filters=c.filters,
+        )
     except UsageError as exc:
         return f"The before-and-after analysis around '{c.event}' is not available: {exc}."
     return impact_sentence(result, c.spec.unit)

@@ -1,4 +1,5 @@
 """Streamlit building blocks shared by the pages."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,7 @@ from .controls import current_view
 from .hinted import hinted_block, hinted_by, hinted_specs
 
 
-GLOSSARY_SEEN = "glossary_seen"   # session key: terms already linked on this page view (streamlit_app resets it)
+GLOSSARY_SEEN = "glossary_seen"  # session key: terms already linked on this page view (streamlit_app resets it)
 _PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*%?$")
 
 
@@ -52,8 +53,7 @@ def require_db() -> data.DbVersion:
 
 
 def no_data(family_title: str, files: str) -> None:
-    st.info(f"No data loaded for {family_title}. Add {files} to the data folder and rebuild "
-            "with `equity build`.")
+    st.info(f"No data loaded for {family_title}. Add {files} to the data folder and rebuild with `equity build`.")
 
 
 def family_page(title: str, family: str, family_title: str, files: str):
@@ -74,30 +74,31 @@ def glossary_linked(text: str) -> str:
     """`text` with each statistic's first use on this page linked to the Methodology glossary
     (the set of terms already linked is reset on every run of the app, i.e. per page view)."""
     from .glossary import link_first_uses
+
     return link_first_uses(text, st.session_state.setdefault(GLOSSARY_SEEN, set()))
 
 
 def chart_block(fig, table: pd.DataFrame, summary: str, key: str, filename: str) -> None:
     """Chart, its text summary, its data table and a CSV of exactly the table shown."""
-    st.plotly_chart(fig, width="stretch", key=f"chart-{key}",
-                    config={"displaylogo": False})
+    st.plotly_chart(fig, width="stretch", key=f"chart-{key}", config={"displaylogo": False})
     st.markdown(glossary_linked(summary))
     with st.expander("Data table", expanded=False):
         safe_dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
-    st.download_button("Download this table (CSV)", data=to_csv(table), file_name=filename,
-                       mime="text/csv", key=f"download-{key}")
+    st.download_button(
+        "Download this table (CSV)", data=to_csv(table), file_name=filename, mime="text/csv", key=f"download-{key}"
+    )
 
 
 def table_block(table: pd.DataFrame, summary: str, key: str, filename: str) -> None:
     """A table that is the finding itself (no chart): summary, the table, its CSV download."""
     st.markdown(glossary_linked(summary))
     safe_dataframe(table, hide_index=True, width="stretch", key=f"table-{key}")
-    st.download_button("Download this table (CSV)", data=to_csv(table), file_name=filename,
-                       mime="text/csv", key=f"download-{key}")
+    st.download_button(
+        "Download this table (CSV)", data=to_csv(table), file_name=filename, mime="text/csv", key=f"download-{key}"
+    )
 
 
-def hinted_sections(version: data.DbVersion, page: str, view, by: tuple[str, ...],
-                    snapshot: tuple) -> None:
+def hinted_sections(version: data.DbVersion, page: str, view, by: tuple[str, ...], snapshot: tuple) -> None:
     """Every metric whose registry `display:` hint names `page`, under its own heading, from
     the published table like every other block: a trend over the sidebar's grain and From/To,
     a bar chart over the page's `snapshot` window (period, from, to)."""
@@ -113,10 +114,9 @@ def hinted_sections(version: data.DbVersion, page: str, view, by: tuple[str, ...
         window = (view.period, view.date_from, view.date_to) if spec.display.chart == "trend" else snapshot
         try:
             table = data.metric_table(version, spec.name, by_, *window, view.filters_for(spec))
-        except EquityError as exc:   # e.g. a Spark results database without this window
+        except EquityError as exc:  # e.g. a Spark results database without this window
             st.info(f"{spec.title} is not available here: {exc}.")
             continue
         events = data.events(version, spec.family) if spec.display.chart == "trend" else None
         block = hinted_block(spec, table, by_, k, events)
-        chart_block(block.figure, block.table, block.summary, key=f"{page}-{spec.name}",
-                    filename=f"{spec.name}.csv")
+        chart_block(block.figure, block.table, block.summary, key=f"{page}-{spec.name}", filename=f"{spec.name}.csv")

@@ -4,6 +4,7 @@ Query parameters: period (year|quarter|month), from, to (YYYY-MM-DD), by (comma 
 up to three dimensions), department, location (comma lists). Unknown or invalid values
 are ignored, never executed: dimensions and filters are checked against allow-lists.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,10 +75,15 @@ def overview_scope(view: View) -> str:
     applied += [f"{ORG_FILTERS[d].lower()} {', '.join(v)}" for d, v in view.filters]
     ignored = ["flagged findings and commitments are for the whole organisation and every date"]
     if view.by:
-        ignored.insert(0, f"the breakdown by {' × '.join(view.by)} is not applied to the headline figures "
-                          "(they are for everyone) but is used in the privacy count below")
-    return (f"This page applies {', '.join(applied)} to the headline figures, representation and the "
-            f"privacy count; {'; '.join(ignored)}.")
+        ignored.insert(
+            0,
+            f"the breakdown by {' × '.join(view.by)} is not applied to the headline figures "
+            "(they are for everyone) but is used in the privacy count below",
+        )
+    return (
+        f"This page applies {', '.join(applied)} to the headline figures, representation and the "
+        f"privacy count; {'; '.join(ignored)}."
+    )
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -123,15 +129,24 @@ def sidebar(version: data.DbVersion | None) -> View:
     _initial_state(people_dims)
     with st.sidebar:
         st.header("View")
-        st.selectbox("Period grain", GRAINS, key="ctl_period",
-                     help="Trends run over all years by default; pick a shorter grain for detail.")
+        st.selectbox(
+            "Period grain",
+            GRAINS,
+            key="ctl_period",
+            help="Trends run over all years by default; pick a shorter grain for detail.",
+        )
         bounds = data.run_info(version) if version else None
         lo = bounds["history_start"] if bounds else None
         hi = bounds["as_of"] if bounds else None
         st.date_input("From (optional)", key="ctl_from", min_value=lo, max_value=hi, format="YYYY-MM-DD")
         st.date_input("To (optional)", key="ctl_to", min_value=lo, max_value=hi, format="YYYY-MM-DD")
-        st.multiselect("Break down by (up to 3)", people_dims, key="ctl_by", max_selections=MAX_DIMS,
-                       help="Intersectional groups: e.g. gender and race_ethnicity together.")
+        st.multiselect(
+            "Break down by (up to 3)",
+            people_dims,
+            key="ctl_by",
+            max_selections=MAX_DIMS,
+            help="Intersectional groups: e.g. gender and race_ethnicity together.",
+        )
         st.subheader("Filter")
         filters = []
         for dim, label in ORG_FILTERS.items():
@@ -142,17 +157,25 @@ def sidebar(version: data.DbVersion | None) -> View:
             if st.session_state[f"ctl_{dim}"]:
                 filters.append((dim, tuple(st.session_state[f"ctl_{dim}"])))
         if bounds:
-            st.caption(f"Data {bounds['history_start']} to {bounds['as_of']} · run {bounds['run_id']} · "
-                       f"figures are protected (counts within ±2, pay within a few per cent of "
-                       f"small groups; see Methodology) and groups under {bounds['k']} are not shown "
-                       f"(survey results: under {bounds['survey_k']} respondents).")
+            st.caption(
+                f"Data {bounds['history_start']} to {bounds['as_of']} · run {bounds['run_id']} · "
+                f"figures are protected (counts within ±2, pay within a few per cent of "
+                f"small groups; see Methodology) and groups under {bounds['k']} are not shown "
+                f"(survey results: under {bounds['survey_k']} respondents)."
+            )
             if bounds["precomputed"]:
-                st.caption("Computed on Spark: this database holds only the suppressed results "
-                           "precomputed there (see `spark.results` in equity.yml); filters are not "
-                           "available.")
-    view = View(period=st.session_state["ctl_period"], date_from=st.session_state["ctl_from"],
-                date_to=st.session_state["ctl_to"], by=tuple(st.session_state["ctl_by"]),
-                filters=tuple(filters))
+                st.caption(
+                    "Computed on Spark: this database holds only the suppressed results "
+                    "precomputed there (see `spark.results` in equity.yml); filters are not "
+                    "available."
+                )
+    view = View(
+        period=st.session_state["ctl_period"],
+        date_from=st.session_state["ctl_from"],
+        date_to=st.session_state["ctl_to"],
+        by=tuple(st.session_state["ctl_by"]),
+        filters=tuple(filters),
+    )
     _write_query(view)
     st.session_state["view"] = view
     return view

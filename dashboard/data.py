@@ -4,6 +4,7 @@ The cache key includes the database file's inode and modification time, so when
 `equity build` atomically swaps in a new file the next rerun reads it: no restart needed.
 Nothing here imports Great Expectations or other heavy build-time modules.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,9 +62,9 @@ def _connection(version: DbVersion) -> duckdb.DuckDBPyConnection:
             if old != link:
                 old.unlink(missing_ok=True)
         target = link
-    except OSError:   # read-only folder: fall back to the path (a rebuild then needs a restart)
+    except OSError:  # read-only folder: fall back to the path (a rebuild then needs a restart)
         target = path
-    return lock_down(duckdb.connect(str(target), read_only=True))   # no file access from SQL
+    return lock_down(duckdb.connect(str(target), read_only=True))  # no file access from SQL
 
 
 def cursor(version: DbVersion) -> duckdb.DuckDBPyConnection:
@@ -75,13 +76,20 @@ def cursor(version: DbVersion) -> duckdb.DuckDBPyConnection:
 def run_info(version: DbVersion) -> dict:
     cur = cursor(version)
     ctx = build_context(cur)
-    tables = built_tables(cur)   # with a Spark results database: the marts built on the cluster
-    precomputed = has_table(cur, "metric_results")   # a results-only database from a Spark build
-    return {"precomputed": precomputed,"run_id": ctx["run_id"], "as_of": ctx["as_of"], "history_start": ctx["history_start"],
-            "organisation": ctx["config"]["organisation"], "k": ctx["config"]["privacy"]["k"],
-            "survey_k": ctx["config"]["privacy"]["survey_k"],
-            "fiscal_year_start_month": ctx["config"]["fiscal_year_start_month"], "tables": tables,
-            "reporting_currency": ctx["config"]["reporting_currency"]}
+    tables = built_tables(cur)  # with a Spark results database: the marts built on the cluster
+    precomputed = has_table(cur, "metric_results")  # a results-only database from a Spark build
+    return {
+        "precomputed": precomputed,
+        "run_id": ctx["run_id"],
+        "as_of": ctx["as_of"],
+        "history_start": ctx["history_start"],
+        "organisation": ctx["config"]["organisation"],
+        "k": ctx["config"]["privacy"]["k"],
+        "survey_k": ctx["config"]["privacy"]["survey_k"],
+        "fiscal_year_start_month": ctx["config"]["fiscal_year_start_month"],
+        "tables": tables,
+        "reporting_currency": ctx["config"]["reporting_currency"],
+    }
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -98,24 +106,40 @@ def family_loaded(version: DbVersion, family: str) -> bool:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def metric_table(version: DbVersion, name: str, by: tuple[str, ...] = (), period: str = "year",
-                 date_from: dt.date | None = None, date_to: dt.date | None = None,
-                 filters: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> pd.DataFrame:
+def metric_table(
+    version: DbVersion,
+    name: str,
+    by: tuple[str, ...] = (),
+    period: str = "year",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = (),
+) -> pd.DataFrame:
     """The suppressed long table (exactly what compute() publishes)."""
-    return compute(cursor(version), name, by=list(by), period=period, date_from=date_from,
-                   date_to=date_to, filters={d: list(v) for d, v in filters})
+    return compute(
+        cursor(version),
+        name,
+        by=list(by),
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        filters={d: list(v) for d, v in filters},
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def dimension_values(version: DbVersion, dim: str) -> list[str]:
     """Distinct values of an org dimension (for filter pickers)."""
-    if dim not in all_dimensions() or dim == "age_band":   # allow-listed: never SQL from a URL
+    if dim not in all_dimensions() or dim == "age_band":  # allow-listed: never SQL from a URL
         return []
     cur = cursor(version)
     if not has_table(cur, "fct_employment_spells"):
         return []
-    return [r[0] for r in cur.execute(
-        f"SELECT DISTINCT {ident(dim)} FROM fct_employment_spells ORDER BY 1").fetchall() if r[0] is not None]
+    return [
+        r[0]
+        for r in cur.execute(f"SELECT DISTINCT {ident(dim)} FROM fct_employment_spells ORDER BY 1").fetchall()
+        if r[0] is not None
+    ]
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -130,5 +154,19 @@ def quality(version: DbVersion) -> dict[str, pd.DataFrame]:
     return quality_summary(cursor(version))
 
 
-__all__ = ["BUILD_HINT", "DbVersion", "NoDataError", "cursor", "db_path", "db_version", "events",
-           "families", "family_loaded", "unsupported", "metric_table", "quality", "registry", "run_info"]
+__all__ = [
+    "BUILD_HINT",
+    "DbVersion",
+    "NoDataError",
+    "cursor",
+    "db_path",
+    "db_version",
+    "events",
+    "families",
+    "family_loaded",
+    "unsupported",
+    "metric_table",
+    "quality",
+    "registry",
+    "run_info",
+]

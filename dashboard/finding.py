@@ -1,27 +1,41 @@
 """A flagged finding: the sentence every reader shows, and what the leadership summary ranks it
 by (docs/findings.md, "Ranked summary"): its size, the distance from parity in percent, and its
 certainty, how strong the evidence behind the claim is."""
+
 from __future__ import annotations
 
 import math
 
 from pipelines.formatting import format_p
 
-STRONG_P = 0.001          # an adjusted p (or its equivalent from a 95% interval) below this is strong
-Z95 = 1.959963984540054   # half-width of a 95% interval in standard errors
+STRONG_P = 0.001  # an adjusted p (or its equivalent from a 95% interval) below this is strong
+Z95 = 1.959963984540054  # half-width of a 95% interval in standard errors
 # strong and counted findings first, then those significant at the configured alpha, then
 # forecasts (a commitment's projected trend); a plain sentence without a rank comes last
 TIERS = {"strong": 2, "counted": 2, "moderate": 1, "forecast": 0}
-CERTAINTY_WORDS = {"strong": "Strong", "counted": "Counted from records", "moderate": "Moderate",
-                   "forecast": "Forecast"}
+CERTAINTY_WORDS = {
+    "strong": "Strong",
+    "counted": "Counted from records",
+    "moderate": "Moderate",
+    "forecast": "Forecast",
+}
 
 
 class Finding(str):
     """The finding's sentence. A str, so the Overview, the detail document and every text check
     read it unchanged; the attributes are only for the ranked summary."""
 
-    def __new__(cls, text: str, family: str = "", *, size: float | None = None, size_text: str = "",
-                certainty: str = "", basis: str = "", owner: str | None = None):
+    def __new__(
+        cls,
+        text: str,
+        family: str = "",
+        *,
+        size: float | None = None,
+        size_text: str = "",
+        certainty: str = "",
+        basis: str = "",
+        owner: str | None = None,
+    ):
         self = super().__new__(cls, text)
         self.family, self.size, self.size_text = family, size, size_text
         self.certainty, self.basis, self.owner = certainty, basis, owner
@@ -36,24 +50,38 @@ class Finding(str):
 def by_p(text: str, family: str, *, size: float, size_text: str, p: float) -> Finding:
     """A finding tested with an adjusted p (Holm): strong below STRONG_P, else moderate (it was
     flagged, so it is below the configured alpha)."""
-    return Finding(text, family, size=size, size_text=size_text,
-                   certainty="strong" if p < STRONG_P else "moderate", basis=f"Holm {format_p(p)}")
+    return Finding(
+        text,
+        family,
+        size=size,
+        size_text=size_text,
+        certainty="strong" if p < STRONG_P else "moderate",
+        basis=f"Holm {format_p(p)}",
+    )
 
 
-def by_interval(text: str, family: str, *, size: float, size_text: str, value: float, low: float,
-                high: float, boundary: float) -> Finding:
+def by_interval(
+    text: str, family: str, *, size: float, size_text: str, value: float, low: float, high: float, boundary: float
+) -> Finding:
     """A finding whose 95% interval lies beyond a boundary (parity, everyone's rate, four-fifths):
     the distance of the value from the boundary in standard errors read off the interval gives the
     two-sided p of the normal approximation, judged as by_p judges an adjusted p."""
     se = (high - low) / (2 * Z95)
     z = abs(value - boundary) / se if se > 0 else math.inf
     p = math.erfc(z / math.sqrt(2))
-    return Finding(text, family, size=size, size_text=size_text,
-                   certainty="strong" if p < STRONG_P else "moderate", basis=f"{format_p(p)} from its 95% CI")
+    return Finding(
+        text,
+        family,
+        size=size,
+        size_text=size_text,
+        certainty="strong" if p < STRONG_P else "moderate",
+        basis=f"{format_p(p)} from its 95% CI",
+    )
 
 
-def counted(text: str, family: str, *, size_text: str, owner: str | None = None,
-            certainty: str = "counted", basis: str = "") -> Finding:
+def counted(
+    text: str, family: str, *, size_text: str, owner: str | None = None, certainty: str = "counted", basis: str = ""
+) -> Finding:
     """A finding counted from the records (no sampling error), or a commitment's forecast."""
     return Finding(text, family, size_text=size_text, certainty=certainty, basis=basis, owner=owner)
 

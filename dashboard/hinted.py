@@ -5,6 +5,7 @@ page (and in its PDF section) from its registry entry alone, with no page code o
 Input is always compute()'s published (protected) long table, as for every other block:
 nothing here reads data, so a hinted metric cannot bypass protection.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,8 +20,8 @@ from .charts import FONT, axis_format, format_value, group_label, group_style, t
 from .narrative import display_table, finding_title, groups_not_shown, large_enough, latest_full_period, summary_text
 from .sections import Block
 
-CHART_WORDS = {"trend": "Line chart", "bar": "Bar chart"}   # one builder per registry DISPLAY_CHARTS kind
-REPORT_BY = ("gender",)   # the report sections' breakdown (as their own blocks)
+CHART_WORDS = {"trend": "Line chart", "bar": "Bar chart"}  # one builder per registry DISPLAY_CHARTS kind
+REPORT_BY = ("gender",)  # the report sections' breakdown (as their own blocks)
 
 
 def hinted_specs(page: str) -> list[MetricSpec]:
@@ -35,11 +36,12 @@ def hinted_by(spec: MetricSpec, by: tuple[str, ...] | list[str]) -> tuple[str, .
     return usable or tuple(spec.dimensions[:1])
 
 
-def hinted_block(spec: MetricSpec, table: pd.DataFrame, by: tuple[str, ...], k: int,
-                 events: pd.DataFrame | None = None) -> Block:
+def hinted_block(
+    spec: MetricSpec, table: pd.DataFrame, by: tuple[str, ...], k: int, events: pd.DataFrame | None = None
+) -> Block:
     """The hinted metric's block from its published long table (by = the breakdown asked for)."""
     hint = spec.display
-    shown = dataclasses.replace(spec, unit=hint.format)   # titles and tables in the hint's format
+    shown = dataclasses.replace(spec, unit=hint.format)  # titles and tables in the hint's format
     rows = table[table["dimensions"] == "|".join(by)]
     if hint.chart == "trend":
         overall = table[table["group"] == "All"]
@@ -47,7 +49,7 @@ def hinted_block(spec: MetricSpec, table: pd.DataFrame, by: tuple[str, ...], k: 
         figure = trend_figure(rows, title=title, y_title=hint.axis, unit=hint.format, events=events)
         shown_table = display_table(table[table["dimensions"].isin(["", "|".join(by)])], shown, k)
     else:
-        table = latest_full_period(table)   # a bar chart shows one period: the latest full one
+        table = latest_full_period(table)  # a bar chart shows one period: the latest full one
         rows = latest_full_period(rows)
         title, summary = bar_sentences(shown, table, rows, k)
         figure = bar_figure(rows, shown, title)
@@ -95,15 +97,19 @@ def bar_sentences(spec: MetricSpec, table: pd.DataFrame, rows: pd.DataFrame, k: 
     for key, part in rows.groupby(keys, sort=True):
         label = _key_label(key)
         # highest and lowest only among groups large enough to judge (FINDING_MIN_N)
-        visible = large_enough(part[~part["suppressed"].astype(bool) & part["value"].notna() & (part["group"] != "All")])
+        visible = large_enough(
+            part[~part["suppressed"].astype(bool) & part["value"].notna() & (part["group"] != "All")]
+        )
         text = f"{label}:"
         whole = overall.get(label)
         if whole is not None and not bool(whole["suppressed"]):
             text += f" overall {format_value(whole['value'], spec.unit)} (n = {int(whole['n']):,})"
         if len(visible) > 1:
             hi, lo = visible.loc[visible["value"].idxmax()], visible.loc[visible["value"].idxmin()]
-            text += (f"; highest {group_label(hi['group'])} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}), "
-                     f"lowest {group_label(lo['group'])} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,})")
+            text += (
+                f"; highest {group_label(hi['group'])} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}), "
+                f"lowest {group_label(lo['group'])} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,})"
+            )
             spread = hi["value"] - lo["value"]
             if widest is None or spread > widest[0]:
                 widest = (spread, label, hi, lo)
@@ -114,8 +120,10 @@ def bar_sentences(spec: MetricSpec, table: pd.DataFrame, rows: pd.DataFrame, k: 
         title = f"{spec.title}, {period}: no two groups can be compared"
     else:
         _, label, hi, lo = widest
-        title = (f"{spec.title}, {period}, {label}: {group_label(hi['group'])} highest ({format_value(hi['value'], spec.unit)}), "
-                 f"{group_label(lo['group'])} lowest ({format_value(lo['value'], spec.unit)})")
+        title = (
+            f"{spec.title}, {period}, {label}: {group_label(hi['group'])} highest ({format_value(hi['value'], spec.unit)}), "
+            f"{group_label(lo['group'])} lowest ({format_value(lo['value'], spec.unit)})"
+        )
     return title, " ".join(parts)
 
 
@@ -123,26 +131,46 @@ def bar_figure(rows: pd.DataFrame, spec: MetricSpec, title: str) -> go.Figure:
     """One period's values as bars: with key columns one bar group per key value and one bar
     per group, else one bar per group. A hidden group has no bar (never a zero)."""
     fig = go.Figure()
-    x_of = (lambda part: [_key_label(tuple(r)) for r in part[list(spec.keys)].itertuples(index=False)]) \
-        if spec.keys else (lambda part: [group_label(g) for g in part["group"]])
+    x_of = (
+        (lambda part: [_key_label(tuple(r)) for r in part[list(spec.keys)].itertuples(index=False)])
+        if spec.keys
+        else (lambda part: [group_label(g) for g in part["group"]])
+    )
     visible = rows[~rows["suppressed"].astype(bool)]
-    for group in top_groups(visible) if spec.keys else [None]:   # a group hidden everywhere has no legend entry
+    for group in top_groups(visible) if spec.keys else [None]:  # a group hidden everywhere has no legend entry
         part = rows if group is None else rows[rows["group"] == group]
         values = part["value"].where(~part["suppressed"].astype(bool))
         style = group_style(group if group is not None else "All")
-        fig.add_trace(go.Bar(
-            x=x_of(part), y=values, name=group_label(group) if group is not None else spec.title,
-            marker={"color": style["color"], "line": {"color": "#000000", "width": 1}},
-            error_y={"type": "data", "symmetric": False, "color": "#000000", "thickness": 1,
-                     "array": (part["ci_high"] - values).fillna(0).tolist(),
-                     "arrayminus": (values - part["ci_low"]).fillna(0).tolist()},
-            customdata=part["n"].where(~part["suppressed"].astype(bool)).astype("string").fillna("hidden"),
-            hovertemplate="<b>%{x}</b><br>%{y}<br>n = %{customdata}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=x_of(part),
+                y=values,
+                name=group_label(group) if group is not None else spec.title,
+                marker={"color": style["color"], "line": {"color": "#000000", "width": 1}},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "color": "#000000",
+                    "thickness": 1,
+                    "array": (part["ci_high"] - values).fillna(0).tolist(),
+                    "arrayminus": (values - part["ci_low"]).fillna(0).tolist(),
+                },
+                customdata=part["n"].where(~part["suppressed"].astype(bool)).astype("string").fillna("hidden"),
+                hovertemplate="<b>%{x}</b><br>%{y}<br>n = %{customdata}<extra></extra>",
+            )
+        )
     x_title = " / ".join(key.replace("_", " ").capitalize() for key in spec.keys) or "Group"
-    fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, font={"family": FONT, "size": 14},
-                      barmode="group", xaxis_title=x_title, yaxis_title=spec.display.axis,
-                      legend={"title": {"text": "Group"}}, showlegend=bool(spec.keys),
-                      margin={"l": 60, "r": 20, "t": 70, "b": 50}, plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF")
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT, "size": 14},
+        barmode="group",
+        xaxis_title=x_title,
+        yaxis_title=spec.display.axis,
+        legend={"title": {"text": "Group"}},
+        showlegend=bool(spec.keys),
+        margin={"l": 60, "r": 20, "t": 70, "b": 50},
+        plot_bgcolor="#FFFFFF",
+        paper_bgcolor="#FFFFFF",
+    )
     fig.update_yaxes(gridcolor="#DDDDDD", rangemode="tozero", **axis_format(spec.unit))
     return fig
-

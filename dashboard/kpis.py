@@ -1,5 +1,6 @@
 """Headline figures shared by the Overview page and the PDF executive summary (one source,
 so the two can never disagree)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ class Headline:
     change: str
     n: str
     ci: str
-    trend: pd.DataFrame      # the overall rows of every full period (for a sparkline)
+    trend: pd.DataFrame  # the overall rows of every full period (for a sparkline)
     suppressed: bool
 
     @property
@@ -54,12 +55,12 @@ def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline 
     row is 100% by definition, e.g. representation) or when there is no row."""
     try:
         table = compute(con, spec.name, period=period, **kwargs)
-    except NoDataError:   # a metric the data cannot support (e.g. turnover from unlinked snapshots)
+    except NoDataError:  # a metric the data cannot support (e.g. turnover from unlinked snapshots)
         return None
     overall = table[table["group"] == "All"]
     label = ""
-    for key in spec.keys:   # one series per key value (e.g. spend share of addressable vs all spend):
-        first = overall[key].dropna().iloc[0] if overall[key].notna().any() else None   # the registry's first
+    for key in spec.keys:  # one series per key value (e.g. spend share of addressable vs all spend):
+        first = overall[key].dropna().iloc[0] if overall[key].notna().any() else None  # the registry's first
         overall = overall[overall[key] == first]
         label += f" ({first})"
     overall = full_or_all_periods(overall).sort_values("period_start")
@@ -73,11 +74,17 @@ def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline 
     ci = ""
     if not suppressed and pd.notna(latest["ci_low"]):
         ci = f"{format_value(latest['ci_low'], spec.unit)} to {format_value(latest['ci_high'], spec.unit)}"
-    return Headline(spec=spec, period=str(latest["period"]), label=f"{spec.title}{label}",
-                    value="fewer than k" if suppressed else format_value(latest["value"], spec.unit),
-                    change=change_text(spec, latest, previous),
-                    n="" if suppressed else f"{int(latest['n']):,}", ci=ci, trend=overall,
-                    suppressed=suppressed)
+    return Headline(
+        spec=spec,
+        period=str(latest["period"]),
+        label=f"{spec.title}{label}",
+        value="fewer than k" if suppressed else format_value(latest["value"], spec.unit),
+        change=change_text(spec, latest, previous),
+        n="" if suppressed else f"{int(latest['n']):,}",
+        ci=ci,
+        trend=overall,
+        suppressed=suppressed,
+    )
 
 
 def headline_specs(available_tables: set[str]) -> list[MetricSpec]:

@@ -3,6 +3,7 @@
 Shared by the dashboard and the PDF so a sentence never contradicts its table. Inputs are
 always the suppressed long table: nothing here can reveal a suppressed value.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -67,21 +68,29 @@ def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
         return f"{spec.title} was {format_value(row['value'], spec.unit)} in {period}"
     if len(shown) == 1:
         row = shown.iloc[0]
-        return (f"{spec.title}, {period}: {group_label(row['group'])} {format_value(row['value'], spec.unit)}; "
-                "other groups are too small to show")
+        return (
+            f"{spec.title}, {period}: {group_label(row['group'])} {format_value(row['value'], spec.unit)}; "
+            "other groups are too small to show"
+        )
     # "Prefer not to say highest (37.5%)" on n = 8 is noise, not a finding: highest and lowest
     # are named among groups large enough to judge
     judged = large_enough(shown)
     if len(judged) < 2:
-        return (f"{spec.title}, {period}: {'no two groups are' if judged.empty else 'only one group is'} "
-                f"large enough to compare (n of at least {FINDING_MIN_N})")
+        return (
+            f"{spec.title}, {period}: {'no two groups are' if judged.empty else 'only one group is'} "
+            f"large enough to compare (n of at least {FINDING_MIN_N})"
+        )
     hi = judged.loc[judged["value"].idxmax()]
     lo = judged.loc[judged["value"].idxmin()]
     if spec.higher_is_better is False:
-        return (f"{spec.title}, {period}: highest for {group_label(hi['group'])} ({format_value(hi['value'], spec.unit)}), "
-                f"lowest for {group_label(lo['group'])} ({format_value(lo['value'], spec.unit)})")
-    return (f"{spec.title}, {period}: {group_label(hi['group'])} highest ({format_value(hi['value'], spec.unit)}), "
-            f"{group_label(lo['group'])} lowest ({format_value(lo['value'], spec.unit)})")
+        return (
+            f"{spec.title}, {period}: highest for {group_label(hi['group'])} ({format_value(hi['value'], spec.unit)}), "
+            f"lowest for {group_label(lo['group'])} ({format_value(lo['value'], spec.unit)})"
+        )
+    return (
+        f"{spec.title}, {period}: {group_label(hi['group'])} highest ({format_value(hi['value'], spec.unit)}), "
+        f"{group_label(lo['group'])} lowest ({format_value(lo['value'], spec.unit)})"
+    )
 
 
 def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k: int) -> str:
@@ -92,8 +101,9 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
         return "No rows for the selected period."
     parts = []
     ov = overall[overall["period_start"] == latest["period_start"].iat[0]] if len(overall) else overall
-    composition = (not ov.empty and spec.unit == "share"
-                   and bool((ov["numerator"] == ov["denominator"]).fillna(False).iat[0]))   # shares of a whole
+    composition = (
+        not ov.empty and spec.unit == "share" and bool((ov["numerator"] == ov["denominator"]).fillna(False).iat[0])
+    )  # shares of a whole
     if composition and not bool(ov["suppressed"].fillna(True).iat[0]):
         parts.append(f"{period}: shares of {int(ov['n'].iat[0]):,} people.")
     elif not ov.empty and not bool(ov["suppressed"].fillna(True).iat[0]):
@@ -101,15 +111,18 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
         ci = ""
         if pd.notna(o["ci_low"]):
             ci = f" (95% CI {format_value(o['ci_low'], spec.unit)} to {format_value(o['ci_high'], spec.unit)})"
-        parts.append(f"Overall {spec.title.lower()} in {period}: {format_value(o['value'], spec.unit)}{ci}, "
-                     f"n = {int(o['n']):,}.")
+        parts.append(
+            f"Overall {spec.title.lower()} in {period}: {format_value(o['value'], spec.unit)}{ci}, n = {int(o['n']):,}."
+        )
     shown = latest[~latest["suppressed"] & latest["value"].notna() & (latest["group"] != "All")]
     judged = large_enough(shown)
     if len(judged) > 1:
         hi = judged.loc[judged["value"].idxmax()]
         lo = judged.loc[judged["value"].idxmin()]
-        parts.append(f"Highest: {group_label(hi['group'])} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
-                     f"lowest: {group_label(lo['group'])} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,}).")
+        parts.append(
+            f"Highest: {group_label(hi['group'])} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
+            f"lowest: {group_label(lo['group'])} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,})."
+        )
     if small := len(shown) - len(judged):
         parts.append(f"{small} group(s) of fewer than {FINDING_MIN_N} people are drawn but too small to judge.")
     parts += groups_not_shown(int(latest["suppressed"].sum()), k)
@@ -118,11 +131,13 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
 
 def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
     """The table shown under a chart (and downloaded as CSV): formatted, suppression spelled out."""
-    out = pd.DataFrame({
-        "Period": rows["period"],
-        "Breakdown": rows["dimensions"].map(breakdown_label),
-        "Group": rows["group"].map(group_label),
-    })
+    out = pd.DataFrame(
+        {
+            "Period": rows["period"],
+            "Breakdown": rows["dimensions"].map(breakdown_label),
+            "Group": rows["group"].map(group_label),
+        }
+    )
     values, cis, ns = [], [], []
     for _, r in rows.iterrows():
         if r["suppressed"]:
@@ -131,8 +146,11 @@ def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
             ns.append("")
             continue
         values.append(format_value(r["value"], spec.unit))
-        cis.append("" if pd.isna(r["ci_low"]) else
-                   f"{format_value(r['ci_low'], spec.unit)} to {format_value(r['ci_high'], spec.unit)}")
+        cis.append(
+            ""
+            if pd.isna(r["ci_low"])
+            else f"{format_value(r['ci_low'], spec.unit)} to {format_value(r['ci_high'], spec.unit)}"
+        )
         ns.append("" if pd.isna(r["n"]) else f"{int(r['n']):,}")
     out[spec.title] = values
     out["95% CI"] = cis
@@ -157,5 +175,3 @@ def periods_with_values(rows: pd.DataFrame, overall: pd.DataFrame) -> pd.DataFra
     up has none yet, and a title about it would say nothing)."""
     done = overall.loc[overall["value"].notna() & ~overall["suppressed"], "period_start"]
     return rows[rows["period_start"].isin(set(done))]
-
-

@@ -1,6 +1,7 @@
 """Titles, sentences and display tables for commitments, shared by the Commitments page, the
 Overview and the PDF section. Inputs are assessments built from published values only; a
 hidden value is written "not enough data to report", never as a number."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -13,8 +14,17 @@ from .charts import format_value
 
 NOT_ENOUGH = "not enough data to report"
 # the order in which the Overview and the PDF count the headline labels
-LABELS = ["met", "met, not yet certain", "on track", "at risk", "off track", "no recent action", "too early to project",
-          NOT_ENOUGH, "dropped"]
+LABELS = [
+    "met",
+    "met, not yet certain",
+    "on track",
+    "at risk",
+    "off track",
+    "no recent action",
+    "too early to project",
+    NOT_ENOUGH,
+    "dropped",
+]
 FLAGGED = {"at risk", "off track", "no recent action"}
 
 
@@ -62,8 +72,10 @@ def headline_reasons(assessments: list[Assessment]) -> str:
 
 
 def overview_lines(assessments: list[Assessment]) -> list[str]:
-    return [f"- **{a.commitment.id}** {a.commitment.title} ({a.commitment.owner}): **{a.assessment}**. "
-            f"{a.reason}" for a in assessments]
+    return [
+        f"- **{a.commitment.id}** {a.commitment.title} ({a.commitment.owner}): **{a.assessment}**. {a.reason}"
+        for a in assessments
+    ]
 
 
 def register_table(assessments: list[Assessment]) -> pd.DataFrame:
@@ -72,18 +84,37 @@ def register_table(assessments: list[Assessment]) -> pd.DataFrame:
     for a in assessments:
         c, unit = a.commitment, a.commitment.spec.unit
         p = a.projection or {}
-        projected = "" if not p else (f"{format_value(p['projected'], unit)} (95% CI "
-                                      f"{format_value(p['projected_low'], unit)} to "
-                                      f"{format_value(p['projected_high'], unit)})")
-        rows.append({
-            "ID": c.id, "Commitment": c.title, "Owner": c.owner, "Status": c.status.replace("_", " "),
-            "Linked metric": c.linked_label, "Baseline period": c.baseline_period,
-            "Baseline": value_text(a.baseline, unit), "Baseline 95% CI": ci_text(a.baseline, unit),
-            "Baseline n": n_text(a.baseline),
-            "Latest period": "" if a.latest is None else str(a.latest["period"]),
-            "Latest": value_text(a.latest, unit), "Latest 95% CI": ci_text(a.latest, unit),
-            "Latest n": n_text(a.latest), "Target": format_value(c.target, unit), "Due": c.due.isoformat(),
-            "Projected at due date": projected, "Assessment": a.assessment, "Reason": a.reason})
+        projected = (
+            ""
+            if not p
+            else (
+                f"{format_value(p['projected'], unit)} (95% CI "
+                f"{format_value(p['projected_low'], unit)} to "
+                f"{format_value(p['projected_high'], unit)})"
+            )
+        )
+        rows.append(
+            {
+                "ID": c.id,
+                "Commitment": c.title,
+                "Owner": c.owner,
+                "Status": c.status.replace("_", " "),
+                "Linked metric": c.linked_label,
+                "Baseline period": c.baseline_period,
+                "Baseline": value_text(a.baseline, unit),
+                "Baseline 95% CI": ci_text(a.baseline, unit),
+                "Baseline n": n_text(a.baseline),
+                "Latest period": "" if a.latest is None else str(a.latest["period"]),
+                "Latest": value_text(a.latest, unit),
+                "Latest 95% CI": ci_text(a.latest, unit),
+                "Latest n": n_text(a.latest),
+                "Target": format_value(c.target, unit),
+                "Due": c.due.isoformat(),
+                "Projected at due date": projected,
+                "Assessment": a.assessment,
+                "Reason": a.reason,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -93,16 +124,21 @@ def checkpoint_table(a: Assessment) -> pd.DataFrame:
     rows = []
     for r in a.checkpoints.itertuples():
         published = r.state == "published"
-        rows.append({
-            "Checkpoint": r.checkpoint, "Date": r.date.isoformat(),
-            "Window": f"{r.window_start} to {r.date}",
-            "Value": format_value(r.value, unit) if published else
-            (NOT_ENOUGH if r.state == NOT_ENOUGH else ""),
-            "95% CI": f"{format_value(r.ci_low, unit)} to {format_value(r.ci_high, unit)}"
-            if published and pd.notna(r.ci_low) else "",
-            "n": f"{int(r.n):,}" if published and pd.notna(r.n) else "",
-            "Actions": "" if pd.isna(r.actions) else str(int(r.actions)),
-            "Reviews": "" if pd.isna(r.reviews) else str(int(r.reviews)), "Note": r.note})
+        rows.append(
+            {
+                "Checkpoint": r.checkpoint,
+                "Date": r.date.isoformat(),
+                "Window": f"{r.window_start} to {r.date}",
+                "Value": format_value(r.value, unit) if published else (NOT_ENOUGH if r.state == NOT_ENOUGH else ""),
+                "95% CI": f"{format_value(r.ci_low, unit)} to {format_value(r.ci_high, unit)}"
+                if published and pd.notna(r.ci_low)
+                else "",
+                "n": f"{int(r.n):,}" if published and pd.notna(r.n) else "",
+                "Actions": "" if pd.isna(r.actions) else str(int(r.actions)),
+                "Reviews": "" if pd.isna(r.reviews) else str(int(r.reviews)),
+                "Note": r.note,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -111,10 +147,15 @@ def persistence_summary(a: Assessment) -> str:
     unit = a.commitment.spec.unit
     cps = a.checkpoints
     reached = cps[cps["state"] != "not reached yet"]
-    parts = [f"{r.checkpoint} ({r.date}): {format_value(r.value, unit) if r.state == 'published' else r.state}"
-             for r in reached.itertuples()]
-    text = f"The linked metric over the months up to each checkpoint: {'; '.join(parts)}." if parts else \
-        "No checkpoint has been reached yet."
+    parts = [
+        f"{r.checkpoint} ({r.date}): {format_value(r.value, unit) if r.state == 'published' else r.state}"
+        for r in reached.itertuples()
+    ]
+    text = (
+        f"The linked metric over the months up to each checkpoint: {'; '.join(parts)}."
+        if parts
+        else "No checkpoint has been reached yet."
+    )
     text += f" Last action, review or announcement: {a.last_activity}."
     hidden = int((cps["state"] == NOT_ENOUGH).sum())
     if hidden:
@@ -123,8 +164,9 @@ def persistence_summary(a: Assessment) -> str:
 
 
 def actions_table(a: Assessment) -> pd.DataFrame:
-    return pd.DataFrame([{"Date": act.date.isoformat(), "Action": act.text} for act in a.commitment.actions],
-                        columns=["Date", "Action"])
+    return pd.DataFrame(
+        [{"Date": act.date.isoformat(), "Action": act.text} for act in a.commitment.actions], columns=["Date", "Action"]
+    )
 
 
 def trajectory_title(a: Assessment) -> str:
@@ -133,22 +175,44 @@ def trajectory_title(a: Assessment) -> str:
     c, unit = a.commitment, a.commitment.spec.unit
     if a.latest is None or a.baseline is None:
         return f"{c.id} {a.assessment}: {c.linked_label} cannot be shown (below the privacy threshold)"
-    return (f"{c.id} {a.assessment}: {format_value(a.latest['value'], unit)} in {a.latest['period']}, "
-            f"baseline {format_value(a.baseline['value'], unit)} in {c.baseline_period}, "
-            f"target {format_value(c.target, unit)} by {c.due}")
+    return (
+        f"{c.id} {a.assessment}: {format_value(a.latest['value'], unit)} in {a.latest['period']}, "
+        f"baseline {format_value(a.baseline['value'], unit)} in {c.baseline_period}, "
+        f"target {format_value(c.target, unit)} by {c.due}"
+    )
 
 
 def review_table(entries: pd.DataFrame) -> pd.DataFrame:
     """The review log as shown and exported: every entry, corrections and what they replace."""
     if entries.empty:
-        return pd.DataFrame(columns=["Entry", "Commitment", "Review date", "Decision", "Next step", "Reviewed by",
-                                     "Recorded by", "Recorded at (UTC)", "Corrects entry", "In force"])
-    return pd.DataFrame({
-        "Entry": entries["entry_id"].astype(int), "Commitment": entries["commitment_id"],
-        "Review date": entries["review_date"], "Decision": entries["decision"], "Next step": entries["next_step"],
-        "Reviewed by": entries["reviewed_by"],
-        "Recorded by": [f"{who} (signed in)" if ok else who
-                        for who, ok in zip(entries["recorded_by"], entries["identity_verified"].astype(bool))],
-        "Recorded at (UTC)": entries["recorded_at"],
-        "Corrects entry": entries["supersedes"].map(lambda v: "" if pd.isna(v) else str(int(v))),
-        "In force": entries["current"].map({True: "yes", False: "no, corrected"})})
+        return pd.DataFrame(
+            columns=[
+                "Entry",
+                "Commitment",
+                "Review date",
+                "Decision",
+                "Next step",
+                "Reviewed by",
+                "Recorded by",
+                "Recorded at (UTC)",
+                "Corrects entry",
+                "In force",
+            ]
+        )
+    return pd.DataFrame(
+        {
+            "Entry": entries["entry_id"].astype(int),
+            "Commitment": entries["commitment_id"],
+            "Review date": entries["review_date"],
+            "Decision": entries["decision"],
+            "Next step": entries["next_step"],
+            "Reviewed by": entries["reviewed_by"],
+            "Recorded by": [
+                f"{who} (signed in)" if ok else who
+                for who, ok in zip(entries["recorded_by"], entries["identity_verified"].astype(bool))
+            ],
+            "Recorded at (UTC)": entries["recorded_at"],
+            "Corrects entry": entries["supersedes"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+            "In force": entries["current"].map({True: "yes", False: "no, corrected"}),
+        }
+    )

@@ -1,6 +1,7 @@
 """Money formatting and share-of-spend tables for the supplier views.
 
 Shared by the dashboard and the PDF; inputs are suppressed tables."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,8 +14,9 @@ from pipelines.formatting import format_money  # noqa: F401  (the supplier views
 from .charts import format_value
 
 
-def split_share_table(rows: pd.DataFrame, k: int, currency: str, numerator: str,
-                      keys: tuple[str, ...] = ()) -> pd.DataFrame:
+def split_share_table(
+    rows: pd.DataFrame, k: int, currency: str, numerator: str, keys: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Display table for a share of spend: share, its numerator and denominator in money, and
     n (companies); a hidden row says why and shows no amount."""
     out = pd.DataFrame({"Period": rows["period"]})

@@ -1,6 +1,7 @@
 """Sentences for the workforce views: retention curves, impact ratios, pipeline, targets, policy events.
 
 Shared by the dashboard and the PDF; inputs are suppressed tables."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -24,8 +25,7 @@ def retention_title(summary: pd.DataFrame) -> str:
     if low is None:
         return f"{everyone or 'Retention'} still employed 24 months after hire"
     row = summary[summary["group"] == low].iloc[0]
-    return (f"Still employed 24 months after hire: {low} {format_value(row['24m'], 'share')} "
-            f"vs {everyone} for everyone")
+    return f"Still employed 24 months after hire: {low} {format_value(row['24m'], 'share')} vs {everyone} for everyone"
 
 
 def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:
@@ -35,20 +35,26 @@ def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:
         o = overall.iloc[0]
         # the headline "Retention at 12 months" is one year at a time: this pooled figure is a
         # different estimate and says so, or a reader meets two 12-month retentions for one firm
-        parts.append(f"Pooled over every year of the window, {format_value(o['12m'], 'share')} stay 12 months "
-                     f"(95% CI {format_value(o['12m_ci_low'], 'share')} to {format_value(o['12m_ci_high'], 'share')}) "
-                     f"and {format_value(o['24m'], 'share')} stay 24 months; n = {int(o['n']):,}. The yearly "
-                     "\"Retention at 12 months\" figures (Overview, trends below) measure one year at a time.")
+        parts.append(
+            f"Pooled over every year of the window, {format_value(o['12m'], 'share')} stay 12 months "
+            f"(95% CI {format_value(o['12m_ci_low'], 'share')} to {format_value(o['12m_ci_high'], 'share')}) "
+            f"and {format_value(o['24m'], 'share')} stay 24 months; n = {int(o['n']):,}. The yearly "
+            '"Retention at 12 months" figures (Overview, trends below) measure one year at a time.'
+        )
     shown = large_enough(summary[~summary["suppressed"] & (summary["group"] != "All") & summary["24m"].notna()])
     if len(shown) > 1:
         lo = shown.loc[shown["24m"].idxmin()]
-        parts.append(f"Lowest 24-month retention: {group_label(lo['group'])} {format_value(lo['24m'], 'share')} "
-                     f"(95% CI {format_value(lo['24m_ci_low'], 'share')} to "
-                     f"{format_value(lo['24m_ci_high'], 'share')}, n = {int(lo['n']):,}).")
+        parts.append(
+            f"Lowest 24-month retention: {group_label(lo['group'])} {format_value(lo['24m'], 'share')} "
+            f"(95% CI {format_value(lo['24m_ci_low'], 'share')} to "
+            f"{format_value(lo['24m_ci_high'], 'share')}, n = {int(lo['n']):,})."
+        )
     if logrank is not None:
         verdict = "differ" if logrank.p_value < 0.05 else "do not clearly differ"
-        parts.append(f"The curves of the {len(logrank.groups)} groups shown {verdict} (log-rank "
-                     f"chi-square {logrank.statistic:.1f} on {logrank.df} df, p = {logrank.p_value:.2g}).")
+        parts.append(
+            f"The curves of the {len(logrank.groups)} groups shown {verdict} (log-rank "
+            f"chi-square {logrank.statistic:.1f} on {logrank.df} df, p = {logrank.p_value:.2g})."
+        )
     hidden = int(summary["suppressed"].sum())
     if hidden:
         parts.append(f"{hidden} group(s) not shown: fewer than {k} people (protected count).")
@@ -58,16 +64,19 @@ def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:
 def ratio_title(rows: pd.DataFrame, threshold: float) -> str:
     """Names a group only when its whole 95% interval is below the threshold; a low point
     estimate with a wide interval is reported as not clearly below."""
-    shown = rows[~rows["suppressed"] & rows["value"].notna() & (rows["group"] != "All")
-                 & (rows["note"] != "reference group")]
+    shown = rows[
+        ~rows["suppressed"] & rows["value"].notna() & (rows["group"] != "All") & (rows["note"] != "reference group")
+    ]
     if shown.empty:
         return "Promotion impact ratios: no group can be compared"
     ref = shown["reference_group"].iat[0]
     clear = shown[shown["ci_high"] < threshold]
     if not clear.empty:
         lo = clear.loc[clear["value"].idxmin()]
-        return (f"{group_label(lo['group'])} promoted at {lo['value']:.2f} times the rate of {ref} (95% CI up to "
-                f"{lo['ci_high']:.2f}); {len(clear)} group(s) clearly below {threshold}")
+        return (
+            f"{group_label(lo['group'])} promoted at {lo['value']:.2f} times the rate of {ref} (95% CI up to "
+            f"{lo['ci_high']:.2f}); {len(clear)} group(s) clearly below {threshold}"
+        )
     return f"No group is clearly promoted less than {threshold} times as often as {ref}"
 
 
@@ -75,9 +84,12 @@ def ratio_summary(rows: pd.DataFrame, k: int) -> str:
     shown = rows[~rows["suppressed"] & rows["value"].notna() & (rows["group"] != "All")]
     if shown.empty:
         return "No group has enough people to be compared."
-    parts = [f"{group_label(r['group'])}: {r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, "
-             f"Fisher p = {r['p_value_fisher']:.2g}, n = {int(r['n']):,})"
-             for _, r in shown.iterrows() if r["note"] != "reference group"]
+    parts = [
+        f"{group_label(r['group'])}: {r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, "
+        f"Fisher p = {r['p_value_fisher']:.2g}, n = {int(r['n']):,})"
+        for _, r in shown.iterrows()
+        if r["note"] != "reference group"
+    ]
     ref = shown["reference_group"].dropna()
     lead = f"Reference group: {ref.iat[0]}. " if len(ref) else ""
     hidden = int(rows["suppressed"].sum())
@@ -99,20 +111,23 @@ def pipeline_title(rows: pd.DataFrame, levels: list[str]) -> str:
     if best is None:
         return "Representation by job level"
     _, group, lo_lvl, lo_val, hi_lvl, hi_val = best
-    return (f"{group}: {format_value(lo_val, 'share')} of {lo_lvl}, "
-            f"{format_value(hi_val, 'share')} of {hi_lvl}")
+    return f"{group}: {format_value(lo_val, 'share')} of {lo_lvl}, {format_value(hi_val, 'share')} of {hi_lvl}"
 
 
 def target_sentence(row: pd.Series) -> str:
     if pd.isna(row.get("latest")):
         return f"{row['target']}: {row['status']}."
-    text = (f"{row['target']}: {format_value(row['latest'], 'share')} in {row['latest_period']} "
-            f"(n = {int(row['n']):,}) against a target of {format_value(row['target_value'], 'share')} "
-            f"by {row['due']}")
+    text = (
+        f"{row['target']}: {format_value(row['latest'], 'share')} in {row['latest_period']} "
+        f"(n = {int(row['n']):,}) against a target of {format_value(row['target_value'], 'share')} "
+        f"by {row['due']}"
+    )
     if pd.notna(row.get("projected")):
-        text += (f"; the straight-line trend reaches {format_value(row['projected'], 'share')} by then "
-                 f"(95% CI {format_value(row['projected_low'], 'share')} to "
-                 f"{format_value(row['projected_high'], 'share')})")
+        text += (
+            f"; the straight-line trend reaches {format_value(row['projected'], 'share')} by then "
+            f"(95% CI {format_value(row['projected_low'], 'share')} to "
+            f"{format_value(row['projected_high'], 'share')})"
+        )
     return text + f". Status: {row['status']}."
 
 
@@ -120,11 +135,13 @@ def impact_sentence(result, unit: str) -> str:
     coef = result.coefficients.set_index("term")
     level, slope = coef.loc["level change at event"], coef.loc["slope change per month"]
     fmt = (lambda v: f"{v * 100:+.2g} points") if unit in ("share", "rate") else (lambda v: f"{v:+.3g}")
-    return (f"At '{result.event}' ({result.event_date}) the monthly {result.metric.replace('_', ' ')} "
-            f"for {group_label(result.group)} changed in level by {fmt(level['estimate'])} (95% CI "
-            f"{fmt(level['ci_low'])} to {fmt(level['ci_high'])}) and in slope by {fmt(slope['estimate'])} "
-            f"per month (95% CI {fmt(slope['ci_low'])} to {fmt(slope['ci_high'])}), from "
-            f"{result.months_before} months before and {result.months_after} after. {result.caution}")
+    return (
+        f"At '{result.event}' ({result.event_date}) the monthly {result.metric.replace('_', ' ')} "
+        f"for {group_label(result.group)} changed in level by {fmt(level['estimate'])} (95% CI "
+        f"{fmt(level['ci_low'])} to {fmt(level['ci_high'])}) and in slope by {fmt(slope['estimate'])} "
+        f"per month (95% CI {fmt(slope['ci_low'])} to {fmt(slope['ci_high'])}), from "
+        f"{result.months_before} months before and {result.months_after} after. {result.caution}"
+    )
 
 
 def flow_summary(flows: dict[str, pd.DataFrame], limit: int = 6) -> str:
@@ -139,8 +156,10 @@ def flow_summary(flows: dict[str, pd.DataFrame], limit: int = 6) -> str:
         shares = []
         for label, rows in flows.items():
             r = rows[rows["group"] == group]
-            shares.append(f"{'hidden' if r.empty or r['suppressed'].iat[0] else format_value(r['value'].iat[0], 'share')}"
-                          f" of {label}")
+            shares.append(
+                f"{'hidden' if r.empty or r['suppressed'].iat[0] else format_value(r['value'].iat[0], 'share')}"
+                f" of {label}"
+            )
         parts.append(f"{group}: {', '.join(shares)}")
     return f"In {period}: " + "; ".join(parts) + "."
 
@@ -155,8 +174,10 @@ def pipeline_summary(rows: pd.DataFrame, levels: list[str], k: int, limit: int =
     parts = []
     for group in order:
         part = rows[rows["group"] == group].set_index("job_level")
-        cells = [f"{lvl} {'hidden' if lvl not in part.index or part.loc[lvl, 'suppressed'] else format_value(part.loc[lvl, 'value'], 'share')}"
-                 for lvl in levels]
+        cells = [
+            f"{lvl} {'hidden' if lvl not in part.index or part.loc[lvl, 'suppressed'] else format_value(part.loc[lvl, 'value'], 'share')}"
+            for lvl in levels
+        ]
         parts.append(f"{group}: " + ", ".join(cells))
     hidden = int(rows["suppressed"].sum())
     tail = f" Hidden cells: fewer than {k} people, or protecting such a cell." if hidden else ""

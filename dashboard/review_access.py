@@ -12,6 +12,7 @@ replace a reviewer's entry. The rules:
 - in both cases an entry can only supersede one recorded by the same identity
   (ReviewLog.append enforces that, and a trigger in the file does too).
 """
+
 from __future__ import annotations
 
 import os
@@ -24,13 +25,14 @@ ANONYMOUS = "not signed in"
 @dataclass(frozen=True)
 class WriteAccess:
     allowed: bool
-    recorder: str            # the identity entries are recorded under
-    verified: bool           # the identity comes from a sign-in
-    reason: str = ""         # why writing is off (shown instead of the form)
+    recorder: str  # the identity entries are recorded under
+    verified: bool  # the identity comes from a sign-in
+    reason: str = ""  # why writing is off (shown instead of the form)
 
 
-def write_access(auth_configured: bool, signed_in: bool, identity: str | None,
-                 env: dict[str, str] | None = None) -> WriteAccess:
+def write_access(
+    auth_configured: bool, signed_in: bool, identity: str | None, env: dict[str, str] | None = None
+) -> WriteAccess:
     """May this visitor write review entries, and under which identity?"""
     env = os.environ if env is None else env
     if auth_configured:
@@ -39,8 +41,12 @@ def write_access(auth_configured: bool, signed_in: bool, identity: str | None,
         return WriteAccess(False, ANONYMOUS, False, "Sign in to record a review entry.")
     if env.get(ENV, "").strip().lower() == "anyone":
         return WriteAccess(True, ANONYMOUS, False)
-    return WriteAccess(False, ANONYMOUS, False,
-                       "Recording review entries is off: no sign-in is configured, so anyone who can "
-                       "reach this dashboard could write them. Configure sign-in ([auth], see README), "
-                       f"or set {ENV}=anyone for a dashboard only your team can reach "
-                       "(docs/security.md).")
+    return WriteAccess(
+        False,
+        ANONYMOUS,
+        False,
+        "Recording review entries is off: no sign-in is configured, so anyone who can "
+        "reach this dashboard could write them. Configure sign-in ([auth], see README), "
+        f"or set {ENV}=anyone for a dashboard only your team can reach "
+        "(docs/security.md).",
+    )

@@ -3,6 +3,7 @@
 Run with `equity dashboard --db PATH` (or `streamlit run dashboard/streamlit_app.py` with
 EQUITY_DB set). Pages live in app_pages/, one file each; a page appears when its file exists.
 """
+
 from __future__ import annotations
 
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 ROOT = Path(__file__).resolve().parent
-if str(ROOT.parent) not in sys.path:   # `streamlit run` puts only this folder on the path
+if str(ROOT.parent) not in sys.path:  # `streamlit run` puts only this folder on the path
     sys.path.insert(0, str(ROOT.parent))
 
 from dashboard import data  # noqa: E402
@@ -35,15 +36,18 @@ PAGES = [
 
 st.set_page_config(page_title="Equity metrics", page_icon=":material/balance:", layout="wide")
 require_sign_in()
-pages = [st.Page(str(ROOT / path), title=title, icon=icon, default=(i == 0))
-         for i, (path, title, icon) in enumerate(PAGES) if (ROOT / path).exists()]
+pages = [
+    st.Page(str(ROOT / path), title=title, icon=icon, default=(i == 0))
+    for i, (path, title, icon) in enumerate(PAGES)
+    if (ROOT / path).exists()
+]
 navigation = st.navigation(pages)
 version = data.db_version()
 sidebar(version)
-st.session_state[GLOSSARY_SEEN] = set()   # each page view links a statistic's first use to the glossary
+st.session_state[GLOSSARY_SEEN] = set()  # each page view links a statistic's first use to the glossary
 try:
     navigation.run()
-except Exception as exc:   # a Spark results database answers only what it holds
+except Exception as exc:  # a Spark results database answers only what it holds
     if version is None or not stayed_on_cluster(data.cursor(version), exc):
         raise
     detail = str(exc) if "precomputed" in str(exc) else KEPT_ON_CLUSTER

@@ -8,6 +8,7 @@ it renamed over the previous database (os.replace is atomic on one filesystem), 
 or killed build leaves the last good database serving. Only that one file is replaced: the
 committee review log beside it (`<name>.reviews.sqlite`) is never touched by a build.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,14 +40,20 @@ from .models import run_models
 from .quality import RESULT_COLUMNS, raise_on_errors, run_expectations
 from .privacy.keys import choose_salt, write_salt
 from .sqlsafe import ident, literal
-from .mapping_names import (REPORT as NAME_REPORT, group_suppliers_by_name, lines_loaded, match_certifications,
-                            name_match_line, uses_names)
+from .mapping_names import (
+    REPORT as NAME_REPORT,
+    group_suppliers_by_name,
+    lines_loaded,
+    match_certifications,
+    name_match_line,
+    uses_names,
+)
 from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, check_order, quarantine_orphans
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "equity.duckdb"
-DEMO_DB = "build/demo.duckdb"   # where `make demo` builds the sample database (Makefile DEMO_DB)
+DEMO_DB = "build/demo.duckdb"  # where `make demo` builds the sample database (Makefile DEMO_DB)
 Progress = Callable[[str], None]
 
 
@@ -58,10 +65,10 @@ class BuildResult:
     quarantined: int = 0
     warnings: int = 0
     models: dict[str, dict] = field(default_factory=dict)
-    failed_results: list[str] = field(default_factory=list)   # Spark: metric tables not computed
-    reused_sources: list[str] = field(default_factory=list)   # incremental: unchanged files not read
-    full_reason: str = ""                                     # why nothing was reused (if so)
-    name_matches: str = ""                                    # supplier name matching, one line (mapping_names)
+    failed_results: list[str] = field(default_factory=list)  # Spark: metric tables not computed
+    reused_sources: list[str] = field(default_factory=list)  # incremental: unchanged files not read
+    full_reason: str = ""  # why nothing was reused (if so)
+    name_matches: str = ""  # supplier name matching, one line (mapping_names)
 
 
 def default_db_path() -> Path:
@@ -69,12 +76,15 @@ def default_db_path() -> Path:
 
 
 def _create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE TABLE quarantine (file VARCHAR, table_name VARCHAR, line BIGINT, "
-                "column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)")
+    con.execute(
+        "CREATE TABLE quarantine (file VARCHAR, table_name VARCHAR, line BIGINT, "
+        "column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)"
+    )
 
 
-def history_window(con: duckdb.DuckDBPyConnection, config: dict[str, Any],
-                   families: set[str] | None = None) -> tuple[dt.date, dt.date]:
+def history_window(
+    con: duckdb.DuckDBPyConnection, config: dict[str, Any], families: set[str] | None = None
+) -> tuple[dt.date, dt.date]:
     """(history_start, as_of): the span over which the data is complete.
 
     With HR data: as_of configured, else the latest HR date not after today (future-dated
@@ -86,23 +96,34 @@ def history_window(con: duckdb.DuckDBPyConnection, config: dict[str, Any],
     has_hr = families is None or "hr" in families
     as_of = config.get("as_of")
     if as_of is None:
-        dates = ("SELECT hire_date AS d FROM src_hr__employees UNION ALL "
-                 "SELECT termination_date FROM src_hr__employees UNION ALL "
-                 "SELECT effective_date FROM src_hr__job_history") if has_hr else window_dates(con)
+        dates = (
+            (
+                "SELECT hire_date AS d FROM src_hr__employees UNION ALL "
+                "SELECT termination_date FROM src_hr__employees UNION ALL "
+                "SELECT effective_date FROM src_hr__job_history"
+            )
+            if has_hr
+            else window_dates(con)
+        )
         as_of = scalar(con, f"SELECT max(d) FROM ({dates}) WHERE d <= current_date")
     start = config.get("history_start")
     if start is None:
-        first = scalar(con, "SELECT coalesce(min(termination_date), min(hire_date)) FROM src_hr__employees") \
-            if has_hr else scalar(con, f"SELECT min(d) FROM ({window_dates(con)})")
+        first = (
+            scalar(con, "SELECT coalesce(min(termination_date), min(hire_date)) FROM src_hr__employees")
+            if has_hr
+            else scalar(con, f"SELECT min(d) FROM ({window_dates(con)})")
+        )
         if first is None:
-            raise DataError("has no rows that could be loaded",
-                            file="hr/employees.csv" if has_hr else "the data folder")
+            raise DataError(
+                "has no rows that could be loaded", file="hr/employees.csv" if has_hr else "the data folder"
+            )
         m = config["fiscal_year_start_month"]
         year = first.year if first.month >= m else first.year - 1
         start = dt.date(year, m, 1)
     if as_of is None:
-        raise DataError("has no dated rows to place the reporting window; set as_of in equity.yml",
-                        file="the data folder")
+        raise DataError(
+            "has no dated rows to place the reporting window; set as_of in equity.yml", file="the data folder"
+        )
     as_of, start = pd.Timestamp(as_of).date(), pd.Timestamp(start).date()
     if start > as_of:
         raise DataError(f"history_start {start} is after as_of {as_of}", file="equity.yml")
@@ -113,28 +134,41 @@ def window_dates(con: duckdb.DuckDBPyConnection) -> str:
     """SELECT of every date (as `d`) in the loaded sources other than reference tables (events
     and FX months annotate the data; they do not say what period it covers)."""
     from .contract import load_contract
-    parts = [f"SELECT {ident(c.name)} AS d FROM src_{t.name}"
-             for t in load_contract().values() if t.family != "reference"
-             for c in t.columns.values() if c.type == "date" and has_table(con, f"src_{t.name}")]
+
+    parts = [
+        f"SELECT {ident(c.name)} AS d FROM src_{t.name}"
+        for t in load_contract().values()
+        if t.family != "reference"
+        for c in t.columns.values()
+        if c.type == "date" and has_table(con, f"src_{t.name}")
+    ]
     return " UNION ALL ".join(parts) or "SELECT NULL::DATE AS d WHERE false"
 
 
 # An optional file whose absence should not switch off the file that needs it: applications
 # without a stage history are a one-stage funnel (applied -> status), not "no hiring data".
 STAND_INS = {"recruiting__application_stages": "recruiting__applications"}
-_SQL_TYPES = {"date": "DATE", "month": "DATE", "integer": "BIGINT", "decimal": "DOUBLE",
-              "money": "DECIMAL(18,2)", "boolean": "BOOLEAN"}
+_SQL_TYPES = {
+    "date": "DATE",
+    "month": "DATE",
+    "integer": "BIGINT",
+    "decimal": "DOUBLE",
+    "money": "DECIMAL(18,2)",
+    "boolean": "BOOLEAN",
+}
 
 
 def empty_stand_ins(con, sources: dict[str, SourceFile]) -> set[str]:
     """Empty, typed src_ tables for STAND_INS whose parent is supplied; their names."""
     from .contract import load_contract
+
     made = set()
     for name, parent in STAND_INS.items():
         if name in sources or parent not in sources:
             continue
-        cols = ", ".join(f"{ident(c.name)} {_SQL_TYPES.get(c.type, 'VARCHAR')}"
-                         for c in load_contract()[name].columns.values())
+        cols = ", ".join(
+            f"{ident(c.name)} {_SQL_TYPES.get(c.type, 'VARCHAR')}" for c in load_contract()[name].columns.values()
+        )
         con.execute(f"CREATE OR REPLACE TABLE src_{name} (_line BIGINT, {cols})")
         made.add(f"src_{name}")
     return made
@@ -147,7 +181,8 @@ def write_params(con, config: dict[str, Any], start: dt.date, as_of: dt.date) ->
         f"{literal(config['reporting_currency'])} AS reporting_currency, "
         f"{int(config['fiscal_year_start_month'])} AS fiscal_year_start_month, "
         f"{literal(config['demographics']['not_disclosed'])} AS not_disclosed_label, "
-        f"{literal(config['demographics']['unknown_label'])} AS unknown_label")
+        f"{literal(config['demographics']['unknown_label'])} AS unknown_label"
+    )
 
 
 def load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
@@ -156,14 +191,22 @@ def load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
         records = scalar(con, f"SELECT count(*) FROM src_{name}")
         # weighted rows were expanded into records (mapping_weight): the invariant counts rows
         loaded = records if sf.rows_loaded is None else sf.rows_loaded
-        quarantined = scalar(con, "SELECT count(DISTINCT (file, line)) FROM quarantine WHERE table_name = ?",
-                                  [name])
-        if loaded + quarantined != sf.rows_in:   # the invariant nothing-dropped-silently rests on
-            raise AssertionError(f"{sf.display}: {sf.rows_in} rows in, {loaded} loaded, "
-                                 f"{quarantined} quarantined")
-        rows.append({"file": sf.display, "table_name": name, "family": sf.table.family,
-                     "sha256": sf.sha256, "size_bytes": sf.size, "rows_in": sf.rows_in,
-                     "rows_loaded": loaded, "rows_quarantined": quarantined, "records_loaded": records})
+        quarantined = scalar(con, "SELECT count(DISTINCT (file, line)) FROM quarantine WHERE table_name = ?", [name])
+        if loaded + quarantined != sf.rows_in:  # the invariant nothing-dropped-silently rests on
+            raise AssertionError(f"{sf.display}: {sf.rows_in} rows in, {loaded} loaded, {quarantined} quarantined")
+        rows.append(
+            {
+                "file": sf.display,
+                "table_name": name,
+                "family": sf.table.family,
+                "sha256": sf.sha256,
+                "size_bytes": sf.size,
+                "rows_in": sf.rows_in,
+                "rows_loaded": loaded,
+                "rows_quarantined": quarantined,
+                "records_loaded": records,
+            }
+        )
     return rows
 
 
@@ -197,25 +240,42 @@ def new_run_id(started: dt.datetime) -> str:
     return f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
-def manifest_frames(run_id: str, started: dt.datetime, data_dir: Path, config: dict[str, Any],
-                    start: dt.date, as_of: dt.date, sources: dict[str, SourceFile],
-                    files: list[dict[str, Any]], models: dict[str, dict],
-                    extra: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+def manifest_frames(
+    run_id: str,
+    started: dt.datetime,
+    data_dir: Path,
+    config: dict[str, Any],
+    start: dt.date,
+    as_of: dt.date,
+    sources: dict[str, SourceFile],
+    files: list[dict[str, Any]],
+    models: dict[str, dict],
+    extra: dict[str, Any] | None = None,
+) -> dict[str, pd.DataFrame]:
     """manifest_files, manifest_models and run_manifest (`extra`: more run columns)."""
     finished = dt.datetime.now(dt.timezone.utc)
     return {
         "manifest_files": pd.DataFrame(files),
         "manifest_models": pd.DataFrame(
-            [{"model": n, **{k: s.get(k) for k in ("layer", "status", "rows", "reason")}}
-             for n, s in models.items()]),
-        "run_manifest": pd.DataFrame([{
-            "run_id": run_id, "tool_version": __version__, "started_at": started,
-            "finished_at": finished, "data_dir": str(data_dir.resolve()),
-            "config_hash": config_hash(config), "config_json": json.dumps(config, default=str),
-            "history_start": start, "as_of": as_of,
-            "families": ",".join(sorted({sf.table.family for sf in sources.values()})),
-            **(extra or {}),
-        }]),
+            [{"model": n, **{k: s.get(k) for k in ("layer", "status", "rows", "reason")}} for n, s in models.items()]
+        ),
+        "run_manifest": pd.DataFrame(
+            [
+                {
+                    "run_id": run_id,
+                    "tool_version": __version__,
+                    "started_at": started,
+                    "finished_at": finished,
+                    "data_dir": str(data_dir.resolve()),
+                    "config_hash": config_hash(config),
+                    "config_json": json.dumps(config, default=str),
+                    "history_start": start,
+                    "as_of": as_of,
+                    "families": ",".join(sorted({sf.table.family for sf in sources.values()})),
+                    **(extra or {}),
+                }
+            ]
+        ),
     }
 
 
@@ -245,8 +305,13 @@ def new_database(db_path: Path, start_from: Path | None = None) -> Iterator[duck
 ENGINES = ("duckdb", "spark")
 
 
-def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None = None,
-          engine: str = "duckdb", full: bool = False) -> BuildResult:
+def build(
+    data_dir: Path,
+    db_path: Path | None = None,
+    progress: Progress | None = None,
+    engine: str = "duckdb",
+    full: bool = False,
+) -> BuildResult:
     """Build the database for `data_dir` into `db_path` (atomic replace on success).
 
     engine "spark" runs the same steps on Spark and writes a results-only database
@@ -254,8 +319,10 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
     inputs and models are reused, pipelines.incremental) unless `full`."""
     if engine == "spark":
         from .spark import require_spark
+
         require_spark()
         from .spark.build import build_on_spark
+
         return build_on_spark(data_dir, db_path or default_db_path(), progress)
     if engine != "duckdb":
         raise UsageError(f"unknown engine '{engine}'; use one of: {', '.join(ENGINES)}")
@@ -278,7 +345,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             _create_bookkeeping(con)
         read = incremental.sources_to_read(reuse_plan, sources)
         incremental.forget_sources(con, reuse_plan, read, sources)
-        con.execute(f"DROP TABLE IF EXISTS {NAME_REPORT}")   # rewritten by every read (uses_names: all)
+        con.execute(f"DROP TABLE IF EXISTS {NAME_REPORT}")  # rewritten by every read (uses_names: all)
         _read_sources(con, sources, read, config, step)
         kept = {n: incremental.previous_file_row(reuse_plan, sf) for n, sf in sources.items() if n not in read}
         check_fx(con, {n: sf for n, sf in sources.items() if n in read}, config)
@@ -287,7 +354,7 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         params = con.execute("SELECT * FROM build_params").df().iloc[0].to_dict()
         reuse, needed = incremental.models_to_reuse(reuse_plan, sources, params)
         extra = incremental.sources_to_read(reuse_plan, sources, needed) - read
-        if extra:   # unchanged sources that a model being rebuilt reads: read them after all
+        if extra:  # unchanged sources that a model being rebuilt reads: read them after all
             incremental.forget_sources(con, reuse_plan, extra)
             _read_sources(con, sources, extra, config, step)
             read |= extra
@@ -300,8 +367,13 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
             step(f"keeping {len(reuse)} model(s) whose inputs did not change")
         step("running SQL models")
         stand_ins = empty_stand_ins(con, sources)
-        models = run_models(con, {f"src_{n}" for n in sources} | stand_ins | {"build_params"},
-                            progress=lambda m: step(f"model {m}"), reuse=reuse, copy=incremental.kept_rows)
+        models = run_models(
+            con,
+            {f"src_{n}" for n in sources} | stand_ins | {"build_params"},
+            progress=lambda m: step(f"model {m}"),
+            reuse=reuse,
+            copy=incremental.kept_rows,
+        )
         incremental.drop_unbuilt(con, reuse_plan, models)
         step("data-quality checks")
         staged = [n for n, s in models.items() if s["status"] == "built" and s["layer"] == "staging"]
@@ -310,33 +382,52 @@ def build(data_dir: Path, db_path: Path | None = None, progress: Progress | None
         write_frame(con, "dq_expectations", pd.DataFrame(dq, columns=RESULT_COLUMNS))
         raise_on_errors(dq)
         run_id = new_run_id(started)
-        manifest = manifest_frames(run_id, started, data_dir, config, start, as_of, sources, files, models,
-                                   extra={"code_hash": incremental.code_hash(),
-                                          "reused_sources": ",".join(sorted(set(sources) - read)),
-                                          "reused_models": len(reuse)})
+        manifest = manifest_frames(
+            run_id,
+            started,
+            data_dir,
+            config,
+            start,
+            as_of,
+            sources,
+            files,
+            models,
+            extra={
+                "code_hash": incremental.code_hash(),
+                "reused_sources": ",".join(sorted(set(sources) - read)),
+                "reused_models": len(reuse),
+            },
+        )
         for name, frame in manifest.items():
             write_frame(con, name, frame)
         # the secret that keys every published cell's perturbation (kept across rebuilds)
         write_salt(con, choose_salt(db_path))
         step("commitments register")
-        for name in REGISTER_TABLES:   # a register removed since the last build must not linger
+        for name in REGISTER_TABLES:  # a register removed since the last build must not linger
             con.execute(f"DROP TABLE IF EXISTS {name}")
-        register_file = write_register(con, data_dir, db_path.name)   # None without commitments.yml
+        register_file = write_register(con, data_dir, db_path.name)  # None without commitments.yml
         if register_file is not None:
             _append_manifest_file(con, register_file)
             files.append(register_file)
         for name in stand_ins:
             con.execute(f"DROP TABLE IF EXISTS {name}")
-        for name in sources:   # person-level text copies are not needed once staged
+        for name in sources:  # person-level text copies are not needed once staged
             con.execute(f"DROP TABLE IF EXISTS raw_{name}")
             con.execute(f"DROP TABLE IF EXISTS src_{name}")
         quarantined = scalar(con, "SELECT count(DISTINCT (table_name, file, line)) FROM quarantine")
         name_line = name_match_line(con)
     log.info("built %s (run %s)", db_path, run_id)
-    return BuildResult(db_path=db_path, run_id=run_id, files=files, quarantined=quarantined,
-                       warnings=sum(1 for r in dq if not r["success"]), models=models,
-                       reused_sources=sorted(set(sources) - read), full_reason=reuse_plan.why_full,
-                       name_matches=name_line)
+    return BuildResult(
+        db_path=db_path,
+        run_id=run_id,
+        files=files,
+        quarantined=quarantined,
+        warnings=sum(1 for r in dq if not r["success"]),
+        models=models,
+        reused_sources=sorted(set(sources) - read),
+        full_reason=reuse_plan.why_full,
+        name_matches=name_line,
+    )
 
 
 def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: dict[str, Any], step) -> None:
@@ -355,7 +446,7 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
                 group_suppliers_by_name(con, sf)
                 expand_weighted(con, sf)
                 collapse_snapshots(con, sf)
-                check_order(con, sf)   # again: hire and exit dates were derived
+                check_order(con, sf)  # again: hire and exit dates were derived
     for name, sf in sources.items():
         if name in names:
             quarantine_orphans(con, sf, sources)
@@ -380,9 +471,11 @@ def _in_own_file(sf: SourceFile) -> Iterator[None]:
 def stacked_quarantine_lines(con, sf: SourceFile) -> None:
     """Quarantine rows of stacked files: the file each row came from and its own line."""
     for part in sf.parts:
-        con.execute("UPDATE quarantine SET file = ?, line = line - ? "
-                    "WHERE table_name = ? AND file = ? AND line > ? AND line <= ?",
-                    [part.display, part.base, sf.table.name, sf.display, part.base, part.base + part.rows + 1])
+        con.execute(
+            "UPDATE quarantine SET file = ?, line = line - ? "
+            "WHERE table_name = ? AND file = ? AND line > ? AND line <= ?",
+            [part.display, part.base, sf.table.name, sf.display, part.base, part.base + part.rows + 1],
+        )
 
 
 def _file_stats(con, sources: dict[str, SourceFile], read: set[str], kept: dict[str, dict]) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
 """The `equity` command line. Exit codes: 0 success, 1 data error, 2 usage error."""
+
 from __future__ import annotations
 
 import functools
@@ -8,8 +9,21 @@ from pathlib import Path
 
 import click
 
-from .cli_options import (by_option, database_path, date_range_options, day, db_option, exact_option, filter_option,
-                          format_option, k_option, open_database, parse_filters, period_option, split_dims)
+from .cli_options import (
+    by_option,
+    database_path,
+    date_range_options,
+    day,
+    db_option,
+    exact_option,
+    filter_option,
+    format_option,
+    k_option,
+    open_database,
+    parse_filters,
+    period_option,
+    split_dims,
+)
 from .errors import EquityError, missing_extra
 
 log = logging.getLogger("pipelines")
@@ -19,11 +33,13 @@ DB_OPTION, EXACT_OPTION, _parse_filters = db_option, exact_option, parse_filters
 
 def _console():
     from rich.console import Console
+
     return Console(stderr=True)
 
 
 def handle_errors(fn):
     """One clear sentence and the right exit code; the traceback only with --debug."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         ctx = click.get_current_context()
@@ -40,12 +56,12 @@ def handle_errors(fn):
             if ctx.obj.get("debug"):
                 raise
             extra = missing_extra(exc) if isinstance(exc, ImportError) else None
-            if extra is not None:   # an optional extra not installed: name it, exit 1
+            if extra is not None:  # an optional extra not installed: name it, exit 1
                 click.echo(f"Error: {extra}", err=True)
                 sys.exit(extra.exit_code)
-            click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
-                       err=True)
+            click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
             sys.exit(1)
+
     return wrapper
 
 
@@ -60,40 +76,71 @@ def main(ctx, debug: bool, verbose: bool):
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     from rich.logging import RichHandler
-    logging.basicConfig(level=logging.INFO if verbose or debug else logging.WARNING, format="%(message)s",
-                        handlers=[RichHandler(console=_console(), show_path=False)], force=True)
+
+    logging.basicConfig(
+        level=logging.INFO if verbose or debug else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=_console(), show_path=False)],
+        force=True,
+    )
 
 
 @main.command()
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the sample data into.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the sample data into.",
+)
 @click.option("--employees", default=2000, show_default=True, type=click.IntRange(min=50))
 @click.option("--seed", default=42, show_default=True, type=int)
-@click.option("--applications", default=None, type=click.IntRange(min=0),
-              help="Applications to generate (default 10 per employee).")
-@click.option("--spend-rows", default=None, type=click.IntRange(min=0),
-              help="Spend transactions to generate (default 100 per employee).")
+@click.option(
+    "--applications",
+    default=None,
+    type=click.IntRange(min=0),
+    help="Applications to generate (default 10 per employee).",
+)
+@click.option(
+    "--spend-rows",
+    default=None,
+    type=click.IntRange(min=0),
+    help="Spend transactions to generate (default 100 per employee).",
+)
 @handle_errors
 def sample(out: Path, employees: int, seed: int, applications, spend_rows):
     """Write a deterministic, realistic sample data folder (all families)."""
     from .sample import write_sample
-    summary = write_sample(out, employees=employees, seed=seed, applications=applications,
-                           spend_rows=spend_rows)
+
+    summary = write_sample(out, employees=employees, seed=seed, applications=applications, spend_rows=spend_rows)
     click.echo(f"Wrote sample data for {employees} employees (seed {seed}) to {out}")
     for name, rows in (summary.get("files") or {}).items():
         click.echo(f"  {name}: {rows} rows")
 
 
 @main.command()
-@click.option("--data", "data", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Data folder holding hr/, recruiting/, procurement/ ... and optional equity.yml.")
+@click.option(
+    "--data",
+    "data",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data folder holding hr/, recruiting/, procurement/ ... and optional equity.yml.",
+)
 @db_option
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
-              help="spark: run the models and metrics on Spark (equity.yml `spark:` section) and "
-                   "write only suppressed results to --db.")
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="spark: run the models and metrics on Spark (equity.yml `spark:` section) and "
+    "write only suppressed results to --db.",
+)
 @click.option("--quiet", is_flag=True, help="No progress display (for scripts).")
-@click.option("--full", is_flag=True, help="Rebuild everything, even inputs unchanged since the last build "
-                                          "into --db (by default those are reused).")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rebuild everything, even inputs unchanged since the last build into --db (by default those are reused).",
+)
 @handle_errors
 def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
     """Load a data folder into a new DuckDB database (replaced atomically on success).
@@ -101,36 +148,49 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
     Building into an existing database reuses what did not change: files with the same
     SHA-256 are not read again and models whose inputs are unchanged are copied."""
     from .build import build as run_build
+
     db = database_path(db)
     if quiet:
         result = run_build(data, db, engine=engine, full=full)
     else:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=_console(), transient=True) as bar:
+
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_console(), transient=True
+        ) as bar:
             task = bar.add_task("starting", total=None)
-            result = run_build(data, db, progress=lambda msg: bar.update(task, description=msg),
-                               engine=engine, full=full)
+            result = run_build(
+                data, db, progress=lambda msg: bar.update(task, description=msg), engine=engine, full=full
+            )
     if not quiet:
-        names = [f["file"] for f in result.files]   # one export may feed two contract tables
-        files = ", ".join(f"{f['file']}{' (' + f['table_name'] + ')' if names.count(f['file']) > 1 else ''} "
-                          f"{f['rows_loaded']}/{f['rows_in']}{_records(f)}" for f in result.files)
+        names = [f["file"] for f in result.files]  # one export may feed two contract tables
+        files = ", ".join(
+            f"{f['file']}{' (' + f['table_name'] + ')' if names.count(f['file']) > 1 else ''} "
+            f"{f['rows_loaded']}/{f['rows_in']}{_records(f)}"
+            for f in result.files
+        )
         click.echo(f"Built {result.db_path} (run {result.run_id}): {files}")
         reused = [m for m, s in result.models.items() if s.get("reused")]
         if reused:
-            click.echo(f"Incremental: {len(result.reused_sources)} unchanged file(s) not read again, "
-                       f"{len(reused)} of {sum(1 for s in result.models.values() if s['status'] == 'built')} "
-                       "models reused from the last build (--full rebuilds everything).")
-        if result.name_matches:   # unmatched and ambiguous list rows are in the quarantine below
-            click.echo(f"Supplier names matched ({result.name_matches}); unmatched and ambiguous names are "
-                       f"listed by `equity quality`")
+            click.echo(
+                f"Incremental: {len(result.reused_sources)} unchanged file(s) not read again, "
+                f"{len(reused)} of {sum(1 for s in result.models.values() if s['status'] == 'built')} "
+                "models reused from the last build (--full rebuilds everything)."
+            )
+        if result.name_matches:  # unmatched and ambiguous list rows are in the quarantine below
+            click.echo(
+                f"Supplier names matched ({result.name_matches}); unmatched and ambiguous names are "
+                f"listed by `equity quality`"
+            )
         if result.quarantined:
             click.echo(f"{result.quarantined} row(s) quarantined; see `equity quality --db {result.db_path}`")
         if result.warnings:
             click.echo(f"{result.warnings} data-quality warning(s); see `equity quality --db {result.db_path}`")
         if result.failed_results:
-            click.echo(f"{len(result.failed_results)} metric table(s) could not be computed on Spark "
-                       f"(the build log says why): {'; '.join(result.failed_results)}")
+            click.echo(
+                f"{len(result.failed_results)} metric table(s) could not be computed on Spark "
+                f"(the build log says why): {'; '.join(result.failed_results)}"
+            )
 
 
 @main.command("list")
@@ -141,15 +201,19 @@ def list_metrics(fmt: str):
     # plain rows, not a DataFrame: this path must stay free of pandas and DuckDB (< 1 s)
     from .export import rows_to_csv, rows_to_json
     from .metrics import registry
-    rows = [{"name": s.name, "family": s.family, "title": s.title, "unit": s.unit,
-             "dimensions": ",".join(s.dimensions)} for s in registry().values()]
+
+    rows = [
+        {"name": s.name, "family": s.family, "title": s.title, "unit": s.unit, "dimensions": ",".join(s.dimensions)}
+        for s in registry().values()
+    ]
     if fmt == "csv":
         click.echo(rows_to_csv(rows), nl=False)
     elif fmt == "json":
         click.echo(rows_to_json(rows))
     else:
-        _print_table(["name", "family", "title", "unit"],
-                     [[r["name"], r["family"], r["title"], r["unit"]] for r in rows])
+        _print_table(
+            ["name", "family", "title", "unit"], [[r["name"], r["family"], r["title"], r["unit"]] for r in rows]
+        )
 
 
 @main.command()
@@ -167,8 +231,18 @@ def metrics(name, db, by, period, date_from, date_to, k, filters, fmt, exact):
     """Compute one registry metric as a long table (protected for publication; --exact for
     the data owner)."""
     from .metrics import compute
-    df = compute(open_database(db), name, by=split_dims(by), period=period, date_from=day(date_from),
-                 date_to=day(date_to), k=k, filters=parse_filters(filters), exact=exact)
+
+    df = compute(
+        open_database(db),
+        name,
+        by=split_dims(by),
+        period=period,
+        date_from=day(date_from),
+        date_to=day(date_to),
+        k=k,
+        filters=parse_filters(filters),
+        exact=exact,
+    )
     _emit(df, fmt, exact, k=df.attrs.get("k", k))
 
 
@@ -179,6 +253,7 @@ def metrics(name, db, by, period, date_from, date_to, k, filters, fmt, exact):
 def quality(db, fmt):
     """Summarise quarantined rows and data-quality expectation results."""
     from .quality_report import quality_summary
+
     con = open_database(db)
     sections = quality_summary(con)
     if fmt == "json":
@@ -186,8 +261,10 @@ def quality(db, fmt):
         # several concatenated documents, which no JSON parser accepts.
         import json
         from .export import to_json
-        click.echo(json.dumps({title: json.loads(to_json(df)) for title, df in sections.items()},
-                              indent=2, ensure_ascii=False))
+
+        click.echo(
+            json.dumps({title: json.loads(to_json(df)) for title, df in sections.items()}, indent=2, ensure_ascii=False)
+        )
         return
     for title, df in sections.items():
         if fmt == "table":
@@ -203,13 +280,32 @@ def quality(db, fmt):
 def dashboard(db, port, host):
     """Start the Streamlit dashboard over a built database."""
     import os
+
     app = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
     env = dict(os.environ, EQUITY_DB=str(database_path(db).resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host,
-           "--server.port", str(port), "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
-           "--theme.base", "light", "--theme.primaryColor", "#0B5394",
-           "--theme.textColor", "#000000"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+        "--theme.base",
+        "light",
+        "--theme.primaryColor",
+        "#0B5394",
+        "--theme.textColor",
+        "#000000",
+    ]
     click.echo(f"Dashboard on http://{host}:{port} (Ctrl+C to stop)", err=True)
     # replace this process with Streamlit, so the PID a user (or make demo) sees is the server's
     os.execve(sys.executable, cmd, env)
@@ -220,23 +316,31 @@ def _emit(df, fmt: str, exact: bool = False, k: int | None = None) -> None:
     readable subset that fits the terminal (pipelines/cli_table.py). Exact (data owner's)
     figures say so in every format."""
     from .export import to_csv, to_json
+
     if fmt in ("csv", "json"):
         if exact:
             from .publication import mark_exact
+
             df = mark_exact(df)
         click.echo(to_csv(df) if fmt == "csv" else to_json(df), nl=fmt == "json")
         return
     from .cli_table import readable_frame
+
     if exact:
         from .publication import EXACT_NOTICE
+
         click.echo(EXACT_NOTICE.capitalize())
     shown = readable_frame(df, k)
-    _print_table([str(c) for c in shown.columns], [list(row) for row in shown.itertuples(index=False)],
-                 shown.attrs.get("first", ()))
+    _print_table(
+        [str(c) for c in shown.columns],
+        [list(row) for row in shown.itertuples(index=False)],
+        shown.attrs.get("first", ()),
+    )
 
 
 def _print_table(columns: list[str], rows: list[list[str]], first: tuple[str, ...] = ()) -> None:
     from .cli_table import print_table
+
     print_table(columns, rows, first=first)
 
 
@@ -246,6 +350,7 @@ def _register_family_commands() -> None:
     import importlib
     import pkgutil
     from . import commands
+
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"{commands.__name__}.{info.name}").register(main)
 

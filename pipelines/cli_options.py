@@ -7,6 +7,7 @@ values into engine arguments with `open_database`, `parse_filters`, `split_dims`
 Only click is imported here: `equity --help` and `equity list` must stay free of pandas and
 DuckDB (tests/test_cli_startup.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,31 +18,42 @@ import click
 from .config import MIN_K
 
 FORMATS = ("table", "csv", "json")
-GRAINS = ("year", "quarter", "month", "custom")   # the engine's grains (metrics._periods.GRAINS)
+GRAINS = ("year", "quarter", "month", "custom")  # the engine's grains (metrics._periods.GRAINS)
 
-db_option = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                         help="DuckDB file (default: $EQUITY_DB or ./equity.duckdb; "
-                              "`make demo-db` builds a sample one at build/demo.duckdb).")
+db_option = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file (default: $EQUITY_DB or ./equity.duckdb; "
+    "`make demo-db` builds a sample one at build/demo.duckdb).",
+)
 
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
 
 # the data owner's exact figures (person-level database in hand); never for publication
-exact_option = click.option("--exact", is_flag=True, default=False,
-                            help="Exact figures for the data owner (n<k and complementary suppression "
-                                 "instead of protection). Not for publication.")
+exact_option = click.option(
+    "--exact",
+    is_flag=True,
+    default=False,
+    help="Exact figures for the data owner (n<k and complementary suppression "
+    "instead of protection). Not for publication.",
+)
 
 
-def k_option(help: str = "Privacy threshold: groups below it are hidden (default privacy.k)",
-             minimum: int = MIN_K):
+def k_option(help: str = "Privacy threshold: groups below it are hidden (default privacy.k)", minimum: int = MIN_K):
     """`--k`, refused below `minimum` before anything is read (a smaller k could identify
     people); the engine checks the configured floor again for callers outside the CLI."""
+
     def check(ctx, param, value):
         if value is not None and value < minimum:
             # one sentence and exit 2, like every other usage error (handle_errors' format)
-            click.echo(f"Error: k must be at least {minimum} (got {value}); smaller groups could "
-                       "identify people", err=True)
+            click.echo(
+                f"Error: k must be at least {minimum} (got {value}); smaller groups could identify people", err=True
+            )
             ctx.exit(2)
         return value
+
     return click.option("--k", type=int, default=None, callback=check, help=f"{help}; at least {minimum}.")
 
 
@@ -59,19 +71,23 @@ def period_option(choices: tuple[str, ...] = GRAINS, default: str = "year", help
 
 def date_range_options(fn):
     """`--from` and `--to` (YYYY-MM-DD): a custom range, or the whole years inside it."""
-    fn = click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                      help="Last day (YYYY-MM-DD).")(fn)
-    return click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                        help="First day (YYYY-MM-DD).")(fn)
+    fn = click.option(
+        "--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day (YYYY-MM-DD)."
+    )(fn)
+    return click.option(
+        "--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (YYYY-MM-DD)."
+    )(fn)
 
 
 def combined(*decorators):
     """One decorator applying `decorators` as if stacked in this order (commands that take the
     same set of options say it once)."""
+
     def apply(fn):
         for decorator in reversed(decorators):
             fn = decorator(fn)
         return fn
+
     return apply
 
 
@@ -88,6 +104,7 @@ def split_dims(by: str) -> list[str]:
 def parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
     """`--filter DIM=V1,V2` (repeatable) as {dim: [values]}; a malformed one is a usage error."""
     from .errors import UsageError
+
     out: dict[str, list[str]] = {}
     for item in values:
         dim, sep, vals = item.partition("=")
@@ -100,6 +117,7 @@ def parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
 def database_path(db: Path | None) -> Path:
     """--db, else $EQUITY_DB, else ./equity.duckdb."""
     from .build import default_db_path
+
     return db or default_db_path()
 
 
@@ -108,13 +126,19 @@ def missing_default_database() -> None:
     on: building one, or the sample database `make demo` builds (and whether it is there)."""
     from .build import DEMO_DB
     from .errors import UsageError
+
     path = database_path(None)
     if path.exists():
         return
-    demo = (f"the sample database from `make demo` is at {DEMO_DB}: add --db {DEMO_DB}" if Path(DEMO_DB).exists()
-            else f"`make demo-db` builds the sample database at {DEMO_DB} (then add --db {DEMO_DB})")
-    raise UsageError(f"no database at {path} (the default without --db or $EQUITY_DB); build one with "
-                     f"`equity build --data DIR --db {path}`, or {demo}")
+    demo = (
+        f"the sample database from `make demo` is at {DEMO_DB}: add --db {DEMO_DB}"
+        if Path(DEMO_DB).exists()
+        else f"`make demo-db` builds the sample database at {DEMO_DB} (then add --db {DEMO_DB})"
+    )
+    raise UsageError(
+        f"no database at {path} (the default without --db or $EQUITY_DB); build one with "
+        f"`equity build --data DIR --db {path}`, or {demo}"
+    )
 
 
 def open_database(db: Path | None, requires: str | None = None, missing: str = ""):
@@ -122,11 +146,13 @@ def open_database(db: Path | None, requires: str | None = None, missing: str = "
     `requires`, a family's table that must have been built: its absence is a NoDataError
     saying which CSVs to supply (`missing`)."""
     from .db import connect_readonly, has_table
+
     if db is None:
         missing_default_database()
     con = connect_readonly(database_path(db))
     if requires is not None and not has_table(con, requires):
         from .metrics import NoDataError
+
         con.close()
         raise NoDataError(missing or f"no data loaded for this command ({requires} not built)")
     return con

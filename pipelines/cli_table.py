@@ -9,6 +9,7 @@ never more than 80 by default (a pipe or a CI log has no width of its own).
 Imported only when a table is printed: `equity --help` stays free of pandas (pandas is
 imported inside the functions that take a frame).
 """
+
 from __future__ import annotations
 
 import os
@@ -16,11 +17,21 @@ import shutil
 import textwrap
 
 DEFAULT_WIDTH = 80
-MAX_CELL = 28          # a longer cell wraps inside its column; the column is planned at this width
+MAX_CELL = 28  # a longer cell wraps inside its column; the column is planned at this width
 LONG_COLUMNS = {"group", "value", "ci_low", "ci_high", "n", "suppressed", "metric"}
 # header words a reader knows, for the raw names that are not plain English with underscores
 HEADERS = {"n": "n", "p_holm": "Holm p", "p_value": "p", "suppressed": "Hidden"}
-WORDS = {"pct": "%", "ci": "CI", "usd": "USD", "eur": "EUR", "gbp": "GBP", "id": "ID", "eu": "EU", "uk": "UK", "se": "SE"}
+WORDS = {
+    "pct": "%",
+    "ci": "CI",
+    "usd": "USD",
+    "eur": "EUR",
+    "gbp": "GBP",
+    "id": "ID",
+    "eu": "EU",
+    "uk": "UK",
+    "se": "SE",
+}
 
 
 def table_width() -> int:
@@ -53,21 +64,26 @@ def _long_table(df, k: int | None):
 
     from .formatting import breakdown_label, format_ci, format_value, group_label, hidden_label
     from .metrics import registry
+
     specs = registry()
     metric = str(df["metric"].iloc[0]) if len(df) else ""
     spec = specs.get(metric)
     unit, title = (spec.unit, spec.title) if spec else ("", "Value")
     hidden = df["suppressed"].fillna(False).astype(bool)
     notes = df["note"].fillna("") if "note" in df.columns else pd.Series("", index=df.index)
-    out = pd.DataFrame({
-        "Period": df["period"].astype(str) if "period" in df.columns else "",
-        "Breakdown": df["dimensions"].map(breakdown_label) if "dimensions" in df.columns else "",
-        "Group": df["group"].map(group_label),
-        title: [hidden_label(note, k) if h else format_value(v, unit) for v, h, note in zip(df["value"], hidden, notes)],
-        "95% CI": ["" if h else format_ci(lo, hi, unit) for lo, hi, h in zip(df["ci_low"], df["ci_high"], hidden)],
-        "n": ["" if h or pd.isna(n) else f"{int(n):,}" for n, h in zip(df["n"], hidden)],
-        "Note": [n for n in notes],
-    })
+    out = pd.DataFrame(
+        {
+            "Period": df["period"].astype(str) if "period" in df.columns else "",
+            "Breakdown": df["dimensions"].map(breakdown_label) if "dimensions" in df.columns else "",
+            "Group": df["group"].map(group_label),
+            title: [
+                hidden_label(note, k) if h else format_value(v, unit) for v, h, note in zip(df["value"], hidden, notes)
+            ],
+            "95% CI": ["" if h else format_ci(lo, hi, unit) for lo, hi, h in zip(df["ci_low"], df["ci_high"], hidden)],
+            "n": ["" if h or pd.isna(n) else f"{int(n):,}" for n, h in zip(df["n"], hidden)],
+            "Note": [n for n in notes],
+        }
+    )
     out = out.loc[:, [c for c in out.columns if (out[c] != "").any() or c in ("Group", title)]]
     # what a reader needs first when not every column fits (print_table's `first`)
     out.attrs["first"] = ("Group", title, "95% CI", "n", "Period", "Note")
@@ -81,6 +97,7 @@ def _any_table(df):
     import pandas as pd
 
     from .formatting import breakdown_label, column_kind, group_label, interval_cell, print_number
+
     cols, pairs = {}, _interval_pairs(list(df.columns))
     for col in df.columns:
         values = df[col]
@@ -91,7 +108,10 @@ def _any_table(df):
             prefix = col[: -len("ci_low")].rstrip("_")
             cols[f"{header(prefix)} 95% CI".strip()] = [
                 interval_cell(print_number(lo, kind), print_number(hi, kind))
-                for lo, hi in zip(pd.to_numeric(values, errors="coerce"), pd.to_numeric(df[pairs[col]], errors="coerce"))]
+                for lo, hi in zip(
+                    pd.to_numeric(values, errors="coerce"), pd.to_numeric(df[pairs[col]], errors="coerce")
+                )
+            ]
             continue
         if col in ("group", "reference") and not pd.api.types.is_numeric_dtype(values):
             cols[header(col)] = values.map(group_label)
@@ -110,8 +130,11 @@ def _any_table(df):
 
 def _interval_pairs(columns: list[str]) -> dict[str, str]:
     """{x_ci_low: x_ci_high} for each interval the table carries as two columns."""
-    return {c: c.replace("ci_low", "ci_high") for c in columns
-            if c.endswith("ci_low") and c.replace("ci_low", "ci_high") in columns}
+    return {
+        c: c.replace("ci_low", "ci_high")
+        for c in columns
+        if c.endswith("ci_low") and c.replace("ci_low", "ci_high") in columns
+    }
 
 
 def _other(value) -> str:
@@ -119,6 +142,7 @@ def _other(value) -> str:
 
     import numpy as np
     import pandas as pd
+
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
@@ -134,11 +158,13 @@ def fitting_columns(columns: list[str], rows: list[list[str]], width: int, first
     """The columns that fit `width` at their natural widths (a cell counted at most MAX_CELL;
     rich wraps the rest), those named in `first` taken first and in that order, then the rest
     from the left; shown in their own order. The first one taken is always kept."""
-    order = sorted(range(len(columns)), key=lambda i: (first.index(columns[i]) if columns[i] in first else len(first), i))
-    kept, used = [], 1                 # the table's left border
+    order = sorted(
+        range(len(columns)), key=lambda i: (first.index(columns[i]) if columns[i] in first else len(first), i)
+    )
+    kept, used = [], 1  # the table's left border
     for i in order:
         natural = max([len(columns[i]), *(min(len(r[i]), MAX_CELL) for r in rows)])
-        need = natural + 3             # one space each side and the column's right border
+        need = natural + 3  # one space each side and the column's right border
         if kept and used + need > width:
             continue
         kept.append(i)
@@ -146,12 +172,14 @@ def fitting_columns(columns: list[str], rows: list[list[str]], width: int, first
     return sorted(kept)
 
 
-def print_table(columns: list[str], rows: list[list[str]], width: int | None = None,
-                first: tuple[str, ...] = ()) -> None:
+def print_table(
+    columns: list[str], rows: list[list[str]], width: int | None = None, first: tuple[str, ...] = ()
+) -> None:
     """A boxed table no wider than `width` (table_width() by default): columns that do not fit
     are left out and named on a line below, so nothing is dropped without saying so."""
     from rich.console import Console
     from rich.table import Table
+
     width = width or table_width()
     kept = fitting_columns(columns, rows, width, first)
     table = Table(show_lines=False)
@@ -163,8 +191,10 @@ def print_table(columns: list[str], rows: list[list[str]], width: int | None = N
     console.print(table)
     left_out = [c for i, c in enumerate(columns) if i not in kept]
     if left_out:
-        note = (f"{len(left_out)} more column(s) not shown at {width} characters: {', '.join(left_out)}. "
-                "Use --format csv or json for every column, or set COLUMNS wider.")
+        note = (
+            f"{len(left_out)} more column(s) not shown at {width} characters: {', '.join(left_out)}. "
+            "Use --format csv or json for every column, or set COLUMNS wider."
+        )
         for line in textwrap.wrap(note, width):
             console.print(line, markup=False, highlight=False)
 
@@ -173,6 +203,7 @@ def say(text: str, fmt: str = "table") -> None:
     """A sentence around a table: wrapped to the table's width for a person; for csv/json it
     goes, whole, to stderr, so the output stays machine-readable."""
     import click
+
     if fmt != "table":
         click.echo(text, err=True)
         return

@@ -3,6 +3,7 @@
 Every threshold the metrics use lives in `defaults.yml`, so a reader can find and change it
 in one place; this module only merges, validates and fingerprints.
 """
+
 from __future__ import annotations
 
 import copy
@@ -60,8 +61,11 @@ def load_config(data_dir: Path | None) -> dict[str, Any]:
                 user = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
-                raise DataError(f"is not valid YAML ({getattr(exc, 'problem', exc)})",
-                                file=str(path), line=mark.line + 1 if mark else None) from None
+                raise DataError(
+                    f"is not valid YAML ({getattr(exc, 'problem', exc)})",
+                    file=str(path),
+                    line=mark.line + 1 if mark else None,
+                ) from None
             if not isinstance(user, dict):
                 raise DataError("must be a mapping of settings", file=str(path))
             _check_known(user, config, str(path))
@@ -74,8 +78,11 @@ def _check_known(user: dict, defaults: dict, source: str, prefix: str = "") -> N
     """A misspelt setting (e.g. privacy.kk) is an error, not silently ignored."""
     unknown = sorted(set(user) - set(defaults))
     if unknown:
-        raise DataError(f"unknown setting(s) {', '.join(prefix + u for u in unknown)}; known: "
-                        f"{', '.join(prefix + d for d in sorted(defaults))}", file=source)
+        raise DataError(
+            f"unknown setting(s) {', '.join(prefix + u for u in unknown)}; known: "
+            f"{', '.join(prefix + d for d in sorted(defaults))}",
+            file=source,
+        )
     for key, value in user.items():
         if key in _FREE_FORM or not isinstance(defaults.get(key), dict):
             continue
@@ -91,12 +98,14 @@ def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:
         raise DataError(f"privacy.k must be a whole number of at least {MIN_K} (got {shown(k)})", file=source)
     sk = config["privacy"]["survey_k"]
     if not isinstance(sk, int) or sk < MIN_SURVEY_K:
-        raise DataError(f"privacy.survey_k must be a whole number of at least {MIN_SURVEY_K} "
-                        f"(got {shown(sk)})", file=source)
+        raise DataError(
+            f"privacy.survey_k must be a whole number of at least {MIN_SURVEY_K} (got {shown(sk)})", file=source
+        )
     supplier_k = config["privacy"].get("supplier_k")
     if supplier_k is not None and (not isinstance(supplier_k, int) or supplier_k < MIN_K):
-        raise DataError(f"privacy.supplier_k must be a whole number of at least {MIN_K} "
-                        f"(got {shown(supplier_k)})", file=source)
+        raise DataError(
+            f"privacy.supplier_k must be a whole number of at least {MIN_K} (got {shown(supplier_k)})", file=source
+        )
     month = config["fiscal_year_start_month"]
     if not isinstance(month, int) or not 1 <= month <= 12:
         raise DataError(f"fiscal_year_start_month must be 1-12 (got {shown(month)})", file=source)
@@ -107,6 +116,7 @@ def validate_config(config: dict[str, Any], source: str = "equity.yml") -> None:
         raise DataError("mapping must be a mapping of contract table names", file=source)
     check_types(config, default_config(), source)
     from .rules import check_selection
+
     check_selection(config, source)
 
 

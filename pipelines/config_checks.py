@@ -6,6 +6,7 @@ numbers (age band edges, day and month counts). A string such as
 query is built, with an error naming the key, whichever metric would have used it first.
 The packaged defaults give each setting's type: a number stays a number, a flag a flag.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,33 +26,52 @@ def shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
+
 # settings that count things (people, days, months, points): whole numbers only
 WHOLE_NUMBERS = {
-    "privacy.k", "privacy.survey_k", "privacy.supplier_k", "fiscal_year_start_month",
-    "workforce.promotion_min_tenure_months", "workforce.follow_up_days", "workforce.impact_months",
-    "workforce.impact_min_months", "workforce.target_min_periods",
-    "pay.cost_curve_points", "pay.cohort_min_n", "pay.cohort_min_group_n",
-    "procurement.grace_days", "procurement.expiring_days", "procurement.at_risk_months",
-    "voice.favourable_from", "voice.outcome_window_months", "voice.guard_max_views",
-    "commitments.window_months", "commitments.no_recent_action_months",
+    "privacy.k",
+    "privacy.survey_k",
+    "privacy.supplier_k",
+    "fiscal_year_start_month",
+    "workforce.promotion_min_tenure_months",
+    "workforce.follow_up_days",
+    "workforce.impact_months",
+    "workforce.impact_min_months",
+    "workforce.target_min_periods",
+    "pay.cost_curve_points",
+    "pay.cohort_min_n",
+    "pay.cohort_min_group_n",
+    "procurement.grace_days",
+    "procurement.expiring_days",
+    "procurement.at_risk_months",
+    "voice.favourable_from",
+    "voice.outcome_window_months",
+    "voice.guard_max_views",
+    "commitments.window_months",
+    "commitments.no_recent_action_months",
     "commitments.projection_min_periods",
-    "spark.expectations.max_rows", "spark.expectations.sample_seed",
+    "spark.expectations.max_rows",
+    "spark.expectations.sample_seed",
 }
 # lists of whole numbers (the first one must also be strictly increasing)
 WHOLE_NUMBER_LISTS = {"demographics.age_bands", "commitments.checkpoint_months", "voice.scale"}
 # settings whose default is null: what a value must be when one is given
 NULLABLE = {
-    "as_of": "date", "history_start": "date", "privacy.supplier_k": "int",
-    "pay.remediation_max_raise_pct": "number", "spark.expectations.max_rows": "int",
-    "job_levels": "list", "spark.master": "text", "spark.database": "text",
+    "as_of": "date",
+    "history_start": "date",
+    "privacy.supplier_k": "int",
+    "pay.remediation_max_raise_pct": "number",
+    "spark.expectations.max_rows": "int",
+    "job_levels": "list",
+    "spark.master": "text",
+    "spark.database": "text",
     "procurement.goal_preset": "text",
 }
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def _is_number(value: Any) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_whole(value: Any) -> bool:
@@ -121,19 +141,24 @@ def _check_ranges(config: dict[str, Any], source: str) -> None:
     """Rules beyond the type that keep generated SQL meaningful."""
     bands = config["demographics"]["age_bands"]
     if any(b <= a for a, b in zip(bands, bands[1:])) or not 0 < bands[0] or bands[-1] > 150:
-        _fail("demographics.age_bands", "strictly increasing whole numbers between 1 and 150",
-              bands, source)
+        _fail("demographics.age_bands", "strictly increasing whole numbers between 1 and 150", bands, source)
     scale = config["voice"]["scale"]
     if len(scale) != 2 or scale[0] >= scale[1]:
         _fail("voice.scale", "two whole numbers [lowest, highest]", scale, source)
     if any(m < 1 for m in config["commitments"]["checkpoint_months"]):
-        _fail("commitments.checkpoint_months", "months of at least 1",
-              config["commitments"]["checkpoint_months"], source)
+        _fail(
+            "commitments.checkpoint_months", "months of at least 1", config["commitments"]["checkpoint_months"], source
+        )
     fmt = config["spark"]["table_format"]
     if not (isinstance(fmt, str) and _WORD.match(fmt)):
         _fail("spark.table_format", "a format name such as parquet or delta", fmt, source)
-    for key in ("workforce.follow_up_days", "workforce.promotion_min_tenure_months",
-                "procurement.grace_days", "procurement.expiring_days", "procurement.at_risk_months"):
+    for key in (
+        "workforce.follow_up_days",
+        "workforce.promotion_min_tenure_months",
+        "procurement.grace_days",
+        "procurement.expiring_days",
+        "procurement.at_risk_months",
+    ):
         section, name = key.split(".")
         if config[section][name] < 0:
             _fail(key, "0 or more", config[section][name], source)

@@ -1,4 +1,5 @@
 """The input data contract (contract.yml) as typed objects."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,8 +9,7 @@ from typing import Any
 
 import yaml
 
-TYPES = {"string", "category", "label", "enum", "date", "month", "integer", "decimal",
-         "money", "boolean", "currency"}
+TYPES = {"string", "category", "label", "enum", "date", "month", "integer", "decimal", "money", "boolean", "currency"}
 FAMILIES = ("hr", "recruiting", "procurement", "reference", "voice")
 
 
@@ -29,8 +29,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    name: str              # e.g. hr__employees (source__entity, as in dbt staging names)
-    path: str              # e.g. hr/employees.csv, relative to the data folder
+    name: str  # e.g. hr__employees (source__entity, as in dbt staging names)
+    path: str  # e.g. hr/employees.csv, relative to the data folder
     family: str
     required: bool
     description: str
@@ -38,7 +38,7 @@ class Table:
     primary_key: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)
     checks: tuple[dict[str, Any], ...] = ()
-    weight_ids: tuple[str, ...] | None = None   # None: rows may not carry a weight (mapping_weight)
+    weight_ids: tuple[str, ...] | None = None  # None: rows may not carry a weight (mapping_weight)
 
     @property
     def key(self) -> str:
@@ -49,11 +49,18 @@ class Table:
 def _column(name: str, spec: dict[str, Any]) -> Column:
     if spec["type"] not in TYPES:
         raise ValueError(f"contract column {name}: unknown type {spec['type']}")
-    return Column(name=name, type=spec["type"], required=bool(spec.get("required", False)),
-                  values=tuple(spec.get("values", ())), min=spec.get("min"), max=spec.get("max"),
-                  min_exclusive=spec.get("min_exclusive"),
-                  default=None if spec.get("default") is None else str(spec["default"]),
-                  example=str(spec.get("example", "")), description=spec.get("description", ""))
+    return Column(
+        name=name,
+        type=spec["type"],
+        required=bool(spec.get("required", False)),
+        values=tuple(spec.get("values", ())),
+        min=spec.get("min"),
+        max=spec.get("max"),
+        min_exclusive=spec.get("min_exclusive"),
+        default=None if spec.get("default") is None else str(spec["default"]),
+        example=str(spec.get("example", "")),
+        description=spec.get("description", ""),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -64,13 +71,17 @@ def load_contract() -> dict[str, Table]:
     tables: dict[str, Table] = {}
     for name, spec in raw.items():
         tables[name] = Table(
-            name=name, path=spec["path"], family=spec["family"],
-            required=bool(spec.get("required", False)), description=spec.get("description", ""),
+            name=name,
+            path=spec["path"],
+            family=spec["family"],
+            required=bool(spec.get("required", False)),
+            description=spec.get("description", ""),
             columns={c: _column(c, s) for c, s in spec["columns"].items()},
             primary_key=tuple(spec.get("primary_key", ())),
             references=dict(spec.get("references", {})),
             checks=tuple(spec.get("checks", ())),
-            weight_ids=tuple(spec["weight_ids"]) if "weight_ids" in spec else None)
+            weight_ids=tuple(spec["weight_ids"]) if "weight_ids" in spec else None,
+        )
     return tables
 
 

@@ -1,4 +1,5 @@
 """Reading CSV files as the contract expects them: UTF-8 (BOM or not), a header row."""
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,9 @@ def read_header(path: Path, display: str) -> list[str]:
     except UnicodeDecodeError:
         # The text reader decodes a whole buffer (8 KB) at a time, so the bad byte may be on a
         # data line well after the header: name the line it is really on, not always line 1.
-        raise DataError("is not UTF-8 text (save it as UTF-8 CSV)", file=display,
-                        line=_first_non_utf8_line(path)) from None
+        raise DataError(
+            "is not UTF-8 text (save it as UTF-8 CSV)", file=display, line=_first_non_utf8_line(path)
+        ) from None
     if not header or not any(h.strip() for h in header):
         raise DataError("has no header row", file=display, line=1)
     header = unnamed_placeholders([h.strip() for h in header])
@@ -58,4 +60,4 @@ def _first_non_utf8_line(path: Path) -> int:
                 raw.decode("utf-8")
             except UnicodeDecodeError:
                 return number
-    return 1   # not reached when the caller saw a decoding error
+    return 1  # not reached when the caller saw a decoding error

@@ -4,6 +4,7 @@ They also accept the Spark adapter (pipelines.spark.adapter.SparkConnection), wh
 information_schema: where DuckDB answers from it, the adapter's own method of the same name
 is used instead (looked up by name, so this module never imports PySpark).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import duckdb
 
-if TYPE_CHECKING:   # a type only: this module must not import pandas (equity list stays fast)
+if TYPE_CHECKING:  # a type only: this module must not import pandas (equity list stays fast)
     import pandas as pd
 
 
@@ -31,6 +32,7 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | Non
 def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
     """Open a built database for reading; a clear error when it does not exist yet."""
     from .errors import UsageError
+
     path = Path(path)
     if not path.exists():
         raise UsageError(f"no database at {path}; build one with: equity build --data DIR --db {path}")
@@ -47,9 +49,10 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     per database instance, i.e. for every connection to this file in the process; registered
     pandas frames still work (they are in memory, not files).
     """
-    locked, external = con.execute("SELECT current_setting('lock_configuration'), "
-                                   "current_setting('enable_external_access')").fetchall()[0]
-    if not locked:   # another connection to the same file in this process may have done it
+    locked, external = con.execute(
+        "SELECT current_setting('lock_configuration'), current_setting('enable_external_access')"
+    ).fetchall()[0]
+    if not locked:  # another connection to the same file in this process may have done it
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     elif external:
@@ -68,9 +71,12 @@ def table_columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     """Column names of a table, in order (empty when it does not exist)."""
     if hasattr(con, "table_columns"):
         return con.table_columns(name) if con.has_table(name) else []
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-        "ORDER BY ordinal_position", [name]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [name]
+        ).fetchall()
+    ]
 
 
 def sql_errors(con) -> tuple[type[BaseException], ...]:
@@ -86,12 +92,11 @@ def built_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     listed in manifest_models with status 'built', so "is this family loaded?" is answered
     the same way for both.
     """
-    if hasattr(con, "table_names"):   # the Spark adapter: its catalog holds everything built
+    if hasattr(con, "table_names"):  # the Spark adapter: its catalog holds everything built
         return set(con.table_names())
     names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "metric_results" in names and "manifest_models" in names:
-        names |= {r[0] for r in con.execute(
-            "SELECT model FROM manifest_models WHERE status = 'built'").fetchall()}
+        names |= {r[0] for r in con.execute("SELECT model FROM manifest_models WHERE status = 'built'").fetchall()}
     return names
 
 
@@ -103,14 +108,14 @@ def is_built(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def events_of(con: duckdb.DuckDBPyConnection, family: str | None = None) -> "pd.DataFrame":
     """Policy events (date, label, description, family), oldest first; with `family` only the
     events drawn on that family's charts: its own and those given no family."""
-    import pandas as pd   # imported here: the CLI's quick commands never load pandas
+    import pandas as pd  # imported here: the CLI's quick commands never load pandas
+
     if not has_table(con, "fct_events"):
         return pd.DataFrame(columns=["event_date", "label", "description", "family"])
     cols = set(table_columns(con, "fct_events"))
     # a database built before events had a family: every event is drawn on every chart
     family_col = "family" if "family" in cols else "CAST(NULL AS VARCHAR) AS family"
-    rows = con.execute(f"SELECT event_date, label, description, {family_col} FROM fct_events "
-                       "ORDER BY event_date").df()
+    rows = con.execute(f"SELECT event_date, label, description, {family_col} FROM fct_events ORDER BY event_date").df()
     if family is None:
         return rows
     return rows[rows["family"].isna() | (rows["family"] == family)].reset_index(drop=True)

@@ -1,6 +1,7 @@
 """Docs generated from the code, so they cannot drift: `python -m pipelines.docs` rewrites
 docs/data_contract.md (from contract.yml) and docs/metrics.md (from the metric registry);
 tests/test_docs.py fails when a committed file differs from what this produces."""
+
 from __future__ import annotations
 
 import re
@@ -454,6 +455,7 @@ it cannot be computed from this data.
 
 def _snapshot_metrics(kind: str) -> str:
     from .metrics._registry import registry
+
     return ", ".join(f"`{m.name}`" for m in registry().values() if m.extra.get("from_snapshots") == kind)
 
 
@@ -463,21 +465,37 @@ def _cell(text: object) -> str:
 
 def contract_markdown() -> str:
     cfg = default_config()["demographics"]
-    out = [GENERATED.format(src="pipelines/contract.yml"), "",
-           CONTRACT_INTRO.format(not_disclosed=cfg["not_disclosed"], unknown=cfg["unknown_label"],
-                                 functions=FUNCTION_NAMES, sample_rows=SAMPLE_ROWS),
-           WEIGHT_SECTION.format(max_weight=MAX_WEIGHT, max_records=MAX_RECORDS, weighted=", ".join(
-               f"`{k}`" for k in weighted_keys()), weight_ids=", ".join(
-               f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ()))),
-           NAMES_SECTION.format(suffixes=", ".join(sorted(LEGAL_SUFFIXES))),
-           SNAPSHOT_SECTION.format(**{k: _snapshot_metrics(k) for k in ("stock", "exits", "hires", "changes")})]
+    out = [
+        GENERATED.format(src="pipelines/contract.yml"),
+        "",
+        CONTRACT_INTRO.format(
+            not_disclosed=cfg["not_disclosed"],
+            unknown=cfg["unknown_label"],
+            functions=FUNCTION_NAMES,
+            sample_rows=SAMPLE_ROWS,
+        ),
+        WEIGHT_SECTION.format(
+            max_weight=MAX_WEIGHT,
+            max_records=MAX_RECORDS,
+            weighted=", ".join(f"`{k}`" for k in weighted_keys()),
+            weight_ids=", ".join(f"`{c}`" for t in load_contract().values() for c in (t.weight_ids or ())),
+        ),
+        NAMES_SECTION.format(suffixes=", ".join(sorted(LEGAL_SUFFIXES))),
+        SNAPSHOT_SECTION.format(**{k: _snapshot_metrics(k) for k in ("stock", "exits", "hires", "changes")}),
+    ]
     for table in load_contract().values():
-        out += [f"## `{table.path}`", "",
-                f"{table.description} Family: **{table.family}**; "
-                f"{'required' if table.required else 'optional'}."
-                + (f" Key: `{', '.join(table.primary_key)}` (unique)." if table.primary_key else ""), ""]
-        out += ["| column | type | required | allowed values / range | example | description |",
-                "|---|---|---|---|---|---|"]
+        out += [
+            f"## `{table.path}`",
+            "",
+            f"{table.description} Family: **{table.family}**; "
+            f"{'required' if table.required else 'optional'}."
+            + (f" Key: `{', '.join(table.primary_key)}` (unique)." if table.primary_key else ""),
+            "",
+        ]
+        out += [
+            "| column | type | required | allowed values / range | example | description |",
+            "|---|---|---|---|---|---|",
+        ]
         for col in table.columns.values():
             allowed = ", ".join(col.values)
             rng = []
@@ -490,13 +508,17 @@ def contract_markdown() -> str:
             if col.default is not None:
                 rng.append(f"blank = {col.default}")
             detail = "; ".join(p for p in [allowed, " and ".join(rng)] if p)
-            out.append(f"| `{col.name}` | {col.type} | {'yes' if col.required else ''} | {_cell(detail)} | "
-                       f"{_cell(col.example)} | {_cell(col.description)} |")
+            out.append(
+                f"| `{col.name}` | {col.type} | {'yes' if col.required else ''} | {_cell(detail)} | "
+                f"{_cell(col.example)} | {_cell(col.description)} |"
+            )
         for check in table.checks:
             out.append(f"\nStops the build: `{check['end']}` before `{check['start']}`.")
         for col, parent in table.references.items():
-            out.append(f"\nRows whose `{col}` is not among the loaded rows of "
-                       f"`{load_contract()[parent].path}` are quarantined.")
+            out.append(
+                f"\nRows whose `{col}` is not among the loaded rows of "
+                f"`{load_contract()[parent].path}` are quarantined."
+            )
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -504,24 +526,36 @@ def contract_markdown() -> str:
 def metrics_markdown() -> str:
     from .privacy import wording
     from .privacy.protect import value_rule
+
     k = default_config()["privacy"]["k"]
-    out = [GENERATED.format(src="the metric registry (pipelines/metrics/*.yml)"), "",
-           "# Metric reference", "",
-           "Every metric returns the same long table: `metric, period_start, period_end, period, "
-           "dimensions, group, numerator, denominator, value, ci_low, ci_high, n, suppressed, note`. "
-           "The overall row has `dimensions = ''` and `group = 'All'`; a breakdown by up to three "
-           "dimensions also returns every coarser breakdown (its margins).", "",
-           f"**Protection (every published output).** {wording.summary(k)} The rule each metric's "
-           "value follows is listed per metric (`count`: the protected count; `ratio`: protected "
-           "numerator over protected denominator; `gap`: the gap of protected means; `own`: the "
-           "figure itself perturbed as a magnitude). Details and limits: [privacy.md](privacy.md). "
-           "With `--exact` the data owner gets exact figures with n<k and complementary suppression "
-           "(cells hidden until no hidden value can be worked out from the totals of that table).", "",
-           "**Periods.** Years (fiscal-year start from config), quarters or months, clipped to the data "
-           "window; a clipped period is marked `partial period`. Published output uses whole periods "
-           "(or the whole data window); custom ranges are for `--exact`.", ""]
-    out += ["## Dimensions", "", "Each metric accepts the dimensions of its data (listed per metric "
-            "below); these are the sets.", ""]
+    out = [
+        GENERATED.format(src="the metric registry (pipelines/metrics/*.yml)"),
+        "",
+        "# Metric reference",
+        "",
+        "Every metric returns the same long table: `metric, period_start, period_end, period, "
+        "dimensions, group, numerator, denominator, value, ci_low, ci_high, n, suppressed, note`. "
+        "The overall row has `dimensions = ''` and `group = 'All'`; a breakdown by up to three "
+        "dimensions also returns every coarser breakdown (its margins).",
+        "",
+        f"**Protection (every published output).** {wording.summary(k)} The rule each metric's "
+        "value follows is listed per metric (`count`: the protected count; `ratio`: protected "
+        "numerator over protected denominator; `gap`: the gap of protected means; `own`: the "
+        "figure itself perturbed as a magnitude). Details and limits: [privacy.md](privacy.md). "
+        "With `--exact` the data owner gets exact figures with n<k and complementary suppression "
+        "(cells hidden until no hidden value can be worked out from the totals of that table).",
+        "",
+        "**Periods.** Years (fiscal-year start from config), quarters or months, clipped to the data "
+        "window; a clipped period is marked `partial period`. Published output uses whole periods "
+        "(or the whole data window); custom ranges are for `--exact`.",
+        "",
+    ]
+    out += [
+        "## Dimensions",
+        "",
+        "Each metric accepts the dimensions of its data (listed per metric below); these are the sets.",
+        "",
+    ]
     for set_name, dims in dimension_sets().items():
         out += [f"**{set_name}**", "", "| dimension | meaning |", "|---|---|"]
         out += [f"| `{d}` | {_cell(desc)} |" for d, desc in dims.items()]
@@ -530,28 +564,43 @@ def metrics_markdown() -> str:
     for fam, meta in families().items():
         out += [f"## {meta['title']}", "", meta["description"], ""]
         for spec in [s for s in specs.values() if s.family == fam]:
-            out += [f"### `{spec.name}` - {spec.title}", "", spec.definition, "",
-                    f"- **Formula:** {spec.formula}",
-                    f"- **Unit:** {spec.unit}" + ("" if spec.higher_is_better is None else
-                                                 f" ({'higher' if spec.higher_is_better else 'lower'} is better)")]
+            out += [
+                f"### `{spec.name}` - {spec.title}",
+                "",
+                spec.definition,
+                "",
+                f"- **Formula:** {spec.formula}",
+                f"- **Unit:** {spec.unit}"
+                + (
+                    ""
+                    if spec.higher_is_better is None
+                    else f" ({'higher' if spec.higher_is_better else 'lower'} is better)"
+                ),
+            ]
             if spec.numerator:
                 out.append(f"- **Numerator:** {spec.numerator}")
             if spec.denominator:
                 out.append(f"- **Denominator:** {spec.denominator}")
-            out += [f"- **n (hidden below k):** {spec.n}",
-                    f"- **Protected value:** `{value_rule(spec)}`",
-                    f"- **Uncertainty:** {spec.ci_method}",
-                    f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}"]
+            out += [
+                f"- **n (hidden below k):** {spec.n}",
+                f"- **Protected value:** `{value_rule(spec)}`",
+                f"- **Uncertainty:** {spec.ci_method}",
+                f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}",
+            ]
             if spec.notes:
                 out.append(f"- **Notes:** {spec.notes}")
             if spec.display:
-                out.append(f"- **Shown:** {spec.display.page.replace('_', ' ').capitalize()} page, "
-                           f"\"{spec.display.section}\" ({spec.display.chart} chart, from its registry "
-                           "`display:` hint)")
+                out.append(
+                    f"- **Shown:** {spec.display.page.replace('_', ' ').capitalize()} page, "
+                    f'"{spec.display.section}" ({spec.display.chart} chart, from its registry '
+                    "`display:` hint)"
+                )
             if spec.extra.get("needs_individual_rows"):
                 files = ", ".join(f"`{t}`" for t in spec.extra["needs_individual_rows"])
-                out.append(f"- **Needs one row per person:** refused when {files} was read from "
-                           "aggregated rows (`weight` in the mapping, [data_contract.md](data_contract.md)).")
+                out.append(
+                    f"- **Needs one row per person:** refused when {files} was read from "
+                    "aggregated rows (`weight` in the mapping, [data_contract.md](data_contract.md))."
+                )
             for ref in spec.references:
                 out.append(f"- **Reference:** {ref}")
             out.append("")

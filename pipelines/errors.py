@@ -15,13 +15,14 @@ class DataError(EquityError):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 column: str | None = None):
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None, column: str | None = None):
         self.file, self.line, self.column = file, line, column
         self.reason = message
-        where = ", ".join(p for p in (
-            file, f"line {line}" if line is not None else None,
-            f"column '{column}'" if column else None) if p)
+        where = ", ".join(
+            p
+            for p in (file, f"line {line}" if line is not None else None, f"column '{column}'" if column else None)
+            if p
+        )
         super().__init__(f"{where}: {message}" if where else message)
 
 
@@ -32,9 +33,14 @@ class UsageError(EquityError):
 
 
 # import name of an optional package -> (the extra that installs it, what needs it)
-EXTRAS = {"weasyprint": ("pdf", "the PDF snapshot"), "kaleido": ("pdf", "charts in the PDF snapshot"),
-          "pydyf": ("pdf", "the PDF snapshot"), "pyspark": ("spark", "--engine spark"),
-          "sqlglot": ("spark", "--engine spark"), "authlib": ("auth", "dashboard sign-in")}
+EXTRAS = {
+    "weasyprint": ("pdf", "the PDF snapshot"),
+    "kaleido": ("pdf", "charts in the PDF snapshot"),
+    "pydyf": ("pdf", "the PDF snapshot"),
+    "pyspark": ("spark", "--engine spark"),
+    "sqlglot": ("spark", "--engine spark"),
+    "authlib": ("auth", "dashboard sign-in"),
+}
 
 
 class MissingExtra(UsageError):
@@ -50,5 +56,7 @@ def missing_extra(exc: ImportError) -> MissingExtra | None:
     if name.lower() not in EXTRAS:
         return None
     extra, purpose = EXTRAS[name.lower()]
-    return MissingExtra(f"{purpose} needs the optional package {name}, which is not installed; "
-                        f"install it with: pip install 'equity-metrics[{extra}]'")
+    return MissingExtra(
+        f"{purpose} needs the optional package {name}, which is not installed; "
+        f"install it with: pip install 'equity-metrics[{extra}]'"
+    )

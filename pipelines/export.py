@@ -1,4 +1,5 @@
 """Exports of published tables: CSV safe to open in a spreadsheet, JSON, plain tables."""
+
 from __future__ import annotations
 
 import csv
@@ -24,6 +25,7 @@ def safe_frame(df: pd.DataFrame, cell=None) -> pd.DataFrame:
     """Text columns and names passed through `cell` (default: neutralise); numeric columns
     untouched (a negative gap stays a number)."""
     import pandas as pd
+
     cell = cell or neutralise
     out = df.copy()
     for col in out.columns:

@@ -4,6 +4,7 @@ the CLI and the commitment reasons (which must not import the dashboard).
 A table cell follows its column's kind (`column_kind`): one column never mixes 2.539e+05 with
 1,962,228, a share never prints as 0.5578 beside percentages, a p-value below a thousandth
 reads "< 0.001". The PDF tables and the CLI table view both print cells with `print_number`."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ import pandas as pd
 _MONEY = re.compile(r"cost|spend|amount|salary|budget|revenue|\([A-Z]{3}\)")
 _PERCENT = re.compile(r"%|pct|percent")
 _P_VALUE = re.compile(r"(^|[\s_(])p($|[\s_)])|p_value|p_holm")
-_LOG_POINTS = re.compile(r"log|explained|endowments|coefficients|interaction")   # Oaxaca parts, in ln points
+_LOG_POINTS = re.compile(r"log|explained|endowments|coefficients|interaction")  # Oaxaca parts, in ln points
 NOT_DISCLOSED = "Not disclosed"
 # the one word for a figure that is not shown, in every view (dashboard, PDF, CLI): "hidden"; its
 # cell says why ("fewer than 5", or that it protects a smaller group), never another word for
@@ -140,6 +141,7 @@ def hidden_label(note: object, k: int | None) -> str:
     exact output, complementary suppression) says so."""
     from .metrics._suppression import PRIMARY
     from .privacy.protect import PROTECTED_BELOW_K
+
     text = "" if note is None or (isinstance(note, float) and pd.isna(note)) else str(note)
     if PRIMARY in text or PROTECTED_BELOW_K in text:
         return f"fewer than {k if k is not None else 'k'}"

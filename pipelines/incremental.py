@@ -13,6 +13,7 @@ Always read: the HR core (employees, job history: they set the history window) a
 FX rates (every amount is checked against them); parents of a source that is read (its
 orphan check needs them); any source a rebuilt model reads.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,15 @@ def code_hash() -> str:
     """Fingerprint of everything besides data and config that shapes the database."""
     digest = hashlib.sha256(__version__.encode())
     root = Path(str(resources.files("pipelines")))
-    for pattern in ("sql/*/*.sql", "contract.yml", "defaults.yml", "ingest.py", "validate.py", "build.py",
-                    "quality.py"):
+    for pattern in (
+        "sql/*/*.sql",
+        "contract.yml",
+        "defaults.yml",
+        "ingest.py",
+        "validate.py",
+        "build.py",
+        "quality.py",
+    ):
         for path in sorted(root.glob(pattern)):
             digest.update(path.name.encode() + path.read_bytes())
     suites = root.parent / "expectations"
@@ -52,11 +60,12 @@ def code_hash() -> str:
 @dataclass
 class Plan:
     """What this build reuses from the previous database (nothing for a full build)."""
+
     previous: Path | None = None
-    clean: set[str] = field(default_factory=set)        # sources byte-identical to the last build
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)   # their manifest rows
-    params: dict[str, Any] | None = None                # the previous build_params row
-    models: set[str] = field(default_factory=set)       # models the previous build built
+    clean: set[str] = field(default_factory=set)  # sources byte-identical to the last build
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # their manifest rows
+    params: dict[str, Any] | None = None  # the previous build_params row
+    models: set[str] = field(default_factory=set)  # models the previous build built
     why_full: str = ""
 
     @property
@@ -72,11 +81,11 @@ def plan(db_path: Path, config: dict[str, Any], sources: dict[str, SourceFile], 
         return Plan(why_full="no previous database")
     try:
         old = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as exc:   # locked by a writer, or not a database: build everything
+    except duckdb.Error as exc:  # locked by a writer, or not a database: build everything
         return Plan(why_full=f"previous database not readable ({exc})")
     try:
         return _compare(old, db_path, config, sources)
-    except duckdb.Error as exc:   # an older layout without the manifest columns
+    except duckdb.Error as exc:  # an older layout without the manifest columns
         return Plan(why_full=f"previous database has no usable manifest ({exc})")
     finally:
         old.close()
@@ -142,20 +151,32 @@ def models_to_reuse(p: Plan, sources: dict[str, SourceFile], params: dict[str, A
         dirty_sources = {f"src_{n}" for n in changed_sources(p, sources)}
         for m in runnable:
             deps = m.depends_on(known)
-            if (m.name in p.models and not deps & dirty_sources
-                    and all(d in reuse for d in deps if d in models)
-                    and (params_same or "build_params" not in deps)):
+            if (
+                m.name in p.models
+                and not deps & dirty_sources
+                and all(d in reuse for d in deps if d in models)
+                and (params_same or "build_params" not in deps)
+            ):
                 reuse.add(m.name)
-    needed = {d.removeprefix("src_") for m in runnable if m.name not in reuse
-              for d in m.depends_on(known) if d.startswith("src_")}
+    needed = {
+        d.removeprefix("src_")
+        for m in runnable
+        if m.name not in reuse
+        for d in m.depends_on(known)
+        if d.startswith("src_")
+    }
     return reuse, needed
 
 
 def _same_params(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
     if old is None:
         return False
-    norm = lambda d: json.dumps({k: str(v)[:10] if "start" in k or k == "as_of" else str(v)  # noqa: E731
-                                 for k, v in sorted(d.items())})
+    norm = lambda d: json.dumps(
+        {
+            k: str(v)[:10] if "start" in k or k == "as_of" else str(v)  # noqa: E731
+            for k, v in sorted(d.items())
+        }
+    )
     return norm(old) == norm(new)
 
 
@@ -176,7 +197,7 @@ def previous_file_row(p: Plan, sf: SourceFile) -> dict[str, Any]:
     """The manifest row of an unread (unchanged) source; its quarantine rows stay as they are."""
     row = dict(p.files[sf.table.name])
     sf.rows_in = int(row["rows_in"])
-    if row.get("records_loaded") is None or row["records_loaded"] != row["records_loaded"]:   # NaN: older build
+    if row.get("records_loaded") is None or row["records_loaded"] != row["records_loaded"]:  # NaN: older build
         row["records_loaded"] = row["rows_loaded"]
     row["file"] = sf.display
     return row
@@ -201,4 +222,6 @@ def previous_expectations(con, p: Plan, suites: set[str]) -> list[dict[str, Any]
     if not p.active or not suites:
         return []
     marks = ", ".join("?" for _ in suites)
-    return con.execute(f"SELECT * FROM dq_expectations WHERE suite IN ({marks})", sorted(suites)).df().to_dict("records")
+    return (
+        con.execute(f"SELECT * FROM dq_expectations WHERE suite IN ({marks})", sorted(suites)).df().to_dict("records")
+    )

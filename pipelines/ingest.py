@@ -5,6 +5,7 @@ with it (DuckDB's `ignore_errors` would drop bad rows silently). The result of t
 is one `raw_<table>` per present file: the contract's column names, trimmed text, blanks as
 NULL, plus `_line`, the line of the record in the source file (header = line 1).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,7 @@ import duckdb
 from .db import scalar
 from .contract import Column, Table, load_contract, table_for_key
 from .errors import DataError
-from .csv_files import UNNAMED, file_digest, read_header   # re-exported: spark reads them here
+from .csv_files import UNNAMED, file_digest, read_header  # re-exported: spark reads them here
 from .mapping_files import SourcePart, mapping_header, part_for_line, source_parts
 from .mapping_extra import with_extra_columns
 from .mapping_expr import Derived, parse_expr, render_expr
@@ -40,42 +41,46 @@ _UNNAMED_RE = re.compile("^" + UNNAMED.format(r"\d+") + "$")
 @dataclass
 class ColumnSource:
     """Where one contract column comes from: a source column, or a constant."""
-    source: str | None = None          # header name in the file
-    constant: str | None = None        # fixed value for every row
-    values: dict[str, str] = field(default_factory=dict)   # lower-cased source value -> value
+
+    source: str | None = None  # header name in the file
+    constant: str | None = None  # fixed value for every row
+    values: dict[str, str] = field(default_factory=dict)  # lower-cased source value -> value
     date_format: str | None = None
-    part: str | None = None            # "year": take the year of a date
+    part: str | None = None  # "year": take the year of a date
     two_digit_year: str | None = None  # "past": 2-digit years never land in the future
-    generated: bool = False            # an id made from file and line (mapping_rows)
-    expr: Derived | None = None        # a derived column (mapping_expr)
+    generated: bool = False  # an id made from file and line (mapping_rows)
+    expr: Derived | None = None  # a derived column (mapping_expr)
 
 
 @dataclass
 class SourceFile:
     table: Table
-    path: Path | None                  # None when the rows come from an existing table
-    display: str                       # path as users know it (relative to the data folder)
+    path: Path | None  # None when the rows come from an existing table
+    display: str  # path as users know it (relative to the data folder)
     header: list[str]
-    columns: dict[str, ColumnSource]   # contract column -> source (absent optional columns missing)
+    columns: dict[str, ColumnSource]  # contract column -> source (absent optional columns missing)
     sha256: str = ""
     size: int = 0
     rows_in: int = 0
-    relation: str | None = None        # an existing Spark table read instead of a file
-    parts: list[SourcePart] = field(default_factory=list)   # the files stacked (one, usually)
-    duplicates: str = "quarantine"     # exact repeats: quarantine | keep | error (mapping_rows)
-    weight: Weight | None = None       # aggregated rows: the count column (mapping_weight)
-    snapshot: Snapshot | None = None   # one row per person per snapshot date (mapping_snapshot)
-    rows_loaded: int | None = None     # weighted: rows loaded before expansion into records
-    records: int | None = None         # weighted: records after expansion
-    name_columns: list[str] = field(default_factory=list)   # supplier_by_name (mapping_names)
-    parent_by_name: bool = False       # vendor ids of one name are one company (mapping_names)
+    relation: str | None = None  # an existing Spark table read instead of a file
+    parts: list[SourcePart] = field(default_factory=list)  # the files stacked (one, usually)
+    duplicates: str = "quarantine"  # exact repeats: quarantine | keep | error (mapping_rows)
+    weight: Weight | None = None  # aggregated rows: the count column (mapping_weight)
+    snapshot: Snapshot | None = None  # one row per person per snapshot date (mapping_snapshot)
+    rows_loaded: int | None = None  # weighted: rows loaded before expansion into records
+    records: int | None = None  # weighted: records after expansion
+    name_columns: list[str] = field(default_factory=list)  # supplier_by_name (mapping_names)
+    parent_by_name: bool = False  # vendor ids of one name are one company (mapping_names)
 
     @property
     def plain(self) -> bool:
         """One file read as it is: no stacking, renames or columns from the file name."""
-        return len(self.parts) <= 1 and all(
-            not p.from_name and all(k == v for k, v in p.names.items()) for p in self.parts) and \
-            not any(c.generated or c.expr for c in self.columns.values()) and self.snapshot is None
+        return (
+            len(self.parts) <= 1
+            and all(not p.from_name and all(k == v for k, v in p.names.items()) for p in self.parts)
+            and not any(c.generated or c.expr for c in self.columns.values())
+            and self.snapshot is None
+        )
 
     def locate(self, line: int | None) -> tuple[str, int | None]:
         """(file, that file's own line) for a line number of this source."""
@@ -92,8 +97,7 @@ def mapping_for(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
         table = table_for_key(str(key))
         if table is None:
             known = ", ".join(t.key for t in load_contract().values())
-            raise DataError(f"mapping names '{key}', which is not a contract file; known: {known}",
-                            file="equity.yml")
+            raise DataError(f"mapping names '{key}', which is not a contract file; known: {known}", file="equity.yml")
         if not isinstance(spec, dict):
             raise DataError(f"mapping for '{key}' must be a mapping", file="equity.yml")
         out[table.name] = spec
@@ -114,21 +118,32 @@ def source_digest(sf: "SourceFile") -> tuple[str, int]:
 
 # Keys a mapping may use. Anything else is a typo that would otherwise be ignored silently
 # (e.g. `date_fromat`: every date would then be read with the wrong format and quarantined).
-TABLE_KEYS = ("file", "rename", "from_file_name", "date_format", "duplicates", "weight", "columns",
-              "supplier_by_name", "parent_by_name", "extra_columns", "snapshot")
+TABLE_KEYS = (
+    "file",
+    "rename",
+    "from_file_name",
+    "date_format",
+    "duplicates",
+    "weight",
+    "columns",
+    "supplier_by_name",
+    "parent_by_name",
+    "extra_columns",
+    "snapshot",
+)
 COLUMN_KEYS = ("column", "value", "generated", "expr", "values", "date_format", "part", "two_digit_year")
-SOURCE_KINDS = ("column", "value", "generated", "expr")   # exactly one of them per mapped column
+SOURCE_KINDS = ("column", "value", "generated", "expr")  # exactly one of them per mapped column
 
 
 def _check_keys(spec: dict, allowed: tuple[str, ...], what: str) -> None:
     unknown = sorted(str(k) for k in spec if k not in allowed)
     if unknown:
-        raise DataError(f"{what} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}",
-                        file="equity.yml")
+        raise DataError(
+            f"{what} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}", file="equity.yml"
+        )
 
 
-_YAML_BOOL = ("has an unquoted yes/no/true/false/on/off, which YAML reads as true/false; "
-              "quote it (e.g. \"No\")")
+_YAML_BOOL = 'has an unquoted yes/no/true/false/on/off, which YAML reads as true/false; quote it (e.g. "No")'
 
 
 def _yaml_text(value: Any, column: Column, what: str) -> str:
@@ -144,38 +159,47 @@ def _yaml_text(value: Any, column: Column, what: str) -> str:
     return "" if value is None else str(value)
 
 
-def _column_source(table: Table, col: str, spec: Any, header: list[str], display: str,
-                   file_date_format: str | None, label: str | None = None) -> ColumnSource:
+def _column_source(
+    table: Table,
+    col: str,
+    spec: Any,
+    header: list[str],
+    display: str,
+    file_date_format: str | None,
+    label: str | None = None,
+) -> ColumnSource:
     """`label` names a setting that is not a contract column (snapshot.date, read as `col`)."""
     what = f"mapping for '{table.key}.{label or col}'"
     column = table.columns[col]
     if isinstance(spec, str):
         spec = {"column": spec}
     if not isinstance(spec, dict):
-        raise DataError(f"mapping for column '{col}' must be a column name or a mapping",
-                        file="equity.yml")
+        raise DataError(f"mapping for column '{col}' must be a column name or a mapping", file="equity.yml")
     _check_keys(spec, COLUMN_KEYS, what)
     if sum(k in spec for k in SOURCE_KINDS) != 1:
-        raise DataError(f"{what} must give exactly one of {', '.join(SOURCE_KINDS)}",
-                        file="equity.yml")
+        raise DataError(f"{what} must give exactly one of {', '.join(SOURCE_KINDS)}", file="equity.yml")
     if "generated" in spec:
         if spec["generated"] not in GENERATED:
-            raise DataError(f"{what}: generated must be one of {', '.join(GENERATED)} "
-                            f"(got {spec['generated']!r})", file="equity.yml")
+            raise DataError(
+                f"{what}: generated must be one of {', '.join(GENERATED)} (got {spec['generated']!r})",
+                file="equity.yml",
+            )
         if len(spec) > 1:
             raise DataError(f"{what}: a generated id takes no other option", file="equity.yml")
         return ColumnSource(generated=True)
     if "expr" in spec:
         if set(spec) - {"expr", "date_format"}:
-            raise DataError(f"{what}: expr takes only date_format besides (for a date it returns as "
-                            f"text; a DATE result needs none)", file="equity.yml")
+            raise DataError(
+                f"{what}: expr takes only date_format besides (for a date it returns as "
+                f"text; a DATE result needs none)",
+                file="equity.yml",
+            )
         derived = parse_expr(spec["expr"], what, lambda name: _match_header(name, header), header)
         return ColumnSource(expr=derived, date_format=spec.get("date_format"))
     if spec.get("part") not in (None, "year"):
         raise DataError(f"{what}: part must be 'year' (got {spec['part']!r})", file="equity.yml")
     if spec.get("two_digit_year") not in (None, "past"):
-        raise DataError(f"{what}: two_digit_year must be 'past' (got {spec['two_digit_year']!r})",
-                        file="equity.yml")
+        raise DataError(f"{what}: two_digit_year must be 'past' (got {spec['two_digit_year']!r})", file="equity.yml")
     if spec.get("two_digit_year") and spec.get("part") != "year":
         # it is applied only when taking the year of a date (raw_expr); elsewhere it would be
         # ignored without a word
@@ -186,19 +210,27 @@ def _column_source(table: Table, col: str, spec: Any, header: list[str], display
     source = spec.get("column")
     matched = _match_header(str(source), header) if source is not None else None
     if matched is None:
-        raise DataError(f"mapping for '{table.key}.{col}' refers to column '{source}', which is not "
-                        f"in the header (header has: {', '.join(header)})", file=display, line=1)
+        raise DataError(
+            f"mapping for '{table.key}.{col}' refers to column '{source}', which is not "
+            f"in the header (header has: {', '.join(header)})",
+            file=display,
+            line=1,
+        )
     values = {}
     for k, v in (spec.get("values") or {}).items():
-        if isinstance(k, bool):   # the spelling in the data (Yes? on? true?) is lost: ask for quotes
+        if isinstance(k, bool):  # the spelling in the data (Yes? on? true?) is lost: ask for quotes
             raise DataError(f"value map for '{table.key}.{col}' {_YAML_BOOL}", file="equity.yml")
         key = str(k).strip().lower()
         if key in values:
             raise DataError(f"value map for '{table.key}.{col}' lists '{k}' twice", file="equity.yml")
         values[key] = _yaml_text(v, column, f"value map for '{table.key}.{col}'")
-    return ColumnSource(source=matched, values=values,
-                        date_format=spec.get("date_format", file_date_format),
-                        part=spec.get("part"), two_digit_year=spec.get("two_digit_year"))
+    return ColumnSource(
+        source=matched,
+        values=values,
+        date_format=spec.get("date_format", file_date_format),
+        part=spec.get("part"),
+        two_digit_year=spec.get("two_digit_year"),
+    )
 
 
 def _match_header(name: str, header: list[str]) -> str | None:
@@ -212,8 +244,9 @@ def _match_header(name: str, header: list[str]) -> str | None:
     return lowered.get(name.strip().lower())
 
 
-def resolve_sources(data_dir: Path, config: dict[str, Any],
-                    relations: dict[str, tuple[str, list[str]]] | None = None) -> dict[str, SourceFile]:
+def resolve_sources(
+    data_dir: Path, config: dict[str, Any], relations: dict[str, tuple[str, list[str]]] | None = None
+) -> dict[str, SourceFile]:
     """Every contract file present in the folder, with its column mapping resolved.
 
     `relations` ({contract table name: (relation, its columns)}) supplies tables from
@@ -222,7 +255,7 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
     """
     mapping = mapping_for(config)
     relations = relations or {}
-    allowed = allowed_source_dirs(data_dir, config)   # folders outside the data folder opted in
+    allowed = allowed_source_dirs(data_dir, config)  # folders outside the data folder opted in
     found: dict[str, SourceFile] = {}
     missing_required: list[tuple[Table, str]] = []
     for table in load_contract().values():
@@ -230,24 +263,21 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
         _check_keys(spec, TABLE_KEYS, f"mapping for '{table.key}'")
         if table.name in relations:
             relation, header = relations[table.name]
-            found[table.name] = source_from_header(table, spec, header, relation, path=None,
-                                                   relation=relation)
-            found[table.name].weight = weight_spec(spec, table, lambda n, h=header: _match_header(n, h),
-                                                   header, relation)
+            found[table.name] = source_from_header(table, spec, header, relation, path=None, relation=relation)
+            found[table.name].weight = weight_spec(
+                spec, table, lambda n, h=header: _match_header(n, h), header, relation
+            )
             continue
-        display, parts = source_parts(data_dir, spec, table.path, f"mapping for '{table.key}'",
-                                      read_header, allowed)
+        display, parts = source_parts(data_dir, spec, table.path, f"mapping for '{table.key}'", read_header, allowed)
         if not parts:
             missing_required.append((table, display))
             continue
-        found[table.name] = source_from_header(table, spec, mapping_header(parts), display,
-                                               path=parts[0].path)
+        found[table.name] = source_from_header(table, spec, mapping_header(parts), display, path=parts[0].path)
         found[table.name].parts = parts
         found[table.name].duplicates = duplicate_policy(spec, f"mapping for '{table.key}'")
         header = mapping_header(parts)
         _add_snapshot(found[table.name], spec, header)
-        found[table.name].weight = weight_spec(spec, table, lambda n, h=header: _match_header(n, h),
-                                               header, display)
+        found[table.name].weight = weight_spec(spec, table, lambda n, h=header: _match_header(n, h), header, display)
         _check_every_file_has(found[table.name])
     _check_families_complete(data_dir, found, missing_required)
     return found
@@ -256,15 +286,20 @@ def resolve_sources(data_dir: Path, config: dict[str, Any],
 def _add_snapshot(sf: SourceFile, spec: dict[str, Any], header: list[str]) -> None:
     """`snapshot:` (mapping_snapshot). Without a mapped hire_date the rows carry the snapshot
     date there until they are collapsed into people, so the required-date check holds."""
-    sf.snapshot = snapshot_spec(spec, sf.table.name, sf.table.key, lambda s: _column_source(
-        sf.table, "hire_date", s, header, sf.display, spec.get("date_format"), label="snapshot.date"))
+    sf.snapshot = snapshot_spec(
+        spec,
+        sf.table.name,
+        sf.table.key,
+        lambda s: _column_source(
+            sf.table, "hire_date", s, header, sf.display, spec.get("date_format"), label="snapshot.date"
+        ),
+    )
     if sf.snapshot is not None and "hire_date" not in sf.columns:
         sf.columns["hire_date"] = sf.snapshot.date
         sf.snapshot.hire_mapped = False
 
 
-def _check_families_complete(data_dir: Path, found: dict[str, SourceFile],
-                             missing: list[tuple[Table, str]]) -> None:
+def _check_families_complete(data_dir: Path, found: dict[str, SourceFile], missing: list[tuple[Table, str]]) -> None:
     """A family may be absent as a whole (recruiting-only data needs no HR files); a required
     file is required only when another file of its family is supplied. An empty folder stops."""
     families = {sf.table.family for sf in found.values()}
@@ -273,15 +308,19 @@ def _check_families_complete(data_dir: Path, found: dict[str, SourceFile],
             raise DataError(f"required file is missing from {data_dir}", file=display)
     if not found:
         keys = ", ".join(t.path for t in load_contract().values() if t.required)
-        raise DataError(f"no contract file found in {data_dir} (for HR data: {keys}; or map an "
-                        f"export in equity.yml)", file=keys.split(", ")[0])
+        raise DataError(
+            f"no contract file found in {data_dir} (for HR data: {keys}; or map an export in equity.yml)",
+            file=keys.split(", ")[0],
+        )
 
 
 def _check_every_file_has(sf: SourceFile) -> None:
     """Stacked files: each mapped column must be in every file (after renames); a column
     missing from one year's export would otherwise be blank for that year without a word."""
-    needs = [(col, src.expr.columns if src.expr else (src.source,) if src.source is not None else ())
-             for col, src in sf.columns.items()]
+    needs = [
+        (col, src.expr.columns if src.expr else (src.source,) if src.source is not None else ())
+        for col, src in sf.columns.items()
+    ]
     needs += [("supplier_by_name", (name,)) for name in sf.name_columns]
     if sf.weight is not None:
         needs.append(("weight", (sf.weight.column,)))
@@ -291,39 +330,57 @@ def _check_every_file_has(sf: SourceFile) -> None:
     for col, needed in needs:
         for part, name in ((p, n) for p in sf.parts for n in needed):
             if name not in part.names and name not in part.from_name:
-                raise DataError(f"mapping for '{sf.table.key}.{col}' refers to column '{name}', "
-                                f"which this file does not have (header has: {', '.join(part.header)}); "
-                                f"add a rename for this file", file=part.display, line=1)
+                raise DataError(
+                    f"mapping for '{sf.table.key}.{col}' refers to column '{name}', "
+                    f"which this file does not have (header has: {', '.join(part.header)}); "
+                    f"add a rename for this file",
+                    file=part.display,
+                    line=1,
+                )
 
 
-def source_from_header(table: Table, spec: dict[str, Any], header: list[str], display: str,
-                       path: Path | None, relation: str | None = None) -> SourceFile:
+def source_from_header(
+    table: Table, spec: dict[str, Any], header: list[str], display: str, path: Path | None, relation: str | None = None
+) -> SourceFile:
     """A SourceFile: each contract column mapped onto the given header (or a constant), and
     the mapping's extra columns (mapping_extra), which extend the table."""
     table, extra_specs = with_extra_columns(table, spec)
     col_specs = {**(spec.get("columns") or {}), **extra_specs}
     unknown = sorted(set(col_specs) - set(table.columns))
     if unknown:
-        raise DataError(f"mapping for '{table.key}' names unknown column(s) {', '.join(unknown)}; "
-                        f"contract columns: {', '.join(table.columns)}", file="equity.yml")
+        raise DataError(
+            f"mapping for '{table.key}' names unknown column(s) {', '.join(unknown)}; "
+            f"contract columns: {', '.join(table.columns)}",
+            file="equity.yml",
+        )
     names = by_name_columns(table, spec, lambda n: _match_header(n, header), header, display)
     columns: dict[str, ColumnSource] = {"supplier_id": ColumnSource(constant="")} if names else {}
     for col, contract_col in table.columns.items():
         if col in columns:
             continue
         if col in col_specs:
-            columns[col] = _column_source(table, col, col_specs[col], header, display,
-                                          spec.get("date_format"))
+            columns[col] = _column_source(table, col, col_specs[col], header, display, spec.get("date_format"))
             continue
         matched = _match_header(col, header)
         if matched is not None:
             columns[col] = ColumnSource(source=matched, date_format=spec.get("date_format"))
         elif contract_col.required and not (col == "hire_date" and spec.get("snapshot")):
-            raise DataError(f"required column '{col}' is missing (header has: {', '.join(header)})",
-                            file=display, line=1, column=col)
-    return SourceFile(table=table, path=path, display=display, header=header, columns=columns,
-                      relation=relation, name_columns=names,
-                      parent_by_name=parent_by_name(table, spec, f"mapping for '{table.key}'"))
+            raise DataError(
+                f"required column '{col}' is missing (header has: {', '.join(header)})",
+                file=display,
+                line=1,
+                column=col,
+            )
+    return SourceFile(
+        table=table,
+        path=path,
+        display=display,
+        header=header,
+        columns=columns,
+        relation=relation,
+        name_columns=names,
+        parent_by_name=parent_by_name(table, spec, f"mapping for '{table.key}'"),
+    )
 
 
 def raw_expr(src: ColumnSource, part: SourcePart | None = None, line_sql: str = "") -> str:
@@ -343,8 +400,7 @@ def raw_expr(src: ColumnSource, part: SourcePart | None = None, line_sql: str = 
     if src.part == "year":
         parsed = f"try_strptime({col}, {literal(src.date_format or '%Y-%m-%d')})"
         if src.two_digit_year == "past":
-            parsed = (f"CASE WHEN {parsed} > current_date THEN {parsed} - INTERVAL 100 YEAR "
-                      f"ELSE {parsed} END")
+            parsed = f"CASE WHEN {parsed} > current_date THEN {parsed} - INTERVAL 100 YEAR ELSE {parsed} END"
         col = f"coalesce(CAST(year({parsed}) AS VARCHAR), {col})"
     return col
 
@@ -362,8 +418,9 @@ def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
 
     Stacked files are appended in order; each file's lines are shifted by the rows before it
     (SourcePart.base), so `_line` stays unique and SourceFile.locate gives file and line back."""
-    parts = sf.parts or [SourcePart(path=sf.path, display=sf.display, header=sf.header,
-                                    names={h: h for h in sf.header})]
+    parts = sf.parts or [
+        SourcePart(path=sf.path, display=sf.display, header=sf.header, names={h: h for h in sf.header})
+    ]
     base = 0
     for number, part in enumerate(parts):
         part.base = base
@@ -373,7 +430,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
         check_all_records_loaded(con, part.path, part.display, part.header, _reader(part), part.rows)
         base += part.rows + 1
     sf.rows_in = sum(p.rows for p in parts)
-    if not sf.sha256:   # an incremental build has hashed it already
+    if not sf.sha256:  # an incremental build has hashed it already
         sf.sha256, sf.size = source_digest(sf)
     log.info("read %s: %d rows", sf.display, sf.rows_in)
     return sf.rows_in
@@ -382,8 +439,10 @@ def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
 def _reader(part: SourcePart) -> str:
     """DuckDB's read_csv of one file: every column as text, strict CSV."""
     cols = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in part.header) + "}"
-    return (f"read_csv({literal(str(part.path))}, header=true, auto_detect=false, columns={cols}, "
-            "delim=',', quote='\"', escape='\"', strict_mode=true, encoding='utf-8')")
+    return (
+        f"read_csv({literal(str(part.path))}, header=true, auto_detect=false, columns={cols}, "
+        "delim=',', quote='\"', escape='\"', strict_mode=true, encoding='utf-8')"
+    )
 
 
 def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart, create: bool) -> None:
@@ -392,25 +451,37 @@ def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart,
     # file's row order (preserve_insertion_order), so row_number() over the scan is that order.
     line = "(row_number() OVER () + 1)"
     selects = [f"{raw_expr(src, part, line)} AS {ident(col)}" for col, src in sf.columns.items()]
-    if sf.weight is not None:   # the count stays text here; mapping_weight checks and applies it
+    if sf.weight is not None:  # the count stays text here; mapping_weight checks and applies it
         selects.append(f"{raw_expr(ColumnSource(source=sf.weight.column), part)} AS _weight")
-    if sf.snapshot is not None:   # parsed and checked by mapping_snapshot
+    if sf.snapshot is not None:  # parsed and checked by mapping_snapshot
         selects.append(f"{raw_expr(sf.snapshot.date, part, line)} AS {DATE_COLUMN}")
-    selects += [f"{raw_expr(ColumnSource(source=name), part)} AS {NAME_COLUMN.format(i)}"
-                for i, name in enumerate(sf.name_columns)]
-    select = (f"SELECT CAST({line} + {int(part.base)} AS BIGINT) AS _line, "
-              f"{', '.join(selects)} FROM {reader}")
+    selects += [
+        f"{raw_expr(ColumnSource(source=name), part)} AS {NAME_COLUMN.format(i)}"
+        for i, name in enumerate(sf.name_columns)
+    ]
+    select = f"SELECT CAST({line} + {int(part.base)} AS BIGINT) AS _line, {', '.join(selects)} FROM {reader}"
     # TEMP: the text copy is dropped at the end of the build, so writing it to the file is waste
-    sql = (f"CREATE OR REPLACE TEMP TABLE raw_{sf.table.name} AS {select}" if create
-           else f"INSERT INTO raw_{sf.table.name} {select}")
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE raw_{sf.table.name} AS {select}"
+        if create
+        else f"INSERT INTO raw_{sf.table.name} {select}"
+    )
     try:
         con.execute(sql)
     except duckdb.Error as exc:
         text = str(exc)
         match = _LINE_RE.search(text)
         first = text.split("\n")[0].replace("Invalid Input Error: ", "")
-        reason = next((ln.strip() for ln in text.split("\n")[1:]
-                       if ln.strip() and not ln.startswith(("Original Line", "Possible", "*", "  file"))),
-                      "")
-        raise DataError(f"cannot be read as CSV: {reason or first}".rstrip(),
-                        file=part.display, line=int(match.group(1)) if match else None) from None
+        reason = next(
+            (
+                ln.strip()
+                for ln in text.split("\n")[1:]
+                if ln.strip() and not ln.startswith(("Original Line", "Possible", "*", "  file"))
+            ),
+            "",
+        )
+        raise DataError(
+            f"cannot be read as CSV: {reason or first}".rstrip(),
+            file=part.display,
+            line=int(match.group(1)) if match else None,
+        ) from None

@@ -7,6 +7,7 @@ comments have every non-printable character escaped, and the text is read back w
 yaml.safe_load and compared with what was meant before it is written, so no cell can add a
 key, a tag or a line. An existing file is never replaced (opened with mode "x").
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,7 @@ _Dumper.add_representer(str, _text)
 
 def _dump(obj: dict, indent: int, flow: bool | None = False) -> list[str]:
     """Block YAML lines; flow=None writes innermost mappings on one line ({column: x, type: number})."""
-    text = yaml.dump(obj, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10 ** 9,
-                     default_flow_style=flow)
+    text = yaml.dump(obj, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**9, default_flow_style=flow)
     return [" " * indent + line for line in text.splitlines()]
 
 
@@ -54,9 +54,13 @@ def safe_comment(text: str) -> str:
 
 def _comment(text: str, indent: int, prefix: str = "") -> list[str]:
     pad = " " * indent + "# "
-    return textwrap.wrap(prefix + safe_comment(text), width=WIDTH, initial_indent=pad,
-                         subsequent_indent=pad + " " * (len(prefix) - len(prefix.lstrip()) + 2),
-                         break_long_words=True) or [pad.rstrip()]
+    return textwrap.wrap(
+        prefix + safe_comment(text),
+        width=WIDTH,
+        initial_indent=pad,
+        subsequent_indent=pad + " " * (len(prefix) - len(prefix.lstrip()) + 2),
+        break_long_words=True,
+    ) or [pad.rstrip()]
 
 
 @dataclass
@@ -73,15 +77,22 @@ def _file_line(p: FileProfile) -> str:
     return f"{p.rel}: {p.encoding}, {delim}-separated, {rows}, {len(p.header)} columns"
 
 
-def render(plan: Plan, profiles: list[FileProfile], skipped: list[str], folder_name: str,
-           today: dt.date | None = None) -> tuple[str, dict]:
+def render(
+    plan: Plan, profiles: list[FileProfile], skipped: list[str], folder_name: str, today: dt.date | None = None
+) -> tuple[str, dict]:
     """(draft text, the data it must load as)."""
-    lines = _comment(f"Draft equity.yml written by `equity map` on {(today or dt.date.today()).isoformat()} "
-                     f"from the folder {folder_name}.", 0)
-    lines += _comment("A proposal to review, not a decision: each TODO needs a person. File names are "
-                      "relative to the data folder, so keep this file there. Demographic values are mapped "
-                      "only where they spell the same answer (F -> Woman); every other answer is kept as "
-                      "given. Check it with `equity build --data FOLDER`.", 0)
+    lines = _comment(
+        f"Draft equity.yml written by `equity map` on {(today or dt.date.today()).isoformat()} "
+        f"from the folder {folder_name}.",
+        0,
+    )
+    lines += _comment(
+        "A proposal to review, not a decision: each TODO needs a person. File names are "
+        "relative to the data folder, so keep this file there. Demographic values are mapped "
+        "only where they spell the same answer (F -> Woman); every other answer is kept as "
+        "given. Check it with `equity build --data FOLDER`.",
+        0,
+    )
     lines += ["#"] + _comment(f"Files read (at most {SAMPLE_ROWS} rows of each):", 0)
     lines += [line for p in profiles for line in _comment(_file_line(p), 0, "  ")]
     lines += [line for s in skipped for line in _comment(s, 0, "  skipped ")]
@@ -126,16 +137,21 @@ def _table_lines(draft: TableDraft) -> list[str]:
             lines += _dump({choice.column: choice.spec}, 6)
     if draft.extra:
         # commented out: a pay factor is a policy choice (docs/data_contract.md, extra_columns)
-        lines += _comment("numbers no column reads; to control for some in the pay model "
-                          "(pay.legitimate_factors), uncomment them:", 4, "TODO: ")
-        block = _dump({"extra_columns": {name: {"column": header, "type": "number"}
-                                         for name, header in draft.extra.items()}}, 0, flow=None)
+        lines += _comment(
+            "numbers no column reads; to control for some in the pay model (pay.legitimate_factors), uncomment them:",
+            4,
+            "TODO: ",
+        )
+        block = _dump(
+            {"extra_columns": {name: {"column": header, "type": "number"} for name, header in draft.extra.items()}},
+            0,
+            flow=None,
+        )
         lines += ["    # " + line for line in block]
     return lines
 
 
-def draft_config(folder: Path, out: Path | None = None,
-                 progress: Callable[[str], None] | None = None) -> DraftResult:
+def draft_config(folder: Path, out: Path | None = None, progress: Callable[[str], None] | None = None) -> DraftResult:
     """Inspect the CSV files of `folder` and write the draft to `out` (default
     FOLDER/equity.yml). Refuses an existing `out` before reading anything."""
     folder = Path(folder)
@@ -143,8 +159,10 @@ def draft_config(folder: Path, out: Path | None = None,
         raise UsageError(f"{folder} is not a folder")
     out = Path(out) if out is not None else folder / CONFIG_FILE
     if out.exists() or out.is_symlink():
-        raise UsageError(f"{out} already exists; equity map never overwrites a file: review or move "
-                         "it, or write the draft elsewhere with --out")
+        raise UsageError(
+            f"{out} already exists; equity map never overwrites a file: review or move "
+            "it, or write the draft elsewhere with --out"
+        )
     progress = progress or (lambda msg: None)
     files, skipped = csv_files_in(folder)
     if not files:
@@ -160,8 +178,12 @@ def draft_config(folder: Path, out: Path | None = None,
         # cannot happen with the dumper above; if it ever does, nothing half-right is written
         raise DataError("the draft did not read back as written; nothing was written", file=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("x", encoding="utf-8") as fh:      # "x": never replaces a file that appeared meanwhile
+    with out.open("x", encoding="utf-8") as fh:  # "x": never replaces a file that appeared meanwhile
         fh.write(text)
     todo = sum(len(c.todo) for d in plan.tables for c in d.choices) + sum(len(d.todo) for d in plan.tables)
-    return DraftResult(path=out, tables=[d.table.key for d in plan.tables], todo=todo,
-                       unmatched=sum(len(v) for v in plan.unmatched.values()))
+    return DraftResult(
+        path=out,
+        tables=[d.table.key for d in plan.tables],
+        todo=todo,
+        unmatched=sum(len(v) for v in plan.unmatched.values()),
+    )

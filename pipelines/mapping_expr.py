@@ -12,6 +12,7 @@ converted first; a value that does not convert makes the result `#cannot read <c
 <type>: <value>`, which a numeric or date contract column quarantines with that text, so a bad
 cell is reported with its file and line instead of silently becoming blank.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,21 +21,81 @@ from typing import Callable
 from .errors import DataError
 from .sqlsafe import literal
 
-_STRUCTURE = {"Column", "Identifier", "Literal", "Boolean", "Null", "Paren", "Var", "DataType",
-              "Interval", "Cast", "TryCast", "Case", "If", "Add", "Sub", "Mul", "Div", "IntDiv", "Mod",
-              "Neg", "DPipe", "EQ", "NEQ", "GT", "GTE", "LT", "LTE", "And", "Or", "Not", "Is", "In",
-              "Between", "Like", "ILike"}
+_STRUCTURE = {
+    "Column",
+    "Identifier",
+    "Literal",
+    "Boolean",
+    "Null",
+    "Paren",
+    "Var",
+    "DataType",
+    "Interval",
+    "Cast",
+    "TryCast",
+    "Case",
+    "If",
+    "Add",
+    "Sub",
+    "Mul",
+    "Div",
+    "IntDiv",
+    "Mod",
+    "Neg",
+    "DPipe",
+    "EQ",
+    "NEQ",
+    "GT",
+    "GTE",
+    "LT",
+    "LTE",
+    "And",
+    "Or",
+    "Not",
+    "Is",
+    "In",
+    "Between",
+    "Like",
+    "ILike",
+}
 # sqlglot's names for the allowed functions (strptime is StrToTime, strftime TimeToStr, ...)
-_FUNCTIONS = {"Lower", "Upper", "Trim", "Substring", "Left", "Right", "Length", "Concat", "Replace",
-              "RegexpReplace", "Coalesce", "Nullif", "Round", "Abs", "Floor", "Ceil", "Greatest",
-              "Least", "Year", "Month", "Day", "StrToTime", "StrToDate", "TimeToStr", "DateFromParts",
-              "DateDiff", "DateAdd", "DateSub"}
+_FUNCTIONS = {
+    "Lower",
+    "Upper",
+    "Trim",
+    "Substring",
+    "Left",
+    "Right",
+    "Length",
+    "Concat",
+    "Replace",
+    "RegexpReplace",
+    "Coalesce",
+    "Nullif",
+    "Round",
+    "Abs",
+    "Floor",
+    "Ceil",
+    "Greatest",
+    "Least",
+    "Year",
+    "Month",
+    "Day",
+    "StrToTime",
+    "StrToDate",
+    "TimeToStr",
+    "DateFromParts",
+    "DateDiff",
+    "DateAdd",
+    "DateSub",
+}
 _ANONYMOUS = {"to_years", "to_months", "to_days"}
-FUNCTION_NAMES = ("lower, upper, trim, substr, left, right, length, concat, replace, regexp_replace, "
-                  "coalesce, nullif, round, abs, floor, ceil, greatest, least, year, month, day, "
-                  "strptime, strftime, make_date, date_diff, date_add, to_years, to_months, to_days")
-_TYPES = {"DOUBLE", "FLOAT", "DECIMAL", "INT", "BIGINT", "SMALLINT", "TINYINT", "VARCHAR", "TEXT",
-          "DATE", "BOOLEAN"}
+FUNCTION_NAMES = (
+    "lower, upper, trim, substr, left, right, length, concat, replace, regexp_replace, "
+    "coalesce, nullif, round, abs, floor, ceil, greatest, least, year, month, day, "
+    "strptime, strftime, make_date, date_diff, date_add, to_years, to_months, to_days"
+)
+_TYPES = {"DOUBLE", "FLOAT", "DECIMAL", "INT", "BIGINT", "SMALLINT", "TINYINT", "VARCHAR", "TEXT", "DATE", "BOOLEAN"}
 _ARITHMETIC = {"Add", "Sub", "Mul", "Div", "IntDiv", "Mod", "Neg"}
 _COMPARISON = {"EQ", "NEQ", "GT", "GTE", "LT", "LTE", "Between"}
 
@@ -42,9 +103,10 @@ _COMPARISON = {"EQ", "NEQ", "GT", "GTE", "LT", "LTE", "Between"}
 @dataclass
 class Derived:
     """A checked expression and the source columns it reads."""
+
     text: str
-    tree: object                 # sqlglot Expression
-    sources: dict[str, str]      # name as written -> the source column it refers to
+    tree: object  # sqlglot Expression
+    sources: dict[str, str]  # name as written -> the source column it refers to
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -54,6 +116,7 @@ class Derived:
 def _sqlglot():
     import sqlglot
     from sqlglot import exp
+
     return sqlglot, exp
 
 
@@ -81,12 +144,18 @@ def parse_expr(text: object, what: str, match: Callable[[str], str | None], head
             raise DataError(_refused(what, f"the type {node.sql(dialect='duckdb')}"), file="equity.yml")
         if isinstance(node, exp.Column):
             if node.table:
-                raise DataError(f"{what}: expr names {node.sql(dialect='duckdb')}; a column name with a dot "
-                                f"must be double-quoted (\"yrs.since.phd\")", file="equity.yml")
+                raise DataError(
+                    f"{what}: expr names {node.sql(dialect='duckdb')}; a column name with a dot "
+                    f'must be double-quoted ("yrs.since.phd")',
+                    file="equity.yml",
+                )
             source = match(node.name)
             if source is None:
-                raise DataError(f"{what}: expr refers to column '{node.name}', which is not in the header "
-                                f"(header has: {', '.join(header)})", file="equity.yml")
+                raise DataError(
+                    f"{what}: expr refers to column '{node.name}', which is not in the header "
+                    f"(header has: {', '.join(header)})",
+                    file="equity.yml",
+                )
             sources[node.name] = source
     if not sources:
         raise DataError(f"{what}: expr reads no column; use `value` for a constant", file="equity.yml")
@@ -94,8 +163,10 @@ def parse_expr(text: object, what: str, match: Callable[[str], str | None], head
 
 
 def _refused(what: str, thing: str) -> str:
-    return (f"{what}: expr may use only this source's columns, literals, arithmetic, comparisons, "
-            f"CASE and the functions {FUNCTION_NAMES}; {thing} is not allowed")
+    return (
+        f"{what}: expr may use only this source's columns, literals, arithmetic, comparisons, "
+        f"CASE and the functions {FUNCTION_NAMES}; {thing} is not allowed"
+    )
 
 
 def _numeric_context(node) -> str | None:
@@ -107,10 +178,9 @@ def _numeric_context(node) -> str | None:
     kind = type(parent).__name__
     if kind in _ARITHMETIC:
         return "DOUBLE"
-    if kind in _COMPARISON and any(isinstance(a, exp.Literal) and not a.is_string
-                                   for a in parent.iter_expressions()):
+    if kind in _COMPARISON and any(isinstance(a, exp.Literal) and not a.is_string for a in parent.iter_expressions()):
         return "DOUBLE"
-    if isinstance(parent, (exp.Cast, exp.TryCast)):   # the column is what is cast
+    if isinstance(parent, (exp.Cast, exp.TryCast)):  # the column is what is cast
         return parent.to.sql(dialect="duckdb")
     return None
 
@@ -128,12 +198,13 @@ def render_expr(derived: Derived, column_sql: Callable[[str], str]) -> str:
             node.replace(sqlglot.parse_one(text, read="duckdb"))
             continue
         converted = f"TRY_CAST({text} AS {target})"
-        checks.append(f"WHEN {text} IS NOT NULL AND {converted} IS NULL THEN "
-                      f"{literal(f'#cannot read {source} as {target}: ')} || {text}")
+        checks.append(
+            f"WHEN {text} IS NOT NULL AND {converted} IS NULL THEN "
+            f"{literal(f'#cannot read {source} as {target}: ')} || {text}"
+        )
         node.replace(sqlglot.parse_one(converted, read="duckdb"))
-    for cast in list(tree.find_all(exp.Cast)):   # a failed cast is reported, never a build crash
+    for cast in list(tree.find_all(exp.Cast)):  # a failed cast is reported, never a build crash
         cast.replace(exp.TryCast(this=cast.this, to=cast.to))
     # date +/- interval is a TIMESTAMP in DuckDB: a midnight one is written as the date it is
-    body = (f"nullif(trim(regexp_replace(CAST(({tree.sql(dialect='duckdb')}) AS VARCHAR), "
-            f"' 00:00:00$', '')), '')")
+    body = f"nullif(trim(regexp_replace(CAST(({tree.sql(dialect='duckdb')}) AS VARCHAR), ' 00:00:00$', '')), '')"
     return f"(CASE {' '.join(checks)} ELSE {body} END)" if checks else body

@@ -12,6 +12,7 @@ column per extra), which the pay population joins on the period end; a pay-model
 (`pay.legitimate_factors`) may then name them. Names are lower-case words that cannot shadow a
 contract or spells column, so no SQL and no existing column can be reached through them.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,11 +28,22 @@ if TYPE_CHECKING:
 
 EXTRA_TABLE = "job_extra_columns"
 EXTRA_TYPES = {"number": "decimal", "label": "label"}
-HOST = "hr__job_history"      # the only contract file that may carry extra columns
+HOST = "hr__job_history"  # the only contract file that may carry extra columns
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 # names of the pay population and the spells mart an extra column may not take
-_RESERVED = {"valid_from", "valid_to", "period_start", "period_end", "salary", "rate", "annual_pay",
-             "hourly_pay", "has_pay", "bonus", "tenure_years"}
+_RESERVED = {
+    "valid_from",
+    "valid_to",
+    "period_start",
+    "period_end",
+    "salary",
+    "rate",
+    "annual_pay",
+    "hourly_pay",
+    "has_pay",
+    "bonus",
+    "tenure_years",
+}
 
 
 def reserved_names() -> set[str]:
@@ -48,31 +60,40 @@ def with_extra_columns(table: Table, spec: dict[str, Any]) -> tuple[Table, dict[
         return table, {}
     what = f"mapping for '{table.key}'"
     if table.name != HOST:
-        raise DataError(f"{what}: extra_columns is supported on {load_contract()[HOST].key} only "
-                        f"(the pay models read job attributes at each period end)", file="equity.yml")
+        raise DataError(
+            f"{what}: extra_columns is supported on {load_contract()[HOST].key} only "
+            f"(the pay models read job attributes at each period end)",
+            file="equity.yml",
+        )
     if not isinstance(raw, dict) or not raw:
-        raise DataError(f"{what}: extra_columns must map new column names to a source column or "
-                        f"{{column|expr|value: ..., type: number|label}}", file="equity.yml")
+        raise DataError(
+            f"{what}: extra_columns must map new column names to a source column or "
+            f"{{column|expr|value: ..., type: number|label}}",
+            file="equity.yml",
+        )
     columns, specs = dict(table.columns), {}
     reserved = reserved_names()
     for name, col_spec in raw.items():
         name = str(name)
         key = f"{what}: extra_columns.{name}"
         if not _NAME.match(name):
-            raise DataError(f"{key}: a name must be lower-case letters, digits and _ (starting with a "
-                            f"letter), e.g. yrs_since_phd", file="equity.yml")
+            raise DataError(
+                f"{key}: a name must be lower-case letters, digits and _ (starting with a letter), e.g. yrs_since_phd",
+                file="equity.yml",
+            )
         if name in reserved:
-            raise DataError(f"{key}: '{name}' is already a column of the HR contract or the pay "
-                            f"population; map it under columns, or choose another name", file="equity.yml")
+            raise DataError(
+                f"{key}: '{name}' is already a column of the HR contract or the pay "
+                f"population; map it under columns, or choose another name",
+                file="equity.yml",
+            )
         kind = "label"
         if isinstance(col_spec, dict):
             col_spec = dict(col_spec)
             kind = str(col_spec.pop("type", "label"))
         if kind not in EXTRA_TYPES:
-            raise DataError(f"{key}: type must be one of {', '.join(EXTRA_TYPES)} (got {kind!r})",
-                            file="equity.yml")
-        columns[name] = Column(name=name, type=EXTRA_TYPES[kind],
-                               description=f"extra column from equity.yml ({kind})")
+            raise DataError(f"{key}: type must be one of {', '.join(EXTRA_TYPES)} (got {kind!r})", file="equity.yml")
+        columns[name] = Column(name=name, type=EXTRA_TYPES[kind], description=f"extra column from equity.yml ({kind})")
         specs[name] = col_spec
     return replace(table, columns=columns), specs
 
@@ -98,4 +119,5 @@ def write_extra_columns(con, sources: dict[str, "SourceFile"], read: set[str]) -
     con.execute(
         f"CREATE OR REPLACE TABLE {EXTRA_TABLE} AS SELECT employee_id, effective_date AS valid_from, "
         f"coalesce(lead(effective_date) OVER (PARTITION BY employee_id ORDER BY effective_date) - 1, "
-        f"DATE '9999-12-31') AS valid_to, {cols} FROM src_{HOST}")
+        f"DATE '9999-12-31') AS valid_to, {cols} FROM src_{HOST}"
+    )

@@ -6,6 +6,7 @@ file's columns are renamed (`rename`, for every file, or per file in the list) t
 the mapping uses, and `from_file_name` turns part of the file name (the year) into a column.
 Every file must stay inside the data folder: the path a user writes is hostile text.
 """
+
 from __future__ import annotations
 
 import glob as globlib
@@ -23,10 +24,11 @@ FILE_KEYS = ("file", "rename")
 @dataclass
 class SourcePart:
     """One file of a source: its header and the names the mapping sees for it."""
+
     path: Path
-    display: str                                        # relative to the data folder
-    header: list[str]                                   # as in the file (blanks have placeholders)
-    names: dict[str, str] = field(default_factory=dict)      # mapping name -> header name
+    display: str  # relative to the data folder
+    header: list[str]  # as in the file (blanks have placeholders)
+    names: dict[str, str] = field(default_factory=dict)  # mapping name -> header name
     from_name: dict[str, str] = field(default_factory=dict)  # column -> value from the file name
     rows: int = 0
     # added to the file's own line numbers so that lines stay unique across stacked files:
@@ -55,14 +57,15 @@ def _entries(spec: dict[str, Any], default: str, what: str) -> list[tuple[str, d
         if isinstance(item, dict):
             unknown = sorted(str(k) for k in item if k not in FILE_KEYS)
             if unknown or "file" not in item:
-                raise DataError(f"{what}: a file entry needs `file` and may have `rename` "
-                                f"(got {', '.join(map(str, item))})", file="equity.yml")
+                raise DataError(
+                    f"{what}: a file entry needs `file` and may have `rename` (got {', '.join(map(str, item))})",
+                    file="equity.yml",
+                )
             out.append((str(item["file"]), _renames(item.get("rename"), what)))
         elif isinstance(item, str):
             out.append((item, {}))
         else:
-            raise DataError(f"{what}: file must be a file name, a wildcard or a list of them",
-                            file="equity.yml")
+            raise DataError(f"{what}: file must be a file name, a wildcard or a list of them", file="equity.yml")
     return out
 
 
@@ -84,8 +87,9 @@ def _from_file_name(spec: Any, what: str) -> dict[str, re.Pattern]:
         try:
             out[str(name)] = re.compile(str(pattern))
         except re.error as exc:
-            raise DataError(f"{what}: from_file_name.{name} is not a valid pattern ({exc})",
-                            file="equity.yml") from None
+            raise DataError(
+                f"{what}: from_file_name.{name} is not a valid pattern ({exc})", file="equity.yml"
+            ) from None
     return out
 
 
@@ -93,8 +97,9 @@ def _is_pattern(text: str) -> bool:
     return any(ch in text for ch in "*?[")
 
 
-def source_parts(data_dir: Path, spec: dict[str, Any], default: str, what: str,
-                 read_header, allowed_dirs=()) -> tuple[str, list[SourcePart]]:
+def source_parts(
+    data_dir: Path, spec: dict[str, Any], default: str, what: str, read_header, allowed_dirs=()
+) -> tuple[str, list[SourcePart]]:
     """(display name, files) for one mapping source; no files when none exists.
 
     `read_header(path, display)` reads a header. Files are stacked in the order written, a
@@ -105,7 +110,7 @@ def source_parts(data_dir: Path, spec: dict[str, Any], default: str, what: str,
     parts: list[SourcePart] = []
     seen: set[Path] = set()
     for text, renames in entries:
-        resolve_in_data_folder(data_dir, text.split("*")[0] or ".", allowed_dirs)   # refuse ../ before globbing
+        resolve_in_data_folder(data_dir, text.split("*")[0] or ".", allowed_dirs)  # refuse ../ before globbing
         if _is_pattern(text):
             matches = sorted(globlib.glob(text, root_dir=data_dir))
         else:
@@ -120,29 +125,31 @@ def source_parts(data_dir: Path, spec: dict[str, Any], default: str, what: str,
     return display, parts
 
 
-def _part(path: Path, rel: str, read_header, renames: dict[str, str],
-          patterns: dict[str, re.Pattern], what: str) -> SourcePart:
+def _part(
+    path: Path, rel: str, read_header, renames: dict[str, str], patterns: dict[str, re.Pattern], what: str
+) -> SourcePart:
     header = read_header(path, rel)
     lowered = {h.lower(): h for h in header}
     names = {h: h for h in header}
     for old, new in renames.items():
         actual = old if old in names else lowered.get(old.lower())
-        if actual is not None:     # a rename applies to the files that have the old name
+        if actual is not None:  # a rename applies to the files that have the old name
             del names[actual]
             if new in names:
-                raise DataError(f"rename of '{old}' to '{new}': the file already has '{new}'",
-                                file=rel, line=1, column=old)
+                raise DataError(
+                    f"rename of '{old}' to '{new}': the file already has '{new}'", file=rel, line=1, column=old
+                )
             names[new] = actual
     from_name = {}
     for column, pattern in patterns.items():
         match = pattern.search(Path(rel).name)
         if match is None:
-            raise DataError(f"from_file_name.{column}: the pattern {pattern.pattern!r} does not match "
-                            f"the file name", file=rel)
+            raise DataError(
+                f"from_file_name.{column}: the pattern {pattern.pattern!r} does not match the file name", file=rel
+            )
         from_name[column] = match.group(1) if pattern.groups else match.group(0)
         if column in names:
-            raise DataError(f"from_file_name.{column}: the file already has a column '{column}'",
-                            file=rel, line=1)
+            raise DataError(f"from_file_name.{column}: the file already has a column '{column}'", file=rel, line=1)
     return SourcePart(path=path, display=rel, header=header, names=names, from_name=from_name)
 
 

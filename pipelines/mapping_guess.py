@@ -7,6 +7,7 @@ a person (ColumnChoice.todo). Demographic answers stay data: only spellings of t
 are mapped (F -> Woman); "Prefer not to say", "Not disclosed", non-binary and any other answer
 are kept as given.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from .contract import Column, Table
 from .mapping_inspect import ColumnProfile
 
-STRONG, WEAK, LISTED = 0.75, 0.5, 0.3     # choose / choose with a TODO / only list
+STRONG, WEAK, LISTED = 0.75, 0.5, 0.3  # choose / choose with a TODO / only list
 
 # normalised header names (lower case, letters and digits only) that mean a contract column;
 # WEAK_NAMES are plausible but need a person's look (a monthly amount, a hire date used as the
@@ -67,48 +68,95 @@ NAMES = {
     "business_unit": "businessunit",
 }
 WEAK_NAMES = {
-    "employee_id": "rownames id", "application_id": "rownames id", "effective_date": "dateofhire hiredate startdate",
-    "department": "division discipline departmentcode", "job_family": "position jobtitle title role",
-    "location": "state city", "annual_base_salary": "monthlyincome income pay",
-    "supplier_id": "certificationnumber companyid", "supplier_name": "name",
-    "transaction_id": "idnumber", "business_unit": "departmentname department",
+    "employee_id": "rownames id",
+    "application_id": "rownames id",
+    "effective_date": "dateofhire hiredate startdate",
+    "department": "division discipline departmentcode",
+    "job_family": "position jobtitle title role",
+    "location": "state city",
+    "annual_base_salary": "monthlyincome income pay",
+    "supplier_id": "certificationnumber companyid",
+    "supplier_name": "name",
+    "transaction_id": "idnumber",
+    "business_unit": "departmentname department",
 }
 # hints for a required column nothing matched: header words that suggest a derivation
 _SERVICE_YEARS = "yearsatcompany yrsservice yearsservice yearsofservice tenure tenureyears"
 _YEARS_BEFORE = '{expr: "DATE \'YYYY-MM-DD\' - to_years(CAST(\\"{col}\\" AS INTEGER))"}'
 HINTS = {
     "hire_date": (_SERVICE_YEARS, "hire_date: " + _YEARS_BEFORE + " (hired that many years before the snapshot date)"),
-    "effective_date": (_SERVICE_YEARS, "effective_date: " + _YEARS_BEFORE
-                       + " (the one job record starts on the hire date derived the same way)"),
-    "termination_date": ("attrition terminated termd left exited", 'termination_date: {expr: "CASE WHEN '
-                         '\\"{col}\\" = \'Yes\' THEN DATE \'YYYY-MM-DD\' END"} (an exit flag: left by the snapshot date)'),
+    "effective_date": (
+        _SERVICE_YEARS,
+        "effective_date: " + _YEARS_BEFORE + " (the one job record starts on the hire date derived the same way)",
+    ),
+    "termination_date": (
+        "attrition terminated termd left exited",
+        'termination_date: {expr: "CASE WHEN '
+        "\\\"{col}\\\" = 'Yes' THEN DATE 'YYYY-MM-DD' END\"} (an exit flag: left by the snapshot date)",
+    ),
 }
 WOMAN, MAN, NON_BINARY = "Woman", "Man", "Non-binary"
 VALUE_LABELS = {
-    "gender": {"f": WOMAN, "female": WOMAN, "w": WOMAN, "woman": WOMAN, "women": WOMAN, "m": MAN,
-               "male": MAN, "man": MAN, "men": MAN, "nonbinary": NON_BINARY, "nb": NON_BINARY},
+    "gender": {
+        "f": WOMAN,
+        "female": WOMAN,
+        "w": WOMAN,
+        "woman": WOMAN,
+        "women": WOMAN,
+        "m": MAN,
+        "male": MAN,
+        "man": MAN,
+        "men": MAN,
+        "nonbinary": NON_BINARY,
+        "nb": NON_BINARY,
+    },
     "race_ethnicity": {
-        "white": "White", "caucasian": "White", "black": "Black or African American",
-        "africanamerican": "Black or African American", "blackorafricanamerican": "Black or African American",
-        "asian": "Asian", "hispanic": "Hispanic or Latino", "latino": "Hispanic or Latino",
-        "hispanicorlatino": "Hispanic or Latino", "hispaniclatino": "Hispanic or Latino",
+        "white": "White",
+        "caucasian": "White",
+        "black": "Black or African American",
+        "africanamerican": "Black or African American",
+        "blackorafricanamerican": "Black or African American",
+        "asian": "Asian",
+        "hispanic": "Hispanic or Latino",
+        "latino": "Hispanic or Latino",
+        "hispanicorlatino": "Hispanic or Latino",
+        "hispaniclatino": "Hispanic or Latino",
         "americanindianoralaskanative": "American Indian or Alaska Native",
         "nativeamerican": "American Indian or Alaska Native",
         "nativehawaiianorotherpacificislander": "Native Hawaiian or Other Pacific Islander",
-        "twoormoreraces": "Two or more races", "multiracial": "Two or more races"},
+        "twoormoreraces": "Two or more races",
+        "multiracial": "Two or more races",
+    },
 }
 YES_NO = {"y": "Yes", "yes": "Yes", "true": "Yes", "n": "No", "no": "No", "false": "No"}
 TRUTHY = {"1", "yes", "y", "true", "t"}
 # enum values by keyword (checked in order: "involuntary" contains "voluntary")
 ENUM_WORDS = {
-    "status": [("withdr", "withdrawn"), ("reject", "rejected"), ("declin", "rejected"), ("notselected", "rejected"),
-               ("hire", "hired"), ("admit", "hired"), ("accept", "hired"), ("callback", "hired"),
-               ("progress", "in_progress"), ("pending", "in_progress"), ("open", "in_progress")],
-    "termination_type": [("involunt", "involuntary"), ("cause", "involuntary"), ("dismiss", "involuntary"),
-                         ("layoff", "involuntary"), ("volunt", "voluntary"), ("resign", "voluntary"),
-                         ("active", ""), ("stillemployed", "")],
+    "status": [
+        ("withdr", "withdrawn"),
+        ("reject", "rejected"),
+        ("declin", "rejected"),
+        ("notselected", "rejected"),
+        ("hire", "hired"),
+        ("admit", "hired"),
+        ("accept", "hired"),
+        ("callback", "hired"),
+        ("progress", "in_progress"),
+        ("pending", "in_progress"),
+        ("open", "in_progress"),
+    ],
+    "termination_type": [
+        ("involunt", "involuntary"),
+        ("cause", "involuntary"),
+        ("dismiss", "involuntary"),
+        ("layoff", "involuntary"),
+        ("volunt", "voluntary"),
+        ("resign", "voluntary"),
+        ("active", ""),
+        ("stillemployed", ""),
+    ],
 }
-MAX_MAPPED = 50        # a column with more distinct values gets no value map
+MAX_MAPPED = 50  # a column with more distinct values gets no value map
 
 
 def norm(name: str) -> str:
@@ -177,7 +225,7 @@ def candidates(columns: dict[str, ColumnProfile], column: Column) -> list[tuple[
     for name, profile in columns.items():
         score = name_score(name, column.name) * shape_fit(profile, column)
         if column.name in VALUE_LABELS and _known_share(profile, VALUE_LABELS[column.name]) >= 0.8:
-            score = max(score, 0.7)     # the answers themselves say what the column is
+            score = max(score, 0.7)  # the answers themselves say what the column is
         if score >= LISTED:
             out.append((round(score, 2), name))
     return sorted(out, key=lambda c: -c[0])
@@ -186,11 +234,12 @@ def candidates(columns: dict[str, ColumnProfile], column: Column) -> list[tuple[
 @dataclass
 class ColumnChoice:
     """What the draft says for one contract column."""
+
     column: str
-    spec: object = None            # the mapping value; None = left for a person (commented)
+    spec: object = None  # the mapping value; None = left for a person (commented)
     todo: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    source: str | None = None      # the source column read, when one is
+    source: str | None = None  # the source column read, when one is
 
 
 def date_choice(profile: ColumnProfile) -> tuple[str | None, list[str]]:
@@ -213,7 +262,7 @@ def value_map(column: Column, profile: ColumnProfile) -> tuple[dict[str, str], l
     labels = VALUE_LABELS.get(column.name, YES_NO if column.name in ("disability", "veteran", "lgbtq") else None)
     for value in values:
         if value.lower() in {k.lower() for k in out}:
-            continue           # the build matches values case-insensitively: one entry each
+            continue  # the build matches values case-insensitively: one entry each
         target = None
         if labels is not None:
             target = labels.get(norm(value), labels.get(value.lower()))
@@ -230,8 +279,11 @@ def value_map(column: Column, profile: ColumnProfile) -> tuple[dict[str, str], l
         if target is not None:
             out[value] = target
     notes = [f"kept as given: {', '.join(kept)}"] if kept and labels is not None else []
-    todo = [f"values with no {column.name} meaning yet (map them, or rows are quarantined): "
-            f"{', '.join(unknown)}"] if unknown else []
+    todo = (
+        [f"values with no {column.name} meaning yet (map them, or rows are quarantined): {', '.join(unknown)}"]
+        if unknown
+        else []
+    )
     if column.type == "enum" and out and any(v == "" for v in out.values()):
         notes.append('"" = blank (no value for these rows)')
     return out, notes, todo
@@ -267,8 +319,10 @@ def table_matches(table: Table, columns: dict[str, ColumnProfile]) -> dict[str, 
 
 def assign(table: Table, matches: dict[str, list[tuple[float, str]]]) -> dict[str, tuple[float, str]]:
     """One source column per contract column (best scores first, each read once per table)."""
-    pairs = sorted(((s, c, h) for c, cands in matches.items() for s, h in cands),
-                   key=lambda p: (-p[0], list(table.columns).index(p[1])))
+    pairs = sorted(
+        ((s, c, h) for c, cands in matches.items() for s, h in cands),
+        key=lambda p: (-p[0], list(table.columns).index(p[1])),
+    )
     chosen: dict[str, tuple[float, str]] = {}
     used: set[str] = set()
     for score, col, header in pairs:

@@ -7,6 +7,7 @@ huge or malformed export costs a bounded time. Cells are cut to MAX_CELL charact
 most MAX_DISTINCT distinct values are counted per column: the inspection is a guess for a
 person to review, never a load.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -26,16 +27,31 @@ from .paths import resolve_source_path
 SAMPLE_ROWS = 5000
 SAMPLE_BYTES = 8 << 20
 MAX_CELL = 200
-MAX_DISTINCT = SAMPLE_ROWS     # so that a sampled id column can be seen to be unique
+MAX_DISTINCT = SAMPLE_ROWS  # so that a sampled id column can be seen to be unique
 MAX_FILES = 200
 DELIMITERS = (",", ";", "\t", "|")
 # strptime codes DuckDB and Python read alike (checked against both); the first that reads
 # every sampled value is proposed, so the more usual of two readings comes first
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y", "%d/%m/%y", "%Y/%m/%d",
-                "%d.%m.%Y", "%d-%m-%Y", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y",
-                "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
-                "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %H:%M")
-_DATE_CHECKED = 200          # distinct values tried against each format
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%d/%m/%Y %H:%M",
+)
+_DATE_CHECKED = 200  # distinct values tried against each format
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 BOOLEAN_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "1", "0"}
@@ -44,11 +60,12 @@ BOOLEAN_WORDS = {"true", "false", "yes", "no", "y", "n", "t", "f", "1", "0"}
 @dataclass
 class ColumnProfile:
     """The sampled values of one column."""
+
     name: str
     filled: int = 0
     blank: int = 0
-    values: Counter = field(default_factory=Counter)   # value -> count (up to MAX_DISTINCT values)
-    overflow: bool = False                             # more distinct values than were counted
+    values: Counter = field(default_factory=Counter)  # value -> count (up to MAX_DISTINCT values)
+    overflow: bool = False  # more distinct values than were counted
     numbers: int = 0
     integers: int = 0
     low: float | None = None
@@ -126,20 +143,23 @@ class ColumnProfile:
     def same_dates(self, a: str, b: str) -> bool:
         """Whether two formats read every sampled value as the same date (7/7/2020 under
         %m/%d and %d/%m): then the choice does not matter."""
-        return all(dt.datetime.strptime(v, a).date() == dt.datetime.strptime(v, b).date()
-                   for v in list(self.values)[:_DATE_CHECKED])
+        return all(
+            dt.datetime.strptime(v, a).date() == dt.datetime.strptime(v, b).date()
+            for v in list(self.values)[:_DATE_CHECKED]
+        )
 
 
 @dataclass
 class FileProfile:
     """One CSV file as sampled."""
-    rel: str                   # relative to the data folder, with / separators
-    encoding: str              # utf-8, utf-8 with BOM, utf-16 ..., or a guess when not UTF-8
+
+    rel: str  # relative to the data folder, with / separators
+    encoding: str  # utf-8, utf-8 with BOM, utf-16 ..., or a guess when not UTF-8
     delimiter: str
     header: list[str]
     columns: dict[str, ColumnProfile]
-    rows: int                  # data rows read
-    complete: bool             # the sample reached the end of the file
+    rows: int  # data rows read
+    complete: bool  # the sample reached the end of the file
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -179,7 +199,7 @@ def csv_files_in(folder: Path) -> tuple[list[str], list[str]]:
 def _decode(raw: bytes, complete: bool) -> tuple[str, str, list[str]]:
     """(text, encoding label, problems) for the sampled bytes."""
     if raw.startswith(codecs.BOM_UTF8):
-        encoding, label, raw = "utf-8", "utf-8 with BOM", raw[len(codecs.BOM_UTF8):]
+        encoding, label, raw = "utf-8", "utf-8 with BOM", raw[len(codecs.BOM_UTF8) :]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = raw.decode("utf-16", errors="replace")
         return text, "utf-16", ["is UTF-16: the build reads UTF-8 only; save it as UTF-8 CSV"]
@@ -189,8 +209,11 @@ def _decode(raw: bytes, complete: bool) -> tuple[str, str, list[str]]:
         return codecs.getincrementaldecoder(encoding)().decode(raw, final=complete), label, []
     except UnicodeDecodeError:
         # cp1252 is what spreadsheet exports usually are when they are not UTF-8
-        return (raw.decode("cp1252", errors="replace"), "not UTF-8 (cp1252?)",
-                ["is not UTF-8 text: the build reads UTF-8 only; save it as UTF-8 CSV"])
+        return (
+            raw.decode("cp1252", errors="replace"),
+            "not UTF-8 (cp1252?)",
+            ["is not UTF-8 text: the build reads UTF-8 only; save it as UTF-8 CSV"],
+        )
 
 
 def _delimiter(text: str) -> str:
@@ -205,7 +228,7 @@ def _delimiter(text: str) -> str:
         if len(rows) < 1 or len(rows[0]) < 2:
             continue
         if len(rows) > 1:
-            rows = rows[:-1]   # the last line of the cut may be partial
+            rows = rows[:-1]  # the last line of the cut may be partial
         same = sum(len(r) == len(rows[0]) for r in rows) / len(rows)
         score = (same, len(rows[0]))
         if score > best_score:
@@ -239,13 +262,15 @@ def profile_file(folder: Path, rel: str) -> FileProfile:
         problems.append(f"cannot be read as CSV after data row {rows} ({exc}); only the rows before were sampled")
         complete, stopped = False, True
     if cut and not stopped and records:
-        records.pop()      # the byte cut may have split the last record
+        records.pop()  # the byte cut may have split the last record
         rows -= 1
     header = unnamed_placeholders(header)
     lowered = Counter(h.lower() for h in header)
     if any(n > 1 for n in lowered.values()):
-        problems.append("the header repeats a column name (the build stops on it): "
-                        + ", ".join(sorted(h for h, n in lowered.items() if n > 1)))
+        problems.append(
+            "the header repeats a column name (the build stops on it): "
+            + ", ".join(sorted(h for h, n in lowered.items() if n > 1))
+        )
     columns = {h: ColumnProfile(h) for h in header}
     for record in records:
         if record == []:
@@ -258,5 +283,13 @@ def profile_file(folder: Path, rel: str) -> FileProfile:
         problems.append(f"{ragged} sampled row(s) have a different number of fields than the header")
     if not header or not any(not h.startswith("_unnamed") for h in header):
         problems.append("has no header row")
-    return FileProfile(rel=rel, encoding=encoding, delimiter=delimiter, header=header,
-                       columns=columns, rows=rows, complete=complete, problems=problems)
+    return FileProfile(
+        rel=rel,
+        encoding=encoding,
+        delimiter=delimiter,
+        header=header,
+        columns=columns,
+        rows=rows,
+        complete=complete,
+        problems=problems,
+    )

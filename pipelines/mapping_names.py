@@ -21,6 +21,7 @@ none, so every disclosure count (companies = ultimate parents) counts the compan
 Every outcome is kept in `supplier_name_matches` (source, line, name, normalised name, outcome,
 supplier ids), summarised on the quality report.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,9 +40,31 @@ if TYPE_CHECKING:
 SUPPLIERS, CERTIFICATIONS = "procurement__suppliers", "procurement__certifications"
 REPORT = "supplier_name_matches"
 # legal forms dropped from the end of a name (repeatedly: "Acme Holdings Co Ltd" -> "acme holdings")
-LEGAL_SUFFIXES = frozenset({
-    "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company", "lp", "llp",
-    "pllc", "plc", "pc", "pa", "gmbh", "sa", "bv", "nv", "ag", "pty"})
+LEGAL_SUFFIXES = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "llc",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "lp",
+        "llp",
+        "pllc",
+        "plc",
+        "pc",
+        "pa",
+        "gmbh",
+        "sa",
+        "bv",
+        "nv",
+        "ag",
+        "pty",
+    }
+)
 UNMATCHED = "no supplier in procurement/suppliers has this name (after normalising)"
 AMBIGUOUS = "names match more than one supplier name: {}"
 NAME_COLUMN = "_name_{}"
@@ -58,7 +81,7 @@ def normalised_name(name: Any) -> str:
         return ""
     text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
     text = text.replace("&", " and ").replace("+", " and ")
-    text = re.sub(r"[.'`]", "", text)               # L.L.C. -> llc, O'Brien -> obrien
+    text = re.sub(r"[.'`]", "", text)  # L.L.C. -> llc, O'Brien -> obrien
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
@@ -67,8 +90,9 @@ def normalised_name(name: Any) -> str:
     return " ".join(words)
 
 
-def by_name_columns(table, spec: dict[str, Any], match: Callable[[str], str | None], header: list[str],
-                    display: str) -> list[str]:
+def by_name_columns(
+    table, spec: dict[str, Any], match: Callable[[str], str | None], header: list[str], display: str
+) -> list[str]:
     """The header columns `supplier_by_name` names on a certifications mapping ([] when unused).
     It replaces `supplier_id`, so mapping both is an error, as is a column not in the header."""
     what = f"mapping for '{table.key}'"
@@ -79,17 +103,22 @@ def by_name_columns(table, spec: dict[str, Any], match: Callable[[str], str | No
         raise DataError(f"{what}: supplier_by_name is for procurement/certifications only", file="equity.yml")
     names = [names] if isinstance(names, str) else names
     if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-        raise DataError(f"{what}: supplier_by_name must be a column name or a list of column names",
-                        file="equity.yml")
+        raise DataError(f"{what}: supplier_by_name must be a column name or a list of column names", file="equity.yml")
     if "supplier_id" in (spec.get("columns") or {}):
-        raise DataError(f"{what}: supplier_by_name gives supplier_id from the matched suppliers; "
-                        f"remove columns.supplier_id", file="equity.yml")
+        raise DataError(
+            f"{what}: supplier_by_name gives supplier_id from the matched suppliers; remove columns.supplier_id",
+            file="equity.yml",
+        )
     matched = []
     for name in names:
         column = match(name)
         if column is None:
-            raise DataError(f"{what}: supplier_by_name refers to column '{name}', which is not in the header "
-                            f"(header has: {', '.join(header)})", file=display, line=1)
+            raise DataError(
+                f"{what}: supplier_by_name refers to column '{name}', which is not in the header "
+                f"(header has: {', '.join(header)})",
+                file=display,
+                line=1,
+            )
         matched.append(column)
     return matched
 
@@ -107,8 +136,7 @@ def uses_names(config: dict[str, Any]) -> bool:
     """True when a mapping matches by name: such a build reads every procurement source again
     (the match depends on the supplier master as well as the list)."""
     mapping = config.get("mapping") or {}
-    return any(isinstance(s, dict) and (s.get("supplier_by_name") or s.get("parent_by_name"))
-               for s in mapping.values())
+    return any(isinstance(s, dict) and (s.get("supplier_by_name") or s.get("parent_by_name")) for s in mapping.values())
 
 
 def _supplier_names(con) -> pd.DataFrame:
@@ -118,14 +146,17 @@ def _supplier_names(con) -> pd.DataFrame:
 
 
 def _ensure_report(con) -> None:
-    con.execute(f"CREATE TABLE IF NOT EXISTS {REPORT} (file VARCHAR, line BIGINT, name VARCHAR, "
-                f"normalised VARCHAR, outcome VARCHAR, supplier_ids VARCHAR)")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {REPORT} (file VARCHAR, line BIGINT, name VARCHAR, "
+        f"normalised VARCHAR, outcome VARCHAR, supplier_ids VARCHAR)"
+    )
 
 
 def _append_report(con, rows: list[dict[str, Any]]) -> None:
     if rows:
-        con.register("_name_rows", pd.DataFrame(rows, columns=["file", "line", "name", "normalised", "outcome",
-                                                               "supplier_ids"]))
+        con.register(
+            "_name_rows", pd.DataFrame(rows, columns=["file", "line", "name", "normalised", "outcome", "supplier_ids"])
+        )
         con.execute(f"INSERT INTO {REPORT} SELECT * FROM _name_rows")
         con.unregister("_name_rows")
 
@@ -142,10 +173,21 @@ def group_suppliers_by_name(con, sf: "SourceFile") -> None:
         if len(group) < 2:
             continue
         ids = sorted(group["supplier_id"])
-        links += [(sid, ids[0]) for sid, parent in zip(group["supplier_id"], group["parent_supplier_id"])
-                  if sid != ids[0] and (parent is None or parent != parent)]
-        rows.append({"file": sf.display, "line": None, "name": group["supplier_name"].iloc[0], "normalised": key,
-                     "outcome": "one company", "supplier_ids": ", ".join(ids)})
+        links += [
+            (sid, ids[0])
+            for sid, parent in zip(group["supplier_id"], group["parent_supplier_id"])
+            if sid != ids[0] and (parent is None or parent != parent)
+        ]
+        rows.append(
+            {
+                "file": sf.display,
+                "line": None,
+                "name": group["supplier_name"].iloc[0],
+                "normalised": key,
+                "outcome": "one company",
+                "supplier_ids": ", ".join(ids),
+            }
+        )
     for sid, parent in links:
         con.execute(f"UPDATE src_{SUPPLIERS} SET parent_supplier_id = ? WHERE supplier_id = ?", [parent, sid])
     _append_report(con, rows)
@@ -157,8 +199,9 @@ def match_certifications(con, sf: "SourceFile", sources: dict[str, "SourceFile"]
     if not sf.name_columns:
         return
     if SUPPLIERS not in sources:
-        raise DataError("supplier_by_name matches names against procurement/suppliers, which is not supplied",
-                        file="equity.yml")
+        raise DataError(
+            "supplier_by_name matches names against procurement/suppliers, which is not supplied", file="equity.yml"
+        )
     _ensure_report(con)
     ids_by_name = _supplier_names(con).groupby("normalised")["supplier_id"].apply(sorted).to_dict()
     name_cols = [NAME_COLUMN.format(i) for i in range(len(sf.name_columns))]
@@ -178,10 +221,12 @@ def match_certifications(con, sf: "SourceFile", sources: dict[str, "SourceFile"]
         else:
             listed = "; ".join(f"'{k}' ({', '.join(ids_by_name[k])})" for k in hits)
             quarantine.append((line, first, AMBIGUOUS.format(listed)))
-            report.append((line, first, " | ".join(hits), "ambiguous",
-                           ", ".join(s for k in hits for s in ids_by_name[k])))
-    _append_report(con, [dict(zip(["line", "name", "normalised", "outcome", "supplier_ids"], r), file=sf.display)
-                         for r in report])
+            report.append(
+                (line, first, " | ".join(hits), "ambiguous", ", ".join(s for k in hits for s in ids_by_name[k]))
+            )
+    _append_report(
+        con, [dict(zip(["line", "name", "normalised", "outcome", "supplier_ids"], r), file=sf.display) for r in report]
+    )
     _apply(con, sf, pairs, quarantine)
 
 
@@ -190,14 +235,18 @@ def _apply(con, sf: "SourceFile", pairs: list[tuple[int, str]], quarantine: list
     table = f"raw_{CERTIFICATIONS}"
     if quarantine:
         con.register("_name_q", pd.DataFrame(quarantine, columns=["line", "value", "reason"]))
-        con.execute(f"INSERT INTO quarantine SELECT {literal(sf.display)}, {literal(CERTIFICATIONS)}, line, "
-                    f"{literal(sf.name_columns[0])}, value, reason FROM _name_q")
+        con.execute(
+            f"INSERT INTO quarantine SELECT {literal(sf.display)}, {literal(CERTIFICATIONS)}, line, "
+            f"{literal(sf.name_columns[0])}, value, reason FROM _name_q"
+        )
         con.unregister("_name_q")
     con.register("_name_pairs", pd.DataFrame(pairs, columns=["line", "sid"]).astype({"line": "int64", "sid": "str"}))
     others = [c for c in sf.columns if c != "supplier_id"]
     keep = ", ".join(["r._line", "p.sid AS supplier_id", *(f"r.{ident(c)}" for c in others)])
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {keep} FROM {table} r "
-                f"JOIN _name_pairs p ON p.line = r._line ORDER BY r._line, p.sid")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {keep} FROM {table} r "
+        f"JOIN _name_pairs p ON p.line = r._line ORDER BY r._line, p.sid"
+    )
     con.unregister("_name_pairs")
 
 
@@ -213,8 +262,12 @@ def name_match_line(con) -> str:
     if not has_table(con, REPORT):
         return ""
     rows = con.execute(f"SELECT file, outcome, count(*) FROM {REPORT} GROUP BY ALL ORDER BY file, outcome").fetchall()
-    phrases = {"matched": "{} list row(s) matched", "unmatched": "{} unmatched", "ambiguous": "{} ambiguous",
-               "one company": "{} name(s) held by several vendor ids, one company each"}
+    phrases = {
+        "matched": "{} list row(s) matched",
+        "unmatched": "{} unmatched",
+        "ambiguous": "{} ambiguous",
+        "one company": "{} name(s) held by several vendor ids, one company each",
+    }
     by_file: dict[str, list[str]] = {}
     for file, outcome, count in rows:
         by_file.setdefault(file, []).append(phrases[outcome].format(count))

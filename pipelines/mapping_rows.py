@@ -7,6 +7,7 @@ department, grade and salary), `duplicates: error` stops the build. "Exactly" me
 every column the mapping reads; generated ids are left out of the comparison, since they
 differ on every line by construction.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -25,8 +26,9 @@ GENERATED = ("line",)
 def duplicate_policy(spec: dict, what: str) -> str:
     policy = spec.get("duplicates", "quarantine")
     if policy not in DUPLICATE_POLICIES:
-        raise DataError(f"{what}: duplicates must be one of {', '.join(DUPLICATE_POLICIES)} "
-                        f"(got {policy!r})", file="equity.yml")
+        raise DataError(
+            f"{what}: duplicates must be one of {', '.join(DUPLICATE_POLICIES)} (got {policy!r})", file="equity.yml"
+        )
     return policy
 
 
@@ -39,24 +41,27 @@ def generated_id_sql(display: str, line_sql: str) -> str:
 def _compared(sf: "SourceFile") -> list[str]:
     # a weighted row's count is part of it: two cells with the same labels and different
     # counts are two rows, not a repeat (mapping_weight)
-    return [c for c, src in sf.columns.items() if not src.generated] + \
-        (["_weight"] if sf.weight is not None else [])
+    return [c for c, src in sf.columns.items() if not src.generated] + (["_weight"] if sf.weight is not None else [])
 
 
 def _repeats_sql(sf: "SourceFile") -> str:
     """(_line, first_line) for each raw row that repeats an earlier row exactly."""
     cols = ", ".join(ident(c) for c in _compared(sf))
-    return (f"SELECT _line, first_line FROM (SELECT _line, min(_line) OVER (PARTITION BY {cols}) AS first_line "
-            f"FROM raw_{sf.table.name}) WHERE _line > first_line")
+    return (
+        f"SELECT _line, first_line FROM (SELECT _line, min(_line) OVER (PARTITION BY {cols}) AS first_line "
+        f"FROM raw_{sf.table.name}) WHERE _line > first_line"
+    )
 
 
 def _where(sf: "SourceFile", line_sql: str) -> str:
     """SQL text 'line N' (one file) or 'FILE line N' (stacked files) for a source-wide line."""
     if len(sf.parts) <= 1:
         return f"'line ' || CAST({line_sql} AS VARCHAR)"
-    cases = " ".join(f"WHEN {line_sql} <= {int(p.base + p.rows + 1)} THEN "
-                     f"{literal(p.display + ' line ')} || CAST({line_sql} - {int(p.base)} AS VARCHAR)"
-                     for p in sf.parts)
+    cases = " ".join(
+        f"WHEN {line_sql} <= {int(p.base + p.rows + 1)} THEN "
+        f"{literal(p.display + ' line ')} || CAST({line_sql} - {int(p.base)} AS VARCHAR)"
+        for p in sf.parts
+    )
     return f"CASE {cases} END"
 
 
@@ -74,11 +79,16 @@ def handle_duplicates(con, sf: "SourceFile", can_quarantine: bool = True) -> int
     if sf.duplicates == "error" or not can_quarantine:
         file, line = sf.locate(row[0])
         hint = "" if can_quarantine else " (quarantining repeats is done by the duckdb engine)"
-        raise DataError(f"repeats line {sf.locate(row[1])[1]} exactly; set duplicates: keep or "
-                        f"quarantine for this mapping{hint}", file=file, line=line)
+        raise DataError(
+            f"repeats line {sf.locate(row[1])[1]} exactly; set duplicates: keep or quarantine for this mapping{hint}",
+            file=file,
+            line=line,
+        )
     reason = f"'exact duplicate of ' || {_where(sf, 'first_line')}"
-    con.execute(f"INSERT INTO quarantine SELECT {literal(sf.display)}, {literal(sf.table.name)}, _line, "
-                f"'(row)', NULL, {reason} FROM ({repeats})")
+    con.execute(
+        f"INSERT INTO quarantine SELECT {literal(sf.display)}, {literal(sf.table.name)}, _line, "
+        f"'(row)', NULL, {reason} FROM ({repeats})"
+    )
     count = con.execute(f"SELECT count(*) FROM ({repeats})").fetchone()[0]
     con.execute(f"DELETE FROM raw_{sf.table.name} WHERE _line IN (SELECT _line FROM ({repeats}))")
     return count

@@ -3,6 +3,7 @@ name but for the year, mostly the same columns) become one stacked source with a
 renames for drifting headers and the year taken from the file name (mapping_files.py reads
 them that way).
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -16,18 +17,19 @@ from .mapping_inspect import ColumnProfile, FileProfile
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 YEAR_PATTERN = r"((?:19|20)\d\d)"
-MIN_SHARED = 0.6      # share of columns two yearly files must share to be stacked
+MIN_SHARED = 0.6  # share of columns two yearly files must share to be stacked
 
 
 @dataclass
 class Source:
     """Files read as one mapping source (usually one file)."""
+
     files: list[FileProfile]
-    file_spec: str | list[str]                     # what `file:` says
-    renames: dict[str, str] = field(default_factory=dict)    # old header name -> name used
-    year_column: str | None = None                 # from_file_name column with each file's year
-    columns: dict[str, ColumnProfile] = field(default_factory=dict)   # name used -> values
-    partial: list[str] = field(default_factory=list)   # columns only some of the files have
+    file_spec: str | list[str]  # what `file:` says
+    renames: dict[str, str] = field(default_factory=dict)  # old header name -> name used
+    year_column: str | None = None  # from_file_name column with each file's year
+    columns: dict[str, ColumnProfile] = field(default_factory=dict)  # name used -> values
+    partial: list[str] = field(default_factory=list)  # columns only some of the files have
 
     @property
     def display(self) -> str:

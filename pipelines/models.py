@@ -4,6 +4,7 @@ A model's dependencies are the other models and `src_*` tables its SQL names, so
 no ordering headers; a model whose inputs are absent (an optional family not supplied) is
 skipped, and so is everything downstream of it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -81,26 +82,27 @@ def build_order(models: dict[str, Model], available: set[str]) -> tuple[list[Mod
     return runnable, skipped
 
 
-def run_models(con: duckdb.DuckDBPyConnection, available: set[str], progress=None,
-               reuse: set[str] = frozenset(), copy=None) -> dict[str, dict]:
+def run_models(
+    con: duckdb.DuckDBPyConnection, available: set[str], progress=None, reuse: set[str] = frozenset(), copy=None
+) -> dict[str, dict]:
     """Create a table per runnable model; returns {model: {layer, status, rows|reason, reused}}.
 
     Models in `reuse` are copied with `copy(con, model) -> rows` (an incremental build)."""
     models = load_models()
     runnable, skipped = build_order(models, available)
-    status: dict[str, dict] = {n: {"layer": models[n].layer, "status": "skipped", "reason": r}
-                               for n, r in skipped.items()}
+    status: dict[str, dict] = {
+        n: {"layer": models[n].layer, "status": "skipped", "reason": r} for n, r in skipped.items()
+    }
     for model in runnable:
         if model.name in reuse:
-            status[model.name] = {"layer": model.layer, "status": "built", "rows": copy(con, model),
-                                  "reused": True}
+            status[model.name] = {"layer": model.layer, "status": "built", "rows": copy(con, model), "reused": True}
             log.info("model %s: reused", model.name)
             if progress:
                 progress(f"{model.name} (unchanged, reused)")
             continue
         try:
             con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {model.sql}")
-        except sql_errors(con) as exc:   # DuckDB's, or the Spark adapter's
+        except sql_errors(con) as exc:  # DuckDB's, or the Spark adapter's
             raise EquityError(f"model {model.layer}/{model.name}.sql failed: {exc}") from exc
         rows = scalar(con, f"SELECT count(*) FROM {model.name}")
         status[model.name] = {"layer": model.layer, "status": "built", "rows": rows, "reused": False}

@@ -7,6 +7,7 @@ inside the folder pointing out of it would otherwise be read, and the first erro
 would show its first line. The check runs on the resolved path (every `..` and symlink
 followed), before the file is opened, and its message names only the path.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,12 +44,16 @@ def resolve_source_path(data_dir: Path, name: str, allowed_dirs: Iterable[Path] 
     folders = [root, *(Path(d).resolve() for d in allowed_dirs)]
     candidate = Path(text)
     if candidate.is_absolute() and not any(_inside(candidate.resolve(), f) for f in folders[1:]):
-        raise DataError(f"file {text!r} is an absolute path; name files relative to the data "
-                        f"folder, or list their folder under {SETTING} (docs/security.md)",
-                        file="equity.yml")
-    resolved = (root / candidate).resolve()   # follows `..` and every symlink on the way
+        raise DataError(
+            f"file {text!r} is an absolute path; name files relative to the data "
+            f"folder, or list their folder under {SETTING} (docs/security.md)",
+            file="equity.yml",
+        )
+    resolved = (root / candidate).resolve()  # follows `..` and every symlink on the way
     if not any(_inside(resolved, f) for f in folders):
-        raise DataError(f"file {text!r} resolves to {resolved}, outside the data folder {root}; "
-                        f"list its folder under {SETTING} to allow it (docs/security.md)",
-                        file="equity.yml")
+        raise DataError(
+            f"file {text!r} resolves to {resolved}, outside the data folder {root}; "
+            f"list its folder under {SETTING} to allow it (docs/security.md)",
+            file="equity.yml",
+        )
     return resolved

@@ -1,4 +1,5 @@
 """How exact (data owner's) output says what it is, in every format the CLI writes."""
+
 from __future__ import annotations
 
 EXACT_NOTICE = "exact figures for the data owner — not for publication"

@@ -6,6 +6,7 @@ handed over as a pandas frame holding only the columns its suite mentions. An ex
 with GE severity `critical` is an *error* (the build stops); `warning`/`info` are recorded
 and shown on the Data quality page.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,8 +27,17 @@ from .errors import DataError
 
 log = logging.getLogger(__name__)
 
-RESULT_COLUMNS = ["suite", "expectation", "column_name", "severity", "success",
-                  "unexpected_count", "element_count", "examples", "description"]
+RESULT_COLUMNS = [
+    "suite",
+    "expectation",
+    "column_name",
+    "severity",
+    "success",
+    "unexpected_count",
+    "element_count",
+    "examples",
+    "description",
+]
 
 
 def suites_dir() -> Path:
@@ -65,7 +75,7 @@ def _without_spark_connect():
         names = ("pyspark", *names)
     blocked = [n for n in names if n not in sys.modules]
     for name in blocked:
-        sys.modules[name] = None   # import of a None entry raises ImportError
+        sys.modules[name] = None  # import of a None entry raises ImportError
     try:
         yield
     finally:
@@ -77,12 +87,12 @@ def _without_spark_connect():
 def _gx_context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    with warnings.catch_warnings():   # GE imports pyspark when installed; its pandas warning is noise here
+    with warnings.catch_warnings():  # GE imports pyspark when installed; its pandas warning is noise here
         warnings.simplefilter("ignore")
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
-        logging.getLogger(name).setLevel(logging.WARNING)   # GE resets its loggers on import
+        logging.getLogger(name).setLevel(logging.WARNING)  # GE resets its loggers on import
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return gx, context
@@ -96,8 +106,9 @@ def whole_table_frame(con, table: str, columns: list[str]) -> pd.DataFrame:
     return con.execute(f"SELECT {', '.join(columns) or 'count(*) AS n'} FROM {table}").df()
 
 
-def run_expectations(con: duckdb.DuckDBPyConnection, tables: list[str],
-                     directory: Path | None = None, frame_for: FrameFor | None = None) -> list[dict[str, Any]]:
+def run_expectations(
+    con: duckdb.DuckDBPyConnection, tables: list[str], directory: Path | None = None, frame_for: FrameFor | None = None
+) -> list[dict[str, Any]]:
     """Validate each present staged table that has a suite; returns one row per expectation.
 
     `frame_for(con, table, columns)` gives the frame GE validates (default: the columns of
@@ -109,10 +120,12 @@ def run_expectations(con: duckdb.DuckDBPyConnection, tables: list[str],
         return _validate(con, suites, frame_for or whole_table_frame)
 
 
-def _validate(con: duckdb.DuckDBPyConnection, suites: dict[str, dict[str, Any]],
-              frame_for: FrameFor) -> list[dict[str, Any]]:
+def _validate(
+    con: duckdb.DuckDBPyConnection, suites: dict[str, dict[str, Any]], frame_for: FrameFor
+) -> list[dict[str, Any]]:
     gx, context = _gx_context()
     from great_expectations.core import ExpectationSuite
+
     rows: list[dict[str, Any]] = []
     source = context.data_sources.add_pandas("staged")
     for name, spec in suites.items():
@@ -121,27 +134,36 @@ def _validate(con: duckdb.DuckDBPyConnection, suites: dict[str, dict[str, Any]],
         wanted = [c for c in _suite_columns(spec) if c in present]
         wanted += sorted(c for c in present if c not in wanted and re.search(rf"\b{c}\b", conditions))
         frame = frame_for(con, name, wanted)
-        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all") \
+        batch = (
+            source.add_dataframe_asset(name)
+            .add_batch_definition_whole_dataframe("all")
             .get_batch(batch_parameters={"dataframe": frame})
-        suite = ExpectationSuite(name=name, expectations=[
-            {k: v for k, v in e.items() if k in ("type", "kwargs", "severity", "meta")}
-            for e in spec["expectations"]])
-        result = batch.validate(suite, result_format={"result_format": "SUMMARY",
-                                                      "partial_unexpected_count": 5})
+        )
+        suite = ExpectationSuite(
+            name=name,
+            expectations=[
+                {k: v for k, v in e.items() if k in ("type", "kwargs", "severity", "meta")}
+                for e in spec["expectations"]
+            ],
+        )
+        result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
         for res in result.results:
             cfg = res.expectation_config
             detail = res.result or {}
             examples = detail.get("partial_unexpected_list") or detail.get("observed_value")
-            rows.append({
-                "suite": name, "expectation": cfg.type,
-                "column_name": cfg.kwargs.get("column", ""),
-                "severity": "error" if str(cfg.severity).lower().endswith("critical") else "warning",
-                "success": bool(res.success),
-                "unexpected_count": int(detail.get("unexpected_count") or 0),
-                "element_count": int(detail.get("element_count") or len(frame)),
-                "examples": json.dumps(examples, default=str) if examples is not None else "",
-                "description": (cfg.meta or {}).get("why", ""),
-            })
+            rows.append(
+                {
+                    "suite": name,
+                    "expectation": cfg.type,
+                    "column_name": cfg.kwargs.get("column", ""),
+                    "severity": "error" if str(cfg.severity).lower().endswith("critical") else "warning",
+                    "success": bool(res.success),
+                    "unexpected_count": int(detail.get("unexpected_count") or 0),
+                    "element_count": int(detail.get("element_count") or len(frame)),
+                    "examples": json.dumps(examples, default=str) if examples is not None else "",
+                    "description": (cfg.meta or {}).get("why", ""),
+                }
+            )
     failed = sum(not r["success"] for r in rows)
     log.info("expectations: %d checked, %d failed", len(rows), failed)
     return rows
@@ -151,7 +173,9 @@ def raise_on_errors(rows: list[dict[str, Any]]) -> None:
     """Stop the build when an error-severity expectation failed."""
     for r in rows:
         if r["severity"] == "error" and not r["success"]:
-            raise DataError(f"data-quality check {r['expectation']} failed on {r['suite']}"
-                            f"{'.' + r['column_name'] if r['column_name'] else ''} "
-                            f"({r['unexpected_count']} unexpected; examples: {r['examples']}); "
-                            f"{r['description']}".rstrip("; "))
+            raise DataError(
+                f"data-quality check {r['expectation']} failed on {r['suite']}"
+                f"{'.' + r['column_name'] if r['column_name'] else ''} "
+                f"({r['unexpected_count']} unexpected; examples: {r['examples']}); "
+                f"{r['description']}".rstrip("; ")
+            )

@@ -7,6 +7,7 @@ with nothing quarantined. Python's csv module is a second, streaming parser that
 understands quoted fields and embedded newlines; when the two disagree the build stops and
 names the first record DuckDB lost.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,7 +36,7 @@ def _records(path: Path, columns: int) -> Iterator[tuple[int, str]]:
     file has several columns (DuckDB skips it); with one column it is a blank value."""
     with _no_field_limit(), path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
-        next(reader, None)   # the header
+        next(reader, None)  # the header
         start = reader.line_num + 1
         for row in reader:
             if row or columns == 1:
@@ -48,8 +49,7 @@ def count_records(path: Path, columns: int) -> int:
     return sum(1 for _ in _records(path, columns))
 
 
-def check_all_records_loaded(con, path: Path, display: str, columns: list[str], reader_sql: str,
-                             loaded: int) -> None:
+def check_all_records_loaded(con, path: Path, display: str, columns: list[str], reader_sql: str, loaded: int) -> None:
     """Raise DataError naming the file and the first record DuckDB did not load (or the
     first extra one) when its row count differs from the csv module's record count."""
     expected = count_records(path, len(columns))
@@ -57,14 +57,17 @@ def check_all_records_loaded(con, path: Path, display: str, columns: list[str], 
         return
     # only now (an error is certain) read the first column again to find where they part
     cur = con.execute(f"SELECT {ident(columns[0])} FROM {reader_sql}")
-    duck = (value if value is not None else "" for batch in iter(lambda: cur.fetchmany(10_000), [])
-            for (value,) in batch)
+    duck = (
+        value if value is not None else "" for batch in iter(lambda: cur.fetchmany(10_000), []) for (value,) in batch
+    )
     for number, (ours, theirs) in enumerate(zip_longest(_records(path, len(columns)), duck), start=1):
         if ours is None or theirs is None or ours[1].strip() != str(theirs).strip():
             where = f"record {number}" + (f", starting on line {ours[0]}," if ours else "")
             raise DataError(
                 f"holds {expected} records but the CSV reader loaded {loaded}: {where} was not "
                 f"read as the file has it. A record longer than about 32 MB (a huge value, or "
-                f"padding) is dropped by DuckDB; shorten it and rebuild", file=display,
-                line=ours[0] if ours else None)
+                f"padding) is dropped by DuckDB; shorten it and rebuild",
+                file=display,
+                line=ours[0] if ours else None,
+            )
     raise DataError(f"holds {expected} records but the CSV reader loaded {loaded}", file=display)

@@ -1,4 +1,5 @@
 """Quoting for SQL built from config and CSV headers, which are treated as hostile text."""
+
 from __future__ import annotations
 
 import re

@@ -4,11 +4,12 @@
 
 tests/test_sample_generator.py checks that the committed files equal a fresh run of this call.
 """
+
 import logging
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # runnable without installing
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable without installing
 
 from pipelines.sample import write_sample  # noqa: E402
 

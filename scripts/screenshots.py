@@ -12,6 +12,7 @@ its pages into PNGs with pdftoppm. The --out folder is ignored by git.
 window, and the PDF's first page, the ranked summary (pdf-summary.png), 1200 px wide. They are
 reduced to 256 colours so the repository stays small.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,10 +27,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-README_WIDTH = 1200                      # px: the README's images
-README_PAGES = {"overview": 1500, "pay": 1700}   # page slug -> height of the window shown (px)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+README_WIDTH = 1200  # px: the README's images
+README_PAGES = {"overview": 1500, "pay": 1700}  # page slug -> height of the window shown (px)
 
 
 def free_port() -> int:
@@ -52,6 +59,7 @@ def wait_healthy(base: str, timeout: float = 60) -> None:
 def shrink(png: Path) -> None:
     """256 colours: a dashboard or a page of text loses nothing visible and a third of its bytes."""
     from PIL import Image
+
     with Image.open(png) as img:
         img.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(png, optimize=True)
 
@@ -61,8 +69,9 @@ def dashboard_pages() -> list[str]:
     tree = ast.parse((ROOT / "dashboard" / "streamlit_app.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PAGES" for t in node.targets):
-            return [Path(path).stem for path, _, _ in ast.literal_eval(node.value)
-                    if (ROOT / "dashboard" / path).exists()]
+            return [
+                Path(path).stem for path, _, _ in ast.literal_eval(node.value) if (ROOT / "dashboard" / path).exists()
+            ]
     raise SystemExit("dashboard/streamlit_app.py defines no PAGES list")
 
 
@@ -73,13 +82,15 @@ def open_page(page, base: str, slug: str, first: bool) -> None:
     page.wait_for_selector("h1", timeout=120_000)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                           timeout=300_000, polling=500)
-    page.wait_for_timeout(2000)   # plotly draws after the script run ends
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000, polling=500
+    )
+    page.wait_for_timeout(2000)  # plotly draws after the script run ends
 
 
 def page_screenshots(base: str, out: Path | None, readme: Path | None) -> None:
     from playwright.sync_api import sync_playwright
+
     pages = list(enumerate(dashboard_pages()))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
@@ -118,12 +129,18 @@ def main() -> int:
             folder.mkdir(parents=True, exist_ok=True)
     equity = [sys.executable, "-m", "pipelines.cli"]
     if not args.db.exists():
-        subprocess.run(equity + ["build", "--data", str(ROOT / "sample_data" / "demo"), "--db", str(args.db),
-                                 "--quiet"], check=True)
+        subprocess.run(
+            equity + ["build", "--data", str(ROOT / "sample_data" / "demo"), "--db", str(args.db), "--quiet"],
+            check=True,
+        )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(equity + ["dashboard", "--db", str(args.db), "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        equity + ["dashboard", "--db", str(args.db), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_healthy(base)
         page_screenshots(base, args.out, args.readme)
@@ -137,11 +154,27 @@ def main() -> int:
         sys.stdout.write(f"{pdf} and page images in {args.out}\n")
     if args.readme is not None:
         first = args.readme / "pdf-summary"
-        subprocess.run(["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to-x", str(README_WIDTH),
-                        "-scale-to-y", "-1", str(pdf), str(first)], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                "-scale-to-x",
+                str(README_WIDTH),
+                "-scale-to-y",
+                "-1",
+                str(pdf),
+                str(first),
+            ],
+            check=True,
+        )
         shrink(first.with_suffix(".png"))
         if args.out is None:
-            pdf.unlink()   # the README shows its first page; the PDF itself is not committed
+            pdf.unlink()  # the README shows its first page; the PDF itself is not committed
         sys.stdout.write(f"{first}.png\n")
     return 0
 

@@ -1,5 +1,6 @@
 """Shared fixtures. The sample database is built once per test session (it is the
 seeded fixture database every end-to-end test reads)."""
+
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ import duckdb
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("EQUITY_RECORD_KEY_SALT", "tests-fixed-salt")   # protected figures repeatable across runs
+os.environ.setdefault("EQUITY_RECORD_KEY_SALT", "tests-fixed-salt")  # protected figures repeatable across runs
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data" / "demo"
@@ -20,6 +21,7 @@ REAL_DATA = ROOT.parent / "shared" / "data" / "real"
 def sample_db(tmp_path_factory) -> Path:
     """The committed sample folder built into a temporary database (once per session)."""
     from pipelines.build import build
+
     db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
     build(SAMPLE_DIR, db)
     return db
@@ -32,7 +34,7 @@ def sample_con(sample_db):
     con.close()
 
 
-SPARK_GROUP = "spark"   # every test that needs the SparkSession runs on one xdist worker
+SPARK_GROUP = "spark"  # every test that needs the SparkSession runs on one xdist worker
 
 
 @pytest.fixture(scope="session")
@@ -41,10 +43,17 @@ def spark(tmp_path_factory):
     as the active session. Its warehouse (spark.database tables) is a temporary folder."""
     from pipelines.config import default_config
     from pipelines.spark.session import get_session
+
     settings = default_config()["spark"]
-    settings = {**settings, "master": "local[2]",
-                "conf": {**settings["conf"], "spark.ui.enabled": "false",
-                         "spark.sql.warehouse.dir": str(tmp_path_factory.mktemp("spark-warehouse"))}}
+    settings = {
+        **settings,
+        "master": "local[2]",
+        "conf": {
+            **settings["conf"],
+            "spark.ui.enabled": "false",
+            "spark.sql.warehouse.dir": str(tmp_path_factory.mktemp("spark-warehouse")),
+        },
+    }
     session = get_session(settings)
     yield session
     session.stop()
@@ -53,6 +62,7 @@ def spark(tmp_path_factory):
 @pytest.fixture()
 def spark_con(spark):
     from pipelines.spark.adapter import SparkConnection
+
     con = SparkConnection(spark)
     yield con
     con.release()
@@ -71,6 +81,7 @@ def spark_sample_db(spark, tmp_path_factory) -> Path:
     import yaml
 
     from pipelines.build import build
+
     folder = tmp_path_factory.mktemp("spark-sample") / "data"
     shutil.copytree(SAMPLE_DIR, folder)
     config = yaml.safe_load((folder / "equity.yml").read_text(encoding="utf-8"))
@@ -87,8 +98,12 @@ SLOW_FIXTURES = {"sample_db", "spark", "spark_sample_db"}
 
 
 def pytest_collection_modifyitems(config, items):
-    unmarked = [item.nodeid for item in items
-                if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None]
+    unmarked = [
+        item.nodeid
+        for item in items
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None
+    ]
     if unmarked:
-        raise pytest.UsageError("tests using the sample build or Spark must be marked slow "
-                                f"(pytest.mark.slow): {', '.join(unmarked)}")
+        raise pytest.UsageError(
+            f"tests using the sample build or Spark must be marked slow (pytest.mark.slow): {', '.join(unmarked)}"
+        )

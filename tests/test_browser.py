@@ -1,6 +1,7 @@
 """Real-browser checks (Playwright + system Chromium) over the running dashboard and the
 sample database: every page loads without exceptions and renders its main content, URLs
 restore the controls, and axe-core finds no serious or critical WCAG 2.2 AA violation."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -43,9 +50,13 @@ def _free_port() -> int:
 def server(sample_db):
     port = _free_port()
     env = dict(os.environ, EQUITY_DB=str(sample_db))
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "dashboard", "--db", str(sample_db),
-                             "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "dashboard", "--db", str(sample_db), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -66,6 +77,7 @@ def server(sample_db):
 def browser():
     _require(CHROMIUM, "Chromium")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield b
@@ -74,8 +86,8 @@ def browser():
 
 def _pages():
     from dashboard.streamlit_app import PAGES
-    return [(Path(path).stem, title) for path, title, _ in PAGES
-            if (ROOT / "dashboard" / path).exists()]
+
+    return [(Path(path).stem, title) for path, title, _ in PAGES if (ROOT / "dashboard" / path).exists()]
 
 
 def _open(browser, url: str):
@@ -85,7 +97,7 @@ def _open(browser, url: str):
     page.goto(url)
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1500)   # let Streamlit finish the rerun after the first paint
+    page.wait_for_timeout(1500)  # let Streamlit finish the rerun after the first paint
     return page, errors
 
 
@@ -125,8 +137,10 @@ def test_no_serious_accessibility_violations(server, browser, slug, title):
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
         serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        report = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                   "nodes": [n["target"] for n in v["nodes"][:5]]} for v in serious]
+        report = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+            for v in serious
+        ]
         assert not serious, json.dumps(report, indent=1)
     finally:
         page.close()

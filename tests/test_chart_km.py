@@ -1,5 +1,6 @@
 """The Kaplan-Meier chart draws its 95% band only where the interval is known: a band trace
 across unknown months was filled as a straight diagonal (issue 19)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,17 +15,25 @@ def _curves():
     surv = [0.95, 0.9, 0.85, *[np.nan] * 6, 0.45, 0.44, 0.42]
     lo = [s - 0.05 if s == s else np.nan for s in surv]
     hi = [s + 0.03 if s == s else np.nan for s in surv]
-    return pd.DataFrame({"group": "All", "tenure_months": months, "survival": surv, "ci_low": lo,
-                         "ci_high": hi, "at_risk": [100, 90, 80, *[np.nan] * 6, 20, 18, 16]})
+    return pd.DataFrame(
+        {
+            "group": "All",
+            "tenure_months": months,
+            "survival": surv,
+            "ci_low": lo,
+            "ci_high": hi,
+            "at_risk": [100, 90, 80, *[np.nan] * 6, 20, 18, 16],
+        }
+    )
 
 
 def test_band_never_bridges_unknown_months():
     fig = km_figure(_curves(), title="t", months=None)
     bands = [t for t in fig.data if t.showlegend is False]
     spans = sorted({(float(t.x[0]), float(t.x[-1])) for t in bands})
-    assert spans == [(0.0, 3.0), (10.0, 12.0)]          # the two runs, nothing across months 4-9
+    assert spans == [(0.0, 3.0), (10.0, 12.0)]  # the two runs, nothing across months 4-9
     for t in bands:
-        assert np.all(np.diff(np.asarray(t.x, float)) == 1)   # consecutive months only
+        assert np.all(np.diff(np.asarray(t.x, float)) == 1)  # consecutive months only
         assert np.isfinite(np.asarray(t.y, float)).all()
     # the lower bound of the second run starts at 0.45 - 0.05, not at 100%
     lower = [t for t in bands if t.fill == "tonexty" and t.x[0] == 10.0][0]

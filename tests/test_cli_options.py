@@ -1,6 +1,7 @@
 """Shared CLI options (issue 21): `--db`, `--k`, `--filter`, `--period`, `--from/--to`,
 `--format` and `--exact` are defined once, in pipelines/cli_options.py, and behave the same in
 every command; one helper opens the database; settings come from the loaded defaults only."""
+
 from __future__ import annotations
 
 import ast
@@ -37,29 +38,43 @@ def option(cmd: click.Command, flag: str) -> click.Option | None:
 def test_no_shared_option_is_defined_outside_cli_options():
     # the text `click.option("--k"` anywhere else would be a second definition drifting apart
     pattern = re.compile(r"click\.option\(\s*\"(" + "|".join(re.escape(f) for f in SHARED) + r")\"")
-    found = [f"{f.relative_to(ROOT)}: {m.group(1)}" for f in (ROOT / "pipelines").rglob("*.py")
-             if f.name != "cli_options.py" for m in pattern.finditer(f.read_text(encoding="utf-8"))]
+    found = [
+        f"{f.relative_to(ROOT)}: {m.group(1)}"
+        for f in (ROOT / "pipelines").rglob("*.py")
+        if f.name != "cli_options.py"
+        for m in pattern.finditer(f.read_text(encoding="utf-8"))
+    ]
     assert found == []
 
 
 def test_commands_open_the_database_one_way():
-    direct = [str(f.relative_to(ROOT)) for f in [ROOT / "pipelines" / "cli.py", *(ROOT / "pipelines" / "commands").glob("*.py")]
-              if re.search(r"connect_readonly|default_db_path", f.read_text(encoding="utf-8"))]
+    direct = [
+        str(f.relative_to(ROOT))
+        for f in [ROOT / "pipelines" / "cli.py", *(ROOT / "pipelines" / "commands").glob("*.py")]
+        if re.search(r"connect_readonly|default_db_path", f.read_text(encoding="utf-8"))
+    ]
     assert direct == []
 
 
 def test_every_k_says_its_floor_and_refuses_below_it(tmp_path):
     with_k = [(path, option(cmd, "--k")) for path, cmd in commands() if option(cmd, "--k")]
-    assert len(with_k) >= 12   # metrics, hiring, pay x5, voice x2, workforce x3, suppliers x2, report
+    assert len(with_k) >= 12  # metrics, hiring, pay x5, voice x2, workforce x3, suppliers x2, report
     runner = CliRunner()
     missing_db = str(tmp_path / "none.duckdb")
     for path, opt in with_k:
         floor = 5 if path[0] == "voice" else 3
         assert f"at least {floor}" in opt.help, path
-        args = [*path, *(["headcount"] if path == ("metrics",) else []), *(["x"] if path == ("report",) else []),
-                *(["--event", "x", "headcount"] if path == ("impact",) else []),
-                *(["--target-gap", "1", "--out", str(tmp_path / "o.csv")] if path == ("pay", "remediation") else []),
-                "--db", missing_db, "--k", str(floor - 1)]
+        args = [
+            *path,
+            *(["headcount"] if path == ("metrics",) else []),
+            *(["x"] if path == ("report",) else []),
+            *(["--event", "x", "headcount"] if path == ("impact",) else []),
+            *(["--target-gap", "1", "--out", str(tmp_path / "o.csv")] if path == ("pay", "remediation") else []),
+            "--db",
+            missing_db,
+            "--k",
+            str(floor - 1),
+        ]
         result = runner.invoke(main, args)
         # refused before the database is opened (the path does not exist): the k sentence, exit 2
         assert result.exit_code == 2, (path, result.output)
@@ -78,8 +93,10 @@ def test_the_same_option_is_the_same_everywhere():
 
 
 def test_filters_and_dimensions_parse_as_the_engine_takes_them():
-    assert parse_filters(("department=Sales, HR", "gender=Woman")) == {"department": ["Sales", "HR"],
-                                                                       "gender": ["Woman"]}
+    assert parse_filters(("department=Sales, HR", "gender=Woman")) == {
+        "department": ["Sales", "HR"],
+        "gender": ["Woman"],
+    }
     assert parse_filters(("department=Sales", "department=HR")) == {"department": ["Sales", "HR"]}
     assert split_dims(" gender, ,race_ethnicity ") == ["gender", "race_ethnicity"]
     with pytest.raises(UsageError, match="--filter takes DIM=VALUE"):
@@ -89,13 +106,13 @@ def test_filters_and_dimensions_parse_as_the_engine_takes_them():
 def test_a_setting_missing_from_an_older_database_comes_from_defaults_yml():
     from pipelines.config import default_config
     from pipelines.metrics import build_context
+
     stored = default_config()
     del stored["recruiting"]["significance_alpha"]
-    stored["recruiting"]["significance_z"] = 3.0          # a setting the database does have stays
+    stored["recruiting"]["significance_z"] = 3.0  # a setting the database does have stays
     con = duckdb.connect()
     con.execute("CREATE TABLE run_manifest (config_json VARCHAR, history_start DATE, as_of DATE, run_id VARCHAR)")
-    con.execute("INSERT INTO run_manifest VALUES (?, DATE '2020-01-01', DATE '2024-12-31', 'r1')",
-                [json.dumps(stored)])
+    con.execute("INSERT INTO run_manifest VALUES (?, DATE '2020-01-01', DATE '2024-12-31', 'r1')", [json.dumps(stored)])
     packaged = yaml.safe_load((ROOT / "pipelines" / "defaults.yml").read_text(encoding="utf-8"))
     config = build_context(con)["config"]
     assert config["recruiting"]["significance_alpha"] == packaged["recruiting"]["significance_alpha"] == 0.05
@@ -115,8 +132,14 @@ def test_no_setting_repeats_its_default_in_code():
     found = []
     for f in [*(ROOT / "pipelines").rglob("*.py"), *(ROOT / "dashboard").rglob("*.py")]:
         for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
-                    and len(node.args) == 2 and all(isinstance(a, ast.Constant) for a in node.args)
-                    and node.args[0].value in settings and node.args[1].value is not None):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and len(node.args) == 2
+                and all(isinstance(a, ast.Constant) for a in node.args)
+                and node.args[0].value in settings
+                and node.args[1].value is not None
+            ):
                 found.append(f"{f.relative_to(ROOT)}:{node.lineno} {node.args[0].value}")
     assert found == []

@@ -3,6 +3,7 @@
 that do not fit named below the table; csv and json keep every column for machines. Without
 --db and no default database, the error names the demo database `make demo` builds.
 Expected strings are written out by hand."""
+
 from __future__ import annotations
 
 import csv
@@ -22,27 +23,71 @@ from pipelines.cli_table import header, print_table, readable_frame
 from tests.helpers import employees_folder
 
 ROOT = Path(__file__).resolve().parent.parent
-LONG_HEADER = ["metric", "period_start", "period_end", "period", "dimensions", "group", "numerator",
-               "denominator", "value", "ci_low", "ci_high", "n", "suppressed", "note"]
+LONG_HEADER = [
+    "metric",
+    "period_start",
+    "period_end",
+    "period",
+    "dimensions",
+    "group",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "n",
+    "suppressed",
+    "note",
+]
 
 
 def long_frame() -> pd.DataFrame:
     """A hand-made published `representation` result: two shown groups, one hidden."""
-    rows = [("", "All", 10, 20, 0.5, 0.3, 0.7, 20, False, None),
-            ("gender|race_ethnicity", "Woman|Asian", 97, 200, 0.485, 0.426, 0.545, 1234, False, None),
-            ("gender|race_ethnicity", "Man|None", 40, 100, 0.4, 0.31, 0.5, 100, False, "partial period"),
-            ("gender|race_ethnicity", "Woman|Black", None, None, None, None, None, None, True,
-             "fewer than k (protected count)")]
-    return pd.DataFrame([{"metric": "representation", "period_start": pd.Timestamp("2025-01-01"),
-                          "period_end": pd.Timestamp("2025-12-31"), "period": "2025", "dimensions": d, "group": g,
-                          "numerator": num, "denominator": den, "value": v, "ci_low": lo, "ci_high": hi, "n": n,
-                          "suppressed": s, "note": note} for d, g, num, den, v, lo, hi, n, s, note in rows])
+    rows = [
+        ("", "All", 10, 20, 0.5, 0.3, 0.7, 20, False, None),
+        ("gender|race_ethnicity", "Woman|Asian", 97, 200, 0.485, 0.426, 0.545, 1234, False, None),
+        ("gender|race_ethnicity", "Man|None", 40, 100, 0.4, 0.31, 0.5, 100, False, "partial period"),
+        (
+            "gender|race_ethnicity",
+            "Woman|Black",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            True,
+            "fewer than k (protected count)",
+        ),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "metric": "representation",
+                "period_start": pd.Timestamp("2025-01-01"),
+                "period_end": pd.Timestamp("2025-12-31"),
+                "period": "2025",
+                "dimensions": d,
+                "group": g,
+                "numerator": num,
+                "denominator": den,
+                "value": v,
+                "ci_low": lo,
+                "ci_high": hi,
+                "n": n,
+                "suppressed": s,
+                "note": note,
+            }
+            for d, g, num, den, v, lo, hi, n, s, note in rows
+        ]
+    )
 
 
 def printed(capsys, df, k=5, width=None) -> list[str]:
     shown = readable_frame(df, k)
-    print_table([str(c) for c in shown.columns], [list(r) for r in shown.itertuples(index=False)], width,
-                shown.attrs["first"])
+    print_table(
+        [str(c) for c in shown.columns], [list(r) for r in shown.itertuples(index=False)], width, shown.attrs["first"]
+    )
     return capsys.readouterr().out.splitlines()
 
 
@@ -71,9 +116,16 @@ def test_columns_that_do_not_fit_are_named_and_a_wider_terminal_shows_them(capsy
 
 
 def test_any_table_formats_each_column_by_its_kind():
-    df = pd.DataFrame({"group": ["Woman|Asian", None], "gap_pct": [8.7612, -1.25],
-                       "annual_cost": [19720559.130000006, 950.4], "share": [0.5578, 0.25], "p_holm": [0.00001, 0.13],
-                       "flag": [True, False]})
+    df = pd.DataFrame(
+        {
+            "group": ["Woman|Asian", None],
+            "gap_pct": [8.7612, -1.25],
+            "annual_cost": [19720559.130000006, 950.4],
+            "share": [0.5578, 0.25],
+            "p_holm": [0.00001, 0.13],
+            "flag": [True, False],
+        }
+    )
     shown = readable_frame(df)
     assert list(shown.columns) == ["Group", "Gap %", "Annual cost", "Share", "Holm p", "Flag"]
     assert shown.iloc[0].tolist() == ["Woman, Asian", "8.8%", "19,720,559", "55.8%", "< 0.001", "yes"]
@@ -81,8 +133,15 @@ def test_any_table_formats_each_column_by_its_kind():
 
 
 def test_headers_are_words():
-    assert [header(c) for c in ("gap_pct", "ci_low", "n", "n_reference", "annual_cost_usd", "uk_measure", "se")] == \
-        ["Gap %", "CI low", "n", "N reference", "Annual cost USD", "UK measure", "SE"]
+    assert [header(c) for c in ("gap_pct", "ci_low", "n", "n_reference", "annual_cost_usd", "uk_measure", "se")] == [
+        "Gap %",
+        "CI low",
+        "n",
+        "N reference",
+        "Annual cost USD",
+        "UK measure",
+        "SE",
+    ]
 
 
 def test_exact_table_says_so_above_the_readable_table(capsys, monkeypatch):
@@ -94,17 +153,20 @@ def test_exact_table_says_so_above_the_readable_table(capsys, monkeypatch):
 
 
 E = dict(birth_year="1980", termination_date="", termination_type="")
-PEOPLE = [{**E, "employee_id": f"{g[0]}{r[0]}{i}", "gender": g, "race_ethnicity": r, "hire_date": "2019-01-01"}
-          for g, r, count in (("Woman", "White", 6), ("Man", "White", 6), ("Woman", "Asian", 1))
-          for i in range(count)]
+PEOPLE = [
+    {**E, "employee_id": f"{g[0]}{r[0]}{i}", "gender": g, "race_ethnicity": r, "hire_date": "2019-01-01"}
+    for g, r, count in (("Woman", "White", 6), ("Man", "White", 6), ("Woman", "Asian", 1))
+    for i in range(count)
+]
 
 
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("readable")
     jobs = [{"employee_id": p["employee_id"], "effective_date": p["hire_date"], "department": "Ops"} for p in PEOPLE]
-    folder = employees_folder(tmp / "data", PEOPLE, jobs,
-                              config={"history_start": "2021-01-01", "as_of": "2021-12-31", "privacy": {"k": 3}})
+    folder = employees_folder(
+        tmp / "data", PEOPLE, jobs, config={"history_start": "2021-01-01", "as_of": "2021-12-31", "privacy": {"k": 3}}
+    )
     build(folder, tmp / "r.duckdb")
     return tmp / "r.duckdb"
 
@@ -121,8 +183,9 @@ def test_the_real_command_fits_80_columns_and_machines_keep_every_column(small_d
     assert "Woman, White" in table.stdout and "Woman|White" not in table.stdout
     csv_out = run("metrics", "representation", "--by", "gender", "--format", "csv", "--db", str(small_db))
     assert csv_out.stdout.splitlines()[0].split(",") == LONG_HEADER
-    records = json.loads(run("metrics", "representation", "--by", "gender", "--format", "json", "--db",
-                             str(small_db)).stdout)
+    records = json.loads(
+        run("metrics", "representation", "--by", "gender", "--format", "json", "--db", str(small_db)).stdout
+    )
     assert all(list(r) == LONG_HEADER for r in records)
 
 
@@ -155,8 +218,16 @@ def test_the_demo_path_is_the_makefiles():
 
 
 def test_an_interval_given_as_two_columns_prints_as_one_and_constant_columns_give_way(capsys):
-    df = pd.DataFrame({"metric": ["retention", "retention"], "group": ["Woman", "Man"], "12m": [0.847, 0.86],
-                       "12m_ci_low": [0.833, 0.845], "12m_ci_high": [0.861, 0.874], "suppressed": [False, False]})
+    df = pd.DataFrame(
+        {
+            "metric": ["retention", "retention"],
+            "group": ["Woman", "Man"],
+            "12m": [0.847, 0.86],
+            "12m_ci_low": [0.833, 0.845],
+            "12m_ci_high": [0.861, 0.874],
+            "suppressed": [False, False],
+        }
+    )
     shown = readable_frame(df)
     assert list(shown.columns) == ["Metric", "Group", "12m", "12m 95% CI", "Hidden"]
     assert shown["12m 95% CI"].tolist() == ["83.3–86.1%", "84.5–87.4%"]

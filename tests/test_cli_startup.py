@@ -4,6 +4,7 @@ Timing on a shared machine is noise, so these tests check the cause instead: a f
 interpreter runs the commands and reports which heavy modules ended up in `sys.modules`.
 A control run (`compute` from the metric engine) shows the probe does see them.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,7 @@ import textwrap
 
 from pipelines.export import rows_to_csv, rows_to_json
 
-HEAVY = ["pandas", "duckdb", "numpy", "scipy", "streamlit", "statsmodels", "great_expectations",
-         "pyarrow", "pyspark"]
+HEAVY = ["pandas", "duckdb", "numpy", "scipy", "streamlit", "statsmodels", "great_expectations", "pyarrow", "pyspark"]
 
 PROBE = textwrap.dedent("""
     import contextlib, io, json, sys

@@ -3,6 +3,7 @@ checkpoint values and the persistence flags at +6 months, +12 months and later; 
 the privacy threshold reads "not enough data to report"; the review log survives a rebuild
 and counts as activity; the register is checked at build time with errors naming the file,
 the line, the commitment and the field."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,12 +71,23 @@ commitments:
 
 def people(as_of: str) -> list[dict]:
     rows = []
+
     def add(prefix, n, gender, hire, term=""):
         for i in range(n):
-            left = term if term and term <= as_of else ""       # nothing after the data's end
-            rows.append({"employee_id": f"{prefix}{i:02d}", "gender": gender, "race_ethnicity": "White",
-                         "birth_year": "1985", "hire_date": hire, "termination_date": left,
-                         "termination_type": "voluntary" if left else "", "regretted": "false" if left else ""})
+            left = term if term and term <= as_of else ""  # nothing after the data's end
+            rows.append(
+                {
+                    "employee_id": f"{prefix}{i:02d}",
+                    "gender": gender,
+                    "race_ethnicity": "White",
+                    "birth_year": "1985",
+                    "hire_date": hire,
+                    "termination_date": left,
+                    "termination_type": "voluntary" if left else "",
+                    "regretted": "false" if left else "",
+                }
+            )
+
     add("M", 30, "Man", "2015-01-01")
     add("W", 10, "Woman", "2015-01-01")
     add("N", 2, "Non-binary", "2015-01-01")
@@ -86,8 +98,9 @@ def people(as_of: str) -> list[dict]:
 
 
 def folder(root: Path, as_of: str, commitments: str = COMMITMENTS) -> Path:
-    f = employees_folder(root, people(as_of), config={"history_start": "2020-01-01", "as_of": as_of,
-                                                      "privacy": {"k": 5}})
+    f = employees_folder(
+        root, people(as_of), config={"history_start": "2020-01-01", "as_of": as_of, "privacy": {"k": 5}}
+    )
     (f / "commitments.yml").write_text(commitments, encoding="utf-8")
     return f
 
@@ -111,8 +124,13 @@ def test_checkpoint_values_equal_the_hand_counts(at_end):
     w1 = at_end[0]["W1"]
     cps = w1.checkpoints.set_index("checkpoint")
     assert list(cps.index) == ["announcement", "+6 months", "+12 months", "+24 months", "now"]
-    expected = {"announcement": W_BEFORE, "+6 months": W_DURING, "+12 months": W_DURING,
-                "+24 months": W_BEFORE, "now": W_BEFORE}
+    expected = {
+        "announcement": W_BEFORE,
+        "+6 months": W_DURING,
+        "+12 months": W_DURING,
+        "+24 months": W_BEFORE,
+        "now": W_BEFORE,
+    }
     for label, value in expected.items():
         assert cps.loc[label, "value"] == pytest.approx(value, abs=1e-12), label
     assert cps.loc["+6 months", "n"] == 20 and cps.loc["now", "n"] == 10
@@ -173,10 +191,10 @@ def test_the_review_log_survives_a_rebuild_and_counts_as_activity(tmp_path):
     assert before["W1"].assessment == "no recent action"
     ReviewLog(path).append("W1", dt.date.today(), "Restart the campaign", "DEI committee", "not signed in")
 
-    build(data, db)                                  # the metrics file is replaced ...
+    build(data, db)  # the metrics file is replaced ...
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert review_log_path(con) == path          # ... the log beside it is not
+        assert review_log_path(con) == path  # ... the log beside it is not
         entries = ReviewLog(path).entries()
         assert list(entries["decision"]) == ["Restart the campaign"] and ReviewLog(path).verify() == []
         w1 = {a.commitment.id: a for a in assess_register(con, exact=True)}["W1"]
@@ -184,7 +202,7 @@ def test_the_review_log_survives_a_rebuild_and_counts_as_activity(tmp_path):
     finally:
         con.close()
     assert "no recent action" not in w1.flags and w1.last_activity == dt.date.today()
-    assert w1.assessment == w1.progress          # the headline falls back to the progress label
+    assert w1.assessment == w1.progress  # the headline falls back to the progress label
     assert run and path.exists()
 
 
@@ -206,45 +224,65 @@ def test_progress_on_the_database_equals_statsmodels(at_end):
 
 def test_cli_prints_the_status_table(at_end):
     db = at_end[1]
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "commitments", "--db", str(db), "--format", "json",
-                           "--exact"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "commitments", "--db", str(db), "--format", "json", "--exact"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     rows = {r["id"]: r for r in json.loads(done.stdout)}
     assert "not for publication" in rows["W1"]["publication"]
     assert rows["W1"]["assessment"] == "no recent action" and rows["W1"]["baseline"] == pytest.approx(W_BEFORE)
     assert rows["NB"]["assessment"] == "not enough data to report" and rows["NB"]["baseline"] is None
-    table = subprocess.run([sys.executable, "-m", "pipelines.cli", "commitments", "--db", str(db)],
-                           capture_output=True, text=True)
+    table = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "commitments", "--db", str(db)], capture_output=True, text=True
+    )
     assert table.returncode == 0 and "W1: No recent action" in table.stdout
 
 
 # --- errors -----------------------------------------------------------------------------------
 
+
 def entry(**fields) -> str:
-    base = {"id": "X1", "title": "t", "announced": "2021-01-01", "owner": "CPO", "metric": "representation",
-            "dimensions": "gender", "group": "Woman", "baseline_period": '"2020"', "target": "0.4",
-            "due": "2025-12-31", "status": "in_progress"}
+    base = {
+        "id": "X1",
+        "title": "t",
+        "announced": "2021-01-01",
+        "owner": "CPO",
+        "metric": "representation",
+        "dimensions": "gender",
+        "group": "Woman",
+        "baseline_period": '"2020"',
+        "target": "0.4",
+        "due": "2025-12-31",
+        "status": "in_progress",
+    }
     base.update(fields)
     body = "\n".join(f"    {k}: {v}" for k, v in base.items() if v is not None)
-    return "commitments:\n  - id: X0\n    title: fine\n    announced: 2021-01-01\n    owner: o\n" \
-           "    metric: headcount\n    baseline_period: '2020'\n    target: 50\n    due: 2025-12-31\n" \
-           "    status: planned\n  - " + body.lstrip()
+    return (
+        "commitments:\n  - id: X0\n    title: fine\n    announced: 2021-01-01\n    owner: o\n"
+        "    metric: headcount\n    baseline_period: '2020'\n    target: 50\n    due: 2025-12-31\n"
+        "    status: planned\n  - " + body.lstrip()
+    )
 
 
-@pytest.mark.parametrize("fields,field_name,words", [
-    ({"metric": "representashun"}, "metric", "unknown metric 'representashun'"),
-    ({"dimensions": "source"}, "dimensions", "cannot be broken down by source"),
-    ({"announced": "2021-13-01"}, "announced", "is not a date"),
-    ({"due": "2020-06-30"}, "due", "is not after the announcement"),
-    ({"status": "ongoing"}, "status", "'ongoing' is not one of planned, in_progress, done, dropped"),
-    ({"target": "40"}, "target", "give the target as a fraction"),
-    ({"group": "[Woman, Black]"}, "group", "one group value per dimension"),
-    ({"filters": "{shoe_size: [42]}"}, "filters", "cannot be filtered by shoe_size"),
-    ({"metric": "diverse_spend_share", "dimensions": None, "group": None}, "keys", "one table per spend_base"),
-    ({"owner": None}, "owner", "is required"),
-    ({"targte": "0.4"}, "targte", "unknown field"),
-    ({"id": "X0"}, "id", "used by an earlier commitment"),
-])
+@pytest.mark.parametrize(
+    "fields,field_name,words",
+    [
+        ({"metric": "representashun"}, "metric", "unknown metric 'representashun'"),
+        ({"dimensions": "source"}, "dimensions", "cannot be broken down by source"),
+        ({"announced": "2021-13-01"}, "announced", "is not a date"),
+        ({"due": "2020-06-30"}, "due", "is not after the announcement"),
+        ({"status": "ongoing"}, "status", "'ongoing' is not one of planned, in_progress, done, dropped"),
+        ({"target": "40"}, "target", "give the target as a fraction"),
+        ({"group": "[Woman, Black]"}, "group", "one group value per dimension"),
+        ({"filters": "{shoe_size: [42]}"}, "filters", "cannot be filtered by shoe_size"),
+        ({"metric": "diverse_spend_share", "dimensions": None, "group": None}, "keys", "one table per spend_base"),
+        ({"owner": None}, "owner", "is required"),
+        ({"targte": "0.4"}, "targte", "unknown field"),
+        ({"id": "X0"}, "id", "used by an earlier commitment"),
+    ],
+)
 def test_register_errors_name_file_line_commitment_and_field(fields, field_name, words):
     with pytest.raises(DataError) as err:
         parse_register(entry(**fields), source="data/commitments.yml")
@@ -260,12 +298,18 @@ def test_an_action_without_a_date_is_refused():
         parse_register(text)
 
 
-@pytest.mark.parametrize("fields,field_name,words", [
-    ({"baseline_period": '"2015"'}, "baseline_period", "no period '2015' in the data; periods: 2020, 2021"),
-    ({"group": "Womn"}, "group", "no group 'Womn' by gender in the data; groups: Man, Non-binary"),
-    ({"metric": "diverse_spend_share", "dimensions": None, "group": None, "keys": "{spend_base: addressable}"},
-     "metric", "needs suppliers data"),
-])
+@pytest.mark.parametrize(
+    "fields,field_name,words",
+    [
+        ({"baseline_period": '"2015"'}, "baseline_period", "no period '2015' in the data; periods: 2020, 2021"),
+        ({"group": "Womn"}, "group", "no group 'Womn' by gender in the data; groups: Man, Non-binary"),
+        (
+            {"metric": "diverse_spend_share", "dimensions": None, "group": None, "keys": "{spend_base: addressable}"},
+            "metric",
+            "needs suppliers data",
+        ),
+    ],
+)
 def test_build_checks_the_register_against_the_data_and_keeps_the_old_database(tmp_path, fields, field_name, words):
     data, db = folder(tmp_path / "data", "2023-12-31", COMMITMENTS), tmp_path / "equity.duckdb"
     build(data, db)
@@ -275,7 +319,7 @@ def test_build_checks_the_register_against_the_data_and_keeps_the_old_database(t
     message = str(err.value)
     assert f"commitments.yml, line 11: commitment 'X1', field '{field_name}'" in message, message
     assert words in message
-    con = duckdb.connect(str(db), read_only=True)     # the previous build still serves, register included
+    con = duckdb.connect(str(db), read_only=True)  # the previous build still serves, register included
     try:
         assert [r[0] for r in con.execute("SELECT id FROM commitments ORDER BY position").fetchall()] == ["W1", "NB"]
     finally:
@@ -284,16 +328,19 @@ def test_build_checks_the_register_against_the_data_and_keeps_the_old_database(t
 
 def test_a_partial_baseline_and_an_unknown_event_are_refused(tmp_path):
     data = folder(tmp_path / "data", "2023-06-30", COMMITMENTS)
-    for fields, words in (({"baseline_period": '"2023"'}, "2023 is only partly covered"),
-                          ({"event": "Four-day week"}, "no event 'Four-day week' in reference/events.csv")):
+    for fields, words in (
+        ({"baseline_period": '"2023"'}, "2023 is only partly covered"),
+        ({"event": "Four-day week"}, "no event 'Four-day week' in reference/events.csv"),
+    ):
         (data / "commitments.yml").write_text(entry(**fields), encoding="utf-8")
         with pytest.raises(DataError, match=words):
             build(data, tmp_path / "x.duckdb")
 
 
 def test_a_folder_without_a_register_builds_as_before(tmp_path):
-    f = employees_folder(tmp_path / "data", people("2023-12-31"),
-                         config={"history_start": "2020-01-01", "as_of": "2023-12-31"})
+    f = employees_folder(
+        tmp_path / "data", people("2023-12-31"), config={"history_start": "2020-01-01", "as_of": "2023-12-31"}
+    )
     db = tmp_path / "plain.duckdb"
     result = build(f, db)
     assert "commitments.yml" not in [r["file"] for r in result.files]
@@ -308,7 +355,9 @@ def test_a_folder_without_a_register_builds_as_before(tmp_path):
 def test_the_register_file_is_in_the_run_manifest(at_end):
     con = duckdb.connect(str(at_end[1]), read_only=True)
     try:
-        row = con.execute("SELECT rows_in, rows_loaded, sha256 FROM manifest_files WHERE file = 'commitments.yml'").fetchone()
+        row = con.execute(
+            "SELECT rows_in, rows_loaded, sha256 FROM manifest_files WHERE file = 'commitments.yml'"
+        ).fetchone()
     finally:
         con.close()
     assert row[:2] == (2, 2)

@@ -1,5 +1,6 @@
 """docs/commitments.md stays complete: every register field and every `commitments` setting
 is documented (with its default), and the README and the data contract link to it."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,6 +1,7 @@
 """The committee review log: append-only (an edit is a new row; UPDATE and DELETE are refused
 by the file itself, not only by the API), one correction per entry, concurrent writers all
 stored, tampering detected, bad entries refused."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,14 @@ def log(tmp_path) -> ReviewLog:
 
 
 def add(log: ReviewLog, cid="C1", decision="Continue", **kw) -> int:
-    return log.append(cid, kw.pop("review_date", TODAY), decision, kw.pop("reviewed_by", "DEI committee"),
-                      kw.pop("recorded_by", "not signed in"), **kw)
+    return log.append(
+        cid,
+        kw.pop("review_date", TODAY),
+        decision,
+        kw.pop("reviewed_by", "DEI committee"),
+        kw.pop("recorded_by", "not signed in"),
+        **kw,
+    )
 
 
 def test_name_sits_beside_the_metrics_database():
@@ -35,7 +42,7 @@ def test_an_edit_is_a_new_row_and_the_original_stays(log):
     other = add(log, cid="C2", decision="Escalate to the board")
     assert (first, edit, other) == (1, 2, 3)
     rows = log.entries().set_index("entry_id")
-    assert rows.loc[1, "decision"] == "Continue; report in March"          # unchanged
+    assert rows.loc[1, "decision"] == "Continue; report in March"  # unchanged
     assert rows.loc[1, "next_step"] == "CPO drafts plan"
     assert rows.loc[1, "superseded_by"] == 2 and not rows.loc[1, "current"]
     assert rows.loc[2, "supersedes"] == 1 and rows.loc[2, "current"]
@@ -66,16 +73,19 @@ def test_one_correction_per_entry_and_only_within_a_commitment(log):
         add(log, cid="C1", supersedes=other)
     with pytest.raises(ReviewLogError, match="not an entry"):
         add(log, supersedes=99)
-    assert len(log.entries()) == 3                      # nothing stored by the refused attempts
+    assert len(log.entries()) == 3  # nothing stored by the refused attempts
 
 
-@pytest.mark.parametrize("kw,message", [
-    ({"decision": "  "}, "decision is required"),
-    ({"reviewed_by": ""}, "reviewed by is required"),
-    ({"review_date": TODAY + dt.timedelta(days=1)}, "in the future"),
-    ({"review_date": "31/12/2025"}, "not a date"),
-    ({"decision": "x" * 2001}, "longer than 2000"),
-])
+@pytest.mark.parametrize(
+    "kw,message",
+    [
+        ({"decision": "  "}, "decision is required"),
+        ({"reviewed_by": ""}, "reviewed by is required"),
+        ({"review_date": TODAY + dt.timedelta(days=1)}, "in the future"),
+        ({"review_date": "31/12/2025"}, "not a date"),
+        ({"decision": "x" * 2001}, "longer than 2000"),
+    ],
+)
 def test_bad_entries_are_refused(log, kw, message):
     with pytest.raises(ReviewLogError, match=message):
         add(log, **kw)
@@ -93,7 +103,7 @@ def test_two_reviewers_saving_at_once_are_both_stored(log):
             start.wait()
             for j in range(10):
                 add(log, cid=f"C{i}", decision=f"decision {i}-{j}", reviewed_by=f"reviewer {i}")
-        except BaseException as exc:   # surfaced below: a thread's failure must fail the test
+        except BaseException as exc:  # surfaced below: a thread's failure must fail the test
             errors.append(exc)
 
     threads = [threading.Thread(target=reviewer, args=(i,)) for i in range(8)]

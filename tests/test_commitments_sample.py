@@ -2,6 +2,7 @@
 through the metric engine), classified as sample_data/README.md documents, on the
 Commitments page and the Overview (AppTest, including saving a review entry) and in the PDF
 snapshot (pdftotext)."""
+
 from __future__ import annotations
 
 import re
@@ -29,6 +30,7 @@ AS_OF = pd.Timestamp("2026-09-30")
 @pytest.fixture(scope="module")
 def assessments(sample_db):
     import duckdb
+
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         return {a.commitment.id: a for a in assess_register(con, exact=True)}
@@ -40,6 +42,7 @@ def assessments(sample_db):
 def published(sample_db):
     """The assessments as published (protected figures): what the page and the PDF must show."""
     import duckdb
+
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         return {a.commitment.id: a for a in assess_register(con)}
@@ -54,6 +57,7 @@ def private_db(sample_db, tmp_path) -> Path:
 
 
 # --- values recomputed from the CSV files ------------------------------------------------------
+
 
 def _employed(emp: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     hire, term = pd.to_datetime(emp.hire_date), pd.to_datetime(emp.termination_date)
@@ -79,9 +83,11 @@ def mens_uptake(year: int) -> float:
     ends = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="ME")
     heads = sum(len(_employed(men, d)) for d in ends) / len(ends)
     leave = read(DEMO, "hr__leave")
-    starts = leave[leave.employee_id.isin(set(men.employee_id)) & (leave.start_date.str[:4] == str(year))
-                   & leave.leave_type.str.lower().isin(["parental", "maternity", "paternity", "adoption",
-                                                        "shared parental"])]
+    starts = leave[
+        leave.employee_id.isin(set(men.employee_id))
+        & (leave.start_date.str[:4] == str(year))
+        & leave.leave_type.str.lower().isin(["parental", "maternity", "paternity", "adoption", "shared parental"])
+    ]
     return len(starts) / heads
 
 
@@ -94,6 +100,7 @@ def test_c1_values_from_the_csv_files(assessments):
     # 2025 holds the due date 2025-12-31: the value reaches 47%, but its 95% Wilson interval
     # (computed here by statsmodels) reaches below it, so the commitment is met, not yet certain
     from statsmodels.stats.proportion import proportion_confint
+
     low, _high = proportion_confint(women, round(women / latest), alpha=0.05, method="wilson")
     assert latest >= 0.47 > low
     assert c1.assessment == "met, not yet certain"
@@ -125,8 +132,10 @@ def test_c3_values_from_the_csv_files(assessments):
 
 def _readme_rows() -> dict[str, list[str]]:
     section = README.split("## commitments.yml", 1)[1]
-    return {m.group(1): [c.strip() for c in m.group(0).strip("|").split("|")]
-            for m in re.finditer(r"^\| (C\d) \|.*\|$", section, flags=re.M)}
+    return {
+        m.group(1): [c.strip() for c in m.group(0).strip("|").split("|")]
+        for m in re.finditer(r"^\| (C\d) \|.*\|$", section, flags=re.M)
+    }
 
 
 def test_readme_documents_each_commitment_as_assessed(assessments):
@@ -141,11 +150,14 @@ def test_readme_documents_each_commitment_as_assessed(assessments):
         assert target == f"{format_value(a.commitment.target, unit)} by {a.commitment.due}", cid
         if a.projection:
             p = a.projection
-            assert trend == (f"{format_value(p['projected'], unit)} ({format_value(p['projected_low'], unit)} "
-                             f"to {format_value(p['projected_high'], unit)})"), cid
+            assert trend == (
+                f"{format_value(p['projected'], unit)} ({format_value(p['projected_low'], unit)} "
+                f"to {format_value(p['projected_high'], unit)})"
+            ), cid
 
 
 # --- the page, the Overview and the PDF -----------------------------------------------------------
+
 
 def _app(db: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv("EQUITY_DB", str(db))
@@ -188,8 +200,9 @@ def test_page_shows_the_three_commitments_and_saves_a_review(private_db, monkeyp
     assert _assessment_column(at)["C2"] == "off track"
     con = sqlite3.connect(private_db.with_name("sample.reviews.sqlite"))
     try:
-        rows = con.execute("SELECT commitment_id, decision, reviewed_by, recorded_by, identity_verified "
-                           "FROM review_entries").fetchall()
+        rows = con.execute(
+            "SELECT commitment_id, decision, reviewed_by, recorded_by, identity_verified FROM review_entries"
+        ).fetchall()
     finally:
         con.close()
     assert rows == [("C2", "Ask procurement for a recovery plan", "DEI committee", "not signed in", 0)]
@@ -201,7 +214,7 @@ def test_page_refuses_an_incomplete_review(private_db, monkeypatch):
     at = _app(private_db, monkeypatch).run()
     at.switch_page("app_pages/commitments.py").run()
     at.text_area(key="cm_review_decision").input("Keep going")
-    at.button(key="cm_review_save").click().run()              # "Reviewed by" left blank
+    at.button(key="cm_review_save").click().run()  # "Reviewed by" left blank
     assert any("reviewed by is required" in e.value for e in at.error)
     assert not private_db.with_name("sample.reviews.sqlite").exists()
 
@@ -218,8 +231,11 @@ def test_overview_lists_each_commitment_with_its_label(private_db, monkeypatch):
 
 def test_pdf_has_a_commitments_section_and_flags_two(private_db, tmp_path, published):
     pdf = tmp_path / "snapshot.pdf"
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "snapshot", "--db", str(private_db), "--out",
-                           str(pdf), "--no-charts"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "snapshot", "--db", str(private_db), "--out", str(pdf), "--no-charts"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     raw = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     text = " ".join(raw.split())
@@ -230,8 +246,10 @@ def test_pdf_has_a_commitments_section_and_flags_two(private_db, tmp_path, publi
     assert "Commitment C3" in summary or "C3 (at risk)" in summary
     assert "Commitments: 1 met, not yet certain, 1 at risk, 1 no recent action" in text
     latest = f"{published['C1'].latest['value']:.1%}"
-    for expected in (f"C1 (met, not yet certain): Met, not yet certain: {latest} in 2025",
-                     "C2 (no recent action): No recent action: the last action"):
+    for expected in (
+        f"C1 (met, not yet certain): Met, not yet certain: {latest} in 2025",
+        "C2 (no recent action): No recent action: the last action",
+    ):
         assert expected in text, expected
     assert re.search(r"C3 \(at risk\): At risk: the straight-line trend of 2021 to 2025 reaches \d+\.\d%", text)
     # the Commitments section comes before the first metric family's section

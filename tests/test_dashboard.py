@@ -1,5 +1,6 @@
 """AppTest smoke tests: every page renders over the sample database without exceptions,
 shows a chart with its table where it has one, and the URL restores the controls."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_workforce_chart_has_summary_table_and_download(app):
     assert at.get("plotly_chart"), "no chart"
     assert at.dataframe, "no data table"
     assert at.get("download_button"), "no CSV download"
-    assert any("n = " in m.value for m in at.markdown)   # the text summary gives its n
+    assert any("n = " in m.value for m in at.markdown)  # the text summary gives its n
 
 
 def test_query_string_restores_controls_and_ignores_unknown_values(app):
@@ -67,14 +68,18 @@ def test_missing_database_shows_the_build_command(monkeypatch, tmp_path):
 
 
 def test_sign_in_is_required_when_oidc_is_configured(app):
-    app.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
-                           "client_id": "id", "client_secret": "secret",
-                           "server_metadata_url": "https://id.example/.well-known/openid-configuration"}
+    app.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://id.example/.well-known/openid-configuration",
+    }
     at = app.run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Equity metrics"]
     assert any(b.label == "Sign in" for b in at.button)
-    assert not at.metric and not at.get("plotly_chart")   # nothing confidential before sign-in
+    assert not at.metric and not at.get("plotly_chart")  # nothing confidential before sign-in
 
 
 def test_overview_counts_hidden_groups(app):

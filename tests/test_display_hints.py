@@ -1,6 +1,7 @@
 """Registry `display:` hints: every hint names a chart kind the dashboard draws and a page
 that renders hints; bad hints are refused with the metric named; the blocks drawn from a
 hint show the published (protected) table, checked against hand counts of a small folder."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,7 +24,7 @@ HINTED = [s for s in registry().values() if s.display is not None]
 
 
 def test_every_display_hint_names_a_drawn_chart_and_a_page_that_renders_hints():
-    assert set(CHART_WORDS) == DISPLAY_CHARTS        # one builder per kind the registry accepts
+    assert set(CHART_WORDS) == DISPLAY_CHARTS  # one builder per kind the registry accepts
     assert HINTED, "no metric carries a display hint"
     for spec in HINTED:
         hint = spec.display
@@ -35,20 +36,33 @@ def test_every_display_hint_names_a_drawn_chart_and_a_page_that_renders_hints():
         assert re.search(rf"hinted_sections\([^)]*\"{hint.page}\"", page.read_text(encoding="utf-8")), spec.name
 
 
-BASE = {"name": "m", "title": "M", "definition": "d", "formula": "f", "unit": "share", "n": "n",
-        "ci": "wilson", "ci_method": "Wilson", "dimensions": ["gender"], "function": "x:y"}
+BASE = {
+    "name": "m",
+    "title": "M",
+    "definition": "d",
+    "formula": "f",
+    "unit": "share",
+    "n": "n",
+    "ci": "wilson",
+    "ci_method": "Wilson",
+    "dimensions": ["gender"],
+    "function": "x:y",
+}
 GOOD = {"page": "hiring", "chart": "bar", "section": "S"}
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"display": {**GOOD, "chart": "pie"}}, "chart must be one of"),
-    ({"display": {**GOOD, "colour": "red"}}, "unknown field"),
-    ({"display": {**GOOD, "page": "../secrets"}}, "page must name a dashboard page"),
-    ({"display": {**GOOD, "section": " "}}, "section"),
-    ({"display": {**GOOD, "format": "furlongs"}}, "format must be one of"),
-    ({"display": {**GOOD, "chart": "trend"}, "keys": ["source"]}, "bar chart"),
-    ({"display": "hiring"}, "must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"display": {**GOOD, "chart": "pie"}}, "chart must be one of"),
+        ({"display": {**GOOD, "colour": "red"}}, "unknown field"),
+        ({"display": {**GOOD, "page": "../secrets"}}, "page must name a dashboard page"),
+        ({"display": {**GOOD, "section": " "}}, "section"),
+        ({"display": {**GOOD, "format": "furlongs"}}, "format must be one of"),
+        ({"display": {**GOOD, "chart": "trend"}, "keys": ["source"]}, "bar chart"),
+        ({"display": "hiring"}, "must be a mapping"),
+    ],
+)
 def test_a_bad_display_hint_is_refused_naming_the_metric(change, message):
     with pytest.raises(ValueError, match=message) as err:
         _spec({**BASE, **change}, "hiring", "hiring.yml")
@@ -102,9 +116,13 @@ def test_bar_block_of_a_keyed_metric_has_one_bar_group_per_key_value(con):
     table = compute(con, "source_mix", by=["gender"], period="year")
     block = hinted_block(spec, table, ("gender",), 5)
     bars = {trace.name: dict(zip(trace.x, trace.y)) for trace in block.figure.data}
-    assert set(bars) == {"Man", "Woman", "Non-binary"}     # Agender (3 applications) is below k: no bars
-    hand = {("Man", "Referral"): (20, 82), ("Man", "Job board"): (62, 82), ("Woman", "Job board"): (42, 42),
-            ("Woman", "Referral"): (0, 42)}
+    assert set(bars) == {"Man", "Woman", "Non-binary"}  # Agender (3 applications) is below k: no bars
+    hand = {
+        ("Man", "Referral"): (20, 82),
+        ("Man", "Job board"): (62, 82),
+        ("Woman", "Job board"): (42, 42),
+        ("Woman", "Referral"): (0, 42),
+    }
     for (group, source), (count, n) in hand.items():
         assert _close_to_hand(bars[group][source], count, n), (group, source, bars[group][source])
     assert not any(math.isnan(v) for v in bars["Man"].values())
@@ -126,11 +144,12 @@ def test_the_breakdown_never_uses_a_key_column_and_falls_back_to_the_first_dimen
 def test_the_report_section_carries_the_hinted_blocks_of_its_page(con):
     from dashboard.hinted import section_blocks
     from dashboard.sections.hiring import build_section
+
     hinted = [s for s in HINTED if s.display.page == "hiring"]
     blocks = section_blocks(con, "hiring", 5)
     assert [b.title.split(",")[0] for b in blocks] == [s.title for s in hinted]
     section = build_section(con, 5)
-    assert [b.title for b in section.blocks[-len(blocks):]] == [b.title for b in blocks]
+    assert [b.title for b in section.blocks[-len(blocks) :]] == [b.title for b in blocks]
     # the latest full year (2024, the whole window here) by gender: men's referral share from 20 of 82
     mix = next(b for b, s in zip(blocks, hinted) if s.name == "source_mix")
     men = mix.table[(mix.table["Group"] == "Man") & (mix.table["Source"] == "Referral")]
@@ -144,5 +163,4 @@ def test_the_walkthrough_shows_the_hint_the_registry_holds():
     quoted = re.search(r"    display:\n((?:      .*\n)+)", text).group(1)
     hint = yaml.safe_load("\n".join(line[6:] for line in quoted.splitlines()))
     expected = registry()["source_mix"].display
-    assert hint == {"page": expected.page, "chart": expected.chart, "section": expected.section,
-                    "axis": expected.axis}
+    assert hint == {"page": expected.page, "chart": expected.chart, "section": expected.section, "axis": expected.axis}

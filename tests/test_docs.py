@@ -1,5 +1,6 @@
 """Docs kept honest by tests (datasette-style): generated docs match the code, every
 metric and every contract file is documented, every staged table has a suite."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """Engine pieces every family uses once (issue 21): Query.grouped with key columns and the one
 latest-full-period rule. Expected values are counted by hand from the rows below."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.metrics import (full_period_rows, full_periods, latest_full_period, latest_full_period_rows,
-                               make_periods)
+from pipelines.metrics import full_period_rows, full_periods, latest_full_period, latest_full_period_rows, make_periods
 from pipelines.metrics._frame import Query
 
 D = dt.date
@@ -30,9 +30,13 @@ def test_latest_full_period_is_the_latest_when_every_period_is_partial():
 
 
 def test_the_rule_on_long_table_rows():
-    rows = pd.DataFrame({"period_start": [D(2022, 1, 1), D(2023, 1, 1), D(2023, 1, 1), D(2024, 1, 1)],
-                         "group": ["All", "All", "Woman", "All"],
-                         "note": ["", None, "n<k", "partial period"]})
+    rows = pd.DataFrame(
+        {
+            "period_start": [D(2022, 1, 1), D(2023, 1, 1), D(2023, 1, 1), D(2024, 1, 1)],
+            "group": ["All", "All", "Woman", "All"],
+            "note": ["", None, "n<k", "partial period"],
+        }
+    )
     assert list(full_period_rows(rows)["period_start"]) == [D(2022, 1, 1), D(2023, 1, 1), D(2023, 1, 1)]
     assert list(latest_full_period_rows(rows)["group"]) == ["All", "Woman"]
     only_partial = rows.iloc[[3]]
@@ -47,11 +51,13 @@ def _none(v):
 @pytest.fixture()
 def query():
     con = duckdb.connect()
-    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES "
-                "(DATE '2024-01-01', DATE '2024-12-31', 'screen', 'Woman'), "
-                "(DATE '2024-01-01', DATE '2024-12-31', 'screen', 'Woman'), "
-                "(DATE '2024-01-01', DATE '2024-12-31', 'screen', 'Man'), "
-                "(DATE '2024-01-01', DATE '2024-12-31', 'offer', 'Woman')) v(period_start, period_end, stage, gender)")
+    con.execute(
+        "CREATE TABLE t AS SELECT * FROM (VALUES "
+        "(DATE '2024-01-01', DATE '2024-12-31', 'screen', 'Woman'), "
+        "(DATE '2024-01-01', DATE '2024-12-31', 'screen', 'Woman'), "
+        "(DATE '2024-01-01', DATE '2024-12-31', 'screen', 'Man'), "
+        "(DATE '2024-01-01', DATE '2024-12-31', 'offer', 'Woman')) v(period_start, period_end, stage, gender)"
+    )
     yield con
     con.close()
 
@@ -61,8 +67,13 @@ def test_grouped_keeps_key_columns_in_every_grouping_set(query):
     df = q.frame(q.grouped("SELECT * FROM t", {"n": "count(*)"}, keys=["stage"]))
     got = {(r["stage"], _none(r["gender"]), r["_gid"]): r["n"] for r in df.to_dict("records")}
     # by hand: screen has 2 women and 1 man, offer 1 woman; each stage has its own overall row
-    assert got == {("screen", "Woman", 0): 2, ("screen", "Man", 0): 1, ("screen", None, 1): 3,
-                   ("offer", "Woman", 0): 1, ("offer", None, 1): 1}
+    assert got == {
+        ("screen", "Woman", 0): 2,
+        ("screen", "Man", 0): 1,
+        ("screen", None, 1): 3,
+        ("offer", "Woman", 0): 1,
+        ("offer", None, 1): 1,
+    }
 
 
 def test_grouped_without_dimensions_and_without_keys(query):
@@ -72,4 +83,8 @@ def test_grouped_without_dimensions_and_without_keys(query):
     q = Query(con=query, dims=["gender"], periods=[])
     plain = q.frame(q.grouped("SELECT * FROM t", {"n": "count(*)"}))
     assert "stage" not in plain
-    assert {(_none(r["gender"]), r["_gid"]): r["n"] for r in plain.to_dict("records")} == {("Woman", 0): 3, ("Man", 0): 1, (None, 1): 4}
+    assert {(_none(r["gender"]), r["_gid"]): r["n"] for r in plain.to_dict("records")} == {
+        ("Woman", 0): 3,
+        ("Man", 0): 1,
+        (None, 1): 4,
+    }

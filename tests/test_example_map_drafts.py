@@ -6,6 +6,7 @@ differs. So the README's list of edits a person must make is checked to be exact
 complete. What is compared is the configuration the build uses (the parsed YAML over
 pipelines/defaults.yml), so comments, and a default stated for the reader (`privacy.k: 5`),
 are not edits. Skipped when the data are absent."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,15 @@ from pipelines.config import with_defaults
 from pipelines.mapping_draft import draft_config
 from tests.conftest import REAL_DATA, ROOT
 
-EXAMPLES = ["huebner_hr_v14", "ibm_hr_attrition", "montgomery_salaries", "prof_salaries", "resume_callbacks",
-            "supplier_certified", "ucb_admissions"]
+EXAMPLES = [
+    "huebner_hr_v14",
+    "ibm_hr_attrition",
+    "montgomery_salaries",
+    "prof_salaries",
+    "resume_callbacks",
+    "supplier_certified",
+    "ucb_admissions",
+]
 SECTION = "## Starting from `equity map`"
 
 
@@ -47,8 +55,11 @@ def documented_edits(readme: str) -> list[str]:
 
 def test_differing_keys_walks_nested_mappings():
     draft = {"a": 1, "m": {"t": {"file": "x.csv", "columns": {"id": "rownames"}}}}
-    committed = {"a": 1, "o": "Org", "m": {"t": {"file": "x.csv", "weight": "Freq",
-                                                  "columns": {"id": "rownames", "date": {"value": "1973-01-01"}}}}}
+    committed = {
+        "a": 1,
+        "o": "Org",
+        "m": {"t": {"file": "x.csv", "weight": "Freq", "columns": {"id": "rownames", "date": {"value": "1973-01-01"}}}},
+    }
     assert set(differing_keys(draft, committed)) == {"o", "m.t.weight", "m.t.columns.date"}
     assert differing_keys(draft, draft) == []
 
@@ -60,7 +71,7 @@ def test_draft_differs_from_the_example_only_where_the_readme_says(name, tmp_pat
         pytest.skip(f"real data not present at {source} (../shared/data/real)")
     folder = tmp_path / name
     folder.mkdir()
-    for csv in source.glob("*.csv"):      # the raw folder as a user has it: CSVs only
+    for csv in source.glob("*.csv"):  # the raw folder as a user has it: CSVs only
         shutil.copy(csv, folder)
     draft = yaml.safe_load(draft_config(folder, out=tmp_path / "draft.yml").path.read_text(encoding="utf-8"))
     draft = with_defaults(draft)
@@ -71,5 +82,6 @@ def test_draft_differs_from_the_example_only_where_the_readme_says(name, tmp_pat
 
     def covered(path: str, by: str) -> bool:
         return path == by or path.startswith(by + ".")
+
     assert [p for p in differs if not any(covered(p, e) for e in edits)] == [], "edits the README does not list"
     assert [e for e in edits if not any(covered(p, e) for p in differs)] == [], "README edits that are not made"

@@ -9,6 +9,7 @@ adjusted gap with statsmodels OLS of the standard model
 
 with HC1 (robust) standard errors, the tool's `pay.regression_cov_type` default. Skipped when
 the data are absent."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +22,7 @@ from tests.helpers import build_and_open, compute_exact
 from tests.test_example_datasets import example_folder
 
 pytestmark = pytest.mark.slow
-FORMULA = ("np.log(salary) ~ C(sex, Treatment('Male')) + C(rank) + C(discipline)"
-           " + Q('yrs.since.phd') + Q('yrs.service')")
+FORMULA = "np.log(salary) ~ C(sex, Treatment('Male')) + C(rank) + C(discipline) + Q('yrs.since.phd') + Q('yrs.service')"
 SEX = "C(sex, Treatment('Male'))[T.Female]"
 
 

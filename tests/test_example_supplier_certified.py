@@ -3,6 +3,7 @@
 example's equity.yml and the unmodified CSVs is built, and diverse spend by quarter and by
 department is compared with sums done here, independently, with pandas on the raw CSVs.
 Skipped when the data are absent."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ from tests.test_example_datasets import example_folder
 pytestmark = pytest.mark.slow
 PAYMENTS = ["filtered_echeckbook_2020.csv", "filtered_echeckbook_2021.csv"]
 MBE_NAMES = ["MBE_COMPANY_NAME", "FIRST_BAVN_NAME", "SECOND_BAVN_NAME", "BAVN_DBA"]
-K = 5   # privacy.k of the example
+K = 5  # privacy.k of the example
 
 
 def plain_name(name: str) -> str:
@@ -58,24 +59,27 @@ def payments(lacity):
 
 def test_every_file_loads_and_the_list_matches_by_name(lacity):
     con, _, mbe = lacity
-    files = {r[0]: r[1:] for r in con.execute(
-        "SELECT table_name, rows_in, rows_loaded, records_loaded FROM manifest_files").fetchall()}
-    assert files["procurement__spend"] == (8321, 8320, 8320)          # the repeated payment quarantined
-    assert files["procurement__suppliers"][1] == 107                  # vendor ids over both years
+    files = {
+        r[0]: r[1:]
+        for r in con.execute("SELECT table_name, rows_in, rows_loaded, records_loaded FROM manifest_files").fetchall()
+    }
+    assert files["procurement__spend"] == (8321, 8320, 8320)  # the repeated payment quarantined
+    assert files["procurement__suppliers"][1] == 107  # vendor ids over both years
     # every vendor id but VALLE GRANDE CONSTRUCTION's is certified, by name
     certified = con.execute("SELECT count(DISTINCT supplier_id) FROM fct_certifications").fetchone()[0]
     assert certified == 106
     unmatched = con.execute("SELECT count(*) FROM supplier_name_matches WHERE outcome = 'unmatched'").fetchone()[0]
     matched = con.execute("SELECT count(*) FROM supplier_name_matches WHERE outcome = 'matched'").fetchone()[0]
-    assert matched + unmatched + con.execute("SELECT count(*) FROM supplier_name_matches WHERE outcome = "
-                                             "'ambiguous'").fetchone()[0] == len(mbe)
+    assert matched + unmatched + con.execute(
+        "SELECT count(*) FROM supplier_name_matches WHERE outcome = 'ambiguous'"
+    ).fetchone()[0] == len(mbe)
 
 
 def test_one_company_under_several_vendor_ids_is_one_parent(lacity, payments):
     con, _, _ = lacity
     parent = dict(con.execute("SELECT supplier_id, ultimate_parent_id FROM dim_suppliers").fetchall())
     ids = payments.groupby("vendor_name")["vendor_id"].agg(set)
-    assert max(len(v) for v in ids) >= 3          # e.g. ZONES LLC is paid under several ids
+    assert max(len(v) for v in ids) >= 3  # e.g. ZONES LLC is paid under several ids
     for name, vendor_ids in ids.items():
         assert len({parent[v] for v in vendor_ids}) == 1, name
     assert len(set(parent.values())) == len(ids) == 88
@@ -84,11 +88,18 @@ def test_one_company_under_several_vendor_ids_is_one_parent(lacity, payments):
 def _expected(paid: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """numerator, denominator and the k rule's n (companies = vendor names on the smaller
     non-empty side) per group, from the raw payments."""
+
     def one(g):
         inside = g.loc[g["diverse"], "vendor_name"].nunique()
         rest = g.loc[~g["diverse"], "vendor_name"].nunique()
-        return pd.Series({"numerator": g.loc[g["diverse"], "usd"].sum(), "denominator": g["usd"].sum(),
-                          "n": rest if inside == 0 else inside if rest == 0 else min(inside, rest)})
+        return pd.Series(
+            {
+                "numerator": g.loc[g["diverse"], "usd"].sum(),
+                "denominator": g["usd"].sum(),
+                "n": rest if inside == 0 else inside if rest == 0 else min(inside, rest),
+            }
+        )
+
     return paid.groupby(keys)[["usd", "diverse", "vendor_name"]].apply(one)
 
 
@@ -131,4 +142,3 @@ def test_diverse_spend_by_department_matches_pandas(lacity, payments):
     for row in exact[~exact["suppressed"].astype(bool)].itertuples():
         want = expected.loc[(row.period[2:], row.group)]
         assert want["n"] >= K and row.numerator == pytest.approx(want["numerator"], abs=0.005)
-

@@ -8,6 +8,7 @@ Published figures (Bickel, Hammel & O'Connell 1975): 1198 of 2691 men (44.5%) an
 women (30.4%) admitted; within departments the Mantel-Haenszel common odds ratio for men vs
 women is 0.905 (Agresti, Categorical Data Analysis), i.e. 1.105 for women vs men.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -34,7 +35,7 @@ def ucb(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ucb") / "ucb_admissions"
     folder.mkdir()
     shutil.copy(ROOT / "examples" / "ucb_admissions" / "equity.yml", folder)
-    shutil.copy(SOURCE, folder)     # unchanged, into the temporary folder only
+    shutil.copy(SOURCE, folder)  # unchanged, into the temporary folder only
     con = build_and_open(folder)
     yield con, pd.read_csv(SOURCE), folder.parent / "ucb_admissions.duckdb"
     con.close()
@@ -82,7 +83,8 @@ def test_pooled_admission_rates_and_impact_ratio(ucb):
     impact = compute_exact(con, "adverse_impact_ratio", by=["gender"])
     woman = impact[(impact["group"] == "Woman") & (impact["stage"] == "bottom line")].iloc[0]
     ratio = (expected.loc["Female", "admitted"] / expected.loc["Female", "total"]) / (
-        expected.loc["Male", "admitted"] / expected.loc["Male", "total"])
+        expected.loc["Male", "admitted"] / expected.loc["Male", "total"]
+    )
     assert woman["reference_group"] == "Man" and woman["value"] == pytest.approx(ratio, rel=1e-12)
     assert round(ratio, 2) == 0.68 and woman["flagged"]
 
@@ -93,13 +95,15 @@ def test_mantel_haenszel_across_departments_and_the_simpson_note(ucb):
     row = result.cmh[(result.cmh["group"] == "Woman") & (result.cmh["stage"] == "bottom line")].iloc[0]
     hand = mantel_haenszel_odds_ratio(raw)
     f = raw.set_index(["Dept", "Gender", "Admit"])["Freq"]
-    tables = [np.array([[f[d, g, "Admitted"], f[d, g, "Rejected"]] for g in ("Female", "Male")])
-              for d in sorted(raw["Dept"].unique())]
+    tables = [
+        np.array([[f[d, g, "Admitted"], f[d, g, "Rejected"]] for g in ("Female", "Male")])
+        for d in sorted(raw["Dept"].unique())
+    ]
     ref = StratifiedTable(tables)
     assert hand == pytest.approx(ref.oddsratio_pooled, rel=1e-12)
     assert row["strata"] == 6 and row["mh_odds_ratio"] == pytest.approx(hand, rel=1e-9)
     assert row["cmh_p"] == pytest.approx(ref.test_null_odds(correction=False).pvalue, rel=1e-8)
-    assert 1 / hand == pytest.approx(0.905, abs=0.0005)      # the textbook men-vs-women figure
+    assert 1 / hand == pytest.approx(0.905, abs=0.0005)  # the textbook men-vs-women figure
     # pooled, women are admitted significantly less often (ratio 0.68); within departments not:
     # the two views disagree, and the table says so
     assert row["pooled_conclusion"] == "selected less often"
@@ -109,8 +113,9 @@ def test_mantel_haenszel_across_departments_and_the_simpson_note(ucb):
 
 def test_the_published_command_shows_the_simpson_note(ucb):
     _, _, db = ucb
-    out = CliRunner().invoke(main, ["hiring", "adverse-impact", "--db", str(db), "--by", "gender",
-                                    "--stratify", "department"])
+    out = CliRunner().invoke(
+        main, ["hiring", "adverse-impact", "--db", str(db), "--by", "gender", "--stratify", "department"]
+    )
     assert out.exit_code == 0, out.output
     assert "not for publication" not in out.output
     assert "Simpson's paradox" in " ".join(out.output.split())

@@ -1,6 +1,7 @@
 """The leadership summary's ranking of findings (dashboard/finding.py, docs/findings.md): the
 certainty read off a 95% interval agrees with the normal approximation computed here with scipy,
 the order is strongest evidence first and then size, and owners come from the configuration."""
+
 from __future__ import annotations
 
 import pickle
@@ -45,19 +46,23 @@ def test_strongest_evidence_first_then_size():
 def test_a_finding_is_its_sentence_and_survives_the_dashboard_cache():
     f = by_p("Hiring: Woman applicants ...", "hiring", size=40, size_text="40% lower", p=0.01)
     assert f == "Hiring: Woman applicants ..." and "Woman" in f
-    back = pickle.loads(pickle.dumps(f))   # st.cache_data pickles the Overview's findings
+    back = pickle.loads(pickle.dumps(f))  # st.cache_data pickles the Overview's findings
     assert back == f and back.family == "hiring" and back.size == 40 and back.certainty == "moderate"
 
 
 def test_owner_comes_from_the_family_or_the_commitment():
     config = default_config()
     pay = counted("x", "pay", size_text="")
-    assert owner_and_decision(pay, config) == (config["leadership"]["owners"]["pay"],
-                                               config["leadership"]["decisions"]["pay"])
+    assert owner_and_decision(pay, config) == (
+        config["leadership"]["owners"]["pay"],
+        config["leadership"]["decisions"]["pay"],
+    )
     commitment = counted("x", "commitments", size_text="", owner="Chief People Officer")
     assert owner_and_decision(commitment, config)[0] == "Chief People Officer"
-    assert owner_and_decision(Finding("x", "elsewhere"), config) == (config["leadership"]["default_owner"],
-                                                                     config["leadership"]["default_decision"])
+    assert owner_and_decision(Finding("x", "elsewhere"), config) == (
+        config["leadership"]["default_owner"],
+        config["leadership"]["default_decision"],
+    )
 
 
 def test_owners_are_set_in_equity_yml(tmp_path):

@@ -1,5 +1,6 @@
 """The sentence that counts a summary's hidden groups: one wording (narrative, pay, hinted
 sections), and no sentence at all when nothing is hidden."""
+
 from dashboard.narrative import groups_not_shown
 
 

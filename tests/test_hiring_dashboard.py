@@ -1,6 +1,7 @@
 """The Hiring page (AppTest) and the report section over the sample database: charts with
 their summary, table and CSV download, the bottom-line toggle, the stratified view showing
 planted truth 3, and "no data loaded" without recruiting files."""
+
 from __future__ import annotations
 
 import json
@@ -67,8 +68,16 @@ def test_suppressed_groups_say_why_in_the_impact_table(sample_db, monkeypatch):
 
 
 def test_no_recruiting_files_shows_no_data(tmp_path, monkeypatch):
-    people = [{"employee_id": f"E{i}", "gender": "Woman", "race_ethnicity": "White", "birth_year": "1980",
-               "hire_date": "2015-01-01"} for i in range(3)]
+    people = [
+        {
+            "employee_id": f"E{i}",
+            "gender": "Woman",
+            "race_ethnicity": "White",
+            "birth_year": "1980",
+            "hire_date": "2015-01-01",
+        }
+        for i in range(3)
+    ]
     con = build_and_open(employees_folder(tmp_path / "hr_only", people))
     con.close()
     monkeypatch.setenv("EQUITY_DB", str(tmp_path / "hr_only.duckdb"))
@@ -81,6 +90,7 @@ def test_no_recruiting_files_shows_no_data(tmp_path, monkeypatch):
 def test_report_section_uses_the_latest_full_period(sample_db):
     from dashboard.hinted import hinted_specs
     from dashboard.sections.hiring import build_section
+
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         section = build_section(con, 5)

@@ -1,5 +1,6 @@
 """Hiring metrics end to end on hand-made folders: every count below is laid out in the
 fixture and every expected value is worked out from it by hand in the comments."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,11 +15,31 @@ from tests.helpers import build_and_open, employees_folder, write_config, write_
 from tests.helpers import compute_exact
 
 STAGES = ["applied", "screen", "interview", "offer", "hired"]
-APP_COLS = ["application_id", "candidate_id", "requisition_id", "applied_date", "source", "department",
-            "job_level", "gender", "race_ethnicity", "disability", "veteran", "status"]
+APP_COLS = [
+    "application_id",
+    "candidate_id",
+    "requisition_id",
+    "applied_date",
+    "source",
+    "department",
+    "job_level",
+    "gender",
+    "race_ethnicity",
+    "disability",
+    "veteran",
+    "status",
+]
 STAGE_COLS = ["application_id", "stage", "entered_date"]
-HR = [{"employee_id": f"E{i}", "gender": "Woman", "race_ethnicity": "White", "birth_year": "1980",
-       "hire_date": "2015-01-01"} for i in range(3)]
+HR = [
+    {
+        "employee_id": f"E{i}",
+        "gender": "Woman",
+        "race_ethnicity": "White",
+        "birth_year": "1980",
+        "hire_date": "2015-01-01",
+    }
+    for i in range(3)
+]
 
 
 class Recruiting:
@@ -30,15 +51,23 @@ class Recruiting:
         self.apps: list[dict] = []
         self.stage_rows: list[dict] = []
 
-    def add(self, n, gender, furthest, status, department="Engineering", source="Job board",
-            gaps=None, applied=None):
+    def add(self, n, gender, furthest, status, department="Engineering", source="Job board", gaps=None, applied=None):
         for _ in range(n):
             app_id = f"A{len(self.apps) + 1:05d}"
             start = applied or self.applied
-            self.apps.append({"application_id": app_id, "candidate_id": f"C{len(self.apps) + 1:05d}",
-                              "applied_date": start.isoformat(), "source": source, "department": department,
-                              "job_level": "L2", "gender": gender, "race_ethnicity": "White",
-                              "status": status})
+            self.apps.append(
+                {
+                    "application_id": app_id,
+                    "candidate_id": f"C{len(self.apps) + 1:05d}",
+                    "applied_date": start.isoformat(),
+                    "source": source,
+                    "department": department,
+                    "job_level": "L2",
+                    "gender": gender,
+                    "race_ethnicity": "White",
+                    "status": status,
+                }
+            )
             day = start
             for i, stage in enumerate(self.stages[: self.stages.index(furthest) + 1]):
                 if i:
@@ -69,8 +98,10 @@ def funnel_one() -> Recruiting:
     r.add(3, "Non-binary", "interview", "rejected").add(3, "Non-binary", "hired", "hired")
     r.add(3, "Agender", "screen", "rejected")
     # two records of a stage that is not in the configured order (must be counted, not lost)
-    r.stage_rows += [{"application_id": "A00001", "stage": "Phone screen", "entered_date": "2024-03-03"},
-                     {"application_id": "A00002", "stage": "phone screen", "entered_date": "2024-03-03"}]
+    r.stage_rows += [
+        {"application_id": "A00001", "stage": "Phone screen", "entered_date": "2024-03-03"},
+        {"application_id": "A00002", "stage": "phone screen", "entered_date": "2024-03-03"},
+    ]
     return r
 
 
@@ -97,11 +128,10 @@ def test_worked_example_at_the_screen_stage(con):
     assert (man["numerator"], man["n"]) == (48, 80) and (woman["numerator"], woman["n"]) == (12, 40)
     assert woman["reference_group"] == "Man" and man["value"] == 1.0
     assert woman["value"] == pytest.approx(0.5)
-    assert woman["z"] == pytest.approx(3.0984, abs=1e-4)            # see test_hiring_stats
+    assert woman["z"] == pytest.approx(3.0984, abs=1e-4)  # see test_hiring_stats
     assert woman["p_fisher"] == pytest.approx(0.0034, abs=5e-5)
     assert woman["shortfall"] == 8
-    assert (woman["ci_low"], woman["ci_high"]) == (pytest.approx(0.30143, abs=1e-5),
-                                                   pytest.approx(0.82937, abs=1e-5))
+    assert (woman["ci_low"], woman["ci_high"]) == (pytest.approx(0.30143, abs=1e-5), pytest.approx(0.82937, abs=1e-5))
     assert woman["flagged"] and woman["significant"] and "below four-fifths" in woman["note"]
     assert "2 still in progress" in woman["note"] and "2 withdrew" in man["note"]
 
@@ -126,8 +156,20 @@ def test_a_suppressed_group_is_never_the_reference_and_its_extras_are_blank(con)
     assert ag["suppressed"] and "n<k" in ag["note"]
     assert nb["suppressed"] and "cannot be recovered" in nb["note"]
     assert row(df, "Woman", "screen")["reference_group"] == "Man"
-    extras = ["value", "numerator", "selection_rate", "z", "p_fisher", "p_holm", "shortfall", "flagged",
-              "significant", "reference_group", "reference_rate", "pool_share"]
+    extras = [
+        "value",
+        "numerator",
+        "selection_rate",
+        "z",
+        "p_fisher",
+        "p_holm",
+        "shortfall",
+        "flagged",
+        "significant",
+        "reference_group",
+        "reference_rate",
+        "pool_share",
+    ]
     for r in (nb, ag):
         assert all(pd.isna(r[c]) for c in extras), r[extras]
     # bottom line: the same protection; men 20 of 76 are the reference, not Non-binary 3 of 6
@@ -143,9 +185,8 @@ def test_bottom_line_rates_and_holm_over_the_breakdown(con):
     assert woman["value"] == pytest.approx((3 / 37) / (20 / 76))
     # Holm family: every published comparison of the gender breakdown, all stages together
     family = df[(df["dimensions"] == "gender") & df["p_fisher"].notna()]
-    assert len(family) == 5      # applied, screen, interview (Woman, Non-binary), bottom line
-    assert family["p_holm"].to_numpy() == pytest.approx(
-        multipletests(family["p_fisher"].to_numpy(), method="holm")[1])
+    assert len(family) == 5  # applied, screen, interview (Woman, Non-binary), bottom line
+    assert family["p_holm"].to_numpy() == pytest.approx(multipletests(family["p_fisher"].to_numpy(), method="holm")[1])
 
 
 def test_stage_pass_rate_leaves_out_open_and_withdrawn(con):
@@ -153,21 +194,22 @@ def test_stage_pass_rate_leaves_out_open_and_withdrawn(con):
     woman, man = row(df, "Woman", "screen"), row(df, "Man", "screen")
     assert (woman["numerator"], woman["denominator"], woman["still_open"]) == (12, 40, 2)
     assert (man["denominator"], man["withdrew"], man["entered"]) == (80, 2, 82)
-    assert row(df, "Woman", "offer")["suppressed"]           # 3 decided at the offer stage < 5
+    assert row(df, "Woman", "offer")["suppressed"]  # 3 decided at the offer stage < 5
     overall = row(df, "All", "interview")
     # interview: 48 + 10 + 6 = 64 decided, 24 + 4 + 3 = 31 passed
     assert (overall["numerator"], overall["denominator"]) == (31, 64)
 
 
 def test_withdrawals_can_count_as_rejections(tmp_path):
-    folder = funnel_one().write(tmp_path / "data", {"privacy": {"k": 5},
-                                                    "recruiting": {"withdrawn_counts_as_rejected": True}})
+    folder = funnel_one().write(
+        tmp_path / "data", {"privacy": {"k": 5}, "recruiting": {"withdrawn_counts_as_rejected": True}}
+    )
     c = build_and_open(folder)
     try:
         man = row(compute_exact(c, "stage_pass_rate", by=["gender"]), "Man", "screen")
-        assert (man["numerator"], man["denominator"]) == (48, 82)     # the 2 withdrawals now count
+        assert (man["numerator"], man["denominator"]) == (48, 82)  # the 2 withdrawals now count
         sel = row(compute_exact(c, "selection_rate", by=["gender"]), "Man")
-        assert (sel["numerator"], sel["denominator"]) == (20, 82)     # 76 + 2 + 4 withdrawn
+        assert (sel["numerator"], sel["denominator"]) == (20, 82)  # 76 + 2 + 4 withdrawn
     finally:
         c.close()
 
@@ -176,8 +218,8 @@ def test_selection_offer_acceptance_reach_share_and_source_mix(con):
     sel = compute_exact(con, "selection_rate", by=["gender"])
     assert (row(sel, "Man")["numerator"], row(sel, "Man")["denominator"]) == (20, 76)
     acc = compute_exact(con, "offer_acceptance_rate", by=["gender"])
-    assert row(acc, "Man")["value"] == pytest.approx(20 / 24)    # 20 accepted, 4 declined
-    assert row(acc, "Woman")["suppressed"]                       # 3 + 1 answered offers < 5
+    assert row(acc, "Man")["value"] == pytest.approx(20 / 24)  # 20 accepted, 4 declined
+    assert row(acc, "Woman")["suppressed"]  # 3 + 1 answered offers < 5
     reach = compute_exact(con, "stage_reach_rate", by=["gender"])
     assert row(reach, "Man", "hired")["value"] == pytest.approx(20 / 82)
     # reached interview: 2 open there + 6 rejected there + 1 declined offer + 3 hired
@@ -198,12 +240,14 @@ def test_selection_offer_acceptance_reach_share_and_source_mix(con):
 
 def test_source_mix_cannot_also_break_down_by_source(con):
     from pipelines.errors import UsageError
+
     with pytest.raises(UsageError, match="source"):
         compute_exact(con, "source_mix", by=["gender", "source"])
 
 
 def test_stages_outside_the_configured_order_are_counted_and_reported(con):
     from pipelines.metrics import build_context
+
     issues = funnel_data_issues(con.cursor(), build_context(con)["config"])
     unknown = issues[issues["issue"].str.contains("not in recruiting.stage_order")].iloc[0]
     assert unknown["count"] == 2 and "'phone screen' (2)" in unknown["treatment"]
@@ -234,7 +278,7 @@ def test_every_stage_passes_four_fifths_while_the_bottom_line_fails(tmp_path):
         # bottom line: (14/160) / (20/160) = 0.7 = 0.9 x 0.889 x 0.875
         bottom = row(df, "Woman", "bottom line")
         assert bottom["value"] == pytest.approx(0.7) and bottom["flagged"]
-        assert bottom["shortfall"] == 2      # 0.8 x 20/160 x 160 = 16 selections needed, 14 made
+        assert bottom["shortfall"] == 2  # 0.8 x 20/160 x 160 = 16 selections needed, 14 made
     finally:
         c.close()
 
@@ -287,13 +331,14 @@ def test_time_in_stage_censors_open_applications(tmp_path):
         assert man["value"] == 9
         assert (man["n"], man["advanced"], man["still_open"], man["left_funnel"]) == (7, 4, 3, 1)
         assert "3 still open (censored)" in man["note"]
-        assert row(df, "Man", "applied")["value"] == 4          # everyone moved on after 4 days
+        assert row(df, "Man", "applied")["value"] == 4  # everyone moved on after 4 days
     finally:
         c.close()
 
 
 def test_no_recruiting_files_means_no_data_error(tmp_path):
     from pipelines.metrics import NoDataError
+
     c = build_and_open(employees_folder(tmp_path / "hr_only", HR))
     try:
         with pytest.raises(NoDataError, match="hiring"):

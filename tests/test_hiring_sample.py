@@ -2,6 +2,7 @@
 interview -> offer pass probability is half of men's. The expected counts are recomputed
 here straight from the CSV files with pandas (a second implementation of the funnel rules),
 and the ratio is checked against the README's demo figure (0.59)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -27,42 +28,56 @@ def _interview_outcomes(department: str) -> pd.DataFrame:
     apps = apps[apps["pos"] >= 2]
     passed = apps["pos"] > 2
     decided = passed | (apps["status"] == "rejected")
-    return pd.DataFrame({"passed": passed.groupby(apps["gender"]).sum(),
-                         "decided": decided.groupby(apps["gender"]).sum()})
+    return pd.DataFrame(
+        {"passed": passed.groupby(apps["gender"]).sum(), "decided": decided.groupby(apps["gender"]).sum()}
+    )
 
 
 def test_engineering_women_are_flagged_at_the_interview_stage(sample_con):
     truth = _interview_outcomes("Engineering")
-    expected = (truth.loc["Woman", "passed"] / truth.loc["Woman", "decided"]) / \
-               (truth.loc["Man", "passed"] / truth.loc["Man", "decided"])
+    expected = (truth.loc["Woman", "passed"] / truth.loc["Woman", "decided"]) / (
+        truth.loc["Man", "passed"] / truth.loc["Man", "decided"]
+    )
     period, lo, hi = whole_window(sample_con)
     # the data owner's exact figures (the published ones are protected: tests/privacy/test_hiring.py)
-    result = stratified_impact(sample_con, ["gender"], "department", period=period, date_from=lo, date_to=hi,
-                               exact=True)
+    result = stratified_impact(
+        sample_con, ["gender"], "department", period=period, date_from=lo, date_to=hi, exact=True
+    )
     rows = result.strata
-    woman = rows[(rows["stratum"] == "Engineering") & (rows["stage"] == "interview")
-                 & (rows["group"] == "Woman")].iloc[0]
+    woman = rows[(rows["stratum"] == "Engineering") & (rows["stage"] == "interview") & (rows["group"] == "Woman")].iloc[
+        0
+    ]
     assert (woman["numerator"], woman["n"]) == (truth.loc["Woman", "passed"], truth.loc["Woman", "decided"])
     assert woman["reference_group"] == "Man"
     assert woman["value"] == pytest.approx(expected)
-    assert round(woman["value"], 2) == 0.59                      # README, planted truth 3 (demo)
+    assert round(woman["value"], 2) == 0.59  # README, planted truth 3 (demo)
     assert woman["flagged"] and woman["significant"] and woman["next_stage"] == "offer"
     # Holm within the department (one analysis per department, all stages): second implementation
     family = rows[(rows["stratum"] == "Engineering") & (rows["dimensions"] == "gender") & rows["p_fisher"].notna()]
-    assert family["p_holm"].to_numpy() == pytest.approx(
-        multipletests(family["p_fisher"].to_numpy(), method="holm")[1])
+    assert family["p_holm"].to_numpy() == pytest.approx(multipletests(family["p_fisher"].to_numpy(), method="holm")[1])
     assert woman["p_holm"] < 0.05
     # flagged with its stage, group and department - and nowhere else at that stage
-    flagged = rows[rows["flagged"].fillna(False).astype(bool) & rows["significant"].fillna(False).astype(bool)
-                   & (rows["stage"] == "interview") & (rows["dimensions"] == "gender")]
+    flagged = rows[
+        rows["flagged"].fillna(False).astype(bool)
+        & rows["significant"].fillna(False).astype(bool)
+        & (rows["stage"] == "interview")
+        & (rows["dimensions"] == "gender")
+    ]
     assert list(zip(flagged["stratum"], flagged["group"])) == [("Engineering", "Woman")]
 
 
 def test_other_departments_show_no_interview_gap_for_women(sample_con):
     # Sales, per the README, is about 1 (0.97 there); the generator plants nothing outside Engineering
     period, lo, hi = whole_window(sample_con)
-    df = compute_exact(sample_con, "adverse_impact_ratio", by=["gender"], period=period, date_from=lo,
-                 date_to=hi, filters={"department": ["Sales"]})
+    df = compute_exact(
+        sample_con,
+        "adverse_impact_ratio",
+        by=["gender"],
+        period=period,
+        date_from=lo,
+        date_to=hi,
+        filters={"department": ["Sales"]},
+    )
     woman = df[(df["stage"] == "interview") & (df["group"] == "Woman")].iloc[0]
     truth = _interview_outcomes("Sales")
     rates = truth["passed"] / truth["decided"]

@@ -1,6 +1,7 @@
 """source_mix on the Hiring page, drawn from its registry `display:` hint alone (no page
 code): the chart, its table and download, checked against the hand counts of a small folder
 and against the published (protected) table the page must read."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,16 @@ from tests.test_hiring_metrics import funnel_one
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 # funnel_one's applications by gender and source: the 20 hired men came by referral, every
 # other application from the job board; Agender (3) is below k = 5
-HAND = {("Man", "Referral"): (20, 82), ("Man", "Job board"): (62, 82), ("Woman", "Referral"): (0, 42),
-        ("Woman", "Job board"): (42, 42), ("Non-binary", "Referral"): (0, 6), ("Non-binary", "Job board"): (6, 6),
-        ("All", "Referral"): (20, 133), ("All", "Job board"): (113, 133)}
+HAND = {
+    ("Man", "Referral"): (20, 82),
+    ("Man", "Job board"): (62, 82),
+    ("Woman", "Referral"): (0, 42),
+    ("Woman", "Job board"): (42, 42),
+    ("Non-binary", "Referral"): (0, 6),
+    ("Non-binary", "Job board"): (6, 6),
+    ("All", "Referral"): (20, 133),
+    ("All", "Job board"): (113, 133),
+}
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Hiring statistics on plain counts. Expected values are worked out by hand in the comments,
 taken from the issue's worked example, or computed by a second implementation (scipy's
 hypergeometric distribution, statsmodels multipletests / StratifiedTable / SurvfuncRight)."""
+
 from __future__ import annotations
 
 import math
@@ -13,8 +14,16 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 
 from pipelines.metrics._stats import holm_adjusted
-from pipelines.metrics.hiring_stats import (below_threshold, fisher_p, impact_ratio, katz_interval,
-                                            km_median, mantel_haenszel, pooled_z, shortfall)
+from pipelines.metrics.hiring_stats import (
+    below_threshold,
+    fisher_p,
+    impact_ratio,
+    katz_interval,
+    km_median,
+    mantel_haenszel,
+    pooled_z,
+    shortfall,
+)
 
 
 def test_worked_example_from_the_issue():
@@ -36,7 +45,7 @@ def test_fisher_p_matches_a_hand_summed_hypergeometric():
     # second implementation: the two-sided p sums the probabilities of every table with the
     # same margins that is no more likely than the observed one (Fisher's definition)
     a, n, c, m = 12, 40, 48, 80
-    dist = stats.hypergeom(n + m, a + c, n)          # selections falling in the group
+    dist = stats.hypergeom(n + m, a + c, n)  # selections falling in the group
     observed = dist.pmf(a)
     support = np.arange(max(0, a + c - m), min(n, a + c) + 1)
     probs = dist.pmf(support)
@@ -82,8 +91,8 @@ def test_four_fifths_is_strictly_below_and_exact():
 
 def test_pooled_z_sign_and_degenerate_tables():
     assert pooled_z(48, 80, 12, 40) == pytest.approx(-3.0984, abs=1e-4)  # group above the reference
-    assert pooled_z(5, 5, 10, 10) == 0.0                                   # everyone selected
-    assert math.isnan(impact_ratio(3, 10, 0, 10))                          # reference rate 0
+    assert pooled_z(5, 5, 10, 10) == 0.0  # everyone selected
+    assert math.isnan(impact_ratio(3, 10, 0, 10))  # reference rate 0
 
 
 def test_holm_on_a_hand_example():
@@ -163,7 +172,7 @@ def test_km_median_and_interval_match_statsmodels(seed):
     expected = sf.quantile(0.5)
     assert (math.isnan(median) and math.isnan(expected)) or median == expected
     ref_low, ref_high = sf.quantile_ci(0.5)
-    if math.isnan(ref_low):     # the one documented difference: the day-grid case below
+    if math.isnan(ref_low):  # the one documented difference: the day-grid case below
         assert low == high == median
     else:
         assert low == ref_low

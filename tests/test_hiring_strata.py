@@ -2,6 +2,7 @@
 on a hand-made Simpson table and - when ../shared/data/real is present - on the real 1973
 Berkeley admissions and the Bertrand-Mullainathan resume callbacks. Expected values come
 from hand calculation, statsmodels' StratifiedTable or the published figures."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,12 @@ def simpson() -> Recruiting:
     A: men 48 of 80 hired (0.60), women 13 of 20 (0.65). B: men 4 of 20 (0.20), women 18 of 80
     (0.225). Pooled: men 52/100, women 31/100 -> ratio 0.596 - yet women do better in both."""
     r = Recruiting(stages=["applied", "hired"])
-    for dept, gender, hired, total in [("A", "Man", 48, 80), ("A", "Woman", 13, 20),
-                                       ("B", "Man", 4, 20), ("B", "Woman", 18, 80)]:
+    for dept, gender, hired, total in [
+        ("A", "Man", 48, 80),
+        ("A", "Woman", 13, 20),
+        ("B", "Man", 4, 20),
+        ("B", "Woman", 18, 80),
+    ]:
         r.add(hired, gender, "hired", "hired", department=dept)
         r.add(total - hired, gender, "applied", "rejected", department=dept)
     return r
@@ -72,6 +77,7 @@ def test_pooled_and_cmh_disagree_on_a_simpson_table(simpson_db):
 
 def test_stratifying_by_a_breakdown_dimension_or_an_unknown_one_is_refused(simpson_db):
     from pipelines.errors import UsageError
+
     con, _ = simpson_db
     with pytest.raises(UsageError, match="cannot stratify"):
         stratified_impact(con, ["gender"], "gender")
@@ -84,13 +90,27 @@ def test_stratifying_by_a_breakdown_dimension_or_an_unknown_one_is_refused(simps
 def test_cli_adverse_impact_csv_and_stratified_table(simpson_db):
     _, db = simpson_db
     runner = CliRunner()
-    out = runner.invoke(main, ["hiring", "adverse-impact", "--db", str(db), "--by", "gender",
-                               "--stage", "bottom line", "--format", "json", "--exact"])
+    out = runner.invoke(
+        main,
+        [
+            "hiring",
+            "adverse-impact",
+            "--db",
+            str(db),
+            "--by",
+            "gender",
+            "--stage",
+            "bottom line",
+            "--format",
+            "json",
+            "--exact",
+        ],
+    )
     assert out.exit_code == 0, out.output
     rows = {r["group"]: r for r in json.loads(out.output)}
     assert rows["Woman"]["value"] == pytest.approx(31 / 52) and rows["Woman"]["flagged"] is True
     assert "not for publication" in rows["Woman"]["publication"]
-    assert rows["Woman"]["period"] == "2024-01-01 to 2024-12-31"      # the whole window, pooled
+    assert rows["Woman"]["period"] == "2024-01-01 to 2024-12-31"  # the whole window, pooled
     out = runner.invoke(main, ["hiring", "adverse-impact", "--db", str(db), "--stratify", "department"])
     assert out.exit_code == 0, out.output
     assert "Cochran-Mantel-Haenszel" in out.output and "Simpson" in out.output
@@ -127,10 +147,17 @@ def _from_counts(counts: list[tuple[str, str, int, int]], folder, dim: str = "ge
 def test_real_berkeley_admissions_pooled_gap_mostly_disappears_within_departments(tmp_path):
     ucb = _real("ucb_admissions/UCBAdmissions.csv")
     f = ucb.set_index(["Dept", "Gender", "Admit"])["Freq"]
-    counts = [(d, {"Male": "Man", "Female": "Woman"}[g], int(f[d, g, "Admitted"]),
-               int(f[d, g, "Admitted"] + f[d, g, "Rejected"]))
-              for d in sorted(ucb["Dept"].unique()) for g in ("Male", "Female")]
-    con = build_and_open(_from_counts(counts, tmp_path / "ucb"))     # built in a temp folder only
+    counts = [
+        (
+            d,
+            {"Male": "Man", "Female": "Woman"}[g],
+            int(f[d, g, "Admitted"]),
+            int(f[d, g, "Admitted"] + f[d, g, "Rejected"]),
+        )
+        for d in sorted(ucb["Dept"].unique())
+        for g in ("Male", "Female")
+    ]
+    con = build_and_open(_from_counts(counts, tmp_path / "ucb"))  # built in a temp folder only
     try:
         result = stratified_impact(con, ["gender"], "department", period="year", exact=True)
         row = result.cmh[(result.cmh["group"] == "Woman") & (result.cmh["stage"] == "bottom line")].iloc[0]
@@ -139,8 +166,9 @@ def test_real_berkeley_admissions_pooled_gap_mostly_disappears_within_department
         # published: 44.5% of men and 30.4% of women admitted (1198/2691, 557/1835)
         assert rates["Man"] == pytest.approx(0.445, abs=5e-4) and rates["Woman"] == pytest.approx(0.304, abs=5e-4)
         assert row["pooled_flagged"] and row["pooled_conclusion"] == "selected less often"
-        tables = [np.array([[c[2], c[3] - c[2]] for c in counts if c[0] == d][::-1])
-                  for d in sorted(ucb["Dept"].unique())]                # women first, then men
+        tables = [
+            np.array([[c[2], c[3] - c[2]] for c in counts if c[0] == d][::-1]) for d in sorted(ucb["Dept"].unique())
+        ]  # women first, then men
         ref = StratifiedTable(tables)
         assert row["mh_odds_ratio"] == pytest.approx(ref.oddsratio_pooled, rel=1e-9)
         assert row["cmh_p"] == pytest.approx(ref.test_null_odds(correction=False).pvalue, rel=1e-8)
@@ -155,8 +183,9 @@ def test_real_berkeley_admissions_pooled_gap_mostly_disappears_within_department
 def test_real_resume_callbacks_impact_ratio(tmp_path):
     resume = _real("resume_callbacks/resume.csv")
     calls = resume.groupby("race")["received_callback"].agg(["sum", "count"])
-    counts = [("All jobs", race, int(calls.loc[race, "sum"]), int(calls.loc[race, "count"]))
-              for race in ("white", "black")]
+    counts = [
+        ("All jobs", race, int(calls.loc[race, "sum"]), int(calls.loc[race, "count"])) for race in ("white", "black")
+    ]
     con = build_and_open(_from_counts(counts, tmp_path / "resume", dim="race_ethnicity"))
     try:
         df = compute_exact(con, "adverse_impact_ratio", by=["race_ethnicity"])
@@ -184,7 +213,7 @@ def test_a_group_hidden_in_one_stratum_cannot_be_recovered_from_its_pooled_total
     finally:
         con.close()
     pooled = result.pooled.set_index(["stage", "group"])
-    assert not pooled.loc[("bottom line", "Non-binary"), "suppressed"]          # 8 >= 5
+    assert not pooled.loc[("bottom line", "Non-binary"), "suppressed"]  # 8 >= 5
     strata = result.strata[result.strata["group"] != "All"]
     nb = strata[strata["group"] == "Non-binary"].set_index(["stage", "stratum"])
     assert "n<k" in nb.loc[("bottom line", "B"), "note"]

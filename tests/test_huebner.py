@@ -6,6 +6,7 @@ counted here from the CSV with Python's csv module and hand-written date parsing
 pandas (separations by termination type, month-end headcounts), methods independent of the
 pipeline's DuckDB mapping.
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,11 +47,19 @@ def people() -> list[dict]:
         pytest.skip(f"real data folder {REAL} is not present")
     with CSV.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return [{"id": r["EmpID"], "gender": GENDER[r["Sex"].strip()], "status": r["EmploymentStatus"],
-             "hire": us_date(r["DateofHire"]), "term": us_date(r["DateofTermination"]),
-             "birth_year": us_date(r["DOB"]).year, "department": r["Department"].strip(),
-             "race": "Hispanic or Latino" if r["RaceDesc"] == "Hispanic" else r["RaceDesc"]}
-            for r in rows]
+    return [
+        {
+            "id": r["EmpID"],
+            "gender": GENDER[r["Sex"].strip()],
+            "status": r["EmploymentStatus"],
+            "hire": us_date(r["DateofHire"]),
+            "term": us_date(r["DateofTermination"]),
+            "birth_year": us_date(r["DOB"]).year,
+            "department": r["Department"].strip(),
+            "race": "Hispanic or Latino" if r["RaceDesc"] == "Hispanic" else r["RaceDesc"],
+        }
+        for r in rows
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -78,39 +87,52 @@ def one(df, period: str, group: str):
 
 def test_every_row_loads_into_both_tables(people, con):
     assert len(people) == 311
-    assert con.execute("SELECT table_name, rows_in, rows_loaded, rows_quarantined FROM manifest_files "
-                       "ORDER BY table_name").fetchall() == [("hr__employees", 311, 311, 0),
-                                                             ("hr__job_history", 311, 311, 0)]
+    assert con.execute(
+        "SELECT table_name, rows_in, rows_loaded, rows_quarantined FROM manifest_files ORDER BY table_name"
+    ).fetchall() == [("hr__employees", 311, 311, 0), ("hr__job_history", 311, 311, 0)]
     assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
-    assert con.execute("SELECT CAST(history_start AS VARCHAR), CAST(as_of AS VARCHAR) FROM run_manifest"
-                       ).fetchone() == ("2011-01-01", "2018-12-31")
+    assert con.execute(
+        "SELECT CAST(history_start AS VARCHAR), CAST(as_of AS VARCHAR) FROM run_manifest"
+    ).fetchone() == ("2011-01-01", "2018-12-31")
 
 
 def test_people_match_a_hand_parse_of_the_csv(people, con):
-    staged = {r[0]: r[1:] for r in con.execute(
-        "SELECT employee_id, gender, race_ethnicity, hire_date, termination_date, birth_year "
-        "FROM stg_hr__employees").fetchall()}
+    staged = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT employee_id, gender, race_ethnicity, hire_date, termination_date, birth_year FROM stg_hr__employees"
+        ).fetchall()
+    }
     expected = {p["id"]: (p["gender"], p["race"], p["hire"], p["term"], p["birth_year"]) for p in people}
     assert staged == expected
     # gender: F 176, "M " 135 (with its trailing space) in the CSV
     assert Counter(v[0] for v in staged.values()) == {"Woman": 176, "Man": 135}
     assert Counter(v[1] for v in staged.values()) == {
-        "White": 187, "Black or African American": 80, "Asian": 29, "Two or more races": 11,
-        "American Indian or Alaska Native": 3, "Hispanic or Latino": 1}
+        "White": 187,
+        "Black or African American": 80,
+        "Asian": 29,
+        "Two or more races": 11,
+        "American Indian or Alaska Native": 3,
+        "Hispanic or Latino": 1,
+    }
     # DOB years run from 51 to 92: 51-68 read as 2051-2068 by %y, all in the future -> 19xx
     assert min(v[4] for v in staged.values()) == 1951 and max(v[4] for v in staged.values()) == 1992
 
 
 def test_voluntary_and_involuntary_exits(people, con):
     by_status = Counter(p["status"] for p in people if p["term"] is not None)
-    expected = {"voluntary": by_status["Voluntarily Terminated"],
-                "involuntary": by_status["Terminated for Cause"]}
+    expected = {"voluntary": by_status["Voluntarily Terminated"], "involuntary": by_status["Terminated for Cause"]}
     assert sum(by_status.values()) == 104 and expected == {"voluntary": 88, "involuntary": 16}
     got = dict(con.execute("SELECT termination_type, count(*) FROM fct_separations GROUP BY 1").fetchall())
     assert got == expected
     # nobody still active has a termination type or reason
-    assert con.execute("SELECT count(*) FROM stg_hr__employees WHERE termination_date IS NULL "
-                       "AND (termination_type IS NOT NULL OR termination_reason IS NOT NULL)").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM stg_hr__employees WHERE termination_date IS NULL "
+            "AND (termination_type IS NOT NULL OR termination_reason IS NOT NULL)"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_headcount_on_2016_12_31_by_gender(people, con):
@@ -137,7 +159,7 @@ def test_department_is_trimmed_and_small_departments_suppressed(people, con):
     by_dept = Counter(p["department"] for p in active_on(people, dt.date(2016, 12, 31)))
     df = compute_exact(con, "headcount", by=["department"], period="year", k=3)
     year = df[(df["period"] == "2016") & (df["dimensions"] == "department")]
-    assert set(year["group"]) == set(by_dept)           # "Production       " arrives as "Production"
+    assert set(year["group"]) == set(by_dept)  # "Production       " arrives as "Production"
     for _, row in year.iterrows():
         if by_dept[row["group"]] < 3:
             assert row["suppressed"], row["group"]
@@ -154,8 +176,9 @@ def raw_exits():
     raw = pd.read_csv(CSV, encoding="utf-8-sig", dtype=str)
     raw["term"] = pd.to_datetime(raw["DateofTermination"], format="%m/%d/%Y")
     raw["hire"] = pd.to_datetime(raw["DateofHire"], format="%m/%d/%Y")
-    raw["type"] = raw["EmploymentStatus"].map({"Voluntarily Terminated": "voluntary",
-                                               "Terminated for Cause": "involuntary"})
+    raw["type"] = raw["EmploymentStatus"].map(
+        {"Voluntarily Terminated": "voluntary", "Terminated for Cause": "involuntary"}
+    )
     raw["gender"] = raw["Sex"].str.strip().map(GENDER)
     return raw
 

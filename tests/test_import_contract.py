@@ -10,6 +10,7 @@ import into a function. The cycle check covers module-level imports; the three c
 remain through function-level imports are listed in KNOWN_CYCLES until their families move
 (issue 21), and a new one fails.
 """
+
 from __future__ import annotations
 
 import ast
@@ -20,9 +21,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FAMILIES = ("workforce", "hiring", "pay", "suppliers", "voice", "statutory")
 KNOWN_CYCLES = {
-    frozenset({"pipelines.build", "pipelines.spark.build"}),     # --engine spark dispatch
-    frozenset({"pipelines.metrics._engine", "pipelines.metrics._results"}),   # results databases
-    frozenset({"pipelines.cli", "pipelines.commands"}),          # family commands register themselves
+    frozenset({"pipelines.build", "pipelines.spark.build"}),  # --engine spark dispatch
+    frozenset({"pipelines.metrics._engine", "pipelines.metrics._results"}),  # results databases
+    frozenset({"pipelines.cli", "pipelines.commands"}),  # family commands register themselves
 }
 # `equity snapshot` renders the PDF, which lives with the dashboard's figure builders; until
 # the PDF moves beside the families' blocks (issue 21) this is the one computing -> showing edge
@@ -43,13 +44,13 @@ def imports(path: Path, top_level_only: bool = False) -> set[str]:
     package = here if path.name == "__init__.py" else here[:-1]
     typing_only = {id(n) for node in ast.walk(tree) if _is_type_checking(node) for n in ast.walk(node)}
     nodes = tree.body if top_level_only else list(ast.walk(tree))
-    nodes = [n for n in nodes if id(n) not in typing_only]   # `if TYPE_CHECKING:` never runs
+    nodes = [n for n in nodes if id(n) not in typing_only]  # `if TYPE_CHECKING:` never runs
     out: set[str] = set()
     for node in nodes:
         if isinstance(node, ast.Import):
             out |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
-            base = package[:len(package) - node.level + 1] if node.level else []
+            base = package[: len(package) - node.level + 1] if node.level else []
             mod = ".".join(base + ([node.module] if node.module else []))
             out.add(mod)
             out |= {f"{mod}.{alias.name}" for alias in node.names}
@@ -108,16 +109,22 @@ def cycles(g: dict[str, set[str]]) -> list[set[str]]:
 def test_computing_never_imports_showing():
     for f in (ROOT / "pipelines").rglob("*.py"):
         allowed = ("dashboard",) if str(f.relative_to(ROOT)) in SHOWING_ALLOWED else ()
-        bad = {m for m in imports(f) if m.split(".")[0] in ("dashboard", "streamlit")
-               and m.split(".")[0] not in allowed}
+        bad = {
+            m for m in imports(f) if m.split(".")[0] in ("dashboard", "streamlit") and m.split(".")[0] not in allowed
+        }
         assert not bad, f"{f.relative_to(ROOT)} imports {sorted(bad)}"
 
 
 def test_engine_never_imports_a_family():
     engine = list((ROOT / "pipelines" / "metrics").glob("_*.py")) + list((ROOT / "pipelines" / "privacy").glob("*.py"))
     for f in engine:
-        bad = {m for m in imports(f) if m.startswith("pipelines.metrics.")
-               and m.split(".")[2].split("_")[0] in FAMILIES and not m.split(".")[2].startswith("_")}
+        bad = {
+            m
+            for m in imports(f)
+            if m.startswith("pipelines.metrics.")
+            and m.split(".")[2].split("_")[0] in FAMILIES
+            and not m.split(".")[2].startswith("_")
+        }
         assert not bad, f"{f.relative_to(ROOT)} imports family modules {sorted(bad)}"
 
 
@@ -133,7 +140,7 @@ def test_no_new_cycles_through_function_level_imports():
 
 def test_the_cycle_check_finds_a_deliberate_cycle():
     g = graph(top_level_only=True)
-    g["pipelines.sqlsafe"] = g.get("pipelines.sqlsafe", set()) | {"pipelines.build"}   # build imports sqlsafe
+    g["pipelines.sqlsafe"] = g.get("pipelines.sqlsafe", set()) | {"pipelines.build"}  # build imports sqlsafe
     assert any({"pipelines.sqlsafe", "pipelines.build"} <= c for c in cycles(g))
     with pytest.raises(AssertionError):
         assert cycles(g) == []

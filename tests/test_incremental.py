@@ -1,6 +1,7 @@
 """Incremental builds: a rebuild into an existing database reuses unchanged inputs and
 models, and the result is table for table what a full build of the same folder gives (the
 second method: a full build with --full)."""
+
 from __future__ import annotations
 
 import csv
@@ -17,8 +18,12 @@ from pipelines.cli import main
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "demo"
-PROCUREMENT = {"procurement__spend", "procurement__suppliers", "procurement__certifications",
-               "procurement__tier2_spend"}
+PROCUREMENT = {
+    "procurement__spend",
+    "procurement__suppliers",
+    "procurement__certifications",
+    "procurement__tier2_spend",
+}
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +61,10 @@ def assert_same_database(incremental: Path, full: Path) -> None:
         a.close(), b.close()
     assert set(got) == set(expected)
     for name in expected:
-        if name == "run_manifest":    # ids and times of the run
+        if name == "run_manifest":  # ids and times of the run
             continue
         g, e = got[name], expected[name]
-        if name == "commitments_meta":   # names the review log after the database file
+        if name == "commitments_meta":  # names the review log after the database file
             g, e = g.drop(columns="review_log_name"), e.drop(columns="review_log_name")
         pd.testing.assert_frame_equal(g, e, obj=name)
 
@@ -73,8 +78,7 @@ def test_unchanged_folder_reuses_everything_but_the_core(workspace, tmp_path):
     result = build(data, db)
     # only the HR core and the FX rates are read again; every model is copied
     contract_tables = {f["table_name"] for f in result.files if f["family"] != "commitments"}
-    assert set(result.reused_sources) == contract_tables - {"hr__employees", "hr__job_history",
-                                                            "reference__fx_rates"}
+    assert set(result.reused_sources) == contract_tables - {"hr__employees", "hr__job_history", "reference__fx_rates"}
     assert _reused(result) == {m for m, s in result.models.items() if s["status"] == "built"}
     build(data, tmp_path / "full.duckdb", full=True)
     assert_same_database(db, tmp_path / "full.duckdb")
@@ -86,7 +90,7 @@ def test_changed_spend_rebuilds_only_what_reads_it(workspace, tmp_path):
     lines = spend.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\n").split(",")
     bad = lines[1].rstrip("\n").split(",")
-    bad[header.index("amount")] = "12x"          # a value that must be quarantined
+    bad[header.index("amount")] = "12x"  # a value that must be quarantined
     bad[header.index("transaction_id")] = "T-NEW-1"
     spend.write_text("".join(lines[:-1] + [",".join(bad) + "\n"]), encoding="utf-8")
     result = build(data, db)
@@ -98,9 +102,11 @@ def test_changed_spend_rebuilds_only_what_reads_it(workspace, tmp_path):
     assert not _reused(full)
     assert_same_database(db, tmp_path / "full.duckdb")
     con = duckdb.connect(str(db), read_only=True)
-    try:   # the bad amount is in quarantine, named by its line
-        reasons = con.execute("SELECT line, column_name FROM quarantine WHERE table_name = 'procurement__spend' "
-                              "AND column_name = 'amount'").fetchall()
+    try:  # the bad amount is in quarantine, named by its line
+        reasons = con.execute(
+            "SELECT line, column_name FROM quarantine WHERE table_name = 'procurement__spend' "
+            "AND column_name = 'amount'"
+        ).fetchall()
     finally:
         con.close()
     assert (len(lines), "amount") in reasons
@@ -112,7 +118,7 @@ def test_removed_parent_rechecks_unchanged_children(workspace, tmp_path):
     data, db = workspace
     suppliers = data / "procurement" / "suppliers.csv"
     with open(data / "procurement" / "spend.csv", newline="", encoding="utf-8") as f:
-        gone = next(csv.DictReader(f))["supplier_id"]   # a supplier that was paid
+        gone = next(csv.DictReader(f))["supplier_id"]  # a supplier that was paid
     lines = suppliers.read_text(encoding="utf-8").splitlines(keepends=True)
     suppliers.write_text("".join(ln for ln in lines if not ln.startswith(f"{gone},")), encoding="utf-8")
     result = build(data, db)
@@ -121,8 +127,9 @@ def test_removed_parent_rechecks_unchanged_children(workspace, tmp_path):
     assert_same_database(db, tmp_path / "full.duckdb")
     con = duckdb.connect(str(db), read_only=True)
     try:
-        orphans = con.execute("SELECT count(*) FROM quarantine WHERE table_name = 'procurement__spend' "
-                              "AND raw_value = ?", [gone]).fetchone()[0]
+        orphans = con.execute(
+            "SELECT count(*) FROM quarantine WHERE table_name = 'procurement__spend' AND raw_value = ?", [gone]
+        ).fetchone()[0]
         with open(data / "procurement" / "spend.csv", newline="", encoding="utf-8") as f:
             spent = sum(1 for row in csv.DictReader(f) if row["supplier_id"] == gone)
     finally:
@@ -143,6 +150,7 @@ def test_changed_config_rebuilds_everything(workspace):
 
 def test_cli_says_what_was_reused_and_full_rebuilds_all(workspace):
     from click.testing import CliRunner
+
     data, db = workspace
     out = CliRunner().invoke(main, ["build", "--data", str(data), "--db", str(db)])
     assert out.exit_code == 0, out.output
@@ -155,6 +163,7 @@ def test_cli_says_what_was_reused_and_full_rebuilds_all(workspace):
 def test_failed_incremental_build_keeps_the_last_good_database(workspace):
     import hashlib
     from pipelines.errors import DataError
+
     data, db = workspace
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     spend = data / "procurement" / "spend.csv"
@@ -177,7 +186,7 @@ def test_removed_file_leaves_no_trace(workspace, tmp_path):
     invited = data / "voice" / "invited.csv"
     lines = invited.read_text(encoding="utf-8").splitlines(keepends=True)
     bad = lines[1].rstrip("\n").split(",")
-    bad[1], bad[-1] = "A new department", "many"        # `invited` must be a whole number
+    bad[1], bad[-1] = "A new department", "many"  # `invited` must be a whole number
     invited.write_text("".join(lines + [",".join(bad) + "\n"]), encoding="utf-8")
     build(data, db)
     con = duckdb.connect(str(db), read_only=True)

@@ -2,6 +2,7 @@
 `Woman|Asian`; a missing value reads "Not disclosed", never None; a breakdown names its
 dimensions in words; a hidden figure has one wording in every view. Expected strings are
 written out by hand."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,25 +31,44 @@ def test_an_interval_is_one_cell():
     assert format_ci(0.426, 0.545, "share") == "42.6–54.5%"
     assert format_ci(1962228.0, 2539000.0, "currency") == "1,962,228–2,539,000"
     assert format_ci(None, 0.5, "share") == ""
-    assert format_ci(-1.23, 8.5, "percent") == "-1.2% to 8.5%"   # a dash beside a minus would be misread
+    assert format_ci(-1.23, 8.5, "percent") == "-1.2% to 8.5%"  # a dash beside a minus would be misread
 
 
 def test_a_hidden_figure_has_one_wording():
     assert HIDDEN == "hidden"
     assert hidden_label("fewer than k (protected count)", 5) == "fewer than 5"
     assert hidden_label("n<k", 10) == "fewer than 10"
-    assert hidden_label("suppressed so that another suppressed cell cannot be recovered from totals", 5) == \
-        "hidden (protects a smaller group)"
+    assert (
+        hidden_label("suppressed so that another suppressed cell cannot be recovered from totals", 5)
+        == "hidden (protects a smaller group)"
+    )
 
 
 def rows() -> pd.DataFrame:
-    data = [("gender|race_ethnicity", "Woman|Asian", 0.62, 40), ("gender|race_ethnicity", "Man|None", 0.31, 35),
-            ("gender|race_ethnicity", "Woman|Black", None, None)]
-    return pd.DataFrame([{"metric": "representation", "period": "2025", "period_start": pd.Timestamp("2025-01-01"),
-                          "period_end": pd.Timestamp("2025-12-31"), "dimensions": d, "group": g, "value": v,
-                          "ci_low": None if v is None else v - 0.1, "ci_high": None if v is None else v + 0.1, "n": n,
-                          "suppressed": v is None, "note": "fewer than k (protected count)" if v is None else None}
-                         for d, g, v, n in data])
+    data = [
+        ("gender|race_ethnicity", "Woman|Asian", 0.62, 40),
+        ("gender|race_ethnicity", "Man|None", 0.31, 35),
+        ("gender|race_ethnicity", "Woman|Black", None, None),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "metric": "representation",
+                "period": "2025",
+                "period_start": pd.Timestamp("2025-01-01"),
+                "period_end": pd.Timestamp("2025-12-31"),
+                "dimensions": d,
+                "group": g,
+                "value": v,
+                "ci_low": None if v is None else v - 0.1,
+                "ci_high": None if v is None else v + 0.1,
+                "n": n,
+                "suppressed": v is None,
+                "note": "fewer than k (protected count)" if v is None else None,
+            }
+            for d, g, v, n in data
+        ]
+    )
 
 
 def test_dashboard_titles_summaries_and_tables_use_the_words():
@@ -64,14 +84,23 @@ def test_dashboard_titles_summaries_and_tables_use_the_words():
 
 
 def test_a_target_label_names_group_and_filter_in_words():
-    target = Target(index=0, metric="turnover_rate", dims=("gender", "race_ethnicity"), group="Woman|Black",
-                    value=0.1, due=dt.date(2027, 12, 31), filters={"job_level": ["L5", "L6"]})
+    target = Target(
+        index=0,
+        metric="turnover_rate",
+        dims=("gender", "race_ethnicity"),
+        group="Woman|Black",
+        value=0.1,
+        due=dt.date(2027, 12, 31),
+        filters={"job_level": ["L5", "L6"]},
+    )
     assert target.label == "Turnover rate, Woman, Black (job level in L5, L6)"
 
 
 # an f-string field that prints a raw group key ({r['group']}, {row.reference}) instead of group_label(...)
-RAW_GROUP = re.compile(r"""(?<!- )\{\w+(\[['"](group|reference|reference_group)['"]\]|\.(group|reference))\}"""
-                       r"""|\{\w+\.loc\[.*?, ['"](group|reference)['"]\]\}""")
+RAW_GROUP = re.compile(
+    r"""(?<!- )\{\w+(\[['"](group|reference|reference_group)['"]\]|\.(group|reference))\}"""
+    r"""|\{\w+\.loc\[.*?, ['"](group|reference)['"]\]\}"""
+)
 OTHER_WORDS = re.compile(r"""["']suppressed \(|fillna\(["']suppressed["']\)|["']withheld["']""")
 
 
@@ -87,22 +116,63 @@ def test_no_view_prints_a_raw_group_key_or_another_word_for_hidden():
 
 def test_voice_tables_show_groups_and_breakdowns_in_words():
     from dashboard.narrative_voice import difference_table
-    rows = pd.DataFrame({"period": ["2025"], "dimensions": ["gender|race_ethnicity"], "group": ["Woman|None"],
-                         "value": [0.7], "n": [40], "rest": [0.6], "rest_n": [400], "gap": [0.1], "ci_low": [0.02],
-                         "ci_high": [0.18], "p_holm": [0.04], "significant": [True], "note": [None]})
-    out = difference_table(rows, first={"Survey": "period", "Breakdown": "dimensions", "Group": "group"},
-                           other=("Everyone else", "rest", "rest_n"), difference="gap")
-    assert out.loc[0, ["Survey", "Breakdown", "Group"]].tolist() == ["2025", "gender × race ethnicity",
-                                                                       "Woman, Not disclosed"]
+
+    rows = pd.DataFrame(
+        {
+            "period": ["2025"],
+            "dimensions": ["gender|race_ethnicity"],
+            "group": ["Woman|None"],
+            "value": [0.7],
+            "n": [40],
+            "rest": [0.6],
+            "rest_n": [400],
+            "gap": [0.1],
+            "ci_low": [0.02],
+            "ci_high": [0.18],
+            "p_holm": [0.04],
+            "significant": [True],
+            "note": [None],
+        }
+    )
+    out = difference_table(
+        rows,
+        first={"Survey": "period", "Breakdown": "dimensions", "Group": "group"},
+        other=("Everyone else", "rest", "rest_n"),
+        difference="gap",
+    )
+    assert out.loc[0, ["Survey", "Breakdown", "Group"]].tolist() == [
+        "2025",
+        "gender × race ethnicity",
+        "Woman, Not disclosed",
+    ]
     assert out.loc[0, "95% CI (points)"] == "+2.0 to +18.0"
 
 
 def test_hiring_tables_show_groups_in_words():
     from pipelines.metrics.hiring_display import impact_display
-    row = {"period": "2025", "stage": "screen", "next_stage": "interview", "group": "Woman|Asian", "suppressed": False,
-           "note": "", "flagged": True, "p_holm": 0.13, "significant": True, "numerator": 12, "n": 40,
-           "selection_rate": 0.3, "reference_group": "Man|White", "reference_rate": 0.45, "value": 0.667,
-           "ci_low": 0.42, "ci_high": 1.05, "z": -2.1, "p_fisher": 0.04, "shortfall": 6}
+
+    row = {
+        "period": "2025",
+        "stage": "screen",
+        "next_stage": "interview",
+        "group": "Woman|Asian",
+        "suppressed": False,
+        "note": "",
+        "flagged": True,
+        "p_holm": 0.13,
+        "significant": True,
+        "numerator": 12,
+        "n": 40,
+        "selection_rate": 0.3,
+        "reference_group": "Man|White",
+        "reference_rate": 0.45,
+        "value": 0.667,
+        "ci_low": 0.42,
+        "ci_high": 1.05,
+        "z": -2.1,
+        "p_fisher": 0.04,
+        "shortfall": 6,
+    }
     out = impact_display(pd.DataFrame([row]), 5)
     assert out.loc[0, "Group"] == "Woman, Asian" and out.loc[0, "Reference"] == "Man, White"
     assert out.loc[0, "Flag"] == "below 4/5; not significant after Holm"

@@ -1,6 +1,7 @@
 """README's "Project layout" and docs/architecture.md name the folders that exist, and every
 folder that exists is named (issue 21): a moved or added package fails here until the docs
 follow."""
+
 from __future__ import annotations
 
 import re
@@ -34,12 +35,12 @@ def named_in_layout() -> tuple[set[str], set[str]]:
         if head:
             current = head.group(1)
             top.add(current)
-        rest = line[head.end():] if head else line
+        rest = line[head.end() :] if head else line
         for name in re.findall(r"(?:^|[\s·])([a-z_]+)/(?=[\s{]|$)", rest):
             if current in PACKAGES:
                 sub.add(f"{current}/{name}")
             else:
-                top.add(name)   # a second top-level folder on the same line (· docs/ ...)
+                top.add(name)  # a second top-level folder on the same line (· docs/ ...)
     return top, sub
 
 
@@ -56,4 +57,4 @@ def test_architecture_names_every_package_folder():
     missing = [d for d in sorted(sub) if f"`{d.split('/')[1]}/" not in text]
     assert missing == []
     for mentioned in re.findall(r"`((?:pipelines|dashboard)/[a-z_]+)/", text):
-        assert mentioned in sub or mentioned.endswith("/families"), mentioned   # families: the planned move
+        assert mentioned in sub or mentioned.endswith("/families"), mentioned  # families: the planned move

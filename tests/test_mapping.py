@@ -1,6 +1,7 @@
 """`mapping` in equity.yml: a real export read unchanged. One file with its own name and
 column names feeds both hr/employees and hr/job_history; every staged value below is worked
 out by hand from the rows written here."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,16 +14,25 @@ from pipelines.errors import DataError
 from tests.helpers import build_and_open, write_csv
 
 EXPORT = "exports/people_export.csv"
-HEADER = ["Worker ID", "Sex", "Ethnicity", "Birth Date", "Start", "End Date", "Leaving Type", "Org",
-          "Base Pay", "Badge"]
+HEADER = [
+    "Worker ID",
+    "Sex",
+    "Ethnicity",
+    "Birth Date",
+    "Start",
+    "End Date",
+    "Leaving Type",
+    "Org",
+    "Base Pay",
+    "Badge",
+]
 ROWS = [  # line
-    ["W1", "F", "Asian", "07/10/83", "3/15/2020", "", "", "Sales", "50000", "a"],          # 2
+    ["W1", "F", "Asian", "07/10/83", "3/15/2020", "", "", "Sales", "50000", "a"],  # 2
     ["W2", "m ", "White", "01/02/05", "1/2/2021", "30.06.2023", "Resigned", "Ops", "60000", "b"],  # 3
-    ["W3", "DECLINE TO STATE ", "", "03/04/60", "11/30/2019", "15.01.2024", " dismissed ", "Sales",
-     "70000", "c"],                                                                        # 4
-    ["W4", " f", "Black", "12/31/99", "2/1/2022", "", "", " Ops ", "55000", "d"],           # 5
-    ["W5", "Non-binary", "White", "02/29/68", "6/1/2020", "", "", "Ops", "65000", "e"],     # 6
-    ["W6", "M", "Asian", "05/05/90", "13/01/2021", "", "", "Ops", "50000", "f"],            # 7 day-first
+    ["W3", "DECLINE TO STATE ", "", "03/04/60", "11/30/2019", "15.01.2024", " dismissed ", "Sales", "70000", "c"],  # 4
+    ["W4", " f", "Black", "12/31/99", "2/1/2022", "", "", " Ops ", "55000", "d"],  # 5
+    ["W5", "Non-binary", "White", "02/29/68", "6/1/2020", "", "", "Ops", "65000", "e"],  # 6
+    ["W6", "M", "Asian", "05/05/90", "13/01/2021", "", "", "Ops", "50000", "f"],  # 7 day-first
 ]
 
 CONFIG = """\
@@ -80,8 +90,10 @@ def con(tmp_path_factory):
 
 
 def test_employees_are_renamed_value_mapped_and_dates_parsed(con):
-    rows = con.execute("SELECT employee_id, gender, race_ethnicity, birth_year, hire_date, termination_date, "
-                       "termination_type FROM stg_hr__employees ORDER BY employee_id").fetchall()
+    rows = con.execute(
+        "SELECT employee_id, gender, race_ethnicity, birth_year, hire_date, termination_date, "
+        "termination_type FROM stg_hr__employees ORDER BY employee_id"
+    ).fetchall()
     d = dt.date
     assert rows == [
         # F -> Woman; DOB 07/10/83 -> 1983; Start 3/15/2020 (US)
@@ -100,8 +112,10 @@ def test_employees_are_renamed_value_mapped_and_dates_parsed(con):
 
 
 def test_the_same_file_feeds_job_history_with_constants(con):
-    rows = con.execute("SELECT employee_id, effective_date, department, CAST(annual_base_salary AS VARCHAR), "
-                       "currency, fte, change_reason FROM stg_hr__job_history ORDER BY employee_id").fetchall()
+    rows = con.execute(
+        "SELECT employee_id, effective_date, department, CAST(annual_base_salary AS VARCHAR), "
+        "currency, fte, change_reason FROM stg_hr__job_history ORDER BY employee_id"
+    ).fetchall()
     d = dt.date
     assert rows == [
         ("W1", d(2020, 3, 15), "Sales", "50000.00", "USD", 1.0, "hire"),
@@ -113,20 +127,27 @@ def test_the_same_file_feeds_job_history_with_constants(con):
 
 
 def test_a_date_not_in_the_mapped_format_is_quarantined_in_both_tables(con):
-    got = set(con.execute("SELECT file, table_name, line, column_name, raw_value, reason FROM quarantine")
-              .fetchall())
+    got = set(con.execute("SELECT file, table_name, line, column_name, raw_value, reason FROM quarantine").fetchall())
     why = "not a valid date (expected %m/%d/%Y)"
-    assert got == {(EXPORT, "hr__employees", 7, "hire_date", "13/01/2021", why),
-                   (EXPORT, "hr__job_history", 7, "effective_date", "13/01/2021", why)}
-    stats = set(con.execute("SELECT file, table_name, rows_in, rows_loaded, rows_quarantined "
-                            "FROM manifest_files").fetchall())
+    assert got == {
+        (EXPORT, "hr__employees", 7, "hire_date", "13/01/2021", why),
+        (EXPORT, "hr__job_history", 7, "effective_date", "13/01/2021", why),
+    }
+    stats = set(
+        con.execute("SELECT file, table_name, rows_in, rows_loaded, rows_quarantined FROM manifest_files").fetchall()
+    )
     assert stats == {(EXPORT, "hr__employees", 6, 5, 1), (EXPORT, "hr__job_history", 6, 5, 1)}
 
 
-@pytest.mark.parametrize("entry", ["veteran: {column: Badge, values: {a: No, b: \"Yes\"}}",
-                                   "veteran: {column: Badge, values: {Yes: Veteran}}",
-                                   "veteran: {value: No}"],
-                         ids=["value", "key", "constant"])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        'veteran: {column: Badge, values: {a: No, b: "Yes"}}',
+        "veteran: {column: Badge, values: {Yes: Veteran}}",
+        "veteran: {value: No}",
+    ],
+    ids=["value", "key", "constant"],
+)
 def test_unquoted_yaml_yes_no_in_a_text_column_is_refused(tmp_path, entry):
     """YAML reads unquoted Yes/No as true/false: `{a: No}` would have put 'False' in the
     veteran column, and a `Yes:` key would never match the 'Yes' in the data."""
@@ -136,19 +157,28 @@ def test_unquoted_yaml_yes_no_in_a_text_column_is_refused(tmp_path, entry):
 
 
 def test_quoted_yes_no_booleans_and_blank_constants(tmp_path):
-    config = CONFIG.replace("      race_ethnicity: Ethnicity\n", """\
+    config = CONFIG.replace(
+        "      race_ethnicity: Ethnicity\n",
+        """\
       race_ethnicity: Ethnicity
       veteran: {column: Badge, values: {"a": "No", "b": "Yes"}}
       termination_reason: {value: null}
       regretted: {column: Badge, values: {a: true, b: false, c: yes, d: no, e: "", f: ""}}
-""")
+""",
+    )
     con = build_and_open(make_folder(tmp_path, config))
-    rows = con.execute("SELECT employee_id, veteran, termination_reason, is_regretted "
-                       "FROM stg_hr__employees ORDER BY employee_id").fetchall()
+    rows = con.execute(
+        "SELECT employee_id, veteran, termination_reason, is_regretted FROM stg_hr__employees ORDER BY employee_id"
+    ).fetchall()
     # Badge a..e on W1..W5: a -> No/true, b -> Yes/false, c is unmapped (kept) / yes -> true,
     # d / no -> false, e / "" -> blank; termination_reason is blank for everybody
-    assert rows == [("W1", "No", None, True), ("W2", "Yes", None, False), ("W3", "c", None, True),
-                    ("W4", "d", None, False), ("W5", "e", None, None)]
+    assert rows == [
+        ("W1", "No", None, True),
+        ("W2", "Yes", None, False),
+        ("W3", "c", None, True),
+        ("W4", "d", None, False),
+        ("W5", "e", None, None),
+    ]
     con.close()
 
 
@@ -157,8 +187,10 @@ def test_quoted_yes_no_booleans_and_blank_constants(tmp_path):
 
 def test_mapped_column_missing_from_header_lists_the_header(tmp_path):
     msg = build_error(tmp_path, CONFIG.replace("employee_id: Worker ID\n    ", "employee_id: Worker Number\n    ", 1))
-    assert msg == (f"{EXPORT}, line 1: mapping for 'hr/employees.employee_id' refers to column 'Worker Number', "
-                   f"which is not in the header (header has: {', '.join(HEADER)})")
+    assert msg == (
+        f"{EXPORT}, line 1: mapping for 'hr/employees.employee_id' refers to column 'Worker Number', "
+        f"which is not in the header (header has: {', '.join(HEADER)})"
+    )
 
 
 def test_unknown_contract_table_key(tmp_path):
@@ -169,8 +201,10 @@ def test_unknown_contract_table_key(tmp_path):
 
 def test_unknown_contract_column(tmp_path):
     msg = build_error(tmp_path, CONFIG.replace("race_ethnicity: Ethnicity", "ethnicity: Ethnicity"))
-    assert msg.startswith("equity.yml: mapping for 'hr/employees' names unknown column(s) ethnicity; "
-                          "contract columns: employee_id, gender, race_ethnicity")
+    assert msg.startswith(
+        "equity.yml: mapping for 'hr/employees' names unknown column(s) ethnicity; "
+        "contract columns: employee_id, gender, race_ethnicity"
+    )
 
 
 def test_mapped_file_missing(tmp_path):
@@ -178,21 +212,39 @@ def test_mapped_file_missing(tmp_path):
     assert msg.startswith("exports/people.csv: required file is missing from ")
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    # a misspelt option would otherwise be ignored and the dates read with the wrong format
-    ('{column: End Date, date_format: "%d.%m.%Y"}', '{column: End Date, date_fromat: "%d.%m.%Y"}',
-     "unknown key(s) date_fromat"),
-    ('    date_format: "%m/%d/%Y"            #', '    dateformat: "%m/%d/%Y"            #',
-     "unknown key(s) dateformat"),
-    ("part: year", "part: month", "part must be 'year'"),
-    ("two_digit_year: past", "two_digit_year: future", "two_digit_year must be 'past'"),
-    # two_digit_year acts only together with part: year; alone it would be silently ignored
-    ('{column: End Date, date_format: "%d.%m.%Y"}',
-     '{column: End Date, date_format: "%d.%m.%y", two_digit_year: past}',
-     "two_digit_year only applies with part: year"),
-    ("currency: {value: USD}", "currency: {value: USD, column: Org}", "must give exactly one of column, value"),
-], ids=["column-key-typo", "file-key-typo", "bad-part", "bad-two-digit-year", "two-digit-year-alone",
-        "column-and-value"])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        # a misspelt option would otherwise be ignored and the dates read with the wrong format
+        (
+            '{column: End Date, date_format: "%d.%m.%Y"}',
+            '{column: End Date, date_fromat: "%d.%m.%Y"}',
+            "unknown key(s) date_fromat",
+        ),
+        (
+            '    date_format: "%m/%d/%Y"            #',
+            '    dateformat: "%m/%d/%Y"            #',
+            "unknown key(s) dateformat",
+        ),
+        ("part: year", "part: month", "part must be 'year'"),
+        ("two_digit_year: past", "two_digit_year: future", "two_digit_year must be 'past'"),
+        # two_digit_year acts only together with part: year; alone it would be silently ignored
+        (
+            '{column: End Date, date_format: "%d.%m.%Y"}',
+            '{column: End Date, date_format: "%d.%m.%y", two_digit_year: past}',
+            "two_digit_year only applies with part: year",
+        ),
+        ("currency: {value: USD}", "currency: {value: USD, column: Org}", "must give exactly one of column, value"),
+    ],
+    ids=[
+        "column-key-typo",
+        "file-key-typo",
+        "bad-part",
+        "bad-two-digit-year",
+        "two-digit-year-alone",
+        "column-and-value",
+    ],
+)
 def test_mapping_options_are_checked(tmp_path, old, new, expected):
     assert old in CONFIG
     msg = build_error(tmp_path, CONFIG.replace(old, new, 1))

@@ -3,6 +3,7 @@
 Each synthetic folder is written here with hand-known properties (its delimiter, BOM, date
 format, value spellings, an unmatched column), and the test checks the draft says exactly
 that. Real datasets: the key detections a person would otherwise make by hand."""
+
 from __future__ import annotations
 
 import os
@@ -36,7 +37,7 @@ def write_csv(path: Path, header: list[str], rows, delimiter: str = ",", bom: bo
 
 
 def comments_after(text: str, marker: str) -> str:
-    return text[text.index(marker):]
+    return text[text.index(marker) :]
 
 
 def draft(folder: Path, **kw) -> tuple[str, dict]:
@@ -63,7 +64,7 @@ def test_semicolon_bom_and_us_dates_are_detected(tmp_path):
     unmatched = comments_after(text, "# Not matched")
     assert "Shoe size: whole numbers 38 to 44" in unmatched
     assert "EmpID" not in unmatched and "Sex" not in unmatched
-    load_config(tmp_path)   # the draft is valid equity.yml as it stands
+    load_config(tmp_path)  # the draft is valid equity.yml as it stands
 
 
 def test_a_comma_draft_loads_and_maps_every_file_the_build_needs(tmp_path):
@@ -85,7 +86,7 @@ def test_day_first_dates_and_an_ambiguous_column(tmp_path):
     write_csv(tmp_path / "staff.csv", ["employee_id", "gender", "hire_date", "termination_date"], rows)
     text, doc = draft(tmp_path)
     cols = doc["mapping"]["hr/employees"]["columns"]
-    assert doc["mapping"]["hr/employees"]["date_format"] == "%d/%m/%Y"      # 13/07 cannot be M/D
+    assert doc["mapping"]["hr/employees"]["date_format"] == "%d/%m/%Y"  # 13/07 cannot be M/D
     # 05/06/2019 and 07/08/2020 read as either: proposed month first, with a TODO
     assert cols["termination_date"] == {"column": "termination_date", "date_format": "%m/%d/%Y"}
     assert "TODO termination_date: the dates read as %m/%d/%Y or as %d/%m/%Y: check which" in text
@@ -100,29 +101,37 @@ def test_refuses_to_overwrite_and_writes_elsewhere_with_out(tmp_path):
     assert existing.read_text(encoding="utf-8") == "organisation: mine\n"
     runner = CliRunner()
     from pipelines.cli import main
+
     refused = runner.invoke(main, ["map", "--data", str(tmp_path)])
     assert refused.exit_code == 2 and "never overwrites" in refused.output
     other = tmp_path / "drafts" / "equity.yml"
     done = runner.invoke(main, ["map", "--data", str(tmp_path), "--out", str(other)])
     assert done.exit_code == 0, done.output
-    assert "reading people.csv (1/1)" in done.output          # progress (stderr, mixed in here)
+    assert "reading people.csv (1/1)" in done.output  # progress (stderr, mixed in here)
     assert yaml.safe_load(other.read_text())["mapping"]["hr/employees"]["columns"]["employee_id"] == "EmpID"
     assert existing.read_text(encoding="utf-8") == "organisation: mine\n"
 
 
 def test_hostile_cells_and_file_names_stay_data(tmp_path):
     nasty_file = "x: !!python:os.system ['id']\n#.csv"
-    rows = [("1", "F", "7/13/2015", "A"), ("2", "F\x07", "1/5/2016", "B"),
-            ("3", "M: !!python/object/apply:os.system ['id']", "1/5/2016", "line\nbreak: {x: 1}"),
-            ("4", "M", "1/5/2016", "A"), ("5", "M", "2/5/2016", "\u2028- injected")]
+    rows = [
+        ("1", "F", "7/13/2015", "A"),
+        ("2", "F\x07", "1/5/2016", "B"),
+        ("3", "M: !!python/object/apply:os.system ['id']", "1/5/2016", "line\nbreak: {x: 1}"),
+        ("4", "M", "1/5/2016", "A"),
+        ("5", "M", "2/5/2016", "\u2028- injected"),
+    ]
     import csv
+
     with (tmp_path / nasty_file).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["EmpID", "Sex", "DateofHire", "Notes"])
         writer.writerows(rows)
     text, doc = draft(tmp_path)
     # only the keys the draft meant: nothing from a cell became a key, a tag or a line
-    assert set(doc) == {"mapping", } and set(doc["mapping"]) == {"hr/employees", "hr/job_history"}
+    assert set(doc) == {
+        "mapping",
+    } and set(doc["mapping"]) == {"hr/employees", "hr/job_history"}
     emp = doc["mapping"]["hr/employees"]
     assert emp["file"] == nasty_file
     assert emp["columns"]["gender"]["values"] == {"F": "Woman", "M": "Man", "F\x07": "Woman"}
@@ -130,15 +139,21 @@ def test_hostile_cells_and_file_names_stay_data(tmp_path):
         stripped = line.strip()
         # every line is a comment, blank, or YAML the draft wrote (none starts with a cell's text)
         assert not stripped.startswith(("- injected", "break:", "!!python")), line
-    assert "!!python" in text and "line\\nbreak" in text   # shown, escaped, inside comments and quotes
+    assert "!!python" in text and "line\\nbreak" in text  # shown, escaped, inside comments and quotes
     load_config(tmp_path)
 
 
 def test_yearly_files_are_one_stacked_source_with_renames(tmp_path):
-    write_csv(tmp_path / "Salaries_2021.csv", ["Gender", "Base Salary", "2021 Overtime Pay"],
-              [("F", "50000", "0"), ("M", "51000", "10")])
-    write_csv(tmp_path / "Salaries_2022.csv", ["Gender", "Base_Salary", "Overtime Pay"],
-              [("M", "52000", "0"), ("F", "53000", "5")])
+    write_csv(
+        tmp_path / "Salaries_2021.csv",
+        ["Gender", "Base Salary", "2021 Overtime Pay"],
+        [("F", "50000", "0"), ("M", "51000", "10")],
+    )
+    write_csv(
+        tmp_path / "Salaries_2022.csv",
+        ["Gender", "Base_Salary", "Overtime Pay"],
+        [("M", "52000", "0"), ("F", "53000", "5")],
+    )
     write_csv(tmp_path / "Other.csv", ["Colour"], [("red",)])
     text, doc = draft(tmp_path)
     jobs = doc["mapping"]["hr/job_history"]
@@ -167,12 +182,16 @@ def test_a_big_file_is_sampled_and_a_link_out_of_the_folder_is_not_read(tmp_path
 
 
 def test_recruiting_export_gets_status_map_and_one_stage_funnel(tmp_path):
-    rows = [("1", "Admitted", "Male", "A", "512"), ("2", "Rejected", "Male", "A", "313"),
-            ("3", "Admitted", "Female", "A", "89"), ("4", "Rejected", "Female", "A", "19")]
+    rows = [
+        ("1", "Admitted", "Male", "A", "512"),
+        ("2", "Rejected", "Male", "A", "313"),
+        ("3", "Admitted", "Female", "A", "89"),
+        ("4", "Rejected", "Female", "A", "19"),
+    ]
     write_csv(tmp_path / "admissions.csv", ["rownames", "Admit", "Gender", "Dept", "Freq"], rows)
     text, doc = draft(tmp_path)
     apps = doc["mapping"]["recruiting/applications"]["columns"]
-    assert apps["status"] == {"column": "Admit", "values": {"Admitted": "hired"}}   # Rejected is already one
+    assert apps["status"] == {"column": "Admit", "values": {"Admitted": "hired"}}  # Rejected is already one
     assert apps["gender"] == {"column": "Gender", "values": {"Male": "Man", "Female": "Woman"}}
     assert doc["recruiting"] == {"stage_order": ["applied", "hired"]}
     assert "TODO applied_date: required, and no column was found" in text
@@ -182,6 +201,7 @@ def test_recruiting_export_gets_status_map_and_one_stage_funnel(tmp_path):
 
 
 # ---- the real public datasets (../shared/data/real) ------------------------------------------
+
 
 def _real_draft(name: str, tmp_path) -> tuple[str, dict]:
     if not (REAL_DATA / name).is_dir():
@@ -197,10 +217,12 @@ def test_real_huebner(tmp_path):
     cols = emp["columns"]
     assert cols["employee_id"] == "EmpID" and cols["hire_date"] == "DateofHire"
     assert cols["gender"] == {"column": "Sex", "values": {"F": "Woman", "M": "Man"}}
-    assert cols["birth_year"] == {"column": "DOB", "date_format": "%m/%d/%y", "part": "year",
-                                  "two_digit_year": "past"}
-    assert cols["termination_type"]["values"] == {"Active": "", "Voluntarily Terminated": "voluntary",
-                                                  "Terminated for Cause": "involuntary"}
+    assert cols["birth_year"] == {"column": "DOB", "date_format": "%m/%d/%y", "part": "year", "two_digit_year": "past"}
+    assert cols["termination_type"]["values"] == {
+        "Active": "",
+        "Voluntarily Terminated": "voluntary",
+        "Terminated for Cause": "involuntary",
+    }
     assert "utf-8 with BOM, comma-separated, 311 rows, 36 columns" in text
     # complete as drafted: the build's own mapping check accepts it against the real header
     sources = resolve_sources(REAL_DATA / "huebner_hr_v14", _merged(default_config(), doc))
@@ -222,7 +244,9 @@ def test_real_ibm_attrition(tmp_path):
 def test_real_ucb_and_resume(tmp_path):
     _, ucb = _real_draft("ucb_admissions", tmp_path / "ucb")
     assert ucb["mapping"]["recruiting/applications"]["columns"]["status"] == {
-        "column": "Admit", "values": {"Admitted": "hired"}}
+        "column": "Admit",
+        "values": {"Admitted": "hired"},
+    }
     _, resume = _real_draft("resume_callbacks", tmp_path / "resume")
     cols = resume["mapping"]["recruiting/applications"]["columns"]
     assert cols["status"] == {"column": "received_callback", "values": {"0": "rejected", "1": "hired"}}
@@ -262,7 +286,7 @@ def test_hr_files_without_dates_are_drafted_as_snapshots(tmp_path):
     assert "hire_date" not in doc["mapping"]["hr/employees"]["columns"]
     assert doc["mapping"]["hr/job_history"]["columns"]["effective_date"] == year
     load_config(tmp_path)
-    build(tmp_path, tmp_path / "draft.duckdb")    # builds as drafted: two snapshots of two people
+    build(tmp_path, tmp_path / "draft.duckdb")  # builds as drafted: two snapshots of two people
 
     one = tmp_path / "one"
     one.mkdir()
@@ -278,23 +302,32 @@ def test_a_dateless_file_gets_no_generated_date_and_commented_extra_columns(tmp_
     the job history's date is a TODO (never `{generated: line}`, which makes ids), and the two
     numeric columns nothing reads are proposed, commented out, as extra_columns; the row number
     (an id) and the free text are not."""
-    write_csv(tmp_path / "faculty.csv", ["rownames", "sex", "rank", "salary", "yrs.since.phd", "YearsService", "Notes"],
-              [("1", "Male", "Prof", "139750", "19", "18", "a"), ("2", "Female", "AsstProf", "79750", "4", "3", "b"),
-               ("3", "Male", "Prof", "115000", "19", "18", "c")])
+    write_csv(
+        tmp_path / "faculty.csv",
+        ["rownames", "sex", "rank", "salary", "yrs.since.phd", "YearsService", "Notes"],
+        [
+            ("1", "Male", "Prof", "139750", "19", "18", "a"),
+            ("2", "Female", "AsstProf", "79750", "4", "3", "b"),
+            ("3", "Male", "Prof", "115000", "19", "18", "c"),
+        ],
+    )
     text, doc = draft(tmp_path)
     jobs = doc["mapping"]["hr/job_history"]
     assert jobs["columns"]["employee_id"] == "rownames" and "effective_date" not in jobs["columns"]
-    assert "duplicates" not in jobs and "extra_columns" not in jobs      # proposed in comments only
-    flat = re.sub(r"\n\s*#\s+", " ", text)          # the comments unwrapped
+    assert "duplicates" not in jobs and "extra_columns" not in jobs  # proposed in comments only
+    flat = re.sub(r"\n\s*#\s+", " ", text)  # the comments unwrapped
     assert "TODO effective_date: no date found" in flat
     # years of service suggest the hire date, and the job record starting on it, by the same expr
-    years_before = 'DATE \'YYYY-MM-DD\' - to_years(CAST(\\"YearsService\\" AS INTEGER))'
+    years_before = "DATE 'YYYY-MM-DD' - to_years(CAST(\\\"YearsService\\\" AS INTEGER))"
     assert f'hire_date: {{expr: "{years_before}"}}' in flat
     assert f'effective_date: {{expr: "{years_before}"}}' in flat
-    block = text[text.index("    # extra_columns:"):].split("\n\n")[0].splitlines()
-    assert yaml.safe_load("\n".join(line.removeprefix("    # ") for line in block)) == {"extra_columns": {
-        "yrs_since_phd": {"column": "yrs.since.phd", "type": "number"},
-        "years_service": {"column": "YearsService", "type": "number"}}}
+    block = text[text.index("    # extra_columns:") :].split("\n\n")[0].splitlines()
+    assert yaml.safe_load("\n".join(line.removeprefix("    # ") for line in block)) == {
+        "extra_columns": {
+            "yrs_since_phd": {"column": "yrs.since.phd", "type": "number"},
+            "years_service": {"column": "YearsService", "type": "number"},
+        }
+    }
 
     no_id = tmp_path / "no_id"
     no_id.mkdir()

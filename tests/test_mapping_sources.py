@@ -1,6 +1,7 @@
 """Mapping sources as exports come: blank and unnamed header cells, several files stacked by
 column name, a column from the file name. Every expected value is worked out by hand from the
 rows written here."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,15 +31,20 @@ def test_blank_and_unnamed_headers_are_ignored(tmp_path):
     # the header pandas writes with its index: a blank first cell, 'Unnamed: 0', and here also
     # a blank last cell; none of them is mapped, so none is read into the database
     folder = tmp_path / "data"
-    write_csv(folder / "export.csv", ["", "Unnamed: 0", "id", "sex", "start", "pay", ""],
-              [["0", "0", "E1", "Woman", "2021-03-01", "50000", "x"],
-               ["1", "1", "E2", "Man", "2022-05-01", "60000", ""]])
+    write_csv(
+        folder / "export.csv",
+        ["", "Unnamed: 0", "id", "sex", "start", "pay", ""],
+        [["0", "0", "E1", "Woman", "2021-03-01", "50000", "x"], ["1", "1", "E2", "Man", "2022-05-01", "60000", ""]],
+    )
     (folder / "equity.yml").write_text(PEOPLE_MAP.format(file="export.csv"), encoding="utf-8")
     con = build_and_open(folder)
     assert con.execute("SELECT employee_id, gender FROM stg_hr__employees ORDER BY 1").fetchall() == [
-        ("E1", "Woman"), ("E2", "Man")]
-    assert con.execute("SELECT rows_in, rows_loaded FROM manifest_files WHERE file = 'export.csv' "
-                       "AND table_name = 'hr__employees'").fetchone() == (2, 2)
+        ("E1", "Woman"),
+        ("E2", "Man"),
+    ]
+    assert con.execute(
+        "SELECT rows_in, rows_loaded FROM manifest_files WHERE file = 'export.csv' AND table_name = 'hr__employees'"
+    ).fetchone() == (2, 2)
 
 
 def test_a_blank_header_cannot_be_mapped(tmp_path):
@@ -72,47 +78,67 @@ mapping:
 
 def stacked_folder(root: Path, files: str) -> Path:
     from tests.helpers import employees_folder
+
     folder = employees_folder(root / "data", [{"employee_id": "E1", "gender": "Woman", "hire_date": "2019-01-01"}])
     write_csv(folder / "vendors.csv", ["vid", "name"], SUPPLIERS)
-    write_csv(folder / "pay" / "spend_2020.csv", ["", "txn", "vid", "date", "amount_usd"],
-              [["0", "T1", "S1", "2020-03-01", "100.50"], ["1", "T2", "S2", "2020-04-01", "200"]])
+    write_csv(
+        folder / "pay" / "spend_2020.csv",
+        ["", "txn", "vid", "date", "amount_usd"],
+        [["0", "T1", "S1", "2020-03-01", "100.50"], ["1", "T2", "S2", "2020-04-01", "200"]],
+    )
     # 2021: columns in another order, the amount renamed, one amount that is not a number (line 3)
-    write_csv(folder / "pay" / "spend_2021.csv", ["date", "Amount USD", "txn", "vid"],
-              [["2021-02-01", "300", "T3", "S1"], ["2021-05-01", "12,5", "T4", "S2"],
-               ["2021-06-01", "50", "T5", "S2"]])
+    write_csv(
+        folder / "pay" / "spend_2021.csv",
+        ["date", "Amount USD", "txn", "vid"],
+        [["2021-02-01", "300", "T3", "S1"], ["2021-05-01", "12,5", "T4", "S2"], ["2021-06-01", "50", "T5", "S2"]],
+    )
     (folder / "equity.yml").write_text(STACKED.replace("{files}", files), encoding="utf-8")
     return folder
 
 
-@pytest.mark.parametrize("files", ["pay/spend_*.csv", "[pay/spend_2020.csv, pay/spend_2021.csv]"],
-                         ids=["glob", "list"])
+@pytest.mark.parametrize("files", ["pay/spend_*.csv", "[pay/spend_2020.csv, pay/spend_2021.csv]"], ids=["glob", "list"])
 def test_several_files_stack_by_column_name(tmp_path, files):
     con = build_and_open(stacked_folder(tmp_path, files))
     rows = con.execute(
-        "SELECT transaction_id, supplier_id, CAST(amount AS DOUBLE), category FROM stg_procurement__spend "
-        "ORDER BY 1").fetchall()
-    assert rows == [("T1", "S1", 100.5, "2020"), ("T2", "S2", 200.0, "2020"), ("T3", "S1", 300.0, "2021"),
-                    ("T5", "S2", 50.0, "2021")]
+        "SELECT transaction_id, supplier_id, CAST(amount AS DOUBLE), category FROM stg_procurement__spend ORDER BY 1"
+    ).fetchall()
+    assert rows == [
+        ("T1", "S1", 100.5, "2020"),
+        ("T2", "S2", 200.0, "2020"),
+        ("T3", "S1", 300.0, "2021"),
+        ("T5", "S2", 50.0, "2021"),
+    ]
     # the bad amount is reported in its own file, on its own line (header = line 1)
     assert con.execute("SELECT file, line, column_name, raw_value FROM quarantine").fetchall() == [
-        ("pay/spend_2021.csv", 3, "amount", "12,5")]
-    assert con.execute("SELECT rows_in, rows_loaded, rows_quarantined FROM manifest_files "
-                       "WHERE table_name = 'procurement__spend'").fetchone() == (5, 4, 1)
+        ("pay/spend_2021.csv", 3, "amount", "12,5")
+    ]
+    assert con.execute(
+        "SELECT rows_in, rows_loaded, rows_quarantined FROM manifest_files WHERE table_name = 'procurement__spend'"
+    ).fetchone() == (5, 4, 1)
 
 
 def test_a_mapped_column_missing_from_one_file_names_that_file(tmp_path):
     folder = stacked_folder(tmp_path, "pay/spend_*.csv")
     config = (folder / "equity.yml").read_text().replace('rename: {"Amount USD": amount_usd}', "")
     (folder / "equity.yml").write_text(config)
-    with pytest.raises(DataError, match=r"^pay/spend_2021.csv, line 1: mapping for 'procurement/spend.amount' "
-                                        r"refers to column 'amount_usd', which this file does not have"):
+    with pytest.raises(
+        DataError,
+        match=r"^pay/spend_2021.csv, line 1: mapping for 'procurement/spend.amount' "
+        r"refers to column 'amount_usd', which this file does not have",
+    ):
         build(folder, tmp_path / "x.duckdb")
 
 
 def test_per_file_rename_in_a_list(tmp_path):
     folder = stacked_folder(tmp_path, "x")
-    config = (folder / "equity.yml").read_text().replace('rename: {"Amount USD": amount_usd}', "").replace(
-        "file: x", 'file: [pay/spend_2020.csv, {file: pay/spend_2021.csv, rename: {"Amount USD": amount_usd}}]')
+    config = (
+        (folder / "equity.yml")
+        .read_text()
+        .replace('rename: {"Amount USD": amount_usd}', "")
+        .replace(
+            "file: x", 'file: [pay/spend_2020.csv, {file: pay/spend_2021.csv, rename: {"Amount USD": amount_usd}}]'
+        )
+    )
     (folder / "equity.yml").write_text(config)
     con = build_and_open(folder)
     assert con.execute("SELECT sum(amount) FROM stg_procurement__spend").fetchone()[0] == pytest.approx(650.5)
@@ -128,10 +154,16 @@ def test_files_outside_the_data_folder_are_refused(tmp_path, files):
 
 def test_a_duplicate_key_across_files_names_the_second_file_and_its_line(tmp_path):
     folder = stacked_folder(tmp_path, "pay/spend_*.csv")
-    write_csv(folder / "pay" / "spend_2021.csv", ["date", "Amount USD", "txn", "vid"],
-              [["2021-02-01", "300", "T3", "S1"], ["2021-05-01", "10", "T1", "S2"]])
-    with pytest.raises(DataError, match=r"^pay/spend_2021.csv, line 3, column 'transaction_id': "
-                                        r"duplicate key transaction_id='T1'"):
+    write_csv(
+        folder / "pay" / "spend_2021.csv",
+        ["date", "Amount USD", "txn", "vid"],
+        [["2021-02-01", "300", "T3", "S1"], ["2021-05-01", "10", "T1", "S2"]],
+    )
+    with pytest.raises(
+        DataError,
+        match=r"^pay/spend_2021.csv, line 3, column 'transaction_id': "
+        r"duplicate key transaction_id='T1'",
+    ):
         build(folder, tmp_path / "x.duckdb")
 
 
@@ -140,8 +172,9 @@ def test_stacked_files_are_reused_until_one_changes(tmp_path):
     db = tmp_path / "x.duckdb"
     build(folder, db)
     assert "procurement__spend" in build(folder, db).reused_sources
-    write_csv(folder / "pay" / "spend_2021.csv", ["date", "Amount USD", "txn", "vid"],
-              [["2021-02-01", "300", "T3", "S1"]])
+    write_csv(
+        folder / "pay" / "spend_2021.csv", ["date", "Amount USD", "txn", "vid"], [["2021-02-01", "300", "T3", "S1"]]
+    )
     assert "procurement__spend" not in build(folder, db).reused_sources
 
 
@@ -154,7 +187,9 @@ def test_procurement_alone_builds_and_its_dates_set_the_window(tmp_path):
     con = build_and_open(folder)
     # latest spend 2021-06-01; earliest 2020-03-01, in the fiscal year that began 2019-04-01
     assert con.execute("SELECT history_start, as_of FROM build_params").fetchone() == (
-        dt.date(2019, 4, 1), dt.date(2021, 6, 1))
+        dt.date(2019, 4, 1),
+        dt.date(2021, 6, 1),
+    )
     assert con.execute("SELECT count(*) FROM stg_procurement__spend").fetchone()[0] == 4
 
 

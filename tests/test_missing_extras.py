@@ -1,4 +1,5 @@
 """Issue 17, hole 6: a missing optional dependency is one sentence naming the extra, exit 1."""
+
 from __future__ import annotations
 
 import sys
@@ -16,6 +17,7 @@ PEOPLE = [{"employee_id": f"E{i}", "gender": "Woman", "hire_date": "2020-01-01"}
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory):
     from pipelines.build import build
+
     tmp = tmp_path_factory.mktemp("extras")
     build(employees_folder(tmp / "data", PEOPLE, config={"as_of": "2020-12-31"}), tmp / "e.duckdb")
     return tmp / "e.duckdb"
@@ -31,9 +33,10 @@ def _one_sentence(result, extra: str) -> str:
 
 
 def test_snapshot_without_weasyprint_names_the_pdf_extra(monkeypatch, small_db, tmp_path):
-    monkeypatch.setitem(sys.modules, "weasyprint", None)   # as if the extra were not installed
-    result = CliRunner().invoke(main, ["snapshot", "--db", str(small_db), "--out",
-                                       str(tmp_path / "s.pdf"), "--no-charts"])
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if the extra were not installed
+    result = CliRunner().invoke(
+        main, ["snapshot", "--db", str(small_db), "--out", str(tmp_path / "s.pdf"), "--no-charts"]
+    )
     assert "weasyprint" in _one_sentence(result, "pdf")
     assert not (tmp_path / "s.pdf").exists()
 
@@ -47,8 +50,9 @@ def test_snapshot_charts_without_kaleido_names_the_pdf_extra(monkeypatch, small_
 def test_spark_build_without_pyspark_names_the_spark_extra(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "pyspark", None)
     data = employees_folder(tmp_path / "data", PEOPLE)
-    result = CliRunner().invoke(main, ["build", "--data", str(data), "--db", str(tmp_path / "x.duckdb"),
-                                       "--engine", "spark"])
+    result = CliRunner().invoke(
+        main, ["build", "--data", str(data), "--db", str(tmp_path / "x.duckdb"), "--engine", "spark"]
+    )
     assert "PySpark" in _one_sentence(result, "spark")
 
 

@@ -1,6 +1,7 @@
 """Pages follow the sidebar or say what of it they do not apply (issue 19): the heat map is
 titled by the chosen grain, and the Pay and Workforce pages name the breakdown dimensions they
 leave out instead of dropping them silently."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,8 +44,9 @@ def test_pay_page_with_three_dimensions_names_the_level_it_controls_for(sample_d
     assert "geometric means" in captions
 
 
-@pytest.mark.parametrize(("page", "records"), [("app_pages/hiring.py", "applications"),
-                                               ("app_pages/voice.py", "survey answers")])
+@pytest.mark.parametrize(
+    ("page", "records"), [("app_pages/hiring.py", "applications"), ("app_pages/voice.py", "survey answers")]
+)
 def test_hiring_and_voice_name_the_location_filter_they_cannot_apply(sample_db, monkeypatch, page, records):
     at = _page(sample_db, monkeypatch, page, location="London")
     captions = " ".join(c.value for c in at.caption)

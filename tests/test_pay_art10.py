@@ -1,5 +1,6 @@
 """EU Pay Transparency Art. 10: a category of workers with a gap of 5% or more (inclusive) is
 flagged, decided in exact decimal arithmetic. Expected values by hand in the comments."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -27,24 +28,41 @@ def test_exact_flag_at_and_around_the_boundary():
 
 
 def _person(eid, gender):
-    return {"employee_id": eid, "gender": gender, "race_ethnicity": "White", "birth_year": "1980",
-            "hire_date": "2018-01-01"}
+    return {
+        "employee_id": eid,
+        "gender": gender,
+        "race_ethnicity": "White",
+        "birth_year": "1980",
+        "hire_date": "2018-01-01",
+    }
 
 
 def _job(eid, level, salary):
-    return {"employee_id": eid, "effective_date": "2018-01-01", "department": "Ops", "job_family": "Ops",
-            "job_level": level, "location": "NY", "fte": "1", "annual_base_salary": salary,
-            "currency": "USD", "performance_rating": "3", "change_reason": "hire"}
+    return {
+        "employee_id": eid,
+        "effective_date": "2018-01-01",
+        "department": "Ops",
+        "job_family": "Ops",
+        "job_level": level,
+        "location": "NY",
+        "fte": "1",
+        "annual_base_salary": salary,
+        "currency": "USD",
+        "performance_rating": "3",
+        "change_reason": "hire",
+    }
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     people, jobs = [], []
     # category -> (men's salary x 5, women's salary, number of women)
-    plan = {"L1": ("40000.00", "38000.00", 5),     # exactly 5%: flagged (hourly floats give 4.99999...)
-            "L2": ("40000.00", "38000.01", 5),     # 4.999975%: not flagged
-            "L3": ("40000.00", "42000.00", 5),     # women 5% above: flagged
-            "L4": ("40000.00", "30000.00", 2)}     # 25%, but only 2 women: never assessed
+    plan = {
+        "L1": ("40000.00", "38000.00", 5),  # exactly 5%: flagged (hourly floats give 4.99999...)
+        "L2": ("40000.00", "38000.01", 5),  # 4.999975%: not flagged
+        "L3": ("40000.00", "42000.00", 5),  # women 5% above: flagged
+        "L4": ("40000.00", "30000.00", 2),
+    }  # 25%, but only 2 women: never assessed
     for level, (men, women, n_women) in plan.items():
         for i in range(5):
             people.append(_person(f"M{level}{i}", "Man"))
@@ -52,8 +70,12 @@ def con(tmp_path_factory):
         for i in range(n_women):
             people.append(_person(f"W{level}{i}", "Woman"))
             jobs.append(_job(f"W{level}{i}", level, women))
-    folder = employees_folder(tmp_path_factory.mktemp("art10") / "data", people, jobs,
-                              config={"history_start": "2024-01-01", "as_of": "2024-12-31", "privacy": {"k": 3}})
+    folder = employees_folder(
+        tmp_path_factory.mktemp("art10") / "data",
+        people,
+        jobs,
+        config={"history_start": "2024-01-01", "as_of": "2024-12-31", "privacy": {"k": 3}},
+    )
     c = build_and_open(folder)
     yield c
     c.close()
@@ -67,4 +89,4 @@ def test_category_flags_on_a_built_database(con):
     assert table.loc["Ops × L3", "flagged"] and "above Man" in table.loc["Ops × L3", "reason"]
     # the category with 2 women is suppressed, so it is neither listed nor flagged
     assert "Ops × L4" not in table.index
-    assert set(table["component"]) == {"basic"}   # no bonuses file: no variable component
+    assert set(table["component"]) == {"basic"}  # no bonuses file: no variable component

@@ -1,4 +1,5 @@
 """Cohort review: 30/5 gating, Welch's t against scipy, |t| >= 2 flag, and suppression."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,23 +14,34 @@ from tests.test_pay_oaxaca import snapshot_from
 def _cohort(level, men, women, other=()):
     """People of one cohort (family A); `men`/`women` are hourly pay lists."""
     rows = [("Man", p) for p in men] + [("Woman", p) for p in women] + list(other)
-    return pd.DataFrame({"group": [g for g, _ in rows], "gender": [g for g, _ in rows],
-                         "hourly_pay": [p for _, p in rows], "x_job_family": "A", "x_job_level": level,
-                         "f_job_level": level, "f_tenure_years": 1.0})
+    return pd.DataFrame(
+        {
+            "group": [g for g, _ in rows],
+            "gender": [g for g, _ in rows],
+            "hourly_pay": [p for _, p in rows],
+            "x_job_family": "A",
+            "x_job_level": level,
+            "f_job_level": level,
+            "f_tenure_years": 1.0,
+        }
+    )
 
 
 def _people():
     rng = np.random.default_rng(5)
-    return pd.concat([
-        # 30 people, 5 women paid about 15% less: tested, |t| well above 2 -> flagged
-        _cohort("L1", rng.normal(40, 2, 25), rng.normal(34, 2, 5)),
-        # 29 people: below the 30 needed -> not tested
-        _cohort("L2", rng.normal(40, 2, 20), rng.normal(34, 2, 9)),
-        # 34 people but only 4 women: fewer than 5 in a group -> not tested
-        _cohort("L3", rng.normal(40, 2, 30), rng.normal(34, 2, 4)),
-        # 30 people, the women paid exactly like the men: tested, t = 0, not flagged
-        _cohort("L4", np.tile([38.0, 40.0, 42.0], 5), np.tile([38.0, 40.0, 42.0], 5)),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            # 30 people, 5 women paid about 15% less: tested, |t| well above 2 -> flagged
+            _cohort("L1", rng.normal(40, 2, 25), rng.normal(34, 2, 5)),
+            # 29 people: below the 30 needed -> not tested
+            _cohort("L2", rng.normal(40, 2, 20), rng.normal(34, 2, 9)),
+            # 34 people but only 4 women: fewer than 5 in a group -> not tested
+            _cohort("L3", rng.normal(40, 2, 30), rng.normal(34, 2, 4)),
+            # 30 people, the women paid exactly like the men: tested, t = 0, not flagged
+            _cohort("L4", np.tile([38.0, 40.0, 42.0], 5), np.tile([38.0, 40.0, 42.0], 5)),
+        ],
+        ignore_index=True,
+    )
 
 
 def test_gating_t_test_and_flags():
@@ -52,7 +64,7 @@ def test_gating_t_test_and_flags():
 
 def test_groups_below_k_are_not_shown():
     people = _people()
-    extra = _cohort("L1", [], [], other=[("Non-binary", 39.0)] * 2)   # 2 non-binary people in L1
+    extra = _cohort("L1", [], [], other=[("Non-binary", 39.0)] * 2)  # 2 non-binary people in L1
     review = cohort_review(snapshot_from(pd.concat([people, extra], ignore_index=True), k=5))
     l1 = review[review["cohort"] == "A × L1"].set_index("group")
     # Non-binary (2) is below k; the women (5) are the next-smallest cell and are hidden too,

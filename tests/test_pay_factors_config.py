@@ -3,6 +3,7 @@ columns brought in by the mapping (`extra_columns` on hr/job_history), on small 
 exports: the fit equals a statsmodels formula fit computed here from the same CSV, a numeric
 and a categorical reading of the same column give the two different models, and every bad
 setting is a clear error naming its key before any SQL is built from it."""
+
 from __future__ import annotations
 
 import duckdb
@@ -23,9 +24,15 @@ MODEL = "np.log(salary) ~ C(sex, Treatment('M')) + C(level)"
 
 def _export(n: int = 60, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({"id": [f"E{i:03d}" for i in range(n)], "sex": rng.choice(["F", "M"], n),
-                          "level": rng.choice(["L1", "L2", "L3"], n), "step": rng.integers(1, 5, n),
-                          "hired": "2015-01-01"})
+    frame = pd.DataFrame(
+        {
+            "id": [f"E{i:03d}" for i in range(n)],
+            "sex": rng.choice(["F", "M"], n),
+            "level": rng.choice(["L1", "L2", "L3"], n),
+            "step": rng.integers(1, 5, n),
+            "hired": "2015-01-01",
+        }
+    )
     base = 50000 * (1 + 0.2 * frame["level"].str[1].astype(int)) * (1 + 0.03 * frame["step"])
     frame["salary"] = (base * np.where(frame["sex"] == "F", 0.95, 1.0) * np.exp(rng.normal(0, 0.05, n))).round(2)
     return frame
@@ -35,15 +42,31 @@ def _folder(tmp_path, frame: pd.DataFrame, factors, extra=None, name="data"):
     folder = tmp_path / name
     folder.mkdir()
     frame.to_csv(folder / "export.csv", index=False)
-    config = {"as_of": SNAPSHOT, "history_start": "2020-01-01", "pay": {"legitimate_factors": factors},
-              "mapping": {
-                  "hr/employees": {"file": "export.csv", "columns": {
-                      "employee_id": "id", "gender": {"column": "sex", "values": {"F": "Woman", "M": "Man"}},
-                      "hire_date": "hired"}},
-                  "hr/job_history": {"file": "export.csv", "columns": {
-                      "employee_id": "id", "effective_date": "hired", "job_level": "level",
-                      "annual_base_salary": "salary"},
-                      "extra_columns": extra if extra is not None else {"step": {"column": "step", "type": "number"}}}}}
+    config = {
+        "as_of": SNAPSHOT,
+        "history_start": "2020-01-01",
+        "pay": {"legitimate_factors": factors},
+        "mapping": {
+            "hr/employees": {
+                "file": "export.csv",
+                "columns": {
+                    "employee_id": "id",
+                    "gender": {"column": "sex", "values": {"F": "Woman", "M": "Man"}},
+                    "hire_date": "hired",
+                },
+            },
+            "hr/job_history": {
+                "file": "export.csv",
+                "columns": {
+                    "employee_id": "id",
+                    "effective_date": "hired",
+                    "job_level": "level",
+                    "annual_base_salary": "salary",
+                },
+                "extra_columns": extra if extra is not None else {"step": {"column": "step", "type": "number"}},
+            },
+        },
+    }
     (folder / "equity.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return folder
 
@@ -58,11 +81,14 @@ def _built(folder):
     return duckdb.connect(str(folder.parent / f"{folder.name}.duckdb"), read_only=True)
 
 
-@pytest.mark.parametrize("entry, term", [
-    ({"column": "step", "type": "numeric"}, "step"),            # one slope
-    ({"column": "step", "type": "categorical"}, "C(step)"),     # a dummy per step after the first
-    ("step", "step"),                                           # a number column is numeric by default
-])
+@pytest.mark.parametrize(
+    "entry, term",
+    [
+        ({"column": "step", "type": "numeric"}, "step"),  # one slope
+        ({"column": "step", "type": "categorical"}, "C(step)"),  # a dummy per step after the first
+        ("step", "step"),  # a number column is numeric by default
+    ],
+)
 def test_extra_column_enters_the_model_as_configured(tmp_path, entry, term):
     frame = _export()
     con = _built(_folder(tmp_path, frame, ["job_level", entry]))
@@ -83,7 +109,7 @@ def test_numeric_and_categorical_readings_differ(tmp_path):
     name = "C(sex, Treatment('M'))[T.F]"
     slope = smf.ols(f"{MODEL} + step", data=frame).fit(cov_type="HC1").params[name]
     dummies = smf.ols(f"{MODEL} + C(step)", data=frame).fit(cov_type="HC1").params[name]
-    assert abs(slope - dummies) > 1e-6   # the data tell them apart, so the test below can
+    assert abs(slope - dummies) > 1e-6  # the data tell them apart, so the test below can
     con = _built(_folder(tmp_path, frame, ["job_level", {"column": "step", "type": "categorical"}]))
     try:
         assert _woman(con)["numerator"] == pytest.approx(dummies, abs=1e-10)
@@ -98,7 +124,7 @@ def test_a_cell_that_is_not_a_number_is_quarantined_with_its_column(tmp_path):
     con = _built(_folder(tmp_path, frame, ["job_level", "step"]))
     try:
         rows = con.execute("SELECT line, column_name, raw_value FROM quarantine").fetchall()
-        assert (5, "step", "four") in rows   # line 5: header + rows 0..3
+        assert (5, "step", "four") in rows  # line 5: header + rows 0..3
     finally:
         con.close()
 
@@ -116,24 +142,38 @@ def _config(factors):
 
 def test_resolved_kinds_follow_the_declared_type_and_the_mapped_type():
     con = _extras_db({"yrs_since_phd": "DOUBLE", "union_code": "VARCHAR"})
-    factors = ["job_level", {"column": "performance_rating", "type": "numeric"}, "tenure_years",
-               "yrs_since_phd", "union_code"]
-    got = {f.name: (f.numeric, f.origin) for f in resolve_factors(con, _config(factors), [
-        f if isinstance(f, str) else f["column"] for f in factors])}
-    assert got == {"job_level": (False, "spell"), "performance_rating": (True, "spell"),
-                   "tenure_years": (True, "tenure"), "yrs_since_phd": (True, "extra"),
-                   "union_code": (False, "extra")}
+    factors = [
+        "job_level",
+        {"column": "performance_rating", "type": "numeric"},
+        "tenure_years",
+        "yrs_since_phd",
+        "union_code",
+    ]
+    got = {
+        f.name: (f.numeric, f.origin)
+        for f in resolve_factors(con, _config(factors), [f if isinstance(f, str) else f["column"] for f in factors])
+    }
+    assert got == {
+        "job_level": (False, "spell"),
+        "performance_rating": (True, "spell"),
+        "tenure_years": (True, "tenure"),
+        "yrs_since_phd": (True, "extra"),
+        "union_code": (False, "extra"),
+    }
 
 
-@pytest.mark.parametrize("factors, message", [
-    (["job_level", "yrs_since_phd"], "pay.legitimate_factors: unknown column 'yrs_since_phd'"),
-    (['job_level"; DROP TABLE fct_employment_spells; --'], "pay.legitimate_factors: unknown column"),
-    ([{"column": "job_level", "type": "ordinal"}], "pay.legitimate_factors[0]: type must be one of"),
-    ([{"column": "job_level", "kind": "numeric"}], "pay.legitimate_factors[0]: a factor is a column name"),
-    ([{"column": "tenure_years", "type": "categorical"}], "tenure_years is numeric"),
-    ([{"column": "union_code", "type": "numeric"}], "union_code was mapped as a label"),
-    (["job_level", "job_level"], "job_level listed twice"),
-])
+@pytest.mark.parametrize(
+    "factors, message",
+    [
+        (["job_level", "yrs_since_phd"], "pay.legitimate_factors: unknown column 'yrs_since_phd'"),
+        (['job_level"; DROP TABLE fct_employment_spells; --'], "pay.legitimate_factors: unknown column"),
+        ([{"column": "job_level", "type": "ordinal"}], "pay.legitimate_factors[0]: type must be one of"),
+        ([{"column": "job_level", "kind": "numeric"}], "pay.legitimate_factors[0]: a factor is a column name"),
+        ([{"column": "tenure_years", "type": "categorical"}], "tenure_years is numeric"),
+        ([{"column": "union_code", "type": "numeric"}], "union_code was mapped as a label"),
+        (["job_level", "job_level"], "job_level listed twice"),
+    ],
+)
 def test_bad_factor_settings_name_the_setting(factors, message):
     con = _extras_db({"union_code": "VARCHAR"})
     names = [f if isinstance(f, str) else f.get("column") for f in factors]
@@ -141,13 +181,16 @@ def test_bad_factor_settings_name_the_setting(factors, message):
         resolve_factors(con, _config(factors), names)
 
 
-@pytest.mark.parametrize("extra, where, message", [
-    ({"Yrs Since": "step"}, "hr/job_history", "extra_columns.Yrs Since: a name must be lower-case"),
-    ({"job_family": "step"}, "hr/job_history", "'job_family' is already a column"),
-    ({"step": {"column": "step", "type": "float"}}, "hr/job_history", "type must be one of number, label"),
-    ({"step": {"column": "nope"}}, "hr/job_history", "refers to column 'nope'"),
-    ({"step": "step"}, "hr/employees", "extra_columns is supported on hr/job_history only"),
-])
+@pytest.mark.parametrize(
+    "extra, where, message",
+    [
+        ({"Yrs Since": "step"}, "hr/job_history", "extra_columns.Yrs Since: a name must be lower-case"),
+        ({"job_family": "step"}, "hr/job_history", "'job_family' is already a column"),
+        ({"step": {"column": "step", "type": "float"}}, "hr/job_history", "type must be one of number, label"),
+        ({"step": {"column": "nope"}}, "hr/job_history", "refers to column 'nope'"),
+        ({"step": "step"}, "hr/employees", "extra_columns is supported on hr/job_history only"),
+    ],
+)
 def test_bad_extra_columns_name_the_mapping_key(tmp_path, extra, where, message):
     folder = _folder(tmp_path, _export(), ["job_level"])
     config = yaml.safe_load((folder / "equity.yml").read_text(encoding="utf-8"))

@@ -1,5 +1,6 @@
 """Quartile assignment: leftover order and proportional tie splitting, checked by hand and
 by invariance under every reordering of the input."""
+
 from __future__ import annotations
 
 import itertools
@@ -11,9 +12,9 @@ from pipelines.metrics.pay_quartiles import quartile_sizes, quartile_weights
 
 def test_leftovers_go_to_lower_then_upper_then_lower_middle():
     assert quartile_sizes(8) == [2, 2, 2, 2]
-    assert quartile_sizes(9) == [3, 2, 2, 2]    # 1 extra -> Q1
-    assert quartile_sizes(10) == [3, 2, 2, 3]   # 2 extra -> Q1, Q4
-    assert quartile_sizes(11) == [3, 3, 2, 3]   # 3 extra -> Q1, Q4, Q2
+    assert quartile_sizes(9) == [3, 2, 2, 2]  # 1 extra -> Q1
+    assert quartile_sizes(10) == [3, 2, 2, 3]  # 2 extra -> Q1, Q4
+    assert quartile_sizes(11) == [3, 3, 2, 3]  # 3 extra -> Q1, Q4, Q2
 
 
 def test_tie_straddling_a_boundary_is_split_in_proportion():

@@ -1,6 +1,7 @@
 """Adjusted pay gap: the model matches a direct statsmodels formula fit (HC1), the reported
 gap is exp(beta) - 1 and Kennedy's exp(beta - Var/2) - 1, and the planted sample gaps are
 recovered within their confidence intervals."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,17 +28,34 @@ def _people(seed=11):
         rating = rng.choice(["2", "3", "4"])
         hire = dt.date(2010, 1, 1) + dt.timedelta(days=int(rng.integers(0, 5000)))
         tenure = (SNAPSHOT - hire).days / 365.25
-        ln_pay = (np.log(50000) + 0.25 * int(level[1]) + 0.15 * (family == "Software") + 0.01 * tenure
-                  - 0.06 * (g == "Woman") + 0.05 * rng.standard_normal())
-        rows.append({"employee_id": f"E{i:03d}", "gender": g, "level": level, "family": family,
-                     "rating": rating, "hire": hire, "tenure": tenure, "salary": round(float(np.exp(ln_pay)), 2)})
+        ln_pay = (
+            np.log(50000)
+            + 0.25 * int(level[1])
+            + 0.15 * (family == "Software")
+            + 0.01 * tenure
+            - 0.06 * (g == "Woman")
+            + 0.05 * rng.standard_normal()
+        )
+        rows.append(
+            {
+                "employee_id": f"E{i:03d}",
+                "gender": g,
+                "level": level,
+                "family": family,
+                "rating": rating,
+                "hire": hire,
+                "tenure": tenure,
+                "salary": round(float(np.exp(ln_pay)), 2),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _direct_fit(df):
     data = df.assign(hourly=df["salary"] / (40 * 52.143))
-    return smf.ols("np.log(hourly) ~ C(gender, Treatment('Man')) + C(level) + C(family) + tenure + C(rating)",
-                   data=data).fit(cov_type="HC1")
+    return smf.ols(
+        "np.log(hourly) ~ C(gender, Treatment('Man')) + C(level) + C(family) + tenure + C(rating)", data=data
+    ).fit(cov_type="HC1")
 
 
 def test_fit_adjusted_matches_statsmodels_formula_fit():
@@ -57,20 +75,44 @@ def test_fit_adjusted_matches_statsmodels_formula_fit():
     assert fit["r_squared"] == pytest.approx(ref.rsquared) and fit["n"] == ref.nobs == 78
     beta, se = ref.params.iloc[2], ref.bse.iloc[2]
     assert gap_percent(beta) == pytest.approx(100 * (np.exp(beta) - 1))
-    assert kennedy_percent(beta, se) == pytest.approx(100 * (np.exp(beta - se ** 2 / 2) - 1))
+    assert kennedy_percent(beta, se) == pytest.approx(100 * (np.exp(beta - se**2 / 2) - 1))
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     df = _people()
-    employees = [{"employee_id": r.employee_id, "gender": r.gender, "race_ethnicity": "White", "birth_year": "1980",
-                  "hire_date": r.hire.isoformat()} for r in df.itertuples()]
-    jobs = [{"employee_id": r.employee_id, "effective_date": r.hire.isoformat(), "department": "Ops",
-             "job_family": r.family, "job_level": r.level, "location": "New York", "fte": "1",
-             "annual_base_salary": f"{r.salary:.2f}", "currency": "USD", "performance_rating": r.rating,
-             "change_reason": "hire"} for r in df.itertuples()]
-    folder = employees_folder(tmp_path_factory.mktemp("adj") / "data", employees, jobs,
-                              config={"history_start": "2024-01-01", "as_of": "2024-12-31", "privacy": {"k": 5}})
+    employees = [
+        {
+            "employee_id": r.employee_id,
+            "gender": r.gender,
+            "race_ethnicity": "White",
+            "birth_year": "1980",
+            "hire_date": r.hire.isoformat(),
+        }
+        for r in df.itertuples()
+    ]
+    jobs = [
+        {
+            "employee_id": r.employee_id,
+            "effective_date": r.hire.isoformat(),
+            "department": "Ops",
+            "job_family": r.family,
+            "job_level": r.level,
+            "location": "New York",
+            "fte": "1",
+            "annual_base_salary": f"{r.salary:.2f}",
+            "currency": "USD",
+            "performance_rating": r.rating,
+            "change_reason": "hire",
+        }
+        for r in df.itertuples()
+    ]
+    folder = employees_folder(
+        tmp_path_factory.mktemp("adj") / "data",
+        employees,
+        jobs,
+        config={"history_start": "2024-01-01", "as_of": "2024-12-31", "privacy": {"k": 5}},
+    )
     con = build_and_open(folder)
     yield con, df
     con.close()
@@ -79,7 +121,7 @@ def built(tmp_path_factory):
 def test_adjusted_pay_gap_metric_matches_a_direct_fit_on_the_same_data(built):
     con, df = built
     table = details(compute_exact(con, "adjusted_pay_gap", by=["gender"]))
-    ref = _direct_fit(df)   # location is constant here, so the default factors reduce to these
+    ref = _direct_fit(df)  # location is constant here, so the default factors reduce to these
     for group in ("Woman", "Non-binary"):
         name = f"C(gender, Treatment('Man'))[T.{group}]"
         r = table[table["group"] == group].iloc[0]
@@ -88,7 +130,7 @@ def test_adjusted_pay_gap_metric_matches_a_direct_fit_on_the_same_data(built):
         assert r["value"] == pytest.approx(100 * np.expm1(beta), abs=1e-7)
         assert r["ci_low"] == pytest.approx(100 * np.expm1(ref.conf_int().loc[name, 0]), abs=1e-7)
         assert r["p_value"] == pytest.approx(ref.pvalues[name], rel=1e-6)
-        assert r["kennedy_gap"] == pytest.approx(100 * np.expm1(beta - se ** 2 / 2), abs=1e-7)
+        assert r["kennedy_gap"] == pytest.approx(100 * np.expm1(beta - se**2 / 2), abs=1e-7)
         assert r["r_squared"] == pytest.approx(ref.rsquared)
     man = table[table["group"] == "Man"].iloc[0]
     assert man["value"] == 0 and man["note"] == "reference group"
@@ -96,7 +138,7 @@ def test_adjusted_pay_gap_metric_matches_a_direct_fit_on_the_same_data(built):
 
 def test_small_group_coefficients_are_suppressed(built):
     con, _ = built
-    table = compute_exact(con, "adjusted_pay_gap", by=["gender"], k=10)   # 8 non-binary people < 10
+    table = compute_exact(con, "adjusted_pay_gap", by=["gender"], k=10)  # 8 non-binary people < 10
     nb = table[table["group"] == "Non-binary"].iloc[0]
     assert nb["suppressed"] and nb[["value", "numerator", "denominator", "ci_low", "n"]].isna().all()
 
@@ -106,7 +148,7 @@ def test_planted_adjusted_gaps_are_recovered_on_the_sample(sample_con):
     # sample_data/README.md, planted truth 2: Woman ln(0.95) -> -5.0%; Black or African
     # American ln(0.97) -> -3.0%; both together x0.9215 -> -7.85%; nobody else has an effect.
     table = compute_exact(sample_con, "adjusted_pay_gap", by=["gender", "race_ethnicity"])
-    latest = table[table["period"] == "2025"].set_index("group")   # employees on 2025-12-31
+    latest = table[table["period"] == "2025"].set_index("group")  # employees on 2025-12-31
 
     def covers(group, truth):
         r = latest.loc[group]

@@ -3,6 +3,7 @@ independent convex solver; the gaps it promises are the gaps the adjusted model 
 after the raises (refit here with statsmodels; tests/test_pay_remediation_rebuild.py writes
 the raises into the HR data and rebuilds); honest when the target cannot be met or a group is
 too small; published views protected."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,10 +20,16 @@ from pipelines.config import default_config
 from pipelines.errors import UsageError
 from pipelines.metrics import pay_remediation_report as report
 from pipelines.metrics.pay_analysis import PaySnapshot
-from pipelines.metrics.pay_remediation import (LIMIT_CAP, LIMIT_MAX, Remediation, Settings, plan_for_budget,
-                                               plan_for_target)
+from pipelines.metrics.pay_remediation import (
+    LIMIT_CAP,
+    LIMIT_MAX,
+    Remediation,
+    Settings,
+    plan_for_budget,
+    plan_for_target,
+)
 
-HOURS = 40 * 52.143   # pay.standard_weekly_hours x pay.weeks_per_year (defaults.yml)
+HOURS = 40 * 52.143  # pay.standard_weekly_hours x pay.weeks_per_year (defaults.yml)
 
 
 def snapshot(people: pd.DataFrame, factors=("job_level", "tenure_years"), k=5) -> PaySnapshot:
@@ -35,8 +42,15 @@ def snapshot(people: pd.DataFrame, factors=("job_level", "tenure_years"), k=5) -
     people["hourly_pay"] = people["salary"] * people["rate"] / HOURS
     config = default_config()
     config["pay"]["legitimate_factors"] = list(factors)
-    return PaySnapshot(date=dt.date(2024, 12, 31), people=people, dims=["gender"], reference="Man", k=k,
-                       config=config, factors=list(factors))
+    return PaySnapshot(
+        date=dt.date(2024, 12, 31),
+        people=people,
+        dims=["gender"],
+        reference="Man",
+        k=k,
+        config=config,
+        factors=list(factors),
+    )
 
 
 def _random_people(seed=3, sizes=(("Man", 14), ("Woman", 10), ("Not disclosed", 8))):
@@ -45,11 +59,24 @@ def _random_people(seed=3, sizes=(("Man", 14), ("Woman", 10), ("Not disclosed", 
     level = rng.choice(["L1", "L2"], len(genders))
     tenure = rng.uniform(0, 10, len(genders))
     shift = {"Man": 0.0, "Woman": -0.08, "Not disclosed": -0.05}
-    ln = (np.log(50000) + 0.3 * (level == "L2") + 0.01 * tenure + np.array([shift.get(g, 0.0) for g in genders])
-          + 0.04 * rng.standard_normal(len(genders)))
+    ln = (
+        np.log(50000)
+        + 0.3 * (level == "L2")
+        + 0.01 * tenure
+        + np.array([shift.get(g, 0.0) for g in genders])
+        + 0.04 * rng.standard_normal(len(genders))
+    )
     fte = np.where(rng.random(len(genders)) < 0.2, 0.5, 1.0)
-    return pd.DataFrame({"employee_id": [f"E{i}" for i in range(len(genders))], "gender": genders,
-                         "salary": np.round(np.exp(ln)), "fte": fte, "f_job_level": level, "f_tenure_years": tenure})
+    return pd.DataFrame(
+        {
+            "employee_id": [f"E{i}" for i in range(len(genders))],
+            "gender": genders,
+            "salary": np.round(np.exp(ln)),
+            "fte": fte,
+            "f_job_level": level,
+            "f_tenure_years": tenure,
+        }
+    )
 
 
 def _design(people):
@@ -79,11 +106,22 @@ def _limits(people, settings):
     data = people.assign(lp=np.log(people["salary"] / HOURS))
     fit = smf.ols("lp ~ C(gender, Treatment('Man')) + C(f_job_level) + f_tenure_years", data=data).fit()
     p = fit.params
-    pred = np.exp(p["Intercept"] + p.get("C(f_job_level)[T.L2]", 0) * (people["f_job_level"] == "L2")
-                  + p["f_tenure_years"] * people["f_tenure_years"]) * HOURS
+    pred = (
+        np.exp(
+            p["Intercept"]
+            + p.get("C(f_job_level)[T.L2]", 0) * (people["f_job_level"] == "L2")
+            + p["f_tenure_years"] * people["f_tenure_years"]
+        )
+        * HOURS
+    )
     pay = people["salary"].to_numpy(float)
-    cap = np.minimum(pred * (1 + settings.margin_pct / 100),
-                     pay * (1 + (settings.max_raise_pct if settings.max_raise_pct is not None else 1e9) / 100)) - pay
+    cap = (
+        np.minimum(
+            pred * (1 + settings.margin_pct / 100),
+            pay * (1 + (settings.max_raise_pct if settings.max_raise_pct is not None else 1e9) / 100),
+        )
+        - pay
+    )
     eligible = (people["gender"] != "Man").to_numpy() & (pay < pred.to_numpy())
     return eligible, np.asarray(cap, float)
 
@@ -104,15 +142,24 @@ def _slsqp_min_cost(people, settings, target_pct, groups, chosen=None):
         out = pay.copy()
         out[idx] += r
         return out
+
     cons = [{"type": "ineq", "fun": (lambda r, g=g: _betas(x, new_pay(r))[f"gender_{g}"] - goal)} for g in groups]
-    res = minimize(lambda r: float(fte[idx] @ r), cap[idx], jac=lambda r: fte[idx], method="SLSQP",
-                   bounds=list(zip(lo, cap[idx])), constraints=cons, options={"ftol": 1e-12, "maxiter": 1000})
+    res = minimize(
+        lambda r: float(fte[idx] @ r),
+        cap[idx],
+        jac=lambda r: fte[idx],
+        method="SLSQP",
+        bounds=list(zip(lo, cap[idx])),
+        constraints=cons,
+        options={"ftol": 1e-12, "maxiter": 1000},
+    )
     if not res.success or min(c["fun"](res.x) for c in cons) < -1e-9:
         return math.inf
     return float(res.fun)
 
 
 # -- least cost ------------------------------------------------------------------------------
+
 
 def _water_people():
     men = [{"gender": "Man", "salary": 60000.0}] * 5
@@ -129,16 +176,16 @@ def test_hand_case_the_least_cost_plan_raises_the_lowest_paid_to_a_common_level(
     # chosen here is the gap with L = 45,000: the 30,000 and 40,000 women are raised to 45,000
     # (cost 15,000 + 5,000 = 20,000), the 50,000 woman is not raised.
     people = _water_people()
-    target = -100 * ((45 / 60) ** 2 * (50 / 60)) ** (1 / 5) + 100   # 14.06%
+    target = -100 * ((45 / 60) ** 2 * (50 / 60)) ** (1 / 5) + 100  # 14.06%
     rem = Remediation(snapshot(people, factors=()), Settings(max_raise_pct=None))
     plan = plan_for_target(rem, target)
     cost = rem.annual_cost(plan.new_salary).sum()
     assert plan.reachable and 20000 <= cost <= 20000 + plan.cost_bound
-    assert plan.cost_bound < 5    # 0.5 chord tolerance and 1 unit of rounding per raised person
+    assert plan.cost_bound < 5  # 0.5 chord tolerance and 1 unit of rounding per raised person
     new = plan.new_salary
     assert new[5] == pytest.approx(45000, rel=0.01) and new[6] == pytest.approx(45000, rel=0.01)
     assert list(new[7:]) == [50000, 60000, 60000] and list(new[:5]) == [60000] * 5
-    assert np.all(new == np.round(new))     # whole currency units
+    assert np.all(new == np.round(new))  # whole currency units
     # enumeration on a 500-unit grid of new pay for the three women below 60,000: no plan
     # cheaper than 20,000 reaches the target (the grid holds the optimum 45,000/45,000/50,000)
     goal = math.log1p(-target / 100)
@@ -185,9 +232,12 @@ def test_minimum_raise_optimum_equals_enumeration_of_who_is_raised():
     assert plan.reachable
     eligible, cap = _limits(people, settings)
     idx = np.flatnonzero(eligible)
-    assert len(idx) == 6    # 63 subsets
-    best = min(_slsqp_min_cost(people, settings, 4.0, ["Woman"], chosen=s)
-               for n in range(1, len(idx) + 1) for s in itertools.combinations(idx, n))
+    assert len(idx) == 6  # 63 subsets
+    best = min(
+        _slsqp_min_cost(people, settings, 4.0, ["Woman"], chosen=s)
+        for n in range(1, len(idx) + 1)
+        for s in itertools.combinations(idx, n)
+    )
     cost = rem.annual_cost(plan.new_salary).sum()
     assert best - 0.01 <= cost <= best + plan.cost_bound
     pct = 100 * (plan.new_salary / people["salary"].to_numpy() - 1)
@@ -211,6 +261,7 @@ def test_budget_buys_the_smallest_worst_gap_and_stays_within_it():
 
 # -- honest output ---------------------------------------------------------------------------
 
+
 def test_unreachable_target_says_how_close_and_what_binds():
     people = _random_people(seed=5, sizes=(("Man", 12), ("Woman", 8)))
     settings = Settings(max_raise_pct=2)
@@ -221,12 +272,14 @@ def test_unreachable_target_says_how_close_and_what_binds():
     eligible, cap = _limits(people, settings)
     at_limit = people["salary"].to_numpy() + np.where(eligible, np.floor(cap), 0)
     closest = _statsmodels_gap(people, at_limit, "Woman")
-    assert plan.gaps_after["Woman"] == pytest.approx(closest, abs=0.01) and plan.level_pct == pytest.approx(-closest, abs=0.01)
+    assert plan.gaps_after["Woman"] == pytest.approx(closest, abs=0.01) and plan.level_pct == pytest.approx(
+        -closest, abs=0.01
+    )
     text = " ".join(report.describe(rem, plan))
     assert "not reachable" in text and f"-{plan.level_pct:.2f}%" in text
     assert "maximum raise of 2%" in text and "members at or above predicted pay are never raised" in text
     limits = report.individual_rows(rem, plan)["limit"]
-    assert LIMIT_MAX in set(limits) and (~limits.isin([LIMIT_MAX, LIMIT_CAP])).sum() <= 1   # one may stop short
+    assert LIMIT_MAX in set(limits) and (~limits.isin([LIMIT_MAX, LIMIT_CAP])).sum() <= 1  # one may stop short
 
 
 def test_group_too_small_for_the_model_is_named_not_raised():
@@ -252,7 +305,7 @@ def test_no_group_large_enough_gives_an_empty_plan_not_an_error():
 
 
 def test_a_model_with_more_terms_than_people_is_refused():
-    people = _water_people().iloc[[0, 5]]    # one man, one woman: constant + dummy = 2 terms
+    people = _water_people().iloc[[0, 5]]  # one man, one woman: constant + dummy = 2 terms
     with pytest.raises(UsageError, match="too few people for the adjusted model"):
         Remediation(snapshot(people, factors=(), k=3))
 
@@ -285,6 +338,7 @@ def test_raises_are_whole_units_of_the_salary_currency_and_costs_in_the_reportin
 
 
 # -- published views -------------------------------------------------------------------------
+
 
 def test_counts_and_costs_are_protected_against_differencing():
     people = _random_people(sizes=(("Man", 14), ("Woman", 12), ("Not disclosed", 8)))

@@ -1,19 +1,24 @@
 """Interval methods for pay gaps: Bonett-Price median standard errors against the published
 statpsych examples, coverage of both gap intervals by simulation, Welch's t against scipy."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from pipelines.metrics.pay_stats import (gap_interval, ln_mean_variance, ln_median_variance,
-                                         median_standard_error, welch_t)
+from pipelines.metrics.pay_stats import (
+    gap_interval,
+    ln_mean_variance,
+    ln_median_variance,
+    median_standard_error,
+    welch_t,
+)
 
 
 def test_median_standard_error_matches_statpsych_ci_median_example():
     # statpsych::ci.median(.05, y) documents Estimate 20.7, SE 4.292277, LL 10.8, UL 30.9
-    y = [30.2, 20.4, 15.1, 10.2, 10.5, 60.8, 20.8, 25.0, 20.7, 30.9, 10.8, 5.1, 50.9, 40.0, 20.9,
-         10.8, 0, 20.5, 50.8]
+    y = [30.2, 20.4, 15.1, 10.2, 10.5, 60.8, 20.8, 25.0, 20.7, 30.9, 10.8, 5.1, 50.9, 40.0, 20.9, 10.8, 0, 20.5, 50.8]
     assert np.median(y) == 20.7
     assert median_standard_error(y) == pytest.approx(4.292277, abs=1e-6)
 
@@ -50,8 +55,7 @@ def test_gap_intervals_cover_the_true_gap_about_95_percent_of_the_time(statistic
         if statistic == "mean":
             _, lo, hi = gap_interval(grp.mean(), ref.mean(), ln_mean_variance(grp), ln_mean_variance(ref))
         else:
-            _, lo, hi = gap_interval(np.median(grp), np.median(ref), ln_median_variance(grp),
-                                     ln_median_variance(ref))
+            _, lo, hi = gap_interval(np.median(grp), np.median(ref), ln_median_variance(grp), ln_median_variance(ref))
         hits += lo <= 10.0 <= hi
     # Monte Carlo SE of a 95% coverage over 1,000 runs is 0.7 points
     assert 0.925 <= hits / sims <= 0.975

@@ -1,6 +1,7 @@
 """UK Gender Pay Gap / EU Art. 9 measures on hand-made data folders. Every expected value is
 worked out by hand in the comments; hourly pay is written into the files as annual FTE
 salary = hourly x 40 x 52.143 = hourly x 2085.72 (exact to the cent)."""
+
 from __future__ import annotations
 
 import random
@@ -13,20 +14,35 @@ from pipelines.metrics.pay_statutory import statutory_measures
 from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.helpers import compute_exact
 
-HOURS = 2085.72   # 40 hours x 52.143 weeks
+HOURS = 2085.72  # 40 hours x 52.143 weeks
 WINDOW = {"history_start": "2024-01-01", "as_of": "2024-12-31"}
 
 
 def person(eid, gender, race="White"):
-    return {"employee_id": eid, "gender": gender, "race_ethnicity": race, "birth_year": "1985",
-            "hire_date": "2020-01-01"}
+    return {
+        "employee_id": eid,
+        "gender": gender,
+        "race_ethnicity": race,
+        "birth_year": "1985",
+        "hire_date": "2020-01-01",
+    }
 
 
 def job(eid, hourly=None, annual=None, currency="USD", family="Ops", level="L1", location="NY"):
     salary = f"{hourly * HOURS:.2f}" if hourly is not None else ("" if annual is None else f"{annual:.2f}")
-    return {"employee_id": eid, "effective_date": "2020-01-01", "department": "Ops", "job_family": family,
-            "job_level": level, "location": location, "fte": "1", "annual_base_salary": salary,
-            "currency": currency, "performance_rating": "3", "change_reason": "hire"}
+    return {
+        "employee_id": eid,
+        "effective_date": "2020-01-01",
+        "department": "Ops",
+        "job_family": family,
+        "job_level": level,
+        "location": location,
+        "fte": "1",
+        "annual_base_salary": salary,
+        "currency": currency,
+        "performance_rating": "3",
+        "change_reason": "hire",
+    }
 
 
 def row(df, group, **keys):
@@ -52,8 +68,9 @@ def uk(tmp_path_factory):
     # one more woman with no salary on the snapshot (blank): counted, not dropped silently
     people.append(person("W9", "Woman"))
     jobs.append(job("W9"))
-    folder = employees_folder(tmp_path_factory.mktemp("uk") / "data", people, jobs,
-                              config={**WINDOW, "privacy": {"k": 3}})
+    folder = employees_folder(
+        tmp_path_factory.mktemp("uk") / "data", people, jobs, config={**WINDOW, "privacy": {"k": 3}}
+    )
     con = build_and_open(folder)
     yield con
     con.close()
@@ -116,24 +133,25 @@ def _bonus_folder(path, seed=None):
         for i, h in enumerate(BLOCK_WOMEN):
             people.append(person(f"W{b}{i}", "Woman"))
             jobs.append(job(f"W{b}{i}", h))
-        bonuses += [[f"M{b}0", "2024-01-01", "400.00", "USD", "annual"],
-                    [f"M{b}0", "2024-06-30", "600.00", "USD", "annual"],
-                    [f"M{b}1", "2024-03-15", "2000.00", "USD", "annual"],
-                    [f"M{b}2", "2025-01-01", "900.00", "USD", "annual"],
-                    [f"M{b}3", "2024-03-15", "4000.00", "USD", "annual"],
-                    [f"W{b}0", "2024-03-15", "500.00", "USD", "annual"],
-                    [f"W{b}1", "2024-03-15", "1000.00", "GBP", "annual"],
-                    [f"W{b}2", "2023-12-31", "700.00", "USD", "annual"]]
-    if seed is not None:   # the same people in another row order
+        bonuses += [
+            [f"M{b}0", "2024-01-01", "400.00", "USD", "annual"],
+            [f"M{b}0", "2024-06-30", "600.00", "USD", "annual"],
+            [f"M{b}1", "2024-03-15", "2000.00", "USD", "annual"],
+            [f"M{b}2", "2025-01-01", "900.00", "USD", "annual"],
+            [f"M{b}3", "2024-03-15", "4000.00", "USD", "annual"],
+            [f"W{b}0", "2024-03-15", "500.00", "USD", "annual"],
+            [f"W{b}1", "2024-03-15", "1000.00", "GBP", "annual"],
+            [f"W{b}2", "2023-12-31", "700.00", "USD", "annual"],
+        ]
+    if seed is not None:  # the same people in another row order
         rng = random.Random(seed)
         for rows in (people, jobs, bonuses):
             rng.shuffle(rows)
-    folder = employees_folder(path, people, jobs, config={**WINDOW, "as_of": "2025-01-01",
-                                                           "privacy": {"k": 3}})
-    write_csv(folder / "hr" / "bonuses.csv", ["employee_id", "paid_date", "amount", "currency", "bonus_type"],
-              bonuses)
-    write_csv(folder / "reference" / "fx_rates.csv", ["currency", "month", "rate_to_reporting"],
-              [["GBP", "2024-03", "1.5"]])
+    folder = employees_folder(path, people, jobs, config={**WINDOW, "as_of": "2025-01-01", "privacy": {"k": 3}})
+    write_csv(folder / "hr" / "bonuses.csv", ["employee_id", "paid_date", "amount", "currency", "bonus_type"], bonuses)
+    write_csv(
+        folder / "reference" / "fx_rates.csv", ["currency", "month", "rate_to_reporting"], [["GBP", "2024-03", "1.5"]]
+    )
     return folder
 
 
@@ -188,8 +206,9 @@ def test_missing_fx_month_for_a_salary_names_currency_and_month(tmp_path):
     jobs = [job("M0", annual=50000, currency="GBP"), job("M1", 10), job("M2", 10)]
     folder = employees_folder(tmp_path / "fx", people, jobs, config={**WINDOW, "privacy": {"k": 3}})
     # GBP exists (the build's existence check passes) but not for December 2024
-    write_csv(folder / "reference" / "fx_rates.csv", ["currency", "month", "rate_to_reporting"],
-              [["GBP", "2024-01", "1.27"]])
+    write_csv(
+        folder / "reference" / "fx_rates.csv", ["currency", "month", "rate_to_reporting"], [["GBP", "2024-01", "1.27"]]
+    )
     con = build_and_open(folder)
     try:
         with pytest.raises(DataError, match=r"no FX rate for GBP in 2024-12"):
@@ -202,12 +221,15 @@ def test_gap_against_a_reference_group_below_k_is_not_shown(tmp_path):
     # 2 men (below k = 3), 4 non-binary people, 5 women. Complementary suppression hides the
     # men and the next-smallest cell (non-binary, 4); the women's row is published (n = 5) but
     # its gap would describe the two men, so it is blank with a note
-    people = ([person(f"M{i}", "Man") for i in range(2)] + [person(f"N{i}", "Non-binary") for i in range(4)]
-              + [person(f"W{i}", "Woman") for i in range(5)])
-    jobs = ([job("M0", 20), job("M1", 22)] + [job(f"N{i}", 18) for i in range(4)]
-            + [job(f"W{i}", 15 + i) for i in range(5)])
-    con = build_and_open(employees_folder(tmp_path / "small", people, jobs,
-                                          config={**WINDOW, "privacy": {"k": 3}}))
+    people = (
+        [person(f"M{i}", "Man") for i in range(2)]
+        + [person(f"N{i}", "Non-binary") for i in range(4)]
+        + [person(f"W{i}", "Woman") for i in range(5)]
+    )
+    jobs = (
+        [job("M0", 20), job("M1", 22)] + [job(f"N{i}", 18) for i in range(4)] + [job(f"W{i}", 15 + i) for i in range(5)]
+    )
+    con = build_and_open(employees_folder(tmp_path / "small", people, jobs, config={**WINDOW, "privacy": {"k": 3}}))
     try:
         df = compute_exact(con, "pay_gap_mean", by=["gender"])
         woman = row(df, "Woman")

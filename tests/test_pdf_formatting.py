@@ -2,6 +2,7 @@
 exponent, shares and quartile shares as %, p below a thousandth as "< 0.001", SHA-256 cells
 that wrap, figures as tall as their content, panel titles that do not collide, and money
 without float noise."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -18,9 +19,17 @@ from pipelines.metrics.suppliers import share_rows
 
 
 def test_columns_print_by_kind():
-    df = pd.DataFrame({"annual cost (USD)": [253912.7, 1962228.0], "12 months": [0.5578, 0.8],
-                       "Holm p": [0.0004, 0.13], "gap_pct": [21.693192, 5.07578], "median (months)": [55.72, 58.41],
-                       "Group": ["Woman", "Man"], "flagged": [True, False]})
+    df = pd.DataFrame(
+        {
+            "annual cost (USD)": [253912.7, 1962228.0],
+            "12 months": [0.5578, 0.8],
+            "Holm p": [0.0004, 0.13],
+            "gap_pct": [21.693192, 5.07578],
+            "median (months)": [55.72, 58.41],
+            "Group": ["Woman", "Man"],
+            "flagged": [True, False],
+        }
+    )
     out = print_frame(df)
     assert list(out["annual cost (USD)"]) == ["253,913", "1,962,228"]
     assert list(out["12 months"]) == ["55.8%", "80.0%"]
@@ -40,11 +49,22 @@ def test_p_values_and_money_in_sentences():
 
 
 def test_statutory_table_prints_quartile_shares_as_percentages():
-    measures = pd.DataFrame({
-        "period": ["2025"] * 2, "measure": ["Share of pay quartile: upper", "Mean hourly gap"],
-        "uk_measure": ["", ""], "eu_article_9_1": ["", ""], "group": ["Woman", "Woman"],
-        "value": [0.5578, 4.4286], "unit": ["share", "percent"], "ci_low": [0.51, 1.2], "ci_high": [0.60, 7.6],
-        "n": [250.5, 1118.0], "suppressed": [False, False], "note": ["", ""]})
+    measures = pd.DataFrame(
+        {
+            "period": ["2025"] * 2,
+            "measure": ["Share of pay quartile: upper", "Mean hourly gap"],
+            "uk_measure": ["", ""],
+            "eu_article_9_1": ["", ""],
+            "group": ["Woman", "Woman"],
+            "value": [0.5578, 4.4286],
+            "unit": ["share", "percent"],
+            "ci_low": [0.51, 1.2],
+            "ci_high": [0.60, 7.6],
+            "n": [250.5, 1118.0],
+            "suppressed": [False, False],
+            "note": ["", ""],
+        }
+    )
     out = statutory_table(measures, 5)
     assert list(out["value"]) == ["55.8%", "4.4%"]
     assert list(out["95% CI"]) == ["51.0% to 60.0%", "1.2% to 7.6%"]
@@ -66,23 +86,28 @@ def test_print_height_follows_the_figure_within_a_page():
 def test_outcome_panel_titles_are_wrapped_and_given_room():
     table = pd.DataFrame({"group": ["Woman", "Man"]})
     metrics = []
-    for i, name in enumerate(["Promotion rate, 12 months before the survey",
-                              "Voluntary exit rate, 12 months after the survey",
-                              "Involuntary exit rate, 12 months after the survey"]):
+    for i, name in enumerate(
+        [
+            "Promotion rate, 12 months before the survey",
+            "Voluntary exit rate, 12 months after the survey",
+            "Involuntary exit rate, 12 months after the survey",
+        ]
+    ):
         for part, v in (("value", 0.1), ("ci_low", 0.05), ("ci_high", 0.2), ("n", 40)):
             table[f"m{i}_{part}"] = v
         metrics.append((f"m{i}", name, "share"))
     fig = outcomes_figure(table, metrics, title="t")
     widths = [max(len(line) for line in a.text.split("<br>")) for a in fig.layout.annotations]
-    assert max(widths) <= 84 // 3     # each panel title fits its third of the width
+    assert max(widths) <= 84 // 3  # each panel title fits its third of the width
     assert fig.layout.margin.t >= 80 + 18 * 2
-    printed = without_title(fig)      # the PDF drops the title, not the panel titles' room
+    printed = without_title(fig)  # the PDF drops the title, not the panel titles' room
     assert printed.layout.margin.t >= 18 * 2
 
 
 def test_money_sums_are_published_in_cents():
-    df = pd.DataFrame({"numerator": [19720559.130000006], "denominator": [39441118.26000001],
-                       "n_in": [6], "n_out": [7]})
+    df = pd.DataFrame(
+        {"numerator": [19720559.130000006], "denominator": [39441118.26000001], "n_in": [6], "n_out": [7]}
+    )
     out = share_rows(df)
     assert out["numerator"].iat[0] == 19720559.13 and out["denominator"].iat[0] == 39441118.26
     assert str(float(out["numerator"].iat[0])) == "19720559.13"

@@ -1,6 +1,7 @@
 """The README shows the Overview, one family page and the PDF's first page (issue 19): every
 image it links exists in the repository, is a PNG about 1200 px wide and stays small, and
 `make screenshots` is what regenerates them."""
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ def test_readme_links_the_three_images_and_each_exists():
         assert path.is_file(), f"README links {link}, which is not in the repository"
         raw = path.read_bytes()
         assert raw[:8] == PNG, link
-        width, height = struct.unpack(">II", raw[16:24])   # the IHDR chunk: width, height
+        width, height = struct.unpack(">II", raw[16:24])  # the IHDR chunk: width, height
         assert 1000 <= width <= 1400 and height <= 2500, (link, width, height)
         assert len(raw) < 600_000, (link, len(raw))
 

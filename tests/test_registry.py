@@ -1,5 +1,6 @@
 """Every registry metric computes on the sample database, returns the long table, and
 publishes nothing it suppresses."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,5 +1,6 @@
 """The cost to close the pay gap is quoted rounded, not to the dollar (issue 19): a protected
 estimate of next year's raises is not known to the cent, and 1,962,228.37 USD reads as if it were."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,15 +8,20 @@ import pandas as pd
 from dashboard.narrative_pay import cost_curve_title, remediation_summary
 
 
-TOTAL = {"target_gap_pct": 2.0, "annual_cost": 1_962_228.37, "n_raised": 412, "reachable": True,
-         "level_pct": 1.9, "cost_bound": 4_321.5}
+TOTAL = {
+    "target_gap_pct": 2.0,
+    "annual_cost": 1_962_228.37,
+    "n_raised": 412,
+    "reachable": True,
+    "level_pct": 1.9,
+    "cost_bound": 4_321.5,
+}
 
 
 def test_cost_title_and_summary_round_the_money():
     title = cost_curve_title(TOTAL, "USD")
     assert title == "Closing the adjusted gap to 2% costs 1.96M USD a year in raises for 412 people"
-    summary = pd.DataFrame({"group": ["Woman"], "gap_before_pct": [-5.4], "gap_after_pct": [-2.0],
-                            "note": [""]})
+    summary = pd.DataFrame({"group": ["Woman"], "gap_before_pct": [-5.4], "gap_after_pct": [-2.0], "note": [""]})
     text = remediation_summary(summary, TOTAL, "USD")
     assert "Cost 1.96M USD a year (at most 4.3k USD more than the mathematical minimum" in text
     assert "1,962,228" not in text and "4,321" not in text

@@ -3,6 +3,7 @@
 Expected values come from the contract, the README and independent recomputation from the CSV
 files, never from the generator's own bookkeeping.
 """
+
 from __future__ import annotations
 
 import ast
@@ -51,6 +52,7 @@ def folder(request, small) -> Path:
 
 # --- determinism ------------------------------------------------------------------------------
 
+
 def test_same_seed_gives_byte_identical_files(small, tmp_path):
     write_sample(tmp_path, employees=SMALL_N, seed=7)
     assert files_of(tmp_path) == files_of(small)
@@ -69,8 +71,13 @@ def test_output_does_not_depend_on_the_hash_seed(small, tmp_path):
 
 def test_different_seed_gives_different_data(small, tmp_path):
     write_sample(tmp_path, employees=SMALL_N, seed=8)
-    for table in ["hr__employees", "hr__job_history", "recruiting__applications", "procurement__spend",
-                  "voice__survey_responses"]:
+    for table in [
+        "hr__employees",
+        "hr__job_history",
+        "recruiting__applications",
+        "procurement__spend",
+        "voice__survey_responses",
+    ]:
         path = CONTRACT[table]["path"]
         assert (small / path).read_bytes() != (tmp_path / path).read_bytes(), path
 
@@ -83,14 +90,14 @@ def test_proportional_default_volumes(small):
 def test_committed_demo_equals_the_readme_call(tmp_path):
     call = re.search(r'write_sample\("sample_data/demo",([^)]*)\)', README)
     assert call, "README must show the exact write_sample call for sample_data/demo"
-    kwargs = {kw.arg: ast.literal_eval(kw.value)
-              for kw in ast.parse(f"f({call.group(1)})", mode="eval").body.keywords}
+    kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in ast.parse(f"f({call.group(1)})", mode="eval").body.keywords}
     assert call.group(0) in (ROOT / "sample_data" / "regenerate.py").read_text(encoding="utf-8")
     write_sample(tmp_path, **kwargs)
     assert files_of(DEMO) == files_of(tmp_path)
     for name in files_of(DEMO):
-        assert filecmp.cmp(DEMO / name, tmp_path / name, shallow=False), \
+        assert filecmp.cmp(DEMO / name, tmp_path / name, shallow=False), (
             f"{name} is stale: rerun sample_data/regenerate.py"
+        )
 
 
 def test_demo_folder_stays_small():
@@ -106,6 +113,7 @@ def test_readme_row_counts_match_the_demo():
 
 
 # --- shape and format -------------------------------------------------------------------------
+
 
 def test_every_table_has_the_contract_header(folder):
     for table, spec in CONTRACT.items():
@@ -148,8 +156,15 @@ def test_demographic_spellings_and_shares():
     emp = read(DEMO, "hr__employees")
     assert set(emp.gender.dropna()) == {"Woman", "Man", "Non-binary", "Prefer not to say"}
     assert set(emp.race_ethnicity.dropna()) == {
-        "White", "Black or African American", "Hispanic or Latino", "Asian", "Two or more races",
-        "American Indian or Alaska Native", "Native Hawaiian or Other Pacific Islander", "Prefer not to say"}
+        "White",
+        "Black or African American",
+        "Hispanic or Latino",
+        "Asian",
+        "Two or more races",
+        "American Indian or Alaska Native",
+        "Native Hawaiian or Other Pacific Islander",
+        "Prefer not to say",
+    }
     share = emp.gender.value_counts(normalize=True, dropna=False)
     assert 0.40 < share["Woman"] < 0.50 and 0.45 < share["Man"] < 0.55
     # The veteran question was only asked from 2020.
@@ -175,7 +190,9 @@ def test_exit_mix_and_events():
     assert 0.70 < voluntary < 0.82
     events = read(DEMO, "reference__events")
     assert list(zip(events.event_date, events.label, events.family)) == [
-        ("2022-01-01", "Parental leave 26 weeks", "workforce"), ("2024-01-01", "Salary ranges in job ads", "pay")]
+        ("2022-01-01", "Parental leave 26 weeks", "workforce"),
+        ("2024-01-01", "Salary ranges in job ads", "pay"),
+    ]
 
 
 def test_money_precision(folder):
@@ -190,7 +207,11 @@ def test_survey_design(folder):
     items = read(folder, "voice__items")
     assert len(items) == 8 and items.item_id.is_unique
     assert items.construct.value_counts().to_dict() == {
-        "belonging": 2, "fairness": 2, "voice": 2, "psychological_safety": 2}
+        "belonging": 2,
+        "fairness": 2,
+        "voice": 2,
+        "psychological_safety": 2,
+    }
     reverse = items[items.reverse_scored == "true"]
     assert len(reverse) == 2 and set(reverse.construct) == {"belonging", "psychological_safety"}
     responses = read(folder, "voice__survey_responses")
@@ -198,7 +219,7 @@ def test_survey_design(folder):
     assert waves == {"2024-inclusion": ["2024-10-01"], "2025-inclusion": ["2025-10-01"]}
     assert set(read(folder, "voice__invited").survey_id) == set(waves)
     per_response = responses.groupby(["survey_id", "response_id"]).item_id.agg(lambda i: sorted(i))
-    assert per_response.map(lambda i: i == sorted(items.item_id)).all()   # every item, once
+    assert per_response.map(lambda i: i == sorted(items.item_id)).all()  # every item, once
 
 
 def test_job_history_before_the_window(folder):
@@ -217,19 +238,26 @@ def test_job_history_before_the_window(folder):
     reviewed = set(emp.employee_id[emp.hire_date < "2017-10-01"])
     april = jobs[(jobs.effective_date == "2018-04-01") & (jobs.change_reason != "hire")]
     assert reviewed == set(april.employee_id)
-    in_force = (early.sort_values(["employee_id", "effective_date"]).groupby("employee_id").tail(1)
-                .set_index("employee_id").effective_date)
+    in_force = (
+        early.sort_values(["employee_id", "effective_date"])
+        .groupby("employee_id")
+        .tail(1)
+        .set_index("employee_id")
+        .effective_date
+    )
     assert (in_force.loc[sorted(reviewed)] >= "2018-04-01").all()
 
 
 # --- referential integrity and dates ----------------------------------------------------------
+
 
 def test_references_resolve(folder):
     people = set(read(folder, "hr__employees").employee_id)
     for table in ["hr__job_history", "hr__bonuses", "hr__leave"]:
         assert set(read(folder, table).employee_id) <= people, table
     assert set(read(folder, "recruiting__application_stages").application_id) <= set(
-        read(folder, "recruiting__applications").application_id)
+        read(folder, "recruiting__applications").application_id
+    )
     suppliers = read(folder, "procurement__suppliers")
     ids = set(suppliers.supplier_id)
     assert set(read(folder, "procurement__spend").supplier_id) <= ids
@@ -293,7 +321,7 @@ def test_funnel_stages_are_contiguous_and_dated_in_order(folder):
     assert stages["rank"].notna().all()
     stages = stages.sort_values(["application_id", "rank"])
     per_app = stages.groupby("application_id")
-    assert (per_app["rank"].agg(lambda r: list(r) == list(range(len(r))))).all()   # applied, screen, ...
+    assert (per_app["rank"].agg(lambda r: list(r) == list(range(len(r))))).all()  # applied, screen, ...
     assert per_app.entered_date.agg(lambda d: d.is_monotonic_increasing and d.is_unique).all()
     merged = apps.merge(per_app.head(1), on="application_id")
     assert len(merged) == len(apps) and (merged.entered_date == merged.applied_date).all()
@@ -308,8 +336,11 @@ def test_fx_rates_cover_every_currency_month(folder):
     assert (fx.rate_to_reporting.astype(float) > 0).all()
     have = set(zip(fx.currency, fx.month))
     assert {("GBP", "2005-01"), ("EUR", "2026-09")} <= have
-    for table, col in [("procurement__spend", "transaction_date"), ("hr__bonuses", "paid_date"),
-                       ("hr__job_history", "effective_date")]:
+    for table, col in [
+        ("procurement__spend", "transaction_date"),
+        ("hr__bonuses", "paid_date"),
+        ("hr__job_history", "effective_date"),
+    ]:
         df = read(folder, table)
         foreign = df[df.currency != "USD"]
         assert len(foreign), table
@@ -326,8 +357,13 @@ def test_invited_counts_match_the_workforce_on_the_survey_date(folder):
     assert not set(responses.response_id) & set(emp.employee_id)
     for survey_id, date in responses.groupby("survey_id").survey_date.first().items():
         active = emp[(emp.hire_date <= date) & (emp.termination_date.isna() | (emp.termination_date >= date))]
-        dept = (jobs[jobs.effective_date <= date].groupby("employee_id").tail(1)
-                .set_index("employee_id").department.loc[active.employee_id])
+        dept = (
+            jobs[jobs.effective_date <= date]
+            .groupby("employee_id")
+            .tail(1)
+            .set_index("employee_id")
+            .department.loc[active.employee_id]
+        )
         expected = dept.value_counts()
         got = invited[invited.survey_id == survey_id].set_index("department").invited.astype(int)
         assert got[got > 0].sort_index().to_dict() == expected.sort_index().to_dict()
@@ -336,6 +372,7 @@ def test_invited_counts_match_the_workforce_on_the_survey_date(folder):
 
 
 # --- planted truths (on the committed demo; README states the same numbers) --------------------
+
 
 @pytest.fixture(scope="module")
 def demo_people():
@@ -368,14 +405,15 @@ def test_truth1_black_women_leave_twice_as_often(demo_people):
 def test_truth2_adjusted_pay_gap(demo_people):
     day = "2025-12-31"
     jobs = read(DEMO, "hr__job_history")
-    snap = (jobs[jobs.effective_date <= day].sort_values(["employee_id", "effective_date"])
-            .groupby("employee_id").tail(1))
+    snap = (
+        jobs[jobs.effective_date <= day].sort_values(["employee_id", "effective_date"]).groupby("employee_id").tail(1)
+    )
     snap = snap.merge(demo_people, on="employee_id")
     snap = snap[snap.term.isna() | (snap.term >= day)]
     X = pd.get_dummies(snap[["job_level", "job_family", "location"]], drop_first=True).astype(float)
     X = X.join(pd.get_dummies(snap.performance_rating.fillna("none"), prefix="perf", drop_first=True).astype(float))
     tenure = (pd.Timestamp(day) - snap.hire).dt.days / 365.25
-    X["tenure"], X["tenure2"] = tenure, tenure ** 2
+    X["tenure"], X["tenure2"] = tenure, tenure**2
     X["woman"] = (snap.gender == "Woman").astype(float)
     X["black"] = (snap.race_ethnicity == "Black or African American").astype(float)
     X["nonbinary"] = (snap.gender == "Non-binary").astype(float)
@@ -411,17 +449,20 @@ def diverse_share(year: int, renewed: tuple[str, ...] = ()) -> float:
     spend = spend[spend.addressable.fillna("true") == "true"]
     fx = read(DEMO, "reference__fx_rates")
     rate = dict(zip(zip(fx.currency, fx.month), fx.rate_to_reporting.astype(float)))
-    usd = spend.amount.astype(float) * [1.0 if c == "USD" else rate[(c, d[:7])]
-                                        for c, d in zip(spend.currency, spend.transaction_date)]
+    usd = spend.amount.astype(float) * [
+        1.0 if c == "USD" else rate[(c, d[:7])] for c, d in zip(spend.currency, spend.transaction_date)
+    ]
     certs = read(DEMO, "procurement__certifications")
     certs = certs[certs.certification.isin(diverse)].fillna({"valid_to": "9999-12-31"})
     certs.loc[certs.supplier_id.isin(renewed), "valid_to"] = "9999-12-31"
-    ok = [((certs.supplier_id == s) & (certs.valid_from <= d) & (certs.valid_to >= d)).any()
-          for s, d in zip(spend.supplier_id, spend.transaction_date)]
+    ok = [
+        ((certs.supplier_id == s) & (certs.valid_from <= d) & (certs.valid_to >= d)).any()
+        for s, d in zip(spend.supplier_id, spend.transaction_date)
+    ]
     return float(usd[ok].sum() / usd.sum())
 
 
-README_2024_SHARE = 0.0625           # as stated in sample_data/README.md
+README_2024_SHARE = 0.0625  # as stated in sample_data/README.md
 README_2024_SHARE_IF_RENEWED = 0.0962
 LAPSED = ("S00007", "S00011", "S00019")
 
@@ -446,10 +487,10 @@ def test_truth5_parental_leave_policy(demo_people):
     leave = read(DEMO, "hr__leave").merge(demo_people, on="employee_id")
     parental = leave[leave.leave_type == "parental"].copy()
     parental["start"] = pd.to_datetime(parental.start_date)
-    assert parental.end_date.isna().any()                      # some leave still ongoing at as-of
+    assert parental.end_date.isna().any()  # some leave still ongoing at as-of
     men = parental[parental.gender == "Man"]
-    before = (men.start < "2022-01-01").sum() / 3               # 2019-2021
-    after = ((men.start >= "2022-01-01") & (men.start < "2026-01-01")).sum() / 4   # 2022-2025
+    before = (men.start < "2022-01-01").sum() / 3  # 2019-2021
+    after = ((men.start >= "2022-01-01") & (men.start < "2026-01-01")).sum() / 4  # 2022-2025
     assert after > 2.2 * before
     women = parental[(parental.gender == "Woman") & parental.end_date.notna()].copy()
     women["back"] = pd.to_datetime(women.end_date) + pd.Timedelta(days=1)
@@ -465,13 +506,17 @@ def test_truth6_asian_women_belonging(folder):
     score = responses.score.astype(int)
     favourable = np.where(responses.reverse_scored == "true", score <= 2, score >= 4)
     group = (responses.gender == "Woman") & (responses.race_ethnicity == "Asian")
-    by_wave = pd.DataFrame({"wave": responses.survey_id, "group": group, "fav": favourable}).groupby(
-        ["wave", "group"]).fav.mean().unstack()
+    by_wave = (
+        pd.DataFrame({"wave": responses.survey_id, "group": group, "fav": favourable})
+        .groupby(["wave", "group"])
+        .fav.mean()
+        .unstack()
+    )
     assert list(by_wave.index) == ["2024-inclusion", "2025-inclusion"]
     gap = by_wave[False] - by_wave[True]
     if folder == DEMO:
         assert (gap > 0.12).all()
-        for wave, row in by_wave.iterrows():   # the README's "Demo" line for truth 6
+        for wave, row in by_wave.iterrows():  # the README's "Demo" line for truth 6
             assert f"{row[True]:.1%} vs {row[False]:.1%} ({wave[:4]}" in README, wave
     else:
-        assert gap.mean() > 0.05   # few Asian women in a 300-person sample
+        assert gap.mean() > 0.05  # few Asian women in a 300-person sample

@@ -5,6 +5,7 @@ Streamlit's table toolbar offers "Download as CSV" of exactly the data sent to t
 neutralised (dashboard.components.safe_dataframe); the project's own download buttons use
 pipelines.export.to_csv.
 """
+
 from __future__ import annotations
 
 import ast
@@ -48,8 +49,13 @@ def test_every_download_button_serves_neutralised_csv_or_the_pdf():
             if call.func.attr != "download_button":
                 continue
             data = next((k.value for k in call.keywords if k.arg == "data"), None)
-            name = (data.func.id if isinstance(data, ast.Call) and isinstance(data.func, ast.Name)
-                    else data.id if isinstance(data, ast.Name) else None)
+            name = (
+                data.func.id
+                if isinstance(data, ast.Call) and isinstance(data.func, ast.Name)
+                else data.id
+                if isinstance(data, ast.Name)
+                else None
+            )
             seen.append((path.name, call.lineno, name))
     assert seen and all(name in allowed for _, _, name in seen), seen
 
@@ -58,6 +64,7 @@ def _rendered(frame: pd.DataFrame) -> pd.DataFrame:
     def page(columns: dict):
         import pandas as pd
         from dashboard.components import safe_dataframe
+
         safe_dataframe(pd.DataFrame(columns), hide_index=True)
 
     at = AppTest.from_function(page, args=(frame.to_dict(orient="list"),), default_timeout=60).run()
@@ -73,16 +80,20 @@ def _as_streamlit_csv(frame: pd.DataFrame) -> list[list[str]]:
 
 
 def test_a_formula_label_never_reaches_the_table_download():
-    frame = pd.DataFrame({"group": [HOSTILE, "+cmd|' /C calc'!A0", "@SUM(1+1)", "Woman", "-2+3"],
-                          "gap": ["-3.1%", "+2.0%", "0.5%", "1", "x"],
-                          "n": [12, 15, 20, 30, -4],
-                          f"=HYPERLINK(\"x\")": ["a", "b", "c", "d", "e"]})
+    frame = pd.DataFrame(
+        {
+            "group": [HOSTILE, "+cmd|' /C calc'!A0", "@SUM(1+1)", "Woman", "-2+3"],
+            "gap": ["-3.1%", "+2.0%", "0.5%", "1", "x"],
+            "n": [12, 15, 20, 30, -4],
+            f'=HYPERLINK("x")': ["a", "b", "c", "d", "e"],
+        }
+    )
     sent = _rendered(frame)
     assert list(sent["group"]) == ["'" + HOSTILE, "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "Woman", "'-2+3"]
-    assert list(sent["gap"]) == ["-3.1%", "+2.0%", "0.5%", "1", "x"]   # signed numbers stay numbers
-    assert list(sent["n"]) == [12, 15, 20, 30, -4]                      # numeric column untouched
+    assert list(sent["gap"]) == ["-3.1%", "+2.0%", "0.5%", "1", "x"]  # signed numbers stay numbers
+    assert list(sent["n"]) == [12, 15, 20, 30, -4]  # numeric column untouched
     rows = _as_streamlit_csv(sent)
-    assert rows[0][3] == "'=HYPERLINK(\"x\")"
+    assert rows[0][3] == '\'=HYPERLINK("x")'
     for row in rows:
         for cell in row:
             assert not cell.startswith(FORMULA_START) or cell.lstrip("+-").replace(".", "").rstrip("%").isdigit(), cell

@@ -1,5 +1,6 @@
 """Issue 17, hole 2: files a data folder names are read only from inside it (or from a folder
 the owner lists under `source_dirs`); a refusal names the path, never the file's content."""
+
 from __future__ import annotations
 
 import shutil
@@ -36,8 +37,7 @@ def _refusal(data, tmp_path) -> str:
     return str(err.value)
 
 
-@pytest.mark.parametrize("name", ["../outside/people.csv", "hr/../../outside/people.csv",
-                                  "../outside/passwd"])
+@pytest.mark.parametrize("name", ["../outside/people.csv", "hr/../../outside/people.csv", "../outside/passwd"])
 def test_dot_dot_out_of_the_folder_is_refused(folders, tmp_path, name):
     data, _ = folders
     _map_employees(data, name)
@@ -56,7 +56,7 @@ def test_an_absolute_path_is_refused_without_showing_the_file(folders, tmp_path)
 def test_a_symlink_pointing_out_of_the_folder_is_refused(folders, tmp_path):
     data, outside = folders
     (data / "hr" / "employees.csv").unlink()
-    (data / "hr" / "employees.csv").symlink_to(outside / "people.csv")   # the contract's own name
+    (data / "hr" / "employees.csv").symlink_to(outside / "people.csv")  # the contract's own name
     msg = _refusal(data, tmp_path)
     assert "outside the data folder" in msg and "hr/employees.csv" in msg
 
@@ -79,7 +79,7 @@ def test_paths_that_stay_inside_are_read(folders, tmp_path):
     data, _ = folders
     shutil.copy(data / "hr" / "employees.csv", data / "export.csv")
     (data / "hr" / "employees.csv").unlink()
-    (data / "hr" / "employees.csv").symlink_to(data / "export.csv")   # a symlink inside: fine
+    (data / "hr" / "employees.csv").symlink_to(data / "export.csv")  # a symlink inside: fine
     _map_employees(data, "hr/../hr/employees.csv")
     build(data, tmp_path / "x.duckdb")
     assert (tmp_path / "x.duckdb").exists()
@@ -90,7 +90,7 @@ def test_source_dirs_allows_a_named_folder(folders, tmp_path):
     (data / "hr" / "employees.csv").unlink()
     _map_employees(data, str(outside / "people.csv"), source_dirs=[str(outside)])
     build(data, tmp_path / "x.duckdb")
-    _map_employees(data, "../outside/people.csv", source_dirs=["../outside"])   # relative to data
+    _map_employees(data, "../outside/people.csv", source_dirs=["../outside"])  # relative to data
     build(data, tmp_path / "y.duckdb")
     assert (tmp_path / "y.duckdb").exists()
 
@@ -104,5 +104,5 @@ def test_resolve_source_path_rules(tmp_path):
     for bad in ("../other/x.csv", str(other / "x.csv"), "/etc/passwd", "", "a\x00b"):
         with pytest.raises(DataError):
             resolve_source_path(data, bad)
-    with pytest.raises(DataError):   # an allowed folder does not open its neighbours
+    with pytest.raises(DataError):  # an allowed folder does not open its neighbours
         resolve_source_path(data, str(tmp_path / "x.csv"), [other])

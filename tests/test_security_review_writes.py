@@ -1,6 +1,7 @@
 """Issue 17, hole 4: review-log writes. Sign-in required when [auth] is configured; without
 it writing is off unless EQUITY_REVIEW_WRITES=anyone; an entry never supersedes one recorded
 by another identity (in the API and in the file itself); the log stays append-only and chained."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,15 +21,18 @@ def log(tmp_path) -> ReviewLog:
 
 
 def add(log, recorded_by, verified, supersedes=None, decision="Continue") -> int:
-    return log.append("C1", TODAY, decision, "DEI committee", recorded_by, identity_verified=verified,
-                      supersedes=supersedes)
+    return log.append(
+        "C1", TODAY, decision, "DEI committee", recorded_by, identity_verified=verified, supersedes=supersedes
+    )
 
 
 # --- who may write ---------------------------------------------------------------------------
 
+
 def test_with_auth_only_a_signed_in_visitor_writes_under_their_sign_in():
     assert write_access(True, True, "ana@example.org", env={}) == write_access(
-        True, True, "ana@example.org", env={ENV: "anyone"})   # the switch changes nothing with auth
+        True, True, "ana@example.org", env={ENV: "anyone"}
+    )  # the switch changes nothing with auth
     got = write_access(True, True, "ana@example.org", env={})
     assert (got.allowed, got.recorder, got.verified) == (True, "ana@example.org", True)
     for signed_in, identity in ((False, None), (True, None), (False, "ana@example.org")):
@@ -36,8 +40,9 @@ def test_with_auth_only_a_signed_in_visitor_writes_under_their_sign_in():
         assert not refused.allowed and "Sign in" in refused.reason
 
 
-@pytest.mark.parametrize("value, allowed", [(None, False), ("", False), ("no", False), ("1", False),
-                                            ("anyone", True), (" Anyone ", True)])
+@pytest.mark.parametrize(
+    "value, allowed", [(None, False), ("", False), ("no", False), ("1", False), ("anyone", True), (" Anyone ", True)]
+)
 def test_without_auth_writing_is_off_unless_switched_on(value, allowed):
     got = write_access(False, False, None, env={} if value is None else {ENV: value})
     assert got.allowed is allowed
@@ -47,6 +52,7 @@ def test_without_auth_writing_is_off_unless_switched_on(value, allowed):
 
 
 # --- supersedes only your own entry ----------------------------------------------------------
+
 
 def test_an_anonymous_entry_cannot_supersede_a_signed_in_reviewers(log):
     first = add(log, "ana@example.org", True)
@@ -82,11 +88,14 @@ def test_the_file_itself_refuses_a_cross_identity_correction(log):
     con = sqlite3.connect(log.path)
     try:
         with pytest.raises(sqlite3.IntegrityError, match="same identity"):
-            con.execute("INSERT INTO review_entries (entry_id, commitment_id, review_date, decision, "
-                        "next_step, reviewed_by, recorded_by, identity_verified, recorded_at, supersedes, "
-                        "prev_hash, row_hash) VALUES (2, 'C1', '2020-01-01', 'x', '', 'y', 'mallory', 1, "
-                        "'2020-01-01T00:00:00+00:00', ?, 'p', 'h')", [first])
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):   # still append-only
+            con.execute(
+                "INSERT INTO review_entries (entry_id, commitment_id, review_date, decision, "
+                "next_step, reviewed_by, recorded_by, identity_verified, recorded_at, supersedes, "
+                "prev_hash, row_hash) VALUES (2, 'C1', '2020-01-01', 'x', '', 'y', 'mallory', 1, "
+                "'2020-01-01T00:00:00+00:00', ?, 'p', 'h')",
+                [first],
+            )
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # still append-only
             con.execute("UPDATE review_entries SET recorded_by = 'mallory'")
     finally:
         con.close()
@@ -95,12 +104,14 @@ def test_the_file_itself_refuses_a_cross_identity_correction(log):
 
 # --- the dashboard page ----------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_the_page_offers_no_form_without_sign_in_or_the_switch(sample_db, tmp_path, monkeypatch):
     import shutil
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
+
     db = Path(shutil.copy(sample_db, tmp_path / "sample.duckdb"))
     monkeypatch.setenv("EQUITY_DB", str(db))
     monkeypatch.delenv(ENV, raising=False)

@@ -1,5 +1,6 @@
 """The Spark connection adapter on hand-made cases, with DuckDB as the second implementation:
 the same SQL text over the same frame must give the same values and dtypes on both."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,13 +24,15 @@ from tests.conftest import SPARK_GROUP
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group(SPARK_GROUP)]
 
-FRAME = pd.DataFrame({
-    "name": ["a", "b", None, "d"],
-    "day": [dt.date(2020, 1, 31), dt.date(2024, 2, 29), None, dt.date(1999, 12, 31)],
-    "n": [1, 2, 3, 4],
-    "amount": [1.5, None, 2.25, 1e7],
-    "flag": [True, False, None, True],
-})
+FRAME = pd.DataFrame(
+    {
+        "name": ["a", "b", None, "d"],
+        "day": [dt.date(2020, 1, 31), dt.date(2024, 2, 29), None, dt.date(1999, 12, 31)],
+        "n": [1, 2, 3, 4],
+        "amount": [1.5, None, 2.25, 1e7],
+        "flag": [True, False, None, True],
+    }
+)
 
 
 def _both(spark_con, sql: str, params=None, frame: pd.DataFrame = FRAME, name: str = "t"):
@@ -46,9 +49,11 @@ def assert_same(left: pd.DataFrame, right: pd.DataFrame) -> None:
 
 
 def test_results_have_duckdbs_values_and_dtypes(spark_con):
-    sql = ("SELECT name, day, n, amount, flag, CAST(amount AS DECIMAL(18, 2)) AS money, "
-           "day - 1 AS day_before, n / 2 AS half, strftime(day, '%Y-%m') AS month "
-           "FROM t ORDER BY n")
+    sql = (
+        "SELECT name, day, n, amount, flag, CAST(amount AS DECIMAL(18, 2)) AS money, "
+        "day - 1 AS day_before, n / 2 AS half, strftime(day, '%Y-%m') AS month "
+        "FROM t ORDER BY n"
+    )
     assert_same(*_both(spark_con, sql))
 
 
@@ -62,11 +67,15 @@ def test_parameters_and_fetchall(spark_con):
 
 
 def test_cube_with_grouping_mask_matches_duckdb(spark_con):
-    frame = pd.DataFrame({"period_start": [dt.date(2020, 1, 1)] * 5 + [dt.date(2021, 1, 1)] * 3,
-                          "period_end": [dt.date(2020, 12, 31)] * 5 + [dt.date(2021, 12, 31)] * 3,
-                          "gender": ["W", "W", "M", "M", None, "W", "M", "M"],
-                          "race": ["A", "B", "A", "A", "B", "A", None, "B"],
-                          "employee_id": [f"E{i}" for i in range(8)]})
+    frame = pd.DataFrame(
+        {
+            "period_start": [dt.date(2020, 1, 1)] * 5 + [dt.date(2021, 1, 1)] * 3,
+            "period_end": [dt.date(2020, 12, 31)] * 5 + [dt.date(2021, 12, 31)] * 3,
+            "gender": ["W", "W", "M", "M", None, "W", "M", "M"],
+            "race": ["A", "B", "A", "A", "B", "A", None, "B"],
+            "employee_id": [f"E{i}" for i in range(8)],
+        }
+    )
     q = Query(con=None, dims=["gender", "race"], periods=[])
     sql = q.grouped("SELECT * FROM cells", {"numerator": "count(*)", "n": "count(DISTINCT employee_id)"})
     ordered = f"SELECT * FROM ({sql}) ORDER BY period_start, _gid, gender, race"
@@ -75,22 +84,66 @@ def test_cube_with_grouping_mask_matches_duckdb(spark_con):
     assert sorted(spark["_gid"].unique()) == [0, 1, 2, 3]
 
 
-@pytest.mark.parametrize("value,fmt", [
-    ("3/1/2020", "%d/%m/%Y"), ("31/12/2020", "%d/%m/%Y"), ("32/1/2020", "%d/%m/%Y"),
-    ("7/5/2011", "%m/%d/%Y"), ("2020-1-3", "%Y-%m-%d"), ("2020-02-30", "%Y-%m-%d"),
-    ("12.3.51", "%d.%m.%y"), ("12.3.99", "%d.%m.%y"), ("1.1.68", "%d.%m.%y"), ("1.1.69", "%d.%m.%y"),
-    ("Jan 3 2020", "%b %d %Y"), ("2020-01-03 10:30", "%Y-%m-%d %H:%M"), ("not a date", "%Y-%m-%d"),
-])
+@pytest.mark.parametrize(
+    "value,fmt",
+    [
+        ("3/1/2020", "%d/%m/%Y"),
+        ("31/12/2020", "%d/%m/%Y"),
+        ("32/1/2020", "%d/%m/%Y"),
+        ("7/5/2011", "%m/%d/%Y"),
+        ("2020-1-3", "%Y-%m-%d"),
+        ("2020-02-30", "%Y-%m-%d"),
+        ("12.3.51", "%d.%m.%y"),
+        ("12.3.99", "%d.%m.%y"),
+        ("1.1.68", "%d.%m.%y"),
+        ("1.1.69", "%d.%m.%y"),
+        ("Jan 3 2020", "%b %d %Y"),
+        ("2020-01-03 10:30", "%Y-%m-%d %H:%M"),
+        ("not a date", "%Y-%m-%d"),
+    ],
+)
 def test_try_strptime_reads_dates_as_duckdb_does(spark_con, value, fmt):
     sql = f"SELECT try_strptime({literal(value)}, {literal(fmt)}) AS parsed"
     duck = duckdb.connect().execute(sql).fetchall()[0][0]
     assert spark_con.execute(sql).fetchall()[0][0] == duck
 
 
-RAW_VALUES = [None, "", "abc", "2020-01-05", "2020-1-5", "2020-02-30", "1899-12-31", "2101-01-01",
-              "2020-01", "2020-13", "12", "+3", "-4", "0", "1", "1.5", ".5", "0.0", "1.0001", "1e3",
-              "1,000", "52000.00", "true", "Yes", "N", "f", "usd", "EURO", "voluntary", "INVOLUNTARY",
-              "3/1/2020", "12.3.51", "it's", "a\\b"]
+RAW_VALUES = [
+    None,
+    "",
+    "abc",
+    "2020-01-05",
+    "2020-1-5",
+    "2020-02-30",
+    "1899-12-31",
+    "2101-01-01",
+    "2020-01",
+    "2020-13",
+    "12",
+    "+3",
+    "-4",
+    "0",
+    "1",
+    "1.5",
+    ".5",
+    "0.0",
+    "1.0001",
+    "1e3",
+    "1,000",
+    "52000.00",
+    "true",
+    "Yes",
+    "N",
+    "f",
+    "usd",
+    "EURO",
+    "voluntary",
+    "INVOLUNTARY",
+    "3/1/2020",
+    "12.3.51",
+    "it's",
+    "a\\b",
+]
 
 
 def _columns_by_type() -> list:
@@ -117,15 +170,18 @@ def test_validation_rules_cast_and_quarantine_as_in_duckdb(spark_con, col, date_
     sql = f"SELECT {cast} AS value, {reason} AS reason FROM raw ORDER BY 1, 2"
     duck, spark = _both(spark_con, sql, frame=frame, name="raw")
     assert_same(duck, spark)
-    assert duck["reason"].notna().any() or not col.required   # the case is not vacuous
+    assert duck["reason"].notna().any() or not col.required  # the case is not vacuous
 
 
-@pytest.mark.parametrize("source", [
-    ColumnSource(source="Sex", values={"f": "Woman", "m": "Man", "x": ""}),
-    ColumnSource(source="Sex", constant="Not asked"),
-    ColumnSource(source="Sex", part="year", date_format="%m/%d/%y", two_digit_year="past"),
-    ColumnSource(source="Sex", part="year", date_format="%d.%m.%Y"),
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        ColumnSource(source="Sex", values={"f": "Woman", "m": "Man", "x": ""}),
+        ColumnSource(source="Sex", constant="Not asked"),
+        ColumnSource(source="Sex", part="year", date_format="%m/%d/%y", two_digit_year="past"),
+        ColumnSource(source="Sex", part="year", date_format="%d.%m.%Y"),
+    ],
+)
 def test_mapping_expressions_match_duckdb(spark_con, source):
     frame = pd.DataFrame({"Sex": [" F", "m ", "X", "", None, "07/04/51", "1/2/99", "03.01.2020", "q"]})
     sql = f"SELECT {raw_expr(source)} AS value FROM src ORDER BY 1"
@@ -174,6 +230,7 @@ def test_writes_that_spark_cannot_do_in_place_are_refused(spark_con):
 
 def test_temporary_tables_stay_temporary_with_a_database(spark, tmp_path):
     from pipelines.spark.adapter import SparkConnection
+
     con = SparkConnection(spark, database="equity_adapter_test")
     try:
         con.register("t", FRAME)
@@ -197,18 +254,18 @@ def test_person_identifiers_reach_the_driver_only_as_pseudonyms(spark_con):
     people = pd.DataFrame({"employee_id": ["E1", "E2", "E1", None], "tenure": [1.0, 2.0, 3.0, 4.0]})
     spark_con.register("people", people)
     before = spark_con.execute("SELECT employee_id FROM people ORDER BY tenure").fetchall()
-    assert [r[0] for r in before] == ["E1", "E2", "E1", None]   # not guarded yet (the build's checks)
+    assert [r[0] for r in before] == ["E1", "E2", "E1", None]  # not guarded yet (the build's checks)
     spark_con.guard(["employee_id"])
-    cur = spark_con.cursor()   # cursors share the guard
+    cur = spark_con.cursor()  # cursors share the guard
     out = cur.execute("SELECT employee_id, tenure FROM people ORDER BY tenure").df()
     ids = out["employee_id"].tolist()
     assert not {"E1", "E2"} & set(ids)
-    assert ids[0] == ids[2] != ids[1]   # same person, same pseudonym; another person, another
-    assert pd.isna(ids[3])              # no id stays no id
+    assert ids[0] == ids[2] != ids[1]  # same person, same pseudonym; another person, another
+    assert pd.isna(ids[3])  # no id stays no id
     assert all(len(i) == 16 and int(i, 16) >= 0 for i in ids[:3])
     again = cur.execute("SELECT DISTINCT employee_id FROM people WHERE tenure = 1").fetchall()
-    assert again == [(ids[0],)]                                  # stable for the whole run
-    assert scalar(cur, "SELECT count(DISTINCT employee_id) FROM people") == 2   # SQL sees real ids
+    assert again == [(ids[0],)]  # stable for the whole run
+    assert scalar(cur, "SELECT count(DISTINCT employee_id) FROM people") == 2  # SQL sees real ids
     other = type(spark_con)(spark_con.spark)
     other.guard(["employee_id"])
     assert other.execute("SELECT employee_id FROM people ORDER BY tenure").fetchall()[0][0] != ids[0]
@@ -216,8 +273,10 @@ def test_person_identifiers_reach_the_driver_only_as_pseudonyms(spark_con):
 
 def test_pandas_never_crosses_through_pyspark(spark_con, monkeypatch):
     from pyspark.sql import DataFrame
+
     def refuse(*_args, **_kwargs):
         raise AssertionError("PySpark's pandas conversion was used")
+
     monkeypatch.setattr(DataFrame, "toPandas", refuse)
     spark_con.register("t", FRAME)
     out = spark_con.execute("SELECT n, amount FROM t ORDER BY n").df()

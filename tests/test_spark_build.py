@@ -1,6 +1,7 @@
 """The Spark build on hand-made folders: quarantine, line numbers and structural errors are
 the DuckDB build's (hand-worked expectations from tests/test_ingest.py), inputs can be
 existing Spark tables, and models can persist as tables in a Spark database."""
+
 from __future__ import annotations
 
 import re
@@ -27,11 +28,14 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group(SPARK
 # Appended to the planted employees: a quoted termination reason spanning two physical lines
 # (record 16 is still "line 16": lines count records, as DuckDB numbers them), then a record
 # after it. Both have a bad birth year.
-MULTILINE = [emp("E15", "2020-01-01", birth="19x0", term="2021-01-31", ttype="voluntary",
-                 reason="moved\nabroad"),
-             emp("E16", "2020-01-01", birth="abc")]
-EXTRA_QUARANTINE = {(EMP, 16, "birth_year", "19x0", "not a whole number"),
-                    (EMP, 17, "birth_year", "abc", "not a whole number")}
+MULTILINE = [
+    emp("E15", "2020-01-01", birth="19x0", term="2021-01-31", ttype="voluntary", reason="moved\nabroad"),
+    emp("E16", "2020-01-01", birth="abc"),
+]
+EXTRA_QUARANTINE = {
+    (EMP, 16, "birth_year", "19x0", "not a whole number"),
+    (EMP, 17, "birth_year", "abc", "not a whole number"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +45,14 @@ def planted(spark, tmp_path_factory):
     write_csv(folder / EMP, EMPLOYEE_COLS, EMPLOYEES + MULTILINE, bom=True)
     write_csv(folder / JOB, JOB_COLS, JOBS)
     write_csv(folder / FX, ["currency", "month", "rate_to_reporting"], FX_RATES)
-    write_config(folder, {"as_of": "2024-12-31", "history_start": "2020-01-01",
-                          "spark": {"results": {"value_examples": True, "grains": ["year"],
-                                                "breakdowns": []}}})
+    write_config(
+        folder,
+        {
+            "as_of": "2024-12-31",
+            "history_start": "2020-01-01",
+            "spark": {"results": {"value_examples": True, "grains": ["year"], "breakdowns": []}},
+        },
+    )
     build(folder, folder.parent / "duck.duckdb")
     build(folder, folder.parent / "spark.duckdb", engine="spark")
     duck = duckdb.connect(str(folder.parent / "duck.duckdb"), read_only=True)
@@ -65,7 +74,7 @@ def _rows_from_examples(summary: pd.DataFrame) -> set[tuple]:
 def test_quarantine_matches_the_hand_worked_rows(planted):
     _, sparkdb = planted
     summary = quarantine_by_reason(sparkdb)
-    assert summary["rows"].max() <= 3   # every row appears among the examples
+    assert summary["rows"].max() <= 3  # every row appears among the examples
     assert _rows_from_examples(summary) == EXPECTED_QUARANTINE | EXTRA_QUARANTINE
 
 
@@ -113,17 +122,33 @@ def test_duplicate_key_stops_the_build_with_duckdbs_message(spark, tmp_path):
 def _typed_tables(spark, database: str) -> None:
     """hr/employees and hr/job_history as typed Spark tables (dates as DATE, fte as DOUBLE)."""
     import datetime as dt
-    people = [("E01", "Woman", dt.date(2020, 1, 6), None), ("E02", "Man", dt.date(2020, 3, 1), None),
-              ("E03", "Woman", dt.date(2021, 5, 1), dt.date(2023, 6, 30)),
-              ("E04", "Non-binary", dt.date(2022, 2, 1), None), ("E05", "Man", dt.date(2019, 9, 1), None),
-              ("E06", "Woman", dt.date(2019, 1, 2), dt.date(2024, 1, 31))]
-    employees = pa.table({"employee_id": [p[0] for p in people], "gender": [p[1] for p in people],
-                          "hire_date": [p[2] for p in people], "termination_date": [p[3] for p in people],
-                          "termination_type": [None if p[3] is None else "voluntary" for p in people]})
-    jobs = pa.table({"employee_id": [p[0] for p in people], "effective_date": [p[2] for p in people],
-                     "department": ["Ops", "Ops", "Sales", "Sales", "Ops", "Ops"],
-                     "fte": [1.0, 0.5, 1.0, 1.0, 0.8, 1.0],
-                     "annual_base_salary": [50000.0, 61000.5, 12000000.0, 45000.0, 52000.0, 50000.0]})
+
+    people = [
+        ("E01", "Woman", dt.date(2020, 1, 6), None),
+        ("E02", "Man", dt.date(2020, 3, 1), None),
+        ("E03", "Woman", dt.date(2021, 5, 1), dt.date(2023, 6, 30)),
+        ("E04", "Non-binary", dt.date(2022, 2, 1), None),
+        ("E05", "Man", dt.date(2019, 9, 1), None),
+        ("E06", "Woman", dt.date(2019, 1, 2), dt.date(2024, 1, 31)),
+    ]
+    employees = pa.table(
+        {
+            "employee_id": [p[0] for p in people],
+            "gender": [p[1] for p in people],
+            "hire_date": [p[2] for p in people],
+            "termination_date": [p[3] for p in people],
+            "termination_type": [None if p[3] is None else "voluntary" for p in people],
+        }
+    )
+    jobs = pa.table(
+        {
+            "employee_id": [p[0] for p in people],
+            "effective_date": [p[2] for p in people],
+            "department": ["Ops", "Ops", "Sales", "Sales", "Ops", "Ops"],
+            "fte": [1.0, 0.5, 1.0, 1.0, 0.8, 1.0],
+            "annual_base_salary": [50000.0, 61000.5, 12000000.0, 45000.0, 52000.0, 50000.0],
+        }
+    )
     spark.sql(f"CREATE DATABASE IF NOT EXISTS {database}")
     for name, table in (("employees", employees), ("job_history", jobs)):
         spark.createDataFrame(table).write.mode("overwrite").saveAsTable(f"{database}.{name}")
@@ -135,14 +160,26 @@ def test_inputs_from_tables_and_models_kept_in_a_database(spark, tmp_path):
     tables = dict(_typed_tables(spark, "equity_inputs"))
     folder = tmp_path / "data"
     # the same rows as CSV text for the DuckDB build (what an export of the tables would hold)
-    employees_folder(folder, [{k: ("" if pd.isna(v) else str(v)) for k, v in row.items()}
-                              for row in tables["employees"].to_dict("records")],
-                     jobs=[{k: ("" if pd.isna(v) else f"{v:.9f}" if isinstance(v, float) else str(v))
-                            for k, v in row.items()} for row in tables["job_history"].to_dict("records")])
-    write_config(folder, {"as_of": "2024-12-31", "history_start": "2019-01-01", "spark": {
-        "database": "equity_models",
-        "tables": {"hr/employees": "equity_inputs.employees", "hr/job_history": "equity_inputs.job_history"},
-        "results": {"grains": ["year"], "breakdowns": [["gender"]]}}})
+    employees_folder(
+        folder,
+        [{k: ("" if pd.isna(v) else str(v)) for k, v in row.items()} for row in tables["employees"].to_dict("records")],
+        jobs=[
+            {k: ("" if pd.isna(v) else f"{v:.9f}" if isinstance(v, float) else str(v)) for k, v in row.items()}
+            for row in tables["job_history"].to_dict("records")
+        ],
+    )
+    write_config(
+        folder,
+        {
+            "as_of": "2024-12-31",
+            "history_start": "2019-01-01",
+            "spark": {
+                "database": "equity_models",
+                "tables": {"hr/employees": "equity_inputs.employees", "hr/job_history": "equity_inputs.job_history"},
+                "results": {"grains": ["year"], "breakdowns": [["gender"]]},
+            },
+        },
+    )
     try:
         build(folder, tmp_path / "duck.duckdb")
         result = build(folder, tmp_path / "spark.duckdb", engine="spark")
@@ -161,8 +198,9 @@ def test_inputs_from_tables_and_models_kept_in_a_database(spark, tmp_path):
 
 
 def test_cli_builds_on_spark(spark, tmp_path):
-    folder = employees_folder(tmp_path / "data", PEOPLE,
-                              config={"spark": {"results": {"grains": ["year"], "breakdowns": []}}})
+    folder = employees_folder(
+        tmp_path / "data", PEOPLE, config={"spark": {"results": {"grains": ["year"], "breakdowns": []}}}
+    )
     db = tmp_path / "results.duckdb"
     result = CliRunner().invoke(main, ["build", "--engine", "spark", "--data", str(folder), "--db", str(db)])
     assert result.exit_code == 0, result.output

@@ -3,6 +3,7 @@
 Where the rewritten SQL is also valid DuckDB SQL (the GROUPING bit mask), DuckDB itself is
 the independent check: the original and the rewrite must return the same rows.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -14,16 +15,19 @@ from pipelines.metrics._frame import Query
 from pipelines.spark import dialect
 
 
-@pytest.mark.parametrize("fmt,expected,two_digit", [
-    ("%Y-%m-%d", "y-M-d", False),            # one or two digits for day and month, as DuckDB reads
-    ("%m/%d/%Y", "M/d/y", False),
-    ("%d.%m.%y", "d.M.yy", True),
-    ("%d %B %Y", "d MMMM y", False),
-    ("%Y-%m-%dT%H:%M:%S", "y-M-d'T'H:m:s", False),   # letters are quoted text
-    ("%d/%m/%Y at noon", "d/M/y' at noon'", False),
-    ("%Y%%", "y'%'", False),
-    ("%j/%Y", "D/y", False),
-])
+@pytest.mark.parametrize(
+    "fmt,expected,two_digit",
+    [
+        ("%Y-%m-%d", "y-M-d", False),  # one or two digits for day and month, as DuckDB reads
+        ("%m/%d/%Y", "M/d/y", False),
+        ("%d.%m.%y", "d.M.yy", True),
+        ("%d %B %Y", "d MMMM y", False),
+        ("%Y-%m-%dT%H:%M:%S", "y-M-d'T'H:m:s", False),  # letters are quoted text
+        ("%d/%m/%Y at noon", "d/M/y' at noon'", False),
+        ("%Y%%", "y'%'", False),
+        ("%j/%Y", "D/y", False),
+    ],
+)
 def test_strptime_formats_become_java_parse_patterns(fmt, expected, two_digit):
     assert dialect.java_parse_format(fmt) == (expected, two_digit)
 
@@ -65,18 +69,23 @@ def _grouping_rows(sql: str, frame: pd.DataFrame) -> list[tuple]:
 
 
 def test_grouping_mask_rewrite_returns_duckdbs_bits():
-    frame = pd.DataFrame({"period_start": ["p1", "p1", "p2", "p2", "p2"],
-                          "period_end": ["e1", "e1", "e2", "e2", "e2"],
-                          "a": ["x", "y", "x", "x", "y"], "b": ["u", "u", "v", "u", "v"],
-                          "c": ["k", "l", "k", "k", "l"]})
+    frame = pd.DataFrame(
+        {
+            "period_start": ["p1", "p1", "p2", "p2", "p2"],
+            "period_end": ["e1", "e1", "e2", "e2", "e2"],
+            "a": ["x", "y", "x", "x", "y"],
+            "b": ["u", "u", "v", "u", "v"],
+            "c": ["k", "l", "k", "k", "l"],
+        }
+    )
     q = Query(con=None, dims=["a", "b", "c"], periods=[])
     original = q.grouped("SELECT * FROM cells", {"numerator": "count(*)"})
     rewritten = dialect.parse(original)[0]
-    assert "GROUPING(a, b" not in rewritten.sql("spark").replace('`', '')
+    assert "GROUPING(a, b" not in rewritten.sql("spark").replace("`", "")
     # the rewrite is plain SQL DuckDB runs too: it must give the same _gid on every row
     assert _grouping_rows(rewritten.sql("duckdb"), frame) == _grouping_rows(original, frame)
     gids = {r[5] for r in _grouping_rows(original, frame)}
-    assert gids == set(range(8))   # every subset of three dimensions is present
+    assert gids == set(range(8))  # every subset of three dimensions is present
 
 
 def test_single_column_grouping_is_a_bigint():

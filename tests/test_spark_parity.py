@@ -5,6 +5,7 @@ two a metric accepts): counts exactly, rates within 1e-9, suppression identical.
 The registry is iterated, so metrics added later by other families are covered as soon as
 they are registered; a family whose data the sample lacks must be "no data" on both.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -25,7 +26,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group(SPARK
 
 PARITY_DIMS = ("gender", "race_ethnicity")
 RATE_UNITS = {"share", "rate"}
-RATE_TOLERANCE = 1e-9        # the issue's bound for rates and shares (absolute)
+RATE_TOLERANCE = 1e-9  # the issue's bound for rates and shares (absolute)
 # Other measured quantities - amounts summed in a different order, percent gaps and ratios
 # from regressions fitted on rows in a different order - agree to floating-point noise,
 # relative to their size (a 1e-9 difference in a log-pay coefficient is 1e-7 in a gap in %),
@@ -48,7 +49,7 @@ def _close(d: pd.Series, s: pd.Series, column: str, unit: str | None) -> bool:
     d, s = d.astype(float).to_numpy(), s.astype(float).to_numpy()
     if unit in RATE_UNITS and column in ESTIMATES:
         return bool(np.allclose(d, s, rtol=0, atol=RATE_TOLERANCE))
-    if unit is None:   # bookkeeping tables: the same numbers
+    if unit is None:  # bookkeeping tables: the same numbers
         return bool(np.allclose(d, s, rtol=RATE_TOLERANCE, atol=RATE_TOLERANCE))
     return bool(np.allclose(d, s, rtol=RELATIVE_TOLERANCE, atol=RELATIVE_TOLERANCE))
 
@@ -83,7 +84,7 @@ def test_every_registry_metric_equals_duckdb(engines, name):
     try:
         expected = compute(duck, name, by=by, period="year")
     except NoDataError:
-        with pytest.raises(NoDataError):   # the family's data is not in the sample: same answer
+        with pytest.raises(NoDataError):  # the family's data is not in the sample: same answer
             compute(spark, name, by=by, period="year")
         return
     got = compute(spark, name, by=by, period="year")
@@ -92,11 +93,15 @@ def test_every_registry_metric_equals_duckdb(engines, name):
         # bits (see RELATIVE_TOLERANCE), and a protected model result is keyed by its exact value,
         # so the two engines may draw different noise: counts, blanks and notes must still agree,
         # and every estimate within the protection's bound (2 x 4/n of itself) of the other
-        estimates = [c for c in expected.columns if c in ("numerator", "denominator", "value", "ci_low", "ci_high")
-                     or (pd.api.types.is_float_dtype(expected[c]) and c not in ("n",))]
+        estimates = [
+            c
+            for c in expected.columns
+            if c in ("numerator", "denominator", "value", "ci_low", "ci_high")
+            or (pd.api.types.is_float_dtype(expected[c]) and c not in ("n",))
+        ]
         n = np.maximum(expected["n"].astype(float).fillna(1).to_numpy(), 1)
         both = pd.concat([expected[estimates].abs(), got[estimates].abs()], axis=1).astype(float)
-        scale = both.max(axis=1).fillna(0).to_numpy()   # the row's largest figure (an interval end can be ~0)
+        scale = both.max(axis=1).fillna(0).to_numpy()  # the row's largest figure (an interval end can be ~0)
         for col in estimates:
             d, g = expected[col].astype(float).to_numpy(), got[col].astype(float).to_numpy()
             shown = ~np.isnan(d)
@@ -122,22 +127,25 @@ def test_build_bookkeeping_equals_duckdb(engines):
     duck, spark = engines
     queries = {
         "manifest_files": "SELECT file, table_name, family, sha256, size_bytes, rows_in, rows_loaded, "
-                          "rows_quarantined FROM manifest_files ORDER BY file, table_name",
+        "rows_quarantined FROM manifest_files ORDER BY file, table_name",
         "manifest_models": "SELECT model, layer, status, rows FROM manifest_models ORDER BY model",
         "dq_expectations": "SELECT suite, expectation, column_name, severity, success, unexpected_count, "
-                           "element_count FROM dq_expectations ORDER BY suite, expectation, column_name",
+        "element_count FROM dq_expectations ORDER BY suite, expectation, column_name",
         "build_params": "SELECT * FROM build_params",
         "fct_events": "SELECT * FROM fct_events ORDER BY event_date",
         "commitments": "SELECT * FROM commitments ORDER BY position",
         "commitment_actions": "SELECT * FROM commitment_actions ORDER BY commitment_id, action_date, action",
-        "commitments_meta": "SELECT source_file, sha256 FROM commitments_meta",   # log name follows the DB
+        "commitments_meta": "SELECT source_file, sha256 FROM commitments_meta",  # log name follows the DB
         "run_manifest": "SELECT history_start, as_of, families FROM run_manifest",
     }
     for table, sql in queries.items():
         assert_same_table(duck.execute(sql).df(), spark.execute(sql).df(), table)
     built = spark.execute("SELECT count(*) FROM manifest_models WHERE status = 'built'").fetchone()[0]
-    assert built == len(duck.execute("SELECT * FROM manifest_models").df()) - \
-        duck.execute("SELECT count(*) FROM manifest_models WHERE status <> 'built'").fetchone()[0]
+    assert (
+        built
+        == len(duck.execute("SELECT * FROM manifest_models").df())
+        - duck.execute("SELECT count(*) FROM manifest_models WHERE status <> 'built'").fetchone()[0]
+    )
 
 
 def test_results_file_holds_only_suppressed_small_tables(engines):
@@ -146,10 +154,28 @@ def test_results_file_holds_only_suppressed_small_tables(engines):
     built = {r[0] for r in spark.execute("SELECT model FROM manifest_models WHERE status = 'built'").fetchall()}
     metric_tables = {f"metric_results__{n}" for n, s in registry().items() if set(s.requires) <= built}
     assert metric_tables and tables == metric_tables | {
-        "metric_results", "run_manifest", "manifest_files", "manifest_models", "build_params", "privacy_salt",
-        "dq_expectations", "quarantine_summary", "fct_events", *REGISTER_TABLES, *LINKED_TABLES}
-    person_columns = {"employee_id", "candidate_id", "application_id", "response_id", "birth_year",
-                      "hire_date", "termination_date", "raw_value"}
+        "metric_results",
+        "run_manifest",
+        "manifest_files",
+        "manifest_models",
+        "build_params",
+        "privacy_salt",
+        "dq_expectations",
+        "quarantine_summary",
+        "fct_events",
+        *REGISTER_TABLES,
+        *LINKED_TABLES,
+    }
+    person_columns = {
+        "employee_id",
+        "candidate_id",
+        "application_id",
+        "response_id",
+        "birth_year",
+        "hire_date",
+        "termination_date",
+        "raw_value",
+    }
     for table in tables:
         columns = {r[0] for r in spark.execute(f"DESCRIBE {table}").fetchall()}
         assert not columns & person_columns, table
@@ -157,8 +183,8 @@ def test_results_file_holds_only_suppressed_small_tables(engines):
     for name in (t.removeprefix("metric_results__") for t in metric_tables):
         rows = spark.execute(f"SELECT * FROM metric_results__{name}").df()
         hidden = rows[rows["suppressed"]]
-        assert hidden[BLANKED].isna().all().all(), name                      # blank when suppressed
-        assert not rows.loc[~rows["suppressed"], "n"].lt(k[name]).any(), name   # nothing below k
+        assert hidden[BLANKED].isna().all().all(), name  # blank when suppressed
+        assert not rows.loc[~rows["suppressed"], "n"].lt(k[name]).any(), name  # nothing below k
 
 
 def test_commitments_are_judged_the_same(engines):

@@ -1,5 +1,6 @@
 """A results database from a Spark build: compute(), the dashboard and the PDF read it as
 they read a DuckDB build, and say clearly what was not precomputed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,7 +38,7 @@ def duck(sample_db):
 
 def test_index_lists_every_precomputed_table(results):
     failed = results.execute("SELECT metric, breakdown, error FROM metric_results WHERE error IS NOT NULL").fetchall()
-    assert not failed   # every planned table was computed (an error would hide it from the dashboard)
+    assert not failed  # every planned table was computed (an error would hide it from the dashboard)
     rows = results.execute("SELECT metric, breakdown, grain, k, rows FROM metric_results").fetchall()
     expected = {"", *("|".join(b) for b in SPARK_SAMPLE_RESULTS["breakdowns"])}
     by_metric: dict[str, set] = {}
@@ -50,32 +51,38 @@ def test_index_lists_every_precomputed_table(results):
         totals[metric] = totals.get(metric, 0) + n
         by_metric.setdefault(metric, set()).add(breakdown)
     assert by_metric
-    for metric, breakdowns in by_metric.items():   # the breakdowns the metric accepts, and overall
+    for metric, breakdowns in by_metric.items():  # the breakdowns the metric accepts, and overall
         dims = specs[metric].dimensions
         assert breakdowns == {b for b in expected if all(d in dims for d in b.split("|") if d)}, metric
     # every metric has rows (a between-group comparison such as a regression gap has none overall)
     assert all(n > 0 for n in totals.values()), totals
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"date_from": dt.date(2021, 1, 1)},
-    {"date_from": dt.date(2021, 3, 1)},   # published ranges widen to whole periods, so it is served
-    {"date_to": dt.date(2024, 12, 31)},
-    {"date_from": dt.date(2020, 1, 1), "date_to": dt.date(2022, 12, 31)},
-    {"k": 5},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"date_from": dt.date(2021, 1, 1)},
+        {"date_from": dt.date(2021, 3, 1)},  # published ranges widen to whole periods, so it is served
+        {"date_to": dt.date(2024, 12, 31)},
+        {"date_from": dt.date(2020, 1, 1), "date_to": dt.date(2022, 12, 31)},
+        {"k": 5},
+    ],
+)
 def test_period_boundaries_and_the_built_k_are_served(results, duck, kwargs):
     expected = compute(duck, "turnover_rate", by=["gender"], **kwargs)
     assert_same_table(expected, compute(results, "turnover_rate", by=["gender"], **kwargs), str(kwargs))
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"by": ["disability"]}, "headcount by disability per year was not precomputed"),
-    ({"by": ["race_ethnicity", "gender"]}, "not precomputed"),     # order names the dimensions
-    ({"period": "quarter"}, "per quarter was not precomputed"),
-    ({"filters": {"department": ["Sales"]}}, "filters (department) need the marts"),
-    ({"k": 10}, "suppressed with k=5, not 10"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"by": ["disability"]}, "headcount by disability per year was not precomputed"),
+        ({"by": ["race_ethnicity", "gender"]}, "not precomputed"),  # order names the dimensions
+        ({"period": "quarter"}, "per quarter was not precomputed"),
+        ({"filters": {"department": ["Sales"]}}, "filters (department) need the marts"),
+        ({"k": 10}, "suppressed with k=5, not 10"),
+    ],
+)
 def test_what_was_not_precomputed_is_named(results, kwargs, message):
     with pytest.raises(NotPrecomputedError) as err:
         compute(results, "headcount", **kwargs)
@@ -90,10 +97,12 @@ def test_unsuppressed_tables_are_never_available(results):
 
 def test_quarantine_summary_without_values_shows_lines_only():
     con = duckdb.connect()
-    con.execute("CREATE TABLE quarantine AS SELECT * FROM (VALUES "
-                "('hr/employees.csv', 'hr__employees', 7, 'hire_date', '2021-02-30', 'bad date'), "
-                "('hr/employees.csv', 'hr__employees', 3, 'hire_date', NULL, 'bad date')) "
-                "AS q(file, table_name, line, column_name, raw_value, reason)")
+    con.execute(
+        "CREATE TABLE quarantine AS SELECT * FROM (VALUES "
+        "('hr/employees.csv', 'hr__employees', 7, 'hire_date', '2021-02-30', 'bad date'), "
+        "('hr/employees.csv', 'hr__employees', 3, 'hire_date', NULL, 'bad date')) "
+        "AS q(file, table_name, line, column_name, raw_value, reason)"
+    )
     with_values = con.execute(quarantine_summary_sql(True), [3]).fetchall()
     without = con.execute(quarantine_summary_sql(False), [3]).fetchall()
     assert with_values == [("hr/employees.csv", "hire_date", "bad date", 2, "line 3: (blank); line 7: 2021-02-30")]
@@ -102,6 +111,7 @@ def test_quarantine_summary_without_values_shows_lines_only():
 
 def test_expectation_examples_are_replaced_when_values_stay_on_the_cluster():
     import pandas as pd
+
     frame = pd.DataFrame({"suite": ["a", "b"], "examples": ['["E0042", "E0043"]', ""]})
     out = without_values(frame, "examples", "(kept)")
     assert out["examples"].tolist() == ["(kept)", ""] and frame["examples"].iat[0] == '["E0042", "E0043"]'
@@ -113,10 +123,21 @@ def app(spark_sample_db, monkeypatch):
     return AppTest.from_file(ENTRY, default_timeout=90)
 
 
-@pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/workforce.py", "app_pages/retention.py",
-                                  "app_pages/hiring.py", "app_pages/pay.py", "app_pages/suppliers.py",
-                                  "app_pages/voice.py", "app_pages/commitments.py",
-                                  "app_pages/data_quality.py", "app_pages/methodology.py"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "app_pages/overview.py",
+        "app_pages/workforce.py",
+        "app_pages/retention.py",
+        "app_pages/hiring.py",
+        "app_pages/pay.py",
+        "app_pages/suppliers.py",
+        "app_pages/voice.py",
+        "app_pages/commitments.py",
+        "app_pages/data_quality.py",
+        "app_pages/methodology.py",
+    ],
+)
 def test_dashboard_pages_render_from_spark_results(app, page):
     at = app.run()
     at.switch_page(page).run()
@@ -143,5 +164,6 @@ def test_a_breakdown_not_precomputed_shows_a_warning_not_a_traceback(app):
 
 def test_pdf_snapshot_from_spark_results(results):
     from dashboard.pdf import snapshot_pdf
+
     pdf = snapshot_pdf(results, charts=False)
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000

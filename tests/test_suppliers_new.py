@@ -1,6 +1,7 @@
 """New diverse suppliers (issue 19): in the period where the spend data begin every supplier
 paid would count as new ("17 new diverse suppliers" in the first year of data), so that period
 has no count, published or exact; later periods count first diverse payments by hand."""
+
 from __future__ import annotations
 
 import math
@@ -16,8 +17,11 @@ from tests.test_suppliers_metrics import cert, pay, procurement_folder, supplier
 # D, E, F are paid for the first time: 2025 has 3 new diverse suppliers, 2024 none that can be told
 SUPPLIERS = [supplier(s) for s in "ABCDEF"]
 CERTS = [cert(s, "MBE", "2020-01-01") for s in "ABCDEF"]
-SPEND = ([pay(f"T{s}24", s, "2024-03-01", "100") for s in "ABC"]
-         + [pay("TA25", "A", "2025-03-01", "100")] + [pay(f"T{s}25", s, "2025-04-01", "100") for s in "DEF"])
+SPEND = (
+    [pay(f"T{s}24", s, "2024-03-01", "100") for s in "ABC"]
+    + [pay("TA25", "A", "2025-03-01", "100")]
+    + [pay(f"T{s}25", s, "2025-04-01", "100") for s in "DEF"]
+)
 CONFIG = {"history_start": "2024-01-01", "as_of": "2025-12-31"}
 
 

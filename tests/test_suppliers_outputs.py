@@ -1,6 +1,7 @@
 """Where supplier figures are published: the Suppliers and Data quality pages (AppTest), the
 `equity suppliers` commands and the report section - including "no data loaded" without
 procurement files and hidden amounts below k."""
+
 from __future__ import annotations
 
 import io
@@ -22,9 +23,11 @@ ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_ap
 
 @pytest.fixture(scope="module")
 def hr_only_db(tmp_path_factory):
-    folder = employees_folder(tmp_path_factory.mktemp("hr") / "data",
-                              [{"employee_id": "E1", "gender": "Woman", "hire_date": "2010-01-01"}],
-                              config={"history_start": "2024-01-01", "as_of": "2024-12-31"})
+    folder = employees_folder(
+        tmp_path_factory.mktemp("hr") / "data",
+        [{"employee_id": "E1", "gender": "Woman", "hire_date": "2010-01-01"}],
+        config={"history_start": "2024-01-01", "as_of": "2024-12-31"},
+    )
     build_and_open(folder).close()
     return folder.parent / "data.duckdb"
 
@@ -43,13 +46,19 @@ def _page(db, page, monkeypatch, **query):
 def test_suppliers_page_shows_both_tiers_the_union_note_and_downloads(sample_db, monkeypatch):
     at = _page(sample_db, "app_pages/suppliers.py", monkeypatch, to="2024-12-31")
     heads = [s.value for s in at.subheader]
-    assert {"Tier 1: diverse share of spend", "Tier 2 (reported by primes)", "By certification",
-            "Goals and grades", "Certifications expiring soon", "Breakdown"} <= set(heads)
+    assert {
+        "Tier 1: diverse share of spend",
+        "Tier 2 (reported by primes)",
+        "By certification",
+        "Goals and grades",
+        "Certifications expiring soon",
+        "Breakdown",
+    } <= set(heads)
     assert any("add up to more than the diverse total" in i.value for i in at.info)
     first = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert "of addressable spend in 2024" in first["layout"]["title"]["text"]   # latest full period = 2024
+    assert "of addressable spend in 2024" in first["layout"]["title"]["text"]  # latest full period = 2024
     text = " ".join(m.value for m in at.markdown)
-    assert "addressable spend" in text and "all spend" in text and "n = " in text   # both denominators, n
+    assert "addressable spend" in text and "all spend" in text and "n = " in text  # both denominators, n
     # four primes report Tier 2 in the sample and its equity.yml sets privacy.supplier_k: 3
     assert "Tier 2 spend attributed to us was" in text and "at least 3 primes" in text
     assert len(at.get("download_button")) >= 6 and at.dataframe
@@ -72,8 +81,12 @@ def cli_db(tmp_path_factory):
     # as_of 2024-12-31: R1, R2, R3 (MBE, one group each) expire within 90 days; P2 belongs to P1
     suppliers = [supplier("R1"), supplier("R2"), supplier("R3"), supplier("P1"), supplier("P2", "P1")]
     certs = [cert(s, "MBE", "2023-01-01", "2025-01-31") for s in ("R1", "R2", "R3")]
-    spend = [pay("T1", "R1", "2024-05-01", "100"), pay("T2", "R2", "2024-05-01", "200"),
-             pay("T3", "R3", "2024-05-01", "300"), pay("T4", "P2", "2024-05-01", "1000")]
+    spend = [
+        pay("T1", "R1", "2024-05-01", "100"),
+        pay("T2", "R2", "2024-05-01", "200"),
+        pay("T3", "R3", "2024-05-01", "300"),
+        pay("T4", "P2", "2024-05-01", "1000"),
+    ]
     folder = procurement_folder(tmp_path_factory.mktemp("cli"), suppliers, certs, spend)
     build_and_open(folder).close()
     return folder.parent / "data.duckdb"
@@ -87,7 +100,7 @@ def test_cli_expiring_lists_certificates_and_the_amount_at_risk(cli_db):
     out = _run("suppliers", "expiring", "--db", str(cli_db), "--format", "csv")
     assert out.exit_code == 0
     table = pd.read_csv(io.StringIO(out.output))
-    assert list(table["supplier_id"]) == ["R3", "R2", "R1"]          # by trailing spend 300, 200, 100
+    assert list(table["supplier_id"]) == ["R3", "R2", "R1"]  # by trailing spend 300, 200, 100
     text = _run("suppliers", "expiring", "--db", str(cli_db), "--exact").output
     # 100 + 200 + 300, 3 companies >= k 3; spend at risk is printed in whole units
     assert "): 600\n" in text and "not for publication" in text
@@ -107,12 +120,24 @@ def test_cli_expiring_lists_certificates_and_the_amount_at_risk(cli_db):
 
 def test_cli_parents_and_goals(cli_db):
     parents = pd.read_csv(io.StringIO(_run("suppliers", "parents", "--db", str(cli_db), "--format", "csv").output))
-    assert parents.to_dict("records") == [{"ultimate_parent_id": "P1", "ultimate_parent_name": "Supplier P1",
-                                           "parent_in_master": True, "suppliers": 2, "levels": 1,
-                                           "members": "P1 P2"}]
+    assert parents.to_dict("records") == [
+        {
+            "ultimate_parent_id": "P1",
+            "ultimate_parent_name": "Supplier P1",
+            "parent_in_master": True,
+            "suppliers": 2,
+            "levels": 1,
+            "members": "P1 P2",
+        }
+    ]
     goals = _run("suppliers", "goals", "--db", str(cli_db), "--preset", "sba", "--format", "json")
-    assert goals.exit_code == 0 and {g["certification"] for g in json.loads(goals.output)} == \
-        {"SB", "SDB", "WOSB", "SDVOSB", "HUBZONE"}
+    assert goals.exit_code == 0 and {g["certification"] for g in json.loads(goals.output)} == {
+        "SB",
+        "SDB",
+        "WOSB",
+        "SDVOSB",
+        "HUBZONE",
+    }
     none = _run("suppliers", "goals", "--db", str(cli_db))
     assert "No goals configured" in none.output
 
@@ -123,8 +148,9 @@ def test_cli_without_procurement_data_is_a_clear_error(hr_only_db):
 
 
 def test_cli_build_with_a_parent_loop_exits_1_naming_the_loop(tmp_path):
-    folder = procurement_folder(tmp_path, [supplier("A", "B"), supplier("B", "A")], [],
-                                [pay("T1", "A", "2024-02-01", "10")])
+    folder = procurement_folder(
+        tmp_path, [supplier("A", "B"), supplier("B", "A")], [], [pay("T1", "A", "2024-02-01", "10")]
+    )
     out = CliRunner().invoke(main, ["build", "--data", str(folder), "--db", str(tmp_path / "x.duckdb"), "--quiet"])
     assert out.exit_code == 1 and "A -> B -> A" in out.output
 
@@ -132,22 +158,24 @@ def test_cli_build_with_a_parent_loop_exits_1_naming_the_loop(tmp_path):
 # --- report section ----------------------------------------------------------------------
 def test_report_section_uses_published_tables(sample_con):
     from dashboard.sections.suppliers import build_section
+
     section = build_section(sample_con, 5)
     assert section.family == "suppliers"
     titles = [b.title for b in section.blocks]
-    assert titles[0].startswith("Diverse suppliers received") and "2025" in titles[0]   # 2026 is partial
-    assert any(t.startswith("Tier 2 spend attributed to us") for t in titles)   # 4 primes >= supplier_k 3
+    assert titles[0].startswith("Diverse suppliers received") and "2025" in titles[0]  # 2026 is partial
+    assert any(t.startswith("Tier 2 spend attributed to us") for t in titles)  # 4 primes >= supplier_k 3
     for block in section.blocks:
         assert not block.table.empty and block.summary
         if block.figure is not None:
             assert block.alt
     share = section.blocks[0].table
-    assert set(share["Period"]) == {"2025"}                # the latest full period only
+    assert set(share["Period"]) == {"2025"}  # the latest full period only
 
 
 def test_report_section_is_absent_without_procurement_data(hr_only_db):
     import duckdb
     from dashboard.sections.suppliers import build_section
+
     con = duckdb.connect(str(hr_only_db), read_only=True)
     assert build_section(con, 5) is None
     con.close()

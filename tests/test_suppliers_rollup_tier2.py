@@ -1,6 +1,7 @@
 """Parent roll-up (ultimate parents, loops as data errors, a group counted once in n) and Tier 2
 allocation (the issue's worked example, the 100% cap, spreading a report over quarters, an
 indirect line without revenue). Expected values are worked out by hand in the comments."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,17 +14,29 @@ from tests.test_suppliers_metrics import cert, only, pay, procurement_folder, su
 
 # --- parent roll-up -------------------------------------------------------------------------
 # P is a root; Q's parent is P; R's parent is Q (two levels); S's parent X is not in the master.
-ROLLUP = [supplier("P"), supplier("Q", "P"), supplier("R", "Q"), supplier("S", "X"), supplier("U"),
-          supplier("V"), supplier("W")]
+ROLLUP = [
+    supplier("P"),
+    supplier("Q", "P"),
+    supplier("R", "Q"),
+    supplier("S", "X"),
+    supplier("U"),
+    supplier("V"),
+    supplier("W"),
+]
 
 
 @pytest.fixture(scope="module")
 def rollup_con(tmp_path_factory):
     # Q and R (one group, both WBE-certified) and U (MBE) are diverse; V, W and P are not.
-    spend = [pay("T1", "Q", "2024-02-01", "100"), pay("T2", "R", "2024-02-01", "200"),
-             pay("T3", "U", "2024-02-01", "300"), pay("T4", "V", "2024-02-01", "1000"),
-             pay("T5", "W", "2024-02-01", "1000"), pay("T6", "P", "2024-02-01", "1000"),
-             pay("T7", "S", "2024-02-01", "50")]
+    spend = [
+        pay("T1", "Q", "2024-02-01", "100"),
+        pay("T2", "R", "2024-02-01", "200"),
+        pay("T3", "U", "2024-02-01", "300"),
+        pay("T4", "V", "2024-02-01", "1000"),
+        pay("T5", "W", "2024-02-01", "1000"),
+        pay("T6", "P", "2024-02-01", "1000"),
+        pay("T7", "S", "2024-02-01", "50"),
+    ]
     certs = [cert("Q", "WBE", "2020-01-01"), cert("R", "WBE", "2020-01-01"), cert("U", "MBE", "2020-01-01")]
     con = build_and_open(procurement_folder(tmp_path_factory.mktemp("rollup"), ROLLUP, certs, spend))
     yield con
@@ -31,17 +44,19 @@ def rollup_con(tmp_path_factory):
 
 
 def test_every_supplier_rolls_up_to_its_ultimate_parent(rollup_con):
-    rows = dict(rollup_con.execute(
-        "SELECT supplier_id, (ultimate_parent_id, group_depth, ultimate_parent_in_master) FROM dim_suppliers").fetchall())
-    assert rows["R"] == ("P", 2, True)      # R -> Q -> P
+    rows = dict(
+        rollup_con.execute(
+            "SELECT supplier_id, (ultimate_parent_id, group_depth, ultimate_parent_in_master) FROM dim_suppliers"
+        ).fetchall()
+    )
+    assert rows["R"] == ("P", 2, True)  # R -> Q -> P
     assert rows["Q"] == ("P", 1, True)
     assert rows["P"] == ("P", 0, True)
-    assert rows["S"] == ("X", 1, False)     # the walk ends at a parent missing from the master
+    assert rows["S"] == ("X", 1, False)  # the walk ends at a parent missing from the master
 
 
 def test_spend_by_ultimate_parent_sums_the_group(rollup_con):
-    by_parent = dict(rollup_con.execute(
-        "SELECT ultimate_parent_id, sum(amount) FROM fct_spend GROUP BY 1").fetchall())
+    by_parent = dict(rollup_con.execute("SELECT ultimate_parent_id, sum(amount) FROM fct_spend GROUP BY 1").fetchall())
     # P's group: P 1000 + Q 100 + R 200 = 1300; X's group: S 50
     assert float(by_parent["P"]) == 1300 and float(by_parent["X"]) == 50 and float(by_parent["U"]) == 300
 
@@ -53,14 +68,17 @@ def test_n_counts_a_group_once(rollup_con):
     assert row["n"] == 2
     assert row["numerator"] == pytest.approx(600.0)
     count = only(unsuppressed_table(rollup_con, "diverse_supplier_count"), group="All")
-    assert count["value"] == 3              # the count itself is of suppliers: Q, R, U
+    assert count["value"] == 3  # the count itself is of suppliers: Q, R, U
 
 
-@pytest.mark.parametrize("links, loop", [
-    ({"A": "B", "B": "C", "C": "A"}, "A -> B -> C -> A"),
-    ({"A": "A"}, "A -> A"),
-    ({"Z": "B", "A": "B", "B": "A"}, "A -> B -> A"),      # Z only leads into the loop
-])
+@pytest.mark.parametrize(
+    "links, loop",
+    [
+        ({"A": "B", "B": "C", "C": "A"}, "A -> B -> C -> A"),
+        ({"A": "A"}, "A -> A"),
+        ({"Z": "B", "A": "B", "B": "A"}, "A -> B -> A"),  # Z only leads into the loop
+    ],
+)
 def test_a_parent_loop_stops_the_build_naming_the_suppliers(tmp_path, links, loop):
     suppliers = [supplier(s, links.get(s, "")) for s in sorted(set(links) | set(links.values()))]
     folder = procurement_folder(tmp_path, suppliers, [], [pay("T1", "A", "2024-02-01", "10")])
@@ -78,24 +96,59 @@ def test_a_parent_loop_stops_the_build_naming_the_suppliers(tmp_path, links, loo
 # Cap (2024): our spend 150M with PR, revenue 100M -> ratio capped at 1: indirect 10M counts 10M
 # (not 15M), direct 1M -> 11M.
 TIER2 = [
-    {"prime_supplier_id": "PR", "period_start": "2023-01-01", "period_end": "2023-12-31", "certification": "MBE",
-     "amount": "10000000", "attribution": "indirect", "prime_total_revenue": "100000000"},
-    {"prime_supplier_id": "PR", "period_start": "2023-01-01", "period_end": "2023-12-31", "certification": "WBE",
-     "amount": "3000000", "attribution": "direct"},
-    {"prime_supplier_id": "PR", "period_start": "2024-01-01", "period_end": "2024-12-31", "certification": "MBE",
-     "amount": "10000000", "attribution": "indirect", "prime_total_revenue": "100000000"},
-    {"prime_supplier_id": "PR", "period_start": "2024-01-01", "period_end": "2024-12-31", "certification": "WBE",
-     "amount": "1000000", "attribution": "direct"},
+    {
+        "prime_supplier_id": "PR",
+        "period_start": "2023-01-01",
+        "period_end": "2023-12-31",
+        "certification": "MBE",
+        "amount": "10000000",
+        "attribution": "indirect",
+        "prime_total_revenue": "100000000",
+    },
+    {
+        "prime_supplier_id": "PR",
+        "period_start": "2023-01-01",
+        "period_end": "2023-12-31",
+        "certification": "WBE",
+        "amount": "3000000",
+        "attribution": "direct",
+    },
+    {
+        "prime_supplier_id": "PR",
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+        "certification": "MBE",
+        "amount": "10000000",
+        "attribution": "indirect",
+        "prime_total_revenue": "100000000",
+    },
+    {
+        "prime_supplier_id": "PR",
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+        "certification": "WBE",
+        "amount": "1000000",
+        "attribution": "direct",
+    },
 ]
-TIER2_SPEND = [pay("T1", "PR", "2023-06-01", "25000000"), pay("T2", "PR", "2024-06-01", "150000000"),
-               pay("T3", "OT", "2024-06-01", "10")]
+TIER2_SPEND = [
+    pay("T1", "PR", "2023-06-01", "25000000"),
+    pay("T2", "PR", "2024-06-01", "150000000"),
+    pay("T3", "OT", "2024-06-01", "10"),
+]
 TIER2_WINDOW = {"history_start": "2023-01-01", "as_of": "2024-12-31"}
 
 
 @pytest.fixture(scope="module")
 def tier2_con(tmp_path_factory):
-    folder = procurement_folder(tmp_path_factory.mktemp("tier2"), [supplier("PR"), supplier("OT")], [],
-                                TIER2_SPEND, tier2=TIER2, config=TIER2_WINDOW)
+    folder = procurement_folder(
+        tmp_path_factory.mktemp("tier2"),
+        [supplier("PR"), supplier("OT")],
+        [],
+        TIER2_SPEND,
+        tier2=TIER2,
+        config=TIER2_WINDOW,
+    )
     con = build_and_open(folder)
     yield con
     con.close()
@@ -106,7 +159,7 @@ def test_tier2_worked_example_direct_plus_allocated_indirect(tier2_con):
     assert only(df, period="2023", group="All")["value"] == pytest.approx(5_500_000)
     assert only(df, period="2023", group="indirect")["value"] == pytest.approx(2_500_000)
     assert only(df, period="2023", group="direct")["value"] == pytest.approx(3_000_000)
-    assert only(df, period="2023", group="All")["n"] == 1          # one prime behind the figure
+    assert only(df, period="2023", group="All")["n"] == 1  # one prime behind the figure
 
 
 def test_tier2_allocation_ratio_is_capped_at_100_percent(tier2_con):

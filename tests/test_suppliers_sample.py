@@ -2,6 +2,7 @@
 certifications move the 2024 addressable share from 9.62% to 6.25% (2023: 11.07% to 9.71%),
 and every yearly share agrees with a second implementation written with pandas straight from
 the CSV files (merge on supplier, filter on dates) rather than SQL."""
+
 from __future__ import annotations
 
 import shutil
@@ -31,13 +32,16 @@ def pandas_transactions(certs: pd.DataFrame | None = None) -> pd.DataFrame:
     certs = _read(PROC / "certifications.csv") if certs is None else certs
     fx = _read(SAMPLE_DIR / "reference" / "fx_rates.csv")
     rate = dict(zip(zip(fx["currency"], fx["month"]), fx["rate_to_reporting"].astype(float)))
-    spend["usd"] = [float(a) * (1.0 if c in ("", "USD") else rate[(c, d[:7])])
-                    for a, c, d in zip(spend["amount"], spend["currency"], spend["transaction_date"])]
+    spend["usd"] = [
+        float(a) * (1.0 if c in ("", "USD") else rate[(c, d[:7])])
+        for a, c, d in zip(spend["amount"], spend["currency"], spend["transaction_date"])
+    ]
     spend["year"] = spend["transaction_date"].str[:4]
     spend["addressable_row"] = spend["addressable"].str.lower() != "false"
     pairs = spend[["transaction_id", "supplier_id", "transaction_date"]].merge(certs, on="supplier_id")
     on_date = (pairs["valid_from"] <= pairs["transaction_date"]) & (
-        (pairs["valid_to"] == "") | (pairs["transaction_date"] <= pairs["valid_to"]))   # ISO dates sort as text
+        (pairs["valid_to"] == "") | (pairs["transaction_date"] <= pairs["valid_to"])
+    )  # ISO dates sort as text
     held = pairs[on_date].groupby("transaction_id")["certification"].agg(lambda s: set(s.str.upper()))
     spend["held"] = spend["transaction_id"].map(held).apply(lambda v: v if isinstance(v, set) else set())
     return spend
@@ -70,9 +74,9 @@ def test_planted_lapse_2024_share_is_6_25_percent(sample_con):
     df = compute_exact(sample_con, "diverse_spend_share")
     row = df[(df["period"] == "2024") & (df["group"] == "All") & (df["spend_base"] == "addressable")].iloc[0]
     assert not row["suppressed"]
-    assert round(row["value"], 4) == 0.0625          # README: 6.25% as the data stands
+    assert round(row["value"], 4) == 0.0625  # README: 6.25% as the data stands
     row23 = df[(df["period"] == "2023") & (df["group"] == "All") & (df["spend_base"] == "addressable")].iloc[0]
-    assert round(row23["value"], 4) == 0.0971        # README: 9.71% in 2023
+    assert round(row23["value"], 4) == 0.0971  # README: 9.71% in 2023
 
 
 def test_renewing_the_three_lapsed_certifications_restores_9_62_percent(tmp_path):
@@ -83,13 +87,13 @@ def test_renewing_the_three_lapsed_certifications_restores_9_62_percent(tmp_path
     latest = certs[lapsed].groupby("supplier_id")["valid_from"].max()
     last = lapsed & (certs["valid_from"] == certs["supplier_id"].map(latest))
     assert last.sum() == 3 and (certs.loc[last, "valid_to"] == "2023-06-30").all()
-    certs.loc[last, "valid_to"] = ""          # as if renewed without end (the README's counterfactual)
+    certs.loc[last, "valid_to"] = ""  # as if renewed without end (the README's counterfactual)
     certs.to_csv(folder / "procurement" / "certifications.csv", index=False)
     con = build_and_open(folder)
     shares = _metric_shares(con)
     con.close()
-    assert round(shares[("2024", "addressable")], 4) == 0.0962     # README: 9.62%
-    assert round(shares[("2023", "addressable")], 4) == 0.1107     # README: 11.07%
+    assert round(shares[("2024", "addressable")], 4) == 0.0962  # README: 9.62%
+    assert round(shares[("2023", "addressable")], 4) == 0.1107  # README: 11.07%
 
 
 def test_every_yearly_share_matches_a_pandas_reimplementation(sample_con):
@@ -104,7 +108,7 @@ def test_every_yearly_share_matches_a_pandas_reimplementation(sample_con):
 def test_certification_lines_match_the_pandas_reimplementation(sample_con, line):
     tx = pandas_transactions()
     members = set(line.split(" + "))
-    flag = tx["held"].apply(lambda h: members <= h)        # holds every certification of the line
+    flag = tx["held"].apply(lambda h: members <= h)  # holds every certification of the line
     got = _metric_shares(sample_con, "certified_spend_share", certification=line)
     for (year, base), value in got.items():
         g = tx[(tx["year"] == year) & (tx["addressable_row"] | (base == "total"))]
@@ -116,14 +120,22 @@ def test_rivera_and_chen_counts_once_in_the_total_and_in_both_lines(sample_con):
     # MBE + WBE - (MBE and WBE) = union, i.e. diverse = MBE + WBE lines - the overlap
     df = unsuppressed_table(sample_con, "certified_spend_share")
     div = unsuppressed_table(sample_con, "diverse_spend_share")
-    pick = lambda t, **m: t[(t["period"] == "2024") & (t["group"] == "All") & (t["spend_base"] == "total")
-                            & np.logical_and.reduce([t[c] == v for c, v in m.items()] or [True])]
-    lines = {c: pick(df, certification=c)["numerator"].iat[0] for c in ["MBE", "WBE", "MBE + WBE", "VBE",
-                                                                          "SDVOSB", "LGBTBE", "DOBE"]}
+    pick = lambda t, **m: t[
+        (t["period"] == "2024")
+        & (t["group"] == "All")
+        & (t["spend_base"] == "total")
+        & np.logical_and.reduce([t[c] == v for c, v in m.items()] or [True])
+    ]
+    lines = {
+        c: pick(df, certification=c)["numerator"].iat[0]
+        for c in ["MBE", "WBE", "MBE + WBE", "VBE", "SDVOSB", "LGBTBE", "DOBE"]
+    }
     tx = pandas_transactions()
     y24 = tx[tx["year"] == "2024"]
     multi = y24[y24["held"].apply(lambda h: len(h & DIVERSE) >= 2)]
-    assert set(multi["supplier_id"]) == {"S00005"} and multi["held"].apply(lambda h: h & DIVERSE == {"MBE", "WBE"}).all()
+    assert (
+        set(multi["supplier_id"]) == {"S00005"} and multi["held"].apply(lambda h: h & DIVERSE == {"MBE", "WBE"}).all()
+    )
     s5 = y24.loc[y24["supplier_id"] == "S00005", "usd"].sum()
     assert lines["MBE + WBE"] == pytest.approx(s5)
     # inclusion-exclusion (S00005 is the only overlap, checked above): union = sum of lines - overlap
@@ -133,10 +145,14 @@ def test_rivera_and_chen_counts_once_in_the_total_and_in_both_lines(sample_con):
 
 def test_the_three_lapsed_suppliers_are_flagged_on_the_data_quality_list(sample_con):
     from pipelines.metrics.suppliers_risk import lapsed_spend
+
     df = lapsed_spend(sample_con)
     planted = df[df["supplier_id"].isin(LAPSED)]
-    assert sorted(zip(planted["supplier_id"], planted["certification"])) == \
-        [("S00007", "MBE"), ("S00011", "WBE"), ("S00019", "LGBTBE")]
+    assert sorted(zip(planted["supplier_id"], planted["certification"])) == [
+        ("S00007", "MBE"),
+        ("S00011", "WBE"),
+        ("S00019", "LGBTBE"),
+    ]
     assert (planted["status"] == "not renewed").all()
     assert (planted["lapsed_after"].astype(str) == "2023-06-30").all()
 

@@ -1,6 +1,7 @@
 """Primary and complementary suppression, checked by attacking the published table:
 (1) the subtraction attack a reader can do by hand (solve any line with one unknown,
 repeat), and (2) brute force over every non-negative integer completion of small tables."""
+
 from __future__ import annotations
 
 import random
@@ -95,8 +96,17 @@ def test_bridge_between_two_hidden_blocks_is_caught_by_the_audit():
     # Two 2x2 blocks of small cells joined through one row: each line has >= 2 hidden
     # cells, yet the bridging cell could be solved from sums of lines. The audit must
     # leave every hidden value undetermined.
-    counts = {("g1", "r1"): 1, ("g1", "r2"): 1, ("g2", "r1"): 1, ("g2", "r2"): 1,
-              ("g2", "r3"): 1, ("g3", "r3"): 1, ("g3", "r4"): 1, ("g4", "r3"): 1, ("g4", "r4"): 1}
+    counts = {
+        ("g1", "r1"): 1,
+        ("g1", "r2"): 1,
+        ("g2", "r1"): 1,
+        ("g2", "r2"): 1,
+        ("g2", "r3"): 1,
+        ("g3", "r3"): 1,
+        ("g3", "r4"): 1,
+        ("g4", "r3"): 1,
+        ("g4", "r4"): 1,
+    }
     for g in ("g1", "g2", "g3", "g4"):
         counts[(g, "r5")] = 40
     for r in ("r1", "r2", "r3", "r4"):
@@ -113,12 +123,13 @@ def assert_no_hidden_value_is_determined(df, sup):
     minimise and maximise it over integer completions (each existing cell >= 1) that
     reproduce every published figure; it must have at least two possible values."""
     from scipy.optimize import Bounds, LinearConstraint, milp
+
     cells = list(df.index[df["_gid"] == 0])
     member = np.array([[1.0 if _contains(df, i, j) else 0.0 for j in cells] for i in range(len(df))])
     published = [i for i in range(len(df)) if not sup[i]]
     target = df["n"].to_numpy(dtype=float)
     constraint = LinearConstraint(member[published], target[published], target[published])
-    bounds = Bounds(np.ones(len(cells)), np.full(len(cells), 100 * target.max()))   # reader knows no cap
+    bounds = Bounds(np.ones(len(cells)), np.full(len(cells), 100 * target.max()))  # reader knows no cap
     integrality = np.ones(len(cells))
     for i in range(len(df)):
         if not sup[i]:
@@ -132,16 +143,16 @@ def assert_no_hidden_value_is_determined(df, sup):
 def _contains(df, i, j):
     """Does aggregate row i include cell row j?"""
     gid = df["_gid"].iat[i]
-    return bool((gid & 2 or df["gender"].iat[j] == df["gender"].iat[i])
-                and (gid & 1 or df["race"].iat[j] == df["race"].iat[i]))
+    return bool(
+        (gid & 2 or df["gender"].iat[j] == df["gender"].iat[i]) and (gid & 1 or df["race"].iat[j] == df["race"].iat[i])
+    )
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_random_small_tables_resist_both_attacks(seed):
     rng = random.Random(seed)
     genders, races = ["W", "M", "X"], ["A", "B", "C"]
-    counts = {(g, r): rng.choice([1, 2, 3, 4, 6, 9, 15]) for g in genders for r in races
-              if rng.random() > 0.15}
+    counts = {(g, r): rng.choice([1, 2, 3, 4, 6, 9, 15]) for g in genders for r in races if rng.random() > 0.15}
     df = lattice(counts)
     sup, _ = suppression_mask(df, DIMS, k=5)
     assert all(sup[i] for i in range(len(df)) if df["n"].iat[i] < 5)

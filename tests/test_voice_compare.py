@@ -4,6 +4,7 @@ Expected values are worked out by hand from the survey in test_voice_metrics (do
 there) and checked against statsmodels as a second implementation; the interval method is
 also checked against the worked examples published with it (Newcombe 1998).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,20 +22,29 @@ from tests.test_voice_metrics import voice_folder_a
 
 
 def E(eid, gender, term=""):
-    return {"employee_id": eid, "gender": gender, "race_ethnicity": "White", "birth_year": "1985",
-            "hire_date": "2015-01-01", "termination_date": term, "termination_type": "voluntary" if term else ""}
+    return {
+        "employee_id": eid,
+        "gender": gender,
+        "race_ethnicity": "White",
+        "birth_year": "1985",
+        "hire_date": "2015-01-01",
+        "termination_date": term,
+        "termination_type": "voluntary" if term else "",
+    }
 
 
 # HR: 6 women (W6 leaves 2023-09-15) and 4 men, all hired 2015.
-HR = [E(f"W{i}", "Woman", "2023-09-15" if i == 6 else "") for i in range(1, 7)] + \
-     [E(f"M{i}", "Man") for i in range(1, 5)]
+HR = [E(f"W{i}", "Woman", "2023-09-15" if i == 6 else "") for i in range(1, 7)] + [
+    E(f"M{i}", "Man") for i in range(1, 5)
+]
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     folder = voice_folder_a(tmp_path_factory.mktemp("compare") / "data")
-    employees_folder(folder, HR, config={"history_start": "2020-01-01", "as_of": "2025-12-31",
-                                         "privacy": {"k": 3, "survey_k": 5}})
+    employees_folder(
+        folder, HR, config={"history_start": "2020-01-01", "as_of": "2025-12-31", "privacy": {"k": 3, "survey_k": 5}}
+    )
     c = build_and_open(folder)
     yield c
     c.close()
@@ -118,13 +128,14 @@ def test_two_proportion_test_is_zero_for_equal_shares():
 
 def test_outcome_window_is_the_months_before_the_survey():
     import datetime as dt
+
     assert outcome_window(dt.date(2024, 3, 1), 12) == (dt.date(2023, 3, 1), dt.date(2024, 2, 29))
 
 
 def test_outcomes_side_by_side_on_the_hand_example(con):
     df = outcomes_side_by_side(con, by=["gender"], survey_id="S1", exact=True)
     women = pick(df, "Woman")
-    assert women["inclusion_index_value"] == pytest.approx(0.5)       # test_voice_metrics
+    assert women["inclusion_index_value"] == pytest.approx(0.5)  # test_voice_metrics
     # turnover over 2023-03-01 .. 2024-02-29: 12 month ends; women 6 on Mar-Aug, 5 on Sep-Feb
     # (W6 left 2023-09-15) -> average 66/12 = 5.5; one separation -> 1 / 5.5
     assert women["turnover_rate_value"] == pytest.approx(1 / 5.5)
@@ -144,8 +155,9 @@ def test_outcome_sides_keep_their_own_suppression(tmp_path):
     # survey_k 6: men (5 respondents) are hidden on the survey side, and women (6) as their
     # complement; HR k 3: the 4 men and 6 women are shown on the turnover side.
     folder = voice_folder_a(tmp_path / "data")
-    employees_folder(folder, HR, config={"history_start": "2020-01-01", "as_of": "2025-12-31",
-                                         "privacy": {"k": 3, "survey_k": 6}})
+    employees_folder(
+        folder, HR, config={"history_start": "2020-01-01", "as_of": "2025-12-31", "privacy": {"k": 3, "survey_k": 6}}
+    )
     c = build_and_open(folder)
     df = outcomes_side_by_side(c, by=["gender"], survey_id="S1", exact=True)
     men, women = pick(df, "Man"), pick(df, "Woman")

@@ -1,5 +1,6 @@
 """The Employee voice page: shows the planted finding with n, tables and downloads; says
 "no data loaded" without voice files; shows the differencing guard's refusal."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,7 +32,7 @@ def test_page_states_the_finding_with_tables_and_downloads(app):
     assert len(at.get("plotly_chart")) >= 5
     assert len(at.get("download_button")) == len(at.get("plotly_chart"))
     heatmap_table = at.dataframe[0].value
-    assert (heatmap_table["Value"] == "fewer than 10").any()        # never 0, never blank
+    assert (heatmap_table["Value"] == "fewer than 10").any()  # never 0, never blank
     assert any("Free-text comments are out of scope" in c.value for c in at.caption)
 
 
@@ -50,14 +51,17 @@ def test_a_differencing_filter_is_refused_on_the_page(app):
     at.multiselect(key="voice_levels").set_value(["L1", "L2", "L3", "L4", "L5"]).run()
     assert not at.exception
     # published figures refuse it before the guard: an index does not add up over several levels
-    assert any("Refused to protect anonymity" in e.value or "does not add up over several job_level" in e.value
-               for e in at.error), [e.value for e in at.error]
+    assert any(
+        "Refused to protect anonymity" in e.value or "does not add up over several job_level" in e.value
+        for e in at.error
+    ), [e.value for e in at.error]
     assert not at.get("plotly_chart")
 
 
 def test_no_voice_files_means_no_data_loaded(tmp_path, monkeypatch):
-    folder = employees_folder(tmp_path / "data", hr_people(),
-                              config={"history_start": "2020-01-01", "as_of": "2025-12-31"})
+    folder = employees_folder(
+        tmp_path / "data", hr_people(), config={"history_start": "2020-01-01", "as_of": "2025-12-31"}
+    )
     build_and_open(folder).close()
     monkeypatch.setenv("EQUITY_DB", str(tmp_path / "data.duckdb"))
     at = AppTest.from_file(ENTRY, default_timeout=60).run()
@@ -68,9 +72,11 @@ def test_no_voice_files_means_no_data_loaded(tmp_path, monkeypatch):
 
 def test_report_section_uses_the_survey_threshold(sample_con, tmp_path):
     from dashboard.sections.voice import build_section
-    section = build_section(sample_con, k=5)   # the report's HR k must not lower the survey k
+
+    section = build_section(sample_con, k=5)  # the report's HR k must not lower the survey k
     heatmap = section.blocks[0]
     from pipelines.metrics.voice_compare import voice_gaps
+
     gaps = voice_gaps(sample_con, "favourability", by=["gender", "race_ethnicity"])
     latest = gaps[(gaps["period"] == gaps["period"].max()) & gaps["significant"].eq(True)]
     # the headline names a group exactly when the published (protected) gaps find one
@@ -80,8 +86,9 @@ def test_report_section_uses_the_survey_threshold(sample_con, tmp_path):
     assert heatmap.alt and heatmap.figure is not None
     stricter = build_section(sample_con, k=12).blocks[0].table
     assert (stricter["Value"] == "fewer than 12").any()
-    folder = employees_folder(tmp_path / "data", hr_people(),
-                              config={"history_start": "2020-01-01", "as_of": "2025-12-31"})
+    folder = employees_folder(
+        tmp_path / "data", hr_people(), config={"history_start": "2020-01-01", "as_of": "2025-12-31"}
+    )
     without_voice = build_and_open(folder)
     assert build_section(without_voice, k=5) is None
     without_voice.close()

@@ -13,6 +13,7 @@ three Engineering L2 men, who answer 1:
 Totals: Eng 15 (11 men, 4 women), Ops 29 (15 men, 14 women); L1 23, L2 17, L3 4; men 26,
 women 18; all 44.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -24,25 +25,46 @@ from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.test_voice_metrics import RESPONSE_COLS, hr_people
 from tests.helpers import compute_exact
 
-GROUPS = [("Eng", "L1", "Man", 8), ("Eng", "L1", "Woman", 4), ("Eng", "L2", "Man", 3),
-          ("Ops", "L1", "Man", 6), ("Ops", "L1", "Woman", 5), ("Ops", "L2", "Man", 7),
-          ("Ops", "L2", "Woman", 7), ("Ops", "L3", "Man", 2), ("Ops", "L3", "Woman", 2)]
+GROUPS = [
+    ("Eng", "L1", "Man", 8),
+    ("Eng", "L1", "Woman", 4),
+    ("Eng", "L2", "Man", 3),
+    ("Ops", "L1", "Man", 6),
+    ("Ops", "L1", "Woman", 5),
+    ("Ops", "L2", "Man", 7),
+    ("Ops", "L2", "Woman", 7),
+    ("Ops", "L3", "Man", 2),
+    ("Ops", "L3", "Woman", 2),
+]
 
 
 def guard_folder(folder, config=None):
     """The survey above in a data folder (survey k 10, the default)."""
-    employees_folder(folder, hr_people(), config={"history_start": "2020-01-01", "as_of": "2025-12-31",
-                                                  **(config or {})})
-    write_csv(folder / "voice" / "items.csv", ["item_id", "text", "construct", "reverse_scored"],
-              [["B1", "I belong here.", "belonging", "false"]])
+    employees_folder(
+        folder, hr_people(), config={"history_start": "2020-01-01", "as_of": "2025-12-31", **(config or {})}
+    )
+    write_csv(
+        folder / "voice" / "items.csv",
+        ["item_id", "text", "construct", "reverse_scored"],
+        [["B1", "I belong here.", "belonging", "false"]],
+    )
     rows, i = [], 0
     for dept, level, gender, count in GROUPS:
         for _ in range(count):
             i += 1
             score = 1 if (dept, level) == ("Eng", "L2") else 5
-            rows.append({"response_id": f"R{i:03d}", "survey_id": "S1", "survey_date": "2024-03-01",
-                         "item_id": "B1", "score": score, "gender": gender, "department": dept,
-                         "job_level": level})
+            rows.append(
+                {
+                    "response_id": f"R{i:03d}",
+                    "survey_id": "S1",
+                    "survey_date": "2024-03-01",
+                    "item_id": "B1",
+                    "score": score,
+                    "gender": gender,
+                    "department": dept,
+                    "job_level": level,
+                }
+            )
     write_csv(folder / "voice" / "survey_responses.csv", RESPONSE_COLS, rows)
     return folder
 
@@ -57,6 +79,7 @@ def db(tmp_path_factory):
 @pytest.fixture()
 def con(db):
     import duckdb
+
     c = duckdb.connect(str(db), read_only=True)
     yield c
     c.close()
@@ -76,7 +99,7 @@ def test_department_minus_one_level_attack_is_refused(con):
     with pytest.raises(DifferencingRefused, match="without the filter on job_level") as err:
         compute_exact(con, "favourability", filters={"department": ["Eng"], "job_level": ["L1"]})
     assert "fewer than 10 respondents" in str(err.value)
-    assert "12" not in str(err.value) and " 3 " not in str(err.value)   # the explanation leaks no count
+    assert "12" not in str(err.value) and " 3 " not in str(err.value)  # the explanation leaks no count
 
 
 def test_every_voice_metric_applies_the_guard(con):
@@ -125,12 +148,12 @@ def test_neighbour_views_are_parents_and_one_value_fewer():
 
 
 def test_cli_refuses_with_the_explanation_and_exit_code_2(db):
-    result = CliRunner().invoke(main, ["metrics", "favourability", "--db", str(db),
-                                       "--filter", "department=Eng", "--filter", "job_level=L1"])
+    result = CliRunner().invoke(
+        main, ["metrics", "favourability", "--db", str(db), "--filter", "department=Eng", "--filter", "job_level=L1"]
+    )
     assert result.exit_code == 2
     assert "refused to protect anonymity" in result.output
-    gaps = CliRunner().invoke(main, ["voice", "gaps", "--db", str(db), "--by", "gender",
-                                     "--filter", "department=Ops"])
+    gaps = CliRunner().invoke(main, ["voice", "gaps", "--db", str(db), "--by", "gender", "--filter", "department=Ops"])
     assert gaps.exit_code == 2 and "refused" in gaps.output
 
 

@@ -20,6 +20,7 @@ Favourable = 4 or 5 after flipping B2 (6 - score), so on B2 the answers 1 and 2 
 Survey S2 (answered 2025-03-01 to 2025-03-04): women R21-R26 answer B1 with 5,5,5,5,5,2 and
 men R27-R31 with 4,4,1,2,3; everyone answers F1 with 4. R29-R31 answered on 2025-03-04.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,38 +32,87 @@ from pipelines.errors import DataError, EquityError, UsageError
 from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.helpers import compute_exact
 
-RESPONSE_COLS = ["response_id", "survey_id", "survey_date", "item_id", "score", "gender", "race_ethnicity",
-                 "disability", "lgbtq", "department", "job_level", "tenure_band"]
+RESPONSE_COLS = [
+    "response_id",
+    "survey_id",
+    "survey_date",
+    "item_id",
+    "score",
+    "gender",
+    "race_ethnicity",
+    "disability",
+    "lgbtq",
+    "department",
+    "job_level",
+    "tenure_band",
+]
 S1 = {  # response: (gender, department, B1, B2, F1); "" = skipped
-    "R01": ("Woman", "Ops", 5, 1, 4), "R02": ("Woman", "Ops", 4, 2, 2), "R03": ("Woman", "Ops", 3, 4, 5),
-    "R04": ("Woman", "Lab", 2, "", 1), "R05": ("Woman", "Lab", 5, 1, 3), "R06": ("Woman", "Lab", "", 3, ""),
-    "R07": ("Man", "Ops", 4, 2, 4), "R08": ("Man", "Ops", 4, 4, 4), "R09": ("Man", "Ops", 1, 5, 2),
-    "R10": ("Man", "Lab", 5, 1, 5), "R11": ("Man", "Lab", 3, 3, 3), "R12": ("Woman", "Ops", "", "", ""),
+    "R01": ("Woman", "Ops", 5, 1, 4),
+    "R02": ("Woman", "Ops", 4, 2, 2),
+    "R03": ("Woman", "Ops", 3, 4, 5),
+    "R04": ("Woman", "Lab", 2, "", 1),
+    "R05": ("Woman", "Lab", 5, 1, 3),
+    "R06": ("Woman", "Lab", "", 3, ""),
+    "R07": ("Man", "Ops", 4, 2, 4),
+    "R08": ("Man", "Ops", 4, 4, 4),
+    "R09": ("Man", "Ops", 1, 5, 2),
+    "R10": ("Man", "Lab", 5, 1, 5),
+    "R11": ("Man", "Lab", 3, 3, 3),
+    "R12": ("Woman", "Ops", "", "", ""),
 }
-S2_B1 = {"R21": 5, "R22": 5, "R23": 5, "R24": 5, "R25": 5, "R26": 2,
-         "R27": 4, "R28": 4, "R29": 1, "R30": 2, "R31": 3}
-ITEMS = [{"item_id": "B1", "text": "I belong here.", "construct": "belonging", "reverse_scored": "false"},
-         {"item_id": "B2", "text": "I feel like an outsider.", "construct": "Belonging", "reverse_scored": "true"},
-         {"item_id": "F1", "text": "Decisions are fair.", "construct": "fairness", "reverse_scored": "false"}]
+S2_B1 = {"R21": 5, "R22": 5, "R23": 5, "R24": 5, "R25": 5, "R26": 2, "R27": 4, "R28": 4, "R29": 1, "R30": 2, "R31": 3}
+ITEMS = [
+    {"item_id": "B1", "text": "I belong here.", "construct": "belonging", "reverse_scored": "false"},
+    {"item_id": "B2", "text": "I feel like an outsider.", "construct": "Belonging", "reverse_scored": "true"},
+    {"item_id": "F1", "text": "Decisions are fair.", "construct": "fairness", "reverse_scored": "false"},
+]
 
 
 def hr_people(n=12):
-    return [{"employee_id": f"E{i:02d}", "gender": "Woman", "race_ethnicity": "White", "birth_year": "1985",
-             "hire_date": "2015-01-01"} for i in range(n)]
+    return [
+        {
+            "employee_id": f"E{i:02d}",
+            "gender": "Woman",
+            "race_ethnicity": "White",
+            "birth_year": "1985",
+            "hire_date": "2015-01-01",
+        }
+        for i in range(n)
+    ]
 
 
 def survey_rows() -> list[dict]:
     rows = []
     for rid, (gender, dept, b1, b2, f1) in S1.items():
         for item, score in (("B1", b1), ("B2", b2), ("F1", f1)):
-            rows.append({"response_id": rid, "survey_id": "S1", "survey_date": "2024-03-01", "item_id": item,
-                         "score": score, "gender": gender, "department": dept, "job_level": "L1"})
+            rows.append(
+                {
+                    "response_id": rid,
+                    "survey_id": "S1",
+                    "survey_date": "2024-03-01",
+                    "item_id": item,
+                    "score": score,
+                    "gender": gender,
+                    "department": dept,
+                    "job_level": "L1",
+                }
+            )
     for i, (rid, b1) in enumerate(S2_B1.items()):
         date = "2025-03-04" if rid in ("R29", "R30", "R31") else "2025-03-01"
         gender = "Woman" if i < 6 else "Man"
         for item, score in (("B1", b1), ("F1", 4)):
-            rows.append({"response_id": rid, "survey_id": "S2", "survey_date": date, "item_id": item,
-                         "score": score, "gender": gender, "department": "Ops", "job_level": "L1"})
+            rows.append(
+                {
+                    "response_id": rid,
+                    "survey_id": "S2",
+                    "survey_date": date,
+                    "item_id": item,
+                    "score": score,
+                    "gender": gender,
+                    "department": "Ops",
+                    "job_level": "L1",
+                }
+            )
     return rows
 
 
@@ -72,8 +122,11 @@ def voice_folder_a(folder, responses=None, config=None):
     employees_folder(folder, hr_people(), config={**cfg, **(config or {})})
     write_csv(folder / "voice" / "items.csv", ["item_id", "text", "construct", "reverse_scored"], ITEMS)
     write_csv(folder / "voice" / "survey_responses.csv", RESPONSE_COLS, responses or survey_rows())
-    write_csv(folder / "voice" / "invited.csv", ["survey_id", "department", "invited"],
-              [["S1", "Ops", 10], ["S1", "Lab", 8], ["S1", "Tiny", 3], ["S2", "Ops", 20]])
+    write_csv(
+        folder / "voice" / "invited.csv",
+        ["survey_id", "department", "invited"],
+        [["S1", "Ops", 10], ["S1", "Lab", 8], ["S1", "Tiny", 3], ["S2", "Ops", 20]],
+    )
     return folder
 
 
@@ -109,7 +162,7 @@ def test_favourability_flips_reverse_scored_items_and_leaves_out_skips(con):
     # 3 + 1 (R03's 4) = 4 / 10. The construct label "Belonging" on B2 is read as belonging.
     assert (women["numerator"], women["denominator"]) == (6, 10)
     assert women["value"] == pytest.approx(0.6)
-    assert women["n"] == 6    # R01-R06 answered a belonging item; R12 answered nothing
+    assert women["n"] == 6  # R01-R06 answered a belonging item; R12 answered nothing
     men = row(df, "Man", period="S1", construct="belonging")
     # B1: R07 R08 R10 = 3/5; B2 flipped: R07 (2) R10 (1) = 2/5 -> 5/10
     assert (men["numerator"], men["denominator"], men["n"]) == (5, 10, 5)
@@ -148,7 +201,7 @@ def test_inclusion_index_is_the_mean_of_construct_favourabilities(con):
     assert row(df, "Woman", period="S1")["value"] == pytest.approx(0.5)
     assert row(df, "Man", period="S1")["value"] == pytest.approx(0.55)
     assert row(df, "All", period="S1")["value"] == pytest.approx(0.525)
-    assert row(df, "All", period="S1")["n"] == 11   # R12 answered nothing
+    assert row(df, "All", period="S1")["n"] == 11  # R12 answered nothing
     # S2 answered B1 and F1 only: women belonging 5/6, fairness 6/6 -> (5/6 + 1) / 2
     assert row(df, "Woman", period="S2")["value"] == pytest.approx((5 / 6 + 1) / 2)
 
@@ -185,7 +238,7 @@ def test_survey_k_cannot_go_below_five(con):
 
 def test_a_response_whose_rows_disagree_stops_the_build(tmp_path):
     rows = survey_rows()
-    rows[1] = {**rows[1], "gender": "Man"}   # R01's B2 row says Man, its other rows Woman
+    rows[1] = {**rows[1], "gender": "Man"}  # R01's B2 row says Man, its other rows Woman
     folder = voice_folder_a(tmp_path / "data", responses=rows)
     with pytest.raises(EquityError, match=r"column 'gender': response_id 'R01' has different values"):
         build_and_open(folder)
@@ -193,19 +246,29 @@ def test_a_response_whose_rows_disagree_stops_the_build(tmp_path):
 
 def test_out_of_range_score_is_quarantined_not_dropped(tmp_path):
     rows = survey_rows()
-    rows[0] = {**rows[0], "score": 7}   # R01 B1, line 2 of the file
+    rows[0] = {**rows[0], "score": 7}  # R01 B1, line 2 of the file
     c = build_and_open(voice_folder_a(tmp_path / "data", responses=rows))
-    q = c.execute("SELECT line, column_name, raw_value, reason FROM quarantine "
-                  "WHERE file = 'voice/survey_responses.csv'").fetchall()
+    q = c.execute(
+        "SELECT line, column_name, raw_value, reason FROM quarantine WHERE file = 'voice/survey_responses.csv'"
+    ).fetchall()
     assert q == [(2, "score", "7", "above the maximum 5")]
-    stats = c.execute("SELECT rows_in, rows_loaded, rows_quarantined FROM manifest_files "
-                      "WHERE file = 'voice/survey_responses.csv'").fetchone()
+    stats = c.execute(
+        "SELECT rows_in, rows_loaded, rows_quarantined FROM manifest_files WHERE file = 'voice/survey_responses.csv'"
+    ).fetchone()
     assert stats == (len(rows), len(rows) - 1, 1)
 
 
 def test_two_surveys_starting_the_same_day_are_a_clear_error(tmp_path):
-    rows = survey_rows() + [{"response_id": "X1", "survey_id": "S1-pulse", "survey_date": "2024-03-01",
-                             "item_id": "B1", "score": 4, "gender": "Woman"}]
+    rows = survey_rows() + [
+        {
+            "response_id": "X1",
+            "survey_id": "S1-pulse",
+            "survey_date": "2024-03-01",
+            "item_id": "B1",
+            "score": 4,
+            "gender": "Woman",
+        }
+    ]
     c = build_and_open(voice_folder_a(tmp_path / "data", responses=rows))
     with pytest.raises(DataError, match="'S1' and 'S1-pulse' both start on 2024-03-01"):
         compute_exact(c, "favourability")
@@ -214,6 +277,7 @@ def test_two_surveys_starting_the_same_day_are_a_clear_error(tmp_path):
 def test_waves_outside_the_data_window_are_listed_not_silently_lost(tmp_path):
     from click.testing import CliRunner
     from pipelines.cli import main
+
     folder = voice_folder_a(tmp_path / "data", config={"as_of": "2024-12-31"})
     build_and_open(folder).close()
     db = str(tmp_path / "data.duckdb")
@@ -221,8 +285,10 @@ def test_waves_outside_the_data_window_are_listed_not_silently_lost(tmp_path):
     assert out.exit_code == 0, out.output
     # S1: 12 responses (R01-R12), inside the window; S2: 11 responses, after as_of 2024-12-31
     notice = "exact figures for the data owner — not for publication"
-    assert out.output.splitlines()[1:] == [f"{notice},S1,2024-03-01,2024-03-01,12,True",
-                                          f"{notice},S2,2025-03-01,2025-03-04,11,False"]
+    assert out.output.splitlines()[1:] == [
+        f"{notice},S1,2024-03-01,2024-03-01,12,True",
+        f"{notice},S2,2025-03-01,2025-03-04,11,False",
+    ]
     # published: both waves listed, each size protected (within 2 of the truth, never below k)
     out = CliRunner().invoke(main, ["voice", "waves", "--db", db, "--format", "csv"])
     sizes = [int(line.split(",")[3]) for line in out.output.splitlines()[1:]]

@@ -3,6 +3,7 @@ the CLI and the comparisons. Expected values are the README's: Asian women's bel
 favourability 52.4% (145 answered items) vs 71.0% for all other respondents (2,407) in the
 2024 wave, 55.9% (136) vs 72.0% (2,397) in 2025; other constructs show no group difference.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,9 @@ README = {"2024-inclusion": (0.524, 145, 0.710, 2407), "2025-inclusion": (0.559,
 @pytest.fixture(scope="module")
 def gaps(sample_db):
     import duckdb
+
     con = duckdb.connect(str(sample_db), read_only=True)
-    yield voice_gaps(con, "favourability", by=["gender", "race_ethnicity"], exact=True)   # planted truths
+    yield voice_gaps(con, "favourability", by=["gender", "race_ethnicity"], exact=True)  # planted truths
     con.close()
 
 
@@ -57,16 +59,30 @@ def test_the_gap_is_significant_in_both_waves_and_only_on_belonging(gaps):
 
 def test_cli_shows_the_finding(sample_db):
     runner = CliRunner()
-    plain = runner.invoke(main, ["metrics", "favourability", "--db", str(sample_db), "--by",
-                                 "gender,race_ethnicity", "--format", "csv"])
+    plain = runner.invoke(
+        main, ["metrics", "favourability", "--db", str(sample_db), "--by", "gender,race_ethnicity", "--format", "csv"]
+    )
     assert plain.exit_code == 0, plain.output
     assert "Woman|Asian" in plain.output
-    gaps = runner.invoke(main, ["voice", "gaps", "--db", str(sample_db), "--by", "gender,race_ethnicity",
-                                "--significant", "--format", "csv", "--exact"])
+    gaps = runner.invoke(
+        main,
+        [
+            "voice",
+            "gaps",
+            "--db",
+            str(sample_db),
+            "--by",
+            "gender,race_ethnicity",
+            "--significant",
+            "--format",
+            "csv",
+            "--exact",
+        ],
+    )
     assert gaps.exit_code == 0, gaps.output
     lines = [ln for ln in gaps.output.splitlines() if "Woman|Asian" in ln]
     assert len(lines) == 2 and all(",belonging," in ln for ln in lines)
-    assert {ln.split(",")[2] for ln in lines} == set(README)   # after the `publication` column
+    assert {ln.split(",")[2] for ln in lines} == set(README)  # after the `publication` column
 
 
 def test_response_rate_denominator_is_the_hr_headcount_on_the_survey_date(sample_con):

@@ -10,6 +10,7 @@ privacy.k = 5) with complementary cells, on a hand-made survey.
     Prefer not to say  6    3
     Non-binary         3    2
 """
+
 from __future__ import annotations
 
 import pytest
@@ -27,14 +28,25 @@ GROUPS = [("Woman", 14, 9), ("Man", 12, 6), ("", 11, 5), ("Prefer not to say", 6
 def con(tmp_path_factory):
     folder = tmp_path_factory.mktemp("voice_k") / "data"
     employees_folder(folder, hr_people(), config={"history_start": "2020-01-01", "as_of": "2025-12-31"})
-    write_csv(folder / "voice" / "items.csv", ["item_id", "text", "construct", "reverse_scored"],
-              [["B1", "I belong here.", "belonging", "false"]])
+    write_csv(
+        folder / "voice" / "items.csv",
+        ["item_id", "text", "construct", "reverse_scored"],
+        [["B1", "I belong here.", "belonging", "false"]],
+    )
     rows, i = [], 0
     for gender, count, favourable in GROUPS:
         for j in range(count):
             i += 1
-            rows.append({"response_id": f"R{i:03d}", "survey_id": "S1", "survey_date": "2024-03-01",
-                         "item_id": "B1", "score": 5 if j < favourable else 2, "gender": gender})
+            rows.append(
+                {
+                    "response_id": f"R{i:03d}",
+                    "survey_id": "S1",
+                    "survey_date": "2024-03-01",
+                    "item_id": "B1",
+                    "score": 5 if j < favourable else 2,
+                    "gender": gender,
+                }
+            )
     write_csv(folder / "voice" / "survey_responses.csv", RESPONSE_COLS, rows)
     c = build_and_open(folder)
     yield c
@@ -75,5 +87,5 @@ def test_dashboard_says_fewer_than_k_or_protects_never_zero(con):
 
 def test_a_stricter_k_is_honoured(con):
     df = by_group(compute_exact(con, "favourability", by=["gender"], k=13))
-    assert df.loc["Man", "suppressed"] and df.loc["Man", "note"] == PRIMARY   # 12 < 13
-    assert not df.loc["Woman", "suppressed"]                                 # 14 >= 13
+    assert df.loc["Man", "suppressed"] and df.loc["Man", "note"] == PRIMARY  # 12 < 13
+    assert not df.loc["Woman", "suppressed"]  # 14 >= 13

@@ -1,5 +1,6 @@
 """The workforce commands (`equity impact`, `survival`, `targets`) on the sample database:
 exit codes, machine-readable output, and numbers that agree with a second computation."""
+
 from __future__ import annotations
 
 import io
@@ -32,12 +33,14 @@ def test_targets_projection_agrees_with_a_numpy_line(sample_db):
     code, out, err = run("targets", "--db", str(sample_db), "--format", "csv")
     assert code == 0, err
     table = pd.read_csv(io.StringIO(out))
-    assert len(table) == 2        # the two targets in sample_data/demo/equity.yml
-    code, metric_out, _ = run("metrics", "turnover_rate", "--db", str(sample_db), "--by",
-                              "gender,race_ethnicity", "--format", "csv")
+    assert len(table) == 2  # the two targets in sample_data/demo/equity.yml
+    code, metric_out, _ = run(
+        "metrics", "turnover_rate", "--db", str(sample_db), "--by", "gender,race_ethnicity", "--format", "csv"
+    )
     rows = pd.read_csv(io.StringIO(metric_out))
-    rows = rows[(rows["group"] == "Woman|Black or African American") & ~rows["suppressed"]
-                & rows["note"].isna()]              # full years only (2026 is partial)
+    rows = rows[
+        (rows["group"] == "Woman|Black or African American") & ~rows["suppressed"] & rows["note"].isna()
+    ]  # full years only (2026 is partial)
     x = np.array([pd.Timestamp(d).toordinal() / 365.25 for d in rows["period_end"]])
     slope, intercept = np.polyfit(x, rows["value"], 1)
     target = table[table["metric"] == "turnover_rate"].iloc[0]
@@ -49,11 +52,10 @@ def test_targets_projection_agrees_with_a_numpy_line(sample_db):
 
 
 def test_impact_table_and_caution(sample_db):
-    code, out, err = run("impact", "turnover_rate", "--event", "Parental leave 26 weeks",
-                         "--db", str(sample_db))
+    code, out, err = run("impact", "turnover_rate", "--event", "Parental leave 26 weeks", "--db", str(sample_db))
     assert code == 0, err
     assert "level change at event" in out and "slope change per month" in out
-    assert "not proof" in " ".join(out.split())   # sentences are wrapped to the terminal width
+    assert "not proof" in " ".join(out.split())  # sentences are wrapped to the terminal width
 
 
 def test_impact_usage_errors_exit_2(sample_db):
@@ -64,10 +66,11 @@ def test_impact_usage_errors_exit_2(sample_db):
 
 
 def test_new_metrics_through_equity_metrics(sample_db):
-    code, out, err = run("metrics", "promotion_impact_ratio", "--db", str(sample_db), "--by", "gender",
-                         "--format", "csv")
+    code, out, err = run(
+        "metrics", "promotion_impact_ratio", "--db", str(sample_db), "--by", "gender", "--format", "csv"
+    )
     assert code == 0, err
     table = pd.read_csv(io.StringIO(out))
     refs = table.dropna(subset=["reference_group"]).groupby("period")["reference_group"].nunique()
-    assert (refs == 1).all()                       # one reference group per year and breakdown
+    assert (refs == 1).all()  # one reference group per year and breakdown
     assert {"z", "p_value_z", "p_value_fisher"} <= set(table.columns)

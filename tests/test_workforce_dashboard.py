@@ -1,6 +1,7 @@
 """Workforce figures and pages: hidden cells never carry a number into a chart, the report
 section is built from published tables, and the Retention page says "no data loaded" for
 parental leave when hr/leave.csv was not supplied."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,7 +38,7 @@ def test_heatmap_cells_of_hidden_groups_are_blank_and_labelled(sample_con):
                 checked += 1
             else:
                 assert heat.z[i][j] == pytest.approx(r["value"].iat[0])
-    assert checked > 0     # the sample has hidden intersectional cells: the rule was exercised
+    assert checked > 0  # the sample has hidden intersectional cells: the rule was exercised
 
 
 def test_km_figure_draws_only_published_groups(sample_con):
@@ -68,15 +69,22 @@ def test_report_section_blocks_come_from_published_tables(sample_con):
         if "n" in block.table and "Note" in block.table:
             hidden = block.table[block.table["Note"].str.contains("n<k|recovered", regex=True)]
             assert (hidden["n"] == "").all()
-    assert "2025" in section.blocks[0].title      # the latest full year, not partial 2026
+    assert "2025" in section.blocks[0].title  # the latest full year, not partial 2026
 
 
 def test_retention_page_without_leave_file_says_no_data(tmp_path, monkeypatch):
-    people = [{"employee_id": f"E{i}", "gender": "Woman" if i % 2 else "Man", "hire_date": "2018-01-01",
-               "termination_date": "2021-06-30" if i % 3 == 0 else "", "birth_year": "1980",
-               "termination_type": "voluntary" if i % 3 == 0 else ""} for i in range(30)]
-    folder = employees_folder(tmp_path / "data", people,
-                              config={"history_start": "2020-01-01", "as_of": "2022-12-31"})
+    people = [
+        {
+            "employee_id": f"E{i}",
+            "gender": "Woman" if i % 2 else "Man",
+            "hire_date": "2018-01-01",
+            "termination_date": "2021-06-30" if i % 3 == 0 else "",
+            "birth_year": "1980",
+            "termination_type": "voluntary" if i % 3 == 0 else "",
+        }
+        for i in range(30)
+    ]
+    folder = employees_folder(tmp_path / "data", people, config={"history_start": "2020-01-01", "as_of": "2022-12-31"})
     db = tmp_path / "noleave.duckdb"
     build_and_open(folder, db).close()
     monkeypatch.setenv("EQUITY_DB", str(db))
@@ -85,4 +93,4 @@ def test_retention_page_without_leave_file_says_no_data(tmp_path, monkeypatch):
     assert not at.exception, at.exception
     assert any("No data loaded for parental leave" in i.value for i in at.info)
     assert any("No events loaded" in i.value for i in at.info)
-    assert at.get("plotly_chart")                 # the curves and trends still render
+    assert at.get("plotly_chart")  # the curves and trends still render

@@ -1,5 +1,6 @@
 """Foundation workforce metrics on a hand-made folder; every expected value is worked out
 by hand in the comments (month-end headcounts listed month by month)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,15 @@ from tests.helpers import compute_exact
 
 
 def E(eid, gender, race, hire, term="", ttype=""):
-    return {"employee_id": eid, "gender": gender, "race_ethnicity": race, "birth_year": "1985",
-            "hire_date": hire, "termination_date": term, "termination_type": ttype}
+    return {
+        "employee_id": eid,
+        "gender": gender,
+        "race_ethnicity": race,
+        "birth_year": "1985",
+        "hire_date": hire,
+        "termination_date": term,
+        "termination_type": ttype,
+    }
 
 
 PEOPLE = [
@@ -30,15 +38,17 @@ PEOPLE = [
     E("E09", "Man", "Asian", "2021-02-01", "2021-09-10", "voluntary"),
     E("E10", "", "Asian", "2020-05-01"),
     E("E11", "Non-binary", "White", "2021-04-01"),
-    E("E12", "Woman", "Asian", "2014-01-01", "2020-12-31", "voluntary"),   # left before the window
+    E("E12", "Woman", "Asian", "2014-01-01", "2020-12-31", "voluntary"),  # left before the window
 ]
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    folder = employees_folder(tmp_path_factory.mktemp("wf") / "data", PEOPLE,
-                              config={"history_start": "2021-01-01", "as_of": "2021-12-31",
-                                      "privacy": {"k": 3}})
+    folder = employees_folder(
+        tmp_path_factory.mktemp("wf") / "data",
+        PEOPLE,
+        config={"history_start": "2021-01-01", "as_of": "2021-12-31", "privacy": {"k": 3}},
+    )
     c = build_and_open(folder)
     yield c
     c.close()
@@ -75,7 +85,7 @@ def test_blank_gender_is_not_disclosed_and_small_groups_are_suppressed(con):
     df = compute_exact(con, "headcount", by=["gender"])
     nd = row(df, "Not disclosed")
     nb = row(df, "Non-binary")
-    for r in (nd, nb):   # one person each: below k=3
+    for r in (nd, nb):  # one person each: below k=3
         assert r["suppressed"] and "n<k" in r["note"]
         assert r[["value", "numerator", "n", "ci_low"]].isna().all()
 
@@ -85,7 +95,7 @@ def test_representation_share_and_wilson_interval(con):
     woman = row(df, "Woman")
     assert woman["value"] == pytest.approx(3 / 8)
     assert woman["denominator"] == 8
-    lo, hi = proportion_confint(3, 8, alpha=0.05, method="wilson")   # statsmodels as second method
+    lo, hi = proportion_confint(3, 8, alpha=0.05, method="wilson")  # statsmodels as second method
     assert woman["ci_low"] == pytest.approx(lo, abs=1e-9)
     assert woman["ci_high"] == pytest.approx(hi, abs=1e-9)
 
@@ -93,8 +103,8 @@ def test_representation_share_and_wilson_interval(con):
 def test_hires_and_separations_in_period(con):
     hires = compute_exact(con, "hires")
     seps = compute_exact(con, "separations", by=["gender"])
-    assert row(hires, "All")["value"] == 3             # E08, E09, E11
-    assert row(seps, "All")["value"] == 3              # E02, E06, E09 (E12 left in 2020)
+    assert row(hires, "All")["value"] == 3  # E08, E09, E11
+    assert row(seps, "All")["value"] == 3  # E02, E06, E09 (E12 left in 2020)
 
 
 def test_turnover_rate_is_separations_over_average_month_end_headcount(con):
@@ -126,15 +136,16 @@ def test_intersectional_groups_and_margins(con):
     # White women on 2021-12-31: E03, E04 -> 2 < 3, suppressed; Black women: E01 -> suppressed
     assert row(df, "Woman|White")["suppressed"]
     assert row(df, "Not disclosed|Asian", "gender|race_ethnicity")["suppressed"]
-    assert row(df, "White", "race_ethnicity")["value"] == 4   # E03 E04 E05 E11
+    assert row(df, "White", "race_ethnicity")["value"] == 4  # E03 E04 E05 E11
 
 
 def test_quarterly_periods_and_custom_range(con):
     q = compute_exact(con, "separations", period="quarter", k=3)
     overall = q[q["group"] == "All"]
     assert list(overall["period"]) == ["2021-Q1", "2021-Q2", "2021-Q3", "2021-Q4"]
-    custom = compute_exact(con, "hires", period="custom", date_from=dt.date(2021, 1, 1),
-                     date_to=dt.date(2021, 6, 30), k=3)
+    custom = compute_exact(
+        con, "hires", period="custom", date_from=dt.date(2021, 1, 1), date_to=dt.date(2021, 6, 30), k=3
+    )
     assert row(custom, "All")["numerator"] is not None
     # hires Jan-Jun: E09 (Feb), E11 (Apr) = 2 < 3 -> suppressed overall
     assert row(custom, "All")["suppressed"]
@@ -142,13 +153,15 @@ def test_quarterly_periods_and_custom_range(con):
 
 def test_k_below_three_is_refused(con):
     from pipelines.errors import UsageError
+
     with pytest.raises(UsageError, match="at least 3"):
         compute_exact(con, "headcount", k=2)
 
 
 def test_a_period_with_nothing_to_count_still_has_its_overall_row(con):
     # nobody was hired in 2021 Q4 (hires: E08 2021-07-01 is Q3, E11 2021-04-01 Q2, E09 Q1)
-    df = compute_exact(con, "hires", by=["gender"], period="custom",
-                 date_from=dt.date(2021, 10, 1), date_to=dt.date(2021, 12, 31))
+    df = compute_exact(
+        con, "hires", by=["gender"], period="custom", date_from=dt.date(2021, 10, 1), date_to=dt.date(2021, 12, 31)
+    )
     assert df["group"].tolist() == ["All"]
-    assert df["suppressed"].tolist() == [True] and df["note"].tolist() == ["n<k"]   # 0 people < k
+    assert df["suppressed"].tolist() == [True] and df["note"].tolist() == ["n<k"]  # 0 people < k

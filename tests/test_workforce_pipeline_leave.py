@@ -1,5 +1,6 @@
 """Leaky pipeline (representation by level, pipeline index) and parental leave (uptake,
 still employed 12 months after returning) on hand-made folders counted by hand."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,11 +13,18 @@ from tests.helpers import compute_exact
 
 
 def person(eid, gender, hire="2015-01-01", term=""):
-    return {"employee_id": eid, "gender": gender, "race_ethnicity": "White", "birth_year": "1985",
-            "hire_date": hire, "termination_date": term, "termination_type": "voluntary" if term else ""}
+    return {
+        "employee_id": eid,
+        "gender": gender,
+        "race_ethnicity": "White",
+        "birth_year": "1985",
+        "hire_date": hire,
+        "termination_date": term,
+        "termination_type": "voluntary" if term else "",
+    }
 
 
-LEVELS = {"L1": (6, 4), "L2": (3, 5), "L3": (1, 6)}     # (women, men) on 2021-12-31
+LEVELS = {"L1": (6, 4), "L2": (3, 5), "L3": (1, 6)}  # (women, men) on 2021-12-31
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +35,40 @@ def pipeline_con(tmp_path_factory):
             for i in range(count):
                 eid = f"{level}{gender[0]}{i}"
                 people.append(person(eid, gender))
-                jobs.append({"employee_id": eid, "effective_date": "2015-01-01", "job_level": level,
-                             "fte": "1", "annual_base_salary": "1", "currency": "USD", "change_reason": "hire"})
-    people.append(person("X1", "Man"))        # no level recorded -> Unknown: shown, never ranked
-    jobs.append({"employee_id": "X1", "effective_date": "2015-01-01", "job_level": "", "fte": "1",
-                 "annual_base_salary": "1", "currency": "USD", "change_reason": "hire"})
-    folder = employees_folder(tmp_path_factory.mktemp("pipe") / "data", people, jobs,
-                              config={"history_start": "2021-01-01", "as_of": "2021-12-31",
-                                      "privacy": {"k": 3}, "job_levels": ["L1", "L2", "L3"]})
+                jobs.append(
+                    {
+                        "employee_id": eid,
+                        "effective_date": "2015-01-01",
+                        "job_level": level,
+                        "fte": "1",
+                        "annual_base_salary": "1",
+                        "currency": "USD",
+                        "change_reason": "hire",
+                    }
+                )
+    people.append(person("X1", "Man"))  # no level recorded -> Unknown: shown, never ranked
+    jobs.append(
+        {
+            "employee_id": "X1",
+            "effective_date": "2015-01-01",
+            "job_level": "",
+            "fte": "1",
+            "annual_base_salary": "1",
+            "currency": "USD",
+            "change_reason": "hire",
+        }
+    )
+    folder = employees_folder(
+        tmp_path_factory.mktemp("pipe") / "data",
+        people,
+        jobs,
+        config={
+            "history_start": "2021-01-01",
+            "as_of": "2021-12-31",
+            "privacy": {"k": 3},
+            "job_levels": ["L1", "L2", "L3"],
+        },
+    )
     c = build_and_open(folder)
     yield c
     c.close()
@@ -67,7 +101,7 @@ def test_pipeline_index_is_share_over_share_at_the_level_below(pipeline_con):
     assert cell(df, "L2", "Man")["level_below"] == "L1"
     # L3 shares are hidden, so the L3 index is hidden for both groups
     assert cell(df, "L3", "Woman")["suppressed"] and cell(df, "L3", "Man")["suppressed"]
-    assert set(df["job_level"]) == {"L2", "L3"}        # no index for L1 (lowest) or Unknown
+    assert set(df["job_level"]) == {"L2", "L3"}  # no index for L1 (lowest) or Unknown
 
 
 def test_pipeline_index_is_hidden_when_the_share_below_is_hidden(pipeline_con):
@@ -83,27 +117,36 @@ def pd_isna(x) -> bool:
     return x != x
 
 
-LEAVE_PEOPLE = [person("W1", "Woman"), person("W2", "Woman", term="2022-03-15"),
-                person("W3", "Woman", term="2022-07-01"), person("W4", "Woman"), person("W5", "Woman"),
-                person("M1", "Man"), person("M2", "Man"), person("M3", "Man")]
+LEAVE_PEOPLE = [
+    person("W1", "Woman"),
+    person("W2", "Woman", term="2022-03-15"),
+    person("W3", "Woman", term="2022-07-01"),
+    person("W4", "Woman"),
+    person("W5", "Woman"),
+    person("M1", "Man"),
+    person("M2", "Man"),
+    person("M3", "Man"),
+]
 LEAVES = [
-    ["W1", "parental", "2021-02-01", "2021-05-31"],   # back 1 Jun 2021, checked 1 Jun 2022: employed
-    ["W2", "parental", "2021-03-01", "2021-08-31"],   # checked 1 Sep 2022: left 15 Mar 2022
-    ["W3", "parental", "2021-04-01", "2021-06-30"],   # checked 1 Jul 2022 = her last day: employed
-    ["M1", "parental", "2021-05-01", "2021-05-14"],   # checked 15 May 2022: employed
-    ["M2", "parental", "2021-06-01", "2022-07-15"],   # checked 16 Jul 2023 > as_of: not yet
-    ["M3", "medical", "2021-07-01", "2021-08-01"],    # not parental
+    ["W1", "parental", "2021-02-01", "2021-05-31"],  # back 1 Jun 2021, checked 1 Jun 2022: employed
+    ["W2", "parental", "2021-03-01", "2021-08-31"],  # checked 1 Sep 2022: left 15 Mar 2022
+    ["W3", "parental", "2021-04-01", "2021-06-30"],  # checked 1 Jul 2022 = her last day: employed
+    ["M1", "parental", "2021-05-01", "2021-05-14"],  # checked 15 May 2022: employed
+    ["M2", "parental", "2021-06-01", "2022-07-15"],  # checked 16 Jul 2023 > as_of: not yet
+    ["M3", "medical", "2021-07-01", "2021-08-01"],  # not parental
     ["W4", "Maternity", "2021-09-01", "2021-12-31"],  # a parental type (case-insensitive)
-    ["W5", "parental", "2021-10-01", ""],             # still on leave
-    ["M1", "parental", "2022-11-01", "2022-11-30"],   # 2022 cohort, not yet checkable
+    ["W5", "parental", "2021-10-01", ""],  # still on leave
+    ["M1", "parental", "2022-11-01", "2022-11-30"],  # 2022 cohort, not yet checkable
 ]
 
 
 @pytest.fixture(scope="module")
 def leave_con(tmp_path_factory):
-    folder = employees_folder(tmp_path_factory.mktemp("leave") / "data", LEAVE_PEOPLE,
-                              config={"history_start": "2021-01-01", "as_of": "2023-06-30",
-                                      "privacy": {"k": 3}})
+    folder = employees_folder(
+        tmp_path_factory.mktemp("leave") / "data",
+        LEAVE_PEOPLE,
+        config={"history_start": "2021-01-01", "as_of": "2023-06-30", "privacy": {"k": 3}},
+    )
     write_csv(folder / "hr" / "leave.csv", ["employee_id", "leave_type", "start_date", "end_date"], LEAVES)
     c = build_and_open(folder)
     yield c
@@ -137,8 +180,9 @@ def test_return_after_leave_counts_only_leaves_followed_for_a_year(leave_con):
 
 
 def test_leave_metrics_say_no_data_without_leave_file(tmp_path):
-    folder = employees_folder(tmp_path / "data", LEAVE_PEOPLE,
-                              config={"history_start": "2021-01-01", "as_of": "2023-06-30"})
+    folder = employees_folder(
+        tmp_path / "data", LEAVE_PEOPLE, config={"history_start": "2021-01-01", "as_of": "2023-06-30"}
+    )
     con = build_and_open(folder)
     with pytest.raises(NoDataError, match="hr/leave.csv"):
         compute_exact(con, "parental_leave_uptake")

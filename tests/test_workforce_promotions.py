@@ -1,6 +1,7 @@
 """Promotion rate against the eligible pool and the promotion impact ratio, on hand-made
 folders. The rule cases are counted by hand; z, Fisher and the ratio interval are checked
 against statsmodels and a hypergeometric sum written out here."""
+
 from __future__ import annotations
 
 from math import comb
@@ -18,44 +19,77 @@ WINDOW = {"history_start": "2021-01-01", "as_of": "2021-12-31"}
 
 
 def person(eid, gender, hire, term=""):
-    return {"employee_id": eid, "gender": gender, "race_ethnicity": "White", "birth_year": "1980",
-            "hire_date": hire, "termination_date": term, "termination_type": "voluntary" if term else ""}
+    return {
+        "employee_id": eid,
+        "gender": gender,
+        "race_ethnicity": "White",
+        "birth_year": "1980",
+        "hire_date": hire,
+        "termination_date": term,
+        "termination_type": "voluntary" if term else "",
+    }
 
 
 def job(eid, date, level, reason):
-    return {"employee_id": eid, "effective_date": date, "department": "Ops", "job_level": level,
-            "fte": "1", "annual_base_salary": "50000", "currency": "USD", "change_reason": reason}
+    return {
+        "employee_id": eid,
+        "effective_date": date,
+        "department": "Ops",
+        "job_level": level,
+        "fte": "1",
+        "annual_base_salary": "50000",
+        "currency": "USD",
+        "change_reason": reason,
+    }
 
 
 RULE_PEOPLE = [
-    person("P01", "Woman", "2018-01-01"), person("P02", "Woman", "2018-01-01"),
-    person("P03", "Woman", "2019-01-01"), person("P04", "Woman", "2021-01-01"),
-    person("P05", "Man", "2017-01-01"), person("P06", "Man", "2017-01-01"),
-    person("P07", "Man", "2020-07-01"), person("P08", "Man", "2016-01-01", "2020-12-31"),
-    person("P09", "Man", "2016-01-01"), person("P10", "Non-binary", "2015-01-01"),
-    person("P11", "Woman", "2020-06-30"), person("P12", "Man", "2020-07-02"),
+    person("P01", "Woman", "2018-01-01"),
+    person("P02", "Woman", "2018-01-01"),
+    person("P03", "Woman", "2019-01-01"),
+    person("P04", "Woman", "2021-01-01"),
+    person("P05", "Man", "2017-01-01"),
+    person("P06", "Man", "2017-01-01"),
+    person("P07", "Man", "2020-07-01"),
+    person("P08", "Man", "2016-01-01", "2020-12-31"),
+    person("P09", "Man", "2016-01-01"),
+    person("P10", "Non-binary", "2015-01-01"),
+    person("P11", "Woman", "2020-06-30"),
+    person("P12", "Man", "2020-07-02"),
 ]
 RULE_JOBS = [
-    job("P01", "2018-01-01", "L1", "hire"), job("P01", "2021-03-01", "L2", "promotion"),
-    job("P02", "2018-01-01", "L1", "hire"), job("P02", "2021-06-01", "L2", "transfer"),   # level up
-    job("P03", "2019-01-01", "L2", "hire"), job("P03", "2021-04-01", "L2", "pay_change"),
-    job("P04", "2021-01-01", "L1", "hire"), job("P04", "2021-09-01", "L2", "promotion"),  # not eligible
-    job("P05", "2017-01-01", "L1", "hire"), job("P05", "2021-02-01", "L2", "promotion"),
-    job("P05", "2021-10-01", "L3", "promotion"),                                          # twice: once
+    job("P01", "2018-01-01", "L1", "hire"),
+    job("P01", "2021-03-01", "L2", "promotion"),
+    job("P02", "2018-01-01", "L1", "hire"),
+    job("P02", "2021-06-01", "L2", "transfer"),  # level up
+    job("P03", "2019-01-01", "L2", "hire"),
+    job("P03", "2021-04-01", "L2", "pay_change"),
+    job("P04", "2021-01-01", "L1", "hire"),
+    job("P04", "2021-09-01", "L2", "promotion"),  # not eligible
+    job("P05", "2017-01-01", "L1", "hire"),
+    job("P05", "2021-02-01", "L2", "promotion"),
+    job("P05", "2021-10-01", "L3", "promotion"),  # twice: once
     job("P06", "2017-01-01", "L2", "hire"),
     job("P07", "2020-07-01", "L1", "hire"),
     job("P08", "2016-01-01", "L3", "hire"),
-    job("P09", "2016-01-01", "L2", "hire"), job("P09", "2021-05-01", "L1", "transfer"),   # demotion
-    job("P10", "2015-01-01", "L1", "hire"), job("P10", "2021-07-01", "L1", "Promotion"),  # reason counts
+    job("P09", "2016-01-01", "L2", "hire"),
+    job("P09", "2021-05-01", "L1", "transfer"),  # demotion
+    job("P10", "2015-01-01", "L1", "hire"),
+    job("P10", "2021-07-01", "L1", "Promotion"),  # reason counts
     job("P11", "2020-06-30", "L1", "hire"),
-    job("P12", "2020-07-02", "L1", "hire"), job("P12", "2021-08-01", "L2", "promotion"),  # not eligible
+    job("P12", "2020-07-02", "L1", "hire"),
+    job("P12", "2021-08-01", "L2", "promotion"),  # not eligible
 ]
 
 
 @pytest.fixture(scope="module")
 def rules(tmp_path_factory):
-    folder = employees_folder(tmp_path_factory.mktemp("promo") / "data", RULE_PEOPLE, RULE_JOBS,
-                              config={**WINDOW, "privacy": {"k": 3}, "job_levels": ["L1", "L2", "L3"]})
+    folder = employees_folder(
+        tmp_path_factory.mktemp("promo") / "data",
+        RULE_PEOPLE,
+        RULE_JOBS,
+        config={**WINDOW, "privacy": {"k": 3}, "job_levels": ["L1", "L2", "L3"]},
+    )
     c = build_and_open(folder)
     yield c
     c.close()
@@ -85,11 +119,15 @@ def test_promotion_rule_eligible_pool_and_promotions(rules):
 
 def test_level_order_comes_from_config(tmp_path):
     # with levels ordered L3 < L2 < L1, P09's move L2 -> L1 is a promotion and P02's L1 -> L2 is not
-    folder = employees_folder(tmp_path / "data", RULE_PEOPLE, RULE_JOBS,
-                              config={**WINDOW, "privacy": {"k": 3}, "job_levels": ["L3", "L2", "L1"]})
+    folder = employees_folder(
+        tmp_path / "data",
+        RULE_PEOPLE,
+        RULE_JOBS,
+        config={**WINDOW, "privacy": {"k": 3}, "job_levels": ["L3", "L2", "L1"]},
+    )
     con = build_and_open(folder)
     overall = pick(unsuppressed_table(con, "promotion_rate"), "All")
-    assert overall["numerator"] == 4      # P01, P05, P10 (reasons) and P09 (level up); P02 now not
+    assert overall["numerator"] == 4  # P01, P05, P10 (reasons) and P09 (level up); P02 now not
     con.close()
 
 
@@ -111,8 +149,9 @@ def _ratio_people():
 @pytest.fixture(scope="module")
 def ratio_con(tmp_path_factory):
     people, jobs = _ratio_people()
-    folder = employees_folder(tmp_path_factory.mktemp("ratio") / "data", people, jobs,
-                              config={**WINDOW, "privacy": {"k": 3}})
+    folder = employees_folder(
+        tmp_path_factory.mktemp("ratio") / "data", people, jobs, config={**WINDOW, "privacy": {"k": 3}}
+    )
     c = build_and_open(folder)
     yield c
     c.close()
@@ -121,10 +160,9 @@ def ratio_con(tmp_path_factory):
 def fisher_two_sided(a, n1, c, n2):
     """Sum of hypergeometric probabilities of tables no more likely than the observed one."""
     total, promoted = n1 + n2, a + c
-    prob = lambda x: comb(n1, x) * comb(n2, promoted - x) / comb(total, promoted)   # noqa: E731
+    prob = lambda x: comb(n1, x) * comb(n2, promoted - x) / comb(total, promoted)  # noqa: E731
     observed = prob(a)
-    return sum(prob(x) for x in range(max(0, promoted - n2), min(n1, promoted) + 1)
-               if prob(x) <= observed * (1 + 1e-7))
+    return sum(prob(x) for x in range(max(0, promoted - n2), min(n1, promoted) + 1) if prob(x) <= observed * (1 + 1e-7))
 
 
 def test_impact_ratio_against_the_highest_published_group(ratio_con):
@@ -136,7 +174,7 @@ def test_impact_ratio_against_the_highest_published_group(ratio_con):
     assert woman["note"] == "reference group" and woman["value"] == 1.0
     assert man["reference_group"] == "Woman"
     assert man["value"] == pytest.approx(0.20 / 0.40)
-    z, p = proportions_ztest([5, 8], [25, 20])                 # statsmodels, pooled variance
+    z, p = proportions_ztest([5, 8], [25, 20])  # statsmodels, pooled variance
     assert man["z"] == pytest.approx(z, rel=1e-9)
     assert man["p_value_z"] == pytest.approx(p, rel=1e-9)
     assert man["p_value_fisher"] == pytest.approx(fisher_two_sided(5, 25, 8, 20), rel=1e-9)
@@ -150,8 +188,9 @@ def test_impact_ratio_against_the_highest_published_group(ratio_con):
 
 def test_configured_reference_group(ratio_con, tmp_path):
     people, jobs = _ratio_people()
-    folder = employees_folder(tmp_path / "data", people, jobs,
-                              config={**WINDOW, "privacy": {"k": 3}, "reference_groups": {"gender": "Man"}})
+    folder = employees_folder(
+        tmp_path / "data", people, jobs, config={**WINDOW, "privacy": {"k": 3}, "reference_groups": {"gender": "Man"}}
+    )
     con = build_and_open(folder)
     woman = pick(compute_exact(con, "promotion_impact_ratio", by=["gender"]), "Woman")
     assert woman["reference_group"] == "Man" and woman["value"] == pytest.approx(2.0)

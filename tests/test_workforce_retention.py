@@ -1,6 +1,7 @@
 """Retention metrics on the database: the SQL's entry/exit/censoring must equal an
 independent date calculation done here in Python, and the Kaplan-Meier figures must equal
 statsmodels' SurvfuncRight on those values; the published curves keep small groups out."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,15 +24,22 @@ def _people():
         hire = dt.date(2017, 1, 1) + dt.timedelta(days=int(rng.integers(0, 6 * 365)))
         leaves = rng.random() < 0.55
         term = hire + dt.timedelta(days=int(rng.integers(20, 900))) if leaves else None
-        if term is not None and term < START:      # the export holds people employed since the window
+        if term is not None and term < START:  # the export holds people employed since the window
             term = START + dt.timedelta(days=int(rng.integers(0, 600)))
         if term is not None and term > END:
             term = None
         gender = "Non-binary" if i < 2 else "Prefer not to say" if i < 6 else ("Woman" if i % 2 else "Man")
-        rows.append({"employee_id": f"E{i:03d}", "gender": gender, "race_ethnicity": "White",
-                     "birth_year": "1980", "hire_date": hire.isoformat(),
-                     "termination_date": term.isoformat() if term else "",
-                     "termination_type": "voluntary" if term else ""})
+        rows.append(
+            {
+                "employee_id": f"E{i:03d}",
+                "gender": gender,
+                "race_ethnicity": "White",
+                "birth_year": "1980",
+                "hire_date": hire.isoformat(),
+                "termination_date": term.isoformat() if term else "",
+                "termination_type": "voluntary" if term else "",
+            }
+        )
     return rows
 
 
@@ -58,9 +66,11 @@ def expected_times(start: dt.date, end: dt.date, people=PEOPLE):
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    folder = employees_folder(tmp_path_factory.mktemp("ret") / "data", PEOPLE,
-                              config={"history_start": START.isoformat(), "as_of": END.isoformat(),
-                                      "privacy": {"k": 3}})
+    folder = employees_folder(
+        tmp_path_factory.mktemp("ret") / "data",
+        PEOPLE,
+        config={"history_start": START.isoformat(), "as_of": END.isoformat(), "privacy": {"k": 3}},
+    )
     c = build_and_open(folder)
     yield c
     c.close()
@@ -74,7 +84,7 @@ def overall(df):
 def test_retention_at_horizon_equals_statsmodels_on_independent_entry_and_exit(con, name, days):
     got = overall(compute_exact(con, name, period="custom", date_from=START, date_to=END))
     entry, exit_, event, _ = expected_times(START, END)
-    early = entry < days                     # only people seen before the horizon inform S(horizon)
+    early = entry < days  # only people seen before the horizon inform S(horizon)
     ref = SurvfuncRight(exit_[early], event[early].astype(int), entry=entry[early])
     i = np.searchsorted(ref.surv_times, days, side="right") - 1
     assert got["value"] == pytest.approx(ref.surv_prob[i], abs=1e-9)
@@ -136,7 +146,7 @@ def test_curve_points_need_k_at_risk_and_a_safe_remainder(con):
         total = int(((entry < t) & (t <= exit_)).sum())
         shown_sum = sum(int(g.loc[i, "at_risk"]) for g in groups.values() if g.loc[i, "at_risk"] == g.loc[i, "at_risk"])
         remainder = total - shown_sum
-        if overall_pts.loc[i, "survival"] == overall_pts.loc[i, "survival"]:   # published point
+        if overall_pts.loc[i, "survival"] == overall_pts.loc[i, "survival"]:  # published point
             assert overall_pts.loc[i, "at_risk"] == total
             assert remainder == 0 or remainder >= k, (t_months, remainder)
 

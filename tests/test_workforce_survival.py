@@ -1,6 +1,7 @@
 """Kaplan-Meier with censoring and left truncation, Greenwood errors, the median and the
 log-rank test: checked against statsmodels (SurvfuncRight, survdiff - a second, independent
 implementation) within 1e-9, and against small examples worked out by hand."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,7 +44,7 @@ def test_log_log_interval_from_the_greenwood_error(cohort):
     for t in (30.0, 90.0, 150.0):
         i = np.searchsorted(ref.surv_times, t, side="right") - 1
         s, se = ref.surv_prob[i], ref.surv_prob_se[i]
-        sigma = se / (s * abs(np.log(s)))        # delta method: se of log(-log S)
+        sigma = se / (s * abs(np.log(s)))  # delta method: se of log(-log S)
         low, high = km.ci_at(t)
         assert low == pytest.approx(s ** np.exp(Z * sigma), abs=1e-9)
         assert high == pytest.approx(s ** np.exp(-Z * sigma), abs=1e-9)
@@ -55,7 +56,7 @@ def test_median_and_brookmeyer_crowley_interval_match_statsmodels(cohort):
     for mask in (np.ones(len(entry), bool), group == "a"):
         km = kaplan_meier(entry[mask], exit_[mask], event[mask])
         ref = SurvfuncRight(exit_[mask], event[mask].astype(int), entry=entry[mask])
-        assert not np.isclose(ref.surv_prob, 0.5).any()   # no tie at 0.5: both conventions agree
+        assert not np.isclose(ref.surv_prob, 0.5).any()  # no tie at 0.5: both conventions agree
         assert km.median() == ref.quantile(0.5)
         assert km.median_ci() == pytest.approx(ref.quantile_ci(0.5))
 

@@ -1,6 +1,7 @@
 """Turnover variants, first-year turnover, retention rate and hire/exit shares on a hand-made
 folder. Every expected value is counted by hand in the comments (month-end headcounts are
 listed month by month); intervals are checked against statsmodels as a second method."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,16 @@ from tests.helpers import compute_exact
 
 
 def E(eid, gender, race, hire, term="", ttype="", regretted=""):
-    return {"employee_id": eid, "gender": gender, "race_ethnicity": race, "birth_year": "1985",
-            "hire_date": hire, "termination_date": term, "termination_type": ttype, "regretted": regretted}
+    return {
+        "employee_id": eid,
+        "gender": gender,
+        "race_ethnicity": race,
+        "birth_year": "1985",
+        "hire_date": hire,
+        "termination_date": term,
+        "termination_type": ttype,
+        "regretted": regretted,
+    }
 
 
 PEOPLE = [
@@ -24,9 +33,9 @@ PEOPLE = [
     E("E04", "Woman", "White", "2018-01-01", "2021-11-30", "involuntary"),
     E("E05", "Man", "White", "2019-01-01", "2022-12-30", "involuntary"),
     E("E06", "Man", "White", "2021-02-01", "2021-08-31", "voluntary", "false"),
-    E("E07", "Man", "Black", "2021-03-01", "2022-03-01", "voluntary", "true"),   # 366th day: not first year
+    E("E07", "Man", "Black", "2021-03-01", "2022-03-01", "voluntary", "true"),  # 366th day: not first year
     E("E08", "Man", "Asian", "2021-06-01"),
-    E("E09", "Woman", "Asian", "2021-09-01", "2022-08-31", "voluntary"),        # 365th day: first year
+    E("E09", "Woman", "Asian", "2021-09-01", "2022-08-31", "voluntary"),  # 365th day: first year
     E("E10", "Non-binary", "White", "2022-02-01"),
     E("E11", "Man", "White", "2022-05-01", "2022-06-30", "voluntary"),
     E("E12", "Woman", "White", "2020-01-01", "2021-12-31", "voluntary", "true"),  # last day = year end
@@ -35,16 +44,18 @@ PEOPLE = [
 #   Jan E01 E02 E03 E04 E05 E12 = 6; Feb +E06 = 7; Mar -E02 +E07 = 7; Apr 7; May 7;
 #   Jun +E08 = 8; Jul 8; Aug 8 (E06's last day is 31 Aug); Sep -E06 +E09 = 8; Oct 8;
 #   Nov 8 (E04's last day is 30 Nov); Dec -E04 = 7 (E12 still counted on 31 Dec).
-HEADCOUNT_2021 = 6 + 7 + 7 + 7 + 7 + 8 + 8 + 8 + 8 + 8 + 8 + 7   # = 89
+HEADCOUNT_2021 = 6 + 7 + 7 + 7 + 7 + 8 + 8 + 8 + 8 + 8 + 8 + 7  # = 89
 # Women: Jan 5 (E01 E02 E03 E04 E12), Feb 5, Mar-Aug 4, Sep-Nov 5 (+E09), Dec 4
-WOMEN_2021 = 5 + 5 + 4 * 6 + 5 * 3 + 4                          # = 53
+WOMEN_2021 = 5 + 5 + 4 * 6 + 5 * 3 + 4  # = 53
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    folder = employees_folder(tmp_path_factory.mktemp("flows") / "data", PEOPLE,
-                              config={"history_start": "2021-01-01", "as_of": "2022-12-31",
-                                      "privacy": {"k": 3}})
+    folder = employees_folder(
+        tmp_path_factory.mktemp("flows") / "data",
+        PEOPLE,
+        config={"history_start": "2021-01-01", "as_of": "2022-12-31", "privacy": {"k": 3}},
+    )
     c = build_and_open(folder)
     yield c
     c.close()
@@ -58,18 +69,21 @@ def row(df, group, period="2021", dims=None):
     return sel.iloc[0]
 
 
-@pytest.mark.parametrize("name, exits", [
-    ("turnover_rate", 4),               # E02 E04 E06 E12
-    ("turnover_rate_voluntary", 3),     # E02 E06 E12
-    ("turnover_rate_involuntary", 1),   # E04
-    ("turnover_rate_regretted", 2),     # E02 E12 (E06 regretted=false)
-])
+@pytest.mark.parametrize(
+    "name, exits",
+    [
+        ("turnover_rate", 4),  # E02 E04 E06 E12
+        ("turnover_rate_voluntary", 3),  # E02 E06 E12
+        ("turnover_rate_involuntary", 1),  # E04
+        ("turnover_rate_regretted", 2),  # E02 E12 (E06 regretted=false)
+    ],
+)
 def test_turnover_variants_share_the_average_headcount_denominator(con, name, exits):
     overall = row(compute_exact(con, name), "All")
     assert overall["numerator"] == exits
     assert overall["denominator"] == pytest.approx(HEADCOUNT_2021 / 12)
     assert overall["value"] == pytest.approx(exits / (89 / 12))
-    assert overall["n"] == 10          # E01-E09 and E12 on some month end of 2021
+    assert overall["n"] == 10  # E01-E09 and E12 on some month end of 2021
     # exact Poisson interval, second method: solve the tail equations for the mean
     lo = optimize.brentq(lambda mu: stats.poisson.sf(exits - 1, mu) - 0.025, 1e-9, 50)
     hi = optimize.brentq(lambda mu: stats.poisson.cdf(exits, mu) - 0.025, 1e-9, 50)
@@ -79,7 +93,7 @@ def test_turnover_variants_share_the_average_headcount_denominator(con, name, ex
 
 def test_voluntary_turnover_of_women(con):
     woman = row(compute_exact(con, "turnover_rate_voluntary", by=["gender"]), "Woman")
-    assert woman["numerator"] == 2     # E02, E12 (E04 was involuntary)
+    assert woman["numerator"] == 2  # E02, E12 (E04 was involuntary)
     assert woman["value"] == pytest.approx(2 / (WOMEN_2021 / 12))
 
 

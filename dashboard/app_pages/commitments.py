@@ -1,6 +1,7 @@
 """Commitments: the register of what the organisation promised, where each linked metric
 stands against its baseline and target (with CI and n), whether the trend reaches the target,
 whether the commitment persisted after the announcement, and the committee review log."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +15,20 @@ from dashboard import data
 from dashboard.charts_commitments import trajectory_figure
 from dashboard.components import chart_block, require_db, table_block, safe_dataframe
 from dashboard.narrative import display_table
-from dashboard.narrative_commitments import (NOT_ENOUGH, actions_table, checkpoint_table, ci_text, counts_sentence,
-                                             n_text, page_title, persistence_summary, register_table, review_table,
-                                             trajectory_title, value_text)
+from dashboard.narrative_commitments import (
+    NOT_ENOUGH,
+    actions_table,
+    checkpoint_table,
+    ci_text,
+    counts_sentence,
+    n_text,
+    page_title,
+    persistence_summary,
+    register_table,
+    review_table,
+    trajectory_title,
+    value_text,
+)
 from dashboard.auth import auth_configured
 from dashboard.review_access import write_access
 from pipelines.commitments import ReviewLogError, status_table
@@ -29,61 +41,102 @@ info = data.run_info(version)
 assessments = cd.assessments(version)
 st.title(page_title(assessments) if assessments else "Commitments")
 if not assessments:
-    st.info("No commitments in this build. Add `commitments.yml` to the data folder (see docs/commitments.md) "
-            "and rebuild with `equity build`.")
+    st.info(
+        "No commitments in this build. Add `commitments.yml` to the data folder (see docs/commitments.md) "
+        "and rebuild with `equity build`."
+    )
     st.stop()
-st.caption(f"Data to {info['as_of']}. Values are the latest full years, from the same published tables as "
-           "every other page: a group below the privacy threshold reads \"not enough data to report\". "
-           "The sidebar's period and filters do not apply here: each commitment fixes its own metric, group "
-           "and filters. The rules behind each label are in docs/commitments.md.")
+st.caption(
+    f"Data to {info['as_of']}. Values are the latest full years, from the same published tables as "
+    'every other page: a group below the privacy threshold reads "not enough data to report". '
+    "The sidebar's period and filters do not apply here: each commitment fixes its own metric, group "
+    "and filters. The rules behind each label are in docs/commitments.md."
+)
 
 # --- Register --------------------------------------------------------------------------------
 st.header("Register")
 register = register_table(assessments)
-table_block(register[["ID", "Assessment", "Commitment", "Owner", "Status", "Baseline", "Latest", "Target", "Due"]],
-            counts_sentence(assessments), key="cm-register", filename="commitments_register_summary.csv")
-st.download_button("Download the full register with reasons (CSV)", data=to_csv(status_table(assessments)),
-                   file_name="commitments_register.csv", mime="text/csv", key="download-cm-register-full")
+table_block(
+    register[["ID", "Assessment", "Commitment", "Owner", "Status", "Baseline", "Latest", "Target", "Due"]],
+    counts_sentence(assessments),
+    key="cm-register",
+    filename="commitments_register_summary.csv",
+)
+st.download_button(
+    "Download the full register with reasons (CSV)",
+    data=to_csv(status_table(assessments)),
+    file_name="commitments_register.csv",
+    mime="text/csv",
+    key="download-cm-register-full",
+)
 actions = [actions_table(a).assign(Commitment=a.commitment.id) for a in assessments]
-st.download_button("Download every recorded action (CSV)",
-                   data=to_csv(pd.concat(actions, ignore_index=True)[["Commitment", "Date", "Action"]]),
-                   file_name="commitment_actions.csv", mime="text/csv", key="download-cm-actions")
+st.download_button(
+    "Download every recorded action (CSV)",
+    data=to_csv(pd.concat(actions, ignore_index=True)[["Commitment", "Date", "Action"]]),
+    file_name="commitment_actions.csv",
+    mime="text/csv",
+    key="download-cm-actions",
+)
 
 # --- One section per commitment ---------------------------------------------------------------
 for a in assessments:
     c, unit = a.commitment, a.commitment.spec.unit
     st.header(f"{c.id}: {c.title}")
-    st.markdown(f"**{a.assessment.capitalize()}** · owner: {c.owner} · status: {c.status.replace('_', ' ')} · "
-                f"announced {c.announced} · linked metric: {c.linked_label}")
+    st.markdown(
+        f"**{a.assessment.capitalize()}** · owner: {c.owner} · status: {c.status.replace('_', ' ')} · "
+        f"announced {c.announced} · linked metric: {c.linked_label}"
+    )
     st.markdown(a.reason)
     tiles = st.columns(4)
-    for col, (label, row) in zip(tiles[:2], ((f"Baseline, {c.baseline_period}", a.baseline),
-                                             (f"Latest, {a.latest['period'] if a.latest is not None else 'latest'}",
-                                              a.latest))):
+    for col, (label, row) in zip(
+        tiles[:2],
+        (
+            (f"Baseline, {c.baseline_period}", a.baseline),
+            (f"Latest, {a.latest['period'] if a.latest is not None else 'latest'}", a.latest),
+        ),
+    ):
         with col, st.container(border=True):
             st.metric(label, value_text(row, unit))
             if row is not None:
-                st.caption(" · ".join(p for p in (f"95% CI {ci_text(row, unit)}" if ci_text(row, unit) else "",
-                                                  f"n = {n_text(row)}") if p))
+                st.caption(
+                    " · ".join(
+                        p
+                        for p in (f"95% CI {ci_text(row, unit)}" if ci_text(row, unit) else "", f"n = {n_text(row)}")
+                        if p
+                    )
+                )
     with tiles[2], st.container(border=True):
         st.metric(f"Target by {c.due}", value_text({"value": c.target}, unit))
     with tiles[3], st.container(border=True):
         p = a.projection
         st.metric(f"Trend at {c.due}", value_text({"value": p["projected"]}, unit) if p else "—")
-        st.caption(f"95% CI {value_text({'value': p['projected_low']}, unit)} to "
-                   f"{value_text({'value': p['projected_high']}, unit)}" if p else f"not projected: {a.progress}")
+        st.caption(
+            f"95% CI {value_text({'value': p['projected_low']}, unit)} to "
+            f"{value_text({'value': p['projected_high']}, unit)}"
+            if p
+            else f"not projected: {a.progress}"
+        )
     if a.baseline is not None and a.latest is not None:
         title = trajectory_title(a)
         rows = full_period_rows(a.yearly)
-        chart_block(trajectory_figure(a, title=title, events=data.events(version, c.spec.family)), display_table(rows, c.spec, info["k"]),
-                    f"{title}. {a.reason}", key=f"cm-trend-{c.id}", filename=f"commitment_{c.id}_yearly.csv")
+        chart_block(
+            trajectory_figure(a, title=title, events=data.events(version, c.spec.family)),
+            display_table(rows, c.spec, info["k"]),
+            f"{title}. {a.reason}",
+            key=f"cm-trend-{c.id}",
+            filename=f"commitment_{c.id}_yearly.csv",
+        )
     else:
         st.info(f"The linked metric is {NOT_ENOUGH} for {group_label(c.group)}: no chart is drawn.")
     if c.event:
         st.markdown(f"**Around the policy event '{c.event}':** {cd.impact_text(version, c)}")
     st.subheader(f"{c.id}: persistence after the announcement")
-    table_block(checkpoint_table(a), persistence_summary(a), key=f"cm-persist-{c.id}",
-                filename=f"commitment_{c.id}_checkpoints.csv")
+    table_block(
+        checkpoint_table(a),
+        persistence_summary(a),
+        key=f"cm-persist-{c.id}",
+        filename=f"commitment_{c.id}_checkpoints.csv",
+    )
     st.subheader(f"{c.id}: actions recorded in the register")
     safe_dataframe(actions_table(a), hide_index=True, width="stretch", key=f"cm-actions-{c.id}")
 
@@ -92,15 +145,20 @@ st.header("Committee review log")
 log = cd.review_log(version)
 entries = log.entries()
 signed_in = bool(getattr(st.user, "is_logged_in", False))
-access = write_access(auth_configured(), signed_in,
-                      (st.user.get("email") or st.user.get("name")) if signed_in else None)
-st.markdown(f"Entries are stored in `{log.path.name}` beside the database and survive every rebuild. The log "
-            "is append-only: a correction is a new entry that replaces the one it corrects, which stays "
-            "visible. Review entries count as activity for \"no recent action\". An entry can only be "
-            "corrected by whoever recorded it.")
+access = write_access(
+    auth_configured(), signed_in, (st.user.get("email") or st.user.get("name")) if signed_in else None
+)
+st.markdown(
+    f"Entries are stored in `{log.path.name}` beside the database and survive every rebuild. The log "
+    "is append-only: a correction is a new entry that replaces the one it corrects, which stays "
+    'visible. Review entries count as activity for "no recent action". An entry can only be '
+    "corrected by whoever recorded it."
+)
 if access.allowed and not access.verified:
-    st.caption("No sign-in is configured: the names typed under \"Reviewed by\" are recorded as given and "
-               "cannot be verified; each entry is marked \"not signed in\" with the time it was saved.")
+    st.caption(
+        'No sign-in is configured: the names typed under "Reviewed by" are recorded as given and '
+        'cannot be verified; each entry is marked "not signed in" with the time it was saved.'
+    )
 saved = st.session_state.pop("cm_saved", None)
 if saved:
     st.success(saved)
@@ -111,39 +169,65 @@ else:
     titles = {a.commitment.id: a.commitment.title for a in assessments}
     chosen = st.selectbox("Commitment reviewed", ids, format_func=lambda i: f"{i}: {titles[i]}", key="cm_review_id")
     # only this visitor's own entries can be corrected (the log refuses the others anyway)
-    in_force = entries[entries["current"] & (entries["commitment_id"] == chosen)
-                       & (entries["recorded_by"] == access.recorder)
-                       & (entries["identity_verified"].astype(bool) == access.verified)]
+    in_force = entries[
+        entries["current"]
+        & (entries["commitment_id"] == chosen)
+        & (entries["recorded_by"] == access.recorder)
+        & (entries["identity_verified"].astype(bool) == access.verified)
+    ]
     with st.form("cm-review-form", clear_on_submit=True, enter_to_submit=False):
         corrects = st.selectbox(
-            "Correct an earlier entry you recorded (optional)", [None] + [int(e) for e in in_force["entry_id"]],
-            format_func=lambda e: "No: a new entry" if e is None else
-            f"Entry {e}: {in_force.loc[in_force['entry_id'] == e, 'review_date'].iat[0]}, "
-            f"{in_force.loc[in_force['entry_id'] == e, 'decision'].iat[0][:60]}", key="cm_review_corrects")
-        when = st.date_input("Review date", value=dt.date.today(), max_value=dt.date.today(), format="YYYY-MM-DD",
-                             key="cm_review_date")
+            "Correct an earlier entry you recorded (optional)",
+            [None] + [int(e) for e in in_force["entry_id"]],
+            format_func=lambda e: (
+                "No: a new entry"
+                if e is None
+                else f"Entry {e}: {in_force.loc[in_force['entry_id'] == e, 'review_date'].iat[0]}, "
+                f"{in_force.loc[in_force['entry_id'] == e, 'decision'].iat[0][:60]}"
+            ),
+            key="cm_review_corrects",
+        )
+        when = st.date_input(
+            "Review date", value=dt.date.today(), max_value=dt.date.today(), format="YYYY-MM-DD", key="cm_review_date"
+        )
         # labels carry the hints (no help icons: each would be one more stop for keyboard users)
-        decision = st.text_area("Decision (required): continue, change course, escalate, close ...",
-                                key="cm_review_decision", max_chars=2000)
+        decision = st.text_area(
+            "Decision (required): continue, change course, escalate, close ...",
+            key="cm_review_decision",
+            max_chars=2000,
+        )
         next_step = st.text_input("Next step: who does what by when", key="cm_review_next", max_chars=1000)
-        reviewed_by = st.text_input("Reviewed by (required): names or roles of the reviewers", key="cm_review_by",
-                                    max_chars=200)
+        reviewed_by = st.text_input(
+            "Reviewed by (required): names or roles of the reviewers", key="cm_review_by", max_chars=200
+        )
         submitted = st.form_submit_button("Save review entry", key="cm_review_save")
     if submitted:
         try:
-            entry = log.append(chosen, when, decision, reviewed_by, access.recorder, next_step=next_step,
-                               identity_verified=access.verified, supersedes=corrects)
+            entry = log.append(
+                chosen,
+                when,
+                decision,
+                reviewed_by,
+                access.recorder,
+                next_step=next_step,
+                identity_verified=access.verified,
+                supersedes=corrects,
+            )
         except ReviewLogError as exc:
             st.error(f"Not saved: {exc}.")
-        except sqlite3.Error as exc:   # e.g. a read-only folder
+        except sqlite3.Error as exc:  # e.g. a read-only folder
             st.error(f"Not saved: the review log at {log.path} cannot be written ({exc}).")
         else:
             st.session_state["cm_saved"] = f"Saved entry {entry} for {chosen}."
-            st.rerun()   # the assessments above count the new entry as activity
+            st.rerun()  # the assessments above count the new entry as activity
 shown = review_table(entries)
-table_block(shown, f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in the log, "
-                   f"{int(entries['current'].sum()) if len(entries) else 0} in force.",
-            key="cm-log", filename="commitments_review_log.csv")
+table_block(
+    shown,
+    f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in the log, "
+    f"{int(entries['current'].sum()) if len(entries) else 0} in force.",
+    key="cm-log",
+    filename="commitments_review_log.csv",
+)
 problems = log.verify()
 if problems:
     st.warning("The review log was changed outside the dashboard: " + "; ".join(problems))

@@ -1,4 +1,5 @@
 """Data quality: what was loaded, what was quarantined and why, expectation results."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -10,8 +11,10 @@ version = require_db()
 st.title("Data quality")
 tables = data.quality(version)
 run = tables["Run"].iloc[0]
-st.markdown(f"Run **{run['run_id']}** built from `{run['data_dir']}` with tool version "
-            f"{run['tool_version']}; data window {run['history_start']} to {run['as_of']}.")
+st.markdown(
+    f"Run **{run['run_id']}** built from `{run['data_dir']}` with tool version "
+    f"{run['tool_version']}; data window {run['history_start']} to {run['as_of']}."
+)
 
 files = tables["Files"]
 quarantined = int(files["rows_quarantined"].sum())
@@ -35,9 +38,11 @@ else:
 matching = tables.get("Supplier name matching")
 if matching is not None:
     st.subheader("Supplier name matching")
-    st.caption("Certification-list rows matched to suppliers by normalised name (supplier_by_name), and "
-               "vendor ids grouped as one company (parent_by_name). Unmatched and ambiguous rows are in the "
-               "quarantine above with their reason; `equity quality` lists example names.")
+    st.caption(
+        "Certification-list rows matched to suppliers by normalised name (supplier_by_name), and "
+        "vendor ids grouped as one company (parent_by_name). Unmatched and ambiguous rows are in the "
+        "quarantine above with their reason; `equity quality` lists example names."
+    )
     # counts only: the names stay in the data owner's `equity quality` report
     safe_dataframe(matching[["file", "outcome", "rows"]], hide_index=True, width="stretch")
 
@@ -55,15 +60,18 @@ else:
 
 if {"fct_spend", "fct_certifications"} <= data.run_info(version)["tables"]:
     from pipelines.metrics.suppliers_risk import lapsed_spend
+
     st.subheader("Spend after a diverse certification lapsed")
     lapsed = lapsed_spend(data.cursor(version))
     if lapsed.empty:
         st.success("No transaction is dated after a supplier's diverse certification lapsed.")
     else:
         open_ = lapsed[lapsed["status"] == "not renewed"]
-        st.warning(f"{int(lapsed['transactions_after_lapse'].sum()):,} transaction(s) with "
-                   f"{lapsed['supplier_id'].nunique()} supplier(s) are dated after their diverse certification "
-                   f"lapsed, so they are not counted as diverse; {open_['supplier_id'].nunique()} supplier(s) have "
-                   "no renewal recorded. Check procurement/certifications.csv for missing renewals "
-                   "(or set procurement.grace_days if renewals usually arrive late).")
+        st.warning(
+            f"{int(lapsed['transactions_after_lapse'].sum()):,} transaction(s) with "
+            f"{lapsed['supplier_id'].nunique()} supplier(s) are dated after their diverse certification "
+            f"lapsed, so they are not counted as diverse; {open_['supplier_id'].nunique()} supplier(s) have "
+            "no renewal recorded. Check procurement/certifications.csv for missing renewals "
+            "(or set procurement.grace_days if renewals usually arrive late)."
+        )
         safe_dataframe(lapsed, hide_index=True, width="stretch")

@@ -1,6 +1,7 @@
 """Retention: Kaplan-Meier curves by group with 95% bands and a log-rank test, retention
 trends over all years, parental leave, and the change in a metric at a policy event. Every
 figure is published (protected) output: the page never asks for exact figures."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,8 +13,13 @@ from dashboard.charts_workforce import impact_figure, km_figure
 from dashboard.components import chart_block, family_page, no_data, safe_dataframe
 from dashboard.controls import by_note
 from dashboard.narrative import display_table, finding_title, periods_with_values, summary_text
-from dashboard.narrative_workforce import (impact_sentence, impact_title, lowest_retention_group,
-                                           retention_summary, retention_title)
+from dashboard.narrative_workforce import (
+    impact_sentence,
+    impact_title,
+    lowest_retention_group,
+    retention_summary,
+    retention_title,
+)
 from pipelines.errors import UsageError
 from pipelines.formatting import group_label
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
@@ -21,15 +27,22 @@ from pipelines.metrics.workforce_impact import impact
 
 RETENTION_METRICS = ["retention_12m", "retention_24m", "retention_rate", "first_year_turnover", "median_tenure"]
 LEAVE_METRICS = ["parental_leave_uptake", "return_after_leave_12m"]
-IMPACT_METRICS = ["parental_leave_uptake", "turnover_rate", "turnover_rate_voluntary", "retention_rate",
-                  "representation", "hires", "promotion_rate"]
+IMPACT_METRICS = [
+    "parental_leave_uptake",
+    "turnover_rate",
+    "turnover_rate_voluntary",
+    "retention_rate",
+    "representation",
+    "hires",
+    "promotion_rate",
+]
 
 version, view, info = family_page("Retention", "workforce", "retention", "hr/employees.csv and hr/job_history.csv")
 k = info["k"]
 specs = data.registry()
 RETENTION_METRICS = [m for m in RETENTION_METRICS if data.unsupported(version, m) is None]
 IMPACT_METRICS = [m for m in IMPACT_METRICS if data.unsupported(version, m) is None]
-events = data.events(version)   # every event can be tested below
+events = data.events(version)  # every event can be tested below
 chart_events = data.events(version, "workforce")
 filters = view.filters_dict()
 
@@ -37,8 +50,7 @@ filters = view.filters_dict()
 @st.cache_data(max_entries=16, show_spinner=False)
 def curves(v: data.DbVersion, by: tuple[str, ...], date_from, date_to, flt: tuple):
     cur = data.cursor(v)
-    res = retention_curves(cur, by=list(by), date_from=date_from, date_to=date_to,
-                           filters={d: list(x) for d, x in flt})
+    res = retention_curves(cur, by=list(by), date_from=date_from, date_to=date_to, filters={d: list(x) for d, x in flt})
     return res, group_summary(cur, res, {d: list(x) for d, x in flt})
 
 
@@ -47,33 +59,47 @@ st.header("How long people stay")
 km_by = tuple(view.by) or ("gender",)
 try:
     res, summary = curves(version, km_by, view.date_from, view.date_to, view.filters)
-except UsageError as exc:   # e.g. several values of one filter: a curve does not add up over them
+except UsageError as exc:  # e.g. several values of one filter: a curve does not add up over them
     st.warning(str(exc))
     res = summary = None
 if res is not None:
-    st.caption(f"Everyone employed between {res.window.start} and {res.window.end} (whole years), followed by "
-               "months since hire. People hired before the window enter at their tenure on its first day (their "
-               "earlier exits are not in the data). To protect individuals a curve steps only at whole quarters "
-               f"of tenure and only once at least {k} people of the group have left since its last step; "
-               f"between steps it is interpolated, and a point is blank when fewer than {k} are at risk.")
+    st.caption(
+        f"Everyone employed between {res.window.start} and {res.window.end} (whole years), followed by "
+        "months since hire. People hired before the window enter at their tenure on its first day (their "
+        "earlier exits are not in the data). To protect individuals a curve steps only at whole quarters "
+        f"of tenure and only once at least {k} people of the group have left since its last step; "
+        f"between steps it is interpolated, and a point is blank when fewer than {k} are at risk."
+    )
     curve_table = res.curves.assign(
         group=res.curves["group"].map(group_label),
         survival=res.curves["survival"].map(lambda v: f"{v:.1%}" if pd.notna(v) else "not shown"),
         ci_low=res.curves["ci_low"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
-        ci_high=res.curves["ci_high"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")).rename(columns={
-            "group": "Group", "tenure_months": "Months since hire", "survival": "Still employed",
-            "ci_low": "95% CI low", "ci_high": "95% CI high", "at_risk": "At risk (n, at steps)",
-            "shown_as": "Point"})
+        ci_high=res.curves["ci_high"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
+    ).rename(
+        columns={
+            "group": "Group",
+            "tenure_months": "Months since hire",
+            "survival": "Still employed",
+            "ci_low": "95% CI low",
+            "ci_high": "95% CI high",
+            "at_risk": "At risk (n, at steps)",
+            "shown_as": "Point",
+        }
+    )
     low = lowest_retention_group(summary)
-    chart_block(km_figure(res.curves, title=retention_title(summary), first=[low] if low else None),
-                curve_table,
-                retention_summary(summary, res.logrank, k), key="ret-km", filename="retention_curves.csv")
+    chart_block(
+        km_figure(res.curves, title=retention_title(summary), first=[low] if low else None),
+        curve_table,
+        retention_summary(summary, res.logrank, k),
+        key="ret-km",
+        filename="retention_curves.csv",
+    )
     with st.expander("Groups: 12- and 24-month retention and median tenure", expanded=False):
         safe_dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
 
 # --- Retention trends ----------------------------------------------------------------------
 st.header("Retention over the years")
-if not RETENTION_METRICS:   # snapshots record hires and exits only to their interval
+if not RETENTION_METRICS:  # snapshots record hires and exits only to their interval
     st.info(data.unsupported(version, "retention_12m"))
 else:
     name = st.selectbox("Metric", RETENTION_METRICS, format_func=lambda n: specs[n].title, key="ret_metric")
@@ -83,33 +109,52 @@ else:
     table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
     rows = table[table["dimensions"] == "|".join(by)]
     overall = table[table["group"] == "All"]
-    said = periods_with_values(rows, overall)   # a cohort still being followed up has no value yet
-    chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                             unit=spec.unit, events=chart_events),
-                display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
-                key=f"ret-{name}", filename=f"{name}.csv")
+    said = periods_with_values(rows, overall)  # a cohort still being followed up has no value yet
+    chart_block(
+        trend_figure(
+            rows,
+            title=finding_title(spec, said),
+            y_title=f"{spec.title} ({spec.unit})",
+            unit=spec.unit,
+            events=chart_events,
+        ),
+        display_table(table, spec, k),
+        summary_text(spec, said, periods_with_values(overall, overall), k),
+        key=f"ret-{name}",
+        filename=f"{name}.csv",
+    )
 
 # --- Parental leave ----------------------------------------------------------------------------
 st.header("Parental leave")
 if "fct_leave_spells" not in info["tables"]:
     no_data("parental leave", "hr/leave.csv")
 else:
-    st.caption("Each leave belongs to the year it starts in, so a policy for leave starting on a date "
-               "splits the years cleanly. Returns not yet followed for 12 months are left out and noted.")
+    st.caption(
+        "Each leave belongs to the year it starts in, so a policy for leave starting on a date "
+        "splits the years cleanly. Returns not yet followed for 12 months are left out and noted."
+    )
     for name in LEAVE_METRICS:
         spec = specs[name]
-        by = view.by_for(spec)[:1] or ("gender",)   # leave is few people: one dimension at a time
+        by = view.by_for(spec)[:1] or ("gender",)  # leave is few people: one dimension at a time
         if name == LEAVE_METRICS[0] and by_note(view, by):
             st.caption(by_note(view, by, "leave is taken by few people, so one dimension at a time"))
-        table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to,
-                                  view.filters_for(spec))
+        table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
         rows = table[table["dimensions"] == "|".join(by)]
         overall = table[table["group"] == "All"]
         said = periods_with_values(rows, overall)
-        chart_block(trend_figure(rows, title=finding_title(spec, said), y_title=f"{spec.title} ({spec.unit})",
-                                 unit=spec.unit, events=chart_events),
-                    display_table(table, spec, k), summary_text(spec, said, periods_with_values(overall, overall), k),
-                    key=f"ret-{name}", filename=f"{name}.csv")
+        chart_block(
+            trend_figure(
+                rows,
+                title=finding_title(spec, said),
+                y_title=f"{spec.title} ({spec.unit})",
+                unit=spec.unit,
+                events=chart_events,
+            ),
+            display_table(table, spec, k),
+            summary_text(spec, said, periods_with_values(overall, overall), k),
+            key=f"ret-{name}",
+            filename=f"{name}.csv",
+        )
 
 # --- Policy events ---------------------------------------------------------------------------
 st.header("Did a policy change anything?")
@@ -120,8 +165,9 @@ cols = st.columns(4)
 event = cols[0].selectbox("Event", list(events["label"]), key="ret_event")
 metric = cols[1].selectbox("Metric", IMPACT_METRICS, format_func=lambda n: specs[n].title, key="ret_impact_metric")
 dims = ["(everyone)", *specs[metric].dimensions]
-group_dim = cols[2].selectbox("Group by", dims, index=dims.index("gender") if "gender" in dims else 0,
-                              key="ret_impact_dim")
+group_dim = cols[2].selectbox(
+    "Group by", dims, index=dims.index("gender") if "gender" in dims else 0, key="ret_impact_dim"
+)
 months = cols[3].number_input("Months each side", min_value=6, max_value=60, value=36, step=6, key="ret_months")
 group = None
 if group_dim != "(everyone)":
@@ -131,16 +177,40 @@ if group_dim != "(everyone)":
     largest = options[options["dimensions"] == group_dim].groupby("group")["n"].max().idxmax()
     group = st.selectbox("Group", choices, index=choices.index(largest), key="ret_impact_group")
 try:
-    result = impact(data.cursor(version), metric, event, months=int(months),
-                    by=[group_dim] if group else [], group=group, filters=filters)
+    result = impact(
+        data.cursor(version),
+        metric,
+        event,
+        months=int(months),
+        by=[group_dim] if group else [],
+        group=group,
+        filters=filters,
+    )
 except UsageError as exc:
     st.warning(str(exc))
     st.stop()
-table = result.series.assign(t=result.series["t"].astype(int)).rename(columns={
-    "period": "Month", "t": "Months from event", "value": specs[metric].title, "n": "n",
-    "used": "Used in the fit", "reason": "Left out because"}).drop(columns=["period_start", "post"])
-fig = impact_figure(result.series, result.coefficients, result.event_date, unit=specs[metric].unit,
-                    event_label=result.event, title=impact_title(result, specs[metric].unit))
+table = (
+    result.series.assign(t=result.series["t"].astype(int))
+    .rename(
+        columns={
+            "period": "Month",
+            "t": "Months from event",
+            "value": specs[metric].title,
+            "n": "n",
+            "used": "Used in the fit",
+            "reason": "Left out because",
+        }
+    )
+    .drop(columns=["period_start", "post"])
+)
+fig = impact_figure(
+    result.series,
+    result.coefficients,
+    result.event_date,
+    unit=specs[metric].unit,
+    event_label=result.event,
+    title=impact_title(result, specs[metric].unit),
+)
 chart_block(fig, table, impact_sentence(result, specs[metric].unit), key="ret-impact", filename="impact_series.csv")
 safe_dataframe(result.coefficients, hide_index=True, width="stretch", key="ret-impact-coef")
 for note in result.notes:

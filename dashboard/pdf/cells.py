@@ -2,14 +2,15 @@
 2.539e+05 with 1,962,228, a share never prints as 0.5578 beside percentages and a p-value
 below a thousandth reads "< 0.001" (never 0.000). The rule itself is pipelines/formatting.py's
 (the CLI table view uses it too)."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from pipelines.formatting import column_kind, print_number   # one rule, shared with the CLI table view
+from pipelines.formatting import column_kind, print_number  # one rule, shared with the CLI table view
 
-PRINT_TEXT = 90   # characters; longer explanations are on the dashboard
+PRINT_TEXT = 90  # characters; longer explanations are on the dashboard
 
 
 def print_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -30,5 +31,5 @@ def _print_other(value: object) -> object:
     if value is None or value is pd.NA:
         return ""
     if isinstance(value, str) and len(value) > PRINT_TEXT:
-        return value[:PRINT_TEXT - 1].rstrip() + "…"
+        return value[: PRINT_TEXT - 1].rstrip() + "…"
     return value

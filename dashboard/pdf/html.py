@@ -1,5 +1,6 @@
 """HTML for the snapshot. Every piece of text from data passes through `esc` (a category
 value or file name is data, never markup)."""
+
 from __future__ import annotations
 
 import base64
@@ -9,7 +10,7 @@ from importlib import resources
 
 import pandas as pd
 
-WIDE_COLUMNS = 8   # wider tables print in a smaller type so cells do not wrap letter by letter
+WIDE_COLUMNS = 8  # wider tables print in a smaller type so cells do not wrap letter by letter
 HASH = re.compile(r"^[0-9A-Fa-f]{32,}$")
 NUMERIC = ("n", "95% CI", "rows_in", "rows_loaded", "rows_quarantined", "size_bytes")
 
@@ -43,13 +44,17 @@ def figure(svg: str | None, alt: str, caption: str) -> str:
     if not svg:
         return f"<p>{esc(caption)}</p>"
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{esc(alt)}">'
-            f"<figcaption>{esc(caption)}</figcaption></figure>")
+    return (
+        f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{esc(alt)}">'
+        f"<figcaption>{esc(caption)}</figcaption></figure>"
+    )
 
 
 def document(title: str, organisation: str, body: str, lang: str = "en") -> str:
     css = resources.files("dashboard.pdf").joinpath("style.css").read_text(encoding="utf-8")
-    return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
-            f"<title>{esc(title)}</title><meta name=\"author\" content=\"{esc(organisation)}\">"
-            f'<meta name="generator" content="equity-metrics"><style>{css}</style></head>'
-            f"<body>{body}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+        f'<title>{esc(title)}</title><meta name="author" content="{esc(organisation)}">'
+        f'<meta name="generator" content="equity-metrics"><style>{css}</style></head>'
+        f"<body>{body}</body></html>"
+    )

@@ -4,6 +4,7 @@ methodology and privacy note, data-quality summary and run manifest -> PDF bytes
 Everything comes from the same suppressed tables, figure builders and sentences as the
 dashboard (dashboard.kpis, dashboard.sections, dashboard.narrative).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,7 +38,7 @@ def _tables(con) -> set[str]:
     return built_tables(con)
 
 
-PRINT_ROWS = 30   # a leadership snapshot shows the latest picture; the dashboard has every row
+PRINT_ROWS = 30  # a leadership snapshot shows the latest picture; the dashboard has every row
 
 
 def print_table(df: pd.DataFrame, rows: int = PRINT_ROWS) -> tuple[pd.DataFrame, str]:
@@ -49,8 +50,9 @@ def print_table(df: pd.DataFrame, rows: int = PRINT_ROWS) -> tuple[pd.DataFrame,
         note = f"Table shows {latest}; earlier periods are in the chart and on the dashboard."
         df = df[df["Period"] == latest]
     if len(df) > rows:
-        note = (note + " " if note else "") + (f"First {rows} of {len(df)} rows; the full table is "
-                                                "on the dashboard (CSV download).")
+        note = (note + " " if note else "") + (
+            f"First {rows} of {len(df)} rows; the full table is on the dashboard (CSV download)."
+        )
         df = df.head(rows)
     return print_frame(df), note
 
@@ -67,7 +69,7 @@ def without_title(fig):
 
 def _suppressed_cells(df: pd.DataFrame) -> int:
     text = df.astype(str)
-    hidden = ("fewer than", "suppressed", "not enough data to report")   # the last: commitments tables
+    hidden = ("fewer than", "suppressed", "not enough data to report")  # the last: commitments tables
     return int(text.apply(lambda col: col.str.startswith(hidden)).to_numpy().sum())
 
 
@@ -80,15 +82,30 @@ def _ranked_findings(con, k: int, period: str, config: dict, limit: int | None) 
     rows = []
     for i, f in enumerate(findings[:limit], start=1):
         owner, decision = owner_and_decision(f, config)
-        rows.append({"#": i, "Finding": str(f), "Size": f.size_text or "—", "Certainty": f.certainty_text or "—",
-                     "Owner: decision": f"{owner}: {decision}"})
+        rows.append(
+            {
+                "#": i,
+                "Finding": str(f),
+                "Size": f.size_text or "—",
+                "Certainty": f.certainty_text or "—",
+                "Owner: decision": f"{owner}: {decision}",
+            }
+        )
     more = len(findings) - len(rows)
-    note = (f'<p class="note">{more} more finding(s), smaller or less certain, are in the detail document '
-            "(equity snapshot --detail) and on the Overview page.</p>") if more else ""
-    return ("<h2>Flagged findings, ranked by size and certainty</h2>"
-            "<p class=\"note\">Strongest evidence first (adjusted p below 0.001, or counted from the records), "
-            "then by size: the distance from parity in percent. Commitment forecasts come last; the "
-            "commitments follow on the next page.</p>" + H.table(pd.DataFrame(rows), css="ranked") + note)
+    note = (
+        (
+            f'<p class="note">{more} more finding(s), smaller or less certain, are in the detail document '
+            "(equity snapshot --detail) and on the Overview page.</p>"
+        )
+        if more
+        else ""
+    )
+    return (
+        "<h2>Flagged findings, ranked by size and certainty</h2>"
+        '<p class="note">Strongest evidence first (adjusted p below 0.001, or counted from the records), '
+        "then by size: the distance from parity in percent. Commitment forecasts come last; the "
+        "commitments follow on the next page.</p>" + H.table(pd.DataFrame(rows), css="ranked") + note
+    )
 
 
 def _summary(con, k: int, period: str, config: dict, limit: int | None = None) -> tuple[str, str]:
@@ -98,13 +115,23 @@ def _summary(con, k: int, period: str, config: dict, limit: int | None = None) -
         if h is None:
             continue
         period_label = period_label or h.period
-        rows.append({"Measure": h.label, "Period": h.period, "Value": h.value, "Change": h.change or "—",
-                     "n": h.n or "—", "95% CI": h.ci or "—"})
+        rows.append(
+            {
+                "Measure": h.label,
+                "Period": h.period,
+                "Value": h.value,
+                "Change": h.change or "—",
+                "n": h.n or "—",
+                "95% CI": h.ci or "—",
+            }
+        )
     # headcount's n and turnover's n sit in one column and differ: say once what n counts
     n_meaning = next(t.meaning for t in TERMS if t.anchor == "n")
-    body = (_ranked_findings(con, k, period, config, limit)
-            + H.table(pd.DataFrame(rows), "Headline measures, latest full period")
-            + f'<p class="note">n: {H.esc(n_meaning)}</p>')
+    body = (
+        _ranked_findings(con, k, period, config, limit)
+        + H.table(pd.DataFrame(rows), "Headline measures, latest full period")
+        + f'<p class="note">n: {H.esc(n_meaning)}</p>'
+    )
     return body, period_label
 
 
@@ -120,16 +147,19 @@ def _quality(con) -> str:
     exp = q.get("Data-quality expectations")
     if exp is not None and not exp.empty:
         failed = exp[~exp["success"]]
-        out += (f"<p>{len(exp)} data-quality expectations checked; {len(failed)} failed "
-                "(warnings only: a failed error-level check stops the build).</p>")
+        out += (
+            f"<p>{len(exp)} data-quality expectations checked; {len(failed)} failed "
+            "(warnings only: a failed error-level check stops the build).</p>"
+        )
         if not failed.empty:
-            out += H.table(failed[["suite", "expectation", "column", "unexpected_count", "description"]],
-                           "Failed expectations")
+            out += H.table(
+                failed[["suite", "expectation", "column", "unexpected_count", "description"]], "Failed expectations"
+            )
     return out
 
 
-LEADERSHIP_ROWS = 6       # rows of a family's key table in the leadership document
-LEADERSHIP_FINDINGS = 6   # findings on the summary page; the detail document lists them all
+LEADERSHIP_ROWS = 6  # rows of a family's key table in the leadership document
+LEADERSHIP_FINDINGS = 6  # findings on the summary page; the detail document lists them all
 
 
 def _family_pages(sections, render, detail: bool) -> tuple[list[str], int]:
@@ -146,20 +176,27 @@ def _family_pages(sections, render, detail: bool) -> tuple[list[str], int]:
             # leadership: a commitment's own block is its sentence and checkpoints (the chart is
             # on the Commitments page and in the detail document)
             drawn = detail or section.family != "commitments" or i == 0
-            if block.figure is not None and drawn:   # the block heading carries the title in print
+            if block.figure is not None and drawn:  # the block heading carries the title in print
                 svg = render(without_title(block.figure))
             table, note = print_table(block.table, PRINT_ROWS if detail else LEADERSHIP_ROWS)
             suppressed += _suppressed_cells(table)
-            parts.append(f"<h2>{H.esc(block.title)}</h2>" + H.figure(svg, block.alt, block.summary)
-                         + H.table(table) + (f'<p class="note">{H.esc(note)}</p>' if note else ""))
+            parts.append(
+                f"<h2>{H.esc(block.title)}</h2>"
+                + H.figure(svg, block.alt, block.summary)
+                + H.table(table)
+                + (f'<p class="note">{H.esc(note)}</p>' if note else "")
+            )
         if len(keep) < len(section.blocks):
-            parts.append(f'<p class="note">{len(section.blocks) - 1} more view(s) of {H.esc(section.title)} '
-                         "are in the detail document and on the dashboard.</p>")
+            parts.append(
+                f'<p class="note">{len(section.blocks) - 1} more view(s) of {H.esc(section.title)} '
+                "are in the detail document and on the dashboard.</p>"
+            )
     return parts, suppressed
 
 
-def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts: bool = True,
-                 detail: bool = False) -> bytes:
+def snapshot_pdf(
+    con, *, period: str = "year", title: str | None = None, charts: bool = True, detail: bool = False
+) -> bytes:
     """The snapshot as PDF bytes (PDF/UA-1 variant: tagged, with language, title and alt text).
 
     By default the leadership document: a summary page, commitments, one page per family,
@@ -180,29 +217,43 @@ def snapshot_pdf(con, *, period: str = "year", title: str | None = None, charts:
         parts.append(statutory_section(con, config))
     title = title or f"{org}: equity snapshot {period_label}".strip()
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    meta = (f"Organisation: {H.esc(org)} · reporting period: {H.esc(period_label)} ({H.esc(period)}) · "
-            f"generated {generated} · data run {H.esc(ctx['run_id'])} (data {ctx['history_start']} to "
-            f"{ctx['as_of']})")
-    cover = (f'<section class="cover"><h1>{H.esc(title)}</h1><p class="meta">{meta.replace(" · ", "<br>")}'
-             "</p></section>") if detail else ""
-    opening = (f'<h1 class="section">Executive summary</h1>' if detail else
-               f'<h1>{H.esc(title)}</h1><p class="meta">{meta}</p><h2>Executive summary</h2>')
+    meta = (
+        f"Organisation: {H.esc(org)} · reporting period: {H.esc(period_label)} ({H.esc(period)}) · "
+        f"generated {generated} · data run {H.esc(ctx['run_id'])} (data {ctx['history_start']} to "
+        f"{ctx['as_of']})"
+    )
+    cover = (
+        (f'<section class="cover"><h1>{H.esc(title)}</h1><p class="meta">{meta.replace(" · ", "<br>")}</p></section>')
+        if detail
+        else ""
+    )
+    opening = (
+        f'<h1 class="section">Executive summary</h1>'
+        if detail
+        else f'<h1>{H.esc(title)}</h1><p class="meta">{meta}</p><h2>Executive summary</h2>'
+    )
     method = (
         '<h1 class="section">Methodology and privacy</h1>'
-        f"<p>{H.esc(wording.summary(k))} Hidden cells read \"fewer than {k}\"; this document hides "
+        f'<p>{H.esc(wording.summary(k))} Hidden cells read "fewer than {k}"; this document hides '
         f"{suppressed} table cell(s).</p><p>{H.esc(wording.intervals_note())}</p>"
         "<p>Rates and shares carry 95% intervals (Wilson score for shares, exact Poisson for turnover, "
         "as listed per metric in docs/metrics.md); counts of the whole workforce are a census. Blank "
         "demographic answers are reported as Not disclosed; Prefer not to say and Not asked are kept as "
         "their own groups. Periods cut short by the data window are marked partial and are not used "
-        "for the headline comparison.</p>")
+        "for the headline comparison.</p>"
+    )
     quality = '<h1 class="section">Data quality</h1>' + _quality(con)
     files = con.execute("SELECT file, rows_in, size_bytes, sha256 FROM manifest_files ORDER BY file").df()
-    manifest = ((f'<h1 class="section">Run manifest</h1>' if detail else "<h2>Run manifest</h2>")
-                + f"<p>Run {H.esc(ctx['run_id'])}; configuration hash "
-                f"{H.esc(con.execute('SELECT config_hash FROM run_manifest').fetchall()[0][0])}"
-                + (".</p>" + H.table(files, "Input files with SHA-256") if detail else
-                   f"; {len(files)} input files (their SHA-256 are in the detail document).</p>"))
+    manifest = (
+        (f'<h1 class="section">Run manifest</h1>' if detail else "<h2>Run manifest</h2>")
+        + f"<p>Run {H.esc(ctx['run_id'])}; configuration hash "
+        f"{H.esc(con.execute('SELECT config_hash FROM run_manifest').fetchall()[0][0])}"
+        + (
+            ".</p>" + H.table(files, "Input files with SHA-256")
+            if detail
+            else f"; {len(files)} input files (their SHA-256 are in the detail document).</p>"
+        )
+    )
     body = cover + opening + summary + "".join(parts) + method + quality + manifest
     document = H.document(title, org, body)
     return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1")

@@ -1,6 +1,7 @@
 """The PDF's statutory section: one part per rule pack selected in equity.yml `reporting:`,
 in the authority's layout and rounding, headed by the pack and its version (the same tables as
 `equity report NAME`). A pack whose data is missing says so instead of stopping the snapshot."""
+
 from __future__ import annotations
 
 import logging
@@ -19,20 +20,25 @@ def statutory_section(con, config) -> str:
     packs = selected_packs(config)
     if not packs:
         return ""
-    parts = ['<h1 class="section">Statutory reports</h1>'
-             "<p>Each report follows its rule pack (docs/rules.md): the law's own definitions, minimum "
-             "counts and rounding, for the whole organisation; no figure rests on fewer people than the "
-             "privacy threshold.</p>"]
+    parts = [
+        '<h1 class="section">Statutory reports</h1>'
+        "<p>Each report follows its rule pack (docs/rules.md): the law's own definitions, minimum "
+        "counts and rounding, for the whole organisation; no figure rests on fewer people than the "
+        "privacy threshold.</p>"
+    ]
     for pack in packs:
         try:
             report = run_pack(con, pack.name)
         except EquityError as exc:
             log.warning("statutory report %s not produced: %s", pack.name, exc)
-            parts.append(f"<h2>{H.esc(pack.title)}</h2><p>Rule pack {H.esc(pack.label)}: not produced - "
-                         f"{H.esc(exc)}</p>")
+            parts.append(
+                f"<h2>{H.esc(pack.title)}</h2><p>Rule pack {H.esc(pack.label)}: not produced - {H.esc(exc)}</p>"
+            )
             continue
-        parts.append(f"<h2>{H.esc(pack.title)}</h2><p>{H.esc(report.period)}; rule pack "
-                     f"{H.esc(pack.label)}; {H.esc(pack.spec['law'])}.</p>")
+        parts.append(
+            f"<h2>{H.esc(pack.title)}</h2><p>{H.esc(report.period)}; rule pack "
+            f"{H.esc(pack.label)}; {H.esc(pack.spec['law'])}.</p>"
+        )
         for section, frame in layout_tables(report):
             parts.append(H.table(frame, section))
         notes = report.notes + [f"Withheld: {w}" for w in withheld_reasons(report)]

@@ -10,6 +10,7 @@ by which the PDF's summary page ranks them). Tables in blocks are display
 tables (already suppressed and formatted); figures are plotly figures; `alt` is the
 alternative text for the figure and `summary` the sentence(s) printed under it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -26,7 +27,7 @@ class Block:
     title: str
     summary: str
     table: pd.DataFrame
-    figure: object | None = None      # plotly.graph_objects.Figure
+    figure: object | None = None  # plotly.graph_objects.Figure
     alt: str = ""
 
 
@@ -46,6 +47,7 @@ def _modules():
 
 def _family_meta(module) -> dict:
     from pipelines.metrics import families
+
     name = module.__name__.rsplit(".", 1)[-1]
     return families().get(name, {"title": name.replace("_", " ").capitalize(), "order": 99})
 
@@ -54,6 +56,7 @@ def family_sections(con, k: int, period: str = "year") -> list[Section]:
     """Every family's section whose data is loaded, in registry order. From a Spark results
     database, a section that needs person-level tables says so instead of failing the report."""
     from pipelines.metrics import KEPT_ON_CLUSTER, NoDataError, stayed_on_cluster
+
     out = []
     for module in _modules():
         try:
@@ -64,9 +67,12 @@ def family_sections(con, k: int, period: str = "year") -> list[Section]:
             if why is None and not stayed_on_cluster(con, exc):
                 raise
             meta = _family_meta(module)
-            section = Section(family=module.__name__.rsplit(".", 1)[-1], title=meta["title"],
-                              intro=f"This section is not part of this report: {why or KEPT_ON_CLUSTER}.",
-                              order=meta.get("order", 99))
+            section = Section(
+                family=module.__name__.rsplit(".", 1)[-1],
+                title=meta["title"],
+                intro=f"This section is not part of this report: {why or KEPT_ON_CLUSTER}.",
+                order=meta.get("order", 99),
+            )
         if section is not None:
             out.append(section)
     return sorted(out, key=lambda s: s.order)
@@ -75,6 +81,7 @@ def family_sections(con, k: int, period: str = "year") -> list[Section]:
 def family_findings(con, k: int, period: str = "year") -> list[Finding]:
     """Flagged findings from every family that defines them, family by family."""
     from pipelines.metrics import KEPT_ON_CLUSTER, stayed_on_cluster
+
     out: list[Finding] = []
     for module in _modules():
         if hasattr(module, "findings"):
@@ -84,6 +91,7 @@ def family_findings(con, k: int, period: str = "year") -> list[Finding]:
             except Exception as exc:
                 if not stayed_on_cluster(con, exc):
                     raise
-                out.append(Finding(f"{_family_meta(module)['title']}: findings not checked here; {KEPT_ON_CLUSTER}.",
-                                   family))
+                out.append(
+                    Finding(f"{_family_meta(module)['title']}: findings not checked here; {KEPT_ON_CLUSTER}.", family)
+                )
     return out

@@ -1,12 +1,21 @@
 """Hiring section of the report: the funnel, adverse impact per stage and bottom line, the
 within-department view and time in stage, by gender, for the latest full period."""
+
 from __future__ import annotations
 
 from pipelines.db import has_table
 from pipelines.formatting import format_p
 from pipelines.metrics import build_context, compute, families, latest_full_data_period
-from pipelines.metrics.hiring_display import (cmh_display, funnel_display, funnel_sentences, impact_display,
-                                              impact_sentences, sort_stages, time_display, time_sentences)
+from pipelines.metrics.hiring_display import (
+    cmh_display,
+    funnel_display,
+    funnel_sentences,
+    impact_display,
+    impact_sentences,
+    sort_stages,
+    time_display,
+    time_sentences,
+)
 from pipelines.metrics.hiring_funnel import stage_order
 from pipelines.metrics.hiring_strata import published_impact, stratified_impact
 
@@ -39,35 +48,57 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     reach = _rows(compute(con, "stage_reach_rate", by=list(BY), **window))
     passing = _rows(compute(con, "stage_pass_rate", by=list(BY), **window))
     title, summary = funnel_sentences(reach, stages, k)
-    blocks.append(Block(title=title, summary=summary, table=funnel_display(reach, passing, stages, k),
-                        figure=funnel_figure(reach, stages, title),
-                        alt=f"Line chart: share of applications reaching each stage, by gender. {summary}"))
+    blocks.append(
+        Block(
+            title=title,
+            summary=summary,
+            table=funnel_display(reach, passing, stages, k),
+            figure=funnel_figure(reach, stages, title),
+            alt=f"Line chart: share of applications reaching each stage, by gender. {summary}",
+        )
+    )
 
     impact = sort_stages(_rows(published_impact(con, list(BY), **window)), stages)
     groups = impact[impact["group"] != "All"]
     title, summary = impact_sentences(groups, k, threshold, alpha)
-    blocks.append(Block(title=title, summary=summary, table=impact_display(impact, k),
-                        figure=impact_figure(groups, title, threshold),
-                        alt=f"Dot plot: impact ratio with 95% interval per stage and gender, line at {threshold}. "
-                            f"{summary}"))
+    blocks.append(
+        Block(
+            title=title,
+            summary=summary,
+            table=impact_display(impact, k),
+            figure=impact_figure(groups, title, threshold),
+            alt=f"Dot plot: impact ratio with 95% interval per stage and gender, line at {threshold}. {summary}",
+        )
+    )
 
     result = stratified_impact(con, list(BY), STRATIFY, filters={}, **window)
     strata = result.strata[(result.strata["dimensions"] == "|".join(BY))]
     flagged = strata[strata["flagged"].fillna(False).astype(bool)]
     title, summary = impact_sentences(flagged, k, threshold, alpha, place="stratum")
     notes = " ".join(result.cmh.loc[result.cmh["disagree"], "note"].head(3))
-    blocks.append(Block(title=f"Within each {STRATIFY}: {title}", summary=f"{summary} {notes}".strip(),
-                        table=cmh_display(sort_stages(result.cmh, stages), STRATIFY),
-                        figure=impact_figure(flagged, title, threshold, label="stratum") if len(flagged) else None,
-                        alt=f"Dot plot of the comparisons below four-fifths within {STRATIFY}s. {summary}"))
+    blocks.append(
+        Block(
+            title=f"Within each {STRATIFY}: {title}",
+            summary=f"{summary} {notes}".strip(),
+            table=cmh_display(sort_stages(result.cmh, stages), STRATIFY),
+            figure=impact_figure(flagged, title, threshold, label="stratum") if len(flagged) else None,
+            alt=f"Dot plot of the comparisons below four-fifths within {STRATIFY}s. {summary}",
+        )
+    )
 
     times = _rows(compute(con, "time_in_stage", by=list(BY), **window))
     title, summary = time_sentences(times, stages, k)
-    blocks.append(Block(title=title, summary=summary, table=time_display(times, stages, k),
-                        figure=time_in_stage_figure(times, stages, title),
-                        alt=f"Bar chart: median days per step and gender with 95% intervals. {summary}"))
+    blocks.append(
+        Block(
+            title=title,
+            summary=summary,
+            table=time_display(times, stages, k),
+            figure=time_in_stage_figure(times, stages, title),
+            alt=f"Bar chart: median days per step and gender with 95% intervals. {summary}",
+        )
+    )
 
-    blocks += section_blocks(con, "hiring", k, period)   # metrics with a registry display: hint
+    blocks += section_blocks(con, "hiring", k, period)  # metrics with a registry display: hint
 
     meta = families()["hiring"]
     intro = f"{meta['description']} Applications made in {chosen.label} (the latest full period)."
@@ -80,6 +111,7 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
     if not (has_table(con, "fct_applications") and has_table(con, "fct_application_stages")):
         return []
     from pipelines.metrics.hiring_display import stage_label
+
     ctx = build_context(con)
     alpha = ctx["config"]["recruiting"]["significance_alpha"]
     window = {"period": "custom", "date_from": ctx["history_start"], "date_to": ctx["as_of"], "k": k}
@@ -100,8 +132,15 @@ def _flagged(table, dim: str, alpha: float):
 
 def _impact_finding(row, stage_label, stratum) -> Finding:
     where = f" in {stratum}" if stratum else ""
-    text = (f"Hiring{where}: {group_label(row['group'])} applicants at {stage_label(row['stage'], row.get('next_stage'))} are "
-            f"selected at {row['value']:.2f} times the rate of {group_label(row['reference_group'])} (below four-fifths; "
-            f"Holm {format_p(row['p_holm'])}, n = {int(row['n']):,}).")
-    return by_p(text, "hiring", size=(1 - row["value"]) * 100, p=row["p_holm"],
-                size_text=f"{1 - row['value']:.0%} lower selection rate")
+    text = (
+        f"Hiring{where}: {group_label(row['group'])} applicants at {stage_label(row['stage'], row.get('next_stage'))} are "
+        f"selected at {row['value']:.2f} times the rate of {group_label(row['reference_group'])} (below four-fifths; "
+        f"Holm {format_p(row['p_holm'])}, n = {int(row['n']):,})."
+    )
+    return by_p(
+        text,
+        "hiring",
+        size=(1 - row["value"]) * 100,
+        p=row["p_holm"],
+        size_text=f"{1 - row['value']:.0%} lower selection rate",
+    )

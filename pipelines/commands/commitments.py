@@ -1,10 +1,11 @@
 """`equity commitments`: the status of each commitment in the run's register (and, with
 --log, the committee review log kept beside the database)."""
+
 from __future__ import annotations
 
 import click
 
-from ..cli_table import say as _say   # wrapped for a person, stderr for csv/json
+from ..cli_table import say as _say  # wrapped for a person, stderr for csv/json
 
 # the terminal table keeps the columns a committee scans; csv/json carry every column
 TABLE_COLUMNS = ["id", "owner", "status", "assessment", "flags", "latest_period", "latest", "target", "due"]
@@ -18,14 +19,19 @@ def register(main: click.Group) -> None:
 
     @main.command()
     @db_option
-    @click.option("--log", "show_log", is_flag=True,
-                  help="Print the committee review log (every entry, corrections included) instead.")
+    @click.option(
+        "--log",
+        "show_log",
+        is_flag=True,
+        help="Print the committee review log (every entry, corrections included) instead.",
+    )
     @format_option
     @exact_option
     @handle_errors
     def commitments(db, show_log, fmt, exact):
         """Each commitment in commitments.yml: assessment with its reason, baseline, latest, target."""
         from ..commitments import ReviewLog, assess_register, review_log_path, status_table
+
         con = open_database(db)
         if show_log:
             path = review_log_path(con)

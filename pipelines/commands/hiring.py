@@ -1,6 +1,7 @@
 """`equity hiring adverse-impact`: the four-fifths analysis per stage and for the bottom line,
 optionally stratified (Cochran-Mantel-Haenszel). Published figures are computed from protected
 counts; --exact gives the data owner's exact figures (marked not for publication)."""
+
 from __future__ import annotations
 
 import click
@@ -9,8 +10,20 @@ import click
 def register(main: click.Group) -> None:
     from ..cli import _emit, handle_errors
     from ..cli_table import say
-    from ..cli_options import (by_option, date_range_options, day, db_option, exact_option, filter_option,
-                               format_option, k_option, open_database, parse_filters, period_option, split_dims)
+    from ..cli_options import (
+        by_option,
+        date_range_options,
+        day,
+        db_option,
+        exact_option,
+        filter_option,
+        format_option,
+        k_option,
+        open_database,
+        parse_filters,
+        period_option,
+        split_dims,
+    )
 
     @main.group()
     def hiring():
@@ -19,14 +32,23 @@ def register(main: click.Group) -> None:
     @hiring.command("adverse-impact")
     @db_option
     @by_option("gender", "Up to three recruiting dimensions, comma-separated (e.g. gender,race_ethnicity).")
-    @click.option("--stage", "stages", multiple=True,
-                  help="Only these stages (repeatable); 'bottom line' for hired / decided.")
-    @click.option("--stratify", default=None,
-                  help="Also compare within this dimension (e.g. department) with a CMH test.")
-    @click.option("--view", type=click.Choice(["pooled", "strata", "cmh"]), default=None,
-                  help="For csv/json: which table (default: cmh with --stratify, else pooled).")
-    @period_option(("all", "year", "quarter", "month", "custom"), "all",
-                   "'all' = every application in the data window (or --from/--to) pooled.")
+    @click.option(
+        "--stage", "stages", multiple=True, help="Only these stages (repeatable); 'bottom line' for hired / decided."
+    )
+    @click.option(
+        "--stratify", default=None, help="Also compare within this dimension (e.g. department) with a CMH test."
+    )
+    @click.option(
+        "--view",
+        type=click.Choice(["pooled", "strata", "cmh"]),
+        default=None,
+        help="For csv/json: which table (default: cmh with --stratify, else pooled).",
+    )
+    @period_option(
+        ("all", "year", "quarter", "month", "custom"),
+        "all",
+        "'all' = every application in the data window (or --from/--to) pooled.",
+    )
     @date_range_options
     @k_option()
     @filter_option("DIM=VALUE[,VALUE], e.g. department=Engineering.")
@@ -34,13 +56,15 @@ def register(main: click.Group) -> None:
     @format_option
     @exact_option
     @handle_errors
-    def adverse_impact(db, by, stages, stratify, view, period, date_from, date_to, k, filters,
-                       flagged_only, fmt, exact):
+    def adverse_impact(
+        db, by, stages, stratify, view, period, date_from, date_to, k, filters, flagged_only, fmt, exact
+    ):
         """Impact ratios with flags, z, Fisher and Holm p, Katz CI and shortfall."""
         from ..metrics import build_context, compute
         from ..metrics.hiring_display import cmh_display, impact_display, sort_stages
         from ..metrics.hiring_funnel import funnel_data_issues, stage_order
         from ..metrics.hiring_strata import published_impact, stratified_impact, whole_window
+
         con = open_database(db)
         dims = split_dims(by)
         lo, hi = day(date_from), day(date_to)
@@ -65,8 +89,11 @@ def register(main: click.Group) -> None:
             strata = strata[strata["dimensions"] == "|".join(dims)]
             cmh = result.cmh[result.cmh["stage"].isin(pooled["stage"].unique())]
         else:
-            table = compute(con, "adverse_impact_ratio", by=dims, filters=flt, exact=True, **args) if exact \
+            table = (
+                compute(con, "adverse_impact_ratio", by=dims, filters=flt, exact=True, **args)
+                if exact
                 else published_impact(con, dims, filters=flt, **args)
+            )
             pooled = keep(table[table["dimensions"].isin(["|".join(dims), ""])])
             strata = cmh = None
         if fmt != "table":
@@ -82,18 +109,34 @@ def register(main: click.Group) -> None:
         _emit(_compact(impact_display(pooled, k_shown), pooled), "table", exact)
         if stratify:
             shown = strata[strata["flagged"].fillna(False).astype(bool)]
-            say(f"\nWithin each {stratify}: rows below four-fifths "
-                       f"({len(shown)} of {len(strata)}; all rows with --format csv --view strata)")
-            _emit(_compact(impact_display(shown, k_shown), shown)
-                  .assign(**{stratify: shown["stratum"].to_numpy()}), "table", exact)
+            say(
+                f"\nWithin each {stratify}: rows below four-fifths "
+                f"({len(shown)} of {len(strata)}; all rows with --format csv --view strata)"
+            )
+            _emit(
+                _compact(impact_display(shown, k_shown), shown).assign(**{stratify: shown["stratum"].to_numpy()}),
+                "table",
+                exact,
+            )
             click.echo(f"\nPooled vs within-{stratify} (Cochran-Mantel-Haenszel)")
             _emit(cmh_display(cmh, stratify).drop(columns=["Note", "Period"]), "table", exact)
             for note in cmh.loc[cmh["disagree"], "note"]:
                 say(f"- {note}")
 
 
-COMPACT = ["Stage", "Group", "Selected / decided (n)", "Selection rate", "Reference", "Impact ratio",
-           "95% CI", "z", "p (Holm)", "Shortfall", "Flag"]
+COMPACT = [
+    "Stage",
+    "Group",
+    "Selected / decided (n)",
+    "Selection rate",
+    "Reference",
+    "Impact ratio",
+    "95% CI",
+    "z",
+    "p (Holm)",
+    "Shortfall",
+    "Flag",
+]
 
 
 def _compact(display, rows):

@@ -1,4 +1,5 @@
 """`equity map`: a draft equity.yml from a folder of CSV exports (pipelines/mapping_draft.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,19 +11,30 @@ def register(main: click.Group) -> None:
     from ..cli import handle_errors
 
     @main.command("map")
-    @click.option("--data", "data", required=True,
-                  type=click.Path(exists=True, file_okay=False, path_type=Path),
-                  help="Folder of CSV exports to inspect (only files inside it are read).")
-    @click.option("--out", "out", default=None, type=click.Path(dir_okay=False, path_type=Path),
-                  help="Where to write the draft (default: FOLDER/equity.yml). An existing file "
-                       "is never overwritten.")
+    @click.option(
+        "--data",
+        "data",
+        required=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Folder of CSV exports to inspect (only files inside it are read).",
+    )
+    @click.option(
+        "--out",
+        "out",
+        default=None,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Where to write the draft (default: FOLDER/equity.yml). An existing file is never overwritten.",
+    )
     @handle_errors
     def map_command(data: Path, out: Path | None):
         """Write a draft equity.yml: detected encodings, delimiters, date formats, candidate
         columns for each contract field, value maps and what could not be matched."""
         from ..mapping_draft import draft_config
+
         result = draft_config(data, out, progress=lambda msg: click.echo(msg, err=True))
-        click.echo(f"Wrote the draft {result.path}: {len(result.tables)} contract file(s) "
-                   f"({', '.join(result.tables) or 'none'}), {result.todo} TODO decision(s), "
-                   f"{result.unmatched} note(s) on what was not matched. Review it, then run "
-                   f"`equity build --data {data}`.")
+        click.echo(
+            f"Wrote the draft {result.path}: {len(result.tables)} contract file(s) "
+            f"({', '.join(result.tables) or 'none'}), {result.todo} TODO decision(s), "
+            f"{result.unmatched} note(s) on what was not matched. Review it, then run "
+            f"`equity build --data {data}`."
+        )

@@ -7,6 +7,7 @@
                                  --format csv: one long table (pack, version, section, measure,
                                  group, value, n, suppressed, note)
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,20 +30,39 @@ def register(main: click.Group) -> None:
         """Every rule pack: name, jurisdiction, law, version date, pack version."""
         import pandas as pd
         from ..rules import load_pack, pack_names
+
         packs = [load_pack(n) for n in pack_names()]
-        _emit(pd.DataFrame([{"name": p.name, "jurisdiction": p.spec["jurisdiction"], "title": p.title,
-                             "law_as_of": p.version, "pack_version": p.spec["pack_version"]}
-                            for p in packs]), fmt)
+        _emit(
+            pd.DataFrame(
+                [
+                    {
+                        "name": p.name,
+                        "jurisdiction": p.spec["jurisdiction"],
+                        "title": p.title,
+                        "law_as_of": p.version,
+                        "pack_version": p.spec["pack_version"],
+                    }
+                    for p in packs
+                ]
+            ),
+            fmt,
+        )
 
     @rules.command("show")
     @click.argument("name")
-    @click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Data folder whose equity.yml rule_settings to apply (default: the pack as shipped).")
+    @click.option(
+        "--data",
+        "data",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Data folder whose equity.yml rule_settings to apply (default: the pack as shipped).",
+    )
     @handle_errors
     def show(name, data):
         """A pack's law, version, settings, required data and rules with their citations."""
         from ..config import load_config
         from ..rules import load_pack
+
         pack = load_pack(name, load_config(data) if data else None)
         s = pack.spec
         click.echo(f"{pack.name}: {pack.title}")
@@ -65,17 +85,27 @@ def register(main: click.Group) -> None:
     @main.command("report")
     @click.argument("name")
     @db_option
-    @click.option("--year", type=int, default=None,
-                  help="Reporting year (default: the latest snapshot or year end on or before the data's as_of).")
+    @click.option(
+        "--year",
+        type=int,
+        default=None,
+        help="Reporting year (default: the latest snapshot or year end on or before the data's as_of).",
+    )
     @k_option("Privacy threshold on top of the pack's rules (default privacy.k)")
     @format_option
-    @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Also write the long table as CSV to this file.")
+    @click.option(
+        "--out",
+        "out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Also write the long table as CSV to this file.",
+    )
     @handle_errors
     def report(name, db, year, k, fmt, out):
         """A statutory report (rule pack NAME, see `equity rules list`) for the whole organisation:
         the authority's own layout and rounding, with the pack and its version."""
         from ..metrics.statutory_report import layout_tables, long_csv, long_table, run_pack, withheld_reasons
+
         con = open_database(db)
         result = run_pack(con, name, year=year, k=k)
         table = long_table(result)

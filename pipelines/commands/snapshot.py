@@ -1,5 +1,6 @@
 """`equity snapshot`: the PDF snapshot for leadership (same document as the dashboard's
 download button)."""
+
 from __future__ import annotations
 
 import time
@@ -14,14 +15,18 @@ def register(main: click.Group) -> None:
 
     @main.command()
     @db_option
-    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                  help="PDF file to write.")
+    @click.option(
+        "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."
+    )
     @period_option(("year", "quarter", "month"), help="Grain of the headline comparison and trends.")
     @click.option("--title", default=None, help="Document title (default: organisation and period).")
     @click.option("--no-charts", is_flag=True, help="Tables only (no Chromium needed).")
-    @click.option("--detail", is_flag=True,
-                  help="The detail document: every view and table, the statutory reports and the input "
-                       "files' SHA-256 (default: the leadership document of about a dozen pages).")
+    @click.option(
+        "--detail",
+        is_flag=True,
+        help="The detail document: every view and table, the statutory reports and the input "
+        "files' SHA-256 (default: the leadership document of about a dozen pages).",
+    )
     @handle_errors
     def snapshot(db, out, period, title, no_charts, detail):
         """Write the PDF snapshot: a ranked summary page, commitments, one page per family,
@@ -29,6 +34,7 @@ def register(main: click.Group) -> None:
         from dashboard.pdf import snapshot_pdf
         from dashboard.pdf.figures import ChartRendererMissing
         from ..errors import UsageError
+
         started = time.perf_counter()
         con = open_database(db)
         try:

@@ -8,6 +8,7 @@ year (quarter or month, for a `window_months` under 12 or under 3) ending by the
 date, so each checkpoint value is one of the values the metric's page shows. `exact=True`
 (the data owner's) keeps the rolling `window_months` up to each checkpoint.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,18 @@ from .settings import Settings
 NOT_ENOUGH = "not enough data to report"
 NOT_REACHED = "not reached yet"
 BEFORE_DATA = "before the data window"
-CHECKPOINT_COLUMNS = ["checkpoint", "months", "date", "window_start", "state", "value", "ci_low", "ci_high",
-                      "n", "period"]
+CHECKPOINT_COLUMNS = [
+    "checkpoint",
+    "months",
+    "date",
+    "window_start",
+    "state",
+    "value",
+    "ci_low",
+    "ci_high",
+    "n",
+    "period",
+]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -65,8 +76,9 @@ def whole_window(con, day: dt.date, months: int) -> tuple[str, dt.date, dt.date]
     return (grain, done[-1].start, done[-1].end) if done else None
 
 
-def checkpoint_rows(con, c: Commitment, history_start: dt.date, as_of: dt.date,
-                    settings: Settings, exact: bool = False) -> pd.DataFrame:
+def checkpoint_rows(
+    con, c: Commitment, history_start: dt.date, as_of: dt.date, settings: Settings, exact: bool = False
+) -> pd.DataFrame:
     """One row per checkpoint: the metric over the window up to it (see the module docstring),
     or why there is none."""
     out = []
@@ -75,22 +87,45 @@ def checkpoint_rows(con, c: Commitment, history_start: dt.date, as_of: dt.date,
         if not exact and day <= as_of:
             window = whole_window(con, day, settings.window_months)
             grain, start, end = window if window else (grain, history_start - dt.timedelta(days=1), day)
-        row = {"checkpoint": label, "months": months, "date": day, "window_start": start, "state": "published",
-               "value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": pd.NA, "period": ""}
+        row = {
+            "checkpoint": label,
+            "months": months,
+            "date": day,
+            "window_start": start,
+            "state": "published",
+            "value": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "n": pd.NA,
+            "period": "",
+        }
         if day > as_of:
             row["state"] = NOT_REACHED
         elif start < history_start:
             # a shorter window would not be comparable with the others
             row["state"] = BEFORE_DATA
         else:
-            table = compute(con, c.metric, by=list(c.dims), period=grain, date_from=start, date_to=end,
-                            filters=c.filters, exact=exact)
+            table = compute(
+                con,
+                c.metric,
+                by=list(c.dims),
+                period=grain,
+                date_from=start,
+                date_to=end,
+                filters=c.filters,
+                exact=exact,
+            )
             rows = group_rows(table, c)
-            last = rows.iloc[-1] if len(rows) else None   # survey metrics: the latest wave inside the window
+            last = rows.iloc[-1] if len(rows) else None  # survey metrics: the latest wave inside the window
             if last is None or last["suppressed"] or pd.isna(last["value"]):
                 row["state"] = NOT_ENOUGH
             else:
-                row.update(value=float(last["value"]), ci_low=last["ci_low"], ci_high=last["ci_high"],
-                           n=last["n"], period=str(last["period"]))
+                row.update(
+                    value=float(last["value"]),
+                    ci_low=last["ci_low"],
+                    ci_high=last["ci_high"],
+                    n=last["n"],
+                    period=str(last["period"]),
+                )
         out.append(row)
     return pd.DataFrame(out, columns=CHECKPOINT_COLUMNS)

@@ -5,6 +5,7 @@ included) are computed on the cluster from the marts - already suppressed, exact
 `linked.py` publishes them - and stored beside the register, so the register page, the
 Overview and the PDF judge commitments without the person-level marts.
 """
+
 from __future__ import annotations
 
 import pandas as pd

@@ -7,6 +7,7 @@ the commitment id and the field, so a committee secretary can fix the file witho
 code. Checks that need the data (the baseline period exists, the group occurs, the event is
 loaded) run at build time in `pipelines.commitments.store`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,23 @@ from ..formatting import group_label
 
 FILE_NAME = "commitments.yml"
 STATUSES = ("planned", "in_progress", "done", "dropped")
-FIELDS = {"id", "title", "announced", "owner", "metric", "dimensions", "group", "filters", "keys",
-          "baseline_period", "target", "due", "status", "actions", "event"}
+FIELDS = {
+    "id",
+    "title",
+    "announced",
+    "owner",
+    "metric",
+    "dimensions",
+    "group",
+    "filters",
+    "keys",
+    "baseline_period",
+    "target",
+    "due",
+    "status",
+    "actions",
+    "event",
+}
 REQUIRED = ("id", "title", "announced", "owner", "metric", "baseline_period", "target", "due", "status")
 ACTION_FIELDS = {"date", "action"}
 # Ids are shown in tables, used in file names of downloads and as keys of the review log.
@@ -46,7 +62,7 @@ class Commitment:
     owner: str
     metric: str
     dims: tuple[str, ...]
-    group: str                                   # "|"-joined as in the long table; "All" without dims
+    group: str  # "|"-joined as in the long table; "All" without dims
     baseline_period: str
     target: float
     due: dt.date
@@ -103,7 +119,8 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _entry_lines(text: str) -> list[int | None]:
@@ -123,7 +140,7 @@ def _entry_lines(text: str) -> list[int | None]:
 def read_register(data_dir: Path) -> list[Commitment] | None:
     """The parsed register of `data_dir`, or None when the folder has no commitments.yml."""
     path = Path(data_dir) / FILE_NAME
-    resolve_source_path(data_dir, FILE_NAME)   # a symlink out of the data folder is refused
+    resolve_source_path(data_dir, FILE_NAME)  # a symlink out of the data folder is refused
     if not path.exists():
         return None
     return parse_register(path.read_text(encoding="utf-8-sig"), source=str(path))
@@ -132,14 +149,14 @@ def read_register(data_dir: Path) -> list[Commitment] | None:
 def parse_register(text: str, source: str = FILE_NAME) -> list[Commitment]:
     """Commitments from YAML text: `commitments: [{id, title, ...}, ...]`."""
     try:
-        doc = yaml.load(text, Loader=_Loader) or {}   # noqa: S506 - a SafeLoader subclass
+        doc = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"is not valid YAML ({getattr(exc, 'problem', exc)})", file=source,
-                        line=mark.line + 1 if mark else None) from None
+        raise DataError(
+            f"is not valid YAML ({getattr(exc, 'problem', exc)})", file=source, line=mark.line + 1 if mark else None
+        ) from None
     if not isinstance(doc, dict) or set(doc) - {"commitments"}:
-        raise DataError("must be a mapping with one key, `commitments:`, holding a list of commitments",
-                        file=source)
+        raise DataError("must be a mapping with one key, `commitments:`, holding a list of commitments", file=source)
     items = doc.get("commitments") or []
     if not isinstance(items, list):
         raise DataError("`commitments:` must be a list of commitments", file=source)
@@ -184,27 +201,43 @@ def _commitment(raw: dict, entry: _Entry) -> Commitment:
     if status not in STATUSES:
         raise entry.error("status", f"{status!r} is not one of {', '.join(STATUSES)}")
     return Commitment(
-        id=cid, title=str(raw["title"]).strip(), announced=dates["announced"], owner=str(raw["owner"]).strip(),
-        metric=spec.name, dims=tuple(dims), group="|".join(group) or "All",
-        baseline_period=str(raw["baseline_period"]).strip(), target=_target(raw["target"], spec, entry),
-        due=dates["due"], status=status, filters=_filters(raw.get("filters"), spec, entry),
-        keys=_keys(raw.get("keys"), spec, entry), actions=_actions(raw.get("actions"), entry),
-        event=str(raw["event"]).strip() if raw.get("event") not in (None, "") else None, line=entry.line)
+        id=cid,
+        title=str(raw["title"]).strip(),
+        announced=dates["announced"],
+        owner=str(raw["owner"]).strip(),
+        metric=spec.name,
+        dims=tuple(dims),
+        group="|".join(group) or "All",
+        baseline_period=str(raw["baseline_period"]).strip(),
+        target=_target(raw["target"], spec, entry),
+        due=dates["due"],
+        status=status,
+        filters=_filters(raw.get("filters"), spec, entry),
+        keys=_keys(raw.get("keys"), spec, entry),
+        actions=_actions(raw.get("actions"), entry),
+        event=str(raw["event"]).strip() if raw.get("event") not in (None, "") else None,
+        line=entry.line,
+    )
 
 
 def _linked_group(raw: dict, spec: MetricSpec, entry: _Entry) -> tuple[list[str], list[str]]:
     dims, group = _as_list(raw.get("dimensions")), _as_list(raw.get("group"))
     bad = [d for d in dims if d not in spec.dimensions]
     if bad:
-        raise entry.error("dimensions", f"{spec.name} cannot be broken down by {', '.join(bad)}; "
-                                        f"allowed: {', '.join(spec.dimensions)}")
+        raise entry.error(
+            "dimensions",
+            f"{spec.name} cannot be broken down by {', '.join(bad)}; allowed: {', '.join(spec.dimensions)}",
+        )
     if len(dims) > MAX_DIMS or len(set(dims)) != len(dims):
         raise entry.error("dimensions", f"name at most {MAX_DIMS} different dimensions")
     if group == ["All"] and not dims:
         group = []
     if len(dims) != len(group):
-        raise entry.error("group", f"give one group value per dimension ({len(dims)} dimension(s), "
-                                   f"{len(group)} value(s)); leave both out for everyone")
+        raise entry.error(
+            "group",
+            f"give one group value per dimension ({len(dims)} dimension(s), "
+            f"{len(group)} value(s)); leave both out for everyone",
+        )
     # the long table joins intersectional groups with '|' and shows a '|' inside a value as '/'
     return dims, [g.replace("|", "/") for g in group]
 
@@ -217,8 +250,10 @@ def _target(value: Any, spec: MetricSpec, entry: _Entry) -> float:
     except (TypeError, ValueError):
         raise entry.error("target", f"{value!r} is not a number") from None
     if spec.unit == "share" and not 0 <= target <= 1:
-        raise entry.error("target", f"{spec.name} is a share: give the target as a fraction between 0 and 1 "
-                                    f"(15% = 0.15), not {value!r}")
+        raise entry.error(
+            "target",
+            f"{spec.name} is a share: give the target as a fraction between 0 and 1 (15% = 0.15), not {value!r}",
+        )
     return target
 
 
@@ -230,8 +265,9 @@ def _filters(value: Any, spec: MetricSpec, entry: _Entry) -> dict[str, list[str]
     out = {str(d): _as_list(v) for d, v in value.items()}
     bad = [d for d in out if d not in spec.dimensions]
     if bad:
-        raise entry.error("filters", f"{spec.name} cannot be filtered by {', '.join(bad)}; "
-                                     f"allowed: {', '.join(spec.dimensions)}")
+        raise entry.error(
+            "filters", f"{spec.name} cannot be filtered by {', '.join(bad)}; allowed: {', '.join(spec.dimensions)}"
+        )
     empty = [d for d, v in out.items() if not v]
     if empty:
         raise entry.error("filters", f"give at least one value for {', '.join(empty)}")
@@ -246,8 +282,11 @@ def _keys(value: Any, spec: MetricSpec, entry: _Entry) -> dict[str, str]:
     if not spec.keys and given:
         raise entry.error("keys", f"{spec.name} has no key columns; remove `keys`")
     if set(given) != set(spec.keys):
-        raise entry.error("keys", f"{spec.name} has one table per {', '.join(spec.keys)}: give a value for "
-                                  f"exactly these keys (got {', '.join(given) or 'none'})")
+        raise entry.error(
+            "keys",
+            f"{spec.name} has one table per {', '.join(spec.keys)}: give a value for "
+            f"exactly these keys (got {', '.join(given) or 'none'})",
+        )
     return given
 
 

@@ -15,6 +15,7 @@ identity that recorded it (same `recorded_by` and `identity_verified`). Each row
 a SHA-256 over its content and the previous row's hash; `verify()` recomputes the chain and
 reports rows changed or removed by editing the file around the triggers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,8 +32,20 @@ from ..errors import EquityError
 BUSY_SECONDS = 15
 GENESIS = "0" * 64
 LIMITS = {"commitment_id": 40, "decision": 2000, "next_step": 1000, "reviewed_by": 200, "recorded_by": 200}
-COLUMNS = ["entry_id", "commitment_id", "review_date", "decision", "next_step", "reviewed_by", "recorded_by",
-           "identity_verified", "recorded_at", "supersedes", "prev_hash", "row_hash"]
+COLUMNS = [
+    "entry_id",
+    "commitment_id",
+    "review_date",
+    "decision",
+    "next_step",
+    "reviewed_by",
+    "recorded_by",
+    "identity_verified",
+    "recorded_at",
+    "supersedes",
+    "prev_hash",
+    "row_hash",
+]
 _HASHED = COLUMNS[:-2]
 
 SCHEMA = """
@@ -119,9 +132,17 @@ class ReviewLog:
         con.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
         return con
 
-    def append(self, commitment_id: str, review_date: dt.date | str, decision: str, reviewed_by: str,
-               recorded_by: str, next_step: str = "", identity_verified: bool = False,
-               supersedes: int | None = None) -> int:
+    def append(
+        self,
+        commitment_id: str,
+        review_date: dt.date | str,
+        decision: str,
+        reviewed_by: str,
+        recorded_by: str,
+        next_step: str = "",
+        identity_verified: bool = False,
+        supersedes: int | None = None,
+    ) -> int:
         """Store one entry (a correction when `supersedes` names an earlier one); its id."""
         try:
             day = review_date if isinstance(review_date, dt.date) else dt.date.fromisoformat(str(review_date))
@@ -129,27 +150,35 @@ class ReviewLog:
             raise ReviewLogError(f"review date {review_date!r} is not a date (YYYY-MM-DD)") from None
         if day > dt.date.today():
             raise ReviewLogError(f"review date {day} is in the future; record a review once it has happened")
-        row = {"commitment_id": _text(commitment_id, "commitment_id"), "review_date": day.isoformat(),
-               "decision": _text(decision, "decision"), "next_step": _text(next_step, "next_step", required=False),
-               "reviewed_by": _text(reviewed_by, "reviewed_by"), "recorded_by": _text(recorded_by, "recorded_by"),
-               "identity_verified": int(bool(identity_verified)),
-               "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-               "supersedes": None if supersedes is None else int(supersedes)}
+        row = {
+            "commitment_id": _text(commitment_id, "commitment_id"),
+            "review_date": day.isoformat(),
+            "decision": _text(decision, "decision"),
+            "next_step": _text(next_step, "next_step", required=False),
+            "reviewed_by": _text(reviewed_by, "reviewed_by"),
+            "recorded_by": _text(recorded_by, "recorded_by"),
+            "identity_verified": int(bool(identity_verified)),
+            "recorded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "supersedes": None if supersedes is None else int(supersedes),
+        }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = self._connect()
         try:
             # idempotent, and serialised like every write, so two first entries create it once
             con.executescript("BEGIN IMMEDIATE;" + SCHEMA + "COMMIT;")
-            con.execute("BEGIN IMMEDIATE")   # one writer at a time: the chain and the check below are exact
+            con.execute("BEGIN IMMEDIATE")  # one writer at a time: the chain and the check below are exact
             try:
                 self._check_supersedes(con, row)
-                last = con.execute("SELECT entry_id, row_hash FROM review_entries "
-                                   "ORDER BY entry_id DESC LIMIT 1").fetchone()
+                last = con.execute(
+                    "SELECT entry_id, row_hash FROM review_entries ORDER BY entry_id DESC LIMIT 1"
+                ).fetchone()
                 row["entry_id"] = last[0] + 1 if last else 1
                 row["prev_hash"] = last[1] if last else GENESIS
                 row["row_hash"] = _row_hash(row["prev_hash"], row)
-                con.execute(f"INSERT INTO review_entries ({', '.join(COLUMNS)}) "
-                            f"VALUES ({', '.join('?' for _ in COLUMNS)})", [row[c] for c in COLUMNS])
+                con.execute(
+                    f"INSERT INTO review_entries ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})",
+                    [row[c] for c in COLUMNS],
+                )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -164,21 +193,28 @@ class ReviewLog:
     def _check_supersedes(con: sqlite3.Connection, row: dict) -> None:
         if row["supersedes"] is None:
             return
-        old = con.execute("SELECT commitment_id, recorded_by, identity_verified FROM review_entries "
-                          "WHERE entry_id = ?", [row["supersedes"]]).fetchone()
+        old = con.execute(
+            "SELECT commitment_id, recorded_by, identity_verified FROM review_entries WHERE entry_id = ?",
+            [row["supersedes"]],
+        ).fetchone()
         if old is None or old[0] != row["commitment_id"]:
             raise ReviewLogError(f"entry {row['supersedes']} is not an entry of commitment {row['commitment_id']}")
         # a correction replaces the entry in force, so only its author may make one: otherwise
         # anyone (or an anonymous visitor) could overwrite a signed-in reviewer's record
         if (old[1], int(old[2])) != (row["recorded_by"], row["identity_verified"]):
-            raise ReviewLogError(f"entry {row['supersedes']} was recorded by "
-                                 f"{old[1]}{'' if old[2] else ' (not signed in)'}; only they can correct it "
-                                 f"- add a new entry instead")
-        newer = con.execute("SELECT entry_id, recorded_by, recorded_at FROM review_entries WHERE supersedes = ?",
-                            [row["supersedes"]]).fetchone()
+            raise ReviewLogError(
+                f"entry {row['supersedes']} was recorded by "
+                f"{old[1]}{'' if old[2] else ' (not signed in)'}; only they can correct it "
+                f"- add a new entry instead"
+            )
+        newer = con.execute(
+            "SELECT entry_id, recorded_by, recorded_at FROM review_entries WHERE supersedes = ?", [row["supersedes"]]
+        ).fetchone()
         if newer is not None:
-            raise ReviewConflict(f"entry {row['supersedes']} was already corrected by entry {newer[0]} "
-                                 f"({newer[1]}, {newer[2]}); reload the page and correct the latest version")
+            raise ReviewConflict(
+                f"entry {row['supersedes']} was already corrected by entry {newer[0]} "
+                f"({newer[1]}, {newer[2]}); reload the page and correct the latest version"
+            )
 
     def entries(self) -> pd.DataFrame:
         """Every entry, oldest first, with `superseded_by` and `current` (not superseded)."""
@@ -213,8 +249,12 @@ class ReviewLog:
         problems, prev = [], GENESIS
         for row in self.entries().to_dict("records"):
             # the types written (int, str, None), so the hash input is byte-identical
-            row = {**row, "entry_id": int(row["entry_id"]), "identity_verified": int(row["identity_verified"]),
-                   "supersedes": None if pd.isna(row["supersedes"]) else int(row["supersedes"])}
+            row = {
+                **row,
+                "entry_id": int(row["entry_id"]),
+                "identity_verified": int(row["identity_verified"]),
+                "supersedes": None if pd.isna(row["supersedes"]) else int(row["supersedes"]),
+            }
             if row["prev_hash"] != prev:
                 problems.append(f"entry {row['entry_id']}: the entry before it was changed or removed")
             if _row_hash(row["prev_hash"], row) != row["row_hash"]:

@@ -7,6 +7,7 @@ states the same rules in prose.
 - no recent action: no action, review entry or announcement in the last N months;
 - returned to baseline: an early gain at a checkpoint that the latest value has given back.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,7 @@ from .linked import add_months
 from .wording import format_value, months_between
 
 MET, ON_TRACK, AT_RISK, OFF_TRACK = "met", "on track", "at risk", "off track"
-MET_UNCERTAIN = "met, not yet certain"   # the value reaches the target, its 95% interval does not
+MET_UNCERTAIN = "met, not yet certain"  # the value reaches the target, its 95% interval does not
 TOO_EARLY = "too early to project"
 NO_RECENT_ACTION = "no recent action"
 RETURNED = "returned to baseline"
@@ -56,31 +57,51 @@ def certain(row: pd.Series, target: float, sign: int) -> bool:
 def _met(row: pd.Series, target: float, sign: int, fmt, text: str) -> Progress:
     if certain(row, target, sign):
         return Progress(MET, text)
-    return Progress(MET_UNCERTAIN, text.replace("Met", "Met, not yet certain", 1).rstrip(".")
-                    + f", but its 95% CI ({fmt(row['ci_low'])} to {fmt(row['ci_high'])}) still reaches "
-                    "past the target.")
+    return Progress(
+        MET_UNCERTAIN,
+        text.replace("Met", "Met, not yet certain", 1).rstrip(".")
+        + f", but its 95% CI ({fmt(row['ci_low'])} to {fmt(row['ci_high'])}) still reaches "
+        "past the target.",
+    )
 
 
-def progress(shown: pd.DataFrame, target: float, due: dt.date, as_of: dt.date, sign: int, unit: str,
-             min_periods: int) -> Progress:
+def progress(
+    shown: pd.DataFrame, target: float, due: dt.date, as_of: dt.date, sign: int, unit: str, min_periods: int
+) -> Progress:
     """`shown`: the published full periods from the baseline on (period, period_start,
     period_end, value), oldest first, at least the baseline itself."""
-    fmt = lambda v: format_value(v, unit)   # noqa: E731 - a local shorthand keeps the sentences readable
+    fmt = lambda v: format_value(v, unit)  # noqa: E731 - a local shorthand keeps the sentences readable
     goal = f"the target of {fmt(target)}"
-    if due <= as_of:   # judged on the period holding the due date (or the last one before it)
+    if due <= as_of:  # judged on the period holding the due date (or the last one before it)
         by_due = shown[pd.to_datetime(shown["period_start"]).dt.date <= due].iloc[-1]
         if meets(by_due["value"], target, sign):
-            return _met(by_due, target, sign, fmt, f"Met: {fmt(by_due['value'])} in {by_due['period']}, the period "
-                                                   f"of the due date {due}, against {goal}.")
-        return Progress(OFF_TRACK, f"Missed: the due date {due} has passed and {by_due['period']} was at "
-                                   f"{fmt(by_due['value'])}, short of {goal}.")
+            return _met(
+                by_due,
+                target,
+                sign,
+                fmt,
+                f"Met: {fmt(by_due['value'])} in {by_due['period']}, the period of the due date {due}, against {goal}.",
+            )
+        return Progress(
+            OFF_TRACK,
+            f"Missed: the due date {due} has passed and {by_due['period']} was at "
+            f"{fmt(by_due['value'])}, short of {goal}.",
+        )
     latest = shown.iloc[-1]
     if meets(latest["value"], target, sign):
-        return _met(latest, target, sign, fmt, f"Met early: {fmt(latest['value'])} in {latest['period']} already "
-                                               f"reaches {goal} due {due}.")
+        return _met(
+            latest,
+            target,
+            sign,
+            fmt,
+            f"Met early: {fmt(latest['value'])} in {latest['period']} already reaches {goal} due {due}.",
+        )
     if len(shown) < min_periods:
-        return Progress(TOO_EARLY, f"Too early to project: {len(shown)} published full period(s) from the "
-                                   f"baseline on; the straight-line trend needs {min_periods}.")
+        return Progress(
+            TOO_EARLY,
+            f"Too early to project: {len(shown)} published full period(s) from the "
+            f"baseline on; the straight-line trend needs {min_periods}.",
+        )
     proj = project(shown, due)
     span = f"{shown['period'].iat[0]} to {shown['period'].iat[-1]}"
     where = f"the straight-line trend of {span} reaches {fmt(proj['projected'])} by {due}"
@@ -90,8 +111,9 @@ def progress(shown: pd.DataFrame, target: float, due: dt.date, as_of: dt.date, s
     # at risk: the trend falls short, but the target is still inside the trend's 95% interval
     favourable_end = proj["projected_high"] if sign > 0 else proj["projected_low"]
     if meets(favourable_end, target, sign):
-        return Progress(AT_RISK, f"At risk: {where}, short of {goal}, though its 95% interval "
-                                 f"({interval}) includes it.", proj)
+        return Progress(
+            AT_RISK, f"At risk: {where}, short of {goal}, though its 95% interval ({interval}) includes it.", proj
+        )
     return Progress(OFF_TRACK, f"Off track: {where} (95% CI {interval}), short of {goal}.", proj)
 
 
@@ -108,15 +130,27 @@ def no_recent_action(status: str, last: dt.date, as_of: dt.date, months: int) ->
 
 def no_recent_action_reason(announced: dt.date, last: dt.date, as_of: dt.date, months: int) -> str:
     if last == announced:
-        return (f"No recent action: nothing has been recorded since the announcement on {announced}, "
-                f"{months_between(announced, as_of)} months before {as_of}.")
+        return (
+            f"No recent action: nothing has been recorded since the announcement on {announced}, "
+            f"{months_between(announced, as_of)} months before {as_of}."
+        )
     after = months_between(announced, last)
-    return (f"No recent action: the last action or review was on {last}, {after} month{'s' * (after != 1)} "
-            f"after the announcement; nothing was recorded in the {months} months to {as_of}.")
+    return (
+        f"No recent action: the last action or review was on {last}, {after} month{'s' * (after != 1)} "
+        f"after the announcement; nothing was recorded in the {months} months to {as_of}."
+    )
 
 
-def returned_to_baseline(baseline: pd.Series, points: pd.DataFrame, target: float, sign: int, unit: str,
-                         min_gain_share: float, giveback_share: float, window_months: int = 12) -> str | None:
+def returned_to_baseline(
+    baseline: pd.Series,
+    points: pd.DataFrame,
+    target: float,
+    sign: int,
+    unit: str,
+    min_gain_share: float,
+    giveback_share: float,
+    window_months: int = 12,
+) -> str | None:
     """The reason when an early gain was given back, else None.
 
     `baseline`: value, ci_low, ci_high, period. `points`: the published checkpoints after the
@@ -137,7 +171,7 @@ def returned_to_baseline(baseline: pd.Series, points: pd.DataFrame, target: floa
         return None
     low, high = baseline.get("ci_low"), baseline.get("ci_high")
     has_ci = pd.notna(low) and pd.notna(high)
-    inside = lambda v: has_ci and low <= v <= high   # noqa: E731
+    inside = lambda v: has_ci and low <= v <= high  # noqa: E731
     now_gain = sign * (latest["value"] - baseline["value"])
     lost_most = now_gain < (1 - giveback_share) * best
     back_in_ci = inside(latest["value"]) and not inside(earlier["value"].iat[best_at])
@@ -145,9 +179,11 @@ def returned_to_baseline(baseline: pd.Series, points: pd.DataFrame, target: floa
         return None
     peak = earlier.iloc[best_at]
     window = f"in the {window_months} months to"
-    return (f"Returned to baseline: {format_value(peak['value'], unit)} {window} {peak['date']} "
-            f"({peak['checkpoint']}), back to {format_value(latest['value'], unit)} {window} "
-            f"{latest['date']} (baseline {format_value(baseline['value'], unit)} in {baseline['period']}).")
+    return (
+        f"Returned to baseline: {format_value(peak['value'], unit)} {window} {peak['date']} "
+        f"({peak['checkpoint']}), back to {format_value(latest['value'], unit)} {window} "
+        f"{latest['date']} (baseline {format_value(baseline['value'], unit)} in {baseline['period']})."
+    )
 
 
 def headline(status: str, data_ok: bool, progress_label: str, flags: list[str]) -> str:

@@ -1,5 +1,6 @@
 """The `commitments` settings of equity.yml, read once and checked (thresholds live in
 pipelines/defaults.yml; this module only validates them)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,15 +21,15 @@ class Settings:
 
 def _whole(value: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise DataError(f"commitments.{name} must be a whole number of at least {minimum} (got {value!r})",
-                        file="equity.yml")
+        raise DataError(
+            f"commitments.{name} must be a whole number of at least {minimum} (got {value!r})", file="equity.yml"
+        )
     return value
 
 
 def _share(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise DataError(f"commitments.{name} must be a number above 0 and at most 1 (got {value!r})",
-                        file="equity.yml")
+        raise DataError(f"commitments.{name} must be a number above 0 and at most 1 (got {value!r})", file="equity.yml")
     return float(value)
 
 
@@ -37,8 +38,7 @@ def commitment_settings(config: dict[str, Any]) -> Settings:
     raw = config.get("commitments") or {}
     months = raw.get("checkpoint_months")
     if not isinstance(months, list) or not months:
-        raise DataError(f"commitments.checkpoint_months must be a list of months (got {months!r})",
-                        file="equity.yml")
+        raise DataError(f"commitments.checkpoint_months must be a list of months (got {months!r})", file="equity.yml")
     checkpoints = tuple(sorted({_whole(m, "checkpoint_months", 1) for m in months}))
     return Settings(
         checkpoint_months=checkpoints,
@@ -46,4 +46,5 @@ def commitment_settings(config: dict[str, Any]) -> Settings:
         no_recent_action_months=_whole(raw.get("no_recent_action_months"), "no_recent_action_months", 1),
         min_gain_share=_share(raw.get("min_gain_share"), "min_gain_share"),
         giveback_share=_share(raw.get("giveback_share"), "giveback_share"),
-        projection_min_periods=_whole(raw.get("projection_min_periods"), "projection_min_periods", 3))
+        projection_min_periods=_whole(raw.get("projection_min_periods"), "projection_min_periods", 3),
+    )

@@ -5,6 +5,7 @@ one headline label with its reasons in plain language.
 `linked_values` does the expensive part (compute() calls, cacheable per database run);
 `assess` is pure, so the dashboard can re-assess as soon as a review entry is saved.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,16 +27,16 @@ from ..formatting import group_label
 @dataclass
 class Assessment:
     commitment: Commitment
-    assessment: str                    # the headline label (rules.headline)
-    progress: str                      # met / on track / at risk / off track / too early / not enough data
-    flags: tuple[str, ...]             # no recent action, returned to baseline
-    reasons: tuple[str, ...]           # the headline's reason first
-    baseline: pd.Series | None         # published rows only: None when hidden
+    assessment: str  # the headline label (rules.headline)
+    progress: str  # met / on track / at risk / off track / too early / not enough data
+    flags: tuple[str, ...]  # no recent action, returned to baseline
+    reasons: tuple[str, ...]  # the headline's reason first
+    baseline: pd.Series | None  # published rows only: None when hidden
     latest: pd.Series | None
     projection: dict | None
     last_activity: dt.date
-    yearly: pd.DataFrame               # the group's published yearly rows (as compute() returns them)
-    checkpoints: pd.DataFrame          # linked.checkpoint_rows + actions, reviews, note
+    yearly: pd.DataFrame  # the group's published yearly rows (as compute() returns them)
+    checkpoints: pd.DataFrame  # linked.checkpoint_rows + actions, reviews, note
 
     @property
     def reason(self) -> str:
@@ -70,14 +71,25 @@ def with_activity(checkpoints: pd.DataFrame, c: Commitment, reviews: list[dt.dat
 
 
 def _not_enough_reason(c: Commitment, baseline: pd.Series | None, latest: pd.Series | None) -> str:
-    which = f"the baseline period {c.baseline_period}" if not _published(baseline) else \
-        f"the latest full period {latest['period'] if latest is not None else ''}".strip()
-    return (f"Not enough data to report: {group_label(c.group)} is below the privacy threshold in {which} (too few people "
-            f"or companies once the figures are protected).")
+    which = (
+        f"the baseline period {c.baseline_period}"
+        if not _published(baseline)
+        else f"the latest full period {latest['period'] if latest is not None else ''}".strip()
+    )
+    return (
+        f"Not enough data to report: {group_label(c.group)} is below the privacy threshold in {which} (too few people "
+        f"or companies once the figures are protected)."
+    )
 
 
-def assess(c: Commitment, yearly: pd.DataFrame, checkpoints: pd.DataFrame, reviews: list[dt.date],
-           as_of: dt.date, settings: Settings) -> Assessment:
+def assess(
+    c: Commitment,
+    yearly: pd.DataFrame,
+    checkpoints: pd.DataFrame,
+    reviews: list[dt.date],
+    as_of: dt.date,
+    settings: Settings,
+) -> Assessment:
     """The assessment from published values and dates only (see rules.py for each rule)."""
     spec = c.spec
     full = full_period_rows(yearly)
@@ -98,30 +110,48 @@ def assess(c: Commitment, yearly: pd.DataFrame, checkpoints: pd.DataFrame, revie
         sign = rules.direction(float(baseline["value"]), c.target, spec.higher_is_better)
         progress = rules.progress(shown, c.target, c.due, as_of, sign, spec.unit, settings.projection_min_periods)
         points = checkpoints[(checkpoints["months"] > 0) & (checkpoints["state"] == "published")]
-        back = rules.returned_to_baseline(baseline, points, c.target, sign, spec.unit, settings.min_gain_share,
-                                          settings.giveback_share, settings.window_months)
+        back = rules.returned_to_baseline(
+            baseline,
+            points,
+            c.target,
+            sign,
+            spec.unit,
+            settings.min_gain_share,
+            settings.giveback_share,
+            settings.window_months,
+        )
         if back:
             flags.append(rules.RETURNED)
             extra.append(back)
     label = rules.headline(c.status, data_ok, progress.label, flags)
     reasons = [progress.reason] + extra
-    if label == rules.NO_RECENT_ACTION:   # the headline's reason comes first
+    if label == rules.NO_RECENT_ACTION:  # the headline's reason comes first
         reasons = extra[:1] + [progress.reason] + extra[1:]
-    elif label == rules.AT_RISK and progress.label != rules.AT_RISK:   # at risk because the gain was lost
+    elif label == rules.AT_RISK and progress.label != rules.AT_RISK:  # at risk because the gain was lost
         reasons = extra[-1:] + [progress.reason] + extra[:-1]
     if label == "dropped":
         reasons = ["Dropped: the register marks this commitment as dropped."] + reasons
-    return Assessment(commitment=c, assessment=label, progress=progress.label, flags=tuple(flags),
-                      reasons=tuple(reasons), baseline=baseline if _published(baseline) else None,
-                      latest=latest if _published(latest) else None, projection=progress.projection,
-                      last_activity=last, yearly=yearly, checkpoints=checkpoints)
+    return Assessment(
+        commitment=c,
+        assessment=label,
+        progress=progress.label,
+        flags=tuple(flags),
+        reasons=tuple(reasons),
+        baseline=baseline if _published(baseline) else None,
+        latest=latest if _published(latest) else None,
+        projection=progress.projection,
+        last_activity=last,
+        yearly=yearly,
+        checkpoints=checkpoints,
+    )
 
 
-def linked_values(con, c: Commitment, history_start: dt.date, as_of: dt.date,
-                  settings: Settings, exact: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def linked_values(
+    con, c: Commitment, history_start: dt.date, as_of: dt.date, settings: Settings, exact: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(yearly rows, checkpoint rows) of the commitment's linked metric, as published
     (protected), or the data owner's exact figures with `exact`."""
-    if is_precomputed(con) and not exact:   # a Spark results database: computed on the cluster
+    if is_precomputed(con) and not exact:  # a Spark results database: computed on the cluster
         return stored_linked_values(con, c)
     return yearly_rows(con, c, exact), checkpoint_rows(con, c, history_start, as_of, settings, exact)
 
@@ -152,20 +182,36 @@ def status_table(assessments: list[Assessment]) -> pd.DataFrame:
     rows = []
     for a in assessments:
         c, b, latest, p = a.commitment, a.baseline, a.latest, a.projection or {}
-        rows.append({
-            "id": c.id, "title": c.title, "owner": c.owner, "status": c.status, "assessment": a.assessment,
-            "progress": a.progress, "flags": "; ".join(a.flags), "linked_metric": c.linked_label,
-            "baseline_period": c.baseline_period, "baseline": b["value"] if b is not None else None,
-            "baseline_ci_low": b["ci_low"] if b is not None else None,
-            "baseline_ci_high": b["ci_high"] if b is not None else None, "baseline_n": b["n"] if b is not None else None,
-            "latest_period": latest["period"] if latest is not None else None,
-            "latest": latest["value"] if latest is not None else None,
-            "latest_ci_low": latest["ci_low"] if latest is not None else None,
-            "latest_ci_high": latest["ci_high"] if latest is not None else None,
-            "latest_n": latest["n"] if latest is not None else None,
-            "target": c.target, "due": c.due, "projected": p.get("projected"),
-            "projected_low": p.get("projected_low"), "projected_high": p.get("projected_high"),
-            "announced": c.announced, "last_activity": a.last_activity, "reason": a.reason})
+        rows.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "owner": c.owner,
+                "status": c.status,
+                "assessment": a.assessment,
+                "progress": a.progress,
+                "flags": "; ".join(a.flags),
+                "linked_metric": c.linked_label,
+                "baseline_period": c.baseline_period,
+                "baseline": b["value"] if b is not None else None,
+                "baseline_ci_low": b["ci_low"] if b is not None else None,
+                "baseline_ci_high": b["ci_high"] if b is not None else None,
+                "baseline_n": b["n"] if b is not None else None,
+                "latest_period": latest["period"] if latest is not None else None,
+                "latest": latest["value"] if latest is not None else None,
+                "latest_ci_low": latest["ci_low"] if latest is not None else None,
+                "latest_ci_high": latest["ci_high"] if latest is not None else None,
+                "latest_n": latest["n"] if latest is not None else None,
+                "target": c.target,
+                "due": c.due,
+                "projected": p.get("projected"),
+                "projected_low": p.get("projected_low"),
+                "projected_high": p.get("projected_high"),
+                "announced": c.announced,
+                "last_activity": a.last_activity,
+                "reason": a.reason,
+            }
+        )
     frame = pd.DataFrame(rows)
     for col in ("baseline_n", "latest_n"):
         if col in frame:

@@ -1,4 +1,5 @@
 """Words for commitment reasons: numbers in the dashboard's formats, months between dates."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -5,6 +5,7 @@ group, numerator, denominator, value, ci_low, ci_high, n, suppressed, note. `dim
 e.g. `gender|race_ethnicity`, `group` e.g. `Woman|Black or African American`; the overall
 row has dimensions '' and group 'All'. Family functions may add columns after these.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,14 +28,29 @@ from ._stats import poisson_rate_interval, wilson_interval
 from ._suppression import suppression_mask
 from ..privacy.protect import PROTECTED_BELOW_K, protect_table
 
-LONG_COLUMNS = ["metric", "period_start", "period_end", "period", "dimensions", "group",
-                "numerator", "denominator", "value", "ci_low", "ci_high", "n", "suppressed", "note"]
+LONG_COLUMNS = [
+    "metric",
+    "period_start",
+    "period_end",
+    "period",
+    "dimensions",
+    "group",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "n",
+    "suppressed",
+    "note",
+]
 MAX_DIMS = 3
-BLANKED = ["numerator", "denominator", "value", "ci_low", "ci_high", "n"]   # hidden when suppressed
+BLANKED = ["numerator", "denominator", "value", "ci_low", "ci_high", "n"]  # hidden when suppressed
 
 
 class NoDataError(UsageError):
     """The metric's family was not part of the build (its CSVs were not supplied)."""
+
     exit_code = 1
 
 
@@ -45,12 +61,16 @@ def refuse_weighted(con, spec) -> None:
     tables = tuple(t.replace("/", "__") for t in spec.extra.get("needs_individual_rows", ()))
     if not tables or not has_table(con, "weighted_sources"):
         return
-    row = con.execute("SELECT file, weight_column FROM weighted_sources WHERE list_contains(?, table_name) "
-                      "ORDER BY 1 LIMIT 1", [list(tables)]).fetchone()
+    row = con.execute(
+        "SELECT file, weight_column FROM weighted_sources WHERE list_contains(?, table_name) ORDER BY 1 LIMIT 1",
+        [list(tables)],
+    ).fetchone()
     if row:
-        raise NoDataError(f"{spec.name} needs one row per person, but {row[0]} holds aggregated counts "
-                          f"(weight: {row[1]}) whose copies share every value and have no dates of their "
-                          f"own; the counts, rates and ratios of this family use them, {spec.name} cannot")
+        raise NoDataError(
+            f"{spec.name} needs one row per person, but {row[0]} holds aggregated counts "
+            f"(weight: {row[1]}) whose copies share every value and have no dates of their "
+            f"own; the counts, rates and ratios of this family use them, {spec.name} cannot"
+        )
 
 
 def build_context(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -60,19 +80,20 @@ def build_context(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     row = first_row(con, "SELECT config_json, history_start, as_of, run_id FROM run_manifest")
     if row is None:
         raise UsageError("the database has no run_manifest; rebuild it with `equity build`")
-    return {"config": with_defaults(json.loads(row[0])), "history_start": row[1], "as_of": row[2],
-            "run_id": row[3]}
+    return {"config": with_defaults(json.loads(row[0])), "history_start": row[1], "as_of": row[2], "run_id": row[3]}
 
 
-def data_periods(con: duckdb.DuckDBPyConnection, grain: str = "year",
-                 ctx: dict[str, Any] | None = None) -> list[Period]:
+def data_periods(
+    con: duckdb.DuckDBPyConnection, grain: str = "year", ctx: dict[str, Any] | None = None
+) -> list[Period]:
     """The periods of `grain` over the build's whole data window (fiscal-year aware)."""
     ctx = ctx or build_context(con)
     return make_periods(grain, ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
 
 
-def latest_full_data_period(con: duckdb.DuckDBPyConnection, grain: str = "year",
-                            ctx: dict[str, Any] | None = None) -> Period:
+def latest_full_data_period(
+    con: duckdb.DuckDBPyConnection, grain: str = "year", ctx: dict[str, Any] | None = None
+) -> Period:
     """The latest full period of the build's data window (the rule in _periods.py)."""
     return latest_full_period(data_periods(con, grain, ctx))
 
@@ -81,6 +102,7 @@ def spec_k(spec: MetricSpec, config: dict[str, Any], k: int | None) -> int:
     """The threshold for this metric: --k if given (never below the setting's own floor),
     else the setting the registry names (privacy.k, or privacy.survey_k for survey data)."""
     from ..config import MIN_SURVEY_K
+
     setting = spec.k_setting.split(".")[-1]
     floor = MIN_SURVEY_K if setting == "survey_k" else None
     value = config["privacy"][setting] if k is None else k
@@ -97,8 +119,7 @@ def validate_dims(spec: MetricSpec, by: list[str] | tuple[str, ...]) -> list[str
         raise UsageError("a breakdown dimension is repeated")
     for d in dims:
         if d not in spec.dimensions:
-            raise UsageError(f"{spec.name} cannot be broken down by '{d}'; "
-                             f"allowed: {', '.join(spec.dimensions)}")
+            raise UsageError(f"{spec.name} cannot be broken down by '{d}'; allowed: {', '.join(spec.dimensions)}")
     return dims
 
 
@@ -134,16 +155,32 @@ def _with_overall_rows(df: pd.DataFrame, spec: MetricSpec, dims: list[str], peri
     if not missing:
         return df
     zero = 0.0 if spec.unit == "count" else np.nan
-    extra = pd.DataFrame({"period_start": [p.start for p in missing], "period_end": [p.end for p in missing],
-                          "_gid": all_gid, "numerator": 0, "n": 0, "value": zero})
-    if not len(df):   # nothing counted at all: keep the dimension columns the function returned
+    extra = pd.DataFrame(
+        {
+            "period_start": [p.start for p in missing],
+            "period_end": [p.end for p in missing],
+            "_gid": all_gid,
+            "numerator": 0,
+            "n": 0,
+            "value": zero,
+        }
+    )
+    if not len(df):  # nothing counted at all: keep the dimension columns the function returned
         return extra.reindex(columns=list(dict.fromkeys([*df.columns, *extra.columns])))
     return pd.concat([df, extra], ignore_index=True)
 
 
-def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, periods,
-             suppress: bool = True, salt: str | None = None,
-             filters: dict[str, list[str]] | None = None, hide: bool = True) -> pd.DataFrame:
+def finalize(
+    df: pd.DataFrame,
+    spec: MetricSpec,
+    dims: list[str],
+    k: int,
+    periods,
+    suppress: bool = True,
+    salt: str | None = None,
+    filters: dict[str, list[str]] | None = None,
+    hide: bool = True,
+) -> pd.DataFrame:
     """CI, protection or suppression, labels, column order, sort: the shared last step for
     every metric. With `salt` the table is protected (published figures: perturbed, hidden
     below k); without it, `suppress` gives the data owner's exact table with n<k and
@@ -151,7 +188,7 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
     if "_gid" not in df:
         df["_gid"] = 0
     df = _with_overall_rows(df, spec, dims, periods)
-    for dim in dims:   # a function with nothing to report may return no dimension columns
+    for dim in dims:  # a function with nothing to report may return no dimension columns
         if dim not in df:
             df[dim] = None
     for col in ("numerator", "denominator", "value", "n", "note"):
@@ -163,7 +200,7 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
         df, hidden = protect_table(df, spec, dims, k, salt, dict(filters or {}))
     df = _add_ci(df, spec)
     if hidden is not None:
-        hidden = hidden & hide   # hide=False: parts of a multi-value filter, hidden once summed
+        hidden = hidden & hide  # hide=False: parts of a multi-value filter, hidden once summed
         df["suppressed"] = hidden
         reasons = np.where(hidden, PROTECTED_BELOW_K, None).astype(object)
     elif suppress:
@@ -183,11 +220,13 @@ def finalize(df: pd.DataFrame, spec: MetricSpec, dims: list[str], k: int, period
         notes.append("; ".join(parts))
     df["note"] = notes
     # extra columns (test statistics, reference groups ...) follow their row's suppression too
-    for col in [c for c in df.columns if c not in LONG_COLUMNS and not c.startswith("_")
-                and c not in dims and c not in spec.keys]:
+    for col in [
+        c
+        for c in df.columns
+        if c not in LONG_COLUMNS and not c.startswith("_") and c not in dims and c not in spec.keys
+    ]:
         numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
-        df[col] = df[col].where(~df["suppressed"]) if numeric else \
-            df[col].astype(object).where(~df["suppressed"], None)
+        df[col] = df[col].where(~df["suppressed"]) if numeric else df[col].astype(object).where(~df["suppressed"], None)
     for col in BLANKED:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float).where(~df["suppressed"])
     whole_counts(df)
@@ -214,10 +253,18 @@ def whole_counts(df: pd.DataFrame) -> None:
             df[col] = df[col].astype("Int64")
 
 
-def compute(con: duckdb.DuckDBPyConnection, name: str, by=(), period: str = "year",
-            date_from: dt.date | None = None, date_to: dt.date | None = None, k: int | None = None,
-            filters: dict[str, list[str]] | None = None, exact: bool = False,
-            configured_range: bool = False) -> pd.DataFrame:
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    by=(),
+    period: str = "year",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    k: int | None = None,
+    filters: dict[str, list[str]] | None = None,
+    exact: bool = False,
+    configured_range: bool = False,
+) -> pd.DataFrame:
     """The long table for metric `name` broken down by `by` (0-3 dimensions).
 
     Protected (for publication) by default. `exact=True` is the data owner's table: exact
@@ -229,58 +276,86 @@ def compute(con: duckdb.DuckDBPyConnection, name: str, by=(), period: str = "yea
     return protected_table(con, name, by, period, date_from, date_to, k, filters, configured_range)
 
 
-def protected_table(con, name, by=(), period="year", date_from=None, date_to=None, k=None,
-                    filters=None, configured_range: bool = False) -> pd.DataFrame:
+def protected_table(
+    con, name, by=(), period="year", date_from=None, date_to=None, k=None, filters=None, configured_range: bool = False
+) -> pd.DataFrame:
     """The published table: whole periods only, multi-value filters as sums of one-value
     parts (so every published figure is a sum of canonical cells), then protected."""
     from ._published import protected_request
-    return protected_request(con, name, list(by), period, date_from, date_to, k, dict(filters or {}), _table,
-                             configured_range)
+
+    return protected_request(
+        con, name, list(by), period, date_from, date_to, k, dict(filters or {}), _table, configured_range
+    )
 
 
 def unsuppressed_table(con: duckdb.DuckDBPyConnection, name: str, by=(), **kwargs) -> pd.DataFrame:
     """The same table without suppression. For tests and audits only: never publish it."""
-    return _table(con, name, by, suppress=False, **{"period": "year", "date_from": None, "date_to": None,
-                                                    "k": None, "filters": None, **kwargs})
+    return _table(
+        con,
+        name,
+        by,
+        suppress=False,
+        **{"period": "year", "date_from": None, "date_to": None, "k": None, "filters": None, **kwargs},
+    )
 
 
-def _table(con, name, by, period, date_from, date_to, k, filters, suppress: bool,
-           salt: str | None = None, hide: bool = True) -> pd.DataFrame:
+def _table(
+    con, name, by, period, date_from, date_to, k, filters, suppress: bool, salt: str | None = None, hide: bool = True
+) -> pd.DataFrame:
     specs = registry()
     if name not in specs:
         raise UsageError(f"unknown metric '{name}'; `equity list` shows the registry")
     spec = specs[name]
     dims = validate_dims(spec, list(by))
-    cur = con.cursor()   # one cursor per call: registered views stay private to this request
-    catalog = scalar(con, "SELECT current_database()")   # a cursor starts in the default catalog;
-    cur.execute(f"USE {ident(catalog)}")                   # keep the caller's (an ATTACHed DB)
+    cur = con.cursor()  # one cursor per call: registered views stay private to this request
+    catalog = scalar(con, "SELECT current_database()")  # a cursor starts in the default catalog;
+    cur.execute(f"USE {ident(catalog)}")  # keep the caller's (an ATTACHed DB)
     try:
         missing = [t for t in spec.requires if not has_table(cur, t)]
-        if missing and set(missing) <= built_tables(cur):   # a results database from Spark
+        if missing and set(missing) <= built_tables(cur):  # a results database from Spark
             from ._results import precomputed_table
-            return precomputed_table(cur, spec, dims, period, date_from, date_to, k, filters,
-                                     build_context(cur), suppress=suppress or salt is not None)
+
+            return precomputed_table(
+                cur,
+                spec,
+                dims,
+                period,
+                date_from,
+                date_to,
+                k,
+                filters,
+                build_context(cur),
+                suppress=suppress or salt is not None,
+            )
         if missing:
-            raise NoDataError(f"no data loaded for {spec.family} metrics ({', '.join(missing)} "
-                              f"not built: supply the family's CSVs and rebuild)")
+            raise NoDataError(
+                f"no data loaded for {spec.family} metrics ({', '.join(missing)} "
+                f"not built: supply the family's CSVs and rebuild)"
+            )
         refuse_weighted(cur, spec)
         refuse_snapshot(cur, spec)
         ctx = build_context(cur)
         config = ctx["config"]
-        for dim in (filters or {}):
+        for dim in filters or {}:
             if dim not in all_dimensions() or dim not in spec.dimensions:
                 raise UsageError(f"cannot filter {spec.name} by '{dim}'")
-        periods = make_periods(period, ctx["history_start"], ctx["as_of"],
-                               config["fiscal_year_start_month"], date_from, date_to)
+        periods = make_periods(
+            period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"], date_from, date_to
+        )
         threshold = spec_k(spec, config, k)
         # k is passed on so a metric can keep groups below k out of derived values (the
         # reference group of a gap or an impact ratio) with the same threshold finalize() uses
-        q = Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config,
-                  params={**ctx, "k": threshold})
+        q = Query(
+            con=cur,
+            dims=dims,
+            periods=periods,
+            filters=dict(filters or {}),
+            config=config,
+            params={**ctx, "k": threshold},
+        )
         raw = spec.load_function()(q)
         # q.periods, not periods: a family whose periods are not calendar ranges (survey
         # waves) replaces them, and labels/overall rows must follow the rows it returned
-        return finalize(raw, spec, dims, threshold, q.periods, suppress=suppress, salt=salt,
-                        filters=filters, hide=hide)
+        return finalize(raw, spec, dims, threshold, q.periods, suppress=suppress, salt=salt, filters=filters, hide=hide)
     finally:
         cur.close()

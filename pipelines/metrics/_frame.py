@@ -5,6 +5,7 @@ Every metric returns rows for *all* subsets of the requested dimensions (GROUP B
 because complementary suppression needs the margins: `gender|race_ethnicity` cells are
 checked against the `gender` and `race_ethnicity` breakdowns and the overall row.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from ._periods import Period, snapshot_dates
 if TYPE_CHECKING:  # the registry imports this module; `equity list` must not load pandas or DuckDB
     import duckdb
     import pandas as pd
+
 
 @lru_cache(maxsize=1)
 def dimension_sets() -> dict[str, dict[str, str]]:
@@ -41,8 +43,10 @@ def age_band_sql(birth_year: str, date_expr: str, config: dict[str, Any]) -> str
     # this refuses anything else again (a stored config edited by hand), so no text gets in
     edges = [int(e) for e in config["demographics"]["age_bands"]]
     age = f"(year({date_expr}) - {birth_year})"
-    parts = [f"WHEN {birth_year} IS NULL THEN {literal(config['demographics']['not_disclosed'])}",
-             f"WHEN {age} < {edges[0]} THEN {literal(f'Under {edges[0]}')}"]
+    parts = [
+        f"WHEN {birth_year} IS NULL THEN {literal(config['demographics']['not_disclosed'])}",
+        f"WHEN {age} < {edges[0]} THEN {literal(f'Under {edges[0]}')}",
+    ]
     for lo, hi in zip(edges, edges[1:]):
         parts.append(f"WHEN {age} < {hi} THEN {literal(f'{lo}-{hi - 1}')}")
     parts.append(f"ELSE {literal(f'{edges[-1]} and over')}")
@@ -53,7 +57,7 @@ def dim_expr(dim: str, alias: str, date_expr: str, config: dict[str, Any]) -> st
     """SQL for one dimension of a row aliased `alias`, measured on `date_expr`."""
     if dim == "age_band":
         return age_band_sql(f"{alias}.birth_year", date_expr, config)
-    if dim in all_dimensions():   # stored under its own name in the family's marts
+    if dim in all_dimensions():  # stored under its own name in the family's marts
         return f"{alias}.{ident(dim)}"
     raise KeyError(dim)
 
@@ -61,6 +65,7 @@ def dim_expr(dim: str, alias: str, date_expr: str, config: dict[str, Any]) -> st
 @dataclass
 class Query:
     """Everything a metric function needs to compute its unsuppressed long rows."""
+
     con: duckdb.DuckDBPyConnection
     dims: list[str]
     periods: list[Period]
@@ -71,8 +76,13 @@ class Query:
     def register_periods(self) -> None:
         """Expose `q_periods` and `q_snapshots` (month-end dates per period) to SQL."""
         import pandas as pd
-        self.con.register("q_periods", pd.DataFrame(
-            {"period_start": [p.start for p in self.periods], "period_end": [p.end for p in self.periods]}))
+
+        self.con.register(
+            "q_periods",
+            pd.DataFrame(
+                {"period_start": [p.start for p in self.periods], "period_end": [p.end for p in self.periods]}
+            ),
+        )
         snaps = [(p.start, p.end, d) for p in self.periods for d in snapshot_dates(p)]
         self.con.register("q_snapshots", pd.DataFrame(snaps, columns=["period_start", "period_end", "snap_date"]))
 
@@ -99,11 +109,15 @@ class Query:
         meas = ", ".join(f"{expr} AS {ident(name)}" for name, expr in measures.items())
         key_cols = "".join(f", {ident(k)}" for k in keys)
         if not self.dims:
-            return (f"SELECT period_start, period_end{key_cols}, 0 AS _gid, {meas} FROM ({inner_sql}) "
-                    f"GROUP BY period_start, period_end{key_cols}")
+            return (
+                f"SELECT period_start, period_end{key_cols}, 0 AS _gid, {meas} FROM ({inner_sql}) "
+                f"GROUP BY period_start, period_end{key_cols}"
+            )
         cols = ", ".join(ident(d) for d in self.dims)
-        return (f"SELECT period_start, period_end{key_cols}, {cols}, GROUPING({cols}) AS _gid, {meas} "
-                f"FROM ({inner_sql}) GROUP BY period_start, period_end{key_cols}, CUBE({cols})")
+        return (
+            f"SELECT period_start, period_end{key_cols}, {cols}, GROUPING({cols}) AS _gid, {meas} "
+            f"FROM ({inner_sql}) GROUP BY period_start, period_end{key_cols}, CUBE({cols})"
+        )
 
     def join_on(self, left: str, right: str) -> str:
         """Null-safe join condition between two `grouped` results."""

@@ -1,4 +1,5 @@
 """Reporting periods: year (fiscal-year aware), quarter, month, or one custom range."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,7 @@ class Period:
     start: dt.date
     end: dt.date
     label: str
-    is_partial: bool = False   # clipped by the data window or by --from/--to
+    is_partial: bool = False  # clipped by the data window or by --from/--to
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:
@@ -34,8 +35,14 @@ def _label(start: dt.date, grain: str, fiscal_start: int) -> str:
     return f"{prefix}{fy}-Q{quarter}"
 
 
-def make_periods(grain: str, history_start: dt.date, as_of: dt.date, fiscal_start_month: int = 1,
-                 date_from: dt.date | None = None, date_to: dt.date | None = None) -> list[Period]:
+def make_periods(
+    grain: str,
+    history_start: dt.date,
+    as_of: dt.date,
+    fiscal_start_month: int = 1,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[Period]:
     """Periods covering [max(history_start, from), min(as_of, to)], clipped to that window.
 
     A period cut short by the window keeps its label and is marked partial, so a reader
@@ -46,8 +53,7 @@ def make_periods(grain: str, history_start: dt.date, as_of: dt.date, fiscal_star
     lo = max(history_start, date_from) if date_from else history_start
     hi = min(as_of, date_to) if date_to else as_of
     if lo > hi:
-        raise UsageError(f"the requested range {lo} to {hi} is empty or outside the data "
-                         f"({history_start} to {as_of})")
+        raise UsageError(f"the requested range {lo} to {hi} is empty or outside the data ({history_start} to {as_of})")
     if grain == "custom":
         if not (date_from and date_to):
             raise UsageError("a custom period needs both --from and --to")
@@ -62,8 +68,14 @@ def make_periods(grain: str, history_start: dt.date, as_of: dt.date, fiscal_star
     while start <= hi:
         end = _add_months(start, step) - dt.timedelta(days=1)
         clipped_start, clipped_end = max(start, lo), min(end, hi)
-        periods.append(Period(clipped_start, clipped_end, _label(start, grain, fiscal_start_month),
-                              is_partial=(clipped_start, clipped_end) != (start, end)))
+        periods.append(
+            Period(
+                clipped_start,
+                clipped_end,
+                _label(start, grain, fiscal_start_month),
+                is_partial=(clipped_start, clipped_end) != (start, end),
+            )
+        )
         start = _add_months(start, step)
     return periods
 
@@ -86,7 +98,7 @@ def snapshot_dates(period: Period) -> list[dt.date]:
 # against full ones; only when every period is partial (a window shorter than one period) is the
 # latest partial period used. Every family, the commitments and the dashboard use these.
 
-PARTIAL_NOTE = "partial period"   # finalize()'s note on a row of a clipped period
+PARTIAL_NOTE = "partial period"  # finalize()'s note on a row of a clipped period
 
 
 def full_periods(periods: list[Period]) -> list[Period]:

@@ -12,6 +12,7 @@ viewer can reach must not offer many names for the same people:
   up (counts, and shares and rates of counts) can be assembled that way; the others take one
   value per filter.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,29 +30,32 @@ from ._registry import registry
 EXACT_HINT = "the data owner can ask for it with --exact (exact figures, not for publication)"
 
 
-def whole_period_range(con, period: str, date_from: dt.date | None,
-                       date_to: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+def whole_period_range(
+    con, period: str, date_from: dt.date | None, date_to: dt.date | None
+) -> tuple[dt.date | None, dt.date | None]:
     """--from/--to widened to the whole periods of the grain that contain them."""
     from ._engine import build_context
+
     if period == "custom":
         ctx = build_context(con)
         lo = max(date_from, ctx["history_start"]) if date_from else ctx["history_start"]
         hi = min(date_to, ctx["as_of"]) if date_to else ctx["as_of"]
         if (lo, hi) == whole_years(ctx, lo, hi):
-            return date_from, date_to   # whole (fiscal) years of the data window: fixed ranges
-        raise UsageError("published figures use whole years, quarters or months (a custom range "
-                         "must run over whole years of the data window); a range can differ from "
-                         f"another by a single day, so {EXACT_HINT}")
+            return date_from, date_to  # whole (fiscal) years of the data window: fixed ranges
+        raise UsageError(
+            "published figures use whole years, quarters or months (a custom range "
+            "must run over whole years of the data window); a range can differ from "
+            f"another by a single day, so {EXACT_HINT}"
+        )
     if date_from is None and date_to is None:
         return None, None
     ctx = build_context(con)
-    every = make_periods(period, ctx["history_start"], ctx["as_of"],
-                         ctx["config"]["fiscal_year_start_month"])
+    every = make_periods(period, ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
     lo = date_from or ctx["history_start"]
     hi = date_to or ctx["as_of"]
     covered = [p for p in every if p.end >= lo and p.start <= hi]
     if not covered:
-        return date_from, date_to   # make_periods names the empty range
+        return date_from, date_to  # make_periods names the empty range
     first = next(p for p in _unclipped(period, ctx) if p.start <= covered[0].start <= p.end)
     last = next(p for p in _unclipped(period, ctx) if p.start <= covered[-1].end <= p.end)
     return first.start, last.end
@@ -68,12 +72,14 @@ def whole_years(ctx, lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
 def _unclipped(period: str, ctx) -> list:
     """Periods of the grain over the data window, not clipped to it (their true bounds)."""
     start, end = ctx["history_start"], ctx["as_of"]
-    return make_periods(period, dt.date(start.year - 1, 1, 1), dt.date(end.year + 1, 12, 31),
-                        ctx["config"]["fiscal_year_start_month"])
+    return make_periods(
+        period, dt.date(start.year - 1, 1, 1), dt.date(end.year + 1, 12, 31), ctx["config"]["fiscal_year_start_month"]
+    )
 
 
-def protected_request(con, name, by, period, date_from, date_to, k, filters, table_fn,
-                      configured_range: bool = False) -> pd.DataFrame:
+def protected_request(
+    con, name, by, period, date_from, date_to, k, filters, table_fn, configured_range: bool = False
+) -> pd.DataFrame:
     """The protected long table for one request (see the module docstring)."""
     spec = registry().get(name)
     if spec is None:
@@ -86,12 +92,27 @@ def protected_request(con, name, by, period, date_from, date_to, k, filters, tab
         return table_fn(con, name, by, period, date_from, date_to, k, filters, suppress=False, salt=salt)
     if value_rule(spec) not in ("count", "ratio"):
         many = ", ".join(d for d, v in filters.items() if len(v) > 1)
-        raise UsageError(f"{name} does not add up over several {many} values (it is a "
-                         f"{spec.unit} of its own cell): choose one value per filter, or {EXACT_HINT}")
+        raise UsageError(
+            f"{name} does not add up over several {many} values (it is a "
+            f"{spec.unit} of its own cell): choose one value per filter, or {EXACT_HINT}"
+        )
     dims, values = list(filters), [filters[d] for d in filters]
-    parts = [table_fn(con, name, by, period, date_from, date_to, k, dict(zip(dims, [[v] for v in combo])),
-                      suppress=False, salt=salt, hide=False)
-             for combo in itertools.product(*values)]
+    parts = [
+        table_fn(
+            con,
+            name,
+            by,
+            period,
+            date_from,
+            date_to,
+            k,
+            dict(zip(dims, [[v] for v in combo])),
+            suppress=False,
+            salt=salt,
+            hide=False,
+        )
+        for combo in itertools.product(*values)
+    ]
     out = _summed(parts, spec)
     out.attrs["k"] = parts[0].attrs["k"]
     return out
@@ -100,6 +121,7 @@ def protected_request(con, name, by, period, date_from, date_to, k, filters, tab
 def _summed(parts: list[pd.DataFrame], spec) -> pd.DataFrame:
     """One table from one-value parts: counts added, values recomputed, hidden below k."""
     from ._engine import BLANKED, _add_ci, whole_counts
+
     frame = pd.concat(parts, ignore_index=True)
     keys = ["period_start", "period_end", "period", *spec.keys, "dimensions", "group"]
     order = frame.drop_duplicates(keys)[keys]
@@ -120,11 +142,14 @@ def _summed(parts: list[pd.DataFrame], spec) -> pd.DataFrame:
     rest = frame.drop_duplicates(keys).drop(columns=counted + ["value", "ci_low", "ci_high", "suppressed"])
     out = order.merge(sums, on=keys, how="left").merge(rest, on=keys, how="left")
     out = _add_ci(out, spec)
-    hidden = ~(pd.to_numeric(out["n"], errors="coerce") >= parts[0].attrs["k"])   # finalize's threshold
+    hidden = ~(pd.to_numeric(out["n"], errors="coerce") >= parts[0].attrs["k"])  # finalize's threshold
     out["suppressed"] = hidden.to_numpy()
     for col in BLANKED:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~out["suppressed"])
-    out["note"] = np.where(out["suppressed"], PROTECTED_BELOW_K, out["note"].fillna("").str.replace(
-        PROTECTED_BELOW_K, "", regex=False).str.strip("; "))
+    out["note"] = np.where(
+        out["suppressed"],
+        PROTECTED_BELOW_K,
+        out["note"].fillna("").str.replace(PROTECTED_BELOW_K, "", regex=False).str.strip("; "),
+    )
     whole_counts(out)
     return out[list(parts[0].columns)]

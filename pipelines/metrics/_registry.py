@@ -3,6 +3,7 @@
 The CLI, the dashboard, the PDF, the methodology docs and the tests all iterate this one
 registry; a metric is defined once.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -18,16 +19,40 @@ from ._frame import dimension_sets
 
 UNITS = {"count", "share", "rate", "ratio", "percent", "days", "months", "currency", "score", "index"}
 CI_METHODS = {"wilson", "poisson", "none", "custom"}
-FIELDS = {"name", "family", "title", "definition", "formula", "unit", "numerator", "denominator",
-          "n", "ci", "ci_method", "higher_is_better", "dimensions", "function", "requires",
-          "references", "notes", "headline", "keys", "k_setting", "protection", "counts",
-          "needs_individual_rows", "display", "from_snapshots", "same_people_across"}
-PROTECTION_RULES = {"count", "ratio", "gap", "own"}   # how a protected value follows from its parts
+FIELDS = {
+    "name",
+    "family",
+    "title",
+    "definition",
+    "formula",
+    "unit",
+    "numerator",
+    "denominator",
+    "n",
+    "ci",
+    "ci_method",
+    "higher_is_better",
+    "dimensions",
+    "function",
+    "requires",
+    "references",
+    "notes",
+    "headline",
+    "keys",
+    "k_setting",
+    "protection",
+    "counts",
+    "needs_individual_rows",
+    "display",
+    "from_snapshots",
+    "same_people_across",
+}
+PROTECTION_RULES = {"count", "ratio", "gap", "own"}  # how a protected value follows from its parts
 # A registry `display:` hint lets a page draw the metric with no page code of its own
 # (dashboard/hinted.py draws each chart kind; docs/adding_a_metric.md walks through one)
 DISPLAY_CHARTS = {"trend", "bar"}
 DISPLAY_FIELDS = {"page", "chart", "section", "format", "axis"}
-_PAGE_NAME = re.compile(r"^[a-z][a-z_]*$")   # a file name in dashboard/app_pages/ (checked by the tests)
+_PAGE_NAME = re.compile(r"^[a-z][a-z_]*$")  # a file name in dashboard/app_pages/ (checked by the tests)
 
 
 @dataclass(frozen=True)
@@ -36,6 +61,7 @@ class Display:
     (trend: one line per group over the periods; bar: the groups' values in one period, one
     bar group per key value), `section` (the heading above it), `format` (a unit whose number
     format the values and axis take) and `axis` (the value axis title)."""
+
     page: str
     chart: str
     section: str
@@ -63,9 +89,9 @@ class MetricSpec:
     references: tuple[str, ...] = ()
     notes: str = ""
     headline: bool = False
-    keys: tuple[str, ...] = ()          # extra key columns (e.g. funnel stage): one table per key value
-    k_setting: str = "privacy.k"        # which setting gives the suppression threshold
-    display: Display | None = None      # a page draws it from this hint alone (no page code)
+    keys: tuple[str, ...] = ()  # extra key columns (e.g. funnel stage): one table per key value
+    k_setting: str = "privacy.k"  # which setting gives the suppression threshold
+    display: Display | None = None  # a page draws it from this hint alone (no page code)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def load_function(self) -> Callable:
@@ -103,8 +129,13 @@ def _display(entry: dict[str, Any], source: str) -> Display | None:
     fmt = hint.get("format", entry["unit"])
     if fmt not in UNITS:
         raise ValueError(f"{where}: format must be one of {sorted(UNITS)}")
-    return Display(page=hint["page"], chart=hint["chart"], section=str(hint["section"]).strip(), format=fmt,
-                   axis=str(hint.get("axis") or entry["title"]).strip())
+    return Display(
+        page=hint["page"],
+        chart=hint["chart"],
+        section=str(hint["section"]).strip(),
+        format=fmt,
+        axis=str(hint.get("axis") or entry["title"]).strip(),
+    )
 
 
 def _check_same_people(entry: dict[str, Any], source: str) -> None:
@@ -136,18 +167,33 @@ def _spec(entry: dict[str, Any], family: str, source: str) -> MetricSpec:
         raise ValueError(f"{source}: metric {entry['name']}: ci must be one of {sorted(CI_METHODS)}")
     _check_same_people(entry, source)
     return MetricSpec(
-        name=entry["name"], family=entry.get("family", family), title=entry["title"],
-        definition=entry["definition"].strip(), formula=entry["formula"].strip(), unit=entry["unit"],
-        numerator=entry.get("numerator", "") or "", denominator=entry.get("denominator", "") or "",
-        n=entry["n"], ci=entry["ci"], ci_method=entry["ci_method"].strip(),
+        name=entry["name"],
+        family=entry.get("family", family),
+        title=entry["title"],
+        definition=entry["definition"].strip(),
+        formula=entry["formula"].strip(),
+        unit=entry["unit"],
+        numerator=entry.get("numerator", "") or "",
+        denominator=entry.get("denominator", "") or "",
+        n=entry["n"],
+        ci=entry["ci"],
+        ci_method=entry["ci_method"].strip(),
         higher_is_better=entry.get("higher_is_better"),
-        dimensions=_dimensions(entry.get("dimensions", [])), function=entry["function"],
-        requires=tuple(entry.get("requires", [])), references=tuple(entry.get("references", [])),
-        notes=(entry.get("notes") or "").strip(), headline=bool(entry.get("headline", False)),
-        keys=tuple(entry.get("keys", [])), k_setting=entry.get("k_setting", "privacy.k"),
+        dimensions=_dimensions(entry.get("dimensions", [])),
+        function=entry["function"],
+        requires=tuple(entry.get("requires", [])),
+        references=tuple(entry.get("references", [])),
+        notes=(entry.get("notes") or "").strip(),
+        headline=bool(entry.get("headline", False)),
+        keys=tuple(entry.get("keys", [])),
+        k_setting=entry.get("k_setting", "privacy.k"),
         display=_display(entry, source),
-        extra={key: entry[key] for key in ("protection", "counts", "needs_individual_rows", "from_snapshots",
-                                           "same_people_across") if key in entry})
+        extra={
+            key: entry[key]
+            for key in ("protection", "counts", "needs_individual_rows", "from_snapshots", "same_people_across")
+            if key in entry
+        },
+    )
 
 
 @lru_cache(maxsize=1)
@@ -167,10 +213,16 @@ def registry() -> dict[str, MetricSpec]:
 @lru_cache(maxsize=1)
 def families() -> dict[str, dict[str, Any]]:
     """{family: {title, description, order, data_family, analyses}} from the family files' headers."""
-    return {doc["family"]: {"title": doc["title"], "description": doc.get("description", ""),
-                            "order": doc.get("order", 99), "data_family": doc.get("data_family"),
-                            "analyses": doc.get("analyses", [])}
-            for _, doc in _family_documents()}
+    return {
+        doc["family"]: {
+            "title": doc["title"],
+            "description": doc.get("description", ""),
+            "order": doc.get("order", 99),
+            "data_family": doc.get("data_family"),
+            "analyses": doc.get("analyses", []),
+        }
+        for _, doc in _family_documents()
+    }
 
 
 @lru_cache(maxsize=1)
@@ -179,6 +231,9 @@ def _family_documents() -> list[tuple[Any, dict[str, Any]]]:
     folder = resources.files("pipelines.metrics")
     # libyaml's loader when present: the pure-Python one takes ~0.2 s here, most of `equity list`
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    docs = [(entry, yaml.load(entry.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506 (safe loader)
-            for entry in folder.iterdir() if entry.name.endswith(".yml") and entry.name != "dimensions.yml"]
+    docs = [
+        (entry, yaml.load(entry.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506 (safe loader)
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yml") and entry.name != "dimensions.yml"
+    ]
     return sorted(docs, key=lambda item: (item[1].get("order", 99), item[1]["family"]))

@@ -7,6 +7,7 @@ metric, breakdown, grain, k, rows, and the error when one could not be computed;
 answers from them when the marts are absent, exactly as it would have answered on the marts,
 or says clearly which request was not precomputed. Nothing unsuppressed is ever stored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,15 +22,17 @@ from ._periods import make_periods
 from ._registry import MetricSpec
 
 RESULTS_INDEX = "metric_results"
-KEY_COLUMNS = ["_breakdown", "_grain", "_row"]   # which request a stored row answers, and its order
+KEY_COLUMNS = ["_breakdown", "_grain", "_row"]  # which request a stored row answers, and its order
 
 
 class NotPrecomputedError(UsageError):
     """The results database has no table for this request (breakdown, grain, filter, k)."""
 
 
-KEPT_ON_CLUSTER = ("it needs the person-level tables, which stay on the cluster when the database is "
-                   "built with `equity build --engine spark` (see docs/running_on_a_cluster.md)")
+KEPT_ON_CLUSTER = (
+    "it needs the person-level tables, which stay on the cluster when the database is "
+    "built with `equity build --engine spark` (see docs/running_on_a_cluster.md)"
+)
 
 
 def stayed_on_cluster(con, exc: BaseException) -> bool:
@@ -38,6 +41,7 @@ def stayed_on_cluster(con, exc: BaseException) -> bool:
         return True
     import duckdb
     from ..db import has_table
+
     return isinstance(exc, duckdb.CatalogException) and has_table(con, RESULTS_INDEX)
 
 
@@ -50,9 +54,13 @@ def breakdown_key(dims: list[str] | tuple[str, ...]) -> str:
 
 
 def _precomputed(con, metric: str) -> list[tuple[str, str, int, str | None]]:
-    return [tuple(r) for r in con.execute(
-        f"SELECT breakdown, grain, k, error FROM {RESULTS_INDEX} WHERE metric = ? "
-        "ORDER BY grain, breakdown", [metric]).fetchall()]
+    return [
+        tuple(r)
+        for r in con.execute(
+            f"SELECT breakdown, grain, k, error FROM {RESULTS_INDEX} WHERE metric = ? ORDER BY grain, breakdown",
+            [metric],
+        ).fetchall()
+    ]
 
 
 def _listing(available: list[tuple[str, str, int, str | None]]) -> str:
@@ -62,12 +70,23 @@ def _listing(available: list[tuple[str, str, int, str | None]]) -> str:
     return "; ".join(f"per {g}: {', '.join(b)}" for g, b in grains.items()) or "none"
 
 
-def precomputed_table(con, spec: MetricSpec, dims: list[str], period: str, date_from: dt.date | None,
-                      date_to: dt.date | None, k: int | None, filters: dict[str, list[str]] | None,
-                      ctx: dict[str, Any], suppress: bool = True) -> pd.DataFrame:
+def precomputed_table(
+    con,
+    spec: MetricSpec,
+    dims: list[str],
+    period: str,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    k: int | None,
+    filters: dict[str, list[str]] | None,
+    ctx: dict[str, Any],
+    suppress: bool = True,
+) -> pd.DataFrame:
     """The stored suppressed table for this request; NotPrecomputedError when there is none."""
-    hint = ("this database holds results precomputed on Spark (the person-level marts stayed "
-            "on the cluster); add the request to `spark.results` in equity.yml and rebuild")
+    hint = (
+        "this database holds results precomputed on Spark (the person-level marts stayed "
+        "on the cluster); add the request to `spark.results` in equity.yml and rebuild"
+    )
     if not suppress:
         raise NotPrecomputedError(f"only suppressed tables are stored; {hint}")
     if any(filters.values() if filters else ()):
@@ -75,17 +94,22 @@ def precomputed_table(con, spec: MetricSpec, dims: list[str], period: str, date_
     available = _precomputed(con, spec.name)
     match = [row for row in available if row[:2] == (breakdown_key(dims), period)]
     if not match:
-        raise NotPrecomputedError(f"{spec.name} by {' x '.join(dims) or 'overall'} per {period} was "
-                                  f"not precomputed (available: {_listing(available)}); {hint}")
+        raise NotPrecomputedError(
+            f"{spec.name} by {' x '.join(dims) or 'overall'} per {period} was "
+            f"not precomputed (available: {_listing(available)}); {hint}"
+        )
     stored_k, error = match[0][2], match[0][3]
     if error:
-        raise NotPrecomputedError(f"{spec.name} by {' x '.join(dims) or 'overall'} per {period} could "
-                                  f"not be computed when the results were built ({error})")
+        raise NotPrecomputedError(
+            f"{spec.name} by {' x '.join(dims) or 'overall'} per {period} could "
+            f"not be computed when the results were built ({error})"
+        )
     if k is not None and k != stored_k:
         raise NotPrecomputedError(f"results were suppressed with k={stored_k}, not {k}; {hint}")
-    table = con.execute(f"SELECT * FROM {ident(results_table(spec.name))} "
-                        "WHERE _breakdown = ? AND _grain = ? ORDER BY _row",
-                        [breakdown_key(dims), period]).df()
+    table = con.execute(
+        f"SELECT * FROM {ident(results_table(spec.name))} WHERE _breakdown = ? AND _grain = ? ORDER BY _row",
+        [breakdown_key(dims), period],
+    ).df()
     for col in ("period_start", "period_end"):
         table[col] = pd.to_datetime(table[col]).dt.date
     if date_from is not None or date_to is not None:
@@ -100,15 +124,18 @@ def _within(table: pd.DataFrame, period: str, date_from, date_to, ctx: dict[str,
     fiscal = ctx["config"]["fiscal_year_start_month"]
     stored = set(zip(table["period_start"], table["period_end"]))
     calendar = {(p.start, p.end) for p in make_periods(period, ctx["history_start"], ctx["as_of"], fiscal)}
-    if stored != calendar:   # the family replaced the periods (e.g. survey waves)
-        raise NotPrecomputedError(f"this metric's periods are not calendar {period}s; date limits "
-                                  f"need the marts; {hint}")
+    if stored != calendar:  # the family replaced the periods (e.g. survey waves)
+        raise NotPrecomputedError(
+            f"this metric's periods are not calendar {period}s; date limits need the marts; {hint}"
+        )
     periods = make_periods(period, ctx["history_start"], ctx["as_of"], fiscal, date_from, date_to)
     for p in periods:
         if (p.start, p.end) not in stored:
             bounds = ", ".join(sorted({str(s) for s, _ in stored}))
-            raise NotPrecomputedError(f"precomputed {period}s start on {bounds}; --from/--to must fall "
-                                      f"on their boundaries (got {p.start} to {p.end}); {hint}")
+            raise NotPrecomputedError(
+                f"precomputed {period}s start on {bounds}; --from/--to must fall "
+                f"on their boundaries (got {p.start} to {p.end}); {hint}"
+            )
     return table[table["period_start"].isin({p.start for p in periods})]
 
 

@@ -12,19 +12,23 @@ seen only on snapshot dates:
   snapshot records only to its interval: refused unless both dates were mapped.
 Pay metrics read the people present on a day, which every snapshot gives.
 """
+
 from __future__ import annotations
 
 from ..db import first_row, has_table
 
-WHAT = {"exits": "follows each person from one snapshot to the next to find who left",
-        "hires": "follows each person from one snapshot to the next to find who joined",
-        "changes": "compares each person's job between snapshots",
-        None: "needs the day of each hire and exit, which a snapshot records only to its interval"}
+WHAT = {
+    "exits": "follows each person from one snapshot to the next to find who left",
+    "hires": "follows each person from one snapshot to the next to find who joined",
+    "changes": "compares each person's job between snapshots",
+    None: "needs the day of each hire and exit, which a snapshot records only to its interval",
+}
 
 
 def refuse_snapshot(con, spec) -> None:
     """Stop with a message naming the file when `spec` cannot be computed from the snapshots."""
-    from ._engine import NoDataError   # defined beside the other refusals; _engine imports this module
+    from ._engine import NoDataError  # defined beside the other refusals; _engine imports this module
+
     why = snapshot_refusal(con, spec)
     if why:
         raise NoDataError(why)
@@ -35,8 +39,11 @@ def snapshot_refusal(con, spec) -> str | None:
     the HR data is not snapshot-shaped). Pages ask before drawing, so they can say it."""
     if spec.family != "workforce" or not has_table(con, "snapshot_sources"):
         return None
-    row = first_row(con, "SELECT file, linked, snapshots, hire_dates_mapped, exits_mapped "
-                         "FROM snapshot_sources WHERE table_name = 'hr__employees'")
+    row = first_row(
+        con,
+        "SELECT file, linked, snapshots, hire_dates_mapped, exits_mapped "
+        "FROM snapshot_sources WHERE table_name = 'hr__employees'",
+    )
     if row is None:
         return None
     file, linked, count, hires, exits = row
@@ -45,8 +52,10 @@ def snapshot_refusal(con, spec) -> str | None:
     if need == "stock":
         return None
     if not linked:
-        why = (f"the rows of {file} cannot be linked from one snapshot to the next (no person id: "
-               f"generated ids), so each row is a person seen once")
+        why = (
+            f"the rows of {file} cannot be linked from one snapshot to the next (no person id: "
+            f"generated ids), so each row is a person seen once"
+        )
     elif need == "exits" and not (exits or several):
         why = f"{file} is one snapshot with no exit mapped (termination_date or an attrition flag)"
     elif need == "hires" and not (hires or several):
@@ -57,20 +66,26 @@ def snapshot_refusal(con, spec) -> str | None:
         return None
     else:
         why = f"{file} is snapshot-shaped (docs/data_contract.md, Snapshot-shaped HR input)"
-    return (f"{spec.name} {WHAT.get(need, WHAT[None])}, but {why}. Supported here: "
-            f"headcount, representation and the pay metrics per snapshot date"
-            + ("" if not linked else "; see docs/data_contract.md for turnover from snapshots"))
+    return (
+        f"{spec.name} {WHAT.get(need, WHAT[None])}, but {why}. Supported here: "
+        f"headcount, representation and the pay metrics per snapshot date"
+        + ("" if not linked else "; see docs/data_contract.md for turnover from snapshots")
+    )
 
 
 def refuse_tenure_factor(con) -> None:
     """The pay factor `tenure_years` counts from each hire date, which a snapshot source has
     only when one was mapped (the left-censored placeholder is no hire date)."""
     from ._engine import NoDataError
+
     if not has_table(con, "snapshot_sources"):
         return
-    row = first_row(con, "SELECT file FROM snapshot_sources WHERE table_name = 'hr__employees' "
-                         "AND NOT hire_dates_mapped")
+    row = first_row(
+        con, "SELECT file FROM snapshot_sources WHERE table_name = 'hr__employees' AND NOT hire_dates_mapped"
+    )
     if row:
-        raise NoDataError(f"the pay factor tenure_years needs hire dates, but {row[0]} is snapshot-shaped "
-                          f"without a mapped hire_date; set pay.legitimate_factors without it in equity.yml "
-                          f"(docs/data_contract.md, Snapshot-shaped HR input)")
+        raise NoDataError(
+            f"the pay factor tenure_years needs hire dates, but {row[0]} is snapshot-shaped "
+            f"without a mapped hire_date; set pay.legitimate_factors without it in equity.yml "
+            f"(docs/data_contract.md, Snapshot-shaped HR input)"
+        )

@@ -1,4 +1,5 @@
 """Interval estimates used across metric families (vectorised, 95% by default)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,6 +16,7 @@ def wilson_interval(successes, trials, z: float = Z95) -> tuple[np.ndarray, np.n
     fractional (effective sizes after a design effect). Returns NaN where trials is 0 or missing.
     """
     from statsmodels.stats.proportion import proportion_confint
+
     x = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     bad = ~(n > 0)
@@ -44,6 +46,7 @@ def holm_adjusted(pvalues) -> np.ndarray:
     multipletests(method="holm"); NaN entries are left out of the family and stay NaN.
     Controls the chance of any false "significant"."""
     from statsmodels.stats.multitest import multipletests
+
     p = np.asarray(pvalues, dtype=float)
     out = np.full(p.shape, np.nan)
     ok = ~np.isnan(p)

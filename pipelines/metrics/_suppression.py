@@ -15,6 +15,7 @@ treats every line as a linear equation in the suppressed values and keeps suppre
 until no suppressed value is determined by the published ones (its unit vector is outside
 the row space of the equations, i.e. its row of the null-space basis is non-zero).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -33,8 +34,7 @@ def _cell_keys(frame: pd.DataFrame, dims: list[str]) -> list[tuple]:
     values = [frame[d].to_numpy() for d in dims]
     keys = []
     for i, gid in enumerate(gids):
-        keys.append(tuple(None if (int(gid) >> (len(dims) - 1 - j)) & 1 else values[j][i]
-                          for j in range(len(dims))))
+        keys.append(tuple(None if (int(gid) >> (len(dims) - 1 - j)) & 1 else values[j][i] for j in range(len(dims))))
     return keys
 
 
@@ -45,7 +45,7 @@ def _lines(keys: list[tuple]) -> list[tuple[list[int], int | None]]:
     for i, key in enumerate(keys):
         for j, value in enumerate(key):
             if value is not None:
-                members[(j, key[:j] + (None,) + key[j + 1:])].append(i)
+                members[(j, key[:j] + (None,) + key[j + 1 :])].append(i)
     return [(cells, index.get(total)) for (_, total), cells in members.items()]
 
 
@@ -81,17 +81,25 @@ def _pinned_at_one(matrix: np.ndarray, truth: np.ndarray) -> np.ndarray:
         return np.zeros(truth.size, dtype=bool)
     from scipy import sparse
     from scipy.optimize import linprog
+
     u, t = truth.size, int(at_bound.sum())
     pick = sparse.csr_matrix((np.ones(t), (np.arange(t), np.flatnonzero(at_bound))), shape=(t, u))
     # variables [d (u), s (t)]: maximise sum(s); s - d_T <= 0; 0 <= s <= 1; A d = 0
     a_ub = sparse.hstack([-pick, sparse.identity(t)], format="csr")
     a_eq = sparse.hstack([sparse.csr_matrix(matrix), sparse.csr_matrix((matrix.shape[0], t))], format="csr")
-    scale = 10.0 * u   # room for a direction that lifts every raisable value to at least 1
+    scale = 10.0 * u  # room for a direction that lifts every raisable value to at least 1
     bounds = [(0, scale) if b else (-scale, scale) for b in at_bound] + [(0, 1)] * t
-    res = linprog(np.concatenate([np.zeros(u), -np.ones(t)]), A_ub=a_ub, b_ub=np.zeros(t), A_eq=a_eq,
-                  b_eq=np.zeros(matrix.shape[0]), bounds=bounds, method="highs")
+    res = linprog(
+        np.concatenate([np.zeros(u), -np.ones(t)]),
+        A_ub=a_ub,
+        b_ub=np.zeros(t),
+        A_eq=a_eq,
+        b_eq=np.zeros(matrix.shape[0]),
+        bounds=bounds,
+        method="highs",
+    )
     if not res.success:
-        return np.zeros(u, dtype=bool)   # cannot tell: treat nothing as pinned by bounds
+        return np.zeros(u, dtype=bool)  # cannot tell: treat nothing as pinned by bounds
     pinned = np.zeros(u, dtype=bool)
     pinned[np.flatnonzero(at_bound)] = res.x[u:] < 1e-7
     return pinned
@@ -101,6 +109,7 @@ def _in_row_space(matrix: np.ndarray) -> np.ndarray:
     """Per column: is that unknown fixed by the equations? (its unit vector lies in the row
     space: the projection onto an orthonormal basis of that space has length 1)."""
     from scipy.linalg import qr
+
     if matrix.shape[0] == 0:
         return np.zeros(matrix.shape[1], dtype=bool)
     q, r, _ = qr(matrix.T, mode="economic", pivoting=True)
@@ -115,6 +124,7 @@ def _components(matrix: np.ndarray) -> list[np.ndarray]:
     smaller problems than the whole table)."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
+
     incidence = csr_matrix(matrix != 0, dtype=float)
     adjacency = incidence.T @ incidence
     count, labels = connected_components(adjacency, directed=False)
@@ -135,7 +145,7 @@ def _determined(lines, sup: np.ndarray, n: np.ndarray) -> list[int]:
     for cols in _components(matrix):
         rows = np.flatnonzero(np.abs(matrix[:, cols]).sum(axis=1) > 0)
         if rows.size == 0:
-            continue   # an unknown in no equation: nothing constrains it
+            continue  # an unknown in no equation: nothing constrains it
         sub = matrix[np.ix_(rows, cols)]
         pinned = _pinned_at_one(sub, truth[cols])
         determined += [int(unknown[c]) for c in cols[pinned]]
@@ -165,7 +175,7 @@ def _protect(lines, sup, n, labels, reason, k) -> None:
                 continue
             pick = _smallest([c for c in cells if not sup[c]], n, labels)
             if pick is None and total is not None and not sup[total]:
-                pick = total   # a one-cell line: its total equals the hidden cell
+                pick = total  # a one-cell line: its total equals the hidden cell
             if pick is not None:
                 sup[pick], reason[pick], changed = True, COMPLEMENTARY, True
         if changed:
@@ -176,9 +186,14 @@ def _protect(lines, sup, n, labels, reason, k) -> None:
             pick = _smallest([c for cells, _ in touching for c in cells if not sup[c]], n, labels)
             if pick is None:
                 pick = _smallest([t for _, t in touching if t is not None and not sup[t]], n, labels)
-            if pick is None:   # the constraint runs through other lines: widen the frontier
-                frontier = {c for cells, total in lines if any(sup[x] for x in cells)
-                            for c in cells + ([total] if total is not None else []) if not sup[c]}
+            if pick is None:  # the constraint runs through other lines: widen the frontier
+                frontier = {
+                    c
+                    for cells, total in lines
+                    if any(sup[x] for x in cells)
+                    for c in cells + ([total] if total is not None else [])
+                    if not sup[c]
+                }
                 pick = _smallest(sorted(frontier), n, labels)
             if pick is not None and pick not in handled:
                 # one complement per determined cell, then audit again (fewer LP rounds)
@@ -194,20 +209,22 @@ def _canonical_order(sub: pd.DataFrame, dims: list[str], positions: np.ndarray) 
     the choice depends only on the table, not on the order the SQL engine returned its rows
     (DuckDB and Spark return GROUP BY CUBE rows in different orders)."""
     keys = _cell_keys(sub, dims)
-    rank = sorted(range(len(keys)), key=lambda i: (int(sub["_gid"].iat[i]),
-                                                   tuple("" if v is None else str(v) for v in keys[i])))
+    rank = sorted(
+        range(len(keys)), key=lambda i: (int(sub["_gid"].iat[i]), tuple("" if v is None else str(v) for v in keys[i]))
+    )
     return np.asarray(positions)[rank]
 
 
-def suppression_mask(frame: pd.DataFrame, dims: list[str], k: int,
-                     partition: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def suppression_mask(
+    frame: pd.DataFrame, dims: list[str], k: int, partition: list[str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(suppressed, reason) arrays for the rows of `frame` (columns: period, dims, _gid, n).
 
     Each partition (by default each period; metrics with extra key columns such as a funnel
     stage add them) is one separate set of tables with its own totals.
     """
     n = pd.to_numeric(frame["n"], errors="coerce").to_numpy(dtype=float)
-    sup = ~(n >= k)                      # NaN n counts as too small
+    sup = ~(n >= k)  # NaN n counts as too small
     reason = np.where(sup, PRIMARY, None).astype(object)
     if not dims or len(frame) == 0:
         return sup, reason

@@ -1,4 +1,5 @@
 """MetricFrame: fairlearn-style views over one metric's long table."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from ._engine import compute
 @dataclass
 class MetricFrame:
     """`table` is the suppressed long table; the views never un-suppress anything."""
+
     table: pd.DataFrame
     dims: tuple[str, ...]
 
@@ -22,19 +24,23 @@ class MetricFrame:
     @property
     def by_group(self) -> pd.DataFrame:
         """Rows of the full requested breakdown (not the margins)."""
-        return self.table[self.table["dimensions"] == "|".join(self.dims)].reset_index(drop=True) \
-            if self.dims else self.overall
+        return (
+            self.table[self.table["dimensions"] == "|".join(self.dims)].reset_index(drop=True)
+            if self.dims
+            else self.overall
+        )
 
     def _reference(self, reference: str | None) -> pd.Series:
         rows = self.by_group[~self.by_group["suppressed"]]
         if reference is not None:
             ref = rows[rows["group"] == reference]
-        else:   # default reference: the group with the highest value in each period
+        else:  # default reference: the group with the highest value in each period
             ref = rows.loc[rows.groupby("period_start")["value"].idxmax().dropna()]
         return ref.set_index("period_start")["value"]
 
-    def difference(self, reference: str | None = None,
-                   method: Literal["to_reference", "between_groups"] = "to_reference") -> pd.DataFrame:
+    def difference(
+        self, reference: str | None = None, method: Literal["to_reference", "between_groups"] = "to_reference"
+    ) -> pd.DataFrame:
         """Per group and period: value - reference value (or max - min between groups)."""
         groups = self.by_group
         if method == "between_groups":

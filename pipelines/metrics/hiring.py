@@ -7,12 +7,20 @@ unsuppressed long rows for every subset of the requested dimensions; the engine 
 intervals, suppression and labels. Extra per-group columns are blanked here for the rows
 the engine will suppress (hiring_rows.published_mask).
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 from ._frame import Query
-from .hiring_funnel import (OUTCOME_MEASURES, applications_sql, bottom_line_sql, register_stage_order, stage_outcomes, withdrawn_counts)
+from .hiring_funnel import (
+    OUTCOME_MEASURES,
+    applications_sql,
+    bottom_line_sql,
+    register_stage_order,
+    stage_outcomes,
+    withdrawn_counts,
+)
 from .hiring_rows import add_issue_note, blank_unpublished, published_mask
 
 
@@ -50,8 +58,27 @@ def stage_pass_rate(q: Query) -> pd.DataFrame:
     df = _with_exclusion_notes(df, q)
     df = df.rename(columns={"open": "still_open", "withdrawn": "withdrew"})
     extras = ["entered", "still_open", "withdrew"]
-    return _finish(df[["period_start", "period_end", "stage", "next_stage", *q.dims, "_gid",
-                       "numerator", "denominator", "value", "n", "note", *extras]], q, ["stage"], extras)
+    return _finish(
+        df[
+            [
+                "period_start",
+                "period_end",
+                "stage",
+                "next_stage",
+                *q.dims,
+                "_gid",
+                "numerator",
+                "denominator",
+                "value",
+                "n",
+                "note",
+                *extras,
+            ]
+        ],
+        q,
+        ["stage"],
+        extras,
+    )
 
 
 def withdrawal_rate(q: Query) -> pd.DataFrame:
@@ -60,25 +87,32 @@ def withdrawal_rate(q: Query) -> pd.DataFrame:
     df = _rate(df, "withdrawn", "finished")
     df["n"] = df["finished"]
     df["note"] = [f"not counted: {int(o):,} still in progress" if o else "" for o in df["open"]]
-    return _finish(df[["period_start", "period_end", "stage", *q.dims, "_gid", "numerator",
-                       "denominator", "value", "n", "note"]], q, ["stage"], [])
+    return _finish(
+        df[["period_start", "period_end", "stage", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]],
+        q,
+        ["stage"],
+        [],
+    )
 
 
 def stage_reach_rate(q: Query) -> pd.DataFrame:
     register_stage_order(q)
     q.register_periods()
-    inner = (f"SELECT a.*, o.stage FROM ({applications_sql(q)}) a "
-             f"JOIN q_stage_order o ON o.position <= a.furthest")
+    inner = f"SELECT a.*, o.stage FROM ({applications_sql(q)}) a JOIN q_stage_order o ON o.position <= a.furthest"
     reached = q.frame(q.grouped(inner, {"reached": "count(*)"}, keys=["stage"]))
-    apps = q.frame(q.grouped(applications_sql(q), {"applications": "count(*)",
-                                                   "in_progress": "count_if(status = 'in_progress')"}))
+    apps = q.frame(
+        q.grouped(applications_sql(q), {"applications": "count(*)", "in_progress": "count_if(status = 'in_progress')"})
+    )
     df = reached.merge(apps, on=["period_start", "period_end", *q.dims, "_gid"], how="left")
     df = _rate(df, "reached", "applications")
     df["n"] = df["applications"]
-    df["note"] = [f"{int(o):,} still in progress (may reach later stages)" if o else ""
-                  for o in df["in_progress"]]
-    return _finish(df[["period_start", "period_end", "stage", *q.dims, "_gid", "numerator",
-                       "denominator", "value", "n", "note"]], q, ["stage"], [])
+    df["note"] = [f"{int(o):,} still in progress (may reach later stages)" if o else "" for o in df["in_progress"]]
+    return _finish(
+        df[["period_start", "period_end", "stage", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]],
+        q,
+        ["stage"],
+        [],
+    )
 
 
 def selection_rate(q: Query) -> pd.DataFrame:
@@ -88,8 +122,9 @@ def selection_rate(q: Query) -> pd.DataFrame:
     df = _rate(df, "selected", "decided")
     df["n"] = df["decided"]
     df = _with_exclusion_notes(df, q)
-    return _finish(df[["period_start", "period_end", *q.dims, "_gid", "numerator", "denominator",
-                       "value", "n", "note"]], q, [], [])
+    return _finish(
+        df[["period_start", "period_end", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]], q, [], []
+    )
 
 
 def offer_acceptance_rate(q: Query) -> pd.DataFrame:
@@ -97,20 +132,35 @@ def offer_acceptance_rate(q: Query) -> pd.DataFrame:
     q.register_periods()
     offer, last = len(stages) - 2, len(stages) - 1
     inner = f"SELECT * FROM ({applications_sql(q)}) WHERE furthest >= {offer}"
-    df = q.frame(q.grouped(inner, {
-        "accepted": f"count_if(furthest = {last})",
-        "declined": f"count_if(furthest = {offer} AND status = 'withdrawn')",
-        "rescinded": f"count_if(furthest = {offer} AND status = 'rejected')",
-        "open": f"count_if(furthest = {offer} AND status = 'in_progress')"}))
+    df = q.frame(
+        q.grouped(
+            inner,
+            {
+                "accepted": f"count_if(furthest = {last})",
+                "declined": f"count_if(furthest = {offer} AND status = 'withdrawn')",
+                "rescinded": f"count_if(furthest = {offer} AND status = 'rejected')",
+                "open": f"count_if(furthest = {offer} AND status = 'in_progress')",
+            },
+        )
+    )
     df["answered"] = df["accepted"] + df["declined"]
     df = _rate(df, "accepted", "answered")
     df["n"] = df["answered"]
-    df["note"] = ["; ".join(p for p in (f"{int(o):,} offers still open" if o else "",
-                                        f"{int(r):,} rejected at the offer stage" if r else "") if p)
-                  for o, r in zip(df["open"], df["rescinded"])]
+    df["note"] = [
+        "; ".join(
+            p
+            for p in (
+                f"{int(o):,} offers still open" if o else "",
+                f"{int(r):,} rejected at the offer stage" if r else "",
+            )
+            if p
+        )
+        for o, r in zip(df["open"], df["rescinded"])
+    ]
     df["note"] = ["not counted: " + n if n else "" for n in df["note"]]
-    return _finish(df[["period_start", "period_end", *q.dims, "_gid", "numerator", "denominator",
-                       "value", "n", "note"]], q, [], [])
+    return _finish(
+        df[["period_start", "period_end", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]], q, [], []
+    )
 
 
 def applicant_share(q: Query) -> pd.DataFrame:
@@ -143,5 +193,9 @@ def source_mix(q: Query) -> pd.DataFrame:
     df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
     df["n"] = df["denominator"].astype(int)
     df["note"] = ""
-    return _finish(df[["period_start", "period_end", "source", *q.dims, "_gid", "numerator",
-                       "denominator", "value", "n", "note"]], q, ["source"], [])
+    return _finish(
+        df[["period_start", "period_end", "source", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]],
+        q,
+        ["source"],
+        [],
+    )

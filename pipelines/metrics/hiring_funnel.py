@@ -15,6 +15,7 @@ Definitions (docs/metrics.md repeats them):
   open applications have not finished the stage and are left out of its pass-through.
 - The bottom line is the same for the whole funnel: selected = reached the last stage.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,27 +24,29 @@ from ..errors import DataError
 from ..sqlsafe import literal
 from ._frame import Query
 
-BOTTOM_LINE = "bottom line"   # the `stage` key of hired / applied rows
+BOTTOM_LINE = "bottom line"  # the `stage` key of hired / applied rows
 
 
 def stage_order(config: dict) -> list[str]:
     """The configured stages, lower-cased as staging lower-cases recorded stages."""
     raw = (config.get("recruiting") or {}).get("stage_order")
     if not isinstance(raw, list) or len(raw) < 2 or not all(isinstance(s, str) and s.strip() for s in raw):
-        raise DataError(f"recruiting.stage_order must list at least two stage names (got {raw!r})",
-                        file="equity.yml")
+        raise DataError(f"recruiting.stage_order must list at least two stage names (got {raw!r})", file="equity.yml")
     stages = [s.strip().lower() for s in raw]
     if len(set(stages)) != len(stages) or BOTTOM_LINE in stages:
-        raise DataError(f"recruiting.stage_order must name each stage once and not use "
-                        f"'{BOTTOM_LINE}' (got {raw!r})", file="equity.yml")
+        raise DataError(
+            f"recruiting.stage_order must name each stage once and not use '{BOTTOM_LINE}' (got {raw!r})",
+            file="equity.yml",
+        )
     return stages
 
 
 def withdrawn_counts(config: dict) -> bool:
     value = config["recruiting"]["withdrawn_counts_as_rejected"]
     if not isinstance(value, bool):
-        raise DataError(f"recruiting.withdrawn_counts_as_rejected must be true or false (got {value!r})",
-                        file="equity.yml")
+        raise DataError(
+            f"recruiting.withdrawn_counts_as_rejected must be true or false (got {value!r})", file="equity.yml"
+        )
     return value
 
 
@@ -61,13 +64,14 @@ def applications_sql(q: Query) -> str:
         "  FROM fct_application_stages s JOIN q_stage_order o ON o.stage = s.stage "
         "  GROUP BY s.application_id) "
         "SELECT p.period_start, p.period_end, a.application_id, a.status, a.applied_date, "
-        "  a.source AS _source, "   # under its own name: `source` may also be a breakdown dimension
+        "  a.source AS _source, "  # under its own name: `source` may also be a breakdown dimension
         f"  CASE WHEN a.status = 'hired' THEN {last} ELSE coalesce(r.furthest_recorded, 0) END AS furthest"
         f"{q.dim_select('a', 'p.period_end')} "
         "FROM q_periods p JOIN fct_applications a "
         "  ON a.applied_date BETWEEN p.period_start AND p.period_end "
         "LEFT JOIN recorded r ON r.application_id = a.application_id "
-        f"WHERE true{q.filter_where('a', 'p.period_end')}")
+        f"WHERE true{q.filter_where('a', 'p.period_end')}"
+    )
 
 
 def stage_rows_sql(q: Query) -> str:
@@ -82,7 +86,8 @@ def stage_rows_sql(q: Query) -> str:
         "  a.furthest = o.position AND a.status = 'rejected' AS rejected, "
         f"  {counts} AS withdrawn_counts "
         f"FROM ({applications_sql(q)}) a JOIN q_stage_order o "
-        f"  ON o.position <= a.furthest AND o.position < {last}")
+        f"  ON o.position <= a.furthest AND o.position < {last}"
+    )
 
 
 def decided_expr(prefix: str = "") -> str:
@@ -94,12 +99,14 @@ def bottom_line_sql(q: Query) -> str:
     """One row per application with passed = reached the last stage, outcomes as for a stage."""
     last = len(stage_order(q.config)) - 1
     counts = "TRUE" if withdrawn_counts(q.config) else "FALSE"
-    return (f"SELECT a.*, a.furthest = {last} AS passed, "
-            f"  a.furthest < {last} AND a.status = 'in_progress' AS still_open, "
-            f"  a.furthest < {last} AND a.status = 'withdrawn' AS withdrew, "
-            f"  a.furthest < {last} AND a.status = 'rejected' AS rejected, "
-            f"  {counts} AS withdrawn_counts "
-            f"FROM ({applications_sql(q)}) a")
+    return (
+        f"SELECT a.*, a.furthest = {last} AS passed, "
+        f"  a.furthest < {last} AND a.status = 'in_progress' AS still_open, "
+        f"  a.furthest < {last} AND a.status = 'withdrawn' AS withdrew, "
+        f"  a.furthest < {last} AND a.status = 'rejected' AS rejected, "
+        f"  {counts} AS withdrawn_counts "
+        f"FROM ({applications_sql(q)}) a"
+    )
 
 
 OUTCOME_MEASURES = {
@@ -118,8 +125,7 @@ def stage_outcomes(q: Query, include_bottom_line: bool = False) -> pd.DataFrame:
     df = q.frame(q.grouped(stage_rows_sql(q), OUTCOME_MEASURES, keys=["stage"]))
     if include_bottom_line:
         inner = f"SELECT *, {literal(BOTTOM_LINE)} AS stage FROM ({bottom_line_sql(q)})"
-        df = pd.concat([df, q.frame(q.grouped(inner, OUTCOME_MEASURES, keys=["stage"]))],
-                       ignore_index=True)
+        df = pd.concat([df, q.frame(q.grouped(inner, OUTCOME_MEASURES, keys=["stage"]))], ignore_index=True)
     nxt = dict(zip(stages, stages[1:]))
     df["next_stage"] = df["stage"].map(nxt).fillna(stages[-1])
     return df
@@ -140,35 +146,57 @@ def funnel_data_issues(con, config: dict) -> pd.DataFrame:
     rows = []
     unknown = con.execute(
         "SELECT s.stage, count(*) FROM fct_application_stages s "
-        "WHERE s.stage NOT IN (SELECT stage FROM q_stage_order) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+        "WHERE s.stage NOT IN (SELECT stage FROM q_stage_order) GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
     if unknown:
         listed = ", ".join(f"'{name}' ({n:,})" for name, n in unknown)
-        rows.append(("stage records with a stage not in recruiting.stage_order",
-                     sum(n for _, n in unknown), f"ignored: {listed}"))
+        rows.append(
+            (
+                "stage records with a stage not in recruiting.stage_order",
+                sum(n for _, n in unknown),
+                f"ignored: {listed}",
+            )
+        )
     # Without any stage record (no application_stages file: a one-stage funnel from status),
     # status is the only record, so a hire "without the last stage" is the design, not an issue.
     has_stage_records = con.execute("SELECT count(*) > 0 FROM fct_application_stages").fetchone()[0]
     checks = [
-        ("applications with status hired but no record of the last stage",
-         f"a.status = 'hired' AND coalesce(r.furthest, -1) < {last}"
-         if has_stage_records else "false", "counted as hired (status wins)"),
-        ("applications with the last stage recorded but status not hired",
-         f"a.status <> 'hired' AND r.furthest = {last}", "counted as hired (the stage record wins)"),
-        ("applications with a later stage recorded but an earlier one missing",
-         "r.furthest - r.recorded_after_first > 0",
-         "counted as having passed the missing stage; no time in stage for it"),
-        ("applications with a stage dated before the application date",
-         "r.first_date < a.applied_date", "kept; negative days are left out of time in stage"),
-        ("applications still in progress on the as-of date",
-         "a.status = 'in_progress'", "left out of the pass-through of the stage they are in; "
-                                     "censored in time in stage"),
+        (
+            "applications with status hired but no record of the last stage",
+            f"a.status = 'hired' AND coalesce(r.furthest, -1) < {last}" if has_stage_records else "false",
+            "counted as hired (status wins)",
+        ),
+        (
+            "applications with the last stage recorded but status not hired",
+            f"a.status <> 'hired' AND r.furthest = {last}",
+            "counted as hired (the stage record wins)",
+        ),
+        (
+            "applications with a later stage recorded but an earlier one missing",
+            "r.furthest - r.recorded_after_first > 0",
+            "counted as having passed the missing stage; no time in stage for it",
+        ),
+        (
+            "applications with a stage dated before the application date",
+            "r.first_date < a.applied_date",
+            "kept; negative days are left out of time in stage",
+        ),
+        (
+            "applications still in progress on the as-of date",
+            "a.status = 'in_progress'",
+            "left out of the pass-through of the stage they are in; censored in time in stage",
+        ),
     ]
-    recorded = ("SELECT s.application_id, max(o.position) AS furthest, min(s.entered_date) AS first_date, "
-                "count(DISTINCT o.position) FILTER (WHERE o.position > 0) AS recorded_after_first "
-                "FROM fct_application_stages s JOIN q_stage_order o ON o.stage = s.stage GROUP BY 1")
+    recorded = (
+        "SELECT s.application_id, max(o.position) AS furthest, min(s.entered_date) AS first_date, "
+        "count(DISTINCT o.position) FILTER (WHERE o.position > 0) AS recorded_after_first "
+        "FROM fct_application_stages s JOIN q_stage_order o ON o.stage = s.stage GROUP BY 1"
+    )
     for issue, condition, treatment in checks:
-        n = con.execute(f"SELECT count(*) FROM fct_applications a LEFT JOIN ({recorded}) r "
-                        f"ON r.application_id = a.application_id WHERE {condition}").fetchone()[0]
+        n = con.execute(
+            f"SELECT count(*) FROM fct_applications a LEFT JOIN ({recorded}) r "
+            f"ON r.application_id = a.application_id WHERE {condition}"
+        ).fetchone()[0]
         if n:
             rows.append((issue, int(n), treatment))
     return pd.DataFrame(rows, columns=["issue", "count", "treatment"])

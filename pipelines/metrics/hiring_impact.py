@@ -13,6 +13,7 @@ everyone). With `impact_reference: reference_groups` the configured groups
 Holm: the family is every comparison in one breakdown and period, across all stages and the
 bottom line (many groups x stages = many tests); in the stratified view, within one stratum.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,21 +25,40 @@ from ._frame import Query
 from .hiring_funnel import stage_outcomes, withdrawn_counts
 from .hiring_rows import add_issue_note, blank_unpublished, gid_of, published_mask
 from ._stats import holm_adjusted
-from .hiring_stats import (below_threshold, fisher_p, impact_ratio, katz_interval, pooled_z,
-                           shortfall)
+from .hiring_stats import below_threshold, fisher_p, impact_ratio, katz_interval, pooled_z, shortfall
 
-EXTRAS = ["selection_rate", "reference_group", "reference_rate", "pool_share", "z", "p_fisher",
-          "p_holm", "shortfall", "flagged", "significant"]
+EXTRAS = [
+    "selection_rate",
+    "reference_group",
+    "reference_rate",
+    "pool_share",
+    "z",
+    "p_fisher",
+    "p_holm",
+    "shortfall",
+    "flagged",
+    "significant",
+]
 
 
 def _settings(config: dict) -> dict:
     rec = config["recruiting"]
-    return {"threshold": rec["adverse_impact_threshold"], "min_share": rec["reference_min_share"],
-            "z": rec["significance_z"], "alpha": rec["significance_alpha"], "mode": rec["impact_reference"],
-            "fixed": config.get("reference_groups") or {},
-            "non_answers": {str(v) for v in [*(rec.get("never_reference") or []),
-                                             config["demographics"]["not_disclosed"],
-                                             config["demographics"]["unknown_label"]]}}
+    return {
+        "threshold": rec["adverse_impact_threshold"],
+        "min_share": rec["reference_min_share"],
+        "z": rec["significance_z"],
+        "alpha": rec["significance_alpha"],
+        "mode": rec["impact_reference"],
+        "fixed": config.get("reference_groups") or {},
+        "non_answers": {
+            str(v)
+            for v in [
+                *(rec.get("never_reference") or []),
+                config["demographics"]["not_disclosed"],
+                config["demographics"]["unknown_label"],
+            ]
+        },
+    }
 
 
 def _label(row: pd.Series, kept: list[str]) -> str:
@@ -63,8 +83,9 @@ def _pick_reference(part: pd.DataFrame, eligible: pd.Series, kept: list[str], s:
         fallback = ""
     if pool.empty or not (pool["selected"] > 0).any():
         return None, "no group can be the reference (all too small, or no selections)"
-    order = pool.assign(_label=[_label(r, kept) for _, r in pool.iterrows()]) \
-        .sort_values(["value", "denominator", "_label"], ascending=[False, False, True], kind="stable")
+    order = pool.assign(_label=[_label(r, kept) for _, r in pool.iterrows()]).sort_values(
+        ["value", "denominator", "_label"], ascending=[False, False, True], kind="stable"
+    )
     return order.index[0], fallback + "highest selection rate among eligible groups"
 
 
@@ -75,18 +96,31 @@ def _compare(df: pd.DataFrame, i, ref, s: dict) -> tuple[dict, list[str]]:
     z = pooled_z(a, n, c, m)
     flagged = below_threshold(a, n, c, m, s["threshold"])
     significant = bool(abs(z) >= s["z"]) if not math.isnan(z) else False
-    out = {"value": impact_ratio(a, n, c, m), "ci_low": low, "ci_high": high, "z": z,
-           "p_fisher": fisher_p(a, n, c, m), "shortfall": shortfall(a, n, c, m, s["threshold"]),
-           "flagged": flagged, "significant": significant}
+    out = {
+        "value": impact_ratio(a, n, c, m),
+        "ci_low": low,
+        "ci_high": high,
+        "z": z,
+        "p_fisher": fisher_p(a, n, c, m),
+        "shortfall": shortfall(a, n, c, m, s["threshold"]),
+        "flagged": flagged,
+        "significant": significant,
+    }
     notes = []
     if flagged:
-        notes.append(f"below four-fifths: ratio {out['value']:.2f} < {s['threshold']}; "
-                     f"{out['shortfall']:,} more selection(s) would reach it")
-        notes.append(f"statistically significant (|z| = {abs(z):.2f} >= {s['z']})" if significant else
-                     f"not statistically significant (|z| = {abs(z):.2f} < {s['z']}): could be chance")
+        notes.append(
+            f"below four-fifths: ratio {out['value']:.2f} < {s['threshold']}; "
+            f"{out['shortfall']:,} more selection(s) would reach it"
+        )
+        notes.append(
+            f"statistically significant (|z| = {abs(z):.2f} >= {s['z']})"
+            if significant
+            else f"not statistically significant (|z| = {abs(z):.2f} < {s['z']}): could be chance"
+        )
     elif significant:
-        notes.append(f"passes four-fifths but the difference is statistically significant "
-                     f"(|z| = {abs(z):.2f} >= {s['z']})")
+        notes.append(
+            f"passes four-fifths but the difference is statistically significant (|z| = {abs(z):.2f} >= {s['z']})"
+        )
     if corrected:
         notes.append("interval with 0.5 added to each count (a zero count)")
     return out, notes
@@ -96,8 +130,12 @@ def adverse_impact_ratio(q: Query) -> pd.DataFrame:
     return impact_rows(q)
 
 
-def impact_rows(q: Query, within: tuple[str, ...] | list[str] = (), outcomes: pd.DataFrame | None = None,
-                shown: np.ndarray | None = None) -> pd.DataFrame:
+def impact_rows(
+    q: Query,
+    within: tuple[str, ...] | list[str] = (),
+    outcomes: pd.DataFrame | None = None,
+    shown: np.ndarray | None = None,
+) -> pd.DataFrame:
     """The adverse-impact rows for every breakdown of q.dims. Dimensions in `within` are strata,
     not groups: a reference is chosen, and groups are compared, inside each of their values
     (the stratified view: dims = groups + department, compared within each department).
@@ -114,11 +152,11 @@ def impact_rows(q: Query, within: tuple[str, ...] | list[str] = (), outcomes: pd
         kept = _kept(int(gid), dims)
         compare = [d for d in kept if d not in within]
         inner = [d for d in kept if d in within]
-        if not compare:       # a pool (overall, or one stratum): nothing to compare it with
+        if not compare:  # a pool (overall, or one stratum): nothing to compare it with
             for i in part.index:
                 notes[i].insert(0, "all applications of this pool: the groups are compared within it")
             continue
-        for _, sub in (part.groupby(inner, sort=False, dropna=False) if inner else [(None, part)]):
+        for _, sub in part.groupby(inner, sort=False, dropna=False) if inner else [(None, part)]:
             _compare_within(df, sub, compare, shown, s, notes)
     # Holm family: every comparison of one breakdown and period across stages - within one
     # stratum in the stratified view, which is one analysis per department (as a job group is)
@@ -128,8 +166,24 @@ def impact_rows(q: Query, within: tuple[str, ...] | list[str] = (), outcomes: pd
         df.loc[idx, "p_holm"] = holm_adjusted(df.loc[idx, "p_fisher"])
     df["note"] = ["; ".join(notes[i]) for i in df.index]
     df = blank_unpublished(df, shown, EXTRAS)
-    df = df[["period_start", "period_end", "stage", "next_stage", *dims, "_gid", "numerator",
-             "denominator", "value", "ci_low", "ci_high", "n", "note", *EXTRAS]]
+    df = df[
+        [
+            "period_start",
+            "period_end",
+            "stage",
+            "next_stage",
+            *dims,
+            "_gid",
+            "numerator",
+            "denominator",
+            "value",
+            "ci_low",
+            "ci_high",
+            "n",
+            "note",
+            *EXTRAS,
+        ]
+    ]
     return add_issue_note(df, q)
 
 
@@ -150,8 +204,10 @@ def _prepared(df: pd.DataFrame) -> pd.DataFrame:
 def _exclusion_notes(df: pd.DataFrame, counts_withdrawn: bool) -> dict[int, list[str]]:
     notes: dict[int, list[str]] = {}
     for i, open_, withdrew in zip(df.index, df["open"], df["withdrawn"]):
-        parts = [f"{int(open_):,} still in progress" if open_ else "",
-                 f"{int(withdrew):,} withdrew" if withdrew and not counts_withdrawn else ""]
+        parts = [
+            f"{int(open_):,} still in progress" if open_ else "",
+            f"{int(withdrew):,} withdrew" if withdrew and not counts_withdrawn else "",
+        ]
         parts = [p for p in parts if p]
         notes[i] = ["not counted: " + " and ".join(parts)] if parts else []
     return notes
@@ -174,8 +230,9 @@ def _pool_shares(df: pd.DataFrame, dims: list[str], within: list[str]) -> list[f
     return shares
 
 
-def _compare_within(df: pd.DataFrame, part: pd.DataFrame, compare: list[str], shown, s: dict,
-                    notes: dict[int, list[str]]) -> None:
+def _compare_within(
+    df: pd.DataFrame, part: pd.DataFrame, compare: list[str], shown, s: dict, notes: dict[int, list[str]]
+) -> None:
     """Pick the reference among `part` (one breakdown in one pool) and compare the others to it."""
     part = part.assign(value=part["selection_rate"])
     big_enough = part["pool_share"] >= s["min_share"]

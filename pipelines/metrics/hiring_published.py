@@ -15,6 +15,7 @@ here is a function of published counts only, so it says nothing the counts do no
   the reference group is chosen among the rows shown, as on the exact path;
 - the counts in a row's note (still in progress, withdrew) are protected like any count.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,7 +30,7 @@ from ._registry import registry
 from .hiring_impact import EXTRAS, impact_rows
 
 METRIC = "adverse_impact_ratio"
-HIDDEN = "protected_hidden"      # carried through finalize() (no leading underscore), then dropped
+HIDDEN = "protected_hidden"  # carried through finalize() (no leading underscore), then dropped
 
 
 def one_value_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -37,30 +38,40 @@ def one_value_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
     filters = {d: sorted(dict.fromkeys(map(str, v))) for d, v in (filters or {}).items() if v}
     many = [d for d, v in filters.items() if len(v) > 1]
     if many:
-        raise UsageError(f"{METRIC} does not add up over several {', '.join(many)} values (it is a ratio "
-                         f"of its own cell): choose one value per filter, or {EXACT_HINT}")
+        raise UsageError(
+            f"{METRIC} does not add up over several {', '.join(many)} values (it is a ratio "
+            f"of its own cell): choose one value per filter, or {EXACT_HINT}"
+        )
     return filters
 
 
-def protected_outcomes(outcomes: pd.DataFrame, dims: list[str], k: int, salt: str,
-                       filters: dict[str, list[str]]) -> tuple[pd.DataFrame, np.ndarray]:
+def protected_outcomes(
+    outcomes: pd.DataFrame, dims: list[str], k: int, salt: str, filters: dict[str, list[str]]
+) -> tuple[pd.DataFrame, np.ndarray]:
     """(stage outcomes with protected selected/decided/open/withdrawn, hidden mask)."""
     spec = registry()[METRIC]
     df = outcomes.reset_index(drop=True).copy()
     decided = df["decided"].astype(float)
     rows = df[["period_start", "period_end", "stage", "_gid", *dims]].assign(
-        numerator=df["selected"].astype(float), denominator=decided, n=decided,
-        value=df["selected"] / decided.where(decided > 0))
+        numerator=df["selected"].astype(float),
+        denominator=decided,
+        n=decided,
+        value=df["selected"] / decided.where(decided > 0),
+    )
     prot, hidden = protect_table(rows, spec, dims, k, salt, filters)
     df["selected"] = prot["numerator"].round().astype(int).to_numpy()
     df["decided"] = prot["n"].round().astype(int).to_numpy()
-    df["selected"] = np.minimum(df["selected"], df["decided"])   # a rate of protected counts stays <= 1
+    df["selected"] = np.minimum(df["selected"], df["decided"])  # a rate of protected counts stays <= 1
     records = df[["period_start", "period_end", "stage", "_gid", *dims]].to_dict("records")
     fixed = {d: v[0] for d, v in filters.items()}
-    labels = [definition("", f"{r['period_start']}|{r['period_end']}|{r['stage']}",
-                         {**fixed, **{d: r[d] for j, d in enumerate(dims)
-                                      if not (int(r["_gid"]) >> (len(dims) - 1 - j)) & 1}})
-              for r in records]
+    labels = [
+        definition(
+            "",
+            f"{r['period_start']}|{r['period_end']}|{r['stage']}",
+            {**fixed, **{d: r[d] for j, d in enumerate(dims) if not (int(r["_gid"]) >> (len(dims) - 1 - j)) & 1}},
+        )
+        for r in records
+    ]
     for col in ("open", "withdrawn"):
         if col in df:
             df[col] = protected_counts(salt, f"{METRIC}.{col}", labels, df[col]).astype(int)
@@ -77,8 +88,9 @@ def finish(rows: pd.DataFrame, hidden: np.ndarray, spec, dims: list[str], k: int
         values = table[col]
         if pd.api.types.is_bool_dtype(values):
             values = values.astype("boolean")
-        table[col] = values.where(~gone) if pd.api.types.is_numeric_dtype(values) \
-            else values.astype(object).where(~gone, None)
+        table[col] = (
+            values.where(~gone) if pd.api.types.is_numeric_dtype(values) else values.astype(object).where(~gone, None)
+        )
     table["note"] = np.where(gone, PROTECTED_BELOW_K, table["note"])
     return table
 
@@ -87,7 +99,7 @@ def impact_from_protected(q, outcomes: pd.DataFrame, within: list[str], spec) ->
     """(published impact long table, the protected outcomes it was computed from)."""
     k = int(q.params["k"])
     dims = list(q.dims)
-    cur = q.con.cursor()   # its own cursor: reading the salt leaves a result open on it
+    cur = q.con.cursor()  # its own cursor: reading the salt leaves a result open on it
     try:
         salt = read_salt(cur)
     finally:

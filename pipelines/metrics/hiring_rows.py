@@ -1,6 +1,7 @@
 """Row helpers shared by the hiring metrics: the suppression mask a metric's rows will get,
 blanking of extra per-group columns, pandas CUBE for values SQL cannot aggregate (medians),
 and the data-issue note on overall rows."""
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -31,7 +32,7 @@ def blank_unpublished(df: pd.DataFrame, shown: np.ndarray, columns: list[str]) -
         if pd.api.types.is_bool_dtype(values):
             values = values.astype("boolean")
         elif pd.api.types.is_integer_dtype(values):
-            values = values.astype("Int64")      # stays a whole number once blanked
+            values = values.astype("Int64")  # stays a whole number once blanked
         df[col] = values.where(shown)
     return df
 
@@ -41,8 +42,7 @@ def gid_of(kept: tuple[str, ...], dims: list[str]) -> int:
     return sum(1 << (len(dims) - 1 - j) for j, d in enumerate(dims) if d not in kept)
 
 
-def cube_apply(rows: pd.DataFrame, dims: list[str], by: list[str],
-               fn: Callable[[pd.DataFrame], dict]) -> pd.DataFrame:
+def cube_apply(rows: pd.DataFrame, dims: list[str], by: list[str], fn: Callable[[pd.DataFrame], dict]) -> pd.DataFrame:
     """fn(sub-frame) for every group of `by` x every subset of `dims` (GROUP BY by, CUBE(dims)),
     as rows with the dims (None when aggregated away) and `_gid` - what Query.grouped gives
     in SQL, for statistics SQL cannot aggregate such as a Kaplan-Meier median."""

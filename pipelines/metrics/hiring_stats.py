@@ -10,6 +10,7 @@
 Sign convention: z is positive when the group is selected LESS often than the reference (the
 worked example in the issue: reference 48/80, group 12/40 gives z = +3.10).
 """
+
 from __future__ import annotations
 
 import math
@@ -48,7 +49,7 @@ def pooled_z(sel: int, n: int, ref_sel: int, ref_n: int) -> float:
         return math.nan
     pooled = (sel + ref_sel) / (n + ref_n)
     var = pooled * (1 - pooled) * (1 / n + 1 / ref_n)
-    if var <= 0:          # everyone or no one selected in both groups: no difference to test
+    if var <= 0:  # everyone or no one selected in both groups: no difference to test
         return 0.0
     return (ref_sel / ref_n - sel / n) / math.sqrt(var)
 
@@ -57,8 +58,7 @@ def fisher_p(sel: int, n: int, ref_sel: int, ref_n: int) -> float:
     """Two-sided Fisher exact p for the 2x2 table [[sel, n-sel], [ref_sel, ref_n-ref_sel]]."""
     if n <= 0 or ref_n <= 0:
         return math.nan
-    return float(stats.fisher_exact([[sel, n - sel], [ref_sel, ref_n - ref_sel]],
-                                    alternative="two-sided").pvalue)
+    return float(stats.fisher_exact([[sel, n - sel], [ref_sel, ref_n - ref_sel]], alternative="two-sided").pvalue)
 
 
 def katz_interval(sel: int, n: int, ref_sel: int, ref_n: int, z: float = Z95) -> tuple[float, float, bool]:
@@ -87,20 +87,21 @@ def shortfall(sel: int, n: int, ref_sel: int, ref_n: int, threshold) -> int:
     rate unchanged) that lifts its impact ratio to the threshold; 0 when it is not below."""
     if n <= 0 or ref_n <= 0 or ref_sel <= 0:
         return 0
-    needed = exact(threshold) * Fraction(ref_sel, ref_n) * n     # selections needed, exactly
+    needed = exact(threshold) * Fraction(ref_sel, ref_n) * n  # selections needed, exactly
     return max(0, math.ceil(needed) - sel)
 
 
 @dataclass(frozen=True)
 class MantelHaenszel:
     """Across strata, group (row 1) vs reference (row 2), selected (col 1) vs not (col 2)."""
-    strata: int              # strata with at least two applications (the others carry no information)
-    odds_ratio: float        # MH common odds ratio, group vs reference
+
+    strata: int  # strata with at least two applications (the others carry no information)
+    odds_ratio: float  # MH common odds ratio, group vs reference
     or_low: float
     or_high: float
-    rate_ratio: float        # MH rate ratio: the stratified counterpart of the impact ratio
-    chi2: float              # CMH statistic without continuity correction (1 df)
-    z: float                 # signed sqrt(chi2): positive when the group is selected less than expected
+    rate_ratio: float  # MH rate ratio: the stratified counterpart of the impact ratio
+    chi2: float  # CMH statistic without continuity correction (1 df)
+    z: float  # signed sqrt(chi2): positive when the group is selected less than expected
     p: float
 
 
@@ -113,23 +114,32 @@ def mantel_haenszel(tables) -> MantelHaenszel:
     if len(t) == 0:
         return nan
     from statsmodels.stats.contingency_tables import StratifiedTable
+
     a, b, c, d = t[:, 0, 0], t[:, 0, 1], t[:, 1, 0], t[:, 1, 1]
     n = a + b + c + d
     r, s = np.sum(a * d / n), np.sum(b * c / n)
     with np.errstate(divide="ignore", invalid="ignore"):
-        st = StratifiedTable(t.transpose(1, 2, 0))   # statsmodels wants 2 x 2 x K
+        st = StratifiedTable(t.transpose(1, 2, 0))  # statsmodels wants 2 x 2 x K
         odds = float(st.oddsratio_pooled) if s > 0 else math.nan
         lo = hi = math.nan
-        if r > 0 and s > 0:   # Robins, Breslow & Greenland (1986) interval of ln OR_MH
+        if r > 0 and s > 0:  # Robins, Breslow & Greenland (1986) interval of ln OR_MH
             lo, hi = (float(v) for v in st.oddsratio_pooled_confint(alpha=2 * stats.norm.sf(Z95)))
         rate = float(st.riskratio_pooled) if np.sum(c * (a + b) / n) > 0 else math.nan
     variance = np.sum((a + b) * (c + d) * (a + c) * (b + d) / (n * n * (n - 1)))
     if variance <= 0:
         return MantelHaenszel(int(len(t)), odds, lo, hi, rate, math.nan, math.nan, math.nan)
-    test = st.test_null_odds(correction=False)   # CMH without continuity correction, 1 df
-    diff = float(np.sum((a + b) * (a + c) / n) - np.sum(a))   # its sign: selected less than expected
-    return MantelHaenszel(int(len(t)), odds, lo, hi, rate, float(test.statistic),
-                          math.copysign(math.sqrt(test.statistic), diff) if diff else 0.0, float(test.pvalue))
+    test = st.test_null_odds(correction=False)  # CMH without continuity correction, 1 df
+    diff = float(np.sum((a + b) * (a + c) / n) - np.sum(a))  # its sign: selected less than expected
+    return MantelHaenszel(
+        int(len(t)),
+        odds,
+        lo,
+        hi,
+        rate,
+        float(test.statistic),
+        math.copysign(math.sqrt(test.statistic), diff) if diff else 0.0,
+        float(test.pvalue),
+    )
 
 
 def km_median(days, advanced, z: float = Z95) -> tuple[float, float, float]:
@@ -142,6 +152,7 @@ def km_median(days, advanced, z: float = Z95) -> tuple[float, float, float]:
     interval is [median, median] when the estimate crosses one half within a single day.
     """
     from statsmodels.duration.survfunc import SurvfuncRight
+
     t = np.asarray(days, dtype=float)
     e = np.asarray(advanced, dtype=float)
     if t.size == 0 or not (e > 0).any():

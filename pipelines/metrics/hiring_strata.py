@@ -18,6 +18,7 @@ reference is chosen among that stratum's published groups. A CMH row is publishe
 group whose pooled row is published, against the pooled reference group (itself published);
 the per-stratum counts behind it are used, never shown.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,18 +42,36 @@ from ..formatting import group_label
 
 METRIC = "adverse_impact_ratio"
 MAX_STRATIFIED_BY = 1
-CMH_COLUMNS = ["period", "stage", "group", "reference_group", "pooled_ratio", "pooled_z", "pooled_flagged",
-               "mh_rate_ratio", "mh_odds_ratio", "mh_or_low", "mh_or_high", "cmh_chi2", "cmh_z", "cmh_p",
-               "strata", "pooled_conclusion", "stratified_conclusion", "disagree", "note"]
+CMH_COLUMNS = [
+    "period",
+    "stage",
+    "group",
+    "reference_group",
+    "pooled_ratio",
+    "pooled_z",
+    "pooled_flagged",
+    "mh_rate_ratio",
+    "mh_odds_ratio",
+    "mh_or_low",
+    "mh_or_high",
+    "cmh_chi2",
+    "cmh_z",
+    "cmh_p",
+    "strata",
+    "pooled_conclusion",
+    "stratified_conclusion",
+    "disagree",
+    "note",
+]
 
 
 @dataclass
 class StratifiedImpact:
     by: list[str]
     stratify: str
-    pooled: pd.DataFrame     # rows of the groups' breakdown (margin of the cross table, suppressed)
-    strata: pd.DataFrame     # rows per stratum (`stratum` column; group All = the stratum's pool)
-    cmh: pd.DataFrame        # one row per period, stage and published non-reference group
+    pooled: pd.DataFrame  # rows of the groups' breakdown (margin of the cross table, suppressed)
+    strata: pd.DataFrame  # rows per stratum (`stratum` column; group All = the stratum's pool)
+    cmh: pd.DataFrame  # one row per period, stage and published non-reference group
 
 
 NO_DIFFERENCE = "no significant difference"
@@ -86,8 +105,9 @@ def whole_window(con, date_from: dt.date | None = None, date_to: dt.date | None 
     lo = max(ctx["history_start"], date_from) if date_from else ctx["history_start"]
     hi = min(ctx["as_of"], date_to) if date_to else ctx["as_of"]
     from ._published import whole_years
+
     if lo <= hi:
-        lo, hi = whole_years(ctx, lo, hi)   # published ranges are whole years (docs/privacy.md)
+        lo, hi = whole_years(ctx, lo, hi)  # published ranges are whole years (docs/privacy.md)
     return "custom", lo, hi
 
 
@@ -102,11 +122,14 @@ def _checked(spec, by, stratify: str, filters: dict) -> list[str]:
     if len(by) > MAX_STRATIFIED_BY:
         # groups x a second identity x strata leaves most cells under k, and suppressing such a
         # table as a whole takes minutes: intersectional groups are compared in the pooled view
-        raise UsageError(f"the stratified analysis takes one breakdown dimension (got {', '.join(by)}); "
-                         "compare intersectional groups without --stratify, or filter to one group")
+        raise UsageError(
+            f"the stratified analysis takes one breakdown dimension (got {', '.join(by)}); "
+            "compare intersectional groups without --stratify, or filter to one group"
+        )
     if stratify not in spec.dimensions or stratify in by:
-        raise UsageError(f"cannot stratify by '{stratify}': use one of "
-                         f"{', '.join(d for d in spec.dimensions if d not in by)}")
+        raise UsageError(
+            f"cannot stratify by '{stratify}': use one of {', '.join(d for d in spec.dimensions if d not in by)}"
+        )
     if stratify in filters:
         raise UsageError(f"'{stratify}' is both a filter and the stratification")
     for dim in filters:
@@ -115,9 +138,17 @@ def _checked(spec, by, stratify: str, filters: dict) -> list[str]:
     return by
 
 
-def stratified_impact(con, by, stratify: str, period: str = "year", date_from: dt.date | None = None,
-                      date_to: dt.date | None = None, k: int | None = None,
-                      filters: dict[str, list[str]] | None = None, exact: bool = False) -> StratifiedImpact:
+def stratified_impact(
+    con,
+    by,
+    stratify: str,
+    period: str = "year",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    k: int | None = None,
+    filters: dict[str, list[str]] | None = None,
+    exact: bool = False,
+) -> StratifiedImpact:
     """Published (protected) by default: every figure from protected counts (hiring_published);
     `exact=True` is the data owner's view (exact counts, suppressed together by finalize)."""
     spec = registry()[METRIC]
@@ -131,26 +162,33 @@ def stratified_impact(con, by, stratify: str, period: str = "year", date_from: d
         ctx = build_context(cur)
         config = ctx["config"]
         k_eff = spec_k(spec, config, k)
-        periods = make_periods(period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"],
-                               date_from, date_to)
-        q = Query(con=cur, dims=dims, periods=periods, filters=filters, config=config,
-                  params={**ctx, "k": k_eff})
+        periods = make_periods(
+            period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"], date_from, date_to
+        )
+        q = Query(con=cur, dims=dims, periods=periods, filters=filters, config=config, params={**ctx, "k": k_eff})
         outcomes = stage_outcomes(q, include_bottom_line=True)
         if exact:
             table = finalize(impact_rows(q, within=[stratify], outcomes=outcomes.copy()), spec, dims, k_eff, periods)
-        else:   # the CMH below then reads the protected counts of every stratum, hidden ones too
+        else:  # the CMH below then reads the protected counts of every stratum, hidden ones too
             table, outcomes = impact_from_protected(q, outcomes, [stratify], spec)
     finally:
         cur.close()
     pooled = table[table["dimensions"] == "|".join(by)].reset_index(drop=True)
     cmh = _cmh_rows(pooled, outcomes[outcomes["_gid"] == 0], by, stratify, config["recruiting"])
-    return StratifiedImpact(by=list(by), stratify=stratify, pooled=pooled,
-                            strata=_strata_rows(table, by, stratify), cmh=cmh)
+    return StratifiedImpact(
+        by=list(by), stratify=stratify, pooled=pooled, strata=_strata_rows(table, by, stratify), cmh=cmh
+    )
 
 
-def published_impact(con, by, period: str = "year", date_from: dt.date | None = None,
-                     date_to: dt.date | None = None, k: int | None = None,
-                     filters: dict[str, list[str]] | None = None) -> pd.DataFrame:
+def published_impact(
+    con,
+    by,
+    period: str = "year",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    k: int | None = None,
+    filters: dict[str, list[str]] | None = None,
+) -> pd.DataFrame:
     """adverse_impact_ratio's long table for publication, every statistic computed from the
     protected counts (hiring_published); compute(..., exact=True) is the data owner's."""
     spec = registry()[METRIC]
@@ -159,15 +197,22 @@ def published_impact(con, by, period: str = "year", date_from: dt.date | None = 
     for dim in filters:
         if dim not in spec.dimensions:
             raise UsageError(f"cannot filter {METRIC} by '{dim}'")
-    date_from, date_to = whole_period_range(con, period, date_from, date_to)   # whole periods only
+    date_from, date_to = whole_period_range(con, period, date_from, date_to)  # whole periods only
     cur = con.cursor()
     try:
         ctx = build_context(cur)
         config = ctx["config"]
-        periods = make_periods(period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"],
-                               date_from, date_to)
-        q = Query(con=cur, dims=dims, periods=periods, filters=filters, config=config,
-                  params={**ctx, "k": spec_k(spec, config, k)})
+        periods = make_periods(
+            period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"], date_from, date_to
+        )
+        q = Query(
+            con=cur,
+            dims=dims,
+            periods=periods,
+            filters=filters,
+            config=config,
+            params={**ctx, "k": spec_k(spec, config, k)},
+        )
         table, _ = impact_from_protected(q, stage_outcomes(q, include_bottom_line=True), [], spec)
     finally:
         cur.close()
@@ -203,7 +248,7 @@ def _cmh_rows(pooled: pd.DataFrame, counts: pd.DataFrame, by: list[str], stratif
             n = int(group["decided"].get(s, 0))
             c = int(ref["selected"].get(s, 0))
             m = int(ref["decided"].get(s, 0))
-            if n and m:   # a stratum without both groups says nothing about the comparison
+            if n and m:  # a stratum without both groups says nothing about the comparison
                 tables.append([[a, n - a], [c, m - c]])
         mh = mantel_haenszel(tables)
         pooled_c, strat_c = _conclusion(r.z, z_thr), _conclusion(mh.z, z_thr)
@@ -211,16 +256,34 @@ def _cmh_rows(pooled: pd.DataFrame, counts: pd.DataFrame, by: list[str], stratif
         disagree = views_disagree(pooled_c, strat_c, bool(r.flagged), mh_flag, mh.rate_ratio)
         note = ""
         if disagree:
-            note = (f"pooled and within-{stratify} views disagree (Simpson's paradox check): pooled, "
-                    f"{group_label(r.group)} {pooled_c}, ratio {r.value:.2f} ({_verdict(bool(r.flagged))}); within "
-                    f"each {stratify}, {strat_c}, Mantel-Haenszel ratio {mh.rate_ratio:.2f} "
-                    f"({_verdict(mh_flag)}). Which {stratify}s people applied to explains or hides "
-                    f"part of the pooled gap: read both.")
-        rows.append({"period": r.period, "stage": r.stage, "group": r.group,
-                     "reference_group": r.reference_group, "pooled_ratio": r.value, "pooled_z": r.z,
-                     "pooled_flagged": bool(r.flagged), "mh_rate_ratio": mh.rate_ratio,
-                     "mh_odds_ratio": mh.odds_ratio, "mh_or_low": mh.or_low, "mh_or_high": mh.or_high,
-                     "cmh_chi2": mh.chi2, "cmh_z": mh.z, "cmh_p": mh.p, "strata": mh.strata,
-                     "pooled_conclusion": pooled_c, "stratified_conclusion": strat_c,
-                     "disagree": disagree, "note": note})
+            note = (
+                f"pooled and within-{stratify} views disagree (Simpson's paradox check): pooled, "
+                f"{group_label(r.group)} {pooled_c}, ratio {r.value:.2f} ({_verdict(bool(r.flagged))}); within "
+                f"each {stratify}, {strat_c}, Mantel-Haenszel ratio {mh.rate_ratio:.2f} "
+                f"({_verdict(mh_flag)}). Which {stratify}s people applied to explains or hides "
+                f"part of the pooled gap: read both."
+            )
+        rows.append(
+            {
+                "period": r.period,
+                "stage": r.stage,
+                "group": r.group,
+                "reference_group": r.reference_group,
+                "pooled_ratio": r.value,
+                "pooled_z": r.z,
+                "pooled_flagged": bool(r.flagged),
+                "mh_rate_ratio": mh.rate_ratio,
+                "mh_odds_ratio": mh.odds_ratio,
+                "mh_or_low": mh.or_low,
+                "mh_or_high": mh.or_high,
+                "cmh_chi2": mh.chi2,
+                "cmh_z": mh.z,
+                "cmh_p": mh.p,
+                "strata": mh.strata,
+                "pooled_conclusion": pooled_c,
+                "stratified_conclusion": strat_c,
+                "disagree": disagree,
+                "note": note,
+            }
+        )
     return pd.DataFrame(rows, columns=CMH_COLUMNS)

@@ -7,6 +7,7 @@ withdrew) carry no exit date in the data contract, so they are outside this meas
 the time to *advance* - and counted in `left_funnel`. The first stage is entered on the
 application date when it has no record of its own.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,16 +37,24 @@ def _spells_sql(q: Query, last: int) -> str:
         f"SELECT a.period_start, a.period_end, a.status, a.furthest, s.stage, s.position, "
         f"  s.entered_date, s.next_date{''.join(f', a.{ident(d)}' for d in q.dims)} "
         f"FROM ({applications_sql(q)}) a JOIN spells s ON s.application_id = a.application_id "
-        f"WHERE s.position < {last}")
+        f"WHERE s.position < {last}"
+    )
 
 
 def _km_row(sub: pd.DataFrame) -> dict:
     usable = sub[sub["usable"]]
     median, low, high = km_median(usable["days"].to_numpy(), usable["advanced"].to_numpy())
     advanced = int(usable["advanced"].sum())
-    return {"value": median, "ci_low": low, "ci_high": high, "advanced": advanced,
-            "still_open": int(len(usable) - advanced), "left_funnel": int(sub["left"].sum()),
-            "negative": int(sub["negative"].sum()), "n": int(len(usable))}
+    return {
+        "value": median,
+        "ci_low": low,
+        "ci_high": high,
+        "advanced": advanced,
+        "still_open": int(len(usable) - advanced),
+        "left_funnel": int(sub["left"].sum()),
+        "negative": int(sub["negative"].sum()),
+        "n": int(len(usable)),
+    }
 
 
 def time_in_stage(q: Query) -> pd.DataFrame:
@@ -71,8 +80,7 @@ def time_in_stage(q: Query) -> pd.DataFrame:
     df["note"] = [_note(r) for r in df.itertuples()]
     df = df.reset_index(drop=True)
     df = blank_unpublished(df, published_mask(df, q, ["stage"]), EXTRAS)
-    df = df[[*keys, *q.dims, "_gid", "numerator", "denominator", "value", "ci_low", "ci_high", "n",
-             "note", *EXTRAS]]
+    df = df[[*keys, *q.dims, "_gid", "numerator", "denominator", "value", "ci_low", "ci_high", "n", "note", *EXTRAS]]
     return add_issue_note(df, q)
 
 

@@ -4,6 +4,7 @@ Each function returns unsuppressed long rows for every subset of the requested d
 the engine adds suppression and labels. The population is the pay snapshot on each period
 end (pay_snapshot.py); the adjusted gap lives in pay_regression.py.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -53,7 +54,7 @@ def pay_gap_median(q: Query) -> pd.DataFrame:
 
 def _bonus_gap(q: Query, stat: str) -> pd.DataFrame:
     frame = snapshot_frame(q, bonus=True)
-    refs = reference_values(frame, q.dims, q.config)   # same reference as the pay gaps
+    refs = reference_values(frame, q.dims, q.config)  # same reference as the pay gaps
     recipients = frame[frame["bonus"] > 0]
     if recipients.empty:
         return empty_rows(q.dims)
@@ -73,8 +74,11 @@ def bonus_receipt_rate(q: Query) -> pd.DataFrame:
     frame["received"] = (frame["bonus"] > 0).astype(int)
     parts = []
     for gid, present in subsets(q.dims):
-        agg = (frame.groupby(["period_start", "period_end", *present], dropna=False, sort=True)
-               .agg(numerator=("received", "sum"), denominator=("received", "size")).reset_index())
+        agg = (
+            frame.groupby(["period_start", "period_end", *present], dropna=False, sort=True)
+            .agg(numerator=("received", "sum"), denominator=("received", "size"))
+            .reset_index()
+        )
         for d in q.dims:
             if d not in present:
                 agg[d] = None
@@ -96,8 +100,12 @@ def pay_quartile_share(q: Query) -> pd.DataFrame:
         for j, name in enumerate(QUARTILES):
             band = people.assign(_w=weights[:, j])
             for gid, present in subsets(q.dims):
-                agg = (band.groupby(["period_start", "period_end", *present], dropna=False, sort=True)["_w"]
-                       .sum().rename("numerator").reset_index())
+                agg = (
+                    band.groupby(["period_start", "period_end", *present], dropna=False, sort=True)["_w"]
+                    .sum()
+                    .rename("numerator")
+                    .reset_index()
+                )
                 for d in q.dims:
                     if d not in present:
                         agg[d] = None
@@ -106,7 +114,7 @@ def pay_quartile_share(q: Query) -> pd.DataFrame:
     if not parts:
         return empty_rows(q.dims, ["quartile"])
     df = pd.concat(parts, ignore_index=True)
-    df["numerator"] = df["numerator"].round(9)   # fractional people from split ties
+    df["numerator"] = df["numerator"].round(9)  # fractional people from split ties
     df["value"] = df["numerator"] / df["denominator"]
     df["n"] = df["numerator"]
     rows = df[df["numerator"] > 0].reset_index(drop=True)
@@ -117,20 +125,20 @@ def category_frame(q: Query, with_bonus: bool) -> pd.DataFrame:
     """Snapshot with a `category` label (pay.worker_category columns joined by ' × ')."""
     columns = check_columns(q.config["pay"]["worker_category"])
     frame = snapshot_frame(q, extra_columns=columns, bonus=with_bonus)
-    labels = [frame[extra_column(c)].fillna(q.config["demographics"]["unknown_label"]).astype(str)
-              for c in columns]
+    labels = [frame[extra_column(c)].fillna(q.config["demographics"]["unknown_label"]).astype(str) for c in columns]
     frame["category"] = labels[0].str.cat(labels[1:], sep=CATEGORY_JOIN) if len(labels) > 1 else labels[0]
     return frame
 
 
 def pay_gap_by_category(q: Query) -> pd.DataFrame:
     from ..db import has_table
+
     with_bonus = has_table(q.con, "fct_bonuses")
     frame = category_frame(q, with_bonus)
     refs = reference_values(frame, q.dims, q.config)
     paid = frame[frame["has_pay"]]
     parts = [paid.assign(component=BASIC, _pay=paid["hourly_pay"])]
-    if with_bonus:   # variable pay per worker of the category, zeros included
+    if with_bonus:  # variable pay per worker of the category, zeros included
         parts.append(paid.assign(component=VARIABLE, _pay=paid["bonus"]))
     long = pd.concat(parts, ignore_index=True)
     if long.empty:

@@ -9,6 +9,7 @@ every analysis built on the snapshot publishes protected counts and figures. `ex
 data owner's `--exact`) leaves `protection` None: exact figures, n < k and complementary
 suppression, not for publication.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,6 +34,7 @@ from .pay_snapshot import ln_pay, snapshot_frame
 @dataclass
 class PaySnapshot:
     """Everyone with a salary on `date`, their group (`group` column) and model inputs."""
+
     date: dt.date
     people: pd.DataFrame
     dims: list[str]
@@ -41,7 +43,7 @@ class PaySnapshot:
     config: dict[str, Any]
     excluded: int = 0
     factors: list[str] = field(default_factory=list)
-    protection: Protection | None = None   # None: the data owner's exact figures
+    protection: Protection | None = None  # None: the data owner's exact figures
 
     @property
     def exact(self) -> bool:
@@ -63,9 +65,15 @@ class PaySnapshot:
         return x
 
 
-def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date | None = None,
-                 filters: dict[str, list[str]] | None = None, k: int | None = None,
-                 extra_columns=(), exact: bool = False) -> PaySnapshot:
+def pay_snapshot(
+    con: duckdb.DuckDBPyConnection,
+    by=("gender",),
+    date: dt.date | None = None,
+    filters: dict[str, list[str]] | None = None,
+    k: int | None = None,
+    extra_columns=(),
+    exact: bool = False,
+) -> PaySnapshot:
     """The pay population on `date` (default: latest full year end) grouped by `by`;
     protected for publication unless `exact`."""
     ctx = build_context(con)
@@ -73,8 +81,10 @@ def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date |
     dims = [d for d in by if d]
     compared, within = split_dims(dims, config)
     if not compared or within:
-        raise UsageError("group the analysis by group dimensions (gender, race_ethnicity, ...); "
-                         f"narrow it to a department, family, level or location with a filter (got {dims})")
+        raise UsageError(
+            "group the analysis by group dimensions (gender, race_ethnicity, ...); "
+            f"narrow it to a department, family, level or location with a filter (got {dims})"
+        )
     for d in dims + list(filters or {}):
         if d not in all_dimensions():
             raise UsageError(f"unknown dimension '{d}'")
@@ -84,19 +94,31 @@ def pay_snapshot(con: duckdb.DuckDBPyConnection, by=("gender",), date: dt.date |
     threshold = effective_k(config, k)
     protection = None if exact else protection_for(con, date, filters)
     factors = factor_names(config)
-    q = Query(con=con.cursor(), dims=dims, periods=[Period(date, date, str(date))],
-              filters=dict(filters or {}), config=config, params={**ctx, "k": threshold})
+    q = Query(
+        con=con.cursor(),
+        dims=dims,
+        periods=[Period(date, date, str(date))],
+        filters=dict(filters or {}),
+        config=config,
+        params={**ctx, "k": threshold},
+    )
     # category and cohort columns always come along (Art. 9(1)(g) categories, cohort review)
-    extra = list(dict.fromkeys([*config["pay"]["worker_category"], *config["pay"]["cohort_columns"],
-                                *extra_columns]))
+    extra = list(dict.fromkeys([*config["pay"]["worker_category"], *config["pay"]["cohort_columns"], *extra_columns]))
     frame = snapshot_frame(q, factors=factors, extra_columns=extra)
     refs = reference_values(frame, dims, config)
     people = frame[frame["has_pay"] & frame["has_factors"]].reset_index(drop=True)
     people["group"] = people[dims].astype(str).agg(SEP.join, axis=1)
-    return PaySnapshot(date=date, people=people, dims=dims, reference=SEP.join(refs[d] for d in dims),
-                       k=threshold, config=config, factors=factors,
-                       excluded=int((~(frame["has_pay"] & frame["has_factors"])).sum()),
-                       protection=protection)
+    return PaySnapshot(
+        date=date,
+        people=people,
+        dims=dims,
+        reference=SEP.join(refs[d] for d in dims),
+        k=threshold,
+        config=config,
+        factors=factors,
+        excluded=int((~(frame["has_pay"] & frame["has_factors"])).sum()),
+        protection=protection,
+    )
 
 
 def group_cells(snap: PaySnapshot) -> pd.DataFrame:
@@ -104,6 +126,7 @@ def group_cells(snap: PaySnapshot) -> pd.DataFrame:
     exact path n >= k plus complementary suppression against every margin; protected path
     hidden iff the protected n is below k."""
     from .pay_groups import published_cells
+
     cells = published_cells(snap.people.assign(_period=0), snap.dims, snap.k, ["_period"], snap.protection)
     full = cells[cells["_gid"] == 0].copy()
     full["group"] = full[snap.dims].astype(str).agg(SEP.join, axis=1) if len(full) else []

@@ -9,6 +9,7 @@ job_extra_columns: numeric when mapped as a number, else categorical). Anything 
 usage error naming the setting, so no configured text ever reaches SQL: the SQL is built only
 from names found in these allow-lists, and quoted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,15 @@ from ..sqlsafe import ident
 SETTING = "pay.legitimate_factors"
 FACTOR_TYPES = ("categorical", "numeric")
 # Columns of fct_employment_spells a factor may name, and the derived numeric one
-SPELL_FACTORS = ("job_level", "job_family", "location", "department", "country",
-                 "employment_type", "performance_rating")
+SPELL_FACTORS = (
+    "job_level",
+    "job_family",
+    "location",
+    "department",
+    "country",
+    "employment_type",
+    "performance_rating",
+)
 TENURE = "tenure_years"
 _NUMERIC_DB_TYPES = ("DOUBLE", "FLOAT", "DECIMAL", "INTEGER", "BIGINT", "HUGEINT", "SMALLINT")
 
@@ -33,7 +41,7 @@ _NUMERIC_DB_TYPES = ("DOUBLE", "FLOAT", "DECIMAL", "INTEGER", "BIGINT", "HUGEINT
 class Factor:
     name: str
     numeric: bool
-    origin: str        # "spell" (fct_employment_spells), "tenure" (derived), "extra" (job_extra_columns)
+    origin: str  # "spell" (fct_employment_spells), "tenure" (derived), "extra" (job_extra_columns)
 
 
 def factor_entries(config) -> list[tuple[str, str | None]]:
@@ -45,10 +53,11 @@ def factor_entries(config) -> list[tuple[str, str | None]]:
         if isinstance(entry, str):
             out.append((entry, None))
             continue
-        if not isinstance(entry, dict) or not isinstance(entry.get("column"), str) \
-                or set(entry) - {"column", "type"}:
-            raise UsageError(f"{where}: a factor is a column name or {{column: NAME, type: "
-                             f"categorical|numeric}} (got {str(entry)[:60]})")
+        if not isinstance(entry, dict) or not isinstance(entry.get("column"), str) or set(entry) - {"column", "type"}:
+            raise UsageError(
+                f"{where}: a factor is a column name or {{column: NAME, type: "
+                f"categorical|numeric}} (got {str(entry)[:60]})"
+            )
         kind = entry.get("type")
         if kind is not None and kind not in FACTOR_TYPES:
             raise UsageError(f"{where}: type must be one of {', '.join(FACTOR_TYPES)} (got {str(kind)[:40]!r})")
@@ -69,8 +78,10 @@ def extra_column_types(con) -> dict[str, bool]:
     """{extra column: numeric?} of job_extra_columns ({} when the mapping brought none)."""
     if not has_table(con, EXTRA_TABLE):
         return {}
-    rows = con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                       "WHERE table_name = ? ORDER BY ordinal_position", [EXTRA_TABLE]).fetchall()
+    rows = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [EXTRA_TABLE],
+    ).fetchall()
     skip = {"employee_id", "valid_from", "valid_to"}
     return {name: str(kind).upper().startswith(_NUMERIC_DB_TYPES) for name, kind in rows if name not in skip}
 
@@ -84,17 +95,21 @@ def resolve_factors(con, config, names) -> list[Factor]:
     for name in names:
         kind = declared.get(name)
         if name not in known:
-            raise UsageError(f"{SETTING}: unknown column {str(name)[:60]!r}; known: {', '.join(known)} "
-                             f"(other columns of an export come in through extra_columns on the "
-                             f"hr/job_history mapping, docs/data_contract.md)")
+            raise UsageError(
+                f"{SETTING}: unknown column {str(name)[:60]!r}; known: {', '.join(known)} "
+                f"(other columns of an export come in through extra_columns on the "
+                f"hr/job_history mapping, docs/data_contract.md)"
+            )
         if name == TENURE:
             if kind == "categorical":
                 raise UsageError(f"{SETTING}: {TENURE} is numeric (years since hire), not categorical")
             out.append(Factor(name, True, "tenure"))
         elif name in extras:
             if kind == "numeric" and not extras[name]:
-                raise UsageError(f"{SETTING}: {name} was mapped as a label; give it type: number under "
-                                 f"extra_columns to use it as a numeric factor")
+                raise UsageError(
+                    f"{SETTING}: {name} was mapped as a label; give it type: number under "
+                    f"extra_columns to use it as a numeric factor"
+                )
             out.append(Factor(name, extras[name] if kind is None else kind == "numeric", "extra"))
         else:
             out.append(Factor(name, kind == "numeric", "spell"))
@@ -112,8 +127,10 @@ def extra_join(factors: list[Factor]) -> str:
     """The join of job_extra_columns on the record in force on the period end, when needed."""
     if not any(f.origin == "extra" for f in factors):
         return ""
-    return (f" LEFT JOIN {EXTRA_TABLE} x ON x.employee_id = s.employee_id "
-            f"AND x.valid_from <= p.period_end AND p.period_end <= x.valid_to")
+    return (
+        f" LEFT JOIN {EXTRA_TABLE} x ON x.employee_id = s.employee_id "
+        f"AND x.valid_from <= p.period_end AND p.period_end <= x.valid_to"
+    )
 
 
 def typed_factor(values: pd.Series, f: Factor, unknown_label: str) -> pd.Series:
@@ -126,6 +143,8 @@ def typed_factor(values: pd.Series, f: Factor, unknown_label: str) -> pd.Series:
     numbers = pd.to_numeric(values.where(~missing), errors="coerce").astype(float)
     bad = values[~missing & numbers.isna()]
     if len(bad):
-        raise UsageError(f"{SETTING}: {f.name} is numeric, but has the value {str(bad.iloc[0])[:40]!r}; "
-                         f"declare it {{column: {f.name}, type: categorical}}")
+        raise UsageError(
+            f"{SETTING}: {f.name} is numeric, but has the value {str(bad.iloc[0])[:40]!r}; "
+            f"declare it {{column: {f.name}, type: categorical}}"
+        )
     return numbers

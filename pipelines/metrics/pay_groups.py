@@ -12,6 +12,7 @@ Reference group of a compared dimension: `reference_groups[dim]` when configured
 over all the periods asked for (ties: alphabetical), so the reference does not switch between
 years.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -79,8 +80,9 @@ def cube_counts(frame: pd.DataFrame, dims: list[str], partition: list[str]) -> p
     return pd.concat(parts, ignore_index=True)
 
 
-def published_cells(frame: pd.DataFrame, dims: list[str], k: int, partition: list[str],
-                    protection=None, counted: str | None = None) -> pd.DataFrame:
+def published_cells(
+    frame: pd.DataFrame, dims: list[str], k: int, partition: list[str], protection=None, counted: str | None = None
+) -> pd.DataFrame:
     """Cube counts with `suppressed`, for outputs built outside the engine (models, cohorts,
     decompositions, cost curves). Exact path (`protection` None, the data owner's `--exact`):
     the same primary and complementary rule as compute(). Protected path (a
@@ -92,14 +94,17 @@ def published_cells(frame: pd.DataFrame, dims: list[str], k: int, partition: lis
         cells["suppressed"], cells["reason"] = suppression_mask(cells, dims, k, partition)
         return cells
     from .pay_protect import PEOPLE, PROTECTED_BELOW_K, cell_counts, hidden_below_k
+
     keyed = [c for c in partition if not c.startswith("_")]
     protected = []
     for gid, present in subsets(dims):
         part = cells[cells["_gid"] == gid]
         table = cell_counts(protection, frame, keyed + present, counted or PEOPLE)
         lookup = {tuple(r[:-2]): r[-1] for r in table[keyed + present + ["n", "n_p"]].itertuples(index=False)}
-        protected += [lookup[tuple("" if pd.isna(v) else str(v) for v in r)]
-                      for r in part[keyed + present].itertuples(index=False)]
+        protected += [
+            lookup[tuple("" if pd.isna(v) else str(v) for v in r)]
+            for r in part[keyed + present].itertuples(index=False)
+        ]
     cells = cells.sort_values("_gid", kind="stable").reset_index(drop=True)
     cells["n"] = protected
     hidden = hidden_below_k(cells["n"], k)

@@ -19,6 +19,7 @@ below k); every part moves by up to twice the largest change one person can make
 identities kept (unexplained = gap - explained, interaction = gap - endowments - coefficients,
 factor parts summing to the explained part). The exact path is the data owner's `--exact`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,21 +40,26 @@ def decompose(y, x: pd.DataFrame, in_b) -> dict:
     swapped). Own code stays for the explained part per factor: statsmodels returns the totals
     only, and a page names factors (the pooled regression below, whose parts sum to explained)."""
     from statsmodels.stats.oaxaca import OaxacaBlinder
+
     y = np.asarray(y, dtype=float)
     xv = x.to_numpy(dtype=float)
     b = np.asarray(in_b, dtype=bool)
-    ob = OaxacaBlinder(y, np.column_stack([xv, b.astype(float)]), bifurcate=xv.shape[1], hasconst=True,
-                       swap=False)
+    ob = OaxacaBlinder(y, np.column_stack([xv, b.astype(float)]), bifurcate=xv.shape[1], hasconst=True, swap=False)
     unexplained, explained, gap = (float(v) for v in ob.two_fold(two_fold_type="pooled").params)
     endowments, coefficients, interaction, _ = (float(v) for v in ob.three_fold().params)
     pooled = _ols(y, np.column_stack([xv, b.astype(float)]))[:-1]
     contributions = pd.Series((xv[~b].mean(axis=0) - xv[b].mean(axis=0)) * pooled, index=x.columns)
     factors = contributions.groupby([c.split("=")[0] for c in x.columns], sort=False).sum()
     return {
-        "gap": gap, "explained": explained, "unexplained": unexplained,
-        "endowments": endowments, "coefficients": coefficients, "interaction": interaction,
+        "gap": gap,
+        "explained": explained,
+        "unexplained": unexplained,
+        "endowments": endowments,
+        "coefficients": coefficients,
+        "interaction": interaction,
         "factors": factors.drop(labels=["const"], errors="ignore"),
-        "n_a": int((~b).sum()), "n_b": int(b.sum()),
+        "n_a": int((~b).sum()),
+        "n_b": int(b.sum()),
     }
 
 
@@ -69,8 +75,15 @@ def decomposition_tables(snap: PaySnapshot) -> tuple[pd.DataFrame, pd.DataFrame]
     for group in sorted(shown - {snap.reference}):
         pair = people[people["group"].isin([snap.reference, group])].reset_index(drop=True)
         x = pd.DataFrame({"const": 1.0}, index=pair.index)
-        x = pd.concat([x, PaySnapshot(snap.date, pair, snap.dims, snap.reference, snap.k, snap.config,
-                                      factors=snap.factors).factor_matrix()], axis=1)
+        x = pd.concat(
+            [
+                x,
+                PaySnapshot(
+                    snap.date, pair, snap.dims, snap.reference, snap.k, snap.config, factors=snap.factors
+                ).factor_matrix(),
+            ],
+            axis=1,
+        )
         if len(pair) <= x.shape[1]:
             continue
         ln_y = np.log(pair["hourly_pay"].to_numpy(float))
@@ -81,13 +94,22 @@ def decomposition_tables(snap: PaySnapshot) -> tuple[pd.DataFrame, pd.DataFrame]
             res["n_a"], res["n_b"] = shown_n[snap.reference], shown_n[group]
         name = snap.label(group)
         gap = res["gap"]
-        summary.append({"group": name, "reference": snap.label(snap.reference), "n_reference": res["n_a"],
-                        "n_group": res["n_b"], "gap_log_points": gap,
-                        "raw_gap_pct": 100 * (1 - np.exp(-gap)),
-                        "explained": res["explained"], "unexplained": res["unexplained"],
-                        "explained_share": res["explained"] / gap if gap else np.nan,
-                        "endowments": res["endowments"], "coefficients": res["coefficients"],
-                        "interaction": res["interaction"]})
+        summary.append(
+            {
+                "group": name,
+                "reference": snap.label(snap.reference),
+                "n_reference": res["n_a"],
+                "n_group": res["n_b"],
+                "gap_log_points": gap,
+                "raw_gap_pct": 100 * (1 - np.exp(-gap)),
+                "explained": res["explained"],
+                "unexplained": res["unexplained"],
+                "explained_share": res["explained"] / gap if gap else np.nan,
+                "endowments": res["endowments"],
+                "coefficients": res["coefficients"],
+                "interaction": res["interaction"],
+            }
+        )
         for factor, value in res["factors"].items():
             factors.append({"group": name, "factor": factor, "explained": float(value)})
         factors.append({"group": name, "factor": "unexplained", "explained": res["unexplained"]})
@@ -95,7 +117,7 @@ def decomposition_tables(snap: PaySnapshot) -> tuple[pd.DataFrame, pd.DataFrame]
     if len(summary) and not snap.exact:
         for col in ("n_reference", "n_group"):
             summary[col] = summary[col].round().astype("Int64")
-    if len(summary):   # largest group first, in both tables
+    if len(summary):  # largest group first, in both tables
         summary = summary.sort_values("n_group", ascending=False, kind="stable").reset_index(drop=True)
         order = {g: i for i, g in enumerate(summary["group"])}
         factors = factors.iloc[factors["group"].map(order).argsort(kind="stable")].reset_index(drop=True)
@@ -120,6 +142,8 @@ def _protected(snap: PaySnapshot, res: dict, scale: float) -> dict:
     out["interaction"] = out["gap"] - out["endowments"] - out["coefficients"]
     parts = res["factors"]
     if len(parts):
-        moved = pd.Series(shifted(prot, "pay.oaxaca.factor", parts.to_numpy(float), scale, DERIVED_SPREAD), index=parts.index)
+        moved = pd.Series(
+            shifted(prot, "pay.oaxaca.factor", parts.to_numpy(float), scale, DERIVED_SPREAD), index=parts.index
+        )
         out["factors"] = moved + (out["explained"] - moved.sum()) / len(moved)
     return out

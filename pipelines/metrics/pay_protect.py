@@ -14,6 +14,7 @@ regression extras): the same keys, perturbation table and hiding rule as the lon
 
 A `Protection` is None on the data owner's exact path (`--exact`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,14 +30,15 @@ from ..privacy.keys import cell_keys, read_salt, uniform
 from ..privacy.protect import MAGNITUDE_SPREAD, PROTECTED_BELOW_K, VALUE_SPREAD, protected_magnitude  # noqa: F401
 from ._published import EXACT_HINT
 
-DERIVED_SPREAD = VALUE_SPREAD    # as model results: 2 x one person's largest effect
-PEOPLE = "pay_people"     # the people with a salary on the period end (the pay metrics' shared n, pay.yml)
+DERIVED_SPREAD = VALUE_SPREAD  # as model results: 2 x one person's largest effect
+PEOPLE = "pay_people"  # the people with a salary on the period end (the pay metrics' shared n, pay.yml)
 
 
 @dataclass(frozen=True)
 class Protection:
     """What keys the published figures of one snapshot: the salt, the period whose end is the
     snapshot day, and the one-value filters (fixed constraints of every cell)."""
+
     salt: str
     period: tuple[str, str]
     filters: tuple[tuple[str, str], ...] = ()
@@ -48,10 +50,13 @@ def protection_for(con, date: dt.date, filters: dict | None) -> Protection:
     give two versions of nearly the same population to subtract (issue 16's four totals)."""
     from ._engine import build_context
     from ._periods import make_periods
+
     many = [d for d, v in (filters or {}).items() if len(set(map(str, v))) > 1]
     if many:
-        raise UsageError(f"pay analyses do not add up over several {', '.join(many)} values: choose one "
-                         f"value per filter, or {EXACT_HINT}")
+        raise UsageError(
+            f"pay analyses do not add up over several {', '.join(many)} values: choose one "
+            f"value per filter, or {EXACT_HINT}"
+        )
     ctx = build_context(con)
     years = make_periods("year", ctx["history_start"], ctx["as_of"], ctx["config"]["fiscal_year_start_month"])
     year = next((p for p in years if p.end == date and not p.is_partial), None)
@@ -60,34 +65,42 @@ def protection_for(con, date: dt.date, filters: dict | None) -> Protection:
     return Protection(read_salt(con), period, fixed)
 
 
-def cell_counts(prot: Protection, frame: pd.DataFrame, columns: list[str],
-                counted: str = PEOPLE) -> pd.DataFrame:
+def cell_counts(prot: Protection, frame: pd.DataFrame, columns: list[str], counted: str = PEOPLE) -> pd.DataFrame:
     """One row per combination of `columns` in `frame`: the columns, `n` (exact) and `n_p`
     (protected). Each cell is keyed by the smallest subset of its constraints that counts the
     same people (as compute() reduces a cell), plus the filters."""
     columns = list(columns)
     # as compute() writes a cell's values into its key: a missing value is empty text
     values = frame[columns].astype(object).where(frame[columns].notna(), "").astype(str)
-    sizes = {sub: values.groupby([columns[j] for j in sub]).size().to_dict() if sub else {(): len(values)}
-             for size in range(len(columns) + 1) for sub in combinations(range(len(columns)), size)}
+    sizes = {
+        sub: values.groupby([columns[j] for j in sub]).size().to_dict() if sub else {(): len(values)}
+        for size in range(len(columns) + 1)
+        for sub in combinations(range(len(columns)), size)
+    }
     full = tuple(range(len(columns)))
     out = []
     for cell, n in sizes[full].items():
         cell = cell if isinstance(cell, tuple) else (cell,)
         chosen = full
         for size in range(len(columns)):
-            hit = next((sub for sub in combinations(full, size)
-                        if sizes[sub].get(_key(cell, sub)) == n), None)
+            hit = next((sub for sub in combinations(full, size) if sizes[sub].get(_key(cell, sub)) == n), None)
             if hit is not None:
                 chosen = hit
                 break
         constraints = sorted({(columns[j], cell[j]) for j in chosen} | set(prot.filters))
-        out.append({**dict(zip(columns, cell)), "n": int(n),
-                    "_definition": f"{prot.period[0]}|{prot.period[1]}|"
-                                   f"{';'.join(f'{d}={v}' for d, v in constraints)}|"})
+        out.append(
+            {
+                **dict(zip(columns, cell)),
+                "n": int(n),
+                "_definition": f"{prot.period[0]}|{prot.period[1]}|{';'.join(f'{d}={v}' for d, v in constraints)}|",
+            }
+        )
     table = pd.DataFrame(out, columns=[*columns, "n", "_definition"])
-    table["n_p"] = protected_counts(prot.salt, counted, list(table["_definition"]), table["n"]) if len(table) \
+    table["n_p"] = (
+        protected_counts(prot.salt, counted, list(table["_definition"]), table["n"])
+        if len(table)
         else np.array([], dtype=float)
+    )
     return table.drop(columns="_definition")
 
 

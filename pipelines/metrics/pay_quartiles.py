@@ -11,6 +11,7 @@ member in Q1), i.e. the people on that rate are split across the bands in propor
 guidance). Group counts per band can therefore be fractional, and the result does not depend
 on the order of the input rows.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,7 +36,7 @@ def quartile_weights(pay) -> np.ndarray:
         return weights
     bounds = np.concatenate([[0], np.cumsum(quartile_sizes(n))])
     values, inverse, counts = np.unique(pay, return_inverse=True, return_counts=True)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])   # first rank of each tie block
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])  # first rank of each tie block
     ends = starts + counts
     for q in range(4):
         overlap = np.clip(np.minimum(ends, bounds[q + 1]) - np.maximum(starts, bounds[q]), 0, None)

@@ -14,6 +14,7 @@ Reported per group: beta, its robust SE, 95% CI, p, n; the gap exp(beta) - 1 (th
 pay relative to the reference after controls: -5% = paid 5% less) and Kennedy's (1981)
 small-sample version exp(beta - Var(beta)/2) - 1; per model: R^2 and n.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -30,7 +31,7 @@ from .pay_factors import factor_names
 from .pay_snapshot import factor_column, ln_pay, snapshot_frame
 
 BLANK_FACTOR_NOTE = "employees with a blank numeric factor are not in the model"
-SEP = "\x1f"   # joins a person's compared-dimension values into one group key (never in data)
+SEP = "\x1f"  # joins a person's compared-dimension values into one group key (never in data)
 
 
 def factor_matrix(frame: pd.DataFrame, factors) -> pd.DataFrame:
@@ -58,22 +59,26 @@ def fit_adjusted(ln_y, groups, reference: str, factors: pd.DataFrame, cov_type: 
     groups = pd.Series(np.asarray(groups, dtype=object)).astype(str)
     others = sorted(set(groups) - {reference})
     dummies = pd.DataFrame({f"group={g}": (groups == g).astype(float) for g in others})
-    x = pd.concat([pd.Series(1.0, index=dummies.index, name="const"), dummies,
-                   factors.reset_index(drop=True)], axis=1)
+    x = pd.concat([pd.Series(1.0, index=dummies.index, name="const"), dummies, factors.reset_index(drop=True)], axis=1)
     y = np.asarray(ln_y, dtype=float)
     out = {"groups": {}, "r_squared": np.nan, "n": int(y.size), "reference_n": int((groups == reference).sum())}
     if not others or y.size <= x.shape[1]:
         return out
-    with warnings.catch_warnings():   # singular designs are expected (pinv); reported by n
+    with warnings.catch_warnings():  # singular designs are expected (pinv); reported by n
         warnings.simplefilter("ignore")
         res = sm.OLS(y, x).fit(cov_type=cov_type)
         ci = res.conf_int(alpha=0.05)
     out["r_squared"] = float(res.rsquared)
     for g in others:
         name = f"group={g}"
-        out["groups"][g] = {"beta": float(res.params[name]), "se": float(res.bse[name]),
-                            "ci_low": float(ci.loc[name, 0]), "ci_high": float(ci.loc[name, 1]),
-                            "p": float(res.pvalues[name]), "n": int((groups == g).sum())}
+        out["groups"][g] = {
+            "beta": float(res.params[name]),
+            "se": float(res.bse[name]),
+            "ci_low": float(ci.loc[name, 0]),
+            "ci_high": float(ci.loc[name, 1]),
+            "p": float(res.pvalues[name]),
+            "n": int((groups == g).sum()),
+        }
     return out
 
 
@@ -101,12 +106,15 @@ def details(table: pd.DataFrame, salt: str | None = None) -> pd.DataFrame:
     out["kennedy_gap"] = kennedy_percent(beta, se)
     if salt is not None and "r_squared" in out:
         from ..privacy.protect import VALUE_SPREAD, protected_magnitude
+
         r2 = pd.to_numeric(out["r_squared"], errors="coerce").astype(float)
         n = pd.to_numeric(out["n"], errors="coerce").astype(float)
         model_n = n.groupby(r2).transform("max") if r2.notna().any() else n
-        out["r_squared"] = np.where(r2.notna(), protected_magnitude(salt, "adjusted_pay_gap.r_squared",
-                                                                    r2.to_numpy(), model_n.to_numpy(),
-                                                                    VALUE_SPREAD), np.nan)
+        out["r_squared"] = np.where(
+            r2.notna(),
+            protected_magnitude(salt, "adjusted_pay_gap.r_squared", r2.to_numpy(), model_n.to_numpy(), VALUE_SPREAD),
+            np.nan,
+        )
     return out
 
 
@@ -120,8 +128,16 @@ def dummies(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=range(len(frame)))
 
 
-def _model_rows(paid: pd.DataFrame, present: list[str], compared: list[str], refs: dict, k: int,
-                factors: list[str], cov_type: str, controls: list[str]) -> list[dict]:
+def _model_rows(
+    paid: pd.DataFrame,
+    present: list[str],
+    compared: list[str],
+    refs: dict,
+    k: int,
+    factors: list[str],
+    cov_type: str,
+    controls: list[str],
+) -> list[dict]:
     """Rows for one subset of dimensions in one period: a model per stratum. `controls` are
     the breakdown's other group dimensions, entered additively (every model of a breakdown
     controls for all of its group dimensions)."""
@@ -137,12 +153,17 @@ def _model_rows(paid: pd.DataFrame, present: list[str], compared: list[str], ref
         counts = groups.value_counts()
         for g, n in counts.items():
             values = dict(zip(compared, g.split(SEP))) | dict(zip(within, stratum))
-            row = {**{d: values[d] for d in present}, "n": int(n), "numerator": np.nan,
-                   "denominator": np.nan, "note": "", "reference": label(
-                       [refs.get(d, values[d]) for d in present], present),
-                   # R^2 is a property of the whole model population (never a count, which
-                   # could undo a complementary suppression of the stratum's margin)
-                   "r_squared": fit["r_squared"] if fit["n"] >= k else np.nan}
+            row = {
+                **{d: values[d] for d in present},
+                "n": int(n),
+                "numerator": np.nan,
+                "denominator": np.nan,
+                "note": "",
+                "reference": label([refs.get(d, values[d]) for d in present], present),
+                # R^2 is a property of the whole model population (never a count, which
+                # could undo a complementary suppression of the stratum's margin)
+                "r_squared": fit["r_squared"] if fit["n"] >= k else np.nan,
+            }
             if fit["reference_n"] < k:
                 row["note"] = f"the reference group has fewer than {k} people: no gap shown"
             elif g == ref:
@@ -172,7 +193,7 @@ def adjusted_pay_gap(q: Query) -> pd.DataFrame:
         for gid, present in subsets(q.dims):
             compared = [d for d in present if d in compared_all]
             base = {"period_start": start, "period_end": end, "_gid": gid, **{d: None for d in q.dims}}
-            if not compared:   # no group to compare: the cell's size only
+            if not compared:  # no group to compare: the cell's size only
                 counts = paid.groupby(present, dropna=False).size() if present else pd.Series({(): len(paid)})
                 for key, n in counts.items():
                     key = key if isinstance(key, tuple) else (key,)
@@ -186,7 +207,7 @@ def adjusted_pay_gap(q: Query) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     if df.empty:
         return df
-    for col in ("numerator", "denominator"):   # no compared dimension requested: sizes only, no gap
+    for col in ("numerator", "denominator"):  # no compared dimension requested: sizes only, no gap
         if col not in df:
             df[col] = np.nan
     beta, se = df["numerator"].astype(float), df["denominator"].astype(float)

@@ -20,6 +20,7 @@ raise is either 0 or between the minimum and maximum raise (% of base salary) an
 anyone above predicted pay x (1 + margin). Cost = sum over raised people of FTE x raise, in the
 reporting currency (a blank FTE counts as full time).
 """
+
 from __future__ import annotations
 
 import math
@@ -36,17 +37,22 @@ from .pay_analysis import PaySnapshot, published_groups
 from .pay_regression import fit_adjusted, gap_percent
 from .pay_snapshot import hours_per_year
 
-SAFETY_LOG = 1e-6     # solve for the goal plus this (log points, 0.0001 percentage points), so
-                      # solver tolerances and rounding never leave a group a hair short
-MET_LOG = 1e-9        # a re-measured beta this close to the goal counts as meeting it
-ROUNDING_ROUNDS = 5   # re-solves for the rounding shortfall (one is almost always enough)
+SAFETY_LOG = 1e-6  # solve for the goal plus this (log points, 0.0001 percentage points), so
+# solver tolerances and rounding never leave a group a hair short
+MET_LOG = 1e-9  # a re-measured beta this close to the goal counts as meeting it
+ROUNDING_ROUNDS = 5  # re-solves for the rounding shortfall (one is almost always enough)
 LIMIT_CAP, LIMIT_MAX, LIMIT_MIN, LIMIT_PART = (
-    "predicted pay + margin", "maximum raise", "minimum raise", "partial: the least-cost plan needs no more")
+    "predicted pay + margin",
+    "maximum raise",
+    "minimum raise",
+    "partial: the least-cost plan needs no more",
+)
 
 
 @dataclass(frozen=True)
 class Settings:
     """The plan's constraints (percent of the person's base salary / of predicted pay)."""
+
     min_raise_pct: float = 0.0
     max_raise_pct: float | None = None
     margin_pct: float = 0.0
@@ -62,17 +68,24 @@ class Settings:
             value = overrides.get(key, pay[f"remediation_{key}"])
             if value is None and optional:
                 return None
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                    or value < 0:
-                raise UsageError(f"pay.remediation_{key} must be a number >= 0"
-                                 f"{' or null' if optional else ''} (got {value!r})")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise UsageError(
+                    f"pay.remediation_{key} must be a number >= 0{' or null' if optional else ''} (got {value!r})"
+                )
             return float(value)
 
-        out = cls(number("min_raise_pct"), number("max_raise_pct", optional=True), number("margin_pct"),
-                  number("cost_tolerance"), number("curve_cost_tolerance"))
+        out = cls(
+            number("min_raise_pct"),
+            number("max_raise_pct", optional=True),
+            number("margin_pct"),
+            number("cost_tolerance"),
+            number("curve_cost_tolerance"),
+        )
         if out.max_raise_pct is not None and out.max_raise_pct < out.min_raise_pct:
-            raise UsageError(f"pay.remediation_max_raise_pct ({out.max_raise_pct:g}) is below "
-                             f"pay.remediation_min_raise_pct ({out.min_raise_pct:g})")
+            raise UsageError(
+                f"pay.remediation_max_raise_pct ({out.max_raise_pct:g}) is below "
+                f"pay.remediation_min_raise_pct ({out.min_raise_pct:g})"
+            )
         for key in ("cost_tolerance", "curve_cost_tolerance"):
             if getattr(out, key) <= 0:
                 raise UsageError(f"pay.remediation_{key} must be above 0")
@@ -83,17 +96,18 @@ class Settings:
 class Plan:
     """A solved, rounded and re-measured plan. Money: `new_salary` in each person's salary
     currency (whole units of raise), `cost` in the reporting currency."""
-    mode: str                         # "target" or "budget"
-    target_pct: float                 # the requested target gap (percent, >= 0)
-    log_raise: np.ndarray             # the optimiser's raises (log points), before rounding
-    new_salary: np.ndarray            # FTE annual base salary after the rounded raises
-    new_ln_pay: np.ndarray            # ln hourly pay from new_salary, as the build computes it
-    gaps_before: dict[str, float]     # adjusted gap today, percent (fit_adjusted)
-    gaps_after: dict[str, float]      # re-measured: fit_adjusted on new_ln_pay
-    reachable: bool                   # every targeted group meets the target (re-measured)
+
+    mode: str  # "target" or "budget"
+    target_pct: float  # the requested target gap (percent, >= 0)
+    log_raise: np.ndarray  # the optimiser's raises (log points), before rounding
+    new_salary: np.ndarray  # FTE annual base salary after the rounded raises
+    new_ln_pay: np.ndarray  # ln hourly pay from new_salary, as the build computes it
+    gaps_before: dict[str, float]  # adjusted gap today, percent (fit_adjusted)
+    gaps_after: dict[str, float]  # re-measured: fit_adjusted on new_ln_pay
+    reachable: bool  # every targeted group meets the target (re-measured)
     budget: float | None = None
-    level_pct: float | None = None    # worst re-measured gap against the reference (percent, >= 0)
-    cost_bound: float = 0.0           # the cost is at most this above the lowest possible
+    level_pct: float | None = None  # worst re-measured gap against the reference (percent, >= 0)
+    cost_bound: float = 0.0  # the cost is at most this above the lowest possible
 
 
 class Remediation:
@@ -106,23 +120,29 @@ class Remediation:
         self.y = snap.ln_pay()
         self.factors = snap.factor_matrix()
         self.groups = people["group"].astype(str).to_numpy()
-        x0 = snap.design_without_groups().to_numpy(float)     # constant + factors
+        x0 = snap.design_without_groups().to_numpy(float)  # constant + factors
         others = sorted(set(self.groups) - {snap.reference})
-        dummy = np.column_stack([(self.groups == g).astype(float) for g in others]) if others \
+        dummy = (
+            np.column_stack([(self.groups == g).astype(float) for g in others])
+            if others
             else np.zeros((len(people), 0))
+        )
         full = np.column_stack([x0[:, :1], dummy, x0[:, 1:]])  # fit_adjusted's column order
         if len(people) <= full.shape[1]:
-            raise UsageError(f"too few people for the adjusted model on {snap.date}: {len(people)} with pay "
-                             f"for {full.shape[1]} model terms (constant, groups, factor levels)")
+            raise UsageError(
+                f"too few people for the adjusted model on {snap.date}: {len(people)} with pay "
+                f"for {full.shape[1]} model terms (constant, groups, factor levels)"
+            )
         pinv, estimable = _pinv_and_estimable(full)
         coef = pinv @ self.y
         # predicted pay = the full model with its group terms left out: what the factors are
         # paid in the reference group (a model without group terms would absorb part of the gap)
-        self.pred = x0[:, :1] @ coef[:1] + x0[:, 1:] @ coef[1 + len(others):]
-        self.skipped = self._skipped(others, estimable[1:1 + len(others)])
+        self.pred = x0[:, :1] @ coef[:1] + x0[:, 1:] @ coef[1 + len(others) :]
+        self.skipped = self._skipped(others, estimable[1 : 1 + len(others)])
         self.targets = [g for g in others if g not in self.skipped]
-        self.W = np.array([pinv[1 + others.index(g)] for g in self.targets]) if self.targets \
-            else np.zeros((0, len(people)))
+        self.W = (
+            np.array([pinv[1 + others.index(g)] for g in self.targets]) if self.targets else np.zeros((0, len(people)))
+        )
         self._money(people)
         self._limits()
 
@@ -149,12 +169,15 @@ class Remediation:
         self.rate = people["rate"].to_numpy(float) if "rate" in people else np.ones(len(people))
         self.salary = people["salary"].to_numpy(float) if "salary" in people else annual / self.rate
         reporting = self.snap.config["reporting_currency"]
-        self.currency = people["currency"].astype(str).to_numpy() if "currency" in people \
-            else np.full(len(people), reporting)
-        fte = pd.to_numeric(people["fte"], errors="coerce") if "fte" in people else pd.Series(np.nan, index=people.index)
+        self.currency = (
+            people["currency"].astype(str).to_numpy() if "currency" in people else np.full(len(people), reporting)
+        )
+        fte = (
+            pd.to_numeric(people["fte"], errors="coerce") if "fte" in people else pd.Series(np.nan, index=people.index)
+        )
         self.fte_assumed = int(fte.isna().sum())
         self.fte = fte.fillna(1.0).to_numpy(float)
-        self.cost_weight = self.fte * self.salary * self.rate   # annual cost of exp(d) - 1
+        self.cost_weight = self.fte * self.salary * self.rate  # annual cost of exp(d) - 1
 
     def _limits(self) -> None:
         s = self.settings
@@ -180,15 +203,18 @@ class Remediation:
         `equity pay adjusted` fits - on the same people, factors and reference. Stops when that
         fit and the optimiser's linear model disagree (the plan would have been solved for a
         different model than the one that will re-measure it)."""
-        with threadpool_limits(limits=1):   # a thin matrix: BLAS threads only contend
-            fit = fit_adjusted(ln_pay, self.groups, self.snap.reference, self.factors,
-                               self.snap.config["pay"]["regression_cov_type"])
+        with threadpool_limits(limits=1):  # a thin matrix: BLAS threads only contend
+            fit = fit_adjusted(
+                ln_pay, self.groups, self.snap.reference, self.factors, self.snap.config["pay"]["regression_cov_type"]
+            )
         fitted = {g: fit["groups"][g]["beta"] for g in self.targets if g in fit["groups"]}
         mine = dict(zip(self.targets, self.betas(ln_pay)))
         worst = max([0.0, *(abs(fitted[g] - mine[g]) for g in fitted)])
         if worst > 1e-8 or len(fitted) != len(mine):
-            raise UsageError(f"the remediation model and the adjusted-gap fit disagree by {worst:.2g} log "
-                             "points: no plan is given for a model that will not re-measure it")
+            raise UsageError(
+                f"the remediation model and the adjusted-gap fit disagree by {worst:.2g} log "
+                "points: no plan is given for a model that will not re-measure it"
+            )
         return {g: float(gap_percent(b)) for g, b in fitted.items()}
 
     def gaps_pct(self, ln_pay: np.ndarray) -> dict[str, float]:
@@ -238,15 +264,16 @@ def _pinv_and_estimable(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     contend for a matrix this thin."""
     with threadpool_limits(limits=1):
         u, sv, vt = np.linalg.svd(x, full_matrices=False)
-    keep = sv > 1e-15 * sv.max()      # the rcond of numpy's and statsmodels' pinv
+    keep = sv > 1e-15 * sv.max()  # the rcond of numpy's and statsmodels' pinv
     pinv = (vt[keep].T / sv[keep]) @ u[:, keep].T
-    null = vt[sv <= sv.max() * max(x.shape) * np.finfo(float).eps]   # numpy.linalg.matrix_rank's cut-off
+    null = vt[sv <= sv.max() * max(x.shape) * np.finfo(float).eps]  # numpy.linalg.matrix_rank's cut-off
     estimable = np.abs(null).max(axis=0) < 1e-8 if len(null) else np.ones(x.shape[1], bool)
     return pinv, estimable
 
 
-def _finish(rem: Remediation, result, mode: str, target_pct: float, up: bool, refit: bool,
-            budget: float | None = None) -> Plan:
+def _finish(
+    rem: Remediation, result, mode: str, target_pct: float, up: bool, refit: bool, budget: float | None = None
+) -> Plan:
     d = result.log_raise
     salary = rem.rounded_salary(d, up)
     new_y = rem.ln_pay_of(salary)
@@ -255,10 +282,11 @@ def _finish(rem: Remediation, result, mode: str, target_pct: float, up: bool, re
     reachable = all(math.log1p(after[g] / 100) >= goal - MET_LOG for g in after)
     level = max([0.0, *(-v for v in after.values())])
     raised = salary > rem.salary
-    bound = result.cost_bound + float((rem.fte * rem.rate)[raised].sum())   # + rounding, < 1 unit each
+    bound = result.cost_bound + float((rem.fte * rem.rate)[raised].sum())  # + rounding, < 1 unit each
     before = rem.gaps_before() if refit else rem.gaps_pct(rem.y)
-    return Plan(mode, target_pct, d, salary, new_y, before, after, reachable, budget, level,
-                bound if raised.any() else 0.0)
+    return Plan(
+        mode, target_pct, d, salary, new_y, before, after, reachable, budget, level, bound if raised.any() else 0.0
+    )
 
 
 def _shortfall(rem: Remediation, salary: np.ndarray, goal: float) -> float:
@@ -276,10 +304,10 @@ def plan_for_target(rem: Remediation, target_pct: float, refit: bool = True) -> 
     plan solved again."""
     goal = math.log1p(-target_pct / 100)
     tol = rem.settings.cost_tolerance if refit else rem.settings.curve_cost_tolerance
-    if np.all(rem.betas(rem.y) >= goal - MET_LOG):    # met today: nobody is raised
+    if np.all(rem.betas(rem.y) >= goal - MET_LOG):  # met today: nobody is raised
         return _finish(rem, lp.Result("optimal", np.zeros(len(rem.y))), "target", target_pct, up=True, refit=refit)
     extra = SAFETY_LOG
-    for _ in range(ROUNDING_ROUNDS if refit else 1):   # a curve point is plotted where it lands
+    for _ in range(ROUNDING_ROUNDS if refit else 1):  # a curve point is plotted where it lands
         result = lp.min_cost(rem, goal + extra, tolerance=tol)
         if result.status == "infeasible":
             closest = lp.max_closure(rem, goal + extra, tolerance=tol)

@@ -22,6 +22,7 @@ factor coefficients, so a raise moves every group's beta and the minimum raise m
 combinatorial; the (mixed-integer) LP handles both exactly. Variables and rows are scaled to
 unit size: HiGHS's simplex stalls on pay-sized costs against per-person weights of ~1e-3.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,7 +34,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ..errors import DataError
 
-MAX_SEGMENTS = 400       # per person; a finer grid than the tolerance needs is never built
+MAX_SEGMENTS = 400  # per person; a finer grid than the tolerance needs is never built
 # presolve off: it only costs time on this shape (a few dense rows and bounds), several
 # seconds on the first solve of the demo against a tenth of a second without
 MIP_OPTIONS = {"mip_rel_gap": 1e-9, "time_limit": 120.0, "presolve": False}
@@ -41,10 +42,10 @@ MIP_OPTIONS = {"mip_rel_gap": 1e-9, "time_limit": 120.0, "presolve": False}
 
 @dataclass
 class Result:
-    status: str               # "optimal" or "infeasible"
-    log_raise: np.ndarray     # per person (0 for everyone not raised)
-    level: float = math.nan   # max_closure: the worst group's beta reached
-    cost_bound: float = 0.0   # chord approximation bound (reporting currency)
+    status: str  # "optimal" or "infeasible"
+    log_raise: np.ndarray  # per person (0 for everyone not raised)
+    level: float = math.nan  # max_closure: the worst group's beta reached
+    cost_bound: float = 0.0  # chord approximation bound (reporting currency)
 
 
 class _Programme:
@@ -98,11 +99,11 @@ class _Programme:
         rem = self.rem
         nx = self.n_seg + self.n_bin
         beta0 = rem.betas(rem.y)
-        G = sp.csr_matrix(rem.W) @ self.D                      # K x nx: beta gained per variable
+        G = sp.csr_matrix(rem.W) @ self.D  # K x nx: beta gained per variable
         scale = np.maximum(np.abs(rem.W).max(axis=1), 1e-300) if len(beta0) else np.ones(0)
         cost_scale = max(float(np.abs(self.cost).max()) if nx else 1.0, 1e-300)
         constraints = self.link_rows()
-        if with_tau:    # beta0 + G x - tau >= 0
+        if with_tau:  # beta0 + G x - tau >= 0
             G = sp.hstack([G, sp.csr_matrix(-np.ones((len(beta0), 1)))]).tocsr()
             lower = -beta0
         else:
@@ -119,10 +120,18 @@ class _Programme:
         objective = np.concatenate([np.zeros(nx), [-1.0]]) if with_tau else costs / cost_scale
         if not len(costs):
             feasible = bool(np.all(beta0 >= goal)) if not with_tau else True
-            return Result("optimal" if feasible else "infeasible", np.zeros(len(rem.y)),
-                          level=min([tau_max, *beta0]) if with_tau else math.nan)
-        res = milp(objective, constraints=constraints, integrality=integrality,
-                   bounds=Bounds(lower_b, upper), options=MIP_OPTIONS)
+            return Result(
+                "optimal" if feasible else "infeasible",
+                np.zeros(len(rem.y)),
+                level=min([tau_max, *beta0]) if with_tau else math.nan,
+            )
+        res = milp(
+            objective,
+            constraints=constraints,
+            integrality=integrality,
+            bounds=Bounds(lower_b, upper),
+            options=MIP_OPTIONS,
+        )
         if res.status == 2:
             return Result("infeasible", np.zeros(len(rem.y)))
         if res.x is None:
@@ -142,7 +151,7 @@ def _pad(c: LinearConstraint, width: int) -> LinearConstraint:
 def _chord_error(c: float, points: np.ndarray, slope: np.ndarray) -> float:
     """Largest gap between the chords and c (exp(d) - 1) over one person's segments."""
     p = points[:-1]
-    t = np.clip(np.log(slope / c), p, points[1:])        # where the chord is furthest above
+    t = np.clip(np.log(slope / c), p, points[1:])  # where the chord is furthest above
     gap = c * np.expm1(p) + slope * (t - p) - c * np.expm1(t)
     return float(gap.max(initial=0.0))
 

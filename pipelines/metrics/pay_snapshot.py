@@ -8,6 +8,7 @@ full-time-equivalent annual base salary of that spell times the FX rate of the s
 weeks per year). People without a salary on the day (no job record yet, blank or zero salary)
 stay in the frame with `has_pay` false: pay measures leave them out and say how many.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -25,7 +26,9 @@ from .pay_factors import SPELL_FACTORS, Factor, extra_join, factor_select, resol
 # Columns of fct_employment_spells a category or cohort column may name (pay_factors.py says
 # what a legitimate factor may be). Anything else is a usage error, never SQL.
 CATEGORICAL_FACTORS = SPELL_FACTORS
-NO_RATES = "(SELECT NULL::VARCHAR AS currency, NULL::DATE AS month_start, NULL::DOUBLE AS rate_to_reporting WHERE false)"
+NO_RATES = (
+    "(SELECT NULL::VARCHAR AS currency, NULL::DATE AS month_start, NULL::DOUBLE AS rate_to_reporting WHERE false)"
+)
 
 
 def factor_column(name: str) -> str:
@@ -42,8 +45,9 @@ def check_columns(columns, setting: str = "pay.worker_category / pay.cohort_colu
     columns = list(columns or [])
     unknown = [c for c in columns if c not in CATEGORICAL_FACTORS]
     if unknown:
-        raise UsageError(f"{setting}: unknown column(s) {', '.join(map(repr, unknown))}; "
-                         f"known: {', '.join(CATEGORICAL_FACTORS)}")
+        raise UsageError(
+            f"{setting}: unknown column(s) {', '.join(map(repr, unknown))}; known: {', '.join(CATEGORICAL_FACTORS)}"
+        )
     return columns
 
 
@@ -53,15 +57,17 @@ def _rates(q: Query) -> str:
 
 def _bonus_sql(q: Query, reporting: str) -> str:
     """Bonus per employee paid in the 12 months up to each period end, in reporting currency."""
-    return (f"SELECT p.period_start, b.employee_id, "
-            f"sum(b.amount * CASE WHEN coalesce(b.currency, {reporting}) = {reporting} THEN 1.0 "
-            f"ELSE fx.rate_to_reporting END) AS bonus, "
-            f"bool_or(coalesce(b.currency, {reporting}) <> {reporting} AND fx.rate_to_reporting IS NULL) "
-            f"AS bonus_rate_missing "
-            f"FROM q_periods p JOIN fct_bonuses b "
-            f"ON b.paid_date > p.period_end - INTERVAL 12 MONTH AND b.paid_date <= p.period_end "
-            f"LEFT JOIN {_rates(q)} fx ON fx.currency = b.currency AND fx.month_start = b.paid_month "
-            f"GROUP BY 1, 2")
+    return (
+        f"SELECT p.period_start, b.employee_id, "
+        f"sum(b.amount * CASE WHEN coalesce(b.currency, {reporting}) = {reporting} THEN 1.0 "
+        f"ELSE fx.rate_to_reporting END) AS bonus, "
+        f"bool_or(coalesce(b.currency, {reporting}) <> {reporting} AND fx.rate_to_reporting IS NULL) "
+        f"AS bonus_rate_missing "
+        f"FROM q_periods p JOIN fct_bonuses b "
+        f"ON b.paid_date > p.period_end - INTERVAL 12 MONTH AND b.paid_date <= p.period_end "
+        f"LEFT JOIN {_rates(q)} fx ON fx.currency = b.currency AND fx.month_start = b.paid_month "
+        f"GROUP BY 1, 2"
+    )
 
 
 def snapshot_sql(q: Query, factors: list[Factor] = (), extra_columns=(), bonus: bool = False) -> str:
@@ -74,17 +80,21 @@ def snapshot_sql(q: Query, factors: list[Factor] = (), extra_columns=(), bonus: 
     bonus_join = bonus_cols = ""
     if bonus:
         bonus_cols = ", coalesce(bo.bonus, 0) AS bonus, coalesce(bo.bonus_rate_missing, false) AS bonus_rate_missing"
-        bonus_join = (f" LEFT JOIN ({_bonus_sql(q, reporting)}) bo "
-                      f"ON bo.period_start = p.period_start AND bo.employee_id = s.employee_id")
-    return (f"SELECT p.period_start, p.period_end, s.employee_id{q.dim_select('s', 'p.period_end')}, "
-            f"s.annual_base_salary AS salary, {cur} AS currency, s.fte AS fte, "
-            f"CASE WHEN {cur} = {reporting} THEN 1.0 ELSE fx.rate_to_reporting END AS rate"
-            f"{factor_sql}{extra_sql}{bonus_cols} "
-            f"FROM q_periods p JOIN fct_employment_spells s "
-            f"ON s.valid_from <= p.period_end AND p.period_end <= s.valid_to "
-            f"LEFT JOIN {_rates(q)} fx ON fx.currency = s.currency "
-            f"AND fx.month_start = date_trunc('month', p.period_end)"
-            f"{extra_join(factors)}{bonus_join} WHERE true{q.filter_where('s', 'p.period_end')}")
+        bonus_join = (
+            f" LEFT JOIN ({_bonus_sql(q, reporting)}) bo "
+            f"ON bo.period_start = p.period_start AND bo.employee_id = s.employee_id"
+        )
+    return (
+        f"SELECT p.period_start, p.period_end, s.employee_id{q.dim_select('s', 'p.period_end')}, "
+        f"s.annual_base_salary AS salary, {cur} AS currency, s.fte AS fte, "
+        f"CASE WHEN {cur} = {reporting} THEN 1.0 ELSE fx.rate_to_reporting END AS rate"
+        f"{factor_sql}{extra_sql}{bonus_cols} "
+        f"FROM q_periods p JOIN fct_employment_spells s "
+        f"ON s.valid_from <= p.period_end AND p.period_end <= s.valid_to "
+        f"LEFT JOIN {_rates(q)} fx ON fx.currency = s.currency "
+        f"AND fx.month_start = date_trunc('month', p.period_end)"
+        f"{extra_join(factors)}{bonus_join} WHERE true{q.filter_where('s', 'p.period_end')}"
+    )
 
 
 def _raise_missing_rates(frame: pd.DataFrame, reporting: str) -> None:
@@ -94,16 +104,21 @@ def _raise_missing_rates(frame: pd.DataFrame, reporting: str) -> None:
     if not missing.empty:
         first = missing.sort_values(["period_end", "currency"]).iloc[0]
         month = pd.Timestamp(first["period_end"]).strftime("%Y-%m")
-        count = int(((missing["currency"] == first["currency"])
-                     & (missing["period_end"] == first["period_end"])).sum())
-        raise DataError(f"no FX rate for {first['currency']} in {month} (reporting currency {reporting}): "
-                        f"needed to convert the salaries of {count} employee(s) active on "
-                        f"{pd.Timestamp(first['period_end']).date()}; add the month to reference/fx_rates.csv",
-                        file="reference/fx_rates.csv", column="rate_to_reporting")
+        count = int(((missing["currency"] == first["currency"]) & (missing["period_end"] == first["period_end"])).sum())
+        raise DataError(
+            f"no FX rate for {first['currency']} in {month} (reporting currency {reporting}): "
+            f"needed to convert the salaries of {count} employee(s) active on "
+            f"{pd.Timestamp(first['period_end']).date()}; add the month to reference/fx_rates.csv",
+            file="reference/fx_rates.csv",
+            column="rate_to_reporting",
+        )
     if "bonus_rate_missing" in frame and frame["bonus_rate_missing"].any():
-        raise DataError("a bonus has no FX rate for its month (reporting currency "
-                        f"{reporting}); add the month to reference/fx_rates.csv",
-                        file="hr/bonuses.csv", column="currency")
+        raise DataError(
+            "a bonus has no FX rate for its month (reporting currency "
+            f"{reporting}); add the month to reference/fx_rates.csv",
+            file="hr/bonuses.csv",
+            column="currency",
+        )
 
 
 def snapshot_frame(q: Query, factors=(), extra_columns=(), bonus: bool = False) -> pd.DataFrame:
@@ -156,15 +171,17 @@ def exact_pay(q: Query, frame_sql: str) -> list[tuple]:
 def exact_bonus(q: Query) -> dict[tuple, Decimal]:
     """{(period_start, employee_id): exact bonus in reporting currency over the 12 months}."""
     reporting = literal(q.config["reporting_currency"])
-    sql = (f"SELECT p.period_start, b.employee_id, b.amount, "
-           f"CASE WHEN coalesce(b.currency, {reporting}) = {reporting} THEN 1.0 ELSE fx.rate_to_reporting END "
-           f"FROM q_periods p JOIN fct_bonuses b "
-           f"ON b.paid_date > p.period_end - INTERVAL 12 MONTH AND b.paid_date <= p.period_end "
-           f"LEFT JOIN {_rates(q)} fx ON fx.currency = b.currency AND fx.month_start = b.paid_month")
+    sql = (
+        f"SELECT p.period_start, b.employee_id, b.amount, "
+        f"CASE WHEN coalesce(b.currency, {reporting}) = {reporting} THEN 1.0 ELSE fx.rate_to_reporting END "
+        f"FROM q_periods p JOIN fct_bonuses b "
+        f"ON b.paid_date > p.period_end - INTERVAL 12 MONTH AND b.paid_date <= p.period_end "
+        f"LEFT JOIN {_rates(q)} fx ON fx.currency = b.currency AND fx.month_start = b.paid_month"
+    )
     out: dict[tuple, Decimal] = {}
     for start, eid, amount, rate in q.con.execute(sql).fetchall():
         if rate is None:
-            continue   # cannot happen after snapshot_frame's check; never guessed
+            continue  # cannot happen after snapshot_frame's check; never guessed
         out[(start, eid)] = out.get((start, eid), Decimal(0)) + Decimal(amount) * Decimal(repr(float(rate)))
     return out
 

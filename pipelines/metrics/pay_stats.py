@@ -5,6 +5,7 @@ A gap compares a group with the reference: gap % = (reference - group) / referen
 means; Bonett & Price's distribution-free standard error for medians) and transformed back, so
 they never cross zero pay and always contain the estimate.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -49,8 +50,9 @@ def ln_median_variance(values: np.ndarray) -> float:
     return se * se
 
 
-def gap_interval(group: float, reference: float, var_ln_group: float, var_ln_reference: float,
-                 z: float = Z95) -> tuple[float, float, float]:
+def gap_interval(
+    group: float, reference: float, var_ln_group: float, var_ln_reference: float, z: float = Z95
+) -> tuple[float, float, float]:
     """(gap %, low, high): gap = 100 (1 - group/reference), interval from ln(group/reference)."""
     if not (group > 0 and reference > 0):
         gap = 100 * (1 - group / reference) if reference > 0 else float("nan")
@@ -71,5 +73,5 @@ def welch_t(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     if not se > 0:
         return float("nan"), float("nan"), float("nan")
     t = (a.mean() - b.mean()) / se
-    df = (va + vb) ** 2 / (va ** 2 / (a.size - 1) + vb ** 2 / (b.size - 1))
+    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     return float(t), float(df), float(2 * stats.t.sf(abs(t), df))

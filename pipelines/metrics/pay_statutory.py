@@ -8,6 +8,7 @@ flagged): |S_r n_g - S_g n_r| x 100 >= T x S_r n_g, with S the pay sums and n th
 so no division or rounding is involved. Only published rows (both groups at least k) are
 assessed; the flag never reveals a suppressed group.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
@@ -22,7 +23,7 @@ from .pay import BASIC, VARIABLE, category_frame
 from .pay_snapshot import exact_bonus, exact_pay, snapshot_sql
 from ..formatting import group_label
 
-MEASURES = [   # (metric, key filter, label, UK measure, EU Art. 9(1))
+MEASURES = [  # (metric, key filter, label, UK measure, EU Art. 9(1))
     ("pay_gap_mean", None, "Mean hourly pay gap", "1", "(a)"),
     ("pay_gap_median", None, "Median hourly pay gap", "2", "(c)"),
     ("bonus_gap_mean", None, "Mean bonus gap (recipients)", "3", "(b)"),
@@ -32,7 +33,7 @@ MEASURES = [   # (metric, key filter, label, UK measure, EU Art. 9(1))
 ]
 
 
-UK_SNAPSHOTS = {"private": (4, 5), "public": (3, 31)}   # SI 2017/172 reg. 1(2); SI 2017/353 Sch. 1
+UK_SNAPSHOTS = {"private": (4, 5), "public": (3, 31)}  # SI 2017/172 reg. 1(2); SI 2017/353 Sch. 1
 
 
 def snapshot_window(snapshot: str, year: int | None, as_of) -> tuple:
@@ -40,6 +41,7 @@ def snapshot_window(snapshot: str, year: int | None, as_of) -> tuple:
     `public` (31 March) of `year` (default: the latest on or before as_of), or YYYY-MM-DD."""
     import datetime as dt
     from ..errors import UsageError
+
     if snapshot in UK_SNAPSHOTS:
         month, day = UK_SNAPSHOTS[snapshot]
         end = dt.date(year or as_of.year, month, day)
@@ -60,8 +62,16 @@ def organisation_level(filters: dict | None) -> bool:
     return not any((filters or {}).values())
 
 
-def statutory_measures(con, dim: str = "gender", period: str = "year", k: int | None = None,
-                       filters: dict | None = None, date_from=None, date_to=None, exact: bool = False) -> pd.DataFrame:
+def statutory_measures(
+    con,
+    dim: str = "gender",
+    period: str = "year",
+    k: int | None = None,
+    filters: dict | None = None,
+    date_from=None,
+    date_to=None,
+    exact: bool = False,
+) -> pd.DataFrame:
     """UK six measures / EU Art. 9(1)(a)-(f) for the latest full period (or the custom period
     date_from..date_to, whose end is the snapshot date), one row per measure x group
     (published values only; suppressed cells say so). Exact at organisation level, as the law
@@ -71,29 +81,48 @@ def statutory_measures(con, dim: str = "gender", period: str = "year", k: int | 
     for metric, key, title, uk, eu in MEASURES:
         if metric.startswith("bonus") and not has_table(con, "fct_bonuses"):
             continue
-        table = compute(con, metric, by=[dim], period=period, k=k, filters=filters,
-                        date_from=date_from, date_to=date_to, exact=exact or organisation_level(filters))
-        if start is None:   # every measure is for the first measure's latest full period
+        table = compute(
+            con,
+            metric,
+            by=[dim],
+            period=period,
+            k=k,
+            filters=filters,
+            date_from=date_from,
+            date_to=date_to,
+            exact=exact or organisation_level(filters),
+        )
+        if start is None:  # every measure is for the first measure's latest full period
             latest = latest_full_period_rows(table[table["group"] == "All"])
             start = latest["period_start"].max() if len(latest) else None
         table = table[(table["period_start"] == start) & (table["dimensions"] == dim)]
         for _, r in table.iterrows():
             label = f"{title}: {r[key]}" if key else title
-            rows.append({"period": r["period"], "measure": label, "uk_measure": uk, "eu_article_9_1": eu,
-                         "group": r["group"], "value": r["value"], "ci_low": r["ci_low"],
-                         "ci_high": r["ci_high"], "n": r["n"], "suppressed": r["suppressed"],
-                         "note": r["note"], "unit": "share" if metric in ("bonus_receipt_rate",
-                                                                           "pay_quartile_share") else "percent"})
+            rows.append(
+                {
+                    "period": r["period"],
+                    "measure": label,
+                    "uk_measure": uk,
+                    "eu_article_9_1": eu,
+                    "group": r["group"],
+                    "value": r["value"],
+                    "ci_low": r["ci_low"],
+                    "ci_high": r["ci_high"],
+                    "n": r["n"],
+                    "suppressed": r["suppressed"],
+                    "note": r["note"],
+                    "unit": "share" if metric in ("bonus_receipt_rate", "pay_quartile_share") else "percent",
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def _exact_sums(con, periods: list[Period], dims: list[str], filters, config, k: int) -> dict:
     """{(period_start, category, component, group label): (sum as Decimal, n)}."""
-    q = Query(con=con.cursor(), dims=dims, periods=periods, filters=dict(filters or {}), config=config,
-              params={"k": k})
+    q = Query(con=con.cursor(), dims=dims, periods=periods, filters=dict(filters or {}), config=config, params={"k": k})
     with_bonus = has_table(con, "fct_bonuses")
     frame = category_frame(q, with_bonus)
-    day = lambda value: pd.Timestamp(value).date()   # noqa: E731 - one key type for every source
+    day = lambda value: pd.Timestamp(value).date()  # noqa: E731 - one key type for every source
     pay = {(day(s), e): v for s, e, v in exact_pay(q, snapshot_sql(q))}
     bonus = {(day(s), e): v for (s, e), v in exact_bonus(q).items()} if with_bonus else {}
     sums: dict[tuple, list] = {}
@@ -112,8 +141,9 @@ def _exact_sums(con, periods: list[Period], dims: list[str], filters, config, k:
     return sums
 
 
-def exact_gap_flag(sum_ref: Decimal, n_ref: int, sum_grp: Decimal, n_grp: int,
-                   threshold_pct, direction: str = "either") -> tuple[bool, Decimal | None]:
+def exact_gap_flag(
+    sum_ref: Decimal, n_ref: int, sum_grp: Decimal, n_grp: int, threshold_pct, direction: str = "either"
+) -> tuple[bool, Decimal | None]:
     """(|gap| >= threshold, gap %) in exact decimal arithmetic (no division for the flag).
     direction "women_paid_less" (a member-state choice of the EU pack) flags only a group
     paid less than the reference."""
@@ -128,41 +158,95 @@ def exact_gap_flag(sum_ref: Decimal, n_ref: int, sum_grp: Decimal, n_grp: int,
         return left >= right and (direction == "either" or diff > 0), gap
 
 
-def art10_assessment(con, by=("gender",), period: str = "year", k: int | None = None,
-                     filters: dict | None = None, date_from=None, date_to=None,
-                     threshold_pct=None, direction: str = "either", exact: bool = False) -> pd.DataFrame:
+def art10_assessment(
+    con,
+    by=("gender",),
+    period: str = "year",
+    k: int | None = None,
+    filters: dict | None = None,
+    date_from=None,
+    date_to=None,
+    threshold_pct=None,
+    direction: str = "either",
+    exact: bool = False,
+) -> pd.DataFrame:
     """Every published category gap with its Art. 10 flag and the reason (threshold: the EU
     pack's, else pay.category_gap_threshold_pct)."""
     dims = list(by)
-    exact = exact or organisation_level(filters)   # --exact, or the organisation's own figures
-    table = compute(con, "pay_gap_by_category", by=dims, period=period, k=k, filters=filters,
-                    date_from=date_from, date_to=date_to, exact=exact)
+    exact = exact or organisation_level(filters)  # --exact, or the organisation's own figures
+    table = compute(
+        con,
+        "pay_gap_by_category",
+        by=dims,
+        period=period,
+        k=k,
+        filters=filters,
+        date_from=date_from,
+        date_to=date_to,
+        exact=exact,
+    )
     full = "|".join(dims)
-    rows = table[(table["dimensions"] == full) & ~table["suppressed"] & table["value"].notna()
-                 & (table["group"] != table["reference"])]
+    rows = table[
+        (table["dimensions"] == full)
+        & ~table["suppressed"]
+        & table["value"].notna()
+        & (table["group"] != table["reference"])
+    ]
     if rows.empty:
-        return pd.DataFrame(columns=["period", "category", "component", "group", "reference", "n",
-                                     "gap_pct", "exact_gap_pct", "flagged", "reason"])
+        return pd.DataFrame(
+            columns=[
+                "period",
+                "category",
+                "component",
+                "group",
+                "reference",
+                "n",
+                "gap_pct",
+                "exact_gap_pct",
+                "flagged",
+                "reason",
+            ]
+        )
     ctx = build_context(con)
     config = ctx["config"]
     threshold = config["pay"]["category_gap_threshold_pct"] if threshold_pct is None else threshold_pct
-    periods = [Period(s, e, "") for s, e in rows[["period_start", "period_end"]].drop_duplicates().itertuples(index=False)]
+    periods = [
+        Period(s, e, "") for s, e in rows[["period_start", "period_end"]].drop_duplicates().itertuples(index=False)
+    ]
     sums = _exact_sums(con, periods, dims, filters, config, int(k or config["privacy"]["k"])) if exact else {}
     out = []
     for r in rows.itertuples(index=False):
         key = (r.period_start, r.category, r.component)
         ref, grp = sums.get((*key, r.reference)), sums.get((*key, r.group))
         if exact:
-            flagged, gap = exact_gap_flag(ref[0], ref[1], grp[0], grp[1], threshold, direction) \
-                if ref and grp else (False, None)
-        else:   # below organisation level the published (protected) gap decides, nothing exact is shown
+            flagged, gap = (
+                exact_gap_flag(ref[0], ref[1], grp[0], grp[1], threshold, direction) if ref and grp else (False, None)
+            )
+        else:  # below organisation level the published (protected) gap decides, nothing exact is shown
             gap = Decimal(str(round(float(r.value), 6)))
             flagged = abs(gap) >= Decimal(str(threshold)) and (direction == "either" or gap > 0)
         side = "below" if (gap or 0) > 0 else "above"
-        reason = (f"mean {r.component} pay of {group_label(r.group)} is {abs(gap):.2f}% {side} {group_label(r.reference)} in "
-                  f"{r.category} (n = {int(r.n)}): a difference of {threshold}% or more needs a joint pay "
-                  f"assessment unless objective, gender-neutral criteria justify it (Art. 10)") if flagged else ""
-        out.append({"period": r.period, "category": r.category, "component": r.component, "group": r.group,
-                    "reference": r.reference, "n": int(r.n), "gap_pct": float(r.value),
-                    "exact_gap_pct": None if gap is None or not exact else f"{gap:.4f}", "flagged": flagged, "reason": reason})
+        reason = (
+            (
+                f"mean {r.component} pay of {group_label(r.group)} is {abs(gap):.2f}% {side} {group_label(r.reference)} in "
+                f"{r.category} (n = {int(r.n)}): a difference of {threshold}% or more needs a joint pay "
+                f"assessment unless objective, gender-neutral criteria justify it (Art. 10)"
+            )
+            if flagged
+            else ""
+        )
+        out.append(
+            {
+                "period": r.period,
+                "category": r.category,
+                "component": r.component,
+                "group": r.group,
+                "reference": r.reference,
+                "n": int(r.n),
+                "gap_pct": float(r.value),
+                "exact_gap_pct": None if gap is None or not exact else f"{gap:.4f}",
+                "flagged": flagged,
+                "reason": reason,
+            }
+        )
     return pd.DataFrame(out)

@@ -10,6 +10,7 @@ pack (fr_egapro_2019.yml); the rounding reproduces the Ministry's simulator, whi
 The cells are below organisation level: they are inputs of the indicator and are not
 published by the report (only the count of valid cells and their coverage are).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ..rules import Pack
 from .statutory_egapro_careers import Ind1, career_rows
 from .statutory_egapro_grid import PREC, grid_score, is_calculable, js_round, weighted_gap  # noqa: F401
 from .statutory_gaps import ORGANISATION_LEVEL, row
+
 
 def cell_gap(mean_women: Decimal, mean_men: Decimal) -> Decimal | None:
     """(men - women) / men to 6 decimals; undefined unless both means are positive (Annexe I 1.4)."""
@@ -60,7 +62,7 @@ class Indicator1:
     total: int
     valid_total: int
     calculable: bool
-    gap_pct: Decimal | None         # signed: > 0 in favour of men
+    gap_pct: Decimal | None  # signed: > 0 in favour of men
     score: int | None
     details: list[dict] = field(default_factory=list)
 
@@ -78,8 +80,17 @@ def indicator1(cells: list[Cell], threshold: Decimal, calculable_share: Decimal,
         if c.valid and valid_total > 0:
             share = weighted_gap(adjusted, c.women + c.men, valid_total)
             weighted.append(share)
-        details.append({"cell": c.key, "women": c.women, "men": c.men, "valid": c.valid, "gap": gap,
-                        "after_threshold": adjusted, "weighted": share})
+        details.append(
+            {
+                "cell": c.key,
+                "women": c.women,
+                "men": c.men,
+                "valid": c.valid,
+                "gap": gap,
+                "after_threshold": adjusted,
+                "weighted": share,
+            }
+        )
     if not weighted or any(w is None for w in weighted) or not calculable:
         return Indicator1(cells, total, valid_total, calculable, None, None, details)
     gap_pct = js_round(100 * js_round(sum(weighted, Decimal(0)), 6), 6)
@@ -91,12 +102,14 @@ def indicator5(top_women: int, top_men: int, grid: list[int]) -> int:
     return grid[max(0, min(len(grid) - 1, min(top_women, top_men)))]
 
 
-def index_score(points: dict[str, int | None], max_points: dict[str, int], size_band: str,
-                min_calculable: int) -> tuple[int | None, int, int]:
+def index_score(
+    points: dict[str, int | None], max_points: dict[str, int], size_band: str, min_calculable: int
+) -> tuple[int | None, int, int]:
     """(index or None, points obtained, points calculable): small firms (50 a 250) use
     indicator 2-3 in place of 2 and 3 (Code du travail D1142-2-1)."""
     names = ["indicator1", "indicator4", "indicator5"] + (
-        ["indicator2_3"] if size_band == "50 a 250" else ["indicator2", "indicator3"])
+        ["indicator2_3"] if size_band == "50 a 250" else ["indicator2", "indicator3"]
+    )
     got = sum(points.get(n) or 0 for n in names)
     possible = sum(max_points[n] for n in names if points.get(n) is not None)
     if possible < min_calculable:
@@ -104,14 +117,17 @@ def index_score(points: dict[str, int | None], max_points: dict[str, int], size_
     return int(js_round(Decimal(got) * 100 / possible, 0)), got, possible
 
 
-def build_cells(pop: pd.DataFrame, group_column: str, groups: list | None, age_edges: list[int],
-                min_per_sex: int) -> list[Cell]:
+def build_cells(
+    pop: pd.DataFrame, group_column: str, groups: list | None, age_edges: list[int], min_per_sex: int
+) -> list[Cell]:
     """Cells of group x age band from a population with `category` F/H, `remuneration`, `age`."""
+
     def band(age):
         for i, edge in enumerate(age_edges):
             if age < edge:
                 return i
         return len(age_edges)
+
     pop = pop.assign(_band=[band(a) for a in pop["age"]])
     keys = groups if groups is not None else sorted(pop[group_column].dropna().unique())
     cells = []
@@ -145,47 +161,80 @@ def egapro_rows(pack: Pack, pop: pd.DataFrame, returns: tuple[int, int, int]) ->
     column = "job_category" if grouping == "csp" else "job_coefficient"
     groups = spec["csp"] if grouping == "csp" else None
     compared = pop[pop["category"].isin(["F", "H"])]
-    cells = build_cells(compared[compared[column].notna()], column, groups, spec["age_bands"],
-                        int(spec["cell_min_per_sex"]))
-    ind1 = indicator1(cells, Decimal(str(spec["pertinence_threshold"][grouping])),
-                      Decimal(str(spec["calculable_share"])), spec["indicator1_grid"])
-    careers, career_points = career_rows(pack, pop, returns,
-                                         Ind1(ind1.score, int(spec["max_points"]["indicator1"]), ind1.gap_pct))
+    cells = build_cells(
+        compared[compared[column].notna()], column, groups, spec["age_bands"], int(spec["cell_min_per_sex"])
+    )
+    ind1 = indicator1(
+        cells,
+        Decimal(str(spec["pertinence_threshold"][grouping])),
+        Decimal(str(spec["calculable_share"])),
+        spec["indicator1_grid"],
+    )
+    careers, career_points = career_rows(
+        pack, pop, returns, Ind1(ind1.score, int(spec["max_points"]["indicator1"]), ind1.gap_pct)
+    )
     size = int(spec["top_earners"])
     top = compared.sort_values("annual_actual", ascending=False, kind="stable").head(size)
     women, men = int((top["category"] == "F").sum()), int((top["category"] == "H").sum())
     ind5 = indicator5(women, men, spec["indicator5_grid"]) if len(top) == size else None
     points = {"indicator1": ind1.score, "indicator5": ind5, **career_points}
-    index, got, possible = index_score(points, spec["max_points"], settings["size_band"],
-                                       int(spec["index_min_calculable_points"]))
-    favour = "" if ind1.gap_pct in (None, 0) else (" (in favour of men)" if ind1.gap_pct > 0 else " (in favour of women)")
+    index, got, possible = index_score(
+        points, spec["max_points"], settings["size_band"], int(spec["index_min_calculable_points"])
+    )
+    favour = (
+        "" if ind1.gap_pct in (None, 0) else (" (in favour of men)" if ind1.gap_pct > 0 else " (in favour of women)")
+    )
     rows = [
-        row("Indicator 1: pay gap (%)", "All", None if ind1.gap_pct is None else abs(ind1.gap_pct), ind1.total,
-            (f"{sum(c.valid for c in cells)} of {len(cells)} groups valid, covering {ind1.valid_total} of "
-             f"{ind1.total} employees{favour}") if ind1.calculable else
-            f"not calculable: valid groups cover {ind1.valid_total} of {ind1.total} employees (under "
-            f"{float(spec['calculable_share']):.0%}) ({pack.cite('calculability')})", "percent",
-            ind1.gap_pct is None),
+        row(
+            "Indicator 1: pay gap (%)",
+            "All",
+            None if ind1.gap_pct is None else abs(ind1.gap_pct),
+            ind1.total,
+            (
+                f"{sum(c.valid for c in cells)} of {len(cells)} groups valid, covering {ind1.valid_total} of "
+                f"{ind1.total} employees{favour}"
+            )
+            if ind1.calculable
+            else f"not calculable: valid groups cover {ind1.valid_total} of {ind1.total} employees (under "
+            f"{float(spec['calculable_share']):.0%}) ({pack.cite('calculability')})",
+            "percent",
+            ind1.gap_pct is None,
+        ),
         row("Indicator 1: points (of 40)", "All", ind1.score, ind1.total, "", "points", ind1.score is None),
         *careers,
-        row(f"Indicator 5: under-represented sex among the {size} highest paid", "All",
-            None if ind5 is None else min(women, men), len(top),
+        row(
+            f"Indicator 5: under-represented sex among the {size} highest paid",
+            "All",
+            None if ind5 is None else min(women, men),
+            len(top),
             f"{women} women, {men} men" if ind5 is not None else f"fewer than {size} employees compared",
-            "count", ind5 is None),
+            "count",
+            ind5 is None,
+        ),
         row("Indicator 5: points (of 10)", "All", ind5, len(top), "", "points", ind5 is None),
-        row("Index (of 100)", "All", index, len(compared),
-            f"{got} of {possible} calculable points" + ("" if index is not None else
-                                                          f"; not calculable under {spec['index_min_calculable_points']}"),
-            "points", index is None),
+        row(
+            "Index (of 100)",
+            "All",
+            index,
+            len(compared),
+            f"{got} of {possible} calculable points"
+            + ("" if index is not None else f"; not calculable under {spec['index_min_calculable_points']}"),
+            "points",
+            index is None,
+        ),
     ]
     notes = []
     if index is not None:
         t = spec["thresholds"]
         if index < t["corrective_measures"]:
-            notes.append(f"Index under {t['corrective_measures']}: corrective measures are due ({pack.cite('thresholds')}).")
+            notes.append(
+                f"Index under {t['corrective_measures']}: corrective measures are due ({pack.cite('thresholds')})."
+            )
         elif index < t["progression_objectives"]:
-            notes.append(f"Index under {t['progression_objectives']}: progression objectives must be set "
-                         f"({pack.cite('thresholds')}).")
+            notes.append(
+                f"Index under {t['progression_objectives']}: progression objectives must be set "
+                f"({pack.cite('thresholds')})."
+            )
     for r in rows:
         r["level"] = ORGANISATION_LEVEL
     return rows, notes

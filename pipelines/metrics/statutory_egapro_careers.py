@@ -18,6 +18,7 @@ into the Ministry's simulator give the same points.
 - 4: 15 points if every woman back from maternity or adoption leave in the period, whose leave
   saw raises in the firm, was raised in the period; 0 otherwise; not calculable with none.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from .statutory_gaps import row
 @dataclass(frozen=True)
 class RateGroup:
     """One socio-professional category: headcounts and how many of each sex were raised (promoted)."""
+
     key: str
     women: int
     men: int
@@ -45,9 +47,9 @@ class RateGroup:
 @dataclass(frozen=True)
 class RateIndicator:
     calculable: bool
-    gap_pct: Decimal | None        # signed percentage points: > 0 men raised (promoted) more
+    gap_pct: Decimal | None  # signed percentage points: > 0 men raised (promoted) more
     score: int | None
-    correction: bool               # full points for a catch-up in favour of the sex paid less
+    correction: bool  # full points for a catch-up in favour of the sex paid less
     valid_total: int
     total: int
     note: str = ""
@@ -78,6 +80,7 @@ def favoured(gap: Decimal | None) -> str | None:
 @dataclass(frozen=True)
 class Ind1:
     """What the catch-up rule reads of indicator 1: its points, its maximum and its signed gap."""
+
     score: int | None
     max_points: int
     gap: Decimal | None
@@ -92,8 +95,9 @@ def catch_up(ind1: Ind1 | None, gap: Decimal | None) -> bool:
     return one is not None and this is not None and one != this
 
 
-def rate_indicator(groups: list[RateGroup], calculable_share: Decimal, grid: list[int],
-                   ind1: Ind1 | None = None) -> RateIndicator:
+def rate_indicator(
+    groups: list[RateGroup], calculable_share: Decimal, grid: list[int], ind1: Ind1 | None = None
+) -> RateIndicator:
     """Indicator 2 or 3 from the categories' headcounts and counts raised (promoted)."""
     total = sum(g.women + g.men for g in groups)
     valid_total = sum(g.women + g.men for g in groups if g.valid)
@@ -101,10 +105,14 @@ def rate_indicator(groups: list[RateGroup], calculable_share: Decimal, grid: lis
     if not anyone:
         return RateIndicator(False, None, None, False, valid_total, total, "nobody in the period")
     if not is_calculable(total, valid_total, calculable_share):
-        return RateIndicator(False, None, None, False, valid_total, total,
-                             f"valid categories cover {valid_total} of {total} employees")
-    weighted = [weighted_gap(rate_gap(rate(g.women_yes, g.women), rate(g.men_yes, g.men)),
-                             g.women + g.men, valid_total) for g in groups if g.valid]
+        return RateIndicator(
+            False, None, None, False, valid_total, total, f"valid categories cover {valid_total} of {total} employees"
+        )
+    weighted = [
+        weighted_gap(rate_gap(rate(g.women_yes, g.women), rate(g.men_yes, g.men)), g.women + g.men, valid_total)
+        for g in groups
+        if g.valid
+    ]
     gap_pct = js_round(100 * js_round(sum(weighted, Decimal(0)), 6), 6)
     if catch_up(ind1, gap_pct):
         return RateIndicator(True, gap_pct, grid[0], True, valid_total, total)
@@ -114,7 +122,7 @@ def rate_indicator(groups: list[RateGroup], calculable_share: Decimal, grid: lis
 @dataclass(frozen=True)
 class SmallFirmIndicator:
     calculable: bool
-    gap_pct: Decimal | None        # signed percentage points
+    gap_pct: Decimal | None  # signed percentage points
     gap_employees: Decimal | None  # |gap| x the smaller headcount / 100, to one decimal
     score_pct: int | None
     score_employees: int | None
@@ -123,12 +131,27 @@ class SmallFirmIndicator:
     note: str = ""
 
 
-def indicator2_3(women: int, men: int, women_raised: int, men_raised: int, min_per_sex: int,
-                 grid: list[int], ind1: Ind1 | None = None) -> SmallFirmIndicator:
+def indicator2_3(
+    women: int,
+    men: int,
+    women_raised: int,
+    men_raised: int,
+    min_per_sex: int,
+    grid: list[int],
+    ind1: Ind1 | None = None,
+) -> SmallFirmIndicator:
     """Firms of 50 to 250 (Annexe II, 2): the better of the two scores."""
     if women < min_per_sex or men < min_per_sex:
-        return SmallFirmIndicator(False, None, None, None, None, None, False,
-                                  f"fewer than {min_per_sex} women or {min_per_sex} men ({women} women, {men} men)")
+        return SmallFirmIndicator(
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            False,
+            f"fewer than {min_per_sex} women or {min_per_sex} men ({women} women, {men} men)",
+        )
     if women_raised + men_raised == 0:
         return SmallFirmIndicator(False, None, None, None, None, None, False, "nobody raised in the period")
     gap_pct = js_round(100 * rate_gap(rate(women_raised, women), rate(men_raised, men)), 6)
@@ -169,8 +192,9 @@ def rate_groups(pop, column: str, csp: list[str], min_per_sex: int) -> list[Rate
     for key in csp:
         members = pop[pop["job_category"] == key]
         women, men = members[members["category"] == "F"], members[members["category"] == "H"]
-        groups.append(RateGroup(key, len(women), len(men), int(women[column].sum()), int(men[column].sum()),
-                                min_per_sex))
+        groups.append(
+            RateGroup(key, len(women), len(men), int(women[column].sum()), int(men[column].sum()), min_per_sex)
+        )
     return groups
 
 
@@ -179,20 +203,24 @@ def _direction(gap: Decimal | None) -> str:
     return "" if side is None else (" (in favour of men)" if side == "H" else " (in favour of women)")
 
 
-def _rate_rows(label: str, result: RateIndicator, groups: list[RateGroup], max_points: int,
-               cite: str) -> list[dict]:
+def _rate_rows(label: str, result: RateIndicator, groups: list[RateGroup], max_points: int, cite: str) -> list[dict]:
     if result.calculable:
-        note = (f"{sum(g.valid for g in groups)} of {len(groups)} categories valid, covering "
-                f"{result.valid_total} of {result.total} employees{_direction(result.gap_pct)}")
+        note = (
+            f"{sum(g.valid for g in groups)} of {len(groups)} categories valid, covering "
+            f"{result.valid_total} of {result.total} employees{_direction(result.gap_pct)}"
+        )
         if result.correction:
             note += f"; full points: the gap favours the sex paid less in indicator 1 ({cite})"
     else:
         note = f"not calculable: {result.note} ({cite})"
     gap = None if result.gap_pct is None else abs(result.gap_pct)
-    number = label.split(":")[0]        # "Indicator 2"
-    return [row(f"{label} rate gap (percentage points)", "All", gap, result.total, note, "percent", gap is None),
-            row(f"{number}: points (of {max_points})", "All", result.score, result.total, "", "points",
-                result.score is None)]
+    number = label.split(":")[0]  # "Indicator 2"
+    return [
+        row(f"{label} rate gap (percentage points)", "All", gap, result.total, note, "percent", gap is None),
+        row(
+            f"{number}: points (of {max_points})", "All", result.score, result.total, "", "points", result.score is None
+        ),
+    ]
 
 
 def career_rows(pack, pop, returns: tuple[int, int, int], ind1: Ind1) -> tuple[list[dict], dict]:
@@ -204,25 +232,51 @@ def career_rows(pack, pop, returns: tuple[int, int, int], ind1: Ind1) -> tuple[l
     rows, points = [], {}
     if small:
         women, men = compared[compared["category"] == "F"], compared[compared["category"] == "H"]
-        r = indicator2_3(len(women), len(men), int(women["individual_raise"].sum()), int(men["individual_raise"].sum()),
-                         int(spec["indicator2_3_min_per_sex"]), spec["indicator2_3_grid"], ind1)
+        r = indicator2_3(
+            len(women),
+            len(men),
+            int(women["individual_raise"].sum()),
+            int(men["individual_raise"].sum()),
+            int(spec["indicator2_3_min_per_sex"]),
+            spec["indicator2_3_grid"],
+            ind1,
+        )
         cite, n = pack.cite("indicator2_3"), len(compared)
-        note = (f"{len(women)} women, {len(men)} men{_direction(r.gap_pct)}" if r.calculable
-                else f"not calculable: {r.note} ({cite})")
+        note = (
+            f"{len(women)} women, {len(men)} men{_direction(r.gap_pct)}"
+            if r.calculable
+            else f"not calculable: {r.note} ({cite})"
+        )
         if r.correction:
             note += f"; full points: the gap favours the sex paid less in indicator 1 ({pack.cite('catch_up')})"
-        rows += [row("Indicator 2-3: raise rate gap (percentage points)", "All",
-                     None if r.gap_pct is None else abs(r.gap_pct), n, note, "percent", not r.calculable),
-                 row("Indicator 2-3: gap in number of employees", "All", r.gap_employees, n,
-                     "" if not r.calculable else f"points: {r.score_pct} on the rate, {r.score_employees} on the number",
-                     "number", not r.calculable),
-                 row(f"Indicator 2-3: points (of {mx['indicator2_3']})", "All", r.score, n, "", "points",
-                     r.score is None)]
+        rows += [
+            row(
+                "Indicator 2-3: raise rate gap (percentage points)",
+                "All",
+                None if r.gap_pct is None else abs(r.gap_pct),
+                n,
+                note,
+                "percent",
+                not r.calculable,
+            ),
+            row(
+                "Indicator 2-3: gap in number of employees",
+                "All",
+                r.gap_employees,
+                n,
+                "" if not r.calculable else f"points: {r.score_pct} on the rate, {r.score_employees} on the number",
+                "number",
+                not r.calculable,
+            ),
+            row(f"Indicator 2-3: points (of {mx['indicator2_3']})", "All", r.score, n, "", "points", r.score is None),
+        ]
         points["indicator2_3"] = r.score
     else:
         minimum = int(spec["rate_group_min_per_sex"])
-        for key, column, label in (("indicator2", "raise_not_promotion", "Indicator 2: individual raise"),
-                                   ("indicator3", "promotion", "Indicator 3: promotion")):
+        for key, column, label in (
+            ("indicator2", "raise_not_promotion", "Indicator 2: individual raise"),
+            ("indicator3", "promotion", "Indicator 3: promotion"),
+        ):
             groups = rate_groups(compared, column, spec["csp"], minimum)
             result = rate_indicator(groups, share, spec[f"{key}_grid"], ind1)
             rows += _rate_rows(label, result, groups, mx[key], pack.cite(key))
@@ -230,12 +284,23 @@ def career_rows(pack, pop, returns: tuple[int, int, int], ind1: Ind1) -> tuple[l
     returned, eligible, raised = returns
     r4 = indicator4(eligible, raised, int(mx["indicator4"]))
     cite = pack.cite("indicator4")
-    note = (f"{raised} of {eligible} women back from leave during which raises took effect" if r4.calculable
-            else f"not calculable: {returned} women back from maternity or adoption leave in the period, "
-                 f"none whose leave saw raises ({cite})")
-    rows += [row("Indicator 4: women raised on return from maternity leave (%)", "All", r4.pct, eligible, note,
-                 "percent", not r4.calculable),
-             row(f"Indicator 4: points (of {mx['indicator4']})", "All", r4.score, eligible, "", "points",
-                 r4.score is None)]
+    note = (
+        f"{raised} of {eligible} women back from leave during which raises took effect"
+        if r4.calculable
+        else f"not calculable: {returned} women back from maternity or adoption leave in the period, "
+        f"none whose leave saw raises ({cite})"
+    )
+    rows += [
+        row(
+            "Indicator 4: women raised on return from maternity leave (%)",
+            "All",
+            r4.pct,
+            eligible,
+            note,
+            "percent",
+            not r4.calculable,
+        ),
+        row(f"Indicator 4: points (of {mx['indicator4']})", "All", r4.score, eligible, "", "points", r4.score is None),
+    ]
     points["indicator4"] = r4.score
     return rows, points

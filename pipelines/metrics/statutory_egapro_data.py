@@ -9,6 +9,7 @@ and hr/leave.csv (never published: statutory_egapro_careers.py counts them).
   record before it ("passage a un niveau ou coefficient hierarchique superieur"), with the level
   order of workforce_promotions (`job_levels` in equity.yml, else the natural sort).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,15 @@ import pandas as pd
 from ..db import has_table
 from ..errors import UsageError
 from ..sqlsafe import literal
-from .statutory_population import (PREC, StatutoryDataMissing, _bonus_by_person, _converter, categorise,
-                                   require_table, require_values)
+from .statutory_population import (
+    PREC,
+    StatutoryDataMissing,
+    _bonus_by_person,
+    _converter,
+    categorise,
+    require_table,
+    require_values,
+)
 from .workforce_common import ordered_levels
 
 
@@ -31,7 +39,8 @@ def job_changes(con, config, general_reasons: list[str], end: dt.date) -> pd.Dat
         f"SELECT employee_id, effective_date, change_reason, job_level, annual_base_salary, currency, "
         f"lag(job_level) OVER w, lag(annual_base_salary) OVER w, lag(currency) OVER w, "
         f"row_number() OVER w FROM stg_hr__job_history WHERE effective_date <= {literal(end)}::DATE "
-        f"WINDOW w AS (PARTITION BY employee_id ORDER BY effective_date) ORDER BY 1, 2").fetchall()
+        f"WINDOW w AS (PARTITION BY employee_id ORDER BY effective_date) ORDER BY 1, 2"
+    ).fetchall()
     found = {r[3] for r in rows}
     ranks = {level: i for i, level in enumerate(ordered_levels(found, config))}
     convert = _converter(con, config)
@@ -44,13 +53,22 @@ def job_changes(con, config, general_reasons: list[str], end: dt.date) -> pd.Dat
         if salary is not None and prev_salary is not None:
             if cur == prev_cur or not cur or not prev_cur:
                 raised = salary > prev_salary
-            else:   # a change of currency: compare both at the same month's rate
-                raised = (convert(salary, cur, day, "hr/job_history.csv")
-                          > convert(prev_salary, prev_cur, day, "hr/job_history.csv"))
-        promoted = reason == "promotion" or (level in ranks and prev_level in ranks
-                                             and ranks[level] > ranks[prev_level])
-        out.append({"employee_id": eid, "effective_date": pd.Timestamp(day).date(), "raise": raised,
-                    "individual_raise": raised and (reason or "") not in general, "promotion": promoted})
+            else:  # a change of currency: compare both at the same month's rate
+                raised = convert(salary, cur, day, "hr/job_history.csv") > convert(
+                    prev_salary, prev_cur, day, "hr/job_history.csv"
+                )
+        promoted = reason == "promotion" or (
+            level in ranks and prev_level in ranks and ranks[level] > ranks[prev_level]
+        )
+        out.append(
+            {
+                "employee_id": eid,
+                "effective_date": pd.Timestamp(day).date(),
+                "raise": raised,
+                "individual_raise": raised and (reason or "") not in general,
+                "promotion": promoted,
+            }
+        )
     frame = pd.DataFrame(out, columns=["employee_id", "effective_date", "raise", "individual_raise", "promotion"])
     # indicator 2 counts individual raises that are not promotions (a promotion's raise is in 3)
     frame["raise_not_promotion"] = frame["individual_raise"] & ~frame["promotion"].astype(bool)
@@ -63,8 +81,9 @@ def in_period(changes: pd.DataFrame, start: dt.date, end: dt.date, column: str) 
     return set(changes.loc[mask, "employee_id"])
 
 
-def maternity_returns(con, changes: pd.DataFrame, women: set[str], leave_types: list[str],
-                      start: dt.date, end: dt.date, why: str) -> tuple[int, int, int]:
+def maternity_returns(
+    con, changes: pd.DataFrame, women: set[str], leave_types: list[str], start: dt.date, end: dt.date, why: str
+) -> tuple[int, int, int]:
     """(returns, eligible, raised): women back from maternity or adoption leave in (start, end];
     eligible when raises (general or individual, anyone in the firm) took effect during the leave;
     raised when her own salary rose between the later of the leave start and the period start,
@@ -75,7 +94,8 @@ def maternity_returns(con, changes: pd.DataFrame, women: set[str], leave_types: 
     leave = con.execute(
         f"SELECT employee_id, start_date, end_date FROM fct_leave_pay WHERE lower(leave_type) IN "
         f"({', '.join(literal(t) for t in types) or 'NULL'}) AND end_date > {literal(start)}::DATE "
-        f"AND end_date <= {literal(end)}::DATE ORDER BY employee_id, start_date").fetchall()
+        f"AND end_date <= {literal(end)}::DATE ORDER BY employee_id, start_date"
+    ).fetchall()
     raise_days = sorted(changes.loc[changes["raise"], "effective_date"])
     returned, eligible, raised = set(), {}, set()
     for eid, first, last in leave:
@@ -103,8 +123,11 @@ def _string_list(pack, key: str) -> list[str]:
 
 def _why(pack, file: str, column: str, when: str | None = None) -> str:
     """The pack's reason for needing `column` of `file` (the requirement with that `when`)."""
-    return next(r["why"] for r in pack.spec["requires"] if r["file"] == file
-                and column in (r.get("columns") or []) and (when is None or r.get("when") == when))
+    return next(
+        r["why"]
+        for r in pack.spec["requires"]
+        if r["file"] == file and column in (r.get("columns") or []) and (when is None or r.get("when") == when)
+    )
 
 
 def mark_career_events(con, pack, config, pop: pd.DataFrame, start: dt.date, end: dt.date) -> tuple[int, int, int]:
@@ -112,12 +135,18 @@ def mark_career_events(con, pack, config, pop: pd.DataFrame, start: dt.date, end
     raise_not_promotion (indicator 2), individual_raise (2-3), promotion (3) - and returns the
     maternity-leave counts of indicator 4 (returns, eligible, raised)."""
     if pack.settings["size_band"] != "50 a 250":
-        require_values(pop, ["job_category"], "hr/pay_periods.csv", _why(pack, "hr/pay_periods.csv", "job_category",
-                                                                        "size_band is not 50 a 250"))
+        require_values(
+            pop,
+            ["job_category"],
+            "hr/pay_periods.csv",
+            _why(pack, "hr/pay_periods.csv", "job_category", "size_band is not 50 a 250"),
+        )
     years = int(pack.settings["indicator2_3_years"])
     if years != 1 and pack.settings["size_band"] != "50 a 250":
-        raise UsageError(f"rule_settings.{pack.name}.indicator2_3_years applies to size_band \"50 a 250\" only "
-                         f"({pack.cite('indicator2_3')})")
+        raise UsageError(
+            f'rule_settings.{pack.name}.indicator2_3_years applies to size_band "50 a 250" only '
+            f"({pack.cite('indicator2_3')})"
+        )
     changes = job_changes(con, config, _string_list(pack, "general_raise_reasons"), end)
     # a firm of 50 to 250 may count indicator 2-3's raises over 2 or 3 years, for the employees
     # of the annual period (FAQ); everything else uses the annual reference period
@@ -127,12 +156,18 @@ def mark_career_events(con, pack, config, pop: pd.DataFrame, start: dt.date, end
     staff = con.execute("SELECT employee_id, gender FROM stg_hr__employees").fetchall()
     codes = categorise([g for _, g in staff], pack.spec["categories"])
     women = {eid for (eid, _), code in zip(staff, codes) if code == "F"}
-    return maternity_returns(con, changes, women, _string_list(pack, "maternity_leave_types"), start, end,
-                             _why(pack, "hr/leave.csv", "leave_type"))
+    return maternity_returns(
+        con,
+        changes,
+        women,
+        _string_list(pack, "maternity_leave_types"),
+        start,
+        end,
+        _why(pack, "hr/leave.csv", "leave_type"),
+    )
 
 
-def present_days(hired: dt.date, start: dt.date, end: dt.date,
-                 leaves: list[tuple[dt.date, dt.date | None]]) -> int:
+def present_days(hired: dt.date, start: dt.date, end: dt.date, leaves: list[tuple[dt.date, dt.date | None]]) -> int:
     """Days of (start, end] employed and not on leave (overlapping leave spells counted once)."""
     first = max(hired, start + dt.timedelta(days=1))
     if first > end:
@@ -156,12 +191,15 @@ def drop_long_absences(con, pop: pd.DataFrame, start: dt.date, end: dt.date, mon
         return pop, 0
     needed = (end - (pd.Timestamp(end) - pd.DateOffset(months=months)).date()).days
     spells: dict[str, list] = {}
-    for eid, a, b in con.execute(f"SELECT employee_id, start_date, end_date FROM fct_leave_pay WHERE start_date <= "
-                                 f"{literal(end)}::DATE AND (end_date IS NULL OR end_date > {literal(start)}::DATE)"
-                                 ).fetchall():
+    for eid, a, b in con.execute(
+        f"SELECT employee_id, start_date, end_date FROM fct_leave_pay WHERE start_date <= "
+        f"{literal(end)}::DATE AND (end_date IS NULL OR end_date > {literal(start)}::DATE)"
+    ).fetchall():
         spells.setdefault(eid, []).append((pd.Timestamp(a).date(), None if b is None else pd.Timestamp(b).date()))
-    keep = [present_days(pd.Timestamp(h).date(), start, last, spells.get(e, [])) >= needed
-            for e, h, last in zip(pop["employee_id"], pop["hire_date"], pop["last_day"])]
+    keep = [
+        present_days(pd.Timestamp(h).date(), start, last, spells.get(e, [])) >= needed
+        for e, h, last in zip(pop["employee_id"], pop["hire_date"], pop["last_day"])
+    ]
     return pop[keep].copy(), len(keep) - sum(keep)
 
 
@@ -175,7 +213,8 @@ def reference_population(con, config, categories: dict, start: dt.date, end: dt.
         f"least(valid_to, {literal(end)}::DATE) AS last_day, lower(employment_type) FROM fct_employment_spells "
         f"WHERE valid_from <= {literal(end)}::DATE AND valid_to > {literal(start)}::DATE "
         f"QUALIFY row_number() OVER (PARTITION BY employee_id ORDER BY valid_from DESC) = 1 "
-        f"ORDER BY employee_id").fetchall()
+        f"ORDER BY employee_id"
+    ).fetchall()
     convert = _converter(con, config)
     bonus = _bonus_by_person(con, convert, start, end)
     out = []
@@ -183,12 +222,33 @@ def reference_population(con, config, categories: dict, start: dt.date, end: dt.
         ctx.prec = PREC
         for eid, gender, birth, hire, fte, salary, cur, last, kind in rows:
             last = pd.Timestamp(last).date()
-            out.append({"employee_id": eid, "gender": gender, "birth_year": birth, "hire_date": hire,
-                        "last_day": last, "fte": Decimal(repr(float(fte))) if fte else Decimal(1),
-                        "annual_fte": convert(salary, cur, last, "hr/job_history.csv") if salary else None,
-                        "bonus": bonus.get(eid, Decimal(0)), "employment_type": kind})
-    frame = pd.DataFrame(out, columns=["employee_id", "gender", "birth_year", "hire_date", "last_day", "fte",
-                                       "annual_fte", "bonus", "employment_type"])
+            out.append(
+                {
+                    "employee_id": eid,
+                    "gender": gender,
+                    "birth_year": birth,
+                    "hire_date": hire,
+                    "last_day": last,
+                    "fte": Decimal(repr(float(fte))) if fte else Decimal(1),
+                    "annual_fte": convert(salary, cur, last, "hr/job_history.csv") if salary else None,
+                    "bonus": bonus.get(eid, Decimal(0)),
+                    "employment_type": kind,
+                }
+            )
+    frame = pd.DataFrame(
+        out,
+        columns=[
+            "employee_id",
+            "gender",
+            "birth_year",
+            "hire_date",
+            "last_day",
+            "fte",
+            "annual_fte",
+            "bonus",
+            "employment_type",
+        ],
+    )
     frame["category"] = categorise(frame["gender"], categories)
     return frame
 

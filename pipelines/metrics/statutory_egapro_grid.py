@@ -1,6 +1,7 @@
 """The Index Egapro's arithmetic shared by every indicator: the simulator's rounding (6
 decimals at each step, halves towards +infinity as JavaScript's Math.round), the points grid,
 the headcount weighting and the 40% calculability rule (Code du travail, D1142-2 annexes)."""
+
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, Decimal, localcontext

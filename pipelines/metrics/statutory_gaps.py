@@ -11,6 +11,7 @@ These are organisation-level figures (ORGANISATION_LEVEL): exact, as the law pub
 with the pack's own minimum counts and the product's k on top (`guard_organisation_rows`).
 Breakdowns below organisation level never come from here (see statutory_report.py).
 """
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -21,15 +22,17 @@ import pandas as pd
 from ..rules import Pack
 from .pay_quartiles import QUARTILES, quartile_weights
 
-ORGANISATION_LEVEL = "organisation"   # the hook for the privacy redesign (issue 16)
+ORGANISATION_LEVEL = "organisation"  # the hook for the privacy redesign (issue 16)
 PREC = 50
 VALUE_COLUMNS = ("hourly", "total_hourly", "bonus", "overtime_pay", "overtime_hours")
 # measure id -> (population column, statistic, kind): kind "pay" = % gap, "hours" = difference
 GAP_MEASURES = {
-    "hourly_mean": ("hourly", "mean", "pay"), "hourly_median": ("hourly", "median", "pay"),
+    "hourly_mean": ("hourly", "mean", "pay"),
+    "hourly_median": ("hourly", "median", "pay"),
     "total_hourly_mean": ("total_hourly", "mean", "pay"),
     "total_hourly_median": ("total_hourly", "median", "pay"),
-    "bonus_mean": ("bonus", "mean", "pay"), "bonus_median": ("bonus", "median", "pay"),
+    "bonus_mean": ("bonus", "mean", "pay"),
+    "bonus_median": ("bonus", "median", "pay"),
     "overtime_pay_mean": ("overtime_pay", "mean", "pay"),
     "overtime_pay_median": ("overtime_pay", "median", "pay"),
     "overtime_hours_mean": ("overtime_hours", "mean", "hours"),
@@ -71,10 +74,20 @@ def round_half_up(value: Decimal | None, places: int) -> Decimal | None:
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def row(measure: str, group: str, value, n, note: str = "", unit: str = "percent",
-        withheld: bool = False, section: str = "") -> dict:
-    return {"section": section, "measure": measure, "group": group, "value": value, "n": n,
-            "suppressed": withheld, "note": note, "unit": unit, "level": ORGANISATION_LEVEL}
+def row(
+    measure: str, group: str, value, n, note: str = "", unit: str = "percent", withheld: bool = False, section: str = ""
+) -> dict:
+    return {
+        "section": section,
+        "measure": measure,
+        "group": group,
+        "value": value,
+        "n": n,
+        "suppressed": withheld,
+        "note": note,
+        "unit": unit,
+        "level": ORGANISATION_LEVEL,
+    }
 
 
 class GapReport:
@@ -108,7 +121,7 @@ class GapReport:
         ref = self.spec["reference"]
         if ref["rule"] == "fixed":
             return ref["category"]
-        for category in ref["order"]:   # first_with_min: BC s. 1(4), among people with an hourly rate
+        for category in ref["order"]:  # first_with_min: BC s. 1(4), among people with an hourly rate
             if len(self.values("hourly", category)) >= int(ref["min"]):
                 return category
         return None
@@ -118,11 +131,15 @@ class GapReport:
         floor = max(self.min, 1)
         enough = [c for c in self.order if self.count(c) >= floor]
         if len(enough) < self.needed:
-            return (f"withheld: fewer than {self.needed} categories have {floor} or more people "
-                    f"({self.pack.cite('whole_report') if self._has_rule('whole_report') else 'pack rule'})")
+            return (
+                f"withheld: fewer than {self.needed} categories have {floor} or more people "
+                f"({self.pack.cite('whole_report') if self._has_rule('whole_report') else 'pack rule'})"
+            )
         if self.reference is None:
-            return (f"withheld: no reference category has {self.spec['reference'].get('min')} or more "
-                    f"people with an hourly rate ({self.pack.cite('reference')})")
+            return (
+                f"withheld: no reference category has {self.spec['reference'].get('min')} or more "
+                f"people with an hourly rate ({self.pack.cite('reference')})"
+            )
         return ""
 
     def _has_rule(self, rule_id: str) -> bool:
@@ -147,8 +164,11 @@ class GapReport:
             vals = self.values(column, c)
             ok = len(ref_values) >= floor and len(vals) >= floor
             if not ok:
-                out[c] = (None, len(vals), f"withheld: fewer than {floor} people with a value "
-                                           f"in this category or the reference")
+                out[c] = (
+                    None,
+                    len(vals),
+                    f"withheld: fewer than {floor} people with a value in this category or the reference",
+                )
                 continue
             ref, grp = fn(ref_values), fn(vals)
             value = (grp - ref) if kind == "hours" else gap_pct(ref, grp)
@@ -157,8 +177,7 @@ class GapReport:
         if len(published) < self.needed:
             reason = f"withheld: fewer than {self.needed} categories have a figure"
             out = {c: (None, n, reason) for c, (_, n, _) in out.items()}
-        return [row(title, self.labels[c], out[c][0], out[c][1], out[c][2], unit, out[c][0] is None)
-                for c in groups]
+        return [row(title, self.labels[c], out[c][0], out[c][1], out[c][2], unit, out[c][0] is None) for c in groups]
 
     def receipt_rows(self, measure: str, title: str) -> list[dict]:
         column = RECEIPT_MEASURES[measure]
@@ -171,15 +190,22 @@ class GapReport:
         for c in groups:
             paid, everyone = len(self.values(column, c)), self.count(c)
             if everyone == 0 or (floor and (paid < floor or ref_paid < floor)):
-                out[c] = (None, everyone, f"withheld: fewer than {floor} recipients in this category "
-                                          "or the reference" if everyone else "no one in this category")
+                out[c] = (
+                    None,
+                    everyone,
+                    f"withheld: fewer than {floor} recipients in this category or the reference"
+                    if everyone
+                    else "no one in this category",
+                )
                 continue
             with localcontext() as ctx:
                 ctx.prec = PREC
                 out[c] = (Decimal(paid) * 100 / everyone, everyone, f"{paid} of {everyone}")
         if sum(v is not None for v, _, _ in out.values()) < self.needed:
-            out = {c: (None, n, f"withheld: fewer than {self.needed} categories have a figure")
-                   for c, (_, n, _) in out.items()}
+            out = {
+                c: (None, n, f"withheld: fewer than {self.needed} categories have a figure")
+                for c, (_, n, _) in out.items()
+            }
         return [row(title, self.labels[c], v, n, note, "percent", v is None) for c, (v, n, note) in out.items()]
 
     def quartile_rows(self, title: str) -> list[dict]:
@@ -191,8 +217,11 @@ class GapReport:
         rows = []
         if self.gate_note or pop.empty:
             note = self.gate_note or "withheld: no one with an hourly rate"
-            return [row(f"{title}: {band}", self.labels[c], None, None, note, "percent", True)
-                    for band in QUARTILES for c in self.order]
+            return [
+                row(f"{title}: {band}", self.labels[c], None, None, note, "percent", True)
+                for band in QUARTILES
+                for c in self.order
+            ]
         if q["ties"] != "proportional":
             raise ValueError(f"unknown quartile tie rule {q['ties']!r}")
         weights = quartile_weights(np.array([float(v) for v in pop["hourly"]]))
@@ -205,11 +234,23 @@ class GapReport:
             for c in self.order:
                 n = round(counts[c], 9)
                 if c not in shown:
-                    why = "no one in this band" if counts[c] == 0 else \
-                        f"withheld: fewer than {q['min_per_category']} people of this category in the band"
+                    why = (
+                        "no one in this band"
+                        if counts[c] == 0
+                        else f"withheld: fewer than {q['min_per_category']} people of this category in the band"
+                    )
                     withheld = counts[c] > 0 or bool(q.get("min_per_category"))
-                    rows.append(row(f"{title}: {band}", self.labels[c], None if withheld else Decimal(0), n,
-                                    why, "percent", withheld))
+                    rows.append(
+                        row(
+                            f"{title}: {band}",
+                            self.labels[c],
+                            None if withheld else Decimal(0),
+                            n,
+                            why,
+                            "percent",
+                            withheld,
+                        )
+                    )
                     continue
                 with localcontext() as ctx:
                     ctx.prec = PREC
@@ -246,6 +287,7 @@ def guard_organisation_rows(rows: list[dict], k: int, band_key=lambda r: r["meas
         shown = [r for r in members if not r["suppressed"] and r["value"] is not None and r["n"]]
         if len(hidden) == 1 and shown:
             smallest = min(shown, key=lambda r: r["n"])
-            smallest.update(suppressed=True, value=None,
-                            note="suppressed so that another suppressed share cannot be recovered")
+            smallest.update(
+                suppressed=True, value=None, note="suppressed so that another suppressed share cannot be recovered"
+            )
     return rows

@@ -8,6 +8,7 @@ Levels, explicitly (for the privacy redesign, issue 16):
 - BREAKDOWN_LEVEL rows (the EU Art. 9(1)(g) categories and their Art. 10 flags) go through the
   normal publication path, `compute()` via pay_statutory.art10_assessment, never exact here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,7 @@ from ..rules import Pack, load_pack
 from . import statutory_population as P
 from ._engine import build_context
 from .statutory_egapro import egapro_rows
-from .statutory_egapro_data import (drop_excluded_types, drop_long_absences, mark_career_events,
-                                   reference_population)
+from .statutory_egapro_data import drop_excluded_types, drop_long_absences, mark_career_events, reference_population
 from .statutory_gaps import GapReport, guard_organisation_rows, round_half_up, row
 from .statutory_ll144 import audit_rows
 from ..formatting import HIDDEN, group_label
@@ -36,7 +36,7 @@ LONG = ["pack", "version", "section", "measure", "group", "value", "n", "suppres
 @dataclass
 class Report:
     pack: Pack
-    period: str                                   # "snapshot 2024-04-05", "2024-01-01 to 2024-12-31"
+    period: str  # "snapshot 2024-04-05", "2024-01-01 to 2024-12-31"
     rows: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -74,8 +74,11 @@ def run_pack(con, name: str, year: int | None = None, k: int | None = None) -> R
         report = _egapro_report(con, pack, config, ctx, year)
     else:
         report = _ll144_report(con, pack, config, ctx, year)
-    guard_organisation_rows([r for r in report.rows if r["level"] != BREAKDOWN_LEVEL], threshold,
-                            band_key=lambda r: (r["section"], r["measure"]))
+    guard_organisation_rows(
+        [r for r in report.rows if r["level"] != BREAKDOWN_LEVEL],
+        threshold,
+        band_key=lambda r: (r["section"], r["measure"]),
+    )
     return report
 
 
@@ -83,8 +86,10 @@ def _excluded_note(pop: pd.DataFrame, pack: Pack) -> str:
     other = int(pop["category"].isna().sum())
     if not other:
         return ""
-    return (f"{other} employee(s) with another or no recorded gender are not in these figures: "
-            f"{pack.cite('categories') if any(r['id'] == 'categories' for r in pack.spec['rules']) else 'the law compares ' + ' and '.join(pack.spec['categories']['labels'].values())}.")
+    return (
+        f"{other} employee(s) with another or no recorded gender are not in these figures: "
+        f"{pack.cite('categories') if any(r['id'] == 'categories' for r in pack.spec['rules']) else 'the law compares ' + ' and '.join(pack.spec['categories']['labels'].values())}."
+    )
 
 
 def _gap_report(con, pack, config, ctx, year, k) -> Report:
@@ -111,11 +116,15 @@ def _gap_report(con, pack, config, ctx, year, k) -> Report:
     if source == "relevant_pay_period":
         no_period = int(pop["hourly"].isna().sum())
         reduced = int((~pop["full_pay"]).sum())
-        notes.append(f"{len(pop)} relevant employees; {reduced} on leave at reduced pay or nil in the relevant "
-                     f"pay period are in the bonus measures only ({pack.cite('relevant_employee')}).")
+        notes.append(
+            f"{len(pop)} relevant employees; {reduced} on leave at reduced pay or nil in the relevant "
+            f"pay period are in the bonus measures only ({pack.cite('relevant_employee')})."
+        )
         if no_period:
-            notes.append(f"{no_period} relevant employee(s) have no pay period containing the snapshot date "
-                         "(or no hours) and are not in the hourly pay measures.")
+            notes.append(
+                f"{no_period} relevant employee(s) have no pay period containing the snapshot date "
+                "(or no hours) and are not in the hourly pay measures."
+            )
     if any(m["id"] == "categories" for m in pack.spec["measures"]):
         report.rows += _art10_rows(con, pack, config, ctx, year, k)
     report.notes = [n for n in notes if n]
@@ -125,24 +134,45 @@ def _gap_report(con, pack, config, ctx, year, k) -> Report:
 def _art10_rows(con, pack, config, ctx, year, k) -> list[dict]:
     """EU Art. 9(1)(g) / Art. 10: below organisation level, so through the publication path."""
     from .pay_statutory import art10_assessment
+
     end = latest_date(pack.settings["reporting_year_end"], ctx["as_of"], year)
     start = P.months_before(end, 12) + dt.timedelta(days=1)
-    table = art10_assessment(con, by=("gender",), period="custom", k=k, date_from=start, date_to=end,
-                             threshold_pct=pack.settings["art10_threshold_pct"],
-                             direction=pack.settings["art10_direction"])
+    table = art10_assessment(
+        con,
+        by=("gender",),
+        period="custom",
+        k=k,
+        date_from=start,
+        date_to=end,
+        threshold_pct=pack.settings["art10_threshold_pct"],
+        direction=pack.settings["art10_direction"],
+    )
     rows = []
     for r in table.itertuples(index=False):
         exact = None if r.exact_gap_pct is None else Decimal(r.exact_gap_pct)
         note = ("joint pay assessment needed unless justified: " if r.flagged else "") + (r.reason or "")
-        out = row(f"{r.category} ({r.component} pay): gap vs {group_label(r.reference)}", r.group, exact, r.n,
-                  note or f"under {pack.settings['art10_threshold_pct']}%", "percent",
-                  section="(g) Categories of workers and Art. 10")
+        out = row(
+            f"{r.category} ({r.component} pay): gap vs {group_label(r.reference)}",
+            r.group,
+            exact,
+            r.n,
+            note or f"under {pack.settings['art10_threshold_pct']}%",
+            "percent",
+            section="(g) Categories of workers and Art. 10",
+        )
         out["level"] = BREAKDOWN_LEVEL
         rows.append(out)
     if not rows:
-        out = row("Categories of workers", "All", None, None,
-                  "no category has a published gap (every compared group under k)", "percent", True,
-                  section="(g) Categories of workers and Art. 10")
+        out = row(
+            "Categories of workers",
+            "All",
+            None,
+            None,
+            "no category has a published gap (every compared group under k)",
+            "percent",
+            True,
+            section="(g) Categories of workers and Art. 10",
+        )
         out["level"] = BREAKDOWN_LEVEL
         rows.append(out)
     return rows
@@ -157,13 +187,16 @@ def _egapro_report(con, pack, config, ctx, year) -> Report:
     column = "job_category" if pack.settings["grouping"] == "csp" else "job_coefficient"
     P.require_values(pop, [column], "hr/pay_periods.csv", _requirements(pack)["hr/pay_periods.csv"])
     if pop["birth_year"].isna().all():
-        raise P.StatutoryDataMissing("has no birth_year; Egapro cells use age bands", file="hr/employees.csv",
-                                     column="birth_year")
+        raise P.StatutoryDataMissing(
+            "has no birth_year; Egapro cells use age bands", file="hr/employees.csv", column="birth_year"
+        )
     pop["age"] = [d.year - int(b) if not pd.isna(b) else 0 for d, b in zip(pop["last_day"], pop["birth_year"])]
-    pop["remuneration"] = [a + b / f if a is not None else None
-                           for a, b, f in zip(pop["annual_fte"], pop["bonus"], pop["fte"])]
-    pop["annual_actual"] = [float(a * f + b) if a is not None else 0.0
-                            for a, b, f in zip(pop["annual_fte"], pop["bonus"], pop["fte"])]
+    pop["remuneration"] = [
+        a + b / f if a is not None else None for a, b, f in zip(pop["annual_fte"], pop["bonus"], pop["fte"])
+    ]
+    pop["annual_actual"] = [
+        float(a * f + b) if a is not None else 0.0 for a, b, f in zip(pop["annual_fte"], pop["bonus"], pop["fte"])
+    ]
     pop = pop[pop["remuneration"].notna()].copy()
     # present 6 months: hired in time, still there or left after 6, not on leave half the period
     pop, absent = drop_long_absences(con, pop, start, end, int(pack.settings["min_presence_months"]))
@@ -173,15 +206,24 @@ def _egapro_report(con, pack, config, ctx, year) -> Report:
     for r in report.rows:
         r["section"] = "Index"
     missing = int(pop[column].isna().sum())
-    report.notes += [n for n in [_excluded_note(pop, pack),
-                                 f"{absent} employee(s) present (employed, not on leave) under "
-                                 f"{pack.settings['min_presence_months']} months of the period are left out "
-                                 f"({pack.cite('presence')})." if absent else "",
-                                 f"{excluded} employee(s) of an excluded employment_type "
-                                 f"({', '.join(pack.settings['excluded_employment_types'])}) are left out "
-                                 f"({pack.cite('presence')})." if excluded else "",
-                                 f"{missing} employee(s) without a {column} in the period are not in indicator 1."
-                                 if missing else ""] if n]
+    report.notes += [
+        n
+        for n in [
+            _excluded_note(pop, pack),
+            f"{absent} employee(s) present (employed, not on leave) under "
+            f"{pack.settings['min_presence_months']} months of the period are left out "
+            f"({pack.cite('presence')})."
+            if absent
+            else "",
+            f"{excluded} employee(s) of an excluded employment_type "
+            f"({', '.join(pack.settings['excluded_employment_types'])}) are left out "
+            f"({pack.cite('presence')})."
+            if excluded
+            else "",
+            f"{missing} employee(s) without a {column} in the period are not in indicator 1." if missing else "",
+        ]
+        if n
+    ]
     return report
 
 
@@ -228,18 +270,29 @@ def long_table(report: Report) -> pd.DataFrame:
     out = []
     for r in report.rows:
         n = r["n"]
-        out.append({"pack": report.pack.name, "version": report.pack.version, "section": r["section"],
-                    "measure": r["measure"], "group": r["group"], "value": _number(formatted(r, report.pack)),
-                    "n": None if n is None or r["suppressed"] and r["note"].startswith("fewer than")
-                    else (round(float(n), 3) if not float(n).is_integer() else int(n)),
-                    "suppressed": bool(r["suppressed"]), "note": r["note"]})
-    return pd.DataFrame(out, columns=LONG, dtype=object)   # ints stay ints, Decimals keep their places
+        out.append(
+            {
+                "pack": report.pack.name,
+                "version": report.pack.version,
+                "section": r["section"],
+                "measure": r["measure"],
+                "group": r["group"],
+                "value": _number(formatted(r, report.pack)),
+                "n": None
+                if n is None or r["suppressed"] and r["note"].startswith("fewer than")
+                else (round(float(n), 3) if not float(n).is_integer() else int(n)),
+                "suppressed": bool(r["suppressed"]),
+                "note": r["note"],
+            }
+        )
+    return pd.DataFrame(out, columns=LONG, dtype=object)  # ints stay ints, Decimals keep their places
 
 
 def long_csv(report: Report) -> str:
     """The long table as spreadsheet-safe CSV; counts written as whole numbers where they are
     (the export's formula guard would otherwise turn an object column of ints into floats)."""
     from ..export import to_csv
+
     table = long_table(report)
     return to_csv(table.assign(n=["" if v is None else str(v) for v in table["n"]]))
 
@@ -261,7 +314,7 @@ def layout_tables(report: Report) -> list[tuple[str, pd.DataFrame]]:
         groups = list(dict.fromkeys(r["group"] for r in rows))
         measures = list(dict.fromkeys(r["measure"] for r in rows))
         cell = {(r["measure"], r["group"]): _shown(r, report.pack) for r in rows}
-        by_group = report.pack.spec.get("layout") == "groups_as_rows"   # e.g. the DCWP's tables
+        by_group = report.pack.spec.get("layout") == "groups_as_rows"  # e.g. the DCWP's tables
         outer, inner, name = (groups, measures, "Category") if by_group else (measures, groups, "Measure")
         data = []
         for o in outer:

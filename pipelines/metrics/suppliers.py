@@ -11,6 +11,7 @@ for a share it is the count on the *smaller non-empty side* of the split the row
 (e.g. diverse spend vs the rest of the cell): the row is shown only when neither the
 numerator nor denominator - numerator rests on fewer than k companies.
 """
+
 from __future__ import annotations
 
 from itertools import product
@@ -20,12 +21,20 @@ import pandas as pd
 
 from ..sqlsafe import literal
 from ._frame import Query
-from .suppliers_sql import (SPEND_BASES, contributors_sql, period_cells_sql,
-                            spend_lines_sql, supplier_settings, text_list)
+from .suppliers_sql import (
+    SPEND_BASES,
+    contributors_sql,
+    period_cells_sql,
+    spend_lines_sql,
+    supplier_settings,
+    text_list,
+)
 
 NOT_POSITIVE = "net spend in this cell is not positive (credits exceed payments): no share"
-FIRST_PERIOD = ("spend data begin in this period, so no supplier paid in it can be told new from one paid "
-                "before the data: not counted")
+FIRST_PERIOD = (
+    "spend data begin in this period, so no supplier paid in it can be told new from one paid "
+    "before the data: not counted"
+)
 COMBINATION_JOIN = " + "
 
 
@@ -46,13 +55,24 @@ def with_overall_rows(df: pd.DataFrame, q: Query, keys: dict[str, list]) -> pd.D
         top = df[df["_gid"] == all_gid]
         starts = pd.to_datetime(top["period_start"]).dt.date
         have = set(zip(starts, *(top[k] for k in names)))
-    missing = [(p, combo) for p in q.periods for combo in product(*keys.values())
-               if (p.start, *combo) not in have]
+    missing = [(p, combo) for p in q.periods for combo in product(*keys.values()) if (p.start, *combo) not in have]
     if not missing:
         return df
-    extra = pd.DataFrame([{"period_start": p.start, "period_end": p.end, **dict(zip(names, combo)),
-                           "_gid": all_gid, "numerator": 0.0, "denominator": 0.0, "n_in": 0, "n_out": 0}
-                          for p, combo in missing])
+    extra = pd.DataFrame(
+        [
+            {
+                "period_start": p.start,
+                "period_end": p.end,
+                **dict(zip(names, combo)),
+                "_gid": all_gid,
+                "numerator": 0.0,
+                "denominator": 0.0,
+                "n_in": 0,
+                "n_out": 0,
+            }
+            for p, combo in missing
+        ]
+    )
     for d in q.dims:
         extra[d] = None
     if not len(df):
@@ -80,8 +100,11 @@ def share_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _split_measures(flag: str) -> dict[str, str]:
-    return {"numerator": f"coalesce(sum(amount) FILTER (WHERE {flag}), 0)",
-            "denominator": "coalesce(sum(amount), 0)", **contributors_sql(flag)}
+    return {
+        "numerator": f"coalesce(sum(amount) FILTER (WHERE {flag}), 0)",
+        "denominator": "coalesce(sum(amount), 0)",
+        **contributors_sql(flag),
+    }
 
 
 def diverse_spend_share(q: Query) -> pd.DataFrame:
@@ -97,15 +120,17 @@ def certification_lines(q: Query, lines: str) -> pd.DataFrame:
     every combination of two or more diverse certifications held together on a paid date
     (the intersection views, e.g. `MBE + WBE` = minority- and woman-owned)."""
     from .suppliers_goals import goal_certifications
+
     settings = supplier_settings(q.config)
     singles = {r[0] for r in q.con.execute("SELECT DISTINCT certification FROM fct_certifications").fetchall()}
     singles |= goal_certifications(q.config)
     held_diverse = f"list_sort(list_intersect(held, {text_list(settings.diverse)}))"
     combos = q.con.execute(f"SELECT DISTINCT {held_diverse} FROM ({lines}) WHERE len({held_diverse}) >= 2").fetchall()
-    rows = [{"certification": c, "members": [c], "counts_as_diverse": c in settings.diverse}
-            for c in sorted(singles)]
-    rows += [{"certification": COMBINATION_JOIN.join(m), "members": list(m), "counts_as_diverse": True}
-             for (m,) in sorted(combos)]
+    rows = [{"certification": c, "members": [c], "counts_as_diverse": c in settings.diverse} for c in sorted(singles)]
+    rows += [
+        {"certification": COMBINATION_JOIN.join(m), "members": list(m), "counts_as_diverse": True}
+        for (m,) in sorted(combos)
+    ]
     return pd.DataFrame(rows, columns=["certification", "members", "counts_as_diverse"])
 
 
@@ -120,11 +145,14 @@ def certified_spend_share(q: Query) -> pd.DataFrame:
     q.register_periods()
     lines = spend_lines_sql(q.con, q.config)
     keys = certification_lines(q, lines)
-    inner = (f"SELECT c.*, k.certification, list_has_all(c.held, k.members) AS holds "
-             f"FROM ({period_cells_sql(q, lines)}) c CROSS JOIN {_lines_values(keys)}")
+    inner = (
+        f"SELECT c.*, k.certification, list_has_all(c.held, k.members) AS holds "
+        f"FROM ({period_cells_sql(q, lines)}) c CROSS JOIN {_lines_values(keys)}"
+    )
     df = q.frame(q.grouped(inner, _split_measures("holds"), keys=["certification", "spend_base"]))
-    df = share_rows(with_overall_rows(df, q, {"certification": list(keys["certification"]),
-                                              "spend_base": list(SPEND_BASES)}))
+    df = share_rows(
+        with_overall_rows(df, q, {"certification": list(keys["certification"]), "spend_base": list(SPEND_BASES)})
+    )
     df["counts_as_diverse"] = df["certification"].map(dict(zip(keys["certification"], keys["counts_as_diverse"])))
     return df
 
@@ -133,8 +161,15 @@ def _supplier_count(q: Query, condition: str, lines: str, extra: tuple[str, ...]
     inner = f"SELECT * FROM ({period_cells_sql(q, lines, extra)}) WHERE spend_base = 'total'"
     # the count is of suppliers; n (what the k rule tests) of companies, so one company under
     # several vendor ids or a group of subsidiaries is one contributor
-    df = q.frame(q.grouped(inner, {"numerator": f"count(DISTINCT supplier_id) FILTER (WHERE {condition})",
-                                   "n": f"count(DISTINCT ultimate_parent_id) FILTER (WHERE {condition})"}))
+    df = q.frame(
+        q.grouped(
+            inner,
+            {
+                "numerator": f"count(DISTINCT supplier_id) FILTER (WHERE {condition})",
+                "n": f"count(DISTINCT ultimate_parent_id) FILTER (WHERE {condition})",
+            },
+        )
+    )
     df["value"] = df["numerator"].astype(float)
     return df
 
@@ -150,11 +185,17 @@ def diverse_supplier_count(q: Query) -> pd.DataFrame:
 def new_diverse_suppliers(q: Query) -> pd.DataFrame:
     q.register_periods()
     # the first paid diverse transaction of each supplier over all the data, whatever the filters
-    lines = (f"SELECT l.*, min(CASE WHEN l.is_diverse AND l.amount > 0 THEN l.transaction_date END) "
-             f"OVER (PARTITION BY l.supplier_id) AS first_diverse_payment "
-             f"FROM ({spend_lines_sql(q.con, q.config)}) l")
-    df = _supplier_count(q, f"{PAID_DIVERSE} AND first_diverse_payment BETWEEN period_start AND period_end",
-                         lines, extra=("first_diverse_payment",))
+    lines = (
+        f"SELECT l.*, min(CASE WHEN l.is_diverse AND l.amount > 0 THEN l.transaction_date END) "
+        f"OVER (PARTITION BY l.supplier_id) AS first_diverse_payment "
+        f"FROM ({spend_lines_sql(q.con, q.config)}) l"
+    )
+    df = _supplier_count(
+        q,
+        f"{PAID_DIVERSE} AND first_diverse_payment BETWEEN period_start AND period_end",
+        lines,
+        extra=("first_diverse_payment",),
+    )
     first = q.con.execute("SELECT min(transaction_date) FROM fct_spend").fetchone()[0]
     if first is not None and len(df):
         starts = pd.to_datetime(df["period_start"]).dt.date

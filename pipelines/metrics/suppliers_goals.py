@@ -10,6 +10,7 @@ compared with the band minimums (which include their boundary: 120.00% is A+, 11
 4.5% against a 5% goal is exactly 90.00% (B) even though 0.045 / 0.05 * 100 is
 89.99999999999999 in binary floating point; 119.994% rounds to 119.99% (A), 119.996% to 120.00%.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,20 +24,36 @@ from ..errors import DataError
 from ._engine import compute
 from .suppliers_sql import SETTINGS_FILE, SPEND_BASES
 
-UNION = "DIVERSE"          # a goal on the diverse total (counted once), not on one certification
+UNION = "DIVERSE"  # a goal on the diverse total (counted once), not on one certification
 CENT = Decimal("0.01")
 
-GOAL_COLUMNS = ["goal", "certification", "spend_base", "target", "due", "period", "period_start",
-                "period_end", "actual", "numerator", "denominator", "n", "suppressed", "achievement_pct",
-                "grade", "status", "note"]
+GOAL_COLUMNS = [
+    "goal",
+    "certification",
+    "spend_base",
+    "target",
+    "due",
+    "period",
+    "period_start",
+    "period_end",
+    "actual",
+    "numerator",
+    "denominator",
+    "n",
+    "suppressed",
+    "achievement_pct",
+    "grade",
+    "status",
+    "note",
+]
 
 
 @dataclass(frozen=True)
 class Goal:
-    certification: str        # upper-cased code, or UNION
-    target: float             # share of spend, 0 < target <= 1
-    spend_base: str           # total | addressable
-    due: dt.date | None       # None: a standing (every period) goal
+    certification: str  # upper-cased code, or UNION
+    target: float  # share of spend, 0 < target <= 1
+    spend_base: str  # total | addressable
+    due: dt.date | None  # None: a standing (every period) goal
     label: str
 
     @property
@@ -52,17 +69,16 @@ class Band:
 
 def _goal(item: Any, where: str) -> Goal:
     if not isinstance(item, dict) or "certification" not in item or "value" not in item:
-        raise DataError(f"{where} must be a mapping with certification and value (got {item!r})",
-                        file=SETTINGS_FILE)
+        raise DataError(f"{where} must be a mapping with certification and value (got {item!r})", file=SETTINGS_FILE)
     cert = str(item["certification"]).strip().upper()
     value = item["value"]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise DataError(f"{where}: value must be a share between 0 and 1, e.g. 0.05 for 5% (got {value!r})",
-                        file=SETTINGS_FILE)
+        raise DataError(
+            f"{where}: value must be a share between 0 and 1, e.g. 0.05 for 5% (got {value!r})", file=SETTINGS_FILE
+        )
     base = str(item.get("base", "addressable"))
     if base not in SPEND_BASES:
-        raise DataError(f"{where}: base must be one of {', '.join(SPEND_BASES)} (got {base!r})",
-                        file=SETTINGS_FILE)
+        raise DataError(f"{where}: base must be one of {', '.join(SPEND_BASES)} (got {base!r})", file=SETTINGS_FILE)
     due = item.get("due")
     try:
         due = None if due in (None, "") else pd.Timestamp(due).date()
@@ -81,8 +97,9 @@ def configured_goals(config: dict[str, Any]) -> list[Goal]:
     if preset:
         presets = proc.get("goal_presets") or {}
         if preset not in presets:
-            raise DataError(f"procurement.goal_preset {preset!r} is not one of: {', '.join(presets) or 'none'}",
-                            file=SETTINGS_FILE)
+            raise DataError(
+                f"procurement.goal_preset {preset!r} is not one of: {', '.join(presets) or 'none'}", file=SETTINGS_FILE
+            )
         items += [(g, f"procurement.goal_presets.{preset}[{i}]") for i, g in enumerate(presets[preset])]
     items += [(g, f"procurement.goals[{i}]") for i, g in enumerate(proc.get("goals") or [])]
     return [_goal(item, where) for item, where in items]
@@ -148,8 +165,15 @@ def _actual_rows(con, goal: Goal, **kwargs) -> pd.DataFrame:
     return table[(table["group"] == "All") & (table["spend_base"] == goal.spend_base)]
 
 
-def goal_progress(con, config: dict[str, Any], period: str = "year", date_from=None, date_to=None,
-                  k: int | None = None, exact: bool = False) -> pd.DataFrame:
+def goal_progress(
+    con,
+    config: dict[str, Any],
+    period: str = "year",
+    date_from=None,
+    date_to=None,
+    k: int | None = None,
+    exact: bool = False,
+) -> pd.DataFrame:
     """One row per goal x period: the published share, achievement % and grade (blank when the
     share is suppressed or undefined)."""
     goals, bands = configured_goals(config), grade_scale(config)
@@ -159,12 +183,25 @@ def goal_progress(con, config: dict[str, Any], period: str = "year", date_from=N
         for r in rows.itertuples():
             shown = not r.suppressed and pd.notna(r.value)
             pct = achievement_pct(r.value, goal.target) if shown else None
-            out.append({"goal": goal.label, "certification": goal.certification, "spend_base": goal.spend_base,
-                        "target": goal.target, "due": goal.due, "period": r.period,
-                        "period_start": r.period_start, "period_end": r.period_end,
-                        "actual": r.value if shown else None, "numerator": r.numerator,
-                        "denominator": r.denominator, "n": r.n, "suppressed": r.suppressed,
-                        "achievement_pct": float(pct) if pct is not None else None,
-                        "grade": grade_for(pct, bands) if pct is not None else "",
-                        "status": _status(goal, r.period_end, pct), "note": r.note})
+            out.append(
+                {
+                    "goal": goal.label,
+                    "certification": goal.certification,
+                    "spend_base": goal.spend_base,
+                    "target": goal.target,
+                    "due": goal.due,
+                    "period": r.period,
+                    "period_start": r.period_start,
+                    "period_end": r.period_end,
+                    "actual": r.value if shown else None,
+                    "numerator": r.numerator,
+                    "denominator": r.denominator,
+                    "n": r.n,
+                    "suppressed": r.suppressed,
+                    "achievement_pct": float(pct) if pct is not None else None,
+                    "grade": grade_for(pct, bands) if pct is not None else "",
+                    "status": _status(goal, r.period_end, pct),
+                    "note": r.note,
+                }
+            )
     return pd.DataFrame(out, columns=GOAL_COLUMNS)

@@ -13,6 +13,7 @@ on [0, 1] with mean p). The interval is therefore the Wilson score interval with
 n = respondents and p the estimate: exact for one item, conservative for a construct or the
 index.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -42,29 +43,49 @@ def _with_interval(df: pd.DataFrame, config) -> pd.DataFrame:
 
 def _construct_rows(q: Query) -> pd.DataFrame:
     inner = answers_sql(q, "construct")
-    return q.frame(grouped(q, inner, ["construct"], {
-        "numerator": "CAST(sum(favourable) AS BIGINT)", "denominator": "CAST(sum(answered) AS BIGINT)",
-        "n": "count(*)"}))
+    return q.frame(
+        grouped(
+            q,
+            inner,
+            ["construct"],
+            {
+                "numerator": "CAST(sum(favourable) AS BIGINT)",
+                "denominator": "CAST(sum(answered) AS BIGINT)",
+                "n": "count(*)",
+            },
+        )
+    )
 
 
 def _item_rows(q: Query) -> pd.DataFrame:
-    inner = answers_sql(q, "item_id")   # one answer per respondent per item (the contract's key)
-    return q.frame(grouped(q, inner, ["item_id"], {
-        "numerator": "CAST(sum(favourable) AS BIGINT)", "denominator": "CAST(sum(answered) AS BIGINT)",
-        "n": "count(*)"}))
+    inner = answers_sql(q, "item_id")  # one answer per respondent per item (the contract's key)
+    return q.frame(
+        grouped(
+            q,
+            inner,
+            ["item_id"],
+            {
+                "numerator": "CAST(sum(favourable) AS BIGINT)",
+                "denominator": "CAST(sum(answered) AS BIGINT)",
+                "n": "count(*)",
+            },
+        )
+    )
 
 
 def _answering_rows(q: Query) -> pd.DataFrame:
     """Respondents with at least one answered item, per cell (the index's n)."""
-    inner = (f"SELECT * FROM ({respondents_sql(q)}) r WHERE EXISTS (SELECT 1 FROM fct_survey_answers a "
-             f"WHERE a.response_id = r.response_id AND a.score IS NOT NULL)")
+    inner = (
+        f"SELECT * FROM ({respondents_sql(q)}) r WHERE EXISTS (SELECT 1 FROM fct_survey_answers a "
+        f"WHERE a.response_id = r.response_id AND a.score IS NOT NULL)"
+    )
     return q.frame(grouped(q, inner, [], {"n": "count(*)"}))
 
 
 def _guarded(q: Query, rows_for, keys: list[str]) -> pd.DataFrame:
     """Waves as periods, the differencing guard, then the requested view's rows."""
     use_waves(q)
-    builder = lambda filters: rows_for(replace(q, filters=filters))   # noqa: E731
+    builder = lambda filters: rows_for(replace(q, filters=filters))  # noqa: E731
     refuse_differencing(q, builder, keys)
     return builder(q.filters)
 
@@ -89,8 +110,11 @@ def _index_rows(q: Query) -> pd.DataFrame:
     cells = ["period_start", "period_end", "_gid", *dims]
     per_construct = _construct_rows(q)
     per_construct["fav"] = per_construct["numerator"] / per_construct["denominator"]
-    index = (per_construct.groupby(cells, dropna=False, sort=False)
-             .agg(value=("fav", "mean"), constructs=("construct", "nunique")).reset_index())
+    index = (
+        per_construct.groupby(cells, dropna=False, sort=False)
+        .agg(value=("fav", "mean"), constructs=("construct", "nunique"))
+        .reset_index()
+    )
     n = _answering_rows(q)
     out = index.merge(n, on=cells, how="outer")
     # constructs answered in the whole view, per wave: a cell missing one is flagged
@@ -103,19 +127,30 @@ def inclusion_index(q: Query) -> pd.DataFrame:
     df = _guarded(q, _index_rows, [])
     df["numerator"], df["denominator"] = np.nan, np.nan
     short = df["constructs"] < df["of"]
-    df["note"] = np.where(short, "mean of " + df["constructs"].astype("Int64").astype(str) + " of "
-                          + df["of"].astype("Int64").astype(str) + " constructs (no answers on the others)", "")
+    df["note"] = np.where(
+        short,
+        "mean of "
+        + df["constructs"].astype("Int64").astype(str)
+        + " of "
+        + df["of"].astype("Int64").astype(str)
+        + " constructs (no answers on the others)",
+        "",
+    )
     return _with_interval(df.drop(columns=["constructs", "of"]), q.config)
 
 
 def _response_rows(q: Query) -> pd.DataFrame:
     answered = grouped(q, respondents_sql(q), [], {"respondents": "count(*)"})
-    invitations = (f"SELECT w.period_start, w.period_end, i.invited{q.dim_select('i', 'w.period_end')} "
-                   f"FROM fct_survey_invitations i JOIN q_waves w ON w.survey_id = i.survey_id "
-                   f"WHERE true{q.filter_where('i', 'w.period_end')}")
+    invitations = (
+        f"SELECT w.period_start, w.period_end, i.invited{q.dim_select('i', 'w.period_end')} "
+        f"FROM fct_survey_invitations i JOIN q_waves w ON w.survey_id = i.survey_id "
+        f"WHERE true{q.filter_where('i', 'w.period_end')}"
+    )
     invited = grouped(q, invitations, [], {"invited": "CAST(sum(invited) AS BIGINT)"})
-    df = q.frame(f"SELECT {q.keys('a', 'b')}, coalesce(a.respondents, 0) AS numerator, "
-                 f"b.invited AS denominator FROM ({answered}) a FULL JOIN ({invited}) b ON {q.join_on('a', 'b')}")
+    df = q.frame(
+        f"SELECT {q.keys('a', 'b')}, coalesce(a.respondents, 0) AS numerator, "
+        f"b.invited AS denominator FROM ({answered}) a FULL JOIN ({invited}) b ON {q.join_on('a', 'b')}"
+    )
     # n: respondents, and never more than the people invited (a department with fewer than
     # k invited is suppressed even if the file reports more respondents than invitations)
     df["n"] = np.fmin(df["numerator"].astype(float), df["denominator"].astype(float))
@@ -127,10 +162,13 @@ def response_rate(q: Query) -> pd.DataFrame:
     df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
     df["note"] = np.select(
         [df["denominator"].isna(), df["numerator"] > df["denominator"]],
-        ["no invited count for this department in voice/invited.csv",
-         "more respondents than invited: check voice/invited.csv"], "")
+        [
+            "no invited count for this department in voice/invited.csv",
+            "more respondents than invited: check voice/invited.csv",
+        ],
+        "",
+    )
     return df
 
 
-__all__ = ["favourability", "inclusion_index", "item_favourability", "respondent_interval",
-           "response_rate"]
+__all__ = ["favourability", "inclusion_index", "item_favourability", "respondent_interval", "response_rate"]

@@ -27,6 +27,7 @@ arbitrary sets of three or more queries; cells of different metrics are not comp
 filtered view is not checked against the unfiltered breakdown by the filter's dimension,
 whose complementary suppression can hide a cell the filtered table shows.
 """
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -63,8 +64,12 @@ def neighbour_views(filters: Filters) -> list[tuple[str, Filters]]:
     for dim, values in filters.items():
         if len(values) > 1:
             for value in values:
-                out.append((f"with {dim} = {value} taken out of the filter",
-                            {**filters, dim: [v for v in values if v != value]}))
+                out.append(
+                    (
+                        f"with {dim} = {value} taken out of the filter",
+                        {**filters, dim: [v for v in values if v != value]},
+                    )
+                )
     return out
 
 
@@ -75,7 +80,7 @@ def published_counts(rows: pd.DataFrame, dims: list[str], keys: list[str], k: in
         return pd.DataFrame(columns=["period_start", *keys, "_gid", *dims, "n"])
     n = pd.to_numeric(rows["n"], errors="coerce")
     shown = rows.loc[n >= k, ["period_start", *keys, "_gid", *dims, "n"]].copy()
-    for d in dims:   # cells aggregated away on a dimension compare equal (pandas joins NaN keys)
+    for d in dims:  # cells aggregated away on a dimension compare equal (pandas joins NaN keys)
         shown[d] = shown[d].astype(object).where(shown[d].notna(), None)
     return shown
 
@@ -116,7 +121,8 @@ class _Views:
                     f"refused: checking that these filters ({_filters_text(self.q.filters)}) cannot single "
                     f"out fewer than {self.k} respondents would need more than {self.max_views} comparisons "
                     "(voice.guard_max_views). Use fewer filter values, or break the results down by that "
-                    "dimension instead of filtering.")
+                    "dimension instead of filtering."
+                )
             self._counts[key] = published_counts(self.rows_for(filters), self.q.dims, self.keys, self.k)
         return self._counts[key]
 
@@ -126,7 +132,7 @@ class _Views:
         key = self._key(filters)
         if key in self._problems:
             return self._problems[key]
-        self._problems[key] = None   # neighbours have fewer filter values: no cycles
+        self._problems[key] = None  # neighbours have fewer filter values: no cycles
         for what, other in neighbour_views(filters):
             both = self.counts(filters).merge(self.counts(other), on=self.cell, suffixes=("", "_other"))
             gap = (both["n_other"].astype(float) - both["n"].astype(float)).abs()
@@ -139,7 +145,8 @@ class _Views:
                     f"{_describe(small.iloc[0], self.q.dims, self.keys, labels)} they differ by fewer "
                     f"than {self.k} respondents, so subtracting one from the other would reveal the "
                     f"answers of that small group. Widen or remove that filter, or break the results "
-                    f"down by that dimension instead of filtering (small groups are then suppressed).")
+                    f"down by that dimension instead of filtering (small groups are then suppressed)."
+                )
                 break
         return self._problems[key]
 

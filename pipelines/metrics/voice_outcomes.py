@@ -12,6 +12,7 @@ every wave, one day from another. Exact (`exact=True`, the data owner's): over t
 `voice.outcome_window_months` months before the first response date (a custom period, clipped
 to the HR data window and then marked partial).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,12 +52,12 @@ def published_window(ctx: dict, wave_start: dt.date, months: int) -> tuple[str, 
 
 def _side(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
     side = table[["dimensions", "group", "period", *SIDE_COLUMNS]].rename(
-        columns={c: f"{prefix}_{c}" for c in ["period", *SIDE_COLUMNS]})
+        columns={c: f"{prefix}_{c}" for c in ["period", *SIDE_COLUMNS]}
+    )
     return side
 
 
-def outcomes_side_by_side(con, by=(), filters=None, survey_id: str | None = None,
-                          exact: bool = False) -> pd.DataFrame:
+def outcomes_side_by_side(con, by=(), filters=None, survey_id: str | None = None, exact: bool = False) -> pd.DataFrame:
     """One row per group (every level of the breakdown, and All): the inclusion index of the
     chosen wave (default: latest) and each outcome metric over the window before it
     (protected by default; see the module docstring for the window)."""
@@ -73,24 +74,29 @@ def outcomes_side_by_side(con, by=(), filters=None, survey_id: str | None = None
     out = _side(wave, "inclusion_index")
     months = voice_settings(config)["outcome_window_months"]
     try:
-        grain, start, end = (("custom", *outcome_window(wave["period_start"].iat[0], months)) if exact
-                             else published_window(ctx, wave["period_start"].iat[0], months))
-    except UsageError as exc:   # the survey precedes the HR data: every outcome says so
+        grain, start, end = (
+            ("custom", *outcome_window(wave["period_start"].iat[0], months))
+            if exact
+            else published_window(ctx, wave["period_start"].iat[0], months)
+        )
+    except UsageError as exc:  # the survey precedes the HR data: every outcome says so
         grain, start, end, no_window = None, None, None, str(exc)
     for name in outcome_metrics(config):
         spec = registry()[name]
-        usable = (not spec.keys and all(d in spec.dimensions for d in by)
-                  and all(d in spec.dimensions for d in (filters or {})))
+        usable = (
+            not spec.keys
+            and all(d in spec.dimensions for d in by)
+            and all(d in spec.dimensions for d in (filters or {}))
+        )
         if not usable:
-            out[f"{name}_note"] = (f"{spec.title.lower()} is not available for this breakdown or filter")
+            out[f"{name}_note"] = f"{spec.title.lower()} is not available for this breakdown or filter"
             continue
         if grain is None:
             out[f"{name}_note"] = f"{spec.title.lower()} not available: {no_window}"
             continue
         try:
-            table = compute(con, name, by=by, period=grain, date_from=start, date_to=end, filters=filters,
-                            exact=exact)
-        except (NoDataError, UsageError) as exc:   # e.g. its data not loaded, or window outside HR data
+            table = compute(con, name, by=by, period=grain, date_from=start, date_to=end, filters=filters, exact=exact)
+        except (NoDataError, UsageError) as exc:  # e.g. its data not loaded, or window outside HR data
             out[f"{name}_note"] = f"{spec.title.lower()} not available: {exc}"
             continue
         out = out.merge(_side(table, name), on=["dimensions", "group"], how="left")

@@ -3,6 +3,7 @@
 Both are computed from published figures only (each share and its n), so a comparison can
 never reveal more than the tables it compares.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,5 +38,3 @@ def two_proportion_test(p1, n1, p2, n2) -> tuple[np.ndarray, np.ndarray]:
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = np.where(se > 0, (p1 - p2) / se, 0.0)
     return z, 2 * stats.norm.sf(np.abs(z))
-
-

@@ -1,5 +1,6 @@
 """Helpers shared by the workforce family's modules: table checks, keyed grouping, the
 job-level order and CUBE-style grouping of per-person frames computed in Python."""
+
 from __future__ import annotations
 
 import itertools
@@ -20,6 +21,7 @@ def setting(config: dict[str, Any], key: str) -> Any:
     value = (config.get("workforce") or {}).get(key)
     if value is None:
         from ..config import default_config
+
         value = default_config()["workforce"][key]
     return value
 
@@ -63,8 +65,9 @@ def register_level_ranks(q: Query) -> pd.DataFrame:
     return ranks
 
 
-def cube_rows(frame: pd.DataFrame, dims: list[str], by: list[str],
-              summarise: Callable[[pd.DataFrame], dict[str, Any]]) -> pd.DataFrame:
+def cube_rows(
+    frame: pd.DataFrame, dims: list[str], by: list[str], summarise: Callable[[pd.DataFrame], dict[str, Any]]
+) -> pd.DataFrame:
     """Apply `summarise` to every group of every subset of `dims` (as GROUP BY CUBE would),
     within each combination of `by` columns. Returns one row per group with `by`, the dims
     (None where aggregated away) and `_gid` (bit set = dimension aggregated away)."""
@@ -87,7 +90,8 @@ def cube_rows(frame: pd.DataFrame, dims: list[str], by: list[str],
 def flagged_share(q: Query, inner: str, flag: str) -> pd.DataFrame:
     """Share of the rows of `inner` (one per person and period, with group keys) whose boolean
     column `flag` is true: retention, first-year turnover and promotion rates are all this."""
-    df = q.frame(q.grouped(inner, {"numerator": f"count(*) FILTER (WHERE {flag})",
-                                   "denominator": "count(*)", "n": "count(*)"}))
+    df = q.frame(
+        q.grouped(inner, {"numerator": f"count(*) FILTER (WHERE {flag})", "denominator": "count(*)", "n": "count(*)"})
+    )
     df["value"] = df["numerator"] / df["denominator"]
     return df

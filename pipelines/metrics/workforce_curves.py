@@ -10,6 +10,7 @@ the people at risk who belong to no shown group are none or at least k (otherwis
 overall minus the shown curves' risk sets would reveal a small group). The log-rank test
 uses the published groups only.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,13 +39,13 @@ OVERALL = "All"
 
 @dataclass
 class RetentionCurves:
-    curves: pd.DataFrame        # group, tenure_months, survival, ci_low, ci_high, at_risk
-    groups: pd.DataFrame        # every group of the breakdown: n, exits, published
-    logrank: LogRank | None     # between the published groups (None with fewer than two)
+    curves: pd.DataFrame  # group, tenure_months, survival, ci_low, ci_high, at_risk
+    groups: pd.DataFrame  # every group of the breakdown: n, exits, published
+    logrank: LogRank | None  # between the published groups (None with fewer than two)
     window: Period
     k: int
     dims: list[str]
-    exact: bool = False         # True: the data owner's exact curves, not for publication
+    exact: bool = False  # True: the data owner's exact curves, not for publication
 
 
 def _window(ctx: dict, date_from: dt.date | None, date_to: dt.date | None, exact: bool = False) -> Period:
@@ -52,7 +53,7 @@ def _window(ctx: dict, date_from: dt.date | None, date_to: dt.date | None, exact
     hi = min(ctx["as_of"], date_to) if date_to else ctx["as_of"]
     if lo > hi:
         raise UsageError(f"the requested range {lo} to {hi} is empty or outside the data")
-    if not exact:   # published ranges are whole years (docs/privacy.md); the owner's are as asked
+    if not exact:  # published ranges are whole years (docs/privacy.md); the owner's are as asked
         lo, hi = whole_years(ctx, lo, hi)
     return Period(lo, hi, f"{lo} to {hi}")
 
@@ -66,11 +67,15 @@ def _labels(frame: pd.DataFrame, dims: list[str]) -> pd.Series:
 def _curve(part: pd.DataFrame, grid_days: np.ndarray) -> pd.DataFrame:
     km = kaplan_meier(part["entry"], part["exit"], part["event"].astype(bool))
     cis = [km.ci_at(t) for t in grid_days]
-    return pd.DataFrame({
-        "tenure_months": grid_days / DAYS_PER_MONTH,
-        "survival": [km.survival_at(t) for t in grid_days],
-        "ci_low": [c[0] for c in cis], "ci_high": [c[1] for c in cis],
-        "at_risk": at_risk_counts(part["entry"].to_numpy(float), part["exit"].to_numpy(float), grid_days)})
+    return pd.DataFrame(
+        {
+            "tenure_months": grid_days / DAYS_PER_MONTH,
+            "survival": [km.survival_at(t) for t in grid_days],
+            "ci_low": [c[0] for c in cis],
+            "ci_high": [c[1] for c in cis],
+            "at_risk": at_risk_counts(part["entry"].to_numpy(float), part["exit"].to_numpy(float), grid_days),
+        }
+    )
 
 
 def _grid(frame: pd.DataFrame, config: dict) -> np.ndarray:
@@ -79,22 +84,44 @@ def _grid(frame: pd.DataFrame, config: dict) -> np.ndarray:
     return np.arange(1, int(top / DAYS_PER_MONTH / step) + 1) * step * DAYS_PER_MONTH
 
 
-def window_table(con, name: str, dims: list[str], window: Period, k: int | None,
-                 filters: dict[str, list[str]] | None, exact: bool = False) -> pd.DataFrame:
+def window_table(
+    con,
+    name: str,
+    dims: list[str],
+    window: Period,
+    k: int | None,
+    filters: dict[str, list[str]] | None,
+    exact: bool = False,
+) -> pd.DataFrame:
     """compute()'s long table of `name` over the curves' window as one custom period (whole
     years when published, as compute() requires of a custom range)."""
     if not exact:
         filters = {d: [v] for d, v in one_value_filters(filters).items()}
-    return compute(con, name, by=dims, period="custom", date_from=window.start,
-                   date_to=window.end, k=k, filters=filters, exact=exact)
+    return compute(
+        con,
+        name,
+        by=dims,
+        period="custom",
+        date_from=window.start,
+        date_to=window.end,
+        k=k,
+        filters=filters,
+        exact=exact,
+    )
 
 
-def retention_curves(con, by=(), date_from: dt.date | None = None, date_to: dt.date | None = None,
-                     k: int | None = None, filters: dict[str, list[str]] | None = None,
-                     exact: bool = False) -> RetentionCurves:
+def retention_curves(
+    con,
+    by=(),
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    k: int | None = None,
+    filters: dict[str, list[str]] | None = None,
+    exact: bool = False,
+) -> RetentionCurves:
     """The curves of every group of `by` (0-3 dimensions) over the window. Published
     (protected) by default; `exact=True` is the data owner's exact curves."""
-    spec = registry()["retention_12m"]          # the curves accept what the KM metrics accept
+    spec = registry()["retention_12m"]  # the curves accept what the KM metrics accept
     dims = validate_dims(spec, list(by))
     for dim in filters or {}:
         if dim not in spec.dimensions:
@@ -110,15 +137,24 @@ def retention_curves(con, by=(), date_from: dt.date | None = None, date_to: dt.d
         # whole years only when published: a window one day shorter would differ by one
         # day's hires and leavers
         window = _window(ctx, date_from, date_to, exact)
-        q = Query(con=cur, dims=dims, periods=[window], filters=dict(filters or {}), config=config,
-                  params={**ctx, "k": k_used})
+        q = Query(
+            con=cur,
+            dims=dims,
+            periods=[window],
+            filters=dict(filters or {}),
+            config=config,
+            params={**ctx, "k": k_used},
+        )
         frame = survival_frame(q)
     finally:
         cur.close()
     if not exact:
         return _published_curves(con, frame, dims, window, k_used, filters, config)
-    groups = cube_rows(frame, dims, [], lambda p: {"n": len(p), "exits": int(p["event"].sum())}) \
-        if len(frame) else pd.DataFrame(columns=[*dims, "_gid", "n", "exits"])
+    groups = (
+        cube_rows(frame, dims, [], lambda p: {"n": len(p), "exits": int(p["event"].sum())})
+        if len(frame)
+        else pd.DataFrame(columns=[*dims, "_gid", "n", "exits"])
+    )
     groups["period_start"] = window.start
     hidden, _ = suppression_mask(groups, dims, k_used)
     groups["published"] = ~hidden
@@ -130,21 +166,28 @@ def retention_curves(con, by=(), date_from: dt.date | None = None, date_to: dt.d
     overall = _curve(frame, grid).assign(group=OVERALL)
     curves = _mask_points(overall, curves, k_used)
     people = frame[frame["group"].isin(shown)]
-    test = logrank_test(people["entry"], people["exit"], people["event"], people["group"]) \
-        if len(shown) > 1 else None
-    return RetentionCurves(curves=curves, groups=_group_table(groups, dims), logrank=test,
-                           window=window, k=k_used, dims=dims, exact=True)
+    test = logrank_test(people["entry"], people["exit"], people["event"], people["group"]) if len(shown) > 1 else None
+    return RetentionCurves(
+        curves=curves, groups=_group_table(groups, dims), logrank=test, window=window, k=k_used, dims=dims, exact=True
+    )
 
 
-def _published_curves(con, frame: pd.DataFrame, dims: list[str], window: Period, k: int,
-                      filters, config: dict) -> RetentionCurves:
+def _published_curves(
+    con, frame: pd.DataFrame, dims: list[str], window: Period, k: int, filters, config: dict
+) -> RetentionCurves:
     """The protected curves: groups as median_tenure publishes them over the window (n,
     exits, hidden iff protected n < k), curves that step only over k exits."""
     salt = read_salt(con)
     table = window_table(con, "median_tenure", dims, window, k, filters)
-    groups = pd.DataFrame({"dimensions": table["dimensions"], "group": table["group"],
-                           "n": table["n"], "exits": table["numerator"],
-                           "suppressed": table["suppressed"].astype(bool)})
+    groups = pd.DataFrame(
+        {
+            "dimensions": table["dimensions"],
+            "group": table["group"],
+            "n": table["n"],
+            "exits": table["numerator"],
+            "suppressed": table["suppressed"].astype(bool),
+        }
+    )
     groups = groups.sort_values(["dimensions", "group"]).reset_index(drop=True)
     finest = groups[(groups["dimensions"] == "|".join(dims)) & ~groups["suppressed"]] if dims else groups.iloc[0:0]
     shown = finest["group"].tolist()
@@ -181,15 +224,26 @@ def _mask_points(overall: pd.DataFrame, curves: list[pd.DataFrame], k: int) -> p
 
 def _group_table(groups: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     """The groups as published: label, breakdown, n and exits (blank when hidden)."""
-    out = pd.DataFrame({
-        "dimensions": ["|".join(d for j, d in enumerate(dims) if not (int(g) >> (len(dims) - 1 - j)) & 1)
-                       for g in groups["_gid"]],
-        "group": ["|".join(str(r[d]).replace("|", "/") for j, d in enumerate(dims)
-                           if not (int(r["_gid"]) >> (len(dims) - 1 - j)) & 1) or OVERALL
-                  for _, r in groups.iterrows()],
-        "n": groups["n"].where(groups["published"]),
-        "exits": groups["exits"].where(groups["published"]),
-        "suppressed": ~groups["published"]})
+    out = pd.DataFrame(
+        {
+            "dimensions": [
+                "|".join(d for j, d in enumerate(dims) if not (int(g) >> (len(dims) - 1 - j)) & 1)
+                for g in groups["_gid"]
+            ],
+            "group": [
+                "|".join(
+                    str(r[d]).replace("|", "/")
+                    for j, d in enumerate(dims)
+                    if not (int(r["_gid"]) >> (len(dims) - 1 - j)) & 1
+                )
+                or OVERALL
+                for _, r in groups.iterrows()
+            ],
+            "n": groups["n"].where(groups["published"]),
+            "exits": groups["exits"].where(groups["published"]),
+            "suppressed": ~groups["published"],
+        }
+    )
     return out.sort_values(["dimensions", "group"]).reset_index(drop=True)
 
 
@@ -203,7 +257,8 @@ def group_summary(con, res: RetentionCurves, filters: dict[str, list[str]] | Non
     out = res.groups.copy()
     for name, short in SUMMARY_METRICS.items():
         table = window_table(con, name, res.dims, res.window, res.k, filters, exact=res.exact)
-        cols = table[["dimensions", "group", "value", "ci_low", "ci_high"]].rename(columns={
-            "value": short, "ci_low": f"{short}_ci_low", "ci_high": f"{short}_ci_high"})
+        cols = table[["dimensions", "group", "value", "ci_low", "ci_high"]].rename(
+            columns={"value": short, "ci_low": f"{short}_ci_low", "ci_high": f"{short}_ci_high"}
+        )
         out = out.merge(cols, on=["dimensions", "group"], how="left")
     return out

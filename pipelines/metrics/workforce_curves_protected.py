@@ -23,6 +23,7 @@ months reads off which group (gender, disability, ...) that colleague was in. He
 Keys are canonical definitions (window, tenure band, filter and breakdown values), so the
 Woman curve of `--by gender` and the overall curve of `--filter gender=Woman` are the same.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,15 +39,17 @@ from .workforce_survival import LogRank, kaplan_meier, logrank_test
 
 CURVE_COLUMNS = ["group", "tenure_months", "survival", "ci_low", "ci_high", "at_risk", "shown_as"]
 STEP, BETWEEN = "step of at least k exits", "interpolated between steps"
-BAND_MONTHS = 3      # steps fall on whole quarters of tenure, wherever the exits were
+BAND_MONTHS = 3  # steps fall on whole quarters of tenure, wherever the exits were
 
 
 def one_value_filters(filters: dict[str, list[str]] | None) -> dict[str, str]:
     """Published curves take one value per filter: a curve does not add up over its parts."""
     many = [d for d, v in (filters or {}).items() if len(set(map(str, v))) > 1]
     if many:
-        raise UsageError(f"retention curves do not add up over several {', '.join(many)} values: "
-                         f"choose one value per filter, or {EXACT_HINT}")
+        raise UsageError(
+            f"retention curves do not add up over several {', '.join(many)} values: "
+            f"choose one value per filter, or {EXACT_HINT}"
+        )
     return {d: str(v[0]) for d, v in (filters or {}).items() if v}
 
 
@@ -62,8 +65,9 @@ def _candidates(months: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.diff(np.concatenate([[0.0], band])) > 0)
 
 
-def protected_curve(part: pd.DataFrame, grid_days: np.ndarray, k: int, salt: str, window: str,
-                    constraints: dict[str, str]) -> pd.DataFrame:
+def protected_curve(
+    part: pd.DataFrame, grid_days: np.ndarray, k: int, salt: str, window: str, constraints: dict[str, str]
+) -> pd.DataFrame:
     """One group's published curve on the grid (see the module docstring)."""
     entry, exit_ = part["entry"].to_numpy(float), part["exit"].to_numpy(float)
     event = part["event"].to_numpy(bool)
@@ -75,11 +79,17 @@ def protected_curve(part: pd.DataFrame, grid_days: np.ndarray, k: int, salt: str
     # so the same people at several tenures get one draw (not several to average)
     entered = np.searchsorted(np.sort(entry), grid_days, side="left")
     gone = np.searchsorted(np.sort(exit_), grid_days, side="left")
-    risk_p = protected_counts(salt, "retention.at_risk", [
-        definition("at_risk", window, {**constraints, "entered": int(e), "left": int(g)})
-        for e, g in zip(entered, gone)], entered - gone)
-    exits = np.searchsorted(np.sort(exit_[event]), grid_days, side="right")   # exits by each t
-    steps = [(-1, 0.0, 1.0, 1.0, 1.0)]       # (index, months, survival, ci_low, ci_high); t = 0
+    risk_p = protected_counts(
+        salt,
+        "retention.at_risk",
+        [
+            definition("at_risk", window, {**constraints, "entered": int(e), "left": int(g)})
+            for e, g in zip(entered, gone)
+        ],
+        entered - gone,
+    )
+    exits = np.searchsorted(np.sort(exit_[event]), grid_days, side="right")  # exits by each t
+    steps = [(-1, 0.0, 1.0, 1.0, 1.0)]  # (index, months, survival, ci_low, ci_high); t = 0
     s_start, e_start = 1.0, 0
     for j in _candidates(months):
         d = int(exits[j] - e_start)
@@ -89,19 +99,29 @@ def protected_curve(part: pd.DataFrame, grid_days: np.ndarray, k: int, salt: str
         # one draw per (band start, exits so far), so waiting does not redraw the same exits
         # until a draw reaches k; the step's size uses a second, independent draw (sizing it
         # with the draw that passed the test would favour draws above the truth)
-        if protected_counts(salt, "retention.step", [definition("exits", window, {**since, "exits": d})],
-                            [d])[0] < k or risk_p[j] < k:
-            continue                         # not yet k exits (or too few at risk): no step here
+        if (
+            protected_counts(salt, "retention.step", [definition("exits", window, {**since, "exits": d})], [d])[0] < k
+            or risk_p[j] < k
+        ):
+            continue  # not yet k exits (or too few at risk): no step here
         band = definition("exits", window, {**since, "to_months": _fmt(months[j])})
         d_p = float(protected_counts(salt, "retention.exits", [band], [d])[0])
         factor = float(np.clip(1.0 - (1.0 - s[j] / s_start) * d_p / d, 0.0, 1.0))
         value = steps[-1][2] * factor
         ratio = value / s[j] if s[j] > 0 else np.nan
-        low, high = (np.clip(ci[j] * ratio, 0.0, 1.0) if np.isfinite(ratio) else (np.nan, np.nan))
+        low, high = np.clip(ci[j] * ratio, 0.0, 1.0) if np.isfinite(ratio) else (np.nan, np.nan)
         steps.append((j, float(months[j]), value, float(low), float(high)))
         s_start, e_start = s[j], int(exits[j])
-    out = pd.DataFrame({"tenure_months": months, "survival": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                        "at_risk": np.nan, "shown_as": None})
+    out = pd.DataFrame(
+        {
+            "tenure_months": months,
+            "survival": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "at_risk": np.nan,
+            "shown_as": None,
+        }
+    )
     if len(steps) > 1:
         idx = np.array([st[0] for st in steps[1:]])
         xs = np.array([st[1] for st in steps])
@@ -111,15 +131,14 @@ def protected_curve(part: pd.DataFrame, grid_days: np.ndarray, k: int, salt: str
             out.loc[inside, col] = np.interp(months[inside], xs, ys)
         out.loc[inside, "shown_as"] = BETWEEN
         out.loc[idx, "shown_as"] = STEP
-        out.loc[idx, "at_risk"] = risk_p[idx]   # at-risk only where the curve steps
+        out.loc[idx, "at_risk"] = risk_p[idx]  # at-risk only where the curve steps
     blank = hidden_below_k(risk_p, k) | out["survival"].isna().to_numpy()
     out.loc[blank, ["survival", "ci_low", "ci_high", "at_risk", "shown_as"]] = np.nan
     out.loc[blank, "shown_as"] = None
     return out
 
 
-def protected_logrank(frame: pd.DataFrame, shown: list[str], groups: pd.DataFrame, k: int,
-                      salt: str) -> LogRank | None:
+def protected_logrank(frame: pd.DataFrame, shown: list[str], groups: pd.DataFrame, k: int, salt: str) -> LogRank | None:
     """The log-rank test between the shown groups when each has a protected n of 2k or more."""
     if len(shown) < 2:
         return None
@@ -128,13 +147,22 @@ def protected_logrank(frame: pd.DataFrame, shown: list[str], groups: pd.DataFram
         return None
     people = frame[frame["group"].isin(shown)]
     if not people["event"].astype(bool).any():
-        return None   # no exits at all: nothing to compare (the variance matrix is singular)
+        return None  # no exits at all: nothing to compare (the variance matrix is singular)
     try:
         test = logrank_test(people["entry"], people["exit"], people["event"], people["group"])
-    except np.linalg.LinAlgError:   # too few exits to separate the groups
+    except np.linalg.LinAlgError:  # too few exits to separate the groups
         return None
-    stat = float(protected_magnitude(salt, "retention.logrank", np.array([test.statistic]),
-                                     np.array([float(n_p.sum())]), VALUE_SPREAD)[0])
+    stat = float(
+        protected_magnitude(
+            salt, "retention.logrank", np.array([test.statistic]), np.array([float(n_p.sum())]), VALUE_SPREAD
+        )[0]
+    )
     exits_p = groups.set_index("group").loc[test.groups, "exits"].to_numpy(float)
-    return LogRank(statistic=stat, df=test.df, p_value=float(stats.chi2.sf(stat, test.df)),
-                   observed=exits_p, expected=np.full(len(test.groups), np.nan), groups=test.groups)
+    return LogRank(
+        statistic=stat,
+        df=test.df,
+        p_value=float(stats.chi2.sf(stat, test.df)),
+        observed=exits_p,
+        expected=np.full(len(test.groups), np.nan),
+        groups=test.groups,
+    )

@@ -14,6 +14,7 @@ derived from protected figures only, and `exact=True` fits the data owner's exac
 months and a month the event splits are left out. Adjacent months are not independent and
 other things change at the same time, so the result is a description, never causal proof.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,9 +30,11 @@ from ._registry import registry
 from .workforce_common import setting
 from .workforce_stats import ols
 
-CAUTION = ("This compares the monthly trend before and after the event. It is not proof that "
-           "the event caused any change: other things change at the same time, and neighbouring "
-           "months are not independent, so the intervals are if anything too narrow.")
+CAUTION = (
+    "This compares the monthly trend before and after the event. It is not proof that "
+    "the event caused any change: other things change at the same time, and neighbouring "
+    "months are not independent, so the intervals are if anything too narrow."
+)
 TERMS = ["baseline level", "baseline slope per month", "level change at event", "slope change per month"]
 
 
@@ -41,11 +44,11 @@ class ImpactResult:
     event: str
     event_date: dt.date
     group: str
-    coefficients: pd.DataFrame          # term, estimate, ci_low, ci_high, p_value
-    series: pd.DataFrame                # period, period_start, t, post, value, n, used, reason
+    coefficients: pd.DataFrame  # term, estimate, ci_low, ci_high, p_value
+    series: pd.DataFrame  # period, period_start, t, post, value, n, used, reason
     months_before: int
     months_after: int
-    residual_autocorrelation: float     # lag-1, a warning sign when large
+    residual_autocorrelation: float  # lag-1, a warning sign when large
     caution: str = CAUTION
     notes: list[str] = field(default_factory=list)
 
@@ -73,18 +76,16 @@ def segmented_regression(t: np.ndarray, post: np.ndarray, y: np.ndarray) -> tupl
     design = np.column_stack([np.ones_like(t), t, post, t * post])
     fit = ols(design, y)
     low, high = fit.ci()
-    table = pd.DataFrame({"term": TERMS, "estimate": fit.coef, "ci_low": low, "ci_high": high,
-                          "p_value": fit.p_values()})
+    table = pd.DataFrame(
+        {"term": TERMS, "estimate": fit.coef, "ci_low": low, "ci_high": high, "p_value": fit.p_values()}
+    )
     return table, y - design @ fit.coef
 
 
-def _series(con, metric: str, by: list[str], group: str, when: dt.date, months: int, k, filters,
-            exact: bool = False):
+def _series(con, metric: str, by: list[str], group: str, when: dt.date, months: int, k, filters, exact: bool = False):
     start = _add_months(dt.date(when.year, when.month, 1), -months)
-    end = _add_months(dt.date(when.year, when.month, 1), months + (0 if when.day == 1 else 1)) \
-        - dt.timedelta(days=1)
-    table = compute(con, metric, by=by, period="month", date_from=start, date_to=end, k=k, filters=filters,
-                    exact=exact)
+    end = _add_months(dt.date(when.year, when.month, 1), months + (0 if when.day == 1 else 1)) - dt.timedelta(days=1)
+    table = compute(con, metric, by=by, period="month", date_from=start, date_to=end, k=k, filters=filters, exact=exact)
     rows = table[(table["dimensions"] == "|".join(by)) & (table["group"] == group)].copy()
     if rows.empty:
         raise UsageError(f"no group '{group}' in {metric} by {'|'.join(by) or 'overall'}")
@@ -93,17 +94,31 @@ def _series(con, metric: str, by: list[str], group: str, when: dt.date, months: 
     rows["t"] = starts.dt.year * 12 + starts.dt.month - 1 - event_month + (0 if when.day == 1 else -1)
     rows["post"] = (rows["t"] >= 0).astype(int)
     reasons = np.select(
-        [rows["suppressed"], rows["note"].str.contains("partial period"), rows["value"].isna(),
-         (when.day != 1) & (starts.dt.year * 12 + starts.dt.month - 1 == event_month)],
-        ["hidden (small group)", "partial month", "no value", "month split by the event"], "")
+        [
+            rows["suppressed"],
+            rows["note"].str.contains("partial period"),
+            rows["value"].isna(),
+            (when.day != 1) & (starts.dt.year * 12 + starts.dt.month - 1 == event_month),
+        ],
+        ["hidden (small group)", "partial month", "no value", "month split by the event"],
+        "",
+    )
     rows["reason"] = reasons
     rows["used"] = rows["reason"] == ""
     return rows[["period", "period_start", "t", "post", "value", "n", "used", "reason"]].reset_index(drop=True)
 
 
-def impact(con, metric: str, event: str, months: int | None = None, by=(), group: str | None = None,
-           k: int | None = None, filters: dict[str, list[str]] | None = None,
-           exact: bool = False) -> ImpactResult:
+def impact(
+    con,
+    metric: str,
+    event: str,
+    months: int | None = None,
+    by=(),
+    group: str | None = None,
+    k: int | None = None,
+    filters: dict[str, list[str]] | None = None,
+    exact: bool = False,
+) -> ImpactResult:
     spec = registry().get(metric)
     if spec is None:
         raise UsageError(f"unknown metric '{metric}'; `equity list` shows the registry")
@@ -120,15 +135,33 @@ def impact(con, metric: str, event: str, months: int | None = None, by=(), group
     before, after = int((used["post"] == 0).sum()), int((used["post"] == 1).sum())
     need = int(setting(config, "impact_min_months"))
     if before < need or after < need:
-        raise UsageError(f"only {before} published month(s) before and {after} after {when} for "
-                         f"{group or 'All'}; the regression needs at least {need} on each side "
-                         f"(try more --months, or a larger group)")
+        raise UsageError(
+            f"only {before} published month(s) before and {after} after {when} for "
+            f"{group or 'All'}; the regression needs at least {need} on each side "
+            f"(try more --months, or a larger group)"
+        )
     coefficients, resid = segmented_regression(used["t"], used["post"], used["value"].astype(float))
     rho = float(np.corrcoef(resid[:-1], resid[1:])[0, 1]) if len(resid) > 2 else float("nan")
-    notes = [f"{int((~series['used']).sum())} month(s) left out: "
-             + ", ".join(f"{p} ({r})" for p, r in zip(series.loc[~series["used"], "period"],
-                                                      series.loc[~series["used"], "reason"]))] \
-        if (~series["used"]).any() else []
-    return ImpactResult(metric=metric, event=event, event_date=when, group=group or "All",
-                        coefficients=coefficients, series=series, months_before=before,
-                        months_after=after, residual_autocorrelation=rho, notes=notes)
+    notes = (
+        [
+            f"{int((~series['used']).sum())} month(s) left out: "
+            + ", ".join(
+                f"{p} ({r})"
+                for p, r in zip(series.loc[~series["used"], "period"], series.loc[~series["used"], "reason"])
+            )
+        ]
+        if (~series["used"]).any()
+        else []
+    )
+    return ImpactResult(
+        metric=metric,
+        event=event,
+        event_date=when,
+        group=group or "All",
+        coefficients=coefficients,
+        series=series,
+        months_before=before,
+        months_after=after,
+        residual_autocorrelation=rho,
+        notes=notes,
+    )

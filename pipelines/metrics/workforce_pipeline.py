@@ -1,5 +1,6 @@
 """The leaky pipeline: each group's share of every job level on the period end, and how
 that share changes from one level to the next one up (1.0 = the group keeps its share)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,10 +16,12 @@ KEYS = ["job_level"]
 def representation_by_level(q: Query) -> pd.DataFrame:
     """One table per job level: group's employees at the level / all employees at the level."""
     q.register_periods()
-    inner = (f"SELECT p.period_start, p.period_end, s.employee_id, s.job_level AS job_level"
-             f"{q.dim_select('s', 'p.period_end')} FROM q_periods p JOIN fct_employment_spells s "
-             f"ON s.valid_from <= p.period_end AND p.period_end <= s.valid_to "
-             f"WHERE true{q.filter_where('s', 'p.period_end')}")
+    inner = (
+        f"SELECT p.period_start, p.period_end, s.employee_id, s.job_level AS job_level"
+        f"{q.dim_select('s', 'p.period_end')} FROM q_periods p JOIN fct_employment_spells s "
+        f"ON s.valid_from <= p.period_end AND p.period_end <= s.valid_to "
+        f"WHERE true{q.filter_where('s', 'p.period_end')}"
+    )
     df = q.frame(q.grouped(inner, {"numerator": "count(*)"}, keys=KEYS))
     all_gid = (1 << len(q.dims)) - 1
     totals = df[df["_gid"] == all_gid].set_index(["period_start", "job_level"])["numerator"]
@@ -42,8 +45,7 @@ def pipeline_index(q: Query) -> pd.DataFrame:
     order = sorted(ranked["_rank"].unique())
     below = dict(zip(order[1:], order[:-1]))
     cell = ["period_start", "_gid", *dims]
-    lower = ranked[ranked["_rank"].isin(list(below.values()))][
-        cell + ["_rank", "value", "n", "_hidden"]].copy()
+    lower = ranked[ranked["_rank"].isin(list(below.values()))][cell + ["_rank", "value", "n", "_hidden"]].copy()
     lower["_rank"] = lower["_rank"].map({v: k for k, v in below.items()})
     upper = ranked[ranked["_rank"].isin(list(below))]
     merged = upper.merge(lower, on=cell + ["_rank"], how="left", suffixes=("", "_below"))
@@ -56,5 +58,6 @@ def pipeline_index(q: Query) -> pd.DataFrame:
     names = {r: lvl for lvl, r in ranks.items()}
     level_below.update({names[u]: names[lo] for u, lo in below.items()})
     merged["level_below"] = merged["job_level"].map(level_below)
-    return merged.drop(columns=[c for c in merged.columns if c.endswith("_below") and c != "level_below"]
-                       + ["_hidden", "_rank"])
+    return merged.drop(
+        columns=[c for c in merged.columns if c.endswith("_below") and c != "level_below"] + ["_hidden", "_rank"]
+    )

@@ -8,6 +8,7 @@ in equity.yml, else the natural sort of the labels). The eligible pool is everyo
 on the first day of the period with at least `workforce.promotion_min_tenure_months` of
 tenure; a person counts once however many promotions they had in the period.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,21 +26,27 @@ def promotion_rate(q: Query) -> pd.DataFrame:
     months = int(setting(q.config, "promotion_min_tenure_months"))
     # the pool's job is the one held the day before the period (a promotion dated on the
     # first day is then counted against the level the person was promoted from)
-    eligible = (f"SELECT p.period_start, p.period_end, s.employee_id{q.dim_select('s', 'p.period_end')} "
-                f"FROM q_periods p JOIN fct_employment_spells s "
-                f"ON s.valid_from <= p.period_start - 1 AND p.period_start - 1 <= s.valid_to "
-                f"WHERE s.hire_date <= CAST(p.period_start - to_months({months}) AS DATE) "
-                f"AND (s.termination_date IS NULL OR s.termination_date >= p.period_start)"
-                f"{q.filter_where('s', 'p.period_end')}")
-    promoted = ("SELECT DISTINCT p.period_start, c.employee_id FROM q_periods p "
-                "JOIN fct_job_changes c ON c.effective_date BETWEEN p.period_start AND p.period_end "
-                "LEFT JOIN q_level_ranks a ON a.job_level = c.job_level "
-                "LEFT JOIN q_level_ranks b ON b.job_level = c.previous_job_level "
-                "WHERE c.record_number > 1 AND (c.change_reason = 'promotion' "
-                "OR coalesce(a.level_rank > b.level_rank, false))")
-    inner = (f"SELECT e.*, (pr.employee_id IS NOT NULL) AS was_promoted FROM ({eligible}) e "
-             f"LEFT JOIN ({promoted}) pr ON pr.period_start = e.period_start "
-             f"AND pr.employee_id = e.employee_id")
+    eligible = (
+        f"SELECT p.period_start, p.period_end, s.employee_id{q.dim_select('s', 'p.period_end')} "
+        f"FROM q_periods p JOIN fct_employment_spells s "
+        f"ON s.valid_from <= p.period_start - 1 AND p.period_start - 1 <= s.valid_to "
+        f"WHERE s.hire_date <= CAST(p.period_start - to_months({months}) AS DATE) "
+        f"AND (s.termination_date IS NULL OR s.termination_date >= p.period_start)"
+        f"{q.filter_where('s', 'p.period_end')}"
+    )
+    promoted = (
+        "SELECT DISTINCT p.period_start, c.employee_id FROM q_periods p "
+        "JOIN fct_job_changes c ON c.effective_date BETWEEN p.period_start AND p.period_end "
+        "LEFT JOIN q_level_ranks a ON a.job_level = c.job_level "
+        "LEFT JOIN q_level_ranks b ON b.job_level = c.previous_job_level "
+        "WHERE c.record_number > 1 AND (c.change_reason = 'promotion' "
+        "OR coalesce(a.level_rank > b.level_rank, false))"
+    )
+    inner = (
+        f"SELECT e.*, (pr.employee_id IS NOT NULL) AS was_promoted FROM ({eligible}) e "
+        f"LEFT JOIN ({promoted}) pr ON pr.period_start = e.period_start "
+        f"AND pr.employee_id = e.employee_id"
+    )
     return flagged_share(q, inner, "was_promoted")
 
 
@@ -58,8 +65,7 @@ def _configured_reference(q: Query, dims: list[str], gid: int) -> str | None:
     return "|".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
 
 
-def _reference(block: pd.DataFrame, published: np.ndarray, configured: str | None,
-               min_pool: float) -> pd.Series | None:
+def _reference(block: pd.DataFrame, published: np.ndarray, configured: str | None, min_pool: float) -> pd.Series | None:
     """The configured group if it is published, else the published group with the highest
     rate among those holding at least `reference_min_share` of the pool (a handful of people
     would make a noisy yardstick); ties: larger pool, then label. Only published groups
@@ -85,14 +91,15 @@ def promotion_impact_ratio(q: Query) -> pd.DataFrame:
     share = float(setting(q.config, "reference_min_share"))
     for (start, gid), block in rates.groupby(["period_start", "_gid"], sort=False):
         block = block.copy()
-        if gid == all_gid:   # the overall row compares nobody
+        if gid == all_gid:  # the overall row compares nobody
             block["note"] = "overall: no comparison"
             out.append(block.assign(value=np.nan, numerator=np.nan, denominator=np.nan))
             continue
-        ref = _reference(block, published[block.index], _configured_reference(q, dims, int(gid)),
-                         share * float(pools.get(start, 0)))
+        ref = _reference(
+            block, published[block.index], _configured_reference(q, dims, int(gid)), share * float(pools.get(start, 0))
+        )
         out.append(_ratios(block, ref))
-    if not out:   # nobody eligible in any period: no rows (the engine adds the overall rows)
+    if not out:  # nobody eligible in any period: no rows (the engine adds the overall rows)
         return rates.drop(columns=["_label"])
     df = pd.concat(out).sort_index()
     return df.drop(columns=["_label"])
@@ -111,8 +118,16 @@ def _ratios(block: pd.DataFrame, ref: pd.Series | None) -> pd.DataFrame:
     z, p_z = two_proportion_z(a, n1, c, n2)
     p_f = np.array([fisher_exact_p(int(x), int(m), int(c), int(n2)) for x, m in zip(a, n1)])
     is_ref = (block["_label"] == ref["_label"]).to_numpy()
-    nan_if_ref = lambda arr: np.where(is_ref, np.nan, arr)   # noqa: E731 - a group vs itself
-    return block.assign(value=ratio, numerator=rate, denominator=ref["value"], ci_low=nan_if_ref(low),
-                        ci_high=nan_if_ref(high), reference_group=ref["_label"], z=nan_if_ref(z),
-                        p_value_z=nan_if_ref(p_z), p_value_fisher=nan_if_ref(p_f),
-                        note=np.where(is_ref, "reference group", ""))
+    nan_if_ref = lambda arr: np.where(is_ref, np.nan, arr)  # noqa: E731 - a group vs itself
+    return block.assign(
+        value=ratio,
+        numerator=rate,
+        denominator=ref["value"],
+        ci_low=nan_if_ref(low),
+        ci_high=nan_if_ref(high),
+        reference_group=ref["_label"],
+        z=nan_if_ref(z),
+        p_value_z=nan_if_ref(p_z),
+        p_value_fisher=nan_if_ref(p_f),
+        note=np.where(is_ref, "reference group", ""),
+    )

@@ -1,5 +1,6 @@
 """Tests and models used by the workforce family: comparing two proportions (z, Fisher,
 risk-ratio interval) and ordinary least squares for trends and interrupted time series."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

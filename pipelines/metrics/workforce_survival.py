@@ -12,6 +12,7 @@ Conventions (as in statsmodels' SurvfuncRight and lifelines): subject i is at ri
 t when entry_i < t <= exit_i; `event` says whether exit_i was an exit (1) or the end of
 observation (0, censored). Times here are days of tenure.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,12 +25,12 @@ from ._stats import Z95
 
 @dataclass(frozen=True)
 class KaplanMeier:
-    times: np.ndarray       # distinct event times
-    at_risk: np.ndarray     # risk-set size just before each time
-    events: np.ndarray      # exits at each time
-    survival: np.ndarray    # S(t) just after each time
-    greenwood: np.ndarray   # cumulative sum d / (r (r - d)) up to each time
-    fit: object = field(default=None, compare=False, repr=False)   # statsmodels SurvfuncRight
+    times: np.ndarray  # distinct event times
+    at_risk: np.ndarray  # risk-set size just before each time
+    events: np.ndarray  # exits at each time
+    survival: np.ndarray  # S(t) just after each time
+    greenwood: np.ndarray  # cumulative sum d / (r (r - d)) up to each time
+    fit: object = field(default=None, compare=False, repr=False)  # statsmodels SurvfuncRight
 
     def _index(self, t: float) -> int:
         """Position of the last event time <= t (-1 when none)."""
@@ -78,17 +79,18 @@ class KaplanMeier:
 
 def at_risk_counts(entry: np.ndarray, exit_: np.ndarray, times: np.ndarray) -> np.ndarray:
     """#{i : entry_i < t <= exit_i} for each t."""
-    entered = np.searchsorted(np.sort(entry), times, side="left")   # entry < t
-    gone = np.searchsorted(np.sort(exit_), times, side="left")      # exit < t
+    entered = np.searchsorted(np.sort(entry), times, side="left")  # entry < t
+    gone = np.searchsorted(np.sort(exit_), times, side="left")  # exit < t
     return entered - gone
 
 
 def kaplan_meier(entry, exit_, event) -> KaplanMeier:
     """The curve of people at risk while entry < t <= exit (statsmodels SurvfuncRight)."""
     from statsmodels.duration.survfunc import SurvfuncRight
+
     entry, exit_ = np.asarray(entry, float), np.asarray(exit_, float)
     event = np.asarray(event, bool)
-    if not event.any():   # no exit yet: the curve stays at 1 (statsmodels returns no times)
+    if not event.any():  # no exit yet: the curve stays at 1 (statsmodels returns no times)
         empty = np.array([], float)
         return KaplanMeier(times=empty, at_risk=empty.astype(int), events=empty, survival=empty, greenwood=empty)
     fit = SurvfuncRight(exit_, event.astype(int), entry=entry)
@@ -96,8 +98,14 @@ def kaplan_meier(entry, exit_, event) -> KaplanMeier:
     with np.errstate(divide="ignore", invalid="ignore"):
         # Greenwood's sum back from its standard error S sqrt(sum); infinite once S reaches 0
         greenwood = np.where(survival > 0, (se / survival) ** 2, np.inf)
-    return KaplanMeier(times=np.asarray(fit.surv_times, float), at_risk=np.asarray(fit.n_risk),
-                       events=np.asarray(fit.n_events, float), survival=survival, greenwood=greenwood, fit=fit)
+    return KaplanMeier(
+        times=np.asarray(fit.surv_times, float),
+        at_risk=np.asarray(fit.n_risk),
+        events=np.asarray(fit.n_events, float),
+        survival=survival,
+        greenwood=greenwood,
+        fit=fit,
+    )
 
 
 @dataclass(frozen=True)
@@ -119,9 +127,14 @@ def logrank_test(entry, exit_, event, group) -> LogRank:
     labels = sorted(set(group.tolist()), key=str)
     times = np.unique(exit_[event])
     risk = np.array([at_risk_counts(entry[group == g], exit_[group == g], times) for g in labels], float)
-    deaths = np.array([np.searchsorted(np.sort(exit_[(group == g) & event]), times, side="right")
-                       - np.searchsorted(np.sort(exit_[(group == g) & event]), times, side="left")
-                       for g in labels], float)
+    deaths = np.array(
+        [
+            np.searchsorted(np.sort(exit_[(group == g) & event]), times, side="right")
+            - np.searchsorted(np.sort(exit_[(group == g) & event]), times, side="left")
+            for g in labels
+        ],
+        float,
+    )
     r, d = risk.sum(axis=0), deaths.sum(axis=0)
     use = r > 1
     risk, deaths, r, d = risk[:, use], deaths[:, use], r[use], d[use]
@@ -132,5 +145,11 @@ def logrank_test(entry, exit_, event, group) -> LogRank:
     diff = (observed - expected)[:-1]
     stat = float(diff @ np.linalg.solve(cov[:-1, :-1], diff)) if len(labels) > 1 else float("nan")
     dof = len(labels) - 1
-    return LogRank(statistic=stat, df=dof, p_value=float(stats.chi2.sf(stat, dof)) if dof else float("nan"),
-                   observed=observed, expected=expected, groups=labels)
+    return LogRank(
+        statistic=stat,
+        df=dof,
+        p_value=float(stats.chi2.sf(stat, dof)) if dof else float("nan"),
+        observed=observed,
+        expected=expected,
+        groups=labels,
+    )

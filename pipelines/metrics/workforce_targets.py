@@ -9,6 +9,7 @@ Published progress (the default) uses the protected yearly values, so the baseli
 value and projection are derived from protected figures only; `exact=True` is the data
 owner's exact series.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,8 +63,10 @@ def parse_targets(config: dict) -> list[Target]:
         dims, group = _as_list(raw.get("dimensions")), _as_list(raw.get("group"))
         bad = [d for d in dims if d not in spec.dimensions]
         if bad or len(dims) != len(group):
-            raise DataError(f"{where}: dimensions {dims} and group {group} must match one to one and "
-                            f"be allowed for {spec.name}", file=SOURCE)
+            raise DataError(
+                f"{where}: dimensions {dims} and group {group} must match one to one and be allowed for {spec.name}",
+                file=SOURCE,
+            )
         try:
             value = float(raw["value"])
             due = pd.Timestamp(str(raw["due"])).date()
@@ -72,15 +75,23 @@ def parse_targets(config: dict) -> list[Target]:
         filters = {str(d): _as_list(v) for d, v in (raw.get("filters") or {}).items()}
         if any(d not in spec.dimensions for d in filters):
             raise DataError(f"{where}.filters: {spec.name} cannot be filtered by {sorted(filters)}", file=SOURCE)
-        out.append(Target(index=i, metric=spec.name, dims=tuple(dims),
-                          group="|".join(group) or "All", value=value, due=due, filters=filters))
+        out.append(
+            Target(
+                index=i,
+                metric=spec.name,
+                dims=tuple(dims),
+                group="|".join(group) or "All",
+                value=value,
+                due=due,
+                filters=filters,
+            )
+        )
     return out
 
 
 def target_series(con, target: Target, k: int | None = None, exact: bool = False) -> pd.DataFrame:
     """The target group's yearly rows (hidden ones included, as published)."""
-    table = compute(con, target.metric, by=list(target.dims), period="year", k=k, filters=target.filters,
-                    exact=exact)
+    table = compute(con, target.metric, by=list(target.dims), period="year", k=k, filters=target.filters, exact=exact)
     rows = table[(table["dimensions"] == "|".join(target.dims)) & (table["group"] == target.group)]
     return rows.reset_index(drop=True)
 
@@ -93,15 +104,19 @@ def _years(dates) -> np.ndarray:
 def project(rows: pd.DataFrame, due: dt.date) -> dict:
     """Least-squares line value ~ time (years) through the full, published rows, at `due`."""
     x, y = _years(rows["period_end"]), rows["value"].to_numpy(float)
-    centre = x.mean()   # centred time keeps X'X well conditioned
+    centre = x.mean()  # centred time keeps X'X well conditioned
     design = np.column_stack([np.ones_like(x), x - centre])
     fit = ols(design, y)
     at = np.array([1.0, _years([due])[0] - centre])
-    cov = (fit.residual_sd ** 2) * np.linalg.inv(design.T @ design)
+    cov = (fit.residual_sd**2) * np.linalg.inv(design.T @ design)
     half = float(np.sqrt(at @ cov @ at)) * float(stats.t.ppf(0.975, fit.df_resid))
     estimate = float(at @ fit.coef)
-    return {"slope_per_year": float(fit.coef[1]), "projected": estimate,
-            "projected_low": estimate - half, "projected_high": estimate + half}
+    return {
+        "slope_per_year": float(fit.coef[1]),
+        "projected": estimate,
+        "projected_low": estimate - half,
+        "projected_high": estimate + half,
+    }
 
 
 def _status(target: Target, shown: pd.DataFrame, proj: dict | None, as_of: dt.date) -> str:
@@ -130,16 +145,31 @@ def target_progress(con, k: int | None = None, exact: bool = False) -> pd.DataFr
         series = target_series(con, target, k, exact)
         full = full_period_rows(series)
         shown = full[~full["suppressed"] & full["value"].notna()]
-        row = {"target": target.label, "metric": target.metric, "group": target.group,
-               "target_value": target.value, "due": target.due}
+        row = {
+            "target": target.label,
+            "metric": target.metric,
+            "group": target.group,
+            "target_value": target.value,
+            "due": target.due,
+        }
         if shown.empty:
             rows.append({**row, "status": "not shown: the group is below the privacy threshold"})
             continue
         first, last = shown.iloc[0], shown.iloc[-1]
         proj = project(shown, target.due) if len(shown) >= need else None
-        rows.append({**row, "baseline_period": first["period"], "baseline": first["value"],
-                     "latest_period": last["period"], "latest": last["value"], "n": last["n"],
-                     "latest_ci_low": last["ci_low"], "latest_ci_high": last["ci_high"],
-                     **(proj or {}), "years_used": len(shown),
-                     "status": _status(target, shown, proj, as_of)})
+        rows.append(
+            {
+                **row,
+                "baseline_period": first["period"],
+                "baseline": first["value"],
+                "latest_period": last["period"],
+                "latest": last["value"],
+                "n": last["n"],
+                "latest_ci_low": last["ci_low"],
+                "latest_ci_high": last["ci_high"],
+                **(proj or {}),
+                "years_used": len(shown),
+                "status": _status(target, shown, proj, as_of),
+            }
+        )
     return pd.DataFrame(rows)

@@ -10,6 +10,7 @@ A definition names the people counted, canonically: what is counted, the period,
 sorted dimension=value constraints (use `definition(...)`), so the same people asked through
 any route get the same key.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -5,6 +5,7 @@ salt is drawn once per database (`choose_salt`) and stored in it (`privacy_salt`
 same cell gets the same key in every view and every run: re-asking cannot average the noise
 away. Without the salt (it never leaves the database) the keys cannot be predicted.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,11 +28,12 @@ def choose_salt(previous_db: Path | None) -> str:
     if previous_db is not None and previous_db.exists():
         try:
             import duckdb
+
             with duckdb.connect(str(previous_db), read_only=True) as con:
                 row = con.execute(f"SELECT salt FROM {SALT_TABLE}").fetchone()
                 if row and row[0]:
                     return str(row[0])
-        except Exception:   # an unreadable or older database: start a new salt
+        except Exception:  # an unreadable or older database: start a new salt
             pass
     return secrets.token_hex(16)
 
@@ -43,13 +45,16 @@ def write_salt(con, salt: str) -> None:
 def read_salt(con) -> str:
     """The database's salt. Databases built before protection existed have none: rebuild."""
     from ..errors import UsageError
+
     try:
         row = con.execute(f"SELECT salt FROM {SALT_TABLE}").fetchone()
     except Exception:
         row = None
     if not row or not row[0]:
-        raise UsageError("this database was built before published figures were protected "
-                         "(it has no privacy salt); rebuild it with `equity build`")
+        raise UsageError(
+            "this database was built before published figures were protected "
+            "(it has no privacy salt); rebuild it with `equity build`"
+        )
     return str(row[0])
 
 

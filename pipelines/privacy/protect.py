@@ -19,6 +19,7 @@ What each column becomes (docs/privacy.md has the reasoning):
 - a row is hidden when its *protected* n is below k: no complementary suppression is needed,
   because the published neighbours no longer add up to the hidden cell exactly.
 """
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -30,8 +31,8 @@ from . import keys as keymod
 from .ptable import perturbed_counts
 
 PROTECTED_BELOW_K = "fewer than k (protected count)"
-MAGNITUDE_SPREAD = 4.0     # a mean of n moves by up to 4/n of itself (one person at 4x the mean)
-VALUE_SPREAD = 2.0         # a model result (ratio, survival, regression gap) by up to 2/n
+MAGNITUDE_SPREAD = 4.0  # a mean of n moves by up to 4/n of itself (one person at 4x the mean)
+VALUE_SPREAD = 2.0  # a model result (ratio, survival, regression gap) by up to 2/n
 
 
 def value_rule(spec) -> str:
@@ -56,8 +57,11 @@ def _canonical(column: pd.Series) -> list[str]:
         if v is None or (isinstance(v, float) and np.isnan(v)):
             out.append("")
         elif hasattr(v, "isoformat"):
-            out.append(v.isoformat()[:10] if not hasattr(v, "hour") or (v.hour, v.minute, v.second) == (0, 0, 0)
-                       else v.isoformat())
+            out.append(
+                v.isoformat()[:10]
+                if not hasattr(v, "hour") or (v.hour, v.minute, v.second) == (0, 0, 0)
+                else v.isoformat()
+            )
         elif isinstance(v, float) and v.is_integer():
             out.append(str(int(v)))
         else:
@@ -74,8 +78,9 @@ class _Cells:
     constraint set) to row, to find a row's smallest equivalent definition."""
 
     def __init__(self, df: pd.DataFrame, dims: list[str], key_cols: list[str]):
-        self.partition = list(zip(*[_canonical(df[c]) for c in
-                                    ["period_start", "period_end", *key_cols]])) if len(df) else []
+        self.partition = (
+            list(zip(*[_canonical(df[c]) for c in ["period_start", "period_end", *key_cols]])) if len(df) else []
+        )
         gids = df["_gid"].astype(int).to_numpy() if len(df) else []
         values = [_canonical(df[d]) for d in dims]
         self.items: list[tuple[tuple[str, str], ...]] = []
@@ -93,9 +98,14 @@ class _Cells:
             v = column[i]
             if np.isfinite(v):
                 for size in range(len(items)):
-                    hit = next((sub for sub in combinations(items, size)
-                                if (j := self.index.get((self.partition[i], frozenset(sub)))) is not None
-                                and column[j] == v), None)
+                    hit = next(
+                        (
+                            sub
+                            for sub in combinations(items, size)
+                            if (j := self.index.get((self.partition[i], frozenset(sub)))) is not None and column[j] == v
+                        ),
+                        None,
+                    )
                     if hit is not None:
                         chosen = hit
                         break
@@ -109,8 +119,10 @@ def _labels(counted: str, cells: _Cells, constraints, filters: dict[str, list[st
     the same cell); a several-value filter never reaches here (summed from its parts)."""
     fixed = tuple((d, str(v[0])) for d, v in filters.items() if len(v) == 1)
     wider = ";".join(f"{d}={','.join(sorted(map(str, v)))}" for d, v in sorted(filters.items()) if len(v) > 1)
-    return [f"{counted}|{'|'.join(p)}|{';'.join(f'{d}={v}' for d, v in sorted(set(c) | set(fixed)))}|{wider}"
-            for p, c in zip(cells.partition, constraints)]
+    return [
+        f"{counted}|{'|'.join(p)}|{';'.join(f'{d}={v}' for d, v in sorted(set(c) | set(fixed)))}|{wider}"
+        for p, c in zip(cells.partition, constraints)
+    ]
 
 
 def _is_count(values: np.ndarray) -> bool:
@@ -132,8 +144,9 @@ def _cells_for(col: str, spec, df: pd.DataFrame, dims: list[str], cells: _Cells)
     return _Cells(df, dims, [k for k in spec.keys if k not in ignored])
 
 
-def protected_magnitude(salt: str, kind: str, values: np.ndarray, scale_n: np.ndarray,
-                        spread: float = MAGNITUDE_SPREAD) -> np.ndarray:
+def protected_magnitude(
+    salt: str, kind: str, values: np.ndarray, scale_n: np.ndarray, spread: float = MAGNITUDE_SPREAD
+) -> np.ndarray:
     """values x (1 + spread x u / n), u in [-1, 1) keyed by the exact value: the same figure
     gets the same noise in every view; a figure of fewer than one contributor is not shown."""
     values = np.asarray(values, dtype=float)
@@ -145,33 +158,41 @@ def protected_magnitude(salt: str, kind: str, values: np.ndarray, scale_n: np.nd
     return values * (1.0 + spread * u / n)
 
 
-def protect_table(df: pd.DataFrame, spec, dims: list[str], k: int, salt: str,
-                  filters: dict[str, list[str]]) -> tuple[pd.DataFrame, np.ndarray]:
+def protect_table(
+    df: pd.DataFrame, spec, dims: list[str], k: int, salt: str, filters: dict[str, list[str]]
+) -> tuple[pd.DataFrame, np.ndarray]:
     """(protected copy of the rows, hidden mask). `df` holds exact rows with _gid and the
     dimension columns, as the metric function returned them (after the overall rows)."""
     df = df.copy()
     cells = _Cells(df, dims, list(spec.keys))
-    counts = {c: pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float)
-              for c in ("numerator", "denominator", "n", "value")}
+    counts = {
+        c: pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float)
+        for c in ("numerator", "denominator", "n", "value")
+    }
     rule = value_rule(spec)
     shared = spec.extra.get("counts", {}) if spec.extra else {}
     out = {}
     n_exact = counts["n"]
-    out["n"] = _protect_counts(salt, shared.get("n", f"{spec.name}.n"), n_exact,
-                               _cells_for("n", spec, df, dims, cells), filters)
+    out["n"] = _protect_counts(
+        salt, shared.get("n", f"{spec.name}.n"), n_exact, _cells_for("n", spec, df, dims, cells), filters
+    )
     for col in ("numerator", "denominator"):
         v = counts[col]
         if not np.isfinite(v).any():
             out[col] = v
         elif rule != "gap" and (_is_count(v) or (spec.unit == "rate" and col == "denominator")):
             if np.array_equal(v, n_exact, equal_nan=True) and col not in shared:
-                out[col] = out["n"]                  # the same people as n: one published figure
+                out[col] = out["n"]  # the same people as n: one published figure
             else:
-                out[col] = _protect_counts(salt, shared.get(col, f"{spec.name}.{col}"), v,
-                                           _cells_for(col, spec, df, dims, cells), filters)
-        else:   # means, medians, spend, coefficients: magnitudes of the cell
-            scale = (_reference_n(v, counts["numerator"], n_exact) if rule == "gap" else _base_n(v, n_exact)) \
-                if col == "denominator" else n_exact
+                out[col] = _protect_counts(
+                    salt, shared.get(col, f"{spec.name}.{col}"), v, _cells_for(col, spec, df, dims, cells), filters
+                )
+        else:  # means, medians, spend, coefficients: magnitudes of the cell
+            scale = (
+                (_reference_n(v, counts["numerator"], n_exact) if rule == "gap" else _base_n(v, n_exact))
+                if col == "denominator"
+                else n_exact
+            )
             out[col] = protected_magnitude(salt, f"{spec.family}.{col if rule != 'gap' else 'mean'}", v, scale)
     value = counts["value"]
     if rule == "count":
@@ -181,8 +202,9 @@ def protect_table(df: pd.DataFrame, spec, dims: list[str], k: int, salt: str,
     elif rule == "ratio":
         num, den = counts["numerator"], counts["denominator"]
         with np.errstate(divide="ignore", invalid="ignore"):
-            factor = np.where(num > 0, out["numerator"] / num, 1.0) * np.where(out["denominator"] > 0,
-                                                                             den / out["denominator"], np.nan)
+            factor = np.where(num > 0, out["numerator"] / num, 1.0) * np.where(
+                out["denominator"] > 0, den / out["denominator"], np.nan
+            )
         new_value = np.where(value == 0, 0.0, value * factor)
         if spec.unit == "share":
             new_value = np.clip(new_value, 0.0, 1.0)
@@ -223,6 +245,7 @@ def _protected_interval(salt, spec, df, value, new_value, counts, out, n_exact, 
     below, above = _half_widths(df, value)
     if rule == "ratio" and np.isfinite(counts["denominator"]).any():
         from ..metrics._stats import wilson_interval
+
         num, den = counts["numerator"], counts["denominator"]
         with np.errstate(divide="ignore", invalid="ignore"):
             w_lo, w_hi = (np.asarray(a, dtype=float) for a in wilson_interval(pd.Series(num), pd.Series(den)))
@@ -253,8 +276,22 @@ def _protect_extras(salt, spec, df, dims, n_exact) -> None:
         df[col] = moved
 
 
-LONG = ["metric", "period_start", "period_end", "period", "dimensions", "group", "numerator",
-        "denominator", "value", "ci_low", "ci_high", "n", "suppressed", "note"]
+LONG = [
+    "metric",
+    "period_start",
+    "period_end",
+    "period",
+    "dimensions",
+    "group",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "n",
+    "suppressed",
+    "note",
+]
 
 
 def _base_n(den: np.ndarray, n: np.ndarray) -> np.ndarray:

@@ -13,13 +13,14 @@ So a published count is within 2 of the truth, is the truth 40% of the time, and
 published count says whether a person is in the cell: adding or removing one person changes
 the key, and the perturbations of the two cells are independent.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 MAX_PERTURBATION = 2
-_ONE = ((0, 90), (1, 102), (2, 38), (3, 26))                 # (published value, weight)
-_MANY = ((-2, 26), (-1, 51), (0, 102), (1, 51), (2, 26))     # (perturbation, weight)
+_ONE = ((0, 90), (1, 102), (2, 38), (3, 26))  # (published value, weight)
+_MANY = ((-2, 26), (-1, 51), (0, 102), (1, 51), (2, 26))  # (perturbation, weight)
 
 
 def _lookup(rows: tuple[tuple[int, int], ...]) -> np.ndarray:
@@ -40,8 +41,8 @@ def perturbed_counts(true: np.ndarray, keys: np.ndarray) -> np.ndarray:
     out = true + MANY_LOOKUP[u]
     ones = np.isclose(true, 1.0)
     out[ones] = ONE_LOOKUP[u[ones]]
-    out[true <= 0] = true[true <= 0]                  # zero stays zero
-    below_one = (true > 0) & (true < 1) & ~ones       # an average headcount below one person
+    out[true <= 0] = true[true <= 0]  # zero stays zero
+    below_one = (true > 0) & (true < 1) & ~ones  # an average headcount below one person
     out[below_one] = true[below_one]
     return np.maximum(out, 0.0)
 

@@ -1,5 +1,6 @@
 """The plain-words description of the protection, shared by the Methodology page, the PDF
 privacy note and docs (one text, so they cannot drift apart)."""
+
 from __future__ import annotations
 
 from .protect import MAGNITUDE_SPREAD, VALUE_SPREAD
@@ -20,16 +21,21 @@ def summary(k: int) -> str:
         f"so no published figure is or reveals one person's pay. A figure is hidden when its "
         f"protected count is below {k}. Periods are always whole years, quarters or months, and "
         f"a filter with several values adds up its one-value parts. Large groups are barely "
-        f"affected: for 50 people or more a count is within 4% of the truth, usually within 1%.")
+        f"affected: for 50 people or more a count is within 4% of the truth, usually within 1%."
+    )
 
 
 def intervals_note() -> str:
-    return ("Confidence intervals of shares and rates are computed from the protected counts; "
-            "the protection adds at most 2 to a count, which is small beside the sampling "
-            "uncertainty of every group large enough to be shown.")
+    return (
+        "Confidence intervals of shares and rates are computed from the protected counts; "
+        "the protection adds at most 2 to a count, which is small beside the sampling "
+        "uncertainty of every group large enough to be shown."
+    )
 
 
-EXACT_MODE = ("The data owner, who holds the database, can ask the CLI for exact figures with "
-              "`--exact` (cells below k and their complements suppressed); that output says "
-              "\"exact figures for the data owner — not for publication\". The dashboard and the "
-              "PDF never use it.")
+EXACT_MODE = (
+    "The data owner, who holds the database, can ask the CLI for exact figures with "
+    "`--exact` (cells below k and their complements suppressed); that output says "
+    '"exact figures for the data owner — not for publication". The dashboard and the '
+    "PDF never use it."
+)

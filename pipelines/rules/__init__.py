@@ -11,6 +11,7 @@ change the choices a pack declares under `settings:` (e.g. a member state's Art.
 with `rule_settings: {eu_2023_970: {art10_direction: women_paid_less}}`; nothing else of a
 pack can be changed from equity.yml, so a report always says which law it follows.
 """
+
 from __future__ import annotations
 
 import copy
@@ -26,14 +27,25 @@ from ..errors import UsageError
 
 MECHANISMS = ("pay_gap_report", "egapro_index", "impact_ratio_audit")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-REQUIRED_KEYS = ("name", "title", "jurisdiction", "law", "version", "pack_version", "source",
-                 "mechanism", "requires", "settings", "rules")
+REQUIRED_KEYS = (
+    "name",
+    "title",
+    "jurisdiction",
+    "law",
+    "version",
+    "pack_version",
+    "source",
+    "mechanism",
+    "requires",
+    "settings",
+    "rules",
+)
 
 
 @dataclass(frozen=True)
 class Pack:
     name: str
-    spec: dict[str, Any]          # the YAML, with equity.yml rule_settings applied to `settings`
+    spec: dict[str, Any]  # the YAML, with equity.yml rule_settings applied to `settings`
 
     @property
     def title(self) -> str:
@@ -73,8 +85,7 @@ def pack_names() -> list[str]:
 
 def _raw(name: str) -> dict[str, Any]:
     if not _NAME.match(str(name)) or name not in pack_names():
-        raise UsageError(f"unknown rule pack {name!r}; known: {', '.join(pack_names())} "
-                         "(`equity rules list`)")
+        raise UsageError(f"unknown rule pack {name!r}; known: {', '.join(pack_names())} (`equity rules list`)")
     return yaml.safe_load(_folder().joinpath(f"{name}.yml").read_text(encoding="utf-8"))
 
 
@@ -105,14 +116,17 @@ def load_pack(name: str, config: dict[str, Any] | None = None) -> Pack:
         raise UsageError(f"rule_settings.{name} must be a mapping of the pack's settings")
     unknown = sorted(set(overrides) - set(spec["settings"]))
     if unknown:
-        raise UsageError(f"rule_settings.{name}: unknown setting(s) {', '.join(unknown)}; the pack "
-                         f"declares: {', '.join(sorted(spec['settings'])) or 'none'}")
+        raise UsageError(
+            f"rule_settings.{name}: unknown setting(s) {', '.join(unknown)}; the pack "
+            f"declares: {', '.join(sorted(spec['settings'])) or 'none'}"
+        )
     spec = copy.deepcopy(spec)
     for key, value in overrides.items():
         allowed = (spec.get("setting_choices") or {}).get(key)
         if allowed is not None and value not in allowed:
-            raise UsageError(f"rule_settings.{name}.{key} must be one of "
-                             f"{', '.join(map(str, allowed))} (got {value!r})")
+            raise UsageError(
+                f"rule_settings.{name}.{key} must be one of {', '.join(map(str, allowed))} (got {value!r})"
+            )
         spec["settings"][key] = value
     return Pack(name=name, spec=spec)
 
@@ -128,9 +142,10 @@ def selected_packs(config: dict[str, Any]) -> list[Pack]:
 def check_selection(config: dict[str, Any], source: str) -> None:
     """equity.yml names only packs that exist, and sets only settings they declare."""
     from ..errors import DataError
+
     try:
         selected_packs(config)
-        for name in (config.get("rule_settings") or {}):
+        for name in config.get("rule_settings") or {}:
             load_pack(str(name), config)
     except UsageError as exc:
         raise DataError(str(exc), file=source) from None

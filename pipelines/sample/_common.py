@@ -4,6 +4,7 @@ Dates are handled as integer day numbers (days since 1970-01-01) and months as i
 numbers (months since 1970-01) so that whole columns can be computed with numpy; they are turned
 into ISO text only when a chunk is written.
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,10 +50,10 @@ def year_of(days) -> np.ndarray:
 # The observation window of the sample: exits are complete from WINDOW_START, data ends at AS_OF.
 WINDOW_START = day("2019-01-01")
 AS_OF = day("2026-09-30")
-FIRST_MONTH = month_number(2005, 1)   # the oldest hire (and the first FX month)
+FIRST_MONTH = month_number(2005, 1)  # the oldest hire (and the first FX month)
 WINDOW_MONTH = month_number(2019, 1)
 LAST_MONTH = month_number(2026, 9)
-POLICY_DAY = day("2022-01-01")        # parental leave extended to 26 weeks (reference/events.csv)
+POLICY_DAY = day("2022-01-01")  # parental leave extended to 26 weeks (reference/events.csv)
 
 # Random streams: one per family, so that e.g. changing the spend volume never changes the HR
 # files. SeedSequence([seed, stream]) is fully determined by its integers (no hash seeds, no clock).
@@ -86,6 +87,7 @@ def diverse_certifications() -> list[str]:
 
 # ----------------------------------------------------------------------------------------------
 # Column formatters: each returns a pyarrow string array (null = blank cell).
+
 
 def text(values, mask=None) -> pa.Array:
     return pa.array(values, type=pa.string(), mask=None if mask is None else np.asarray(mask))
@@ -181,8 +183,8 @@ class CsvTable:
             return
         line = pc.binary_join_element_wise(*columns, ",", null_handling="replace", null_replacement="")
         line = pc.binary_join_element_wise(line, "", "\n").cast(pa.large_string())
-        offsets = np.frombuffer(line.buffers()[1], dtype=np.int64)[line.offset:line.offset + len(line) + 1]
-        self._file.write(memoryview(line.buffers()[2])[offsets[0]:offsets[-1]])
+        offsets = np.frombuffer(line.buffers()[1], dtype=np.int64)[line.offset : line.offset + len(line) + 1]
+        self._file.write(memoryview(line.buffers()[2])[offsets[0] : offsets[-1]])
         self.rows += len(line)
 
     def close(self) -> None:

@@ -1,4 +1,5 @@
 """The four HR files, written from the simulated workforce (see careers.py)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -45,6 +46,7 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
             "termination_reason": c.labels(np.where(left, reason, -1), careers.REASONS),
             "regretted": c.booleans(regretted == 1, mask=~left | (regretted < 0)),
         }
+
     counts["hr/employees.csv"] = c.write_rows(out_dir, "hr__employees", total, employees)
 
     h = sorted_rows(w.history, "person", "day")
@@ -69,6 +71,7 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
             "performance_rating": c.integers(rating, mask=rating == 0),
             "change_reason": c.labels(h["reason"][lo:hi], careers.CHANGE_REASONS),
         }
+
     counts["hr/job_history.csv"] = c.write_rows(out_dir, "hr__job_history", len(h["day"]), job_history)
 
     b = sorted_rows(w.bonuses, "person", "day")
@@ -82,6 +85,7 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
             "currency": c.labels(p["location"][who], wf.LOCATION_CURRENCY),
             "bonus_type": c.labels(np.zeros(hi - lo, np.int8), ["annual"]),
         }
+
     counts["hr/bonuses.csv"] = c.write_rows(out_dir, "hr__bonuses", len(b["day"]), bonuses)
 
     lv = sorted_rows(w.leave, "person", "start")
@@ -96,13 +100,17 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
             # the kind, not the random stream, so every other generated value stays the same
             "pay_during_leave": c.labels(lv["kind"][lo:hi], ["reduced", "full"]),
         }
+
     counts["hr/leave.csv"] = c.write_rows(out_dir, "hr__leave", len(lv["start"]), leave)
     # Monthly payroll for the statutory packs' periods (payroll.py), from the simulated people
     # without random draws, so no other file changes
     pp = payroll.pay_periods(w)
     counts["hr/pay_periods.csv"] = c.write_rows(
-        out_dir, "hr__pay_periods", len(pp["person"]),
-        lambda lo, hi: payroll.columns(pp, lo, hi, lambda who: employee_ids(who, total)))
+        out_dir,
+        "hr__pay_periods",
+        len(pp["person"]),
+        lambda lo, hi: payroll.columns(pp, lo, hi, lambda who: employee_ids(who, total)),
+    )
     return counts
 
 

@@ -17,6 +17,7 @@ byte-identical: one row per London employee employed in the month, with
   show the Egapro classification columns.
 No overtime, allowances or period bonus: the sample's bonus is the annual one in hr/bonuses.csv.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,11 +25,11 @@ import numpy as np
 from . import _common as c
 from . import workforce as wf
 
-PAYROLL_MONTHS = [c.month_number(2026, 4)]                 # holds the UK snapshot date 5 April 2026
+PAYROLL_MONTHS = [c.month_number(2026, 4)]  # holds the UK snapshot date 5 April 2026
 PAYROLL_LOCATION = wf.LOCATIONS.index("London")
 WEEKLY_HOURS = 37.5
 CATEGORIES = ["ouvriers", "employes", "techniciens_agents_maitrise", "ingenieurs_cadres"]
-LEVEL_CATEGORY = np.array([1, 1, 2, 3, 3, 3])               # L1 ... L6
+LEVEL_CATEGORY = np.array([1, 1, 2, 3, 3, 3])  # L1 ... L6
 
 
 def _in_force(history: dict, who: np.ndarray, on_day: np.ndarray) -> np.ndarray:
@@ -56,8 +57,7 @@ def pay_periods(w) -> dict:
     p, people, starts, ends = w.people, [], [], []
     for month in PAYROLL_MONTHS:
         first, last = int(c.month_start([month])[0]), int(c.month_start([month + 1])[0]) - 1
-        who = np.flatnonzero((p["hire_day"] <= last) & (p["term_day"] >= first)
-                             & (p["location"] == PAYROLL_LOCATION))
+        who = np.flatnonzero((p["hire_day"] <= last) & (p["term_day"] >= first) & (p["location"] == PAYROLL_LOCATION))
         people.append(who)
         starts.append(np.maximum(p["hire_day"][who], first))
         ends.append(np.minimum(p["term_day"][who], last))
@@ -67,17 +67,24 @@ def pay_periods(w) -> dict:
     job = _in_force(w.history, who, end)
     month_days = (c.month_start(c.month_of(end) + 1) - c.month_start(c.month_of(end))).astype(float)
     worked = (end - start + 1) - _leave_days(w.leave, who, start, end)
-    fte, location = p["fte"][who] / 10, p["location"][who]   # fte is kept in tenths
+    fte, location = p["fte"][who] / 10, p["location"][who]  # fte is kept in tenths
     salary = np.rint(w.history["salary"][job])
     level = w.history["level"][job]
     category = LEVEL_CATEGORY[level]
     operations = wf.DEPARTMENTS.index("Operations")
     category = np.where((level == 0) & (w.history["dept"][job] == operations), 0, category)
     weekly = WEEKLY_HOURS * fte
-    return {"person": who, "start": start, "end": end,
-            "basic_pay": salary * fte / 12 * worked / month_days, "weekly_hours": weekly,
-            "hours_worked": weekly * worked / 7, "location": location, "category": category,
-            "coefficient": 150 + 50 * level.astype(np.int64)}
+    return {
+        "person": who,
+        "start": start,
+        "end": end,
+        "basic_pay": salary * fte / 12 * worked / month_days,
+        "weekly_hours": weekly,
+        "hours_worked": weekly * worked / 7,
+        "location": location,
+        "category": category,
+        "coefficient": 150 + 50 * level.astype(np.int64),
+    }
 
 
 def columns(t: dict, lo: int, hi: int, employee_ids) -> dict:
@@ -89,12 +96,16 @@ def columns(t: dict, lo: int, hi: int, employee_ids) -> dict:
         "period_start": c.dates(t["start"][lo:hi]),
         "period_end": c.dates(t["end"][lo:hi]),
         "basic_pay": c.money(t["basic_pay"][lo:hi]),
-        "allowances": c.money(zero, blank), "shift_premium": c.money(zero, blank),
-        "piecework_pay": c.money(zero, blank), "leave_pay": c.money(zero, blank),
+        "allowances": c.money(zero, blank),
+        "shift_premium": c.money(zero, blank),
+        "piecework_pay": c.money(zero, blank),
+        "leave_pay": c.money(zero, blank),
         "hours_worked": c.fixed(np.rint(t["hours_worked"][lo:hi] * 10), 1),
         "weekly_hours": c.fixed(np.rint(t["weekly_hours"][lo:hi] * 10), 1),
-        "special_salary": c.money(zero, blank), "overtime_pay": c.money(zero, blank),
-        "overtime_hours": c.fixed(np.zeros(hi - lo, np.int64), 1, blank), "bonus_pay": c.money(zero, blank),
+        "special_salary": c.money(zero, blank),
+        "overtime_pay": c.money(zero, blank),
+        "overtime_hours": c.fixed(np.zeros(hi - lo, np.int64), 1, blank),
+        "bonus_pay": c.money(zero, blank),
         "currency": c.labels(t["location"][lo:hi], wf.LOCATION_CURRENCY),
         "job_category": c.labels(t["category"][lo:hi], CATEGORIES),
         "job_coefficient": c.integers(t["coefficient"][lo:hi]),

@@ -1,4 +1,5 @@
 """Supplier master, certifications and tier 2 reports (the spend itself is in spend.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,21 +15,81 @@ TYPICAL_AMOUNT = np.array([9_000, 5_000, 14_000, 7_000, 1_200, 3_500, 40_000, 50
 NOT_ADDRESSABLE = [CATEGORIES.index("Benefits"), CATEGORIES.index("Taxes")]
 COUNTRIES = ["US", "CA", "GB", "DE", "FR", "NL", "IE"]
 COUNTRY_P = [0.78, 0.03, 0.04, 0.06, 0.04, 0.03, 0.02]
-EURO_COUNTRIES = [3, 4, 5, 6]   # invoices in EUR; everyone else bills in USD
-SUFFIX = {"US": [" LLC", ", Inc.", " Co.", " Group"], "CA": [" Inc.", " Ltd."], "GB": [" Ltd", " plc"],
-          "DE": [" GmbH", " AG"], "FR": [" SAS", " SARL"], "NL": [" B.V."], "IE": [" Ltd"]}
-NAME_WORDS = ["Acme", "Blue Ridge", "Cedar", "Summit", "Harbor", "Pioneer", "Redwood", "Silverline", "Granite",
-              "Northstar", "Maple", "Keystone", "Evergreen", "Lakeside", "Ironwood", "Brightpath", "Cobalt",
-              "Meridian", "Sterling", "Willow", "Falcon", "Orchard", "Beacon", "Copperleaf", "Riverbend",
-              "Tidewater", "Highland", "Juniper", "Lighthouse", "Oakmont"]
-CATEGORY_WORDS = [["Systems", "Software", "Data", "Networks"], ["Facility Services", "Property Care", "Cleaning"],
-                  ["Consulting", "Advisors", "Partners"], ["Creative", "Media", "Studio"], ["Travel", "Hospitality"],
-                  ["Logistics", "Freight", "Courier"], ["Health Plans", "Benefits"], ["Revenue Office", "Tax Services"]]
+EURO_COUNTRIES = [3, 4, 5, 6]  # invoices in EUR; everyone else bills in USD
+SUFFIX = {
+    "US": [" LLC", ", Inc.", " Co.", " Group"],
+    "CA": [" Inc.", " Ltd."],
+    "GB": [" Ltd", " plc"],
+    "DE": [" GmbH", " AG"],
+    "FR": [" SAS", " SARL"],
+    "NL": [" B.V."],
+    "IE": [" Ltd"],
+}
+NAME_WORDS = [
+    "Acme",
+    "Blue Ridge",
+    "Cedar",
+    "Summit",
+    "Harbor",
+    "Pioneer",
+    "Redwood",
+    "Silverline",
+    "Granite",
+    "Northstar",
+    "Maple",
+    "Keystone",
+    "Evergreen",
+    "Lakeside",
+    "Ironwood",
+    "Brightpath",
+    "Cobalt",
+    "Meridian",
+    "Sterling",
+    "Willow",
+    "Falcon",
+    "Orchard",
+    "Beacon",
+    "Copperleaf",
+    "Riverbend",
+    "Tidewater",
+    "Highland",
+    "Juniper",
+    "Lighthouse",
+    "Oakmont",
+]
+CATEGORY_WORDS = [
+    ["Systems", "Software", "Data", "Networks"],
+    ["Facility Services", "Property Care", "Cleaning"],
+    ["Consulting", "Advisors", "Partners"],
+    ["Creative", "Media", "Studio"],
+    ["Travel", "Hospitality"],
+    ["Logistics", "Freight", "Courier"],
+    ["Health Plans", "Benefits"],
+    ["Revenue Office", "Tax Services"],
+]
 
-CERT_BODIES = {"MBE": "NMSDC", "WBE": "WBENC", "VBE": "NaVOBA", "SDVOSB": "SBA VetCert", "LGBTBE": "NGLCC",
-               "DOBE": "Disability:IN", "SB": "SBA", "HUBZONE": "SBA", "SDB": "SBA"}
-CERT_P = {"MBE": 0.25, "WBE": 0.25, "SB": 0.20, "VBE": 0.06, "SDVOSB": 0.05, "LGBTBE": 0.04, "DOBE": 0.04,
-          "HUBZONE": 0.05, "SDB": 0.06}
+CERT_BODIES = {
+    "MBE": "NMSDC",
+    "WBE": "WBENC",
+    "VBE": "NaVOBA",
+    "SDVOSB": "SBA VetCert",
+    "LGBTBE": "NGLCC",
+    "DOBE": "Disability:IN",
+    "SB": "SBA",
+    "HUBZONE": "SBA",
+    "SDB": "SBA",
+}
+CERT_P = {
+    "MBE": 0.25,
+    "WBE": 0.25,
+    "SB": 0.20,
+    "VBE": 0.06,
+    "SDVOSB": 0.05,
+    "LGBTBE": 0.04,
+    "DOBE": 0.04,
+    "HUBZONE": 0.05,
+    "SDB": 0.06,
+}
 CERT_YEARS = {"NMSDC": 1, "WBENC": 1, "NaVOBA": 2, "SBA VetCert": 3, "NGLCC": 2, "Disability:IN": 2, "SBA": 3}
 CERTIFIED_SHARE = 0.20
 RENEWAL_P = 0.92
@@ -36,10 +97,15 @@ RENEWAL_P = 0.92
 # Planted truth 4: (supplier number, name, category, share of spend rows, certifications as
 # (certification, first valid_from, years per term, number of renewals)).
 LAPSE_END = "2023-06-30"
-ALWAYS = 99   # renewals: more than the window holds
+ALWAYS = 99  # renewals: more than the window holds
 PLANTED_SUPPLIERS = [
-    (5, "Rivera & Chen Consulting", "Professional services", 0.020,
-     [("MBE", "2016-03-01", 2, ALWAYS), ("WBE", "2017-09-01", 1, ALWAYS)]),
+    (
+        5,
+        "Rivera & Chen Consulting",
+        "Professional services",
+        0.020,
+        [("MBE", "2016-03-01", 2, ALWAYS), ("WBE", "2017-09-01", 1, ALWAYS)],
+    ),
     (7, "Okafor Facility Services", "Facilities", 0.015, [("MBE", "2017-07-01", 2, 2)]),
     (11, "Bluebird Creative Studio", "Marketing", 0.015, [("WBE", "2017-07-01", 2, 2)]),
     (19, "Prism Freight Partners", "Logistics", 0.015, [("LGBTBE", "2017-07-01", 2, 2)]),
@@ -51,12 +117,12 @@ UNION_SUPPLIER = PLANTED_SUPPLIERS[0][0]
 @dataclass
 class Suppliers:
     count: int
-    category: np.ndarray      # code into CATEGORIES
-    euro: np.ndarray          # invoices in EUR
-    weight: np.ndarray        # share of transactions (sums to 1)
-    typical: np.ndarray       # typical invoice, in the supplier's currency
-    certs: list               # (supplier index, certification, body, valid_from day, valid_to day or NO_DAY)
-    tier2_primes: list        # supplier indexes reporting tier 2 spend
+    category: np.ndarray  # code into CATEGORIES
+    euro: np.ndarray  # invoices in EUR
+    weight: np.ndarray  # share of transactions (sums to 1)
+    typical: np.ndarray  # typical invoice, in the supplier's currency
+    certs: list  # (supplier index, certification, body, valid_from day, valid_to day or NO_DAY)
+    tier2_primes: list  # supplier indexes reporting tier 2 spend
 
 
 def supplier_ids(index, count: int, mask=None):
@@ -105,7 +171,7 @@ def _random_certifications(rng: np.random.Generator, certified: np.ndarray) -> l
             body = CERT_BODIES[kinds[k]]
             first = dt.date.fromordinal(dt.date(2014, 1, 1).toordinal() + int(rng.integers(0, 12 * 365)))
             terms = certification_terms(rng, first, CERT_YEARS[body], None)
-            if kinds[k] == "SB" and rng.random() < 0.3:   # self-certified small business: no expiry recorded
+            if kinds[k] == "SB" and rng.random() < 0.3:  # self-certified small business: no expiry recorded
                 terms = [(terms[0][0], c.NO_DAY)]
             certs += [(int(s), kinds[k], body, a, b) for a, b in terms]
     return certs
@@ -138,7 +204,7 @@ def draw_suppliers(rng: np.random.Generator, employees: int) -> tuple[Suppliers,
     n_cert = max(0, min(len(pool), int(round(count * CERTIFIED_SHARE)) - len(special)))
     certified = np.sort(rng.choice(pool, size=n_cert, replace=False))
     certs = _random_certifications(rng, certified)
-    country[certified] = 0   # US certifications are held by US businesses
+    country[certified] = 0  # US certifications are held by US businesses
 
     names = [_supplier_name(pick, k, COUNTRIES[g]) for pick, k, g in zip(name_picks, category, country)]
     for number, name, cat, share, held in PLANTED_SUPPLIERS:
@@ -147,8 +213,10 @@ def draw_suppliers(rng: np.random.Generator, employees: int) -> tuple[Suppliers,
         typical[i] = TYPICAL_AMOUNT[category[i]]
         for cert, first, years, renewals in held:
             body = CERT_BODIES[cert]
-            certs += [(i, cert, body, a, b) for a, b in
-                      certification_terms(rng, dt.date.fromisoformat(first), years, renewals)]
+            certs += [
+                (i, cert, body, a, b)
+                for a, b in certification_terms(rng, dt.date.fromisoformat(first), years, renewals)
+            ]
     # Planted suppliers get fixed shares of the transactions so their effect is visible at any size.
     fixed = sum(share for *_, share, _ in PLANTED_SUPPLIERS)
     weight[special] = 0
@@ -157,8 +225,11 @@ def draw_suppliers(rng: np.random.Generator, employees: int) -> tuple[Suppliers,
     certs.sort(key=lambda r: (r[0], r[1], r[3]))
 
     holders = {s for s, *_ in certs}
-    primes = [int(s) for s in np.argsort(-weight, kind="stable")
-              if s not in holders and COUNTRIES[country[s]] == "US" and category[s] not in NOT_ADDRESSABLE][:4]
+    primes = [
+        int(s)
+        for s in np.argsort(-weight, kind="stable")
+        if s not in holders and COUNTRIES[country[s]] == "US" and category[s] not in NOT_ADDRESSABLE
+    ][:4]
     master = {"names": names, "parent_of": parent_of, "country": country}
     return Suppliers(count, category, np.isin(country, EURO_COUNTRIES), weight, typical, certs, primes), master
 
@@ -168,22 +239,26 @@ def write_suppliers(out_dir, sup: Suppliers, master: dict) -> dict[str, int]:
     parent = master["parent_of"]
     counts = {}
     with c.CsvTable(out_dir, "procurement__suppliers") as out:
-        out.write({
-            "supplier_id": supplier_ids(np.arange(n), n),
-            "supplier_name": c.text(master["names"]),
-            "parent_supplier_id": supplier_ids(parent, n, mask=parent < 0),
-            "country": c.labels(master["country"], COUNTRIES),
-        })
+        out.write(
+            {
+                "supplier_id": supplier_ids(np.arange(n), n),
+                "supplier_name": c.text(master["names"]),
+                "parent_supplier_id": supplier_ids(parent, n, mask=parent < 0),
+                "country": c.labels(master["country"], COUNTRIES),
+            }
+        )
     counts["procurement/suppliers.csv"] = out.rows
     rows = sup.certs
     with c.CsvTable(out_dir, "procurement__certifications") as out:
-        out.write({
-            "supplier_id": supplier_ids([r[0] for r in rows], n),
-            "certification": c.text([r[1] for r in rows]),
-            "certifying_body": c.text([r[2] for r in rows]),
-            "valid_from": c.dates([r[3] for r in rows]),
-            "valid_to": c.dates([r[4] for r in rows]),
-        })
+        out.write(
+            {
+                "supplier_id": supplier_ids([r[0] for r in rows], n),
+                "certification": c.text([r[1] for r in rows]),
+                "certifying_body": c.text([r[2] for r in rows]),
+                "valid_from": c.dates([r[3] for r in rows]),
+                "valid_to": c.dates([r[4] for r in rows]),
+            }
+        )
     counts["procurement/certifications.csv"] = out.rows
     return counts
 
@@ -200,17 +275,27 @@ def write_tier2(out_dir, rng: np.random.Generator, sup: Suppliers) -> int:
             for k in held:
                 amount = float(rng.integers(200, 6000)) * 100
                 indirect = rank >= 2
-                rows.append((prime, year, diverse[k], amount, indirect,
-                             round(revenue * 1.05 ** (year - 2021), -3) if indirect else None))
+                rows.append(
+                    (
+                        prime,
+                        year,
+                        diverse[k],
+                        amount,
+                        indirect,
+                        round(revenue * 1.05 ** (year - 2021), -3) if indirect else None,
+                    )
+                )
     with c.CsvTable(out_dir, "procurement__tier2_spend") as out:
-        out.write({
-            "prime_supplier_id": supplier_ids([r[0] for r in rows], sup.count),
-            "period_start": c.text([f"{r[1]}-01-01" for r in rows]),
-            "period_end": c.text([f"{r[1]}-12-31" for r in rows]),
-            "certification": c.text([r[2] for r in rows]),
-            "amount": c.money([r[3] for r in rows]),
-            "currency": c.text(["USD"] * len(rows)),
-            "attribution": c.text(["indirect" if r[4] else "direct" for r in rows]),
-            "prime_total_revenue": c.money([r[5] or 0 for r in rows], mask=np.array([r[5] is None for r in rows])),
-        })
+        out.write(
+            {
+                "prime_supplier_id": supplier_ids([r[0] for r in rows], sup.count),
+                "period_start": c.text([f"{r[1]}-01-01" for r in rows]),
+                "period_end": c.text([f"{r[1]}-12-31" for r in rows]),
+                "certification": c.text([r[2] for r in rows]),
+                "amount": c.money([r[3] for r in rows]),
+                "currency": c.text(["USD"] * len(rows)),
+                "attribution": c.text(["indirect" if r[4] else "direct" for r in rows]),
+                "prime_total_revenue": c.money([r[5] or 0 for r in rows], mask=np.array([r[5] is None for r in rows])),
+            }
+        )
     return out.rows

@@ -5,6 +5,7 @@ each application then walks applied -> screen -> interview -> offer -> hired, an
 it advances, is rejected or is withdrawn. Whatever had not happened by the as-of date has not
 happened: those applications are `in_progress` and list only the stages entered so far.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,12 +20,12 @@ SOURCE_P = [0.35, 0.25, 0.15, 0.10, 0.08, 0.07]
 # demographics, so this adds realism without creating a group difference.
 SCREEN_PASS_BY_SOURCE = np.array([0.40, 0.42, 0.60, 0.50, 0.38, 0.42])
 # Per step into screen, interview, offer, hired: P(advance), P(withdraw); the rest is rejected.
-ADVANCE = np.array([np.nan, 0.50, 0.40, 0.85])   # step 0 uses SCREEN_PASS_BY_SOURCE
-WITHDRAW = np.array([0.04, 0.06, 0.07, 0.15])    # at the offer step "withdrawn" = offer declined
-ENGINEERING_WOMEN_OFFER_FACTOR = 0.5             # planted truth 3: interview -> offer, Engineering women
+ADVANCE = np.array([np.nan, 0.50, 0.40, 0.85])  # step 0 uses SCREEN_PASS_BY_SOURCE
+WITHDRAW = np.array([0.04, 0.06, 0.07, 0.15])  # at the offer step "withdrawn" = offer declined
+ENGINEERING_WOMEN_OFFER_FACTOR = 0.5  # planted truth 3: interview -> offer, Engineering women
 DELAY_DAYS = [(2, 15), (5, 22), (5, 21), (3, 15)]  # days from one stage to the next decision
 APPLICATIONS_PER_REQUISITION = 25
-EXTRA_BLANK = 0.04   # candidates leave the voluntary questions blank more often than employees
+EXTRA_BLANK = 0.04  # candidates leave the voluntary questions blank more often than employees
 STATUSES = ["hired", "rejected", "withdrawn", "in_progress"]
 
 
@@ -42,7 +43,7 @@ def _candidates(rng, app_dept: np.ndarray):
     n = len(app_dept)
     n_cand = max(1, int(round(n * 0.88)))
     cand = rng.permutation(np.concatenate([np.arange(n_cand), rng.integers(0, n_cand, n - n_cand)]))
-    _, first = np.unique(cand, return_index=True)   # each candidate's first (earliest) application
+    _, first = np.unique(cand, return_index=True)  # each candidate's first (earliest) application
     first_dept = app_dept[first]
     answers = wf.draw_demographics(rng, first_dept, np.ones(n_cand, bool))
     for key in ["gender", "race", "disability", "veteran"]:
@@ -56,9 +57,9 @@ def _funnel(rng, applied: np.ndarray, source: np.ndarray, eng_woman: np.ndarray)
     entered = np.full((n, len(STAGES)), c.NO_DAY, dtype=np.int64)
     entered[:, 0] = applied
     status = np.full(n, -1, np.int8)
-    decided = np.full(n, c.NO_DAY, dtype=np.int64)   # day of the final decision
+    decided = np.full(n, c.NO_DAY, dtype=np.int64)  # day of the final decision
     open_ = np.ones(n, bool)
-    for step in range(4):                          # four transitions, each vectorised over applications
+    for step in range(4):  # four transitions, each vectorised over applications
         adv = SCREEN_PASS_BY_SOURCE[source] if step == 0 else np.full(n, ADVANCE[step])
         if step == 2:
             adv = np.where(eng_woman, adv * ENGINEERING_WOMEN_OFFER_FACTOR, adv)
@@ -84,7 +85,7 @@ def write_recruiting(out_dir, rng: np.random.Generator, n_apps: int, hires_per_m
     opened, req_dept, req_level = _requisitions(rng, n_req, hires_per_month)
     req = rng.integers(0, n_req, n_apps)
     applied = np.minimum(opened[req] + np.minimum(rng.exponential(12, n_apps).astype(np.int64), 60), c.AS_OF)
-    order = np.lexsort([req, applied])             # application ids follow the application date
+    order = np.lexsort([req, applied])  # application ids follow the application date
     req, applied = req[order], applied[order]
     dept, level = req_dept[req], req_level[req]
     cand, answers = _candidates(rng, dept)
@@ -110,9 +111,10 @@ def write_recruiting(out_dir, rng: np.random.Generator, n_apps: int, hires_per_m
             "veteran": c.labels(answers["veteran"][who], wf.VETERAN),
             "status": c.labels(status[lo:hi], STATUSES),
         }
+
     counts = {"recruiting/applications.csv": c.write_rows(out_dir, "recruiting__applications", n_apps, applications)}
 
-    app_idx, stage_idx = np.nonzero(entered != c.NO_DAY)   # row-major: application, then stage order
+    app_idx, stage_idx = np.nonzero(entered != c.NO_DAY)  # row-major: application, then stage order
 
     def stages(lo, hi):
         a, s = app_idx[lo:hi], stage_idx[lo:hi]
@@ -121,6 +123,8 @@ def write_recruiting(out_dir, rng: np.random.Generator, n_apps: int, hires_per_m
             "stage": c.labels(s, STAGES),
             "entered_date": c.dates(entered[a, s]),
         }
+
     counts["recruiting/application_stages.csv"] = c.write_rows(
-        out_dir, "recruiting__application_stages", len(app_idx), stages)
+        out_dir, "recruiting__application_stages", len(app_idx), stages
+    )
     return counts

@@ -1,4 +1,5 @@
 """Reference files (FX rates, events), the sample's equity.yml and its commitments register."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,18 +11,18 @@ from . import _common as c
 # A log random walk pulled back towards a long-run level: plausible, not historical.
 # (currency, rate in 2005-01, long-run level, monthly volatility)
 FX_WALKS = [("GBP", 1.88, 1.33, 0.020), ("EUR", 1.31, 1.12, 0.018)]
-FX_PULL = 0.06   # share of the gap to the long-run level closed each month
+FX_PULL = 0.06  # share of the gap to the long-run level closed each month
 
 
 def fx_rates(rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Monthly rates to USD, 2005-01 to the as-of month, rounded to 4 decimals as written."""
     months = np.arange(c.FIRST_MONTH, c.LAST_MONTH + 1)
     rates = {}
-    for currency, start, level, vol in FX_WALKS:   # fixed list order: deterministic
+    for currency, start, level, vol in FX_WALKS:  # fixed list order: deterministic
         shocks = rng.normal(0, vol, len(months))
         x = np.empty(len(months))
         x[0] = np.log(start)
-        for i in range(1, len(months)):   # 261 steps of a recursion; cannot be vectorised simply
+        for i in range(1, len(months)):  # 261 steps of a recursion; cannot be vectorised simply
             x[i] = x[i - 1] + FX_PULL * (np.log(level) - x[i - 1]) + shocks[i]
         rates[currency] = np.round(np.exp(x), 4)
     return {"months": months, **rates}
@@ -43,17 +44,26 @@ def write_fx(out_dir: Path, fx: dict) -> int:
 
 # (date, label, description, family): each event is drawn only on the charts of its family
 EVENTS = [
-    ("2022-01-01", "Parental leave 26 weeks",
-     "Paid parental leave extended from 12 to 26 weeks for all genders.", "workforce"),
-    ("2024-01-01", "Salary ranges in job ads",
-     "Every job advertisement publishes its salary range.", "pay"),
+    (
+        "2022-01-01",
+        "Parental leave 26 weeks",
+        "Paid parental leave extended from 12 to 26 weeks for all genders.",
+        "workforce",
+    ),
+    ("2024-01-01", "Salary ranges in job ads", "Every job advertisement publishes its salary range.", "pay"),
 ]
 
 
 def write_events(out_dir: Path) -> int:
     with c.CsvTable(out_dir, "reference__events") as out:
-        out.write({"event_date": c.text([e[0] for e in EVENTS]), "label": c.text([e[1] for e in EVENTS]),
-                   "description": c.text([e[2] for e in EVENTS]), "family": c.text([e[3] for e in EVENTS])})
+        out.write(
+            {
+                "event_date": c.text([e[0] for e in EVENTS]),
+                "label": c.text([e[1] for e in EVENTS]),
+                "description": c.text([e[2] for e in EVENTS]),
+                "family": c.text([e[3] for e in EVENTS]),
+            }
+        )
     return out.rows
 
 

@@ -1,6 +1,7 @@
 """Accounts-payable transactions, streamed month by month (tens of millions of rows fit in
 bounded memory), plus the diverse-spend shares that planted truth 4 documents.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,11 +10,11 @@ from . import _common as c
 from . import workforce as wf
 from .procurement import CATEGORIES, LAPSED_SUPPLIERS, NOT_ADDRESSABLE, Suppliers, supplier_ids
 
-CREDIT_P = 0.015          # credit notes: negative amounts, netted by the metrics
+CREDIT_P = 0.015  # credit notes: negative amounts, netted by the metrics
 BLANK_ADDRESSABLE_P = 0.30  # addressable rows often leave the flag blank (blank means true)
-SPEND_GROWTH = 0.04       # transactions a year grow 4%
+SPEND_GROWTH = 0.04  # transactions a year grow 4%
 MAX_CHUNK = 1_000_000
-DAY_BITS = 21             # supplier * 2**21 + day: a sortable (supplier, day) key
+DAY_BITS = 21  # supplier * 2**21 + day: a sortable (supplier, day) key
 
 
 def _coverage(intervals: list[tuple[int, int, int]]):
@@ -56,7 +57,7 @@ def write_spend(out_dir, rng: np.random.Generator, sup: Suppliers, rows: int, fx
     actual_cov, renewed_cov = diverse_coverages(sup)
     years = np.arange(1970 + c.WINDOW_MONTH // 12, 1970 + c.LAST_MONTH // 12 + 1)
     totals = {k: np.zeros(len(years)) for k in ("addressable", "diverse", "diverse_if_renewed")}
-    width = max(6, len(str(rows)))   # T000001; wider only beyond a million rows
+    width = max(6, len(str(rows)))  # T000001; wider only beyond a million rows
     written = 0
     with c.CsvTable(out_dir, "procurement__spend") as out:
         for i, m in enumerate(months):
@@ -64,8 +65,7 @@ def write_spend(out_dir, rng: np.random.Generator, sup: Suppliers, rows: int, fx
                 n = min(MAX_CHUNK, per_month[i] - lo)
                 ms = int(c.month_start(m))
                 days = np.sort(ms + rng.integers(0, int(c.month_start(m + 1)) - ms, n))
-                s = np.minimum(np.searchsorted(cum_weight, rng.random(n) * cum_weight[-1], side="right"),
-                               sup.count - 1)
+                s = np.minimum(np.searchsorted(cum_weight, rng.random(n) * cum_weight[-1], side="right"), sup.count - 1)
                 amount = sup.typical[s] * rng.lognormal(0, 0.8, n)
                 credit = rng.random(n) < CREDIT_P
                 amount = np.where(credit, -amount * rng.uniform(0.05, 0.5, n), amount)
@@ -74,16 +74,18 @@ def write_spend(out_dir, rng: np.random.Generator, sup: Suppliers, rows: int, fx
                 addressable = ~np.isin(category, NOT_ADDRESSABLE)
                 blank_flag = addressable & (rng.random(n) < BLANK_ADDRESSABLE_P)
                 unit = wf.draw_departments(rng, n)
-                out.write({
-                    "transaction_id": c.ids("T", written + np.arange(n) + 1, width),
-                    "supplier_id": supplier_ids(s, sup.count),
-                    "transaction_date": c.dates(days),
-                    "amount": c.fixed(cents, 2),
-                    "currency": c.labels(sup.euro[s].astype(np.int8), ["USD", "EUR"]),
-                    "category": c.labels(category, CATEGORIES),
-                    "business_unit": c.labels(unit, wf.DEPARTMENTS),
-                    "addressable": c.booleans(addressable, mask=blank_flag),
-                })
+                out.write(
+                    {
+                        "transaction_id": c.ids("T", written + np.arange(n) + 1, width),
+                        "supplier_id": supplier_ids(s, sup.count),
+                        "transaction_date": c.dates(days),
+                        "amount": c.fixed(cents, 2),
+                        "currency": c.labels(sup.euro[s].astype(np.int8), ["USD", "EUR"]),
+                        "category": c.labels(category, CATEGORIES),
+                        "business_unit": c.labels(unit, wf.DEPARTMENTS),
+                        "addressable": c.booleans(addressable, mask=blank_flag),
+                    }
+                )
                 written += n
                 # Truth 4 bookkeeping, in USD at the month's written rate, addressable rows only.
                 usd = cents / 100 * np.where(sup.euro[s], eur[i], 1.0) * addressable
@@ -91,9 +93,13 @@ def write_spend(out_dir, rng: np.random.Generator, sup: Suppliers, rows: int, fx
                 totals["addressable"][y] += usd.sum()
                 totals["diverse"][y] += usd[_covered(actual_cov, s, days)].sum()
                 totals["diverse_if_renewed"][y] += usd[_covered(renewed_cov, s, days)].sum()
-    shares = {int(year): {"addressable_usd": round(float(totals["addressable"][k]), 2),
-                          "diverse_share": round(float(totals["diverse"][k] / totals["addressable"][k]), 4),
-                          "diverse_share_if_renewed": round(float(totals["diverse_if_renewed"][k]
-                                                                  / totals["addressable"][k]), 4)}
-              for k, year in enumerate(years) if totals["addressable"][k]}
+    shares = {
+        int(year): {
+            "addressable_usd": round(float(totals["addressable"][k]), 2),
+            "diverse_share": round(float(totals["diverse"][k] / totals["addressable"][k]), 4),
+            "diverse_share_if_renewed": round(float(totals["diverse_if_renewed"][k] / totals["addressable"][k]), 4),
+        }
+        for k, year in enumerate(years)
+        if totals["addressable"][k]
+    }
     return int(written), shares

@@ -2,6 +2,7 @@
 
 Responses carry no employee id and appear in random order: they cannot be joined back to people.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,10 +28,10 @@ CONSTRUCTS = ["belonging", "fairness", "voice", "psychological_safety"]
 # in the first wave; every construct gains WAVE_GAIN per later wave.
 FAVOURABLE_P = np.array([0.70, 0.58, 0.64, 0.66])
 WAVE_GAIN = 0.02
-ASIAN_WOMEN_BELONGING_GAP = 0.20   # planted truth 6
+ASIAN_WOMEN_BELONGING_GAP = 0.20  # planted truth 6
 RESPONSE_RATE = 0.60
-SKIP_P = 0.04                      # an item left unanswered: blank score
-EXTRA_BLANK = 0.07                 # answers left blank in the survey though known to HR
+SKIP_P = 0.04  # an item left unanswered: blank score
+EXTRA_BLANK = 0.07  # answers left blank in the survey though known to HR
 TENURE_BANDS = ["<1 year", "1-3 years", "3-5 years", "5+ years"]
 TOKEN_HEX = 8
 RESPONDENTS_PER_CHUNK = 50_000
@@ -38,8 +39,14 @@ RESPONDENTS_PER_CHUNK = 50_000
 
 def write_items(out_dir) -> int:
     with c.CsvTable(out_dir, "voice__items") as out:
-        out.write({"item_id": c.text([i[0] for i in ITEMS]), "text": c.text([i[1] for i in ITEMS]),
-                   "construct": c.text([i[2] for i in ITEMS]), "reverse_scored": c.booleans([i[3] for i in ITEMS])})
+        out.write(
+            {
+                "item_id": c.text([i[0] for i in ITEMS]),
+                "text": c.text([i[1] for i in ITEMS]),
+                "construct": c.text([i[2] for i in ITEMS]),
+                "reverse_scored": c.booleans([i[3] for i in ITEMS]),
+            }
+        )
     return out.rows
 
 
@@ -62,7 +69,7 @@ def _scores(rng, favourable_p: np.ndarray, reverse: np.ndarray) -> np.ndarray:
     n = favourable_p.shape
     fav = rng.random(n) < favourable_p
     high = np.where(rng.random(n) < 0.55, 4, 5)
-    low = np.searchsorted([0.20, 0.55], rng.random(n), side="right") + 1   # 1: 20%, 2: 35%, 3: 45%
+    low = np.searchsorted([0.20, 0.55], rng.random(n), side="right") + 1  # 1: 20%, 2: 35%, 3: 45%
     score = np.where(fav, high, low)
     score = np.where(reverse, 6 - score, score)
     return np.where(rng.random(n) < SKIP_P, 0, score)
@@ -102,11 +109,13 @@ def write_voice(out_dir, rng: np.random.Generator, w: Workforce) -> dict[str, in
             dept = w.history["dept"][job]
             invited_rows += [(survey_id, d, int(np.count_nonzero(dept == d))) for d in range(len(wf.DEPARTMENTS))]
             responding = rng.random(len(who)) < RESPONSE_RATE
-            order = rng.permutation(np.flatnonzero(responding))   # random row order: no employee order leaks
+            order = rng.permutation(np.flatnonzero(responding))  # random row order: no employee order leaks
             r, job = who[order], job[order]
             n = len(r)
-            answers = {k: np.where(rng.random(n) < EXTRA_BLANK, -1, p[k][r]).astype(np.int8)
-                       for k in ("gender", "race", "disability", "lgbtq")}
+            answers = {
+                k: np.where(rng.random(n) < EXTRA_BLANK, -1, p[k][r]).astype(np.int8)
+                for k in ("gender", "race", "disability", "lgbtq")
+            }
             tenure = (on - p["hire_day"][r]) / 365.25
             band = np.searchsorted([1, 3, 5], tenure, side="right")
             # Truth 6 acts on who the person is (HR record), whatever they chose to disclose.
@@ -118,13 +127,26 @@ def write_voice(out_dir, rng: np.random.Generator, w: Workforce) -> dict[str, in
             taken = np.concatenate([taken, tokens])
             for lo in range(0, n, RESPONDENTS_PER_CHUNK):
                 hi = min(n, lo + RESPONDENTS_PER_CHUNK)
-                out.write(_response_rows(survey_id, date, tokens[lo:hi], score[lo:hi],
-                                         {k: v[lo:hi] for k, v in answers.items()},
-                                         w.history["dept"][job[lo:hi]], w.history["level"][job[lo:hi]], band[lo:hi]))
+                out.write(
+                    _response_rows(
+                        survey_id,
+                        date,
+                        tokens[lo:hi],
+                        score[lo:hi],
+                        {k: v[lo:hi] for k, v in answers.items()},
+                        w.history["dept"][job[lo:hi]],
+                        w.history["level"][job[lo:hi]],
+                        band[lo:hi],
+                    )
+                )
     counts["voice/survey_responses.csv"] = out.rows
     with c.CsvTable(out_dir, "voice__invited") as out:
-        out.write({"survey_id": c.text([r[0] for r in invited_rows]),
-                   "department": c.labels([r[1] for r in invited_rows], wf.DEPARTMENTS),
-                   "invited": c.integers([r[2] for r in invited_rows])})
+        out.write(
+            {
+                "survey_id": c.text([r[0] for r in invited_rows]),
+                "department": c.labels([r[1] for r in invited_rows], wf.DEPARTMENTS),
+                "invited": c.integers([r[2] for r in invited_rows]),
+            }
+        )
     counts["voice/invited.csv"] = out.rows
     return counts

@@ -12,6 +12,7 @@ DuckDB results file).
 
 Nothing here is imported by the DuckDB path: PySpark is an optional extra (`.[spark]`).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -24,10 +25,11 @@ INSTALL_HINT = "install the Spark extra: pip install 'equity-metrics[spark]' (an
 def require_spark() -> None:
     """Raise a clear MissingExtra (exit code 1) when PySpark or sqlglot is not installed."""
     try:
-        with warnings.catch_warnings():   # PySpark warns about pandas 3 on import; pandas never
-            warnings.simplefilter("ignore", FutureWarning)   # crosses into Spark here (Arrow only)
+        with warnings.catch_warnings():  # PySpark warns about pandas 3 on import; pandas never
+            warnings.simplefilter("ignore", FutureWarning)  # crosses into Spark here (Arrow only)
             import pyspark  # noqa: F401
         import sqlglot  # noqa: F401
     except ImportError as exc:
-        raise MissingExtra(f"--engine spark needs PySpark and sqlglot ({exc.name} is missing); "
-                         f"{INSTALL_HINT}") from None
+        raise MissingExtra(
+            f"--engine spark needs PySpark and sqlglot ({exc.name} is missing); {INSTALL_HINT}"
+        ) from None

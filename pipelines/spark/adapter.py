@@ -15,6 +15,7 @@ metrics), values of those columns reach the driver only as per-run pseudonyms
 (frames.pseudonymised), so a statistical fit that counts or groups people in pandas works
 while no real identifier leaves the cluster.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,15 +32,14 @@ from .frames import SHOWN_SQL, Guard, SparkResult, SparkSqlError, first_line, sp
 
 __all__ = ["SparkConnection", "SparkResult", "SparkSqlError"]
 log = logging.getLogger(__name__)
-_SALT_BYTES = 16   # a 128-bit secret per connection for the identifier pseudonyms
+_SALT_BYTES = 16  # a 128-bit secret per connection for the identifier pseudonyms
 
 
 def _parse(sql: str) -> list[exp.Expression]:
     try:
         return dialect.parse(sql)
     except (SqlglotError, dialect.UnsupportedSql) as exc:
-        raise SparkSqlError(f"cannot translate to Spark SQL ({first_line(exc)}): "
-                            f"{sql[:SHOWN_SQL]}") from exc
+        raise SparkSqlError(f"cannot translate to Spark SQL ({first_line(exc)}): {sql[:SHOWN_SQL]}") from exc
 
 
 class SparkConnection:
@@ -47,8 +47,7 @@ class SparkConnection:
 
     sql_errors: tuple[type[BaseException], ...] = (SparkSqlError,)
 
-    def __init__(self, spark, database: str | None = None, table_format: str = "parquet",
-                 _shared: dict | None = None):
+    def __init__(self, spark, database: str | None = None, table_format: str = "parquet", _shared: dict | None = None):
         self.spark = spark
         self.database = database
         self.table_format = table_format
@@ -182,14 +181,13 @@ class SparkConnection:
     def _run(self, statement: exp.Expression, params: list) -> SparkResult:
         if isinstance(statement, exp.Create):
             if statement.expression is None:
-                raise SparkSqlError(f"only CREATE ... AS SELECT is supported on Spark: "
-                                    f"{statement.sql()[:SHOWN_SQL]}")
+                raise SparkSqlError(f"only CREATE ... AS SELECT is supported on Spark: {statement.sql()[:SHOWN_SQL]}")
             name = statement.this.name
             select = dialect.render(statement.expression, self._relation_types)
             if str(statement.args.get("kind", "")).upper() == "VIEW":
                 self._spark_sql(select, params).createOrReplaceTempView(name)
             else:
-                temporary = bool(statement.find(exp.TemporaryProperty))   # never into spark.database
+                temporary = bool(statement.find(exp.TemporaryProperty))  # never into spark.database
                 self.materialize(name, self._spark_sql(select, params), temporary=temporary)
             return SparkResult()
         if isinstance(statement, exp.Drop):
@@ -197,13 +195,15 @@ class SparkConnection:
                 self._drop(table.name)
             return SparkResult()
         if isinstance(statement, (exp.Insert, exp.Delete, exp.Update, exp.Alter, exp.Merge)):
-            raise SparkSqlError(f"{type(statement).__name__.upper()} is not supported on Spark "
-                                f"(write the step as a SELECT): {statement.sql()[:SHOWN_SQL]}")
+            raise SparkSqlError(
+                f"{type(statement).__name__.upper()} is not supported on Spark "
+                f"(write the step as a SELECT): {statement.sql()[:SHOWN_SQL]}"
+            )
         sql = dialect.render(statement, self._relation_types if isinstance(statement, exp.Query) else None)
         frame = self._spark_sql(sql, params)
         if isinstance(statement, exp.Query):
             return SparkResult(frame, sql, self._shared["guard"])
-        frame.collect()   # a command (USE, SET ...): run it now, as DuckDB does
+        frame.collect()  # a command (USE, SET ...): run it now, as DuckDB does
         return SparkResult()
 
     def _spark_sql(self, sql: str, params: list):

@@ -9,6 +9,7 @@ are written to `db_path`, a small DuckDB file the dashboard and the PDF read unc
 metric_results(+__<metric>), run_manifest, manifest_files, manifest_models, build_params,
 dq_expectations, quarantine_summary and fct_events.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,7 @@ import pandas as pd
 
 from ..privacy.keys import SALT_TABLE, choose_salt
 
-from ..build import (BuildResult, Progress, history_window, load_stats, manifest_frames, new_run_id,
-                     write_params)
+from ..build import BuildResult, Progress, history_window, load_stats, manifest_frames, new_run_id, write_params
 from ..commitments.precomputed import linked_frames
 from ..commitments.settings import commitment_settings
 from ..commitments.store import REGISTER_TABLES, load_register, write_register
@@ -36,14 +36,20 @@ from ..quality import RESULT_COLUMNS, raise_on_errors, run_expectations, whole_t
 from ..quality_report import EXAMPLES, quarantine_summary_sql
 from ..validate import check_duplicate_keys, check_fx
 from .adapter import SparkConnection, SparkResult
-from .ingest import (build_quarantine, cast_and_quarantine, drop_intermediates, load_raw,
-                     quarantine_orphans, spark_relations)
+from .ingest import (
+    build_quarantine,
+    cast_and_quarantine,
+    drop_intermediates,
+    load_raw,
+    quarantine_orphans,
+    spark_relations,
+)
 from .results import copied_tables, metric_results, without_values, write_results_database
 from .session import get_session, spark_settings
 
 log = logging.getLogger(__name__)
 
-SMALL_TABLES = ["fct_events", *REGISTER_TABLES]   # tables without people that the dashboard reads directly
+SMALL_TABLES = ["fct_events", *REGISTER_TABLES]  # tables without people that the dashboard reads directly
 KEPT_ON_CLUSTER = "(values kept on the cluster)"
 
 
@@ -65,8 +71,9 @@ def build_on_spark(data_dir: Path, db_path: Path, progress: Progress | None = No
         con.release()
 
 
-def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str, Any],
-           started: dt.datetime, step) -> BuildResult:
+def _build(
+    con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str, Any], started: dt.datetime, step
+) -> BuildResult:
     settings = config["spark"]
     sources = resolve_sources(data_dir, config, spark_relations(con.spark, config))
     for sf in sources.values():
@@ -83,8 +90,7 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
     start, as_of = history_window(con, config, {sf.table.family for sf in sources.values()})
     write_params(con, config, start, as_of)
     step("running SQL models")
-    models = run_models(con, {f"src_{n}" for n in sources} | {"build_params"},
-                        progress=lambda m: step(f"model {m}"))
+    models = run_models(con, {f"src_{n}" for n in sources} | {"build_params"}, progress=lambda m: step(f"model {m}"))
     step("data-quality checks")
     staged = [n for n, s in models.items() if s["status"] == "built" and s["layer"] == "staging"]
     dq = run_expectations(con, staged, frame_for=_expectation_frames(settings["expectations"]))
@@ -94,14 +100,23 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
     summary = con.execute(quarantine_summary_sql(with_values), [EXAMPLES]).to_arrow_table()
     drop_intermediates(con, sources)
     run_id = new_run_id(started)
-    manifest = manifest_frames(run_id, started, data_dir, config, start, as_of, sources, files, models,
-                               extra={"engine": "spark", "spark_version": con.spark.version,
-                                      "spark_master": con.spark.sparkContext.master})
-    con.register("run_manifest", manifest["run_manifest"])   # compute() reads the build's settings
-    salt = choose_salt(db_path)   # protected results are keyed by it; stored with them
+    manifest = manifest_frames(
+        run_id,
+        started,
+        data_dir,
+        config,
+        start,
+        as_of,
+        sources,
+        files,
+        models,
+        extra={"engine": "spark", "spark_version": con.spark.version, "spark_master": con.spark.sparkContext.master},
+    )
+    con.register("run_manifest", manifest["run_manifest"])  # compute() reads the build's settings
+    salt = choose_salt(db_path)  # protected results are keyed by it; stored with them
     con.register(SALT_TABLE, pd.DataFrame({"salt": [salt]}))
     step("commitments register")
-    register_file = write_register(con, data_dir, db_path.name)   # checked against the marts here
+    register_file = write_register(con, data_dir, db_path.name)  # checked against the marts here
     if register_file is not None:
         files.append(register_file)
         manifest["manifest_files"] = pd.DataFrame(files)
@@ -113,8 +128,10 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
     dq_frame = pd.DataFrame(dq, columns=RESULT_COLUMNS)
     results = metric_results(con, config, built, step)
     index = results[RESULTS_INDEX]
-    failed = [f"{r.metric} by {r.breakdown.replace('|', ' x ') or 'overall'} per {r.grain}"
-              for r in index[index["error"].notna()].itertuples()]
+    failed = [
+        f"{r.metric} by {r.breakdown.replace('|', ' x ') or 'overall'} per {r.grain}"
+        for r in index[index["error"].notna()].itertuples()
+    ]
     tables = {
         **manifest,
         "build_params": con.execute("SELECT * FROM build_params").to_arrow_table(),
@@ -128,9 +145,15 @@ def _build(con: SparkConnection, data_dir: Path, db_path: Path, config: dict[str
     step("writing the results database")
     write_results_database(db_path, tables)
     log.info("built %s on Spark (run %s)", db_path, run_id)
-    return BuildResult(db_path=db_path, run_id=run_id, files=files, quarantined=quarantined,
-                       warnings=sum(1 for r in dq if not r["success"]), models=models,
-                       failed_results=failed)
+    return BuildResult(
+        db_path=db_path,
+        run_id=run_id,
+        files=files,
+        quarantined=quarantined,
+        warnings=sum(1 for r in dq if not r["success"]),
+        models=models,
+        failed_results=failed,
+    )
 
 
 def _expectation_frames(settings: dict[str, Any]):
@@ -146,4 +169,5 @@ def _expectation_frames(settings: dict[str, Any]):
         if total > max_rows:
             frame = frame.sample(fraction=max_rows / total, seed=seed)
         return SparkResult(frame).df()
+
     return frame_for

@@ -27,6 +27,7 @@ subtly different from DuckDB:
 
 Statements come back as sqlglot expressions so the adapter can treat DDL itself.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,9 +45,28 @@ TWO_DIGIT_YEAR_PIVOT = 2069
 # strptime directive -> Spark (java.time) parse pattern. Single letters read one or more
 # digits, as DuckDB does; letters that need an exact width keep it.
 _PARSE_PATTERNS = {
-    "Y": "y", "y": "yy", "m": "M", "-m": "M", "d": "d", "-d": "d", "e": "d", "b": "MMM",
-    "h": "MMM", "B": "MMMM", "H": "H", "-H": "H", "I": "h", "-I": "h", "M": "m", "-M": "m",
-    "S": "s", "-S": "s", "p": "a", "f": "SSSSSS", "j": "D", "%": "%",
+    "Y": "y",
+    "y": "yy",
+    "m": "M",
+    "-m": "M",
+    "d": "d",
+    "-d": "d",
+    "e": "d",
+    "b": "MMM",
+    "h": "MMM",
+    "B": "MMMM",
+    "H": "H",
+    "-H": "H",
+    "I": "h",
+    "-I": "h",
+    "M": "m",
+    "-M": "m",
+    "S": "s",
+    "-S": "s",
+    "p": "a",
+    "f": "SSSSSS",
+    "j": "D",
+    "%": "%",
 }
 _DIRECTIVE = re.compile(r"%(-?.)")
 
@@ -59,11 +79,10 @@ def java_parse_format(strptime_format: str) -> tuple[str, bool]:
     """(Spark parse pattern, whether it reads a two-digit %y year) for a DuckDB format."""
     out, pos, two_digit = [], 0, False
     for match in _DIRECTIVE.finditer(strptime_format):
-        out.append(_quoted_text(strptime_format[pos:match.start()]))
+        out.append(_quoted_text(strptime_format[pos : match.start()]))
         code = match.group(1)
         if code not in _PARSE_PATTERNS:
-            raise UnsupportedSql(f"date format directive %{code} in {strptime_format!r} is not "
-                                 f"supported on Spark")
+            raise UnsupportedSql(f"date format directive %{code} in {strptime_format!r} is not supported on Spark")
         pattern = _PARSE_PATTERNS[code]
         out.append("'%'" if code == "%" else pattern)
         two_digit |= code == "y"
@@ -87,15 +106,21 @@ def _parse_call(value: exp.Expression, fmt: exp.Expression, safe: bool) -> exp.E
     pattern, two_digit = java_parse_format(fmt.this)
     name = "TRY_TO_TIMESTAMP" if safe else "TO_TIMESTAMP"
     # DuckDB's TIMESTAMP has no time zone: the wall-clock value, not an instant
-    call = exp.cast(exp.Anonymous(this=name, expressions=[value, exp.Literal.string(pattern)]),
-                    "TIMESTAMP_NTZ")
+    call = exp.cast(exp.Anonymous(this=name, expressions=[value, exp.Literal.string(pattern)]), "TIMESTAMP_NTZ")
     if not two_digit:
         return call
-    century_back = exp.Sub(this=call.copy(), expression=exp.Interval(
-        this=exp.Literal.string("100"), unit=exp.var("YEAR")))
-    return exp.Case(ifs=[exp.If(this=exp.GTE(this=exp.Year(this=call.copy()),
-                                             expression=exp.Literal.number(TWO_DIGIT_YEAR_PIVOT)),
-                                true=century_back)], default=call)
+    century_back = exp.Sub(
+        this=call.copy(), expression=exp.Interval(this=exp.Literal.string("100"), unit=exp.var("YEAR"))
+    )
+    return exp.Case(
+        ifs=[
+            exp.If(
+                this=exp.GTE(this=exp.Year(this=call.copy()), expression=exp.Literal.number(TWO_DIGIT_YEAR_PIVOT)),
+                true=century_back,
+            )
+        ],
+        default=call,
+    )
 
 
 def _grouping_mask(node: exp.Grouping) -> exp.Expression:
@@ -118,19 +143,23 @@ def _printf_format(node: exp.Format) -> exp.Expression:
     if not (isinstance(fmt, exp.Literal) and fmt.is_string) or re.search(r"\{[^}]", fmt.this):
         raise UnsupportedSql("format() on Spark needs a literal format with only {} placeholders")
     printf = fmt.this.replace("%", "%%").replace("{}", "%s")
-    return exp.Anonymous(this="FORMAT_STRING",
-                         expressions=[exp.Literal.string(printf), *[_inner(e) for e in node.expressions]])
+    return exp.Anonymous(
+        this="FORMAT_STRING", expressions=[exp.Literal.string(printf), *[_inner(e) for e in node.expressions]]
+    )
 
 
 def _list_slice(args: list[exp.Expression]) -> exp.Expression:
     """list_slice(l, begin, end), 1-based and inclusive -> slice(l, begin, length), where an
     end before the beginning is an empty list in both."""
     items, begin, end = (_inner(a) for a in args)
-    length = exp.Add(this=exp.Sub(this=exp.Paren(this=end), expression=exp.Paren(this=begin.copy())),
-                     expression=exp.Literal.number(1))
+    length = exp.Add(
+        this=exp.Sub(this=exp.Paren(this=end), expression=exp.Paren(this=begin.copy())),
+        expression=exp.Literal.number(1),
+    )
     # sqlglot's own node (rendered SLICE(l, begin, length)), so the typed pass knows it is a list
-    return exp.ArraySlice(this=items, start=begin, is_length=True,
-                          end=exp.Greatest(this=length, expressions=[exp.Literal.number(0)]))
+    return exp.ArraySlice(
+        this=items, start=begin, is_length=True, end=exp.Greatest(this=length, expressions=[exp.Literal.number(0)])
+    )
 
 
 def _has_all(args: list[exp.Expression]) -> exp.Expression:
@@ -146,19 +175,30 @@ def _intersect(args: list[exp.Expression]) -> exp.Expression:
 
 def _interval(function: str, *fixed: int, at: int = 0):
     """to_months(n) -> make_ym_interval(0, n) and the like: `n` goes in position `at`."""
+
     def build(args: list[exp.Expression]) -> exp.Expression:
         parts = [exp.Literal.number(v) for v in fixed]
         parts.insert(at, _inner(args[0]))
         return exp.Anonymous(this=function, expressions=parts)
+
     return build
 
 
 # DuckDB function -> (Spark function, or a builder taking the arguments)
-_RENAMED = {"error": "RAISE_ERROR", "list_position": "ARRAY_POSITION", "list_indexof": "ARRAY_POSITION",
-            "list_slice": _list_slice, "array_slice": _list_slice, "list_intersect": _intersect,
-            "array_intersect": _intersect, "list_has_all": _has_all, "array_has_all": _has_all,
-            "to_years": _interval("MAKE_YM_INTERVAL", 0, at=0), "to_months": _interval("MAKE_YM_INTERVAL", 0, at=1),
-            "to_days": _interval("MAKE_DT_INTERVAL", at=0)}
+_RENAMED = {
+    "error": "RAISE_ERROR",
+    "list_position": "ARRAY_POSITION",
+    "list_indexof": "ARRAY_POSITION",
+    "list_slice": _list_slice,
+    "array_slice": _list_slice,
+    "list_intersect": _intersect,
+    "array_intersect": _intersect,
+    "list_has_all": _has_all,
+    "array_has_all": _has_all,
+    "to_years": _interval("MAKE_YM_INTERVAL", 0, at=0),
+    "to_months": _interval("MAKE_YM_INTERVAL", 0, at=1),
+    "to_days": _interval("MAKE_DT_INTERVAL", at=0),
+}
 
 
 def _renamed(node: exp.Anonymous) -> exp.Expression:
@@ -177,7 +217,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         # sqlglot renders DuckDB's array_slice(l, begin, end) as slice(l, begin, end): end is
         # a length in Spark
         return _list_slice([node.this, node.args["start"], node.args["end"]])
-    if isinstance(node, exp.ArrayOverlaps):   # sqlglot keeps DuckDB's `&&`, which Spark lacks
+    if isinstance(node, exp.ArrayOverlaps):  # sqlglot keeps DuckDB's `&&`, which Spark lacks
         return exp.Anonymous(this="ARRAYS_OVERLAP", expressions=[_inner(node.this), _inner(node.expression)])
     if isinstance(node, exp.Grouping) and not isinstance(node.parent, exp.Cast):
         return _grouping_mask(node)

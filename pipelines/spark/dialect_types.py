@@ -11,6 +11,7 @@
   reads (from the Spark catalog) and only those nodes are rewritten: `datediff(d1, d2)` and
   `size(list)`. A statement with nothing to rewrite is rendered as it was.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,7 @@ RelationTypes = Callable[[str], "dict[str, str] | None"]
 def unique_cte_names(statement: exp.Expression) -> exp.Expression:
     """Rename nested CTEs whose name an earlier CTE of the statement already has."""
     seen: set[str] = set()
-    for with_ in list(statement.find_all(exp.With)):   # outer WITH clauses first
+    for with_ in list(statement.find_all(exp.With)):  # outer WITH clauses first
         scope = with_.parent
         for cte in with_.expressions:
             name = cte.alias_or_name
@@ -74,7 +75,7 @@ def _schema(statement: exp.Expression, relation_types: RelationTypes) -> dict[st
 def _data_type(kind: str) -> exp.DataType:
     try:
         return exp.DataType.build(kind, dialect="spark")
-    except (SqlglotError, ValueError):   # e.g. an interval type: known to exist, type unknown
+    except (SqlglotError, ValueError):  # e.g. an interval type: known to exist, type unknown
         return exp.DataType.build("unknown")
 
 
@@ -83,12 +84,39 @@ def _is(node: exp.Expression, kind: exp.DataType.Type) -> bool:
 
 
 # expressions that are lists whatever their arguments' types (sqlglot may not type them)
-_LIST_NODES = tuple(getattr(exp, name) for name in (
-    "Array", "ArraySort", "ArrayConcat", "ArrayAgg", "ArrayAppend", "ArrayDistinct", "ArrayIntersect",
-    "ArrayFilter", "ArrayUniqueAgg", "ArraySlice", "ArrayRemove", "ArrayExcept", "List",
-    "ArrayCompact", "ArrayReverse") if hasattr(exp, name))
-_LIST_FUNCTIONS = {"ARRAY_INTERSECT", "ARRAY_EXCEPT", "ARRAY_UNION", "SLICE", "ARRAY_APPEND",
-                   "LIST_INTERSECT", "LIST_SLICE", "LIST_APPEND", "LIST_CONCAT", "LIST_DISTINCT"}
+_LIST_NODES = tuple(
+    getattr(exp, name)
+    for name in (
+        "Array",
+        "ArraySort",
+        "ArrayConcat",
+        "ArrayAgg",
+        "ArrayAppend",
+        "ArrayDistinct",
+        "ArrayIntersect",
+        "ArrayFilter",
+        "ArrayUniqueAgg",
+        "ArraySlice",
+        "ArrayRemove",
+        "ArrayExcept",
+        "List",
+        "ArrayCompact",
+        "ArrayReverse",
+    )
+    if hasattr(exp, name)
+)
+_LIST_FUNCTIONS = {
+    "ARRAY_INTERSECT",
+    "ARRAY_EXCEPT",
+    "ARRAY_UNION",
+    "SLICE",
+    "ARRAY_APPEND",
+    "LIST_INTERSECT",
+    "LIST_SLICE",
+    "LIST_APPEND",
+    "LIST_CONCAT",
+    "LIST_DISTINCT",
+}
 
 
 def _is_list(node: exp.Expression) -> bool:
@@ -105,14 +133,13 @@ def typed(statement: exp.Expression, relation_types: RelationTypes) -> exp.Expre
     try:
         typed_copy = qualify(statement.copy(), schema=schema, dialect=READ, validate_qualify_columns=False)
         annotate_types(typed_copy, schema=schema, dialect=READ)
-    except (SqlglotError, KeyError, ValueError) as exc:   # untyped is still the best effort
+    except (SqlglotError, KeyError, ValueError) as exc:  # untyped is still the best effort
         log.debug("could not type %s: %s", statement.sql()[:200], exc)
         return statement
     changed = False
     for sub in list(typed_copy.find_all(exp.Sub)):
         if _is(sub.this, exp.DataType.Type.DATE) and _is(sub.expression, exp.DataType.Type.DATE):
-            sub.replace(exp.DateDiff(this=sub.this.copy(), expression=sub.expression.copy(),
-                                     unit=exp.var("DAY")))
+            sub.replace(exp.DateDiff(this=sub.this.copy(), expression=sub.expression.copy(), unit=exp.var("DAY")))
             changed = True
     for length in list(typed_copy.find_all(exp.Length)):
         if _is_list(length.this):

@@ -4,6 +4,7 @@ A result crosses from Spark to Python once, as Arrow (`DataFrame.toArrow()`), an
 shaped like DuckDB's: `.df()` has the dtypes DuckDB's `.df()` has for the same query, so
 pandas code in the metric functions behaves the same on both engines.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-SHOWN_SQL = 300   # characters of a failing statement quoted in the error
+SHOWN_SQL = 300  # characters of a failing statement quoted in the error
 
 
 class SparkSqlError(Exception):
@@ -27,6 +28,7 @@ PSEUDONYM_HEX = 16
 class Guard:
     """Columns whose values never reach the driver (person identifiers), and the run's
     secret salt for the pseudonyms that replace them."""
+
     columns: frozenset[str] = frozenset()
     salt: str = ""
 
@@ -39,14 +41,14 @@ def pseudonymised(frame, guard: Guard):
     if not any(c.lower() in guard.columns for c in frame.columns):
         return frame
     from pyspark.sql import functions as F
+
     names = list(frame.columns)
-    slots = frame.toDF(*[f"_c{i}" for i in range(len(names))])   # positions: names may repeat
+    slots = frame.toDF(*[f"_c{i}" for i in range(len(names))])  # positions: names may repeat
     columns = []
     for i, name in enumerate(names):
         column = F.col(f"_c{i}")
         if name.lower() in guard.columns:
-            column = F.substring(F.sha2(F.concat(F.lit(guard.salt), column.cast("string")), 256),
-                                 1, PSEUDONYM_HEX)
+            column = F.substring(F.sha2(F.concat(F.lit(guard.salt), column.cast("string")), 256), 1, PSEUDONYM_HEX)
         columns.append(column.alias(name))
     return slots.select(*columns)
 
@@ -54,6 +56,7 @@ def pseudonymised(frame, guard: Guard):
 def spark_errors() -> tuple[type[BaseException], ...]:
     from py4j.protocol import Py4JError
     from pyspark.errors import PySparkException
+
     return (PySparkException, Py4JError)
 
 
@@ -75,8 +78,13 @@ def duckdb_like(table: pa.Table) -> pa.Table:
 
 
 # DuckDB's .df() gives integer and boolean columns that hold NULLs pandas' nullable dtypes
-_NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-             pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+_NULLABLE = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
 
 
 def duckdb_like_frame(table: pa.Table) -> pd.DataFrame:

@@ -7,6 +7,7 @@ rows being inserted or deleted, and `_line` is numbered from Spark's partitions.
 
 Everything here is an intermediate: cached temporary views, dropped once the models ran.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,7 @@ from ..errors import DataError
 from ..ingest import SourceFile, file_digest, raw_expr
 from ..mapping_extra import extra_names
 from ..sqlsafe import ident, safe_name
-from ..validate import (check_order, checked_sql, orphan_checks, orphan_quarantine_sql, quarantine_column_sql, valid_sql)
+from ..validate import check_order, checked_sql, orphan_checks, orphan_quarantine_sql, quarantine_column_sql, valid_sql
 from .adapter import SparkConnection, SparkSqlError
 
 log = logging.getLogger(__name__)
@@ -27,9 +28,18 @@ log = logging.getLogger(__name__)
 # The CSV dialect of the data contract, as DuckDB reads it in pipelines.ingest: header row,
 # '"' quotes escaped by doubling, quoted fields may span lines, every value text; a
 # malformed record stops the build instead of being dropped.
-CSV_OPTIONS = {"header": "true", "enforceSchema": "true", "multiLine": "true", "quote": '"',
-               "escape": '"', "encoding": "UTF-8", "mode": "FAILFAST", "nullValue": "",
-               "ignoreLeadingWhiteSpace": "false", "ignoreTrailingWhiteSpace": "false"}
+CSV_OPTIONS = {
+    "header": "true",
+    "enforceSchema": "true",
+    "multiLine": "true",
+    "quote": '"',
+    "escape": '"',
+    "encoding": "UTF-8",
+    "mode": "FAILFAST",
+    "nullValue": "",
+    "ignoreLeadingWhiteSpace": "false",
+    "ignoreTrailingWhiteSpace": "false",
+}
 QUARANTINE_COLUMNS = "file, table_name, line, column_name, raw_value, reason"
 _PID, _MID = "__equity_partition", "__equity_row_id"
 
@@ -41,8 +51,9 @@ def spark_relations(spark, config: dict[str, Any]) -> dict[str, tuple[str, list[
         table = table_for_key(str(key))
         if table is None:
             known = ", ".join(t.key for t in load_contract().values())
-            raise DataError(f"spark.tables names '{key}', which is not a contract file; known: {known}",
-                            file="equity.yml")
+            raise DataError(
+                f"spark.tables names '{key}', which is not a contract file; known: {known}", file="equity.yml"
+            )
         if not spark.catalog.tableExists(str(relation)):
             raise DataError(f"spark.tables: table {relation} (for {key}) does not exist", file="equity.yml")
         out[table.name] = (str(relation), list(spark.table(str(relation)).columns))
@@ -53,6 +64,7 @@ def _text_frame(spark, sf: SourceFile):
     """The source rows with every column as text, named as the header."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType, StructField, StructType
+
     if sf.relation is None:
         schema = StructType([StructField(f"_c{i}", StringType()) for i in range(len(sf.header))])
         frame = spark.read.options(**CSV_OPTIONS).schema(schema).csv(str(sf.path))
@@ -64,9 +76,10 @@ def _text_frame(spark, sf: SourceFile):
 def _as_text(F, field):
     """A typed table column as the text a CSV export would hold."""
     from pyspark.sql import types as T
+
     column = F.col(f"`{field.name.replace('`', '``')}`")
     if isinstance(field.dataType, (T.TimestampType, T.TimestampNTZType)):
-        return F.date_format(column, "yyyy-MM-dd")   # contract dates are days
+        return F.date_format(column, "yyyy-MM-dd")  # contract dates are days
     if isinstance(field.dataType, (T.FloatType, T.DoubleType)):
         # a double would print as 1.0E7, which is no contract number: plain decimal text
         return F.expr(f"try_cast(`{field.name.replace('`', '``')}` AS DECIMAL(38, 9))").cast("string")
@@ -82,21 +95,28 @@ def _numbered(spark, frame):
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
-    framed = frame.withColumn(_PID, F.spark_partition_id()) \
-        .withColumn(_MID, F.monotonically_increasing_id()).persist(StorageLevel.MEMORY_AND_DISK)
+
+    framed = (
+        frame.withColumn(_PID, F.spark_partition_id())
+        .withColumn(_MID, F.monotonically_increasing_id())
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
     stats = framed.groupBy(_PID).agg(F.count("*").alias("rows"), F.min(_MID).alias("first")).toArrow()
     order = sorted(zip(*(stats.column(c).to_pylist() for c in (_PID, "rows", "first"))))
     offsets, total = [], 0
     for pid, rows, first in order:
         offsets.append((pid, total - first))
         total += rows
-    table = pa.table({_PID: pa.array([o[0] for o in offsets], pa.int32()),
-                      "_offset": pa.array([o[1] for o in offsets], pa.int64())})
+    table = pa.table(
+        {_PID: pa.array([o[0] for o in offsets], pa.int32()), "_offset": pa.array([o[1] for o in offsets], pa.int64())}
+    )
     shifts = spark.createDataFrame(table)
-    header_lines = 2   # the first record is line 2: the header is line 1
-    numbered = framed.join(F.broadcast(shifts), _PID) \
-        .withColumn("_line", F.col(_MID) + F.col("_offset") + F.lit(header_lines)) \
+    header_lines = 2  # the first record is line 2: the header is line 1
+    numbered = (
+        framed.join(F.broadcast(shifts), _PID)
+        .withColumn("_line", F.col(_MID) + F.col("_offset") + F.lit(header_lines))
         .drop(_PID, _MID, "_offset")
+    )
     return numbered, framed
 
 
@@ -104,27 +124,42 @@ def load_raw(con: SparkConnection, sf: SourceFile) -> int:
     """Create `raw_<table>` (contract columns as trimmed text, `_line`); returns rows read."""
     name = sf.table.name
     if sf.weight is not None:
-        raise DataError(f"weighted rows (weight: {sf.weight.column}) are expanded by the duckdb engine "
-                        "only (build with --engine duckdb)", file=sf.display)
+        raise DataError(
+            f"weighted rows (weight: {sf.weight.column}) are expanded by the duckdb engine "
+            "only (build with --engine duckdb)",
+            file=sf.display,
+        )
     if sf.snapshot is not None:
-        raise DataError("snapshot rows are collapsed into people by the duckdb engine only "
-                        "(build with --engine duckdb)", file=sf.display)
+        raise DataError(
+            "snapshot rows are collapsed into people by the duckdb engine only (build with --engine duckdb)",
+            file=sf.display,
+        )
     if extra_names(sf.table):
-        raise DataError("extra_columns are read by the duckdb engine only (build with --engine duckdb)",
-                        file=sf.display)
+        raise DataError(
+            "extra_columns are read by the duckdb engine only (build with --engine duckdb)", file=sf.display
+        )
     if sf.name_columns or sf.parent_by_name:
-        raise DataError("suppliers matched by name (supplier_by_name, parent_by_name) are matched by the "
-                        "duckdb engine only (build with --engine duckdb)", file=sf.display)
+        raise DataError(
+            "suppliers matched by name (supplier_by_name, parent_by_name) are matched by the "
+            "duckdb engine only (build with --engine duckdb)",
+            file=sf.display,
+        )
     if not sf.plain:
-        raise DataError("several files, renames and columns from the file name are read by the "
-                        "duckdb engine only (build with --engine duckdb)", file=sf.display)
+        raise DataError(
+            "several files, renames and columns from the file name are read by the "
+            "duckdb engine only (build with --engine duckdb)",
+            file=sf.display,
+        )
     numbered, framed = _numbered(con.spark, _text_frame(con.spark, sf))
     try:
         numbered.createOrReplaceTempView(f"input_{name}")
         selects = [f"{raw_expr(src)} AS {ident(col)}" for col, src in sf.columns.items()]
-        rows = con.materialize(f"raw_{name}", con.query(
-            f"SELECT CAST(_line AS BIGINT) AS _line, {', '.join(selects)} FROM input_{name}"),
-            temporary=True, count=True)
+        rows = con.materialize(
+            f"raw_{name}",
+            con.query(f"SELECT CAST(_line AS BIGINT) AS _line, {', '.join(selects)} FROM input_{name}"),
+            temporary=True,
+            count=True,
+        )
     except SparkSqlError as exc:
         raise DataError(f"cannot be read: {exc}", file=sf.display) from None
     finally:
@@ -142,13 +177,12 @@ def cast_and_quarantine(con: SparkConnection, sf: SourceFile, config: dict[str, 
     t = sf.table
     missing = [n for n in t.columns if n not in sf.columns]
     raw = f"raw_{t.name}"
-    if missing:   # optional columns absent from the file: NULL for every row
+    if missing:  # optional columns absent from the file: NULL for every row
         nulls = ", ".join(f"CAST(NULL AS VARCHAR) AS {ident(n)}" for n in missing)
         raw = f"(SELECT *, {nulls} FROM raw_{t.name})"
-    con.materialize(f"checked_{t.name}", con.query(checked_sql(sf, config, raw, keep_raw=True)),
-                    temporary=True)
+    con.materialize(f"checked_{t.name}", con.query(checked_sql(sf, config, raw, keep_raw=True)), temporary=True)
     parts = [quarantine_column_sql(sf, n, f"checked_{t.name}", None) for n in t.columns]
-    con.query(_as_quarantine(parts)).createOrReplaceTempView(f"quarantine_{t.name}")   # lazy: small
+    con.query(_as_quarantine(parts)).createOrReplaceTempView(f"quarantine_{t.name}")  # lazy: small
     con.materialize(f"src_{t.name}", con.query(valid_sql(sf, f"checked_{t.name}")), temporary=True)
     check_order(con, sf)
 
@@ -159,16 +193,21 @@ def quarantine_orphans(con: SparkConnection, sf: SourceFile, sources: dict[str, 
     for col, parent_sf in orphan_checks(sf, sources):
         orphans = f"orphans_{t.name}__{safe_name(col)}"
         con.materialize(orphans, con.query(orphan_quarantine_sql(sf, col, parent_sf)), temporary=True)
-        con.query(_as_quarantine([f"SELECT * FROM quarantine_{t.name}", f"SELECT * FROM {orphans}"])) \
-            .createOrReplaceTempView(f"quarantine_{t.name}")
+        con.query(
+            _as_quarantine([f"SELECT * FROM quarantine_{t.name}", f"SELECT * FROM {orphans}"])
+        ).createOrReplaceTempView(f"quarantine_{t.name}")
         # NOT EXISTS on the line, not NOT(...): Spark plans it as an anti join
-        con.materialize(f"src_{t.name}", con.query(
-            f"SELECT * FROM src_{t.name} s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {orphans} o WHERE o._line = s._line)"), temporary=True)
+        con.materialize(
+            f"src_{t.name}",
+            con.query(
+                f"SELECT * FROM src_{t.name} s WHERE NOT EXISTS (SELECT 1 FROM {orphans} o WHERE o._line = s._line)"
+            ),
+            temporary=True,
+        )
 
 
 def _as_quarantine(selects: list[str]) -> str:
-    return (f"SELECT * FROM ({' UNION ALL '.join(selects)}) AS q({QUARANTINE_COLUMNS})")
+    return f"SELECT * FROM ({' UNION ALL '.join(selects)}) AS q({QUARANTINE_COLUMNS})"
 
 
 def build_quarantine(con: SparkConnection, sources: dict[str, SourceFile]) -> int:

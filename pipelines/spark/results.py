@@ -5,6 +5,7 @@ SQL runs on Spark through the adapter; suppression runs on the driver) for the o
 and each configured breakdown it accepts, per configured grain. Only these suppressed
 tables, and the build's small non-person tables, are written to the local DuckDB file.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,10 @@ def _breakdowns(settings: dict[str, Any]) -> list[tuple[str, ...]]:
     for item in settings["results"].get("breakdowns") or []:
         dims = tuple([item] if isinstance(item, str) else item)
         if len(dims) > MAX_DIMS or len(set(dims)) != len(dims):
-            raise DataError(f"spark.results.breakdowns: {list(dims)} must be up to {MAX_DIMS} "
-                            "different dimensions", file="equity.yml")
+            raise DataError(
+                f"spark.results.breakdowns: {list(dims)} must be up to {MAX_DIMS} different dimensions",
+                file="equity.yml",
+            )
         if dims not in out:
             out.append(dims)
     return out
@@ -40,8 +43,9 @@ def _grains(settings: dict[str, Any]) -> list[str]:
     grains = list(settings["results"].get("grains") or [])
     bad = [g for g in grains if g not in GRAINS or g == "custom"]
     if bad or not grains:
-        raise DataError(f"spark.results.grains must list some of year, quarter, month (got {grains})",
-                        file="equity.yml")
+        raise DataError(
+            f"spark.results.grains must list some of year, quarter, month (got {grains})", file="equity.yml"
+        )
     return grains
 
 
@@ -50,26 +54,32 @@ def results_plan(settings: dict[str, Any], built: set[str]) -> list[tuple[Metric
     plan = []
     for spec in registry().values():
         if not set(spec.requires) <= built:
-            continue   # family not supplied: the dashboard says "no data loaded" as usual
+            continue  # family not supplied: the dashboard says "no data loaded" as usual
         for grain in _grains(settings):
-            plan += [(spec, dims, grain) for dims in _breakdowns(settings)
-                     if all(d in spec.dimensions for d in dims)]
+            plan += [(spec, dims, grain) for dims in _breakdowns(settings) if all(d in spec.dimensions for d in dims)]
     return plan
 
 
-def metric_results(con, config: dict[str, Any], built: set[str],
-                   step: Callable[[str], None]) -> dict[str, pd.DataFrame]:
+def metric_results(
+    con, config: dict[str, Any], built: set[str], step: Callable[[str], None]
+) -> dict[str, pd.DataFrame]:
     """{table name: frame}: the index `metric_results` and one suppressed table per metric."""
     settings = config["spark"]
     index, parts = [], {}
     for spec, dims, grain in results_plan(settings, built):
         what = f"{spec.name} by {' x '.join(dims) or 'overall'} per {grain}"
         step(f"metric {what}")
-        entry = {"metric": spec.name, "breakdown": breakdown_key(dims), "grain": grain,
-                 "k": spec_k(spec, config, None), "rows": 0, "error": None}
+        entry = {
+            "metric": spec.name,
+            "breakdown": breakdown_key(dims),
+            "grain": grain,
+            "k": spec_k(spec, config, None),
+            "rows": 0,
+            "error": None,
+        }
         try:
-            table = compute(con, spec.name, by=list(dims), period=grain)   # suppressed
-        except Exception as exc:   # one failing table must not cost every other result; the
+            table = compute(con, spec.name, by=list(dims), period=grain)  # suppressed
+        except Exception as exc:  # one failing table must not cost every other result; the
             # index keeps the reason, which compute() then gives for this request
             log.warning("metric %s could not be computed on Spark: %s", what, exc)
             index.append({**entry, "error": f"{type(exc).__name__}: {exc}"})
@@ -78,8 +88,11 @@ def metric_results(con, config: dict[str, Any], built: set[str],
         table.insert(1, "_grain", grain)
         parts.setdefault(spec.name, []).append(table)
         index.append({**entry, "rows": len(table)})
-    frames = {RESULTS_INDEX: pd.DataFrame(index, columns=["metric", "breakdown", "grain", "k", "rows", "error"])
-              .astype({"error": "string"})}
+    frames = {
+        RESULTS_INDEX: pd.DataFrame(index, columns=["metric", "breakdown", "grain", "k", "rows", "error"]).astype(
+            {"error": "string"}
+        )
+    }
     for name, tables in parts.items():
         frame = pd.concat(tables, ignore_index=True)
         frame.insert(2, "_row", range(len(frame)))

@@ -8,6 +8,7 @@ Where the master comes from, first match wins:
 `spark.conf` is applied to every session; `spark.local_conf` only when the master is local
 (settings that suit a laptop, such as few shuffle partitions).
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,8 @@ def spark_settings(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _import_pyspark():
-    with warnings.catch_warnings():   # PySpark warns about pandas 3 on import; pandas never
-        warnings.simplefilter("ignore", FutureWarning)   # crosses into Spark here (Arrow only)
+    with warnings.catch_warnings():  # PySpark warns about pandas 3 on import; pandas never
+        warnings.simplefilter("ignore", FutureWarning)  # crosses into Spark here (Arrow only)
         from pyspark.sql import SparkSession
     return SparkSession
 
@@ -43,7 +44,7 @@ def get_session(settings: dict[str, Any]):
     for key, value in (settings.get("conf") or {}).items():
         builder = builder.config(str(key), _conf_value(value))
     session = active or builder.getOrCreate()
-    if active is not None:   # e.g. a Databricks job: runtime settings still apply
+    if active is not None:  # e.g. a Databricks job: runtime settings still apply
         for key, value in (settings.get("conf") or {}).items():
             _set_runtime(session, str(key), _conf_value(value))
     if session.sparkContext.master.startswith("local"):
@@ -64,5 +65,5 @@ def _set_runtime(session, key: str, value: str) -> None:
     """Set a runtime setting; static ones (fixed when the JVM started) are left as they are."""
     try:
         session.conf.set(key, value)
-    except Exception as exc:   # Spark raises AnalysisException for a static setting
+    except Exception as exc:  # Spark raises AnalysisException for a static setting
         log.info("Spark setting %s not changed on the running session: %s", key, exc)

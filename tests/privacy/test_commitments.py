@@ -1,5 +1,6 @@
 """Commitment values are published figures: protected, and the same as the linked metric's
 own page shows for that group and period (issue 16: consistent in every view)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -36,14 +37,21 @@ def test_the_exact_assessment_differs_only_in_the_data_owners_figures(sample_con
     published = {a.commitment.id: a for a in assess_register(sample_con)}
     exact = {a.commitment.id: a for a in assess_register(sample_con, exact=True)}
     for cid, a in exact.items():
-        truth = compute(sample_con, a.commitment.metric, by=list(a.commitment.dims), period="year",
-                        filters=a.commitment.filters, exact=True)
+        truth = compute(
+            sample_con,
+            a.commitment.metric,
+            by=list(a.commitment.dims),
+            period="year",
+            filters=a.commitment.filters,
+            exact=True,
+        )
         rows = truth[(truth["dimensions"] == "|".join(a.commitment.dims)) & (truth["group"] == a.commitment.group)]
         for key, value in a.commitment.keys.items():
             rows = rows[rows[key].astype(str) == value]
         mine = a.yearly.set_index("period")["value"].dropna()
-        assert mine.to_numpy() == pytest.approx(rows.set_index("period")["value"].reindex(mine.index).to_numpy(),
-                                                rel=1e-12)
+        assert mine.to_numpy() == pytest.approx(
+            rows.set_index("period")["value"].reindex(mine.index).to_numpy(), rel=1e-12
+        )
         # protected figures move by a little: the labels of the demo's commitments hold
         assert published[cid].assessment == a.assessment
         diff = (published[cid].yearly.set_index("period")["value"] - a.yearly.set_index("period")["value"]).abs()

@@ -9,6 +9,7 @@ odds ratio and CMH statistic returns the hidden strata's exact selections and de
 protected output every figure is computed from protected counts, so the search finds (at
 best) the protected counts, which equal the truth only by chance.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,7 +24,7 @@ from pipelines.metrics.hiring_strata import published_impact, stratified_impact,
 from pipelines.privacy.ptable import distribution
 
 pytestmark = pytest.mark.slow
-P_EXACT = distribution(10)[10]     # 102/256: how often one protected count is the truth
+P_EXACT = distribution(10)[10]  # 102/256: how often one protected count is the truth
 STRATIFY = "department"
 
 
@@ -47,10 +48,12 @@ def cmh_search(con, exact: bool) -> tuple[int, int]:
     has one to three hidden strata."""
     period, lo, hi = whole_window(con)
     result = stratified_impact(con, ["gender"], STRATIFY, period=period, date_from=lo, date_to=hi, exact=exact)
-    truth = unsuppressed_table(con, "adverse_impact_ratio", by=["gender", STRATIFY], period=period,
-                               date_from=lo, date_to=hi)
+    truth = unsuppressed_table(
+        con, "adverse_impact_ratio", by=["gender", STRATIFY], period=period, date_from=lo, date_to=hi
+    )
     truth = truth[truth["dimensions"] == f"gender|{STRATIFY}"].assign(
-        stratum=lambda t: t["group"].str.split("|").str[1], who=lambda t: t["group"].str.split("|").str[0])
+        stratum=lambda t: t["group"].str.split("|").str[1], who=lambda t: t["group"].str.split("|").str[0]
+    )
     exact_of = {(r.stage, r.who, r.stratum): (int(r.numerator), int(r.n)) for r in truth.itertuples()}
     strata = result.strata[result.strata["group"] != "All"]
     pooled = result.pooled.set_index(["stage", "group"])
@@ -67,27 +70,36 @@ def cmh_search(con, exact: bool) -> tuple[int, int]:
         left_n = int(total["n"]) - int(shown["n"].sum())
         if left_a < 0 or left_n < 0 or left_n > 30:
             continue
-        known = [(int(shown.at[s, "numerator"]), int(shown.at[s, "n"]), int(ref.at[s, "numerator"]), int(ref.at[s, "n"]))
-                 for s in shown.index]
+        known = [
+            (int(shown.at[s, "numerator"]), int(shown.at[s, "n"]), int(ref.at[s, "numerator"]), int(ref.at[s, "n"]))
+            for s in shown.index
+        ]
         refs = [(int(ref.at[s, "numerator"]), int(ref.at[s, "n"])) for s in hidden]
         matches = []
         for split in splits(left_a, left_n, len(hidden)):
             cells = known + [(a, n, c, m) for (a, n), (c, m) in zip(split, refs)]
             tables = [[[a, n - a], [c, m - c]] for a, n, c, m in cells if n and m]
             mh = mantel_haenszel(tables)
-            if all(_close(x, y) for x, y in ((mh.rate_ratio, row.mh_rate_ratio), (mh.odds_ratio, row.mh_odds_ratio),
-                                             (mh.chi2, row.cmh_chi2))):
+            if all(
+                _close(x, y)
+                for x, y in (
+                    (mh.rate_ratio, row.mh_rate_ratio),
+                    (mh.odds_ratio, row.mh_odds_ratio),
+                    (mh.chi2, row.cmh_chi2),
+                )
+            ):
                 matches.append(split)
         attacked += len(hidden)
         if len(matches) == 1:
-            recovered += sum(int(cell == exact_of.get((row.stage, row.group, s)))
-                             for cell, s in zip(matches[0], hidden))
+            recovered += sum(
+                int(cell == exact_of.get((row.stage, row.group, s))) for cell, s in zip(matches[0], hidden)
+            )
     return recovered, attacked
 
 
 def test_cmh_figures_pin_hidden_strata_only_on_exact_output(sample_con):
     got, attacked = cmh_search(sample_con, exact=True)
-    assert attacked >= 6 and got >= 0.9 * attacked        # the attack works on exact output
+    assert attacked >= 6 and got >= 0.9 * attacked  # the attack works on exact output
     got, attacked = cmh_search(sample_con, exact=False)
     assert got <= P_EXACT * attacked + 2 * math.sqrt(attacked * P_EXACT * (1 - P_EXACT)) + 1
 

@@ -2,6 +2,7 @@
 whatever the source) must be one published draw, not one per table: otherwise averaging the
 tables gives the exact count back. The attack below recovers every exact n from independent
 draws and fails against the published tables."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,9 +28,20 @@ def _source_mix_rows(groups: int = 200) -> tuple[pd.DataFrame, dict[str, int]]:
         truth[f"g{g}"] = n
         split = rng.multinomial(n, np.full(len(SOURCES), 1 / len(SOURCES)))
         for source, count in zip(SOURCES, split):
-            rows.append({"period_start": pd.Timestamp("2025-01-01"), "period_end": pd.Timestamp("2025-12-31"),
-                         "source": source, "gender": f"g{g}", "_gid": 0, "numerator": int(count),
-                         "denominator": float(n), "value": count / n, "n": n, "note": ""})
+            rows.append(
+                {
+                    "period_start": pd.Timestamp("2025-01-01"),
+                    "period_end": pd.Timestamp("2025-12-31"),
+                    "source": source,
+                    "gender": f"g{g}",
+                    "_gid": 0,
+                    "numerator": int(count),
+                    "denominator": float(n),
+                    "value": count / n,
+                    "n": n,
+                    "note": "",
+                }
+            )
     return pd.DataFrame(rows), truth
 
 
@@ -68,15 +80,28 @@ def test_pay_categories_publish_one_n_for_basic_and_variable_pay():
     assert registry()["pay_gap_by_category"].extra["same_people_across"] == {"n": ["component"]}
 
 
-@pytest.mark.parametrize("declared, message", [
-    ({"value": ["source"]}, "not a count column"),
-    ({"n": ["stage"]}, "must list some of the metric's keys"),
-    ({"n": []}, "must list some of the metric's keys"),
-    (["n"], "must map a count column"),
-])
+@pytest.mark.parametrize(
+    "declared, message",
+    [
+        ({"value": ["source"]}, "not a count column"),
+        ({"n": ["stage"]}, "must list some of the metric's keys"),
+        ({"n": []}, "must list some of the metric's keys"),
+        (["n"], "must map a count column"),
+    ],
+)
 def test_a_bad_declaration_names_the_metric(declared, message):
-    entry = {"name": "m", "title": "M", "definition": "d", "formula": "f", "unit": "share", "n": "n",
-             "ci": "none", "ci_method": "none", "function": "x:y", "keys": ["source"],
-             "same_people_across": declared}
+    entry = {
+        "name": "m",
+        "title": "M",
+        "definition": "d",
+        "formula": "f",
+        "unit": "share",
+        "n": "n",
+        "ci": "none",
+        "ci_method": "none",
+        "function": "x:y",
+        "keys": ["source"],
+        "same_people_across": declared,
+    }
     with pytest.raises(ValueError, match=f"metric m: same_people_across.*{message}"):
         _spec(entry, "hiring", "hiring.yml")

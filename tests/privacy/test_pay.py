@@ -10,6 +10,7 @@ cell holds one. On exact output it returns that person's hourly pay; published o
 several values in one pay filter, and even with that refusal bypassed the protected means and
 counts bury the person's pay in noise of several times the average pay.
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,7 +32,7 @@ from pipelines.metrics.pay_remediation import Remediation, plan_for_target
 from pipelines.privacy.keys import read_salt
 
 pytestmark = pytest.mark.slow
-NEAR = 0.05        # a recovered pay within 5% of the truth counts as recovered
+NEAR = 0.05  # a recovered pay within 5% of the truth counts as recovered
 
 
 def _people(con) -> pd.DataFrame:
@@ -56,8 +57,12 @@ def _targets(people: pd.DataFrame, pairs: int) -> dict[tuple[str, str], list[tup
     cells = men.groupby(["cohort", "location", "race_ethnicity"])["hourly_pay"].agg(["size", "first"])
     out: dict = {}
     for (cohort, loc, race), row in cells[cells["size"] == 1].iterrows():
-        pops = [people, people[people["location"] != loc], people[people["race_ethnicity"] != race],
-                people[(people["location"] != loc) & (people["race_ethnicity"] != race)]]
+        pops = [
+            people,
+            people[people["location"] != loc],
+            people[people["race_ethnicity"] != race],
+            people[(people["location"] != loc) & (people["race_ethnicity"] != race)],
+        ]
         if all(_tested(p, cohort) for p in pops):
             out.setdefault((loc, race), []).append((cohort, float(row["first"])))
     return dict(sorted(out.items(), key=lambda kv: -len(kv[1]))[:pairs])
@@ -69,16 +74,22 @@ def _four_filters(people, loc, race) -> list[dict]:
     locs, races = sorted(people["location"].unique()), sorted(people["race_ethnicity"].unique())
     not_loc, not_race = [x for x in locs if x != loc], [x for x in races if x != race]
     two = {"gender": ["Man", "Woman"]}
-    return [two, {**two, "location": not_loc}, {**two, "race_ethnicity": not_race},
-            {**two, "location": not_loc, "race_ethnicity": not_race}]
+    return [
+        two,
+        {**two, "location": not_loc},
+        {**two, "race_ethnicity": not_race},
+        {**two, "location": not_loc, "race_ethnicity": not_race},
+    ]
 
 
 def _reference_sums(snap, cohorts) -> dict[str, float]:
     review = cohort_review(snap)
     rows = review[review["cohort"].isin(cohorts) & review["mean_reference"].notna()]
     rows = rows.drop_duplicates("cohort").set_index("cohort")
-    return {c: float(rows.loc[c, "mean_reference"] * rows.loc[c, "n_reference"]) if c in rows.index else np.nan
-            for c in cohorts}
+    return {
+        c: float(rows.loc[c, "mean_reference"] * rows.loc[c, "n_reference"]) if c in rows.index else np.nan
+        for c in cohorts
+    }
 
 
 def _bypassed(con, snap_exact, filters):
@@ -101,17 +112,17 @@ def test_four_totals_recover_a_mans_pay_from_exact_cohort_reviews_only(sample_co
             exact_sums.append(_reference_sums(snap, cohorts))
             protected_sums.append(_reference_sums(_bypassed(sample_con, snap, filters), cohorts))
             with pytest.raises(UsageError, match="one value per filter"):
-                pay_snapshot(sample_con, ["gender"], filters=filters)   # the published route refuses
+                pay_snapshot(sample_con, ["gender"], filters=filters)  # the published route refuses
         signs = (1, -1, -1, 1)
         for cohort, pay in found:
             if any(np.isnan(sums[cohort]) for sums in exact_sums):
-                continue   # every comparison of the cohort hidden (complementary suppression) in one query
+                continue  # every comparison of the cohort hidden (complementary suppression) in one query
             total += 1
             got = sum(s * sums[cohort] for s, sums in zip(signs, exact_sums))
             exact_hits += int(abs(got - pay) < 1e-6 * pay)
             noisy = sum(s * sums[cohort] for s, sums in zip(signs, protected_sums))
-            protected_hits += int(abs(noisy - pay) < NEAR * pay)   # a hidden figure (NaN) recovers nothing
-    assert total >= 3 and exact_hits == total   # the attack works on exact output: the exact pay
+            protected_hits += int(abs(noisy - pay) < NEAR * pay)  # a hidden figure (NaN) recovers nothing
+    assert total >= 3 and exact_hits == total  # the attack works on exact output: the exact pay
     # protected: the error is several times the average pay; within 5% only by rare chance
     assert protected_hits <= 0.2 * total
 
@@ -121,6 +132,7 @@ def test_a_group_of_one_is_never_shown_as_its_members_pay(sample_con):
     snapshot to look at the figures themselves) and the cohort gates at 1, exact cohort means of
     one-person groups are those people's pay; protected means are that pay times 1 + 4u
     (u in [-1, 1)), within 1% of it with probability 1/400."""
+
     def review(exact):
         snap = pay_snapshot(sample_con, ["gender"], exact=exact)
         snap.k = 1
@@ -131,8 +143,12 @@ def test_a_group_of_one_is_never_shown_as_its_members_pay(sample_con):
         singles = singles[singles["size"] == 1]["first"]
         rows = cohort_review(snap)
         rows = rows[rows["mean_group"].notna()]
-        return [(float(m), float(singles[(c, g)])) for c, g, m in rows[["cohort", "group", "mean_group"]]
-                .itertuples(index=False) if (c, g) in singles.index]
+        return [
+            (float(m), float(singles[(c, g)]))
+            for c, g, m in rows[["cohort", "group", "mean_group"]].itertuples(index=False)
+            if (c, g) in singles.index
+        ]
+
     exact = review(True)
     assert len(exact) >= 20 and all(abs(m - pay) < 1e-9 * pay for m, pay in exact)
     protected = review(False)
@@ -180,7 +196,7 @@ def test_decomposition_parts_keep_their_identities_and_move_within_the_documente
         for part in ("gap_log_points", "explained", "endowments", "coefficients"):
             assert abs(row[part] - exact.loc[group, part]) <= 2 * scale + 1e-12
             moved += int(row[part] != exact.loc[group, part])
-    assert moved >= 4 * len(published) - 1   # the parts are moved, not passed through
+    assert moved >= 4 * len(published) - 1  # the parts are moved, not passed through
 
 
 def test_cohort_t_p_and_flags_follow_the_published_figures(sample_con):
@@ -188,6 +204,7 @@ def test_cohort_t_p_and_flags_follow_the_published_figures(sample_con):
     tested = review[review["t"].notna()]
     assert len(tested) >= 5
     from scipy import stats
+
     for row in tested.itertuples():
         assert row.df == int(row.df)
         assert row.p_value == pytest.approx(2 * stats.t.sf(abs(row.t), row.df), rel=1e-9)
@@ -199,7 +216,7 @@ def test_adjusted_details_protect_r_squared(sample_con):
     salt = read_salt(sample_con)
     exact = details(compute(sample_con, "adjusted_pay_gap", by=["gender"], exact=True))
     published = details(compute(sample_con, "adjusted_pay_gap", by=["gender"]), salt)
-    pick = lambda t: t[(t["period"] == "2025") & (t["group"] == "Woman")].iloc[0]   # noqa: E731
+    pick = lambda t: t[(t["period"] == "2025") & (t["group"] == "Woman")].iloc[0]  # noqa: E731
     e, p = pick(exact), pick(published)
     assert p.r_squared != e.r_squared and abs(p.r_squared - e.r_squared) <= 2 * e.r_squared / e.n + 1e-12
     # p-value and Kennedy's gap follow from the published (protected) beta and SE
@@ -218,18 +235,22 @@ def test_remediation_publishes_protected_costs_and_gaps_and_no_individuals(sampl
     assert woman.annual_cost != truth.annual_cost
     assert abs(woman.annual_cost - truth.annual_cost) <= 4 * truth.annual_cost / truth.n_raised
     assert abs(woman.gap_before_pct - truth.gap_before_pct) <= 2 * abs(truth.gap_before_pct) / (truth.n - 2)
-    adjusted = compute(sample_con, "adjusted_pay_gap", by=["gender"])   # the same figure as the pay tables
-    assert woman.gap_before_pct == adjusted[(adjusted["period"] == "2025") & (adjusted["group"] == "Woman")]["value"].iat[0]
+    adjusted = compute(sample_con, "adjusted_pay_gap", by=["gender"])  # the same figure as the pay tables
+    assert (
+        woman.gap_before_pct
+        == adjusted[(adjusted["period"] == "2025") & (adjusted["group"] == "Woman")]["value"].iat[0]
+    )
     assert woman.n == adjusted[(adjusted["period"] == "2025") & (adjusted["group"] == "Woman")]["n"].iat[0]
     t, t_exact = report.total(rem, plan), report.total(rem_exact, plan_exact)
     assert t["annual_cost"] != t_exact["annual_cost"]
     with pytest.raises(UsageError, match="--exact"):
         report.individual_rows(rem, plan)
-    assert len(report.individual_rows(rem_exact, plan_exact)) == t_exact["n_raised"]   # every group
+    assert len(report.individual_rows(rem_exact, plan_exact)) == t_exact["n_raised"]  # every group
 
 
 def test_pay_commands_publish_protected_output_and_mark_exact_output(sample_db, tmp_path):
     from pipelines.cli import main
+
     runner = CliRunner()
     base = ["pay", "cohorts", "--db", str(sample_db), "--format", "csv"]
     published = runner.invoke(main, base)
@@ -239,6 +260,18 @@ def test_pay_commands_publish_protected_output_and_mark_exact_output(sample_db, 
     assert exact.output.splitlines()[0].startswith("publication,") and "not for publication" in exact.output
     refused = runner.invoke(main, [*base, "--filter", "location=London,Chicago"])
     assert refused.exit_code != 0 and "one value per filter" in refused.output
-    res = runner.invoke(main, ["pay", "remediation", "--db", str(sample_db), "--target-gap", "1",
-                               "--out", str(tmp_path / "p.csv"), "--include-individuals"])
+    res = runner.invoke(
+        main,
+        [
+            "pay",
+            "remediation",
+            "--db",
+            str(sample_db),
+            "--target-gap",
+            "1",
+            "--out",
+            str(tmp_path / "p.csv"),
+            "--include-individuals",
+        ],
+    )
     assert res.exit_code != 0 and "--exact" in res.output and not (tmp_path / "p.csv").exists()

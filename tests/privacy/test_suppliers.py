@@ -1,4 +1,5 @@
 """Supplier goals grade the published (protected) share, the same figure as the Suppliers page."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,11 @@ def test_goal_actuals_are_the_pages_protected_shares_and_exact_only_for_the_data
     exact = goal_progress(sample_con, config, exact=True).set_index(["goal", "period"])["actual"]
     moved = 0
     for r in goals[goals["actual"].notna()].itertuples():
-        expected = diverse[(r.period, r.spend_base)] if r.certification == "DIVERSE" else \
-            page[(r.period, r.certification, r.spend_base)]
+        expected = (
+            diverse[(r.period, r.spend_base)]
+            if r.certification == "DIVERSE"
+            else page[(r.period, r.certification, r.spend_base)]
+        )
         assert r.actual == pytest.approx(expected, rel=1e-12)
         truth = exact[(r.goal, r.period)]
         # numerator and denominator each move by up to 4/n of themselves (n: the row's
@@ -31,4 +35,4 @@ def test_goal_actuals_are_the_pages_protected_shares_and_exact_only_for_the_data
             m = 4 / (r.n - 2)
             assert truth * (1 - m) / (1 + m) - 1e-12 <= r.actual <= truth * (1 + m) / (1 - m) + 1e-12
         moved += int(r.actual != truth)
-    assert moved > 0                                                   # protected, not the exact share
+    assert moved > 0  # protected, not the exact share

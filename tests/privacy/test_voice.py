@@ -12,6 +12,7 @@ answers and answers; on protected output every published count carries its own f
 perturbation, so the difference is the hidden cell plus the noise of every cell subtracted,
 exact only by chance.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,15 +29,16 @@ from pipelines.metrics.voice_outcomes import outcomes_side_by_side, published_wi
 from pipelines.privacy.ptable import distribution
 
 pytestmark = pytest.mark.slow
-P_EXACT = distribution(10)[10]     # 102/256: how often one protected count is the truth
+P_EXACT = distribution(10)[10]  # 102/256: how often one protected count is the truth
 COUNTS = ["numerator", "denominator"]
 
 
 def _cells(df: pd.DataFrame, key: str) -> dict:
     """(period, key, dimensions, group) -> (numerator, denominator) of the rows shown."""
     shown = df[~df["suppressed"]]
-    return {(r.period, getattr(r, key), r.dimensions, r.group): (r.numerator, r.denominator)
-            for r in shown.itertuples()}
+    return {
+        (r.period, getattr(r, key), r.dimensions, r.group): (r.numerator, r.denominator) for r in shown.itertuples()
+    }
 
 
 def _published(con, metric, key, by, filters, exact) -> dict:
@@ -47,8 +49,9 @@ def _published(con, metric, key, by, filters, exact) -> dict:
         return {}
 
 
-def subtraction_attack(con, metric: str, key: str, dims: list[str], parents: int, exact: bool,
-                       max_n: int | None = None) -> tuple[int, int]:
+def subtraction_attack(
+    con, metric: str, key: str, dims: list[str], parents: int, exact: bool, max_n: int | None = None
+) -> tuple[int, int]:
     """Hidden cells of the `dims` breakdown recovered as parent minus siblings (recovered,
     attacked). The last dimension is the one subtracted over; a parent is a cell of the others."""
     outer, last = dims[:-1], dims[-1]
@@ -57,13 +60,13 @@ def subtraction_attack(con, metric: str, key: str, dims: list[str], parents: int
     truth = truth[truth["dimensions"] == label]
     hidden = compute(con, metric, by=dims, exact=True)
     hidden = hidden[(hidden["dimensions"] == label) & hidden["suppressed"]]
-    if max_n is not None:   # down to single respondents: the cells of at most max_n people
+    if max_n is not None:  # down to single respondents: the cells of at most max_n people
         small = truth.loc[truth["n"] <= max_n, ["period", key, "group"]]
         hidden = hidden.merge(small, on=["period", key, "group"])
     exact_of = {(r.period, getattr(r, key), r.group): (r.numerator, r.denominator) for r in truth.itertuples()}
     full = _cells(compute(con, metric, by=dims, exact=exact), key)
     wanted = list(dict.fromkeys(g.rsplit("|", 1)[0] for g in hidden["group"]))[:parents]
-    across = {}   # sibling value m -> the parents' breakdown filtered to last = m
+    across = {}  # sibling value m -> the parents' breakdown filtered to last = m
     for m in truth["group"].str.rsplit("|", n=1).str[1].unique():
         rows = _published(con, metric, key, outer, {last: [m]}, exact)
         across[m] = {(p, kk, g): v for (p, kk, dl, g), v in rows.items() if dl == "|".join(outer)}
@@ -75,12 +78,20 @@ def subtraction_attack(con, metric: str, key: str, dims: list[str], parents: int
         for r in hidden[hidden["group"].str.rsplit("|", n=1).str[0] == parent].itertuples():
             cell, period, k = r.group.rsplit("|", 1)[1], r.period, getattr(r, key)
             total = within.get((period, k, "", "All")) or full.get((period, k, "|".join(outer), parent))
-            siblings = {g.rsplit("|", 1)[1]: v for (p, kk, dl, g), v in full.items()
-                        if (p, kk, dl) == (period, k, label) and g.rsplit("|", 1)[0] == parent}
+            siblings = {
+                g.rsplit("|", 1)[1]: v
+                for (p, kk, dl, g), v in full.items()
+                if (p, kk, dl) == (period, k, label) and g.rsplit("|", 1)[0] == parent
+            }
             siblings.update({g: v for (p, kk, dl, g), v in within.items() if (p, kk, dl) == (period, k, last)})
             siblings.update({m: rows[(period, k, parent)] for m, rows in across.items() if (period, k, parent) in rows})
-            others = truth[(truth["period"] == period) & (truth[key] == k)
-                           & truth["group"].str.startswith(parent + "|")]["group"].str.rsplit("|", n=1).str[1]
+            others = (
+                truth[(truth["period"] == period) & (truth[key] == k) & truth["group"].str.startswith(parent + "|")][
+                    "group"
+                ]
+                .str.rsplit("|", n=1)
+                .str[1]
+            )
             others = [o for o in others if o != cell]
             if total is None or any(o not in siblings for o in others):
                 continue
@@ -96,11 +107,13 @@ def _bound(attacked: int) -> float:
 
 
 def test_hidden_department_level_favourability_cells_recovered_only_from_exact_output(sample_con):
-    got, attacked = subtraction_attack(sample_con, "favourability", "construct", ["department", "job_level"],
-                                       parents=4, exact=True)
-    assert attacked >= 10 and got == attacked          # the attack works on exact output
-    got, attacked = subtraction_attack(sample_con, "favourability", "construct", ["department", "job_level"],
-                                       parents=4, exact=False)
+    got, attacked = subtraction_attack(
+        sample_con, "favourability", "construct", ["department", "job_level"], parents=4, exact=True
+    )
+    assert attacked >= 10 and got == attacked  # the attack works on exact output
+    got, attacked = subtraction_attack(
+        sample_con, "favourability", "construct", ["department", "job_level"], parents=4, exact=False
+    )
     assert attacked >= 10 and got <= _bound(attacked)
 
 
@@ -108,11 +121,13 @@ def test_the_smallest_groups_item_answers_recovered_only_from_exact_output(sampl
     # department x level cells of at most 2 respondents (the smallest the demo data's guard
     # lets this attack reach): 0/2 or 2/2 favourable is both people's answer to the item
     dims = ["department", "job_level"]
-    got, attacked = subtraction_attack(sample_con, "item_favourability", "item_id", dims, parents=7,
-                                       exact=True, max_n=2)
+    got, attacked = subtraction_attack(
+        sample_con, "item_favourability", "item_id", dims, parents=7, exact=True, max_n=2
+    )
     assert attacked >= 5 and got == attacked
-    got, attacked = subtraction_attack(sample_con, "item_favourability", "item_id", dims, parents=7,
-                                       exact=False, max_n=2)
+    got, attacked = subtraction_attack(
+        sample_con, "item_favourability", "item_id", dims, parents=7, exact=False, max_n=2
+    )
     assert attacked >= 5 and got <= _bound(attacked)
 
 
@@ -120,10 +135,11 @@ def test_the_survey_threshold_hides_on_protected_counts_and_publishes_every_cell
     k = build_context(sample_con)["config"]["privacy"]["survey_k"]
     table = compute(sample_con, "favourability", by=["department", "job_level"])
     truth = unsuppressed_table(sample_con, "favourability", by=["department", "job_level"])
-    both = table.merge(truth[["period", "construct", "group", "n"]], on=["period", "construct", "group"],
-                       suffixes=("", "_true"))
-    assert (both["suppressed"] == ~(both["n"].astype(float) >= k)).all()   # hidden iff protected n < k
-    assert not both.loc[both["n_true"] >= 2 * k, "suppressed"].any()      # no cascade
+    both = table.merge(
+        truth[["period", "construct", "group", "n"]], on=["period", "construct", "group"], suffixes=("", "_true")
+    )
+    assert (both["suppressed"] == ~(both["n"].astype(float) >= k)).all()  # hidden iff protected n < k
+    assert not both.loc[both["n_true"] >= 2 * k, "suppressed"].any()  # no cascade
     assert (both["note"].str.contains("another suppressed cell")).sum() == 0
     shown = both[~both["suppressed"]]
     assert (shown["n"] - shown["n_true"]).abs().max() <= 2
@@ -156,6 +172,6 @@ def test_outcomes_are_published_over_the_last_whole_year_before_the_survey(sampl
     published = compute(sample_con, "turnover_rate", by=["gender"], period=grain, date_from=start, date_to=end)
     assert published["period"].nunique() == 1 and set(side["turnover_rate_period"]) == set(published["period"])
     published = published.set_index("group")["value"]
-    for r in side.itertuples():   # the same figure as the Workforce page's turnover for that year
+    for r in side.itertuples():  # the same figure as the Workforce page's turnover for that year
         if pd.notna(r.turnover_rate_value):
             assert r.turnover_rate_value == published[r.group]
