@@ -26,24 +26,9 @@ from ._registry import MetricSpec, registry
 from ._snapshots import refuse_snapshot
 from ._stats import poisson_rate_interval, wilson_interval
 from ._suppression import suppression_mask
+from ..privacy.protect import LONG as LONG_COLUMNS  # one list: the privacy layer sits below the engine
 from ..privacy.protect import PROTECTED_BELOW_K, protect_table
 
-LONG_COLUMNS = [
-    "metric",
-    "period_start",
-    "period_end",
-    "period",
-    "dimensions",
-    "group",
-    "numerator",
-    "denominator",
-    "value",
-    "ci_low",
-    "ci_high",
-    "n",
-    "suppressed",
-    "note",
-]
 MAX_DIMS = 3
 BLANKED = ["numerator", "denominator", "value", "ci_low", "ci_high", "n"]  # hidden when suppressed
 

@@ -276,6 +276,8 @@ def _protect_extras(salt, spec, df, dims, n_exact) -> None:
         df[col] = moved
 
 
+# the long table's columns, the one list the engine publishes (metrics._engine.LONG_COLUMNS is
+# this list: the privacy layer sits below the engine and cannot import it)
 LONG = [
     "metric",
     "period_start",
