@@ -97,15 +97,10 @@ if res is not None:
     with st.expander("Groups: 12- and 24-month retention and median tenure", expanded=False):
         safe_dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
 
-# --- Retention trends ----------------------------------------------------------------------
-st.header("Retention over the years")
-if not RETENTION_METRICS:  # snapshots record hires and exits only to their interval
-    st.info(data.unsupported(version, "retention_12m"))
-else:
-    name = st.selectbox("Metric", RETENTION_METRICS, format_func=lambda n: specs[n].title, key="ret_metric")
+
+def _trend_block(name: str, by) -> None:
+    """A metric's yearly trend by `by`, with its table, summary and download (retention and leave)."""
     spec = specs[name]
-    st.caption(spec.definition)
-    by = view.by_for(spec)
     table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
     rows = table[table["dimensions"] == "|".join(by)]
     overall = table[table["group"] == "All"]
@@ -124,6 +119,17 @@ else:
         filename=f"{name}.csv",
     )
 
+
+# --- Retention trends ----------------------------------------------------------------------
+st.header("Retention over the years")
+if not RETENTION_METRICS:  # snapshots record hires and exits only to their interval
+    st.info(data.unsupported(version, "retention_12m"))
+else:
+    name = st.selectbox("Metric", RETENTION_METRICS, format_func=lambda n: specs[n].title, key="ret_metric")
+    spec = specs[name]
+    st.caption(spec.definition)
+    _trend_block(name, view.by_for(spec))
+
 # --- Parental leave ----------------------------------------------------------------------------
 st.header("Parental leave")
 if "fct_leave_spells" not in info["tables"]:
@@ -138,23 +144,7 @@ else:
         by = view.by_for(spec)[:1] or ("gender",)  # leave is few people: one dimension at a time
         if name == LEAVE_METRICS[0] and by_note(view, by):
             st.caption(by_note(view, by, "leave is taken by few people, so one dimension at a time"))
-        table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
-        rows = table[table["dimensions"] == "|".join(by)]
-        overall = table[table["group"] == "All"]
-        said = periods_with_values(rows, overall)
-        chart_block(
-            trend_figure(
-                rows,
-                title=finding_title(spec, said),
-                y_title=f"{spec.title} ({spec.unit})",
-                unit=spec.unit,
-                events=chart_events,
-            ),
-            display_table(table, spec, k),
-            summary_text(spec, said, periods_with_values(overall, overall), k),
-            key=f"ret-{name}",
-            filename=f"{name}.csv",
-        )
+        _trend_block(name, by)
 
 # --- Policy events ---------------------------------------------------------------------------
 st.header("Did a policy change anything?")
