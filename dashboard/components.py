@@ -98,6 +98,21 @@ def table_block(table: pd.DataFrame, summary: str, key: str, filename: str) -> N
     )
 
 
+BLOCKS_SHOWN = "blocks_shown"  # session key: the blocks this page view drew (tests/test_page_pdf_parity.py)
+
+
+def show_block(block, key: str, filename: str | None = None) -> None:
+    """One block of a family's `blocks.py` (dashboard/sections.Block), drawn as the PDF draws it:
+    its figure with summary, table and CSV download, or the table alone when it has no figure.
+    The block is recorded for this page view so a test can compare the page with the PDF."""
+    st.session_state.setdefault(BLOCKS_SHOWN, []).append(block)
+    filename = filename or f"{key}.csv"
+    if block.figure is not None:
+        chart_block(block.figure, block.table, block.summary, key=key, filename=filename)
+    else:
+        table_block(block.table, block.summary, key=key, filename=filename)
+
+
 def hinted_sections(version: data.DbVersion, page: str, view, by: tuple[str, ...], snapshot: tuple) -> None:
     """Every metric whose registry `display:` hint names `page`, under its own heading, from
     the published table like every other block: a trend over the sidebar's grain and From/To,

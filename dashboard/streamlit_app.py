@@ -17,7 +17,7 @@ if str(ROOT.parent) not in sys.path:  # `streamlit run` puts only this folder on
 
 from dashboard import data  # noqa: E402
 from dashboard.auth import require_sign_in  # noqa: E402
-from dashboard.components import GLOSSARY_SEEN  # noqa: E402
+from dashboard.components import BLOCKS_SHOWN, GLOSSARY_SEEN  # noqa: E402
 from dashboard.controls import sidebar  # noqa: E402
 from pipelines.metrics import KEPT_ON_CLUSTER, stayed_on_cluster  # noqa: E402
 
@@ -45,6 +45,7 @@ navigation = st.navigation(pages)
 version = data.db_version()
 sidebar(version)
 st.session_state[GLOSSARY_SEEN] = set()  # each page view links a statistic's first use to the glossary
+st.session_state[BLOCKS_SHOWN] = []  # the blocks this page view draws (components.show_block)
 try:
     navigation.run()
 except Exception as exc:  # a Spark results database answers only what it holds
