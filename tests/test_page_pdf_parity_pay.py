@@ -21,11 +21,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.block import Block
 from dashboard.components import BLOCKS_SHOWN
-from dashboard.sections import Block
+from dashboard.pages import page_path
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGE = "app_pages/pay.py"
 
 
 def assert_same_blocks(page: list[Block], pdf: list[Block]) -> None:
@@ -46,7 +46,7 @@ def test_pay_page_draws_the_blocks_of_the_pdf_section(sample_db, monkeypatch):
 
     monkeypatch.setenv("EQUITY_DB", str(sample_db))
     at = AppTest.from_file(ENTRY, default_timeout=300).run()
-    at = at.switch_page(PAGE).run()
+    at = at.switch_page(page_path("pay")).run()
     assert not at.exception, at.exception
     drawn = list(at.session_state[BLOCKS_SHOWN])
     con = duckdb.connect(str(sample_db), read_only=True)

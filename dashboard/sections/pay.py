@@ -31,7 +31,7 @@ from ..families.pay.tables import (
 from ..finding import Finding, by_interval, counted
 from ..narrative import FINDING_MIN_N
 from ..narrative_pay import art10_table
-from . import Section
+from ..block import Section
 
 
 def build_section(con, k: int, period: str = "year") -> Section | None:

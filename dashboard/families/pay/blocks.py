@@ -24,7 +24,7 @@ from ...narrative_pay import (
     remediation_table,
     statutory_table,
 )
-from ...sections import Block
+from ...block import Block
 from .tables import constraints_text
 
 QUARTILE_PREFIX = "Share of pay quartile: "
