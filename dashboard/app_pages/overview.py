@@ -112,8 +112,8 @@ st.header("Flagged findings")
 findings = _findings(version, view.period, commitments_data.log_stamp(version))
 if findings:
     st.caption(
-        "Ranked as on the PDF's summary page: strongest evidence first, then the largest distance "
-        "from parity (Methodology; docs/findings.md)."
+        "Ranked as on the PDF's summary page: measured disparities by certainty and then by their "
+        "distance from parity, then counts from the records, then forecasts (Methodology; docs/findings.md)."
     )
     st.markdown(
         "\n".join(
