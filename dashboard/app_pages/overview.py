@@ -15,7 +15,7 @@ from dashboard.narrative_commitments import counts_sentence, overview_lines
 from dashboard.finding import owner_and_decision, ranked
 from dashboard.sections import family_findings
 from pipelines.metrics import build_context
-from pipelines.formatting import group_label
+from pipelines.formatting import format_ci, group_label
 
 version = require_db()
 info = data.run_info(version)
@@ -104,7 +104,7 @@ if data.family_loaded(version, "workforce"):
                 f"fewer than {info['k']}"
                 if r["suppressed"]
                 else f"{format_value(r['value'], 'share')} (n = {int(r['n']):,}; 95% CI "
-                f"{format_value(r['ci_low'], 'share')} to {format_value(r['ci_high'], 'share')})"
+                f"{format_ci(r['ci_low'], r['ci_high'], 'share')})"
             )
             st.markdown(f"- **{group_label(r['group'])}**: {shown}")
 
