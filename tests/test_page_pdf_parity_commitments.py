@@ -21,7 +21,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import BLOCKS_SHOWN
-from dashboard.sections import Block
+from dashboard.pages import page_path
+from dashboard.block import Block
 from dashboard.sections.commitments import build_section
 from pipelines.metrics import build_context
 
@@ -47,7 +48,7 @@ def both_sides(sample_db, tmp_path_factory):
     mp.setenv("EQUITY_DB", str(db))
     try:
         at = AppTest.from_file(ENTRY, default_timeout=120).run()
-        at.switch_page("app_pages/commitments.py").run()
+        at.switch_page(page_path("commitments")).run()
         assert not at.exception, at.exception
         page = list(at.session_state[BLOCKS_SHOWN])
     finally:

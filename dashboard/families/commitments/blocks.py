@@ -32,7 +32,7 @@ from ...narrative_commitments import (
     trajectory_title,
 )
 from ...narrative_workforce import impact_sentence
-from ...sections import Block
+from ...block import Block
 
 # each commitment's blocks give the full reasons; the table stays readable on a page and in print
 REGISTER_COLUMNS = ["ID", "Assessment", "Commitment", "Owner", "Status", "Baseline", "Latest", "Target", "Due"]
