@@ -7,16 +7,24 @@ Why a changed number fails: a block's table is compared with pandas' assert_fram
 which compares the column names and every cell (the cells are the display strings, so
 "48.5%" against "48.6%" differs), and the summary, title and alt text as whole strings, in
 which every number is written out; a figure is compared as its plotly JSON, which holds
-every y value drawn. test_a_changed_cell_or_sentence_fails below changes one cell of a real
+every x and y value drawn: text exactly, floats to a relative 1e-9. The tolerance is for
+DuckDB, whose parallel SUM adds doubles in no fixed order, so the page's and the report's
+runs of one query can differ in the last bits (2 ulp were seen on C2's supplier share);
+any difference a reader could see (0.0831 against 0.0832) is a million times larger. test_a_changed_cell_or_sentence_fails below changes one cell of a real
 block, and one digit of its summary, and shows the comparison then raises."""
 
 from __future__ import annotations
 
+import base64
+import json
+import math
 import shutil
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -37,7 +45,33 @@ def assert_same_block(page: Block, pdf: Block) -> None:
     pd.testing.assert_frame_equal(page.table.reset_index(drop=True), pdf.table.reset_index(drop=True), check_exact=True)
     assert (page.figure is None) == (pdf.figure is None), page.title
     if page.figure is not None:
-        assert page.figure.to_json() == pdf.figure.to_json(), page.title
+        assert_close(json.loads(page.figure.to_json()), json.loads(pdf.figure.to_json()), page.title)
+
+
+def _typed_array(obj: dict) -> np.ndarray:
+    """plotly's JSON writes a numeric array as {"dtype": "f8", "bdata": base64}."""
+    return np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
+
+
+def assert_close(a, b, where: str) -> None:
+    """`a` equals `b` (parsed figure JSON): every key, string and length exactly, numbers to a
+    relative 1e-9 (see the module docstring)."""
+    if isinstance(a, dict) and "bdata" in a:
+        assert isinstance(b, dict) and a.get("shape") == b.get("shape"), where
+        x, y = _typed_array(a), _typed_array(b)
+        assert x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=0, equal_nan=True), where
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), where
+        for key in a:
+            assert_close(a[key], b[key], f"{where} / {key}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_close(x, y, f"{where} [{i}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=0), where
+    else:
+        assert a == b, where
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +133,9 @@ def test_a_changed_cell_or_sentence_fails(both_sides):
     changed_summary = real.summary[:digit] + other + real.summary[digit + 1 :]
     with pytest.raises(AssertionError):
         assert_same_block(Block(real.title, changed_summary, real.table, real.figure, real.alt), real)
+    # one y value of the chart moved by a tenth of a point: the figures then differ
+    moved = go.Figure(real.figure)
+    line = next(t for t in moved.data if t.y is not None and len(t.y) > 0)
+    line.y = [float(line.y[0]) + 0.001] + [float(v) for v in line.y[1:]]
+    with pytest.raises(AssertionError):
+        assert_close(json.loads(real.figure.to_json()), json.loads(moved.to_json()), real.title)
