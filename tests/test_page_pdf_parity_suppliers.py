@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.pages import page_path
+
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGE = "app_pages/suppliers.py"
 
 
 def _traces(fig) -> list[tuple]:
@@ -53,7 +54,7 @@ def shown_and_printed(sample_db):
     mp.setenv("EQUITY_DB", str(sample_db))
     try:
         at = AppTest.from_file(ENTRY, default_timeout=180).run()
-        at.switch_page(PAGE).run()
+        at.switch_page(page_path("suppliers")).run()
         assert not at.exception, at.exception
         shown = list(at.session_state["blocks_shown"])
     finally:

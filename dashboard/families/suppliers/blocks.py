@@ -35,7 +35,7 @@ from ...charts_suppliers import (
 )
 from ...narrative import display_table, latest_full_period
 from ...narrative_suppliers import format_money, split_share_table
-from ...sections import Block
+from ...block import Block
 
 BREAKDOWNS = {"category": "category", "business_unit": "business unit", "supplier_country": "supplier country"}
 DEFAULT_BASE = "addressable"  # the denominator the page's radio starts on and the PDF uses
