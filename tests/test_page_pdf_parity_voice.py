@@ -20,10 +20,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import BLOCKS_SHOWN
+from dashboard.pages import page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGE = "app_pages/voice.py"
+PAGE = page_path("voice")
 
 
 def assert_same_blocks(page: list, pdf: list) -> None:

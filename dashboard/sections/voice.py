@@ -19,7 +19,7 @@ from pipelines.metrics.voice_outcomes import outcomes_side_by_side
 from ..families.voice import blocks
 from ..finding import Finding, by_p
 from ..narrative import FINDING_MIN_N
-from . import Section
+from ..block import Section
 
 BY = blocks.DEFAULT_BY
 

@@ -29,7 +29,7 @@ from ...charts_voice import (
 )
 from ...narrative import display_table, summary_text
 from ...narrative_voice import difference_table, keyed_display_table, side_by_side_table
-from ...sections import Block
+from ...block import Block
 
 DEFAULT_BY = ("gender", "race_ethnicity")  # the breakdown when the sidebar chooses none, and the PDF's
 VIEW_METRICS = ("favourability", "inclusion_index", "item_favourability")  # the tables every view reads
