@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipelines.formatting import format_ci
 from pipelines.metrics import MetricSpec, NoDataError, compute, registry
 
 from .charts import format_value
@@ -73,7 +74,7 @@ def headline(con, spec: MetricSpec, period: str = "year", **kwargs) -> Headline 
     suppressed = bool(latest["suppressed"])
     ci = ""
     if not suppressed and pd.notna(latest["ci_low"]):
-        ci = f"{format_value(latest['ci_low'], spec.unit)} to {format_value(latest['ci_high'], spec.unit)}"
+        ci = format_ci(latest["ci_low"], latest["ci_high"], spec.unit)
     return Headline(
         spec=spec,
         period=str(latest["period"]),

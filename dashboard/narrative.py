@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.metrics import MetricSpec, full_period_rows, latest_full_period_rows
-from pipelines.formatting import breakdown_label, hidden_label
+from pipelines.formatting import breakdown_label, format_ci, hidden_label
 
 from .charts import format_value, group_label
 
@@ -110,7 +110,7 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
         o = ov.iloc[0]
         ci = ""
         if pd.notna(o["ci_low"]):
-            ci = f" (95% CI {format_value(o['ci_low'], spec.unit)} to {format_value(o['ci_high'], spec.unit)})"
+            ci = f" (95% CI {format_ci(o['ci_low'], o['ci_high'], spec.unit)})"
         parts.append(
             f"Overall {spec.title.lower()} in {period}: {format_value(o['value'], spec.unit)}{ci}, n = {int(o['n']):,}."
         )
@@ -146,11 +146,7 @@ def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
             ns.append("")
             continue
         values.append(format_value(r["value"], spec.unit))
-        cis.append(
-            ""
-            if pd.isna(r["ci_low"])
-            else f"{format_value(r['ci_low'], spec.unit)} to {format_value(r['ci_high'], spec.unit)}"
-        )
+        cis.append(format_ci(r["ci_low"], r["ci_high"], spec.unit))
         ns.append("" if pd.isna(r["n"]) else f"{int(r['n']):,}")
     out[spec.title] = values
     out["95% CI"] = cis

@@ -15,7 +15,7 @@ from dashboard.narrative_commitments import counts_sentence, overview_lines
 from dashboard.finding import owner_and_decision, ranked
 from dashboard.sections import family_findings
 from pipelines.metrics import build_context
-from pipelines.formatting import group_label
+from pipelines.formatting import format_ci, group_label
 
 version = require_db()
 info = data.run_info(version)
@@ -104,7 +104,7 @@ if data.family_loaded(version, "workforce"):
                 f"fewer than {info['k']}"
                 if r["suppressed"]
                 else f"{format_value(r['value'], 'share')} (n = {int(r['n']):,}; 95% CI "
-                f"{format_value(r['ci_low'], 'share')} to {format_value(r['ci_high'], 'share')})"
+                f"{format_ci(r['ci_low'], r['ci_high'], 'share')})"
             )
             st.markdown(f"- **{group_label(r['group'])}**: {shown}")
 
@@ -112,8 +112,8 @@ st.header("Flagged findings")
 findings = _findings(version, view.period, commitments_data.log_stamp(version))
 if findings:
     st.caption(
-        "Ranked as on the PDF's summary page: strongest evidence first, then the largest distance "
-        "from parity (Methodology; docs/findings.md)."
+        "Ranked as on the PDF's summary page: measured disparities by certainty and then by their "
+        "distance from parity, then counts from the records, then forecasts (Methodology; docs/findings.md)."
     )
     st.markdown(
         "\n".join(

@@ -102,8 +102,9 @@ def _ranked_findings(con, k: int, period: str, config: dict, limit: int | None) 
     )
     return (
         "<h2>Flagged findings, ranked by size and certainty</h2>"
-        '<p class="note">Strongest evidence first (adjusted p below 0.001, or counted from the records), '
-        "then by size: the distance from parity in percent. Commitment forecasts come last; the "
+        '<p class="note">Measured disparities first, strongest evidence (adjusted p below 0.001) before '
+        "moderate, each by size: the distance from parity in percent. Counts from the records follow "
+        "(certain, but without a size); commitment forecasts come last; the "
         "commitments follow on the next page.</p>" + H.table(pd.DataFrame(rows), css="ranked") + note
     )
 
