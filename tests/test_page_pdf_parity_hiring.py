@@ -21,10 +21,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import BLOCKS_SHOWN
+from dashboard.pages import page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGE = "app_pages/hiring.py"
+PAGE = page_path("hiring")
 BOTTOM_LINE = "Bottom line (hired ÷ decided)"
 
 

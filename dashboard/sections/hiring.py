@@ -14,7 +14,7 @@ from ..families.hiring import blocks as B
 from ..finding import Finding, by_p
 from ..hinted import section_blocks
 from ..narrative import FINDING_MIN_N
-from . import Section
+from ..block import Section
 from pipelines.formatting import group_label
 
 BY = ("gender",)  # the page's default breakdown

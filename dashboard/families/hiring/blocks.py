@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.charts_hiring import funnel_figure, impact_figure, share_comparison_figure, time_in_stage_figure
-from dashboard.sections import Block
+from dashboard.block import Block
 from pipelines.formatting import group_label
 from pipelines.metrics.hiring_display import (
     cmh_display,
