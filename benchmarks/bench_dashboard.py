@@ -24,9 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import Row, add_common_options, built_db, emit, p95  # noqa: E402
+from dashboard.pages import page_path
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGES = {"app_pages/overview.py": "Overview", "app_pages/workforce.py": "Workforce", "app_pages/pay.py": "Pay equity"}
+PAGES = {page_path("overview"): "Overview", page_path("workforce"): "Workforce", page_path("pay"): "Pay equity"}
 THREE = ["gender", "race_ethnicity", "age_band"]
 ERRORS: list[str] = []
 

@@ -345,12 +345,18 @@ def _print_table(columns: list[str], rows: list[list[str]], first: tuple[str, ..
 
 
 def _register_family_commands() -> None:
-    """Family-specific commands live in pipelines/commands/<name>.py, each exposing
+    """Family-specific commands live in pipelines/families/<family>/cli.py (or, for the older
+    shared commands and families not yet moved, pipelines/commands/<name>.py), each exposing
     `register(main)`, so families add commands without editing this file."""
     import importlib
+    import importlib.util
     import pkgutil
-    from . import commands
 
+    from . import commands, families
+
+    for info in sorted(pkgutil.iter_modules(families.__path__), key=lambda m: m.name):
+        if info.ispkg and importlib.util.find_spec(f"{families.__name__}.{info.name}.cli") is not None:
+            importlib.import_module(f"{families.__name__}.{info.name}.cli").register(main)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"{commands.__name__}.{info.name}").register(main)
 

@@ -85,9 +85,9 @@ def browser():
 
 
 def _pages():
-    from dashboard.streamlit_app import PAGES
+    from dashboard.pages import PAGES, page_path
 
-    return [(Path(path).stem, title) for path, title, _ in PAGES if (ROOT / "dashboard" / path).exists()]
+    return [(name, title) for name, _, title, _ in PAGES if (ROOT / "dashboard" / page_path(name)).exists()]
 
 
 def _open(browser, url: str):

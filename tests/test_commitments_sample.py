@@ -21,6 +21,7 @@ from dashboard.charts import format_value
 from pipelines.commitments import assess_register
 from pipelines.metrics import families
 from tests.test_sample_generator import DEMO, README, diverse_share, read
+from dashboard.pages import page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
@@ -174,7 +175,7 @@ def _assessment_column(at) -> dict[str, str]:
 
 def test_page_shows_the_three_commitments_and_saves_a_review(private_db, monkeypatch, published):
     at = _app(private_db, monkeypatch).run()
-    at.switch_page("app_pages/commitments.py").run()
+    at.switch_page(page_path("commitments")).run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Commitments: 2 of 3 need attention"
     assert _assessment_column(at) == {"C1": "met, not yet certain", "C2": "no recent action", "C3": "at risk"}
@@ -212,7 +213,7 @@ def test_page_shows_the_three_commitments_and_saves_a_review(private_db, monkeyp
 
 def test_page_refuses_an_incomplete_review(private_db, monkeypatch):
     at = _app(private_db, monkeypatch).run()
-    at.switch_page("app_pages/commitments.py").run()
+    at.switch_page(page_path("commitments")).run()
     at.text_area(key="cm_review_decision").input("Keep going")
     at.button(key="cm_review_save").click().run()  # "Reviewed by" left blank
     assert any("reviewed by is required" in e.value for e in at.error)

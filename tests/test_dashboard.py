@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.streamlit_app import PAGES  # noqa: F401 - imported for the page list only
+from dashboard.pages import PAGES, page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGE_FILES = [p for p, _, _ in PAGES if (Path(ENTRY).parent / p).exists()]
+PAGE_FILES = [page_path(name) for name, *_ in PAGES if (Path(ENTRY).parent / page_path(name)).exists()]
 
 
 @pytest.fixture()
@@ -22,7 +22,7 @@ def app(sample_db, monkeypatch):
 
 
 def test_foundation_pages_exist():
-    assert {"app_pages/overview.py", "app_pages/workforce.py", "app_pages/data_quality.py"} <= set(PAGE_FILES)
+    assert {page_path("overview"), page_path("workforce"), page_path("data_quality")} <= set(PAGE_FILES)
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
@@ -44,7 +44,7 @@ def test_overview_shows_headline_values_with_n(app):
 
 def test_workforce_chart_has_summary_table_and_download(app):
     at = app.run()
-    at.switch_page("app_pages/workforce.py").run()
+    at.switch_page(page_path("workforce")).run()
     assert at.get("plotly_chart"), "no chart"
     assert at.dataframe, "no data table"
     assert at.get("download_button"), "no CSV download"

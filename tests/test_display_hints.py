@@ -16,10 +16,11 @@ from dashboard.hinted import CHART_WORDS, hinted_block, hinted_by
 from pipelines.metrics import DISPLAY_CHARTS, Display, compute, registry
 from pipelines.metrics._registry import UNITS, _spec
 from pipelines.privacy.ptable import MAX_PERTURBATION
+from dashboard.pages import PAGES, page_path
 from tests.helpers import build_and_open
 from tests.test_hiring_metrics import funnel_one
 
-PAGES = Path(__file__).resolve().parent.parent / "dashboard" / "app_pages"
+DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
 HINTED = [s for s in registry().values() if s.display is not None]
 
 
@@ -30,8 +31,10 @@ def test_every_display_hint_names_a_drawn_chart_and_a_page_that_renders_hints():
         hint = spec.display
         assert hint.chart in DISPLAY_CHARTS and hint.format in UNITS and hint.section, spec.name
         assert not (hint.chart == "trend" and spec.keys), spec.name
-        page = PAGES / f"{hint.page}.py"
-        assert page.is_file(), f"{spec.name}: display page {hint.page!r} is not in dashboard/app_pages/"
+        assert hint.page in {name for name, *_ in PAGES}, (
+            f"{spec.name}: display page {hint.page!r} is no dashboard page"
+        )
+        page = DASHBOARD / page_path(hint.page)
         # the page draws its hinted metrics (a hint naming a page that ignores hints shows nothing)
         assert re.search(rf"hinted_sections\([^)]*\"{hint.page}\"", page.read_text(encoding="utf-8")), spec.name
 

@@ -12,10 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import build_and_open, employees_folder
+from dashboard.pages import page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGE = "app_pages/hiring.py"
+PAGE = page_path("hiring")
 
 
 def _titles(at) -> list[str]:

@@ -15,6 +15,7 @@ from pipelines.metrics.hiring_strata import whole_window
 from pipelines.privacy.ptable import MAX_PERTURBATION
 from tests.helpers import build_and_open
 from tests.test_hiring_metrics import funnel_one
+from dashboard.pages import page_path
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 # funnel_one's applications by gender and source: the 20 hired men came by referral, every
@@ -45,7 +46,7 @@ def page(built):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("EQUITY_DB", str(db))
         at = AppTest.from_file(ENTRY, default_timeout=120).run()
-        yield at.switch_page("app_pages/hiring.py").run()
+        yield at.switch_page(page_path("hiring")).run()
 
 
 def _mix_table(page):

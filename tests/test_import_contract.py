@@ -2,6 +2,9 @@
 
 - `pipelines` (computing) never imports `dashboard` (showing) or streamlit;
 - the engine (`pipelines/metrics/_*.py`, `pipelines/privacy/`) never imports a family module;
+- no family imports another family's internals: a module of `pipelines/families/<a>/` or
+  `dashboard/families/<a>/` may import family <b>'s package (its `__init__`, the names it
+  exports) but not `pipelines.families.<b>.<module>`;
 - module-level imports form no cycle.
 
 Imports are read with `ast` from every file, including those inside functions (an import
@@ -121,11 +124,46 @@ def test_engine_never_imports_a_family():
         bad = {
             m
             for m in imports(f)
-            if m.startswith("pipelines.metrics.")
-            and m.split(".")[2].split("_")[0] in FAMILIES
-            and not m.split(".")[2].startswith("_")
+            if (
+                m.startswith("pipelines.metrics.")
+                and m.split(".")[2].split("_")[0] in FAMILIES
+                and not m.split(".")[2].startswith("_")
+            )
+            or m.startswith("pipelines.families.")
         }
         assert not bad, f"{f.relative_to(ROOT)} imports family modules {sorted(bad)}"
+
+
+def family_of(module: str) -> str | None:
+    """`hiring` for pipelines.families.hiring.funnel and dashboard.families.hiring.page_hiring."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[1] == "families" and parts[0] in ("pipelines", "dashboard") else None
+
+
+def cross_family_internals(g: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(importer, imported) where a family's module imports another family's module rather
+    than its package."""
+    out = []
+    for me, targets in g.items():
+        mine = family_of(me)
+        if mine is None:
+            continue
+        for m in targets:
+            theirs = family_of(m)
+            if theirs is not None and theirs != mine and len(m.split(".")) > 3:
+                out.append((me, m))
+    return sorted(out)
+
+
+def test_no_family_imports_another_familys_internals():
+    assert cross_family_internals(graph(top_level_only=False)) == []
+
+
+def test_the_family_check_finds_a_deliberate_reach_into_another_family():
+    g = {"dashboard.families.voice.blocks": {"pipelines.families.hiring.funnel", "pipelines.families.hiring"}}
+    assert cross_family_internals(g) == [("dashboard.families.voice.blocks", "pipelines.families.hiring.funnel")]
+    g = {"dashboard.families.hiring.blocks": {"pipelines.families.hiring.funnel"}}  # its own family: allowed
+    assert cross_family_internals(g) == []
 
 
 def test_no_module_level_cycles():

@@ -17,6 +17,7 @@ from pipelines.metrics._engine import unsuppressed_table
 from pipelines.quality_report import quality_summary
 from pipelines.mapping_names import normalised_name
 from tests.helpers import build_and_open, write_csv
+from dashboard.pages import page_path
 
 
 @pytest.mark.parametrize(
@@ -259,7 +260,7 @@ def test_the_data_quality_page_counts_the_name_matches(tmp_path, monkeypatch):
 
     folder = names_folder(tmp_path)
     build_and_open(folder).close()
-    at = _page(folder.parent / "data.duckdb", "app_pages/data_quality.py", monkeypatch)
+    at = _page(folder.parent / "data.duckdb", page_path("data_quality"), monkeypatch)
     assert "Supplier name matching" in [s.value for s in at.subheader]
     shown = [d.value for d in at.dataframe]
     table = next(df for df in shown if list(df.columns) == ["file", "outcome", "rows"])

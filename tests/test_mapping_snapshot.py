@@ -13,6 +13,7 @@ from pipelines.errors import DataError
 from pipelines.metrics._engine import NoDataError  # noqa: I001
 from pipelines.metrics._engine import unsuppressed_table as compute_exact
 from tests.helpers import build_and_open, write_csv
+from dashboard.pages import page_path
 
 YEARLY = """\
 fiscal_year_start_month: 1
@@ -236,10 +237,10 @@ def test_report_says_what_unlinked_snapshots_cannot_show(tmp_path):
 @pytest.mark.parametrize(
     "page, said",
     [
-        ("app_pages/workforce.py", "hire_share follows each person"),
-        ("app_pages/retention.py", "retention_12m needs the day of each hire and exit"),
-        ("app_pages/overview.py", None),
-        ("app_pages/pay.py", None),
+        (page_path("workforce"), "hire_share follows each person"),
+        (page_path("retention"), "retention_12m needs the day of each hire and exit"),
+        (page_path("overview"), None),
+        (page_path("pay"), None),
     ],
 )
 def test_dashboard_pages_say_what_unlinked_snapshots_cannot_show(tmp_path, monkeypatch, page, said):

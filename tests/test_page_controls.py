@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from dashboard.pages import page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
@@ -25,7 +26,7 @@ def _page(db, monkeypatch, page: str, **params) -> AppTest:
 
 
 def test_heat_map_is_titled_by_the_quarter_grain_and_flows_name_the_dropped_dimension(sample_db, monkeypatch):
-    at = _page(sample_db, monkeypatch, "app_pages/workforce.py", period="quarter", by="gender,race_ethnicity")
+    at = _page(sample_db, monkeypatch, page_path("workforce"), period="quarter", by="gender,race_ethnicity")
     headers = [h.value for h in at.header]
     assert "Groups by quarter" in headers and "Groups by year" not in headers
     captions = " ".join(c.value for c in at.caption)
@@ -34,7 +35,7 @@ def test_heat_map_is_titled_by_the_quarter_grain_and_flows_name_the_dropped_dime
 
 
 def test_pay_page_with_three_dimensions_names_the_level_it_controls_for(sample_db, monkeypatch):
-    at = _page(sample_db, monkeypatch, "app_pages/pay.py", by="gender,race_ethnicity,job_level")
+    at = _page(sample_db, monkeypatch, page_path("pay"), by="gender,race_ethnicity,job_level")
     notes = " ".join(i.value for i in at.info)
     assert "The sidebar breakdown by job_level is not applied here" in notes
     assert "job_level is a factor the adjusted gap already controls for" in notes
@@ -45,7 +46,7 @@ def test_pay_page_with_three_dimensions_names_the_level_it_controls_for(sample_d
 
 
 @pytest.mark.parametrize(
-    ("page", "records"), [("app_pages/hiring.py", "applications"), ("app_pages/voice.py", "survey answers")]
+    ("page", "records"), [(page_path("hiring"), "applications"), (page_path("voice"), "survey answers")]
 )
 def test_hiring_and_voice_name_the_location_filter_they_cannot_apply(sample_db, monkeypatch, page, records):
     at = _page(sample_db, monkeypatch, page, location="London")

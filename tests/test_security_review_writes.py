@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.review_access import ANONYMOUS, ENV, write_access
 from pipelines.commitments.review_log import ReviewLog, ReviewLogError
+from dashboard.pages import page_path
 
 TODAY = dt.date.today()
 
@@ -117,12 +118,12 @@ def test_the_page_offers_no_form_without_sign_in_or_the_switch(sample_db, tmp_pa
     monkeypatch.delenv(ENV, raising=False)
     entry = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
     at = AppTest.from_file(entry, default_timeout=120).run()
-    at.switch_page("app_pages/commitments.py").run()
+    at.switch_page(page_path("commitments")).run()
     assert not at.exception, at.exception
     assert not [b for b in at.button if b.key == "cm_review_save"]
     assert any(ENV in i.value and "off" in i.value for i in at.info)
     assert not (tmp_path / "sample.reviews.sqlite").exists()
     monkeypatch.setenv(ENV, "anyone")
     at = AppTest.from_file(entry, default_timeout=120).run()
-    at.switch_page("app_pages/commitments.py").run()
+    at.switch_page(page_path("commitments")).run()
     assert [b for b in at.button if b.key == "cm_review_save"]

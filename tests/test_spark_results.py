@@ -17,6 +17,7 @@ from pipelines.quality_report import quarantine_summary_sql
 from pipelines.spark.results import without_values
 from tests.conftest import SPARK_GROUP, SPARK_SAMPLE_RESULTS
 from tests.test_spark_parity import assert_same_table
+from dashboard.pages import page_path
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group(SPARK_GROUP)]
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
@@ -126,16 +127,16 @@ def app(spark_sample_db, monkeypatch):
 @pytest.mark.parametrize(
     "page",
     [
-        "app_pages/overview.py",
-        "app_pages/workforce.py",
-        "app_pages/retention.py",
-        "app_pages/hiring.py",
-        "app_pages/pay.py",
-        "app_pages/suppliers.py",
-        "app_pages/voice.py",
-        "app_pages/commitments.py",
-        "app_pages/data_quality.py",
-        "app_pages/methodology.py",
+        page_path("overview"),
+        page_path("workforce"),
+        page_path("retention"),
+        page_path("hiring"),
+        page_path("pay"),
+        page_path("suppliers"),
+        page_path("voice"),
+        page_path("commitments"),
+        page_path("data_quality"),
+        page_path("methodology"),
     ],
 )
 def test_dashboard_pages_render_from_spark_results(app, page):
@@ -157,7 +158,7 @@ def test_overview_headlines_equal_the_duckdb_build(app, sample_db, monkeypatch):
 def test_a_breakdown_not_precomputed_shows_a_warning_not_a_traceback(app):
     app.query_params["by"] = "disability"
     at = app.run()
-    at.switch_page("app_pages/workforce.py").run()
+    at.switch_page(page_path("workforce")).run()
     assert not at.exception
     assert any("not precomputed" in w.value for w in at.warning)
 

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines.cli import main
 from tests.helpers import build_and_open, employees_folder
 from tests.test_suppliers_metrics import cert, pay, procurement_folder, supplier
+from dashboard.pages import page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
@@ -44,7 +45,7 @@ def _page(db, page, monkeypatch, **query):
 
 
 def test_suppliers_page_shows_both_tiers_the_union_note_and_downloads(sample_db, monkeypatch):
-    at = _page(sample_db, "app_pages/suppliers.py", monkeypatch, to="2024-12-31")
+    at = _page(sample_db, page_path("suppliers"), monkeypatch, to="2024-12-31")
     heads = [s.value for s in at.subheader]
     assert {
         "Tier 1: diverse share of spend",
@@ -65,13 +66,13 @@ def test_suppliers_page_shows_both_tiers_the_union_note_and_downloads(sample_db,
 
 
 def test_suppliers_page_without_procurement_files_says_no_data_loaded(hr_only_db, monkeypatch):
-    at = _page(hr_only_db, "app_pages/suppliers.py", monkeypatch)
+    at = _page(hr_only_db, page_path("suppliers"), monkeypatch)
     assert any("No data loaded for supplier diversity" in i.value for i in at.info)
     assert not at.get("plotly_chart")
 
 
 def test_data_quality_page_warns_about_spend_after_a_lapse(sample_db, monkeypatch):
-    at = _page(sample_db, "app_pages/data_quality.py", monkeypatch)
+    at = _page(sample_db, page_path("data_quality"), monkeypatch)
     assert any("after their diverse certification lapsed" in w.value for w in at.warning)
 
 

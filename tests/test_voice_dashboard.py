@@ -11,10 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from tests.helpers import build_and_open, employees_folder
 from tests.test_voice_metrics import hr_people
+from dashboard.pages import page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-PAGE = "app_pages/voice.py"
+PAGE = page_path("voice")
 
 
 @pytest.fixture()

@@ -15,6 +15,7 @@ from dashboard.sections.workforce import build_section
 from pipelines.metrics import compute
 from pipelines.metrics.workforce_curves import retention_curves
 from tests.helpers import build_and_open, employees_folder
+from dashboard.pages import page_path
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
@@ -89,7 +90,7 @@ def test_retention_page_without_leave_file_says_no_data(tmp_path, monkeypatch):
     build_and_open(folder, db).close()
     monkeypatch.setenv("EQUITY_DB", str(db))
     at = AppTest.from_file(ENTRY, default_timeout=90).run()
-    at.switch_page("app_pages/retention.py").run()
+    at.switch_page(page_path("retention")).run()
     assert not at.exception, at.exception
     assert any("No data loaded for parental leave" in i.value for i in at.info)
     assert any("No events loaded" in i.value for i in at.info)

@@ -1,7 +1,8 @@
 """Report sections: what each metric family contributes to the PDF snapshot (and any other
 static report), built from the same suppressed tables and figure builders as the dashboard.
 
-A family module `dashboard/sections/<family>.py` exposes `build_section(con, k, period)`
+A family's section `dashboard/families/<family>/section.py` (or, for a family not yet moved
+into its package, `dashboard/sections/<family>.py`) exposes `build_section(con, k, period)`
 returning a Section, or None when its data is not loaded, and optionally
 `findings(con, k, period) -> list[Finding]`: flagged findings in plain language (an adverse
 impact ratio below 0.8, a pay category gap of 5% or more, an expiring certification) for
@@ -14,41 +15,37 @@ alternative text for the figure and `summary` the sentence(s) printed under it.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
-from dataclasses import dataclass, field
 
-import pandas as pd
-
+from ..block import Block, Section  # noqa: F401 (re-exported: families import them from here too)
 from ..finding import Finding
 
 
-@dataclass
-class Block:
-    title: str
-    summary: str
-    table: pd.DataFrame
-    figure: object | None = None  # plotly.graph_objects.Figure
-    alt: str = ""
-
-
-@dataclass
-class Section:
-    family: str
-    title: str
-    intro: str
-    blocks: list[Block] = field(default_factory=list)
-    order: int = 99
-
-
 def _modules():
+    """Every family's section module, moved families (dashboard/families/<family>/section.py)
+    first, then the ones still in this folder."""
+    from .. import families as family_packages
+
+    for info in sorted(pkgutil.iter_modules(family_packages.__path__), key=lambda m: m.name):
+        name = f"{family_packages.__name__}.{info.name}.section"
+        if info.ispkg and importlib.util.find_spec(name) is not None:
+            yield importlib.import_module(name)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         yield importlib.import_module(f"{__name__}.{info.name}")
+
+
+def family_of(module) -> str:
+    """The family a section module belongs to: `hiring` for dashboard.families.hiring.section
+    and for dashboard.sections.hiring."""
+    parts = module.__name__.split(".")
+    return parts[-2] if parts[-1] == "section" else parts[-1]
 
 
 def _family_meta(module) -> dict:
     from pipelines.metrics import families
 
-    name = module.__name__.rsplit(".", 1)[-1]
+    name = family_of(module)
     return families().get(name, {"title": name.replace("_", " ").capitalize(), "order": 99})
 
 
@@ -68,7 +65,7 @@ def family_sections(con, k: int, period: str = "year") -> list[Section]:
                 raise
             meta = _family_meta(module)
             section = Section(
-                family=module.__name__.rsplit(".", 1)[-1],
+                family=family_of(module),
                 title=meta["title"],
                 intro=f"This section is not part of this report: {why or KEPT_ON_CLUSTER}.",
                 order=meta.get("order", 99),
@@ -85,7 +82,7 @@ def family_findings(con, k: int, period: str = "year") -> list[Finding]:
     out: list[Finding] = []
     for module in _modules():
         if hasattr(module, "findings"):
-            family = module.__name__.rsplit(".", 1)[-1]
+            family = family_of(module)
             try:
                 out.extend(f if isinstance(f, Finding) else Finding(f, family) for f in module.findings(con, k, period))
             except Exception as exc:

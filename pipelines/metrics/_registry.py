@@ -1,4 +1,6 @@
-"""The metric registry: one YAML file per family (`<family>.yml` beside `<family>.py`).
+"""The metric registry: one YAML file per family, `pipelines/families/<family>/metrics.yml`
+beside the family's `metrics.py` (or, for a family not yet moved into its package,
+`pipelines/metrics/<family>.yml` beside `<family>.py`; issue 21).
 
 The CLI, the dashboard, the PDF, the methodology docs and the tests all iterate this one
 registry; a metric is defined once.
@@ -52,12 +54,12 @@ PROTECTION_RULES = {"count", "ratio", "gap", "own"}  # how a protected value fol
 # (dashboard/hinted.py draws each chart kind; docs/adding_a_metric.md walks through one)
 DISPLAY_CHARTS = {"trend", "bar"}
 DISPLAY_FIELDS = {"page", "chart", "section", "format", "axis"}
-_PAGE_NAME = re.compile(r"^[a-z][a-z_]*$")  # a file name in dashboard/app_pages/ (checked by the tests)
+_PAGE_NAME = re.compile(r"^[a-z][a-z_]*$")  # a page name of dashboard/pages.py PAGES (checked by the tests)
 
 
 @dataclass(frozen=True)
 class Display:
-    """Where and how a page shows a metric: `page` (its file in dashboard/app_pages/), `chart`
+    """Where and how a page shows a metric: `page` (a page name of dashboard/pages.py), `chart`
     (trend: one line per group over the periods; bar: the groups' values in one period, one
     bar group per key value), `section` (the heading above it), `format` (a unit whose number
     format the values and axis take) and `axis` (the value axis title)."""
@@ -225,15 +227,45 @@ def families() -> dict[str, dict[str, Any]]:
     }
 
 
+@dataclass(frozen=True)
+class _Source:
+    """A family file as error messages name it: `families/hiring/metrics.yml`, not `metrics.yml`."""
+
+    name: str
+    path: Any  # importlib.resources Traversable
+
+    def read_text(self, encoding: str = "utf-8") -> str:
+        return self.path.read_text(encoding=encoding)
+
+
+def _family_files() -> list[_Source]:
+    """Every family's registry file: pipelines/families/*/metrics.yml, then the files of families
+    that still live in pipelines/metrics/ (a family is in one place or the other, never both:
+    `registry()` refuses a metric defined twice)."""
+    out = []
+    families_root = resources.files("pipelines").joinpath("families")
+    if families_root.is_dir():
+        for package in sorted(families_root.iterdir(), key=lambda p: p.name):
+            candidate = package.joinpath("metrics.yml")
+            if package.is_dir() and candidate.is_file():
+                out.append(_Source(f"families/{package.name}/metrics.yml", candidate))
+    for entry in sorted(resources.files("pipelines.metrics").iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yml") and entry.name != "dimensions.yml":
+            out.append(_Source(f"metrics/{entry.name}", entry))
+    return out
+
+
 @lru_cache(maxsize=1)
 def _family_documents() -> list[tuple[Any, dict[str, Any]]]:
     """(file, parsed YAML) of every family file, in the families' display order."""
-    folder = resources.files("pipelines.metrics")
     # libyaml's loader when present: the pure-Python one takes ~0.2 s here, most of `equity list`
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     docs = [
-        (entry, yaml.load(entry.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506 (safe loader)
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yml") and entry.name != "dimensions.yml"
+        (source, yaml.load(source.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506 (safe loader)
+        for source in _family_files()
     ]
+    names = [doc["family"] for _, doc in docs]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"family {', '.join(twice)} has two registry files: keep the one in pipelines/families/")
     return sorted(docs, key=lambda item: (item[1].get("order", 99), item[1]["family"]))
