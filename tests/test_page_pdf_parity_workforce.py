@@ -22,6 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import BLOCKS_SHOWN
+from dashboard.pages import page_path
 from dashboard.sections.workforce import PDF_TRENDS, build_section
 
 pytestmark = pytest.mark.slow
@@ -39,11 +40,11 @@ def _page_blocks(db, monkeypatch) -> list:
     Retention page as it opens."""
     monkeypatch.setenv("EQUITY_DB", str(db))
     at = AppTest.from_file(ENTRY, default_timeout=240).run()
-    at.switch_page("app_pages/workforce.py").run()
+    at.switch_page(page_path("workforce")).run()
     workforce = _drawn(at)
     at.selectbox(key="wf_metric").set_value(PDF_TRENDS[1]).run()
     second_trend = _drawn(at)[0]
-    at.switch_page("app_pages/retention.py").run()
+    at.switch_page(page_path("retention")).run()
     retention = _drawn(at)
     return [workforce[0], second_trend, *workforce[1:], *retention]
 
@@ -79,7 +80,7 @@ def test_pdf_section_blocks_equal_the_blocks_the_pages_draw(sample_db, monkeypat
 
 def test_a_changed_cell_is_caught():
     """The comparison above fails on one changed figure (a cell off by 0.1 point)."""
-    from dashboard.sections import Block
+    from dashboard.block import Block
 
     table = pd.DataFrame({"Group": ["Man", "Woman"], "Representation": ["50.8%", "47.1%"]})
     changed = table.assign(Representation=["50.8%", "47.2%"])

@@ -220,9 +220,12 @@ def promotion_block(src: Source) -> Block:
     ratios = latest_full_period_rows(src.table(spec.name, by))
     rows = ratios[ratios["dimensions"] == "|".join(by)]
     threshold = float(setting(src.config(), "impact_ratio_threshold"))
+    # a table with no promotions to compare has no reference or test columns: blank, not an error
+    reference = ratios.get("reference_group", pd.Series("", index=ratios.index)).fillna("")
+    fisher = ratios.get("p_value_fisher", pd.Series(float("nan"), index=ratios.index))
     table = display_table(ratios, spec, src.k).assign(
-        Reference=ratios["reference_group"].fillna("").values,
-        **{"Fisher p": ratios["p_value_fisher"].map(lambda v: "" if pd.isna(v) else f"{v:.3g}").values},
+        Reference=reference.values,
+        **{"Fisher p": fisher.map(lambda v: "" if pd.isna(v) else f"{v:.3g}").values},
     )
     title = ratio_title(rows, threshold)
     summary = ratio_summary(rows, src.k)
