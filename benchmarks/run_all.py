@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import DETAIL, EQUITY, timed_run, workload  # noqa: E402
+from benchmarks._common import BYTECODE_OFF_ON_MACHINE, DETAIL, EQUITY, timed_run, workload  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = {
@@ -93,7 +93,11 @@ def machine() -> str:
     )
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     # without a bytecode cache every process compiles its imports again (seconds per start)
-    pyc = "off (PYTHONDONTWRITEBYTECODE)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
+    pyc = (
+        "on (kept in the benchmark cache: the machine sets PYTHONDONTWRITEBYTECODE)"
+        if BYTECODE_OFF_ON_MACHINE
+        else "on"
+    )
     return (
         f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, Python {platform.python_version()}, "
         f"bytecode cache {pyc}, load average {os.getloadavg()[0]:.1f} at the start"
