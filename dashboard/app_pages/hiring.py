@@ -7,27 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts_hiring import funnel_figure, impact_figure, share_comparison_figure, time_in_stage_figure
-from dashboard.components import chart_block, family_page, hinted_sections, safe_dataframe
+from dashboard.components import family_page, hinted_sections, show_block
 from dashboard.controls import by_note, filters_note
+from dashboard.families.hiring import blocks as B
 from pipelines.errors import EquityError
-from pipelines.export import to_csv
 from pipelines.metrics import NotPrecomputedError, build_context, dimension_sets
-from pipelines.metrics.hiring_display import (
-    cmh_display,
-    funnel_display,
-    funnel_sentences,
-    impact_display,
-    impact_sentences,
-    sort_stages,
-    stage_label,
-    time_display,
-    time_sentences,
-)
+from pipelines.metrics.hiring_display import stage_label
 from pipelines.metrics.hiring_funnel import BOTTOM_LINE, funnel_data_issues, stage_order
 from pipelines.db import has_table
 from pipelines.metrics.hiring_strata import MAX_STRATIFIED_BY, published_impact, stratified_impact, whole_window
-from pipelines.formatting import group_label
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -77,7 +65,6 @@ stages = stage_order(config)
 spec = data.registry()["adverse_impact_ratio"]
 by = view.by_for(spec) or ("gender",)
 filters = view.filters_for(spec)
-dims = "|".join(by)
 try:
     period, lo, hi = whole_window(data.cursor(version), view.date_from, view.date_to)
     tables = {
@@ -108,18 +95,11 @@ if not issues.empty:
     )
 
 
-def _rows(table: pd.DataFrame, overall: bool = True) -> pd.DataFrame:
-    keep = [dims, ""] if overall else [dims]
-    return table[table["dimensions"].isin(keep)].reset_index(drop=True)
-
-
+# Every chart and table below is a block of dashboard/families/hiring/blocks.py, which the PDF
+# section prints too; headers, captions and the widgets choosing a view are the page's own.
 st.header("The funnel")
-reach, passing = _rows(tables["stage_reach_rate"]), _rows(tables["stage_pass_rate"])
-title, summary = funnel_sentences(reach, stages, k)
-chart_block(
-    funnel_figure(reach, stages, title),
-    funnel_display(reach, passing, stages, k),
-    summary,
+show_block(
+    B.funnel_block(tables["stage_reach_rate"], tables["stage_pass_rate"], stages, k, by),
     key="hiring-funnel",
     filename="hiring_funnel.csv",
 )
@@ -133,6 +113,7 @@ st.caption(
     f"pooled two-proportion z, Fisher's exact p and the Holm-adjusted p (all comparisons of this "
     f"breakdown count as one family), and the shortfall - how many more selections would reach {threshold}."
 )
+# page-only: a toggle between two blocks (the PDF prints both, one after the other)
 mode = st.radio(
     "Show",
     ["Per stage", "Bottom line (hired ÷ decided)"],
@@ -140,16 +121,10 @@ mode = st.radio(
     key="hiring_ai_mode",
     help="Stages can each pass four-fifths while the end-to-end ratio fails: look at both.",
 )
-impact = _rows(tables["adverse_impact_ratio"])
-wanted = impact["stage"] == BOTTOM_LINE
-impact = sort_stages(impact[wanted if mode.startswith("Bottom") else ~wanted], stages)
-groups = impact[impact["group"] != "All"]
-title, summary = impact_sentences(groups, k, threshold, alpha)
-chart_block(
-    impact_figure(groups, title, threshold),
-    impact_display(impact, k),
-    summary,
-    key=f"hiring-impact-{'bottom' if mode.startswith('Bottom') else 'stages'}",
+bottom = mode.startswith("Bottom")
+show_block(
+    B.impact_block(tables["adverse_impact_ratio"], stages, k, rec, by, bottom_line=bottom),
+    key=f"hiring-impact-{'bottom' if bottom else 'stages'}",
     filename="adverse_impact.csv",
 )
 
@@ -162,55 +137,28 @@ if options:
             f"This view compares {strat_by[0]} groups only: with {' × '.join(by)} inside each stratum "
             f"most cells would hold fewer than {k} people. The pooled view above keeps the full breakdown."
         )
+    # page-only: the choice of stratum and stage (the PDF prints the defaults: the first
+    # stratum offered and the stage of the strongest finding)
     cols = st.columns(2)
     stratify = cols[0].selectbox("Compare within", options, key="hiring_stratify")
     stage_names = [*stages[:-1], BOTTOM_LINE]
     strata, cmh = _stratified(version, strat_by, stratify, lo, hi, filters)
-    strata = strata[strata["dimensions"] == "|".join(strat_by)]
-    # open on the stage of the strongest finding: flagged and significant after Holm first, then
-    # |z| >= threshold, a stage before the bottom line (it says where the gap arises), the lowest ratio
-    flagged = strata[strata["flagged"].fillna(False).astype(bool)]
-    flagged = flagged.assign(
-        _holm=flagged["p_holm"] < alpha,
-        _sig=flagged["significant"].fillna(False).astype(bool),
-        _end=flagged["stage"] == BOTTOM_LINE,
-    ).sort_values(["_holm", "_sig", "_end", "value"], ascending=[False, False, True, True])
-    default = stage_names.index(flagged["stage"].iat[0]) if len(flagged) else len(stage_names) - 1
+    strata = B.strata_rows(strata, strat_by)
     stage = cols[1].selectbox(
         "Stage",
         stage_names,
-        index=default,
+        index=stage_names.index(B.default_stage(strata, stages, alpha)),
         key="hiring_strata_stage",
         format_func=lambda s: stage_label(s, dict(zip(stages, stages[1:])).get(s)),
     )
-    rows = strata[strata["stage"] == stage]
-    title, summary = impact_sentences(rows, k, threshold, alpha, place="stratum")
-    title = f"Within each {stratify}: {title}"
-    chart_block(
-        impact_figure(rows, title, threshold, label="stratum"),
-        impact_display(rows, k).assign(**{stratify: rows["stratum"].to_numpy()}),
-        summary,
+    show_block(
+        B.strata_block(strata, stratify, stage, k, rec, strat_by),
         key=f"hiring-strata-{stratify}-{stage}",
         filename=f"adverse_impact_by_{stratify}.csv",
     )
-    st.subheader(f"Pooled vs within each {stratify} (Cochran-Mantel-Haenszel)")
-    st.caption(
-        f"For each group and stage, the pooled ratio beside the Mantel-Haenszel ratio across {stratify}s "
-        f"(the impact ratio with {stratify} held constant), the common odds ratio and the CMH test. "
-        f"When the two disagree, which {stratify}s people applied to explains or hides part of the gap "
-        "(Simpson's paradox, as in the 1973 Berkeley admissions)."
-    )
-    for note in cmh.loc[cmh["disagree"], "note"].head(5):
-        st.warning(note)
-    shown = cmh_display(sort_stages(cmh, stages), stratify)
-    safe_dataframe(shown, hide_index=True, width="stretch", key=f"table-hiring-cmh-{stratify}")
-    st.download_button(
-        "Download this table (CSV)",
-        data=to_csv(shown),
-        file_name=f"cmh_by_{stratify}.csv",
-        mime="text/csv",
-        key=f"download-hiring-cmh-{stratify}",
-    )
+    comparison = B.cmh_block(cmh, stratify, stages)
+    st.subheader(comparison.title)  # a block without a chart: its title is a heading here
+    show_block(comparison, key=f"hiring-cmh-{stratify}", filename=f"cmh_by_{stratify}.csv")
 else:
     st.caption("Remove department, level or source from the breakdown or filters to compare within them.")
 
@@ -220,57 +168,19 @@ st.caption(
     "the as-of date count as waiting at least that long (censored), not dropped. Rejections and "
     "withdrawals carry no exit date in the data, so they are outside this measure."
 )
-times = _rows(tables["time_in_stage"])
-title, summary = time_sentences(times, stages, k)
-chart_block(
-    time_in_stage_figure(times, stages, title),
-    time_display(times, stages, k),
-    summary,
-    key="hiring-time",
-    filename="time_in_stage.csv",
-)
+show_block(B.time_block(tables["time_in_stage"], stages, k, by), key="hiring-time", filename="time_in_stage.csv")
 
 people = set(dimension_sets()["people"])
-if set(by) <= people:
+if set(by) <= people:  # the workforce is broken down by people's dimensions only
     st.header("Applicants compared with the workforce")
-    apps = _rows(data.metric_table(version, "applicant_share", by, period, lo, hi, filters), overall=False)
-    rep = _rows(data.metric_table(version, "representation", by, period, lo, hi, filters), overall=False)
-    both = apps.merge(rep, on="group", how="outer", suffixes=("_a", "_w"))
-    table = pd.DataFrame({"group": both["group"]})
-    shown_table = pd.DataFrame({"Group": both["group"].map(group_label)})
-    for col, sfx, label in (("applicants", "_a", "Applicants"), ("workforce", "_w", f"Workforce on {hi}")):
-        hidden = both[f"suppressed{sfx}"].fillna(True).astype(bool)
-        for part, src in (("", "value"), ("_low", "ci_low"), ("_high", "ci_high"), ("_n", "n")):
-            table[f"{col}{part}"] = both[f"{src}{sfx}"].where(~hidden)
-        shown_table[f"{label}: share"] = [
-            f"fewer than {k} or protecting one" if h else f"{v:.1%}" for h, v in zip(hidden, both[f"value{sfx}"])
-        ]
-        shown_table[f"{label}: 95% CI"] = [
-            "" if h else f"{lo_:.1%} to {hi_:.1%}"
-            for h, lo_, hi_ in zip(hidden, both[f"ci_low{sfx}"], both[f"ci_high{sfx}"])
-        ]
-        shown_table[f"{label}: n"] = ["" if h else f"{int(n):,}" for h, n in zip(hidden, both[f"n{sfx}"])]
-    gap = table.assign(diff=table["applicants"] - table["workforce"]).dropna(subset=["diff"])
-    if len(gap):
-        g = gap.loc[gap["diff"].abs().idxmax()]
-        title = (
-            f"{group_label(g['group'])}: {g['applicants']:.1%} of applicants vs {g['workforce']:.1%} of the workforce "
-            f"on {hi}"
-        )
-    else:
-        title = "Applicants and workforce: no group can be compared"
-    summary = (
-        "; ".join(
-            f"{group_label(r.group)}: applicants {r.applicants:.1%} (n = {int(r.applicants_n):,}), workforce "
-            f"{r.workforce:.1%} (n = {int(r.workforce_n):,})"
-            for r in gap.itertuples()
-        )
-        + "."
-    )
-    chart_block(
-        share_comparison_figure(table, title),
-        shown_table,
-        summary,
+    show_block(
+        B.share_block(
+            data.metric_table(version, "applicant_share", by, period, lo, hi, filters),
+            data.metric_table(version, "representation", by, period, lo, hi, filters),
+            k,
+            hi,
+            by,
+        ),
         key="hiring-share",
         filename="applicants_vs_workforce.csv",
     )

@@ -1,107 +1,60 @@
-"""Hiring section of the report: the funnel, adverse impact per stage and bottom line, the
-within-department view and time in stage, by gender, for the latest full period."""
+"""Hiring section of the report: the Hiring page's default view - all applications of the data
+window pooled, by gender, compared within departments - from the blocks the page draws
+(dashboard/families/hiring/blocks.py), so the PDF and the page print the same figures."""
 
 from __future__ import annotations
 
 from pipelines.db import has_table
 from pipelines.formatting import format_p
-from pipelines.metrics import build_context, compute, families, latest_full_data_period
-from pipelines.metrics.hiring_display import (
-    cmh_display,
-    funnel_display,
-    funnel_sentences,
-    impact_display,
-    impact_sentences,
-    sort_stages,
-    time_display,
-    time_sentences,
-)
+from pipelines.metrics import build_context, compute, families
 from pipelines.metrics.hiring_funnel import stage_order
-from pipelines.metrics.hiring_strata import published_impact, stratified_impact
+from pipelines.metrics.hiring_strata import published_impact, stratified_impact, whole_window
 
-from ..charts_hiring import funnel_figure, impact_figure, time_in_stage_figure
+from ..families.hiring import blocks as B
 from ..finding import Finding, by_p
 from ..hinted import section_blocks
 from ..narrative import FINDING_MIN_N
-from . import Block, Section
+from ..block import Section
 from pipelines.formatting import group_label
 
-BY = ("gender",)
-STRATIFY = "department"
-
-
-def _rows(table):
-    return table[table["dimensions"].isin(["|".join(BY), ""])].reset_index(drop=True)
+BY = ("gender",)  # the page's default breakdown
+STRATIFY = "department"  # the page's first "Compare within" choice when the breakdown is gender
 
 
 def build_section(con, k: int, period: str = "year") -> Section | None:
+    """The page's default view (its sidebar untouched): every block in the page's order, both
+    settings of its per-stage / bottom-line toggle, then the metrics hinted to the page."""
     if not (has_table(con, "fct_applications") and has_table(con, "fct_application_stages")):
         return None
     config = build_context(con)["config"]
     stages, rec = stage_order(config), config["recruiting"]
-    threshold, alpha = rec["adverse_impact_threshold"], rec["significance_alpha"]
-    chosen = latest_full_data_period(con, period)
-    # the chosen period itself (published figures take whole periods, never a custom range)
-    window = {"period": period, "date_from": chosen.start, "date_to": chosen.end, "k": k}
-    blocks = []
+    _, lo, hi = whole_window(con)
+    # adverse impact is judged on a span, not year by year (small groups need the n): the
+    # page's pooled window, which the summary page's hiring findings use too
+    window = {"period": "custom", "date_from": lo, "date_to": hi, "k": k}
 
-    reach = _rows(compute(con, "stage_reach_rate", by=list(BY), **window))
-    passing = _rows(compute(con, "stage_pass_rate", by=list(BY), **window))
-    title, summary = funnel_sentences(reach, stages, k)
-    blocks.append(
-        Block(
-            title=title,
-            summary=summary,
-            table=funnel_display(reach, passing, stages, k),
-            figure=funnel_figure(reach, stages, title),
-            alt=f"Line chart: share of applications reaching each stage, by gender. {summary}",
-        )
-    )
+    def table(name):
+        return compute(con, name, by=list(BY), **window)
 
-    impact = sort_stages(_rows(published_impact(con, list(BY), **window)), stages)
-    groups = impact[impact["group"] != "All"]
-    title, summary = impact_sentences(groups, k, threshold, alpha)
-    blocks.append(
-        Block(
-            title=title,
-            summary=summary,
-            table=impact_display(impact, k),
-            figure=impact_figure(groups, title, threshold),
-            alt=f"Dot plot: impact ratio with 95% interval per stage and gender, line at {threshold}. {summary}",
-        )
-    )
-
+    impact = published_impact(con, list(BY), **window)
     result = stratified_impact(con, list(BY), STRATIFY, filters={}, **window)
-    strata = result.strata[(result.strata["dimensions"] == "|".join(BY))]
-    flagged = strata[strata["flagged"].fillna(False).astype(bool)]
-    title, summary = impact_sentences(flagged, k, threshold, alpha, place="stratum")
-    notes = " ".join(result.cmh.loc[result.cmh["disagree"], "note"].head(3))
-    blocks.append(
-        Block(
-            title=f"Within each {STRATIFY}: {title}",
-            summary=f"{summary} {notes}".strip(),
-            table=cmh_display(sort_stages(result.cmh, stages), STRATIFY),
-            figure=impact_figure(flagged, title, threshold, label="stratum") if len(flagged) else None,
-            alt=f"Dot plot of the comparisons below four-fifths within {STRATIFY}s. {summary}",
-        )
-    )
-
-    times = _rows(compute(con, "time_in_stage", by=list(BY), **window))
-    title, summary = time_sentences(times, stages, k)
-    blocks.append(
-        Block(
-            title=title,
-            summary=summary,
-            table=time_display(times, stages, k),
-            figure=time_in_stage_figure(times, stages, title),
-            alt=f"Bar chart: median days per step and gender with 95% intervals. {summary}",
-        )
-    )
-
+    strata = B.strata_rows(result.strata, BY)
+    blocks = [
+        B.funnel_block(table("stage_reach_rate"), table("stage_pass_rate"), stages, k, BY),
+        B.impact_block(impact, stages, k, rec, BY, bottom_line=False),
+        B.impact_block(impact, stages, k, rec, BY, bottom_line=True),
+        B.strata_block(strata, STRATIFY, B.default_stage(strata, stages, rec["significance_alpha"]), k, rec, BY),
+        B.cmh_block(result.cmh, STRATIFY, stages),
+        B.time_block(table("time_in_stage"), stages, k, BY),
+        B.share_block(table("applicant_share"), table("representation"), k, hi, BY),  # gender: a people dimension
+    ]
     blocks += section_blocks(con, "hiring", k, period)  # metrics with a registry display: hint
 
     meta = families()["hiring"]
-    intro = f"{meta['description']} Applications made in {chosen.label} (the latest full period)."
+    intro = (
+        f"{meta['description']} All applications made from {lo} to {hi}, pooled, by gender "
+        "(the Hiring page's default view)."
+    )
     return Section(family="hiring", title=meta["title"], intro=intro, blocks=blocks, order=meta["order"])
 
 
