@@ -29,7 +29,7 @@ def test_both_gap_conventions_read_as_less_or_more():
 
 
 def test_statutory_measures_say_they_are_statutory():
-    from dashboard.narrative_pay import statutory_table
+    from dashboard.families.pay.narrative import statutory_table
 
     measures = pd.DataFrame(
         {
@@ -51,7 +51,7 @@ def test_statutory_measures_say_they_are_statutory():
 
 
 def test_the_decomposition_names_its_geometric_mean_gap():
-    from dashboard.narrative_pay import decomposition_title
+    from dashboard.families.pay.narrative import decomposition_title
 
     summary = pd.DataFrame(
         {
