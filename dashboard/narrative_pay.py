@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipelines.formatting import format_measure, format_money
 
-from .narrative import FINDING_MIN_N, groups_not_shown, headline_period, large_enough, suppressed_label
+from .narrative import FINDING_MIN_N, groups_not_shown, headline_period, large_enough, picked_row, suppressed_label
 from pipelines.formatting import group_label
 
 
@@ -39,7 +39,7 @@ def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
     adjusted = large_enough(latest[(latest["measure"] == "adjusted") & latest["relative"].notna()])
     if adjusted.empty:
         return f"Pay gaps, {period}: no group is large enough to judge (n of at least {FINDING_MIN_N})"
-    worst = adjusted.loc[adjusted["relative"].idxmin()]
+    worst = picked_row(adjusted, "lowest", "relative")  # the Overview's and the CLI's rule
     return (
         f"Adjusted pay gap, {period}: {group_label(worst['group'])} {_relative_phrase(worst['relative'], worst['reference'])} "
         f"with the same {factors_text}"

@@ -1,0 +1,1 @@
+"""Employee voice, showing side: the blocks the page and the PDF section share (blocks.py)."""
