@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.narrative import FINDING_MIN_N
-from dashboard.narrative_pay import art10_summary, art10_table
+from dashboard.families.pay.narrative import art10_summary, art10_table
 
 
 def _flags():
@@ -66,7 +66,7 @@ def test_significance_follows_the_holm_adjusted_p():
 
 
 def test_a_share_of_the_gap_outside_0_to_100_is_phrased_in_points():
-    from dashboard.narrative_pay import decomposition_title
+    from dashboard.families.pay.narrative import decomposition_title
 
     # ln gap 0.026 of which 0.0621 unexplained: 239% of the gap (the case); the factors
     # then account for 0.026 - 0.0621 = -0.0361, i.e. -3.6 points

@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipelines.formatting import format_measure, format_money
 
-from .narrative import FINDING_MIN_N, groups_not_shown, headline_period, large_enough, picked_row, suppressed_label
+from ...narrative import FINDING_MIN_N, groups_not_shown, headline_period, large_enough, picked_row, suppressed_label
 from pipelines.formatting import group_label
 
 
