@@ -48,7 +48,7 @@ def same_block(page, pdf) -> None:
 def shown_and_printed(sample_db):
     import duckdb
 
-    from dashboard.sections.suppliers import build_section
+    from dashboard.families.suppliers.section import build_section
 
     mp = pytest.MonkeyPatch()
     mp.setenv("EQUITY_DB", str(sample_db))

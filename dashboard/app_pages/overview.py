@@ -10,7 +10,7 @@ from dashboard import commitments_data, data
 from dashboard.charts import format_value, sparkline
 from dashboard.components import require_db
 from dashboard.controls import current_view, overview_scope
-from dashboard.kpis import full_or_all_periods, headline, headline_specs
+from pipelines.headlines import full_or_all_periods, headline_figures
 from dashboard.narrative_commitments import counts_sentence, overview_lines
 from dashboard.finding import owner_and_decision, ranked
 from dashboard.sections import family_findings
@@ -30,14 +30,11 @@ st.info(overview_scope(view))
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _headlines(version: data.DbVersion, period: str, date_from, date_to, filters: tuple):
-    cur = data.cursor(version)
-    out = []
-    for s in headline_specs(info["tables"]):
-        flt = {d: list(v) for d, v in filters if d in s.dimensions}
-        h = headline(cur, s, period=period, date_from=date_from, date_to=date_to, filters=flt)
-        if h:
-            out.append((h, [d for d, _ in filters if d not in s.dimensions]))
-    return out
+    # the one function per figure that the PDF summary and `equity headlines` use too
+    figures = headline_figures(
+        data.cursor(version), info["tables"], period, dict(filters), date_from=date_from, date_to=date_to
+    )
+    return [(h, [d for d, _ in filters if d not in h.spec.dimensions]) for h in figures]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -76,7 +73,10 @@ for i, (h, unfiltered) in enumerate(headlines):
             )
         )
         st.plotly_chart(
-            sparkline(h.trend, spec.unit), width="stretch", key=f"spark-{spec.name}", config={"displayModeBar": False}
+            sparkline(h.trend, spec.unit),
+            width="stretch",
+            key=f"spark-{i}-{spec.name}",
+            config={"displayModeBar": False},
         )
         st.caption(
             f"Trend {h.trend['period'].iat[0]} to {h.trend['period'].iat[-1]}: "

@@ -2,7 +2,7 @@
 methodology and privacy note, data-quality summary and run manifest -> PDF bytes.
 
 Everything comes from the same suppressed tables, figure builders and sentences as the
-dashboard (dashboard.kpis, dashboard.sections, dashboard.narrative).
+dashboard (pipelines.headlines, dashboard.sections, dashboard.narrative).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pipelines.quality_report import quality_summary
 
 from ..finding import owner_and_decision, ranked
 from ..glossary import TERMS
-from ..kpis import headline, headline_specs
+from pipelines.headlines import headline_figures
 from ..sections import family_findings, family_sections
 from . import html as H
 from .cells import print_frame
@@ -111,10 +111,7 @@ def _ranked_findings(con, k: int, period: str, config: dict, limit: int | None) 
 
 def _summary(con, k: int, period: str, config: dict, limit: int | None = None) -> tuple[str, str]:
     rows, period_label = [], ""
-    for spec in headline_specs(_tables(con)):
-        h = headline(con, spec, period=period)
-        if h is None:
-            continue
+    for h in headline_figures(con, _tables(con), period=period):  # the Overview's and the CLI's
         period_label = period_label or h.period
         rows.append(
             {

@@ -18,7 +18,7 @@ import pandas as pd
 from pipelines.metrics import registry
 
 from ...charts import format_value
-from ...charts_suppliers import (
+from .charts import (
     BASE_LABELS,
     breakdown_figure,
     breakdown_summary,
@@ -34,7 +34,7 @@ from ...charts_suppliers import (
     tier2_figure,
 )
 from ...narrative import display_table, latest_full_period
-from ...narrative_suppliers import format_money, split_share_table
+from .narrative import format_money, split_share_table
 from ...block import Block
 
 BREAKDOWNS = {"category": "category", "business_unit": "business unit", "supplier_country": "supplier country"}

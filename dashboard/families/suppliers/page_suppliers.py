@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts_suppliers import BASE_LABELS, UNION_NOTE
+from dashboard.families.suppliers.charts import BASE_LABELS, UNION_NOTE
 from dashboard.components import chart_block, no_data, require_db, show_block
 from dashboard.controls import current_view
 from dashboard.families.suppliers.blocks import (

@@ -9,7 +9,7 @@ from pipelines.metrics import build_context, compute, families
 from pipelines.metrics.suppliers_goals import goal_progress
 from pipelines.metrics.suppliers_risk import expiring_certifications, lapsed_spend, spend_at_risk, supplier_k
 
-from ..families.suppliers.blocks import (
+from .blocks import (
     SupplierView,
     breakdown_block,
     certification_block,
@@ -19,8 +19,8 @@ from ..families.suppliers.blocks import (
     share_block,
     tier2_block,
 )
-from ..finding import Finding, counted
-from . import Section
+from ...finding import Finding, counted
+from ...block import Section
 
 
 def build_section(con, k: int, period: str = "year") -> Section | None:

@@ -12,9 +12,9 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, HIDDEN, add_events, axis_format, format_value, period_axis, style
-from .narrative import latest_full_period
-from .narrative_suppliers import format_money
+from ...charts import FONT, HIDDEN, add_events, axis_format, format_value, period_axis, style
+from ...narrative import latest_full_period
+from .narrative import format_money
 from pipelines.formatting import group_label
 
 BASE_LABELS = {"addressable": "Share of addressable spend", "total": "Share of all spend"}

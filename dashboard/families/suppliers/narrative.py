@@ -11,7 +11,7 @@ from pipelines.metrics._suppression import PRIMARY
 from pipelines.formatting import HIDDEN_TO_PROTECT, breakdown_label, group_label
 from pipelines.formatting import format_money  # noqa: F401  (the supplier views import it from here)
 
-from .charts import format_value
+from ...charts import format_value
 
 
 def split_share_table(
