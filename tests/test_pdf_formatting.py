@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts_voice import outcomes_figure
-from dashboard.narrative_pay import statutory_table
+from dashboard.families.pay.narrative import statutory_table
 from dashboard.pdf import html as H
 from dashboard.pdf.cells import print_frame
 from dashboard.pdf.figures import MAX_HEIGHT, print_height

@@ -11,7 +11,7 @@ from pipelines.db import events_of
 from pipelines.formatting import group_label
 from pipelines.metrics import NoDataError, build_context, compute, families
 
-from ..families.pay.blocks import (
+from .blocks import (
     art10_block,
     cohort_block,
     cost_blocks,
@@ -19,7 +19,7 @@ from ..families.pay.blocks import (
     statutory_block,
     trend_block,
 )
-from ..families.pay.tables import (
+from .tables import (
     analysis_tables,
     art10_rows,
     factors_text,
@@ -28,10 +28,10 @@ from ..families.pay.tables import (
     relative_pay_rows,
     statutory_tables,
 )
-from ..finding import Finding, by_interval, counted
-from ..narrative import FINDING_MIN_N
-from ..narrative_pay import art10_table
-from ..block import Section
+from ...finding import Finding, by_interval, counted
+from ...narrative import FINDING_MIN_N
+from .narrative import art10_table
+from ...block import Section
 
 
 def build_section(con, k: int, period: str = "year") -> Section | None:

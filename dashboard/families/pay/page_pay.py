@@ -12,7 +12,7 @@ from dashboard import data
 from dashboard.components import no_data, require_db, show_block
 from dashboard.controls import by_note, current_view
 from dashboard.families.pay import blocks, tables
-from dashboard.narrative_pay import RAW_GAPS_NOTE
+from dashboard.families.pay.narrative import RAW_GAPS_NOTE
 from pipelines.errors import UsageError
 from pipelines.export import to_csv
 from pipelines.metrics import build_context

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, HIDDEN, MAX_SERIES, add_events, group_label, group_style, period_axis, wrap_title
+from ...charts import FONT, HIDDEN, MAX_SERIES, add_events, group_label, group_style, period_axis, wrap_title
 
 PATTERNS = ["", "/", ".", "x", "-", "\\", "+", "|"]  # bar fills: no series told by colour alone
 MEASURE_DASH = {"adjusted": "solid", "raw": "dot"}
