@@ -15,7 +15,7 @@ from dashboard.pdf.cells import print_frame
 from dashboard.pdf.figures import MAX_HEIGHT, print_height
 from dashboard.pdf.snapshot import without_title
 from pipelines.formatting import format_money, format_p
-from pipelines.metrics.suppliers import share_rows
+from pipelines.families.suppliers.metrics import share_rows
 
 
 def test_columns_print_by_kind():
