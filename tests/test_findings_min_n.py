@@ -83,7 +83,7 @@ def test_a_share_of_the_gap_outside_0_to_100_is_phrased_in_points():
     title = decomposition_title(odd)
     assert "239%" not in title and "-3.6 points" in title and "+6.2 points are not explained" in title
     usual = odd.assign(raw_gap_pct=8.9, gap_log_points=0.0931, unexplained=0.0554)
-    assert decomposition_title(usual).startswith("60% of the 8.9% pay gap between Woman and Man")
+    assert decomposition_title(usual).startswith("60% of the 8.9% gap in geometric-mean pay between Woman and Man")
 
 
 def test_no_simpson_warning_when_neither_view_is_significant():

@@ -2,16 +2,16 @@
 
 Money figures here are protected as in `equity metrics` (--exact: the data owner's exact
 figures, marked not for publication); lists that name suppliers carry no per-supplier amounts
-(see pipelines/metrics/suppliers_risk.py).
+(see pipelines/families/suppliers/risk.py).
 """
 
 from __future__ import annotations
 
 import click
 
-from ..cli import _emit, handle_errors
-from ..cli_options import combined, day, db_option, exact_option, format_option, k_option, open_database, period_option
-from ..cli_table import say
+from ...cli import _emit, handle_errors
+from ...cli_options import combined, day, db_option, exact_option, format_option, k_option, open_database, period_option
+from ...cli_table import say
 
 K_OPTION = k_option("Minimum companies behind a money figure (default privacy.supplier_k, else privacy.k)")
 # money figures: protected unless the data owner asks for --exact
@@ -52,8 +52,8 @@ def register(main: click.Group) -> None:
     @PROTECTED_OUTPUT
     def expiring(db, days, as_of, k, fmt, exact):
         """Certifications expiring soon (largest trailing spend first) and the spend at risk."""
-        from ..formatting import HIDDEN
-        from ..metrics.suppliers_risk import expiring_certifications, spend_at_risk
+        from ...formatting import HIDDEN
+        from .risk import expiring_certifications, spend_at_risk
 
         con = _con(db)
         as_of_day = day(as_of)
@@ -70,7 +70,7 @@ def register(main: click.Group) -> None:
     @LISTING
     def lapsed(db, fmt):
         """Transactions booked after a supplier's diverse certification lapsed (not counted as diverse)."""
-        from ..metrics.suppliers_risk import lapsed_spend
+        from .risk import lapsed_spend
 
         _emit(lapsed_spend(_con(db)), fmt)
 
@@ -83,8 +83,8 @@ def register(main: click.Group) -> None:
     @PROTECTED_OUTPUT
     def goals(db, period, preset, k, fmt, exact):
         """Goals vs actual share per period, with achievement % and grade."""
-        from ..metrics import build_context
-        from ..metrics.suppliers_goals import goal_progress, preset_config
+        from ...metrics import build_context
+        from .goals import goal_progress, preset_config
 
         con = _con(db)
         config = build_context(con)["config"]
