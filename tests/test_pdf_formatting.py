@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts_voice import outcomes_figure
 from dashboard.families.pay.narrative import statutory_table
+from dashboard.families.voice.charts import outcomes_figure
 from dashboard.pdf import html as H
 from dashboard.pdf.cells import print_frame
 from dashboard.pdf.figures import MAX_HEIGHT, print_height
