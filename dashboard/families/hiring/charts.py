@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from pipelines.metrics.hiring_display import stage_label
 
-from .charts import FONT, HIDDEN, group_label, group_style, style, top_groups, wrap_title
+from dashboard.charts import FONT, HIDDEN, group_label, group_style, style, top_groups, wrap_title
 
 PATTERNS = ["", "/", "\\", "x", ".", "+", "-", "|"]
 

@@ -10,12 +10,14 @@ from pipelines.metrics import build_context, compute, families
 from pipelines.metrics.hiring_funnel import stage_order
 from pipelines.metrics.hiring_strata import published_impact, stratified_impact, whole_window
 
-from ..families.hiring import blocks as B
-from ..finding import Finding, by_p
-from ..hinted import section_blocks
-from ..narrative import FINDING_MIN_N
-from ..block import Section
 from pipelines.formatting import group_label
+
+from dashboard.block import Section
+from dashboard.finding import Finding, by_p
+from dashboard.hinted import section_blocks
+from dashboard.narrative import FINDING_MIN_N
+
+from . import blocks as B
 
 BY = ("gender",)  # the page's default breakdown
 STRATIFY = "department"  # the page's first "Compare within" choice when the breakdown is gender
