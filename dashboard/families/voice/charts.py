@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 
 from pipelines.formatting import format_p
 
-from .charts import FONT, format_value, group_label, style, wrap_title
+from ...charts import FONT, format_value, group_label, style, wrap_title
+from ...narrative import suppressed_label
 
 SCALE = "cividis"
 HIDDEN_FILL = "#D9D9D9"
@@ -256,8 +257,6 @@ def gap_finding(gaps: pd.DataFrame, survey: str) -> tuple[str, pd.Series | None]
 def heatmap_cells(fav: pd.DataFrame, index: pd.DataFrame, dims: tuple[str, ...], k: int) -> pd.DataFrame:
     """Cells of the heat-map for one wave: the overall row and every group of the full
     breakdown, one column per construct plus the inclusion index."""
-    from .narrative import suppressed_label
-
     level = "|".join(dims)
     parts = []
     for table, measure in ((fav, None), (index, "Inclusion index")):

@@ -18,12 +18,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..config import effective_k
-from ..errors import DataError
-from ._engine import build_context
-from ..privacy.cells import definition, hidden_below_k, protected_counts, protected_magnitude, read_salt
-from ._suppression import suppression_mask
-from .suppliers_sql import SETTINGS_FILE, held_on_date_condition, spend_lines_sql, supplier_settings, text_list
+from ...config import effective_k
+from ...errors import DataError
+from ...metrics._engine import build_context
+from ...privacy.cells import definition, hidden_below_k, protected_counts, protected_magnitude, read_salt
+from ...metrics._suppression import suppression_mask
+from .sql import SETTINGS_FILE, held_on_date_condition, spend_lines_sql, supplier_settings, text_list
 
 EXPIRING_COLUMNS = [
     "supplier_id",

@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import DataError
-from ._engine import compute
-from .suppliers_sql import SETTINGS_FILE, SPEND_BASES
+from ...errors import DataError
+from ...metrics._engine import compute
+from .sql import SETTINGS_FILE, SPEND_BASES
 
 UNION = "DIVERSE"  # a goal on the diverse total (counted once), not on one certification
 CENT = Decimal("0.01")

@@ -9,8 +9,8 @@ import pandas as pd
 from pipelines.formatting import breakdown_label, group_label, p_cell
 from pipelines.metrics import MetricSpec
 
-from .charts import format_value
-from .narrative import display_table, suppressed_label
+from ...charts import format_value
+from ...narrative import display_table, suppressed_label
 
 
 # key columns shown as words: groups as "Woman, Asian", breakdowns as "gender × race ethnicity"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts_voice import construct_title
+from dashboard.families.voice.charts import construct_title
 from dashboard.components import no_data, require_db, show_block
 from dashboard.controls import by_note, current_view, filters_note
 from dashboard.families.voice import blocks

@@ -1,8 +1,8 @@
 """Supplier-diversity metrics: diverse and certified spend shares, diverse supplier counts.
 
 Each function returns unsuppressed long rows for every subset of the requested dimensions;
-the engine adds suppression and labels. Tier 2 is in suppliers_tier2.py, goals and grades in
-suppliers_goals.py, expiring and lapsed certifications in suppliers_risk.py.
+the engine adds suppression and labels. Tier 2 is in tier2.py, goals and grades in
+goals.py, expiring and lapsed certifications in risk.py.
 
 What `n` means here: spend is company data, and a sum over one or two companies tells a
 reader what those companies earn from us (for a one-person certified business, what its
@@ -19,9 +19,9 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
-from ..sqlsafe import literal
-from ._frame import Query
-from .suppliers_sql import (
+from ...sqlsafe import literal
+from ...metrics._frame import Query
+from .sql import (
     SPEND_BASES,
     contributors_sql,
     period_cells_sql,
@@ -119,7 +119,7 @@ def certification_lines(q: Query, lines: str) -> pd.DataFrame:
     goal preset (so a preset can be previewed without a rebuild), and
     every combination of two or more diverse certifications held together on a paid date
     (the intersection views, e.g. `MBE + WBE` = minority- and woman-owned)."""
-    from .suppliers_goals import goal_certifications
+    from .goals import goal_certifications
 
     settings = supplier_settings(q.config)
     singles = {r[0] for r in q.con.execute("SELECT DISTINCT certification FROM fct_certifications").fetchall()}

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..db import has_table
-from ..errors import DataError
-from ..sqlsafe import ident, literal
+from ...db import has_table
+from ...errors import DataError
+from ...sqlsafe import ident, literal
 
 SPEND_BASES = ("total", "addressable")
 SETTINGS_FILE = "equity.yml"

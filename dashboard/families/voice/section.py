@@ -16,10 +16,10 @@ from pipelines.metrics import build_context, compute, families
 from pipelines.metrics.voice_compare import change_since_previous, gaps_to_rest, voice_gaps
 from pipelines.metrics.voice_outcomes import outcomes_side_by_side
 
-from ..families.voice import blocks
-from ..finding import Finding, by_p
-from ..narrative import FINDING_MIN_N
-from ..block import Section
+from . import blocks
+from ...finding import Finding, by_p
+from ...narrative import FINDING_MIN_N
+from ...block import Section
 
 BY = blocks.DEFAULT_BY
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._frame import Query
-from .suppliers_sql import converted_spend_sql, reporting_rate_sql
+from ...metrics._frame import Query
+from .sql import converted_spend_sql, reporting_rate_sql
 
 
 def allocated_lines_sql(q: Query) -> str:
