@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .charts import format_value
-from .narrative import large_enough
+from ...charts import format_value
+from ...narrative import large_enough
 from pipelines.formatting import group_label
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts_workforce import impact_figure
+from dashboard.families.workforce.charts_retention import impact_figure
 from dashboard.components import chart_block, family_page, no_data, safe_dataframe, show_block
 from dashboard.controls import by_note
 from dashboard.families.workforce import blocks as wf
-from dashboard.narrative_workforce import impact_sentence, impact_title
+from dashboard.families.workforce.narrative import impact_sentence, impact_title
 from pipelines.errors import UsageError
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
 from pipelines.metrics.workforce_impact import impact

@@ -1,4 +1,4 @@
-"""Workforce and retention figures: data in (published, suppressed tables), plotly figure
+"""Workforce figures (heat map, leaky pipeline, impact ratios, flows, targets): data in (published, suppressed tables), plotly figure
 out, no Streamlit calls, so the PDF reuses them. Same accessibility rules as charts.py:
 Okabe-Ito colours with a marker and dash per series, axis titles with units, titles that
 state the finding (built by the callers from the same rows)."""
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import (
+from ...charts import (
     FONT,
     HIDDEN,
     add_events,
@@ -21,7 +21,7 @@ from .charts import (
     style,
     top_groups,
 )
-from .narrative import suppressed_label
+from ...narrative import suppressed_label
 
 LAYOUT = {
     "font": {"family": FONT, "size": 14},
@@ -34,7 +34,7 @@ LAYOUT = {
 HEAT_SCALE = "Cividis"
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> go.Figure:
+def titled_layout(fig: go.Figure, title: str, x_title: str, y_title: str, **extra) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"}, xaxis_title=x_title, yaxis_title=y_title, **LAYOUT, **extra
     )
@@ -80,96 +80,7 @@ def heatmap_figure(rows: pd.DataFrame, *, title: str, unit: str, k: int, max_gro
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category")  # "2019" is a label, not a number to space out
-    return _layout(fig, title, "Period", "Group", height=max(320, 60 + 34 * len(groups)))
-
-
-def km_figure(
-    curves: pd.DataFrame, *, title: str, first: list[str] | None = None, months: float | None = 120
-) -> go.Figure:
-    """Step curves of retention by months of tenure with 95% bands; blank points are gaps.
-    Draws everyone, the groups in `first` (e.g. the one the title names), then the largest
-    groups, eight curves in all; the x axis opens on the first `months` (zoom out for the rest)."""
-    fig = go.Figure()
-    largest = top_groups(curves[curves["group"] != "All"].rename(columns={"at_risk": "n"}))
-    order = list(dict.fromkeys(["All", *(first or []), *largest]))[:8]  # eight distinct styles
-    for i, group in enumerate(order):
-        part = curves[curves["group"] == group].sort_values("tenure_months")
-        if part.empty:
-            continue
-        st_ = group_style(group)
-        x = np.concatenate([[0.0], part["tenure_months"]])
-        for run in band_runs(part):  # the band: upper, then lower filled up to it, one run at a time
-            for bound, fill in (("ci_high", None), ("ci_low", "tonexty")):
-                fig.add_trace(
-                    go.Scatter(
-                        x=run["tenure_months"],
-                        y=run[bound],
-                        mode="lines",
-                        line_shape="hv",
-                        line={"width": 0},
-                        fill=fill,
-                        fillcolor=_rgba(st_["color"], 0.15),
-                        hoverinfo="skip",
-                        showlegend=False,
-                        legendgroup=group,
-                    )
-                )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=np.concatenate([[1.0], part["survival"]]),
-                name=group_label(group),
-                legendgroup=group,
-                mode="lines+markers",
-                line_shape="hv",
-                connectgaps=False,
-                line={"color": st_["color"], "dash": st_["dash"], "width": 2},
-                marker={
-                    "symbol": st_["symbol"],
-                    "size": 6,
-                    "color": st_["color"],
-                    "maxdisplayed": 12,
-                    "line": {"color": "#000000", "width": 1},
-                },
-                # published curves show the at-risk count at their steps only (docs/privacy.md)
-                customdata=np.concatenate(
-                    [[""], [f"<br>at risk {v:,.0f}" if pd.notna(v) else "" for v in part["at_risk"]]]
-                ),
-                hovertemplate=f"<b>{group_label(group)}</b><br>%{{x:.0f}} months: %{{y:.1%}}%{{customdata}}<extra></extra>",
-            )
-        )
-    fig = _layout(
-        fig, title, "Months since hire", "Still employed (Kaplan-Meier, 95% band)", legend={"title": {"text": "Group"}}
-    )
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
-    top = curves["tenure_months"].max() if len(curves) else 0
-    if months and top > months:
-        fig.update_xaxes(range=[0, months])
-    return fig
-
-
-def band_runs(part: pd.DataFrame) -> list[pd.DataFrame]:
-    """A group's 95% band as runs of consecutive months where both bounds are known.
-
-    A fill drawn "to the next trace" ignores gaps: one trace across months whose interval is
-    unknown (few at risk, or no exit yet so Greenwood's interval is undefined) was filled as a
-    straight diagonal from 100% at month 0 to the next known bound. Each run is its own pair
-    of traces; the first also starts at month 0 (100%, known exactly) when it begins at the
-    first month of the curve."""
-    part = part.sort_values("tenure_months").reset_index(drop=True)
-    known = part["ci_low"].notna() & part["ci_high"].notna()
-    runs = []
-    for _, idx in part[known].groupby((~known).cumsum()[known]).groups.items():
-        run = part.loc[idx, ["tenure_months", "ci_low", "ci_high"]]
-        if idx[0] == 0:
-            run = pd.concat([pd.DataFrame({"tenure_months": [0.0], "ci_low": [1.0], "ci_high": [1.0]}), run])
-        runs.append(run.reset_index(drop=True))
-    return runs
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
+    return titled_layout(fig, title, "Period", "Group", height=max(320, 60 + 34 * len(groups)))
 
 
 def pipeline_figure(rows: pd.DataFrame, levels: list[str], *, title: str) -> go.Figure:
@@ -206,7 +117,7 @@ def pipeline_figure(rows: pd.DataFrame, levels: list[str], *, title: str) -> go.
                 hovertemplate=f"<b>{group_label(group)}</b> at %{{x}}: %{{y:.1%}} (n = %{{customdata}})<extra></extra>",
             )
         )
-    fig = _layout(
+    fig = titled_layout(
         fig, title, "Job level (lowest to highest)", "Share of the level", legend={"title": {"text": "Group"}}
     )
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
@@ -250,7 +161,7 @@ def ratio_figure(rows: pd.DataFrame, *, title: str, threshold: float = 0.8) -> g
             yanchor="bottom",
             font={"size": 11, "color": "#333333"},
         )
-    return _layout(
+    return titled_layout(
         fig,
         title,
         "Promotion rate / reference group's rate",
@@ -283,7 +194,7 @@ def flow_figure(tables: dict[str, pd.DataFrame], *, title: str) -> go.Figure:
                 hovertemplate=f"%{{x}}, {label}: %{{y:.1%}} (n = %{{customdata}})<extra></extra>",
             )
         )
-    fig = _layout(fig, title, "Group", "Share", barmode="group", legend={"title": {"text": "Share of"}})
+    fig = titled_layout(fig, title, "Group", "Share", barmode="group", legend={"title": {"text": "Share of"}})
     fig.update_yaxes(tickformat=".0%")
     return fig
 
@@ -333,7 +244,7 @@ def target_figure(
         )
     )
     add_events(fig, events)
-    fig = _layout(
+    fig = titled_layout(
         fig,
         title,
         "Period (value on or up to its last day) and due date",
@@ -342,49 +253,4 @@ def target_figure(
     )
     fig.update_yaxes(rangemode="tozero", **axis_format(unit))
     period_axis(fig, shown, extra={due: f"due {due:%Y-%m-%d}"})
-    return fig
-
-
-def impact_figure(
-    series: pd.DataFrame, coefficients: pd.DataFrame, event_date, *, title: str, unit: str, event_label: str = "event"
-) -> go.Figure:
-    """Monthly values around the event with the two fitted segments; left-out months hollow."""
-    b = coefficients.set_index("term")["estimate"].to_numpy()
-    used, left = series[series["used"]], series[~series["used"]]
-    fig = go.Figure(
-        go.Scatter(
-            x=pd.to_datetime(used["period_start"]),
-            y=used["value"],
-            mode="markers",
-            name="Monthly value",
-            marker={"color": "#000000", "size": 7, "symbol": "circle"},
-        )
-    )
-    if not left.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=pd.to_datetime(left["period_start"]),
-                y=left["value"],
-                mode="markers",
-                name="Left out",
-                marker={"color": "#000000", "size": 8, "symbol": "circle-open"},
-            )
-        )
-    for post, name, colour, dash in ((0, "Trend before", "#0072B2", "solid"), (1, "Trend after", "#D55E00", "dash")):
-        part = used[used["post"] == post]
-        t = part["t"].to_numpy(float)
-        fitted = b[0] + b[1] * t + post * (b[2] + b[3] * t)
-        fig.add_trace(
-            go.Scatter(
-                x=pd.to_datetime(part["period_start"]),
-                y=fitted,
-                mode="lines",
-                name=name,
-                line={"color": colour, "dash": dash, "width": 2},
-            )
-        )
-    add_events(fig, pd.DataFrame({"event_date": [event_date], "label": [event_label]}))
-    fig = _layout(fig, title, "Month", unit.capitalize(), legend={"title": {"text": ""}})
-    # monthly rates are small: two decimals of a percent, not whole percents
-    fig.update_yaxes(**({"tickformat": ".2%"} if unit in ("share", "rate") else axis_format(unit)))
     return fig

@@ -9,10 +9,10 @@ from pipelines.db import events_of, has_table, is_built
 from pipelines.metrics import NoDataError, build_context, compute, data_periods, families, full_periods, registry
 from pipelines.metrics.workforce_common import setting
 
-from ..families.workforce import blocks as wf
-from ..finding import Finding, by_interval
-from ..narrative import FINDING_MIN_N
-from . import Block, Section
+from ...block import Block, Section
+from ...finding import Finding, by_interval
+from ...narrative import FINDING_MIN_N
+from . import blocks as wf
 from pipelines.formatting import group_label
 
 # The detail document's blocks, in the pages' order: the Workforce page under its default view
