@@ -48,7 +48,16 @@ from .mapping_names import (
     name_match_line,
     uses_names,
 )
-from .validate import cast_and_quarantine, check_duplicate_keys, check_fx, check_order, quarantine_orphans
+from .validate import (
+    cast_and_quarantine,
+    check_duplicate_keys,
+    check_fx,
+    check_order,
+    load_checked,
+    needs_text_copy,
+    quarantine_checked,
+    quarantine_orphans,
+)
 
 log = logging.getLogger(__name__)
 
@@ -411,9 +420,9 @@ def build(
             files.append(register_file)
         for name in stand_ins:
             con.execute(f"DROP TABLE IF EXISTS {name}")
-        for name in sources:  # person-level text copies are not needed once staged
-            con.execute(f"DROP TABLE IF EXISTS raw_{name}")
-            con.execute(f"DROP TABLE IF EXISTS src_{name}")
+        for name in sources:  # person-level copies are not needed once staged
+            for prefix in ("raw", "checked", "src"):
+                con.execute(f"DROP TABLE IF EXISTS {prefix}_{name}")
         quarantined = scalar(con, "SELECT count(DISTINCT (table_name, file, line)) FROM quarantine")
         name_line = name_match_line(con)
     log.info("built %s (run %s)", db_path, run_id)
@@ -436,13 +445,19 @@ def _read_sources(con, sources: dict[str, SourceFile], names: set[str], config: 
         if name in names:
             step(f"reading {sf.display}")
             with _in_own_file(sf):
-                load_raw(con, sf)
-                match_certifications(con, sf, sources)
-                quarantine_bad_weights(con, sf)
-                quarantine_bad_snapshot_dates(con, sf)
-                handle_duplicates(con, sf)
-                check_duplicate_keys(con, sf)
-                cast_and_quarantine(con, sf, config)
+                if needs_text_copy(sf):
+                    load_raw(con, sf)
+                    match_certifications(con, sf, sources)
+                    quarantine_bad_weights(con, sf)
+                    quarantine_bad_snapshot_dates(con, sf)
+                    handle_duplicates(con, sf)
+                    check_duplicate_keys(con, sf)
+                    cast_and_quarantine(con, sf, config)
+                else:  # one typed read of each file, its text kept beside each value
+                    load_checked(con, sf, config)
+                    handle_duplicates(con, sf, relation=f"checked_{name}", prefix="_raw_")
+                    check_duplicate_keys(con, sf, relation=f"checked_{name}", prefix="_raw_")
+                    quarantine_checked(con, sf)
                 group_suppliers_by_name(con, sf)
                 expand_weighted(con, sf)
                 collapse_snapshots(con, sf)

@@ -414,18 +414,27 @@ def _source_sql(name: str, part: SourcePart | None) -> str:
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> int:
-    """Create `raw_<table>` from the file(s); returns the number of data rows read.
+    """Create `raw_<table>` (trimmed text) from the file(s); returns the number of data rows read."""
+    return load_parts(con, sf, f"raw_{sf.table.name}", lambda part: raw_select(sf, part))
+
+
+def load_parts(con: duckdb.DuckDBPyConnection, sf: SourceFile, table: str, select_for) -> int:
+    """Create TEMP `table` from `select_for(part)` over each file of the source; returns the
+    number of data rows read, each file's rows counted again by a second parser.
 
     Stacked files are appended in order; each file's lines are shifted by the rows before it
-    (SourcePart.base), so `_line` stays unique and SourceFile.locate gives file and line back."""
+    (SourcePart.base), so `_line` stays unique and SourceFile.locate gives file and line back.
+    TEMP: the copy is dropped at the end of the build, so writing it to the file is waste."""
     parts = sf.parts or [
         SourcePart(path=sf.path, display=sf.display, header=sf.header, names={h: h for h in sf.header})
     ]
     base = 0
     for number, part in enumerate(parts):
         part.base = base
-        _load_part(con, sf, part, create=number == 0)
-        part.rows = scalar(con, f"SELECT count(*) FROM raw_{sf.table.name}") - sum(p.rows for p in parts[:number])
+        select = select_for(part)
+        sql = f"CREATE OR REPLACE TEMP TABLE {table} AS {select}" if number == 0 else f"INSERT INTO {table} {select}"
+        _execute_read(con, sql, part)
+        part.rows = scalar(con, f"SELECT count(*) FROM {table}") - sum(p.rows for p in parts[:number])
         # a second parser's count: DuckDB drops very long records without an error
         check_all_records_loaded(con, part.path, part.display, part.header, _reader(part), part.rows)
         base += part.rows + 1
@@ -445,12 +454,15 @@ def _reader(part: SourcePart) -> str:
     )
 
 
-def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart, create: bool) -> None:
-    reader = _reader(part)
+def raw_select(sf: SourceFile, part: SourcePart, every_column: bool = False) -> str:
+    """SELECT of one file's rows as the contract's columns in trimmed text, with `_line`;
+    with `every_column`, the contract columns the file lacks as NULL text too."""
     # _line: the record's line in the file, counting the header as line 1. DuckDB keeps the
     # file's row order (preserve_insertion_order), so row_number() over the scan is that order.
     line = "(row_number() OVER () + 1)"
     selects = [f"{raw_expr(src, part, line)} AS {ident(col)}" for col, src in sf.columns.items()]
+    if every_column:
+        selects += [f"NULL::VARCHAR AS {ident(col)}" for col in sf.table.columns if col not in sf.columns]
     if sf.weight is not None:  # the count stays text here; mapping_weight checks and applies it
         selects.append(f"{raw_expr(ColumnSource(source=sf.weight.column), part)} AS _weight")
     if sf.snapshot is not None:  # parsed and checked by mapping_snapshot
@@ -459,13 +471,11 @@ def _load_part(con: duckdb.DuckDBPyConnection, sf: SourceFile, part: SourcePart,
         f"{raw_expr(ColumnSource(source=name), part)} AS {NAME_COLUMN.format(i)}"
         for i, name in enumerate(sf.name_columns)
     ]
-    select = f"SELECT CAST({line} + {int(part.base)} AS BIGINT) AS _line, {', '.join(selects)} FROM {reader}"
-    # TEMP: the text copy is dropped at the end of the build, so writing it to the file is waste
-    sql = (
-        f"CREATE OR REPLACE TEMP TABLE raw_{sf.table.name} AS {select}"
-        if create
-        else f"INSERT INTO raw_{sf.table.name} {select}"
-    )
+    return f"SELECT CAST({line} + {int(part.base)} AS BIGINT) AS _line, {', '.join(selects)} FROM {_reader(part)}"
+
+
+def _execute_read(con: duckdb.DuckDBPyConnection, sql: str, part: SourcePart) -> None:
+    """Run a statement that reads `part`; a CSV error becomes a DataError naming file and line."""
     try:
         con.execute(sql)
     except duckdb.Error as exc:
