@@ -17,7 +17,7 @@ from .errors import DataError
 from .sqlsafe import ident, literal
 
 if TYPE_CHECKING:
-    from .ingest import SourceFile
+    from .source_file import SourceFile
 
 DUPLICATE_POLICIES = ("quarantine", "keep", "error")
 GENERATED = ("line",)

@@ -20,7 +20,8 @@ import duckdb
 from .db import any_repeat, first_row
 from .contract import Column
 from .errors import DataError
-from .ingest import SourceFile, load_parts, raw_select
+from .ingest import load_parts, raw_select
+from .source_file import SourceFile
 from .sqlsafe import ident, literal
 
 _TRUE = ("true", "t", "yes", "y", "1")
