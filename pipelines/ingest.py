@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 
@@ -22,7 +23,7 @@ from .mapping_expr import render_expr
 from .mapping_rows import generated_id_sql
 from .mapping_snapshot import DATE_COLUMN
 from .mapping_names import NAME_COLUMN
-from .record_count import check_all_records_loaded
+from .record_count import check_all_records_loaded, count_records
 from .source_file import ColumnSource, SourceFile, source_digest
 from .sqlsafe import ident, literal
 
@@ -81,10 +82,14 @@ def load_parts(con: duckdb.DuckDBPyConnection, sf: SourceFile, table: str, selec
         part.base = base
         select = select_for(part)
         sql = f"CREATE OR REPLACE TEMP TABLE {table} AS {select}" if number == 0 else f"INSERT INTO {table} {select}"
-        _execute_read(con, sql, part)
-        part.rows = scalar(con, f"SELECT count(*) FROM {table}") - sum(p.rows for p in parts[:number])
-        # a second parser's count: DuckDB drops very long records without an error
-        check_all_records_loaded(con, part.path, part.display, part.header, _reader(part), part.rows)
+        # a second parser's count, since DuckDB drops very long records without an error; it
+        # runs in a thread while DuckDB reads (which releases the GIL), so it costs no extra time
+        with ThreadPoolExecutor(1) as pool:
+            counted = pool.submit(count_records, part.path, len(part.header))
+            _execute_read(con, sql, part)
+            part.rows = scalar(con, f"SELECT count(*) FROM {table}") - sum(p.rows for p in parts[:number])
+            expected = counted.result()
+        check_all_records_loaded(con, part.path, part.display, part.header, _reader(part), part.rows, expected)
         base += part.rows + 1
     sf.rows_in = sum(p.rows for p in parts)
     if not sf.sha256:  # an incremental build has hashed it already
