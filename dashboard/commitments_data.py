@@ -20,12 +20,10 @@ from pipelines.commitments import (
 )
 from pipelines.commitments.review_log import current_entries, review_dates
 from pipelines.commitments.settings import commitment_settings
-from pipelines.errors import UsageError
 from pipelines.metrics import build_context
-from pipelines.metrics.workforce_impact import impact
 
 from . import data
-from .narrative_workforce import impact_sentence
+from .families.commitments import blocks
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading the commitments register ...")
@@ -72,16 +70,5 @@ def assessments(version: data.DbVersion) -> list[Assessment]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def impact_text(version: data.DbVersion, c: Commitment) -> str:
-    """The segmented regression of the linked metric around the commitment's policy event."""
-    try:
-        result = impact(
-            data.cursor(version),
-            c.metric,
-            c.event,
-            by=list(c.dims),
-            group=c.group if c.dims else None,
-            filters=c.filters,
-        )
-    except UsageError as exc:
-        return f"The before-and-after analysis around '{c.event}' is not available: {exc}."
-    return impact_sentence(result, c.spec.unit)
+    """blocks.impact_text, computed once per database version (it only changes with a rebuild)."""
+    return blocks.impact_text(data.cursor(version), c)

@@ -10,9 +10,12 @@ from pipelines.formatting import format_p
 
 STRONG_P = 0.001  # an adjusted p (or its equivalent from a 95% interval) below this is strong
 Z95 = 1.959963984540054  # half-width of a 95% interval in standard errors
-# strong and counted findings first, then those significant at the configured alpha, then
-# forecasts (a commitment's projected trend); a plain sentence without a rank comes last
-TIERS = {"strong": 2, "counted": 2, "moderate": 1, "forecast": 0}
+# ranked by size and certainty (issue 19): measured findings first, strong before moderate, each
+# by its size; a counted finding is certain but has no size on the parity scale (4 expiring
+# certificates), so it follows the measured ones instead of pushing a large moderate disparity
+# (Engineering hiring at 0.47 times the men's rate) off the summary page; then forecasts (a
+# commitment's projected trend); a plain sentence without a rank comes last
+TIERS = {"strong": 3, "moderate": 2, "counted": 1, "forecast": 0}
 CERTAINTY_WORDS = {
     "strong": "Strong",
     "counted": "Counted from records",
@@ -87,8 +90,9 @@ def counted(
 
 
 def ranked(findings: list[str]) -> list[Finding]:
-    """Strongest evidence first, then the largest size; findings without a size follow those with
-    one in their tier; equal keys keep their family order."""
+    """Measured findings by certainty (strong, moderate) and within it by size, then counted
+    findings, then forecasts; findings without a size follow those with one in their tier; equal
+    keys keep their family order."""
     items = [f if isinstance(f, Finding) else Finding(f) for f in findings]
     return sorted(items, key=lambda f: (-TIERS.get(f.certainty, -1), f.size is None, -(f.size or 0)))
 

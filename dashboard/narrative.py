@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.metrics import MetricSpec, full_period_rows, latest_full_period_rows
-from pipelines.formatting import breakdown_label, hidden_label
+from pipelines.metrics import MetricSpec
+from pipelines.formatting import breakdown_label, format_ci, hidden_label
+
+# the minimum n a headline names a group with, and the one period rule of headlines, titles and
+# summaries: the Overview's, the PDF's and `equity headlines`' (pipelines/headlines.py)
+from pipelines.headlines import FINDING_MIN_N, large_enough, picked_row  # noqa: F401
+from pipelines.headlines import headline_rows as headline_period
 
 from .charts import format_value, group_label
-
-
-# A headline or a flagged finding names a group only when at least this many people (or
-# respondents) are behind it; a flag on a smaller group reads "too small to judge"
-# (docs/findings.md). Privacy suppression (k) decides what may be shown at all; this decides
-# what is large enough to act on.
-FINDING_MIN_N = 30
 
 
 # 'fewer than k' for a small group; a protecting cell says why it is hidden (one wording for
@@ -37,22 +35,6 @@ def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
         return rows
     last = rows["period_start"].max()
     return rows[rows["period_start"] == last]
-
-
-def large_enough(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose group has at least FINDING_MIN_N people: the ones a headline may name."""
-    return rows[pd.to_numeric(rows["n"], errors="coerce") >= FINDING_MIN_N]
-
-
-def headline_period(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The rows a title or summary speaks of and how it names their period: the latest full
-    period, as the Overview and the PDF use (a partial 2026 beside a full 2025 is not the
-    headline); when every period is partial, the latest one, named as partial."""
-    latest = latest_full_period_rows(rows)
-    if latest.empty:
-        return latest, ""
-    partial = len(full_period_rows(latest)) < len(latest)
-    return latest, f"{latest['period'].iat[0]}{' (partial period)' if partial else ''}"
 
 
 def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
@@ -80,8 +62,7 @@ def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
             f"{spec.title}, {period}: {'no two groups are' if judged.empty else 'only one group is'} "
             f"large enough to compare (n of at least {FINDING_MIN_N})"
         )
-    hi = judged.loc[judged["value"].idxmax()]
-    lo = judged.loc[judged["value"].idxmin()]
+    hi, lo = picked_row(shown, "highest"), picked_row(shown, "lowest")  # the Overview's rule
     if spec.higher_is_better is False:
         return (
             f"{spec.title}, {period}: highest for {group_label(hi['group'])} ({format_value(hi['value'], spec.unit)}), "
@@ -110,7 +91,7 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
         o = ov.iloc[0]
         ci = ""
         if pd.notna(o["ci_low"]):
-            ci = f" (95% CI {format_value(o['ci_low'], spec.unit)} to {format_value(o['ci_high'], spec.unit)})"
+            ci = f" (95% CI {format_ci(o['ci_low'], o['ci_high'], spec.unit)})"
         parts.append(
             f"Overall {spec.title.lower()} in {period}: {format_value(o['value'], spec.unit)}{ci}, n = {int(o['n']):,}."
         )
@@ -146,11 +127,7 @@ def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
             ns.append("")
             continue
         values.append(format_value(r["value"], spec.unit))
-        cis.append(
-            ""
-            if pd.isna(r["ci_low"])
-            else f"{format_value(r['ci_low'], spec.unit)} to {format_value(r['ci_high'], spec.unit)}"
-        )
+        cis.append(format_ci(r["ci_low"], r["ci_high"], spec.unit))
         ns.append("" if pd.isna(r["n"]) else f"{int(r['n']):,}")
     out[spec.title] = values
     out["95% CI"] = cis

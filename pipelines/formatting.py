@@ -81,21 +81,20 @@ def breakdown_label(dimensions: object) -> str:
 
 
 def format_ci(low: float | None, high: float | None, unit: str) -> str:
-    """An interval as one cell: "42.6–54.5%" (the unit once, after the upper bound)."""
+    """An interval in every view, "42.6% to 54.5%": the one wording of the dashboard, the PDF and
+    the CLI (issue 19: the dashboard said "51.0% to 60.0%" where the CLI said "51.0–60.0%")."""
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return ""
     return interval_cell(format_value(low, unit), format_value(high, unit))
 
 
 def interval_cell(low: str, high: str) -> str:
-    """Two formatted bounds as one cell, "42.6–54.5%" (a shared % written once); blank if either
-    is. A negative bound reads "-1.2% to 8.5%": a dash beside a minus sign would be misread."""
+    """Two formatted bounds as one cell, "42.6% to 54.5%"; blank if either is. Each bound keeps
+    its unit and the word "to" joins them: a dash beside a minus sign ("-1.2–8.5%") is misread,
+    and a screen reader reads "to" where it may skip a dash."""
     if not low or not high:
         return ""
-    if low.startswith("-") or high.startswith("-"):
-        return f"{low} to {high}"
-    suffix = "%" if low.endswith("%") and high.endswith("%") else ""
-    return f"{low.removesuffix(suffix)}–{high}"
+    return f"{low} to {high}"
 
 
 def column_kind(name: str, values: pd.Series) -> str:

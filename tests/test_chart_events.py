@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard.charts import trend_figure
-from dashboard.charts_suppliers import line_figure
+from dashboard.families.suppliers.charts import line_figure
 from pipelines.db import events_of
 
 from tests.helpers import build_and_open, employees_folder, write_csv

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard.charts import PAGE_BACKGROUND, PALETTE, group_label, group_style, trend_figure
-from dashboard.charts_hiring import funnel_figure
+from dashboard.families.hiring.charts import funnel_figure
 from dashboard.charts_workforce import km_figure
 
 

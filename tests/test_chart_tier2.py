@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.charts_suppliers import tier2_figure
+from dashboard.families.suppliers.charts import tier2_figure
 
 
 def _row(period, dims, group, value, n):

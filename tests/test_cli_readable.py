@@ -96,7 +96,7 @@ def test_a_long_result_reads_as_words_within_80_columns(capsys, monkeypatch):
     lines = printed(capsys, long_frame())
     assert lines and all(len(line) <= 80 for line in lines), max(map(len, lines))
     text = "\n".join(lines)
-    for expected in ("Woman, Asian", "Man, Not disclosed", "48.5%", "42.6–54.5%", "1,234", "fewer than 5"):
+    for expected in ("Woman, Asian", "Man, Not disclosed", "48.5%", "42.6% to 54.5%", "1,234", "fewer than 5"):
         assert expected in text, expected
     for raw in ("Woman|Asian", "None", "ci_low", "0.485", "gender|race_ethnicity"):
         assert raw not in text, raw
@@ -230,8 +230,8 @@ def test_an_interval_given_as_two_columns_prints_as_one_and_constant_columns_giv
     )
     shown = readable_frame(df)
     assert list(shown.columns) == ["Metric", "Group", "12m", "12m 95% CI", "Hidden"]
-    assert shown["12m 95% CI"].tolist() == ["83.3–86.1%", "84.5–87.4%"]
+    assert shown["12m 95% CI"].tolist() == ["83.3% to 86.1%", "84.5% to 87.4%"]
     # at 40 characters the varying columns are kept and the constant ones named as left out
     print_table(list(shown.columns), [list(r) for r in shown.itertuples(index=False)], 40, shown.attrs["first"])
     out = capsys.readouterr().out
-    assert "Woman" in out and "83.3–86.1%" in out and "not shown" in out and "Metric" in out.split("not shown")[1]
+    assert "Woman" in out and "83.3% to 86.1%" in out and "not shown" in out and "Metric" in out.split("not shown")[1]

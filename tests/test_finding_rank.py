@@ -1,6 +1,7 @@
 """The leadership summary's ranking of findings (dashboard/finding.py, docs/findings.md): the
 certainty read off a 95% interval agrees with the normal approximation computed here with scipy,
-the order is strongest evidence first and then size, and owners come from the configuration."""
+the order is by size and certainty (measured findings strong before moderate, each by size, then
+counted ones, then forecasts), and owners come from the configuration."""
 
 from __future__ import annotations
 
@@ -40,7 +41,22 @@ def test_strongest_evidence_first_then_size():
     forecast = counted("forecast", "commitments", size_text="at risk", certainty="forecast")
     plain = "a plain sentence"
     order = ranked([plain, forecast, big_moderate, record, small_strong, big_strong])
-    assert [str(f) for f in order] == ["big strong", "small strong", "record", "big moderate", "forecast", plain]
+    assert [str(f) for f in order] == ["big strong", "small strong", "big moderate", "record", "forecast", plain]
+
+
+def test_a_large_moderate_disparity_is_not_pushed_off_the_summary_by_counts():
+    # the issue's case: Engineering hiring at 0.47 times the men's rate (size (1 - 0.47) x 100 = 53,
+    # Holm p = 0.006) stood seventh, behind three counts from the records, and only --detail showed it
+    counts = [counted(f"count {i}", "suppliers", size_text=f"{i} certifications") for i in range(3)]
+    strong = [
+        by_interval("turnover", "workforce", size=85, size_text="", value=0.25, low=0.2, high=0.3, boundary=0.14),
+        by_interval("pay", "pay", size=5.4, size_text="", value=-5.4, low=-6.2, high=-4.7, boundary=0),
+    ]
+    engineering = by_p("engineering", "hiring", size=(1 - 0.47) * 100, size_text="", p=0.006)
+    interview = by_p("interview", "hiring", size=(1 - 0.60) * 100, size_text="", p=0.026)
+    order = [str(f) for f in ranked(counts + [interview] + strong + [engineering])]
+    assert order == ["turnover", "pay", "engineering", "interview", "count 0", "count 1", "count 2"]
+    assert "engineering" in order[:6]  # LEADERSHIP_FINDINGS: the summary page's six
 
 
 def test_a_finding_is_its_sentence_and_survives_the_dashboard_cache():

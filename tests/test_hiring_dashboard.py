@@ -88,21 +88,26 @@ def test_no_recruiting_files_shows_no_data(tmp_path, monkeypatch):
     assert any("No data loaded for the hiring funnel" in i.value for i in at.info)
 
 
-def test_report_section_uses_the_latest_full_period(sample_db):
+def test_report_section_shows_the_pages_default_window(sample_db):
     from dashboard.hinted import hinted_specs
-    from dashboard.sections.hiring import build_section
+    from dashboard.families.hiring.section import build_section
+    from pipelines.metrics import build_context
 
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         section = build_section(con, 5)
+        start = build_context(con)["history_start"]
     finally:
         con.close()
-    # the sample runs to 2026-09-30, so 2025 is the latest full year
-    assert section is not None and "2025" in section.intro
-    # the four hiring views, then the metrics hinted to the Hiring page (dashboard/hinted.py)
-    assert len(section.blocks) == 4 + len(hinted_specs("hiring"))
+    # as the page opens (and as the summary page's hiring findings count): every application of
+    # the data window pooled; the sample runs to 2026-09-30
+    assert section is not None and f"from {start} to 2026-09-30, pooled" in section.intro
+    # the seven hiring views (tests/test_page_pdf_parity_hiring.py), then the metrics hinted to the
+    # Hiring page (dashboard/hinted.py)
+    assert len(section.blocks) == 7 + len(hinted_specs("hiring"))
     for block in section.blocks:
-        assert block.title and block.summary and block.alt and not block.table.empty
+        assert block.title and block.summary and not block.table.empty
+        assert block.alt or block.figure is None  # alternative text for every figure
         # display tables never print a number for a hidden row
         text = block.table.astype(str)
         assert not text.isin(["nan", "<NA>"]).any().any()

@@ -28,10 +28,36 @@ def test_groups_and_breakdowns_read_as_words():
 
 
 def test_an_interval_is_one_cell():
-    assert format_ci(0.426, 0.545, "share") == "42.6–54.5%"
-    assert format_ci(1962228.0, 2539000.0, "currency") == "1,962,228–2,539,000"
+    # one wording in every view (issue 19: the dashboard's "51.0% to 60.0%", the CLI's "51.0–60.0%")
+    assert format_ci(0.426, 0.545, "share") == "42.6% to 54.5%"
+    assert format_ci(1962228.0, 2539000.0, "currency") == "1,962,228 to 2,539,000"
     assert format_ci(None, 0.5, "share") == ""
     assert format_ci(-1.23, 8.5, "percent") == "-1.2% to 8.5%"  # a dash beside a minus would be misread
+
+
+def test_dashboard_and_cli_word_an_interval_alike():
+    from pipelines.cli_table import readable_frame
+
+    rows = pd.DataFrame(
+        {
+            "metric": ["representation"],
+            "period": ["2025"],
+            "period_start": [dt.date(2025, 1, 1)],
+            "dimensions": ["gender"],
+            "group": ["Woman"],
+            "value": [0.555],
+            "ci_low": [0.51],
+            "ci_high": [0.60],
+            "n": [400],
+            "suppressed": [False],
+            "note": [""],
+        }
+    )
+    spec = registry()["representation"]
+    shown = display_table(rows, spec, 5)
+    assert shown["95% CI"].iat[0] == "51.0% to 60.0%" == readable_frame(rows, 5)["95% CI"].iat[0]
+    overall = rows.assign(group="All", dimensions="", value=0.8, ci_low=0.51, ci_high=0.6, numerator=1, denominator=2)
+    assert "(95% CI 51.0% to 60.0%)" in summary_text(spec, rows, overall, 5)
 
 
 def test_a_hidden_figure_has_one_wording():
@@ -115,7 +141,7 @@ def test_no_view_prints_a_raw_group_key_or_another_word_for_hidden():
 
 
 def test_voice_tables_show_groups_and_breakdowns_in_words():
-    from dashboard.narrative_voice import difference_table
+    from dashboard.families.voice.narrative import difference_table
 
     rows = pd.DataFrame(
         {

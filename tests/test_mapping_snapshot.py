@@ -215,7 +215,7 @@ def test_tenure_pay_factor_is_refused_without_hire_dates(tmp_path):
 def test_report_says_what_unlinked_snapshots_cannot_show(tmp_path):
     """The PDF's workforce section and the headlines keep going: a refused metric is a block
     saying why (and no headline), never a failed report."""
-    from dashboard.kpis import headline
+    from pipelines.headlines import headline
     from dashboard.sections.workforce import build_section, findings
     from pipelines.metrics import registry
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.kpis import Headline
+from pipelines.headlines import Headline
 from pipelines.metrics import registry
 
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.sections.pay import build_section
+from dashboard.families.pay.section import build_section
 from pipelines.metrics import compute
 from tests.helpers import build_and_open, employees_folder
 from dashboard.pages import page_path
@@ -75,7 +75,8 @@ def test_pdf_section_blocks_are_aggregated_and_suppressed(sample_db):
         con.close()
     woman_today = adjusted[(adjusted["period"] == "2025") & (adjusted["group"] == "Woman")]["value"].iat[0]
     assert section is not None and section.family == "pay"
-    assert [b.figure is not None for b in section.blocks] == [True, True, False, True, True, False]
+    # trend, statutory quartiles, Art. 10, decomposition, cohort review, cost curve, plan
+    assert [b.figure is not None for b in section.blocks] == [True, True, False, True, False, True, False]
     for block in section.blocks:
         assert block.title and block.summary
         assert "employee_id" not in block.table.columns

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.narrative_pay import cost_curve_title, remediation_summary
+from dashboard.families.pay.narrative import cost_curve_title, remediation_summary
 
 
 TOTAL = {

@@ -158,7 +158,7 @@ def test_cli_build_with_a_parent_loop_exits_1_naming_the_loop(tmp_path):
 
 # --- report section ----------------------------------------------------------------------
 def test_report_section_uses_published_tables(sample_con):
-    from dashboard.sections.suppliers import build_section
+    from dashboard.families.suppliers.section import build_section
 
     section = build_section(sample_con, 5)
     assert section.family == "suppliers"
@@ -175,7 +175,7 @@ def test_report_section_uses_published_tables(sample_con):
 
 def test_report_section_is_absent_without_procurement_data(hr_only_db):
     import duckdb
-    from dashboard.sections.suppliers import build_section
+    from dashboard.families.suppliers.section import build_section
 
     con = duckdb.connect(str(hr_only_db), read_only=True)
     assert build_section(con, 5) is None

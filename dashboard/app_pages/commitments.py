@@ -12,29 +12,13 @@ import streamlit as st
 
 from dashboard import commitments_data as cd
 from dashboard import data
-from dashboard.charts_commitments import trajectory_figure
-from dashboard.components import chart_block, require_db, table_block, safe_dataframe
-from dashboard.narrative import display_table
-from dashboard.narrative_commitments import (
-    NOT_ENOUGH,
-    actions_table,
-    checkpoint_table,
-    ci_text,
-    counts_sentence,
-    n_text,
-    page_title,
-    persistence_summary,
-    register_table,
-    review_table,
-    trajectory_title,
-    value_text,
-)
 from dashboard.auth import auth_configured
+from dashboard.components import require_db, safe_dataframe, show_block, table_block
+from dashboard.families.commitments.blocks import commitment_blocks, register_block
+from dashboard.narrative_commitments import actions_table, ci_text, n_text, page_title, review_table, value_text
 from dashboard.review_access import write_access
 from pipelines.commitments import ReviewLogError, status_table
-from pipelines.metrics import full_period_rows
 from pipelines.export import to_csv
-from pipelines.formatting import group_label
 
 version = require_db()
 info = data.run_info(version)
@@ -55,13 +39,9 @@ st.caption(
 
 # --- Register --------------------------------------------------------------------------------
 st.header("Register")
-register = register_table(assessments)
-table_block(
-    register[["ID", "Assessment", "Commitment", "Owner", "Status", "Baseline", "Latest", "Target", "Due"]],
-    counts_sentence(assessments),
-    key="cm-register",
-    filename="commitments_register_summary.csv",
-)
+show_block(register_block(assessments), key="cm-register", filename="commitments_register_summary.csv")
+# page-only: the machine-readable register (numbers as numbers, every reason) and the register
+# file's recorded actions are downloads for whoever works on the commitments, not figures to print
 st.download_button(
     "Download the full register with reasons (CSV)",
     data=to_csv(status_table(assessments)),
@@ -79,14 +59,18 @@ st.download_button(
 )
 
 # --- One section per commitment ---------------------------------------------------------------
-for a in assessments:
+per_commitment = commitment_blocks(
+    assessments, info["k"], lambda family: data.events(version, family), lambda c: cd.impact_text(version, c)
+)
+for a, (trajectory, persistence) in zip(assessments, per_commitment):
     c, unit = a.commitment, a.commitment.spec.unit
     st.header(f"{c.id}: {c.title}")
+    # page-only: a heading line and four tiles restating this commitment's register row at a
+    # glance (the PDF prints the same values once, in the register block's table and sentence)
     st.markdown(
         f"**{a.assessment.capitalize()}** · owner: {c.owner} · status: {c.status.replace('_', ' ')} · "
         f"announced {c.announced} · linked metric: {c.linked_label}"
     )
-    st.markdown(a.reason)
     tiles = st.columns(4)
     for col, (label, row) in zip(
         tiles[:2],
@@ -116,31 +100,16 @@ for a in assessments:
             if p
             else f"not projected: {a.progress}"
         )
-    if a.baseline is not None and a.latest is not None:
-        title = trajectory_title(a)
-        rows = full_period_rows(a.yearly)
-        chart_block(
-            trajectory_figure(a, title=title, events=data.events(version, c.spec.family)),
-            display_table(rows, c.spec, info["k"]),
-            f"{title}. {a.reason}",
-            key=f"cm-trend-{c.id}",
-            filename=f"commitment_{c.id}_yearly.csv",
-        )
-    else:
-        st.info(f"The linked metric is {NOT_ENOUGH} for {group_label(c.group)}: no chart is drawn.")
-    if c.event:
-        st.markdown(f"**Around the policy event '{c.event}':** {cd.impact_text(version, c)}")
-    st.subheader(f"{c.id}: persistence after the announcement")
-    table_block(
-        checkpoint_table(a),
-        persistence_summary(a),
-        key=f"cm-persist-{c.id}",
-        filename=f"commitment_{c.id}_checkpoints.csv",
-    )
+    show_block(trajectory, key=f"cm-trend-{c.id}", filename=f"commitment_{c.id}_yearly.csv")
+    st.subheader(persistence.title)
+    show_block(persistence, key=f"cm-persist-{c.id}", filename=f"commitment_{c.id}_checkpoints.csv")
+    # page-only: the register file's own text of each action (the PDF counts them per checkpoint)
     st.subheader(f"{c.id}: actions recorded in the register")
     safe_dataframe(actions_table(a), hide_index=True, width="stretch", key=f"cm-actions-{c.id}")
 
 # --- Committee review log ----------------------------------------------------------------------
+# page-only: the log is read fresh on every rerun and written through the form below; the PDF
+# counts its entries as activity (the persistence blocks' Reviews column)
 st.header("Committee review log")
 log = cd.review_log(version)
 entries = log.entries()

@@ -10,12 +10,12 @@ from dashboard import commitments_data, data
 from dashboard.charts import format_value, sparkline
 from dashboard.components import require_db
 from dashboard.controls import current_view, overview_scope
-from dashboard.kpis import full_or_all_periods, headline, headline_specs
+from pipelines.headlines import full_or_all_periods, headline_figures
 from dashboard.narrative_commitments import counts_sentence, overview_lines
 from dashboard.finding import owner_and_decision, ranked
 from dashboard.sections import family_findings
 from pipelines.metrics import build_context
-from pipelines.formatting import group_label
+from pipelines.formatting import format_ci, group_label
 
 version = require_db()
 info = data.run_info(version)
@@ -30,14 +30,11 @@ st.info(overview_scope(view))
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _headlines(version: data.DbVersion, period: str, date_from, date_to, filters: tuple):
-    cur = data.cursor(version)
-    out = []
-    for s in headline_specs(info["tables"]):
-        flt = {d: list(v) for d, v in filters if d in s.dimensions}
-        h = headline(cur, s, period=period, date_from=date_from, date_to=date_to, filters=flt)
-        if h:
-            out.append((h, [d for d, _ in filters if d not in s.dimensions]))
-    return out
+    # the one function per figure that the PDF summary and `equity headlines` use too
+    figures = headline_figures(
+        data.cursor(version), info["tables"], period, dict(filters), date_from=date_from, date_to=date_to
+    )
+    return [(h, [d for d, _ in filters if d not in h.spec.dimensions]) for h in figures]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -76,7 +73,10 @@ for i, (h, unfiltered) in enumerate(headlines):
             )
         )
         st.plotly_chart(
-            sparkline(h.trend, spec.unit), width="stretch", key=f"spark-{spec.name}", config={"displayModeBar": False}
+            sparkline(h.trend, spec.unit),
+            width="stretch",
+            key=f"spark-{i}-{spec.name}",
+            config={"displayModeBar": False},
         )
         st.caption(
             f"Trend {h.trend['period'].iat[0]} to {h.trend['period'].iat[-1]}: "
@@ -104,7 +104,7 @@ if data.family_loaded(version, "workforce"):
                 f"fewer than {info['k']}"
                 if r["suppressed"]
                 else f"{format_value(r['value'], 'share')} (n = {int(r['n']):,}; 95% CI "
-                f"{format_value(r['ci_low'], 'share')} to {format_value(r['ci_high'], 'share')})"
+                f"{format_ci(r['ci_low'], r['ci_high'], 'share')})"
             )
             st.markdown(f"- **{group_label(r['group'])}**: {shown}")
 
@@ -112,8 +112,8 @@ st.header("Flagged findings")
 findings = _findings(version, view.period, commitments_data.log_stamp(version))
 if findings:
     st.caption(
-        "Ranked as on the PDF's summary page: strongest evidence first, then the largest distance "
-        "from parity (Methodology; docs/findings.md)."
+        "Ranked as on the PDF's summary page: measured disparities by certainty and then by their "
+        "distance from parity, then counts from the records, then forecasts (Methodology; docs/findings.md)."
     )
     st.markdown(
         "\n".join(

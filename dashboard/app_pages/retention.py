@@ -4,24 +4,15 @@ figure is published (protected) output: the page never asks for exact figures.""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts import trend_figure
-from dashboard.charts_workforce import impact_figure, km_figure
-from dashboard.components import chart_block, family_page, no_data, safe_dataframe
+from dashboard.charts_workforce import impact_figure
+from dashboard.components import chart_block, family_page, no_data, safe_dataframe, show_block
 from dashboard.controls import by_note
-from dashboard.narrative import display_table, finding_title, periods_with_values, summary_text
-from dashboard.narrative_workforce import (
-    impact_sentence,
-    impact_title,
-    lowest_retention_group,
-    retention_summary,
-    retention_title,
-)
+from dashboard.families.workforce import blocks as wf
+from dashboard.narrative_workforce import impact_sentence, impact_title
 from pipelines.errors import UsageError
-from pipelines.formatting import group_label
 from pipelines.metrics.workforce_curves import group_summary, retention_curves
 from pipelines.metrics.workforce_impact import impact
 
@@ -43,7 +34,6 @@ specs = data.registry()
 RETENTION_METRICS = [m for m in RETENTION_METRICS if data.unsupported(version, m) is None]
 IMPACT_METRICS = [m for m in IMPACT_METRICS if data.unsupported(version, m) is None]
 events = data.events(version)  # every event can be tested below
-chart_events = data.events(version, "workforce")
 filters = view.filters_dict()
 
 
@@ -54,15 +44,35 @@ def curves(v: data.DbVersion, by: tuple[str, ...], date_from, date_to, flt: tupl
     return res, group_summary(cur, res, {d: list(x) for d, x in flt})
 
 
+def table_for(name: str, by: tuple[str, ...]):
+    """The published table of `name` for the sidebar's period, range and filters (cached)."""
+    return data.metric_table(
+        version, name, by, view.period, view.date_from, view.date_to, view.filters_for(specs[name])
+    )
+
+
+src = wf.Source(
+    data.cursor(version),
+    k,
+    period=view.period,
+    date_from=view.date_from,
+    date_to=view.date_to,
+    by=tuple(view.by),
+    filters=view.filters,
+    events=data.events(version, "workforce"),
+    fetch=table_for,
+    fetch_curves=lambda by: curves(version, by, view.date_from, view.date_to, view.filters),
+)
+
 # --- Kaplan-Meier curves -------------------------------------------------------------------------
 st.header("How long people stay")
-km_by = tuple(view.by) or ("gender",)
 try:
-    res, summary = curves(version, km_by, view.date_from, view.date_to, view.filters)
+    retention = wf.retention_blocks(src)
 except UsageError as exc:  # e.g. several values of one filter: a curve does not add up over them
     st.warning(str(exc))
-    res = summary = None
-if res is not None:
+    retention = []
+if retention:
+    res, _ = src.curves(wf.curves_by(src))
     st.caption(
         f"Everyone employed between {res.window.start} and {res.window.end} (whole years), followed by "
         "months since hire. People hired before the window enter at their tenure on its first day (their "
@@ -70,65 +80,19 @@ if res is not None:
         f"of tenure and only once at least {k} people of the group have left since its last step; "
         f"between steps it is interpolated, and a point is blank when fewer than {k} are at risk."
     )
-    curve_table = res.curves.assign(
-        group=res.curves["group"].map(group_label),
-        survival=res.curves["survival"].map(lambda v: f"{v:.1%}" if pd.notna(v) else "not shown"),
-        ci_low=res.curves["ci_low"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
-        ci_high=res.curves["ci_high"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
-    ).rename(
-        columns={
-            "group": "Group",
-            "tenure_months": "Months since hire",
-            "survival": "Still employed",
-            "ci_low": "95% CI low",
-            "ci_high": "95% CI high",
-            "at_risk": "At risk (n, at steps)",
-            "shown_as": "Point",
-        }
-    )
-    low = lowest_retention_group(summary)
-    chart_block(
-        km_figure(res.curves, title=retention_title(summary), first=[low] if low else None),
-        curve_table,
-        retention_summary(summary, res.logrank, k),
-        key="ret-km",
-        filename="retention_curves.csv",
-    )
-    with st.expander("Groups: 12- and 24-month retention and median tenure", expanded=False):
-        safe_dataframe(summary, hide_index=True, width="stretch", key="ret-groups")
-
-
-def _trend_block(name: str, by) -> None:
-    """A metric's yearly trend by `by`, with its table, summary and download (retention and leave)."""
-    spec = specs[name]
-    table = data.metric_table(version, name, by, view.period, view.date_from, view.date_to, view.filters_for(spec))
-    rows = table[table["dimensions"] == "|".join(by)]
-    overall = table[table["group"] == "All"]
-    said = periods_with_values(rows, overall)  # a cohort still being followed up has no value yet
-    chart_block(
-        trend_figure(
-            rows,
-            title=finding_title(spec, said),
-            y_title=f"{spec.title} ({spec.unit})",
-            unit=spec.unit,
-            events=chart_events,
-        ),
-        display_table(table, spec, k),
-        summary_text(spec, said, periods_with_values(overall, overall), k),
-        key=f"ret-{name}",
-        filename=f"{name}.csv",
-    )
-
+    show_block(retention[0], key="ret-km", filename="retention_curves.csv")
+    st.subheader("Groups: 12- and 24-month retention and median tenure")
+    show_block(retention[1], key="ret-groups", filename="retention_groups.csv")
 
 # --- Retention trends ----------------------------------------------------------------------
 st.header("Retention over the years")
 if not RETENTION_METRICS:  # snapshots record hires and exits only to their interval
     st.info(data.unsupported(version, "retention_12m"))
 else:
+    # the metric picker is page-only: the PDF reports the first (retention at 12 months)
     name = st.selectbox("Metric", RETENTION_METRICS, format_func=lambda n: specs[n].title, key="ret_metric")
-    spec = specs[name]
-    st.caption(spec.definition)
-    _trend_block(name, view.by_for(spec))
+    st.caption(specs[name].definition)
+    show_block(wf.trend_block(src, name, wf.retention_by(src, name)), key=f"ret-{name}", filename=f"{name}.csv")
 
 # --- Parental leave ----------------------------------------------------------------------------
 st.header("Parental leave")
@@ -140,13 +104,14 @@ else:
         "splits the years cleanly. Returns not yet followed for 12 months are left out and noted."
     )
     for name in LEAVE_METRICS:
-        spec = specs[name]
-        by = view.by_for(spec)[:1] or ("gender",)  # leave is few people: one dimension at a time
+        by = wf.leave_by(src, name)
         if name == LEAVE_METRICS[0] and by_note(view, by):
             st.caption(by_note(view, by, "leave is taken by few people, so one dimension at a time"))
-        _trend_block(name, by)
+        show_block(wf.trend_block(src, name, by), key=f"ret-{name}", filename=f"{name}.csv")
 
 # --- Policy events ---------------------------------------------------------------------------
+# page-only: the analysis is driven by the widgets below (event, metric, group, months), so the
+# PDF has no default view of it
 st.header("Did a policy change anything?")
 if events.empty:
     st.info("No events loaded: add reference/events.csv (event_date, label, description, optional family) and rebuild.")

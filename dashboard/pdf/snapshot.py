@@ -2,7 +2,7 @@
 methodology and privacy note, data-quality summary and run manifest -> PDF bytes.
 
 Everything comes from the same suppressed tables, figure builders and sentences as the
-dashboard (dashboard.kpis, dashboard.sections, dashboard.narrative).
+dashboard (pipelines.headlines, dashboard.sections, dashboard.narrative).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pipelines.quality_report import quality_summary
 
 from ..finding import owner_and_decision, ranked
 from ..glossary import TERMS
-from ..kpis import headline, headline_specs
+from pipelines.headlines import headline_figures
 from ..sections import family_findings, family_sections
 from . import html as H
 from .cells import print_frame
@@ -102,18 +102,16 @@ def _ranked_findings(con, k: int, period: str, config: dict, limit: int | None) 
     )
     return (
         "<h2>Flagged findings, ranked by size and certainty</h2>"
-        '<p class="note">Strongest evidence first (adjusted p below 0.001, or counted from the records), '
-        "then by size: the distance from parity in percent. Commitment forecasts come last; the "
+        '<p class="note">Measured disparities first, strongest evidence (adjusted p below 0.001) before '
+        "moderate, each by size: the distance from parity in percent. Counts from the records follow "
+        "(certain, but without a size); commitment forecasts come last; the "
         "commitments follow on the next page.</p>" + H.table(pd.DataFrame(rows), css="ranked") + note
     )
 
 
 def _summary(con, k: int, period: str, config: dict, limit: int | None = None) -> tuple[str, str]:
     rows, period_label = [], ""
-    for spec in headline_specs(_tables(con)):
-        h = headline(con, spec, period=period)
-        if h is None:
-            continue
+    for h in headline_figures(con, _tables(con), period=period):  # the Overview's and the CLI's
         period_label = period_label or h.period
         rows.append(
             {

@@ -8,20 +8,10 @@ from __future__ import annotations
 from pipelines.commitments import assess_register
 from pipelines.db import events_of
 
-from ..charts_commitments import trajectory_figure
-from ..narrative_commitments import (
-    FLAGGED,
-    checkpoint_table,
-    counts_sentence,
-    counts_text,
-    finding_sentence,
-    headline_reasons,
-    persistence_summary,
-    register_table,
-    trajectory_title,
-)
+from ..families.commitments.blocks import commitment_blocks, impact_text, register_block
 from ..finding import Finding, counted
-from . import Block, Section
+from ..narrative_commitments import FLAGGED, finding_sentence
+from . import Section
 
 ORDER = 0  # right after the executive summary: what was promised comes before the detail
 INTRO = (
@@ -31,43 +21,19 @@ INTRO = (
     "over the months up to each checkpoint after the announcement with the actions and committee "
     "reviews recorded in between."
 )
-# each commitment's block below gives the full reasons; the table stays readable on a page
-REGISTER_COLUMNS = ["ID", "Commitment", "Owner", "Status", "Baseline", "Latest", "Target", "Due", "Assessment"]
 
 
 def build_section(con, k: int, period: str = "year") -> Section | None:
-    """`k` and `period` are not used: each linked metric keeps its own threshold (people,
-    companies or survey respondents) and commitments are judged on full years."""
+    """The Commitments page's blocks (families/commitments/blocks.py). `period` is not used:
+    commitments are judged on full years; `k` only words a hidden cell (each linked metric
+    keeps its own threshold: people, companies or survey respondents)."""
     assessments = assess_register(con)
     if not assessments:
         return None
-    blocks = [
-        Block(
-            title=f"Commitments: {counts_text(assessments)}",
-            summary=f"{counts_sentence(assessments)} {headline_reasons(assessments)}",
-            table=register_table(assessments)[REGISTER_COLUMNS],
-        )
-    ]
-    for a in assessments:
-        title = trajectory_title(a)
-        drawable = a.baseline is not None and a.latest is not None
-        figure = (
-            trajectory_figure(a, title=title, events=events_of(con, a.commitment.spec.family)) if drawable else None
-        )
-        blocks.append(
-            Block(
-                title=title,
-                summary=f"{a.reason} {persistence_summary(a)}",
-                table=checkpoint_table(a),
-                figure=figure,
-                alt=(
-                    f"Line chart of {a.commitment.linked_label} by year with the straight-line projection, the "
-                    f"target at the due date and the value at each checkpoint. {a.reasons[0]}"
-                )
-                if drawable
-                else "",
-            )
-        )
+    per_commitment = commitment_blocks(
+        assessments, k, lambda family: events_of(con, family), lambda c: impact_text(con, c)
+    )
+    blocks = [register_block(assessments)] + [b for pair in per_commitment for b in pair]
     return Section(family="commitments", title="Commitments", intro=INTRO, blocks=blocks, order=ORDER)
 
 

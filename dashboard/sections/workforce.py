@@ -1,165 +1,70 @@
-"""Workforce section of the report: representation and turnover trends, retention curves,
-the leaky pipeline, promotion impact ratios and targets - each from the same published
-(protected) tables and figure builders as the dashboard, for the latest full period where
-it is one. The report never asks for exact figures."""
+"""Workforce section of the report: the blocks of the Workforce and Retention pages under their
+default view (dashboard/families/workforce/blocks.py, which the pages draw too), and the
+family's flagged findings. The report never asks for exact figures."""
 
 from __future__ import annotations
 import pandas as pd
 
-from pipelines.db import has_table, is_built
-from pipelines.metrics import (
-    NoDataError,
-    build_context,
-    compute,
-    data_periods,
-    families,
-    full_period_rows,
-    full_periods,
-    latest_full_period_rows,
-    registry,
-)
-from pipelines.metrics.workforce_common import ordered_levels, setting
-from pipelines.metrics.workforce_curves import group_summary, retention_curves
-from pipelines.metrics.workforce_targets import target_progress
+from pipelines.db import events_of, has_table, is_built
+from pipelines.metrics import NoDataError, build_context, compute, data_periods, families, full_periods, registry
+from pipelines.metrics.workforce_common import setting
 
-from ..charts import trend_figure
-from ..charts_workforce import km_figure, pipeline_figure, ratio_figure
+from ..families.workforce import blocks as wf
 from ..finding import Finding, by_interval
-from ..narrative import FINDING_MIN_N, display_table, finding_title, summary_text
-from ..narrative_workforce import (
-    pipeline_summary,
-    pipeline_title,
-    ratio_summary,
-    ratio_title,
-    retention_summary,
-    retention_title,
-    target_sentence,
-)
+from ..narrative import FINDING_MIN_N
 from . import Block, Section
 from pipelines.formatting import group_label
 
-
-def _block(con, name: str, by: tuple[str, ...], k: int, period: str) -> Block:
-    spec = registry()[name]
-    table = full_period_rows(compute(con, name, by=list(by), period=period))  # a report compares full periods
-    rows = table[table["dimensions"] == "|".join(by)]
-    overall = table[table["group"] == "All"]
-    title = finding_title(spec, full_period_rows(rows))
-    summary = summary_text(spec, full_period_rows(rows), full_period_rows(overall), k)
-    fig = trend_figure(rows, title=title, y_title=f"{spec.title} ({spec.unit})", unit=spec.unit)
-    return Block(
-        title=title,
-        summary=summary,
-        table=display_table(rows, spec, k),
-        figure=fig,
-        alt=f"Line chart of {spec.title.lower()} by {' and '.join(by) or 'period'}. {summary}",
-    )
+# The detail document's blocks, in the pages' order: the Workforce page under its default view
+# (its trend for each metric the PDF reports), then the Retention page's. Left out: the policy
+# event analysis (the page's widgets pick the event, metric, group and months).
+PDF_TRENDS = ("representation", "turnover_rate")
+RETENTION_TREND = "retention_12m"  # the Retention page's default pick
+LEAVE_METRICS = ("parental_leave_uptake", "return_after_leave_12m")
 
 
-def _retention_block(con, k: int) -> Block:
-    res = retention_curves(con, by=["gender"], k=k)
-    summary_rows = group_summary(con, res)
-    title = retention_title(summary_rows)
-    summary = retention_summary(summary_rows, res.logrank, k)
-    table = summary_rows.rename(columns={"12m": "12 months", "24m": "24 months", "median_months": "median (months)"})
-    return Block(
-        title=title,
-        summary=summary,
-        table=table,
-        figure=km_figure(res.curves, title=title),
-        alt=f"Kaplan-Meier curves of the share still employed by months since hire, by gender. {summary}",
-    )
-
-
-def _pipeline_block(con, k: int, period: str) -> Block:
-    spec = registry()["representation_by_level"]
-    rows = latest_full_period_rows(compute(con, spec.name, by=["gender"], period=period))
-    levels = ordered_levels(rows["job_level"].unique(), build_context(con)["config"])
-    by_gender = rows[rows["dimensions"] == "gender"]
-    title = pipeline_title(by_gender, levels)
-    summary = pipeline_summary(by_gender, levels, k)
-    table = display_table(rows, spec, k).assign(Level=rows["job_level"].values)
-    return Block(
-        title=title,
-        summary=summary,
-        table=table,
-        figure=pipeline_figure(by_gender, levels, title=title),
-        alt=f"Line chart of each gender's share of every job level. {summary}",
-    )
-
-
-def _promotion_block(con, k: int, period: str) -> Block:
-    spec = registry()["promotion_impact_ratio"]
-    rows = latest_full_period_rows(compute(con, spec.name, by=["gender"], period=period))
-    by_gender = rows[rows["dimensions"] == "gender"]
-    threshold = float(setting(build_context(con)["config"], "impact_ratio_threshold"))
-    title = ratio_title(by_gender, threshold)
-    summary = ratio_summary(by_gender, k)
-    return Block(
-        title=title,
-        summary=summary,
-        table=display_table(rows, spec, k),
-        figure=ratio_figure(by_gender, title=title, threshold=threshold),
-        alt=f"Dot plot of promotion impact ratios with 95% intervals by gender. {summary}",
-    )
-
-
-def _targets_block(con, k: int) -> Block | None:
-    progress = target_progress(con, k=k)
-    if progress.empty:
-        return None
-    sentences = " ".join(target_sentence(r) for _, r in progress.iterrows())
-    cols = [
-        c
-        for c in (
-            "target",
-            "due",
-            "target_value",
-            "latest_period",
-            "latest",
-            "n",
-            "projected",
-            "projected_low",
-            "projected_high",
-            "status",
-        )
-        if c in progress
-    ]
-    return Block(title="Targets: progress and straight-line projection", summary=sentences, table=progress[cols])
-
-
-def _or_refused(make, name: str) -> Block:
+def _or_refused(make, name: str) -> list[Block]:
     """A metric the data cannot support (a snapshot source without person ids has no turnover:
     pipelines/metrics/_snapshots.py) is a block saying why, not a report that fails."""
     try:
-        return make()
+        made = make()
     except NoDataError as exc:
-        return Block(
-            title=f"{registry()[name].title}: not available from this data", summary=str(exc), table=pd.DataFrame()
-        )
+        return [
+            Block(
+                title=f"{registry()[name].title}: not available from this data", summary=str(exc), table=pd.DataFrame()
+            )
+        ]
+    return made if isinstance(made, list) else [made]
+
+
+def section_blocks(con, k: int, period: str = "year") -> list[Block]:
+    """The blocks of the workforce pages under their default view, as the PDF lists them."""
+    src = wf.Source(con, k, period=period, events=events_of(con, "workforce"))
+    makers = [(lambda n=n: wf.trend_block(src, n), n) for n in PDF_TRENDS]
+    makers += [
+        (lambda: wf.heatmap_block(src, PDF_TRENDS[0]), PDF_TRENDS[0]),
+        (lambda: wf.flow_block(src), "hire_share"),
+        (lambda: wf.pipeline_block(src), "representation_by_level"),
+        (lambda: wf.promotion_block(src), "promotion_impact_ratio"),
+        (lambda: wf.target_blocks(src), "representation"),
+        (lambda: wf.retention_blocks(src), "retention_12m"),
+        (lambda: wf.trend_block(src, RETENTION_TREND, wf.retention_by(src, RETENTION_TREND)), RETENTION_TREND),
+    ]
+    if has_table(con, "fct_leave_spells"):
+        makers += [(lambda n=n: wf.trend_block(src, n, wf.leave_by(src, n)), n) for n in LEAVE_METRICS]
+    return [block for make, name in makers for block in _or_refused(make, name)]
 
 
 def build_section(con, k: int, period: str = "year") -> Section | None:
     if not is_built(con, "fct_employment_spells"):
         return None
     meta = families()["workforce"]
-    blocks = [
-        _or_refused(make, name)
-        for make, name in (
-            (lambda: _block(con, "representation", ("gender",), k, period), "representation"),
-            (lambda: _block(con, "turnover_rate", ("gender",), k, period), "turnover_rate"),
-            (lambda: _retention_block(con, k), "retention_12m"),
-            (lambda: _pipeline_block(con, k, period), "representation_by_level"),
-            (lambda: _promotion_block(con, k, period), "promotion_impact_ratio"),
-        )
-    ]
-    targets = _targets_block(con, k)
     return Section(
         family="workforce",
         title=meta["title"],
         intro=meta["description"],
         order=meta["order"],
-        blocks=blocks + ([targets] if targets is not None else []),
+        blocks=section_blocks(con, k, period),
     )
 
 
