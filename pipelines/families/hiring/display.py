@@ -7,9 +7,9 @@ import math
 
 import pandas as pd
 
-from ..formatting import hidden_label
-from .hiring_funnel import stage_sort_key
-from ..formatting import group_label
+from pipelines.formatting import hidden_label
+from .funnel import stage_sort_key
+from pipelines.formatting import group_label
 
 
 def _num(value, fmt: str) -> str:
