@@ -141,7 +141,7 @@ def test_no_view_prints_a_raw_group_key_or_another_word_for_hidden():
 
 
 def test_voice_tables_show_groups_and_breakdowns_in_words():
-    from dashboard.narrative_voice import difference_table
+    from dashboard.families.voice.narrative import difference_table
 
     rows = pd.DataFrame(
         {
@@ -175,7 +175,7 @@ def test_voice_tables_show_groups_and_breakdowns_in_words():
 
 
 def test_hiring_tables_show_groups_in_words():
-    from pipelines.metrics.hiring_display import impact_display
+    from pipelines.families.hiring.display import impact_display
 
     row = {
         "period": "2025",

@@ -216,7 +216,7 @@ def test_report_says_what_unlinked_snapshots_cannot_show(tmp_path):
     """The PDF's workforce section and the headlines keep going: a refused metric is a block
     saying why (and no headline), never a failed report."""
     from pipelines.headlines import headline
-    from dashboard.sections.workforce import build_section, findings
+    from dashboard.families.workforce.section import build_section, findings
     from pipelines.metrics import registry
 
     con = build_and_open(yearly_folder(tmp_path, "{generated: line}"))

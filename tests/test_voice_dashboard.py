@@ -74,7 +74,7 @@ def test_no_voice_files_means_no_data_loaded(tmp_path, monkeypatch):
 
 
 def test_report_section_uses_the_survey_threshold(sample_con, tmp_path):
-    from dashboard.sections.voice import build_section
+    from dashboard.families.voice.section import build_section
 
     section = build_section(sample_con, k=5)  # the report's HR k must not lower the survey k
     heatmap = section.blocks[0]

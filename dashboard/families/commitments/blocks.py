@@ -31,7 +31,7 @@ from ...narrative_commitments import (
     register_table,
     trajectory_title,
 )
-from ...narrative_workforce import impact_sentence
+from ..workforce import impact_sentence
 from ...block import Block
 
 # each commitment's blocks give the full reasons; the table stays readable on a page and in print

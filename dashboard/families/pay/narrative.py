@@ -15,7 +15,8 @@ from pipelines.formatting import group_label
 # One page shows three raw gaps (statutory mean, relative pay, decomposition) with two signs; a
 # reader comparing 8.8%, -8.8% and 8.9% needs the rules stated once, in one place
 RAW_GAPS_NOTE = (
-    "How the gaps on this page are signed and measured: relative pay and the adjusted gap are the group's "
+    "How the gaps on this page are signed and measured (Methodology, pay gap): one raw gap, the mean hourly "
+    "gap, worded '% less' or 'more' in every title; relative pay and the adjusted gap are the group's "
     "pay against the reference, so negative = paid less; the statutory measures follow the law, "
     "(men - group) / men x 100, so positive = paid less; the decomposition's raw gap compares geometric "
     "means (ln hourly pay), so it differs slightly from the statutory mean gap of arithmetic means."
@@ -145,14 +146,14 @@ def decomposition_title(summary: pd.DataFrame) -> str:
     pair = f"{group_label(top['group'])} and {group_label(top['reference'])}"
     if 0 <= share <= 1:
         return (
-            f"{share:.0%} of the {top['raw_gap_pct']:.1f}% pay gap between {pair} "
+            f"{share:.0%} of the {top['raw_gap_pct']:.1f}% gap in geometric-mean pay between {pair} "
             "is not explained by the legitimate factors"
         )
     # a share outside 0-100% ("239% of the gap") reads as nonsense: the parts in points instead
     # (log points x 100, close to percentage points for gaps of this size)
     explained = top["gap_log_points"] - top["unexplained"]
     return (
-        f"Pay gap between {pair} of {top['raw_gap_pct']:.1f}%: the legitimate factors account for "
+        f"Gap in geometric-mean pay between {pair} of {top['raw_gap_pct']:.1f}%: the legitimate factors account for "
         f"{explained * 100:+.1f} points and {top['unexplained'] * 100:+.1f} points are not explained by them"
     )
 
@@ -232,4 +233,6 @@ def statutory_table(measures: pd.DataFrame, k: int) -> pd.DataFrame:
     shown["n"] = [
         "" if s or pd.isna(n) else f"{float(n):,.1f}".removesuffix(".0") for n, s in zip(measures["n"], hidden)
     ]
+    # the law's measures keep the law's definition and sign, so each says it is the statutory one
+    shown["measure"] = [f"Statutory {str(m)[:1].lower()}{str(m)[1:]}" for m in measures["measure"]]
     return shown[["period", "measure", "uk_measure", "eu_article_9_1", "group", "value", "95% CI", "n", "note"]]

@@ -16,7 +16,7 @@ from pipelines.metrics.voice_outcomes import outcome_metrics
 from pipelines.metrics.voice_sql import voice_settings
 
 from ...charts import trend_figure
-from ...charts_voice import (
+from .charts import (
     construct_title,
     gap_finding,
     heatmap_cells,
@@ -28,7 +28,7 @@ from ...charts_voice import (
     published_first,
 )
 from ...narrative import display_table, summary_text
-from ...narrative_voice import difference_table, keyed_display_table, side_by_side_table
+from .narrative import difference_table, keyed_display_table, side_by_side_table
 from ...block import Block
 
 DEFAULT_BY = ("gender", "race_ethnicity")  # the breakdown when the sidebar chooses none, and the PDF's
