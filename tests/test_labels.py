@@ -175,7 +175,7 @@ def test_voice_tables_show_groups_and_breakdowns_in_words():
 
 
 def test_hiring_tables_show_groups_in_words():
-    from pipelines.metrics.hiring_display import impact_display
+    from pipelines.families.hiring.display import impact_display
 
     row = {
         "period": "2025",

@@ -24,11 +24,11 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from ._frame import Query
-from ._stats import Z95
-from .pay_groups import label, reference_values, split_dims, subsets
-from .pay_factors import factor_names
-from .pay_snapshot import factor_column, ln_pay, snapshot_frame
+from ...metrics._frame import Query
+from ...metrics._stats import Z95
+from .groups import label, reference_values, split_dims, subsets
+from .factors import factor_names
+from .snapshot import factor_column, ln_pay, snapshot_frame
 
 BLANK_FACTOR_NOTE = "employees with a blank numeric factor are not in the model"
 SEP = "\x1f"  # joins a person's compared-dimension values into one group key (never in data)
@@ -105,7 +105,7 @@ def details(table: pd.DataFrame, salt: str | None = None) -> pd.DataFrame:
         out["p_value"] = 2 * stats.norm.sf(np.abs(beta / se))
     out["kennedy_gap"] = kennedy_percent(beta, se)
     if salt is not None and "r_squared" in out:
-        from ..privacy.protect import VALUE_SPREAD, protected_magnitude
+        from ...privacy.protect import VALUE_SPREAD, protected_magnitude
 
         r2 = pd.to_numeric(out["r_squared"], errors="coerce").astype(float)
         n = pd.to_numeric(out["n"], errors="coerce").astype(float)

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .pay_analysis import PaySnapshot, published_groups, published_n
-from .pay_protect import DERIVED_SPREAD, one_person_scale, shifted
+from .analysis import PaySnapshot, published_groups, published_n
+from .protect import DERIVED_SPREAD, one_person_scale, shifted
 
 
 def _ols(y: np.ndarray, x: np.ndarray) -> np.ndarray:

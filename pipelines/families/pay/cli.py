@@ -20,8 +20,8 @@ import click
 
 
 def register(main: click.Group) -> None:
-    from ..cli import _emit, handle_errors
-    from ..cli_options import (
+    from ...cli import _emit, handle_errors
+    from ...cli_options import (
         by_option,
         combined,
         day,
@@ -77,8 +77,8 @@ def register(main: click.Group) -> None:
         period. Organisation-level figures are exact, as the law publishes them; a filtered view
         is protected (exact with --exact); `equity report NAME` gives a rule pack's exact
         organisation-level report."""
-        from ..metrics import build_context
-        from ..metrics.pay_statutory import art10_assessment, snapshot_window, statutory_measures
+        from ...metrics import build_context
+        from .statutory import art10_assessment, snapshot_window, statutory_measures
 
         con = open_database(db)
         dims = split_dims(by)
@@ -118,9 +118,9 @@ def register(main: click.Group) -> None:
     def adjusted(db, by, period, k, filters, fmt, exact):
         """Adjusted gap per group and period: beta, robust SE, 95% CI, p, R^2, n, exp(beta)-1
         and Kennedy's exp(beta - Var/2) - 1 (published groups only)."""
-        from ..metrics import compute
-        from ..metrics.pay_regression import details
-        from ..privacy.keys import read_salt
+        from ...metrics import compute
+        from .regression import details
+        from ...privacy.keys import read_salt
 
         con = open_database(db)
         table = details(
@@ -166,8 +166,8 @@ def register(main: click.Group) -> None:
     def decomposition(db, by, date, k, filters, fmt, exact):
         """Oaxaca-Blinder decomposition of the ln-pay gap of each published group against the
         reference: twofold (pooled) and threefold, and each factor's explained part."""
-        from ..metrics.pay_analysis import pay_snapshot
-        from ..metrics.pay_oaxaca import decomposition_tables
+        from .analysis import pay_snapshot
+        from .oaxaca import decomposition_tables
 
         snap = pay_snapshot(open_database(db), split_dims(by), day(date), parse_filters(filters), k, exact=exact)
         summary, factors = decomposition_tables(snap)
@@ -184,8 +184,8 @@ def register(main: click.Group) -> None:
     def cohorts(db, by, date, k, filters, fmt, exact):
         """Cohort review (job family x job level by default): gap and Welch t per cohort,
         tested only with n >= 30 and >= 5 in each group; |t| >= 2 flagged."""
-        from ..metrics.pay_analysis import pay_snapshot
-        from ..metrics.pay_cohorts import cohort_review
+        from .analysis import pay_snapshot
+        from .cohorts import cohort_review
 
         snap = pay_snapshot(open_database(db), split_dims(by), day(date), parse_filters(filters), k, exact=exact)
         _emit(cohort_review(snap), fmt, exact)
@@ -269,12 +269,12 @@ def register(main: click.Group) -> None:
         """Least-cost raises that bring every published group's adjusted gap to the target, as
         the adjusted model re-measures it after the raises; the per-group plan (or, for the
         data owner, one row per person raised) and the cost-to-close curve."""
-        from ..errors import UsageError
-        from ..export import to_csv
-        from ..metrics import pay_remediation_report as report
-        from ..publication import EXACT_NOTICE, mark_exact
-        from ..metrics.pay_analysis import pay_snapshot
-        from ..metrics.pay_remediation import Remediation, Settings, plan_for_budget, plan_for_target
+        from ...errors import UsageError
+        from ...export import to_csv
+        from . import remediation_report as report
+        from ...publication import EXACT_NOTICE, mark_exact
+        from .analysis import pay_snapshot
+        from .remediation import Remediation, Settings, plan_for_budget, plan_for_target
 
         if include_individuals and not exact:
             raise UsageError(

@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats
 
-from ._stats import Z95
+from pipelines.metrics._stats import Z95
 
 
 def exact(value: float | int | Fraction) -> Fraction:

@@ -2,18 +2,18 @@
 
 Each function returns unsuppressed long rows for every subset of the requested dimensions;
 the engine adds suppression and labels. The population is the pay snapshot on each period
-end (pay_snapshot.py); the adjusted gap lives in pay_regression.py.
+end (snapshot.py); the adjusted gap lives in regression.py.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ._frame import Query
-from .pay_gaps import empty_rows, gap_rows
-from .pay_groups import reference_values, subsets
-from .pay_quartiles import QUARTILES, quartile_weights
-from .pay_snapshot import check_columns, excluded_note, extra_column, snapshot_frame
+from ...metrics._frame import Query
+from .gaps import empty_rows, gap_rows
+from .groups import reference_values, subsets
+from .quartiles import QUARTILES, quartile_weights
+from .snapshot import check_columns, excluded_note, extra_column, snapshot_frame
 
 CATEGORY_JOIN = " × "
 BASIC, VARIABLE = "basic", "variable"
@@ -131,7 +131,7 @@ def category_frame(q: Query, with_bonus: bool) -> pd.DataFrame:
 
 
 def pay_gap_by_category(q: Query) -> pd.DataFrame:
-    from ..db import has_table
+    from ...db import has_table
 
     with_bonus = has_table(q.con, "fct_bonuses")
     frame = category_frame(q, with_bonus)

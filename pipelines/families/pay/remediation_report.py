@@ -3,7 +3,7 @@ what binds (published), and the per-person rows (confidential).
 
 The optimiser works on exact data; only group-level figures are published. Published counts
 are about the people each count names - the people raised, the people paid below prediction -
-and go through pay_groups.published_cells: protected counts hidden iff below k by default, the
+and go through groups.published_cells: protected counts hidden iff below k by default, the
 n >= k rule plus complementary suppression on the data owner's exact path (`--exact`). A cost
 is shown only with its published count; on the protected path costs are protected magnitudes
 (up to 4/n of themselves, n the people raised) and adjusted gaps before and after move like
@@ -19,12 +19,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
-from ..privacy.protect import VALUE_SPREAD, protected_magnitude
-from .pay_analysis import published_n
-from .pay_groups import published_cells
-from .pay_regression import SEP
-from .pay_remediation import (
+from ...errors import UsageError
+from ...privacy.protect import VALUE_SPREAD, protected_magnitude
+from .analysis import published_n
+from .groups import published_cells
+from .regression import SEP
+from .remediation import (
     LIMIT_CAP,
     LIMIT_MAX,
     MET_LOG,
@@ -34,8 +34,8 @@ from .pay_remediation import (
     plan_for_target,
     worst_gap_pct,
 )
-from .pay_snapshot import factor_column
-from ..formatting import group_label
+from .snapshot import factor_column
+from ...formatting import group_label
 
 CURVE_COLUMNS = ["point", "target_gap_pct", "annual_cost", "n_raised", "group", "gap_pct"]
 

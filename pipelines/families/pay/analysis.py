@@ -4,7 +4,7 @@ remediation): one snapshot date, the group each person belongs to, the model inp
 The default date is the end of the latest *full* reporting year (a partial year's end is
 not a year-end snapshot); any date inside the data window can be asked for.
 
-Published by default: `pay_snapshot(..., exact=False)` attaches a Protection (pay_protect), and
+Published by default: `pay_snapshot(..., exact=False)` attaches a Protection (protect.py), and
 every analysis built on the snapshot publishes protected counts and figures. `exact=True` (the
 data owner's `--exact`) leaves `protection` None: exact figures, n < k and complementary
 suppression, not for publication.
@@ -19,16 +19,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ..config import effective_k
-from ..errors import UsageError
-from ._engine import build_context, latest_full_data_period
-from ._frame import Query, all_dimensions
-from ._periods import Period
-from .pay_groups import reference_values, split_dims
-from .pay_protect import Protection, protection_for
-from .pay_factors import factor_names
-from .pay_regression import SEP, factor_matrix
-from .pay_snapshot import ln_pay, snapshot_frame
+from ...config import effective_k
+from ...errors import UsageError
+from ...metrics._engine import build_context, latest_full_data_period
+from ...metrics._frame import Query, all_dimensions
+from ...metrics._periods import Period
+from .groups import reference_values, split_dims
+from .protect import Protection, protection_for
+from .factors import factor_names
+from .regression import SEP, factor_matrix
+from .snapshot import ln_pay, snapshot_frame
 
 
 @dataclass
@@ -125,7 +125,7 @@ def group_cells(snap: PaySnapshot) -> pd.DataFrame:
     """The breakdown's cells (`_gid` 0) with `n` (protected unless exact) and `suppressed`:
     exact path n >= k plus complementary suppression against every margin; protected path
     hidden iff the protected n is below k."""
-    from .pay_groups import published_cells
+    from .groups import published_cells
 
     cells = published_cells(snap.people.assign(_period=0), snap.dims, snap.k, ["_period"], snap.protection)
     full = cells[cells["_gid"] == 0].copy()

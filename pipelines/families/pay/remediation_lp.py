@@ -5,7 +5,7 @@ Variables: the log raise d_j of every eligible person j, in [0, hi_j] - or in {0
 with a minimum raise lo_j, which takes one binary z_j (raised or not) per person.
 
 Constraints, exact: beta_g(y + d) = beta_g(y) + W_g d >= goal for every targeted group g (the
-re-fitted model is linear in ln pay, see pay_remediation), plus any budget.
+re-fitted model is linear in ln pay, see remediation.py), plus any budget.
 
 Objective: annual cost sum_j c_j (exp(d_j) - 1), c_j = FTE x annual pay in the reporting
 currency. Each term is convex in d_j and is replaced by its chords between breakpoints spaced so
@@ -32,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from ..errors import DataError
+from ...errors import DataError
 
 MAX_SEGMENTS = 400  # per person; a finer grid than the tolerance needs is never built
 # presolve off: it only costs time on this shape (a few dense rows and bounds), several

@@ -24,11 +24,11 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
-from ..privacy.cells import hidden_below_k, protected_counts  # noqa: F401  (re-exported)
-from ..privacy.keys import cell_keys, read_salt, uniform
-from ..privacy.protect import MAGNITUDE_SPREAD, PROTECTED_BELOW_K, VALUE_SPREAD, protected_magnitude  # noqa: F401
-from ._published import EXACT_HINT
+from ...errors import UsageError
+from ...privacy.cells import hidden_below_k, protected_counts  # noqa: F401  (re-exported)
+from ...privacy.keys import cell_keys, read_salt, uniform
+from ...privacy.protect import MAGNITUDE_SPREAD, PROTECTED_BELOW_K, VALUE_SPREAD, protected_magnitude  # noqa: F401
+from ...metrics._published import EXACT_HINT
 
 DERIVED_SPREAD = VALUE_SPREAD  # as model results: 2 x one person's largest effect
 PEOPLE = "pay_people"  # the people with a salary on the period end (the pay metrics' shared n, pay.yml)
@@ -48,8 +48,8 @@ def protection_for(con, date: dt.date, filters: dict | None) -> Protection:
     """The protection of a snapshot on `date`. Several values in one filter are refused: pay
     figures do not add up over filter values, and a filter that leaves out one person would
     give two versions of nearly the same population to subtract (issue 16's four totals)."""
-    from ._engine import build_context
-    from ._periods import make_periods
+    from ...metrics._engine import build_context
+    from ...metrics._periods import make_periods
 
     many = [d for d, v in (filters or {}).items() if len(set(map(str, v))) > 1]
     if many:

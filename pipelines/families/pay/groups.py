@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._suppression import suppression_mask
+from ...metrics._suppression import suppression_mask
 
 
 def split_dims(dims, config: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -86,14 +86,14 @@ def published_cells(
     """Cube counts with `suppressed`, for outputs built outside the engine (models, cohorts,
     decompositions, cost curves). Exact path (`protection` None, the data owner's `--exact`):
     the same primary and complementary rule as compute(). Protected path (a
-    pay_protect.Protection): `n` is the protected count of the cell, keyed like compute()'s
+    protect.Protection): `n` is the protected count of the cell, keyed like compute()'s
     (`counted` names what is counted; partition columns starting with "_" are not constraints),
     hidden iff it is below k, and no complementary suppression (docs/privacy.md)."""
     cells = cube_counts(frame, dims, partition)
     if protection is None:
         cells["suppressed"], cells["reason"] = suppression_mask(cells, dims, k, partition)
         return cells
-    from .pay_protect import PEOPLE, PROTECTED_BELOW_K, cell_counts, hidden_below_k
+    from .protect import PEOPLE, PROTECTED_BELOW_K, cell_counts, hidden_below_k
 
     keyed = [c for c in partition if not c.startswith("_")]
     protected = []

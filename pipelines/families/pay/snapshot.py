@@ -16,14 +16,14 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from ..db import has_table
-from ..errors import DataError, UsageError
-from ..sqlsafe import ident, literal
-from ._frame import Query
-from ._snapshots import refuse_tenure_factor
-from .pay_factors import SPELL_FACTORS, Factor, extra_join, factor_select, resolve_factors, typed_factor
+from ...db import has_table
+from ...errors import DataError, UsageError
+from ...sqlsafe import ident, literal
+from ...metrics._frame import Query
+from ...metrics._snapshots import refuse_tenure_factor
+from .factors import SPELL_FACTORS, Factor, extra_join, factor_select, resolve_factors, typed_factor
 
-# Columns of fct_employment_spells a category or cohort column may name (pay_factors.py says
+# Columns of fct_employment_spells a category or cohort column may name (factors.py says
 # what a legitimate factor may be). Anything else is a usage error, never SQL.
 CATEGORICAL_FACTORS = SPELL_FACTORS
 NO_RATES = (

@@ -1,19 +1,19 @@
 """Hiring-funnel metrics: pass-through, reach, withdrawal, selection (bottom line), offer
-acceptance, applicant share and source mix. The adverse-impact ratio is in hiring_impact.py,
-time in stage in hiring_time.py.
+acceptance, applicant share and source mix. The adverse-impact ratio is in impact.py,
+time in stage in time_in_stage.py.
 
 Cohort: applications whose applied_date falls in the period. Each function returns
 unsuppressed long rows for every subset of the requested dimensions; the engine adds
 intervals, suppression and labels. Extra per-group columns are blanked here for the rows
-the engine will suppress (hiring_rows.published_mask).
+the engine will suppress (rows.published_mask).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ._frame import Query
-from .hiring_funnel import (
+from pipelines.metrics._frame import Query
+from .funnel import (
     OUTCOME_MEASURES,
     applications_sql,
     bottom_line_sql,
@@ -21,7 +21,7 @@ from .hiring_funnel import (
     stage_outcomes,
     withdrawn_counts,
 )
-from .hiring_rows import add_issue_note, blank_unpublished, published_mask
+from .rows import add_issue_note, blank_unpublished, published_mask
 
 
 def _rate(df: pd.DataFrame, numerator: str, denominator: str) -> pd.DataFrame:

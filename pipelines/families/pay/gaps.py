@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .pay_groups import label, reference_key, subsets
-from .pay_stats import gap_interval, ln_mean_variance, ln_median_variance
+from .groups import label, reference_key, subsets
+from .stats import gap_interval, ln_mean_variance, ln_median_variance
 
 STATISTICS = {"mean": (np.mean, ln_mean_variance), "median": (np.median, ln_median_variance)}
 

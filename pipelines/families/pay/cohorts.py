@@ -21,12 +21,12 @@ import pandas as pd
 
 from scipy import stats
 
-from .pay_analysis import PaySnapshot
-from .pay_groups import published_cells
-from .pay_protect import DERIVED_SPREAD, cell_counts, hidden_below_k, one_person_scale, protected_mean, shifted
-from .pay_regression import SEP
-from .pay_snapshot import check_columns, extra_column
-from .pay_stats import welch_t
+from .analysis import PaySnapshot
+from .groups import published_cells
+from .protect import DERIVED_SPREAD, cell_counts, hidden_below_k, one_person_scale, protected_mean, shifted
+from .regression import SEP
+from .snapshot import check_columns, extra_column
+from .stats import welch_t
 
 CATEGORY_JOIN = " × "
 FLAGGED, TESTED, SMALL_COHORT, SMALL_GROUP, HIDDEN = (

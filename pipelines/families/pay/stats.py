@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._stats import Z95
+from ...metrics._stats import Z95
 
 
 def ln_mean_variance(values: np.ndarray) -> float:

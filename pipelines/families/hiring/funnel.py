@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import DataError
-from ..sqlsafe import literal
-from ._frame import Query
+from pipelines.errors import DataError
+from pipelines.sqlsafe import literal
+from pipelines.metrics._frame import Query
 
 BOTTOM_LINE = "bottom line"  # the `stage` key of hired / applied rows
 

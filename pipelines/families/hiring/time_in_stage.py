@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..sqlsafe import ident
-from ._frame import Query
-from .hiring_funnel import applications_sql, register_stage_order
-from .hiring_rows import add_issue_note, blank_unpublished, cube_apply, published_mask
-from .hiring_stats import km_median
+from pipelines.sqlsafe import ident
+from pipelines.metrics._frame import Query
+from .funnel import applications_sql, register_stage_order
+from .rows import add_issue_note, blank_unpublished, cube_apply, published_mask
+from .stats import km_median
 
 EXTRAS = ["advanced", "still_open", "left_funnel"]
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
-from ..privacy.cells import definition, protected_counts, read_salt
-from ..privacy.protect import PROTECTED_BELOW_K, protect_table
-from ._engine import BLANKED, finalize
-from ._published import EXACT_HINT
-from ._registry import registry
-from .hiring_impact import EXTRAS, impact_rows
+from pipelines.errors import UsageError
+from pipelines.privacy.cells import definition, protected_counts, read_salt
+from pipelines.privacy.protect import PROTECTED_BELOW_K, protect_table
+from pipelines.metrics._engine import BLANKED, finalize
+from pipelines.metrics._published import EXACT_HINT
+from pipelines.metrics._registry import registry
+from .impact import EXTRAS, impact_rows
 
 METRIC = "adverse_impact_ratio"
 HIDDEN = "protected_hidden"  # carried through finalize() (no leading underscore), then dropped

@@ -10,7 +10,7 @@ CMH test, and says when the two conclusions disagree.
 
 Privacy: pooled and per-stratum rows come from ONE table of groups x strata with all its
 margins. Published (default): its counts are protected (cell-key) and every ratio, test and
-the CMH statistics are computed from the protected counts (hiring_published), so subtracting
+the CMH statistics are computed from the protected counts (published.py), so subtracting
 the strata shown from a pooled total, or solving the CMH figures for the strata behind them,
 gives protected counts, not exact ones. Exact (`exact=True`, the data owner's): the table is
 suppressed together by the engine (finalize, complementary suppression). Within a stratum the
@@ -28,17 +28,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
-from ._engine import build_context, finalize, spec_k, validate_dims
-from ._frame import Query
-from ._periods import make_periods
-from ._registry import registry
-from .hiring_funnel import stage_outcomes
-from ._published import whole_period_range
-from .hiring_impact import impact_rows
-from .hiring_published import impact_from_protected, one_value_filters
-from .hiring_stats import exact, mantel_haenszel
-from ..formatting import group_label
+from pipelines.errors import UsageError
+from pipelines.metrics._engine import build_context, finalize, spec_k, validate_dims
+from pipelines.metrics._frame import Query
+from pipelines.metrics._periods import make_periods
+from pipelines.metrics._registry import registry
+from .funnel import stage_outcomes
+from pipelines.metrics._published import whole_period_range
+from .impact import impact_rows
+from .published import impact_from_protected, one_value_filters
+from .stats import exact, mantel_haenszel
+from pipelines.formatting import group_label
 
 METRIC = "adverse_impact_ratio"
 MAX_STRATIFIED_BY = 1
@@ -104,7 +104,7 @@ def whole_window(con, date_from: dt.date | None = None, date_to: dt.date | None 
     ctx = build_context(con)
     lo = max(ctx["history_start"], date_from) if date_from else ctx["history_start"]
     hi = min(ctx["as_of"], date_to) if date_to else ctx["as_of"]
-    from ._published import whole_years
+    from pipelines.metrics._published import whole_years
 
     if lo <= hi:
         lo, hi = whole_years(ctx, lo, hi)  # published ranges are whole years (docs/privacy.md)
@@ -149,7 +149,7 @@ def stratified_impact(
     filters: dict[str, list[str]] | None = None,
     exact: bool = False,
 ) -> StratifiedImpact:
-    """Published (protected) by default: every figure from protected counts (hiring_published);
+    """Published (protected) by default: every figure from protected counts (published.py);
     `exact=True` is the data owner's view (exact counts, suppressed together by finalize)."""
     spec = registry()[METRIC]
     filters = dict(filters or {}) if exact else one_value_filters(filters or {})
@@ -190,7 +190,7 @@ def published_impact(
     filters: dict[str, list[str]] | None = None,
 ) -> pd.DataFrame:
     """adverse_impact_ratio's long table for publication, every statistic computed from the
-    protected counts (hiring_published); compute(..., exact=True) is the data owner's."""
+    protected counts (published.py); compute(..., exact=True) is the data owner's."""
     spec = registry()[METRIC]
     filters = one_value_filters(filters or {})
     dims = validate_dims(spec, list(by))

@@ -10,9 +10,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ._frame import Query
-from ._suppression import suppression_mask
-from .hiring_funnel import funnel_data_issues
+from pipelines.metrics._frame import Query
+from pipelines.metrics._suppression import suppression_mask
+from .funnel import funnel_data_issues
 
 
 def published_mask(df: pd.DataFrame, q: Query, keys: list[str]) -> np.ndarray:

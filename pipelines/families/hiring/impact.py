@@ -21,11 +21,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._frame import Query
-from .hiring_funnel import stage_outcomes, withdrawn_counts
-from .hiring_rows import add_issue_note, blank_unpublished, gid_of, published_mask
-from ._stats import holm_adjusted
-from .hiring_stats import below_threshold, fisher_p, impact_ratio, katz_interval, pooled_z, shortfall
+from pipelines.metrics._frame import Query
+from .funnel import stage_outcomes, withdrawn_counts
+from .rows import add_issue_note, blank_unpublished, gid_of, published_mask
+from pipelines.metrics._stats import holm_adjusted
+from .stats import below_threshold, fisher_p, impact_ratio, katz_interval, pooled_z, shortfall
 
 EXTRAS = [
     "selection_rate",
@@ -140,7 +140,7 @@ def impact_rows(
     not groups: a reference is chosen, and groups are compared, inside each of their values
     (the stratified view: dims = groups + department, compared within each department).
     `shown`: the rows that will be published, when not the exact path's suppression mask
-    (the protected path passes its own: protected n >= k, hiring_published)."""
+    (the protected path passes its own: protected n >= k, published.py)."""
     s = _settings(q.config)
     dims = list(q.dims)
     within = [d for d in within if d in dims]

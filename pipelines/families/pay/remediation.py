@@ -4,7 +4,7 @@ plan").
 
 Why the promise holds. The adjusted gap of group g is exp(beta_g) - 1 from the OLS of
 y = ln(hourly pay) on a constant, group dummies and the legitimate factors
-(pay_regression.fit_adjusted). A raise changes y only, never the design X (factors, groups and
+(regression.fit_adjusted). A raise changes y only, never the design X (factors, groups and
 the population stay as they are), so the re-fitted coefficients are the fixed linear map
 beta = X^+ y: raising person i by d_i log points moves beta_g by W[g, i] d_i, exactly. The
 optimiser (pay_remediation_lp) therefore solves under the re-fitted model, not towards the first
@@ -30,12 +30,12 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from ..config import default_config
-from ..errors import UsageError
-from . import pay_remediation_lp as lp
-from .pay_analysis import PaySnapshot, published_groups
-from .pay_regression import fit_adjusted, gap_percent
-from .pay_snapshot import hours_per_year
+from ...config import default_config
+from ...errors import UsageError
+from . import remediation_lp as lp
+from .analysis import PaySnapshot, published_groups
+from .regression import fit_adjusted, gap_percent
+from .snapshot import hours_per_year
 
 SAFETY_LOG = 1e-6  # solve for the goal plus this (log points, 0.0001 percentage points), so
 # solver tolerances and rounding never leave a group a hair short

@@ -8,9 +8,9 @@ import click
 
 
 def register(main: click.Group) -> None:
-    from ..cli import _emit, handle_errors
-    from ..cli_table import say
-    from ..cli_options import (
+    from pipelines.cli import _emit, handle_errors
+    from pipelines.cli_table import say
+    from pipelines.cli_options import (
         by_option,
         date_range_options,
         day,
@@ -60,10 +60,10 @@ def register(main: click.Group) -> None:
         db, by, stages, stratify, view, period, date_from, date_to, k, filters, flagged_only, fmt, exact
     ):
         """Impact ratios with flags, z, Fisher and Holm p, Katz CI and shortfall."""
-        from ..metrics import build_context, compute
-        from ..metrics.hiring_display import cmh_display, impact_display, sort_stages
-        from ..metrics.hiring_funnel import funnel_data_issues, stage_order
-        from ..metrics.hiring_strata import published_impact, stratified_impact, whole_window
+        from pipelines.metrics import build_context, compute
+        from .display import cmh_display, impact_display, sort_stages
+        from .funnel import funnel_data_issues, stage_order
+        from .strata import published_impact, stratified_impact, whole_window
 
         con = open_database(db)
         dims = split_dims(by)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..db import has_table
-from ..errors import UsageError
-from ..mapping_extra import EXTRA_TABLE
-from ..sqlsafe import ident
+from ...db import has_table
+from ...errors import UsageError
+from ...mapping_extra import EXTRA_TABLE
+from ...sqlsafe import ident
 
 SETTING = "pay.legitimate_factors"
 FACTOR_TYPES = ("categorical", "numeric")
