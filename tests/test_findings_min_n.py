@@ -55,7 +55,7 @@ def test_summary_counts_only_judged_categories():
 
 
 def test_significance_follows_the_holm_adjusted_p():
-    from pipelines.metrics.hiring_display import significance_flag
+    from pipelines.families.hiring.display import significance_flag
 
     # a raw |z| over the threshold but Holm p = 0.13 (the case): not significant
     assert significance_flag({"p_holm": 0.13, "significant": True}) == "not significant after Holm"
@@ -87,7 +87,7 @@ def test_a_share_of_the_gap_outside_0_to_100_is_phrased_in_points():
 
 
 def test_no_simpson_warning_when_neither_view_is_significant():
-    from pipelines.metrics.hiring_strata import views_disagree
+    from pipelines.families.hiring.strata import views_disagree
 
     none = "no significant difference"
     # the case: pooled 0.79 (below four-fifths), stratified 0.82, both not significant

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.components import BLOCKS_SHOWN
 from dashboard.pages import page_path
-from dashboard.sections.workforce import PDF_TRENDS, build_section
+from dashboard.families.workforce.section import PDF_TRENDS, build_section
 
 pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")

@@ -17,7 +17,7 @@ from pipelines.commitments import Assessment, Commitment
 from pipelines.errors import UsageError
 from pipelines.formatting import group_label
 from pipelines.metrics import full_period_rows
-from pipelines.metrics.workforce_impact import impact
+from pipelines.families.workforce import event_impact as impact
 
 from ...charts_commitments import trajectory_figure
 from ...narrative import display_table
@@ -31,7 +31,7 @@ from ...narrative_commitments import (
     register_table,
     trajectory_title,
 )
-from ...narrative_workforce import impact_sentence
+from ..workforce import impact_sentence
 from ...block import Block
 
 # each commitment's blocks give the full reasons; the table stays readable on a page and in print

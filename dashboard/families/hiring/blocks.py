@@ -11,8 +11,8 @@ import pandas as pd
 
 from dashboard.block import Block
 from pipelines.formatting import group_label
-from pipelines.metrics.hiring_display import cmh_display, funnel_display, impact_display, sort_stages, time_display
-from pipelines.metrics.hiring_funnel import BOTTOM_LINE
+from pipelines.families.hiring.display import cmh_display, funnel_display, impact_display, sort_stages, time_display
+from pipelines.families.hiring.funnel import BOTTOM_LINE
 
 from .charts import funnel_figure, impact_figure, share_comparison_figure, time_in_stage_figure
 from .narrative import funnel_sentences, impact_sentences, time_sentences

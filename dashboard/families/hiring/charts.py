@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.metrics.hiring_display import stage_label
+from pipelines.families.hiring.display import stage_label
 
 from dashboard.charts import FONT, HIDDEN, group_label, group_style, style, top_groups, wrap_title
 

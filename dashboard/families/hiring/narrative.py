@@ -1,13 +1,13 @@
 """Hiring's sentences: chart titles that state the finding, and the text summaries printed
 under each chart (screen readers, PDF). They moved here from pipelines (issue 21): only the
-page and the PDF say them; the CLI prints the tables of pipelines/metrics/hiring_display.py."""
+page and the PDF say them; the CLI prints the tables of pipelines/families/hiring/display.py."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from pipelines.formatting import format_p, group_label
-from pipelines.metrics.hiring_display import significance_flag, stage_label
+from pipelines.families.hiring.display import significance_flag, stage_label
 
 
 def _shown(rows: pd.DataFrame) -> pd.DataFrame:

@@ -12,10 +12,10 @@ from dashboard.controls import by_note, filters_note
 from dashboard.families.hiring import blocks as B
 from pipelines.errors import EquityError
 from pipelines.metrics import NotPrecomputedError, build_context, dimension_sets
-from pipelines.metrics.hiring_display import stage_label
-from pipelines.metrics.hiring_funnel import BOTTOM_LINE, funnel_data_issues, stage_order
+from pipelines.families.hiring.display import stage_label
+from pipelines.families.hiring.funnel import BOTTOM_LINE, funnel_data_issues, stage_order
 from pipelines.db import has_table
-from pipelines.metrics.hiring_strata import MAX_STRATIFIED_BY, published_impact, stratified_impact, whole_window
+from pipelines.families.hiring.strata import MAX_STRATIFIED_BY, published_impact, stratified_impact, whole_window
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pipelines.db import has_table
 from pipelines.formatting import format_p
 from pipelines.metrics import build_context, compute, families
-from pipelines.metrics.hiring_funnel import stage_order
-from pipelines.metrics.hiring_strata import published_impact, stratified_impact, whole_window
+from pipelines.families.hiring.funnel import stage_order
+from pipelines.families.hiring.strata import published_impact, stratified_impact, whole_window
 
 from pipelines.formatting import group_label
 
@@ -65,7 +65,7 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
     the whole data window (as the Hiring page shows by default), pooled and within departments."""
     if not (has_table(con, "fct_applications") and has_table(con, "fct_application_stages")):
         return []
-    from pipelines.metrics.hiring_display import stage_label
+    from pipelines.families.hiring.display import stage_label
 
     ctx = build_context(con)
     alpha = ctx["config"]["recruiting"]["significance_alpha"]

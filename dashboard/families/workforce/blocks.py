@@ -18,14 +18,15 @@ import pandas as pd
 
 from pipelines.formatting import group_label
 from pipelines.metrics import build_context, compute, full_period_rows, latest_full_period_rows, registry
-from pipelines.metrics.workforce_common import ordered_levels, setting
-from pipelines.metrics.workforce_curves import group_summary, retention_curves
-from pipelines.metrics.workforce_targets import parse_targets, target_progress, target_series
+from pipelines.families.workforce.common import ordered_levels, setting
+from pipelines.families.workforce.curves import group_summary, retention_curves
+from pipelines.families.workforce.targets import parse_targets, target_progress, target_series
 
 from ...charts import trend_figure
-from ...charts_workforce import flow_figure, heatmap_figure, km_figure, pipeline_figure, ratio_figure, target_figure
 from ...narrative import display_table, finding_title, periods_with_values, summary_text
-from ...narrative_workforce import (
+from .charts import flow_figure, heatmap_figure, pipeline_figure, ratio_figure, target_figure
+from .charts_retention import km_figure
+from .narrative import (
     flow_summary,
     lowest_retention_group,
     pipeline_summary,

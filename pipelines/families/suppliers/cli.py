@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import click
 
-from ...cli import _emit, handle_errors
 from ...cli_options import combined, day, db_option, exact_option, format_option, k_option, open_database, period_option
 from ...cli_table import say
 
 K_OPTION = k_option("Minimum companies behind a money figure (default privacy.supplier_k, else privacy.k)")
-# money figures: protected unless the data owner asks for --exact
-PROTECTED_OUTPUT = combined(K_OPTION, format_option, exact_option, handle_errors)
-# lists that name suppliers but carry no per-supplier amounts: nothing to protect
-LISTING = combined(db_option, format_option, handle_errors)
 
 
 def _con(db):
@@ -30,6 +25,15 @@ def _con(db):
 
 
 def register(main: click.Group) -> None:
+    # imported here, not at module level: `python -m pipelines.cli` imports this module while
+    # pipelines.cli itself is still loading (the pattern of pipelines/commands/*.py)
+    from ...cli import _emit, handle_errors
+
+    # money figures: protected unless the data owner asks for --exact
+    protected_output = combined(K_OPTION, format_option, exact_option, handle_errors)
+    # lists that name suppliers but carry no per-supplier amounts: nothing to protect
+    listing = combined(db_option, format_option, handle_errors)
+
     @main.group()
     def suppliers():
         """Supplier diversity: expiring and lapsed certifications, goals, parent roll-up."""
@@ -49,7 +53,7 @@ def register(main: click.Group) -> None:
         default=None,
         help="Count from this day (default: the build's as_of).",
     )
-    @PROTECTED_OUTPUT
+    @protected_output
     def expiring(db, days, as_of, k, fmt, exact):
         """Certifications expiring soon (largest trailing spend first) and the spend at risk."""
         from ...formatting import HIDDEN
@@ -67,7 +71,7 @@ def register(main: click.Group) -> None:
             )
 
     @suppliers.command()
-    @LISTING
+    @listing
     def lapsed(db, fmt):
         """Transactions booked after a supplier's diverse certification lapsed (not counted as diverse)."""
         from .risk import lapsed_spend
@@ -80,7 +84,7 @@ def register(main: click.Group) -> None:
     @click.option(
         "--preset", default=None, help="Grade against a goal preset (e.g. sba) instead of the configured goals."
     )
-    @PROTECTED_OUTPUT
+    @protected_output
     def goals(db, period, preset, k, fmt, exact):
         """Goals vs actual share per period, with achievement % and grade."""
         from ...metrics import build_context
@@ -99,7 +103,7 @@ def register(main: click.Group) -> None:
         _emit(table, fmt, exact)
 
     @suppliers.command()
-    @LISTING
+    @listing
     def parents(db, fmt):
         """The parent roll-up: each ultimate parent with the suppliers that roll up to it."""
         con = _con(db)
