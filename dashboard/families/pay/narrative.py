@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.formatting import format_measure, format_money
+from pipelines.formatting import format_measure, format_money, print_number
 
 from ...narrative import FINDING_MIN_N, groups_not_shown, headline_period, large_enough, picked_row, suppressed_label
 from pipelines.formatting import group_label
@@ -177,7 +177,9 @@ def remediation_table(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
             "after the raises, re-measured (%)": summary["gap_after_pct"].round(2),
             "target (%)": summary["target_gap_pct"],
             "people raised": summary["n_raised"],
-            f"annual cost ({currency})": summary["annual_cost"].round(0),
+            # whole units with separators, as the PDF prints money: the table and its CSV are
+            # what a reader quotes, and a protected estimate is not known to the cent
+            f"annual cost ({currency})": [print_number(v, "money") for v in summary["annual_cost"]],
             "note": summary["note"].fillna(""),
         }
     )

@@ -16,7 +16,7 @@ from dashboard.families.pay.narrative import RAW_GAPS_NOTE
 from pipelines.errors import UsageError
 from pipelines.export import to_csv
 from pipelines.metrics import build_context
-from pipelines.metrics.pay_groups import split_dims
+from pipelines.families.pay.groups import split_dims
 
 version = require_db()
 view = current_view()
