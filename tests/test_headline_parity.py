@@ -278,3 +278,30 @@ def test_the_cli_table_names_a_partial_period_at_80_columns(sample_db):
     rows = [ln for ln in out.output.splitlines() if "│" in ln and re.search(r"\b20\d\d\b", ln)]
     assert rows and all(("2026 partial" in ln) == ("2026" in ln) for ln in rows), rows
     assert any("2025" in ln and "partial" not in ln for ln in rows)
+
+
+def test_a_window_of_only_partial_periods_is_labelled_partial_on_every_view(tmp_path, monkeypatch):
+    """Data from March to September 2025: the only year is partial, so every headline names it
+    '2025 (partial period)' - on the Overview, in the PDF summary and in `equity headlines`."""
+    from dashboard.pdf.snapshot import _summary
+    from pipelines.cli import main
+    from pipelines.metrics import build_context
+    from tests.helpers import build_and_open, employees_folder
+
+    people = [
+        {"employee_id": f"E{i}", "gender": "Woman" if i % 2 else "Man", "hire_date": "2020-01-01"} for i in range(80)
+    ]
+    folder = employees_folder(tmp_path / "data", people, config={"history_start": "2025-03-01", "as_of": "2025-09-30"})
+    con = build_and_open(folder)
+    db = tmp_path / "data.duckdb"
+    body, _ = _summary(con, 5, "year", build_context(con)["config"])
+    con.close()
+    assert ">2025 (partial period)</td>" in body and ">2025</td>" not in body
+    rows = json.loads(CliRunner().invoke(main, ["headlines", "--db", str(db), "--format", "json"]).output)
+    assert rows and {r["period"] for r in rows} == {"2025 (partial period)"}
+    monkeypatch.setenv("EQUITY_DB", str(db))
+    at = _app(db)
+    assert at.metric and all(m.label.endswith(", 2025 (partial period)") for m in at.metric), [
+        m.label for m in at.metric
+    ]
+    assert "Share of headcount, 2025 (partial period)" in [c.value for c in at.caption]

@@ -13,8 +13,8 @@ from dashboard.controls import by_note
 from dashboard.families.workforce import blocks as wf
 from dashboard.families.workforce.narrative import impact_sentence, impact_title
 from pipelines.errors import UsageError
-from pipelines.metrics.workforce_curves import group_summary, retention_curves
-from pipelines.metrics.workforce_impact import impact
+from pipelines.families.workforce.curves import group_summary, retention_curves
+from pipelines.families.workforce.impact import impact
 
 RETENTION_METRICS = ["retention_12m", "retention_24m", "retention_rate", "first_year_turnover", "median_tenure"]
 LEAVE_METRICS = ["parental_leave_uptake", "return_after_leave_12m"]

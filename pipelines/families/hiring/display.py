@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from pipelines.formatting import hidden_label
+from pipelines.formatting import hidden_label, p_cell
 from .funnel import stage_sort_key
 from pipelines.formatting import group_label
 
@@ -16,12 +16,6 @@ def _num(value, fmt: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     return format(value, fmt)
-
-
-def _p(value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return "<0.0001" if value < 0.0001 else f"{value:.4f}"
 
 
 def stage_label(stage: str, next_stage: str | None) -> str:
@@ -78,8 +72,8 @@ def impact_display(rows: pd.DataFrame, k: int, alpha: float = 0.05) -> pd.DataFr
                 "Impact ratio": _num(r["value"], ".2f"),
                 "95% CI": "" if pd.isna(r["ci_low"]) else f"{r['ci_low']:.2f} to {r['ci_high']:.2f}",
                 "z": _num(r["z"], ".2f"),
-                "p (Fisher)": _p(r["p_fisher"]),
-                "p (Holm)": _p(r["p_holm"]),
+                "p (Fisher)": p_cell(r["p_fisher"]),
+                "p (Holm)": p_cell(r["p_holm"]),
                 "Shortfall": "" if pd.isna(r["shortfall"]) else f"{int(r['shortfall']):,}",
                 "Flag": "; ".join(f for f in ("below 4/5" if flagged else "", significance) if f),
                 "Note": r["note"],
@@ -121,7 +115,7 @@ def cmh_display(cmh: pd.DataFrame, stratify: str) -> pd.DataFrame:
                 for o, lo, hi in zip(cmh["mh_odds_ratio"], cmh["mh_or_low"], cmh["mh_or_high"])
             ],
             "CMH z": [_num(v, ".2f") for v in cmh["cmh_z"]],
-            "CMH p": [_p(v) for v in cmh["cmh_p"]],
+            "CMH p": [p_cell(v) for v in cmh["cmh_p"]],
             f"{stratify.replace('_', ' ').capitalize()}s": cmh["strata"],
             "Pooled": cmh["pooled_conclusion"],
             f"Within {stratify}": cmh["stratified_conclusion"],
