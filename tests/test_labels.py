@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard.narrative import display_table, finding_title, summary_text
 from pipelines.formatting import HIDDEN, breakdown_label, format_ci, group_label, hidden_label
 from pipelines.metrics import registry
-from pipelines.metrics.workforce_targets import Target
+from pipelines.families.workforce.targets import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 

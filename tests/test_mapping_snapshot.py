@@ -117,7 +117,7 @@ def test_unlinked_snapshots_give_stock_and_pay_per_year_and_refuse_flows(tmp_pat
     for metric in ("turnover_rate", "hires", "separations", "promotion_rate"):
         with pytest.raises(NoDataError, match="cannot be linked from one snapshot to the next"):
             compute_exact(con, metric)
-    from pipelines.metrics.workforce_curves import retention_curves
+    from pipelines.families.workforce.curves import retention_curves
 
     with pytest.raises(NoDataError, match="cannot be linked"):
         retention_curves(con, exact=True)

@@ -78,7 +78,7 @@ def test_report_section_uses_the_survey_threshold(sample_con, tmp_path):
 
     section = build_section(sample_con, k=5)  # the report's HR k must not lower the survey k
     heatmap = section.blocks[0]
-    from pipelines.metrics.voice_compare import voice_gaps
+    from pipelines.families.voice.compare import voice_gaps
 
     gaps = voice_gaps(sample_con, "favourability", by=["gender", "race_ethnicity"])
     latest = gaps[(gaps["period"] == gaps["period"].max()) & gaps["significant"].eq(True)]

@@ -14,7 +14,7 @@ from dashboard.families.workforce.charts import heatmap_figure, ratio_figure
 from dashboard.families.workforce.charts_retention import km_figure
 from dashboard.families.workforce.section import build_section
 from pipelines.metrics import compute
-from pipelines.metrics.workforce_curves import retention_curves
+from pipelines.families.workforce.curves import retention_curves
 from tests.helpers import build_and_open, employees_folder
 from dashboard.pages import page_path
 

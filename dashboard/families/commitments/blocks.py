@@ -17,7 +17,7 @@ from pipelines.commitments import Assessment, Commitment
 from pipelines.errors import UsageError
 from pipelines.formatting import group_label
 from pipelines.metrics import full_period_rows
-from pipelines.metrics.workforce_impact import impact
+from pipelines.families.workforce import event_impact as impact
 
 from ...charts_commitments import trajectory_figure
 from ...narrative import display_table

@@ -12,8 +12,8 @@ import pandas as pd
 
 from pipelines.formatting import breakdown_label, group_label
 from pipelines.metrics import registry
-from pipelines.metrics.voice_outcomes import outcome_metrics
-from pipelines.metrics.voice_sql import voice_settings
+from pipelines.families.voice.outcomes import outcome_metrics
+from pipelines.families.voice.sql import voice_settings
 
 from ...charts import trend_figure
 from .charts import (

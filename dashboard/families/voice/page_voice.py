@@ -18,8 +18,8 @@ from dashboard.controls import by_note, current_view, filters_note
 from dashboard.families.voice import blocks
 from pipelines.errors import UsageError
 from pipelines.metrics import MAX_DIMS, NotPrecomputedError, build_context
-from pipelines.metrics.voice_compare import change_since_previous, gaps_to_rest
-from pipelines.metrics.voice_outcomes import outcomes_side_by_side
+from pipelines.families.voice.compare import change_since_previous, gaps_to_rest
+from pipelines.families.voice.outcomes import outcomes_side_by_side
 
 VOICE_MARTS = {"fct_survey_answers", "fct_survey_respondents", "dim_survey_waves"}
 

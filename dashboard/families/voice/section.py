@@ -13,8 +13,8 @@ from __future__ import annotations
 from pipelines.db import has_table
 from pipelines.formatting import format_p, group_label
 from pipelines.metrics import build_context, compute, families
-from pipelines.metrics.voice_compare import change_since_previous, gaps_to_rest, voice_gaps
-from pipelines.metrics.voice_outcomes import outcomes_side_by_side
+from pipelines.families.voice.compare import change_since_previous, gaps_to_rest, voice_gaps
+from pipelines.families.voice.outcomes import outcomes_side_by_side
 
 from . import blocks
 from ...finding import Finding, by_p

@@ -18,9 +18,9 @@ import pandas as pd
 
 from pipelines.formatting import group_label
 from pipelines.metrics import build_context, compute, full_period_rows, latest_full_period_rows, registry
-from pipelines.metrics.workforce_common import ordered_levels, setting
-from pipelines.metrics.workforce_curves import group_summary, retention_curves
-from pipelines.metrics.workforce_targets import parse_targets, target_progress, target_series
+from pipelines.families.workforce.common import ordered_levels, setting
+from pipelines.families.workforce.curves import group_summary, retention_curves
+from pipelines.families.workforce.targets import parse_targets, target_progress, target_series
 
 from ...charts import trend_figure
 from ...narrative import display_table, finding_title, periods_with_values, summary_text

@@ -13,7 +13,7 @@ def _pct(value) -> str:
 
 
 def blank_point_reason(k: int) -> str:
-    """Why a point of a published curve is blank (workforce_curves_protected.py): past the
+    """Why a point of a published curve is blank (pipelines/families/workforce/curves_protected.py): past the
     curve's last step, or too few people at risk there - never a value to read."""
     return f"{HIDDEN}: fewer than {k} at risk, or fewer than {k} exits since the curve's last step"
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.db import events_of, has_table, is_built
 from pipelines.metrics import NoDataError, build_context, compute, data_periods, families, full_periods, registry
-from pipelines.metrics.workforce_common import setting
+from pipelines.families.workforce.common import setting
 
 from ...block import Block, Section
 from ...finding import Finding, by_interval

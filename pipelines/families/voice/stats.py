@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._stats import wilson_interval
+from ...metrics._stats import wilson_interval
 
 
 def z_value(alpha: float) -> float:

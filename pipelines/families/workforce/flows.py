@@ -9,9 +9,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ._frame import Query
-from .workforce import _event_count
-from .workforce_common import flagged_share, setting
+from ...metrics._frame import Query
+from .metrics import _event_count
+from .common import flagged_share, setting
 
 
 def retention_rate(q: Query) -> pd.DataFrame:

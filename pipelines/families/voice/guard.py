@@ -35,9 +35,9 @@ from typing import Callable
 
 import pandas as pd
 
-from ..errors import UsageError
-from ._frame import Query
-from .voice_sql import voice_settings
+from ...errors import UsageError
+from ...metrics._frame import Query
+from .sql import voice_settings
 
 Filters = dict[str, list[str]]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._frame import Query
-from ._suppression import suppression_mask
-from .workforce_common import register_level_ranks
+from ...metrics._frame import Query
+from ...metrics._suppression import suppression_mask
+from .common import register_level_ranks
 
 KEYS = ["job_level"]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ._stats import Z95
+from ...metrics._stats import Z95
 
 
 def two_proportion_z(a, n1, c, n2) -> tuple[np.ndarray, np.ndarray]:

@@ -3,7 +3,7 @@ the response rate, per survey wave, for every subset of the requested dimensions
 
 Each function returns unsuppressed rows; the engine applies the survey threshold
 (`privacy.survey_k`) and complementary suppression. Filtered requests first pass the
-differencing guard (voice_guard). n is always respondents: distinct responses with at least
+differencing guard (guard.py). n is always respondents: distinct responses with at least
 one answered item in the cell (per construct or item for favourability).
 
 Intervals. Answers of one person are correlated, so answers are not independent trials.
@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._frame import Query
-from ._stats import wilson_interval
-from .voice_guard import refuse_differencing
-from .voice_sql import answers_sql, grouped, respondents_sql, use_waves, voice_settings
+from ...metrics._frame import Query
+from ...metrics._stats import wilson_interval
+from .guard import refuse_differencing
+from .sql import answers_sql, grouped, respondents_sql, use_waves, voice_settings
 
 
 def respondent_interval(value, n, config) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._frame import Query
+from ...metrics._frame import Query
 
 
 def _people_on(q: Query, date_col: str, source: str = "q_periods") -> str:

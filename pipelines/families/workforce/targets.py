@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import DataError
-from ._engine import build_context, compute
-from ._periods import full_period_rows
-from ._registry import registry
-from .workforce_common import setting
-from .workforce_stats import ols
-from ..formatting import group_label
+from ...errors import DataError
+from ...metrics._engine import build_context, compute
+from ...metrics._periods import full_period_rows
+from ...metrics._registry import registry
+from .common import setting
+from .stats import ols
+from ...formatting import group_label
 
 SOURCE = "equity.yml"
 

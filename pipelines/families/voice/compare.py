@@ -20,12 +20,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
-from ._engine import build_context, compute, spec_k
-from ._registry import registry
-from .voice_sql import voice_settings
-from ._stats import holm_adjusted
-from .voice_stats import difference_interval, two_proportion_test
+from ...errors import UsageError
+from ...metrics._engine import build_context, compute, spec_k
+from ...metrics._registry import registry
+from .sql import voice_settings
+from ...metrics._stats import holm_adjusted
+from .stats import difference_interval, two_proportion_test
 
 RESULT = ["estimate", "ci_low", "ci_high", "z", "p_value", "p_holm", "significant"]
 

@@ -18,8 +18,8 @@ METRICS = click.Choice(["favourability", "item_favourability", "inclusion_index"
 
 
 def register(main: click.Group) -> None:
-    from ..cli import _emit, handle_errors
-    from ..cli_options import (
+    from ...cli import _emit, handle_errors
+    from ...cli_options import (
         by_option,
         db_option,
         exact_option,
@@ -30,7 +30,7 @@ def register(main: click.Group) -> None:
         parse_filters,
         split_dims,
     )
-    from ..config import MIN_SURVEY_K
+    from ...config import MIN_SURVEY_K
 
     def _open(db):
         return open_database(
@@ -56,7 +56,7 @@ def register(main: click.Group) -> None:
     def waves(db, fmt, exact):
         """List the survey waves loaded (the periods of every voice metric)."""
         import pandas as pd
-        from ..metrics import build_context
+        from ...metrics import build_context
 
         con = _open(db)
         ctx = build_context(con)
@@ -70,7 +70,7 @@ def register(main: click.Group) -> None:
         # a wave's size is shown like any other count: protected, never below the survey threshold
         n = df["responses"].to_numpy()
         if not exact:
-            from ..privacy.cells import definition, protected_counts, read_salt
+            from ...privacy.cells import definition, protected_counts, read_salt
 
             n = protected_counts(
                 read_salt(con), "voice.responses", [definition("", str(w)) for w in df["period"]], n
@@ -98,7 +98,7 @@ def register(main: click.Group) -> None:
     @handle_errors
     def gaps(db, metric, by, filters, k, significant, fmt, exact):
         """Each group's favourability minus everyone else's, per wave, with a 95% CI and test."""
-        from ..metrics.voice_compare import voice_gaps
+        from .compare import voice_gaps
 
         df = voice_gaps(_open(db), metric, by=split_dims(by), filters=parse_filters(filters), k=k, exact=exact)
         _emit(df[df["significant"].eq(True)] if significant else df, fmt, exact)
@@ -114,7 +114,7 @@ def register(main: click.Group) -> None:
     @handle_errors
     def change(db, metric, by, filters, k, fmt, exact):
         """Change of each group since the previous survey wave, with a 95% CI and test."""
-        from ..metrics.voice_compare import voice_change
+        from .compare import voice_change
 
         _emit(
             voice_change(_open(db), metric, by=split_dims(by), filters=parse_filters(filters), k=k, exact=exact),
@@ -132,7 +132,7 @@ def register(main: click.Group) -> None:
     @handle_errors
     def outcomes(db, by, filters, survey, fmt, exact):
         """Inclusion index per group beside turnover (and promotion) rate, aggregated only."""
-        from ..metrics.voice_outcomes import outcomes_side_by_side
+        from .outcomes import outcomes_side_by_side
 
         _emit(
             outcomes_side_by_side(

@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..sqlsafe import literal
-from ._frame import Query
-from .workforce import per_average_headcount
-from .workforce_common import in_list, require_table, setting
+from ...sqlsafe import literal
+from ...metrics._frame import Query
+from .metrics import per_average_headcount
+from .common import in_list, require_table, setting
 
 LEAVE_FILE = "hr/leave.csv"
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._frame import Query
-from ._suppression import suppression_mask
-from .workforce_common import flagged_share, register_level_ranks, setting
-from .workforce_stats import fisher_exact_p, risk_ratio_ci, two_proportion_z
+from ...metrics._frame import Query
+from ...metrics._suppression import suppression_mask
+from .common import flagged_share, register_level_ranks, setting
+from .stats import fisher_exact_p, risk_ratio_ci, two_proportion_z
 
 
 def promotion_rate(q: Query) -> pd.DataFrame:

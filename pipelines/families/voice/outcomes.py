@@ -19,11 +19,11 @@ import datetime as dt
 
 import pandas as pd
 
-from ..errors import UsageError
-from ._engine import NoDataError, build_context, compute
-from ._periods import make_periods
-from ._registry import registry
-from .voice_sql import voice_settings
+from ...errors import UsageError
+from ...metrics._engine import NoDataError, build_context, compute
+from ...metrics._periods import make_periods
+from ...metrics._registry import registry
+from .sql import voice_settings
 
 SIDE_COLUMNS = ["value", "ci_low", "ci_high", "n", "suppressed", "note"]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from ._stats import Z95
+from ...metrics._stats import Z95
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Kaplan-Meier retention curves per group over one observation window, and the log-rank
 test between the groups shown.
 
-Published curves (the default, `exact=False`) are protected: workforce_curves_protected.py
+Published curves (the default, `exact=False`) are protected: curves_protected.py
 says how. The data owner's exact curves (`exact=True`, `--exact`): the groups of the breakdown (with their margins) go through the shared
 suppression (`suppression_mask`, complementary included) on their number of people; only
 published groups get a curve. Along a curve, a point is shown only when at least k people
@@ -19,20 +19,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..config import effective_k
-from ..errors import UsageError
-from ..privacy.keys import read_salt
-from ._engine import build_context, compute, validate_dims
-from ._snapshots import refuse_snapshot
-from ._frame import Query
-from ._periods import Period
-from ._published import whole_years
-from ._registry import registry
-from ._suppression import suppression_mask
-from .workforce_common import cube_rows, setting
-from .workforce_curves_protected import CURVE_COLUMNS, one_value_filters, protected_curve, protected_logrank
-from .workforce_retention import DAYS_PER_MONTH, survival_frame
-from .workforce_survival import LogRank, at_risk_counts, kaplan_meier, logrank_test
+from ...config import effective_k
+from ...errors import UsageError
+from ...privacy.keys import read_salt
+from ...metrics._engine import build_context, compute, validate_dims
+from ...metrics._snapshots import refuse_snapshot
+from ...metrics._frame import Query
+from ...metrics._periods import Period
+from ...metrics._published import whole_years
+from ...metrics._registry import registry
+from ...metrics._suppression import suppression_mask
+from .common import cube_rows, setting
+from .curves_protected import CURVE_COLUMNS, one_value_filters, protected_curve, protected_logrank
+from .retention import DAYS_PER_MONTH, survival_frame
+from .survival import LogRank, at_risk_counts, kaplan_meier, logrank_test
 
 OVERALL = "All"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from ..cli import _emit, handle_errors
-from ..cli_options import (
+from ...cli import _emit, handle_errors
+from ...cli_options import (
     by_option,
     date_range_options,
     day,
@@ -19,7 +19,7 @@ from ..cli_options import (
     parse_filters,
     split_dims,
 )
-from ..cli_table import say as _say  # wrapped for a person, stderr for csv/json
+from ...cli_table import say as _say  # wrapped for a person, stderr for csv/json
 
 
 @click.command()
@@ -42,8 +42,8 @@ from ..cli_table import say as _say  # wrapped for a person, stderr for csv/json
 def impact(metric, event, months, by, group, filters, k, db, fmt, exact):
     """Level and slope change of METRIC's monthly series at a policy event (segmented regression),
     fitted to the published (protected) series; --exact for the data owner."""
-    from ..formatting import group_label
-    from ..metrics.workforce_impact import impact as run
+    from ...formatting import group_label
+    from .impact import impact as run
 
     res = run(
         open_database(db),
@@ -81,7 +81,7 @@ def impact(metric, event, months, by, group, filters, k, db, fmt, exact):
 def survival(by, date_from, date_to, filters, curves, k, db, fmt, exact):
     """Kaplan-Meier retention by group over the whole window (or the whole years of --from/--to),
     with a log-rank test; protected for publication, --exact for the data owner."""
-    from ..metrics.workforce_curves import group_summary, retention_curves
+    from .curves import group_summary, retention_curves
 
     con, wanted = open_database(db), parse_filters(filters)
     res = retention_curves(
@@ -114,7 +114,7 @@ def survival(by, date_from, date_to, filters, curves, k, db, fmt, exact):
 def targets(k, db, fmt, exact):
     """Progress towards the targets in equity.yml, with a straight-line projection to each due date
     (from the published yearly values; --exact for the data owner)."""
-    from ..metrics.workforce_targets import target_progress
+    from .targets import target_progress
 
     table = target_progress(open_database(db), k=k, exact=exact)
     if table.empty:

@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..config import default_config
-from ..errors import DataError, UsageError
-from ..sqlsafe import ident
-from ._frame import Query
-from ._periods import Period
+from ...config import default_config
+from ...errors import DataError, UsageError
+from ...sqlsafe import ident
+from ...metrics._frame import Query
+from ...metrics._periods import Period
 
 WAVES_VIEW = "q_waves"
 

@@ -15,9 +15,9 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ._frame import Query
-from .workforce_common import cube_rows, setting
-from .workforce_survival import kaplan_meier
+from ...metrics._frame import Query
+from .common import cube_rows, setting
+from .survival import kaplan_meier
 
 DAYS_PER_MONTH = 365.25 / 12  # median tenure is reported in average calendar months
 

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..db import has_table
-from ..errors import UsageError
-from ._engine import build_context, compute
-from ._registry import registry
-from .workforce_common import setting
-from .workforce_stats import ols
+from ...db import has_table
+from ...errors import UsageError
+from ...metrics._engine import build_context, compute
+from ...metrics._registry import registry
+from .common import setting
+from .stats import ols
 
 CAUTION = (
     "This compares the monthly trend before and after the event. It is not proof that "

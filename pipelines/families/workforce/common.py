@@ -9,10 +9,10 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from ..db import has_table
-from ..sqlsafe import literal
-from ._engine import NoDataError
-from ._frame import Query
+from ...db import has_table
+from ...sqlsafe import literal
+from ...metrics._engine import NoDataError
+from ...metrics._frame import Query
 
 
 def setting(config: dict[str, Any], key: str) -> Any:
@@ -20,7 +20,7 @@ def setting(config: dict[str, Any], key: str) -> Any:
     before the setting existed (its stored config lacks the key)."""
     value = (config.get("workforce") or {}).get(key)
     if value is None:
-        from ..config import default_config
+        from ...config import default_config
 
         value = default_config()["workforce"][key]
     return value

@@ -1,5 +1,5 @@
 """Published (protected) Kaplan-Meier retention curves. Grain: one row per group and point of
-the tenure grid, as the exact curves (workforce_curves.py), for the groups compute() publishes.
+the tenure grid, as the exact curves (curves.py), for the groups compute() publishes.
 
 An exact KM curve of a small group publishes every single exit: the curve drops by 1/r at
 the month of tenure someone left, so a viewer who knows that a colleague left after 14
@@ -30,12 +30,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import UsageError
-from ..privacy.cells import definition, hidden_below_k, protected_counts, protected_magnitude
-from ..privacy.protect import VALUE_SPREAD
-from ._published import EXACT_HINT
-from .workforce_retention import DAYS_PER_MONTH
-from .workforce_survival import LogRank, kaplan_meier, logrank_test
+from ...errors import UsageError
+from ...privacy.cells import definition, hidden_below_k, protected_counts, protected_magnitude
+from ...privacy.protect import VALUE_SPREAD
+from ...metrics._published import EXACT_HINT
+from .retention import DAYS_PER_MONTH
+from .survival import LogRank, kaplan_meier, logrank_test
 
 CURVE_COLUMNS = ["group", "tenure_months", "survival", "ci_low", "ci_high", "at_risk", "shown_as"]
 STEP, BETWEEN = "step of at least k exits", "interpolated between steps"
