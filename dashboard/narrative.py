@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.metrics import MetricSpec
+from pipelines.metrics import MetricSpec, latest_full_period_rows
 from pipelines.formatting import breakdown_label, format_ci, hidden_label
 
 # the minimum n a headline names a group with, and the one period rule of headlines, titles and
@@ -28,13 +28,6 @@ def groups_not_shown(hidden: int, k: int) -> list[str]:
     """The sentence counting a summary's hidden groups (none when nothing is hidden), worded
     once for every page and report section that uses it."""
     return [f"{hidden} group(s) not shown: their protected count is below {k}."] if hidden else []
-
-
-def latest_period(rows: pd.DataFrame) -> pd.DataFrame:
-    if rows.empty:
-        return rows
-    last = rows["period_start"].max()
-    return rows[rows["period_start"] == last]
 
 
 def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
@@ -136,15 +129,9 @@ def display_table(rows: pd.DataFrame, spec: MetricSpec, k: int) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def latest_full_period(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the latest period not cut short by the data window (else the latest period)."""
-    full = rows[~rows["note"].fillna("").str.contains("partial period")]
-    return latest_period(full if not full.empty else rows)
-
-
-def full_periods(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows of periods that are not cut short by the data window (latest full year etc.)."""
-    return rows[~rows["note"].fillna("").str.contains("partial period")]
+# rows of the latest period not cut short by the data window (else the latest period): the one
+# rule of pipelines/metrics/_periods.py, which the headlines use too
+latest_full_period = latest_full_period_rows
 
 
 def periods_with_values(rows: pd.DataFrame, overall: pd.DataFrame) -> pd.DataFrame:

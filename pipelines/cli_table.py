@@ -64,6 +64,7 @@ def _long_table(df, k: int | None):
 
     from .formatting import breakdown_label, format_ci, format_value, group_label, hidden_label
     from .metrics import registry
+    from .metrics._periods import PARTIAL_NOTE
 
     specs = registry()
     metric = str(df["metric"].iloc[0]) if len(df) else ""
@@ -73,7 +74,11 @@ def _long_table(df, k: int | None):
     notes = df["note"].fillna("") if "note" in df.columns else pd.Series("", index=df.index)
     out = pd.DataFrame(
         {
-            "Period": df["period"].astype(str) if "period" in df.columns else "",
+            # a period cut short by the data window says so in its own cell: the Note column is
+            # the first to go at 80 columns, and "2026" beside "2025" must not read as a full year
+            "Period": [f"{p} partial" if PARTIAL_NOTE in n else str(p) for p, n in zip(df["period"], notes)]
+            if "period" in df.columns
+            else "",
             "Breakdown": df["dimensions"].map(breakdown_label) if "dimensions" in df.columns else "",
             "Group": df["group"].map(group_label),
             title: [
@@ -86,7 +91,8 @@ def _long_table(df, k: int | None):
     )
     out = out.loc[:, [c for c in out.columns if (out[c] != "").any() or c in ("Group", title)]]
     # what a reader needs first when not every column fits (print_table's `first`)
-    out.attrs["first"] = ("Group", title, "95% CI", "n", "Period", "Note")
+    # (the period before the interval: without it the rows of a partial 2026 read as a full year)
+    out.attrs["first"] = ("Group", title, "Period", "n", "95% CI", "Note")
     return out
 
 
@@ -99,12 +105,15 @@ def _any_table(df):
     from .formatting import breakdown_label, column_kind, group_label, interval_cell, print_number
 
     cols, pairs = {}, _interval_pairs(list(df.columns))
+    # a table may name a column's kind where name and values cannot tell (a difference of two
+    # shares in points, a z statistic that happens to lie in 0-1): df.attrs["kinds"]
+    kinds = df.attrs.get("kinds", {})
     for col in df.columns:
         values = df[col]
         if col in pairs.values():
             continue
         if col in pairs:
-            kind = column_kind(col, pd.concat([values, df[pairs[col]]]).dropna())
+            kind = kinds.get(col) or column_kind(col, pd.concat([values, df[pairs[col]]]).dropna())
             prefix = col[: -len("ci_low")].rstrip("_")
             cols[f"{header(prefix)} 95% CI".strip()] = [
                 interval_cell(print_number(lo, kind), print_number(hi, kind))
@@ -120,7 +129,7 @@ def _any_table(df):
             cols[header(col)] = values.map(breakdown_label)
             continue
         is_float = values.map(lambda v: isinstance(v, (float, np.floating)) and not isinstance(v, bool))
-        kind = column_kind(col, values[is_float]) if is_float.any() else "number"
+        kind = kinds.get(col) or (column_kind(col, values[is_float]) if is_float.any() else "number")
         cols[header(col)] = [print_number(float(v), kind) if f else _other(v) for v, f in zip(values, is_float)]
     out = pd.DataFrame(cols, index=df.index)
     varying = [c for c in out.columns if out[c].nunique(dropna=False) > 1]

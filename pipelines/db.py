@@ -119,3 +119,13 @@ def events_of(con: duckdb.DuckDBPyConnection, family: str | None = None) -> "pd.
     if family is None:
         return rows
     return rows[rows["family"].isna() | (rows["family"] == family)].reset_index(drop=True)
+
+
+def any_repeat(con, relation: str, cols: str, where: str = "true") -> bool:
+    """Whether two rows of `relation` (WHERE `where`) may be equal in `cols`: grouped by one
+    hash of them, a fraction of the cost of grouping by the text itself (1M spend rows).
+    Equal rows always hash alike, so False is certain; True (or a collision) is for the
+    exact query that names the lines to confirm."""
+    return bool(
+        first_row(con, f"SELECT 1 FROM {relation} WHERE {where} GROUP BY hash({cols}) HAVING count(*) > 1 LIMIT 1")
+    )

@@ -28,7 +28,7 @@ import duckdb
 
 from . import __version__
 from .config import config_hash
-from .ingest import SourceFile, source_digest
+from .source_file import SourceFile, source_digest
 from .models import Model, build_order, load_models, source_names
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from .errors import DataError
 from .sqlsafe import ident
 
 if TYPE_CHECKING:
-    from .ingest import SourceFile
+    from .source_file import SourceFile
 
 EXTRA_TABLE = "job_extra_columns"
 EXTRA_TYPES = {"number": "decimal", "label": "label"}

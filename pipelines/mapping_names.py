@@ -35,7 +35,7 @@ from .errors import DataError
 from .sqlsafe import ident, literal
 
 if TYPE_CHECKING:
-    from .ingest import SourceFile
+    from .source_file import SourceFile
 
 SUPPLIERS, CERTIFICATIONS = "procurement__suppliers", "procurement__certifications"
 REPORT = "supplier_name_matches"

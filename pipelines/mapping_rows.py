@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .db import first_row
+from .db import any_repeat, first_row
 from .errors import DataError
 from .sqlsafe import ident, literal
 
 if TYPE_CHECKING:
-    from .ingest import SourceFile
+    from .source_file import SourceFile
 
 DUPLICATE_POLICIES = ("quarantine", "keep", "error")
 GENERATED = ("line",)
@@ -44,12 +44,12 @@ def _compared(sf: "SourceFile") -> list[str]:
     return [c for c, src in sf.columns.items() if not src.generated] + (["_weight"] if sf.weight is not None else [])
 
 
-def _repeats_sql(sf: "SourceFile") -> str:
-    """(_line, first_line) for each raw row that repeats an earlier row exactly."""
-    cols = ", ".join(ident(c) for c in _compared(sf))
+def _repeats_sql(sf: "SourceFile", relation: str, prefix: str) -> str:
+    """(_line, first_line) for each row of `relation` that repeats an earlier row exactly."""
+    cols = ", ".join(ident(prefix + c) for c in _compared(sf))
     return (
         f"SELECT _line, first_line FROM (SELECT _line, min(_line) OVER (PARTITION BY {cols}) AS first_line "
-        f"FROM raw_{sf.table.name}) WHERE _line > first_line"
+        f"FROM {relation}) WHERE _line > first_line"
     )
 
 
@@ -65,14 +65,20 @@ def _where(sf: "SourceFile", line_sql: str) -> str:
     return f"CASE {cases} END"
 
 
-def handle_duplicates(con, sf: "SourceFile", can_quarantine: bool = True) -> int:
-    """Apply the source's duplicate policy to raw_<table>; returns the rows quarantined.
+def handle_duplicates(con, sf: "SourceFile", can_quarantine: bool = True, relation: str = "", prefix: str = "") -> int:
+    """Apply the source's duplicate policy to `relation` (default raw_<table>, whose columns
+    are the text of each value; checked_<table> keeps it as `_raw_<column>`: `prefix`);
+    returns the rows quarantined.
 
     `can_quarantine` False (the Spark engine, whose quarantine is assembled differently)
     turns the default into a clear refusal rather than a different answer."""
     if sf.duplicates == "keep" or not _compared(sf):
         return 0
-    repeats = _repeats_sql(sf)
+    relation = relation or f"raw_{sf.table.name}"
+    # the window below partitions every row by every column; most files repeat nothing
+    if not any_repeat(con, relation, ", ".join(ident(prefix + c) for c in _compared(sf))):
+        return 0
+    repeats = _repeats_sql(sf, relation, prefix)
     row = first_row(con, f"SELECT _line, first_line FROM ({repeats}) ORDER BY _line LIMIT 1")
     if row is None:
         return 0
@@ -90,5 +96,5 @@ def handle_duplicates(con, sf: "SourceFile", can_quarantine: bool = True) -> int
         f"'(row)', NULL, {reason} FROM ({repeats})"
     )
     count = con.execute(f"SELECT count(*) FROM ({repeats})").fetchone()[0]
-    con.execute(f"DELETE FROM raw_{sf.table.name} WHERE _line IN (SELECT _line FROM ({repeats}))")
+    con.execute(f"DELETE FROM {relation} WHERE _line IN (SELECT _line FROM ({repeats}))")
     return count

@@ -34,7 +34,7 @@ from .errors import DataError
 from .sqlsafe import ident, literal
 
 if TYPE_CHECKING:
-    from .ingest import SourceFile
+    from .source_file import SourceFile
 
 SNAPSHOT_KEYS = ("date", "observed_from")
 SNAPSHOT_TABLES = ("hr__employees",)  # the contract file a snapshot collapses into people

@@ -29,7 +29,7 @@ from .sqlsafe import ident, literal
 
 if TYPE_CHECKING:
     from .contract import Table
-    from .ingest import SourceFile
+    from .source_file import SourceFile
 
 MAX_WEIGHT = 100_000  # per row, unless the mapping sets `max`
 MAX_RECORDS = 50_000_000  # per source after expansion: beyond this, stop rather than fill the disk

@@ -45,14 +45,21 @@ def _records(path: Path, columns: int) -> Iterator[tuple[int, str]]:
 
 
 def count_records(path: Path, columns: int) -> int:
-    """The number of data records in a CSV file, counted by the csv module."""
-    return sum(1 for _ in _records(path, columns))
+    """The number of data records in a CSV file, counted by the csv module (the rules of
+    _records; `map(bool, ...)` keeps the loop in C: half the time for 1M spend rows)."""
+    with _no_field_limit(), path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)  # the header
+        return sum(1 for _ in reader) if columns == 1 else sum(map(bool, reader))
 
 
-def check_all_records_loaded(con, path: Path, display: str, columns: list[str], reader_sql: str, loaded: int) -> None:
+def check_all_records_loaded(
+    con, path: Path, display: str, columns: list[str], reader_sql: str, loaded: int, expected: int | None = None
+) -> None:
     """Raise DataError naming the file and the first record DuckDB did not load (or the
-    first extra one) when its row count differs from the csv module's record count."""
-    expected = count_records(path, len(columns))
+    first extra one) when its row count differs from the csv module's record count
+    (`expected`: that count, when taken already)."""
+    expected = count_records(path, len(columns)) if expected is None else expected
     if expected == loaded:
         return
     # only now (an error is certain) read the first column again to find where they part

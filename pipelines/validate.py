@@ -17,10 +17,11 @@ from typing import Any
 
 import duckdb
 
-from .db import first_row
+from .db import any_repeat, first_row
 from .contract import Column
 from .errors import DataError
-from .ingest import SourceFile
+from .ingest import load_parts, raw_select
+from .source_file import SourceFile
 from .sqlsafe import ident, literal
 
 _TRUE = ("true", "t", "yes", "y", "1")
@@ -103,25 +104,24 @@ def column_rule(col: Column, src_date_format: str | None, config: dict[str, Any]
     return cast, reason
 
 
-def check_duplicate_keys(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> None:
-    """Stop on a repeated primary key, naming both lines."""
+def check_duplicate_keys(con: duckdb.DuckDBPyConnection, sf: SourceFile, relation: str = "", prefix: str = "") -> None:
+    """Stop on a repeated primary key, naming both lines. The key's text is read from
+    `relation` (default raw_<table>) as columns `<prefix><column>` (checked_<table>: `_raw_`)."""
     pk = [c for c in sf.table.primary_key if c in sf.columns]
     if pk and getattr(sf, "snapshot", None) is not None:  # one row per person per snapshot
         pk.append("_snapshot_date")
     if not pk:
         return
-    cols = ", ".join(ident(c) for c in pk)
-    not_null = " AND ".join(f"{ident(c)} IS NOT NULL" for c in pk)
-    # a grouped count answers "any repeat?" at a fraction of the window below (1M spend rows)
-    if not first_row(
-        con, f"SELECT 1 FROM raw_{sf.table.name} WHERE {not_null} GROUP BY {cols} HAVING count(*) > 1 LIMIT 1"
-    ):
+    relation = relation or f"raw_{sf.table.name}"
+    cols = ", ".join(ident(prefix + c) for c in pk)
+    not_null = " AND ".join(f"{ident(prefix + c)} IS NOT NULL" for c in pk)
+    if not any_repeat(con, relation, cols, not_null):
         return
     row = first_row(
         con,
         f"SELECT {cols}, min(_line) FILTER (WHERE rn = 1), min(_line) FILTER (WHERE rn = 2) "
         f"FROM (SELECT *, row_number() OVER (PARTITION BY {cols} ORDER BY _line) AS rn "
-        f"      FROM raw_{sf.table.name} WHERE {not_null}) "
+        f"      FROM {relation} WHERE {not_null}) "
         f"GROUP BY {cols} HAVING count(*) > 1 ORDER BY {len(pk) + 2} LIMIT 1",
     )
     if row:
@@ -169,14 +169,40 @@ def valid_sql(sf: SourceFile, checked: str) -> str:
 
 
 def cast_and_quarantine(con: duckdb.DuckDBPyConnection, sf: SourceFile, config: dict[str, Any]) -> None:
-    """Create `src_<table>` (typed, valid rows) and add the rest to `quarantine`."""
+    """Create `src_<table>` (typed, valid rows) from `raw_<table>` and add the rest to `quarantine`."""
     t = sf.table
     for name in t.columns:
         if name not in sf.columns:  # optional column absent from the file: default or NULL for every row
             con.execute(f"ALTER TABLE raw_{t.name} ADD COLUMN {ident(name)} VARCHAR")
     con.execute(f"CREATE OR REPLACE TEMP TABLE checked_{t.name} AS {checked_sql(sf, config, f'raw_{t.name}')}")
+    quarantine_checked(con, sf, raw=f"raw_{t.name}")
+
+
+def needs_text_copy(sf: SourceFile) -> bool:
+    """Whether the source's rows are reshaped as text before they are typed (aggregated
+    counts, snapshots, names matched to suppliers): then raw_<table> is read first."""
+    return sf.weight is not None or sf.snapshot is not None or bool(sf.name_columns)
+
+
+def load_checked(con: duckdb.DuckDBPyConnection, sf: SourceFile, config: dict[str, Any]) -> int:
+    """Create `checked_<table>` in one read of each file: every value typed, its reason
+    (`_why_<column>`, NULL when valid) and its text (`_raw_<column>`, for the quarantine and
+    the repeat checks) side by side; returns the rows read. Replaces load_raw followed by
+    cast_and_quarantine's typed copy, which read and converted every value twice."""
+    return load_parts(
+        con,
+        sf,
+        f"checked_{sf.table.name}",
+        lambda part: checked_sql(sf, config, f"({raw_select(sf, part, every_column=True)})", keep_raw=True),
+    )
+
+
+def quarantine_checked(con: duckdb.DuckDBPyConnection, sf: SourceFile, raw: str | None = None) -> None:
+    """Quarantine each bad value of `checked_<table>` (its text from `raw`, or kept beside it
+    when None) and create `src_<table>` from the valid rows."""
+    t = sf.table
     for name in t.columns:
-        con.execute(f"INSERT INTO quarantine {quarantine_column_sql(sf, name, f'checked_{t.name}', f'raw_{t.name}')}")
+        con.execute(f"INSERT INTO quarantine {quarantine_column_sql(sf, name, f'checked_{t.name}', raw)}")
     # TEMP and unsorted: src_ is dropped once the models ran (writing it to the file was ~1 s of
     # CPU per 1M rows), and the rows are already in line order (preserve_insertion_order)
     con.execute(f"CREATE OR REPLACE TEMP TABLE src_{t.name} AS {valid_sql(sf, f'checked_{t.name}')}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.charts_workforce import km_figure
+from dashboard.families.workforce.charts_retention import km_figure
 
 
 def _curves():

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from dashboard.charts import PAGE_BACKGROUND, PALETTE, group_label, group_style, trend_figure
-from dashboard.charts_hiring import funnel_figure
-from dashboard.charts_workforce import km_figure
+from dashboard.families.hiring.charts import funnel_figure
+from dashboard.families.workforce.charts_retention import km_figure
 
 
 def _relative_luminance(hex_colour: str) -> float:

@@ -146,7 +146,7 @@ def test_the_breakdown_never_uses_a_key_column_and_falls_back_to_the_first_dimen
 
 def test_the_report_section_carries_the_hinted_blocks_of_its_page(con):
     from dashboard.hinted import section_blocks
-    from dashboard.sections.hiring import build_section
+    from dashboard.families.hiring.section import build_section
 
     hinted = [s for s in HINTED if s.display.page == "hiring"]
     blocks = section_blocks(con, "hiring", 5)

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from statsmodels.stats.contingency_tables import StratifiedTable
 
 from pipelines.cli import main
-from pipelines.metrics.hiring_strata import stratified_impact
+from pipelines.families.hiring.strata import stratified_impact
 from tests.conftest import REAL_DATA, ROOT
 from tests.helpers import build_and_open, compute_exact
 

@@ -45,7 +45,7 @@ def test_planted_belonging_gap_for_asian_women(findings, sample_db):  # truth 6
     # some salts and not others, so the published findings may only ever name this gap, and the
     # data owner's exact comparison always finds it (tests/test_voice_sample.py checks the sizes)
     import duckdb
-    from pipelines.metrics.voice_compare import voice_gaps
+    from pipelines.families.voice.compare import voice_gaps
 
     voice = _having(findings, "Employee voice")
     assert all("belonging" in f and "Asian" in f for f in voice), voice

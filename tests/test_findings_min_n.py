@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.narrative import FINDING_MIN_N
-from dashboard.narrative_pay import art10_summary, art10_table
+from dashboard.families.pay.narrative import art10_summary, art10_table
 
 
 def _flags():
@@ -55,7 +55,7 @@ def test_summary_counts_only_judged_categories():
 
 
 def test_significance_follows_the_holm_adjusted_p():
-    from pipelines.metrics.hiring_display import significance_flag
+    from pipelines.families.hiring.display import significance_flag
 
     # a raw |z| over the threshold but Holm p = 0.13 (the case): not significant
     assert significance_flag({"p_holm": 0.13, "significant": True}) == "not significant after Holm"
@@ -66,7 +66,7 @@ def test_significance_follows_the_holm_adjusted_p():
 
 
 def test_a_share_of_the_gap_outside_0_to_100_is_phrased_in_points():
-    from dashboard.narrative_pay import decomposition_title
+    from dashboard.families.pay.narrative import decomposition_title
 
     # ln gap 0.026 of which 0.0621 unexplained: 239% of the gap (the case); the factors
     # then account for 0.026 - 0.0621 = -0.0361, i.e. -3.6 points
@@ -83,11 +83,11 @@ def test_a_share_of_the_gap_outside_0_to_100_is_phrased_in_points():
     title = decomposition_title(odd)
     assert "239%" not in title and "-3.6 points" in title and "+6.2 points are not explained" in title
     usual = odd.assign(raw_gap_pct=8.9, gap_log_points=0.0931, unexplained=0.0554)
-    assert decomposition_title(usual).startswith("60% of the 8.9% pay gap between Woman and Man")
+    assert decomposition_title(usual).startswith("60% of the 8.9% gap in geometric-mean pay between Woman and Man")
 
 
 def test_no_simpson_warning_when_neither_view_is_significant():
-    from pipelines.metrics.hiring_strata import views_disagree
+    from pipelines.families.hiring.strata import views_disagree
 
     none = "no significant difference"
     # the case: pooled 0.79 (below four-fifths), stratified 0.82, both not significant
@@ -124,7 +124,7 @@ def test_met_needs_the_interval():
 
 def test_hiring_findings_need_a_group_of_the_minimum():
     # the demo's 8 American Indian or Alaska Native offers made a "finding" at Holm p < 0.001
-    from dashboard.sections.hiring import _flagged
+    from dashboard.families.hiring.section import _flagged
 
     table = pd.DataFrame(
         {
@@ -163,7 +163,7 @@ def _impact_row(p_holm: float, z: float, significant: bool) -> dict:
 
 
 def test_impact_title_states_significance_by_the_holm_p():
-    from pipelines.metrics.hiring_display import impact_sentences
+    from dashboard.families.hiring.narrative import impact_sentences
 
     # |z| = 2.1 is over the raw threshold, but Holm p = 0.13: the title must not read as significant
     title, _ = impact_sentences(pd.DataFrame([_impact_row(0.13, -2.1, True)]), 5, 0.8, 0.05)

@@ -5,7 +5,7 @@ status is the only record), where saying it on every row would only be noise."""
 from __future__ import annotations
 
 from pipelines.metrics import build_context
-from pipelines.metrics.hiring_funnel import funnel_data_issues
+from pipelines.families.hiring.funnel import funnel_data_issues
 from tests.helpers import build_and_open, compute_exact, write_config, write_csv
 
 COLS = ["application_id", "applied_date", "gender", "status"]

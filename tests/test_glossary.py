@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_statistic_named_in_the_issue_has_one_entry():
-    assert [t.anchor for t in TERMS] == ["holm", "katz", "cmh", "kaplan-meier", "log-points", "n"]
+    assert [t.anchor for t in TERMS] == ["holm", "katz", "cmh", "kaplan-meier", "log-points", "pay-gap", "n"]
     assert all(len(t.meaning) > 80 for t in TERMS)
 
 

@@ -79,7 +79,7 @@ def _pay_rows():
 
 
 def test_pay_gap_title_and_summary_use_the_latest_full_year():
-    from dashboard.narrative_pay import pay_gap_summary, pay_gap_title
+    from dashboard.families.pay.narrative import pay_gap_summary, pay_gap_title
 
     title = pay_gap_title(_pay_rows(), "job level")
     assert title == "Adjusted pay gap, 2025: Woman paid 5.4% less than Man with the same job level"
@@ -120,7 +120,7 @@ def test_highest_and_lowest_are_named_among_groups_large_enough_to_judge():
 
 
 def test_pay_gap_title_names_only_a_group_large_enough_to_judge():
-    from dashboard.narrative_pay import pay_gap_title
+    from dashboard.families.pay.narrative import pay_gap_title
 
     small = _pay_rows().assign(group="Non-binary", n=12)  # -5.4% on 12 people: under FINDING_MIN_N 30
     rows = pd.concat([_pay_rows().assign(relative=lambda d: d["relative"] / 2), small], ignore_index=True)

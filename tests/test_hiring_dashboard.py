@@ -90,7 +90,7 @@ def test_no_recruiting_files_shows_no_data(tmp_path, monkeypatch):
 
 def test_report_section_shows_the_pages_default_window(sample_db):
     from dashboard.hinted import hinted_specs
-    from dashboard.sections.hiring import build_section
+    from dashboard.families.hiring.section import build_section
     from pipelines.metrics import build_context
 
     con = duckdb.connect(str(sample_db), read_only=True)

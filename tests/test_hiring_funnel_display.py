@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.metrics.hiring_display import funnel_display
+from pipelines.families.hiring.display import funnel_display
 from pipelines.privacy.protect import PROTECTED_BELOW_K
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from pipelines.metrics.hiring_funnel import funnel_data_issues
+from pipelines.families.hiring.funnel import funnel_data_issues
 from tests.helpers import build_and_open, employees_folder, write_config, write_csv
 from tests.helpers import compute_exact
 

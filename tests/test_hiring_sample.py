@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from pipelines.metrics.hiring_strata import stratified_impact, whole_window
+from pipelines.families.hiring.strata import stratified_impact, whole_window
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import compute_exact
 

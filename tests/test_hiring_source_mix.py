@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.metrics import compute
-from pipelines.metrics.hiring_strata import whole_window
+from pipelines.families.hiring.strata import whole_window
 from pipelines.privacy.ptable import MAX_PERTURBATION
 from tests.helpers import build_and_open
 from tests.test_hiring_metrics import funnel_one

@@ -14,7 +14,7 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 
 from pipelines.metrics._stats import holm_adjusted
-from pipelines.metrics.hiring_stats import (
+from pipelines.families.hiring.stats import (
     below_threshold,
     fisher_p,
     impact_ratio,

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from statsmodels.stats.contingency_tables import StratifiedTable
 
 from pipelines.cli import main
-from pipelines.metrics.hiring_strata import stratified_impact, whole_window
+from pipelines.families.hiring.strata import stratified_impact, whole_window
 from tests.conftest import REAL_DATA
 from tests.helpers import build_and_open
 from tests.test_hiring_metrics import Recruiting

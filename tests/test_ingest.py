@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from pipelines.config import load_config
-from pipelines.ingest import load_raw, resolve_sources
+from pipelines.ingest import load_raw
+from pipelines.sources import resolve_sources
 from tests.helpers import EMPLOYEE_COLS, JOB_COLS, build_and_open, write_config, write_csv
 
 EMP = "hr/employees.csv"

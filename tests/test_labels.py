@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard.narrative import display_table, finding_title, summary_text
 from pipelines.formatting import HIDDEN, breakdown_label, format_ci, group_label, hidden_label
 from pipelines.metrics import registry
-from pipelines.metrics.workforce_targets import Target
+from pipelines.families.workforce.targets import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,7 +141,7 @@ def test_no_view_prints_a_raw_group_key_or_another_word_for_hidden():
 
 
 def test_voice_tables_show_groups_and_breakdowns_in_words():
-    from dashboard.narrative_voice import difference_table
+    from dashboard.families.voice.narrative import difference_table
 
     rows = pd.DataFrame(
         {
@@ -175,7 +175,7 @@ def test_voice_tables_show_groups_and_breakdowns_in_words():
 
 
 def test_hiring_tables_show_groups_in_words():
-    from pipelines.metrics.hiring_display import impact_display
+    from pipelines.families.hiring.display import impact_display
 
     row = {
         "period": "2025",

@@ -18,7 +18,7 @@ from pipelines import mapping_inspect
 from pipelines.build import build
 from pipelines.config import _merged, default_config, load_config, validate_config
 from pipelines.errors import UsageError
-from pipelines.ingest import resolve_sources
+from pipelines.sources import resolve_sources
 from pipelines.mapping_draft import draft_config
 from tests.conftest import REAL_DATA
 

@@ -356,7 +356,7 @@ def test_the_build_output_says_how_the_names_matched(tmp_path):
 
 def test_the_spark_engine_refuses_name_matching_instead_of_ignoring_it(tmp_path):
     from pipelines.config import load_config
-    from pipelines.ingest import resolve_sources
+    from pipelines.sources import resolve_sources
     from pipelines.spark.ingest import load_raw as spark_load_raw
 
     folder = names_folder(tmp_path)

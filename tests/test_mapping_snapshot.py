@@ -117,7 +117,7 @@ def test_unlinked_snapshots_give_stock_and_pay_per_year_and_refuse_flows(tmp_pat
     for metric in ("turnover_rate", "hires", "separations", "promotion_rate"):
         with pytest.raises(NoDataError, match="cannot be linked from one snapshot to the next"):
             compute_exact(con, metric)
-    from pipelines.metrics.workforce_curves import retention_curves
+    from pipelines.families.workforce.curves import retention_curves
 
     with pytest.raises(NoDataError, match="cannot be linked"):
         retention_curves(con, exact=True)
@@ -216,7 +216,7 @@ def test_report_says_what_unlinked_snapshots_cannot_show(tmp_path):
     """The PDF's workforce section and the headlines keep going: a refused metric is a block
     saying why (and no headline), never a failed report."""
     from pipelines.headlines import headline
-    from dashboard.sections.workforce import build_section, findings
+    from dashboard.families.workforce.section import build_section, findings
     from pipelines.metrics import registry
 
     con = build_and_open(yearly_folder(tmp_path, "{generated: line}"))

@@ -50,7 +50,7 @@ def differences(page, pdf) -> list[str]:
 def both(sample_db):
     """(blocks the page drew, the PDF section's hiring blocks), both in the PDF's order."""
     from dashboard.hinted import section_blocks
-    from dashboard.sections.hiring import build_section
+    from dashboard.families.hiring.section import build_section
     from pipelines.metrics import build_context
 
     with pytest.MonkeyPatch.context() as mp:

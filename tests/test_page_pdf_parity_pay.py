@@ -41,7 +41,7 @@ def assert_same_blocks(page: list[Block], pdf: list[Block]) -> None:
 
 @pytest.mark.slow
 def test_pay_page_draws_the_blocks_of_the_pdf_section(sample_db, monkeypatch):
-    from dashboard.sections.pay import build_section
+    from dashboard.families.pay.section import build_section
     from pipelines.metrics import build_context
 
     monkeypatch.setenv("EQUITY_DB", str(sample_db))

@@ -42,7 +42,7 @@ def assert_same_blocks(page: list, pdf: list) -> None:
 
 @pytest.fixture()
 def both(sample_db, sample_con, monkeypatch):
-    from dashboard.sections.voice import build_section
+    from dashboard.families.voice.section import build_section
     from pipelines.metrics import build_context
 
     monkeypatch.setenv("EQUITY_DB", str(sample_db))

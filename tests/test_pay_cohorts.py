@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pipelines.metrics.pay_cohorts import cohort_review
+from pipelines.families.pay.cohorts import cohort_review
 from tests.test_pay_oaxaca import snapshot_from
 
 

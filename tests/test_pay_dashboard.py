@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.sections.pay import build_section
+from dashboard.families.pay.section import build_section
 from pipelines.metrics import compute
 from tests.helpers import build_and_open, employees_folder
 from dashboard.pages import page_path

@@ -15,7 +15,7 @@ import yaml
 
 from pipelines.build import build
 from pipelines.errors import DataError, UsageError
-from pipelines.metrics.pay_factors import resolve_factors
+from pipelines.families.pay.factors import resolve_factors
 from tests.helpers import compute_exact
 
 SNAPSHOT = "2020-12-31"

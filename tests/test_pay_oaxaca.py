@@ -11,8 +11,8 @@ import pytest
 from statsmodels.stats.oaxaca import OaxacaBlinder
 
 from pipelines.config import default_config
-from pipelines.metrics.pay_analysis import PaySnapshot
-from pipelines.metrics.pay_oaxaca import decompose, decomposition_tables
+from pipelines.families.pay.analysis import PaySnapshot
+from pipelines.families.pay.oaxaca import decompose, decomposition_tables
 
 
 def _data(seed, shift=-0.08, drop_level_for_b=False):

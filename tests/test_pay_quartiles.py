@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 
-from pipelines.metrics.pay_quartiles import quartile_sizes, quartile_weights
+from pipelines.families.pay.quartiles import quartile_sizes, quartile_weights
 
 
 def test_leftovers_go_to_lower_then_upper_then_lower_middle():

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from pipelines.metrics.pay_regression import details, fit_adjusted, gap_percent, kennedy_percent
+from pipelines.families.pay.regression import details, fit_adjusted, gap_percent, kennedy_percent
 from tests.helpers import build_and_open, employees_folder
 from tests.helpers import compute_exact
 

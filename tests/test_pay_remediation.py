@@ -18,9 +18,9 @@ from scipy.optimize import minimize
 
 from pipelines.config import default_config
 from pipelines.errors import UsageError
-from pipelines.metrics import pay_remediation_report as report
-from pipelines.metrics.pay_analysis import PaySnapshot
-from pipelines.metrics.pay_remediation import (
+from pipelines.families.pay import remediation_report as report
+from pipelines.families.pay.analysis import PaySnapshot
+from pipelines.families.pay.remediation import (
     LIMIT_CAP,
     LIMIT_MAX,
     Remediation,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from pipelines.metrics.pay_stats import (
+from pipelines.families.pay.stats import (
     gap_interval,
     ln_mean_variance,
     ln_median_variance,

@@ -8,14 +8,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts_voice import outcomes_figure
-from dashboard.narrative_pay import statutory_table
+from dashboard.families.pay.narrative import statutory_table
+from dashboard.families.voice.charts import outcomes_figure
 from dashboard.pdf import html as H
 from dashboard.pdf.cells import print_frame
 from dashboard.pdf.figures import MAX_HEIGHT, print_height
 from dashboard.pdf.snapshot import without_title
 from pipelines.formatting import format_money, format_p
-from pipelines.metrics.suppliers import share_rows
+from pipelines.families.suppliers.metrics import share_rows
 
 
 def test_columns_print_by_kind():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.narrative_workforce import retention_summary
+from dashboard.families.workforce.narrative import retention_summary
 
 
 def test_pooled_retention_names_itself_apart_from_the_yearly_headline():
@@ -29,7 +29,7 @@ def test_pooled_retention_names_itself_apart_from_the_yearly_headline():
 
 
 def test_the_retention_title_names_the_lowest_group_large_enough_to_judge():
-    from dashboard.narrative_workforce import retention_title
+    from dashboard.families.workforce.narrative import retention_title
 
     # Non-binary's 40% rests on 9 people (FINDING_MIN_N is 30): the title names Woman's 68% instead
     summary = pd.DataFrame(

@@ -18,7 +18,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from pipelines.metrics.pay_quartiles import quartile_sizes
+from pipelines.families.pay.quartiles import quartile_sizes
 from pipelines.metrics.statutory_egapro import (
     Cell,
     after_threshold,

@@ -14,7 +14,8 @@ import pytest
 from pipelines.config import default_config
 from pipelines.contract import load_contract
 from pipelines.db import has_table, scalar, table_columns
-from pipelines.ingest import ColumnSource, raw_expr
+from pipelines.ingest import raw_expr
+from pipelines.source_file import ColumnSource
 from pipelines.metrics._frame import Query
 from pipelines.spark.adapter import SparkSqlError
 from pipelines.sqlsafe import ident, literal

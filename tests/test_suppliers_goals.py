@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.config import default_config
 from pipelines.errors import DataError
-from pipelines.metrics.suppliers_goals import (
+from pipelines.families.suppliers.goals import (
     achievement_pct,
     configured_goals,
     goal_progress,

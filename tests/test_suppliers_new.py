@@ -9,7 +9,7 @@ import math
 import pandas as pd
 
 from pipelines.metrics._engine import protected_table, unsuppressed_table
-from pipelines.metrics.suppliers import FIRST_PERIOD
+from pipelines.families.suppliers.metrics import FIRST_PERIOD
 from tests.helpers import build_and_open
 from tests.test_suppliers_metrics import cert, pay, procurement_folder, supplier
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from pipelines.metrics.suppliers_risk import expiring_certifications, lapsed_spend, spend_at_risk
+from pipelines.families.suppliers.risk import expiring_certifications, lapsed_spend, spend_at_risk
 from tests.helpers import build_and_open
 from tests.test_suppliers_metrics import cert, pay, procurement_folder, supplier
 

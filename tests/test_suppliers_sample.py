@@ -144,7 +144,7 @@ def test_rivera_and_chen_counts_once_in_the_total_and_in_both_lines(sample_con):
 
 
 def test_the_three_lapsed_suppliers_are_flagged_on_the_data_quality_list(sample_con):
-    from pipelines.metrics.suppliers_risk import lapsed_spend
+    from pipelines.families.suppliers import lapsed_spend
 
     df = lapsed_spend(sample_con)
     planted = df[df["supplier_id"].isin(LAPSED)]

@@ -13,10 +13,10 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
 from pipelines.metrics import registry
-from pipelines.metrics.voice_compare import voice_change, voice_gaps
-from pipelines.metrics.voice_outcomes import outcome_window, outcomes_side_by_side
+from pipelines.families.voice.compare import voice_change, voice_gaps
+from pipelines.families.voice.outcomes import outcome_window, outcomes_side_by_side
 from pipelines.metrics._stats import holm_adjusted
-from pipelines.metrics.voice_stats import difference_interval, two_proportion_test
+from pipelines.families.voice.stats import difference_interval, two_proportion_test
 from tests.helpers import build_and_open, employees_folder
 from tests.test_voice_metrics import voice_folder_a
 

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.metrics.voice_guard import DifferencingRefused, neighbour_views
+from pipelines.families.voice.guard import DifferencingRefused, neighbour_views
 from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.test_voice_metrics import RESPONSE_COLS, hr_people
 from tests.helpers import compute_exact

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.metrics.voice_compare import voice_gaps
+from pipelines.families.voice.compare import voice_gaps
 from tests.helpers import compute_exact
 
 pytestmark = pytest.mark.slow

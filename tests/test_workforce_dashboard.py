@@ -10,10 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts import group_label
-from dashboard.charts_workforce import heatmap_figure, km_figure, ratio_figure
-from dashboard.sections.workforce import build_section
+from dashboard.families.workforce.charts import heatmap_figure, ratio_figure
+from dashboard.families.workforce.charts_retention import km_figure
+from dashboard.families.workforce.section import build_section
 from pipelines.metrics import compute
-from pipelines.metrics.workforce_curves import retention_curves
+from pipelines.families.workforce.curves import retention_curves
 from tests.helpers import build_and_open, employees_folder
 from dashboard.pages import page_path
 

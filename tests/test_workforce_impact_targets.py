@@ -12,8 +12,8 @@ import pytest
 import statsmodels.api as sm
 
 from pipelines.errors import DataError, UsageError
-from pipelines.metrics.workforce_impact import impact, segmented_regression
-from pipelines.metrics.workforce_targets import parse_targets, project
+from pipelines.families.workforce.impact import impact, segmented_regression
+from pipelines.families.workforce.targets import parse_targets, project
 from tests.helpers import build_and_open, employees_folder, write_csv
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from pipelines.metrics.workforce_curves import retention_curves
+from pipelines.families.workforce.curves import retention_curves
 from tests.helpers import build_and_open, employees_folder
 from tests.helpers import compute_exact
 

@@ -13,8 +13,8 @@ import pytest
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from pipelines.metrics._engine import unsuppressed_table
-from pipelines.metrics.workforce_curves import retention_curves
-from pipelines.metrics.workforce_impact import impact
+from pipelines.families.workforce.curves import retention_curves
+from pipelines.families.workforce.impact import impact
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import compute_exact
 

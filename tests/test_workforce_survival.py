@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from pipelines.metrics.workforce_survival import kaplan_meier, logrank_test
+from pipelines.families.workforce.survival import kaplan_meier, logrank_test
 
 Z = stats.norm.ppf(0.975)
 

@@ -59,7 +59,7 @@ else:
     safe_dataframe(expectations, hide_index=True, width="stretch")
 
 if {"fct_spend", "fct_certifications"} <= data.run_info(version)["tables"]:
-    from pipelines.metrics.suppliers_risk import lapsed_spend
+    from pipelines.families.suppliers import lapsed_spend
 
     st.subheader("Spend after a diverse certification lapsed")
     lapsed = lapsed_spend(data.cursor(version))

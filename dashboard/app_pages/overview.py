@@ -10,7 +10,7 @@ from dashboard import data
 from dashboard.charts import format_value, sparkline
 from dashboard.components import require_db
 from dashboard.controls import current_view, overview_scope
-from pipelines.headlines import full_or_all_periods, headline_figures
+from pipelines.headlines import headline_figures, headline_rows
 from dashboard.families.commitments import data as commitments_data
 from dashboard.families.commitments.narrative import counts_sentence, overview_lines
 from dashboard.finding import owner_and_decision, ranked
@@ -96,10 +96,10 @@ if data.family_loaded(version, "workforce"):
             view.date_to,
             view.filters_for(rep_spec),
         )
-        rows = full_or_all_periods(table[table["dimensions"] == "gender"])
-        last = rows[rows["period_start"] == rows["period_start"].max()]
+        # the headlines' period rule and label: a partial period says so
+        last, shown_period = headline_rows(table[table["dimensions"] == "gender"])
         st.subheader("Representation by gender")
-        st.caption(f"Share of headcount, {last['period'].iat[0]}")
+        st.caption(f"Share of headcount, {shown_period}")
         for _, r in last.iterrows():
             shown = (
                 f"fewer than {info['k']}"
@@ -127,21 +127,19 @@ else:
 
 if data.family_loaded(version, "workforce"):
     by = view.by or ("gender", "race_ethnicity")
-    table = full_or_all_periods(
-        data.metric_table(
-            version,
-            "headcount",
-            by,
-            view.period,
-            view.date_from,
-            view.date_to,
-            view.filters_for(data.registry()["headcount"]),
-        )
+    table = data.metric_table(
+        version,
+        "headcount",
+        by,
+        view.period,
+        view.date_from,
+        view.date_to,
+        view.filters_for(data.registry()["headcount"]),
     )
-    latest = table[(table["period_start"] == table["period_start"].max()) & (table["dimensions"] == "|".join(by))]
+    latest, shown_period = headline_rows(table[table["dimensions"] == "|".join(by)])
     hidden = int(latest["suppressed"].sum())
     st.caption(
-        f"Privacy: in the {' × '.join(by)} breakdown of headcount ({latest['period'].iat[0]}), "
+        f"Privacy: in the {' × '.join(by)} breakdown of headcount ({shown_period}), "
         f"{hidden} of {len(latest)} groups are hidden: their protected count is below {info['k']} "
         "(every figure shown is protected; see Methodology)."
     )

@@ -3,7 +3,7 @@ can be checked on hand-made numbers (tests/test_commitments_rules.py). docs/comm
 states the same rules in prose.
 
 - progress: met / on track / at risk / off track / too early to project, from the yearly
-  values (the straight-line projection is pipelines.metrics.workforce_targets.project);
+  values (the straight-line projection is pipelines.families.workforce.targets.project);
 - no recent action: no action, review entry or announcement in the last N months;
 - returned to baseline: an early gain at a checkpoint that the latest value has given back.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..metrics.workforce_targets import project
+from ..families.workforce import project
 from .linked import add_months
 from .wording import format_value, months_between
 

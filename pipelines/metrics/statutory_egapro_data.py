@@ -7,7 +7,7 @@ and hr/leave.csv (never published: statutory_egapro_careers.py counts them).
   individual raises in indicators 2 and 2-3, and any raise for indicator 4.
 - A promotion is a record whose change_reason is `promotion` or whose job level ranks above the
   record before it ("passage a un niveau ou coefficient hierarchique superieur"), with the level
-  order of workforce_promotions (`job_levels` in equity.yml, else the natural sort).
+  order of the workforce family's promotions (`job_levels` in equity.yml, else the natural sort).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .statutory_population import (
     require_table,
     require_values,
 )
-from .workforce_common import ordered_levels
+from ..families.workforce import ordered_levels
 
 
 def job_changes(con, config, general_reasons: list[str], end: dt.date) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules import Pack
-from .pay_quartiles import QUARTILES, quartile_weights
+from ..families.pay.quartiles import QUARTILES, quartile_weights
 
 ORGANISATION_LEVEL = "organisation"  # the hook for the privacy redesign (issue 16)
 PREC = 50

@@ -2,7 +2,7 @@
 statutory_gaps.py / statutory_egapro.py / statutory_ll144.py aggregate them).
 
 Money stays exact: salaries and pay-period amounts are read as DECIMAL, FX rates through their
-shortest decimal text (as pay_snapshot.exact_pay does), so a law's boundary (e.g. the EU's
+shortest decimal text (as families/pay/snapshot.exact_pay does), so a law's boundary (e.g. the EU's
 5.00%) is decided on the figures in the files, not on binary floating point.
 
 Every population is the whole organisation on the pack's date. A pack that needs data the
@@ -19,7 +19,7 @@ import pandas as pd
 from ..db import has_table
 from ..errors import DataError
 from ..sqlsafe import literal
-from .pay_snapshot import hours_per_year
+from ..families.pay.snapshot import hours_per_year
 
 PREC = 50
 

@@ -6,7 +6,7 @@ Levels, explicitly (for the privacy redesign, issue 16):
   person-level populations (statutory_population.py) by the pack's mechanism; the pack's
   minimum counts apply, then `guard_organisation_rows` applies the product's k.
 - BREAKDOWN_LEVEL rows (the EU Art. 9(1)(g) categories and their Art. 10 flags) go through the
-  normal publication path, `compute()` via pay_statutory.art10_assessment, never exact here.
+  normal publication path, `compute()` via families/pay/statutory.art10_assessment, never exact here.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def _gap_report(con, pack, config, ctx, year, k) -> Report:
 
 def _art10_rows(con, pack, config, ctx, year, k) -> list[dict]:
     """EU Art. 9(1)(g) / Art. 10: below organisation level, so through the publication path."""
-    from .pay_statutory import art10_assessment
+    from ..families.pay.statutory import art10_assessment
 
     end = latest_date(pack.settings["reporting_year_end"], ctx["as_of"], year)
     start = P.months_before(end, 12) + dt.timedelta(days=1)

@@ -21,7 +21,8 @@ import pandas as pd
 
 from ..privacy.keys import SALT_TABLE, choose_salt
 
-from ..build import BuildResult, Progress, history_window, load_stats, manifest_frames, new_run_id, write_params
+from ..build_manifest import BuildResult, Progress, load_stats, manifest_frames, new_run_id
+from ..build_params import history_window, write_params
 from ..commitments.precomputed import linked_frames
 from ..commitments.settings import commitment_settings
 from ..commitments.store import REGISTER_TABLES, load_register, write_register
@@ -29,7 +30,7 @@ from ..config import load_config
 from ..db import scalar
 from ..errors import DataError
 from ..metrics._results import RESULTS_INDEX
-from ..ingest import resolve_sources
+from ..sources import resolve_sources
 from ..mapping_rows import handle_duplicates
 from ..models import run_models
 from ..quality import RESULT_COLUMNS, raise_on_errors, run_expectations, whole_table_frame

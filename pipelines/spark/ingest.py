@@ -17,7 +17,9 @@ import pyarrow as pa
 
 from ..contract import load_contract, table_for_key
 from ..errors import DataError
-from ..ingest import SourceFile, file_digest, raw_expr
+from ..csv_files import file_digest
+from ..ingest import raw_expr
+from ..source_file import SourceFile
 from ..mapping_extra import extra_names
 from ..sqlsafe import ident, safe_name
 from ..validate import check_order, checked_sql, orphan_checks, orphan_quarantine_sql, quarantine_column_sql, valid_sql

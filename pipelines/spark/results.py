@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
-from ..build import new_database, write_frame
+from ..atomic_db import new_database
+from ..build_manifest import write_frame
 from ..errors import DataError
 from ..metrics import GRAINS, MAX_DIMS, compute, registry
 from ..metrics._engine import spec_k

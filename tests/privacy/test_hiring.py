@@ -19,8 +19,8 @@ import pytest
 
 from pipelines.metrics import compute
 from pipelines.metrics._engine import unsuppressed_table
-from pipelines.metrics.hiring_stats import mantel_haenszel
-from pipelines.metrics.hiring_strata import published_impact, stratified_impact, whole_window
+from pipelines.families.hiring.stats import mantel_haenszel
+from pipelines.families.hiring.strata import published_impact, stratified_impact, whole_window
 from pipelines.privacy.ptable import distribution
 
 pytestmark = pytest.mark.slow

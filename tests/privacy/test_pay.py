@@ -22,13 +22,13 @@ from click.testing import CliRunner
 
 from pipelines.errors import UsageError
 from pipelines.metrics import compute
-from pipelines.metrics import pay_remediation_report as report
-from pipelines.metrics.pay_analysis import pay_snapshot
-from pipelines.metrics.pay_cohorts import cohort_labels, cohort_review
-from pipelines.metrics.pay_oaxaca import decomposition_tables
-from pipelines.metrics.pay_protect import Protection, one_person_scale
-from pipelines.metrics.pay_regression import details
-from pipelines.metrics.pay_remediation import Remediation, plan_for_target
+from pipelines.families.pay import remediation_report as report
+from pipelines.families.pay.analysis import pay_snapshot
+from pipelines.families.pay.cohorts import cohort_labels, cohort_review
+from pipelines.families.pay.oaxaca import decomposition_tables
+from pipelines.families.pay.protect import Protection, one_person_scale
+from pipelines.families.pay.regression import details
+from pipelines.families.pay.remediation import Remediation, plan_for_target
 from pipelines.privacy.keys import read_salt
 
 pytestmark = pytest.mark.slow

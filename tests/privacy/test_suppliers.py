@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.metrics import build_context, compute
-from pipelines.metrics.suppliers_goals import goal_progress, preset_config
+from pipelines.families.suppliers.goals import goal_progress, preset_config
 
 pytestmark = pytest.mark.slow
 

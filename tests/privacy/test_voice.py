@@ -23,9 +23,9 @@ import pytest
 
 from pipelines.metrics import compute
 from pipelines.metrics._engine import build_context, unsuppressed_table
-from pipelines.metrics.voice_compare import voice_gaps
-from pipelines.metrics.voice_guard import DifferencingRefused
-from pipelines.metrics.voice_outcomes import outcomes_side_by_side, published_window
+from pipelines.families.voice.compare import voice_gaps
+from pipelines.families.voice.guard import DifferencingRefused
+from pipelines.families.voice.outcomes import outcomes_side_by_side, published_window
 from pipelines.privacy.ptable import distribution
 
 pytestmark = pytest.mark.slow

@@ -23,9 +23,9 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from pipelines.errors import UsageError
 from pipelines.metrics import compute
-from pipelines.metrics.workforce_curves import group_summary, retention_curves
-from pipelines.metrics.workforce_curves_protected import BAND_MONTHS, STEP
-from pipelines.metrics.workforce_retention import DAYS_PER_MONTH
+from pipelines.families.workforce.curves import group_summary, retention_curves
+from pipelines.families.workforce.curves_protected import BAND_MONTHS, STEP
+from pipelines.families.workforce.retention import DAYS_PER_MONTH
 from pipelines.publication import EXACT_NOTICE
 from tests.helpers import build_and_open, employees_folder
 

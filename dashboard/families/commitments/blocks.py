@@ -17,11 +17,11 @@ from pipelines.commitments import Assessment, Commitment
 from pipelines.errors import UsageError
 from pipelines.formatting import group_label
 from pipelines.metrics import full_period_rows
-from pipelines.metrics.workforce_impact import impact
+from pipelines.families.workforce import event_impact as impact
 
 from ...block import Block
 from ...narrative import display_table
-from ...narrative_workforce import impact_sentence
+from ..workforce import impact_sentence
 from .charts import trajectory_figure
 from .narrative import (
     NOT_ENOUGH,

@@ -1,5 +1,5 @@
 """The trajectory of a commitment's linked metric: the yearly values, the straight-line
-projection and the target (charts_workforce.target_figure, shared with the workforce
+projection and the target (families/workforce/charts.py target_figure, shared with the workforce
 targets), plus the value over the months up to each persistence checkpoint and the date the
 commitment was announced. No Streamlit calls, so the PDF reuses it."""
 
@@ -12,7 +12,7 @@ from pipelines.commitments import Assessment
 from pipelines.metrics import full_period_rows
 
 from ...charts import style
-from ...charts_workforce import target_figure
+from ..workforce import target_figure
 
 
 def trajectory_figure(a: Assessment, *, title: str, events: pd.DataFrame | None = None) -> go.Figure:

@@ -1,7 +1,7 @@
 """Hiring's blocks, defined once: the funnel, adverse impact per stage and for the bottom line,
 adverse impact within a stratum with its Cochran-Mantel-Haenszel comparison, time in stage and
 applicants beside the workforce. The Hiring page draws them (components.show_block) and the PDF
-section prints them (dashboard/sections/hiring.py), so a view shows the same figures on both
+section prints them (section.py), so a view shows the same figures on both
 (tests/test_page_pdf_parity_hiring.py). Streamlit-free: every input is a published (protected)
 long table the caller fetched for its view; nothing here reads data."""
 
@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.charts_hiring import funnel_figure, impact_figure, share_comparison_figure, time_in_stage_figure
 from dashboard.block import Block
 from pipelines.formatting import group_label
-from pipelines.metrics.hiring_display import (
-    cmh_display,
-    funnel_display,
-    funnel_sentences,
-    impact_display,
-    impact_sentences,
-    sort_stages,
-    time_display,
-    time_sentences,
-)
-from pipelines.metrics.hiring_funnel import BOTTOM_LINE
+from pipelines.families.hiring.display import cmh_display, funnel_display, impact_display, sort_stages, time_display
+from pipelines.families.hiring.funnel import BOTTOM_LINE
+
+from .charts import funnel_figure, impact_figure, share_comparison_figure, time_in_stage_figure
+from .narrative import funnel_sentences, impact_sentences, time_sentences
 
 CMH_NOTES = 3  # disagreements quoted in the comparison's summary; the table lists every one
 

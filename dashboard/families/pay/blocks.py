@@ -11,8 +11,8 @@ import pandas as pd
 
 from pipelines.formatting import group_label
 
-from ...charts_pay import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
-from ...narrative_pay import (
+from .charts import cost_curve_figure, decomposition_figure, gap_trend_figure, quartile_figure
+from .narrative import (
     art10_summary,
     art10_table,
     cost_curve_title,

@@ -11,15 +11,15 @@ import pandas as pd
 from pipelines.db import has_table, scalar
 from pipelines.errors import UsageError
 from pipelines.metrics import compute, latest_full_data_period
-from pipelines.metrics.pay_analysis import pay_snapshot
-from pipelines.metrics.pay_cohorts import cohort_review
-from pipelines.metrics.pay_factors import factor_names
-from pipelines.metrics.pay_oaxaca import decomposition_tables
-from pipelines.metrics.pay_regression import details
-from pipelines.metrics.pay_remediation import Remediation, plan_for_target
-from pipelines.metrics.pay_remediation_report import CURVE_COLUMNS, cost_curve, total
-from pipelines.metrics.pay_remediation_report import summary as plan_by_group
-from pipelines.metrics.pay_statutory import art10_assessment, statutory_measures
+from pipelines.families.pay.analysis import pay_snapshot
+from pipelines.families.pay.cohorts import cohort_review
+from pipelines.families.pay.factors import factor_names
+from pipelines.families.pay.oaxaca import decomposition_tables
+from pipelines.families.pay.regression import details
+from pipelines.families.pay.remediation import Remediation, plan_for_target
+from pipelines.families.pay.remediation_report import CURVE_COLUMNS, cost_curve, total
+from pipelines.families.pay.remediation_report import summary as plan_by_group
+from pipelines.families.pay.statutory import art10_assessment, statutory_measures
 from pipelines.privacy.keys import read_salt
 
 FACTOR_WORDS = {

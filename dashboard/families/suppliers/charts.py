@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ...charts import FONT, HIDDEN, add_events, axis_format, format_value, period_axis, style
-from ...narrative import latest_full_period
+from ...narrative import FINDING_MIN_N, large_enough, latest_full_period
 from .narrative import format_money
 from pipelines.formatting import group_label
 
@@ -270,12 +270,21 @@ def certification_summary(rows: pd.DataFrame, k: int) -> str:
 
 
 def breakdown_title(rows: pd.DataFrame, dim_label: str) -> str:
+    """Highest and lowest group, named only among groups of at least FINDING_MIN_N companies
+    (docs/findings.md): a 14% share resting on 3 companies is drawn, not a headline."""
     shown = _shown(rows[rows["group"] != "All"])
     if shown.empty:
         return f"Diverse share by {dim_label}: no group can be shown"
-    hi, lo = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]
+    judged = large_enough(shown)
+    period = shown["period"].iat[0]
+    if len(judged) < 2:
+        return (
+            f"Diverse share by {dim_label}, {period}: {'no two groups are' if judged.empty else 'only one group is'} "
+            f"large enough to compare (n of at least {FINDING_MIN_N} companies)"
+        )
+    hi, lo = judged.loc[judged["value"].idxmax()], judged.loc[judged["value"].idxmin()]
     return (
-        f"Diverse share by {dim_label}, {hi['period']}: highest in {group_label(hi['group'])} ({format_value(hi['value'], 'share')}), "
+        f"Diverse share by {dim_label}, {period}: highest in {group_label(hi['group'])} ({format_value(hi['value'], 'share')}), "
         f"lowest in {group_label(lo['group'])} ({format_value(lo['value'], 'share')})"
     )
 
@@ -289,6 +298,8 @@ def breakdown_summary(rows: pd.DataFrame, dim_label: str, k: int) -> str:
     )
     hidden = int(groups["suppressed"].sum())
     text = f"By {dim_label}: {listed or 'no group can be shown'}."
+    if small := len(shown) - len(large_enough(shown)):
+        text += f" {small} group(s) of fewer than {FINDING_MIN_N} companies are drawn but too small to judge."
     if hidden:
         text += (
             f" {hidden} group(s) not shown: fewer than {k} companies on one side, or hidden to protect such a group."

@@ -26,8 +26,8 @@ from dashboard.families.suppliers.blocks import (
     tier2_block,
 )
 from pipelines.metrics import build_context
-from pipelines.metrics.suppliers_goals import configured_goals, goal_progress, preset_config
-from pipelines.metrics.suppliers_risk import expiring_certifications, spend_at_risk, supplier_k
+from pipelines.families.suppliers.goals import configured_goals, goal_progress, preset_config
+from pipelines.families.suppliers.risk import expiring_certifications, spend_at_risk, supplier_k
 
 TIER1 = {"fct_spend", "fct_certifications"}
 

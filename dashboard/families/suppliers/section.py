@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pipelines.db import events_of, has_table
 from pipelines.metrics import build_context, compute, families
-from pipelines.metrics.suppliers_goals import goal_progress
-from pipelines.metrics.suppliers_risk import expiring_certifications, lapsed_spend, spend_at_risk, supplier_k
+from pipelines.families.suppliers.goals import goal_progress
+from pipelines.families.suppliers.risk import expiring_certifications, lapsed_spend, spend_at_risk, supplier_k
 
 from .blocks import (
     SupplierView,

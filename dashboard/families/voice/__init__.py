@@ -1,1 +1,3 @@
-"""Employee voice, showing side: the blocks the page and the PDF section share (blocks.py)."""
+"""Employee voice, showing side (docs/architecture.md): figure builders and finding titles
+(charts.py), its tables (narrative.py), the blocks its page and PDF section share (blocks.py),
+the PDF section (section.py) and the Employee voice page (page_voice.py)."""

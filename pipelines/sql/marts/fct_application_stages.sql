@@ -1,7 +1,7 @@
 -- One row per application per stage entered, with the entry date, the days since the
 -- application and the application's candidate answers, role, source and status, so per-stage
 -- breakdowns need no join. Whether it went on to the next stage depends on the configured
--- stage order and is worked out when a metric runs (pipelines/metrics/hiring_funnel.py).
+-- stage order and is worked out when a metric runs (pipelines/families/hiring/funnel.py).
 with stages as (
     select * from stg_recruiting__application_stages
 ),

@@ -1,7 +1,7 @@
 -- One row per application: the candidate's self-identified answers, the role applied for,
 -- the source, the status on the as-of date and how many stages were recorded. The furthest
 -- stage in the configured stage order is resolved when a metric runs
--- (pipelines/metrics/hiring_funnel.py), because the order is a setting SQL models cannot read.
+-- (pipelines/families/hiring/funnel.py), because the order is a setting SQL models cannot read.
 with applications as (
     select * from stg_recruiting__applications
 ),
