@@ -24,7 +24,7 @@ from . import incremental
 from .atomic_db import new_database
 from .build_manifest import BuildResult, Progress, append_manifest_file, manifest_frames, new_run_id, write_frame
 from .build_params import history_window, write_params
-from .commitments.store import REGISTER_TABLES, write_register
+from .families.commitments.store import REGISTER_TABLES, write_register
 from .config import load_config
 from .db import scalar
 from .errors import DataError, UsageError

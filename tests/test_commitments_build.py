@@ -21,7 +21,7 @@ import statsmodels.api as sm
 
 from dashboard.families.commitments.narrative import checkpoint_table, register_table
 from pipelines.build import build
-from pipelines.commitments import ReviewLog, assess_register, parse_register, review_log_path, status_table
+from pipelines.families.commitments import ReviewLog, assess_register, parse_register, review_log_path, status_table
 from pipelines.errors import DataError
 from tests.helpers import employees_folder
 

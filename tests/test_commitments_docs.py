@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.commitments.register import FIELDS, STATUSES
+from pipelines.families.commitments.register import FIELDS, STATUSES
 from pipelines.config import default_config
 
 ROOT = Path(__file__).resolve().parent.parent

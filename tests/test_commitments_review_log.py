@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from pipelines.commitments.review_log import ReviewConflict, ReviewLog, ReviewLogError, review_log_name
+from pipelines.families.commitments.review_log import ReviewConflict, ReviewLog, ReviewLogError, review_log_name
 
 TODAY = dt.date.today()
 

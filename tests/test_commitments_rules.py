@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from dashboard.charts import format_value as dashboard_format
-from pipelines.commitments import rules
-from pipelines.commitments.linked import add_months, checkpoint_dates
-from pipelines.commitments.wording import format_value, months_between
+from pipelines.families.commitments import rules
+from pipelines.families.commitments.linked import add_months, checkpoint_dates
+from pipelines.families.commitments.wording import format_value, months_between
 
 D = dt.date
 T_975_DF2 = 4.302653  # Student t, 97.5th percentile, 2 degrees of freedom (printed tables)
@@ -228,9 +228,9 @@ def test_a_met_commitment_that_gave_its_gain_back_is_at_risk_with_that_reason_fi
     """Assessed from hand-made published rows: met by the due date (2022: 31% >= 30%), but the
     share over the 12 months to each checkpoint went 20% -> 28% -> 30% -> 21%, keeping 1 of the
     best 10 points (< half): returned to baseline, so the headline is at risk."""
-    from pipelines.commitments import Commitment, assess
-    from pipelines.commitments.linked import CHECKPOINT_COLUMNS
-    from pipelines.commitments.settings import Settings
+    from pipelines.families.commitments import Commitment, assess
+    from pipelines.families.commitments.linked import CHECKPOINT_COLUMNS
+    from pipelines.families.commitments.settings import Settings
 
     c = Commitment(
         id="K1",
@@ -286,7 +286,7 @@ def test_a_met_commitment_that_gave_its_gain_back_is_at_risk_with_that_reason_fi
     ],
 )
 def test_out_of_range_settings_are_refused_by_name(setting, value, words):
-    from pipelines.commitments.settings import commitment_settings
+    from pipelines.families.commitments.settings import commitment_settings
     from pipelines.config import default_config
     from pipelines.errors import DataError
 

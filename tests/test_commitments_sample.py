@@ -18,7 +18,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts import format_value
-from pipelines.commitments import assess_register
+from pipelines.families.commitments import assess_register
 from pipelines.metrics import families
 from tests.test_sample_generator import DEMO, README, diverse_share, read
 from dashboard.pages import page_path

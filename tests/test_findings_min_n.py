@@ -100,7 +100,7 @@ def test_no_simpson_warning_when_neither_view_is_significant():
 def test_met_needs_the_interval():
     import datetime as dt
 
-    from pipelines.commitments import rules
+    from pipelines.families.commitments import rules
 
     shown = pd.DataFrame(
         {

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from dashboard.review_access import ANONYMOUS, ENV, write_access
-from pipelines.commitments.review_log import ReviewLog, ReviewLogError
+from pipelines.families.commitments.review_log import ReviewLog, ReviewLogError
 from dashboard.pages import page_path
 
 TODAY = dt.date.today()

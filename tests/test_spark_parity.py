@@ -16,9 +16,9 @@ import pytest
 from pipelines.privacy.protect import value_rule
 
 from pipelines.metrics import NoDataError, compute, registry
-from pipelines.commitments import assess_register, status_table
-from pipelines.commitments.precomputed import LINKED_TABLES
-from pipelines.commitments.store import REGISTER_TABLES
+from pipelines.families.commitments import assess_register, status_table
+from pipelines.families.commitments.precomputed import LINKED_TABLES
+from pipelines.families.commitments.store import REGISTER_TABLES
 from pipelines.metrics._engine import BLANKED
 from tests.conftest import SPARK_GROUP
 

@@ -23,9 +23,9 @@ from ..privacy.keys import SALT_TABLE, choose_salt
 
 from ..build_manifest import BuildResult, Progress, load_stats, manifest_frames, new_run_id
 from ..build_params import history_window, write_params
-from ..commitments.precomputed import linked_frames
-from ..commitments.settings import commitment_settings
-from ..commitments.store import REGISTER_TABLES, load_register, write_register
+from ..families.commitments.precomputed import linked_frames
+from ..families.commitments.settings import commitment_settings
+from ..families.commitments.store import REGISTER_TABLES, load_register, write_register
 from ..config import load_config
 from ..db import scalar
 from ..errors import DataError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines.commitments import assess_register
+from pipelines.families.commitments import assess_register
 from pipelines.metrics import compute
 
 pytestmark = pytest.mark.slow

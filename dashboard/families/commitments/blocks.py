@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from pipelines.commitments import Assessment, Commitment
+from pipelines.families.commitments import Assessment, Commitment
 from pipelines.errors import UsageError
 from pipelines.formatting import group_label
 from pipelines.metrics import full_period_rows

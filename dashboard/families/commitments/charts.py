@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.commitments import Assessment
+from pipelines.families.commitments import Assessment
 from pipelines.metrics import full_period_rows
 
 from ...charts import style

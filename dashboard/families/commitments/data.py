@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pipelines.commitments import (
+from pipelines.families.commitments import (
     Assessment,
     Commitment,
     ReviewLog,
@@ -18,8 +18,8 @@ from pipelines.commitments import (
     load_register,
     review_log_path,
 )
-from pipelines.commitments.review_log import current_entries, review_dates
-from pipelines.commitments.settings import commitment_settings
+from pipelines.families.commitments.review_log import current_entries, review_dates
+from pipelines.families.commitments.settings import commitment_settings
 from pipelines.metrics import build_context
 
 from ... import data

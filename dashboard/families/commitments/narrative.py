@@ -8,7 +8,7 @@ from collections import Counter
 
 import pandas as pd
 
-from pipelines.commitments import Assessment
+from pipelines.families.commitments import Assessment
 
 from ...charts import format_value
 

@@ -28,7 +28,7 @@ from dashboard.families.commitments.narrative import (
     value_text,
 )
 from dashboard.review_access import write_access
-from pipelines.commitments import ReviewLogError, status_table
+from pipelines.families.commitments import ReviewLogError, status_table
 from pipelines.export import to_csv
 
 version = require_db()

@@ -5,7 +5,7 @@ and the persistence checkpoints. Built from the same assessments as the Commitme
 
 from __future__ import annotations
 
-from pipelines.commitments import assess_register
+from pipelines.families.commitments import assess_register
 from pipelines.db import events_of
 
 from ...block import Section

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..db import has_table, scalar
-from ..errors import EquityError
+from ...db import has_table, scalar
+from ...errors import EquityError
 
 BUSY_SECONDS = 15
 GENESIS = "0" * 64

@@ -16,7 +16,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..metrics import compute, data_periods, full_periods
+from ...metrics import compute, data_periods, full_periods
 from .register import Commitment
 from .settings import Settings
 

@@ -5,7 +5,7 @@ breakdown, filters, key values) shows its impact, the baseline period, the targe
 date, its status and the actions taken so far. Errors name the file, the line of the entry,
 the commitment id and the field, so a committee secretary can fix the file without reading
 code. Checks that need the data (the baseline period exists, the group occurs, the event is
-loaded) run at build time in `pipelines.commitments.store`.
+loaded) run at build time in `pipelines.families.commitments.store`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
-from ..errors import DataError
-from ..metrics import MAX_DIMS, MetricSpec, registry
-from ..paths import resolve_source_path
-from ..formatting import group_label
+from ...errors import DataError
+from ...metrics import MAX_DIMS, MetricSpec, registry
+from ...paths import resolve_source_path
+from ...formatting import group_label
 
 FILE_NAME = "commitments.yml"
 STATUSES = ("planned", "in_progress", "done", "dropped")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..families.workforce import project
+from ..workforce import project
 from .linked import add_months
 from .wording import format_value, months_between
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..formatting import format_value  # noqa: F401  (rules.py words its numbers with it)
+from ...formatting import format_value  # noqa: F401  (rules.py words its numbers with it)
 
 
 def months_between(start: dt.date, end: dt.date) -> int:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..db import has_table
-from ..errors import DataError
-from ..metrics import build_context, compute
+from ...db import has_table
+from ...errors import DataError
+from ...metrics import build_context, compute
 from .register import FILE_NAME, Action, Commitment, read_register
 from .review_log import review_log_name
 from .settings import commitment_settings

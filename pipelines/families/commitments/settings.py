@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import DataError
+from ...errors import DataError
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..metrics import build_context, full_period_rows
+from ...metrics import build_context, full_period_rows
 from . import rules
 from .linked import NOT_ENOUGH, checkpoint_rows, yearly_rows
 from .precomputed import is_precomputed, stored_linked_values
@@ -21,7 +21,7 @@ from .register import Commitment
 from .review_log import current_entries, review_dates, review_log_path
 from .settings import Settings, commitment_settings
 from .store import load_register
-from ..formatting import group_label
+from ...formatting import group_label
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli_table import say as _say  # wrapped for a person, stderr for csv/json
+from ...cli_table import say as _say  # wrapped for a person, stderr for csv/json
 
 # the terminal table keeps the columns a committee scans; csv/json carry every column
 TABLE_COLUMNS = ["id", "owner", "status", "assessment", "flags", "latest_period", "latest", "target", "due"]
@@ -14,8 +14,8 @@ TABLE_COLUMNS = ["id", "owner", "status", "assessment", "flags", "latest_period"
 def register(main: click.Group) -> None:
     # imported here, not at module level: `python -m pipelines.cli` imports this module while
     # pipelines.cli itself is still loading (the same pattern as the other command modules)
-    from ..cli import _emit, handle_errors
-    from ..cli_options import db_option, exact_option, format_option, open_database
+    from ...cli import _emit, handle_errors
+    from ...cli_options import db_option, exact_option, format_option, open_database
 
     @main.command()
     @db_option
@@ -30,7 +30,7 @@ def register(main: click.Group) -> None:
     @handle_errors
     def commitments(db, show_log, fmt, exact):
         """Each commitment in commitments.yml: assessment with its reason, baseline, latest, target."""
-        from ..commitments import ReviewLog, assess_register, review_log_path, status_table
+        from . import ReviewLog, assess_register, review_log_path, status_table
 
         con = open_database(db)
         if show_log:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..db import has_table
-from ..metrics._results import published_types
+from ...db import has_table
+from ...metrics._results import published_types
 from .linked import CHECKPOINT_COLUMNS, checkpoint_rows, yearly_rows
 from .register import Commitment
 from .settings import Settings
