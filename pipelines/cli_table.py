@@ -105,12 +105,15 @@ def _any_table(df):
     from .formatting import breakdown_label, column_kind, group_label, interval_cell, print_number
 
     cols, pairs = {}, _interval_pairs(list(df.columns))
+    # a table may name a column's kind where name and values cannot tell (a difference of two
+    # shares in points, a z statistic that happens to lie in 0-1): df.attrs["kinds"]
+    kinds = df.attrs.get("kinds", {})
     for col in df.columns:
         values = df[col]
         if col in pairs.values():
             continue
         if col in pairs:
-            kind = column_kind(col, pd.concat([values, df[pairs[col]]]).dropna())
+            kind = kinds.get(col) or column_kind(col, pd.concat([values, df[pairs[col]]]).dropna())
             prefix = col[: -len("ci_low")].rstrip("_")
             cols[f"{header(prefix)} 95% CI".strip()] = [
                 interval_cell(print_number(lo, kind), print_number(hi, kind))
@@ -126,7 +129,7 @@ def _any_table(df):
             cols[header(col)] = values.map(breakdown_label)
             continue
         is_float = values.map(lambda v: isinstance(v, (float, np.floating)) and not isinstance(v, bool))
-        kind = column_kind(col, values[is_float]) if is_float.any() else "number"
+        kind = kinds.get(col) or (column_kind(col, values[is_float]) if is_float.any() else "number")
         cols[header(col)] = [print_number(float(v), kind) if f else _other(v) for v, f in zip(values, is_float)]
     out = pd.DataFrame(cols, index=df.index)
     varying = [c for c in out.columns if out[c].nunique(dropna=False) > 1]

@@ -98,7 +98,8 @@ def interval_cell(low: str, high: str) -> str:
 
 
 def column_kind(name: str, values: pd.Series) -> str:
-    """money | percent | p | share | log_points | number, from the column name (and, for
+    """money | percent | p | share | log_points | number (or points, which only a table names:
+    see cli_table), from the column name (and, for
     shares, values that all lie in 0-1 in a column that is none of the others)."""
     lower = str(name).lower()
     if _P_VALUE.search(lower):
@@ -125,6 +126,8 @@ def print_number(value: float, kind: str) -> str:
         return f"{value:,.1f}%"
     if kind == "share":
         return f"{value:.1%}"
+    if kind == "points":  # a difference of two shares: percentage points, never "%" (a 1.5% change is another thing)
+        return f"{value * 100:+.1f} pts"
     if kind == "money":
         return f"{value:,.0f}"
     if kind == "log_points":

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from dashboard.narrative_commitments import checkpoint_table, register_table
+from dashboard.families.commitments.narrative import checkpoint_table, register_table
 from pipelines.build import build
 from pipelines.commitments import ReviewLog, assess_register, parse_register, review_log_path, status_table
 from pipelines.errors import DataError

@@ -31,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.components import BLOCKS_SHOWN
 from dashboard.pages import page_path
 from dashboard.block import Block
-from dashboard.sections.commitments import build_section
+from dashboard.families.commitments.section import build_section
 from pipelines.metrics import build_context
 
 pytestmark = pytest.mark.slow

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import commitments_data, data
+from dashboard import data
 from dashboard.charts import format_value, sparkline
 from dashboard.components import require_db
 from dashboard.controls import current_view, overview_scope
 from pipelines.headlines import headline_figures, headline_rows
-from dashboard.narrative_commitments import counts_sentence, overview_lines
+from dashboard.families.commitments import data as commitments_data
+from dashboard.families.commitments.narrative import counts_sentence, overview_lines
 from dashboard.finding import owner_and_decision, ranked
 from dashboard.sections import family_findings
 from pipelines.metrics import build_context

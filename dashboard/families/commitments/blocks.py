@@ -19,9 +19,11 @@ from pipelines.formatting import group_label
 from pipelines.metrics import full_period_rows
 from pipelines.families.workforce import event_impact as impact
 
-from ...charts_commitments import trajectory_figure
+from ...block import Block
 from ...narrative import display_table
-from ...narrative_commitments import (
+from ..workforce import impact_sentence
+from .charts import trajectory_figure
+from .narrative import (
     NOT_ENOUGH,
     checkpoint_table,
     counts_sentence,
@@ -31,8 +33,6 @@ from ...narrative_commitments import (
     register_table,
     trajectory_title,
 )
-from ..workforce import impact_sentence
-from ...block import Block
 
 # each commitment's blocks give the full reasons; the table stays readable on a page and in print
 REGISTER_COLUMNS = ["ID", "Assessment", "Commitment", "Owner", "Status", "Baseline", "Latest", "Target", "Due"]

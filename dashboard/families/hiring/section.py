@@ -5,12 +5,11 @@ window pooled, by gender, compared within departments - from the blocks the page
 from __future__ import annotations
 
 from pipelines.db import has_table
-from pipelines.formatting import format_p
+from pipelines.families.hiring.display import stage_label
+from pipelines.formatting import format_p, group_label
 from pipelines.metrics import build_context, compute, families
 from pipelines.families.hiring.funnel import stage_order
 from pipelines.families.hiring.strata import published_impact, stratified_impact, whole_window
-
-from pipelines.formatting import group_label
 
 from dashboard.block import Section
 from dashboard.finding import Finding, by_p
@@ -65,8 +64,6 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
     the whole data window (as the Hiring page shows by default), pooled and within departments."""
     if not (has_table(con, "fct_applications") and has_table(con, "fct_application_stages")):
         return []
-    from pipelines.families.hiring.display import stage_label
-
     ctx = build_context(con)
     alpha = ctx["config"]["recruiting"]["significance_alpha"]
     window = {"period": "custom", "date_from": ctx["history_start"], "date_to": ctx["as_of"], "k": k}

@@ -27,7 +27,7 @@ from .charts import (
     points,
     published_first,
 )
-from ...narrative import display_table, summary_text
+from ...narrative import FINDING_MIN_N, display_table, picked_row, summary_text
 from .narrative import difference_table, keyed_display_table, side_by_side_table
 from ...block import Block
 
@@ -93,9 +93,9 @@ def gaps_block(gaps: pd.DataFrame, survey: str, construct: str, by: tuple[str, .
     """Each group of the breakdown against everyone else on one construct, with intervals."""
     level, name = "|".join(by), construct_title(construct)
     rows = gaps[(gaps["period"] == survey) & (gaps["construct"] == construct)]
-    title, _ = gap_finding(rows[rows["dimensions"] == level], survey)
-    if "no group" in title:
-        title = f"{name}, {survey}: no group differs significantly from everyone else"
+    title, finding = gap_finding(rows[rows["dimensions"] == level], survey)
+    if finding is None:  # gap_finding names the construct only with a finding; this block is of one
+        title = f"{name}, {title}"
     summary = (
         f"{title}. Each dot is a group's favourability minus that of all other respondents, with a 95% "
         "Newcombe interval; 'significant' uses a two-proportion z-test with Holm adjustment across the groups "
@@ -116,6 +116,19 @@ def gaps_block(gaps: pd.DataFrame, survey: str, construct: str, by: tuple[str, .
     )
 
 
+def items_title(rows: pd.DataFrame, name: str, survey: str) -> str:
+    """The lowest item and group of one construct, among groups of at least FINDING_MIN_N."""
+    groups = rows[rows["group"] != "All"]
+    low = picked_row(groups, "lowest")
+    if low is not None:
+        return (
+            f"{name} items, {survey}: lowest is {low['item_id']} for {group_label(low['group'])} ({low['value']:.1%})"
+        )
+    if (~groups["suppressed"].astype(bool)).any():
+        return f"{name} items, {survey}: no group is large enough to judge (n of at least {FINDING_MIN_N})"
+    return f"{name} items, {survey}: every group is below the privacy threshold"
+
+
 def items_block(items: pd.DataFrame, survey: str, construct: str, by: tuple[str, ...], k: int) -> Block:
     """The items of one construct for everyone and each group of the breakdown."""
     name, level = construct_title(construct), "|".join(by)
@@ -123,13 +136,7 @@ def items_block(items: pd.DataFrame, survey: str, construct: str, by: tuple[str,
         (items["period"] == survey) & (items["construct"] == construct) & items["dimensions"].isin(["", level])
     ].copy()
     rows["item"] = rows["item_id"] + ": " + rows["item_text"]
-    lowest = rows[~rows["suppressed"] & (rows["group"] != "All")]
-    title = (
-        f"{name} items, {survey}: lowest is {lowest.loc[lowest['value'].idxmin(), 'item_id']} for "
-        f"{group_label(lowest.loc[lowest['value'].idxmin(), 'group'])} ({lowest['value'].min():.1%})"
-        if len(lowest)
-        else f"{name} items, {survey}: every group is below the privacy threshold"
-    )
+    title = items_title(rows, name, survey)
     spec = registry()["item_favourability"]
     summary = f"{title}. Reverse-scored items are flipped before counting, so higher is always better. " + summary_text(
         spec, rows, rows[rows["group"] == "All"], k
@@ -186,17 +193,22 @@ def trend_block(
     )
 
 
+def rate_title(rates: pd.DataFrame, survey: str) -> str:
+    """The lowest and highest department of one wave, among departments of at least FINDING_MIN_N."""
+    departments = rates[rates["group"] != "All"]
+    low, high = picked_row(departments, "lowest"), picked_row(departments, "highest")
+    if low is None or low.name == high.name:  # fewer than two large enough to compare
+        return f"Response rate, {survey}"
+    return (
+        f"Response rate, {survey}: lowest {group_label(low['group'])} ({low['value']:.1%}), "
+        f"highest {group_label(high['group'])} ({high['value']:.1%})"
+    )
+
+
 def rate_block(rates: pd.DataFrame, survey: str, k: int) -> Block:
     """Respondents over invited per department in one wave (`rates`: response_rate by RATE_BY)."""
     rates = rates[rates["period"] == survey]
-    shown = rates[~rates["suppressed"] & rates["value"].notna() & (rates["group"] != "All")]
-    title = (
-        f"Response rate, {survey}: lowest {group_label(shown.loc[shown['value'].idxmin(), 'group'])} "
-        f"({shown['value'].min():.1%}), highest {group_label(shown.loc[shown['value'].idxmax(), 'group'])} "
-        f"({shown['value'].max():.1%})"
-        if len(shown) > 1
-        else f"Response rate, {survey}"
-    )
+    title = rate_title(rates, survey)
     spec = registry()["response_rate"]
     summary = summary_text(spec, rates, rates[rates["group"] == "All"], k)
     return Block(
@@ -215,6 +227,23 @@ def outcome_view(by: tuple[str, ...], filters: tuple, outcomes: list[str]) -> tu
     return shared, tuple((d, v) for d, v in filters if all(d in s.dimensions for s in specs))
 
 
+def outcomes_title(side: pd.DataFrame, survey: str, window: str) -> str:
+    """The group with the lowest inclusion index, among groups of at least FINDING_MIN_N respondents."""
+    groups = side[side["group"] != "All"]
+    index = pd.DataFrame(
+        {
+            "group": groups["group"],
+            "value": groups["inclusion_index_value"],
+            "n": groups["inclusion_index_n"],
+            "suppressed": groups["inclusion_index_value"].isna(),
+        }
+    )
+    low = picked_row(index, "lowest")
+    if low is None:
+        return f"Inclusion index and outcomes, {survey}"
+    return f"{survey}: lowest inclusion index {group_label(low['group'])} ({low['value']:.1%}); outcomes over {window}"
+
+
 def outcomes_block(side: pd.DataFrame, survey: str, shared: tuple[str, ...], settings: dict) -> Block:
     """The inclusion index beside each HR outcome rate per group (`side`: outcomes_side_by_side
     by `shared`, the breakdown of outcome_view)."""
@@ -228,13 +257,7 @@ def outcomes_block(side: pd.DataFrame, survey: str, shared: tuple[str, ...], set
     ]
     periods = [side[f"{s.name}_period"].dropna() for s in hr_specs if f"{s.name}_period" in side]
     window = periods[0].iat[0] if periods and len(periods[0]) else ""
-    low = side[side["inclusion_index_value"].notna() & (side["group"] != "All")]
-    title = (
-        f"{survey}: lowest inclusion index {group_label(low.loc[low['inclusion_index_value'].idxmin(), 'group'])} "
-        f"({low['inclusion_index_value'].min():.1%}); outcomes over {window}"
-        if len(low)
-        else f"Inclusion index and outcomes, {survey}"
-    )
+    title = outcomes_title(side, survey, window)
     summary = (
         f"{title}. Each side is a separately published table with its own threshold ({k} respondents for "
         f"the survey, {hr_k} people for HR data); the survey has no employee ids, so groups are matched "

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from pipelines.formatting import format_p
 
 from ...charts import FONT, format_value, group_label, style, wrap_title
-from ...narrative import suppressed_label
+from ...narrative import FINDING_MIN_N, large_enough, suppressed_label
 
 SCALE = "cividis"
 HIDDEN_FILL = "#D9D9D9"
@@ -237,11 +237,14 @@ def outcomes_figure(table: pd.DataFrame, metrics: list[tuple[str, str, str]], *,
 
 def gap_finding(gaps: pd.DataFrame, survey: str) -> tuple[str, pd.Series | None]:
     """The title stating the largest significant shortfall of a group against everyone else
-    in one wave (full breakdown first), and that gap row (None when there is none)."""
-    rows = gaps[(gaps["period"] == survey) & gaps["significant"].eq(True) & (gaps["gap"] < 0)]
+    in one wave (full breakdown first), and that gap row (None when there is none). Only a
+    group of at least FINDING_MIN_N respondents is named: the shortfall of a handful of people
+    is not a headline (docs/findings.md), even when significant."""
+    rows = large_enough(gaps[(gaps["period"] == survey) & gaps["significant"].eq(True) & (gaps["gap"] < 0)])
     if rows.empty:
         return (
-            f"{survey}: no group's favourability differs significantly from everyone else's (after Holm adjustment)"
+            f"{survey}: no group of at least {FINDING_MIN_N} respondents is significantly below everyone else "
+            "(after Holm adjustment)"
         ), None
     depth = rows["dimensions"].str.count(r"\|")
     top = rows[depth == depth.max()]
@@ -309,7 +312,10 @@ def heatmap_summary(cells: pd.DataFrame, finding: pd.Series | None, survey: str,
             f"to {abs(finding['ci_low']) * 100:.1f}, Holm-adjusted {format_p(finding['p_holm'])})."
         )
     else:
-        parts.append("No group differs significantly from everyone else after Holm adjustment.")
+        parts.append(
+            f"No group of at least {FINDING_MIN_N} respondents is significantly below everyone else after "
+            "Holm adjustment; smaller groups are too small to judge."
+        )
     groups = cells[cells["group"] != "All"].groupby("group")["suppressed"].all()
     if groups.any():
         parts.append(

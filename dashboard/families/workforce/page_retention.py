@@ -11,6 +11,7 @@ from dashboard.families.workforce.charts_retention import impact_figure
 from dashboard.components import chart_block, family_page, no_data, safe_dataframe, show_block
 from dashboard.controls import by_note
 from dashboard.families.workforce import blocks as wf
+from dashboard.families.workforce.view_source import page_source
 from dashboard.families.workforce.narrative import impact_sentence, impact_title
 from pipelines.errors import UsageError
 from pipelines.families.workforce.curves import group_summary, retention_curves
@@ -44,24 +45,8 @@ def curves(v: data.DbVersion, by: tuple[str, ...], date_from, date_to, flt: tupl
     return res, group_summary(cur, res, {d: list(x) for d, x in flt})
 
 
-def table_for(name: str, by: tuple[str, ...]):
-    """The published table of `name` for the sidebar's period, range and filters (cached)."""
-    return data.metric_table(
-        version, name, by, view.period, view.date_from, view.date_to, view.filters_for(specs[name])
-    )
-
-
-src = wf.Source(
-    data.cursor(version),
-    k,
-    period=view.period,
-    date_from=view.date_from,
-    date_to=view.date_to,
-    by=tuple(view.by),
-    filters=view.filters,
-    events=data.events(version, "workforce"),
-    fetch=table_for,
-    fetch_curves=lambda by: curves(version, by, view.date_from, view.date_to, view.filters),
+src = page_source(
+    version, view, k, fetch_curves=lambda by: curves(version, by, view.date_from, view.date_to, view.filters)
 )
 
 # --- Kaplan-Meier curves -------------------------------------------------------------------------

@@ -3,13 +3,13 @@ the leaky pipeline by level, promotions against a reference group, and targets."
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.components import family_page, show_block
 from dashboard.controls import GRAIN_NOUN, by_note
 from dashboard.families.workforce import blocks as wf
+from dashboard.families.workforce.view_source import page_source
 from pipelines.errors import DataError
 
 TREND_METRICS = [
@@ -32,28 +32,11 @@ specs = data.registry()
 TREND_METRICS = [m for m in TREND_METRICS if data.unsupported(version, m) is None]  # e.g. no flows from snapshots
 
 
-def table_for(name: str, by: tuple[str, ...]) -> pd.DataFrame:
-    """The published table of `name` for the sidebar's period, range and filters (cached)."""
-    return data.metric_table(
-        version, name, by, view.period, view.date_from, view.date_to, view.filters_for(specs[name])
-    )
-
-
-src = wf.Source(
-    data.cursor(version),
-    k,
-    period=view.period,
-    date_from=view.date_from,
-    date_to=view.date_to,
-    by=tuple(view.by),
-    filters=view.filters,
-    events=data.events(version, "workforce"),
-    fetch=table_for,
-)
+src = page_source(version, view, k)
 
 # --- Trends over all years -------------------------------------------------------------
 st.header("Trends")
-# the metric picker is page-only: the PDF reports the trends of wf.PDF_TRENDS
+# the metric picker is page-only: the PDF reports the trends of section.PDF_TRENDS
 name = st.selectbox("Metric", TREND_METRICS, format_func=lambda n: specs[n].title, key="wf_metric")
 spec = specs[name]
 st.caption(spec.definition)

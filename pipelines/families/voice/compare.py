@@ -99,7 +99,10 @@ def _published(
     could be made (`ok`), so a hidden row never leaks through its comparator's columns."""
     out[shown[0]] = out[compared[0]].where(ok)
     out[shown[1]] = out[compared[1]].where(ok).astype("Int64")
-    return out[cols].rename(columns={"estimate": estimate}).reset_index(drop=True)
+    table = out[cols].rename(columns={"estimate": estimate}).reset_index(drop=True)
+    # the difference and its interval are of two shares, in points; z is a statistic, not a share
+    table.attrs["kinds"] = {estimate: "points", "ci_low": "points", "ci_high": "points", "z": "number"}
+    return table
 
 
 def change_since_previous(table: pd.DataFrame, alpha: float) -> pd.DataFrame:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pipelines.commitments import assess_register
 from pipelines.db import events_of
 
-from ..families.commitments.blocks import commitment_blocks, impact_text, register_block
-from ..finding import Finding, counted
-from ..narrative_commitments import FLAGGED, finding_sentence
-from . import Section
+from ...block import Section
+from ...finding import Finding, counted
+from .blocks import commitment_blocks, impact_text, register_block
+from .narrative import FLAGGED, finding_sentence
 
 ORDER = 0  # right after the executive summary: what was promised comes before the detail
 INTRO = (

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 from pipelines.commitments import Assessment
 from pipelines.metrics import full_period_rows
 
-from .charts import style
-from .families.workforce import target_figure
+from ...charts import style
+from ..workforce import target_figure
 
 
 def trajectory_figure(a: Assessment, *, title: str, events: pd.DataFrame | None = None) -> go.Figure:

@@ -1,6 +1,10 @@
 """Commitments: the register of what the organisation promised, where each linked metric
 stands against its baseline and target (with CI and n), whether the trend reaches the target,
-whether the commitment persisted after the announcement, and the committee review log."""
+whether the commitment persisted after the announcement, and the committee review log.
+
+The register, each trajectory and each persistence table are blocks of blocks.py, which the
+PDF section prints too, drawn with show_block; what stays here is the page's own, each piece
+saying why: the tiles, the downloads, the recorded actions and the review log with its form."""
 
 from __future__ import annotations
 
@@ -10,12 +14,19 @@ import sqlite3
 import pandas as pd
 import streamlit as st
 
-from dashboard import commitments_data as cd
 from dashboard import data
 from dashboard.auth import auth_configured
 from dashboard.components import require_db, safe_dataframe, show_block, table_block
+from dashboard.families.commitments import data as cd
 from dashboard.families.commitments.blocks import commitment_blocks, register_block
-from dashboard.narrative_commitments import actions_table, ci_text, n_text, page_title, review_table, value_text
+from dashboard.families.commitments.narrative import (
+    actions_table,
+    ci_text,
+    n_text,
+    page_title,
+    review_table,
+    value_text,
+)
 from dashboard.review_access import write_access
 from pipelines.commitments import ReviewLogError, status_table
 from pipelines.export import to_csv

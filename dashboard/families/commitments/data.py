@@ -22,8 +22,8 @@ from pipelines.commitments.review_log import current_entries, review_dates
 from pipelines.commitments.settings import commitment_settings
 from pipelines.metrics import build_context
 
-from . import data
-from .families.commitments import blocks
+from ... import data
+from . import blocks
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading the commitments register ...")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipelines.commitments import Assessment
 
-from .charts import format_value
+from ...charts import format_value
 
 NOT_ENOUGH = "not enough data to report"
 # the order in which the Overview and the PDF count the headline labels
