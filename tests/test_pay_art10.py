@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.families.pay.statutory import art10_assessment, exact_gap_flag
+from pipelines.families.pay.statutory.measures import art10_assessment, exact_gap_flag
 from tests.helpers import build_and_open, employees_folder
 
 

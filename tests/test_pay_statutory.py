@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.errors import DataError
 from pipelines.metrics._engine import unsuppressed_table
-from pipelines.families.pay.statutory import statutory_measures
+from pipelines.families.pay.statutory.measures import statutory_measures
 from tests.helpers import build_and_open, employees_folder, write_csv
 from tests.helpers import compute_exact
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.metrics.statutory_egapro import grid_score, index_score
-from pipelines.metrics.statutory_egapro_careers import (
+from pipelines.families.pay.statutory.egapro import grid_score, index_score
+from pipelines.families.pay.statutory.egapro_careers import (
     Ind1,
     RateGroup,
     catch_up,
@@ -204,7 +204,7 @@ def test_presence_counts_days_employed_and_not_on_leave():
     # overlapping leave 1 Jan - 31 Mar and 1 Mar - 30 Apr = 120 days once -> 365 - 120 = 245;
     # leave ongoing from 1 Oct -> 92 days away -> 273; hired 1 Jul -> 184 days employed
     import datetime as dt
-    from pipelines.metrics.statutory_egapro_data import present_days
+    from pipelines.families.pay.statutory.egapro_data import present_days
 
     d = dt.date
     start, end = d(2022, 12, 31), d(2023, 12, 31)

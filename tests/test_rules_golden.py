@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from pipelines.families.pay.quartiles import quartile_sizes
-from pipelines.metrics.statutory_egapro import (
+from pipelines.families.pay.statutory.egapro import (
     Cell,
     after_threshold,
     build_cells,
@@ -31,9 +31,9 @@ from pipelines.metrics.statutory_egapro import (
     is_calculable,
     weighted_gap,
 )
-from pipelines.metrics.statutory_gaps import GapReport, guard_organisation_rows
-from pipelines.metrics.statutory_ll144 import audit_tables
-from pipelines.metrics.statutory_report import formatted
+from pipelines.families.pay.statutory.gaps import GapReport, guard_organisation_rows
+from pipelines.families.pay.statutory.ll144 import audit_tables
+from pipelines.families.pay.statutory.report import formatted
 from pipelines.rules import load_pack, pack_names
 
 D = Decimal
@@ -485,7 +485,7 @@ def test_ll144_published_summary_items():
     # in an unknown category (SolasAI: sex 307, race 188, intersectional 494, rows of the tables), the distribution
     # date; 5-301(d): the excluded category's applicants and selection rate are still published
     from pipelines.errors import UsageError
-    from pipelines.metrics.statutory_ll144 import audit_rows
+    from pipelines.families.pay.statutory.ll144 import audit_rows
 
     settings = {
         "nyc_ll144_2023": {
@@ -525,7 +525,7 @@ def test_eu_five_percent_boundary_in_exact_decimals():
     from decimal import localcontext
 
     with localcontext() as ctx:
-        ctx.prec = 50  # as statutory_population computes hourly pay
+        ctx.prec = 50  # as statutory/population.py computes hourly pay
         hours = D("40") * D("52.143")
         men, women = D(40000) / hours, D(38000) / hours
     pop = people([(5, "male", {"hourly": men}), (5, "female", {"hourly": women})])

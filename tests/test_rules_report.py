@@ -268,7 +268,7 @@ def test_pdf_has_a_section_per_selected_pack(tmp_path):
 def test_pay_statutory_uk_snapshot_dates():
     import datetime as dt
     from pipelines.errors import UsageError
-    from pipelines.families.pay.statutory import snapshot_window
+    from pipelines.families.pay.statutory.measures import snapshot_window
 
     as_of = dt.date(2024, 4, 1)
     # SI 2017/172: 5 April; SI 2017/353: 31 March - the 12 months ending on the snapshot date

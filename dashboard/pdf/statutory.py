@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from pipelines.errors import EquityError
-from pipelines.metrics.statutory_report import layout_tables, run_pack, withheld_reasons
+from pipelines.families.pay.statutory.report import layout_tables, run_pack, withheld_reasons
 from pipelines.rules import selected_packs
 
 from . import html as H

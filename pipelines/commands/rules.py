@@ -104,7 +104,7 @@ def register(main: click.Group) -> None:
     def report(name, db, year, k, fmt, out):
         """A statutory report (rule pack NAME, see `equity rules list`) for the whole organisation:
         the authority's own layout and rounding, with the pack and its version."""
-        from ..metrics.statutory_report import layout_tables, long_csv, long_table, run_pack, withheld_reasons
+        from ..families.pay.statutory.report import layout_tables, long_csv, long_table, run_pack, withheld_reasons
 
         con = open_database(db)
         result = run_pack(con, name, year=year, k=k)

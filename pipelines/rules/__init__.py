@@ -3,7 +3,7 @@
 A pack holds what the law decides - the categories compared, the reference category, the
 minimum counts, the snapshot date, the pay definition, which measures are published and how
 they are rounded - each with the article or regulation it implements and the date of the
-version implemented. The code (pipelines/metrics/statutory_*.py) implements the mechanisms
+version implemented. The code (pipelines/families/pay/statutory/*.py) implements the mechanisms
 a pack names (`mechanism:`) and never hard-codes a threshold of a particular law.
 
 A data folder selects packs in equity.yml (`reporting: [uk_gpg_2017, eu_2023_970]`) and may

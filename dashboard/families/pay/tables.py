@@ -19,7 +19,7 @@ from pipelines.families.pay.regression import details
 from pipelines.families.pay.remediation import Remediation, plan_for_target
 from pipelines.families.pay.remediation_report import CURVE_COLUMNS, cost_curve, total
 from pipelines.families.pay.remediation_report import summary as plan_by_group
-from pipelines.families.pay.statutory import art10_assessment, statutory_measures
+from pipelines.families.pay.statutory.measures import art10_assessment, statutory_measures
 from pipelines.privacy.keys import read_salt
 
 FACTOR_WORDS = {

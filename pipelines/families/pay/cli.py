@@ -78,7 +78,7 @@ def register(main: click.Group) -> None:
         is protected (exact with --exact); `equity report NAME` gives a rule pack's exact
         organisation-level report."""
         from ...metrics import build_context
-        from .statutory import art10_assessment, snapshot_window, statutory_measures
+        from .statutory.measures import art10_assessment, snapshot_window, statutory_measures
 
         con = open_database(db)
         dims = split_dims(by)

@@ -9,7 +9,7 @@ how ties in quartiles are split, rounding - comes from the pack, never from this
 
 These are organisation-level figures (ORGANISATION_LEVEL): exact, as the law publishes them,
 with the pack's own minimum counts and the product's k on top (`guard_organisation_rows`).
-Breakdowns below organisation level never come from here (see statutory_report.py).
+Breakdowns below organisation level never come from here (see report.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 import numpy as np
 import pandas as pd
 
-from ..rules import Pack
-from ..families.pay.quartiles import QUARTILES, quartile_weights
+from ....rules import Pack
+from ..quartiles import QUARTILES, quartile_weights
 
 ORGANISATION_LEVEL = "organisation"  # the hook for the privacy redesign (issue 16)
 PREC = 50

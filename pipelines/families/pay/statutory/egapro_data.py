@@ -1,5 +1,5 @@
 """Person-level career events for Egapro indicators 2, 3, 2-3 and 4, from hr/job_history.csv
-and hr/leave.csv (never published: statutory_egapro_careers.py counts them).
+and hr/leave.csv (never published: egapro_careers.py counts them).
 
 - A raise is a job record whose FTE annual base salary is higher than the record before it
   (FTE salaries, so a change of hours is not a raise). It is general (collective) when its
@@ -17,10 +17,10 @@ from decimal import Decimal, localcontext
 
 import pandas as pd
 
-from ..db import has_table
-from ..errors import UsageError
-from ..sqlsafe import literal
-from .statutory_population import (
+from ....db import has_table
+from ....errors import UsageError
+from ....sqlsafe import literal
+from .population import (
     PREC,
     StatutoryDataMissing,
     _bonus_by_person,
@@ -29,7 +29,7 @@ from .statutory_population import (
     require_table,
     require_values,
 )
-from ..families.workforce import ordered_levels
+from ....families.workforce import ordered_levels
 
 
 def job_changes(con, config, general_reasons: list[str], end: dt.date) -> pd.DataFrame:

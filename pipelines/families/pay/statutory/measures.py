@@ -15,13 +15,13 @@ from decimal import Decimal, localcontext
 
 import pandas as pd
 
-from ...db import has_table
-from ...metrics._engine import build_context, compute
-from ...metrics._frame import Query
-from ...metrics._periods import Period, latest_full_period_rows
-from .metrics import BASIC, VARIABLE, category_frame
-from .snapshot import exact_bonus, exact_pay, snapshot_sql
-from ...formatting import group_label
+from ....db import has_table
+from ....metrics._engine import build_context, compute
+from ....metrics._frame import Query
+from ....metrics._periods import Period, latest_full_period_rows
+from ..metrics import BASIC, VARIABLE, category_frame
+from ..snapshot import exact_bonus, exact_pay, snapshot_sql
+from ....formatting import group_label
 
 MEASURES = [  # (metric, key filter, label, UK measure, EU Art. 9(1))
     ("pay_gap_mean", None, "Mean hourly pay gap", "1", "(a)"),
@@ -40,7 +40,7 @@ def snapshot_window(snapshot: str, year: int | None, as_of) -> tuple:
     """(date_from, date_to) of the 12 months ending on the snapshot date: `private` (5 April),
     `public` (31 March) of `year` (default: the latest on or before as_of), or YYYY-MM-DD."""
     import datetime as dt
-    from ...errors import UsageError
+    from ....errors import UsageError
 
     if snapshot in UK_SNAPSHOTS:
         month, day = UK_SNAPSHOTS[snapshot]

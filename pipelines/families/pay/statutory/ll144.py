@@ -7,7 +7,7 @@ their intersection (5-301(b)(3)); categories under the pack's share of the data 
 people in an unknown category are counted per table (5-301(b)(5)).
 
 These are the law's own organisation-level tables. The product's k applies on top
-(statutory_report guards every row).
+(report.py guards every row).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from fractions import Fraction
 
 import pandas as pd
 
-from ..errors import UsageError
-from ..rules import Pack
-from .statutory_gaps import row
+from ....errors import UsageError
+from ....rules import Pack
+from .gaps import row
 
 
 def categorise(values, spec: dict) -> list:

@@ -1,8 +1,8 @@
 """Person-level populations for the statutory rule packs (never published: the mechanisms in
-statutory_gaps.py / statutory_egapro.py / statutory_ll144.py aggregate them).
+gaps.py / egapro.py / ll144.py aggregate them).
 
 Money stays exact: salaries and pay-period amounts are read as DECIMAL, FX rates through their
-shortest decimal text (as families/pay/snapshot.exact_pay does), so a law's boundary (e.g. the EU's
+shortest decimal text (as snapshot.exact_pay does), so a law's boundary (e.g. the EU's
 5.00%) is decided on the figures in the files, not on binary floating point.
 
 Every population is the whole organisation on the pack's date. A pack that needs data the
@@ -16,10 +16,10 @@ from decimal import Decimal, localcontext
 
 import pandas as pd
 
-from ..db import has_table
-from ..errors import DataError
-from ..sqlsafe import literal
-from ..families.pay.snapshot import hours_per_year
+from ....db import has_table
+from ....errors import DataError
+from ....sqlsafe import literal
+from ..snapshot import hours_per_year
 
 PREC = 50
 

@@ -3,7 +3,7 @@
 
 The rules (Decret n. 2019-15, Annexes I and II; the Ministry's FAQ) and their numbers come from
 the pack (fr_egapro_2019.yml); the rounding is the simulator's, 6 decimals at each step half
-towards +infinity (statutory_egapro.js_round), so a declaration computed here and one typed
+towards +infinity (egapro.js_round), so a declaration computed here and one typed
 into the Ministry's simulator give the same points.
 
 - 2 and 3: the share of women and of men raised (promoted) in each of the 4 socio-professional
@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from .statutory_egapro_grid import PREC, grid_score, is_calculable, js_round, weighted_gap
-from .statutory_gaps import row
+from .egapro_grid import PREC, grid_score, is_calculable, js_round, weighted_gap
+from .gaps import row
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,10 @@
 
 Levels, explicitly (for the privacy redesign, issue 16):
 - ORGANISATION_LEVEL rows are the law's own whole-organisation figures, computed exactly from
-  person-level populations (statutory_population.py) by the pack's mechanism; the pack's
+  person-level populations (population.py) by the pack's mechanism; the pack's
   minimum counts apply, then `guard_organisation_rows` applies the product's k.
 - BREAKDOWN_LEVEL rows (the EU Art. 9(1)(g) categories and their Art. 10 flags) go through the
-  normal publication path, `compute()` via families/pay/statutory.art10_assessment, never exact here.
+  normal publication path, `compute()` via measures.art10_assessment, never exact here.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from fractions import Fraction
 
 import pandas as pd
 
-from ..config import effective_k
-from ..errors import UsageError
-from ..rules import Pack, load_pack
-from . import statutory_population as P
-from ._engine import build_context
-from .statutory_egapro import egapro_rows
-from .statutory_egapro_data import drop_excluded_types, drop_long_absences, mark_career_events, reference_population
-from .statutory_gaps import GapReport, guard_organisation_rows, round_half_up, row
-from .statutory_ll144 import audit_rows
-from ..formatting import HIDDEN, group_label
+from ....config import effective_k
+from ....errors import UsageError
+from ....rules import Pack, load_pack
+from . import population as P
+from ....metrics._engine import build_context
+from .egapro import egapro_rows
+from .egapro_data import drop_excluded_types, drop_long_absences, mark_career_events, reference_population
+from .gaps import GapReport, guard_organisation_rows, round_half_up, row
+from .ll144 import audit_rows
+from ....formatting import HIDDEN, group_label
 
 BREAKDOWN_LEVEL = "breakdown"
 LONG = ["pack", "version", "section", "measure", "group", "value", "n", "suppressed", "note"]
@@ -133,7 +133,7 @@ def _gap_report(con, pack, config, ctx, year, k) -> Report:
 
 def _art10_rows(con, pack, config, ctx, year, k) -> list[dict]:
     """EU Art. 9(1)(g) / Art. 10: below organisation level, so through the publication path."""
-    from ..families.pay.statutory import art10_assessment
+    from .measures import art10_assessment
 
     end = latest_date(pack.settings["reporting_year_end"], ctx["as_of"], year)
     start = P.months_before(end, 12) + dt.timedelta(days=1)
@@ -291,7 +291,7 @@ def long_table(report: Report) -> pd.DataFrame:
 def long_csv(report: Report) -> str:
     """The long table as spreadsheet-safe CSV; counts written as whole numbers where they are
     (the export's formula guard would otherwise turn an object column of ints into floats)."""
-    from ..export import to_csv
+    from ....export import to_csv
 
     table = long_table(report)
     return to_csv(table.assign(n=["" if v is None else str(v) for v in table["n"]]))

@@ -3,7 +3,7 @@
 Indicator 1 (pay gap, 40 points) by cells of socio-professional category (or coefficient
 level) x age band, indicator 5 (under-represented sex among the 10 highest paid, 10 points),
 and the index over the calculable indicators; indicators 2, 3, 2-3 and 4 (raises, promotions,
-return from maternity leave) are in statutory_egapro_careers.py. Every threshold, grid and band comes from the
+return from maternity leave) are in egapro_careers.py. Every threshold, grid and band comes from the
 pack (fr_egapro_2019.yml); the rounding reproduces the Ministry's simulator, which rounds to
 6 decimals at each step half towards +infinity (JavaScript Math.round).
 
@@ -18,10 +18,10 @@ from decimal import Decimal, localcontext
 
 import pandas as pd
 
-from ..rules import Pack
-from .statutory_egapro_careers import Ind1, career_rows
-from .statutory_egapro_grid import PREC, grid_score, is_calculable, js_round, weighted_gap  # noqa: F401
-from .statutory_gaps import ORGANISATION_LEVEL, row
+from ....rules import Pack
+from .egapro_careers import Ind1, career_rows
+from .egapro_grid import PREC, grid_score, is_calculable, js_round, weighted_gap  # noqa: F401
+from .gaps import ORGANISATION_LEVEL, row
 
 
 def cell_gap(mean_women: Decimal, mean_men: Decimal) -> Decimal | None:
