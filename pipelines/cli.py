@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from pathlib import Path
@@ -24,45 +23,9 @@ from .cli_options import (
     period_option,
     split_dims,
 )
-from .errors import EquityError, missing_extra
+from .cli_output import console, emit, handle_errors, print_rows
 
 log = logging.getLogger("pipelines")
-# the names commands used before pipelines/cli_options.py (one definition, two names)
-DB_OPTION, EXACT_OPTION, _parse_filters = db_option, exact_option, parse_filters
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
-def handle_errors(fn):
-    """One clear sentence and the right exit code; the traceback only with --debug."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        ctx = click.get_current_context()
-        try:
-            return fn(*args, **kwargs)
-        except EquityError as exc:
-            if ctx.obj.get("debug"):
-                raise
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except (click.ClickException, click.exceptions.Exit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # an unexpected failure is still one sentence by default
-            if ctx.obj.get("debug"):
-                raise
-            extra = missing_extra(exc) if isinstance(exc, ImportError) else None
-            if extra is not None:  # an optional extra not installed: name it, exit 1
-                click.echo(f"Error: {extra}", err=True)
-                sys.exit(extra.exit_code)
-            click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
-            sys.exit(1)
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,7 +43,7 @@ def main(ctx, debug: bool, verbose: bool):
     logging.basicConfig(
         level=logging.INFO if verbose or debug else logging.WARNING,
         format="%(message)s",
-        handlers=[RichHandler(console=_console(), show_path=False)],
+        handlers=[RichHandler(console=console(), show_path=False)],
         force=True,
     )
 
@@ -156,7 +119,7 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_console(), transient=True
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(), transient=True
         ) as bar:
             task = bar.add_task("starting", total=None)
             result = run_build(
@@ -211,9 +174,7 @@ def list_metrics(fmt: str):
     elif fmt == "json":
         click.echo(rows_to_json(rows))
     else:
-        _print_table(
-            ["name", "family", "title", "unit"], [[r["name"], r["family"], r["title"], r["unit"]] for r in rows]
-        )
+        print_rows(["name", "family", "title", "unit"], [[r["name"], r["family"], r["title"], r["unit"]] for r in rows])
 
 
 @main.command()
@@ -243,7 +204,7 @@ def metrics(name, db, by, period, date_from, date_to, k, filters, fmt, exact):
         filters=parse_filters(filters),
         exact=exact,
     )
-    _emit(df, fmt, exact, k=df.attrs.get("k", k))
+    emit(df, fmt, exact, k=df.attrs.get("k", k))
 
 
 @main.command()
@@ -269,7 +230,7 @@ def quality(db, fmt):
     for title, df in sections.items():
         if fmt == "table":
             click.echo(f"\n{title}")
-        _emit(df, fmt)
+        emit(df, fmt)
 
 
 @main.command()
@@ -309,39 +270,6 @@ def dashboard(db, port, host):
     click.echo(f"Dashboard on http://{host}:{port} (Ctrl+C to stop)", err=True)
     # replace this process with Streamlit, so the PID a user (or make demo) sees is the server's
     os.execve(sys.executable, cmd, env)
-
-
-def _emit(df, fmt: str, exact: bool = False, k: int | None = None) -> None:
-    """Print a table: csv and json are the full table for machines; the table view is the
-    readable subset that fits the terminal (pipelines/cli_table.py). Exact (data owner's)
-    figures say so in every format."""
-    from .export import to_csv, to_json
-
-    if fmt in ("csv", "json"):
-        if exact:
-            from .publication import mark_exact
-
-            df = mark_exact(df)
-        click.echo(to_csv(df) if fmt == "csv" else to_json(df), nl=fmt == "json")
-        return
-    from .cli_table import readable_frame
-
-    if exact:
-        from .publication import EXACT_NOTICE
-
-        click.echo(EXACT_NOTICE.capitalize())
-    shown = readable_frame(df, k)
-    _print_table(
-        [str(c) for c in shown.columns],
-        [list(row) for row in shown.itertuples(index=False)],
-        shown.attrs.get("first", ()),
-    )
-
-
-def _print_table(columns: list[str], rows: list[list[str]], first: tuple[str, ...] = ()) -> None:
-    from .cli_table import print_table
-
-    print_table(columns, rows, first=first)
 
 
 def _register_family_commands() -> None:

@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.build import DEMO_DB, build
-from pipelines.cli import _emit, main
+from pipelines.cli import main
+from pipelines.cli_output import emit
 from pipelines.cli_table import header, print_table, readable_frame
 from tests.helpers import employees_folder
 
@@ -146,7 +147,7 @@ def test_headers_are_words():
 
 def test_exact_table_says_so_above_the_readable_table(capsys, monkeypatch):
     monkeypatch.delenv("COLUMNS", raising=False)
-    _emit(long_frame(), "table", exact=True, k=5)
+    emit(long_frame(), "table", exact=True, k=5)
     out = capsys.readouterr().out
     assert out.startswith("Exact figures for the data owner — not for publication")
     assert all(len(line) <= 80 for line in out.splitlines())

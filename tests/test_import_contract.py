@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FAMILIES = ("workforce", "hiring", "pay", "suppliers", "voice", "statutory")
 KNOWN_CYCLES = {
     frozenset({"pipelines.metrics._engine", "pipelines.metrics._results"}),  # results databases
-    frozenset({"pipelines.cli", "pipelines.commands"}),  # family commands register themselves
 }
 # `equity snapshot` renders the PDF, which lives with the dashboard's figure builders; until
 # the PDF moves beside the families' blocks (issue 21) this is the one computing -> showing edge

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import click
 
+from ..cli_output import emit, handle_errors, print_rows
+
 
 def register(main: click.Group) -> None:
-    from ..cli import _emit, _print_table, handle_errors
     from ..cli_options import db_option, format_option, open_database, period_option
 
     @main.command()
@@ -43,12 +44,12 @@ def register(main: click.Group) -> None:
             rows, columns=["measure", "period", "value", "change", "n", "95% CI", "metric", "group", "number"]
         )
         if fmt != "table":  # csv/json: the metric, the group and the unformatted number for machines
-            _emit(table, fmt)
+            emit(table, fmt)
             return
         # a person reads the figure as every view words it, its period first of all (a partial
         # one says so)
         shown = table[["measure", "period", "value", "n", "95% CI", "change"]].fillna("")
-        _print_table(
+        print_rows(
             ["Measure", "Period", "Value", "n", "95% CI", "Change"],
             shown.astype(str).values.tolist(),
             first=("Measure", "Period", "Value", "n"),

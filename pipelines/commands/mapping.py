@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from ..cli_output import handle_errors
+
 
 def register(main: click.Group) -> None:
-    from ..cli import handle_errors
 
     @main.command("map")
     @click.option(

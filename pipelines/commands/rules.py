@@ -14,9 +14,10 @@ from pathlib import Path
 
 import click
 
+from ..cli_output import emit, handle_errors
+
 
 def register(main: click.Group) -> None:
-    from ..cli import _emit, handle_errors
     from ..cli_options import db_option, format_option, k_option, open_database
 
     @main.group("rules")
@@ -32,7 +33,7 @@ def register(main: click.Group) -> None:
         from ..rules import load_pack, pack_names
 
         packs = [load_pack(n) for n in pack_names()]
-        _emit(
+        emit(
             pd.DataFrame(
                 [
                     {
@@ -115,12 +116,12 @@ def register(main: click.Group) -> None:
         if fmt == "csv":
             click.echo(long_csv(result), nl=False)
         elif fmt == "json":
-            _emit(table.assign(value=[None if v is None else float(v) for v in table["value"]]), "json")
+            emit(table.assign(value=[None if v is None else float(v) for v in table["value"]]), "json")
         else:
             click.echo(result.heading)
             for section, frame in layout_tables(result):
                 click.echo(f"\n{section}")
-                _emit(frame, "table")
+                emit(frame, "table")
             for note in result.notes + [f"Withheld: {w}" for w in withheld_reasons(result)]:
                 click.echo(f"- {note}")
         if out and fmt == "table":

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
+from ..cli_output import handle_errors
+
 
 def register(main: click.Group) -> None:
-    from ..cli import handle_errors
     from ..cli_options import db_option, open_database, period_option
 
     @main.command()

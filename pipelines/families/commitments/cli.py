@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from ...cli_output import emit, handle_errors
+
 from ...cli_table import say as _say  # wrapped for a person, stderr for csv/json
 
 # the terminal table keeps the columns a committee scans; csv/json carry every column
@@ -14,7 +16,6 @@ TABLE_COLUMNS = ["id", "owner", "status", "assessment", "flags", "latest_period"
 def register(main: click.Group) -> None:
     # imported here, not at module level: `python -m pipelines.cli` imports this module while
     # pipelines.cli itself is still loading (the same pattern as the other command modules)
-    from ...cli import _emit, handle_errors
     from ...cli_options import db_option, exact_option, format_option, open_database
 
     @main.command()
@@ -40,7 +41,7 @@ def register(main: click.Group) -> None:
                 return
             log = ReviewLog(path)
             _say(f"Review log {path} (append-only; a correction supersedes an earlier entry).", fmt)
-            _emit(log.entries().drop(columns=["prev_hash", "row_hash"]), fmt)
+            emit(log.entries().drop(columns=["prev_hash", "row_hash"]), fmt)
             for problem in log.verify():
                 _say(f"Warning: {problem}", fmt)
             return
@@ -48,7 +49,7 @@ def register(main: click.Group) -> None:
         if table.empty:
             _say("No commitments in this build: add commitments.yml to the data folder and rebuild.", fmt)
             return
-        _emit(table[TABLE_COLUMNS] if fmt == "table" else table, fmt, exact)
+        emit(table[TABLE_COLUMNS] if fmt == "table" else table, fmt, exact)
         if fmt == "table":
             for row in table.itertuples():
                 _say(f"{row.id}: {row.reason}", fmt)

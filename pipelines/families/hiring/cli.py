@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import click
 
+from ...cli_output import emit, handle_errors
+
 
 def register(main: click.Group) -> None:
-    from pipelines.cli import _emit, handle_errors
     from pipelines.cli_table import say
     from pipelines.cli_options import (
         by_option,
@@ -100,26 +101,26 @@ def register(main: click.Group) -> None:
             chosen = view or ("cmh" if stratify else "pooled")
             if chosen != "pooled" and not stratify:
                 raise click.UsageError(f"--view {chosen} needs --stratify")
-            _emit({"pooled": pooled, "strata": strata, "cmh": cmh}[chosen].reset_index(drop=True), fmt, exact)
+            emit({"pooled": pooled, "strata": strata, "cmh": cmh}[chosen].reset_index(drop=True), fmt, exact)
             return
         for row in funnel_data_issues(con, ctx["config"]).itertuples():
             click.echo(f"Note: {row.count:,} {row.issue} - {row.treatment}", err=True)
         label = pooled["period"].iat[0] if len(pooled) and pooled["period"].nunique() == 1 else "by period"
         click.echo(f"\nAdverse impact by {' x '.join(dims)}, applications {label} (pooled)")
-        _emit(_compact(impact_display(pooled, k_shown), pooled), "table", exact)
+        emit(_compact(impact_display(pooled, k_shown), pooled), "table", exact)
         if stratify:
             shown = strata[strata["flagged"].fillna(False).astype(bool)]
             say(
                 f"\nWithin each {stratify}: rows below four-fifths "
                 f"({len(shown)} of {len(strata)}; all rows with --format csv --view strata)"
             )
-            _emit(
+            emit(
                 _compact(impact_display(shown, k_shown), shown).assign(**{stratify: shown["stratum"].to_numpy()}),
                 "table",
                 exact,
             )
             click.echo(f"\nPooled vs within-{stratify} (Cochran-Mantel-Haenszel)")
-            _emit(cmh_display(cmh, stratify).drop(columns=["Note", "Period"]), "table", exact)
+            emit(cmh_display(cmh, stratify).drop(columns=["Note", "Period"]), "table", exact)
             for note in cmh.loc[cmh["disagree"], "note"]:
                 say(f"- {note}")
 

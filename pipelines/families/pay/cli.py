@@ -18,9 +18,10 @@ from pathlib import Path
 
 import click
 
+from ...cli_output import emit, handle_errors
+
 
 def register(main: click.Group) -> None:
-    from ...cli import _emit, handle_errors
     from ...cli_options import (
         by_option,
         combined,
@@ -94,7 +95,7 @@ def register(main: click.Group) -> None:
         if not flags_only:
             if fmt == "table":
                 click.echo("UK Gender Pay Gap / EU Art. 9(1)(a)-(f)")
-            _emit(measures, fmt, exact)
+            emit(measures, fmt, exact)
         latest = measures["period"].iat[0] if len(measures) else None
         flags = art10_assessment(
             con, by=dims, period=period, k=k, filters=parse_filters(filters), exact=exact, **window
@@ -104,7 +105,7 @@ def register(main: click.Group) -> None:
             flags = flags[flags["flagged"]]
         if fmt == "table":
             click.echo(f"\nEU Art. 9(1)(g) category gaps and Art. 10 flags ({int(flags['flagged'].sum())} flagged)")
-        _emit(flags, fmt, exact)
+        emit(flags, fmt, exact)
 
     @pay.command("adjusted")
     @db_option
@@ -136,7 +137,7 @@ def register(main: click.Group) -> None:
             None if exact else read_salt(con),
         )
         out = table.rename(columns={"numerator": "beta", "denominator": "se", "value": "gap_pct"})
-        _emit(
+        emit(
             out[
                 [
                     "period",
@@ -173,10 +174,10 @@ def register(main: click.Group) -> None:
         summary, factors = decomposition_tables(snap)
         if fmt == "table":
             click.echo(f"Snapshot {snap.date}: gap in log points (reference {snap.label(snap.reference)})")
-        _emit(summary, fmt, exact)
+        emit(summary, fmt, exact)
         if fmt == "table":
             click.echo("\nExplained part by factor (log points)")
-        _emit(factors, fmt, exact)
+        emit(factors, fmt, exact)
 
     @pay.command("cohorts")
     @snapshot_options
@@ -188,7 +189,7 @@ def register(main: click.Group) -> None:
         from .cohorts import cohort_review
 
         snap = pay_snapshot(open_database(db), split_dims(by), day(date), parse_filters(filters), k, exact=exact)
-        _emit(cohort_review(snap), fmt, exact)
+        emit(cohort_review(snap), fmt, exact)
 
     @pay.command("remediation")
     @db_option

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from ...cli_output import emit, handle_errors
+
 from ...cli_options import combined, day, db_option, exact_option, format_option, k_option, open_database, period_option
 from ...cli_table import say
 
@@ -27,7 +29,6 @@ def _con(db):
 def register(main: click.Group) -> None:
     # imported here, not at module level: `python -m pipelines.cli` imports this module while
     # pipelines.cli itself is still loading (the pattern of pipelines/commands/*.py)
-    from ...cli import _emit, handle_errors
 
     # money figures: protected unless the data owner asks for --exact
     protected_output = combined(K_OPTION, format_option, exact_option, handle_errors)
@@ -61,7 +62,7 @@ def register(main: click.Group) -> None:
 
         con = _con(db)
         as_of_day = day(as_of)
-        _emit(expiring_certifications(con, as_of_day, days), fmt, exact)
+        emit(expiring_certifications(con, as_of_day, days), fmt, exact)
         risk = spend_at_risk(con, as_of_day, days, k, exact=exact).iloc[0]
         if fmt == "table":
             amount = f"{HIDDEN} (fewer than k companies)" if risk["suppressed"] else f"{risk['spend_at_risk']:,.0f}"
@@ -76,7 +77,7 @@ def register(main: click.Group) -> None:
         """Transactions booked after a supplier's diverse certification lapsed (not counted as diverse)."""
         from .risk import lapsed_spend
 
-        _emit(lapsed_spend(_con(db)), fmt)
+        emit(lapsed_spend(_con(db)), fmt)
 
     @suppliers.command()
     @db_option
@@ -100,14 +101,14 @@ def register(main: click.Group) -> None:
                 "No goals configured: add procurement.goals (or goal_preset: sba) to equity.yml, or pass --preset sba."
             )
             return
-        _emit(table, fmt, exact)
+        emit(table, fmt, exact)
 
     @suppliers.command()
     @listing
     def parents(db, fmt):
         """The parent roll-up: each ultimate parent with the suppliers that roll up to it."""
         con = _con(db)
-        _emit(
+        emit(
             con.execute(
                 "SELECT ultimate_parent_id, any_value(ultimate_parent_name) AS ultimate_parent_name, "
                 "bool_and(ultimate_parent_in_master) AS parent_in_master, count(*) AS suppliers, "

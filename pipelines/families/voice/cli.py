@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import click
 
+from ...cli_output import emit, handle_errors
+
 METRICS = click.Choice(["favourability", "item_favourability", "inclusion_index"])
 
 
 def register(main: click.Group) -> None:
-    from ...cli import _emit, handle_errors
     from ...cli_options import (
         by_option,
         db_option,
@@ -79,7 +80,7 @@ def register(main: click.Group) -> None:
         # metrics use the waves that start inside the build's data window: say which do not
         start, end = (ctx["history_start"], ctx["as_of"])
         df["in_data_window"] = [bool(start <= pd.Timestamp(d).date() <= end) for d in df["period_start"]]
-        _emit(df, fmt, exact)
+        emit(df, fmt, exact)
 
     @voice.command()
     @db_option
@@ -101,7 +102,7 @@ def register(main: click.Group) -> None:
         from .compare import voice_gaps
 
         df = voice_gaps(_open(db), metric, by=split_dims(by), filters=parse_filters(filters), k=k, exact=exact)
-        _emit(df[df["significant"].eq(True)] if significant else df, fmt, exact)
+        emit(df[df["significant"].eq(True)] if significant else df, fmt, exact)
 
     @voice.command()
     @db_option
@@ -116,7 +117,7 @@ def register(main: click.Group) -> None:
         """Change of each group since the previous survey wave, with a 95% CI and test."""
         from .compare import voice_change
 
-        _emit(
+        emit(
             voice_change(_open(db), metric, by=split_dims(by), filters=parse_filters(filters), k=k, exact=exact),
             fmt,
             exact,
@@ -134,7 +135,7 @@ def register(main: click.Group) -> None:
         """Inclusion index per group beside turnover (and promotion) rate, aggregated only."""
         from .outcomes import outcomes_side_by_side
 
-        _emit(
+        emit(
             outcomes_side_by_side(
                 _open(db), by=split_dims(by), filters=parse_filters(filters), survey_id=survey, exact=exact
             ),

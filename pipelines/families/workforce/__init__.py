@@ -7,8 +7,22 @@ Other packages import only the names below (tests/test_import_contract.py): the 
 (commitments grade checkpoints with it) and the policy-event analysis (commitments read an
 event as the Retention page does)."""
 
-from .common import ordered_levels
-from .impact import impact as event_impact
-from .targets import project
+from __future__ import annotations
 
-__all__ = ["event_impact", "ordered_levels", "project"]
+import importlib
+
+# name -> (module of this package, name there). Loaded on first use: the CLI imports this
+# package to find cli.py, and its quick commands (`equity list`, `--help`) must not load pandas.
+EXPORTS = {
+    "event_impact": ("impact", "impact"),
+    "ordered_levels": ("common", "ordered_levels"),
+    "project": ("targets", "project"),
+}
+__all__ = sorted(EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attr = EXPORTS[name]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), attr)

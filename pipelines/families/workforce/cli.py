@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import click
 
-from ...cli import _emit, handle_errors
+from ...cli_output import emit, handle_errors
+
 from ...cli_options import (
     by_option,
     date_range_options,
@@ -61,7 +62,7 @@ def impact(metric, event, months, by, group, filters, k, db, fmt, exact):
         f"{res.months_before} month(s) before, {res.months_after} after.",
         fmt,
     )
-    _emit(res.coefficients, fmt, exact)
+    emit(res.coefficients, fmt, exact)
     for note in res.notes:
         _say(note, fmt)
     _say(f"Lag-1 autocorrelation of the residuals: {res.residual_autocorrelation:.2f}.", fmt)
@@ -89,7 +90,7 @@ def survival(by, date_from, date_to, filters, curves, k, db, fmt, exact):
     )
     hidden = "groups under" if exact else "groups whose protected count is under"
     _say(f"Window {res.window.start} to {res.window.end}; {hidden} {res.k} people are not shown.", fmt)
-    _emit(res.curves if curves else group_summary(con, res, wanted), fmt, exact)
+    emit(res.curves if curves else group_summary(con, res, wanted), fmt, exact)
     if res.logrank is not None:
         lr = res.logrank
         _say(
@@ -120,7 +121,7 @@ def targets(k, db, fmt, exact):
     if table.empty:
         _say("No targets configured (add `targets:` to equity.yml).", fmt)
         return
-    _emit(table, fmt, exact)
+    emit(table, fmt, exact)
 
 
 def register(main: click.Group) -> None:
