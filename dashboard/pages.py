@@ -1,7 +1,7 @@
 """The dashboard's pages in navigation order, and where each page's file is (free of st.*:
 the router, the tests and the benchmarks read it). A family's page lives in its package,
 dashboard/families/<family>/page_<name>.py; the pages that are no family's (Overview, Data
-quality, Methodology) and the pages of families not yet moved live in app_pages/<name>.py."""
+quality, Methodology) live in app_pages/<name>.py."""
 
 from __future__ import annotations
 
@@ -24,9 +24,8 @@ PAGES = [  # (page name, family or None, title, icon), in the navigation's order
 
 
 def page_file(name: str, family: str | None) -> Path:
-    """The page's file: in its family's package when the family has moved there, else app_pages/."""
-    moved = ROOT / "families" / str(family) / f"page_{name}.py"
-    return moved if family and moved.exists() else ROOT / "app_pages" / f"{name}.py"
+    """The page's file: in its family's package, or app_pages/ for a page of no family."""
+    return ROOT / "families" / family / f"page_{name}.py" if family else ROOT / "app_pages" / f"{name}.py"
 
 
 def page_path(name: str) -> str:

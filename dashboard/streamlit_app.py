@@ -2,8 +2,7 @@
 
 Run with `equity dashboard --db PATH` (or `streamlit run dashboard/streamlit_app.py` with
 EQUITY_DB set). A family's page lives in its package, dashboard/families/<family>/page_<name>.py;
-the pages that are no family's (Overview, Data quality, Methodology) and families not yet moved
-live in app_pages/<name>.py. A page appears when its file exists.
+the pages that are no family's (Overview, Data quality, Methodology) live in app_pages/<name>.py. A page appears when its file exists.
 """
 
 from __future__ import annotations

@@ -273,9 +273,9 @@ def dashboard(db, port, host):
 
 
 def _register_family_commands() -> None:
-    """Family-specific commands live in pipelines/families/<family>/cli.py (or, for the older
-    shared commands and families not yet moved, pipelines/commands/<name>.py), each exposing
-    `register(main)`, so families add commands without editing this file."""
+    """A family's commands live in pipelines/families/<family>/cli.py and the commands that are
+    no family's (headlines, mapping, rules, snapshot) in pipelines/commands/<name>.py, each
+    exposing `register(main)`, so a family adds commands without editing this file."""
     import importlib
     import importlib.util
     import pkgutil

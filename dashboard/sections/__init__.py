@@ -1,8 +1,7 @@
 """Report sections: what each metric family contributes to the PDF snapshot (and any other
 static report), built from the same suppressed tables and figure builders as the dashboard.
 
-A family's section `dashboard/families/<family>/section.py` (or, for a family not yet moved
-into its package, `dashboard/sections/<family>.py`) exposes `build_section(con, k, period)`
+A family's section `dashboard/families/<family>/section.py` exposes `build_section(con, k, period)`
 returning a Section, or None when its data is not loaded, and optionally
 `findings(con, k, period) -> list[Finding]`: flagged findings in plain language (an adverse
 impact ratio below 0.8, a pay category gap of 5% or more, an expiring certification) for
@@ -23,23 +22,18 @@ from ..finding import Finding
 
 
 def _modules():
-    """Every family's section module, moved families (dashboard/families/<family>/section.py)
-    first, then the ones still in this folder."""
+    """Every family's section module, dashboard/families/<family>/section.py, by family name."""
     from .. import families as family_packages
 
     for info in sorted(pkgutil.iter_modules(family_packages.__path__), key=lambda m: m.name):
         name = f"{family_packages.__name__}.{info.name}.section"
         if info.ispkg and importlib.util.find_spec(name) is not None:
             yield importlib.import_module(name)
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        yield importlib.import_module(f"{__name__}.{info.name}")
 
 
 def family_of(module) -> str:
-    """The family a section module belongs to: `hiring` for dashboard.families.hiring.section
-    and for dashboard.sections.hiring."""
-    parts = module.__name__.split(".")
-    return parts[-2] if parts[-1] == "section" else parts[-1]
+    """The family a section module belongs to: `hiring` for dashboard.families.hiring.section."""
+    return module.__name__.split(".")[-2]
 
 
 def _family_meta(module) -> dict:

@@ -1,6 +1,5 @@
 """The metric registry: one YAML file per family, `pipelines/families/<family>/metrics.yml`
-beside the family's `metrics.py` (or, for a family not yet moved into its package,
-`pipelines/metrics/<family>.yml` beside `<family>.py`; issue 21).
+beside the family's `metrics.py`.
 
 The CLI, the dashboard, the PDF, the methodology docs and the tests all iterate this one
 registry; a metric is defined once.
@@ -239,9 +238,8 @@ class _Source:
 
 
 def _family_files() -> list[_Source]:
-    """Every family's registry file: pipelines/families/*/metrics.yml, then the files of families
-    that still live in pipelines/metrics/ (a family is in one place or the other, never both:
-    `registry()` refuses a metric defined twice)."""
+    """Every family's registry file, pipelines/families/*/metrics.yml (a family without one,
+    like commitments, has no registry metrics)."""
     out = []
     families_root = resources.files("pipelines").joinpath("families")
     if families_root.is_dir():
@@ -249,9 +247,6 @@ def _family_files() -> list[_Source]:
             candidate = package.joinpath("metrics.yml")
             if package.is_dir() and candidate.is_file():
                 out.append(_Source(f"families/{package.name}/metrics.yml", candidate))
-    for entry in sorted(resources.files("pipelines.metrics").iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".yml") and entry.name != "dimensions.yml":
-            out.append(_Source(f"metrics/{entry.name}", entry))
     return out
 
 
