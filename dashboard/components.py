@@ -134,4 +134,4 @@ def hinted_sections(version: data.DbVersion, page: str, view, by: tuple[str, ...
             continue
         events = data.events(version, spec.family) if spec.display.chart == "trend" else None
         block = hinted_block(spec, table, by_, k, events)
-        chart_block(block.figure, block.table, block.summary, key=f"{page}-{spec.name}", filename=f"{spec.name}.csv")
+        show_block(block, key=f"{page}-{spec.name}", filename=f"{spec.name}.csv")

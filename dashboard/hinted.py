@@ -61,21 +61,28 @@ def hinted_block(
     return Block(title=title, summary=summary, table=shown_table, figure=figure, alt=alt)
 
 
-def section_blocks(con, page: str, k: int, period: str = "year") -> list[Block]:
+def section_blocks(
+    con, page: str, k: int, period: str = "year", snapshot: tuple | None = None, by: tuple[str, ...] = REPORT_BY
+) -> list[Block]:
     """The PDF section's blocks for the metrics hinted to `page` (the section of the same
-    family): a trend over every period of the grain, a bar chart of the latest full period,
-    by REPORT_BY, from the published table. A metric whose marts are not built is left out
+    family): a trend over every period of the grain, a bar chart over `snapshot` (period,
+    from, to) — the page's default window, which a section passes so that the page and the
+    PDF draw the same bars — or else the latest full period; by `by` (the page's default
+    breakdown), from the published table. A metric whose marts are not built is left out
     (its section says nothing of it, as the page does)."""
-    chosen = latest_full_data_period(con, period)
+    if snapshot is None:
+        chosen = latest_full_data_period(con, period)
+        snapshot = (period, chosen.start, chosen.end)
     blocks = []
     for spec in hinted_specs(page):
         if not all(has_table(con, table) for table in spec.requires):
             continue
-        by = hinted_by(spec, REPORT_BY)
+        by_ = hinted_by(spec, by)
         trend = spec.display.chart == "trend"
-        window = {} if trend else {"date_from": chosen.start, "date_to": chosen.end}
-        table = compute(con, spec.name, by=list(by), period=period, k=k, **window)
-        blocks.append(hinted_block(spec, table, by, k, events_of(con, spec.family) if trend else None))
+        bar_period, lo, hi = snapshot
+        window = {"period": period} if trend else {"period": bar_period, "date_from": lo, "date_to": hi}
+        table = compute(con, spec.name, by=list(by_), k=k, **window)
+        blocks.append(hinted_block(spec, table, by_, k, events_of(con, spec.family) if trend else None))
     return blocks
 
 

@@ -147,12 +147,16 @@ def test_the_breakdown_never_uses_a_key_column_and_falls_back_to_the_first_dimen
 def test_the_report_section_carries_the_hinted_blocks_of_its_page(con):
     from dashboard.hinted import section_blocks
     from dashboard.families.hiring.section import build_section
+    from pipelines.families.hiring.strata import whole_window
 
     hinted = [s for s in HINTED if s.display.page == "hiring"]
     blocks = section_blocks(con, "hiring", 5)
     assert [b.title.split(",")[0] for b in blocks] == [s.title for s in hinted]
+    # the section draws them over the Hiring page's default window (all applications, pooled)
+    # by gender, as the page does (tests/test_page_pdf_parity_hiring.py compares the two)
     section = build_section(con, 5)
-    assert [b.title for b in section.blocks[-len(blocks) :]] == [b.title for b in blocks]
+    pooled = section_blocks(con, "hiring", 5, snapshot=whole_window(con), by=("gender",))
+    assert [b.title for b in section.blocks[-len(blocks) :]] == [b.title for b in pooled]
     # the latest full year (2024, the whole window here) by gender: men's referral share from 20 of 82
     mix = next(b for b, s in zip(blocks, hinted) if s.name == "source_mix")
     men = mix.table[(mix.table["Group"] == "Man") & (mix.table["Source"] == "Referral")]

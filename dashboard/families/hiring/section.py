@@ -29,7 +29,8 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
         return None
     config = build_context(con)["config"]
     stages, rec = stage_order(config), config["recruiting"]
-    _, lo, hi = whole_window(con)
+    snapshot = whole_window(con)
+    _, lo, hi = snapshot
     # adverse impact is judged on a span, not year by year (small groups need the n): the
     # page's pooled window, which the summary page's hiring findings use too
     window = {"period": "custom", "date_from": lo, "date_to": hi, "k": k}
@@ -49,7 +50,8 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
         B.time_block(table("time_in_stage"), stages, k, BY),
         B.share_block(table("applicant_share"), table("representation"), k, hi, BY),  # gender: a people dimension
     ]
-    blocks += section_blocks(con, "hiring", k, period)  # metrics with a registry display: hint
+    # metrics with a registry display: hint, over the page's default window and breakdown
+    blocks += section_blocks(con, "hiring", k, period, snapshot=snapshot, by=BY)
 
     meta = families()["hiring"]
     intro = (
