@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.families.pay import tables
@@ -20,6 +21,9 @@ LOADERS = ("relative_pay_rows", "statutory_tables", "analysis_tables")
 @pytest.mark.slow
 def test_a_warm_rerun_with_three_dimensions_hits_every_cache(sample_db, monkeypatch):
     monkeypatch.setenv("EQUITY_DB", str(sample_db))
+    # st.cache_data is per process: another test in this worker may already have cached the
+    # views below, and then the "a new view is computed" check would find nothing computed
+    st.cache_data.clear()
     at = AppTest.from_file(ENTRY, default_timeout=600)
     at.query_params["by"] = "gender,race_ethnicity,age_band"
     at.run()
