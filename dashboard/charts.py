@@ -102,6 +102,30 @@ def top_groups(rows: pd.DataFrame, limit: int = MAX_SERIES) -> list[str]:
     return list(order.index[:limit])
 
 
+def error_bars(value, low, high, *, color: str, thickness: float = 1, width: float | None = None) -> dict:
+    """Plotly's error-bar dict (for error_x or error_y) for a 95% interval low..high around
+    `value` (Series or lists of one length): asymmetric, since Wilson, bootstrap and ratio
+    intervals are. A point whose interval is unknown (NaN bound) gets no bar, rather than a
+    zero-length one that would read as an exact value. `width` is the cap's half-width in px
+    (plotly's default when None)."""
+    value, low, high = (pd.to_numeric(pd.Series(list(x), dtype="object"), errors="coerce") for x in (value, low, high))
+    bars = {
+        "type": "data",
+        "symmetric": False,
+        "array": _lengths(high - value),
+        "arrayminus": _lengths(value - low),
+        "thickness": thickness,
+        "color": color,
+    }
+    if width is not None:
+        bars["width"] = width
+    return bars
+
+
+def _lengths(lengths: pd.Series) -> list[float | None]:
+    return [None if pd.isna(x) else float(x) for x in lengths]
+
+
 def trend_figure(
     rows: pd.DataFrame, *, title: str, y_title: str, unit: str, events: pd.DataFrame | None = None, show_ci: bool = True
 ) -> go.Figure:
@@ -116,15 +140,7 @@ def trend_figure(
         st_ = group_style(group)
         err = None
         if show_ci and g["ci_low"].notna().any():
-            err = {
-                "type": "data",
-                "symmetric": False,
-                "array": (g["ci_high"] - g["value"]).tolist(),
-                "arrayminus": (g["value"] - g["ci_low"]).tolist(),
-                "thickness": 1,
-                "width": 3,
-                "color": st_["color"],
-            }
+            err = error_bars(g["value"], g["ci_low"], g["ci_high"], color=st_["color"], width=3)
         fig.add_trace(
             go.Scatter(
                 x=g["period_end"],

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from pipelines.db import events_of, has_table
 from pipelines.metrics import MetricSpec, compute, latest_full_data_period, registry
 
-from .charts import FONT, axis_format, format_value, group_label, group_style, top_groups, trend_figure
+from .charts import FONT, axis_format, error_bars, format_value, group_label, group_style, top_groups, trend_figure
 from .narrative import display_table, finding_title, groups_not_shown, large_enough, latest_full_period, summary_text
 from .sections import Block
 
@@ -154,14 +154,7 @@ def bar_figure(rows: pd.DataFrame, spec: MetricSpec, title: str) -> go.Figure:
                 y=values,
                 name=group_label(group) if group is not None else spec.title,
                 marker={"color": style["color"], "line": {"color": "#000000", "width": 1}},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "color": "#000000",
-                    "thickness": 1,
-                    "array": (part["ci_high"] - values).fillna(0).tolist(),
-                    "arrayminus": (values - part["ci_low"]).fillna(0).tolist(),
-                },
+                error_y=error_bars(values, part["ci_low"], part["ci_high"], color="#000000"),
                 customdata=part["n"].where(~part["suppressed"].astype(bool)).astype("string").fillna("hidden"),
                 hovertemplate="<b>%{x}</b><br>%{y}<br>n = %{customdata}<extra></extra>",
             )

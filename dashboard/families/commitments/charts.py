@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from pipelines.families.commitments import Assessment
 from pipelines.metrics import full_period_rows
 
-from ...charts import style
+from ...charts import error_bars, style
 from ..workforce import target_figure
 
 
@@ -45,13 +45,7 @@ def trajectory_figure(a: Assessment, *, title: str, events: pd.DataFrame | None 
                 name="Months up to each checkpoint",
                 mode="markers",
                 marker={"symbol": "diamond", "size": 11, "color": s["color"], "line": {"color": "#000000", "width": 1}},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "color": s["color"],
-                    "array": (points["ci_high"] - points["value"]).tolist(),
-                    "arrayminus": (points["value"] - points["ci_low"]).tolist(),
-                }
+                error_y=error_bars(points["value"], points["ci_low"], points["ci_high"], color=s["color"])
                 if has_ci
                 else None,
                 customdata=points["checkpoint"],

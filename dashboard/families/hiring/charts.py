@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from pipelines.families.hiring.display import stage_label
 
-from dashboard.charts import FONT, HIDDEN, group_label, group_style, style, top_groups, wrap_title
+from dashboard.charts import FONT, HIDDEN, error_bars, group_label, group_style, style, top_groups, wrap_title
 
 PATTERNS = ["", "/", "\\", "x", ".", "+", "-", "|"]
 
@@ -122,15 +122,7 @@ def impact_figure(rows: pd.DataFrame, title: str, threshold: float, label: str =
                     "color": s["color"],
                     "line": {"color": "#000000", "width": 1},
                 },
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (g["ci_high"] - g["value"]).fillna(0).tolist(),
-                    "arrayminus": (g["value"] - g["ci_low"]).fillna(0).tolist(),
-                    "color": s["color"],
-                    "thickness": 1.5,
-                    "width": 4,
-                },
+                error_x=error_bars(g["value"], g["ci_low"], g["ci_high"], color=s["color"], thickness=1.5, width=4),
                 customdata=list(
                     zip(
                         g["reference_group"],
@@ -208,14 +200,7 @@ def time_in_stage_figure(rows: pd.DataFrame, stages: list[str], title: str) -> g
                 y=g["value"],
                 name=group_label(group),
                 marker={"color": s["color"], "line": {"color": "#000000", "width": 1}, "pattern": _pattern(i)},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (g["ci_high"] - g["value"]).fillna(0).tolist(),
-                    "arrayminus": (g["value"] - g["ci_low"]).fillna(0).tolist(),
-                    "color": "#000000",
-                    "thickness": 1,
-                },
+                error_y=error_bars(g["value"], g["ci_low"], g["ci_high"], color="#000000"),
                 customdata=list(
                     zip(
                         g["n"].astype("string").fillna(""),
@@ -249,14 +234,7 @@ def share_comparison_figure(table: pd.DataFrame, title: str) -> go.Figure:
                 y=table[col],
                 name=name,
                 marker={"color": s["color"], "line": {"color": "#000000", "width": 1}, "pattern": _pattern(i)},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (table[f"{col}_high"] - table[col]).fillna(0).tolist(),
-                    "arrayminus": (table[col] - table[f"{col}_low"]).fillna(0).tolist(),
-                    "color": "#000000",
-                    "thickness": 1,
-                },
+                error_y=error_bars(table[col], table[f"{col}_low"], table[f"{col}_high"], color="#000000"),
                 customdata=table[f"{col}_n"].astype("string").fillna(HIDDEN),
                 hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:.1%}}<br>n = %{{customdata}}<extra></extra>",
             )

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from pipelines.formatting import format_p
 
-from ...charts import FONT, format_value, group_label, style, wrap_title
+from ...charts import FONT, error_bars, format_value, group_label, style, wrap_title
 from ...narrative import FINDING_MIN_N, large_enough, suppressed_label
 
 SCALE = "cividis"
@@ -168,14 +168,7 @@ def interval_figure(
                     "color": st_["color"],
                     "line": {"color": "#000000", "width": 1},
                 },
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": part["ci_high"] - part["value"],
-                    "arrayminus": part["value"] - part["ci_low"],
-                    "color": st_["color"],
-                    "thickness": 1.5,
-                },
+                error_x=error_bars(part["value"], part["ci_low"], part["ci_high"], color=st_["color"], thickness=1.5),
                 customdata=list(zip(part["n"].astype("string").fillna(""), part["ci_low"], part["ci_high"])),
                 hovertemplate=(
                     "%{y}: %{x:.1%}<br>95% CI %{customdata[1]:.1%} to %{customdata[2]:.1%}"
@@ -216,13 +209,9 @@ def outcomes_figure(table: pd.DataFrame, metrics: list[tuple[str, str, str]], *,
                     "color": st_["color"],
                     "line": {"color": "#000000", "width": 1},
                 },
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "color": st_["color"],
-                    "array": part[f"{prefix}_ci_high"] - part[f"{prefix}_value"],
-                    "arrayminus": part[f"{prefix}_value"] - part[f"{prefix}_ci_low"],
-                },
+                error_x=error_bars(
+                    part[f"{prefix}_value"], part[f"{prefix}_ci_low"], part[f"{prefix}_ci_high"], color=st_["color"]
+                ),
                 customdata=part[f"{prefix}_n"].astype("string").fillna(""),
                 hovertemplate=f"%{{y}}: %{{x:.1%}} ({name})<br>n = %{{customdata}}<extra></extra>",
             ),

@@ -14,6 +14,7 @@ from ...charts import (
     HIDDEN,
     add_events,
     axis_format,
+    error_bars,
     format_value,
     group_label,
     group_style,
@@ -90,14 +91,7 @@ def pipeline_figure(rows: pd.DataFrame, levels: list[str], *, title: str) -> go.
     for i, group in enumerate(top_groups(shown)):
         part = shown[shown["group"] == group].set_index("job_level").reindex(levels)
         st_ = group_style(group)
-        err = {
-            "type": "data",
-            "symmetric": False,
-            "array": (part["ci_high"] - part["value"]).tolist(),
-            "arrayminus": (part["value"] - part["ci_low"]).tolist(),
-            "thickness": 1,
-            "color": st_["color"],
-        }
+        err = error_bars(part["value"], part["ci_low"], part["ci_high"], color=st_["color"])
         fig.add_trace(
             go.Scatter(
                 x=levels,
@@ -135,13 +129,7 @@ def ratio_figure(rows: pd.DataFrame, *, title: str, threshold: float = 0.8) -> g
             y=shown["group"],
             mode="markers",
             marker={"symbol": "diamond", "size": 11, "color": "#0072B2", "line": {"color": "#000000", "width": 1}},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": (shown["ci_high"] - shown["value"]).fillna(0),
-                "arrayminus": (shown["value"] - shown["ci_low"]).fillna(0),
-                "color": "#0072B2",
-            },
+            error_x=error_bars(shown["value"], shown["ci_low"], shown["ci_high"], color="#0072B2"),
             customdata=np.column_stack([shown["n"].astype(float), shown["note"].fillna("")]),
             hovertemplate="%{y}: %{x:.2f} (n = %{customdata[0]:,.0f}) %{customdata[1]}<extra></extra>",
         )
@@ -183,13 +171,7 @@ def flow_figure(tables: dict[str, pd.DataFrame], *, title: str) -> go.Figure:
                 y=shown["value"],
                 name=label,
                 marker={"color": st_["color"], "pattern": {"shape": ["", "/", "."][i % 3]}},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (shown["ci_high"] - shown["value"]).tolist(),
-                    "arrayminus": (shown["value"] - shown["ci_low"]).tolist(),
-                    "color": "#333333",
-                },
+                error_y=error_bars(shown["value"], shown["ci_low"], shown["ci_high"], color="#333333"),
                 customdata=shown["n"].astype("string").fillna(HIDDEN),
                 hovertemplate=f"%{{x}}, {label}: %{{y:.1%}} (n = %{{customdata}})<extra></extra>",
             )
@@ -225,13 +207,13 @@ def target_figure(
                 mode="lines+markers",
                 line={"color": "#0072B2", "dash": "dash", "width": 2},
                 marker={"symbol": "square", "size": 8},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "color": "#0072B2",
-                    "array": [0, progress["projected_high"] - progress["projected"]],
-                    "arrayminus": [0, progress["projected"] - progress["projected_low"]],
-                },
+                # the last actual point is drawn with no bar: the projection's interval is at the due date
+                error_y=error_bars(
+                    [shown["value"].iloc[-1], progress["projected"]],
+                    [None, progress["projected_low"]],
+                    [None, progress["projected_high"]],
+                    color="#0072B2",
+                ),
             )
         )
     fig.add_trace(
