@@ -21,8 +21,9 @@ import yaml
 from .config import CONFIG_FILE
 from .errors import DataError, UsageError
 from .mapping_inspect import SAMPLE_ROWS, FileProfile, csv_files_in, profile_file
-from .mapping_plan import Plan, TableDraft, make_plan, table_spec
+from .mapping_plan import Plan, make_plan
 from .mapping_sources import group_sources
+from .mapping_table_draft import TableDraft, table_spec
 
 WIDTH = 100
 TABLE_ORDER = ("file", "rename", "from_file_name", "date_format", "duplicates", "snapshot")
