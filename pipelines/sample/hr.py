@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _common as c
-from . import careers, payroll
+from . import career_rates, payroll
 from . import workforce as wf
 from .careers import Workforce
 
@@ -30,7 +30,7 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
         term = p["term_day"][lo:hi]
         left = term != c.NO_DAY
         reason = p["term_reason"][lo:hi]
-        involuntary = (reason >= len(careers.VOLUNTARY_REASONS)) & (reason < careers.RETIREMENT)
+        involuntary = (reason >= len(career_rates.VOLUNTARY_REASONS)) & (reason < career_rates.RETIREMENT)
         regretted = p["regretted"][lo:hi]
         return {
             "employee_id": employee_ids(np.arange(lo, hi), total),
@@ -43,7 +43,7 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
             "hire_date": c.dates(p["hire_day"][lo:hi]),
             "termination_date": c.dates(term),
             "termination_type": c.labels(np.where(left, involuntary.astype(np.int8), -1), ["voluntary", "involuntary"]),
-            "termination_reason": c.labels(np.where(left, reason, -1), careers.REASONS),
+            "termination_reason": c.labels(np.where(left, reason, -1), career_rates.REASONS),
             "regretted": c.booleans(regretted == 1, mask=~left | (regretted < 0)),
         }
 
@@ -69,7 +69,7 @@ def write_hr(out_dir, w: Workforce) -> dict[str, int]:
             "currency": c.labels(loc[lo:hi], wf.LOCATION_CURRENCY),
             # No rating before the first April review: blank (read as Unknown).
             "performance_rating": c.integers(rating, mask=rating == 0),
-            "change_reason": c.labels(h["reason"][lo:hi], careers.CHANGE_REASONS),
+            "change_reason": c.labels(h["reason"][lo:hi], career_rates.CHANGE_REASONS),
         }
 
     counts["hr/job_history.csv"] = c.write_rows(out_dir, "hr__job_history", len(h["day"]), job_history)
