@@ -11,7 +11,6 @@ def metrics_markdown() -> str:
     """docs/metrics.md: the shared output and protection rules, the dimension sets, then every
     family's metrics and analyses."""
     from ..privacy import wording
-    from ..privacy.protect import value_rule
 
     k = default_config()["privacy"]["k"]
     out = [
@@ -50,48 +49,46 @@ def metrics_markdown() -> str:
     for fam, meta in families().items():
         out += [f"## {meta['title']}", "", meta["description"], ""]
         for spec in [s for s in specs.values() if s.family == fam]:
-            out += [
-                f"### `{spec.name}` - {spec.title}",
-                "",
-                spec.definition,
-                "",
-                f"- **Formula:** {spec.formula}",
-                f"- **Unit:** {spec.unit}"
-                + (
-                    ""
-                    if spec.higher_is_better is None
-                    else f" ({'higher' if spec.higher_is_better else 'lower'} is better)"
-                ),
-            ]
-            if spec.numerator:
-                out.append(f"- **Numerator:** {spec.numerator}")
-            if spec.denominator:
-                out.append(f"- **Denominator:** {spec.denominator}")
-            out += [
-                f"- **n (hidden below k):** {spec.n}",
-                f"- **Protected value:** `{value_rule(spec)}`",
-                f"- **Uncertainty:** {spec.ci_method}",
-                f"- **Breakdowns:** {', '.join(f'`{d}`' for d in spec.dimensions) or 'none'}",
-            ]
-            if spec.notes:
-                out.append(f"- **Notes:** {spec.notes}")
-            if spec.display:
-                out.append(
-                    f"- **Shown:** {spec.display.page.replace('_', ' ').capitalize()} page, "
-                    f'"{spec.display.section}" ({spec.display.chart} chart, from its registry '
-                    "`display:` hint)"
-                )
-            if spec.extra.get("needs_individual_rows"):
-                files = ", ".join(f"`{t}`" for t in spec.extra["needs_individual_rows"])
-                out.append(
-                    f"- **Needs one row per person:** refused when {files} was read from "
-                    "aggregated rows (`weight` in the mapping, [data_contract.md](data_contract.md))."
-                )
-            for ref in spec.references:
-                out.append(f"- **Reference:** {ref}")
-            out.append("")
+            out += metric_section(spec)
         out += analysis_markdown(meta.get("analyses") or [])
     return "\n".join(out).rstrip() + "\n"
+
+
+def metric_section(spec) -> list[str]:
+    """One metric's lines in docs/metrics.md: its definition, then a bullet per field; the
+    optional fields (None here) only where the registry gives them."""
+    from ..privacy.protect import value_rule
+
+    better = "" if spec.higher_is_better is None else f" ({'higher' if spec.higher_is_better else 'lower'} is better)"
+    shown = spec.display and (
+        f"{spec.display.page.replace('_', ' ').capitalize()} page, "
+        f'"{spec.display.section}" ({spec.display.chart} chart, from its registry `display:` hint)'
+    )
+    per_person = ", ".join(f"`{t}`" for t in spec.extra.get("needs_individual_rows") or ())
+    bullets = [
+        ("Formula", f"{spec.formula}"),
+        ("Unit", f"{spec.unit}{better}"),
+        ("Numerator", spec.numerator or None),
+        ("Denominator", spec.denominator or None),
+        ("n (hidden below k)", f"{spec.n}"),
+        ("Protected value", f"`{value_rule(spec)}`"),
+        ("Uncertainty", f"{spec.ci_method}"),
+        ("Breakdowns", ", ".join(f"`{d}`" for d in spec.dimensions) or "none"),
+        ("Notes", spec.notes or None),
+        ("Shown", shown or None),
+        (
+            "Needs one row per person",
+            (
+                f"refused when {per_person} was read from aggregated rows "
+                "(`weight` in the mapping, [data_contract.md](data_contract.md))."
+            )
+            if per_person
+            else None,
+        ),
+        *(("Reference", ref) for ref in spec.references),
+    ]
+    lines = [f"- **{label}:** {text}" for label, text in bullets if text is not None]
+    return [f"### `{spec.name}` - {spec.title}", "", spec.definition, "", *lines, ""]
 
 
 def analysis_markdown(analyses: list[dict]) -> list[str]:
