@@ -205,3 +205,13 @@ def write_rows(out_dir: Path, table: str, n: int, build, chunk_rows: int = 500_0
         for lo in range(0, n, chunk_rows):
             out.write(build(lo, min(n, lo + chunk_rows)))
     return out.rows
+
+
+def write_records(out_dir: Path, table: str, records, formatters) -> int:
+    """Write a small table given as one tuple a row, its fields in the contract's column order;
+    `formatters` turns each column into text (text, booleans ...), one per contract column."""
+    with CsvTable(out_dir, table) as out:
+        if len(formatters) != len(out.columns):
+            raise ValueError(f"{table}: {len(formatters)} formatters for the columns {out.columns}")
+        out.write({name: fmt([r[i] for r in records]) for i, (name, fmt) in enumerate(zip(out.columns, formatters))})
+    return out.rows

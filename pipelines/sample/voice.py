@@ -38,16 +38,7 @@ RESPONDENTS_PER_CHUNK = 50_000
 
 
 def write_items(out_dir) -> int:
-    with c.CsvTable(out_dir, "voice__items") as out:
-        out.write(
-            {
-                "item_id": c.text([i[0] for i in ITEMS]),
-                "text": c.text([i[1] for i in ITEMS]),
-                "construct": c.text([i[2] for i in ITEMS]),
-                "reverse_scored": c.booleans([i[3] for i in ITEMS]),
-            }
-        )
-    return out.rows
+    return c.write_records(out_dir, "voice__items", ITEMS, [c.text, c.text, c.text, c.booleans])
 
 
 def _tokens(rng, n: int, taken: np.ndarray) -> np.ndarray:
