@@ -8,21 +8,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import (
-    by_option,
-    database_path,
-    date_range_options,
-    day,
-    db_option,
-    exact_option,
-    filter_option,
-    format_option,
-    k_option,
-    open_database,
-    parse_filters,
-    period_option,
-    split_dims,
-)
+from . import cli_options as opt
 from .cli_output import console, emit, handle_errors, print_rows
 
 log = logging.getLogger("pipelines")
@@ -49,13 +35,7 @@ def main(ctx, debug: bool, verbose: bool):
 
 
 @main.command()
-@click.option(
-    "--out",
-    "out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the sample data into.",
-)
+@opt.folder_option("--out", "Folder to write the sample data into.", required=True)
 @click.option("--employees", default=2000, show_default=True, type=click.IntRange(min=50))
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option(
@@ -82,14 +62,10 @@ def sample(out: Path, employees: int, seed: int, applications, spend_rows):
 
 
 @main.command()
-@click.option(
-    "--data",
-    "data",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Data folder holding hr/, recruiting/, procurement/ ... and optional equity.yml.",
+@opt.folder_option(
+    "--data", "Data folder holding hr/, recruiting/, procurement/ ... and optional equity.yml.", required=True
 )
-@db_option
+@opt.db_option
 @click.option(
     "--engine",
     type=click.Choice(["duckdb", "spark"]),
@@ -112,7 +88,7 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
     SHA-256 are not read again and models whose inputs are unchanged are copied."""
     from .build import build as run_build
 
-    db = database_path(db)
+    db = opt.database_path(db)
     if quiet:
         result = run_build(data, db, engine=engine, full=full)
     else:
@@ -157,7 +133,7 @@ def build(data: Path, db: Path | None, engine: str, quiet: bool, full: bool):
 
 
 @main.command("list")
-@format_option
+@opt.format_option
 @handle_errors
 def list_metrics(fmt: str):
     """List the metric registry: name, family, title, unit."""
@@ -179,14 +155,7 @@ def list_metrics(fmt: str):
 
 @main.command()
 @click.argument("name")
-@db_option
-@by_option()
-@period_option()
-@date_range_options
-@k_option()
-@filter_option()
-@format_option
-@exact_option
+@opt.metric_options()
 @handle_errors
 def metrics(name, db, by, period, date_from, date_to, k, filters, fmt, exact):
     """Compute one registry metric as a long table (protected for publication; --exact for
@@ -194,28 +163,28 @@ def metrics(name, db, by, period, date_from, date_to, k, filters, fmt, exact):
     from .metrics import compute
 
     df = compute(
-        open_database(db),
+        opt.open_database(db),
         name,
-        by=split_dims(by),
+        by=opt.split_dims(by),
         period=period,
-        date_from=day(date_from),
-        date_to=day(date_to),
+        date_from=opt.day(date_from),
+        date_to=opt.day(date_to),
         k=k,
-        filters=parse_filters(filters),
+        filters=opt.parse_filters(filters),
         exact=exact,
     )
     emit(df, fmt, exact, k=df.attrs.get("k", k))
 
 
 @main.command()
-@db_option
-@format_option
+@opt.db_option
+@opt.format_option
 @handle_errors
 def quality(db, fmt):
     """Summarise quarantined rows and data-quality expectation results."""
     from .quality_report import quality_summary
 
-    con = open_database(db)
+    con = opt.open_database(db)
     sections = quality_summary(con)
     if fmt == "json":
         # One JSON document keyed by section title: printing one array per section produced
@@ -234,7 +203,7 @@ def quality(db, fmt):
 
 
 @main.command()
-@db_option
+@opt.db_option
 @click.option("--port", default=8501, show_default=True, type=int)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (local only by default).")
 @handle_errors
@@ -243,7 +212,7 @@ def dashboard(db, port, host):
     import os
 
     app = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
-    env = dict(os.environ, EQUITY_DB=str(database_path(db).resolve()))
+    env = dict(os.environ, EQUITY_DB=str(opt.database_path(db).resolve()))
     cmd = [
         sys.executable,
         "-m",

@@ -15,8 +15,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from pipelines import cli_options as opt
 from pipelines.cli import main
-from pipelines.cli_options import parse_filters, split_dims
+from pipelines.cli_options import SharedOption, parse_filters, split_dims
+from pipelines.config import MIN_K, MIN_SURVEY_K
 from pipelines.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +92,91 @@ def test_the_same_option_is_the_same_everywhere():
             if opt is not None:
                 seen.setdefault(flag, set()).add((opt.name, repr(opt.type), opt.multiple, opt.is_flag))
     assert {flag: len(v) for flag, v in seen.items()} == {"--db": 1, "--format": 1, "--exact": 1, "--filter": 1}
+
+
+def _command(*decorators) -> click.Command:
+    return click.command()(opt.combined(*decorators)(lambda **kwargs: None))
+
+
+# what cli_options itself makes: a command's --db, --k and --filter must be these
+REFERENCE = {
+    flag: option(_command(made), flag)
+    for flag, made in (("--db", opt.db_option), ("--k", opt.k_option()), ("--filter", opt.filter_option()))
+}
+
+
+def shared_option_problems(cmd: click.Command) -> list[str]:
+    """How the command's --db, --k and --filter differ from the one definition in cli_options:
+    made elsewhere, another name, type, default or callback; --db's help word for word, and a
+    --k or --filter help text only in its wording (a --k always says its floor)."""
+    problems = []
+    for flag, ref in REFERENCE.items():
+        got = option(cmd, flag)
+        if got is None:
+            continue
+        if not isinstance(got, SharedOption) or got.definition != ref.definition:
+            problems.append(f"{flag} is not made by cli_options.{ref.definition}")
+            continue
+        attrs = ("name", "default", "multiple", "required", "is_flag", "show_default", "count", "hidden")
+        problems += [f"{flag} {a}" for a in attrs if getattr(got, a) != getattr(ref, a)]
+        if got.type.to_info_dict() != ref.type.to_info_dict():
+            problems.append(f"{flag} type")
+        if getattr(got.callback, "__qualname__", None) != getattr(ref.callback, "__qualname__", None):
+            problems.append(f"{flag} callback")
+        if flag == "--db" and got.help != ref.help:
+            problems.append("--db help")
+        if flag == "--k" and not re.fullmatch(rf".+; at least ({MIN_K}|{MIN_SURVEY_K})\.", got.help or ""):
+            problems.append("--k help does not say its floor")
+    return problems
+
+
+def test_every_db_k_and_filter_comes_from_the_one_shared_definition():
+    counted = {flag: 0 for flag in REFERENCE}
+    for path, cmd in commands():
+        assert shared_option_problems(cmd) == [], path
+        for flag in REFERENCE:
+            counted[flag] += option(cmd, flag) is not None
+    # every command that reads the database, every protected one and every filtered one
+    assert counted["--db"] >= 25 and counted["--k"] >= 15 and counted["--filter"] >= 12, counted
+
+
+def test_a_command_defining_its_own_k_filter_or_db_is_found():
+    own_k = _command(opt.db_option, click.option("--k", type=int, default=None, help="Threshold; at least 3."))
+    assert shared_option_problems(own_k) == ["--k is not made by cli_options.k_option"]
+    # made by the shared function but changed after: another default, a single --filter
+    changed = _command(opt.filter_option(), opt.k_option())
+    option(changed, "--k").default = 5
+    option(changed, "--filter").multiple = False
+    assert shared_option_problems(changed) == ["--k default", "--filter multiple"]
+    other_db = _command(click.option("--db", type=click.Path(), default=None, help="A file."))
+    assert shared_option_problems(other_db) == ["--db is not made by cli_options.db_option"]
+
+
+def test_metric_options_put_the_shared_options_in_one_order():
+    cmd = _command(opt.metric_options(click.option("--own", is_flag=True), dates=False, by=opt.by_option("gender")))
+    assert [p.opts[0] for p in cmd.params] == [
+        "--db",
+        "--by",
+        "--period",
+        "--k",
+        "--filter",
+        "--own",
+        "--format",
+        "--exact",
+    ]
+    assert option(cmd, "--by").default == "gender"
+    metrics = main.commands["metrics"]
+    assert [p.opts[0] for p in metrics.params if isinstance(p, click.Option)] == [
+        "--db",
+        "--by",
+        "--period",
+        "--from",
+        "--to",
+        "--k",
+        "--filter",
+        "--format",
+        "--exact",
+    ]
 
 
 def test_filters_and_dimensions_parse_as_the_engine_takes_them():

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import click
 
+from .. import cli_options as opt
 from ..cli_output import emit, handle_errors, print_rows
 
 
 def register(main: click.Group) -> None:
-    from ..cli_options import db_option, format_option, open_database, period_option
-
     @main.command()
-    @db_option
-    @period_option(("year", "quarter", "month"), help="Grain of the headline period.")
-    @format_option
+    @opt.db_option
+    @opt.period_option(("year", "quarter", "month"), help="Grain of the headline period.")
+    @opt.format_option
     @handle_errors
     def headlines(db, period, fmt):
         """Each headline figure of its latest full period (a partial period is named so), as on
@@ -25,7 +24,7 @@ def register(main: click.Group) -> None:
         from ..db import built_tables
         from ..headlines import headline_figures
 
-        con = open_database(db)
+        con = opt.open_database(db)
         rows = [
             {
                 "measure": h.label,

@@ -6,25 +6,18 @@ from pathlib import Path
 
 import click
 
+from .. import cli_options as opt
 from ..cli_output import handle_errors
 
 
 def register(main: click.Group) -> None:
 
     @main.command("map")
-    @click.option(
-        "--data",
-        "data",
-        required=True,
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="Folder of CSV exports to inspect (only files inside it are read).",
+    @opt.folder_option(
+        "--data", "Folder of CSV exports to inspect (only files inside it are read).", required=True, exists=True
     )
-    @click.option(
-        "--out",
-        "out",
-        default=None,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Where to write the draft (default: FOLDER/equity.yml). An existing file is never overwritten.",
+    @opt.file_option(
+        "--out", "Where to write the draft (default: FOLDER/equity.yml). An existing file is never overwritten."
     )
     @handle_errors
     def map_command(data: Path, out: Path | None):

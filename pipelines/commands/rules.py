@@ -10,22 +10,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
+from .. import cli_options as opt
 from ..cli_output import emit, handle_errors
 
 
 def register(main: click.Group) -> None:
-    from ..cli_options import db_option, format_option, k_option, open_database
-
     @main.group("rules")
     def rules():
         """Statutory rule packs: list them, or show what one decides."""
 
     @rules.command("list")
-    @format_option
+    @opt.format_option
     @handle_errors
     def list_packs(fmt):
         """Every rule pack: name, jurisdiction, law, version date, pack version."""
@@ -51,13 +49,7 @@ def register(main: click.Group) -> None:
 
     @rules.command("show")
     @click.argument("name")
-    @click.option(
-        "--data",
-        "data",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Data folder whose equity.yml rule_settings to apply (default: the pack as shipped).",
-    )
+    @opt.folder_option("--data", "Data folder whose equity.yml rule_settings to apply (default: the pack as shipped).")
     @handle_errors
     def show(name, data):
         """A pack's law, version, settings, required data and rules with their citations."""
@@ -85,29 +77,23 @@ def register(main: click.Group) -> None:
 
     @main.command("report")
     @click.argument("name")
-    @db_option
+    @opt.db_option
     @click.option(
         "--year",
         type=int,
         default=None,
         help="Reporting year (default: the latest snapshot or year end on or before the data's as_of).",
     )
-    @k_option("Privacy threshold on top of the pack's rules (default privacy.k)")
-    @format_option
-    @click.option(
-        "--out",
-        "out",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Also write the long table as CSV to this file.",
-    )
+    @opt.k_option("Privacy threshold on top of the pack's rules (default privacy.k)")
+    @opt.format_option
+    @opt.file_option("--out", "Also write the long table as CSV to this file.")
     @handle_errors
     def report(name, db, year, k, fmt, out):
         """A statutory report (rule pack NAME, see `equity rules list`) for the whole organisation:
         the authority's own layout and rounding, with the pack and its version."""
         from ..families.pay.statutory.report import layout_tables, long_csv, long_table, run_pack, withheld_reasons
 
-        con = open_database(db)
+        con = opt.open_database(db)
         result = run_pack(con, name, year=year, k=k)
         table = long_table(result)
         if out:

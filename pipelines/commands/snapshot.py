@@ -4,22 +4,18 @@ download button)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import click
 
+from .. import cli_options as opt
 from ..cli_output import handle_errors
 
 
 def register(main: click.Group) -> None:
-    from ..cli_options import db_option, open_database, period_option
-
     @main.command()
-    @db_option
-    @click.option(
-        "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."
-    )
-    @period_option(("year", "quarter", "month"), help="Grain of the headline comparison and trends.")
+    @opt.db_option
+    @opt.file_option("--out", "PDF file to write.", required=True)
+    @opt.period_option(("year", "quarter", "month"), help="Grain of the headline comparison and trends.")
     @click.option("--title", default=None, help="Document title (default: organisation and period).")
     @click.option("--no-charts", is_flag=True, help="Tables only (no Chromium needed).")
     @click.option(
@@ -37,7 +33,7 @@ def register(main: click.Group) -> None:
         from ..errors import UsageError
 
         started = time.perf_counter()
-        con = open_database(db)
+        con = opt.open_database(db)
         try:
             pdf = snapshot_pdf(con, period=period, title=title, charts=not no_charts, detail=detail)
         except ChartRendererMissing as exc:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
+from ... import cli_options as opt
 from ...cli_output import emit, handle_errors
-
 from ...cli_table import say as _say  # wrapped for a person, stderr for csv/json
 
 # the terminal table keeps the columns a committee scans; csv/json carry every column
@@ -14,26 +14,22 @@ TABLE_COLUMNS = ["id", "owner", "status", "assessment", "flags", "latest_period"
 
 
 def register(main: click.Group) -> None:
-    # imported here, not at module level: `python -m pipelines.cli` imports this module while
-    # pipelines.cli itself is still loading (the same pattern as the other command modules)
-    from ...cli_options import db_option, exact_option, format_option, open_database
-
     @main.command()
-    @db_option
+    @opt.db_option
     @click.option(
         "--log",
         "show_log",
         is_flag=True,
         help="Print the committee review log (every entry, corrections included) instead.",
     )
-    @format_option
-    @exact_option
+    @opt.format_option
+    @opt.exact_option
     @handle_errors
     def commitments(db, show_log, fmt, exact):
         """Each commitment in commitments.yml: assessment with its reason, baseline, latest, target."""
         from . import ReviewLog, assess_register, review_log_path, status_table
 
-        con = open_database(db)
+        con = opt.open_database(db)
         if show_log:
             path = review_log_path(con)
             if path is None:

@@ -6,56 +6,42 @@ from __future__ import annotations
 
 import click
 
+from ... import cli_options as opt
 from ...cli_output import emit, handle_errors
+from ...cli_table import say
 
 
 def register(main: click.Group) -> None:
-    from pipelines.cli_table import say
-    from pipelines.cli_options import (
-        by_option,
-        date_range_options,
-        day,
-        db_option,
-        exact_option,
-        filter_option,
-        format_option,
-        k_option,
-        open_database,
-        parse_filters,
-        period_option,
-        split_dims,
-    )
-
     @main.group()
     def hiring():
         """Hiring-funnel analyses beyond `equity metrics` (adverse impact, stratified view)."""
 
     @hiring.command("adverse-impact")
-    @db_option
-    @by_option("gender", "Up to three recruiting dimensions, comma-separated (e.g. gender,race_ethnicity).")
-    @click.option(
-        "--stage", "stages", multiple=True, help="Only these stages (repeatable); 'bottom line' for hired / decided."
+    @opt.metric_options(
+        click.option(
+            "--stage",
+            "stages",
+            multiple=True,
+            help="Only these stages (repeatable); 'bottom line' for hired / decided.",
+        ),
+        click.option(
+            "--stratify", default=None, help="Also compare within this dimension (e.g. department) with a CMH test."
+        ),
+        click.option(
+            "--view",
+            type=click.Choice(["pooled", "strata", "cmh"]),
+            default=None,
+            help="For csv/json: which table (default: cmh with --stratify, else pooled).",
+        ),
+        click.option("--flagged-only", is_flag=True, help="Only rows below four-fifths or with |z| at the threshold."),
+        by=opt.by_option("gender", "Up to three recruiting dimensions, comma-separated (e.g. gender,race_ethnicity)."),
+        period=opt.period_option(
+            ("all", "year", "quarter", "month", "custom"),
+            "all",
+            "'all' = every application in the data window (or --from/--to) pooled.",
+        ),
+        filters=opt.filter_option("DIM=VALUE[,VALUE], e.g. department=Engineering."),
     )
-    @click.option(
-        "--stratify", default=None, help="Also compare within this dimension (e.g. department) with a CMH test."
-    )
-    @click.option(
-        "--view",
-        type=click.Choice(["pooled", "strata", "cmh"]),
-        default=None,
-        help="For csv/json: which table (default: cmh with --stratify, else pooled).",
-    )
-    @period_option(
-        ("all", "year", "quarter", "month", "custom"),
-        "all",
-        "'all' = every application in the data window (or --from/--to) pooled.",
-    )
-    @date_range_options
-    @k_option()
-    @filter_option("DIM=VALUE[,VALUE], e.g. department=Engineering.")
-    @click.option("--flagged-only", is_flag=True, help="Only rows below four-fifths or with |z| at the threshold.")
-    @format_option
-    @exact_option
     @handle_errors
     def adverse_impact(
         db, by, stages, stratify, view, period, date_from, date_to, k, filters, flagged_only, fmt, exact
@@ -66,13 +52,13 @@ def register(main: click.Group) -> None:
         from .funnel import funnel_data_issues, stage_order
         from .strata import published_impact, stratified_impact, whole_window
 
-        con = open_database(db)
-        dims = split_dims(by)
-        lo, hi = day(date_from), day(date_to)
+        con = opt.open_database(db)
+        dims = opt.split_dims(by)
+        lo, hi = opt.day(date_from), opt.day(date_to)
         if period == "all":
             period, lo, hi = whole_window(con, lo, hi)
         args = {"period": period, "date_from": lo, "date_to": hi, "k": k}
-        flt = parse_filters(filters)
+        flt = opt.parse_filters(filters)
         ctx = build_context(con)
         order = stage_order(ctx["config"])
         k_shown = k or ctx["config"]["privacy"]["k"]

@@ -14,63 +14,47 @@ are written only with --include-individuals --exact.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
+from ... import cli_options as opt
 from ...cli_output import emit, handle_errors
+
+BY_GENDER = opt.by_option("gender", "Group dimension(s), comma-separated (e.g. gender,race_ethnicity).")
+GRAIN = opt.period_option(("year", "quarter", "month"))
+DATE = opt.day_option("--date", "date", "Snapshot date (default: end of the latest full year).")
+# the registry metrics of a period (statutory, adjusted), and the analyses of one pay snapshot
+# (decomposition, cohorts, remediation): its date in the place of the period
+PERIOD_OPTIONS = {"by": BY_GENDER, "period": GRAIN, "dates": False}
+SNAPSHOT_OPTIONS = {"by": BY_GENDER, "period": False, "dates": DATE}
+
+
+def _snapshot(db, by, date, filters, k, exact):
+    """The pay snapshot the options of SNAPSHOT_OPTIONS describe."""
+    from .analysis import pay_snapshot
+
+    return pay_snapshot(
+        opt.open_database(db), opt.split_dims(by), opt.day(date), opt.parse_filters(filters), k, exact=exact
+    )
 
 
 def register(main: click.Group) -> None:
-    from ...cli_options import (
-        by_option,
-        combined,
-        day,
-        db_option,
-        exact_option,
-        filter_option,
-        format_option,
-        k_option,
-        open_database,
-        parse_filters,
-        period_option,
-        split_dims,
-    )
-
-    by_gender = by_option("gender", "Group dimension(s), comma-separated (e.g. gender,race_ethnicity).")
-    grain = period_option(("year", "quarter", "month"))
-    date_option = click.option(
-        "--date",
-        "date",
-        type=click.DateTime(["%Y-%m-%d"]),
-        default=None,
-        help="Snapshot date (default: end of the latest full year).",
-    )
-    # the analyses of one pay snapshot (decomposition, cohorts) take the same options
-    snapshot_options = combined(
-        db_option, by_gender, date_option, k_option(), filter_option(), format_option, exact_option
-    )
 
     @main.group("pay")
     def pay():
         """Pay equity: statutory tables, adjusted gap, decomposition, cohorts, remediation."""
 
     @pay.command("statutory")
-    @db_option
-    @by_gender
-    @grain
-    @k_option()
-    @filter_option()
-    @click.option("--flags-only", is_flag=True, help="Only the Art. 10 flagged categories.")
-    @click.option(
-        "--snapshot",
-        default=None,
-        help="UK snapshot date: private (5 April), public (31 March) or YYYY-MM-DD; the "
-        "figures are for the 12 months ending on it (bonus window, pay on that day).",
+    @opt.metric_options(
+        click.option("--flags-only", is_flag=True, help="Only the Art. 10 flagged categories."),
+        click.option(
+            "--snapshot",
+            default=None,
+            help="UK snapshot date: private (5 April), public (31 March) or YYYY-MM-DD; the "
+            "figures are for the 12 months ending on it (bonus window, pay on that day).",
+        ),
+        click.option("--year", type=int, default=None, help="Year of the private/public snapshot (default: latest)."),
+        **PERIOD_OPTIONS,
     )
-    @click.option("--year", type=int, default=None, help="Year of the private/public snapshot (default: latest).")
-    @format_option
-    @exact_option
     @handle_errors
     def statutory(db, by, period, k, filters, flags_only, snapshot, year, fmt, exact):
         """UK Gender Pay Gap six measures and EU Art. 9(1) for the latest full period (or the UK
@@ -81,8 +65,8 @@ def register(main: click.Group) -> None:
         from ...metrics import build_context
         from .statutory.measures import art10_assessment, snapshot_window, statutory_measures
 
-        con = open_database(db)
-        dims = split_dims(by)
+        con = opt.open_database(db)
+        dims = opt.split_dims(by)
         window = {}
         if snapshot:
             start, end = snapshot_window(snapshot, year, build_context(con)["as_of"])
@@ -90,7 +74,7 @@ def register(main: click.Group) -> None:
             if fmt == "table":
                 click.echo(f"Snapshot date {end} (pay on that day, bonuses of the 12 months to it)")
         measures = statutory_measures(
-            con, dims[0], period=period, k=k, filters=parse_filters(filters), exact=exact, **window
+            con, dims[0], period=period, k=k, filters=opt.parse_filters(filters), exact=exact, **window
         )
         if not flags_only:
             if fmt == "table":
@@ -98,7 +82,7 @@ def register(main: click.Group) -> None:
             emit(measures, fmt, exact)
         latest = measures["period"].iat[0] if len(measures) else None
         flags = art10_assessment(
-            con, by=dims, period=period, k=k, filters=parse_filters(filters), exact=exact, **window
+            con, by=dims, period=period, k=k, filters=opt.parse_filters(filters), exact=exact, **window
         )
         flags = flags[flags["period"] == latest] if latest is not None else flags
         if flags_only:
@@ -108,13 +92,7 @@ def register(main: click.Group) -> None:
         emit(flags, fmt, exact)
 
     @pay.command("adjusted")
-    @db_option
-    @by_gender
-    @grain
-    @k_option()
-    @filter_option()
-    @format_option
-    @exact_option
+    @opt.metric_options(**PERIOD_OPTIONS)
     @handle_errors
     def adjusted(db, by, period, k, filters, fmt, exact):
         """Adjusted gap per group and period: beta, robust SE, 95% CI, p, R^2, n, exp(beta)-1
@@ -123,15 +101,15 @@ def register(main: click.Group) -> None:
         from .regression import details
         from ...privacy.keys import read_salt
 
-        con = open_database(db)
+        con = opt.open_database(db)
         table = details(
             compute(
                 con,
                 "adjusted_pay_gap",
-                by=split_dims(by),
+                by=opt.split_dims(by),
                 period=period,
                 k=k,
-                filters=parse_filters(filters),
+                filters=opt.parse_filters(filters),
                 exact=exact,
             ),
             None if exact else read_salt(con),
@@ -162,15 +140,14 @@ def register(main: click.Group) -> None:
         )
 
     @pay.command("decomposition")
-    @snapshot_options
+    @opt.metric_options(**SNAPSHOT_OPTIONS)
     @handle_errors
     def decomposition(db, by, date, k, filters, fmt, exact):
         """Oaxaca-Blinder decomposition of the ln-pay gap of each published group against the
         reference: twofold (pooled) and threefold, and each factor's explained part."""
-        from .analysis import pay_snapshot
         from .oaxaca import decomposition_tables
 
-        snap = pay_snapshot(open_database(db), split_dims(by), day(date), parse_filters(filters), k, exact=exact)
+        snap = _snapshot(db, by, date, filters, k, exact)
         summary, factors = decomposition_tables(snap)
         if fmt == "table":
             click.echo(f"Snapshot {snap.date}: gap in log points (reference {snap.label(snap.reference)})")
@@ -180,76 +157,50 @@ def register(main: click.Group) -> None:
         emit(factors, fmt, exact)
 
     @pay.command("cohorts")
-    @snapshot_options
+    @opt.metric_options(**SNAPSHOT_OPTIONS)
     @handle_errors
     def cohorts(db, by, date, k, filters, fmt, exact):
         """Cohort review (job family x job level by default): gap and Welch t per cohort,
         tested only with n >= 30 and >= 5 in each group; |t| >= 2 flagged."""
-        from .analysis import pay_snapshot
         from .cohorts import cohort_review
 
-        snap = pay_snapshot(open_database(db), split_dims(by), day(date), parse_filters(filters), k, exact=exact)
-        emit(cohort_review(snap), fmt, exact)
+        emit(cohort_review(_snapshot(db, by, date, filters, k, exact)), fmt, exact)
 
     @pay.command("remediation")
-    @db_option
-    @click.option(
-        "--target-gap",
-        "target",
-        required=True,
-        type=click.FloatRange(min=0, max=99),
-        help="Target adjusted gap in percent (e.g. 0, 1, 2): every published group at -target or better.",
+    @opt.metric_options(
+        click.option(
+            "--target-gap",
+            "target",
+            required=True,
+            type=click.FloatRange(min=0, max=99),
+            help="Target adjusted gap in percent (e.g. 0, 1, 2): every published group at -target or better.",
+        ),
+        opt.amount_option(
+            "--budget",
+            "budget",
+            "Annual budget (reporting currency): if the target costs more, the smallest worst gap it buys.",
+        ),
+        opt.amount_option(
+            "--min-raise", "min_raise", "Smallest raise in % of base salary (default pay.remediation_min_raise_pct)."
+        ),
+        opt.amount_option(
+            "--max-raise", "max_raise", "Largest raise in % of base salary (default pay.remediation_max_raise_pct)."
+        ),
+        opt.amount_option(
+            "--margin", "margin", "Nobody is raised above predicted pay + this % (default pay.remediation_margin_pct)."
+        ),
+        opt.file_option(
+            "--out", "CSV to write: the per-group plan, or individual rows with --include-individuals.", required=True
+        ),
+        click.option(
+            "--include-individuals",
+            is_flag=True,
+            help="Write one row per person raised (confidential: handle as payroll data; needs --exact).",
+        ),
+        opt.file_option("--curve", "Also write the cost-to-close curve to this CSV.", name="curve_out"),
+        fmt=False,
+        **SNAPSHOT_OPTIONS,
     )
-    @click.option(
-        "--budget",
-        type=click.FloatRange(min=0),
-        default=None,
-        help="Annual budget (reporting currency): if the target costs more, the smallest worst gap it buys.",
-    )
-    @click.option(
-        "--min-raise",
-        "min_raise",
-        type=click.FloatRange(min=0),
-        default=None,
-        help="Smallest raise in % of base salary (default pay.remediation_min_raise_pct).",
-    )
-    @click.option(
-        "--max-raise",
-        "max_raise",
-        type=click.FloatRange(min=0),
-        default=None,
-        help="Largest raise in % of base salary (default pay.remediation_max_raise_pct).",
-    )
-    @click.option(
-        "--margin",
-        type=click.FloatRange(min=0),
-        default=None,
-        help="Nobody is raised above predicted pay + this % (default pay.remediation_margin_pct).",
-    )
-    @click.option(
-        "--out",
-        "out",
-        required=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="CSV to write: the per-group plan, or individual rows with --include-individuals.",
-    )
-    @click.option(
-        "--include-individuals",
-        is_flag=True,
-        help="Write one row per person raised (confidential: handle as payroll data; needs --exact).",
-    )
-    @click.option(
-        "--curve",
-        "curve_out",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Also write the cost-to-close curve to this CSV.",
-    )
-    @by_gender
-    @date_option
-    @k_option()
-    @filter_option()
-    @exact_option
     @handle_errors
     def remediation(
         db,
@@ -274,7 +225,6 @@ def register(main: click.Group) -> None:
         from ...export import to_csv
         from . import remediation_report as report
         from ...publication import EXACT_NOTICE, mark_exact
-        from .analysis import pay_snapshot
         from .remediation import Remediation, Settings, plan_for_budget, plan_for_target
 
         if include_individuals and not exact:
@@ -282,7 +232,7 @@ def register(main: click.Group) -> None:
                 "--include-individuals writes payroll data for the data owner: add --exact "
                 "(exact figures, not for publication)"
             )
-        snap = pay_snapshot(open_database(db), split_dims(by), day(date), parse_filters(filters), k, exact=exact)
+        snap = _snapshot(db, by, date, filters, k, exact)
         given = {"min_raise_pct": min_raise, "max_raise_pct": max_raise, "margin_pct": margin}
         rem = Remediation(
             snap, Settings.from_config(snap.config, **{key: v for key, v in given.items() if v is not None})

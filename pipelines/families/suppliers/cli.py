@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import click
 
+from ... import cli_options as opt
 from ...cli_output import emit, handle_errors
-
-from ...cli_options import combined, day, db_option, exact_option, format_option, k_option, open_database, period_option
 from ...cli_table import say
 
-K_OPTION = k_option("Minimum companies behind a money figure (default privacy.supplier_k, else privacy.k)")
+K_OPTION = opt.k_option("Minimum companies behind a money figure (default privacy.supplier_k, else privacy.k)")
 
 
 def _con(db):
-    return open_database(
+    return opt.open_database(
         db,
         requires="fct_spend",
         missing="no data loaded for supplier metrics (procurement/suppliers.csv, spend.csv and "
@@ -27,33 +26,24 @@ def _con(db):
 
 
 def register(main: click.Group) -> None:
-    # imported here, not at module level: `python -m pipelines.cli` imports this module while
-    # pipelines.cli itself is still loading (the pattern of pipelines/commands/*.py)
-
     # money figures: protected unless the data owner asks for --exact
-    protected_output = combined(K_OPTION, format_option, exact_option, handle_errors)
+    protected_output = opt.combined(K_OPTION, opt.format_option, opt.exact_option, handle_errors)
     # lists that name suppliers but carry no per-supplier amounts: nothing to protect
-    listing = combined(db_option, format_option, handle_errors)
+    listing = opt.combined(opt.db_option, opt.format_option, handle_errors)
 
     @main.group()
     def suppliers():
         """Supplier diversity: expiring and lapsed certifications, goals, parent roll-up."""
 
     @suppliers.command()
-    @db_option
+    @opt.db_option
     @click.option(
         "--days",
         type=click.IntRange(min=1),
         default=None,
         help="Window in days (default procurement.expiring_days, 90).",
     )
-    @click.option(
-        "--as-of",
-        "as_of",
-        type=click.DateTime(["%Y-%m-%d"]),
-        default=None,
-        help="Count from this day (default: the build's as_of).",
-    )
+    @opt.day_option("--as-of", "as_of", "Count from this day (default: the build's as_of).")
     @protected_output
     def expiring(db, days, as_of, k, fmt, exact):
         """Certifications expiring soon (largest trailing spend first) and the spend at risk."""
@@ -61,7 +51,7 @@ def register(main: click.Group) -> None:
         from .risk import expiring_certifications, spend_at_risk
 
         con = _con(db)
-        as_of_day = day(as_of)
+        as_of_day = opt.day(as_of)
         emit(expiring_certifications(con, as_of_day, days), fmt, exact)
         risk = spend_at_risk(con, as_of_day, days, k, exact=exact).iloc[0]
         if fmt == "table":
@@ -80,8 +70,8 @@ def register(main: click.Group) -> None:
         emit(lapsed_spend(_con(db)), fmt)
 
     @suppliers.command()
-    @db_option
-    @period_option(("year", "quarter", "month"))
+    @opt.db_option
+    @opt.period_option(("year", "quarter", "month"))
     @click.option(
         "--preset", default=None, help="Grade against a goal preset (e.g. sba) instead of the configured goals."
     )

@@ -14,45 +14,45 @@ from __future__ import annotations
 
 import click
 
+from ... import cli_options as opt
 from ...cli_output import emit, handle_errors
+from ...config import MIN_SURVEY_K
 
 METRICS = click.Choice(["favourability", "item_favourability", "inclusion_index"])
+# the options of a survey comparison: no period (the waves are the periods), a guarded filter
+# and the survey threshold
+SURVEY_OPTIONS = {
+    "period": False,
+    "dates": False,
+    "filters": opt.filter_option("DIM=VALUE[,VALUE]; refused if it would single out a small group."),
+    "k": opt.k_option("Survey threshold (default privacy.survey_k)", minimum=MIN_SURVEY_K),
+}
+
+
+def _open(db):
+    return opt.open_database(
+        db,
+        requires="dim_survey_waves",
+        missing="no data loaded for voice (add voice/survey_responses.csv and "
+        "voice/items.csv to the data folder and rebuild)",
+    )
+
+
+def _query(by, filters, k, exact) -> dict:
+    """The engine arguments of SURVEY_OPTIONS' values."""
+    return {"by": opt.split_dims(by), "filters": opt.parse_filters(filters), "k": k, "exact": exact}
 
 
 def register(main: click.Group) -> None:
-    from ...cli_options import (
-        by_option,
-        db_option,
-        exact_option,
-        filter_option,
-        format_option,
-        k_option,
-        open_database,
-        parse_filters,
-        split_dims,
-    )
-    from ...config import MIN_SURVEY_K
-
-    def _open(db):
-        return open_database(
-            db,
-            requires="dim_survey_waves",
-            missing="no data loaded for voice (add voice/survey_responses.csv and "
-            "voice/items.csv to the data folder and rebuild)",
-        )
-
-    by_dims = by_option()
-    filter_guarded = filter_option("DIM=VALUE[,VALUE]; refused if it would single out a small group.")
-    survey_k = k_option("Survey threshold (default privacy.survey_k)", minimum=MIN_SURVEY_K)
 
     @main.group()
     def voice():
         """Employee voice: survey gaps, change between waves, outcomes side by side."""
 
     @voice.command()
-    @db_option
-    @format_option
-    @exact_option
+    @opt.db_option
+    @opt.format_option
+    @opt.exact_option
     @handle_errors
     def waves(db, fmt, exact):
         """List the survey waves loaded (the periods of every voice metric)."""
@@ -83,62 +83,46 @@ def register(main: click.Group) -> None:
         emit(df, fmt, exact)
 
     @voice.command()
-    @db_option
-    @click.option(
-        "--metric",
-        type=click.Choice(["favourability", "item_favourability"]),
-        default="favourability",
-        show_default=True,
+    @opt.metric_options(
+        click.option(
+            "--metric",
+            type=click.Choice(["favourability", "item_favourability"]),
+            default="favourability",
+            show_default=True,
+        ),
+        click.option("--significant", is_flag=True, help="Only gaps significant after Holm adjustment."),
+        **SURVEY_OPTIONS,
     )
-    @by_dims
-    @filter_guarded
-    @survey_k
-    @click.option("--significant", is_flag=True, help="Only gaps significant after Holm adjustment.")
-    @format_option
-    @exact_option
     @handle_errors
     def gaps(db, metric, by, filters, k, significant, fmt, exact):
         """Each group's favourability minus everyone else's, per wave, with a 95% CI and test."""
         from .compare import voice_gaps
 
-        df = voice_gaps(_open(db), metric, by=split_dims(by), filters=parse_filters(filters), k=k, exact=exact)
+        df = voice_gaps(_open(db), metric, **_query(by, filters, k, exact))
         emit(df[df["significant"].eq(True)] if significant else df, fmt, exact)
 
     @voice.command()
-    @db_option
-    @click.option("--metric", type=METRICS, default="favourability", show_default=True)
-    @by_dims
-    @filter_guarded
-    @survey_k
-    @format_option
-    @exact_option
+    @opt.metric_options(
+        click.option("--metric", type=METRICS, default="favourability", show_default=True), **SURVEY_OPTIONS
+    )
     @handle_errors
     def change(db, metric, by, filters, k, fmt, exact):
         """Change of each group since the previous survey wave, with a 95% CI and test."""
         from .compare import voice_change
 
-        emit(
-            voice_change(_open(db), metric, by=split_dims(by), filters=parse_filters(filters), k=k, exact=exact),
-            fmt,
-            exact,
-        )
+        emit(voice_change(_open(db), metric, **_query(by, filters, k, exact)), fmt, exact)
 
     @voice.command()
-    @db_option
-    @by_dims
-    @filter_guarded
-    @click.option("--survey", default=None, help="survey_id (default: the latest wave).")
-    @format_option
-    @exact_option
+    @opt.metric_options(
+        click.option("--survey", default=None, help="survey_id (default: the latest wave)."),
+        **{**SURVEY_OPTIONS, "k": False},
+    )
     @handle_errors
     def outcomes(db, by, filters, survey, fmt, exact):
         """Inclusion index per group beside turnover (and promotion) rate, aggregated only."""
         from .outcomes import outcomes_side_by_side
 
-        emit(
-            outcomes_side_by_side(
-                _open(db), by=split_dims(by), filters=parse_filters(filters), survey_id=survey, exact=exact
-            ),
-            fmt,
-            exact,
+        table = outcomes_side_by_side(
+            _open(db), by=opt.split_dims(by), filters=opt.parse_filters(filters), survey_id=survey, exact=exact
         )
+        emit(table, fmt, exact)

@@ -5,40 +5,26 @@ from __future__ import annotations
 
 import click
 
+from ... import cli_options as opt
 from ...cli_output import emit, handle_errors
-
-from ...cli_options import (
-    by_option,
-    date_range_options,
-    day,
-    db_option,
-    exact_option,
-    filter_option,
-    format_option,
-    k_option,
-    open_database,
-    parse_filters,
-    split_dims,
-)
 from ...cli_table import say as _say  # wrapped for a person, stderr for csv/json
 
 
 @click.command()
 @click.argument("metric")
-@click.option("--event", required=True, help="Label of an event in reference/events.csv.")
-@click.option(
-    "--months",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Months of the monthly series on each side (default workforce.impact_months).",
+@opt.metric_options(
+    click.option("--event", required=True, help="Label of an event in reference/events.csv."),
+    click.option(
+        "--months",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Months of the monthly series on each side (default workforce.impact_months).",
+    ),
+    click.option("--group", default=None, help="The group within --by, e.g. Man (default: everyone)."),
+    by=opt.by_option(help="Breakdown of the group to analyse, e.g. gender."),
+    period=False,
+    dates=False,
 )
-@by_option(help="Breakdown of the group to analyse, e.g. gender.")
-@click.option("--group", default=None, help="The group within --by, e.g. Man (default: everyone).")
-@filter_option()
-@k_option()
-@db_option
-@format_option
-@exact_option
 @handle_errors
 def impact(metric, event, months, by, group, filters, k, db, fmt, exact):
     """Level and slope change of METRIC's monthly series at a policy event (segmented regression),
@@ -47,14 +33,14 @@ def impact(metric, event, months, by, group, filters, k, db, fmt, exact):
     from .impact import impact as run
 
     res = run(
-        open_database(db),
+        opt.open_database(db),
         metric,
         event,
         months=months,
-        by=split_dims(by),
+        by=opt.split_dims(by),
         group=group,
         k=k,
-        filters=parse_filters(filters),
+        filters=opt.parse_filters(filters),
         exact=exact,
     )
     _say(
@@ -70,23 +56,24 @@ def impact(metric, event, months, by, group, filters, k, db, fmt, exact):
 
 
 @click.command()
-@by_option()
-@date_range_options
-@filter_option()
-@click.option("--curves", is_flag=True, help="Print the curve points instead of the group summary.")
-@k_option()
-@db_option
-@format_option
-@exact_option
+@opt.metric_options(
+    click.option("--curves", is_flag=True, help="Print the curve points instead of the group summary."), period=False
+)
 @handle_errors
 def survival(by, date_from, date_to, filters, curves, k, db, fmt, exact):
     """Kaplan-Meier retention by group over the whole window (or the whole years of --from/--to),
     with a log-rank test; protected for publication, --exact for the data owner."""
     from .curves import group_summary, retention_curves
 
-    con, wanted = open_database(db), parse_filters(filters)
+    con, wanted = opt.open_database(db), opt.parse_filters(filters)
     res = retention_curves(
-        con, by=split_dims(by), date_from=day(date_from), date_to=day(date_to), k=k, filters=wanted, exact=exact
+        con,
+        by=opt.split_dims(by),
+        date_from=opt.day(date_from),
+        date_to=opt.day(date_to),
+        k=k,
+        filters=wanted,
+        exact=exact,
     )
     hidden = "groups under" if exact else "groups whose protected count is under"
     _say(f"Window {res.window.start} to {res.window.end}; {hidden} {res.k} people are not shown.", fmt)
@@ -107,17 +94,14 @@ def survival(by, date_from, date_to, filters, curves, k, db, fmt, exact):
 
 
 @click.command()
-@k_option()
-@db_option
-@format_option
-@exact_option
+@opt.metric_options(by=False, period=False, dates=False, filters=False)
 @handle_errors
 def targets(k, db, fmt, exact):
     """Progress towards the targets in equity.yml, with a straight-line projection to each due date
     (from the published yearly values; --exact for the data owner)."""
     from .targets import target_progress
 
-    table = target_progress(open_database(db), k=k, exact=exact)
+    table = target_progress(opt.open_database(db), k=k, exact=exact)
     if table.empty:
         _say("No targets configured (add `targets:` to equity.yml).", fmt)
         return
