@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import incremental
 from .atomic_db import new_database
-from .build_manifest import BuildResult, Progress, append_manifest_file, manifest_frames, new_run_id, write_frame
+from .build_manifest import BuildResult, Progress, append_manifest_file, build_result, manifest_frames, write_frame
 from .build_params import history_window, write_params
 from .families.commitments.store import REGISTER_TABLES, write_register
 from .config import load_config
@@ -137,22 +137,13 @@ def build(
         dq = run_expectations(con, [n for n in staged if n not in reuse]) + previous_dq
         write_frame(con, "dq_expectations", pd.DataFrame(dq, columns=RESULT_COLUMNS))
         raise_on_errors(dq)
-        run_id = new_run_id(started)
-        manifest = manifest_frames(
-            run_id,
-            started,
-            data_dir,
-            config,
-            start,
-            as_of,
-            sources,
-            files,
-            models,
-            extra={
-                "code_hash": incremental.code_hash(),
-                "reused_sources": ",".join(sorted(set(sources) - read)),
-                "reused_models": len(reuse),
-            },
+        run_columns = {
+            "code_hash": incremental.code_hash(),
+            "reused_sources": ",".join(sorted(set(sources) - read)),
+            "reused_models": len(reuse),
+        }
+        run_id, manifest = manifest_frames(
+            started, data_dir, config, (start, as_of), sources, files, models, run_columns
         )
         for name, frame in manifest.items():
             write_frame(con, name, frame)
@@ -173,13 +164,13 @@ def build(
         quarantined = scalar(con, "SELECT count(DISTINCT (table_name, file, line)) FROM quarantine")
         name_line = name_match_line(con)
     log.info("built %s (run %s)", db_path, run_id)
-    return BuildResult(
-        db_path=db_path,
-        run_id=run_id,
-        files=files,
-        quarantined=quarantined,
-        warnings=sum(1 for r in dq if not r["success"]),
-        models=models,
+    return build_result(
+        db_path,
+        run_id,
+        files,
+        quarantined,
+        dq,
+        models,
         reused_sources=sorted(set(sources) - read),
         full_reason=reuse_plan.why_full,
         name_matches=name_line,

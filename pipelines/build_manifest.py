@@ -35,6 +35,12 @@ class BuildResult:
     name_matches: str = ""  # supplier name matching, one line (mapping_names)
 
 
+def build_result(db_path: Path, run_id: str, files, quarantined: int, dq: list[dict], models, **more) -> BuildResult:
+    """What either engine's build returns (warnings: the expectations that did not pass)."""
+    warnings = sum(1 for r in dq if not r["success"])
+    return BuildResult(db_path, run_id, files, quarantined, warnings, models, **more)
+
+
 def load_stats(con, sources: dict[str, SourceFile]) -> list[dict[str, Any]]:
     rows = []
     for name, sf in sources.items():
@@ -78,20 +84,21 @@ def new_run_id(started: dt.datetime) -> str:
 
 
 def manifest_frames(
-    run_id: str,
     started: dt.datetime,
     data_dir: Path,
     config: dict[str, Any],
-    start: dt.date,
-    as_of: dt.date,
+    window: tuple[dt.date, dt.date],
     sources: dict[str, SourceFile],
     files: list[dict[str, Any]],
     models: dict[str, dict],
     extra: dict[str, Any] | None = None,
-) -> dict[str, pd.DataFrame]:
-    """manifest_files, manifest_models and run_manifest (`extra`: more run columns)."""
+) -> tuple[str, dict[str, pd.DataFrame]]:
+    """(a new run id, {manifest_files, manifest_models, run_manifest}) for a build started at
+    `started` over the data `window` (history_start, as_of); `extra`: engine-specific run
+    columns. One function for both engines, so their manifests cannot drift apart."""
+    run_id, (start, as_of) = new_run_id(started), window
     finished = dt.datetime.now(dt.timezone.utc)
-    return {
+    return run_id, {
         "manifest_files": pd.DataFrame(files),
         "manifest_models": pd.DataFrame(
             [{"model": n, **{k: s.get(k) for k in ("layer", "status", "rows", "reason")}} for n, s in models.items()]

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..privacy.keys import SALT_TABLE, choose_salt
 
-from ..build_manifest import BuildResult, Progress, load_stats, manifest_frames, new_run_id
+from ..build_manifest import BuildResult, Progress, build_result, load_stats, manifest_frames
 from ..build_params import history_window, write_params
 from ..families.commitments.precomputed import linked_frames
 from ..families.commitments.settings import commitment_settings
@@ -100,19 +100,8 @@ def _build(
     with_values = bool(settings["results"]["value_examples"])
     summary = con.execute(quarantine_summary_sql(with_values), [EXAMPLES]).to_arrow_table()
     drop_intermediates(con, sources)
-    run_id = new_run_id(started)
-    manifest = manifest_frames(
-        run_id,
-        started,
-        data_dir,
-        config,
-        start,
-        as_of,
-        sources,
-        files,
-        models,
-        extra={"engine": "spark", "spark_version": con.spark.version, "spark_master": con.spark.sparkContext.master},
-    )
+    run_columns = {"engine": "spark", "spark_version": con.spark.version, "spark_master": con.spark.sparkContext.master}
+    run_id, manifest = manifest_frames(started, data_dir, config, (start, as_of), sources, files, models, run_columns)
     con.register("run_manifest", manifest["run_manifest"])  # compute() reads the build's settings
     salt = choose_salt(db_path)  # protected results are keyed by it; stored with them
     con.register(SALT_TABLE, pd.DataFrame({"salt": [salt]}))
@@ -146,15 +135,7 @@ def _build(
     step("writing the results database")
     write_results_database(db_path, tables)
     log.info("built %s on Spark (run %s)", db_path, run_id)
-    return BuildResult(
-        db_path=db_path,
-        run_id=run_id,
-        files=files,
-        quarantined=quarantined,
-        warnings=sum(1 for r in dq if not r["success"]),
-        models=models,
-        failed_results=failed,
-    )
+    return build_result(db_path, run_id, files, quarantined, dq, models, failed_results=failed)
 
 
 def _expectation_frames(settings: dict[str, Any]):
