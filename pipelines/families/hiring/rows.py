@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._frame import Query
+from pipelines.metrics._frame import Query, group_positions
 from pipelines.metrics._suppression import suppression_mask
 from .funnel import funnel_data_issues
 
@@ -42,20 +42,24 @@ def gid_of(kept: tuple[str, ...], dims: list[str]) -> int:
     return sum(1 << (len(dims) - 1 - j) for j, d in enumerate(dims) if d not in kept)
 
 
-def cube_apply(rows: pd.DataFrame, dims: list[str], by: list[str], fn: Callable[[pd.DataFrame], dict]) -> pd.DataFrame:
-    """fn(sub-frame) for every group of `by` x every subset of `dims` (GROUP BY by, CUBE(dims)),
-    as rows with the dims (None when aggregated away) and `_gid` - what Query.grouped gives
-    in SQL, for statistics SQL cannot aggregate such as a Kaplan-Meier median."""
+def cube_apply(
+    rows: pd.DataFrame, dims: list[str], by: list[str], fn: Callable[[dict[str, np.ndarray]], dict], columns: list[str]
+) -> pd.DataFrame:
+    """fn({column: the group's values}) for every group of `by` x every subset of `dims` (GROUP
+    BY by, CUBE(dims)), as rows with the dims (None when aggregated away) and `_gid` - what
+    Query.grouped gives in SQL, for statistics SQL cannot aggregate such as a Kaplan-Meier
+    median. fn gets numpy arrays of `columns` in the rows' order, not a sub-frame: building a
+    sub-frame per group cost more than the statistic."""
+    arrays = {c: rows[c].to_numpy() for c in columns}
     out = []
     for size in range(len(dims), -1, -1):
         for kept in combinations(dims, size):
             keys = [*by, *kept]
-            for values, sub in rows.groupby(keys, sort=True, dropna=False):
-                values = values if isinstance(values, tuple) else (values,)
+            for values, positions in group_positions(rows, keys):
                 record = dict(zip(keys, values))
                 record.update({d: None for d in dims if d not in kept})
                 record["_gid"] = gid_of(kept, dims)
-                record.update(fn(sub))
+                record.update(fn({c: a[positions] for c, a in arrays.items()}))
                 out.append(record)
     columns = [*by, *dims, "_gid"]
     return pd.DataFrame(out) if out else pd.DataFrame(columns=columns)

@@ -41,19 +41,23 @@ def _spells_sql(q: Query, last: int) -> str:
     )
 
 
-def _km_row(sub: pd.DataFrame) -> dict:
-    usable = sub[sub["usable"]]
-    median, low, high = km_median(usable["days"].to_numpy(), usable["advanced"].to_numpy())
-    advanced = int(usable["advanced"].sum())
+KM_COLUMNS = ["usable", "days", "advanced", "left", "negative"]
+
+
+def _km_row(cols: dict[str, np.ndarray]) -> dict:
+    usable = cols["usable"].astype(bool)
+    days, advanced = cols["days"][usable], cols["advanced"][usable]
+    median, low, high = km_median(days, advanced)
+    n_advanced = int(advanced.sum())
     return {
         "value": median,
         "ci_low": low,
         "ci_high": high,
-        "advanced": advanced,
-        "still_open": int(len(usable) - advanced),
-        "left_funnel": int(sub["left"].sum()),
-        "negative": int(sub["negative"].sum()),
-        "n": int(len(usable)),
+        "advanced": n_advanced,
+        "still_open": int(usable.sum() - n_advanced),
+        "left_funnel": int(cols["left"].sum()),
+        "negative": int(cols["negative"].sum()),
+        "n": int(usable.sum()),
     }
 
 
@@ -72,7 +76,7 @@ def time_in_stage(q: Query) -> pd.DataFrame:
     rows["usable"] = (rows["advanced"] | is_open) & ~rows["negative"]
     rows["left"] = ~rows["advanced"] & ~is_open
     keys = ["period_start", "period_end", "stage"]
-    df = cube_apply(rows, list(q.dims), keys, _km_row)
+    df = cube_apply(rows, list(q.dims), keys, _km_row, KM_COLUMNS)
     if df.empty:
         return pd.DataFrame(columns=[*keys, *q.dims, "_gid", "value", "n"])
     df["numerator"] = df["advanced"]

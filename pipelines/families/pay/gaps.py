@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...metrics._frame import group_positions
 from .groups import label, reference_key, subsets
 from .stats import gap_interval, ln_mean_variance, ln_median_variance
 
@@ -20,19 +21,20 @@ STATISTICS = {"mean": (np.mean, ln_mean_variance), "median": (np.median, ln_medi
 
 def _cells(frame: pd.DataFrame, dims: list[str], value_col: str, stat: str, keys: list[str]) -> list[dict]:
     estimate, variance = STATISTICS[stat]
+    values = frame[value_col].to_numpy(dtype=float)
     cells = []
     for gid, present in subsets(dims):
         by = ["period_start", "period_end", *keys, *present]
-        for key, sub in frame.groupby(by, dropna=False, sort=True):
-            values = sub[value_col].to_numpy(dtype=float)
+        for key, positions in group_positions(frame, by):
+            cell_values = values[positions]
             cell = dict(zip(by, key))
             cell.update(
                 {
                     "_gid": gid,
                     "_present": present,
-                    "n": values.size,
-                    "est": float(estimate(values)),
-                    "var": variance(values),
+                    "n": cell_values.size,
+                    "est": float(estimate(cell_values)),
+                    "var": variance(cell_values),
                 }
             )
             cells.append(cell)
