@@ -102,6 +102,26 @@ def top_groups(rows: pd.DataFrame, limit: int = MAX_SERIES) -> list[str]:
     return list(order.index[:limit])
 
 
+# the dark outline every marker and bar carries (WCAG 1.4.11 non-text contrast against the page
+# and against a neighbour of similar colour)
+OUTLINE = {"color": "#000000", "width": 1}
+
+
+def marker(style_: dict, size: float, **extra) -> dict:
+    """A series' plotly marker: its symbol and colour (from style() or group_style()), outlined."""
+    return {"symbol": style_["symbol"], "size": size, "color": style_["color"], "line": dict(OUTLINE), **extra}
+
+
+def lines_and_markers(style_: dict, size: float = 8, **marker_extra) -> dict:
+    """go.Scatter's mode, line and marker for a series drawn as a line with markers, in its
+    style: colour, dash and symbol, so no series is told by colour alone."""
+    return {
+        "mode": "lines+markers",
+        "line": {"color": style_["color"], "dash": style_["dash"], "width": 2},
+        "marker": marker(style_, size, **marker_extra),
+    }
+
+
 def error_bars(value, low, high, *, color: str, thickness: float = 1, width: float | None = None) -> dict:
     """Plotly's error-bar dict (for error_x or error_y) for a 95% interval low..high around
     `value` (Series or lists of one length): asymmetric, since Wilson, bootstrap and ratio
@@ -146,14 +166,7 @@ def trend_figure(
                 x=g["period_end"],
                 y=g["value"],
                 name=group_label(group),
-                mode="lines+markers",
-                line={"color": st_["color"], "dash": st_["dash"], "width": 2},
-                marker={
-                    "symbol": st_["symbol"],
-                    "size": 8,
-                    "color": st_["color"],
-                    "line": {"color": "#000000", "width": 1},
-                },
+                **lines_and_markers(st_),
                 error_y=err,
                 connectgaps=False,
                 customdata=list(zip(g["period"], g["n"].astype("string").fillna(HIDDEN), g["ci_low"], g["ci_high"])),

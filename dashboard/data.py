@@ -99,6 +99,11 @@ def unsupported(version: DbVersion, name: str) -> str | None:
     return snapshot_refusal(cursor(version), registry()[name])
 
 
+def computable(version: DbVersion, names: list[str]) -> list[str]:
+    """The metrics of `names`, in their order, that this build can compute (see unsupported)."""
+    return [name for name in names if unsupported(version, name) is None]
+
+
 def family_loaded(version: DbVersion, family: str) -> bool:
     """Are all marts a family's metrics need present in this build?"""
     needs = {t for s in registry().values() if s.family == family for t in s.requires}

@@ -53,14 +53,7 @@ class Finding(str):
 def by_p(text: str, family: str, *, size: float, size_text: str, p: float) -> Finding:
     """A finding tested with an adjusted p (Holm): strong below STRONG_P, else moderate (it was
     flagged, so it is below the configured alpha)."""
-    return Finding(
-        text,
-        family,
-        size=size,
-        size_text=size_text,
-        certainty="strong" if p < STRONG_P else "moderate",
-        basis=f"Holm {format_p(p)}",
-    )
+    return _tested(text, family, size, size_text, p, basis=f"Holm {format_p(p)}")
 
 
 def by_interval(
@@ -72,14 +65,13 @@ def by_interval(
     se = (high - low) / (2 * Z95)
     z = abs(value - boundary) / se if se > 0 else math.inf
     p = math.erfc(z / math.sqrt(2))
-    return Finding(
-        text,
-        family,
-        size=size,
-        size_text=size_text,
-        certainty="strong" if p < STRONG_P else "moderate",
-        basis=f"{format_p(p)} from its 95% CI",
-    )
+    return _tested(text, family, size, size_text, p, basis=f"{format_p(p)} from its 95% CI")
+
+
+def _tested(text: str, family: str, size: float, size_text: str, p: float, basis: str) -> Finding:
+    """A flagged finding's certainty from its p: strong below STRONG_P, else moderate."""
+    certainty = "strong" if p < STRONG_P else "moderate"
+    return Finding(text, family, size=size, size_text=size_text, certainty=certainty, basis=basis)
 
 
 def counted(

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from pipelines.families.commitments import Assessment
 from pipelines.metrics import full_period_rows
 
-from ...charts import error_bars, style
+from ...charts import error_bars, marker, style
 from ..workforce import target_figure
 
 
@@ -44,7 +44,7 @@ def trajectory_figure(a: Assessment, *, title: str, events: pd.DataFrame | None 
                 y=points["value"],
                 name="Months up to each checkpoint",
                 mode="markers",
-                marker={"symbol": "diamond", "size": 11, "color": s["color"], "line": {"color": "#000000", "width": 1}},
+                marker=marker({**s, "symbol": "diamond"}, 11),
                 error_y=error_bars(points["value"], points["ci_low"], points["ci_high"], color=s["color"])
                 if has_ci
                 else None,

@@ -12,7 +12,19 @@ import plotly.graph_objects as go
 
 from pipelines.families.hiring.display import stage_label
 
-from dashboard.charts import FONT, HIDDEN, error_bars, group_label, group_style, style, top_groups, wrap_title
+from dashboard.charts import (
+    FONT,
+    HIDDEN,
+    OUTLINE,
+    error_bars,
+    lines_and_markers,
+    marker,
+    group_label,
+    group_style,
+    style,
+    top_groups,
+    wrap_title,
+)
 
 PATTERNS = ["", "/", "\\", "x", ".", "+", "-", "|"]
 
@@ -26,6 +38,13 @@ def _pattern(i: int) -> dict:
         "fgopacity": 0.55,
         "size": 7,
     }
+
+
+def _counts_and_interval(g: pd.DataFrame, *counts: str) -> list[tuple]:
+    """Hover data per point: the `counts` columns as text (blank where a count is hidden, so
+    the hover never shows "<NA>"), then the 95% interval's bounds."""
+    texts = [g[c].astype("string").fillna("") for c in counts]
+    return list(zip(*texts, g["ci_low"], g["ci_high"]))
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int | None = None) -> go.Figure:
@@ -63,22 +82,8 @@ def funnel_figure(rows: pd.DataFrame, stages: list[str], title: str) -> go.Figur
                 x=stages,
                 y=g["value"],
                 name=group_label(group),
-                mode="lines+markers",
-                line={"color": s["color"], "dash": s["dash"], "width": 2},
-                marker={
-                    "symbol": s["symbol"],
-                    "size": 9,
-                    "color": s["color"],
-                    "line": {"color": "#000000", "width": 1},
-                },
-                customdata=list(
-                    zip(
-                        g["numerator"].astype("string").fillna(""),
-                        g["n"].astype("string").fillna(""),
-                        g["ci_low"],
-                        g["ci_high"],
-                    )
-                ),
+                **lines_and_markers(s, 9),
+                customdata=_counts_and_interval(g, "numerator", "n"),
                 hovertemplate=(
                     f"<b>{group_label(group)}</b><br>%{{x}}: %{{y:.1%}} (%{{customdata[0]}} of %{{customdata[1]}})"
                     "<br>95% CI %{customdata[2]:.1%} to %{customdata[3]:.1%}<extra></extra>"
@@ -116,12 +121,7 @@ def impact_figure(rows: pd.DataFrame, title: str, threshold: float, label: str =
                 orientation="h",
                 offsetgroup=str(i),
                 alignmentgroup="groups",
-                marker={
-                    "symbol": s["symbol"],
-                    "size": 11,
-                    "color": s["color"],
-                    "line": {"color": "#000000", "width": 1},
-                },
+                marker=marker(s, 11),
                 error_x=error_bars(g["value"], g["ci_low"], g["ci_high"], color=s["color"], thickness=1.5, width=4),
                 customdata=list(
                     zip(
@@ -199,16 +199,9 @@ def time_in_stage_figure(rows: pd.DataFrame, stages: list[str], title: str) -> g
                 x=[labels[x] for x in g.index],
                 y=g["value"],
                 name=group_label(group),
-                marker={"color": s["color"], "line": {"color": "#000000", "width": 1}, "pattern": _pattern(i)},
+                marker={"color": s["color"], "line": OUTLINE, "pattern": _pattern(i)},
                 error_y=error_bars(g["value"], g["ci_low"], g["ci_high"], color="#000000"),
-                customdata=list(
-                    zip(
-                        g["n"].astype("string").fillna(""),
-                        g["still_open"].astype("string").fillna(""),
-                        g["ci_low"],
-                        g["ci_high"],
-                    )
-                ),
+                customdata=_counts_and_interval(g, "n", "still_open"),
                 hovertemplate=(
                     f"<b>{group_label(group)}</b><br>%{{x}}: median %{{y:.0f}} days"
                     "<br>95% CI %{customdata[2]:.0f} to %{customdata[3]:.0f}"
@@ -233,7 +226,7 @@ def share_comparison_figure(table: pd.DataFrame, title: str) -> go.Figure:
                 x=table["group"],
                 y=table[col],
                 name=name,
-                marker={"color": s["color"], "line": {"color": "#000000", "width": 1}, "pattern": _pattern(i)},
+                marker={"color": s["color"], "line": OUTLINE, "pattern": _pattern(i)},
                 error_y=error_bars(table[col], table[f"{col}_low"], table[f"{col}_high"], color="#000000"),
                 customdata=table[f"{col}_n"].astype("string").fillna(HIDDEN),
                 hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{y:.1%}}<br>n = %{{customdata}}<extra></extra>",

@@ -60,26 +60,38 @@ def _overall_share(view: SupplierView) -> pd.DataFrame:
     return share[share["group"] == "All"]
 
 
+def _lines_block(
+    view: SupplierView,
+    lines: pd.DataFrame,
+    series: str,
+    legend: str,
+    *,
+    title: str,
+    summary: str,
+    y_title: str,
+    table: pd.DataFrame,
+    drawn: str,
+) -> Block:
+    """A block of spend shares drawn as one line per value of `series` over the periods (policy
+    events marked), with the latest full period's `table`; `drawn` says what the lines are."""
+    fig = line_figure(lines, series, title=title, y_title=y_title, unit="share", events=view.events, legend=legend)
+    return Block(title=title, summary=summary, figure=fig, table=table, alt=f"Line chart of {drawn}. {summary}")
+
+
 def share_block(view: SupplierView) -> Block:
     """Tier 1: the diverse share of addressable and of all spend over the periods."""
     overall = _overall_share(view)
     title = diverse_share_title(overall)
-    summary = diverse_share_summary(overall, view.currency, view.k)
-    fig = line_figure(
+    return _lines_block(
+        view,
         overall.assign(series=overall["spend_base"].map(BASE_LABELS)),
         "series",
+        "Denominator",
         title=title,
+        summary=diverse_share_summary(overall, view.currency, view.k),
         y_title="Share of spend",
-        unit="share",
-        events=view.events,
-        legend="Denominator",
-    )
-    return Block(
-        title=title,
-        summary=summary,
-        figure=fig,
         table=split_share_table(latest_full_period(overall), view.k, view.currency, "Diverse spend", ("spend_base",)),
-        alt=f"Line chart of the diverse share of addressable and of all spend by period. {summary}",
+        drawn="the diverse share of addressable and of all spend by period",
     )
 
 
@@ -121,23 +133,16 @@ def certification_block(view: SupplierView, base: str = DEFAULT_BASE) -> Block:
     overall = _overall_share(view)
     union = overall[overall["spend_base"] == base].assign(certification="Diverse total (counted once)")
     lines = pd.concat([union, rows[rows["counts_as_diverse"].astype(bool)]], ignore_index=True)
-    title = certification_title(rows)
-    summary = certification_summary(rows, view.k)
-    fig = line_figure(
+    return _lines_block(
+        view,
         lines,
         "certification",
-        title=title,
+        "Certification",
+        title=certification_title(rows),
+        summary=certification_summary(rows, view.k),
         y_title=BASE_LABELS[base],
-        unit="share",
-        events=view.events,
-        legend="Certification",
-    )
-    return Block(
-        title=title,
-        summary=summary,
-        figure=fig,
         table=split_share_table(latest_full_period(rows), view.k, view.currency, "Certified spend", ("certification",)),
-        alt=f"Line chart of the {BASE_LABELS[base].lower()} per diverse certification and in total. {summary}",
+        drawn=f"the {BASE_LABELS[base].lower()} per diverse certification and in total",
     )
 
 

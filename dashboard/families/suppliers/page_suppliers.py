@@ -14,17 +14,7 @@ from dashboard import data
 from dashboard.families.suppliers.charts import BASE_LABELS, UNION_NOTE
 from dashboard.components import chart_block, no_data, require_db, show_block
 from dashboard.controls import current_view
-from dashboard.families.suppliers.blocks import (
-    BREAKDOWNS,
-    SupplierView,
-    breakdown_block,
-    certification_block,
-    counts_block,
-    expiring_block,
-    goal_blocks,
-    share_block,
-    tier2_block,
-)
+from dashboard.families.suppliers import blocks as sup  # the blocks the PDF section prints too
 from pipelines.metrics import build_context
 from pipelines.families.suppliers.goals import configured_goals, goal_progress, preset_config
 from pipelines.families.suppliers.risk import expiring_certifications, spend_at_risk, supplier_k
@@ -55,7 +45,7 @@ if not TIER1 <= info["tables"]:
 
 config = build_context(data.cursor(version))["config"]
 proc = config["procurement"]
-suppliers = SupplierView(
+suppliers = sup.SupplierView(
     metric=lambda name, by=(): data.metric_table(version, name, by, view.period, view.date_from, view.date_to, ()),
     k=supplier_k(config),
     currency=info["reporting_currency"],
@@ -75,7 +65,7 @@ st.caption(
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Tier 1: diverse share of spend")
-    show_block(share_block(suppliers), key="sup-share", filename="diverse_spend_share.csv")
+    show_block(sup.share_block(suppliers), key="sup-share", filename="diverse_spend_share.csv")
 with right:
     st.subheader("Tier 2 (reported by primes)")
     # page-only: the column's explanation under its heading (the block's summary says the rule)
@@ -86,7 +76,7 @@ with right:
     if "fct_tier2_spend" not in info["tables"]:
         no_data("Tier 2", "procurement/tier2_spend.csv")
     else:
-        show_block(tier2_block(suppliers), key="sup-tier2", filename="tier2_spend.csv")
+        show_block(sup.tier2_block(suppliers), key="sup-tier2", filename="tier2_spend.csv")
 
 # --- per certification -------------------------------------------------------------------
 st.subheader("By certification")
@@ -95,7 +85,7 @@ base = st.radio(
     "Denominator", ["addressable", "total"], format_func=lambda b: BASE_LABELS[b], horizontal=True, key="sup_base"
 )
 st.info(UNION_NOTE)  # page-only callout before the chart; the block's summary carries the note into the PDF
-show_block(certification_block(suppliers, base), key="sup-certs", filename="certified_spend_share.csv")
+show_block(sup.certification_block(suppliers, base), key="sup-certs", filename="certified_spend_share.csv")
 
 # --- goals -------------------------------------------------------------------------------
 st.subheader("Goals and grades")
@@ -112,7 +102,7 @@ choice = st.radio(
 goals = _goals(version, None if choice == "configured" else "sba", view.period, view.date_from, view.date_to)
 if goals.empty:
     st.info("No goals configured: add procurement.goals (or goal_preset: sba) to equity.yml and rebuild.")
-for i, block in enumerate(goal_blocks(goals, proc["grade_scale"], suppliers.events)):
+for i, block in enumerate(sup.goal_blocks(goals, proc["grade_scale"], suppliers.events)):
     key, filename = ("sup-goals", "supplier_goals.csv") if i == 0 else ("sup-goal-trend", "supplier_goals_trend.csv")
     if choice == "configured":
         show_block(block, key=key, filename=filename)
@@ -122,12 +112,12 @@ for i, block in enumerate(goal_blocks(goals, proc["grade_scale"], suppliers.even
 # --- expiring certifications -------------------------------------------------------------
 st.subheader("Certifications expiring soon")
 expiring, risk = _risk(version)
-block = expiring_block(expiring, risk.iloc[0], suppliers, proc["at_risk_months"])
+block = sup.expiring_block(expiring, risk.iloc[0], suppliers, proc["at_risk_months"])
 show_block(block, key="sup-expiring", filename="expiring_certifications.csv")
 
 # --- breakdown -----------------------------------------------------------------------------
 st.subheader("Breakdown")
 # page-only widget: the PDF prints the default breakdown (blocks.DEFAULT_BREAKDOWN)
-dim = st.selectbox("Break down by", list(BREAKDOWNS), format_func=BREAKDOWNS.get, key="sup_dim")
-show_block(breakdown_block(suppliers, dim, base), key="sup-breakdown", filename=f"diverse_share_by_{dim}.csv")
-show_block(counts_block(suppliers), key="sup-counts", filename="diverse_supplier_counts.csv")
+dim = st.selectbox("Break down by", list(sup.BREAKDOWNS), format_func=sup.BREAKDOWNS.get, key="sup_dim")
+show_block(sup.breakdown_block(suppliers, dim, base), key="sup-breakdown", filename=f"diverse_share_by_{dim}.csv")
+show_block(sup.counts_block(suppliers), key="sup-counts", filename="diverse_supplier_counts.csv")

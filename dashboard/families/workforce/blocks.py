@@ -41,6 +41,8 @@ from ...block import Block
 from .curve_table import curve_table, group_table
 
 HEAT_BY = ("gender", "race_ethnicity")  # the heat map crosses two dimensions when the sidebar gives fewer
+# the parental-leave trends, in this order on the Retention page and in the PDF
+LEAVE_METRICS = ("parental_leave_uptake", "return_after_leave_12m")
 FLOW_METRICS = {"headcount": "representation", "hires": "hire_share", "exits": "exit_share"}
 
 

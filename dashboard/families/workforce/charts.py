@@ -12,12 +12,14 @@ import plotly.graph_objects as go
 from ...charts import (
     FONT,
     HIDDEN,
+    OUTLINE,
     add_events,
     axis_format,
     error_bars,
     format_value,
     group_label,
     group_style,
+    lines_and_markers,
     period_axis,
     style,
     top_groups,
@@ -97,16 +99,9 @@ def pipeline_figure(rows: pd.DataFrame, levels: list[str], *, title: str) -> go.
                 x=levels,
                 y=part["value"],
                 name=group_label(group),
-                mode="lines+markers",
                 error_y=err,
-                line={"color": st_["color"], "dash": st_["dash"], "width": 2},
                 connectgaps=False,
-                marker={
-                    "symbol": st_["symbol"],
-                    "size": 9,
-                    "color": st_["color"],
-                    "line": {"color": "#000000", "width": 1},
-                },
+                **lines_and_markers(st_, 9),
                 customdata=part["n"].astype("string").fillna(HIDDEN),
                 hovertemplate=f"<b>{group_label(group)}</b> at %{{x}}: %{{y:.1%}} (n = %{{customdata}})<extra></extra>",
             )
@@ -128,7 +123,7 @@ def ratio_figure(rows: pd.DataFrame, *, title: str, threshold: float = 0.8) -> g
             x=shown["value"],
             y=shown["group"],
             mode="markers",
-            marker={"symbol": "diamond", "size": 11, "color": "#0072B2", "line": {"color": "#000000", "width": 1}},
+            marker={"symbol": "diamond", "size": 11, "color": "#0072B2", "line": OUTLINE},
             error_x=error_bars(shown["value"], shown["ci_low"], shown["ci_high"], color="#0072B2"),
             customdata=np.column_stack([shown["n"].astype(float), shown["note"].fillna("")]),
             hovertemplate="%{y}: %{x:.2f} (n = %{customdata[0]:,.0f}) %{customdata[1]}<extra></extra>",
@@ -193,7 +188,7 @@ def target_figure(
             name="Actual",
             mode="lines+markers",
             line={"color": "#000000", "width": 2},
-            marker={"symbol": "circle", "size": 8, "line": {"color": "#000000", "width": 1}},
+            marker={"symbol": "circle", "size": 8, "line": OUTLINE},
         )
     )
     due = pd.Timestamp(progress["due"])
@@ -222,7 +217,7 @@ def target_figure(
             y=[progress["target_value"]],
             name="Target",
             mode="markers",
-            marker={"symbol": "star", "size": 16, "color": "#D55E00", "line": {"color": "#000000", "width": 1}},
+            marker={"symbol": "star", "size": 16, "color": "#D55E00", "line": OUTLINE},
         )
     )
     add_events(fig, events)

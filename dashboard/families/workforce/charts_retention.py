@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ...charts import add_events, axis_format, group_label, group_style, top_groups
+from ...charts import add_events, axis_format, group_label, group_style, lines_and_markers, top_groups
 from .charts import titled_layout
 
 
@@ -49,17 +49,9 @@ def km_figure(
                 y=np.concatenate([[1.0], part["survival"]]),
                 name=group_label(group),
                 legendgroup=group,
-                mode="lines+markers",
                 line_shape="hv",
                 connectgaps=False,
-                line={"color": st_["color"], "dash": st_["dash"], "width": 2},
-                marker={
-                    "symbol": st_["symbol"],
-                    "size": 6,
-                    "color": st_["color"],
-                    "maxdisplayed": 12,
-                    "line": {"color": "#000000", "width": 1},
-                },
+                **lines_and_markers(st_, 6, maxdisplayed=12),
                 # published curves show the at-risk count at their steps only (docs/privacy.md)
                 customdata=np.concatenate(
                     [[""], [f"<br>at risk {v:,.0f}" if pd.notna(v) else "" for v in part["at_risk"]]]

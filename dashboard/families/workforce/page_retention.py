@@ -8,17 +8,16 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.families.workforce.charts_retention import impact_figure
-from dashboard.components import chart_block, family_page, no_data, safe_dataframe, show_block
+from dashboard.components import chart_block, no_data, safe_dataframe, show_block
 from dashboard.controls import by_note
 from dashboard.families.workforce import blocks as wf
-from dashboard.families.workforce.view_source import page_source
+from dashboard.families.workforce.view_source import open_page, page_source
 from dashboard.families.workforce.narrative import impact_sentence, impact_title
 from pipelines.errors import UsageError
 from pipelines.families.workforce.curves import group_summary, retention_curves
 from pipelines.families.workforce.impact import impact
 
 RETENTION_METRICS = ["retention_12m", "retention_24m", "retention_rate", "first_year_turnover", "median_tenure"]
-LEAVE_METRICS = ["parental_leave_uptake", "return_after_leave_12m"]
 IMPACT_METRICS = [
     "parental_leave_uptake",
     "turnover_rate",
@@ -29,11 +28,9 @@ IMPACT_METRICS = [
     "promotion_rate",
 ]
 
-version, view, info = family_page("Retention", "workforce", "retention", "hr/employees.csv and hr/job_history.csv")
-k = info["k"]
+version, view, k, RETENTION_METRICS = open_page("Retention", "retention", RETENTION_METRICS)
 specs = data.registry()
-RETENTION_METRICS = [m for m in RETENTION_METRICS if data.unsupported(version, m) is None]
-IMPACT_METRICS = [m for m in IMPACT_METRICS if data.unsupported(version, m) is None]
+IMPACT_METRICS = data.computable(version, IMPACT_METRICS)
 events = data.events(version)  # every event can be tested below
 filters = view.filters_dict()
 
@@ -81,16 +78,16 @@ else:
 
 # --- Parental leave ----------------------------------------------------------------------------
 st.header("Parental leave")
-if "fct_leave_spells" not in info["tables"]:
+if "fct_leave_spells" not in data.run_info(version)["tables"]:
     no_data("parental leave", "hr/leave.csv")
 else:
     st.caption(
         "Each leave belongs to the year it starts in, so a policy for leave starting on a date "
         "splits the years cleanly. Returns not yet followed for 12 months are left out and noted."
     )
-    for name in LEAVE_METRICS:
+    for name in wf.LEAVE_METRICS:
         by = wf.leave_by(src, name)
-        if name == LEAVE_METRICS[0] and by_note(view, by):
+        if name == wf.LEAVE_METRICS[0] and by_note(view, by):
             st.caption(by_note(view, by, "leave is taken by few people, so one dimension at a time"))
         show_block(wf.trend_block(src, name, by), key=f"ret-{name}", filename=f"{name}.csv")
 

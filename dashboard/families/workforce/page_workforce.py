@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import family_page, show_block
+from dashboard.components import show_block
 from dashboard.controls import GRAIN_NOUN, by_note
 from dashboard.families.workforce import blocks as wf
-from dashboard.families.workforce.view_source import page_source
+from dashboard.families.workforce.view_source import open_page, page_source
 from pipelines.errors import DataError
 
 TREND_METRICS = [
@@ -26,10 +26,8 @@ TREND_METRICS = [
     "promotion_rate",
 ]
 
-version, view, info = family_page("Workforce", "workforce", "the workforce", "hr/employees.csv and hr/job_history.csv")
-k = info["k"]
+version, view, k, TREND_METRICS = open_page("Workforce", "the workforce", TREND_METRICS)
 specs = data.registry()
-TREND_METRICS = [m for m in TREND_METRICS if data.unsupported(version, m) is None]  # e.g. no flows from snapshots
 
 
 src = page_source(version, view, k)

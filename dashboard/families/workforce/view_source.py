@@ -10,6 +10,19 @@ from ... import data
 from . import blocks as wf
 
 
+WORKFORCE_FILES = "hr/employees.csv and hr/job_history.csv"
+
+
+def open_page(title: str, subject: str, metrics: list[str]):
+    """The top of a workforce page (dashboard.components.family_page, naming the HR files when
+    they were not loaded): the database version, the sidebar's view, k, and those of `metrics`
+    this build can compute (a snapshot source has no flows or retention), in their order."""
+    from ...components import family_page  # Streamlit: the PDF imports this module's siblings only
+
+    version, view, info = family_page(title, "workforce", subject, WORKFORCE_FILES)
+    return version, view, info["k"], data.computable(version, metrics)
+
+
 def page_source(version: data.DbVersion, view, k: int, fetch_curves=None) -> wf.Source:
     """A Source for the sidebar's period, From/To, breakdown and filters."""
     specs = data.registry()
