@@ -11,6 +11,7 @@ import pandas as pd
 from pipelines.families.commitments import Assessment
 
 from ...charts import format_value
+from pipelines.formatting import format_ci
 
 NOT_ENOUGH = "not enough data to report"
 # the order in which the Overview and the PDF count the headline labels
@@ -33,9 +34,7 @@ def value_text(row: pd.Series | None, unit: str) -> str:
 
 
 def ci_text(row: pd.Series | None, unit: str) -> str:
-    if row is None or pd.isna(row["ci_low"]):
-        return ""
-    return f"{format_value(row['ci_low'], unit)} to {format_value(row['ci_high'], unit)}"
+    return "" if row is None else format_ci(row["ci_low"], row["ci_high"], unit)
 
 
 def n_text(row: pd.Series | None) -> str:
@@ -89,8 +88,7 @@ def register_table(assessments: list[Assessment]) -> pd.DataFrame:
             if not p
             else (
                 f"{format_value(p['projected'], unit)} (95% CI "
-                f"{format_value(p['projected_low'], unit)} to "
-                f"{format_value(p['projected_high'], unit)})"
+                f"{format_ci(p['projected_low'], p['projected_high'], unit)})"
             )
         )
         rows.append(
@@ -130,9 +128,7 @@ def checkpoint_table(a: Assessment) -> pd.DataFrame:
                 "Date": r.date.isoformat(),
                 "Window": f"{r.window_start} to {r.date}",
                 "Value": format_value(r.value, unit) if published else (NOT_ENOUGH if r.state == NOT_ENOUGH else ""),
-                "95% CI": f"{format_value(r.ci_low, unit)} to {format_value(r.ci_high, unit)}"
-                if published and pd.notna(r.ci_low)
-                else "",
+                "95% CI": format_ci(r.ci_low, r.ci_high, unit) if published else "",
                 "n": f"{int(r.n):,}" if published and pd.notna(r.n) else "",
                 "Actions": "" if pd.isna(r.actions) else str(int(r.actions)),
                 "Reviews": "" if pd.isna(r.reviews) else str(int(r.reviews)),

@@ -19,6 +19,7 @@ from dashboard.auth import auth_configured
 from dashboard.components import require_db, safe_dataframe, show_block, table_block
 from dashboard.families.commitments import data as cd
 from dashboard.families.commitments.blocks import commitment_blocks, register_block
+from pipelines.formatting import format_ci
 from dashboard.families.commitments.narrative import (
     actions_table,
     ci_text,
@@ -106,8 +107,7 @@ for a, (trajectory, persistence) in zip(assessments, per_commitment):
         p = a.projection
         st.metric(f"Trend at {c.due}", value_text({"value": p["projected"]}, unit) if p else "—")
         st.caption(
-            f"95% CI {value_text({'value': p['projected_low']}, unit)} to "
-            f"{value_text({'value': p['projected_high']}, unit)}"
+            f"95% CI {format_ci(p['projected_low'], p['projected_high'], unit)}"
             if p
             else f"not projected: {a.progress}"
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.block import Block
-from pipelines.formatting import group_label
+from pipelines.formatting import format_ci, group_label
 from pipelines.families.hiring.display import cmh_display, funnel_display, impact_display, sort_stages, time_display
 from pipelines.families.hiring.funnel import BOTTOM_LINE
 
@@ -146,7 +146,7 @@ def _share_table(both: pd.DataFrame, k: int, hi) -> tuple[pd.DataFrame, pd.DataF
             f"fewer than {k} or protecting one" if h else f"{v:.1%}" for h, v in zip(hidden, both[f"value{sfx}"])
         ]
         shown[f"{label}: 95% CI"] = [
-            "" if h else f"{lo:.1%} to {up:.1%}"
+            "" if h else format_ci(lo, up, "share")
             for h, lo, up in zip(hidden, both[f"ci_low{sfx}"], both[f"ci_high{sfx}"])
         ]
         shown[f"{label}: n"] = ["" if h else f"{int(n):,}" for h, n in zip(hidden, both[f"n{sfx}"])]

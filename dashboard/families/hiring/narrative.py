@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.formatting import format_p, group_label
+from pipelines.formatting import format_ci, format_p, format_value, group_label
 from pipelines.families.hiring.display import significance_flag, stage_label
 
 
@@ -98,7 +98,7 @@ def impact_sentences(
         summary += (
             f" {group_label(r['group'])} at {stage_label(r['stage'], r.get('next_stage'))}{where(r)}: {r['selection_rate']:.1%} "
             f"of {int(r['n']):,} vs {group_label(r['reference_group'])} {r['reference_rate']:.1%}, ratio "
-            f"{r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}), "
+            f"{format_value(r['value'], 'ratio')} (95% CI {format_ci(r['ci_low'], r['ci_high'], 'ratio')}), "
             f"{int(r['shortfall']):,} more selection(s) would reach {threshold}."
         )
     return title, summary + _hidden_sentence(rows, k)

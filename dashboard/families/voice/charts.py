@@ -16,9 +16,9 @@ import pandas as pd
 import plotly.colors as pc
 import plotly.graph_objects as go
 
-from pipelines.formatting import format_p
+from pipelines.formatting import format_p, interval_cell
 
-from ...charts import FONT, error_bars, format_value, group_label, style, wrap_title
+from ...charts import FONT, error_bars, format_value, marker, group_label, style, wrap_title
 from ...narrative import FINDING_MIN_N, large_enough, suppressed_label
 
 SCALE = "cividis"
@@ -162,12 +162,7 @@ def interval_figure(
                 mode="markers",
                 name=str(key or ""),
                 showlegend=series is not None,
-                marker={
-                    "symbol": st_["symbol"],
-                    "size": 10,
-                    "color": st_["color"],
-                    "line": {"color": "#000000", "width": 1},
-                },
+                marker=marker(st_, 10),
                 error_x=error_bars(part["value"], part["ci_low"], part["ci_high"], color=st_["color"], thickness=1.5),
                 customdata=list(zip(part["n"].astype("string").fillna(""), part["ci_low"], part["ci_high"])),
                 hovertemplate=(
@@ -203,12 +198,7 @@ def outcomes_figure(table: pd.DataFrame, metrics: list[tuple[str, str, str]], *,
                 mode="markers",
                 name=name,
                 showlegend=False,
-                marker={
-                    "symbol": st_["symbol"],
-                    "size": 10,
-                    "color": st_["color"],
-                    "line": {"color": "#000000", "width": 1},
-                },
+                marker=marker(st_, 10),
                 error_x=error_bars(
                     part[f"{prefix}_value"], part[f"{prefix}_ci_low"], part[f"{prefix}_ci_high"], color=st_["color"]
                 ),
@@ -229,7 +219,7 @@ def gap_finding(gaps: pd.DataFrame, survey: str) -> tuple[str, pd.Series | None]
     in one wave (full breakdown first), and that gap row (None when there is none). Only a
     group of at least FINDING_MIN_N respondents is named: the shortfall of a handful of people
     is not a headline (docs/findings.md), even when significant."""
-    rows = large_enough(gaps[(gaps["period"] == survey) & gaps["significant"].eq(True) & (gaps["gap"] < 0)])
+    rows = large_enough(gaps[(gaps["period"] == survey) & gaps["significant"].eq(True) & (gaps["gap"] < 0)], "share")
     if rows.empty:
         return (
             f"{survey}: no group of at least {FINDING_MIN_N} respondents is significantly below everyone else "
@@ -241,9 +231,19 @@ def gap_finding(gaps: pd.DataFrame, survey: str) -> tuple[str, pd.Series | None]
     key = construct_title(row.get("construct", row.get("item_id", "")))
     return (
         f"{key}, {survey}: {group_label(row['group'])} {format_value(row['value'], 'share')} favourable, "
-        f"{abs(row['gap']) * 100:.1f} points below everyone else "
-        f"(95% CI {abs(row['ci_high']) * 100:.1f} to {abs(row['ci_low']) * 100:.1f})"
+        f"{shortfall_points(row['gap'])} points below everyone else (95% CI {shortfall_interval(row)})"
     ), row
+
+
+def shortfall_points(gap: float) -> str:
+    """A (negative) gap in shares as the size of the shortfall in points: -0.123 -> "12.3"."""
+    return f"{abs(gap) * 100:.1f}"
+
+
+def shortfall_interval(row: pd.Series) -> str:
+    """The 95% interval of a shortfall in points: the gap is negative, so the shortfall runs from
+    the upper bound's size to the lower bound's."""
+    return interval_cell(shortfall_points(row["ci_high"]), shortfall_points(row["ci_low"]))
 
 
 def heatmap_cells(fav: pd.DataFrame, index: pd.DataFrame, dims: tuple[str, ...], k: int) -> pd.DataFrame:
@@ -297,8 +297,8 @@ def heatmap_summary(cells: pd.DataFrame, finding: pd.Series | None, survey: str,
             f"{construct_title(finding['construct']).lower()}, "
             f"{format_value(finding['value'], 'share')} favourable (n = {int(finding['n']):,}) against "
             f"{format_value(finding['rest_value'], 'share')} for everyone else, a gap of "
-            f"{abs(finding['gap']) * 100:.1f} points (95% CI {abs(finding['ci_high']) * 100:.1f} "
-            f"to {abs(finding['ci_low']) * 100:.1f}, Holm-adjusted {format_p(finding['p_holm'])})."
+            f"{shortfall_points(finding['gap'])} points (95% CI {shortfall_interval(finding)}, "
+            f"Holm-adjusted {format_p(finding['p_holm'])})."
         )
     else:
         parts.append(

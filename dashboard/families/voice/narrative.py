@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.formatting import breakdown_label, group_label, p_cell
+from pipelines.formatting import breakdown_label, format_ci, group_label, interval_cell, p_cell
 from pipelines.metrics import MetricSpec
 
 from ...charts import format_value
@@ -44,7 +44,7 @@ def difference_table(
     out[title], out[f"n ({title.lower()})"] = share(value_col), count(n_col)
     out["Difference (points)"] = [f"{d * 100:+.1f}" if ok else "" for d, ok in zip(rows[difference], shown)]
     out["95% CI (points)"] = [
-        f"{lo * 100:+.1f} to {hi * 100:+.1f}" if ok else ""
+        interval_cell(f"{lo * 100:+.1f}", f"{hi * 100:+.1f}") if ok else ""
         for lo, hi, ok in zip(rows["ci_low"], rows["ci_high"], shown)
     ]
     out["p (Holm)"] = [p_cell(p) if ok else "" for p, ok in zip(rows["p_holm"], shown)]
@@ -83,7 +83,7 @@ def side_by_side_table(table: pd.DataFrame, sides: list[tuple[str, str, str, int
             else:
                 values.append(format_value(r[f"{prefix}_value"], unit))
                 low, high = r[f"{prefix}_ci_low"], r[f"{prefix}_ci_high"]
-                cis.append("" if pd.isna(low) else f"{format_value(low, unit)} to {format_value(high, unit)}")
+                cis.append(format_ci(low, high, unit))
                 ns.append(f"{int(r[f'{prefix}_n']):,}")
         out[title], out[f"{title}: 95% CI"], out[f"{title}: n"] = values, cis, ns
     return out.reset_index(drop=True)

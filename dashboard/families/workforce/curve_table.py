@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.formatting import HIDDEN, group_label
+from pipelines.formatting import HIDDEN, group_label, interval_cell
 
 
 def _pct(value) -> str:
@@ -50,7 +50,7 @@ def group_table(summary: pd.DataFrame, k: int) -> pd.DataFrame:
     ):
         out[label] = [HIDDEN if h else fmt(v) for h, v in zip(hidden, summary[short])]
         out[f"{label}, 95% CI"] = [
-            "" if h or pd.isna(lo) else f"{fmt(lo)} to {fmt(hi)}"
+            "" if h else interval_cell(fmt(lo), fmt(hi))
             for h, lo, hi in zip(hidden, summary[f"{short}_ci_low"], summary[f"{short}_ci_high"])
         ]
     return out

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ...charts import format_value
 from ...narrative import large_enough
-from pipelines.formatting import group_label
+from pipelines.formatting import format_ci, group_label, interval_cell
 
 
 def lowest_retention_group(summary: pd.DataFrame) -> str | None:
@@ -37,7 +37,7 @@ def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:
         # different estimate and says so, or a reader meets two 12-month retentions for one firm
         parts.append(
             f"Pooled over every year of the window, {format_value(o['12m'], 'share')} stay 12 months "
-            f"(95% CI {format_value(o['12m_ci_low'], 'share')} to {format_value(o['12m_ci_high'], 'share')}) "
+            f"(95% CI {format_ci(o['12m_ci_low'], o['12m_ci_high'], 'share')}) "
             f"and {format_value(o['24m'], 'share')} stay 24 months; n = {int(o['n']):,}. The yearly "
             '"Retention at 12 months" figures (Overview, trends below) measure one year at a time.'
         )
@@ -46,8 +46,7 @@ def retention_summary(summary: pd.DataFrame, logrank, k: int) -> str:
         lo = shown.loc[shown["24m"].idxmin()]
         parts.append(
             f"Lowest 24-month retention: {group_label(lo['group'])} {format_value(lo['24m'], 'share')} "
-            f"(95% CI {format_value(lo['24m_ci_low'], 'share')} to "
-            f"{format_value(lo['24m_ci_high'], 'share')}, n = {int(lo['n']):,})."
+            f"(95% CI {format_ci(lo['24m_ci_low'], lo['24m_ci_high'], 'share')}, n = {int(lo['n']):,})."
         )
     if logrank is not None:
         verdict = "differ" if logrank.p_value < 0.05 else "do not clearly differ"
@@ -75,7 +74,7 @@ def ratio_title(rows: pd.DataFrame, threshold: float) -> str:
         lo = clear.loc[clear["value"].idxmin()]
         return (
             f"{group_label(lo['group'])} promoted at {lo['value']:.2f} times the rate of {ref} (95% CI up to "
-            f"{lo['ci_high']:.2f}); {len(clear)} group(s) clearly below {threshold}"
+            f"{format_value(lo['ci_high'], 'ratio')}); {len(clear)} group(s) clearly below {threshold}"
         )
     return f"No group is clearly promoted less than {threshold} times as often as {ref}"
 
@@ -85,7 +84,8 @@ def ratio_summary(rows: pd.DataFrame, k: int) -> str:
     if shown.empty:
         return "No group has enough people to be compared."
     parts = [
-        f"{group_label(r['group'])}: {r['value']:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, "
+        f"{group_label(r['group'])}: {format_value(r['value'], 'ratio')} "
+        f"(95% CI {format_ci(r['ci_low'], r['ci_high'], 'ratio')}, "
         f"Fisher p = {r['p_value_fisher']:.2g}, n = {int(r['n']):,})"
         for _, r in shown.iterrows()
         if r["note"] != "reference group"
@@ -125,8 +125,7 @@ def target_sentence(row: pd.Series) -> str:
     if pd.notna(row.get("projected")):
         text += (
             f"; the straight-line trend reaches {format_value(row['projected'], 'share')} by then "
-            f"(95% CI {format_value(row['projected_low'], 'share')} to "
-            f"{format_value(row['projected_high'], 'share')})"
+            f"(95% CI {format_ci(row['projected_low'], row['projected_high'], 'share')})"
         )
     return text + f". Status: {row['status']}."
 
@@ -138,8 +137,8 @@ def impact_sentence(result, unit: str) -> str:
     return (
         f"At '{result.event}' ({result.event_date}) the monthly {result.metric.replace('_', ' ')} "
         f"for {group_label(result.group)} changed in level by {fmt(level['estimate'])} (95% CI "
-        f"{fmt(level['ci_low'])} to {fmt(level['ci_high'])}) and in slope by {fmt(slope['estimate'])} "
-        f"per month (95% CI {fmt(slope['ci_low'])} to {fmt(slope['ci_high'])}), from "
+        f"{interval_cell(fmt(level['ci_low']), fmt(level['ci_high']))}) and in slope by {fmt(slope['estimate'])} "
+        f"per month (95% CI {interval_cell(fmt(slope['ci_low']), fmt(slope['ci_high']))}), from "
         f"{result.months_before} months before and {result.months_after} after. {result.caution}"
     )
 

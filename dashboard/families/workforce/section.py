@@ -13,14 +13,13 @@ from ...block import Block, Section
 from ...finding import Finding, by_interval
 from ...narrative import FINDING_MIN_N
 from . import blocks as wf
-from pipelines.formatting import group_label
+from pipelines.formatting import format_value, group_label
 
 # The detail document's blocks, in the pages' order: the Workforce page under its default view
 # (its trend for each metric the PDF reports), then the Retention page's. Left out: the policy
 # event analysis (the page's widgets pick the event, metric, group and months).
 PDF_TRENDS = ("representation", "turnover_rate")
 RETENTION_TREND = "retention_12m"  # the Retention page's default pick
-LEAVE_METRICS = ("parental_leave_uptake", "return_after_leave_12m")
 
 
 def _or_refused(make, name: str) -> list[Block]:
@@ -51,7 +50,7 @@ def section_blocks(con, k: int, period: str = "year") -> list[Block]:
         (lambda: wf.trend_block(src, RETENTION_TREND, wf.retention_by(src, RETENTION_TREND)), RETENTION_TREND),
     ]
     if has_table(con, "fct_leave_spells"):
-        makers += [(lambda n=n: wf.trend_block(src, n, wf.leave_by(src, n)), n) for n in LEAVE_METRICS]
+        makers += [(lambda n=n: wf.trend_block(src, n, wf.leave_by(src, n)), n) for n in wf.LEAVE_METRICS]
     return [block for make, name in makers for block in _or_refused(make, name)]
 
 
@@ -139,7 +138,7 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
     for _, r in low.iterrows():
         text = (
             f"Promotions {span}: {group_label(r['group'])} promoted at {r['value']:.2f} times the rate of "
-            f"{group_label(r['reference_group'])} (95% CI up to {r['ci_high']:.2f}, below four-fifths; "
+            f"{group_label(r['reference_group'])} (95% CI up to {format_value(r['ci_high'], 'ratio')}, below four-fifths; "
             f"n = {int(r['n']):,})."
         )
         out.append(
