@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -101,12 +102,29 @@ def table_block(table: pd.DataFrame, summary: str, key: str, filename: str) -> N
 BLOCKS_SHOWN = "blocks_shown"  # session key: the blocks this page view drew (tests/test_page_pdf_parity.py)
 
 
+# a heading only assistive technology meets: the chart beside it shows the same title, which
+# plotly draws as SVG text that is no heading (WCAG 1.3.1) and tests read from the chart
+_SCREEN_READER_ONLY = (
+    "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);border:0"
+)
+
+
+def block_heading(title: str, *, visible: bool) -> str:
+    """The HTML heading of a block (level 4: under the page's st.header and st.subheader), its
+    title escaped (a title carries group names from the data)."""
+    style = "" if visible else f' style="{_SCREEN_READER_ONLY}"'
+    return f"<h4{style}>{html.escape(title)}</h4>"
+
+
 def show_block(block, key: str, filename: str | None = None) -> None:
     """One block of a family's `blocks.py` (dashboard/sections.Block), drawn as the PDF draws it:
-    its figure with summary, table and CSV download, or the table alone when it has no figure.
-    The block is recorded for this page view so a test can compare the page with the PDF."""
+    under a heading with its title (WCAG 2.4.6 and 1.3.1: a table-only block would otherwise
+    have none, and a chart's title is not a heading), its figure with summary, table and CSV
+    download, or the table alone when it has no figure. The block is recorded for this page
+    view so a test can compare the page with the PDF."""
     st.session_state.setdefault(BLOCKS_SHOWN, []).append(block)
     filename = filename or f"{key}.csv"
+    st.markdown(block_heading(block.title, visible=block.figure is None), unsafe_allow_html=True)
     if block.figure is not None:
         chart_block(block.figure, block.table, block.summary, key=key, filename=filename)
     else:
