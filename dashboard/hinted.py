@@ -16,7 +16,17 @@ import plotly.graph_objects as go
 from pipelines.db import events_of, has_table
 from pipelines.metrics import MetricSpec, compute, latest_full_data_period, registry
 
-from .charts import FONT, axis_format, error_bars, format_value, group_label, group_style, top_groups, trend_figure
+from .charts import (
+    FONT,
+    OUTLINE,
+    axis_format,
+    error_bars,
+    format_value,
+    group_label,
+    group_style,
+    top_groups,
+    trend_figure,
+)
 from .narrative import display_table, finding_title, groups_not_shown, large_enough, latest_full_period, summary_text
 from .sections import Block
 
@@ -105,7 +115,7 @@ def bar_sentences(spec: MetricSpec, table: pd.DataFrame, rows: pd.DataFrame, k: 
         label = _key_label(key)
         # highest and lowest only among groups large enough to judge (FINDING_MIN_N)
         visible = large_enough(
-            part[~part["suppressed"].astype(bool) & part["value"].notna() & (part["group"] != "All")]
+            part[~part["suppressed"].astype(bool) & part["value"].notna() & (part["group"] != "All")], spec.unit
         )
         text = f"{label}:"
         whole = overall.get(label)
@@ -153,7 +163,7 @@ def bar_figure(rows: pd.DataFrame, spec: MetricSpec, title: str) -> go.Figure:
                 x=x_of(part),
                 y=values,
                 name=group_label(group) if group is not None else spec.title,
-                marker={"color": style["color"], "line": {"color": "#000000", "width": 1}},
+                marker={"color": style["color"], "line": OUTLINE},
                 error_y=error_bars(values, part["ci_low"], part["ci_high"], color="#000000"),
                 customdata=part["n"].where(~part["suppressed"].astype(bool)).astype("string").fillna("hidden"),
                 hovertemplate="<b>%{x}</b><br>%{y}<br>n = %{customdata}<extra></extra>",

@@ -6,6 +6,8 @@ always the suppressed long table: nothing here can reveal a suppressed value.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from pipelines.metrics import MetricSpec, latest_full_period_rows
@@ -13,10 +15,48 @@ from pipelines.formatting import breakdown_label, format_ci, hidden_label
 
 # the minimum n a headline names a group with, and the one period rule of headlines, titles and
 # summaries: the Overview's, the PDF's and `equity headlines`' (pipelines/headlines.py)
-from pipelines.headlines import FINDING_MIN_N, large_enough, picked_row  # noqa: F401
+from pipelines.headlines import FINDING_MIN_N, picked_row  # noqa: F401
 from pipelines.headlines import headline_rows as headline_period
+from pipelines.headlines import large_enough as _sized_enough
 
 from .charts import format_value, group_label
+from .finding import Z95
+
+# A rate or share at 0% or 100% has one empty side: its n counts only the other side (for a
+# split, n is the smaller NON-EMPTY side), so n >= FINDING_MIN_N says nothing about the claim
+# "none" or "all". Such a rate is named only when its 95% Wilson interval keeps the empty
+# side below 1 in FINDING_MIN_N: for 0 of n the upper bound is z^2 / (n + z^2), at most
+# 1 / FINDING_MIN_N from n >= z^2 (FINDING_MIN_N - 1), i.e. 112 (docs/findings.md). 0 of 31
+# reaches 11.0%: not evidence of a 0% rate.
+BOUNDARY_MIN_N = math.ceil(Z95**2 * (FINDING_MIN_N - 1))
+_PROPORTIONS = ("share", "rate")
+
+
+def large_enough(rows: pd.DataFrame, unit: str | None = None) -> pd.DataFrame:
+    """Rows large enough for a title or headline to name: at least FINDING_MIN_N behind the
+    row (pipelines/headlines.py) and, for a share or rate (`unit`) at 0% or 100%, at least
+    BOUNDARY_MIN_N, the n at which the Wilson interval rules out 1 in FINDING_MIN_N on the
+    empty side. Without a proportion unit only the first rule applies."""
+    sized = _sized_enough(rows)
+    if unit not in _PROPORTIONS or sized.empty:
+        return sized
+    value = pd.to_numeric(sized["value"], errors="coerce")
+    at_limit = (value == 0) | (value == 1)
+    return sized[~at_limit | (pd.to_numeric(sized["n"], errors="coerce") >= BOUNDARY_MIN_N)]
+
+
+def too_small_to_judge(shown: pd.DataFrame, unit: str | None, noun: str = "people") -> list[str]:
+    """The sentences counting drawn groups that large_enough leaves out, each with its reason."""
+    sized = len(_sized_enough(shown))
+    parts = []
+    if small := len(shown) - sized:
+        parts.append(f"{small} group(s) of fewer than {FINDING_MIN_N} {noun} are drawn but too small to judge.")
+    if at_limit := sized - len(large_enough(shown, unit)):
+        parts.append(
+            f"{at_limit} group(s) at 0% or 100% on fewer than {BOUNDARY_MIN_N} {noun} are drawn but not judged: "
+            f"their 95% interval still allows 1 in {FINDING_MIN_N} or more on the empty side."
+        )
+    return parts
 
 
 # 'fewer than k' for a small group; a protecting cell says why it is hidden (one wording for
@@ -49,13 +89,13 @@ def finding_title(spec: MetricSpec, rows: pd.DataFrame) -> str:
         )
     # "Prefer not to say highest (37.5%)" on n = 8 is noise, not a finding: highest and lowest
     # are named among groups large enough to judge
-    judged = large_enough(shown)
+    judged = large_enough(shown, spec.unit)
     if len(judged) < 2:
         return (
             f"{spec.title}, {period}: {'no two groups are' if judged.empty else 'only one group is'} "
             f"large enough to compare (n of at least {FINDING_MIN_N})"
         )
-    hi, lo = picked_row(shown, "highest"), picked_row(shown, "lowest")  # the Overview's rule
+    hi, lo = picked_row(judged, "highest"), picked_row(judged, "lowest")  # the Overview's rule
     if spec.higher_is_better is False:
         return (
             f"{spec.title}, {period}: highest for {group_label(hi['group'])} ({format_value(hi['value'], spec.unit)}), "
@@ -89,7 +129,7 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
             f"Overall {spec.title.lower()} in {period}: {format_value(o['value'], spec.unit)}{ci}, n = {int(o['n']):,}."
         )
     shown = latest[~latest["suppressed"] & latest["value"].notna() & (latest["group"] != "All")]
-    judged = large_enough(shown)
+    judged = large_enough(shown, spec.unit)
     if len(judged) > 1:
         hi = judged.loc[judged["value"].idxmax()]
         lo = judged.loc[judged["value"].idxmin()]
@@ -97,8 +137,7 @@ def summary_text(spec: MetricSpec, rows: pd.DataFrame, overall: pd.DataFrame, k:
             f"Highest: {group_label(hi['group'])} {format_value(hi['value'], spec.unit)} (n = {int(hi['n']):,}); "
             f"lowest: {group_label(lo['group'])} {format_value(lo['value'], spec.unit)} (n = {int(lo['n']):,})."
         )
-    if small := len(shown) - len(judged):
-        parts.append(f"{small} group(s) of fewer than {FINDING_MIN_N} people are drawn but too small to judge.")
+    parts += too_small_to_judge(shown, spec.unit)
     parts += groups_not_shown(int(latest["suppressed"].sum()), k)
     return " ".join(parts)
 

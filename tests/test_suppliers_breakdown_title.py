@@ -48,7 +48,7 @@ def test_the_highest_and_lowest_are_named_among_groups_of_at_least_30_companies(
 
 
 def test_with_fewer_than_two_large_groups_the_title_names_none():
-    one = _rows([("All", 0.05, 80), ("Facilities", 0.144, 3), ("Logistics", 0.0, 31)])
+    one = _rows([("All", 0.05, 80), ("Facilities", 0.144, 3), ("Logistics", 0.065, 31)])
     assert breakdown_title(one, "category") == (
         "Diverse share by category, 2025: only one group is large enough to compare (n of at least 30 companies)"
     )

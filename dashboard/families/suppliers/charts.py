@@ -12,8 +12,19 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from ...charts import FONT, HIDDEN, add_events, axis_format, format_value, period_axis, style
-from ...narrative import FINDING_MIN_N, large_enough, latest_full_period
+from ...charts import (
+    FONT,
+    HIDDEN,
+    OUTLINE,
+    add_events,
+    lines_and_markers,
+    marker,
+    axis_format,
+    format_value,
+    period_axis,
+    style,
+)
+from ...narrative import FINDING_MIN_N, large_enough, latest_full_period, too_small_to_judge
 from .narrative import format_money
 from pipelines.formatting import group_label
 
@@ -68,15 +79,8 @@ def line_figure(
                 x=g["period_end"],
                 y=g["value"],
                 name=str(name),
-                mode="lines+markers",
                 connectgaps=False,
-                line={"color": s["color"], "dash": s["dash"], "width": 2},
-                marker={
-                    "symbol": s["symbol"],
-                    "size": 8,
-                    "color": s["color"],
-                    "line": {"color": "#000000", "width": 1},
-                },
+                **lines_and_markers(s),
                 customdata=list(zip(g["period"], n)),
                 hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: %{{y}}<br>n = %{{customdata[1]}}<extra></extra>",
             )
@@ -122,7 +126,7 @@ def tier2_figure(table: pd.DataFrame, *, title: str, currency: str) -> go.Figure
                 marker={
                     "color": s["color"],
                     "pattern": {"shape": ["", "/", "x"][i % 3]},
-                    "line": {"color": "#000000", "width": 1},
+                    "line": OUTLINE,
                 },
                 customdata=g["n"],
                 hovertemplate=f"<b>{name}</b> %{{x}}: %{{y:,.0f}} {currency}"
@@ -143,7 +147,7 @@ def goals_figure(latest: pd.DataFrame, *, title: str) -> go.Figure:
             x=shown["actual"],
             orientation="h",
             name="Actual share",
-            marker={"color": style(1)["color"], "line": {"color": "#000000", "width": 1}},
+            marker={"color": style(1)["color"], "line": OUTLINE},
             text=[f"{a:.1%} - grade {g}" for a, g in zip(shown["actual"], shown["grade"])],
             textposition="outside",
             hovertemplate="%{y}: %{x:.1%}<extra></extra>",
@@ -155,12 +159,7 @@ def goals_figure(latest: pd.DataFrame, *, title: str) -> go.Figure:
             x=latest["target"],
             mode="markers",
             name="Goal",
-            marker={
-                "symbol": "diamond",
-                "size": 13,
-                "color": style(2)["color"],
-                "line": {"color": "#000000", "width": 1},
-            },
+            marker=marker({**style(2), "symbol": "diamond"}, 13),
             hovertemplate="%{y}: goal %{x:.1%}<extra></extra>",
         )
     )
@@ -179,7 +178,7 @@ def breakdown_figure(rows: pd.DataFrame, *, title: str, dim_label: str) -> go.Fi
             y=shown["group"],
             x=shown["value"],
             orientation="h",
-            marker={"color": style(1)["color"], "line": {"color": "#000000", "width": 1}},
+            marker={"color": style(1)["color"], "line": OUTLINE},
             text=[f"{v:.1%} (n = {int(n)})" for v, n in zip(shown["value"], shown["n"])],
             textposition="outside",
             hovertemplate="%{y}: %{x:.1%}<extra></extra>",
@@ -275,7 +274,7 @@ def breakdown_title(rows: pd.DataFrame, dim_label: str) -> str:
     shown = _shown(rows[rows["group"] != "All"])
     if shown.empty:
         return f"Diverse share by {dim_label}: no group can be shown"
-    judged = large_enough(shown)
+    judged = large_enough(shown, "share")
     period = shown["period"].iat[0]
     if len(judged) < 2:
         return (
@@ -298,8 +297,7 @@ def breakdown_summary(rows: pd.DataFrame, dim_label: str, k: int) -> str:
     )
     hidden = int(groups["suppressed"].sum())
     text = f"By {dim_label}: {listed or 'no group can be shown'}."
-    if small := len(shown) - len(large_enough(shown)):
-        text += f" {small} group(s) of fewer than {FINDING_MIN_N} companies are drawn but too small to judge."
+    text += "".join(f" {sentence}" for sentence in too_small_to_judge(shown, "share", "companies"))
     if hidden:
         text += (
             f" {hidden} group(s) not shown: fewer than {k} companies on one side, or hidden to protect such a group."

@@ -27,7 +27,7 @@ from .charts import (
     points,
     published_first,
 )
-from ...narrative import FINDING_MIN_N, display_table, picked_row, summary_text
+from ...narrative import FINDING_MIN_N, display_table, large_enough, picked_row, summary_text
 from .narrative import difference_table, keyed_display_table, side_by_side_table
 from ...block import Block
 
@@ -119,7 +119,7 @@ def gaps_block(gaps: pd.DataFrame, survey: str, construct: str, by: tuple[str, .
 def items_title(rows: pd.DataFrame, name: str, survey: str) -> str:
     """The lowest item and group of one construct, among groups of at least FINDING_MIN_N."""
     groups = rows[rows["group"] != "All"]
-    low = picked_row(groups, "lowest")
+    low = picked_row(large_enough(groups, "share"), "lowest")
     if low is not None:
         return (
             f"{name} items, {survey}: lowest is {low['item_id']} for {group_label(low['group'])} ({low['value']:.1%})"
@@ -195,7 +195,7 @@ def trend_block(
 
 def rate_title(rates: pd.DataFrame, survey: str) -> str:
     """The lowest and highest department of one wave, among departments of at least FINDING_MIN_N."""
-    departments = rates[rates["group"] != "All"]
+    departments = large_enough(rates[rates["group"] != "All"], "rate")
     low, high = picked_row(departments, "lowest"), picked_row(departments, "highest")
     if low is None or low.name == high.name:  # fewer than two large enough to compare
         return f"Response rate, {survey}"
