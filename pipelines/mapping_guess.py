@@ -1,6 +1,6 @@
 """`equity map`'s guesses: which contract columns each source column may hold (by its name and
-the shape of its values), which contract files a source feeds, and value maps onto the
-project's labels.
+the shape of its values) and which contract files a source feeds; the value maps onto the
+project's labels are in mapping_value_map.py.
 
 A guess is never a decision: weak matches, ambiguous dates and unknown values are marked for
 a person (ColumnChoice.todo). Demographic answers stay data: only spellings of the same answer
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .contract import Column, Table
 from .mapping_inspect import ColumnProfile
+from .mapping_value_map import MAX_MAPPED, VALUE_LABELS, known_share, norm
 
 STRONG, WEAK, LISTED = 0.75, 0.5, 0.3  # choose / choose with a TODO / only list
 
@@ -95,72 +96,6 @@ HINTS = {
         "\\\"{col}\\\" = 'Yes' THEN DATE 'YYYY-MM-DD' END\"} (an exit flag: left by the snapshot date)",
     ),
 }
-WOMAN, MAN, NON_BINARY = "Woman", "Man", "Non-binary"
-VALUE_LABELS = {
-    "gender": {
-        "f": WOMAN,
-        "female": WOMAN,
-        "w": WOMAN,
-        "woman": WOMAN,
-        "women": WOMAN,
-        "m": MAN,
-        "male": MAN,
-        "man": MAN,
-        "men": MAN,
-        "nonbinary": NON_BINARY,
-        "nb": NON_BINARY,
-    },
-    "race_ethnicity": {
-        "white": "White",
-        "caucasian": "White",
-        "black": "Black or African American",
-        "africanamerican": "Black or African American",
-        "blackorafricanamerican": "Black or African American",
-        "asian": "Asian",
-        "hispanic": "Hispanic or Latino",
-        "latino": "Hispanic or Latino",
-        "hispanicorlatino": "Hispanic or Latino",
-        "hispaniclatino": "Hispanic or Latino",
-        "americanindianoralaskanative": "American Indian or Alaska Native",
-        "nativeamerican": "American Indian or Alaska Native",
-        "nativehawaiianorotherpacificislander": "Native Hawaiian or Other Pacific Islander",
-        "twoormoreraces": "Two or more races",
-        "multiracial": "Two or more races",
-    },
-}
-YES_NO = {"y": "Yes", "yes": "Yes", "true": "Yes", "n": "No", "no": "No", "false": "No"}
-TRUTHY = {"1", "yes", "y", "true", "t"}
-# enum values by keyword (checked in order: "involuntary" contains "voluntary")
-ENUM_WORDS = {
-    "status": [
-        ("withdr", "withdrawn"),
-        ("reject", "rejected"),
-        ("declin", "rejected"),
-        ("notselected", "rejected"),
-        ("hire", "hired"),
-        ("admit", "hired"),
-        ("accept", "hired"),
-        ("callback", "hired"),
-        ("progress", "in_progress"),
-        ("pending", "in_progress"),
-        ("open", "in_progress"),
-    ],
-    "termination_type": [
-        ("involunt", "involuntary"),
-        ("cause", "involuntary"),
-        ("dismiss", "involuntary"),
-        ("layoff", "involuntary"),
-        ("volunt", "voluntary"),
-        ("resign", "voluntary"),
-        ("active", ""),
-        ("stillemployed", ""),
-    ],
-}
-MAX_MAPPED = 50  # a column with more distinct values gets no value map
-
-
-def norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def _words(spec: dict, name: str) -> set[str]:
@@ -185,18 +120,13 @@ def name_score(header: str, column: str) -> float:
     return 0.0
 
 
-def _known_share(profile: ColumnProfile, labels: dict[str, str]) -> float:
-    values = [v for v in profile.values if not profile.overflow]
-    return sum(norm(v) in labels for v in values) / len(values) if values else 0.0
-
-
 def shape_fit(profile: ColumnProfile, column: Column) -> float:
     """How well the sampled values fit the contract column's type (0 = they cannot)."""
     if profile.filled == 0:
         return 0.3
     kind, few = column.type, not profile.overflow and profile.distinct <= MAX_MAPPED
     if column.name in VALUE_LABELS:
-        return 1.0 if _known_share(profile, VALUE_LABELS[column.name]) >= 0.5 else 0.4
+        return 1.0 if known_share(profile, VALUE_LABELS[column.name]) >= 0.5 else 0.4
     if kind == "date":
         return 1.0 if profile.date_formats() else 0.0
     if kind == "integer" and column.name == "birth_year":
@@ -224,7 +154,7 @@ def candidates(columns: dict[str, ColumnProfile], column: Column) -> list[tuple[
     out = []
     for name, profile in columns.items():
         score = name_score(name, column.name) * shape_fit(profile, column)
-        if column.name in VALUE_LABELS and _known_share(profile, VALUE_LABELS[column.name]) >= 0.8:
+        if column.name in VALUE_LABELS and known_share(profile, VALUE_LABELS[column.name]) >= 0.8:
             score = max(score, 0.7)  # the answers themselves say what the column is
         if score >= LISTED:
             out.append((round(score, 2), name))
@@ -250,54 +180,6 @@ def date_choice(profile: ColumnProfile) -> tuple[str | None, list[str]]:
     differing = [f for f in formats[1:] if not profile.same_dates(formats[0], f)]
     todo = [f"the dates read as {formats[0]} or as {differing[0]}: check which"] if differing else []
     return formats[0], todo
-
-
-def value_map(column: Column, profile: ColumnProfile) -> tuple[dict[str, str], list[str], list[str]]:
-    """(value map, notes, TODO notes) onto the project's labels for a category or enum column."""
-    if profile.overflow or profile.distinct > MAX_MAPPED:
-        return {}, [], [f"{profile.distinct}+ distinct values: no value map proposed"]
-    out: dict[str, str] = {}
-    kept, unknown = [], []
-    values = sorted(profile.values, key=lambda v: -profile.values[v])
-    labels = VALUE_LABELS.get(column.name, YES_NO if column.name in ("disability", "veteran", "lgbtq") else None)
-    for value in values:
-        if value.lower() in {k.lower() for k in out}:
-            continue  # the build matches values case-insensitively: one entry each
-        target = None
-        if labels is not None:
-            target = labels.get(norm(value), labels.get(value.lower()))
-            if target is None or target == value:
-                kept.append(value)
-                continue
-        elif column.type == "enum":
-            target = _enum_value(column, value, profile)
-            if target is None:
-                unknown.append(value)
-                continue
-            if target == value:
-                continue
-        if target is not None:
-            out[value] = target
-    notes = [f"kept as given: {', '.join(kept)}"] if kept and labels is not None else []
-    todo = (
-        [f"values with no {column.name} meaning yet (map them, or rows are quarantined): {', '.join(unknown)}"]
-        if unknown
-        else []
-    )
-    if column.type == "enum" and out and any(v == "" for v in out.values()):
-        notes.append('"" = blank (no value for these rows)')
-    return out, notes, todo
-
-
-def _enum_value(column: Column, value: str, profile: ColumnProfile) -> str | None:
-    if value.lower() in column.values:
-        return value
-    if column.name == "status" and profile.boolean:
-        return "hired" if value.lower() in TRUTHY else "rejected"
-    for word, target in ENUM_WORDS.get(column.name, []):
-        if word in norm(value):
-            return target
-    return None
 
 
 def hint(column: str, columns: dict[str, ColumnProfile]) -> str | None:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from .contract import Table, load_contract
 from .mapping_extra import reserved_names as extra_reserved
-from .mapping_guess import STRONG, assign, norm, table_matches
+from .mapping_guess import STRONG, assign, table_matches
 from .mapping_sources import Source
 from .mapping_table_draft import TableDraft, table_draft
 from .mapping_unmatched import COUNT_NAMES, unmatched_notes
+from .mapping_value_map import norm
 
 # the columns that tell a family apart (gender or department fit every family)
 FAMILY_ANCHORS = {

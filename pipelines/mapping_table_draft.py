@@ -9,8 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .contract import Table
-from .mapping_guess import STRONG, WEAK, ColumnChoice, date_choice, hint, norm, value_map
+from .mapping_guess import STRONG, WEAK, ColumnChoice, date_choice, hint
 from .mapping_sources import YEAR_PATTERN, Source
+from .mapping_value_map import norm, value_map
 
 ISO = "%Y-%m-%d"
 _PERSON_NAMES = {"firstname", "lastname", "middlename", "fullname", "filename", "username", "employeename"}

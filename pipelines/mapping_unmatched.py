@@ -3,7 +3,7 @@ its shape (values only for small value sets, so names and ids are not copied).""
 
 from __future__ import annotations
 
-from .mapping_guess import norm
+from .mapping_value_map import norm
 from .mapping_sources import Source
 from .mapping_table_draft import TableDraft, name_columns, supplier_by_name_hint
 
