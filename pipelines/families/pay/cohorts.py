@@ -36,6 +36,16 @@ FLAGGED, TESTED, SMALL_COHORT, SMALL_GROUP, HIDDEN = (
     "not tested: fewer than {m} in a group",
     "not shown: fewer than {k} people in a group",
 )
+# a comparison's results before (or without) a test: blank, never flagged
+NOT_TESTED = {
+    "mean_reference": np.nan,
+    "mean_group": np.nan,
+    "gap_pct": np.nan,
+    "t": np.nan,
+    "df": np.nan,
+    "p_value": np.nan,
+    "flagged": False,
+}
 
 
 def cohort_labels(snap: PaySnapshot) -> pd.Series:
@@ -77,13 +87,7 @@ def _exact_review(snap: PaySnapshot) -> pd.DataFrame:
                 "n_cohort": len(members),
                 "n_reference": len(ref),
                 "n_group": len(grp),
-                "mean_reference": np.nan,
-                "mean_group": np.nan,
-                "gap_pct": np.nan,
-                "t": np.nan,
-                "df": np.nan,
-                "p_value": np.nan,
-                "flagged": False,
+                **NOT_TESTED,
             }
             if len(members) < min_n:
                 row["status"] = SMALL_COHORT.format(n=min_n)
@@ -107,20 +111,7 @@ def _exact_review(snap: PaySnapshot) -> pd.DataFrame:
                 )
             if (cohort, snap.reference) in hidden or (cohort, group) in hidden:
                 # group counts and results of a suppressed group are never shown
-                row.update(
-                    {
-                        "n_reference": np.nan,
-                        "n_group": np.nan,
-                        "mean_reference": np.nan,
-                        "mean_group": np.nan,
-                        "gap_pct": np.nan,
-                        "t": np.nan,
-                        "df": np.nan,
-                        "p_value": np.nan,
-                        "flagged": False,
-                        "status": HIDDEN.format(k=snap.k),
-                    }
-                )
+                row.update({"n_reference": np.nan, "n_group": np.nan, **NOT_TESTED, "status": HIDDEN.format(k=snap.k)})
             rows.append(row)
     out = _ordered(rows)
     # a cohort whose own total is suppressed (smaller than k) does not show its size either
@@ -191,13 +182,7 @@ def _protected_review(snap: PaySnapshot) -> pd.DataFrame:
                 "n_cohort": n_c if not hidden_below_k(n_c, k) else np.nan,
                 "n_reference": n_r,
                 "n_group": n_g,
-                "mean_reference": np.nan,
-                "mean_group": np.nan,
-                "gap_pct": np.nan,
-                "t": np.nan,
-                "df": np.nan,
-                "p_value": np.nan,
-                "flagged": False,
+                **NOT_TESTED,
             }
             if hidden_below_k(n_r, k) or hidden_below_k(n_g, k):
                 row.update({"n_reference": np.nan, "n_group": np.nan, "status": HIDDEN.format(k=k)})

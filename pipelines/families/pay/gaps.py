@@ -91,38 +91,16 @@ def gap_rows(
                 gap, lo, hi = gap_interval(c["est"], ref["est"], c["var"], ref["var"])
                 row.update({"denominator": ref["est"], "value": gap, "ci_low": lo, "ci_high": hi})
         rows.append(row)
-    columns = [
-        "period_start",
-        "period_end",
-        *keys,
-        *dims,
-        "_gid",
-        "numerator",
-        "denominator",
-        "value",
-        "ci_low",
-        "ci_high",
-        "n",
-        "note",
-        "reference",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=_columns(dims, keys) + ["reference"])
+
+
+def _columns(dims: list[str], keys: list[str] | None) -> list[str]:
+    """A gap table's columns in order (the one list gap_rows and empty_rows share)."""
+    return ["period_start", "period_end", *(keys or []), *dims, "_gid", *ESTIMATE_COLUMNS]
+
+
+ESTIMATE_COLUMNS = ("numerator", "denominator", "value", "ci_low", "ci_high", "n", "note")
 
 
 def empty_rows(dims: list[str], keys: list[str] | None = None) -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=[
-            "period_start",
-            "period_end",
-            *(keys or []),
-            *dims,
-            "_gid",
-            "numerator",
-            "denominator",
-            "value",
-            "ci_low",
-            "ci_high",
-            "n",
-            "note",
-        ]
-    )
+    return pd.DataFrame(columns=_columns(dims, keys))

@@ -21,6 +21,7 @@ from ....db import has_table
 from ....errors import UsageError
 from ....sqlsafe import literal
 from .population import (
+    PERSON_COLUMNS,
     PREC,
     StatutoryDataMissing,
     _bonus_by_person,
@@ -237,17 +238,7 @@ def reference_population(con, config, categories: dict, start: dt.date, end: dt.
             )
     frame = pd.DataFrame(
         out,
-        columns=[
-            "employee_id",
-            "gender",
-            "birth_year",
-            "hire_date",
-            "last_day",
-            "fte",
-            "annual_fte",
-            "bonus",
-            "employment_type",
-        ],
+        columns=[*PERSON_COLUMNS, "last_day", "fte", "annual_fte", "bonus", "employment_type"],
     )
     frame["category"] = categorise(frame["gender"], categories)
     return frame

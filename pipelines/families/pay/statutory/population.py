@@ -21,6 +21,8 @@ from ....errors import DataError
 from ....sqlsafe import literal
 from ..snapshot import hours_per_year
 
+PERSON_COLUMNS = ("employee_id", "gender", "birth_year", "hire_date")  # every statutory population's first columns
+
 PREC = 50
 
 
@@ -266,18 +268,7 @@ def snapshot_population(con, config, categories: dict, snapshot: dt.date, bonus_
             )
     frame = pd.DataFrame(
         out,
-        columns=[
-            "employee_id",
-            "gender",
-            "birth_year",
-            "hire_date",
-            "fte",
-            "annual_fte",
-            "hourly",
-            "total_hourly",
-            "bonus",
-            "full_pay",
-        ],
+        columns=[*PERSON_COLUMNS, "fte", "annual_fte", "hourly", "total_hourly", "bonus", "full_pay"],
     )
     frame["category"] = categorise(frame["gender"], categories)
     return frame
