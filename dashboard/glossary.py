@@ -63,15 +63,16 @@ TERMS = (
         "pay-gap",
         "Pay gap (raw, adjusted, statutory)",
         re.compile(r"\b[Rr]aw (pay )?gap\b"),
-        "One raw pay gap is used everywhere: how much less a group's mean hourly pay is than the "
-        "reference group's (Man for gender unless equity.yml names another), (reference - group) / "
+        "One raw pay gap and one sign are used everywhere: how much less a group's mean hourly pay is "
+        "than the reference group's (Man for gender unless equity.yml names another), (reference - group) / "
         "reference x 100, of the people employed on the period's last day - the definition of the UK "
-        "Gender Pay Gap Regulations (measure 1) and EU Directive 2023/970 Art. 9(1)(a). The adjusted "
-        "gap compares people with the same legitimate factors. Every headline, title and summary words "
-        "a gap as '5.4% less' or 'more' than the reference, so no sign has to be read; the relative-pay "
-        "chart plots the group's pay against the reference (below 0 = paid less). The statutory tables "
-        "are labelled statutory and keep the law's dates and sign (positive = paid less). The "
-        "decomposition measures the gap in geometric means (mean ln pay), so its total differs slightly.",
+        "Gender Pay Gap Regulations (measure 1) and EU Directive 2023/970 Art. 9(1)(a). A positive gap "
+        "means the group is paid less, in every table, chart, headline, download and `equity` command "
+        "(docs/metrics.md, 'How pay gaps are signed'). The adjusted gap, 1 - exp(beta), compares people "
+        "with the same legitimate factors, with the same sign; the statutory tables are labelled "
+        "statutory and keep the law's dates. Headlines and titles also word a gap as "
+        "'5.4% less' or 'more' than the reference. The decomposition measures the gap in log points "
+        "between geometric means (mean ln pay), positive = paid less, so its total differs slightly.",
     ),
     Term(
         "n",

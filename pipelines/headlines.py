@@ -59,19 +59,18 @@ class GroupFigure:
 
 
 # Figures read off a group, besides the registry's `headline: true` metrics (overall values).
-# Gaps are worded "5.4% less" on every view, never by a sign: the adjusted gap is the group's
-# pay against the reference (negative = paid less), the mean hourly gap the law's (reference -
-# group) / reference (positive = paid less), so the largest disadvantage is the lowest of the one
-# and the highest of the other.
+# Every pay gap has one sign (docs/metrics.md, "How pay gaps are signed"): (reference - group) /
+# reference, positive = paid less, so the largest disadvantage is the highest gap; a headline
+# still words it "5.4% less" so no sign has to be read.
 GROUP_FIGURES = (
     GroupFigure("representation", "gender", "highest", "Representation, largest group"),
-    GroupFigure("adjusted_pay_gap", "gender", "lowest", "Adjusted pay gap, largest"),
+    GroupFigure("adjusted_pay_gap", "gender", "highest", "Adjusted pay gap, largest"),
     # the raw gap of the adjusted headline's group: "paid 5.4% less with the same factors, 8.9%
     # less before them" speaks of one group (a raw gap of a smaller group is on the Pay page)
     GroupFigure("pay_gap_mean", "gender", "adjusted_pay_gap", "Raw pay gap (mean hourly)"),
 )
 OVERALL_FIGURES = ("selection_rate",)  # overall values shown as headlines without `headline: true`
-PAID_LESS_WHEN = {"adjusted_pay_gap": "negative", "pay_gap_mean": "positive"}
+PAY_GAPS = ("adjusted_pay_gap", "pay_gap_mean")  # headline figures worded "% less" / "% more"
 
 
 def large_enough(rows: pd.DataFrame) -> pd.DataFrame:
@@ -106,10 +105,9 @@ def picked_row(rows: pd.DataFrame, pick: str, value: str = "value") -> pd.Series
     return shown.loc[shown[value].idxmax() if pick == "highest" else shown[value].idxmin()]
 
 
-def gap_words(value: float, metric: str) -> str:
-    """A pay gap as words, never by its sign: '5.4% less' (or 'more')."""
-    less = value < 0 if PAID_LESS_WHEN.get(metric) == "negative" else value > 0
-    return f"{abs(value):.1f}% {'less' if less else 'more'}"
+def gap_words(value: float) -> str:
+    """A pay gap (positive = paid less) as words: '5.4% less' (or 'more')."""
+    return f"{abs(value):.1f}% {'less' if value > 0 else 'more'}"
 
 
 def change_text(spec: MetricSpec, latest: pd.Series, previous: pd.Series | None) -> str:
@@ -135,15 +133,13 @@ def _first_key(rows: pd.DataFrame, spec: MetricSpec) -> tuple[pd.DataFrame, str]
 
 def _made(spec, rows, period, label, row, previous, group="") -> Headline:
     suppressed = bool(row["suppressed"])
-    gap = spec.name in PAID_LESS_WHEN
-    low, high = row["ci_low"], row["ci_high"]
-    if gap and PAID_LESS_WHEN[spec.name] == "negative":  # the interval of "% less", as the value reads
-        low, high = -high, -low
+    gap = spec.name in PAY_GAPS
+    low, high = row["ci_low"], row["ci_high"]  # the gap's interval: "% less" reads the same way
     ci = "" if suppressed or pd.isna(low) else format_ci(low, high, spec.unit)
     if suppressed:
         value = "fewer than k"
     else:
-        value = gap_words(row["value"], spec.name) if gap else format_value(row["value"], spec.unit)
+        value = gap_words(row["value"]) if gap else format_value(row["value"], spec.unit)
     return Headline(
         spec=spec,
         period=period,

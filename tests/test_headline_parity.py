@@ -28,6 +28,7 @@ pytestmark = pytest.mark.slow
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 YEAR_END = dt.date(2025, 12, 31)  # as_of 2026-09-30: 2026 is partial, 2025 the latest full year
 ROUNDING = 0.05  # a figure is printed to one decimal (of a percent)
+GAPS = ("adjusted_pay_gap", "pay_gap_mean")
 
 
 # --- the four views, read once -----------------------------------------------------------------
@@ -194,8 +195,9 @@ def _raw_gap(con) -> tuple[float, float]:
 
 
 def _adjusted_gap(con) -> tuple[float, float]:
-    """exp(beta) - 1 for Woman against Man in ln pay ~ gender + job level, family, location,
-    tenure (years) and performance rating (categorical), the sample's legitimate factors."""
+    """1 - exp(beta) for Woman against Man (positive = paid less) in ln pay ~ gender + job level,
+    family, location, tenure (years) and performance rating (categorical), the sample's
+    legitimate factors."""
     paid = _pay_on(con, YEAR_END)
     paid["tenure"] = (pd.Timestamp(YEAR_END) - paid["hire_date"]).dt.days / 365.25
     for c in ("job_level", "job_family", "location", "performance_rating"):
@@ -205,7 +207,7 @@ def _adjusted_gap(con) -> tuple[float, float]:
         " + C(performance_rating)",
         data=paid,
     ).fit()
-    gap = (np.exp(fit.params["C(gender, Treatment('Man'))[T.Woman]"]) - 1) * 100
+    gap = (1 - np.exp(fit.params["C(gender, Treatment('Man'))[T.Woman]"])) * 100
     return gap, abs(gap) * 2 / int((paid["gender"] == "Woman").sum())
 
 
@@ -262,8 +264,75 @@ def test_a_headline_reads_the_same_everywhere_and_equals_the_hand_value(views, b
     regex = pattern.format(group=re.escape(group or ""), value=re.escape(value))
     assert re.search(regex, views["pages"][page], re.S), (regex, views["pages"][page])
     # and the value equals the one computed by hand, within the protection's movement
-    shown = _number(value) * (-1 if metric == "adjusted_pay_gap" and value.endswith("less") else 1)
+    # a gap is worded "5.4% less" for +5.4 (positive = paid less) and "2.0% more" for -2.0
+    shown = _number(value) * (-1 if metric in GAPS and value.endswith("more") else 1)
     assert abs(shown - expected) <= tolerance + ROUNDING, (metric, value, expected, tolerance)
+
+
+def _signed(text: str) -> float:
+    """The first signed percentage of a sentence or cell ('+5.4%')."""
+    return float(re.search(r"[+-]\d+(\.\d+)?(?=%)", text).group(0))
+
+
+def test_every_view_of_a_pay_gap_gives_the_same_sign(views, by_hand, sample_db):
+    """One sign everywhere (docs/metrics.md, "How pay gaps are signed"): Woman's raw and adjusted
+    gaps are positive by hand (she is paid less), and positive in `equity metrics` and `equity pay
+    adjusted`, in the headline (CLI json number and the "% less" words), in the chart's data, in
+    the page's table and summary and in the PDF section's (the page and PDF blocks are the same,
+    tests/test_page_pdf_parity_pay.py), and the decomposition's log-point gap has the same sign."""
+    from dashboard.families.pay.section import build_section
+    from pipelines.cli import main
+
+    assert by_hand["adjusted_pay_gap"][1] > 1 and by_hand["pay_gap_mean"][1] > 1  # the planted truth: paid less
+    runner = CliRunner()
+    cli = {}
+    for metric in GAPS:
+        out = runner.invoke(
+            main, ["metrics", metric, "--db", str(sample_db), "--by", "gender", "--period", "year", "--format", "json"]
+        )
+        assert out.exit_code == 0, out.output
+        rows = pd.DataFrame(json.loads(out.output))
+        cli[metric] = float(rows[(rows["period"] == "2025") & (rows["group"] == "Woman")]["value"].iat[0])
+    out = runner.invoke(main, ["pay", "adjusted", "--db", str(sample_db), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    adjusted = pd.DataFrame(json.loads(out.output))
+    cli["pay adjusted"] = float(
+        adjusted[(adjusted["period"] == "2025") & (adjusted["group"] == "Woman")]["gap_pct"].iat[0]
+    )
+    for metric in GAPS:
+        headline = views["cli"][metric]
+        assert headline["number"] > 0 and headline["value"].endswith("less"), headline
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        (
+            trend,
+            *_,
+        ) = build_section(con, 5).blocks
+        from dashboard.families.pay.tables import analysis_tables
+
+        decomposition = analysis_tables(con, ["gender"], 5)["summary"].set_index("group")
+    finally:
+        con.close()
+    figure = json.loads(trend.figure.to_json())
+    chart = {}
+    for trace in figure["data"]:
+        if trace["name"].startswith("Woman, "):
+            points = dict(zip(trace["x"], trace["y"]))
+            chart[trace["name"].split(", ")[1].split()[0]] = points[
+                next(x for x in points if x.startswith("2025-12-31"))
+            ]
+    table = trend.table[(trend.table["Period"] == "2025") & (trend.table["Group"] == "Woman")].set_index("Measure")
+    cells = {m: _signed(table.loc[m, "Pay gap (above 0 = paid less)"]) for m in ("raw", "adjusted")}
+    sentence = re.search(
+        r"Woman \(n = [\d,]+\): paid [\d.]+% less than Man after legitimate factors \(pay gap ([^,]+)", trend.summary
+    )
+    values = [*cli.values(), chart["raw"], chart["adjusted"], *cells.values(), _signed(sentence.group(1))]
+    assert all(v > 0 for v in values), (cli, chart, cells, trend.summary)
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Pay gap to the reference, % (above 0 = paid less)"
+    # the chart's raw series is pay_gap_mean itself and its adjusted series adjusted_pay_gap
+    assert chart["raw"] == pytest.approx(cli["pay_gap_mean"], abs=1e-9)
+    assert chart["adjusted"] == pytest.approx(cli["adjusted_pay_gap"], abs=1e-9) == cli["pay adjusted"]
+    assert decomposition.loc["Woman", "gap_log_points"] > 0 and decomposition.loc["Woman", "raw_gap_pct"] > 0
 
 
 def test_the_cli_table_names_a_partial_period_at_80_columns(sample_db):

@@ -55,9 +55,10 @@ def test_a_window_of_only_partial_periods_is_named_partial():
 
 
 def _pay_rows():
-    """Raw and adjusted pay of women relative to men: 2025 full (adjusted -5.4%), 2026 partial (-5.3%)."""
+    """Raw and adjusted pay gaps of women to men (positive = paid less): 2025 full (adjusted
+    +5.4%), 2026 partial (+5.3%)."""
     out = []
-    for year, note, adjusted, raw in ((2025, "", -5.4, -8.8), (2026, "partial period", -5.3, -7.9)):
+    for year, note, adjusted, raw in ((2025, "", 5.4, 8.8), (2026, "partial period", 5.3, 7.9)):
         for measure, value in (("adjusted", adjusted), ("raw", raw)):
             out.append(
                 {
@@ -67,7 +68,7 @@ def _pay_rows():
                     "group": "Woman",
                     "reference": "Man",
                     "measure": measure,
-                    "relative": value,
+                    "gap": value,
                     "ci_low": value - 1,
                     "ci_high": value + 1,
                     "n": 900,
@@ -122,8 +123,8 @@ def test_highest_and_lowest_are_named_among_groups_large_enough_to_judge():
 def test_pay_gap_title_names_only_a_group_large_enough_to_judge():
     from dashboard.families.pay.narrative import pay_gap_title
 
-    small = _pay_rows().assign(group="Non-binary", n=12)  # -5.4% on 12 people: under FINDING_MIN_N 30
-    rows = pd.concat([_pay_rows().assign(relative=lambda d: d["relative"] / 2), small], ignore_index=True)
+    small = _pay_rows().assign(group="Non-binary", n=12)  # +5.4% on 12 people: under FINDING_MIN_N 30
+    rows = pd.concat([_pay_rows().assign(gap=lambda d: d["gap"] / 2), small], ignore_index=True)
     assert (
         pay_gap_title(rows, "job level")
         == "Adjusted pay gap, 2025: Woman paid 2.7% less than Man with the same job level"

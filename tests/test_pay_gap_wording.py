@@ -1,8 +1,8 @@
-"""One raw pay gap and one way of reading its sign (issue 19, item 1): the glossary states the
-definition once; headlines word the adjusted gap (group against reference, negative = paid less)
-and the mean hourly gap (the law's (reference - group) / reference, positive = paid less) alike,
-as "% less" or "% more"; the statutory measures are labelled statutory; the decomposition says
-its gap is of geometric means. Expected words are written out by hand."""
+"""One raw pay gap and one sign (issue 19, item 1): the glossary states the definition once;
+every pay gap is (reference - group) / reference, positive = paid less - the mean hourly gap by
+law, the adjusted gap as 1 - exp(beta) - and headlines word both as "% less" or "% more"; the
+statutory measures are labelled statutory; the decomposition says its gap is of geometric means.
+Expected words are written out by hand."""
 
 from __future__ import annotations
 
@@ -14,18 +14,18 @@ from pipelines.headlines import gap_words
 
 def test_the_glossary_defines_the_raw_gap_and_its_wording_once():
     (term,) = [t for t in TERMS if t.anchor == "pay-gap"]
-    assert "(reference - group) / reference x 100" in term.meaning
+    assert "(reference - group) / reference x 100" in term.meaning and "positive gap" in term.meaning
     assert "'5.4% less'" in term.meaning and "statutory" in term.meaning and "geometric means" in term.meaning
     assert link_first_uses("the raw gap", set()) == "the [raw gap](methodology#pay-gap)"
 
 
-def test_both_gap_conventions_read_as_less_or_more():
-    # Woman's adjusted pay 5.4% below Man's (exp(beta) - 1 = -5.4%) and her mean hourly pay 8.9%
-    # below his ((m - w) / m = +8.9%): both are "less"
-    assert gap_words(-5.4, "adjusted_pay_gap") == "5.4% less"
-    assert gap_words(8.9, "pay_gap_mean") == "8.9% less"
-    assert gap_words(1.0, "adjusted_pay_gap") == "1.0% more"
-    assert gap_words(-2.3, "pay_gap_mean") == "2.3% more"
+def test_every_gap_reads_positive_as_less():
+    # Woman's adjusted pay 5.4% below Man's (1 - exp(beta) = +5.4%) and her mean hourly pay 8.9%
+    # below his ((m - w) / m = +8.9%): one sign, both "less"; a negative gap is "more"
+    assert gap_words(5.4) == "5.4% less"
+    assert gap_words(8.9) == "8.9% less"
+    assert gap_words(-1.0) == "1.0% more"
+    assert gap_words(-2.3) == "2.3% more"
 
 
 def test_statutory_measures_say_they_are_statutory():

@@ -15,7 +15,7 @@ from dashboard.families.pay import tables
 from dashboard.pages import page_path
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
-LOADERS = ("relative_pay_rows", "statutory_tables", "analysis_tables")
+LOADERS = ("pay_gap_rows", "statutory_tables", "analysis_tables")
 
 
 @pytest.mark.slow

@@ -1,6 +1,6 @@
 """Adjusted pay gap: the model matches a direct statsmodels formula fit (HC1), the reported
-gap is exp(beta) - 1 and Kennedy's exp(beta - Var/2) - 1, and the planted sample gaps are
-recovered within their confidence intervals."""
+gap is 1 - exp(beta) (positive = paid less, the sign of every pay gap) and Kennedy's
+1 - exp(beta - Var/2), and the planted sample gaps are recovered within their confidence intervals."""
 
 from __future__ import annotations
 
@@ -74,8 +74,8 @@ def test_fit_adjusted_matches_statsmodels_formula_fit():
         assert est["ci_high"] == pytest.approx(ref.conf_int().loc[name, 1], abs=1e-10)
     assert fit["r_squared"] == pytest.approx(ref.rsquared) and fit["n"] == ref.nobs == 78
     beta, se = ref.params.iloc[2], ref.bse.iloc[2]
-    assert gap_percent(beta) == pytest.approx(100 * (np.exp(beta) - 1))
-    assert kennedy_percent(beta, se) == pytest.approx(100 * (np.exp(beta - se**2 / 2) - 1))
+    assert gap_percent(beta) == pytest.approx(100 * (1 - np.exp(beta)))
+    assert kennedy_percent(beta, se) == pytest.approx(100 * (1 - np.exp(beta - se**2 / 2)))
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +127,12 @@ def test_adjusted_pay_gap_metric_matches_a_direct_fit_on_the_same_data(built):
         r = table[table["group"] == group].iloc[0]
         beta, se = ref.params[name], ref.bse[name]
         assert r["numerator"] == pytest.approx(beta, abs=1e-9) and r["denominator"] == pytest.approx(se, abs=1e-9)
-        assert r["value"] == pytest.approx(100 * np.expm1(beta), abs=1e-7)
-        assert r["ci_low"] == pytest.approx(100 * np.expm1(ref.conf_int().loc[name, 0]), abs=1e-7)
+        assert r["value"] == pytest.approx(100 * (1 - np.exp(beta)), abs=1e-7)
+        # the gap falls as beta rises: its interval's low end comes from beta's upper end
+        assert r["ci_low"] == pytest.approx(100 * (1 - np.exp(ref.conf_int().loc[name, 1])), abs=1e-7)
+        assert r["ci_high"] == pytest.approx(100 * (1 - np.exp(ref.conf_int().loc[name, 0])), abs=1e-7)
         assert r["p_value"] == pytest.approx(ref.pvalues[name], rel=1e-6)
-        assert r["kennedy_gap"] == pytest.approx(100 * np.expm1(beta - se**2 / 2), abs=1e-7)
+        assert r["kennedy_gap"] == pytest.approx(100 * (1 - np.exp(beta - se**2 / 2)), abs=1e-7)
         assert r["r_squared"] == pytest.approx(ref.rsquared)
     man = table[table["group"] == "Man"].iloc[0]
     assert man["value"] == 0 and man["note"] == "reference group"
@@ -145,8 +147,8 @@ def test_small_group_coefficients_are_suppressed(built):
 
 @pytest.mark.slow
 def test_planted_adjusted_gaps_are_recovered_on_the_sample(sample_con):
-    # sample_data/README.md, planted truth 2: Woman ln(0.95) -> -5.0%; Black or African
-    # American ln(0.97) -> -3.0%; both together x0.9215 -> -7.85%; nobody else has an effect.
+    # sample_data/README.md, planted truth 2: Woman ln(0.95) -> paid 5.0% less (gap +5.0%);
+    # Black or African American ln(0.97) -> +3.0%; both together x0.9215 -> +7.85%; nobody else.
     table = compute_exact(sample_con, "adjusted_pay_gap", by=["gender", "race_ethnicity"])
     latest = table[table["period"] == "2025"].set_index("group")  # employees on 2025-12-31
 
@@ -154,15 +156,15 @@ def test_planted_adjusted_gaps_are_recovered_on_the_sample(sample_con):
         r = latest.loc[group]
         assert not r["suppressed"] and r["ci_low"] <= truth <= r["ci_high"], (group, r[["value", "ci_low", "ci_high"]])
 
-    covers("Woman", -5.0)
-    covers("Black or African American", -3.0)
-    covers("Woman|Black or African American", 100 * (0.95 * 0.97 - 1))
+    covers("Woman", 5.0)
+    covers("Black or African American", 3.0)
+    covers("Woman|Black or African American", 100 * (1 - 0.95 * 0.97))
     covers("Non-binary", 0.0)
     assert latest.loc["Woman", "n"] > 900 and latest.loc["Woman", "reference"] == "Man"
     assert latest.loc["Woman|Black or African American", "reference"] == "Man|White"
     gender_only = compute_exact(sample_con, "adjusted_pay_gap", by=["gender"])
     woman = gender_only[(gender_only["period"] == "2025") & (gender_only["group"] == "Woman")].iloc[0]
-    assert woman["ci_low"] <= -5.0 <= woman["ci_high"]
+    assert woman["ci_low"] <= 5.0 <= woman["ci_high"]
 
 
 @pytest.mark.slow

@@ -48,6 +48,7 @@ def metrics_markdown() -> str:
     specs = registry()
     for fam, meta in families().items():
         out += [f"## {meta['title']}", "", meta["description"], ""]
+        out += analysis_markdown(meta.get("conventions") or [])  # stated once, before the metrics
         for spec in [s for s in specs.values() if s.family == fam]:
             out += metric_section(spec)
         out += analysis_markdown(meta.get("analyses") or [])

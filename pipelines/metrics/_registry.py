@@ -213,7 +213,7 @@ def registry() -> dict[str, MetricSpec]:
 
 @lru_cache(maxsize=1)
 def families() -> dict[str, dict[str, Any]]:
-    """{family: {title, description, order, data_family, analyses}} from the family files' headers."""
+    """{family: {title, description, order, data_family, analyses, conventions}} from the family files' headers."""
     return {
         doc["family"]: {
             "title": doc["title"],
@@ -221,6 +221,7 @@ def families() -> dict[str, dict[str, Any]]:
             "order": doc.get("order", 99),
             "data_family": doc.get("data_family"),
             "analyses": doc.get("analyses", []),
+            "conventions": doc.get("conventions", []),  # rules every metric of the family follows
         }
         for _, doc in _family_documents()
     }

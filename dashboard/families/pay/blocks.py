@@ -31,7 +31,7 @@ QUARTILE_PREFIX = "Share of pay quartile: "
 
 
 def trend_block(rows: pd.DataFrame, k: int, factors: str, events: pd.DataFrame | None = None) -> Block:
-    """Raw vs adjusted pay relative to the reference over the periods (relative_pay_rows)."""
+    """Raw vs adjusted pay gap to the reference over the periods (pay_gap_rows)."""
     title = pay_gap_title(rows, factors)
     summary = pay_gap_summary(rows, k)
     return Block(
@@ -39,7 +39,10 @@ def trend_block(rows: pd.DataFrame, k: int, factors: str, events: pd.DataFrame |
         summary=summary,
         table=pay_gap_table(rows, k),
         figure=gap_trend_figure(rows, title=title, events=events),
-        alt=f"Line chart of raw and adjusted pay relative to the reference group, per group, over the periods. {summary}",
+        alt=(
+            "Line chart of the raw and adjusted pay gap to the reference group (above 0 = paid less), per group, "
+            f"over the periods. {summary}"
+        ),
     )
 
 
@@ -68,7 +71,8 @@ def statutory_block(measures: pd.DataFrame, k: int) -> Block | None:
         summary=(
             f"UK Gender Pay Gap measures / EU Pay Transparency Art. 9(1)(a)-(f), {period}: mean and median hourly "
             "and bonus gaps, the share receiving a bonus and each gender's share of the hourly pay quartiles, on "
-            "the last day of the period. Gaps are (men - group) / men x 100: positive = the group is paid less. "
+            "the last day of the period. Gaps are (men - group) / men x 100, the sign of every pay gap here: "
+            "positive = the group is paid less. "
             "Bonus gaps compare bonus recipients only; quartiles split people on the same rate at a boundary in "
             "proportion."
         ),
@@ -100,7 +104,8 @@ def decomposition_block(results: dict, k: int) -> Block:
         title=title,
         summary=(
             f"Oaxaca-Blinder decomposition of the ln hourly pay gap against {group_label(results['reference'])} on "
-            f"the snapshot of {results['date']} (pooled twofold; threefold columns in the table). Each bar is how "
+            f"the snapshot of {results['date']} (pooled twofold; threefold columns in the table), in log points x 100 "
+            "(about %) with the sign of every pay gap: above 0 = toward the group being paid less. Each bar is how "
             "much a legitimate factor explains; 'unexplained' is what remains with the same factors."
         ),
         table=results["summary"].round(4),

@@ -15,6 +15,7 @@ from ...charts import FONT, HIDDEN, MAX_SERIES, add_events, group_label, group_s
 PATTERNS = ["", "/", ".", "x", "-", "\\", "+", "|"]  # bar fills: no series told by colour alone
 MEASURE_DASH = {"adjusted": "solid", "raw": "dot"}
 MEASURE_LABEL = {"adjusted": "adjusted (same factors)", "raw": "raw (mean hourly pay)"}
+GAP_AXIS = "Pay gap to the reference, % (above 0 = paid less)"  # the one sign of every pay gap
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 440) -> go.Figure:
@@ -36,19 +37,20 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int 
 
 
 def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | None = None) -> go.Figure:
-    """Pay relative to the reference group (%), raw and adjusted, one colour per group, over periods.
+    """Pay gap to the reference group (%), raw and adjusted, one colour per group, over periods.
 
-    `rows`: period, period_end, group, measure (raw|adjusted), relative, ci_low, ci_high, n
-    (relative = group / reference - 1 in percent; negative = paid less). Suppressed points are gaps.
+    `rows`: period, period_end, group, measure (raw|adjusted), gap, ci_low, ci_high, n (gap in
+    percent of the reference's pay, positive = paid less: docs/metrics.md, "How pay gaps are
+    signed"). Suppressed points are gaps in the line.
     """
     fig = go.Figure()
     # the group the title names (largest adjusted disadvantage, latest period) and then the
     # largest groups, two lines each; every group is in the data table
     groups = list(dict.fromkeys(rows.sort_values("n", ascending=False)["group"]))
     latest = rows[(rows["period_end"] == rows["period_end"].max()) & (rows["measure"] == "adjusted")]
-    latest = latest.dropna(subset=["relative"])
+    latest = latest.dropna(subset=["gap"])
     if len(latest):
-        worst = latest.loc[latest["relative"].idxmin(), "group"]
+        worst = latest.loc[latest["gap"].idxmax(), "group"]
         groups = [worst] + [g for g in groups if g != worst]
     groups = groups[: MAX_SERIES // 2]
     for i, group in enumerate(groups):
@@ -60,8 +62,8 @@ def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | N
             err = {
                 "type": "data",
                 "symmetric": False,
-                "array": (g["ci_high"] - g["relative"]).tolist(),
-                "arrayminus": (g["relative"] - g["ci_low"]).tolist(),
+                "array": (g["ci_high"] - g["gap"]).tolist(),
+                "arrayminus": (g["gap"] - g["ci_low"]).tolist(),
                 "thickness": 1,
                 "width": 3,
                 "color": st_["color"],
@@ -69,7 +71,7 @@ def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | N
             fig.add_trace(
                 go.Scatter(
                     x=g["period_end"],
-                    y=g["relative"],
+                    y=g["gap"],
                     name=f"{group_label(group)}, {MEASURE_LABEL[measure]}",
                     mode="lines+markers",
                     connectgaps=False,
@@ -96,11 +98,28 @@ def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | N
             )
     fig.add_hline(y=0, line={"color": "#000000", "width": 1})
     add_events(fig, events)
-    _layout(fig, title, "Snapshot (period end)", "Pay relative to the reference group (%)")
+    _layout(fig, title, "Snapshot (period end)", GAP_AXIS)
     fig.update_yaxes(ticksuffix="%")
     period_axis(fig, rows)
     fig.update_layout(legend={"title": {"text": "Group, measure"}})
     return fig
+
+
+def _bar(group: str, i: int, y, x, value_format: str) -> go.Bar:
+    """One group's horizontal bars: its colour, outlined, with the i-th fill pattern (no series
+    told by colour alone)."""
+    return go.Bar(
+        y=y,
+        x=x,
+        name=group_label(group),
+        orientation="h",
+        marker={
+            "color": group_style(group)["color"],
+            "line": {"color": "#000000", "width": 1},
+            "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#FFFFFF", "fillmode": "overlay"},
+        },
+        hovertemplate=f"<b>{group_label(group)}</b> %{{y}}: {value_format}<extra></extra>",
+    )
 
 
 def quartile_figure(rows: pd.DataFrame, *, title: str) -> go.Figure:
@@ -109,21 +128,7 @@ def quartile_figure(rows: pd.DataFrame, *, title: str) -> go.Figure:
     groups = list(dict.fromkeys(rows.sort_values("value", ascending=False)["group"]))
     for i, group in enumerate(groups):
         g = rows[rows["group"] == group]
-        st_ = group_style(group)
-        fig.add_trace(
-            go.Bar(
-                y=g["quartile"],
-                x=g["value"],
-                name=group_label(group),
-                orientation="h",
-                marker={
-                    "color": st_["color"],
-                    "line": {"color": "#000000", "width": 1},
-                    "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#FFFFFF", "fillmode": "overlay"},
-                },
-                hovertemplate=f"<b>{group_label(group)}</b> %{{y}}: %{{x:.1%}}<extra></extra>",
-            )
-        )
+        fig.add_trace(_bar(group, i, g["quartile"], g["value"], "%{x:.1%}"))
     fig.update_layout(barmode="stack", legend={"title": {"text": "Group"}})
     _layout(fig, title, "Share of the quartile", "Hourly pay quartile", height=360)
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
@@ -136,23 +141,15 @@ def decomposition_figure(factors: pd.DataFrame, *, title: str) -> go.Figure:
     (`group, factor, explained` in log points), shown in % points of ln pay."""
     fig = go.Figure()
     for i, (group, g) in enumerate(factors.groupby("group", sort=False)):
-        st_ = group_style(group)
-        fig.add_trace(
-            go.Bar(
-                y=g["factor"].str.replace("_", " "),
-                x=100 * g["explained"],
-                name=group_label(group),
-                orientation="h",
-                marker={
-                    "color": st_["color"],
-                    "line": {"color": "#000000", "width": 1},
-                    "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#FFFFFF", "fillmode": "overlay"},
-                },
-                hovertemplate=f"<b>{group_label(group)}</b> %{{y}}: %{{x:.2f}} points<extra></extra>",
-            )
-        )
+        fig.add_trace(_bar(group, i, g["factor"].str.replace("_", " "), 100 * g["explained"], "%{x:.2f} points"))
     fig.update_layout(barmode="group", legend={"title": {"text": "Group vs reference"}})
-    _layout(fig, title, "Contribution to the gap (log points x 100, about %)", "Factor", height=420)
+    _layout(
+        fig,
+        title,
+        "Contribution to the gap, log points x 100 (about %; above 0 = widens the gap)",
+        "Factor",
+        height=420,
+    )
     fig.add_vline(x=0, line={"color": "#000000", "width": 1})
     return fig
 
@@ -184,7 +181,7 @@ def cost_curve_figure(curve: pd.DataFrame, *, title: str, currency: str) -> go.F
             )
         )
     fig.add_hline(y=0, line={"color": "#000000", "width": 1})
-    _layout(fig, title, f"Annual raise budget ({currency})", "Adjusted pay gap after raises (%)")
+    _layout(fig, title, f"Annual raise budget ({currency})", "Adjusted pay gap after raises, % (above 0 = paid less)")
     fig.update_xaxes(tickformat=",.0f")
     fig.update_yaxes(ticksuffix="%")
     fig.update_layout(legend={"title": {"text": "Group"}})

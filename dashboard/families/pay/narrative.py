@@ -12,14 +12,13 @@ from ...narrative import FINDING_MIN_N, groups_not_shown, headline_period, large
 from pipelines.formatting import group_label
 
 
-# One page shows three raw gaps (statutory mean, relative pay, decomposition) with two signs; a
-# reader comparing 8.8%, -8.8% and 8.9% needs the rules stated once, in one place
+# One sign for every pay figure (docs/metrics.md, "How pay gaps are signed"): the page says it
+# once, beside the figures, with the one way the decomposition differs
 RAW_GAPS_NOTE = (
-    "How the gaps on this page are signed and measured (Methodology, pay gap): one raw gap, the mean hourly "
-    "gap, worded '% less' or 'more' in every title; relative pay and the adjusted gap are the group's "
-    "pay against the reference, so negative = paid less; the statutory measures follow the law, "
-    "(men - group) / men x 100, so positive = paid less; the decomposition's raw gap compares geometric "
-    "means (ln hourly pay), so it differs slightly from the statutory mean gap of arithmetic means."
+    "Every pay gap on this page has one sign (Methodology, pay gap): (reference - group) / reference x 100, "
+    "so above 0 = the group is paid less; the raw gap is the statutory mean hourly gap and the adjusted gap "
+    "1 - exp(beta) compares people with the same factors. The decomposition works in log points of "
+    "geometric-mean pay (ln hourly pay), with the same sign, so its total differs slightly from the mean gap."
 )
 
 
@@ -27,8 +26,12 @@ def _pct(value: float) -> str:
     return f"{abs(value):.1f}%"
 
 
-def _relative_phrase(value: float, reference: str) -> str:
-    return f"paid {_pct(value)} {'less' if value < 0 else 'more'} than {group_label(reference)}"
+def _less_or_more(gap: float) -> str:
+    return "less" if gap > 0 else "more"  # a gap is positive when the group is paid less
+
+
+def _gap_phrase(gap: float, reference: str) -> str:
+    return f"paid {_pct(gap)} {_less_or_more(gap)} than {group_label(reference)}"
 
 
 def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
@@ -37,12 +40,12 @@ def pay_gap_title(rows: pd.DataFrame, factors_text: str) -> str:
     latest, period = headline_period(rows)
     if latest.empty:
         return "Pay gaps: no data for the selected period"
-    adjusted = large_enough(latest[(latest["measure"] == "adjusted") & latest["relative"].notna()])
+    adjusted = large_enough(latest[(latest["measure"] == "adjusted") & latest["gap"].notna()])
     if adjusted.empty:
         return f"Pay gaps, {period}: no group is large enough to judge (n of at least {FINDING_MIN_N})"
-    worst = picked_row(adjusted, "lowest", "relative")  # the Overview's and the CLI's rule
+    worst = picked_row(adjusted, "highest", "gap")  # the Overview's and the CLI's rule
     return (
-        f"Adjusted pay gap, {period}: {group_label(worst['group'])} {_relative_phrase(worst['relative'], worst['reference'])} "
+        f"Adjusted pay gap, {period}: {group_label(worst['group'])} {_gap_phrase(worst['gap'], worst['reference'])} "
         f"with the same {factors_text}"
     )
 
@@ -56,37 +59,37 @@ def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
     for group, g in latest.groupby("group", sort=False):
         by = {m: r for m, r in zip(g["measure"], g.to_dict("records"))}
         raw, adj = by.get("raw"), by.get("adjusted")
-        if adj is None or pd.isna(adj["relative"]):
+        if adj is None or pd.isna(adj["gap"]):
             continue
         text = (
-            f"{group_label(group)} (n = {int(adj['n']):,}): {_relative_phrase(adj['relative'], adj['reference'])} after "
-            f"legitimate factors (95% CI {adj['ci_low']:.1f}% to {adj['ci_high']:.1f}%)"
+            f"{group_label(group)} (n = {int(adj['n']):,}): {_gap_phrase(adj['gap'], adj['reference'])} after "
+            f"legitimate factors (pay gap {adj['gap']:+.1f}%, 95% CI {adj['ci_low']:+.1f}% to {adj['ci_high']:+.1f}%)"
         )
-        if raw is not None and pd.notna(raw["relative"]):
-            text += f", {_pct(raw['relative'])} {'less' if raw['relative'] < 0 else 'more'} before them"
+        if raw is not None and pd.notna(raw["gap"]):
+            text += f", {_pct(raw['gap'])} {_less_or_more(raw['gap'])} before them"
         parts.append(text + ".")
     parts += groups_not_shown(int(latest.loc[latest["measure"] == "adjusted", "suppressed"].sum()), k)
-    head = f"Pay relative to the reference group on {latest['period_end'].iat[0]} ({period}). "
+    head = f"Pay gaps to the reference group (above 0 = paid less) on {latest['period_end'].iat[0]} ({period}). "
     return head + (" ".join(parts) if parts else "No group is large enough to show.")
 
 
 def pay_gap_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Display table of the raw and adjusted relative pay (suppression spelled out)."""
+    """Display table of the raw and adjusted pay gaps (suppression spelled out)."""
     out = []
     for _, r in rows.sort_values(["period_end", "group", "measure"]).iterrows():
-        shown = not r["suppressed"] and pd.notna(r["relative"])
+        shown = not r["suppressed"] and pd.notna(r["gap"])
         out.append(
             {
                 "Period": r["period"],
                 "Group": group_label(r["group"]),
                 "Reference": "" if pd.isna(r["reference"]) else group_label(r["reference"]),
                 "Measure": r["measure"],
-                "Pay relative to reference": f"{r['relative']:+.1f}%"
+                "Pay gap (above 0 = paid less)": f"{r['gap']:+.1f}%"
                 if shown
                 else (suppressed_label(r["note"], k) if r["suppressed"] else r["note"] or "no gap"),
                 "95% CI": f"{r['ci_low']:+.1f}% to {r['ci_high']:+.1f}%" if shown and pd.notna(r["ci_low"]) else "",
                 "n": "" if r["suppressed"] or pd.isna(r["n"]) else f"{int(r['n']):,}",
-                # Kennedy (1981): exp(beta - Var/2) - 1, the small-sample reading of the adjusted gap
+                # Kennedy (1981): 1 - exp(beta - Var/2), the small-sample reading of the adjusted gap
                 "Kennedy-corrected": f"{r['kennedy_gap']:+.1f}%" if shown and pd.notna(r.get("kennedy_gap")) else "",
                 "p": f"{r['p_value']:.3g}" if shown and pd.notna(r.get("p_value")) else "",
                 "Note": "" if shown else (r["note"] or ""),
@@ -192,17 +195,17 @@ def remediation_summary(summary: pd.DataFrame, total: dict, currency: str) -> st
     moves = ", ".join(
         f"{group_label(r.group)} {r.gap_before_pct:.2f}% → {r.gap_after_pct:.2f}%"
         for r in shown.itertuples()
-        if r.gap_before_pct < 0 or r.gap_after_pct < 0
+        if r.gap_before_pct > 0 or r.gap_after_pct > 0  # paid less before or after
     )
-    target = f"{-total['target_gap_pct']:g}%" if total["target_gap_pct"] else "0%"
+    target = f"{total['target_gap_pct']:g}%"
     text = (
-        f"The least-cost plan for an adjusted gap of {target} or better, re-measured by refitting the adjusted "
+        f"The least-cost plan for an adjusted gap of {target} or less, re-measured by refitting the adjusted "
         f"model on the new salaries (what next year's analysis will show): {moves or 'no group is paid less'}."
     )
     if not total["reachable"]:
         text += (
             f" The target cannot be met within the raise limits: the closest is a worst gap of "
-            f"-{total['level_pct']:.2f}%."
+            f"{total['level_pct']:.2f}%."
         )
     if not pd.isna(total["annual_cost"]) and total["n_raised"]:
         text += (

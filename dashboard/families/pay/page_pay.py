@@ -30,8 +30,8 @@ if not tables.pay_loaded(data.cursor(version)):
 
 
 @st.cache_data(max_entries=32, show_spinner="Computing pay gaps...")
-def _relative(version, by, period, filters, date_from, date_to):
-    return tables.relative_pay_rows(
+def _gaps(version, by, period, filters, date_from, date_to):
+    return tables.pay_gap_rows(
         data.cursor(version), by, period, None, {d: list(v) for d, v in filters}, date_from, date_to
     )
 
@@ -85,7 +85,7 @@ def _draw(block, key: str, filename: str) -> None:
 
 # 1. raw vs adjusted over the years -----------------------------------------------------------
 try:
-    rows = _relative(version, by, view.period, filters, view.date_from, view.date_to)
+    rows = _gaps(version, by, view.period, filters, view.date_from, view.date_to)
 except UsageError as exc:  # several values in one filter: pay figures take one value per filter
     st.warning(str(exc))
     st.stop()

@@ -25,7 +25,7 @@ from .tables import (
     factors_text,
     latest_full_year,
     pay_loaded,
-    relative_pay_rows,
+    pay_gap_rows,
     statutory_tables,
 )
 from ...finding import Finding, by_interval, counted
@@ -43,7 +43,7 @@ def build_section(con, k: int, period: str = "year") -> Section | None:
     measures, flags = statutory_tables(con, k)
     results = analysis_tables(con, by, k)
     blocks = [
-        trend_block(relative_pay_rows(con, by, period, k), k, factors_text(config), events_of(con, "pay")),
+        trend_block(pay_gap_rows(con, by, period, k), k, factors_text(config), events_of(con, "pay")),
         statutory_block(measures, k),
         art10_block(flags, config["pay"]["category_gap_threshold_pct"]),
         decomposition_block(results, k),
@@ -74,7 +74,7 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
     out = []
     for _, r in adjusted[(adjusted["dimensions"] == "gender") & ~adjusted["suppressed"]].iterrows():
         if pd.notna(r["ci_high"]) and (r["ci_high"] < 0 or r["ci_low"] > 0):
-            less = "less" if r["value"] < 0 else "more"
+            less = "less" if r["value"] > 0 else "more"  # a pay gap is positive when paid less
             text = (
                 f"Pay {end.year}: {group_label(r['group'])} paid {abs(r['value']):.1f}% {less} than "
                 f"{group_label(r['reference'])} "

@@ -1,5 +1,5 @@
 """The published (protected) tables the pay views are built from, shared by the Pay page (which
-caches them per view) and the PDF section: relative pay (raw vs adjusted) over the periods, the
+caches them per view) and the PDF section: the raw and adjusted pay gaps over the periods, the
 statutory measures with the Art. 10 flags, and the decomposition, cohort review and cost-to-close
 curve of one snapshot. Every input is the analyses' default, never exact=True; individual
 remediation rows never appear here."""
@@ -51,12 +51,13 @@ def latest_full_year(con) -> tuple:
     return year.start, year.end
 
 
-def relative_pay_rows(con, by, period="year", k=None, filters=None, date_from=None, date_to=None) -> pd.DataFrame:
-    """Raw (mean hourly) and adjusted pay relative to the reference, per group and period:
-    relative = group / reference - 1 in % (the raw gap with its sign flipped, exp(beta) - 1)."""
+def pay_gap_rows(con, by, period="year", k=None, filters=None, date_from=None, date_to=None) -> pd.DataFrame:
+    """The raw gap (pay_gap_mean, the statutory mean hourly gap: one raw gap) and the adjusted
+    gap (adjusted_pay_gap) per group and period, each as the registry publishes it: gap in %
+    of the reference's pay, positive = paid less (docs/metrics.md, "How pay gaps are signed")."""
     by = list(by)
     parts = []
-    for metric, measure, flip in (("pay_gap_mean", "raw", True), ("adjusted_pay_gap", "adjusted", False)):
+    for metric, measure in (("pay_gap_mean", "raw"), ("adjusted_pay_gap", "adjusted")):
         t = compute(con, metric, by=by, period=period, k=k, filters=filters, date_from=date_from, date_to=date_to)
         t = t[(t["dimensions"] == "|".join(by)) & (t["group"] != t["reference"])].copy()
         t = (
@@ -64,31 +65,28 @@ def relative_pay_rows(con, by, period="year", k=None, filters=None, date_from=No
             if measure == "adjusted"
             else t.assign(p_value=float("nan"), kennedy_gap=float("nan"))
         )
-        sign = -1 if flip else 1
-        t["relative"] = sign * t["value"]
-        t["ci_low"], t["ci_high"] = (sign * t["ci_high"], sign * t["ci_low"]) if flip else (t["ci_low"], t["ci_high"])
+        t["gap"] = t["value"]
         t["measure"] = measure
-        parts.append(
-            t[
-                [
-                    "period",
-                    "period_start",
-                    "period_end",
-                    "group",
-                    "reference",
-                    "measure",
-                    "relative",
-                    "ci_low",
-                    "ci_high",
-                    "n",
-                    "suppressed",
-                    "note",
-                    "p_value",
-                    "kennedy_gap",
-                ]
-            ]
-        )
+        parts.append(t[list(GAP_ROW_COLUMNS)])
     return pd.concat(parts, ignore_index=True)
+
+
+GAP_ROW_COLUMNS = (
+    "period",
+    "period_start",
+    "period_end",
+    "group",
+    "reference",
+    "measure",
+    "gap",
+    "ci_low",
+    "ci_high",
+    "n",
+    "suppressed",
+    "note",
+    "p_value",
+    "kennedy_gap",
+)
 
 
 def statutory_tables(con, k=None, filters=None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -95,8 +95,8 @@ def register(main: click.Group) -> None:
     @opt.metric_options(**PERIOD_OPTIONS)
     @handle_errors
     def adjusted(db, by, period, k, filters, fmt, exact):
-        """Adjusted gap per group and period: beta, robust SE, 95% CI, p, R^2, n, exp(beta)-1
-        and Kennedy's exp(beta - Var/2) - 1 (published groups only)."""
+        """Adjusted gap per group and period: beta, robust SE, 95% CI, p, R^2, n, the gap
+        1 - exp(beta) (positive = paid less) and Kennedy's 1 - exp(beta - Var/2) (published groups only)."""
         from ...metrics import compute
         from .regression import details
         from ...privacy.keys import read_salt
@@ -150,7 +150,9 @@ def register(main: click.Group) -> None:
         snap = _snapshot(db, by, date, filters, k, exact)
         summary, factors = decomposition_tables(snap)
         if fmt == "table":
-            click.echo(f"Snapshot {snap.date}: gap in log points (reference {snap.label(snap.reference)})")
+            click.echo(
+                f"Snapshot {snap.date}: gap in log points, above 0 = paid less (reference {snap.label(snap.reference)})"
+            )
         emit(summary, fmt, exact)
         if fmt == "table":
             click.echo("\nExplained part by factor (log points)")
@@ -173,7 +175,10 @@ def register(main: click.Group) -> None:
             "target",
             required=True,
             type=click.FloatRange(min=0, max=99),
-            help="Target adjusted gap in percent (e.g. 0, 1, 2): every published group at -target or better.",
+            help=(
+                "Target adjusted gap in percent (e.g. 0, 1, 2): every published group's gap at the target or "
+                "less (positive = paid less)."
+            ),
         ),
         opt.amount_option(
             "--budget",

@@ -10,9 +10,10 @@ Categorical factors enter as dummies (first level in sorted order left out), num
 linearly. Standard errors are heteroskedasticity-robust (`pay.regression_cov_type`, HC1 by
 default), with normal-theory intervals and p-values as statsmodels reports them.
 
-Reported per group: beta, its robust SE, 95% CI, p, n; the gap exp(beta) - 1 (the group's
-pay relative to the reference after controls: -5% = paid 5% less) and Kennedy's (1981)
-small-sample version exp(beta - Var(beta)/2) - 1; per model: R^2 and n.
+Reported per group: beta, its robust SE, 95% CI, p, n; the gap 1 - exp(beta) (how much less
+the group is paid than the reference with the same factors: +5% = paid 5% less, the sign of
+every pay gap, docs/metrics.md "How pay gaps are signed") and Kennedy's (1981) small-sample
+version 1 - exp(beta - Var(beta)/2); per model: R^2 and n.
 """
 
 from __future__ import annotations
@@ -85,14 +86,14 @@ def fit_adjusted(ln_y, groups, reference: str, factors: pd.DataFrame, cov_type: 
 
 
 def gap_percent(beta) -> np.ndarray:
-    """exp(beta) - 1 in percent."""
-    return 100 * np.expm1(np.asarray(beta, dtype=float))
+    """The pay gap of a ln-pay coefficient, 1 - exp(beta) in percent (positive = paid less)."""
+    return -100 * np.expm1(np.asarray(beta, dtype=float))
 
 
 def kennedy_percent(beta, se) -> np.ndarray:
-    """Kennedy (1981): exp(beta - Var(beta)/2) - 1 in percent, less biased in small samples."""
+    """Kennedy (1981): 1 - exp(beta - Var(beta)/2) in percent, less biased in small samples."""
     beta, se = np.asarray(beta, dtype=float), np.asarray(se, dtype=float)
-    return 100 * np.expm1(beta - se * se / 2)
+    return -100 * np.expm1(beta - se * se / 2)
 
 
 def details(table: pd.DataFrame, salt: str | None = None) -> pd.DataFrame:
@@ -228,6 +229,7 @@ def _gap_rows(frame, dims, refs, compared_all, k, factors, cov_type) -> pd.DataF
             df[col] = np.nan
     beta, se = df["numerator"].astype(float), df["denominator"].astype(float)
     df["value"] = gap_percent(beta)
-    df["ci_low"] = np.where(se.notna(), gap_percent(beta - Z95 * se), np.nan)
-    df["ci_high"] = np.where(se.notna(), gap_percent(beta + Z95 * se), np.nan)
+    # the gap falls as beta rises: the interval's low end is the upper end of beta's
+    df["ci_low"] = np.where(se.notna(), gap_percent(beta + Z95 * se), np.nan)
+    df["ci_high"] = np.where(se.notna(), gap_percent(beta - Z95 * se), np.nan)
     return df

@@ -2,7 +2,7 @@
 target *as the adjusted model re-measures it after the raises* (docs/metrics.md, "Remediation
 plan").
 
-Why the promise holds. The adjusted gap of group g is exp(beta_g) - 1 from the OLS of
+Why the promise holds. The adjusted gap of group g is 1 - exp(beta_g) from the OLS of
 y = ln(hourly pay) on a constant, group dummies and the legitimate factors
 (regression.fit_adjusted). A raise changes y only, never the design X (factors, groups and
 the population stay as they are), so the re-fitted coefficients are the fixed linear map
@@ -279,8 +279,8 @@ def _finish(
     new_y = rem.ln_pay_of(salary)
     after = rem.measure(new_y) if refit else rem.gaps_pct(new_y)
     goal = math.log1p(-target_pct / 100)
-    reachable = all(math.log1p(after[g] / 100) >= goal - MET_LOG for g in after)
-    level = max([0.0, *(-v for v in after.values())])
+    reachable = all(math.log1p(-after[g] / 100) >= goal - MET_LOG for g in after)  # beta = ln(1 - gap)
+    level = max([0.0, *after.values()])
     raised = salary > rem.salary
     bound = result.cost_bound + float((rem.fte * rem.rate)[raised].sum())  # + rounding, < 1 unit each
     before = rem.gaps_before() if refit else rem.gaps_pct(rem.y)
@@ -333,9 +333,9 @@ def closest_pct(rem: Remediation) -> float:
     """The smallest worst gap (percent, >= 0) the limits allow at any cost."""
     # the level does not depend on the cost grid: the curve's (coarser, cached) programme will do
     level = lp.max_closure(rem, 0.0, tolerance=rem.settings.curve_cost_tolerance).level
-    return max(0.0, -100 * math.expm1(level))
+    return max(0.0, float(gap_percent(level)))
 
 
 def worst_gap_pct(rem: Remediation) -> float:
     """The largest gap against a targeted group now (0 when none is paid less)."""
-    return max([0.0, *(-100 * np.expm1(rem.betas(rem.y)))])
+    return max([0.0, *gap_percent(rem.betas(rem.y))])

@@ -110,7 +110,7 @@ def summary(rem: Remediation, plan: Plan) -> pd.DataFrame:
         count = n_raised.get(g, 0)
         shown = not (isinstance(count, float) and math.isnan(count))
         after = plan.gaps_after[g]
-        met = math.log1p(after / 100) >= math.log1p(-plan.target_pct / 100) - MET_LOG
+        met = meets_target(after, plan.target_pct)
         note = "" if shown else f"fewer than {k} people raised (or hidden to protect a smaller count): not shown"
         mine = raised & (rem.groups == g)
         n_g = int((rem.groups == g).sum())
@@ -124,7 +124,7 @@ def summary(rem: Remediation, plan: Plan) -> pd.DataFrame:
                 "annual_cost": _cost(rem, float(cost[mine].sum()), int(mine.sum())) if shown else np.nan,
                 "gap_before_pct": _gap(rem, "adjusted_pay_gap.value", plan.gaps_before[g], n_g),
                 "gap_after_pct": _gap(rem, "pay.remediation.gap_after", after, n_g),
-                "target_gap_pct": -plan.target_pct,
+                "target_gap_pct": plan.target_pct,
                 "meets_target": met,
                 "note": note,
             }
@@ -140,7 +140,7 @@ def summary(rem: Remediation, plan: Plan) -> pd.DataFrame:
                 "annual_cost": np.nan,
                 "gap_before_pct": np.nan,
                 "gap_after_pct": np.nan,
-                "target_gap_pct": -plan.target_pct,
+                "target_gap_pct": plan.target_pct,
                 "meets_target": None,
                 "note": reason,
             }
@@ -169,7 +169,7 @@ def total(rem: Remediation, plan: Plan) -> dict:
     _, n_raised = published_counts(rem, raised, counted=_raised_counted(plan))
     shown = not (isinstance(n_raised, float) and math.isnan(n_raised))
     n = int(raised.sum())
-    worst = min(plan.gaps_after, key=plan.gaps_after.get) if plan.gaps_after else None
+    worst = max(plan.gaps_after, key=plan.gaps_after.get) if plan.gaps_after else None  # paid least
     n_worst = int((rem.groups == worst).sum()) if worst is not None else 1
     return {
         "mode": plan.mode,
@@ -184,13 +184,19 @@ def total(rem: Remediation, plan: Plan) -> dict:
     }
 
 
+def meets_target(gap_pct: float, target_pct: float) -> bool:
+    """A re-measured gap at or below the target, compared in log points (beta = ln(1 - gap)) as
+    the optimiser solved it, so a plan solved to the target is never read as a hair short."""
+    return math.log1p(-gap_pct / 100) >= math.log1p(-target_pct / 100) - MET_LOG
+
+
 def binding(rem: Remediation, plan: Plan) -> list[str]:
     """Sentences on what stops a group reaching the target (empty when the plan meets it)."""
     out = []
     s = rem.settings
     limits = pd.DataFrame({"limit": np.where(plan.log_raise >= rem.hi - 1e-7, rem.hi_limit, "below its limit")})
     for g in rem.targets:
-        if math.log1p(plan.gaps_after[g] / 100) >= math.log1p(-plan.target_pct / 100) - MET_LOG:
+        if meets_target(plan.gaps_after[g], plan.target_pct):
             continue
         members = rem.groups == g
         counts, _ = published_counts(
@@ -231,7 +237,7 @@ def cost_curve(rem: Remediation, points: int, progress=None) -> pd.DataFrame:
     worst gap down to 0 (or the closest the limits allow). Long rows: point, target_gap_pct,
     annual_cost, n_raised, group, gap_pct (only groups paid less than the reference today)."""
     worst, floor = worst_gap_pct(rem), closest_pct(rem)
-    paid_less = [g for g in rem.targets if rem.gaps_pct(rem.y)[g] < 0]
+    paid_less = [g for g in rem.targets if rem.gaps_pct(rem.y)[g] > 0]
     rows = []
     targets = np.linspace(worst, min(floor, worst), max(int(points), 2)) if paid_less else []
     for i, target in enumerate(targets):
@@ -305,7 +311,7 @@ def describe(rem: Remediation, plan: Plan) -> list[str]:
     if plan.mode == "budget":
         lines.append(
             f"Budget {plan.budget:,.0f} {cur} a year: the worst adjusted gap it buys is "
-            f"-{t['level_pct']:.2f}% (target -{plan.target_pct:g}%)."
+            f"{t['level_pct']:.2f}% (target {plan.target_pct:g}% or less)."
         )
     if math.isnan(t["annual_cost"]):
         lines.append(f"Cost: not shown (fewer than {snap.k} people raised).")
@@ -318,8 +324,8 @@ def describe(rem: Remediation, plan: Plan) -> list[str]:
         )
     if plan.mode == "target" and not plan.reachable:
         lines.append(
-            f"Target -{plan.target_pct:g}% not reachable under these constraints: the closest is a worst "
-            f"gap of -{t['level_pct']:.2f}%."
+            f"Target {plan.target_pct:g}% not reachable under these constraints: the closest is a worst "
+            f"gap of {t['level_pct']:.2f}%."
         )
     lines.append(
         "Adjusted gap today -> after the raises (the model refitted on the new salaries, as "
