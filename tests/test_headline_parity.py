@@ -304,23 +304,17 @@ def test_every_view_of_a_pay_gap_gives_the_same_sign(views, by_hand, sample_db):
         assert headline["number"] > 0 and headline["value"].endswith("less"), headline
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
-        (
-            trend,
-            *_,
-        ) = build_section(con, 5).blocks
+        trend = build_section(con, 5).blocks[0]  # the raw-vs-adjusted chart block
         from dashboard.families.pay.tables import analysis_tables
 
         decomposition = analysis_tables(con, ["gender"], 5)["summary"].set_index("group")
     finally:
         con.close()
-    figure = json.loads(trend.figure.to_json())
     chart = {}
-    for trace in figure["data"]:
-        if trace["name"].startswith("Woman, "):
-            points = dict(zip(trace["x"], trace["y"]))
-            chart[trace["name"].split(", ")[1].split()[0]] = points[
-                next(x for x in points if x.startswith("2025-12-31"))
-            ]
+    for trace in trend.figure.data:
+        if trace.name.startswith("Woman, "):
+            points = dict(zip(pd.to_datetime(pd.Series(trace.x)).dt.date, trace.y))
+            chart[trace.name.split(", ")[1].split()[0]] = float(points[YEAR_END])
     table = trend.table[(trend.table["Period"] == "2025") & (trend.table["Group"] == "Woman")].set_index("Measure")
     cells = {m: _signed(table.loc[m, "Pay gap (above 0 = paid less)"]) for m in ("raw", "adjusted")}
     sentence = re.search(
@@ -328,7 +322,7 @@ def test_every_view_of_a_pay_gap_gives_the_same_sign(views, by_hand, sample_db):
     )
     values = [*cli.values(), chart["raw"], chart["adjusted"], *cells.values(), _signed(sentence.group(1))]
     assert all(v > 0 for v in values), (cli, chart, cells, trend.summary)
-    assert figure["layout"]["yaxis"]["title"]["text"] == "Pay gap to the reference, % (above 0 = paid less)"
+    assert trend.figure.layout.yaxis.title.text == "Pay gap to the reference, % (above 0 = paid less)"
     # the chart's raw series is pay_gap_mean itself and its adjusted series adjusted_pay_gap
     assert chart["raw"] == pytest.approx(cli["pay_gap_mean"], abs=1e-9)
     assert chart["adjusted"] == pytest.approx(cli["adjusted_pay_gap"], abs=1e-9) == cli["pay adjusted"]
