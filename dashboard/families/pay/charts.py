@@ -10,7 +10,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ...charts import FONT, HIDDEN, MAX_SERIES, add_events, group_label, group_style, period_axis, wrap_title
+from ...charts import (
+    FONT,
+    HIDDEN,
+    MAX_SERIES,
+    add_events,
+    error_bars,
+    group_label,
+    group_style,
+    period_axis,
+    wrap_title,
+)
 
 PATTERNS = ["", "/", ".", "x", "-", "\\", "+", "|"]  # bar fills: no series told by colour alone
 MEASURE_DASH = {"adjusted": "solid", "raw": "dot"}
@@ -59,15 +69,6 @@ def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | N
             g = rows[(rows["group"] == group) & (rows["measure"] == measure)].sort_values("period_end")
             if g.empty:
                 continue
-            err = {
-                "type": "data",
-                "symmetric": False,
-                "array": (g["ci_high"] - g["gap"]).tolist(),
-                "arrayminus": (g["gap"] - g["ci_low"]).tolist(),
-                "thickness": 1,
-                "width": 3,
-                "color": st_["color"],
-            }
             fig.add_trace(
                 go.Scatter(
                     x=g["period_end"],
@@ -75,7 +76,7 @@ def gap_trend_figure(rows: pd.DataFrame, *, title: str, events: pd.DataFrame | N
                     name=f"{group_label(group)}, {MEASURE_LABEL[measure]}",
                     mode="lines+markers",
                     connectgaps=False,
-                    error_y=err,
+                    error_y=error_bars(g["gap"], g["ci_low"], g["ci_high"], color=st_["color"], width=3),
                     line={"color": st_["color"], "dash": MEASURE_DASH[measure], "width": 2},
                     marker={
                         "symbol": st_["symbol"],
