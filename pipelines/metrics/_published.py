@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from ..privacy.bounds import bounded_table
 from ..privacy.keys import read_salt
 from ..privacy.protect import PROTECTED_BELOW_K, value_rule
 from ._periods import make_periods
@@ -89,7 +90,8 @@ def protected_request(
     salt = read_salt(con)
     filters = {d: sorted(dict.fromkeys(map(str, v))) for d, v in filters.items() if v}
     if all(len(v) == 1 for v in filters.values()):
-        return table_fn(con, name, by, period, date_from, date_to, k, filters, suppress=False, salt=salt)
+        table = table_fn(con, name, by, period, date_from, date_to, k, filters, suppress=False, salt=salt)
+        return _published(table, spec)
     if value_rule(spec) not in ("count", "ratio"):
         many = ", ".join(d for d, v in filters.items() if len(v) > 1)
         raise UsageError(
@@ -115,6 +117,15 @@ def protected_request(
     ]
     out = _summed(parts, spec)
     out.attrs["k"] = parts[0].attrs["k"]
+    return _published(out, spec)
+
+
+def _published(table: pd.DataFrame, spec) -> pd.DataFrame:
+    """The one last step of every published table, on every engine (a Spark build stores
+    compute()'s tables, and serving them comes back here): values and intervals inside their
+    unit's range (privacy/bounds.py), a function of the protected table alone."""
+    out = bounded_table(table, spec)
+    out.attrs.update(table.attrs)
     return out
 
 
@@ -136,9 +147,8 @@ def _summed(parts: list[pd.DataFrame], spec) -> pd.DataFrame:
         scales = frame.assign(_scale=scale).groupby(keys[:3], dropna=False)["_scale"].median()
         s = sums.set_index(keys[:3]).index.map(scales.to_dict().get).astype(float)
         s = np.where(np.isfinite(s), s, 1.0)
+        # a share above 1 is brought into range once, with every other table (_published)
         sums["value"] = np.where(sums["numerator"] == 0, 0.0, s * sums["numerator"] / sums["denominator"])
-        if spec.unit == "share":
-            sums["value"] = sums["value"].clip(0.0, 1.0)
     rest = frame.drop_duplicates(keys).drop(columns=counted + ["value", "ci_low", "ci_high", "suppressed"])
     out = order.merge(sums, on=keys, how="left").merge(rest, on=keys, how="left")
     out = _add_ci(out, spec)

@@ -205,9 +205,8 @@ def protect_table(
             factor = np.where(num > 0, out["numerator"] / num, 1.0) * np.where(
                 out["denominator"] > 0, den / out["denominator"], np.nan
             )
+        # kept in its unit's range afterwards, for every metric at once (bounds.py)
         new_value = np.where(value == 0, 0.0, value * factor)
-        if spec.unit == "share":
-            new_value = np.clip(new_value, 0.0, 1.0)
     elif rule == "gap":
         with np.errstate(divide="ignore", invalid="ignore"):
             new_value = 100.0 * (out["denominator"] - out["numerator"]) / out["denominator"]
@@ -251,7 +250,9 @@ def _protected_interval(salt, spec, df, value, new_value, counts, out, n_exact, 
             w_lo, w_hi = (np.asarray(a, dtype=float) for a in wilson_interval(pd.Series(num), pd.Series(den)))
             deff = np.round(np.nan_to_num((below + above) / (w_hi - w_lo), nan=1.0), 1)
             deff = np.where(np.isfinite(deff) & (deff > 0), deff, 1.0) ** 2
-            p_lo, p_hi = wilson_interval(pd.Series(out["numerator"] / deff), pd.Series(out["denominator"] / deff))
+            # a protected numerator above its denominator is shown as 100%: its interval too
+            shown = np.minimum(out["numerator"], out["denominator"])
+            p_lo, p_hi = wilson_interval(pd.Series(shown / deff), pd.Series(out["denominator"] / deff))
         df["ci_low"], df["ci_high"] = np.asarray(p_lo, dtype=float), np.asarray(p_hi, dtype=float)
         return
     n = np.nan_to_num(n_exact, nan=1.0)
