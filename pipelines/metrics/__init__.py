@@ -16,10 +16,10 @@ from __future__ import annotations
 import importlib
 
 _SOURCES = {
-    "LONG_COLUMNS": "_engine",
+    "LONG_COLUMNS": "_long",
     "MAX_DIMS": "_engine",
-    "NoDataError": "_engine",
-    "build_context": "_engine",
+    "NoDataError": "_refusals",
+    "build_context": "_context",
     "compute": "_engine",
     "data_periods": "_engine",
     "latest_full_data_period": "_engine",

@@ -9,63 +9,29 @@ row has dimensions '' and group 'All'. Family functions may add columns after th
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from ..config import effective_k, with_defaults
-from ..db import built_tables, first_row, has_table, scalar
+from ..config import MIN_SURVEY_K, effective_k
+from ..db import built_tables, has_table, scalar
 from ..sqlsafe import ident
 from ..errors import UsageError
-from ._frame import Query, all_dimensions
-from ._periods import PARTIAL_NOTE, Period, latest_full_period, make_periods
-from ._registry import MetricSpec, registry
-from ._snapshots import refuse_snapshot
-from ._stats import poisson_rate_interval, wilson_interval
-from ._suppression import suppression_mask
-from ..privacy.protect import LONG as LONG_COLUMNS  # one list: the privacy layer sits below the engine
 from ..privacy.protect import PROTECTED_BELOW_K, protect_table
+from ._context import build_context  # below the engine, with the long table's shape (_long)
+from ._frame import Query, all_dimensions
+from ._long import BLANKED, LONG_COLUMNS, add_ci, whole_counts
+from ._periods import PARTIAL_NOTE, Period, latest_full_period, make_periods
+from ._published import protected_request
+from ._refusals import NoDataError, refuse_weighted
+from ._registry import MetricSpec, registry
+from ._results import precomputed_table
+from ._snapshots import refuse_snapshot
+from ._suppression import suppression_mask
 
 MAX_DIMS = 3
-BLANKED = ["numerator", "denominator", "value", "ci_low", "ci_high", "n"]  # hidden when suppressed
-
-
-class NoDataError(UsageError):
-    """The metric's family was not part of the build (its CSVs were not supplied)."""
-
-    exit_code = 1
-
-
-def refuse_weighted(con, spec) -> None:
-    """A metric that needs one row per person (`needs_individual_rows` in its registry entry:
-    the contract files whose rows must each be one person) stops when one of them was read from
-    aggregated, weighted rows: the copies of a row share every value (pipelines/mapping_weight.py)."""
-    tables = tuple(t.replace("/", "__") for t in spec.extra.get("needs_individual_rows", ()))
-    if not tables or not has_table(con, "weighted_sources"):
-        return
-    row = con.execute(
-        "SELECT file, weight_column FROM weighted_sources WHERE list_contains(?, table_name) ORDER BY 1 LIMIT 1",
-        [list(tables)],
-    ).fetchone()
-    if row:
-        raise NoDataError(
-            f"{spec.name} needs one row per person, but {row[0]} holds aggregated counts "
-            f"(weight: {row[1]}) whose copies share every value and have no dates of their "
-            f"own; the counts, rates and ratios of this family use them, {spec.name} cannot"
-        )
-
-
-def build_context(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """The config and window the database was built with (from run_manifest). A setting the
-    stored config lacks (a database built before the setting existed) comes from the packaged
-    defaults.yml, so code reads every setting by its key and never repeats a default."""
-    row = first_row(con, "SELECT config_json, history_start, as_of, run_id FROM run_manifest")
-    if row is None:
-        raise UsageError("the database has no run_manifest; rebuild it with `equity build`")
-    return {"config": with_defaults(json.loads(row[0])), "history_start": row[1], "as_of": row[2], "run_id": row[3]}
 
 
 def data_periods(
@@ -86,8 +52,6 @@ def latest_full_data_period(
 def spec_k(spec: MetricSpec, config: dict[str, Any], k: int | None) -> int:
     """The threshold for this metric: --k if given (never below the setting's own floor),
     else the setting the registry names (privacy.k, or privacy.survey_k for survey data)."""
-    from ..config import MIN_SURVEY_K
-
     setting = spec.k_setting.split(".")[-1]
     floor = MIN_SURVEY_K if setting == "survey_k" else None
     value = config["privacy"][setting] if k is None else k
@@ -106,18 +70,6 @@ def validate_dims(spec: MetricSpec, by: list[str] | tuple[str, ...]) -> list[str
         if d not in spec.dimensions:
             raise UsageError(f"{spec.name} cannot be broken down by '{d}'; allowed: {', '.join(spec.dimensions)}")
     return dims
-
-
-def _add_ci(df: pd.DataFrame, spec: MetricSpec) -> pd.DataFrame:
-    if "ci_low" in df and spec.ci == "custom":
-        return df
-    if spec.ci == "wilson":
-        df["ci_low"], df["ci_high"] = wilson_interval(df["numerator"], df["denominator"])
-    elif spec.ci == "poisson":
-        df["ci_low"], df["ci_high"] = poisson_rate_interval(df["numerator"], df["denominator"])
-    else:
-        df["ci_low"], df["ci_high"] = np.nan, np.nan
-    return df
 
 
 def _labels(df: pd.DataFrame, dims: list[str]) -> tuple[list[str], list[str]]:
@@ -183,7 +135,7 @@ def finalize(
     hidden = None
     if salt is not None:
         df, hidden = protect_table(df, spec, dims, k, salt, dict(filters or {}))
-    df = _add_ci(df, spec)
+    df = add_ci(df, spec)
     if hidden is not None:
         hidden = hidden & hide  # hide=False: parts of a multi-value filter, hidden once summed
         df["suppressed"] = hidden
@@ -230,14 +182,6 @@ def finalize(
     return out
 
 
-def whole_counts(df: pd.DataFrame) -> None:
-    """Counts read as whole numbers when they are whole (in place)."""
-    for col in ("n", "numerator"):
-        values = df[col].dropna()
-        if len(values) and (values == values.round()).all():
-            df[col] = df[col].astype("Int64")
-
-
 def compute(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -266,8 +210,6 @@ def protected_table(
 ) -> pd.DataFrame:
     """The published table: whole periods only, multi-value filters as sums of one-value
     parts (so every published figure is a sum of canonical cells), then protected."""
-    from ._published import protected_request
-
     return protected_request(
         con, name, list(by), period, date_from, date_to, k, dict(filters or {}), _table, configured_range
     )
@@ -298,8 +240,6 @@ def _table(
     try:
         missing = [t for t in spec.requires if not has_table(cur, t)]
         if missing and set(missing) <= built_tables(cur):  # a results database from Spark
-            from ._results import precomputed_table
-
             return precomputed_table(
                 cur,
                 spec,

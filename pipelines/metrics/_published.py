@@ -25,6 +25,8 @@ from ..errors import UsageError
 from ..privacy.bounds import bounded_table
 from ..privacy.keys import read_salt
 from ..privacy.protect import PROTECTED_BELOW_K, value_rule
+from ._context import build_context
+from ._long import BLANKED, add_ci, whole_counts
 from ._periods import make_periods
 from ._registry import registry
 
@@ -35,8 +37,6 @@ def whole_period_range(
     con, period: str, date_from: dt.date | None, date_to: dt.date | None
 ) -> tuple[dt.date | None, dt.date | None]:
     """--from/--to widened to the whole periods of the grain that contain them."""
-    from ._engine import build_context
-
     if period == "custom":
         ctx = build_context(con)
         lo = max(date_from, ctx["history_start"]) if date_from else ctx["history_start"]
@@ -131,8 +131,6 @@ def _published(table: pd.DataFrame, spec) -> pd.DataFrame:
 
 def _summed(parts: list[pd.DataFrame], spec) -> pd.DataFrame:
     """One table from one-value parts: counts added, values recomputed, hidden below k."""
-    from ._engine import BLANKED, _add_ci, whole_counts
-
     frame = pd.concat(parts, ignore_index=True)
     keys = ["period_start", "period_end", "period", *spec.keys, "dimensions", "group"]
     order = frame.drop_duplicates(keys)[keys]
@@ -151,7 +149,7 @@ def _summed(parts: list[pd.DataFrame], spec) -> pd.DataFrame:
         sums["value"] = np.where(sums["numerator"] == 0, 0.0, s * sums["numerator"] / sums["denominator"])
     rest = frame.drop_duplicates(keys).drop(columns=counted + ["value", "ci_low", "ci_high", "suppressed"])
     out = order.merge(sums, on=keys, how="left").merge(rest, on=keys, how="left")
-    out = _add_ci(out, spec)
+    out = add_ci(out, spec)
     hidden = ~(pd.to_numeric(out["n"], errors="coerce") >= parts[0].attrs["k"])  # finalize's threshold
     out["suppressed"] = hidden.to_numpy()
     for col in BLANKED:

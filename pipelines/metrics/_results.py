@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import duckdb
 import pandas as pd
 
+from ..db import has_table
 from ..errors import UsageError
 from ..sqlsafe import ident, safe_name
-from ._engine import BLANKED, LONG_COLUMNS, whole_counts
+from ._long import BLANKED, LONG_COLUMNS, whole_counts
 from ._periods import make_periods
 from ._registry import MetricSpec
 
@@ -39,9 +41,6 @@ def stayed_on_cluster(con, exc: BaseException) -> bool:
     """Is `exc` a request that a results-only database cannot answer (rather than a bug)?"""
     if isinstance(exc, NotPrecomputedError):
         return True
-    import duckdb
-    from ..db import has_table
-
     return isinstance(exc, duckdb.CatalogException) and has_table(con, RESULTS_INDEX)
 
 

@@ -16,6 +16,7 @@ Pay metrics read the people present on a day, which every snapshot gives.
 from __future__ import annotations
 
 from ..db import first_row, has_table
+from ._refusals import NoDataError
 
 WHAT = {
     "exits": "follows each person from one snapshot to the next to find who left",
@@ -27,8 +28,6 @@ WHAT = {
 
 def refuse_snapshot(con, spec) -> None:
     """Stop with a message naming the file when `spec` cannot be computed from the snapshots."""
-    from ._engine import NoDataError  # defined beside the other refusals; _engine imports this module
-
     why = snapshot_refusal(con, spec)
     if why:
         raise NoDataError(why)
@@ -76,8 +75,6 @@ def snapshot_refusal(con, spec) -> str | None:
 def refuse_tenure_factor(con) -> None:
     """The pay factor `tenure_years` counts from each hire date, which a snapshot source has
     only when one was mapped (the left-censored placeholder is no hire date)."""
-    from ._engine import NoDataError
-
     if not has_table(con, "snapshot_sources"):
         return
     row = first_row(
