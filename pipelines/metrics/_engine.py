@@ -226,6 +226,20 @@ def unsuppressed_table(con: duckdb.DuckDBPyConnection, name: str, by=(), **kwarg
     )
 
 
+def metric_query(cur, spec: MetricSpec, dims: list[str], period, date_from, date_to, k, filters) -> Query:
+    """The Query a metric function reads: the build's config, the periods of the request over
+    the build's window, and in params the run context and the threshold (`k`), passed on so a
+    metric can keep groups below k out of derived values (the reference group of a gap or an
+    impact ratio) with the same threshold finalize() uses."""
+    ctx = build_context(cur)
+    config = ctx["config"]
+    periods = make_periods(
+        period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"], date_from, date_to
+    )
+    params = {**ctx, "k": spec_k(spec, config, k)}
+    return Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config, params=params)
+
+
 def _table(
     con, name, by, period, date_from, date_to, k, filters, suppress: bool, salt: str | None = None, hide: bool = True
 ) -> pd.DataFrame:
@@ -259,28 +273,15 @@ def _table(
             )
         refuse_weighted(cur, spec)
         refuse_snapshot(cur, spec)
-        ctx = build_context(cur)
-        config = ctx["config"]
         for dim in filters or {}:
             if dim not in all_dimensions() or dim not in spec.dimensions:
                 raise UsageError(f"cannot filter {spec.name} by '{dim}'")
-        periods = make_periods(
-            period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"], date_from, date_to
-        )
-        threshold = spec_k(spec, config, k)
-        # k is passed on so a metric can keep groups below k out of derived values (the
-        # reference group of a gap or an impact ratio) with the same threshold finalize() uses
-        q = Query(
-            con=cur,
-            dims=dims,
-            periods=periods,
-            filters=dict(filters or {}),
-            config=config,
-            params={**ctx, "k": threshold},
-        )
+        q = metric_query(cur, spec, dims, period, date_from, date_to, k, filters)
         raw = spec.load_function()(q)
-        # q.periods, not periods: a family whose periods are not calendar ranges (survey
-        # waves) replaces them, and labels/overall rows must follow the rows it returned
-        return finalize(raw, spec, dims, threshold, q.periods, suppress=suppress, salt=salt, filters=filters, hide=hide)
+        # q.periods: a family whose periods are not calendar ranges (survey waves) replaces
+        # them, and labels/overall rows must follow the rows it returned
+        return finalize(
+            raw, spec, dims, q.params["k"], q.periods, suppress=suppress, salt=salt, filters=filters, hide=hide
+        )
     finally:
         cur.close()

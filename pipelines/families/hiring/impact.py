@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipelines.metrics._frame import Query
 from .funnel import stage_outcomes, withdrawn_counts
-from .rows import add_issue_note, blank_unpublished, gid_of, published_mask
+from .rows import add_issue_note, blank_unpublished, gid_of, long_rows, published_mask
 from pipelines.metrics._stats import holm_adjusted
 from .stats import below_threshold, fisher_p, impact_ratio, katz_interval, pooled_z, shortfall
 
@@ -166,25 +166,7 @@ def impact_rows(
         df.loc[idx, "p_holm"] = holm_adjusted(df.loc[idx, "p_fisher"])
     df["note"] = ["; ".join(notes[i]) for i in df.index]
     df = blank_unpublished(df, shown, EXTRAS)
-    df = df[
-        [
-            "period_start",
-            "period_end",
-            "stage",
-            "next_stage",
-            *dims,
-            "_gid",
-            "numerator",
-            "denominator",
-            "value",
-            "ci_low",
-            "ci_high",
-            "n",
-            "note",
-            *EXTRAS,
-        ]
-    ]
-    return add_issue_note(df, q)
+    return add_issue_note(long_rows(df, ["stage", "next_stage"], dims, EXTRAS, ci=True), q)
 
 
 def _prepared(df: pd.DataFrame) -> pd.DataFrame:

@@ -21,13 +21,16 @@ from .funnel import (
     stage_outcomes,
     withdrawn_counts,
 )
-from .rows import add_issue_note, blank_unpublished, published_mask
+from .rows import add_issue_note, blank_unpublished, long_rows, published_mask
 
 
 def _rate(df: pd.DataFrame, numerator: str, denominator: str) -> pd.DataFrame:
+    """numerator / denominator, with n = the denominator: every rate here counts its n in the
+    people it divides by (those who could have passed, withdrawn, reached or accepted)."""
     df["numerator"] = df[numerator]
     df["denominator"] = df[denominator].astype(float)
     df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
+    df["n"] = df[denominator]
     return df
 
 
@@ -46,53 +49,28 @@ def _with_exclusion_notes(df: pd.DataFrame, q: Query) -> pd.DataFrame:
     return df
 
 
-def _finish(df: pd.DataFrame, q: Query, keys: list[str], extras: list[str]) -> pd.DataFrame:
-    df = df.reset_index(drop=True)
+def _finish(df: pd.DataFrame, q: Query, keys: list[str], extras=(), labels=()) -> pd.DataFrame:
+    """The long rows in the engine's order, extra columns blanked where the engine will hide the
+    row (suppression partitions by `keys`; `labels` are key-like columns that name a key's
+    value, as next_stage names a stage's), the data-issue note added."""
+    df = long_rows(df, [*keys, *labels], q.dims, extras).reset_index(drop=True)
     df = blank_unpublished(df, published_mask(df, q, keys), extras)
     return add_issue_note(df, q)
 
 
 def stage_pass_rate(q: Query) -> pd.DataFrame:
     df = _rate(stage_outcomes(q), "selected", "decided")
-    df["n"] = df["decided"]
     df = _with_exclusion_notes(df, q)
     df = df.rename(columns={"open": "still_open", "withdrawn": "withdrew"})
-    extras = ["entered", "still_open", "withdrew"]
-    return _finish(
-        df[
-            [
-                "period_start",
-                "period_end",
-                "stage",
-                "next_stage",
-                *q.dims,
-                "_gid",
-                "numerator",
-                "denominator",
-                "value",
-                "n",
-                "note",
-                *extras,
-            ]
-        ],
-        q,
-        ["stage"],
-        extras,
-    )
+    return _finish(df, q, ["stage"], ["entered", "still_open", "withdrew"], labels=["next_stage"])
 
 
 def withdrawal_rate(q: Query) -> pd.DataFrame:
     df = stage_outcomes(q)
     df["finished"] = df["entered"] - df["open"]
     df = _rate(df, "withdrawn", "finished")
-    df["n"] = df["finished"]
     df["note"] = [f"not counted: {int(o):,} still in progress" if o else "" for o in df["open"]]
-    return _finish(
-        df[["period_start", "period_end", "stage", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]],
-        q,
-        ["stage"],
-        [],
-    )
+    return _finish(df, q, ["stage"])
 
 
 def stage_reach_rate(q: Query) -> pd.DataFrame:
@@ -105,14 +83,8 @@ def stage_reach_rate(q: Query) -> pd.DataFrame:
     )
     df = reached.merge(apps, on=["period_start", "period_end", *q.dims, "_gid"], how="left")
     df = _rate(df, "reached", "applications")
-    df["n"] = df["applications"]
     df["note"] = [f"{int(o):,} still in progress (may reach later stages)" if o else "" for o in df["in_progress"]]
-    return _finish(
-        df[["period_start", "period_end", "stage", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]],
-        q,
-        ["stage"],
-        [],
-    )
+    return _finish(df, q, ["stage"])
 
 
 def selection_rate(q: Query) -> pd.DataFrame:
@@ -120,11 +92,8 @@ def selection_rate(q: Query) -> pd.DataFrame:
     q.register_periods()
     df = q.frame(q.grouped(bottom_line_sql(q), OUTCOME_MEASURES))
     df = _rate(df, "selected", "decided")
-    df["n"] = df["decided"]
     df = _with_exclusion_notes(df, q)
-    return _finish(
-        df[["period_start", "period_end", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]], q, [], []
-    )
+    return _finish(df, q, [])
 
 
 def offer_acceptance_rate(q: Query) -> pd.DataFrame:
@@ -145,7 +114,6 @@ def offer_acceptance_rate(q: Query) -> pd.DataFrame:
     )
     df["answered"] = df["accepted"] + df["declined"]
     df = _rate(df, "accepted", "answered")
-    df["n"] = df["answered"]
     df["note"] = [
         "; ".join(
             p
@@ -158,9 +126,7 @@ def offer_acceptance_rate(q: Query) -> pd.DataFrame:
         for o, r in zip(df["open"], df["rescinded"])
     ]
     df["note"] = ["not counted: " + n if n else "" for n in df["note"]]
-    return _finish(
-        df[["period_start", "period_end", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]], q, [], []
-    )
+    return _finish(df, q, [])
 
 
 def applicant_share(q: Query) -> pd.DataFrame:
@@ -172,7 +138,7 @@ def applicant_share(q: Query) -> pd.DataFrame:
     df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
     df["n"] = df["numerator"]
     df["note"] = ""
-    return _finish(df, q, [], [])
+    return _finish(df, q, [])
 
 
 def source_mix(q: Query) -> pd.DataFrame:
@@ -193,9 +159,4 @@ def source_mix(q: Query) -> pd.DataFrame:
     df["value"] = df["numerator"] / df["denominator"].where(df["denominator"] > 0)
     df["n"] = df["denominator"].astype(int)
     df["note"] = ""
-    return _finish(
-        df[["period_start", "period_end", "source", *q.dims, "_gid", "numerator", "denominator", "value", "n", "note"]],
-        q,
-        ["source"],
-        [],
-    )
+    return _finish(df, q, ["source"])

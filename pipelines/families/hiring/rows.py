@@ -23,6 +23,15 @@ def published_mask(df: pd.DataFrame, q: Query, keys: list[str]) -> np.ndarray:
     return ~suppressed
 
 
+def long_rows(df: pd.DataFrame, keys: list[str], dims: list[str], extras=(), ci: bool = False) -> pd.DataFrame:
+    """The columns a hiring metric hands the engine, in its order: the period, the metric's keys
+    (stage ...), the dimensions and `_gid`, the figures (with the intervals when the metric
+    computes its own: `ci`), the note, then the metric's extra columns."""
+    intervals = ["ci_low", "ci_high"] if ci else []
+    figures = ["numerator", "denominator", "value", *intervals, "n", "note"]
+    return df[["period_start", "period_end", *keys, *dims, "_gid", *figures, *extras]]
+
+
 def blank_unpublished(df: pd.DataFrame, shown: np.ndarray, columns: list[str]) -> pd.DataFrame:
     """Extra columns are not blanked by the engine: blank them for every row it will hide."""
     for col in columns:

@@ -29,9 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.errors import UsageError
-from pipelines.metrics._engine import build_context, finalize, spec_k, validate_dims
-from pipelines.metrics._frame import Query
-from pipelines.metrics._periods import make_periods
+from pipelines.metrics._engine import build_context, finalize, metric_query, validate_dims
 from pipelines.metrics._registry import registry
 from .funnel import stage_outcomes
 from pipelines.metrics._published import whole_period_range
@@ -159,16 +157,12 @@ def stratified_impact(
         date_from, date_to = whole_period_range(con, period, date_from, date_to)
     cur = con.cursor()
     try:
-        ctx = build_context(cur)
-        config = ctx["config"]
-        k_eff = spec_k(spec, config, k)
-        periods = make_periods(
-            period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"], date_from, date_to
-        )
-        q = Query(con=cur, dims=dims, periods=periods, filters=filters, config=config, params={**ctx, "k": k_eff})
+        q = metric_query(cur, spec, dims, period, date_from, date_to, k, filters)
+        config = q.config
         outcomes = stage_outcomes(q, include_bottom_line=True)
         if exact:
-            table = finalize(impact_rows(q, within=[stratify], outcomes=outcomes.copy()), spec, dims, k_eff, periods)
+            rows = impact_rows(q, within=[stratify], outcomes=outcomes.copy())
+            table = finalize(rows, spec, dims, q.params["k"], q.periods)
         else:  # the CMH below then reads the protected counts of every stratum, hidden ones too
             table, outcomes = impact_from_protected(q, outcomes, [stratify], spec)
     finally:
@@ -200,19 +194,7 @@ def published_impact(
     date_from, date_to = whole_period_range(con, period, date_from, date_to)  # whole periods only
     cur = con.cursor()
     try:
-        ctx = build_context(cur)
-        config = ctx["config"]
-        periods = make_periods(
-            period, ctx["history_start"], ctx["as_of"], config["fiscal_year_start_month"], date_from, date_to
-        )
-        q = Query(
-            con=cur,
-            dims=dims,
-            periods=periods,
-            filters=filters,
-            config=config,
-            params={**ctx, "k": spec_k(spec, config, k)},
-        )
+        q = metric_query(cur, spec, dims, period, date_from, date_to, k, filters)
         table, _ = impact_from_protected(q, stage_outcomes(q, include_bottom_line=True), [], spec)
     finally:
         cur.close()

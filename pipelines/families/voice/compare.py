@@ -154,35 +154,31 @@ def _settings(con, metric: str, k: int | None) -> tuple[int, float]:
     return spec_k(registry()[metric], config, k), voice_settings(config)["alpha"]
 
 
-def voice_gaps(
+def _voice_table(
     con,
-    metric: str = "favourability",
+    metric: str,
     by=(),
     filters=None,
     k: int | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     exact: bool = False,
-) -> pd.DataFrame:
-    """gaps_to_rest over the published (protected) table compute() returns for this request
-    (`exact=True`: over the data owner's exact table)."""
+) -> tuple[pd.DataFrame, int, float]:
+    """The table compute() returns for this request (protected; `exact=True`: the data owner's
+    exact table), with the threshold and alpha the comparisons apply to it."""
     threshold, alpha = _settings(con, metric, k)
     table = compute(con, metric, by=list(by), k=k, filters=filters, date_from=date_from, date_to=date_to, exact=exact)
+    return table, threshold, alpha
+
+
+def voice_gaps(con, metric: str = "favourability", **request) -> pd.DataFrame:
+    """gaps_to_rest over the table of this request (`request`: by, filters, k, date_from,
+    date_to, exact, as _voice_table takes them)."""
+    table, threshold, alpha = _voice_table(con, metric, **request)
     return gaps_to_rest(table, threshold, alpha)
 
 
-def voice_change(
-    con,
-    metric: str = "favourability",
-    by=(),
-    filters=None,
-    k: int | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    exact: bool = False,
-) -> pd.DataFrame:
-    """change_since_previous over the published (protected) table compute() returns for this
-    request (`exact=True`: over the data owner's exact table)."""
-    _, alpha = _settings(con, metric, k)
-    table = compute(con, metric, by=list(by), k=k, filters=filters, date_from=date_from, date_to=date_to, exact=exact)
+def voice_change(con, metric: str = "favourability", **request) -> pd.DataFrame:
+    """change_since_previous over the table of this request (`request` as for voice_gaps)."""
+    table, _, alpha = _voice_table(con, metric, **request)
     return change_since_previous(table, alpha)
