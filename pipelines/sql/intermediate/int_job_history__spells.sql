@@ -13,19 +13,10 @@ spells as (
     from job_history
 )
 
+-- the record's columns as stg_hr__job_history defines them, its dates renamed to the spell's
 select
     employee_id,
     effective_date as valid_from,
     coalesce(next_effective_date - 1, date '9999-12-31') as valid_to,
-    department,
-    job_family,
-    job_level,
-    location,
-    country,
-    employment_type,
-    fte,
-    annual_base_salary,
-    currency,
-    performance_rating,
-    change_reason
+    * exclude (employee_id, effective_date, next_effective_date)
 from spells

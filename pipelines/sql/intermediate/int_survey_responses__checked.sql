@@ -7,62 +7,65 @@ with answers as (
     select * from stg_voice__survey_responses
 ),
 
+-- the response's value of each column: its rows agree on it, or `conflicts` stops the build
 per_response as (
     select
         response_id,
         min(survey_id) as survey_id,
         min(survey_date) as response_date,
-        count(distinct survey_id) as survey_ids,
         min(gender) as gender,
-        count(distinct gender) as genders,
         min(race_ethnicity) as race_ethnicity,
-        count(distinct race_ethnicity) as race_ethnicities,
         min(disability) as disability,
-        count(distinct disability) as disabilities,
         min(lgbtq) as lgbtq,
-        count(distinct lgbtq) as lgbtqs,
         min(department) as department,
-        count(distinct department) as departments,
         min(job_level) as job_level,
-        count(distinct job_level) as job_levels,
-        min(tenure_band) as tenure_band,
-        count(distinct tenure_band) as tenure_bands
+        min(tenure_band) as tenure_band
     from answers
     group by response_id
 ),
 
--- the first attribute column whose values disagree within the response (null when all agree):
--- one check names whichever column it is, instead of a copy of the check per column
+-- a column in which a row of the response holds another value than the response's (null when
+-- every row agrees; a blank cell contradicts nothing): one check names whichever column it is,
+-- instead of a copy of the check per column
 conflicts as (
     select
-        *,
-        case
-            when genders > 1 then 'gender'
-            when race_ethnicities > 1 then 'race_ethnicity'
-            when disabilities > 1 then 'disability'
-            when lgbtqs > 1 then 'lgbtq'
-            when departments > 1 then 'department'
-            when job_levels > 1 then 'job_level'
-            when tenure_bands > 1 then 'tenure_band'
-        end as conflicting_column
+        answers.response_id,
+        min(
+            case
+                when answers.survey_id <> per_response.survey_id then 'survey_id'
+                when answers.gender <> per_response.gender then 'gender'
+                when answers.race_ethnicity <> per_response.race_ethnicity then 'race_ethnicity'
+                when answers.disability <> per_response.disability then 'disability'
+                when answers.lgbtq <> per_response.lgbtq then 'lgbtq'
+                when answers.department <> per_response.department then 'department'
+                when answers.job_level <> per_response.job_level then 'job_level'
+                when answers.tenure_band <> per_response.tenure_band then 'tenure_band'
+            end
+        ) as conflicting_column
+    from answers
+    inner join per_response on answers.response_id = per_response.response_id
+    group by answers.response_id
+),
+
+checked as (
+    select
+        per_response.*,
+        conflicts.conflicting_column
     from per_response
+    inner join conflicts on per_response.response_id = conflicts.response_id
 )
 
 select
-    response_id,
-    case when survey_ids > 1 then error(
-        'voice/survey_responses.csv, column ''survey_id'': response_id ''' || response_id
-        || ''' has rows in different surveys; a response belongs to one survey'
-    ) else survey_id end as survey_id,
-    response_date,
-    case when conflicting_column is not null then error(
-        'voice/survey_responses.csv, column ''' || conflicting_column || ''': response_id ''' || response_id
-        || ''' has different values on its rows; every row of a response describes the same person'
-    ) else gender end as gender,
-    race_ethnicity,
-    disability,
-    lgbtq,
-    department,
-    job_level,
-    tenure_band
-from conflicts
+    case
+        when conflicting_column = 'survey_id' then error(
+            'voice/survey_responses.csv, column ''survey_id'': response_id ''' || response_id
+            || ''' has rows in different surveys; a response belongs to one survey'
+        )
+        when conflicting_column is not null then error(
+            'voice/survey_responses.csv, column ''' || conflicting_column || ''': response_id ''' || response_id
+            || ''' has different values on its rows; every row of a response describes the same person'
+        )
+        else response_id
+    end as response_id,
+    * exclude (response_id, conflicting_column)
+from checked
