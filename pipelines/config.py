@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .config_checks import _FREE_FORM, check_types, shown
-from .errors import DataError, UsageError
+from .errors import DataError, EquityError, UsageError
 
 CONFIG_FILE = "equity.yml"
 MIN_K = 3
@@ -132,3 +132,24 @@ def config_hash(config: dict[str, Any]) -> str:
     """A stable fingerprint of the effective configuration (recorded in the run manifest)."""
     blob = json.dumps(config, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()
+
+
+class MissingSettingError(EquityError, LookupError):
+    """A setting read from a configuration that was not filled from defaults.yml."""
+
+
+def setting(config: dict[str, Any], dotted: str) -> Any:
+    """The setting `dotted` ("workforce.follow_up_days") of a loaded configuration: load_config()
+    and with_defaults() fill every key from defaults.yml, the one place a default lives, so code
+    reads settings with no fallback of its own. A missing key is a bug to name, not to paper over."""
+    value: Any = config
+    for depth, part in enumerate(dotted.split(".")):
+        if not isinstance(value, dict) or part not in value:
+            where = ".".join(dotted.split(".")[:depth]) or "the top level"
+            raise MissingSettingError(
+                f"setting '{dotted}' is missing ({part!r} not found under {where}): read it from a "
+                f"configuration loaded with load_config() or with_defaults(), which take every "
+                f"setting from pipelines/defaults.yml"
+            )
+        value = value[part]
+    return value

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...config import setting
 from ...errors import DataError
 
 
@@ -35,16 +36,19 @@ def _share(value: Any, name: str) -> float:
 
 def commitment_settings(config: dict[str, Any]) -> Settings:
     """The validated settings; a DataError names the setting when one is out of range."""
-    raw = config.get("commitments") or {}
-    months = raw.get("checkpoint_months")
+
+    def raw(name: str) -> Any:
+        return setting(config, f"commitments.{name}")
+
+    months = raw("checkpoint_months")
     if not isinstance(months, list) or not months:
         raise DataError(f"commitments.checkpoint_months must be a list of months (got {months!r})", file="equity.yml")
     checkpoints = tuple(sorted({_whole(m, "checkpoint_months", 1) for m in months}))
     return Settings(
         checkpoint_months=checkpoints,
-        window_months=_whole(raw.get("window_months"), "window_months", 1),
-        no_recent_action_months=_whole(raw.get("no_recent_action_months"), "no_recent_action_months", 1),
-        min_gain_share=_share(raw.get("min_gain_share"), "min_gain_share"),
-        giveback_share=_share(raw.get("giveback_share"), "giveback_share"),
-        projection_min_periods=_whole(raw.get("projection_min_periods"), "projection_min_periods", 3),
+        window_months=_whole(raw("window_months"), "window_months", 1),
+        no_recent_action_months=_whole(raw("no_recent_action_months"), "no_recent_action_months", 1),
+        min_gain_share=_share(raw("min_gain_share"), "min_gain_share"),
+        giveback_share=_share(raw("giveback_share"), "giveback_share"),
+        projection_min_periods=_whole(raw("projection_min_periods"), "projection_min_periods", 3),
     )

@@ -22,6 +22,7 @@ import pandas as pd
 
 from pipelines.errors import DataError
 from pipelines.sqlsafe import literal
+from pipelines.config import setting
 from pipelines.metrics._frame import Query
 
 BOTTOM_LINE = "bottom line"  # the `stage` key of hired / applied rows
@@ -29,7 +30,7 @@ BOTTOM_LINE = "bottom line"  # the `stage` key of hired / applied rows
 
 def stage_order(config: dict) -> list[str]:
     """The configured stages, lower-cased as staging lower-cases recorded stages."""
-    raw = (config.get("recruiting") or {}).get("stage_order")
+    raw = setting(config, "recruiting.stage_order")
     if not isinstance(raw, list) or len(raw) < 2 or not all(isinstance(s, str) and s.strip() for s in raw):
         raise DataError(f"recruiting.stage_order must list at least two stage names (got {raw!r})", file="equity.yml")
     stages = [s.strip().lower() for s in raw]

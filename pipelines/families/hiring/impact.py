@@ -21,6 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from pipelines.config import setting
 from pipelines.metrics._frame import Query
 from .funnel import stage_outcomes, withdrawn_counts
 from .rows import add_issue_note, blank_unpublished, gid_of, long_rows, published_mask
@@ -49,11 +50,11 @@ def _settings(config: dict) -> dict:
         "z": rec["significance_z"],
         "alpha": rec["significance_alpha"],
         "mode": rec["impact_reference"],
-        "fixed": config.get("reference_groups") or {},
+        "fixed": setting(config, "reference_groups") or {},
         "non_answers": {
             str(v)
             for v in [
-                *(rec.get("never_reference") or []),
+                *(rec["never_reference"] or []),
                 config["demographics"]["not_disclosed"],
                 config["demographics"]["unknown_label"],
             ]

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from ...config import default_config
+from ...config import setting
 from ...errors import UsageError
 from . import remediation_lp as lp
 from .analysis import PaySnapshot, published_groups
@@ -61,8 +61,7 @@ class Settings:
 
     @classmethod
     def from_config(cls, config, **overrides) -> Settings:
-        # a database built before these settings existed takes the packaged defaults
-        pay = {**default_config()["pay"], **config["pay"]}
+        pay = setting(config, "pay")  # loaded: every remediation_* key is there (defaults.yml)
 
         def number(key, optional=False):
             value = overrides.get(key, pay[f"remediation_{key}"])

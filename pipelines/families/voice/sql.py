@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...config import default_config
+from ...config import setting
 from ...errors import DataError, UsageError
 from ...sqlsafe import ident
 from ...metrics._frame import Query
@@ -23,8 +23,8 @@ WAVES_VIEW = "q_waves"
 
 
 def voice_settings(config: dict[str, Any]) -> dict[str, Any]:
-    """The `voice` settings (defaults for a database built before they existed), validated."""
-    settings = {**default_config()["voice"], **(config.get("voice") or {})}
+    """The `voice` settings of the loaded config, validated."""
+    settings = setting(config, "voice")
     scale = settings["scale"]
     if not (
         isinstance(scale, list) and len(scale) == 2 and all(isinstance(v, int) for v in scale) and scale[0] < scale[1]

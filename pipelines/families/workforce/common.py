@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
+from ...config import setting as loaded_setting
 from ...db import has_table
 from ...sqlsafe import literal
 from ...metrics._engine import NoDataError
@@ -16,14 +17,9 @@ from ...metrics._frame import Query
 
 
 def setting(config: dict[str, Any], key: str) -> Any:
-    """A `workforce.*` setting; falls back to the packaged default for a database built
-    before the setting existed (its stored config lacks the key)."""
-    value = (config.get("workforce") or {}).get(key)
-    if value is None:
-        from ...config import default_config
-
-        value = default_config()["workforce"][key]
-    return value
+    """A `workforce.*` setting of the loaded config (a database built before the setting existed
+    has it from defaults.yml through build_context's with_defaults, not from a fallback here)."""
+    return loaded_setting(config, f"workforce.{key}")
 
 
 def require_table(q: Query, table: str, files: str) -> None:
@@ -44,7 +40,7 @@ def _natural_key(label: str) -> tuple:
 def ordered_levels(found: Iterable[str], config: dict[str, Any]) -> list[str]:
     """Job levels low to high: the configured `job_levels`, else the natural sort of the
     labels found (L2 < L10), without the Unknown label."""
-    configured = config.get("job_levels")
+    configured = loaded_setting(config, "job_levels")
     if configured:
         return [str(v) for v in configured]
     unknown = config["demographics"]["unknown_label"]

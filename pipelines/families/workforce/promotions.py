@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...config import setting as setting_of
 from ...metrics._frame import Query
 from ...metrics._suppression import suppression_mask
 from .common import flagged_share, register_level_ranks, setting
@@ -59,7 +60,8 @@ def _configured_reference(q: Query, dims: list[str], gid: int) -> str | None:
     """`reference_groups` entry for this breakdown: key = dimensions joined by '|' (e.g.
     `gender` or `gender|race_ethnicity`), value = the group (a string or a list)."""
     present = [d for j, d in enumerate(dims) if not (gid >> (len(dims) - 1 - j)) & 1]
-    value = (q.config.get("reference_groups") or {}).get("|".join(present))
+    configured = setting_of(q.config, "reference_groups") or {}  # null in equity.yml: none named
+    value = configured.get("|".join(present))  # a breakdown it does not name has none
     if value is None:
         return None
     return "|".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ...config import setting as setting_of
 from ...errors import DataError
 from ...metrics._engine import build_context, compute
 from ...metrics._periods import full_period_rows
@@ -53,7 +54,7 @@ def _as_list(value) -> list[str]:
 def parse_targets(config: dict) -> list[Target]:
     """The configured targets, checked: a DataError names the entry and the field."""
     out = []
-    for i, raw in enumerate(config.get("targets") or []):
+    for i, raw in enumerate(setting_of(config, "targets") or []):
         where = f"targets[{i}]"
         if not isinstance(raw, dict):
             raise DataError(f"{where} must be a mapping with metric, group, value and due", file=SOURCE)
