@@ -2,8 +2,7 @@
 pipeline, promotions, retention and Kaplan-Meier curves, parental leave, policy-event impact
 and targets. Its registry is metrics.yml (functions in metrics.py), its commands cli.py.
 
-Other packages import only the names below (tests/test_import_contract.py): the level order
-(statutory indicators rank levels as promotions do), the targets' straight-line projection
+Other packages import only the names below (tests/test_import_contract.py): the targets' straight-line projection
 (commitments grade checkpoints with it) and the policy-event analysis (commitments read an
 event as the Retention page does)."""
 
@@ -15,7 +14,6 @@ import importlib
 # package to find cli.py, and its quick commands (`equity list`, `--help`) must not load pandas.
 EXPORTS = {
     "event_impact": ("impact", "impact"),
-    "ordered_levels": ("common", "ordered_levels"),
     "project": ("targets", "project"),
 }
 __all__ = sorted(EXPORTS)

@@ -1,10 +1,10 @@
 """Helpers shared by the workforce family's modules: table checks, keyed grouping, the
-job-level order and CUBE-style grouping of per-person frames computed in Python."""
+job-level ranks (the order itself is the engine's, metrics/_levels.py) and CUBE-style grouping
+of per-person frames computed in Python."""
 
 from __future__ import annotations
 
 import itertools
-import re
 from typing import Any, Callable, Iterable
 
 import pandas as pd
@@ -14,6 +14,7 @@ from ...db import has_table
 from ...sqlsafe import literal
 from ...metrics._engine import NoDataError
 from ...metrics._frame import Query
+from ...metrics._levels import ordered_levels  # the engine's: pay ranks levels the same way
 
 
 def setting(config: dict[str, Any], key: str) -> Any:
@@ -31,20 +32,6 @@ def require_table(q: Query, table: str, files: str) -> None:
 def in_list(values: Iterable[Any]) -> str:
     """A SQL IN list of string literals (values come from config: quoted, never raw)."""
     return ", ".join(literal(str(v).lower()) for v in values) or "NULL"
-
-
-def _natural_key(label: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", label))
-
-
-def ordered_levels(found: Iterable[str], config: dict[str, Any]) -> list[str]:
-    """Job levels low to high: the configured `job_levels`, else the natural sort of the
-    labels found (L2 < L10), without the Unknown label."""
-    configured = loaded_setting(config, "job_levels")
-    if configured:
-        return [str(v) for v in configured]
-    unknown = config["demographics"]["unknown_label"]
-    return sorted((v for v in found if v is not None and v != unknown), key=_natural_key)
 
 
 def level_ranks(q: Query) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from .population import (
     require_table,
     require_values,
 )
-from ....families.workforce import ordered_levels
+from ....metrics._levels import ordered_levels
 
 
 def job_changes(con, config, general_reasons: list[str], end: dt.date) -> pd.DataFrame:
