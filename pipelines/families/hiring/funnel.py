@@ -193,11 +193,12 @@ def funnel_data_issues(con, config: dict) -> pd.DataFrame:
         "count(DISTINCT o.position) FILTER (WHERE o.position > 0) AS recorded_after_first "
         "FROM fct_application_stages s JOIN q_stage_order o ON o.stage = s.stage GROUP BY 1"
     )
-    for issue, condition, treatment in checks:
-        n = con.execute(
-            f"SELECT count(*) FROM fct_applications a LEFT JOIN ({recorded}) r "
-            f"ON r.application_id = a.application_id WHERE {condition}"
-        ).fetchone()[0]
+    # one pass over the applications for every check (each hiring metric asks for these notes)
+    counts = con.execute(
+        f"SELECT {', '.join(f'count_if({condition})' for _, condition, _ in checks)} "
+        f"FROM fct_applications a LEFT JOIN ({recorded}) r ON r.application_id = a.application_id"
+    ).fetchone()
+    for (issue, _, treatment), n in zip(checks, counts):
         if n:
             rows.append((issue, int(n), treatment))
     return pd.DataFrame(rows, columns=["issue", "count", "treatment"])
