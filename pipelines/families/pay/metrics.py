@@ -7,6 +7,7 @@ end (snapshot.py); the adjusted gap lives in regression.py.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ...metrics._frame import Query
@@ -92,24 +93,31 @@ def bonus_receipt_rate(q: Query) -> pd.DataFrame:
 
 def pay_quartile_share(q: Query) -> pd.DataFrame:
     frame = snapshot_frame(q)
-    paid = frame[frame["has_pay"]].copy()
+    paid = frame[frame["has_pay"]].reset_index(drop=True)
+    bands = [f"_w{j}" for j in range(len(QUARTILES))]
+    weights = np.zeros((len(paid), len(QUARTILES)))
+    sizes = {}
+    for start, positions in paid.groupby("period_start", sort=True).indices.items():
+        weights[positions] = quartile_weights(paid["hourly_pay"].to_numpy()[positions])
+        sizes[start] = weights[positions].sum(axis=0)
+    paid[bands] = weights
+    # one groupby per breakdown over every period and band (the sums per group are the same
+    # rows in the same order as a groupby per period and band), sliced in that order below
+    sums = {
+        gid: paid.groupby(["period_start", "period_end", *present], dropna=False, sort=True)[bands].sum().reset_index()
+        for gid, present in subsets(q.dims)
+    }
     parts = []
-    for start, people in paid.groupby("period_start", sort=True):
-        weights = quartile_weights(people["hourly_pay"].to_numpy())
-        sizes = weights.sum(axis=0)
+    for start in sorted(sizes):
         for j, name in enumerate(QUARTILES):
-            band = people.assign(_w=weights[:, j])
             for gid, present in subsets(q.dims):
-                agg = (
-                    band.groupby(["period_start", "period_end", *present], dropna=False, sort=True)["_w"]
-                    .sum()
-                    .rename("numerator")
-                    .reset_index()
-                )
+                table = sums[gid]
+                agg = table.loc[table["period_start"] == start, ["period_start", "period_end", *present, bands[j]]]
+                agg = agg.rename(columns={bands[j]: "numerator"}).reset_index(drop=True)
                 for d in q.dims:
                     if d not in present:
                         agg[d] = None
-                agg["_gid"], agg["quartile"], agg["denominator"] = gid, name, round(sizes[j], 9)
+                agg["_gid"], agg["quartile"], agg["denominator"] = gid, name, round(sizes[start][j], 9)
                 parts.append(agg)
     if not parts:
         return empty_rows(q.dims, ["quartile"])
