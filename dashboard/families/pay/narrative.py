@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.formatting import format_measure, format_money, print_number
+from pipelines.formatting import format_ci, format_measure, format_money, interval_cell, print_number
 
 from ...narrative import FINDING_MIN_N, groups_not_shown, headline_period, large_enough, picked_row, suppressed_label
 from pipelines.formatting import group_label
@@ -63,7 +63,7 @@ def pay_gap_summary(rows: pd.DataFrame, k: int) -> str:
             continue
         text = (
             f"{group_label(group)} (n = {int(adj['n']):,}): {_gap_phrase(adj['gap'], adj['reference'])} after "
-            f"legitimate factors (pay gap {adj['gap']:+.1f}%, 95% CI {adj['ci_low']:+.1f}% to {adj['ci_high']:+.1f}%)"
+            f"legitimate factors (pay gap {adj['gap']:+.1f}%, 95% CI {format_ci(adj['ci_low'], adj['ci_high'], 'percent')})"
         )
         if raw is not None and pd.notna(raw["gap"]):
             text += f", {_pct(raw['gap'])} {_less_or_more(raw['gap'])} before them"
@@ -229,7 +229,7 @@ def statutory_table(measures: pd.DataFrame, k: int) -> pd.DataFrame:
         for v, s, u in zip(measures["value"], hidden, measures["unit"])
     ]
     shown["95% CI"] = [
-        "" if s or pd.isna(lo) else f"{format_measure(lo, u)} to {format_measure(hi, u)}"
+        "" if s or pd.isna(lo) else interval_cell(format_measure(lo, u), format_measure(hi, u))
         for lo, hi, s, u in zip(measures["ci_low"], measures["ci_high"], hidden, measures["unit"])
     ]
     # n can be fractional: people on one rate at a quartile boundary are split in proportion

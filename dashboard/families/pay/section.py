@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.db import events_of
-from pipelines.formatting import group_label
+from pipelines.formatting import format_ci, group_label
 from pipelines.metrics import NoDataError, build_context, compute, families
 
 from .blocks import (
@@ -78,7 +78,7 @@ def findings(con, k: int, period: str = "year") -> list[Finding]:
             text = (
                 f"Pay {end.year}: {group_label(r['group'])} paid {abs(r['value']):.1f}% {less} than "
                 f"{group_label(r['reference'])} "
-                f"with the same {factors} (95% CI {r['ci_low']:.1f}% to {r['ci_high']:.1f}%, n = {int(r['n']):,})."
+                f"with the same {factors} (95% CI {format_ci(r['ci_low'], r['ci_high'], 'percent')}, n = {int(r['n']):,})."
             )
             out.append(
                 by_interval(
