@@ -16,8 +16,8 @@ from pipelines.errors import DataError
 
 
 def test_interval_certainty_follows_the_normal_approximation():
-    # pay gap -5.4%, 95% CI -6.1% to -4.6%: se = 1.5 / 3.92 = 0.383, z = 14.1 -> p far below 0.001
-    clear = by_interval("a", "pay", size=5.4, size_text="", value=-5.4, low=-6.1, high=-4.6, boundary=0)
+    # pay gap +5.4% (paid less), 95% CI 4.6% to 6.1%: se = 1.5 / 3.92 = 0.383, z = 14.1 -> p far below 0.001
+    clear = by_interval("a", "pay", size=5.4, size_text="", value=5.4, low=4.6, high=6.1, boundary=0)
     assert clear.certainty == "strong" and "p < 0.001" in clear.basis
     # a turnover of 0.30 against everyone's 0.25, CI 0.26 to 0.34: se = 0.08 / 3.92, z = 2.45
     se = 0.08 / (2 * norm.ppf(0.975))

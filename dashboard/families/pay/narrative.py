@@ -17,8 +17,8 @@ from pipelines.formatting import group_label
 RAW_GAPS_NOTE = (
     "Every pay gap on this page has one sign (Methodology, pay gap): (reference - group) / reference x 100, "
     "so above 0 = the group is paid less; the raw gap is the statutory mean hourly gap and the adjusted gap "
-    "1 - exp(beta) compares people with the same factors. The decomposition works in log points of "
-    "geometric-mean pay (ln hourly pay), with the same sign, so its total differs slightly from the mean gap."
+    "1 - exp(beta) compares people with the same factors. The decomposition works in log points between "
+    "geometric means (ln hourly pay), with the same sign, so its total differs slightly from the mean gap."
 )
 
 
