@@ -51,6 +51,7 @@ def spark(tmp_path_factory):
         "conf": {
             **settings["conf"],
             "spark.ui.enabled": "false",
+            "spark.ui.retainedJobs": "1000000",  # the metric phase's jobs are counted (test_spark_parity)
             "spark.sql.warehouse.dir": str(tmp_path_factory.mktemp("spark-warehouse")),
         },
     }
@@ -88,7 +89,9 @@ def spark_sample_db(spark, tmp_path_factory) -> Path:
     config["spark"] = {"results": SPARK_SAMPLE_RESULTS}
     (folder / "equity.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     db = folder.parent / "results.duckdb"
-    build(folder, db, engine="spark")
+    messages: list[str] = []
+    build(folder, db, engine="spark", progress=messages.append)
+    (folder.parent / "progress.txt").write_text("\n".join(messages), encoding="utf-8")  # what the build said
     return db
 
 

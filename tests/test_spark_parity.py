@@ -8,6 +8,8 @@ they are registered; a family whose data the sample lacks must be "no data" on b
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ from pipelines.families.commitments import assess_register, status_table
 from pipelines.families.commitments.precomputed import LINKED_TABLES
 from pipelines.families.commitments.store import REGISTER_TABLES
 from pipelines.metrics._engine import BLANKED
+from pipelines.spark.batch import COMPUTED_ALONE
 from tests.conftest import SPARK_GROUP
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group(SPARK_GROUP)]
@@ -121,6 +124,23 @@ def test_parity_is_not_vacuous(engines):
     table = compute(duck, "headcount", by=list(PARITY_DIMS), period="year")
     assert table["suppressed"].any() and (~table["suppressed"]).any()
     assert (table["note"].str.contains("protected count")).any()
+
+
+def test_each_metric_function_runs_once_per_grain(engines, spark_sample_db):
+    """The plan (SPARK_SAMPLE_RESULTS: yearly; overall, gender, gender x race_ethnicity) asks
+    up to three tables of every metric; their rows come from one run of its function for the
+    widest breakdown it accepts (pipelines/spark/batch.py), so the runs are metrics x grains,
+    plus one run per table for the COMPUTED_ALONE metrics (formerly: one per table for all)."""
+    _, spark = engines
+    said = (spark_sample_db.parent / "progress.txt").read_text(encoding="utf-8")
+    cost = re.search(r"^metric tables: (\d+) tables from (\d+) metric runs in (\d+) Spark jobs$", said, re.M)
+    tables, runs, jobs = map(int, cost.groups())
+    index = spark.execute("SELECT metric, count(*) FROM metric_results WHERE error IS NULL GROUP BY metric").fetchall()
+    assert tables == spark.execute("SELECT count(*) FROM metric_results").fetchone()[0]
+    assert len(index) == len(registry())  # every metric computed, so the count below is exact
+    expected = sum(n if metric in COMPUTED_ALONE else 1 for metric, n in index)
+    assert runs == expected < tables
+    assert jobs > runs  # every run and every table's finalize send queries: the tag counted them
 
 
 def test_build_bookkeeping_equals_duckdb(engines):

@@ -240,9 +240,27 @@ def metric_query(cur, spec: MetricSpec, dims: list[str], period, date_from, date
     return Query(con=cur, dims=dims, periods=periods, filters=dict(filters or {}), config=config, params=params)
 
 
+def metric_rows(spec: MetricSpec, q: Query) -> pd.DataFrame:
+    """The metric function's unsuppressed rows for `q` (every subset of q.dims, with _gid)."""
+    return spec.load_function()(q)
+
+
 def _table(
-    con, name, by, period, date_from, date_to, k, filters, suppress: bool, salt: str | None = None, hide: bool = True
+    con,
+    name,
+    by,
+    period,
+    date_from,
+    date_to,
+    k,
+    filters,
+    suppress: bool,
+    salt: str | None = None,
+    hide: bool = True,
+    rows=metric_rows,
 ) -> pd.DataFrame:
+    """One finalized table; `rows(spec, q)` gives the function's rows (a batch that computed
+    them for a wider breakdown serves them from there: pipelines/spark/results.py)."""
     specs = registry()
     if name not in specs:
         raise UsageError(f"unknown metric '{name}'; `equity list` shows the registry")
@@ -277,7 +295,7 @@ def _table(
             if dim not in all_dimensions() or dim not in spec.dimensions:
                 raise UsageError(f"cannot filter {spec.name} by '{dim}'")
         q = metric_query(cur, spec, dims, period, date_from, date_to, k, filters)
-        raw = spec.load_function()(q)
+        raw = rows(spec, q)
         # q.periods: a family whose periods are not calendar ranges (survey waves) replaces
         # them, and labels/overall rows must follow the rows it returned
         return finalize(

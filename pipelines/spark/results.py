@@ -9,6 +9,8 @@ tables, and the build's small non-person tables, are written to the local DuckDB
 from __future__ import annotations
 
 import logging
+import uuid
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -17,10 +19,12 @@ import pandas as pd
 from ..atomic_db import new_database
 from ..build_manifest import write_frame
 from ..errors import DataError
-from ..metrics import GRAINS, MAX_DIMS, compute, registry
-from ..metrics._engine import spec_k
+from ..metrics import GRAINS, MAX_DIMS, registry
+from ..metrics._engine import _table, spec_k
+from ..metrics._published import protected_request
 from ..metrics._registry import MetricSpec
 from ..metrics._results import RESULTS_INDEX, breakdown_key, results_table
+from .batch import SharedRows
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +65,29 @@ def results_plan(settings: dict[str, Any], built: set[str]) -> list[tuple[Metric
     return plan
 
 
+def plan_rows(plan: list[tuple[MetricSpec, tuple[str, ...], str]]) -> SharedRows:
+    """The shared metric-function runs for `plan` (one per metric, grain and widest breakdown)."""
+    breakdowns: dict[str, list[tuple[str, ...]]] = {}
+    for spec, dims, _grain in plan:
+        breakdowns.setdefault(spec.name, []).append(dims)
+    return SharedRows(breakdowns)
+
+
+def published_table(con, spec: MetricSpec, dims: tuple[str, ...], grain: str, rows: SharedRows) -> pd.DataFrame:
+    """compute(con, spec.name, by=dims, period=grain), the published table, from shared runs."""
+    return protected_request(con, spec.name, list(dims), grain, None, None, None, {}, partial(_table, rows=rows))
+
+
 def metric_results(
     con, config: dict[str, Any], built: set[str], step: Callable[[str], None]
 ) -> dict[str, pd.DataFrame]:
     """{table name: frame}: the index `metric_results` and one suppressed table per metric."""
     settings = config["spark"]
     index, parts = [], {}
-    for spec, dims, grain in results_plan(settings, built):
+    plan = results_plan(settings, built)
+    rows = plan_rows(plan)
+    jobs = _job_counter(con.spark.sparkContext)
+    for spec, dims, grain in plan:
         what = f"{spec.name} by {' x '.join(dims) or 'overall'} per {grain}"
         step(f"metric {what}")
         entry = {
@@ -79,7 +99,7 @@ def metric_results(
             "error": None,
         }
         try:
-            table = compute(con, spec.name, by=list(dims), period=grain)  # suppressed
+            table = published_table(con, spec, dims, grain, rows)
         except Exception as exc:  # one failing table must not cost every other result; the
             # index keeps the reason, which compute() then gives for this request
             log.warning("metric %s could not be computed on Spark: %s", what, exc)
@@ -89,6 +109,8 @@ def metric_results(
         table.insert(1, "_grain", grain)
         parts.setdefault(spec.name, []).append(table)
         index.append({**entry, "rows": len(table)})
+    # the cost of the plan, for the log and tests/test_spark_parity.py (the bound on jobs)
+    step(f"metric tables: {len(plan)} tables from {rows.runs} metric runs in {jobs()} Spark jobs")
     frames = {
         RESULTS_INDEX: pd.DataFrame(index, columns=["metric", "breakdown", "grain", "k", "rows", "error"]).astype(
             {"error": "string"}
@@ -99,6 +121,19 @@ def metric_results(
         frame.insert(2, "_row", range(len(frame)))
         frames[results_table(name)] = frame
     return frames
+
+
+def _job_counter(sc) -> Callable[[], int]:
+    """Tag the Spark jobs this thread runs from now on; the function counts them and ends the
+    tag (Spark keeps the last spark.ui.retainedJobs jobs: a longer plan counts at most that)."""
+    group = f"equity-metric-results-{uuid.uuid4().hex[:8]}"
+    sc.setJobGroup(group, "equity metric tables")
+
+    def count() -> int:
+        sc.setLocalProperty("spark.jobGroup.id", None)
+        return len(sc.statusTracker().getJobIdsForGroup(group))
+
+    return count
 
 
 def write_results_database(db_path: Path, tables: dict[str, Any]) -> None:
