@@ -1,9 +1,11 @@
 """Suppressed metric tables computed on Spark, and the small results database they go into.
 
-Every registry metric whose marts were built is computed with the ordinary compute() (its
-SQL runs on Spark through the adapter; suppression runs on the driver) for the overall view
-and each configured breakdown it accepts, per configured grain. Only these suppressed
-tables, and the build's small non-person tables, are written to the local DuckDB file.
+Every registry metric whose marts were built is computed as compute() publishes it (its
+SQL runs on Spark through the adapter; protection runs on the driver) for the overall view
+and each configured breakdown it accepts, per configured grain - its SQL once per grain for
+the widest breakdown, the narrower tables cut from those rows (pipelines/spark/batch.py).
+Only these protected tables, and the build's small non-person tables, are written to the
+local DuckDB file.
 """
 
 from __future__ import annotations
