@@ -246,18 +246,7 @@ def metric_rows(spec: MetricSpec, q: Query) -> pd.DataFrame:
 
 
 def _table(
-    con,
-    name,
-    by,
-    period,
-    date_from,
-    date_to,
-    k,
-    filters,
-    suppress: bool,
-    salt: str | None = None,
-    hide: bool = True,
-    rows=metric_rows,
+    con, name, by, period, date_from, date_to, k, filters, suppress: bool, salt=None, hide=True, rows=metric_rows
 ) -> pd.DataFrame:
     """One finalized table; `rows(spec, q)` gives the function's rows (a batch that computed
     them for a wider breakdown serves them from there: pipelines/spark/results.py)."""
