@@ -6,7 +6,6 @@ always the suppressed long table: nothing here can reveal a suppressed value.
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
@@ -15,34 +14,11 @@ from pipelines.formatting import breakdown_label, format_ci, hidden_label
 
 # the minimum n a headline names a group with, and the one period rule of headlines, titles and
 # summaries: the Overview's, the PDF's and `equity headlines`' (pipelines/headlines.py)
-from pipelines.headlines import FINDING_MIN_N, picked_row  # noqa: F401
+from pipelines.headlines import BOUNDARY_MIN_N, FINDING_MIN_N, large_enough, picked_row  # noqa: F401
 from pipelines.headlines import headline_rows as headline_period
-from pipelines.headlines import large_enough as _sized_enough
+from pipelines.headlines import sized_enough as _sized_enough
 
 from .charts import format_value, group_label
-from .finding import Z95
-
-# A rate or share at 0% or 100% has one empty side: its n counts only the other side (for a
-# split, n is the smaller NON-EMPTY side), so n >= FINDING_MIN_N says nothing about the claim
-# "none" or "all". Such a rate is named only when its 95% Wilson interval keeps the empty
-# side below 1 in FINDING_MIN_N: for 0 of n the upper bound is z^2 / (n + z^2), at most
-# 1 / FINDING_MIN_N from n >= z^2 (FINDING_MIN_N - 1), i.e. 112 (docs/findings.md). 0 of 31
-# reaches 11.0%: not evidence of a 0% rate.
-BOUNDARY_MIN_N = math.ceil(Z95**2 * (FINDING_MIN_N - 1))
-_PROPORTIONS = ("share", "rate")
-
-
-def large_enough(rows: pd.DataFrame, unit: str | None = None) -> pd.DataFrame:
-    """Rows large enough for a title or headline to name: at least FINDING_MIN_N behind the
-    row (pipelines/headlines.py) and, for a share or rate (`unit`) at 0% or 100%, at least
-    BOUNDARY_MIN_N, the n at which the Wilson interval rules out 1 in FINDING_MIN_N on the
-    empty side. Without a proportion unit only the first rule applies."""
-    sized = _sized_enough(rows)
-    if unit not in _PROPORTIONS or sized.empty:
-        return sized
-    value = pd.to_numeric(sized["value"], errors="coerce")
-    at_limit = (value == 0) | (value == 1)
-    return sized[~at_limit | (pd.to_numeric(sized["n"], errors="coerce") >= BOUNDARY_MIN_N)]
 
 
 def too_small_to_judge(shown: pd.DataFrame, unit: str | None, noun: str = "people") -> list[str]:

@@ -11,12 +11,14 @@ behind it, the rule every title follows (docs/findings.md)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from pipelines.formatting import format_ci, format_value, group_label
 from pipelines.metrics import MetricSpec, NoDataError, compute, full_period_rows, registry
+from pipelines.metrics._stats import Z95
 
 # A headline or a flagged finding names a group only when at least this many people (or
 # respondents) are behind it; a flag on a smaller group reads "too small to judge"
@@ -73,9 +75,33 @@ OVERALL_FIGURES = ("selection_rate",)  # overall values shown as headlines witho
 PAY_GAPS = ("adjusted_pay_gap", "pay_gap_mean")  # headline figures worded "% less" / "% more"
 
 
-def large_enough(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose group has at least FINDING_MIN_N people: the ones a headline may name."""
+# A rate or share at 0% or 100% has one empty side: its n counts only the other side (for a
+# split, n is the smaller NON-EMPTY side), so n >= FINDING_MIN_N says nothing about the claim
+# "none" or "all". Such a rate is named only when its 95% Wilson interval keeps the empty
+# side below 1 in FINDING_MIN_N: for 0 of n the upper bound is z^2 / (n + z^2), at most
+# 1 / FINDING_MIN_N from n >= z^2 (FINDING_MIN_N - 1), i.e. 112 (docs/findings.md). 0 of 31
+# reaches 11.0%: not evidence of a 0% rate. One rule for titles, the Overview, the PDF and
+# `equity headlines`.
+BOUNDARY_MIN_N = math.ceil(Z95**2 * (FINDING_MIN_N - 1))
+PROPORTION_UNITS = ("share", "rate")
+
+
+def sized_enough(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose group has at least FINDING_MIN_N people behind it."""
     return rows[pd.to_numeric(rows["n"], errors="coerce") >= FINDING_MIN_N]
+
+
+def large_enough(rows: pd.DataFrame, unit: str | None = None, value: str = "value") -> pd.DataFrame:
+    """Rows large enough for a headline or title to name: at least FINDING_MIN_N behind the
+    row and, for a share or rate (`unit`) at 0% or 100%, at least BOUNDARY_MIN_N, the n at
+    which the Wilson interval rules out 1 in FINDING_MIN_N on the empty side. Without a
+    proportion unit only the first rule applies."""
+    sized = sized_enough(rows)
+    if unit not in PROPORTION_UNITS or sized.empty:
+        return sized
+    figure = pd.to_numeric(sized[value], errors="coerce")
+    at_limit = (figure == 0) | (figure == 1)
+    return sized[~at_limit | (pd.to_numeric(sized["n"], errors="coerce") >= BOUNDARY_MIN_N)]
 
 
 def headline_rows(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -97,9 +123,10 @@ def full_or_all_periods(rows: pd.DataFrame) -> pd.DataFrame:
     return full if not full.empty else rows
 
 
-def picked_row(rows: pd.DataFrame, pick: str, value: str = "value") -> pd.Series | None:
-    """The shown, large-enough row with the highest or lowest value (None when there is none)."""
-    shown = large_enough(rows[~rows["suppressed"].astype(bool) & rows[value].notna()])
+def picked_row(rows: pd.DataFrame, pick: str, value: str = "value", unit: str | None = None) -> pd.Series | None:
+    """The shown, large-enough row with the highest or lowest value (None when there is none);
+    `unit` applies the 0%/100% rule of large_enough to shares and rates."""
+    shown = large_enough(rows[~rows["suppressed"].astype(bool) & rows[value].notna()], unit, value)
     if shown.empty:
         return None
     return shown.loc[shown[value].idxmax() if pick == "highest" else shown[value].idxmin()]
@@ -186,7 +213,7 @@ def group_headline(con, figure: GroupFigure, period: str = "year", **kwargs) -> 
     rows = table[(table["dimensions"] == figure.by) & (table["group"] != table.get("reference", ""))]
     latest, period_label = headline_rows(rows)
     if figure.pick in ("highest", "lowest"):
-        row = None if latest.empty else picked_row(latest, figure.pick)
+        row = None if latest.empty else picked_row(latest, figure.pick, unit=spec.unit)
     else:  # the group another figure names
         leader = group_headline(con, next(f for f in GROUP_FIGURES if f.metric == figure.pick), period, **kwargs)
         same = latest[latest["group"] == leader.group] if leader is not None else latest.iloc[0:0]

@@ -86,3 +86,18 @@ def test_the_generic_title_and_summary_follow_it():
     summary = summary_text(spec, rows, rows[rows["group"] == "All"], 5)
     assert "lowest: Sales 10.0% (n = 90)" in summary
     assert "1 group(s) at 0% or 100% on fewer than 112 people are drawn but not judged" in summary
+
+
+def test_headlines_follow_the_same_boundary_rule_as_titles():
+    """The Overview, PDF summary and `equity headlines` pick their group through
+    pipelines.headlines.picked_row: with the metric's unit a 0% on 31 is not named the lowest
+    (the title rule above), while 2% on 40 is; without a proportion unit only n >= 30 counts."""
+    from pipelines.headlines import picked_row
+
+    rows = _rows([("Logistics", 0.0, 31), ("Facilities", 0.02, 40), ("Tiny", 0.0, 5)])
+    rows["suppressed"] = False
+    assert picked_row(rows, "lowest", unit="share")["group"] == "Facilities"
+    assert picked_row(rows, "lowest")["group"] == "Logistics"  # a count or gap: n >= 30 alone
+    big = _rows([("Logistics", 0.0, 112), ("Facilities", 0.02, 40)])
+    big["suppressed"] = False
+    assert picked_row(big, "lowest", unit="rate")["group"] == "Logistics"
