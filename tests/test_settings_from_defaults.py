@@ -4,9 +4,7 @@ engine reads `setting(config, "workforce.follow_up_days")` and never `config.get
 `{**default_config()[...], ...}`: a second copy of a default drifts from the first, and a
 fallback turns a missing key (a bug) into a silently different figure.
 
-The scan reads every module of pipelines/families/ and pipelines/metrics/ with `ast`; files whose
-owners have not moved yet are listed in NOT_YET_MOVED and fail once they are clean (so the list
-only shrinks)."""
+The scan reads every module of pipelines/families/ and pipelines/metrics/ with `ast`."""
 
 from __future__ import annotations
 
@@ -22,11 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SCANNED = [ROOT / "pipelines" / "families", ROOT / "pipelines" / "metrics"]
 CONFIG_NAMES = {"config", "cfg", "settings", "rec"}  # what the code calls a config or one of its sections
 CONFIG_ATTRIBUTES = {"config"}  # q.config, snap.config (a rule pack's `.settings` are its own file's)
-NOT_YET_MOVED = {  # issue 21 item 4: owned by other work in progress
-    "pipelines/families/pay/groups.py",
-    "pipelines/families/suppliers/goals.py",
-    "pipelines/families/suppliers/risk.py",
-}
 
 
 def _names_config(node: ast.AST) -> bool:
@@ -62,14 +55,9 @@ def test_no_family_or_engine_module_supplies_a_default_of_its_own():
     for path in _modules():
         rel = str(path.relative_to(ROOT))
         hits = fallbacks(path.read_text(encoding="utf-8"))
-        if hits and rel not in NOT_YET_MOVED:
+        if hits:
             found[rel] = hits
     assert found == {}
-
-
-def test_the_files_not_yet_moved_still_need_it():
-    clean = [f for f in NOT_YET_MOVED if not fallbacks((ROOT / f).read_text(encoding="utf-8"))]
-    assert clean == [], f"no fallback left in {clean}: take them off NOT_YET_MOVED"
 
 
 @pytest.mark.parametrize(

@@ -20,19 +20,20 @@ from typing import Any
 import pandas as pd
 
 from ...metrics._suppression import suppression_mask
+from ...config import setting
 
 
 def split_dims(dims, config: dict[str, Any]) -> tuple[list[str], list[str]]:
     """(compared, within) dimensions, each in the requested order."""
-    within = set(config["pay"].get("within_dimensions") or [])
+    within = set(setting(config, "pay.within_dimensions") or [])
     return [d for d in dims if d not in within], [d for d in dims if d in within]
 
 
 def reference_values(frame: pd.DataFrame, dims, config: dict[str, Any]) -> dict[str, str]:
     """{compared dimension: reference value} for the population in `frame`."""
     compared, _ = split_dims(dims, config)
-    configured = config.get("reference_groups") or {}
-    defaults = config["pay"].get("default_reference") or {}
+    configured = setting(config, "reference_groups") or {}
+    defaults = setting(config, "pay.default_reference") or {}
     refs = {}
     for dim in compared:
         counts = frame[dim].value_counts()

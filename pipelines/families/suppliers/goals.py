@@ -23,6 +23,7 @@ import pandas as pd
 from ...errors import DataError
 from ...metrics._engine import compute
 from .sql import SETTINGS_FILE, SPEND_BASES
+from ...config import setting
 
 UNION = "DIVERSE"  # a goal on the diverse total (counted once), not on one certification
 CENT = Decimal("0.01")
@@ -91,7 +92,7 @@ def _goal(item: Any, where: str) -> Goal:
 
 def configured_goals(config: dict[str, Any]) -> list[Goal]:
     """The preset's goals (if `goal_preset` is set) followed by `goals`, validated."""
-    proc = config.get("procurement") or {}
+    proc = setting(config, "procurement")
     preset = proc.get("goal_preset")
     items: list[tuple[Any, str]] = []
     if preset:
@@ -107,13 +108,13 @@ def configured_goals(config: dict[str, Any]) -> list[Goal]:
 
 def preset_config(config: dict[str, Any], preset: str) -> dict[str, Any]:
     """The config with only a preset's goals: to preview e.g. the SBA scorecard without a rebuild."""
-    proc = dict(config.get("procurement") or {}, goal_preset=preset, goals=[])
+    proc = dict(setting(config, "procurement"), goal_preset=preset, goals=[])
     return {**config, "procurement": proc}
 
 
 def goal_certifications(config: dict[str, Any]) -> set[str]:
     """Every single certification named by a configured goal or by any goal preset."""
-    proc = config.get("procurement") or {}
+    proc = setting(config, "procurement")
     items = list(proc.get("goals") or [])
     for preset in (proc.get("goal_presets") or {}).values():
         items += list(preset or [])
@@ -123,7 +124,7 @@ def goal_certifications(config: dict[str, Any]) -> set[str]:
 
 def grade_scale(config: dict[str, Any]) -> list[Band]:
     """Bands from the highest minimum down; the last must start at 0 so every value gets a grade."""
-    raw = (config.get("procurement") or {}).get("grade_scale") or []
+    raw = setting(config, "procurement.grade_scale") or []
     try:
         bands = [Band(str(b["grade"]), Decimal(str(b["min_pct"]))) for b in raw]
     except (KeyError, TypeError, ArithmeticError):

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...config import effective_k
+from ...config import effective_k, setting
 from ...errors import DataError
 from ...metrics._engine import build_context
 from ...privacy.cells import definition, hidden_below_k, protected_counts, protected_magnitude, read_salt
@@ -47,7 +47,7 @@ LAPSED_COLUMNS = [
 
 
 def _setting_int(config: dict[str, Any], name: str) -> int:
-    value = (config.get("procurement") or {}).get(name)
+    value = setting(config, f"procurement.{name}")
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise DataError(f"procurement.{name} must be a whole number, 1 or more (got {value!r})", file=SETTINGS_FILE)
     return value
@@ -55,7 +55,7 @@ def _setting_int(config: dict[str, Any], name: str) -> int:
 
 def supplier_k(config: dict[str, Any], k: int | None = None) -> int:
     """The threshold for supplier figures: --k, else privacy.supplier_k, else privacy.k (never < 3)."""
-    return effective_k(config, k if k is not None else config["privacy"].get("supplier_k"))
+    return effective_k(config, k if k is not None else setting(config, "privacy.supplier_k"))
 
 
 def _expiring_sql(config: dict[str, Any], as_of: dt.date, days: int) -> str:
