@@ -48,7 +48,7 @@ FIELDS = {
     "from_snapshots",
     "same_people_across",
 }
-PROTECTION_RULES = {"count", "ratio", "gap", "own"}  # how a protected value follows from its parts
+PROTECTION_RULES = {"count", "ratio", "gap", "own", "survival"}  # how a protected value follows from its parts
 # A registry `display:` hint lets a page draw the metric with no page code of its own
 # (dashboard/hinted.py draws each chart kind; docs/adding_a_metric.md walks through one)
 DISPLAY_CHARTS = {"trend", "bar"}

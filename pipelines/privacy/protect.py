@@ -216,9 +216,10 @@ def protect_table(
     for col in ("numerator", "denominator", "n"):
         df[col] = out[col]
     df["value"] = new_value
+    # extras first: a survival's interval is drawn from the published (protected) at-risk count
+    _protect_extras(salt, spec, df, dims, n_exact)
     if spec.ci not in ("wilson", "poisson") and "ci_low" in df:
         _protected_interval(salt, spec, df, value, new_value, counts, out, n_exact, rule)
-    _protect_extras(salt, spec, df, dims, n_exact)
     hidden = ~(out["n"] >= k)
     return df, hidden
 
@@ -241,6 +242,9 @@ def _protected_interval(salt, spec, df, value, new_value, counts, out, n_exact, 
     ends determine p and n). So: a share of counts gets a Wilson interval of its protected
     counts, widened by the metric's own design effect rounded to one decimal; any other
     interval keeps its shape with each half-width moved like a magnitude."""
+    if rule == "survival":
+        df["ci_low"], df["ci_high"] = _survival_interval(df, new_value)
+        return
     below, above = _half_widths(df, value)
     if rule == "ratio" and np.isfinite(counts["denominator"]).any():
         from ..metrics._stats import wilson_interval
@@ -259,6 +263,24 @@ def _protected_interval(salt, spec, df, value, new_value, counts, out, n_exact, 
     lo_w = protected_magnitude(salt, f"{spec.name}.ci_low", below, n)
     hi_w = protected_magnitude(salt, f"{spec.name}.ci_high", above, n)
     df["ci_low"], df["ci_high"] = new_value - lo_w, new_value + hi_w
+
+
+def _survival_interval(df: pd.DataFrame, new_value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson interval of the protected survival on the protected at-risk count at the
+    horizon (`at_risk`, already protected): a function of published figures only. The exact
+    Greenwood interval is blank exactly when nobody left (S = 1), so any rule that keeps it
+    where it exists would tell "nobody left" by its blank or its shape; this one is blank only
+    where the value is. Using the people still at risk at the horizon as the binomial size is
+    conservative: without censoring Greenwood's variance is S(1 - S) / (people at the start)."""
+    from ..metrics._stats import wilson_interval
+
+    # at least one person: a shown value stands on someone even where its protected count
+    # rounds to 0, and a blank there would again depend on the exact count
+    at_risk = np.maximum(pd.to_numeric(df["at_risk"], errors="coerce").to_numpy(dtype=float), 1.0)
+    shown = np.clip(new_value, 0.0, 1.0)  # the share it is published as (bounds.py)
+    low, high = wilson_interval(shown * at_risk, at_risk)
+    known = np.isfinite(shown)
+    return np.where(known, low, np.nan), np.where(known, high, np.nan)
 
 
 def _protect_extras(salt, spec, df, dims, n_exact) -> None:
