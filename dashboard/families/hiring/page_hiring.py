@@ -157,7 +157,6 @@ if options:
         filename=f"adverse_impact_by_{stratify}.csv",
     )
     comparison = B.cmh_block(cmh, stratify, stages)
-    st.subheader(comparison.title)  # a block without a chart: its title is a heading here
     show_block(comparison, key=f"hiring-cmh-{stratify}", filename=f"cmh_by_{stratify}.csv")
 else:
     st.caption("Remove department, level or source from the breakdown or filters to compare within them.")

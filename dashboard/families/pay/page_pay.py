@@ -75,21 +75,13 @@ st.caption(
 )
 
 
-def _draw(block, key: str, filename: str) -> None:
-    """A shared block as the PDF prints it: a chart carries the block's title, a table alone
-    gets it as a heading."""
-    if block.figure is None:
-        st.subheader(block.title)
-    show_block(block, key, filename)
-
-
 # 1. raw vs adjusted over the years -----------------------------------------------------------
 try:
     rows = _gaps(version, by, view.period, filters, view.date_from, view.date_to)
 except UsageError as exc:  # several values in one filter: pay figures take one value per filter
     st.warning(str(exc))
     st.stop()
-_draw(
+show_block(
     blocks.trend_block(rows, k, tables.factors_text(config), data.events(version, "pay")),
     "pay-trend",
     "pay_gap_raw_vs_adjusted.csv",
@@ -100,8 +92,8 @@ st.header("Statutory reporting")  # page-only headings: the PDF section is one f
 measures, flags = _statutory(version, filters)
 statutory = blocks.statutory_block(measures, k)
 if statutory is not None:
-    _draw(statutory, "pay-statutory", "pay_statutory_measures.csv")
-_draw(blocks.art10_block(flags, config["pay"]["category_gap_threshold_pct"]), "pay-art10", "pay_art10_table.csv")
+    show_block(statutory, "pay-statutory", "pay_statutory_measures.csv")
+show_block(blocks.art10_block(flags, config["pay"]["category_gap_threshold_pct"]), "pay-art10", "pay_art10_table.csv")
 # page-only: the whole assessment (every category, component and group, flagged or not) for an
 # analyst to re-check; the PDF prints only the categories at or over the threshold
 st.download_button(
@@ -115,10 +107,10 @@ st.download_button(
 # 3. explained vs unexplained -----------------------------------------------------------------
 results = _analyses(version, by, filters)
 st.header(f"Explained and unexplained gap (snapshot {results['date']})")
-_draw(blocks.decomposition_block(results, k), "pay-decomposition", "pay_decomposition.csv")
-_draw(blocks.cohort_block(results, config["pay"]), "pay-cohorts", "pay_cohorts.csv")
+show_block(blocks.decomposition_block(results, k), "pay-decomposition", "pay_decomposition.csv")
+show_block(blocks.cohort_block(results, config["pay"]), "pay-cohorts", "pay_cohorts.csv")
 
 # 4. cost to close ----------------------------------------------------------------------------
 st.header("Cost to close the adjusted gap")
 for block, key in zip(blocks.cost_blocks(results, currency, k), ("pay-cost", "pay-plan")):
-    _draw(block, key, f"{key.replace('-', '_')}.csv")
+    show_block(block, key, f"{key.replace('-', '_')}.csv")
